@@ -1,0 +1,198 @@
+//! Decisions and their explanations.
+//!
+//! The engine reports what it saw through a [`Recorder`]. The fast path uses
+//! [`NoRecord`], which compiles to nothing; [`Explanation`] collects every layer's
+//! outcome and the statements that matched.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::policy::{Effect, Policy, Statement};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Decision {
+    Allowed,
+    ImplicitlyDenied,
+    ExplicitlyDenied,
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Decision::Allowed => "Allowed",
+            Decision::ImplicitlyDenied => "ImplicitlyDenied",
+            Decision::ExplicitlyDenied => "ExplicitlyDenied",
+        })
+    }
+}
+
+/// A policy type in the evaluation, in the order AWS documents them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layer {
+    /// An RCP level: 0 is the root, then each OU, then the resource's account.
+    Rcp(usize),
+    /// An SCP level: 0 is the root, then each OU, then the principal's account.
+    Scp(usize),
+    Endpoint,
+    Resource,
+    Identity,
+    Boundary,
+    Session,
+}
+
+impl Layer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Rcp(_) => "rcp",
+            Layer::Scp(_) => "scp",
+            Layer::Endpoint => "endpoint",
+            Layer::Resource => "resource",
+            Layer::Identity => "identity",
+            Layer::Boundary => "boundary",
+            Layer::Session => "session",
+        }
+    }
+
+    pub fn level(self) -> Option<usize> {
+        match self {
+            Layer::Rcp(l) | Layer::Scp(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.level() {
+            Some(l) => write!(f, "{}[{l}]", self.name()),
+            None => f.write_str(self.name()),
+        }
+    }
+}
+
+impl Serialize for Layer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("layer", self.name())?;
+        if let Some(l) = self.level() {
+            m.serialize_entry("level", &l)?;
+        }
+        m.end()
+    }
+}
+
+/// What one layer contributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// A statement allowed (and none denied).
+    Allowed,
+    /// A Deny statement matched.
+    Denied,
+    /// Nothing in this layer allowed the request.
+    NoAllow,
+    /// The layer allowed nothing but was not needed (another layer granted).
+    NotNeeded,
+    /// No policy of this type applies to the request.
+    Absent,
+    /// This principal is exempt from the layer (management account, service-linked role).
+    Exempt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedStatement {
+    pub policy: String,
+    /// The Sid, or `Statement[i]`.
+    pub statement: String,
+    pub effect: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LayerReport {
+    #[serde(flatten)]
+    pub layer: Layer,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<MatchedStatement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The full answer: the decision, the layer that blocked it, and every layer's part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    pub decision: Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Layer>,
+    pub layers: Vec<LayerReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Explanation {
+    pub fn layer(&self, layer: Layer) -> Option<&LayerReport> {
+        self.layers.iter().find(|l| l.layer == layer)
+    }
+}
+
+/// Receives what the engine sees. Every method has an empty default so that the
+/// fast path costs nothing.
+pub trait Recorder {
+    /// False for the fast path, which may stop at the first explicit deny.
+    const ON: bool;
+    fn statement(&mut self, _layer: Layer, _policy: &Policy, _s: &Statement) {}
+    fn layer(&mut self, _layer: Layer, _outcome: Outcome, _note: Option<&str>) {}
+    fn note(&mut self, _note: &str) {}
+}
+
+pub struct NoRecord;
+
+impl Recorder for NoRecord {
+    const ON: bool = false;
+}
+
+/// Collects an [`Explanation`].
+#[derive(Default)]
+pub(crate) struct Collector {
+    pub layers: Vec<LayerReport>,
+    pub notes: Vec<String>,
+    pending: Vec<(Layer, MatchedStatement)>,
+}
+
+impl Recorder for Collector {
+    const ON: bool = true;
+    fn statement(&mut self, layer: Layer, policy: &Policy, s: &Statement) {
+        self.pending.push((
+            layer,
+            MatchedStatement {
+                policy: policy.name().to_string(),
+                statement: s.label(),
+                effect: match s.effect {
+                    Effect::Allow => "Allow",
+                    Effect::Deny => "Deny",
+                },
+            },
+        ));
+    }
+    fn layer(&mut self, layer: Layer, outcome: Outcome, note: Option<&str>) {
+        let statements = self
+            .pending
+            .iter()
+            .filter(|(l, _)| *l == layer)
+            .map(|(_, s)| s.clone())
+            .collect();
+        self.pending.retain(|(l, _)| *l != layer);
+        self.layers.push(LayerReport {
+            layer,
+            outcome,
+            statements,
+            note: note.map(str::to_string),
+        });
+    }
+    fn note(&mut self, note: &str) {
+        self.notes.push(note.to_string());
+    }
+}

@@ -1,0 +1,320 @@
+//! One request through AWS's evaluation logic.
+//!
+//! Sources: IAM User Guide, "Policy evaluation logic", "Policy evaluation for requests
+//! within a single account", "Cross-account policy evaluation logic", "Permissions
+//! boundaries for IAM entities", "Session policies"; AWS Organizations User Guide,
+//! "Service control policies" and "Resource control policies"; AWS KMS Developer
+//! Guide, "Key policies".
+//!
+//! The engine borrows compiled policies and never allocates on the fast path
+//! ([`evaluate`]); [`explain`] runs the same code with a recorder that keeps the
+//! reasons.
+
+mod explain;
+
+pub use explain::{
+    Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,
+};
+
+use explain::Collector;
+
+use crate::policy::{Policy, Principal, PrincipalMatch, Request, Verdict};
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet<'a> {
+    /// The principal's identity policies: a user's inline, managed and groups'
+    /// policies, or a role's.
+    pub identity: Vec<&'a Policy>,
+    pub boundary: Option<&'a Policy>,
+    pub session: Option<&'a Policy>,
+    /// SCP levels from the root down to the principal's account. Empty: the account
+    /// is not governed by SCPs (not in an organization, or the management account).
+    pub scps: Vec<Vec<&'a Policy>>,
+    /// RCP levels from the root down to the resource's account. RCPFullAWSAccess is
+    /// implied at every level: AWS attaches it everywhere and it cannot be detached.
+    pub rcps: Vec<Vec<&'a Policy>>,
+    /// The resource's own policy: bucket, key, queue, role trust policy, ...
+    pub resource: Option<&'a Policy>,
+    pub endpoint: Option<&'a Policy>,
+}
+
+/// The decision alone: the fast path.
+pub fn evaluate(req: &Request, set: &PolicySet) -> Decision {
+    run(req, set, &mut NoRecord).0
+}
+
+/// The decision and the layer that blocked it, still without allocating.
+pub fn decide(req: &Request, set: &PolicySet) -> (Decision, Option<Layer>) {
+    run(req, set, &mut NoRecord)
+}
+
+/// The decision with every layer's part in it.
+pub fn explain(req: &Request, set: &PolicySet) -> Explanation {
+    let mut c = Collector::default();
+    let (decision, blocked_by) = run(req, set, &mut c);
+    Explanation {
+        decision,
+        blocked_by,
+        layers: c.layers,
+        notes: c.notes,
+    }
+}
+
+fn combine<R: Recorder>(
+    policies: &[&Policy],
+    layer: Layer,
+    req: &Request,
+    rec: &mut R,
+) -> Verdict {
+    let mut v = Verdict::default();
+    for p in policies {
+        let pv = p.evaluate(req, |s| rec.statement(layer, p, s));
+        v.deny |= pv.deny;
+        v.allow = v.allow.max(pv.allow);
+    }
+    v
+}
+
+fn one<R: Recorder>(policy: Option<&Policy>, layer: Layer, req: &Request, rec: &mut R) -> Option<Verdict> {
+    policy.map(|p| p.evaluate(req, |s| rec.statement(layer, p, s)))
+}
+
+fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, Option<Layer>) {
+    let principal = &req.principal;
+    let slr = principal.is_service_linked_role();
+    let mut denied: Option<Layer> = None;
+
+    // RCPs: only an explicit Deny can block, as RCPFullAWSAccess allows at every level.
+    // Service-linked roles are not subject to RCPs (Organizations User Guide, "RCPs").
+    for (i, level) in set.rcps.iter().enumerate() {
+        let layer = Layer::Rcp(i);
+        if slr {
+            rec.layer(layer, Outcome::Exempt, Some("service-linked roles are not subject to RCPs"));
+            continue;
+        }
+        let v = combine(level, layer, req, rec);
+        if v.deny {
+            if !R::ON {
+                return (Decision::ExplicitlyDenied, Some(layer));
+            }
+            denied.get_or_insert(layer);
+        }
+        let note = (v.allow.is_none() && !v.deny).then_some("allowed by RCPFullAWSAccess, attached at every level");
+        rec.layer(layer, if v.deny { Outcome::Denied } else { Outcome::Allowed }, note);
+    }
+
+    // SCPs: every level must allow. The management account (given as no levels),
+    // service-linked roles and anonymous callers are not governed by SCPs.
+    let mut scp_gap: Option<Layer> = None;
+    let scps_apply = !slr && !matches!(principal, Principal::Anonymous);
+    for (i, level) in set.scps.iter().enumerate() {
+        let layer = Layer::Scp(i);
+        if !scps_apply {
+            rec.layer(layer, Outcome::Exempt, Some(if slr {
+                "service-linked roles are not subject to SCPs"
+            } else {
+                "SCPs govern principals of member accounts, not anonymous callers"
+            }));
+            continue;
+        }
+        let v = combine(level, layer, req, rec);
+        if v.deny {
+            if !R::ON {
+                return (Decision::ExplicitlyDenied, Some(layer));
+            }
+            denied.get_or_insert(layer);
+        }
+        let outcome = if v.deny {
+            Outcome::Denied
+        } else if v.allow.is_some() {
+            Outcome::Allowed
+        } else {
+            scp_gap.get_or_insert(layer);
+            Outcome::NoAllow
+        };
+        let note = level.is_empty().then_some("no SCP attached at this level: nothing is allowed");
+        rec.layer(layer, outcome, note);
+    }
+    if set.scps.is_empty() && R::ON {
+        rec.note("no SCPs apply: the account is not governed by SCPs (outside an organization, or the management account)");
+    }
+
+    let ep = one(set.endpoint, Layer::Endpoint, req, rec);
+    let res = one(set.resource, Layer::Resource, req, rec);
+    let id = combine(&set.identity, Layer::Identity, req, rec);
+    let bnd = one(set.boundary, Layer::Boundary, req, rec);
+    let sess = one(set.session, Layer::Session, req, rec);
+    for (layer, v) in [
+        (Layer::Endpoint, ep),
+        (Layer::Resource, res),
+        (Layer::Identity, Some(id)),
+        (Layer::Boundary, bnd),
+        (Layer::Session, sess),
+    ] {
+        if v.is_some_and(|v| v.deny) {
+            denied.get_or_insert(layer);
+        }
+    }
+
+    let verdicts = Verdicts { ep, res, id, bnd, sess };
+    let result = match denied {
+        Some(layer) => (Decision::ExplicitlyDenied, Some(layer)),
+        None => match grant(req, &verdicts, scp_gap, rec) {
+            Ok(()) => (Decision::Allowed, None),
+            Err(layer) => (Decision::ImplicitlyDenied, Some(layer)),
+        },
+    };
+    if R::ON {
+        report(req, &verdicts, result.0, rec);
+    }
+    result
+}
+
+struct Verdicts {
+    ep: Option<Verdict>,
+    res: Option<Verdict>,
+    id: Verdict,
+    bnd: Option<Verdict>,
+    sess: Option<Verdict>,
+}
+
+/// Whether nothing but an explicit deny stands between the request and an Allow;
+/// otherwise the first gate that did not open.
+fn grant<R: Recorder>(
+    req: &Request,
+    v: &Verdicts,
+    scp_gap: Option<Layer>,
+    rec: &mut R,
+) -> Result<(), Layer> {
+    if let Some(layer) = scp_gap {
+        return Err(layer);
+    }
+    if v.ep.is_some_and(|e| e.allow.is_none()) {
+        return Err(Layer::Endpoint);
+    }
+    let res_allow = v.res.and_then(|r| r.allow);
+    let strict = needs_resource_policy(req);
+    if strict && v.res.is_none() && R::ON {
+        rec.note(if is_role_resource(req) {
+            "a role can be assumed only when its trust policy allows it; no trust policy was given"
+        } else {
+            "a KMS key can be used only when its key policy allows it; no key policy was given"
+        });
+    }
+    if req.resource_account_assumed && R::ON {
+        rec.note("the resource ARN names no account: it was taken to be in the principal's account");
+    }
+    match &req.principal {
+        // Nothing but a resource policy can let an unsigned request in.
+        Principal::Anonymous => res_allow.map(|_| ()).ok_or(Layer::Resource),
+        Principal::Root { .. } => {
+            if is_role_resource(req) && req.action_name().to_ascii_lowercase().starts_with("assumerole") {
+                rec.note("the root user cannot assume roles");
+                return Err(Layer::Identity);
+            }
+            // The root user holds every permission of its own account; only a
+            // resource in another account, or a key policy, must let it in.
+            if req.is_cross_account() || strict {
+                res_allow.ok_or(Layer::Resource)?;
+            }
+            Ok(())
+        }
+        _ => {
+            let id_ok = v.id.allow.is_some();
+            let bnd_ok = v.bnd.is_none_or(|b| b.allow.is_some());
+            let sess_ok = v.sess.is_none_or(|s| s.allow.is_some());
+            let principal_side = if !id_ok {
+                Err(Layer::Identity)
+            } else if !bnd_ok {
+                Err(Layer::Boundary)
+            } else if !sess_ok {
+                Err(Layer::Session)
+            } else {
+                Ok(())
+            };
+            if req.is_cross_account() {
+                // Both accounts must allow: the caller's side and the resource policy.
+                principal_side?;
+                return res_allow.map(|_| ()).ok_or(Layer::Resource);
+            }
+            match res_allow {
+                None if strict => Err(Layer::Resource),
+                // Naming the account delegates to the account's IAM policies.
+                None | Some(PrincipalMatch::Account) => principal_side,
+                Some(m) => {
+                    let via_resource = gates(m, bnd_ok, sess_ok);
+                    if via_resource.is_ok() || (principal_side.is_ok() && !strict) {
+                        Ok(())
+                    } else if id_ok && !strict {
+                        principal_side
+                    } else {
+                        via_resource
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The implicit denies a same-account resource policy grant does not override, by how
+/// it names the caller (IAM User Guide, "Policy evaluation for requests within a
+/// single account"): a role ARN or `*` still needs the boundary and session policy;
+/// a user ARN still needs a session policy; an exact session ARN needs neither.
+fn gates(m: PrincipalMatch, bnd_ok: bool, sess_ok: bool) -> Result<(), Layer> {
+    let need_bnd = m <= PrincipalMatch::Broad;
+    let need_sess = m <= PrincipalMatch::User;
+    if need_bnd && !bnd_ok {
+        Err(Layer::Boundary)
+    } else if need_sess && !sess_ok {
+        Err(Layer::Session)
+    } else {
+        Ok(())
+    }
+}
+
+fn is_role_resource(req: &Request) -> bool {
+    req.resource_arn()
+        .is_some_and(|a| a.service() == "iam" && a.resource().starts_with("role/"))
+}
+
+/// Role trust policies and KMS key policies must themselves allow: an identity policy
+/// alone is not enough (IAM User Guide, "Roles terms and concepts"; KMS Developer
+/// Guide, "Key policies in AWS KMS").
+fn needs_resource_policy(req: &Request) -> bool {
+    let Some(arn) = req.resource_arn() else {
+        return false;
+    };
+    (is_role_resource(req) && req.service().eq_ignore_ascii_case("sts"))
+        || (arn.service() == "kms" && arn.resource().starts_with("key/"))
+}
+
+/// Records the outcome of the non-organization layers once the decision is known.
+fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mut R) {
+    let allowed = decision == Decision::Allowed;
+    let outcome = |verdict: Option<Verdict>| match verdict {
+        None => Outcome::Absent,
+        Some(x) if x.deny => Outcome::Denied,
+        Some(x) if x.allow.is_some() => Outcome::Allowed,
+        Some(_) if allowed => Outcome::NotNeeded,
+        Some(_) => Outcome::NoAllow,
+    };
+    rec.layer(Layer::Endpoint, outcome(v.ep), None);
+    let res_note = match v.res.and_then(|r| r.allow) {
+        Some(PrincipalMatch::Account) => Some("names the caller's account: delegates to its IAM policies"),
+        Some(PrincipalMatch::Broad) => Some("grants to everyone or to the role: the boundary and session policy still apply"),
+        Some(PrincipalMatch::User) => Some("names the user: overrides identity policies and boundary"),
+        Some(PrincipalMatch::Session) => Some("names the exact session: overrides identity, boundary and session policies"),
+        None => None,
+    };
+    rec.layer(Layer::Resource, outcome(v.res), res_note);
+    let (id_outcome, id_note) = match &req.principal {
+        Principal::Root { .. } => (Outcome::NotNeeded, Some("the root user needs no identity policy in its own account")),
+        Principal::Anonymous => (Outcome::Absent, Some("an anonymous caller has no identity policies")),
+        _ => (outcome(Some(v.id)), None),
+    };
+    rec.layer(Layer::Identity, id_outcome, id_note);
+    rec.layer(Layer::Boundary, outcome(v.bnd), None);
+    rec.layer(Layer::Session, outcome(v.sess), None);
+}
+

@@ -1,0 +1,6 @@
+//! orgscope: explore an AWS Organization and compute effective permissions exactly as
+//! AWS would. The library holds the domain (policy language, engine, catalog,
+//! organization, analysis) and the front ends (CLI, TUI) built on it.
+
+pub mod engine;
+pub mod policy;

@@ -1,0 +1,181 @@
+//! ARNs in requests and ARN patterns in policies.
+//!
+//! AWS matches `Resource` and the `Arn*` condition operators segment by segment
+//! (partition, service, region, account, resource), each segment with its own `*` and
+//! `?`; in the resource segment `*` also crosses `/` and `:` (IAM User Guide, "IAM JSON
+//! policy elements: Resource" and "Condition operators: ARN").
+
+use super::context::Context;
+use super::pattern::{Pattern, Syntax, split_arn};
+
+/// A parsed ARN: `arn:partition:service:region:account:resource`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn {
+    raw: Box<str>,
+    /// Byte ranges of partition, service, region, account and resource in `raw`.
+    parts: [(u32, u32); 5],
+}
+
+impl Arn {
+    /// Parses an ARN; `None` when the text is not `arn:` followed by five more
+    /// colon-separated segments.
+    pub fn parse(text: &str) -> Option<Arn> {
+        let mut parts = [(0u32, 0u32); 5];
+        let rest = text.strip_prefix("arn:")?;
+        let mut start = 4usize;
+        let mut iter = rest.splitn(5, ':');
+        for slot in parts.iter_mut() {
+            let seg = iter.next()?;
+            *slot = (start as u32, (start + seg.len()) as u32);
+            start += seg.len() + 1;
+        }
+        Some(Arn {
+            raw: text.into(),
+            parts,
+        })
+    }
+
+    fn part(&self, i: usize) -> &str {
+        let (a, b) = self.parts[i];
+        &self.raw[a as usize..b as usize]
+    }
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+    pub fn partition(&self) -> &str {
+        self.part(0)
+    }
+    pub fn service(&self) -> &str {
+        self.part(1)
+    }
+    pub fn region(&self) -> &str {
+        self.part(2)
+    }
+    pub fn account(&self) -> &str {
+        self.part(3)
+    }
+    pub fn resource(&self) -> &str {
+        self.part(4)
+    }
+}
+
+/// A `Resource` entry or an `Arn*` condition value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ArnPattern {
+    /// `*`: every resource.
+    Any,
+    /// Five segment patterns after the literal `arn` prefix.
+    Segments(Box<[Pattern; 5]>),
+    /// Text that is not shaped like an ARN, matched as one wildcard pattern so that a
+    /// statement is never silently dropped.
+    Whole(Pattern),
+}
+
+impl ArnPattern {
+    pub fn compile(text: &str, variables: bool) -> ArnPattern {
+        let syntax = Syntax {
+            wildcards: true,
+            variables,
+        };
+        if text == "*" {
+            return ArnPattern::Any;
+        }
+        let parts = split_arn(text, 6);
+        if parts.len() == 6 && parts[0] == "arn" {
+            let seg = |i: usize| Pattern::compile(parts[i], syntax);
+            return ArnPattern::Segments(Box::new([seg(1), seg(2), seg(3), seg(4), seg(5)]));
+        }
+        ArnPattern::Whole(Pattern::compile(text, syntax))
+    }
+
+    /// Whether the pattern looks like an ARN (or is `*`): what IAM accepts.
+    pub fn is_well_formed(&self) -> bool {
+        !matches!(self, ArnPattern::Whole(_))
+    }
+
+    pub fn matches(&self, target: &ResourceRef<'_>, ctx: &Context) -> bool {
+        match (self, target) {
+            (ArnPattern::Any, _) => true,
+            (ArnPattern::Segments(segs), ResourceRef::Arn(arn)) => {
+                (0..5).all(|i| segs[i].matches(arn.part(i), ctx, false))
+            }
+            (ArnPattern::Segments(_), ResourceRef::Text(_)) => false,
+            (ArnPattern::Whole(p), t) => p.matches(t.as_str(), ctx, false),
+        }
+    }
+
+    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
+        let (segs, whole): (&[Pattern], Option<&Pattern>) = match self {
+            ArnPattern::Any => (&[], None),
+            ArnPattern::Segments(s) => (&s[..], None),
+            ArnPattern::Whole(p) => (&[], Some(p)),
+        };
+        segs.iter().chain(whole)
+    }
+}
+
+/// What a pattern is matched against: a parsed ARN, or plain text (`*`, or a value
+/// that is not an ARN).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ResourceRef<'a> {
+    Arn(&'a Arn),
+    Text(&'a str),
+}
+
+impl ResourceRef<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResourceRef::Arn(a) => a.as_str(),
+            ResourceRef::Text(t) => t,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pattern: &str, arn: &str) -> bool {
+        let ctx = Context::default();
+        let p = ArnPattern::compile(pattern, true);
+        match Arn::parse(arn) {
+            Some(a) => p.matches(&ResourceRef::Arn(&a), &ctx),
+            None => p.matches(&ResourceRef::Text(arn), &ctx),
+        }
+    }
+
+    #[test]
+    fn parses_segments() {
+        let a = Arn::parse("arn:aws:lambda:us-east-1:111122223333:function:f:prod").unwrap();
+        assert_eq!(a.service(), "lambda");
+        assert_eq!(a.account(), "111122223333");
+        assert_eq!(a.resource(), "function:f:prod");
+        let s3 = Arn::parse("arn:aws:s3:::bucket/key").unwrap();
+        assert_eq!((s3.region(), s3.account(), s3.resource()), ("", "", "bucket/key"));
+        assert!(Arn::parse("arn:aws:s3").is_none());
+        assert!(Arn::parse("*").is_none());
+    }
+
+    #[test]
+    fn segment_wildcards_stay_in_their_segment() {
+        assert!(m("arn:aws:dynamodb:*:111122223333:table/app-*", "arn:aws:dynamodb:eu-west-1:111122223333:table/app-users"));
+        assert!(!m("arn:aws:dynamodb:*:111122223333:table/app-*", "arn:aws:dynamodb:eu-west-1:444455556666:table/app-users"));
+        // A `*` in the account segment does not swallow part of the resource.
+        assert!(!m("arn:aws:s3:*:*:b", "arn:aws:s3:::a:b"));
+        // In the resource segment `*` crosses `/` and `:`.
+        assert!(m("arn:aws:s3:::app-*", "arn:aws:s3:::app-logs/2024/a.txt"));
+        assert!(m("arn:aws:lambda:*:*:function:*", "arn:aws:lambda:r:1:function:f:alias"));
+        assert!(m("*", "anything"));
+    }
+
+    #[test]
+    fn arns_are_case_sensitive() {
+        assert!(!m("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket"));
+    }
+
+    #[test]
+    fn non_arn_resource_only_matches_whole_patterns() {
+        assert!(!m("arn:aws:s3:::*", "*"));
+        assert!(m("*", "*"));
+    }
+}

@@ -1,0 +1,441 @@
+//! Condition operators and their evaluation (IAM User Guide, "IAM JSON policy
+//! elements: Condition operators" and "Multivalued context keys").
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+
+use super::arn::{Arn, ArnPattern, ResourceRef};
+use super::context::Context;
+use super::pattern::Pattern;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseOperator {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+use BaseOperator as B;
+
+const ALL: [BaseOperator; 27] = [
+    B::StringEquals,
+    B::StringNotEquals,
+    B::StringEqualsIgnoreCase,
+    B::StringNotEqualsIgnoreCase,
+    B::StringLike,
+    B::StringNotLike,
+    B::NumericEquals,
+    B::NumericNotEquals,
+    B::NumericLessThan,
+    B::NumericLessThanEquals,
+    B::NumericGreaterThan,
+    B::NumericGreaterThanEquals,
+    B::DateEquals,
+    B::DateNotEquals,
+    B::DateLessThan,
+    B::DateLessThanEquals,
+    B::DateGreaterThan,
+    B::DateGreaterThanEquals,
+    B::Bool,
+    B::BinaryEquals,
+    B::IpAddress,
+    B::NotIpAddress,
+    B::ArnEquals,
+    B::ArnLike,
+    B::ArnNotEquals,
+    B::ArnNotLike,
+    B::Null,
+];
+
+/// The kind of value an operator compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+impl BaseOperator {
+    pub fn name(self) -> &'static str {
+        match self {
+            B::StringEquals => "StringEquals",
+            B::StringNotEquals => "StringNotEquals",
+            B::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            B::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            B::StringLike => "StringLike",
+            B::StringNotLike => "StringNotLike",
+            B::NumericEquals => "NumericEquals",
+            B::NumericNotEquals => "NumericNotEquals",
+            B::NumericLessThan => "NumericLessThan",
+            B::NumericLessThanEquals => "NumericLessThanEquals",
+            B::NumericGreaterThan => "NumericGreaterThan",
+            B::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            B::DateEquals => "DateEquals",
+            B::DateNotEquals => "DateNotEquals",
+            B::DateLessThan => "DateLessThan",
+            B::DateLessThanEquals => "DateLessThanEquals",
+            B::DateGreaterThan => "DateGreaterThan",
+            B::DateGreaterThanEquals => "DateGreaterThanEquals",
+            B::Bool => "Bool",
+            B::BinaryEquals => "BinaryEquals",
+            B::IpAddress => "IpAddress",
+            B::NotIpAddress => "NotIpAddress",
+            B::ArnEquals => "ArnEquals",
+            B::ArnLike => "ArnLike",
+            B::ArnNotEquals => "ArnNotEquals",
+            B::ArnNotLike => "ArnNotLike",
+            B::Null => "Null",
+        }
+    }
+
+    pub fn kind(self) -> ValueKind {
+        match self {
+            B::StringEquals
+            | B::StringNotEquals
+            | B::StringEqualsIgnoreCase
+            | B::StringNotEqualsIgnoreCase
+            | B::StringLike
+            | B::StringNotLike => ValueKind::String,
+            B::NumericEquals
+            | B::NumericNotEquals
+            | B::NumericLessThan
+            | B::NumericLessThanEquals
+            | B::NumericGreaterThan
+            | B::NumericGreaterThanEquals => ValueKind::Numeric,
+            B::DateEquals
+            | B::DateNotEquals
+            | B::DateLessThan
+            | B::DateLessThanEquals
+            | B::DateGreaterThan
+            | B::DateGreaterThanEquals => ValueKind::Date,
+            B::Bool => ValueKind::Bool,
+            B::BinaryEquals => ValueKind::Binary,
+            B::IpAddress | B::NotIpAddress => ValueKind::Ip,
+            B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => ValueKind::Arn,
+            B::Null => ValueKind::Null,
+        }
+    }
+
+    /// Negated operators hold when no value matches, and when the key is absent.
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            B::StringNotEquals
+                | B::StringNotEqualsIgnoreCase
+                | B::StringNotLike
+                | B::NumericNotEquals
+                | B::DateNotEquals
+                | B::NotIpAddress
+                | B::ArnNotEquals
+                | B::ArnNotLike
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetQualifier {
+    None,
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// A full operator: `[ForAllValues:|ForAnyValue:]Base[IfExists]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operator {
+    pub base: BaseOperator,
+    pub set: SetQualifier,
+    pub if_exists: bool,
+}
+
+impl FromStr for Operator {
+    type Err = String;
+
+    /// Operator names are matched exactly, as IAM does; an unknown name is an error,
+    /// never silently ignored.
+    fn from_str(s: &str) -> Result<Operator, String> {
+        let unknown = || {
+            format!(
+                "unknown condition operator `{s}`; expected one of {}, optionally with the suffix IfExists (not Null) and the prefix ForAllValues: or ForAnyValue:",
+                ALL.iter().map(|o| o.name()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let (set, rest) = if let Some(r) = s.strip_prefix("ForAllValues:") {
+            (SetQualifier::ForAllValues, r)
+        } else if let Some(r) = s.strip_prefix("ForAnyValue:") {
+            (SetQualifier::ForAnyValue, r)
+        } else {
+            (SetQualifier::None, s)
+        };
+        let (if_exists, name) = match rest.strip_suffix("IfExists") {
+            Some(n) => (true, n),
+            None => (false, rest),
+        };
+        let base = ALL
+            .iter()
+            .copied()
+            .find(|o| o.name() == name)
+            .ok_or_else(unknown)?;
+        if if_exists && base == B::Null {
+            return Err(format!("`{s}`: Null has no IfExists form"));
+        }
+        Ok(Operator {
+            base,
+            set,
+            if_exists,
+        })
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.set {
+            SetQualifier::None => {}
+            SetQualifier::ForAllValues => f.write_str("ForAllValues:")?,
+            SetQualifier::ForAnyValue => f.write_str("ForAnyValue:")?,
+        }
+        f.write_str(self.base.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// Policy-side values, parsed once for their operator.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Values {
+    Strings(Vec<Pattern>),
+    Numbers(Vec<f64>),
+    /// Nanoseconds since the epoch.
+    Dates(Vec<i128>),
+    Bools(Vec<bool>),
+    Binary(Vec<Box<str>>),
+    Ips(Vec<IpNet>),
+    Arns(Vec<ArnPattern>),
+    /// `Null`: true = the key must be absent, false = present.
+    Null(Vec<bool>),
+}
+
+/// One key test of a condition block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub operator: Operator,
+    /// The key as written in the policy (for explanations).
+    pub key: Box<str>,
+    pub(crate) key_lower: Box<str>,
+    pub(crate) values: Values,
+    /// The values as written, for explanations.
+    pub raw_values: Vec<String>,
+}
+
+impl Condition {
+    pub fn evaluate(&self, ctx: &Context) -> bool {
+        let op = self.operator;
+        let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
+        let Some(values) = present else {
+            // Key absent (IAM User Guide, condition operators, "...IfExists" and
+            // "Null"; multivalued keys: ForAllValues holds on an empty set).
+            return match &self.values {
+                Values::Null(expect_absent) => expect_absent.iter().any(|b| *b),
+                _ => match op.set {
+                    SetQualifier::ForAllValues => true,
+                    SetQualifier::ForAnyValue => op.if_exists,
+                    SetQualifier::None => op.if_exists || op.base.is_negated(),
+                },
+            };
+        };
+        if let Values::Null(expect_absent) = &self.values {
+            return expect_absent.iter().any(|b| !*b);
+        }
+        let negated = op.base.is_negated();
+        // One context value against the policy values: OR across values; a negated
+        // operator holds when none matches.
+        let single = |v: &str| self.any_positive_match(v, ctx) != negated;
+        match op.set {
+            SetQualifier::None if negated => !values.iter().any(|v| self.any_positive_match(v, ctx)),
+            SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
+            SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
+        }
+    }
+
+    /// Whether the un-negated form of the operator matches `v` against any policy value.
+    fn any_positive_match(&self, v: &str, ctx: &Context) -> bool {
+        match &self.values {
+            Values::Strings(ps) => {
+                let fold = matches!(
+                    self.operator.base,
+                    B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase
+                );
+                ps.iter().any(|p| p.matches(v, ctx, fold))
+            }
+            Values::Numbers(ns) => match v.trim().parse::<f64>() {
+                Ok(x) => ns.iter().any(|n| compare(self.operator.base, x, *n)),
+                Err(_) => false,
+            },
+            Values::Dates(ds) => match parse_date(v) {
+                Some(x) => ds.iter().any(|d| compare(self.operator.base, x, *d)),
+                None => false,
+            },
+            Values::Bools(bs) => match parse_bool(v) {
+                Some(x) => bs.contains(&x),
+                None => false,
+            },
+            Values::Binary(bs) => bs.iter().any(|b| **b == *v),
+            Values::Ips(nets) => match parse_ip(v) {
+                Some(ip) => nets.iter().any(|n| n.contains(&ip)),
+                None => false,
+            },
+            Values::Arns(ps) => {
+                let arn = Arn::parse(v);
+                let target = match &arn {
+                    Some(a) => ResourceRef::Arn(a),
+                    None => ResourceRef::Text(v),
+                };
+                ps.iter().any(|p| p.matches(&target, ctx))
+            }
+            Values::Null(_) => false,
+        }
+    }
+
+    /// The patterns of this condition's values that read request variables.
+    pub(crate) fn value_patterns(&self) -> Box<dyn Iterator<Item = &Pattern> + '_> {
+        match &self.values {
+            Values::Strings(ps) => Box::new(ps.iter()),
+            Values::Arns(ps) => Box::new(ps.iter().flat_map(|p| p.patterns())),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+}
+
+/// `context OP policy` for the ordering operators (the un-negated form of NotEquals).
+fn compare<T: PartialOrd>(op: BaseOperator, ctx: T, policy: T) -> bool {
+    match op {
+        B::NumericLessThan | B::DateLessThan => ctx < policy,
+        B::NumericLessThanEquals | B::DateLessThanEquals => ctx <= policy,
+        B::NumericGreaterThan | B::DateGreaterThan => ctx > policy,
+        B::NumericGreaterThanEquals | B::DateGreaterThanEquals => ctx >= policy,
+        _ => ctx == policy,
+    }
+}
+
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
+    if v.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn parse_ip(v: &str) -> Option<IpAddr> {
+    v.trim().parse::<IpAddr>().ok()
+}
+
+/// A CIDR block, or a bare address taken as a single host.
+pub(crate) fn parse_cidr(v: &str) -> Option<IpNet> {
+    let v = v.trim();
+    v.parse::<IpNet>()
+        .ok()
+        .or_else(|| v.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+/// Dates as AWS accepts them in conditions: ISO 8601 (with or without time, offset
+/// or fraction; no offset means UTC) or seconds since the epoch.
+pub(crate) fn parse_date(v: &str) -> Option<i128> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<i64>() {
+        return Some(secs as i128 * 1_000_000_000);
+    }
+    if let Ok(ts) = v.parse::<jiff::Timestamp>() {
+        return Some(ts.as_nanosecond());
+    }
+    if let Ok(dt) = v.parse::<jiff::civil::DateTime>() {
+        return utc_nanos(dt);
+    }
+    if let Ok(d) = v.parse::<jiff::civil::Date>() {
+        return utc_nanos(d.to_datetime(jiff::civil::Time::midnight()));
+    }
+    None
+}
+
+fn utc_nanos(dt: jiff::civil::DateTime) -> Option<i128> {
+    jiff::tz::TimeZone::UTC.to_timestamp(dt).ok().map(|t| t.as_nanosecond())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_names_parse_with_prefixes_and_suffix() {
+        let op: Operator = "ForAllValues:StringLikeIfExists".parse().unwrap();
+        assert_eq!(op.base, B::StringLike);
+        assert_eq!(op.set, SetQualifier::ForAllValues);
+        assert!(op.if_exists);
+        assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
+        for o in ALL {
+            assert_eq!(o.name().parse::<Operator>().unwrap().base, o);
+        }
+    }
+
+    #[test]
+    fn unknown_operators_are_errors() {
+        let e = "StringEqual".parse::<Operator>().unwrap_err();
+        assert!(e.contains("unknown condition operator `StringEqual`"), "{e}");
+        assert!("stringequals".parse::<Operator>().is_err());
+        assert!("NullIfExists".parse::<Operator>().is_err());
+        assert!("ForEveryValue:StringEquals".parse::<Operator>().is_err());
+    }
+
+    #[test]
+    fn dates_in_every_documented_form() {
+        let z = parse_date("2020-01-01T00:00:00Z").unwrap();
+        assert_eq!(parse_date("2020-01-01"), Some(z));
+        assert_eq!(parse_date("2020-01-01T00:00:00"), Some(z));
+        assert_eq!(parse_date("1577836800"), Some(z));
+        assert_eq!(parse_date("2020-01-01T01:00:00+01:00"), Some(z));
+        assert!(parse_date("2020-01-01T00:00:00.5Z").unwrap() > z);
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn cidrs_and_hosts() {
+        assert!(parse_cidr("10.0.0.0/8").unwrap().contains(&parse_ip("10.1.2.3").unwrap()));
+        assert!(parse_cidr("2001:db8::/32").unwrap().contains(&parse_ip("2001:db8::1").unwrap()));
+        assert!(parse_cidr("192.0.2.7").unwrap().contains(&parse_ip("192.0.2.7").unwrap()));
+        assert!(parse_cidr("10.0.0.0/33").is_none());
+    }
+}

@@ -1,0 +1,376 @@
+//! The IAM policy language: read a document once, compile it into matchers, and
+//! match statements against requests without allocating.
+
+pub mod arn;
+pub mod condition;
+pub mod context;
+pub mod error;
+mod pattern;
+pub mod principal;
+mod raw;
+pub mod request;
+
+use std::sync::Arc;
+
+use serde::de::DeserializeSeed;
+
+pub use arn::Arn;
+pub use condition::{Condition, Operator};
+pub use context::Context;
+pub use error::PolicyError;
+pub use principal::{Principal, PrincipalMatch};
+pub use raw::{Effect, PolicyKind, Version};
+pub use request::{Request, RequestError};
+
+use arn::ArnPattern;
+use pattern::{Pattern, Syntax};
+use principal::PrincipalEntry;
+use raw::{PolicySeed, RawPolicy, RawPrincipal, RawStatement};
+
+/// A compiled policy document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    name: Arc<str>,
+    kind: PolicyKind,
+    version: Option<Version>,
+    id: Option<String>,
+    statements: Vec<Statement>,
+}
+
+/// A compiled statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    /// Position in the policy's `Statement` list.
+    pub index: usize,
+    pub effect: Effect,
+    actions: Actions,
+    resources: Option<Resources>,
+    principals: Option<Principals>,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Actions {
+    negated: bool,
+    patterns: Vec<ActionPattern>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum ActionPattern {
+    All,
+    /// A literal service prefix (lower-cased) and a pattern for the action name.
+    Service { service: Box<str>, name: Pattern },
+    Whole(Pattern),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Resources {
+    negated: bool,
+    patterns: Vec<ArnPattern>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Principals {
+    negated: bool,
+    entries: Vec<PrincipalEntry>,
+}
+
+/// What one policy says about one request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Some statement with `Effect: Deny` matched.
+    pub deny: bool,
+    /// The strongest way an `Allow` statement matched; for policies without a
+    /// `Principal` element (identity, boundary, session, SCP) a matching Allow is
+    /// [`PrincipalMatch::Session`], the strongest.
+    pub allow: Option<PrincipalMatch>,
+}
+
+impl Policy {
+    /// Reads a policy from JSON text; errors carry the JSON path and line:column.
+    pub fn parse(kind: PolicyKind, name: &str, text: &str) -> Result<Policy, PolicyError> {
+        let mut jd = serde_json::Deserializer::from_str(text);
+        let mut track = serde_path_to_error::Track::new();
+        let raw = PolicySeed(kind)
+            .deserialize(serde_path_to_error::Deserializer::new(&mut jd, &mut track))
+            .map_err(|e| PolicyError::from_json(serde_path_to_error::Error::new(track.path(), e)))?;
+        jd.end().map_err(PolicyError::from_plain_json)?;
+        Ok(Policy::compile(kind, name, raw))
+    }
+
+    /// Reads a policy from an already parsed JSON value; errors carry the JSON path.
+    pub fn from_value(
+        kind: PolicyKind,
+        name: &str,
+        value: &serde_json::Value,
+    ) -> Result<Policy, PolicyError> {
+        let mut track = serde_path_to_error::Track::new();
+        let raw = PolicySeed(kind)
+            .deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
+            .map_err(|e| PolicyError {
+                path: error::json_path(&track.path()),
+                position: None,
+                message: e.to_string(),
+            })?;
+        Ok(Policy::compile(kind, name, raw))
+    }
+
+    fn compile(kind: PolicyKind, name: &str, raw: RawPolicy) -> Policy {
+        let variables = raw.version == Some(Version::V2012_10_17);
+        let statements = raw
+            .statements
+            .into_iter()
+            .enumerate()
+            .map(|(index, s)| compile_statement(index, s, variables))
+            .collect();
+        Policy {
+            name: name.into(),
+            kind,
+            version: raw.version,
+            id: raw.id,
+            statements,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn kind(&self) -> PolicyKind {
+        self.kind
+    }
+    pub fn version(&self) -> Option<Version> {
+        self.version
+    }
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
+    }
+
+    /// A copy under another name and kind (the same document attached elsewhere).
+    pub fn renamed(&self, kind: PolicyKind, name: &str) -> Policy {
+        Policy {
+            name: name.into(),
+            kind,
+            ..self.clone()
+        }
+    }
+
+    /// Evaluates every statement; `on_match` sees each statement that applies.
+    #[inline]
+    pub fn evaluate(&self, req: &Request, mut on_match: impl FnMut(&Statement)) -> Verdict {
+        let mut v = Verdict::default();
+        let uses_principal = !matches!(
+            self.kind,
+            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp
+        );
+        for s in &self.statements {
+            if !s.matches_action(req) || !s.matches_resource(req) {
+                continue;
+            }
+            let who = if uses_principal {
+                match s.principal_match(&req.principal, self.kind) {
+                    Some(m) => m,
+                    None => continue,
+                }
+            } else {
+                PrincipalMatch::Session
+            };
+            if !s.conditions.iter().all(|c| c.evaluate(&req.context)) {
+                continue;
+            }
+            on_match(s);
+            match s.effect {
+                Effect::Deny => v.deny = true,
+                Effect::Allow => v.allow = v.allow.max(Some(who)),
+            }
+        }
+        v
+    }
+}
+
+impl Statement {
+    /// The statement's Sid, or its position when it has none.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(s) if !s.is_empty() => s.clone(),
+            _ => format!("Statement[{}]", self.index),
+        }
+    }
+
+    fn matches_action(&self, req: &Request) -> bool {
+        let hit = self.actions.patterns.iter().any(|p| match p {
+            ActionPattern::All => true,
+            ActionPattern::Service { service, name } => {
+                service.eq_ignore_ascii_case(req.service())
+                    && name.matches(req.action_name(), &req.context, true)
+            }
+            ActionPattern::Whole(p) => p.matches(req.action(), &req.context, true),
+        });
+        hit != self.actions.negated
+    }
+
+    fn matches_resource(&self, req: &Request) -> bool {
+        match &self.resources {
+            // No Resource element: the policy's own resource (trust and key policies).
+            None => true,
+            Some(r) => {
+                let target = req.resource_ref();
+                let hit = r.patterns.iter().any(|p| p.matches(&target, &req.context));
+                hit != r.negated
+            }
+        }
+    }
+
+    /// How the `Principal`/`NotPrincipal` element names the caller, for a policy that
+    /// has one. Where AWS's rules leave room, this errs so that an Allow applies less
+    /// and a Deny applies more.
+    fn principal_match(&self, caller: &Principal, kind: PolicyKind) -> Option<PrincipalMatch> {
+        let deny = self.effect == Effect::Deny;
+        let Some(p) = &self.principals else {
+            // Endpoint policies may omit Principal: everyone. Elsewhere a missing
+            // Principal grants nobody but still denies.
+            return (deny || matches!(kind, PolicyKind::Endpoint | PolicyKind::Any))
+                .then_some(PrincipalMatch::Broad);
+        };
+        if !p.negated {
+            return p.entries.iter().filter_map(|e| e.matches(caller)).max();
+        }
+        // NotPrincipal (IAM User Guide, "NotPrincipal"). With Deny, AWS excludes a
+        // role session only when its session ARN is listed; we exclude a caller only
+        // when an entry names it exactly. With Allow, any entry that relates to the
+        // caller (account, role or exact ARN) excludes it.
+        let excluded = if deny {
+            p.entries
+                .iter()
+                .any(|e| matches!(e.matches(caller), Some(PrincipalMatch::User | PrincipalMatch::Session)))
+        } else {
+            p.entries.iter().any(|e| e.matches(caller).is_some())
+        };
+        (!excluded).then_some(PrincipalMatch::Broad)
+    }
+
+    /// The condition keys and variables this statement reads.
+    pub fn context_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for c in &self.conditions {
+            keys.push(c.key.to_string());
+            keys.extend(c.value_patterns().flat_map(|p| p.variables()).map(|v| v.key.to_string()));
+        }
+        if let Some(r) = &self.resources {
+            for p in &r.patterns {
+                keys.extend(p.patterns().flat_map(|p| p.variables()).map(|v| v.key.to_string()));
+            }
+        }
+        keys
+    }
+
+    pub fn is_negated_action(&self) -> bool {
+        self.actions.negated
+    }
+}
+
+fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statement {
+    let (negated, actions) = s.action;
+    let actions = Actions {
+        negated,
+        patterns: actions.iter().map(|a| compile_action(a)).collect(),
+    };
+    let resources = s.resource.map(|(negated, rs)| Resources {
+        negated,
+        patterns: rs.iter().map(|r| ArnPattern::compile(r, variables)).collect(),
+    });
+    let principals = s.principal.map(|(negated, p)| Principals {
+        negated,
+        entries: match p {
+            RawPrincipal::Star => vec![PrincipalEntry::Everyone],
+            RawPrincipal::Map(m) => m
+                .into_iter()
+                .flat_map(|(ty, values)| {
+                    values.into_iter().map(move |v| {
+                        if ty == "AWS" {
+                            PrincipalEntry::from_aws(&v)
+                        } else {
+                            PrincipalEntry::Other(format!("{ty}:{v}").into())
+                        }
+                    })
+                })
+                .collect(),
+        },
+    });
+    let conditions = s
+        .conditions
+        .into_iter()
+        .map(|c| {
+            let values = c.parsed.unwrap_or_else(|| {
+                let like = matches!(
+                    c.operator.base,
+                    condition::BaseOperator::StringLike | condition::BaseOperator::StringNotLike
+                );
+                match c.operator.base.kind() {
+                    condition::ValueKind::Arn => condition::Values::Arns(
+                        c.raw.iter().map(|v| ArnPattern::compile(v, variables)).collect(),
+                    ),
+                    _ => condition::Values::Strings(
+                        c.raw
+                            .iter()
+                            .map(|v| Pattern::compile(v, Syntax { wildcards: like, variables }))
+                            .collect(),
+                    ),
+                }
+            });
+            Condition {
+                operator: c.operator,
+                key_lower: c.key.to_ascii_lowercase().into(),
+                key: c.key.into(),
+                values,
+                raw_values: c.raw,
+            }
+        })
+        .collect();
+    Statement {
+        sid: s.sid,
+        index,
+        effect: s.effect,
+        actions,
+        resources,
+        principals,
+        conditions,
+    }
+}
+
+/// Actions take no variables; `*` and `?` are wildcards, compared case-insensitively.
+fn compile_action(text: &str) -> ActionPattern {
+    let syntax = Syntax {
+        wildcards: true,
+        variables: false,
+    };
+    if text == "*" {
+        return ActionPattern::All;
+    }
+    match text.split_once(':') {
+        Some((svc, name)) if !svc.contains(['*', '?']) => ActionPattern::Service {
+            service: svc.to_ascii_lowercase().into(),
+            name: Pattern::compile(name, syntax),
+        },
+        _ => ActionPattern::Whole(Pattern::compile(text, syntax)),
+    }
+}
+
+/// Reads a policy nested in a larger JSON document, so that its errors carry the
+/// outer document's path and position.
+pub struct PolicyDocSeed<'n> {
+    pub kind: PolicyKind,
+    pub name: &'n str,
+}
+
+impl<'de> DeserializeSeed<'de> for PolicyDocSeed<'_> {
+    type Value = Policy;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Policy, D::Error> {
+        let raw = PolicySeed(self.kind).deserialize(d)?;
+        Ok(Policy::compile(self.kind, self.name, raw))
+    }
+}
+

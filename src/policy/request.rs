@@ -1,0 +1,168 @@
+//! One request as policies see it: who, what action, on what, with which context.
+
+use smallvec::smallvec;
+
+use super::arn::{Arn, ResourceRef};
+use super::context::{Context, Values};
+use super::principal::{Principal, PrincipalParseError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub principal: Principal,
+    action: Box<str>,
+    /// Byte index of the `:` between service and action name.
+    colon: usize,
+    resource: Box<str>,
+    resource_arn: Option<Arn>,
+    /// The account that owns the resource: given, else the ARN's, else (S3 and other
+    /// ARNs without an account) the principal's.
+    pub resource_account: Option<String>,
+    /// True when the resource account was not given nor in the ARN, and so was taken
+    /// to be the principal's.
+    pub resource_account_assumed: bool,
+    pub context: Context,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error(transparent)]
+    Principal(#[from] PrincipalParseError),
+    #[error("`{0}` is not an action; expected `service:Action`, e.g. `s3:GetObject`")]
+    Action(String),
+    #[error("`{0}` is not a resource; expected an ARN or `*`")]
+    Resource(String),
+    #[error("`{0}` is not an account id; expected 12 digits")]
+    Account(String),
+}
+
+impl Request {
+    /// Builds a request and adds the context keys AWS always sets from the principal
+    /// and resource (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`,
+    /// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`) where the caller did not
+    /// give them.
+    pub fn new(
+        principal: &str,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        mut context: Context,
+    ) -> Result<Request, RequestError> {
+        let principal = Principal::parse(principal)?;
+        let colon = action
+            .find(':')
+            .filter(|&i| i > 0 && i + 1 < action.len() && !action[i + 1..].contains(':'))
+            .ok_or_else(|| RequestError::Action(action.to_string()))?;
+        let resource_arn = Arn::parse(resource);
+        if resource_arn.is_none() && resource != "*" {
+            return Err(RequestError::Resource(resource.to_string()));
+        }
+        if let Some(acct) = resource_account {
+            if !is_account_id(acct) {
+                return Err(RequestError::Account(acct.to_string()));
+            }
+        }
+        let from_arn = resource_arn
+            .as_ref()
+            .map(|a| a.account())
+            .filter(|a| is_account_id(a));
+        let (resource_account, assumed) = match (resource_account, from_arn) {
+            (Some(a), _) => (Some(a.to_string()), false),
+            (None, Some(a)) => (Some(a.to_string()), false),
+            (None, None) => (principal.account().map(str::to_string), true),
+        };
+        if let Some(arn) = principal.principal_arn() {
+            context.insert_default("aws:PrincipalArn", &arn);
+        }
+        if let Some(acct) = principal.account() {
+            context.insert_default("aws:PrincipalAccount", acct);
+            context.insert_default("aws:PrincipalIsAWSService", "false");
+        }
+        if let Principal::User { name, .. } = &principal {
+            context.insert_default("aws:username", name);
+        }
+        if let Some(acct) = &resource_account {
+            context.insert_default("aws:ResourceAccount", acct);
+        }
+        Ok(Request {
+            principal,
+            action: action.into(),
+            colon,
+            resource: resource.into(),
+            resource_arn,
+            resource_account,
+            resource_account_assumed: assumed,
+            context,
+        })
+    }
+
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+    pub fn service(&self) -> &str {
+        &self.action[..self.colon]
+    }
+    pub fn action_name(&self) -> &str {
+        &self.action[self.colon + 1..]
+    }
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+    pub fn resource_arn(&self) -> Option<&Arn> {
+        self.resource_arn.as_ref()
+    }
+    pub(crate) fn resource_ref(&self) -> ResourceRef<'_> {
+        match &self.resource_arn {
+            Some(a) => ResourceRef::Arn(a),
+            None => ResourceRef::Text(&self.resource),
+        }
+    }
+
+    /// True when principal and resource are in different accounts.
+    pub fn is_cross_account(&self) -> bool {
+        match (self.principal.account(), &self.resource_account) {
+            (Some(p), Some(r)) => p != r,
+            _ => false,
+        }
+    }
+}
+
+/// A context value list with one value.
+pub fn one(value: &str) -> Values {
+    smallvec![value.into()]
+}
+
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_context_and_accounts() {
+        let r = Request::new(
+            "arn:aws:iam::111122223333:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/key",
+            None,
+            Context::default(),
+        )
+        .unwrap();
+        assert_eq!(r.service(), "s3");
+        assert_eq!(r.action_name(), "GetObject");
+        assert_eq!(r.resource_account.as_deref(), Some("111122223333"));
+        assert!(r.resource_account_assumed);
+        assert_eq!(r.context.get("aws:username").unwrap()[0].as_ref(), "alice");
+        assert!(!r.is_cross_account());
+    }
+
+    #[test]
+    fn rejects_malformed_parts() {
+        let p = "arn:aws:iam::111122223333:user/alice";
+        assert!(matches!(Request::new(p, "GetObject", "*", None, Context::default()), Err(RequestError::Action(_))));
+        assert!(matches!(Request::new(p, "s3:", "*", None, Context::default()), Err(RequestError::Action(_))));
+        assert!(matches!(Request::new(p, "s3:Get", "bucket", None, Context::default()), Err(RequestError::Resource(_))));
+        assert!(matches!(Request::new(p, "s3:Get", "*", Some("12"), Context::default()), Err(RequestError::Account(_))));
+    }
+}
