@@ -4,3 +4,5 @@
 
 pub mod engine;
 pub mod policy;
+pub mod cli;
+pub mod simulate;

@@ -1,3 +1,20 @@
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    let cli = orgscope::cli::Cli::parse();
+    match orgscope::cli::run(cli) {
+        Ok(code) => std::process::exit(code),
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if is_broken_pipe(&e) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("orgscope: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }

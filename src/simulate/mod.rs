@@ -1,0 +1,198 @@
+//! `orgscope simulate`: raw requests against explicitly given policies.
+//!
+//! The input format is a contract (docs/simulate.md in the README): one case, an
+//! array of cases, `{"defaults", "cases"}`, or JSON lines. Every case is read on its
+//! own so that a bad case yields an error line while the others go on. Positions in
+//! errors are those of the input text, also for policies nested deep in a case.
+
+mod input;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::engine::{self, Decision, Explanation, Layer, PolicySet};
+use crate::policy::{Policy, PolicyKind, Request};
+
+pub use input::InputError;
+use input::{CaseError, Located};
+
+/// A case ready to evaluate: its request and its policies, compiled.
+#[derive(Debug, Clone)]
+pub struct PreparedCase {
+    pub request: Request,
+    pub identity: Vec<Arc<Policy>>,
+    pub boundary: Option<Arc<Policy>>,
+    pub session: Option<Arc<Policy>>,
+    pub scps: Vec<Vec<Arc<Policy>>>,
+    pub rcps: Vec<Vec<Arc<Policy>>>,
+    pub resource: Option<Arc<Policy>>,
+    pub endpoint: Option<Arc<Policy>>,
+}
+
+impl PreparedCase {
+    /// Borrows the policies as the engine wants them; build it once per case and
+    /// reuse it to evaluate many times.
+    pub fn policy_set(&self) -> PolicySet<'_> {
+        PolicySet {
+            identity: self.identity.iter().map(|p| &**p).collect(),
+            boundary: self.boundary.as_deref(),
+            session: self.session.as_deref(),
+            scps: borrow_levels(&self.scps),
+            rcps: borrow_levels(&self.rcps),
+            resource: self.resource.as_deref(),
+            endpoint: self.endpoint.as_deref(),
+        }
+    }
+}
+
+fn borrow_levels(levels: &[Vec<Arc<Policy>>]) -> Vec<Vec<&Policy>> {
+    levels.iter().map(|l| l.iter().map(|p| &**p).collect()).collect()
+}
+
+/// One case of the input: its id and either the case or why it cannot be evaluated.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: String,
+    pub prepared: Result<PreparedCase, String>,
+}
+
+/// Reads every case of an input. Only an input that is not readable at all (not
+/// JSON, or not one of the accepted shapes) is an error; a bad case is a `Case`
+/// whose `prepared` holds the message.
+pub fn read_cases(text: &str, jsonl: bool) -> Result<Vec<Case>, InputError> {
+    let raw = input::split(text, jsonl)?;
+    let mut compiler = Compiler::default();
+    Ok(raw
+        .into_iter()
+        .map(|c| {
+            let prepared = c
+                .fields
+                .and_then(|f| compiler.prepare(&f))
+                .map_err(|e| e.to_string());
+            Case { id: c.id, prepared }
+        })
+        .collect())
+}
+
+/// One output line of `simulate`.
+#[derive(Debug, Serialize)]
+pub struct OutputLine<'a> {
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(rename = "blockedBy", skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Layer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+}
+
+/// Evaluates one case into its output line.
+pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
+    match &case.prepared {
+        Err(e) => OutputLine {
+            id: &case.id,
+            decision: None,
+            blocked_by: None,
+            explanation: None,
+            error: Some(e),
+        },
+        Ok(p) => {
+            let set = p.policy_set();
+            let (decision, blocked_by, explanation) = if explain {
+                let x = engine::explain(&p.request, &set);
+                (x.decision, x.blocked_by, Some(x))
+            } else {
+                let (d, b) = engine::decide(&p.request, &set);
+                (d, b, None)
+            };
+            OutputLine {
+                id: &case.id,
+                decision: Some(decision),
+                blocked_by,
+                explanation,
+                error: None,
+            }
+        }
+    }
+}
+
+/// Compiles policies, each distinct (kind, text) once: the defaults' policies and the
+/// policies repeated across cases are shared.
+#[derive(Default)]
+struct Compiler<'t> {
+    cache: HashMap<(PolicyKind, &'t str), Arc<Policy>>,
+}
+
+impl<'t> Compiler<'t> {
+    fn prepare(&mut self, f: &input::Fields<'t>) -> Result<PreparedCase, CaseError> {
+        let request = f.request()?;
+        let one = |c: &mut Self, field: &str, kind| -> Result<Option<Arc<Policy>>, CaseError> {
+            match f.get(field) {
+                Some(v) if !v.is_null() => c.policy(v, kind).map(Some),
+                _ => Ok(None),
+            }
+        };
+        let boundary = one(self, "permissionsBoundary", PolicyKind::Boundary)?;
+        let session = one(self, "sessionPolicy", PolicyKind::Session)?;
+        let resource = one(self, "resourcePolicy", PolicyKind::Resource)?;
+        let endpoint = one(self, "vpcEndpointPolicy", PolicyKind::Endpoint)?;
+        let identity = match f.get("identityPolicies") {
+            Some(v) => v
+                .array()?
+                .iter()
+                .map(|p| self.policy(p, PolicyKind::Identity))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        let scps = self.levels(f, "scps", PolicyKind::Scp)?;
+        let rcps = self.levels(f, "rcps", PolicyKind::Rcp)?;
+        Ok(PreparedCase {
+            request,
+            identity,
+            boundary,
+            session,
+            scps,
+            rcps,
+            resource,
+            endpoint,
+        })
+    }
+
+    fn levels(
+        &mut self,
+        f: &input::Fields<'t>,
+        field: &str,
+        kind: PolicyKind,
+    ) -> Result<Vec<Vec<Arc<Policy>>>, CaseError> {
+        let Some(v) = f.get(field).filter(|v| !v.is_null()) else {
+            return Ok(Vec::new());
+        };
+        v.array()?
+            .iter()
+            .map(|level| level.array()?.iter().map(|p| self.policy(p, kind)).collect())
+            .collect()
+    }
+
+    /// A policy: a document, or `{"name", "policy"}`. Default names say where the
+    /// policy came from, so that explanations can point at it.
+    fn policy(&mut self, v: &Located<'t>, kind: PolicyKind) -> Result<Arc<Policy>, CaseError> {
+        let (name, doc) = v.named_policy()?;
+        let name = name.unwrap_or_else(|| v.path.trim_start_matches("$.").to_string());
+        let key = (kind, doc.raw.get());
+        if let Some(p) = self.cache.get(&key) {
+            return Ok(if p.name() == name { p.clone() } else { Arc::new(p.renamed(kind, &name)) });
+        }
+        let policy = Policy::parse(kind, &name, doc.raw.get()).map_err(|e| CaseError {
+            pos: e.position.map(|(l, c)| doc.pos.offset(l, c)),
+            path: if e.path.is_empty() { doc.path.clone() } else { format!("{}.{}", doc.path, e.path) },
+            message: e.message,
+        })?;
+        let policy = Arc::new(policy);
+        self.cache.insert(key, policy.clone());
+        Ok(policy)
+    }
+}
