@@ -318,3 +318,6 @@ fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mu
     rec.layer(Layer::Session, outcome(v.sess), None);
 }
 
+
+#[cfg(test)]
+mod tests;

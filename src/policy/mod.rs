@@ -374,3 +374,6 @@ impl<'de> DeserializeSeed<'de> for PolicyDocSeed<'_> {
     }
 }
 
+
+#[cfg(test)]
+mod tests;

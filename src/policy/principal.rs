@@ -53,7 +53,8 @@ impl Principal {
             }),
             "iam" if res.starts_with("role/") => Ok(Principal::RoleSession {
                 role_name: last_segment(res).to_string(),
-                service_linked: res.starts_with("role/aws-service-role/"),
+                service_linked: res.starts_with("role/aws-service-role/")
+                    || last_segment(res).starts_with(SERVICE_LINKED_PREFIX),
                 account,
                 role_arn: text.to_string(),
                 session_arn: None,
@@ -65,7 +66,9 @@ impl Principal {
                 Ok(Principal::RoleSession {
                     role_arn: format!("arn:{}:iam::{account}:role/{role}", arn.partition()),
                     role_name: role.to_string(),
-                    service_linked: false,
+                    // A session ARN does not show the role's path; AWS names every
+                    // service-linked role `AWSServiceRoleFor...`.
+                    service_linked: role.starts_with(SERVICE_LINKED_PREFIX),
                     account,
                     session_arn: Some(text.to_string()),
                 })
@@ -116,6 +119,8 @@ impl fmt::Display for Principal {
         }
     }
 }
+
+const SERVICE_LINKED_PREFIX: &str = "AWSServiceRoleFor";
 
 fn last_segment(res: &str) -> &str {
     res.rsplit('/').next().unwrap_or(res)

@@ -108,6 +108,32 @@ pub(crate) struct RawCondition {
     pub parsed: Option<Values>,
 }
 
+impl<'de> de::Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Version, D::Error> {
+        let v = String::deserialize(d)?;
+        match v.as_str() {
+            "2012-10-17" => Ok(Version::V2012_10_17),
+            "2008-10-17" => Ok(Version::V2008_10_17),
+            _ => Err(de::Error::custom(format!(
+                "unsupported `Version` `{v}`; expected \"2012-10-17\" or \"2008-10-17\""
+            ))),
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Effect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Effect, D::Error> {
+        let e = String::deserialize(d)?;
+        match e.as_str() {
+            "Allow" => Ok(Effect::Allow),
+            "Deny" => Ok(Effect::Deny),
+            _ => Err(de::Error::custom(format!(
+                "`Effect` must be \"Allow\" or \"Deny\", not `{e}`"
+            ))),
+        }
+    }
+}
+
 pub(crate) struct PolicySeed(pub PolicyKind);
 
 impl<'de> DeserializeSeed<'de> for PolicySeed {
@@ -130,18 +156,8 @@ impl<'de> Visitor<'de> for PolicyVisitor {
         while let Some(key) = map.next_key::<String>()? {
             seen.check::<A::Error>(&key)?;
             match key.as_str() {
-                "Version" => {
-                    let v: String = map.next_value()?;
-                    version = Some(match v.as_str() {
-                        "2012-10-17" => Version::V2012_10_17,
-                        "2008-10-17" => Version::V2008_10_17,
-                        _ => {
-                            return Err(de::Error::custom(format!(
-                                "unsupported `Version` `{v}`; expected \"2012-10-17\" or \"2008-10-17\""
-                            )));
-                        }
-                    });
-                }
+                // Typed values fail inside `next_value`, so the error's path names them.
+                "Version" => version = Some(map.next_value::<Version>()?),
                 "Id" => id = Some(map.next_value::<String>()?),
                 "Statement" => statements = Some(map.next_value_seed(StatementsSeed(self.0))?),
                 other => {
@@ -231,18 +247,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
             seen.check::<A::Error>(&key)?;
             match key.as_str() {
                 "Sid" => sid = Some(map.next_value::<String>()?),
-                "Effect" => {
-                    let e: String = map.next_value()?;
-                    effect = Some(match e.as_str() {
-                        "Allow" => Effect::Allow,
-                        "Deny" => Effect::Deny,
-                        _ => {
-                            return Err(de::Error::custom(format!(
-                                "`Effect` must be \"Allow\" or \"Deny\", not `{e}`"
-                            )));
-                        }
-                    });
-                }
+                "Effect" => effect = Some(map.next_value::<Effect>()?),
                 "Action" | "NotAction" => {
                     if action.is_some() {
                         return Err(both("Action", "NotAction"));

@@ -1,0 +1,220 @@
+//! The policy language end to end: parsing every documented form, errors with their
+//! places, and statements matching requests.
+//! Source for the grammar: IAM User Guide, "IAM JSON policy element reference" and
+//! "Grammar of the IAM JSON policy language"
+//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+
+use super::*;
+
+fn parse(kind: PolicyKind, text: &str) -> Policy {
+    Policy::parse(kind, "p", text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn err(kind: PolicyKind, text: &str) -> PolicyError {
+    Policy::parse(kind, "p", text).expect_err("should not parse")
+}
+
+fn req(principal: &str, action: &str, resource: &str, ctx: &[(&str, &str)]) -> Request {
+    let ctx = Context::from_pairs(ctx.iter().map(|(k, v)| (*k, vec![v.to_string()])));
+    Request::new(principal, action, resource, None, ctx).unwrap()
+}
+
+const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
+
+fn allows(p: &Policy, r: &Request) -> bool {
+    p.evaluate(r, |_| {}).allow.is_some()
+}
+
+#[test]
+fn statement_object_or_array_and_strings_or_arrays() {
+    let one = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
+    );
+    let many = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]}]}"#,
+    );
+    assert_eq!(one.statements().len(), 1);
+    assert_eq!(many.statements()[0].label(), "A");
+    assert_eq!(one.statements()[0].label(), "Statement[0]");
+    let r = req(ALICE, "s3:PutObject", "arn:aws:s3:::b/k", &[]);
+    assert!(allows(&many, &r));
+    assert!(!allows(&one, &r));
+}
+
+#[test]
+fn every_version_form_is_accepted() {
+    for v in [r#""Version":"2012-10-17","#, r#""Version":"2008-10-17","#, ""] {
+        let p = parse(
+            PolicyKind::Identity,
+            &format!(r#"{{{v}"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}"#),
+        );
+        assert_eq!(p.statements().len(), 1);
+    }
+    let e = err(
+        PolicyKind::Identity,
+        r#"{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    assert!(e.message.contains("2012-10-17"), "{e}");
+    assert_eq!(e.path, "Version");
+}
+
+#[test]
+fn actions_are_case_insensitive_with_wildcards() {
+    // IAM User Guide, "IAM JSON policy elements: Action": action names are case-insensitive.
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["S3:get*","ec2:Describe?nstances"],"Resource":"*"}]}"#,
+    );
+    assert!(allows(&p, &req(ALICE, "s3:GetObject", "*", &[])));
+    assert!(allows(&p, &req(ALICE, "EC2:DESCRIBEINSTANCES", "*", &[])));
+    assert!(!allows(&p, &req(ALICE, "s3:PutObject", "*", &[])));
+    assert!(!allows(&p, &req(ALICE, "ec2:DescribeImages", "*", &[])));
+}
+
+#[test]
+fn not_action_and_not_resource_match_the_complement() {
+    // IAM User Guide, "NotAction" and "NotResource".
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*"}]}"#,
+    );
+    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::public/k", &[])));
+    assert!(!allows(&p, &req(ALICE, "iam:CreateUser", "*", &[])));
+    assert!(!allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::secret/k", &[])));
+}
+
+#[test]
+fn variables_apply_only_under_2012_10_17() {
+    // IAM User Guide, "IAM policy elements: Variables and tags": variables need
+    // "Version": "2012-10-17"; otherwise `${aws:username}` is literal text.
+    let doc = |version: &str| {
+        format!(
+            r#"{{{version}"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${{aws:username}}/*"}}]}}"#
+        )
+    };
+    let new = parse(PolicyKind::Identity, &doc(r#""Version":"2012-10-17","#));
+    let old = parse(PolicyKind::Identity, &doc(r#""Version":"2008-10-17","#));
+    let none = parse(PolicyKind::Identity, &doc(""));
+    let own = req(ALICE, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt", &[]);
+    let literal = req(ALICE, "s3:GetObject", "arn:aws:s3:::home/${aws:username}/a.txt", &[]);
+    assert!(allows(&new, &own));
+    assert!(!allows(&new, &literal));
+    assert!(!allows(&old, &own) && allows(&old, &literal));
+    assert!(!allows(&none, &own) && allows(&none, &literal));
+}
+
+#[test]
+fn variable_defaults_and_missing_keys() {
+    // IAM User Guide, "Specifying default values" for policy variables.
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team, 'shared'}/*"}]}"#,
+    );
+    let tagged = [("aws:PrincipalTag/team", "red")];
+    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/red/x", &tagged)));
+    assert!(!allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &tagged)));
+    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &[])));
+    let no_default = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team}/*"}]}"#,
+    );
+    assert!(!allows(&no_default, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b//x", &[])));
+}
+
+#[test]
+fn condition_values_may_be_strings_numbers_bools_or_arrays() {
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{
+            "Bool":{"aws:SecureTransport":true},
+            "NumericLessThan":{"s3:max-keys":10},
+            "StringEquals":{"aws:RequestedRegion":["eu-west-1","eu-central-1"]}}}]}"#,
+    );
+    let ok = [("aws:SecureTransport", "true"), ("s3:max-keys", "5"), ("aws:RequestedRegion", "eu-central-1")];
+    assert!(allows(&p, &req(ALICE, "s3:ListBucket", "*", &ok)));
+    let far = [("aws:SecureTransport", "true"), ("s3:max-keys", "5"), ("aws:RequestedRegion", "us-east-1")];
+    assert!(!allows(&p, &req(ALICE, "s3:ListBucket", "*", &far)));
+}
+
+#[test]
+fn principals_in_every_documented_form() {
+    // IAM User Guide, "AWS JSON policy elements: Principal".
+    let p = parse(
+        PolicyKind::Resource,
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:user/bob"]},"Action":"s3:*","Resource":"*"},
+            {"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com","Federated":"cognito-identity.amazonaws.com","CanonicalUser":"79a59df900b949e55d96a1e698fbaced"},"Action":"s3:*","Resource":"*"}]}"#,
+    );
+    let bob = req("arn:aws:iam::444455556666:user/bob", "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    assert_eq!(p.evaluate(&bob, |_| {}).allow, Some(PrincipalMatch::User));
+    let alice = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    assert_eq!(p.evaluate(&alice, |_| {}).allow, Some(PrincipalMatch::Account));
+    let star = parse(
+        PolicyKind::Resource,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
+    let anon = req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    assert_eq!(star.evaluate(&anon, |_| {}).allow, Some(PrincipalMatch::Broad));
+}
+
+#[test]
+fn the_principal_element_depends_on_the_policy_type() {
+    // IAM User Guide, "Principal": identity policies may not name a principal;
+    // resource policies must.
+    let with = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+    let e = err(PolicyKind::Identity, with);
+    assert_eq!(e.path, "Statement[0]");
+    assert!(e.message.contains("Principal"), "{e}");
+    let without = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let e = err(PolicyKind::Rcp, without);
+    assert!(e.message.contains("Principal"), "{e}");
+    assert!(err(PolicyKind::Scp, with).message.contains("Principal"));
+}
+
+#[test]
+fn errors_say_where_and_what() {
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Permit\", \"Action\": \"*\", \"Resource\": \"*\"}\n  ]\n}";
+    let e = err(PolicyKind::Identity, text);
+    assert_eq!(e.path, "Statement[0].Effect");
+    assert_eq!(e.position.map(|p| p.0), Some(4));
+    assert!(e.message.contains("Allow") && e.message.contains("Deny"), "{e}");
+    assert!(e.to_string().starts_with("line 4 column"), "{e}");
+}
+
+#[test]
+fn unknown_condition_operators_are_errors_not_ignored() {
+    let e = err(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEqualz":{"aws:username":"x"}}}]}"#,
+    );
+    assert!(e.path.starts_with("Statement[0].Condition"), "{e}");
+    assert!(e.message.contains("StringEqualz"), "{e}");
+    assert!(e.message.contains("StringEquals"), "the error lists the valid operators: {e}");
+}
+
+#[test]
+fn malformed_shapes_are_errors() {
+    let cases = [
+        (r#"{"Version":"2012-10-17"}"#, "Statement"),
+        (r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#, "Action"),
+        (r#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]}"#, "NotAction"),
+        (r#"{"Statement":[{"Action":"*","Resource":"*"}]}"#, "Effect"),
+        (r#"{"Statement":[{"Effect":"Allow","Action":"*"}]}"#, "Resource"),
+        (r#"{"Statement":[{"Effect":"Allow","Action":42,"Resource":"*"}]}"#, "string"),
+        (r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Colour":"red"}]}"#, "Colour"),
+        ("[1,2]", "object"),
+        ("{", "EOF"),
+    ];
+    for (text, needle) in cases {
+        let e = err(PolicyKind::Identity, text);
+        assert!(e.to_string().contains(needle), "{text}: {e} should mention {needle}");
+    }
+}
+
+#[test]
+fn trailing_text_after_the_document_is_an_error() {
+    let e = err(PolicyKind::Identity, r#"{"Statement":[]} x"#);
+    assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
+}

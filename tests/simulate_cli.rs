@@ -1,0 +1,174 @@
+//! `orgscope simulate` as scripts use it: the real binary, its input shapes, its
+//! output lines, its errors and exit status (the contract: docs in README,
+//! "The simulate format").
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn simulate(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .arg("simulate")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+const ALLOW_S3: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"S3","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+
+fn case(id: &str, action: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","request":{{"principal":"arn:aws:iam::111122223333:user/alice","action":"{action}","resource":"arn:aws:s3:::b/k"}},"identityPolicies":[{ALLOW_S3}]}}"#
+    )
+}
+
+#[test]
+fn one_case_gives_one_line() {
+    let out = simulate(&["-"], &case("a", "s3:GetObject"));
+    assert!(out.status.success());
+    assert_eq!(lines(&out), vec![serde_json::json!({"id": "a", "decision": "Allowed"})]);
+}
+
+#[test]
+fn an_array_keeps_input_order_and_default_ids() {
+    let input = format!(
+        "[{}, {}]",
+        case("x", "ec2:RunInstances"),
+        r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"}}"#
+    );
+    let got = lines(&simulate(&["-"], &input));
+    assert_eq!(got[0]["id"], "x");
+    assert_eq!(got[0]["decision"], "ImplicitlyDenied");
+    assert_eq!(got[0]["blockedBy"], serde_json::json!({"layer": "identity"}));
+    assert_eq!(got[1]["id"], "1", "a case without id is named by its index");
+}
+
+#[test]
+fn defaults_merge_shallow_and_request_one_level_deeper() {
+    let input = format!(
+        r#"{{"defaults": {{"request": {{"principal":"arn:aws:iam::111122223333:user/alice","resource":"arn:aws:s3:::b/k"}},
+              "identityPolicies": [{ALLOW_S3}],
+              "scps": [[{{"name":"DenyGet","policy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}}]}}}}]]}},
+            "cases": [
+              {{"id":"get","request":{{"action":"s3:GetObject"}}}},
+              {{"id":"put","request":{{"action":"s3:PutObject"}}}},
+              {{"id":"ungoverned","request":{{"action":"s3:GetObject"}},"scps":null}},
+              {{"id":"other-resource","request":{{"action":"s3:GetObject","resource":"arn:aws:ec2:eu-west-1:111122223333:instance/i-1"}},"identityPolicies":[]}}
+            ]}}"#
+    );
+    let got = lines(&simulate(&["-"], &input));
+    let decisions: Vec<_> = got.iter().map(|l| (l["id"].as_str().unwrap(), l["decision"].as_str().unwrap())).collect();
+    assert_eq!(
+        decisions,
+        [
+            ("get", "ExplicitlyDenied"),
+            // The SCP level holds only a Deny: nothing allows s3:PutObject there.
+            ("put", "ImplicitlyDenied"),
+            ("ungoverned", "Allowed"),
+            ("other-resource", "ExplicitlyDenied"),
+        ]
+    );
+    assert_eq!(got[0]["blockedBy"], serde_json::json!({"layer": "scp", "level": 0}));
+}
+
+#[test]
+fn jsonl_skips_blank_lines_and_a_bad_line_does_not_stop_the_rest() {
+    let input = format!("{}\n\n{{\"id\": oops}}\n{}\n", case("1", "s3:GetObject"), case("3", "iam:CreateUser"));
+    let out = simulate(&["--jsonl", "-"], &input);
+    assert_eq!(out.status.code(), Some(2), "some case failed");
+    let got = lines(&out);
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0]["decision"], "Allowed");
+    let err = got[1]["error"].as_str().unwrap();
+    assert!(err.starts_with("line 3 column"), "{err}");
+    assert_eq!(got[2]["decision"], "ImplicitlyDenied");
+}
+
+#[test]
+fn a_bad_policy_is_an_error_line_with_its_place_in_the_file() {
+    let input = "[\n".to_string()
+        + &case("good", "s3:GetObject")
+        + ",\n{\"id\": \"bad\", \"request\": {\"principal\": \"arn:aws:iam::111122223333:user/alice\", \"action\": \"s3:GetObject\", \"resource\": \"*\"},\n"
+        + " \"identityPolicies\": [{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\",\n"
+        + "   \"Condition\": {\"StringEqualz\": {\"aws:username\": \"alice\"}}}]}]}\n]";
+    let got = lines(&simulate(&["-"], &input));
+    assert_eq!(got[0]["decision"], "Allowed");
+    assert_eq!(got[1]["id"], "bad");
+    let err = got[1]["error"].as_str().unwrap();
+    assert!(err.starts_with("line 5 column"), "{err}");
+    assert!(err.contains("$[1].identityPolicies[0].Statement[0].Condition"), "{err}");
+    assert!(err.contains("StringEqualz"), "{err}");
+}
+
+#[test]
+fn bad_requests_and_unknown_fields_are_named() {
+    let bad = [
+        (r#"{"request":{"principal":"alice","action":"s3:GetObject","resource":"*"}}"#, "principal"),
+        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"GetObject","resource":"*"}}"#, "service:Action"),
+        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject"}}"#, "missing field `resource`"),
+        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"identityPolicy":[]}"#, "unknown field `identityPolicy`"),
+        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*","resourceAccount":"12"}}"#, "12 digits"),
+        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"scps":[{}]}"#, "expected an array"),
+    ];
+    for (input, needle) in bad {
+        let got = lines(&simulate(&["-"], input));
+        let err = got[0]["error"].as_str().unwrap_or_else(|| panic!("{input} should fail"));
+        assert!(err.contains(needle), "{input}: {err} should mention {needle}");
+    }
+}
+
+#[test]
+fn unreadable_input_fails_with_position_and_status_1() {
+    let out = simulate(&["-"], "{\n  \"request\": ,\n}");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2 column"), "{err}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(["simulate", "/nonexistent/cases.json"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/cases.json"));
+}
+
+#[test]
+fn explain_lists_layers_and_statements() {
+    let got = lines(&simulate(&["--explain", "-"], &case("a", "s3:GetObject")));
+    let x = &got[0]["explanation"];
+    assert_eq!(x["decision"], "Allowed");
+    let identity = x["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "identity").unwrap();
+    assert_eq!(identity["outcome"], "allowed");
+    assert_eq!(identity["statements"][0]["statement"], "S3");
+    assert_eq!(identity["statements"][0]["policy"], "identityPolicies[0]", "unnamed policies are named by their place");
+}
+
+#[test]
+fn context_values_of_every_json_type() {
+    let input = r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*",
+        "context":{"aws:MultiFactorAuthPresent":true,"s3:max-keys":5,"aws:TagKeys":["a","b"]}},
+        "identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{
+          "Bool":{"aws:MultiFactorAuthPresent":"true"},"NumericEquals":{"s3:max-keys":"5"},"ForAllValues:StringEquals":{"aws:TagKeys":["a","b","c"]}}}]}]}"#;
+    assert_eq!(lines(&simulate(&["-"], input))[0]["decision"], "Allowed");
+}
+
+#[test]
+fn repeat_measures_without_printing_cases() {
+    let out = simulate(&["--repeat", "3", "-"], &format!("[{}, {}]", case("a", "s3:GetObject"), case("b", "s3:PutObject")));
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("6 decisions") && err.contains("decisions/s"), "{err}");
+}
