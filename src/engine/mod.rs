@@ -81,7 +81,7 @@ fn one<R: Recorder>(policy: Option<&Policy>, layer: Layer, req: &Request, rec: &
 }
 
 fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, Option<Layer>) {
-    let principal = &req.principal;
+    let principal = req.principal();
     let slr = principal.is_service_linked_role();
     let mut denied: Option<Layer> = None;
 
@@ -202,10 +202,10 @@ fn grant<R: Recorder>(
             "a KMS key can be used only when its key policy allows it; no key policy was given"
         });
     }
-    if req.resource_account_assumed && R::ON {
+    if req.resource_account_assumed() && R::ON {
         rec.note("the resource ARN names no account: it was taken to be in the principal's account");
     }
-    match &req.principal {
+    match req.principal() {
         // Nothing but a resource policy can let an unsigned request in.
         Principal::Anonymous => res_allow.map(|_| ()).ok_or(Layer::Resource),
         Principal::Root { .. } => {
@@ -308,7 +308,7 @@ fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mu
         None => None,
     };
     rec.layer(Layer::Resource, outcome(v.res), res_note);
-    let (id_outcome, id_note) = match &req.principal {
+    let (id_outcome, id_note) = match req.principal() {
         Principal::Root { .. } => (Outcome::NotNeeded, Some("the root user needs no identity policy in its own account")),
         Principal::Anonymous => (Outcome::Absent, Some("an anonymous caller has no identity policies")),
         _ => (outcome(Some(v.id)), None),

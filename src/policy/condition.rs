@@ -8,7 +8,7 @@ use std::str::FromStr;
 use ipnet::IpNet;
 
 use super::arn::{Arn, ArnPattern, ResourceRef};
-use super::context::Context;
+use super::context::{Context, Key};
 use super::pattern::Pattern;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,7 +254,7 @@ pub struct Condition {
     pub operator: Operator,
     /// The key as written in the policy (for explanations).
     pub key: Box<str>,
-    pub(crate) key_lower: Box<str>,
+    pub(crate) key_lower: Key,
     pub(crate) values: Values,
     /// The values as written, for explanations.
     pub raw_values: Vec<String>,
@@ -263,7 +263,7 @@ pub struct Condition {
 impl Condition {
     pub fn evaluate(&self, ctx: &Context) -> bool {
         let op = self.operator;
-        let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
+        let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());
         let Some(values) = present else {
             // Key absent (IAM User Guide, condition operators, "...IfExists" and
             // "Null"; multivalued keys: ForAllValues holds on an empty set).

@@ -4,13 +4,55 @@
 //! part of `aws:PrincipalTag/Team` too), so keys are stored lower-cased and sorted once,
 //! when the request is built; lookups during evaluation allocate nothing.
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
 use smallvec::SmallVec;
 
 pub type Values = SmallVec<[Box<str>; 1]>;
 
+/// A condition key, lower-cased and interned: every distinct key gets one number
+/// for the life of the process, so that lookups during evaluation compare integers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    id: u32,
+    lower: Arc<str>,
+}
+
+impl Key {
+    pub fn new(name: &str) -> Key {
+        static KEYS: OnceLock<RwLock<HashMap<Arc<str>, u32>>> = OnceLock::new();
+        let keys = KEYS.get_or_init(Default::default);
+        let lower = name.to_ascii_lowercase();
+        if let Some((k, &id)) = keys.read().unwrap_or_else(|e| e.into_inner()).get_key_value(lower.as_str()) {
+            return Key { id, lower: k.clone() };
+        }
+        let mut w = keys.write().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, &id)) = w.get_key_value(lower.as_str()) {
+            return Key { id, lower: k.clone() };
+        }
+        let id = w.len() as u32;
+        let lower: Arc<str> = lower.into();
+        w.insert(lower.clone(), id);
+        Key { id, lower }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.lower
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.lower)
+    }
+}
+
+/// Keys are few (a dozen in a typical request), so a linear scan over their ids
+/// beats any map.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
-    entries: Vec<(Box<str>, Values)>,
+    entries: Vec<(Key, Values)>,
 }
 
 impl Context {
@@ -29,10 +71,10 @@ impl Context {
 
     /// Sets a key, replacing any earlier value.
     pub fn insert(&mut self, key: &str, values: Values) {
-        let key = key.to_ascii_lowercase();
-        match self.entries.binary_search_by(|(k, _)| (**k).cmp(&key)) {
+        let key = Key::new(key);
+        match self.entries.binary_search_by(|(k, _)| k.lower.cmp(&key.lower)) {
             Ok(i) => self.entries[i].1 = values,
-            Err(i) => self.entries.insert(i, (key.into_boxed_str(), values)),
+            Err(i) => self.entries.insert(i, (key, values)),
         }
     }
 
@@ -45,14 +87,20 @@ impl Context {
 
     /// Values of a key; `lower_key` must already be lower-cased.
     pub fn get(&self, lower_key: &str) -> Option<&[Box<str>]> {
+        self.get_key(&Key::new(lower_key)).filter(|_| !lower_key.bytes().any(|b| b.is_ascii_uppercase()))
+    }
+
+    /// Values of a key, without allocating.
+    #[inline]
+    pub fn get_key(&self, key: &Key) -> Option<&[Box<str>]> {
         self.entries
-            .binary_search_by(|(k, _)| (**k).cmp(lower_key))
-            .ok()
-            .map(|i| self.entries[i].1.as_slice())
+            .iter()
+            .find(|(k, _)| k.id == key.id)
+            .map(|(_, v)| v.as_slice())
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| &**k)
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

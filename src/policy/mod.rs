@@ -171,7 +171,7 @@ impl Policy {
                 continue;
             }
             let who = if uses_principal {
-                match s.principal_match(&req.principal, self.kind) {
+                match s.principal_match(req.principal(), self.kind) {
                     Some(m) => m,
                     None => continue,
                 }
@@ -203,11 +203,11 @@ impl Statement {
     fn matches_action(&self, req: &Request) -> bool {
         let hit = self.actions.patterns.iter().any(|p| match p {
             ActionPattern::All => true,
+            // Both sides are lower-cased once, at compile time and in the request.
             ActionPattern::Service { service, name } => {
-                service.eq_ignore_ascii_case(req.service())
-                    && name.matches(req.action_name(), &req.context, true)
+                **service == *req.service_lower() && name.matches(req.action_name_lower(), &req.context, false)
             }
-            ActionPattern::Whole(p) => p.matches(req.action(), &req.context, true),
+            ActionPattern::Whole(p) => p.matches(req.action_lower(), &req.context, false),
         });
         hit != self.actions.negated
     }
@@ -323,7 +323,7 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
             });
             Condition {
                 operator: c.operator,
-                key_lower: c.key.to_ascii_lowercase().into(),
+                key_lower: context::Key::new(&c.key),
                 key: c.key.into(),
                 values,
                 raw_values: c.raw,
@@ -353,9 +353,9 @@ fn compile_action(text: &str) -> ActionPattern {
     match text.split_once(':') {
         Some((svc, name)) if !svc.contains(['*', '?']) => ActionPattern::Service {
             service: svc.to_ascii_lowercase().into(),
-            name: Pattern::compile(name, syntax),
+            name: Pattern::compile(&name.to_ascii_lowercase(), syntax),
         },
-        _ => ActionPattern::Whole(Pattern::compile(text, syntax)),
+        _ => ActionPattern::Whole(Pattern::compile(&text.to_ascii_lowercase(), syntax)),
     }
 }
 

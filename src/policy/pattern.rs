@@ -5,7 +5,7 @@
 //! and `:`), `?` exactly one character. A variable (`${aws:username}`) is replaced by
 //! the request's value and matched literally, never as a wildcard.
 
-use super::context::Context;
+use super::context::{Context, Key};
 
 /// One piece of a compiled pattern.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,7 @@ pub(crate) enum Token {
 /// keys are case-insensitive.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Variable {
-    pub key: Box<str>,
+    pub key: Key,
     pub default: Option<Box<str>>,
 }
 
@@ -30,6 +30,16 @@ pub(crate) struct Pattern {
     /// Whether `*` and `?` are wildcards (StringLike, actions, ARNs) or plain text
     /// (StringEquals).
     wild: bool,
+    /// The common shapes, matched without walking tokens.
+    shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Any,
+    Exact(Box<str>),
+    Prefix(Box<str>),
+    General,
 }
 
 /// Where wildcards and variables are honoured while compiling a pattern.
@@ -76,9 +86,17 @@ impl Pattern {
             }
         }
         flush(&mut lit, &mut tokens);
+        let shape = match tokens.as_slice() {
+            [Token::Star] => Shape::Any,
+            [] => Shape::Exact("".into()),
+            [Token::Lit(s)] => Shape::Exact(s.clone()),
+            [Token::Lit(s), Token::Star] => Shape::Prefix(s.clone()),
+            _ => Shape::General,
+        };
         Pattern {
             tokens,
             wild: syntax.wildcards,
+            shape,
         }
     }
 
@@ -113,7 +131,18 @@ impl Pattern {
     /// (actions, StringEqualsIgnoreCase). A variable the context cannot resolve (absent,
     /// or multivalued) with no default makes the pattern match nothing, as AWS
     /// documents for policy variables with no value.
+    #[inline]
     pub fn matches(&self, text: &str, ctx: &Context, fold_case: bool) -> bool {
+        let same = |a: &[u8], b: &[u8]| if fold_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        match &self.shape {
+            Shape::Any => true,
+            Shape::Exact(s) => same(text.as_bytes(), s.as_bytes()),
+            Shape::Prefix(p) => text.len() >= p.len() && same(&text.as_bytes()[..p.len()], p.as_bytes()),
+            Shape::General => self.walk(text, ctx, fold_case),
+        }
+    }
+
+    fn walk(&self, text: &str, ctx: &Context, fold_case: bool) -> bool {
         let toks = &self.tokens;
         let bytes = text.as_bytes();
         let (mut ti, mut pos) = (0usize, 0usize);
@@ -192,7 +221,7 @@ fn eat(text: &[u8], pos: &mut usize, lit: &[u8], fold_case: bool) -> bool {
 
 /// The value a variable stands for in this request, if it has exactly one.
 pub(crate) fn resolve<'c>(v: &'c Variable, ctx: &'c Context) -> Option<&'c str> {
-    match ctx.get(&v.key) {
+    match ctx.get_key(&v.key) {
         Some([one]) => Some(one),
         _ => v.default.as_deref(),
     }
@@ -236,7 +265,7 @@ fn parse_variable(s: &str) -> Option<(Parsed, usize)> {
     }
     Some((
         Parsed::Var(Variable {
-            key: key.to_ascii_lowercase().into(),
+            key: Key::new(key),
             default,
         }),
         used,

@@ -7,20 +7,26 @@ use super::context::{Context, Values};
 use super::principal::{Principal, PrincipalParseError};
 
 #[derive(Debug, Clone, PartialEq)]
+/// Fields that others are derived from are read-only; build a new request to change
+/// them.
 pub struct Request {
-    pub principal: Principal,
+    principal: Principal,
     action: Box<str>,
+    /// The action lower-cased once: actions match case-insensitively.
+    action_lower: Box<str>,
     /// Byte index of the `:` between service and action name.
     colon: usize,
     resource: Box<str>,
     resource_arn: Option<Arn>,
     /// The account that owns the resource: given, else the ARN's, else (S3 and other
     /// ARNs without an account) the principal's.
-    pub resource_account: Option<String>,
+    resource_account: Option<String>,
     /// True when the resource account was not given nor in the ARN, and so was taken
     /// to be the principal's.
-    pub resource_account_assumed: bool,
+    resource_account_assumed: bool,
     pub context: Context,
+    /// Precomputed: principal and resource in different accounts.
+    cross_account: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -83,9 +89,15 @@ impl Request {
         if let Some(acct) = &resource_account {
             context.insert_default("aws:ResourceAccount", acct);
         }
+        let cross_account = match (principal.account(), &resource_account) {
+            (Some(p), Some(r)) => p != r,
+            _ => false,
+        };
         Ok(Request {
+            cross_account,
             principal,
             action: action.into(),
+            action_lower: action.to_ascii_lowercase().into(),
             colon,
             resource: resource.into(),
             resource_arn,
@@ -95,6 +107,17 @@ impl Request {
         })
     }
 
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    pub fn resource_account(&self) -> Option<&str> {
+        self.resource_account.as_deref()
+    }
+    /// True when the resource account was not given nor in the ARN, and so was taken
+    /// to be the principal's.
+    pub fn resource_account_assumed(&self) -> bool {
+        self.resource_account_assumed
+    }
     pub fn action(&self) -> &str {
         &self.action
     }
@@ -103,6 +126,15 @@ impl Request {
     }
     pub fn action_name(&self) -> &str {
         &self.action[self.colon + 1..]
+    }
+    pub fn action_lower(&self) -> &str {
+        &self.action_lower
+    }
+    pub fn service_lower(&self) -> &str {
+        &self.action_lower[..self.colon]
+    }
+    pub fn action_name_lower(&self) -> &str {
+        &self.action_lower[self.colon + 1..]
     }
     pub fn resource(&self) -> &str {
         &self.resource
@@ -119,10 +151,7 @@ impl Request {
 
     /// True when principal and resource are in different accounts.
     pub fn is_cross_account(&self) -> bool {
-        match (self.principal.account(), &self.resource_account) {
-            (Some(p), Some(r)) => p != r,
-            _ => false,
-        }
+        self.cross_account
     }
 }
 
