@@ -103,8 +103,8 @@ def build_catalog(data):
             entry = [
                 ACCESS_LEVELS[level],
                 list(a["resourceTypes"]),
-                sorted(a.get("conditionKeys", [])),
-                {k: sorted(v) for k, v in a.get("resourceConditionKeys", {}).items() if v},
+                sorted(set(a.get("conditionKeys", []))),
+                {k: sorted(set(v)) for k, v in a.get("resourceConditionKeys", {}).items() if v},
             ]
             while len(entry) > 1 and not entry[-1]:
                 entry.pop()
@@ -114,7 +114,7 @@ def build_catalog(data):
         for rt, r in svc["resourceTypes"].items():
             resources[rt] = {"arn": r["arn"]}
             if r.get("conditionKeys"):
-                resources[rt]["keys"] = sorted(r["conditionKeys"])
+                resources[rt]["keys"] = sorted(set(r["conditionKeys"]))
         body = {
             "name": svc["name"],
             "rcp": bool(svc["rcpSupported"]),

@@ -2,5 +2,6 @@
 //! AWS would. The library holds the domain (policy language, engine, catalog,
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
+pub mod catalog;
 pub mod engine;
 pub mod policy;
