@@ -2,6 +2,7 @@
 //! AWS would. The library holds the domain (policy language, engine, catalog,
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
+pub mod catalog;
 pub mod engine;
 pub mod policy;
 pub mod cli;
