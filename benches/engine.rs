@@ -5,8 +5,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use orgscope::engine;
 
 fn engine_10k(c: &mut Criterion) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/engine-10k.json"))
-        .expect("benches/data/engine-10k.json");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/data/engine-10k.json"
+    ))
+    .expect("benches/data/engine-10k.json");
     let cases = orgscope::simulate::read_cases(&text, false).unwrap();
     let ready: Vec<_> = cases.iter().map(|c| c.prepared.as_ref().unwrap()).collect();
     let sets: Vec<_> = ready.iter().map(|c| (&c.request, c.policy_set())).collect();
@@ -22,7 +25,11 @@ fn engine_10k(c: &mut Criterion) {
     });
     group.sample_size(10);
     group.bench_function("explain", |b| {
-        b.iter(|| sets.iter().map(|(r, s)| engine::explain(r, s).layers.len()).sum::<usize>())
+        b.iter(|| {
+            sets.iter()
+                .map(|(r, s)| engine::explain(r, s).layers.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -3,7 +3,7 @@
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
 pub mod catalog;
+pub mod cli;
 pub mod engine;
 pub mod policy;
-pub mod cli;
 pub mod simulate;

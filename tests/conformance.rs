@@ -21,8 +21,8 @@ struct Expected {
 
 fn load(path: &Path) -> (String, Vec<Expected>) {
     let text = std::fs::read_to_string(path).unwrap();
-    let mut file: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let mut file: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
     let obj = file.as_object_mut().expect("a scenario file is an object");
     obj.remove("doc");
     let cases = obj
@@ -48,8 +48,14 @@ fn load(path: &Path) -> (String, Vec<Expected>) {
             .unwrap_or_else(|| panic!("{}: case {id} has no expect", path.display()));
         expected.push(Expected {
             id: id.clone(),
-            decision: expect["decision"].as_str().expect("expect.decision").to_string(),
-            blocked_by: expect.get("blockedBy").and_then(Value::as_str).map(str::to_string),
+            decision: expect["decision"]
+                .as_str()
+                .expect("expect.decision")
+                .to_string(),
+            blocked_by: expect
+                .get("blockedBy")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             level: expect.get("level").and_then(Value::as_u64),
         });
         for k in META {
@@ -98,7 +104,10 @@ fn scenarios_match_the_aws_documentation() {
             }
         }
     }
-    assert!(total >= 200, "the suite must hold at least 200 cases, found {total}");
+    assert!(
+        total >= 200,
+        "the suite must hold at least 200 cases, found {total}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {total} cases disagree with the AWS documentation:\n{}",

@@ -8,19 +8,67 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 const KEYS: &[&str] = &[
-    "Version", "Id", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
-    "Principal", "NotPrincipal", "Condition", "AWS", "Service", "Federated", "CanonicalUser",
-    "StringEquals", "StringLike", "ForAnyValue:StringLike", "ForAllValues:StringEquals",
-    "NumericLessThanIfExists", "DateGreaterThan", "Bool", "IpAddress", "NotIpAddress", "ArnLike",
-    "Null", "BinaryEquals", "aws:username", "aws:SourceIp", "aws:PrincipalTag/team", "aws:TagKeys",
+    "Version",
+    "Id",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+    "AWS",
+    "Service",
+    "Federated",
+    "CanonicalUser",
+    "StringEquals",
+    "StringLike",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringEquals",
+    "NumericLessThanIfExists",
+    "DateGreaterThan",
+    "Bool",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnLike",
+    "Null",
+    "BinaryEquals",
+    "aws:username",
+    "aws:SourceIp",
+    "aws:PrincipalTag/team",
+    "aws:TagKeys",
 ];
 
 const STRINGS: &[&str] = &[
-    "2012-10-17", "2008-10-17", "Allow", "Deny", "*", "s3:*", "s3:Get?bject", "iam:*User*",
-    "arn:aws:s3:::b/${aws:username}/*", "arn:aws:iam::111122223333:root", "111122223333",
-    "arn:aws:iam::111122223333:user/alice", "${aws:PrincipalTag/team, 'x'}", "${*}${?}${$}", "${",
-    "10.0.0.0/8", "2001:db8::/32", "2024-01-01T00:00:00Z", "true", "-1.5", "dGVzdA==", "",
-    "arn:aws:kms:*:*:key/*", "arn:*:*:*:*:*", "::::", "\u{1b}[2J",
+    "2012-10-17",
+    "2008-10-17",
+    "Allow",
+    "Deny",
+    "*",
+    "s3:*",
+    "s3:Get?bject",
+    "iam:*User*",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:iam::111122223333:root",
+    "111122223333",
+    "arn:aws:iam::111122223333:user/alice",
+    "${aws:PrincipalTag/team, 'x'}",
+    "${*}${?}${$}",
+    "${",
+    "10.0.0.0/8",
+    "2001:db8::/32",
+    "2024-01-01T00:00:00Z",
+    "true",
+    "-1.5",
+    "dGVzdA==",
+    "",
+    "arn:aws:kms:*:*:key/*",
+    "arn:*:*:*:*:*",
+    "::::",
+    "\u{1b}[2J",
 ];
 
 fn json() -> impl Strategy<Value = Value> {
@@ -28,7 +76,8 @@ fn json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         prop::sample::select(STRINGS).prop_map(Value::from),
         ".{0,12}".prop_map(Value::from),
     ];
@@ -36,23 +85,45 @@ fn json() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(|kv| {
-                Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<_, _>>())
+                Value::Object(
+                    kv.into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<Map<_, _>>(),
+                )
             }),
         ]
     })
 }
 
 const OPERATORS: &[&str] = &[
-    "StringEquals", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLikeIfExists",
-    "ForAnyValue:StringLike", "ForAllValues:StringEquals", "NumericLessThan", "NumericNotEqualsIfExists",
-    "DateGreaterThan", "DateEquals", "Bool", "BoolIfExists", "IpAddress", "NotIpAddress", "ArnLike",
-    "ArnNotEquals", "Null", "BinaryEquals",
+    "StringEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLikeIfExists",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringEquals",
+    "NumericLessThan",
+    "NumericNotEqualsIfExists",
+    "DateGreaterThan",
+    "DateEquals",
+    "Bool",
+    "BoolIfExists",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnLike",
+    "ArnNotEquals",
+    "Null",
+    "BinaryEquals",
 ];
 
 /// Well-formed statements with arbitrary values, so that evaluation is reached.
 fn statement() -> impl Strategy<Value = Value> {
     let s = || prop::sample::select(STRINGS).prop_map(Value::from);
-    let cond = (prop::sample::select(OPERATORS), prop::sample::select(KEYS), json())
+    let cond = (
+        prop::sample::select(OPERATORS),
+        prop::sample::select(KEYS),
+        json(),
+    )
         .prop_map(|(op, key, v)| serde_json::json!({op: {key: v}}));
     (
         prop::sample::select(&["Allow", "Deny"][..]),
@@ -60,22 +131,27 @@ fn statement() -> impl Strategy<Value = Value> {
         prop::collection::vec(s(), 1..3),
         prop::sample::select(&["Resource", "NotResource"][..]),
         prop::collection::vec(s(), 1..3),
-        prop::option::of(prop_oneof![Just(Value::from("*")), s().prop_map(|v| serde_json::json!({"AWS": v}))]),
+        prop::option::of(prop_oneof![
+            Just(Value::from("*")),
+            s().prop_map(|v| serde_json::json!({"AWS": v}))
+        ]),
         prop::option::of(cond),
     )
-        .prop_map(|(effect, ak, actions, rk, resources, principal, condition)| {
-            let mut m = Map::new();
-            m.insert("Effect".into(), effect.into());
-            m.insert(ak.into(), Value::Array(actions));
-            m.insert(rk.into(), Value::Array(resources));
-            if let Some(p) = principal {
-                m.insert("Principal".into(), p);
-            }
-            if let Some(c) = condition {
-                m.insert("Condition".into(), c);
-            }
-            Value::Object(m)
-        })
+        .prop_map(
+            |(effect, ak, actions, rk, resources, principal, condition)| {
+                let mut m = Map::new();
+                m.insert("Effect".into(), effect.into());
+                m.insert(ak.into(), Value::Array(actions));
+                m.insert(rk.into(), Value::Array(resources));
+                if let Some(p) = principal {
+                    m.insert("Principal".into(), p);
+                }
+                if let Some(c) = condition {
+                    m.insert("Condition".into(), c);
+                }
+                Value::Object(m)
+            },
+        )
 }
 
 const KINDS: [PolicyKind; 8] = [
@@ -98,10 +174,22 @@ fn requests() -> Vec<Request> {
         ])
     };
     [
-        ("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::b/alice/k"),
-        ("arn:aws:sts::444455556666:assumed-role/r/s", "kms:Decrypt", "arn:aws:kms:eu-west-1:111122223333:key/k"),
+        (
+            "arn:aws:iam::111122223333:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::b/alice/k",
+        ),
+        (
+            "arn:aws:sts::444455556666:assumed-role/r/s",
+            "kms:Decrypt",
+            "arn:aws:kms:eu-west-1:111122223333:key/k",
+        ),
         ("anonymous", "s3:GetObject", "*"),
-        ("arn:aws:iam::111122223333:root", "sts:AssumeRole", "arn:aws:iam::111122223333:role/r"),
+        (
+            "arn:aws:iam::111122223333:root",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/r",
+        ),
     ]
     .into_iter()
     .map(|(p, a, r)| Request::new(p, a, r, None, ctx()).unwrap())
@@ -111,9 +199,22 @@ fn requests() -> Vec<Request> {
 fn evaluate_everywhere(policy: &Policy, requests: &[Request]) {
     for r in requests {
         let sets = [
-            PolicySet { identity: vec![policy], ..Default::default() },
-            PolicySet { scps: vec![vec![policy]], rcps: vec![vec![policy]], ..Default::default() },
-            PolicySet { resource: Some(policy), boundary: Some(policy), session: Some(policy), endpoint: Some(policy), ..Default::default() },
+            PolicySet {
+                identity: vec![policy],
+                ..Default::default()
+            },
+            PolicySet {
+                scps: vec![vec![policy]],
+                rcps: vec![vec![policy]],
+                ..Default::default()
+            },
+            PolicySet {
+                resource: Some(policy),
+                boundary: Some(policy),
+                session: Some(policy),
+                endpoint: Some(policy),
+                ..Default::default()
+            },
         ];
         for set in &sets {
             let x = engine::explain(r, set);

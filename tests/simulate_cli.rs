@@ -16,7 +16,12 @@ fn simulate(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -39,7 +44,10 @@ fn case(id: &str, action: &str) -> String {
 fn one_case_gives_one_line() {
     let out = simulate(&["-"], &case("a", "s3:GetObject"));
     assert!(out.status.success());
-    assert_eq!(lines(&out), vec![serde_json::json!({"id": "a", "decision": "Allowed"})]);
+    assert_eq!(
+        lines(&out),
+        vec![serde_json::json!({"id": "a", "decision": "Allowed"})]
+    );
 }
 
 #[test]
@@ -52,7 +60,10 @@ fn an_array_keeps_input_order_and_default_ids() {
     let got = lines(&simulate(&["-"], &input));
     assert_eq!(got[0]["id"], "x");
     assert_eq!(got[0]["decision"], "ImplicitlyDenied");
-    assert_eq!(got[0]["blockedBy"], serde_json::json!({"layer": "identity"}));
+    assert_eq!(
+        got[0]["blockedBy"],
+        serde_json::json!({"layer": "identity"})
+    );
     assert_eq!(got[1]["id"], "1", "a case without id is named by its index");
 }
 
@@ -70,7 +81,10 @@ fn defaults_merge_shallow_and_request_one_level_deeper() {
             ]}}"#
     );
     let got = lines(&simulate(&["-"], &input));
-    let decisions: Vec<_> = got.iter().map(|l| (l["id"].as_str().unwrap(), l["decision"].as_str().unwrap())).collect();
+    let decisions: Vec<_> = got
+        .iter()
+        .map(|l| (l["id"].as_str().unwrap(), l["decision"].as_str().unwrap()))
+        .collect();
     assert_eq!(
         decisions,
         [
@@ -81,12 +95,19 @@ fn defaults_merge_shallow_and_request_one_level_deeper() {
             ("other-resource", "ExplicitlyDenied"),
         ]
     );
-    assert_eq!(got[0]["blockedBy"], serde_json::json!({"layer": "scp", "level": 0}));
+    assert_eq!(
+        got[0]["blockedBy"],
+        serde_json::json!({"layer": "scp", "level": 0})
+    );
 }
 
 #[test]
 fn jsonl_skips_blank_lines_and_a_bad_line_does_not_stop_the_rest() {
-    let input = format!("{}\n\n{{\"id\": oops}}\n{}\n", case("1", "s3:GetObject"), case("3", "iam:CreateUser"));
+    let input = format!(
+        "{}\n\n{{\"id\": oops}}\n{}\n",
+        case("1", "s3:GetObject"),
+        case("3", "iam:CreateUser")
+    );
     let out = simulate(&["--jsonl", "-"], &input);
     assert_eq!(out.status.code(), Some(2), "some case failed");
     let got = lines(&out);
@@ -109,24 +130,50 @@ fn a_bad_policy_is_an_error_line_with_its_place_in_the_file() {
     assert_eq!(got[1]["id"], "bad");
     let err = got[1]["error"].as_str().unwrap();
     assert!(err.starts_with("line 5 column"), "{err}");
-    assert!(err.contains("$[1].identityPolicies[0].Statement[0].Condition"), "{err}");
+    assert!(
+        err.contains("$[1].identityPolicies[0].Statement[0].Condition"),
+        "{err}"
+    );
     assert!(err.contains("StringEqualz"), "{err}");
 }
 
 #[test]
 fn bad_requests_and_unknown_fields_are_named() {
     let bad = [
-        (r#"{"request":{"principal":"alice","action":"s3:GetObject","resource":"*"}}"#, "principal"),
-        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"GetObject","resource":"*"}}"#, "service:Action"),
-        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject"}}"#, "missing field `resource`"),
-        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"identityPolicy":[]}"#, "unknown field `identityPolicy`"),
-        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*","resourceAccount":"12"}}"#, "12 digits"),
-        (r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"scps":[{}]}"#, "expected an array"),
+        (
+            r#"{"request":{"principal":"alice","action":"s3:GetObject","resource":"*"}}"#,
+            "principal",
+        ),
+        (
+            r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"GetObject","resource":"*"}}"#,
+            "service:Action",
+        ),
+        (
+            r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject"}}"#,
+            "missing field `resource`",
+        ),
+        (
+            r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"identityPolicy":[]}"#,
+            "unknown field `identityPolicy`",
+        ),
+        (
+            r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*","resourceAccount":"12"}}"#,
+            "12 digits",
+        ),
+        (
+            r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"scps":[{}]}"#,
+            "expected an array",
+        ),
     ];
     for (input, needle) in bad {
         let got = lines(&simulate(&["-"], input));
-        let err = got[0]["error"].as_str().unwrap_or_else(|| panic!("{input} should fail"));
-        assert!(err.contains(needle), "{input}: {err} should mention {needle}");
+        let err = got[0]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{input} should fail"));
+        assert!(
+            err.contains(needle),
+            "{input}: {err} should mention {needle}"
+        );
     }
 }
 
@@ -149,10 +196,18 @@ fn explain_lists_layers_and_statements() {
     let got = lines(&simulate(&["--explain", "-"], &case("a", "s3:GetObject")));
     let x = &got[0]["explanation"];
     assert_eq!(x["decision"], "Allowed");
-    let identity = x["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "identity").unwrap();
+    let identity = x["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["layer"] == "identity")
+        .unwrap();
     assert_eq!(identity["outcome"], "allowed");
     assert_eq!(identity["statements"][0]["statement"], "S3");
-    assert_eq!(identity["statements"][0]["policy"], "identityPolicies[0]", "unnamed policies are named by their place");
+    assert_eq!(
+        identity["statements"][0]["policy"], "identityPolicies[0]",
+        "unnamed policies are named by their place"
+    );
 }
 
 #[test]
@@ -166,9 +221,19 @@ fn context_values_of_every_json_type() {
 
 #[test]
 fn repeat_measures_without_printing_cases() {
-    let out = simulate(&["--repeat", "3", "-"], &format!("[{}, {}]", case("a", "s3:GetObject"), case("b", "s3:PutObject")));
+    let out = simulate(
+        &["--repeat", "3", "-"],
+        &format!(
+            "[{}, {}]",
+            case("a", "s3:GetObject"),
+            case("b", "s3:PutObject")
+        ),
+    );
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("6 decisions") && err.contains("decisions/s"), "{err}");
+    assert!(
+        err.contains("6 decisions") && err.contains("decisions/s"),
+        "{err}"
+    );
 }

@@ -39,7 +39,9 @@ pub(crate) fn read_input(path: &PathBuf) -> anyhow::Result<String> {
     use std::io::Read;
     if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read standard input")?;
         Ok(s)
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))

@@ -48,7 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 
 /// Evaluates every case `n` times on one thread, the policies compiled once.
 fn repeat(cases: &[simulate::Case], n: u64) -> anyhow::Result<i32> {
-    let ready: Vec<_> = cases.iter().filter_map(|c| c.prepared.as_ref().ok()).collect();
+    let ready: Vec<_> = cases
+        .iter()
+        .filter_map(|c| c.prepared.as_ref().ok())
+        .collect();
     let sets: Vec<_> = ready.iter().map(|c| (&c.request, c.policy_set())).collect();
     let start = Instant::now();
     let mut allowed = 0u64;

@@ -61,28 +61,67 @@ pub fn explain(req: &Request, set: &PolicySet) -> Explanation {
     }
 }
 
+/// Whether the caller has a permissions boundary, which `NotPrincipal` looks at.
+#[derive(Clone, Copy)]
+struct Caller {
+    has_boundary: bool,
+}
+
 fn combine<R: Recorder>(
     policies: &[&Policy],
     layer: Layer,
     req: &Request,
+    caller: Caller,
     rec: &mut R,
 ) -> Verdict {
     let mut v = Verdict::default();
     for p in policies {
-        let pv = p.evaluate(req, |s| rec.statement(layer, p, s));
+        let pv = p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s));
         v.deny |= pv.deny;
         v.allow = v.allow.max(pv.allow);
     }
     v
 }
 
-fn one<R: Recorder>(policy: Option<&Policy>, layer: Layer, req: &Request, rec: &mut R) -> Option<Verdict> {
-    policy.map(|p| p.evaluate(req, |s| rec.statement(layer, p, s)))
+fn one<R: Recorder>(
+    policy: Option<&Policy>,
+    layer: Layer,
+    req: &Request,
+    caller: Caller,
+    rec: &mut R,
+) -> Option<Verdict> {
+    policy.map(|p| p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s)))
+}
+
+/// The services whose actions RCPs govern (AWS Organizations User Guide, "Resource
+/// control policies", list of supported services). AWS adds services over time; a
+/// service missing here would make orgscope report Allowed where an RCP denies, so
+/// when in doubt a service belongs in the list.
+const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "s3express",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "cognito-idp",
+    "logs",
+    "dynamodb",
+    "ecr",
+    "aoss",
+];
+
+fn rcps_govern(req: &Request) -> bool {
+    RCP_SERVICES.contains(&req.service_lower())
 }
 
 fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, Option<Layer>) {
     let principal = req.principal();
     let slr = principal.is_service_linked_role();
+    let caller = Caller {
+        has_boundary: set.boundary.is_some(),
+    };
+    let rcp_scope = rcps_govern(req);
     let mut denied: Option<Layer> = None;
 
     // RCPs: only an explicit Deny can block, as RCPFullAWSAccess allows at every level.
@@ -90,18 +129,39 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     for (i, level) in set.rcps.iter().enumerate() {
         let layer = Layer::Rcp(i);
         if slr {
-            rec.layer(layer, Outcome::Exempt, Some("service-linked roles are not subject to RCPs"));
+            rec.layer(
+                layer,
+                Outcome::Exempt,
+                Some("service-linked roles are not subject to RCPs"),
+            );
             continue;
         }
-        let v = combine(level, layer, req, rec);
+        if !rcp_scope {
+            rec.layer(
+                layer,
+                Outcome::Exempt,
+                Some("RCPs do not govern this service's actions"),
+            );
+            continue;
+        }
+        let v = combine(level, layer, req, caller, rec);
         if v.deny {
             if !R::ON {
                 return (Decision::ExplicitlyDenied, Some(layer));
             }
             denied.get_or_insert(layer);
         }
-        let note = (v.allow.is_none() && !v.deny).then_some("allowed by RCPFullAWSAccess, attached at every level");
-        rec.layer(layer, if v.deny { Outcome::Denied } else { Outcome::Allowed }, note);
+        let note = (v.allow.is_none() && !v.deny)
+            .then_some("allowed by RCPFullAWSAccess, attached at every level");
+        rec.layer(
+            layer,
+            if v.deny {
+                Outcome::Denied
+            } else {
+                Outcome::Allowed
+            },
+            note,
+        );
     }
 
     // SCPs: every level must allow. The management account (given as no levels),
@@ -111,14 +171,18 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     for (i, level) in set.scps.iter().enumerate() {
         let layer = Layer::Scp(i);
         if !scps_apply {
-            rec.layer(layer, Outcome::Exempt, Some(if slr {
-                "service-linked roles are not subject to SCPs"
-            } else {
-                "SCPs govern principals of member accounts, not anonymous callers"
-            }));
+            rec.layer(
+                layer,
+                Outcome::Exempt,
+                Some(if slr {
+                    "service-linked roles are not subject to SCPs"
+                } else {
+                    "SCPs govern principals of member accounts, not anonymous callers"
+                }),
+            );
             continue;
         }
-        let v = combine(level, layer, req, rec);
+        let v = combine(level, layer, req, caller, rec);
         if v.deny {
             if !R::ON {
                 return (Decision::ExplicitlyDenied, Some(layer));
@@ -133,18 +197,20 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
             scp_gap.get_or_insert(layer);
             Outcome::NoAllow
         };
-        let note = level.is_empty().then_some("no SCP attached at this level: nothing is allowed");
+        let note = level
+            .is_empty()
+            .then_some("no SCP attached at this level: nothing is allowed");
         rec.layer(layer, outcome, note);
     }
     if set.scps.is_empty() && R::ON {
         rec.note("no SCPs apply: the account is not governed by SCPs (outside an organization, or the management account)");
     }
 
-    let ep = one(set.endpoint, Layer::Endpoint, req, rec);
-    let res = one(set.resource, Layer::Resource, req, rec);
-    let id = combine(&set.identity, Layer::Identity, req, rec);
-    let bnd = one(set.boundary, Layer::Boundary, req, rec);
-    let sess = one(set.session, Layer::Session, req, rec);
+    let ep = one(set.endpoint, Layer::Endpoint, req, caller, rec);
+    let res = one(set.resource, Layer::Resource, req, caller, rec);
+    let id = combine(&set.identity, Layer::Identity, req, caller, rec);
+    let bnd = one(set.boundary, Layer::Boundary, req, caller, rec);
+    let sess = one(set.session, Layer::Session, req, caller, rec);
     for (layer, v) in [
         (Layer::Endpoint, ep),
         (Layer::Resource, res),
@@ -157,7 +223,13 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         }
     }
 
-    let verdicts = Verdicts { ep, res, id, bnd, sess };
+    let verdicts = Verdicts {
+        ep,
+        res,
+        id,
+        bnd,
+        sess,
+    };
     let result = match denied {
         Some(layer) => (Decision::ExplicitlyDenied, Some(layer)),
         None => match grant(req, &verdicts, scp_gap, rec) {
@@ -203,13 +275,20 @@ fn grant<R: Recorder>(
         });
     }
     if req.resource_account_assumed() && R::ON {
-        rec.note("the resource ARN names no account: it was taken to be in the principal's account");
+        rec.note(
+            "the resource ARN names no account: it was taken to be in the principal's account",
+        );
     }
     match req.principal() {
         // Nothing but a resource policy can let an unsigned request in.
         Principal::Anonymous => res_allow.map(|_| ()).ok_or(Layer::Resource),
         Principal::Root { .. } => {
-            if is_role_resource(req) && req.action_name().to_ascii_lowercase().starts_with("assumerole") {
+            if is_role_resource(req)
+                && req
+                    .action_name()
+                    .to_ascii_lowercase()
+                    .starts_with("assumerole")
+            {
                 rec.note("the root user cannot assume roles");
                 return Err(Layer::Identity);
             }
@@ -223,7 +302,13 @@ fn grant<R: Recorder>(
         _ => {
             let id_ok = v.id.allow.is_some();
             let bnd_ok = v.bnd.is_none_or(|b| b.allow.is_some());
-            let sess_ok = v.sess.is_none_or(|s| s.allow.is_some());
+            // A federated user (GetFederationToken) holds only what its session
+            // policy allows: with none, the session has no permissions (IAM User
+            // Guide, "Session policies"; STS API Reference, GetFederationToken).
+            let sess_ok = match v.sess {
+                Some(s) => s.allow.is_some(),
+                None => !matches!(req.principal(), Principal::FederatedUser { .. }),
+            };
             let principal_side = if !id_ok {
                 Err(Layer::Identity)
             } else if !bnd_ok {
@@ -301,23 +386,47 @@ fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mu
     };
     rec.layer(Layer::Endpoint, outcome(v.ep), None);
     let res_note = match v.res.and_then(|r| r.allow) {
-        Some(PrincipalMatch::Account) => Some("names the caller's account: delegates to its IAM policies"),
-        Some(PrincipalMatch::Broad) => Some("grants to everyone or to the role: the boundary and session policy still apply"),
-        Some(PrincipalMatch::User) => Some("names the user: overrides identity policies and boundary"),
-        Some(PrincipalMatch::Session) => Some("names the exact session: overrides identity, boundary and session policies"),
+        Some(PrincipalMatch::Account) => {
+            Some("names the caller's account: delegates to its IAM policies")
+        }
+        Some(PrincipalMatch::Broad) => {
+            Some("grants to everyone or to the role: the boundary and session policy still apply")
+        }
+        Some(PrincipalMatch::User) => {
+            Some("names the user: overrides identity policies and boundary")
+        }
+        Some(PrincipalMatch::Session) => {
+            Some("names the exact session: overrides identity, boundary and session policies")
+        }
         None => None,
     };
     rec.layer(Layer::Resource, outcome(v.res), res_note);
     let (id_outcome, id_note) = match req.principal() {
-        Principal::Root { .. } => (Outcome::NotNeeded, Some("the root user needs no identity policy in its own account")),
-        Principal::Anonymous => (Outcome::Absent, Some("an anonymous caller has no identity policies")),
+        Principal::Root { .. } => (
+            Outcome::NotNeeded,
+            Some("the root user needs no identity policy in its own account"),
+        ),
+        Principal::Anonymous => (
+            Outcome::Absent,
+            Some("an anonymous caller has no identity policies"),
+        ),
         _ => (outcome(Some(v.id)), None),
     };
     rec.layer(Layer::Identity, id_outcome, id_note);
     rec.layer(Layer::Boundary, outcome(v.bnd), None);
-    rec.layer(Layer::Session, outcome(v.sess), None);
+    match (req.principal(), v.sess) {
+        (Principal::FederatedUser { .. }, None) => rec.layer(
+            Layer::Session,
+            if allowed {
+                Outcome::NotNeeded
+            } else {
+                Outcome::NoAllow
+            },
+            Some("a federated user holds only what its session policy allows, and none was given"),
+        ),
+        _ => rec.layer(Layer::Session, outcome(v.sess), None),
+    }
 }
-
 
 #[cfg(test)]
 mod tests;

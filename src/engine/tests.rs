@@ -6,8 +6,12 @@ use super::*;
 use crate::policy::{Context, PolicyKind};
 
 fn policy(kind: PolicyKind, name: &str, statements: &str) -> Policy {
-    Policy::parse(kind, name, &format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#))
-        .unwrap()
+    Policy::parse(
+        kind,
+        name,
+        &format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#),
+    )
+    .unwrap()
 }
 
 fn request(principal: &str, action: &str, resource: &str) -> Request {
@@ -25,7 +29,11 @@ struct Org {
 
 fn org() -> Org {
     Org {
-        full: policy(PolicyKind::Scp, "FullAWSAccess", r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#),
+        full: policy(
+            PolicyKind::Scp,
+            "FullAWSAccess",
+            r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+        ),
         deny_s3: policy(
             PolicyKind::Scp,
             "DenyS3Delete",
@@ -53,10 +61,18 @@ fn explicit_deny_names_the_level_policy_and_statement() {
     assert_eq!(x.blocked_by, Some(Layer::Scp(1)));
     let level = x.layer(Layer::Scp(1)).unwrap();
     assert_eq!(level.outcome, Outcome::Denied);
-    assert!(level.statements.iter().any(|s| s.policy == "DenyS3Delete" && s.statement == "NoDelete" && s.effect == "Deny"));
+    assert!(
+        level
+            .statements
+            .iter()
+            .any(|s| s.policy == "DenyS3Delete" && s.statement == "NoDelete" && s.effect == "Deny")
+    );
     assert_eq!(x.layer(Layer::Scp(0)).unwrap().outcome, Outcome::Allowed);
     assert_eq!(x.layer(Layer::Identity).unwrap().outcome, Outcome::Allowed);
-    assert_eq!(x.layer(Layer::Identity).unwrap().statements[0].statement, "Read");
+    assert_eq!(
+        x.layer(Layer::Identity).unwrap().statements[0].statement,
+        "Read"
+    );
 }
 
 #[test]
@@ -70,7 +86,10 @@ fn an_empty_scp_level_allows_nothing_and_says_so() {
         ..Default::default()
     };
     let x = explain(&request(ALICE, "s3:GetObject", BUCKET), &set);
-    assert_eq!((x.decision, x.blocked_by), (Decision::ImplicitlyDenied, Some(Layer::Scp(1))));
+    assert_eq!(
+        (x.decision, x.blocked_by),
+        (Decision::ImplicitlyDenied, Some(Layer::Scp(1)))
+    );
     let level = x.layer(Layer::Scp(1)).unwrap();
     assert_eq!(level.outcome, Outcome::NoAllow);
     assert!(level.note.as_deref().unwrap().contains("no SCP attached"));
@@ -79,7 +98,11 @@ fn an_empty_scp_level_allows_nothing_and_says_so() {
 #[test]
 fn allowed_reports_every_layer_that_took_part() {
     let o = org();
-    let boundary = policy(PolicyKind::Boundary, "Ceiling", r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    let boundary = policy(
+        PolicyKind::Boundary,
+        "Ceiling",
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#,
+    );
     let set = PolicySet {
         identity: vec![&o.read],
         boundary: Some(&boundary),
@@ -115,15 +138,26 @@ fn service_linked_roles_are_shown_exempt_from_scps() {
 fn missing_key_policy_is_explained() {
     // KMS Developer Guide, "Key policies": no principal uses a key unless its key
     // policy allows it, directly or by delegating to IAM.
-    let admin = policy(PolicyKind::Identity, "Admin", r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let admin = policy(
+        PolicyKind::Identity,
+        "Admin",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+    );
     let set = PolicySet {
         identity: vec![&admin],
         ..Default::default()
     };
     let key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let x = explain(&request(ALICE, "kms:Decrypt", key), &set);
-    assert_eq!((x.decision, x.blocked_by), (Decision::ImplicitlyDenied, Some(Layer::Resource)));
-    assert!(x.notes.iter().any(|n| n.contains("key policy")), "{:?}", x.notes);
+    assert_eq!(
+        (x.decision, x.blocked_by),
+        (Decision::ImplicitlyDenied, Some(Layer::Resource))
+    );
+    assert!(
+        x.notes.iter().any(|n| n.contains("key policy")),
+        "{:?}",
+        x.notes
+    );
 }
 
 #[test]
@@ -134,7 +168,11 @@ fn assumed_resource_account_is_noted() {
         ..Default::default()
     };
     let x = explain(&request(ALICE, "s3:GetObject", BUCKET), &set);
-    assert!(x.notes.iter().any(|n| n.contains("principal's account")), "{:?}", x.notes);
+    assert!(
+        x.notes.iter().any(|n| n.contains("principal's account")),
+        "{:?}",
+        x.notes
+    );
 }
 
 #[test]
@@ -153,20 +191,46 @@ fn fast_path_and_explanation_agree() {
         r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}"#,
     );
     let sets = [
-        PolicySet { identity: vec![&o.read], ..Default::default() },
-        PolicySet { identity: vec![&o.read], scps: vec![vec![&o.deny_s3]], ..Default::default() },
-        PolicySet { identity: vec![&o.read], scps: vec![vec![&o.full, &o.deny_s3]], rcps: vec![vec![&rcp]], resource: Some(&bucket), ..Default::default() },
-        PolicySet { resource: Some(&bucket), ..Default::default() },
+        PolicySet {
+            identity: vec![&o.read],
+            ..Default::default()
+        },
+        PolicySet {
+            identity: vec![&o.read],
+            scps: vec![vec![&o.deny_s3]],
+            ..Default::default()
+        },
+        PolicySet {
+            identity: vec![&o.read],
+            scps: vec![vec![&o.full, &o.deny_s3]],
+            rcps: vec![vec![&rcp]],
+            resource: Some(&bucket),
+            ..Default::default()
+        },
+        PolicySet {
+            resource: Some(&bucket),
+            ..Default::default()
+        },
     ];
-    let principals = [ALICE, "arn:aws:iam::444455556666:user/bob", "arn:aws:iam::111122223333:root", "anonymous"];
+    let principals = [
+        ALICE,
+        "arn:aws:iam::444455556666:user/bob",
+        "arn:aws:iam::111122223333:root",
+        "anonymous",
+    ];
     for set in &sets {
         for p in principals {
             for action in ["s3:GetObject", "s3:DeleteObject", "s3:PutObject"] {
                 for secure in ["true", "false"] {
-                    let ctx = Context::from_pairs([("aws:SecureTransport", vec![secure.to_string()])]);
+                    let ctx =
+                        Context::from_pairs([("aws:SecureTransport", vec![secure.to_string()])]);
                     let r = Request::new(p, action, BUCKET, Some("111122223333"), ctx).unwrap();
                     let x = explain(&r, set);
-                    assert_eq!(decide(&r, set), (x.decision, x.blocked_by), "{p} {action} {secure}");
+                    assert_eq!(
+                        decide(&r, set),
+                        (x.decision, x.blocked_by),
+                        "{p} {action} {secure}"
+                    );
                     assert_eq!(evaluate(&r, set), x.decision);
                 }
             }

@@ -88,11 +88,6 @@ impl ArnPattern {
         ArnPattern::Whole(Pattern::compile(text, syntax))
     }
 
-    /// Whether the pattern looks like an ARN (or is `*`): what IAM accepts.
-    pub fn is_well_formed(&self) -> bool {
-        !matches!(self, ArnPattern::Whole(_))
-    }
-
     pub fn matches(&self, target: &ResourceRef<'_>, ctx: &Context) -> bool {
         match (self, target) {
             (ArnPattern::Any, _) => true,
@@ -151,20 +146,32 @@ mod tests {
         assert_eq!(a.account(), "111122223333");
         assert_eq!(a.resource(), "function:f:prod");
         let s3 = Arn::parse("arn:aws:s3:::bucket/key").unwrap();
-        assert_eq!((s3.region(), s3.account(), s3.resource()), ("", "", "bucket/key"));
+        assert_eq!(
+            (s3.region(), s3.account(), s3.resource()),
+            ("", "", "bucket/key")
+        );
         assert!(Arn::parse("arn:aws:s3").is_none());
         assert!(Arn::parse("*").is_none());
     }
 
     #[test]
     fn segment_wildcards_stay_in_their_segment() {
-        assert!(m("arn:aws:dynamodb:*:111122223333:table/app-*", "arn:aws:dynamodb:eu-west-1:111122223333:table/app-users"));
-        assert!(!m("arn:aws:dynamodb:*:111122223333:table/app-*", "arn:aws:dynamodb:eu-west-1:444455556666:table/app-users"));
+        assert!(m(
+            "arn:aws:dynamodb:*:111122223333:table/app-*",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/app-users"
+        ));
+        assert!(!m(
+            "arn:aws:dynamodb:*:111122223333:table/app-*",
+            "arn:aws:dynamodb:eu-west-1:444455556666:table/app-users"
+        ));
         // A `*` in the account segment does not swallow part of the resource.
         assert!(!m("arn:aws:s3:*:*:b", "arn:aws:s3:::a:b"));
         // In the resource segment `*` crosses `/` and `:`.
         assert!(m("arn:aws:s3:::app-*", "arn:aws:s3:::app-logs/2024/a.txt"));
-        assert!(m("arn:aws:lambda:*:*:function:*", "arn:aws:lambda:r:1:function:f:alias"));
+        assert!(m(
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:lambda:r:1:function:f:alias"
+        ));
         assert!(m("*", "anything"));
     }
 

@@ -284,7 +284,9 @@ impl Condition {
         // operator holds when none matches.
         let single = |v: &str| self.any_positive_match(v, ctx) != negated;
         match op.set {
-            SetQualifier::None if negated => !values.iter().any(|v| self.any_positive_match(v, ctx)),
+            SetQualifier::None if negated => {
+                !values.iter().any(|v| self.any_positive_match(v, ctx))
+            }
             SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
             SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
         }
@@ -392,7 +394,10 @@ pub(crate) fn parse_date(v: &str) -> Option<i128> {
 }
 
 fn utc_nanos(dt: jiff::civil::DateTime) -> Option<i128> {
-    jiff::tz::TimeZone::UTC.to_timestamp(dt).ok().map(|t| t.as_nanosecond())
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(dt)
+        .ok()
+        .map(|t| t.as_nanosecond())
 }
 
 #[cfg(test)]
@@ -414,7 +419,10 @@ mod tests {
     #[test]
     fn unknown_operators_are_errors() {
         let e = "StringEqual".parse::<Operator>().unwrap_err();
-        assert!(e.contains("unknown condition operator `StringEqual`"), "{e}");
+        assert!(
+            e.contains("unknown condition operator `StringEqual`"),
+            "{e}"
+        );
         assert!("stringequals".parse::<Operator>().is_err());
         assert!("NullIfExists".parse::<Operator>().is_err());
         assert!("ForEveryValue:StringEquals".parse::<Operator>().is_err());
@@ -433,9 +441,21 @@ mod tests {
 
     #[test]
     fn cidrs_and_hosts() {
-        assert!(parse_cidr("10.0.0.0/8").unwrap().contains(&parse_ip("10.1.2.3").unwrap()));
-        assert!(parse_cidr("2001:db8::/32").unwrap().contains(&parse_ip("2001:db8::1").unwrap()));
-        assert!(parse_cidr("192.0.2.7").unwrap().contains(&parse_ip("192.0.2.7").unwrap()));
+        assert!(
+            parse_cidr("10.0.0.0/8")
+                .unwrap()
+                .contains(&parse_ip("10.1.2.3").unwrap())
+        );
+        assert!(
+            parse_cidr("2001:db8::/32")
+                .unwrap()
+                .contains(&parse_ip("2001:db8::1").unwrap())
+        );
+        assert!(
+            parse_cidr("192.0.2.7")
+                .unwrap()
+                .contains(&parse_ip("192.0.2.7").unwrap())
+        );
         assert!(parse_cidr("10.0.0.0/33").is_none());
     }
 }

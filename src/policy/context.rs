@@ -24,12 +24,22 @@ impl Key {
         static KEYS: OnceLock<RwLock<HashMap<Arc<str>, u32>>> = OnceLock::new();
         let keys = KEYS.get_or_init(Default::default);
         let lower = name.to_ascii_lowercase();
-        if let Some((k, &id)) = keys.read().unwrap_or_else(|e| e.into_inner()).get_key_value(lower.as_str()) {
-            return Key { id, lower: k.clone() };
+        if let Some((k, &id)) = keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_key_value(lower.as_str())
+        {
+            return Key {
+                id,
+                lower: k.clone(),
+            };
         }
         let mut w = keys.write().unwrap_or_else(|e| e.into_inner());
         if let Some((k, &id)) = w.get_key_value(lower.as_str()) {
-            return Key { id, lower: k.clone() };
+            return Key {
+                id,
+                lower: k.clone(),
+            };
         }
         let id = w.len() as u32;
         let lower: Arc<str> = lower.into();
@@ -64,7 +74,10 @@ impl Context {
     {
         let mut ctx = Context::default();
         for (k, v) in pairs {
-            ctx.insert(k.as_ref(), v.into_iter().map(String::into_boxed_str).collect());
+            ctx.insert(
+                k.as_ref(),
+                v.into_iter().map(String::into_boxed_str).collect(),
+            );
         }
         ctx
     }
@@ -72,7 +85,10 @@ impl Context {
     /// Sets a key, replacing any earlier value.
     pub fn insert(&mut self, key: &str, values: Values) {
         let key = Key::new(key);
-        match self.entries.binary_search_by(|(k, _)| k.lower.cmp(&key.lower)) {
+        match self
+            .entries
+            .binary_search_by(|(k, _)| k.lower.cmp(&key.lower))
+        {
             Ok(i) => self.entries[i].1 = values,
             Err(i) => self.entries.insert(i, (key, values)),
         }
@@ -87,7 +103,8 @@ impl Context {
 
     /// Values of a key; `lower_key` must already be lower-cased.
     pub fn get(&self, lower_key: &str) -> Option<&[Box<str>]> {
-        self.get_key(&Key::new(lower_key)).filter(|_| !lower_key.bytes().any(|b| b.is_ascii_uppercase()))
+        self.get_key(&Key::new(lower_key))
+            .filter(|_| !lower_key.bytes().any(|b| b.is_ascii_uppercase()))
     }
 
     /// Values of a key, without allocating.
@@ -116,7 +133,10 @@ mod tests {
     fn keys_are_case_insensitive() {
         let ctx = Context::from_pairs([("AWS:SourceIp", vec!["10.0.0.1".to_string()])]);
         assert_eq!(ctx.get("aws:sourceip").map(|v| v.len()), Some(1));
-        assert!(ctx.get("aws:SourceIp").is_none(), "lookups take lower-cased keys");
+        assert!(
+            ctx.get("aws:SourceIp").is_none(),
+            "lookups take lower-cased keys"
+        );
     }
 
     #[test]
@@ -125,6 +145,9 @@ mod tests {
         ctx.insert_default("AWS:Username", "alice");
         ctx.insert_default("aws:PrincipalAccount", "111122223333");
         assert_eq!(ctx.get("aws:username").unwrap()[0].as_ref(), "bob");
-        assert_eq!(ctx.get("aws:principalaccount").unwrap()[0].as_ref(), "111122223333");
+        assert_eq!(
+            ctx.get("aws:principalaccount").unwrap()[0].as_ref(),
+            "111122223333"
+        );
     }
 }

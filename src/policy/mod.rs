@@ -60,7 +60,10 @@ struct Actions {
 enum ActionPattern {
     All,
     /// A literal service prefix (lower-cased) and a pattern for the action name.
-    Service { service: Box<str>, name: Pattern },
+    Service {
+        service: Box<str>,
+        name: Pattern,
+    },
     Whole(Pattern),
 }
 
@@ -94,7 +97,9 @@ impl Policy {
         let mut track = serde_path_to_error::Track::new();
         let raw = PolicySeed(kind)
             .deserialize(serde_path_to_error::Deserializer::new(&mut jd, &mut track))
-            .map_err(|e| PolicyError::from_json(serde_path_to_error::Error::new(track.path(), e)))?;
+            .map_err(|e| {
+                PolicyError::from_json(serde_path_to_error::Error::new(track.path(), e))
+            })?;
         jd.end().map_err(PolicyError::from_plain_json)?;
         Ok(Policy::compile(kind, name, raw))
     }
@@ -160,7 +165,19 @@ impl Policy {
 
     /// Evaluates every statement; `on_match` sees each statement that applies.
     #[inline]
-    pub fn evaluate(&self, req: &Request, mut on_match: impl FnMut(&Statement)) -> Verdict {
+    pub fn evaluate(&self, req: &Request, on_match: impl FnMut(&Statement)) -> Verdict {
+        self.evaluate_for(req, false, on_match)
+    }
+
+    /// As [`Policy::evaluate`], knowing whether the caller has a permissions
+    /// boundary, which changes how `NotPrincipal` treats it.
+    #[inline]
+    pub fn evaluate_for(
+        &self,
+        req: &Request,
+        caller_has_boundary: bool,
+        mut on_match: impl FnMut(&Statement),
+    ) -> Verdict {
         let mut v = Verdict::default();
         let uses_principal = !matches!(
             self.kind,
@@ -171,7 +188,7 @@ impl Policy {
                 continue;
             }
             let who = if uses_principal {
-                match s.principal_match(req.principal(), self.kind) {
+                match s.principal_match(req.principal(), self.kind, caller_has_boundary) {
                     Some(m) => m,
                     None => continue,
                 }
@@ -205,7 +222,8 @@ impl Statement {
             ActionPattern::All => true,
             // Both sides are lower-cased once, at compile time and in the request.
             ActionPattern::Service { service, name } => {
-                **service == *req.service_lower() && name.matches(req.action_name_lower(), &req.context, false)
+                **service == *req.service_lower()
+                    && name.matches(req.action_name_lower(), &req.context, false)
             }
             ActionPattern::Whole(p) => p.matches(req.action_lower(), &req.context, false),
         });
@@ -227,7 +245,12 @@ impl Statement {
     /// How the `Principal`/`NotPrincipal` element names the caller, for a policy that
     /// has one. Where AWS's rules leave room, this errs so that an Allow applies less
     /// and a Deny applies more.
-    fn principal_match(&self, caller: &Principal, kind: PolicyKind) -> Option<PrincipalMatch> {
+    fn principal_match(
+        &self,
+        caller: &Principal,
+        kind: PolicyKind,
+        caller_has_boundary: bool,
+    ) -> Option<PrincipalMatch> {
         let deny = self.effect == Effect::Deny;
         let Some(p) = &self.principals else {
             // Endpoint policies may omit Principal: everyone. Elsewhere a missing
@@ -238,14 +261,16 @@ impl Statement {
         if !p.negated {
             return p.entries.iter().filter_map(|e| e.matches(caller)).max();
         }
-        // NotPrincipal (IAM User Guide, "NotPrincipal"). With Deny, AWS excludes a
-        // role session only when its session ARN is listed; we exclude a caller only
-        // when an entry names it exactly. With Allow, any entry that relates to the
-        // caller (account, role or exact ARN) excludes it.
+        // NotPrincipal (IAM User Guide, "NotPrincipal"). With Deny, a caller escapes
+        // only when every identity it acts as is listed: a user's ARN and its account;
+        // a role session's ARN, its role's ARN and its account. A principal with a
+        // permissions boundary never escapes ("Permissions boundaries": a Deny with
+        // NotPrincipal always denies it). With Allow, any entry that relates to the
+        // caller (account, role or exact ARN) leaves it out.
         let excluded = if deny {
-            p.entries
-                .iter()
-                .any(|e| matches!(e.matches(caller), Some(PrincipalMatch::User | PrincipalMatch::Session)))
+            !caller_has_boundary
+                && (p.entries.contains(&PrincipalEntry::Everyone)
+                    || principal::fully_listed(&p.entries, caller))
         } else {
             p.entries.iter().any(|e| e.matches(caller).is_some())
         };
@@ -257,11 +282,19 @@ impl Statement {
         let mut keys: Vec<String> = Vec::new();
         for c in &self.conditions {
             keys.push(c.key.to_string());
-            keys.extend(c.value_patterns().flat_map(|p| p.variables()).map(|v| v.key.to_string()));
+            keys.extend(
+                c.value_patterns()
+                    .flat_map(|p| p.variables())
+                    .map(|v| v.key.to_string()),
+            );
         }
         if let Some(r) = &self.resources {
             for p in &r.patterns {
-                keys.extend(p.patterns().flat_map(|p| p.variables()).map(|v| v.key.to_string()));
+                keys.extend(
+                    p.patterns()
+                        .flat_map(|p| p.variables())
+                        .map(|v| v.key.to_string()),
+                );
             }
         }
         keys
@@ -280,7 +313,10 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
     };
     let resources = s.resource.map(|(negated, rs)| Resources {
         negated,
-        patterns: rs.iter().map(|r| ArnPattern::compile(r, variables)).collect(),
+        patterns: rs
+            .iter()
+            .map(|r| ArnPattern::compile(r, variables))
+            .collect(),
     });
     let principals = s.principal.map(|(negated, p)| Principals {
         negated,
@@ -311,12 +347,23 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
                 );
                 match c.operator.base.kind() {
                     condition::ValueKind::Arn => condition::Values::Arns(
-                        c.raw.iter().map(|v| ArnPattern::compile(v, variables)).collect(),
+                        c.raw
+                            .iter()
+                            .map(|v| ArnPattern::compile(v, variables))
+                            .collect(),
                     ),
                     _ => condition::Values::Strings(
                         c.raw
                             .iter()
-                            .map(|v| Pattern::compile(v, Syntax { wildcards: like, variables }))
+                            .map(|v| {
+                                Pattern::compile(
+                                    v,
+                                    Syntax {
+                                        wildcards: like,
+                                        variables,
+                                    },
+                                )
+                            })
                             .collect(),
                     ),
                 }
@@ -373,7 +420,6 @@ impl<'de> DeserializeSeed<'de> for PolicyDocSeed<'_> {
         Ok(Policy::compile(self.kind, self.name, raw))
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -56,18 +56,19 @@ impl Pattern {
         let mut lit = String::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if syntax.variables && rest.starts_with("${") {
-                if let Some((var, used)) = parse_variable(rest) {
-                    rest = &rest[used..];
-                    match var {
-                        Parsed::Literal(ch) => lit.push(ch),
-                        Parsed::Var(v) => {
-                            flush(&mut lit, &mut tokens);
-                            tokens.push(Token::Var(v));
-                        }
+            if syntax.variables
+                && rest.starts_with("${")
+                && let Some((var, used)) = parse_variable(rest)
+            {
+                rest = &rest[used..];
+                match var {
+                    Parsed::Literal(ch) => lit.push(ch),
+                    Parsed::Var(v) => {
+                        flush(&mut lit, &mut tokens);
+                        tokens.push(Token::Var(v));
                     }
-                    continue;
                 }
+                continue;
             }
             rest = &rest[c.len_utf8()..];
             match c {
@@ -100,25 +101,6 @@ impl Pattern {
         }
     }
 
-    /// A literal pattern (no wildcards, no variables).
-    pub fn literal(text: &str) -> Pattern {
-        Pattern::compile(
-            text,
-            Syntax {
-                wildcards: false,
-                variables: false,
-            },
-        )
-    }
-
-    pub fn is_match_all(&self) -> bool {
-        self.tokens == [Token::Star]
-    }
-
-    pub fn has_variables(&self) -> bool {
-        self.tokens.iter().any(|t| matches!(t, Token::Var(_)))
-    }
-
     /// The variables this pattern reads, for "this depends on ..." reports.
     pub fn variables(&self) -> impl Iterator<Item = &Variable> {
         self.tokens.iter().filter_map(|t| match t {
@@ -133,11 +115,19 @@ impl Pattern {
     /// documents for policy variables with no value.
     #[inline]
     pub fn matches(&self, text: &str, ctx: &Context, fold_case: bool) -> bool {
-        let same = |a: &[u8], b: &[u8]| if fold_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        let same = |a: &[u8], b: &[u8]| {
+            if fold_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
         match &self.shape {
             Shape::Any => true,
             Shape::Exact(s) => same(text.as_bytes(), s.as_bytes()),
-            Shape::Prefix(p) => text.len() >= p.len() && same(&text.as_bytes()[..p.len()], p.as_bytes()),
+            Shape::Prefix(p) => {
+                text.len() >= p.len() && same(&text.as_bytes()[..p.len()], p.as_bytes())
+            }
             Shape::General => self.walk(text, ctx, fold_case),
         }
     }
@@ -186,19 +176,6 @@ impl Pattern {
                 _ => return false,
             }
         }
-    }
-
-    /// The text this pattern stands for when it has no wildcards and no variables.
-    pub fn as_literal(&self) -> Option<&str> {
-        match self.tokens.as_slice() {
-            [] => Some(""),
-            [Token::Lit(s)] => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn is_wild(&self) -> bool {
-        self.wild
     }
 }
 
@@ -253,9 +230,7 @@ fn parse_variable(s: &str) -> Option<(Parsed, usize)> {
     let (key, default) = match inner.split_once(',') {
         Some((key, rest)) => {
             let rest = rest.trim();
-            let default = rest
-                .strip_prefix('\'')
-                .and_then(|r| r.strip_suffix('\''))?;
+            let default = rest.strip_prefix('\'').and_then(|r| r.strip_suffix('\''))?;
             (key.trim(), Some(default.into()))
         }
         None => (inner.trim(), None),

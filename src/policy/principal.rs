@@ -6,7 +6,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     /// `arn:aws:iam::111122223333:user/path/name`
-    User { account: String, arn: String, name: String },
+    User {
+        account: String,
+        arn: String,
+        name: String,
+    },
     /// A session of a role. Given as the role ARN (`arn:aws:iam::1:role/path/name`,
     /// a session whose name is not known) or as the session ARN
     /// (`arn:aws:sts::1:assumed-role/name/session`).
@@ -102,7 +106,13 @@ impl Principal {
     }
 
     pub fn is_service_linked_role(&self) -> bool {
-        matches!(self, Principal::RoleSession { service_linked: true, .. })
+        matches!(
+            self,
+            Principal::RoleSession {
+                service_linked: true,
+                ..
+            }
+        )
     }
 }
 
@@ -111,7 +121,8 @@ impl fmt::Display for Principal {
         match self {
             Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => f.write_str(arn),
             Principal::RoleSession {
-                session_arn: Some(s), ..
+                session_arn: Some(s),
+                ..
             } => f.write_str(s),
             Principal::RoleSession { role_arn, .. } => f.write_str(role_arn),
             Principal::Root { account } => write!(f, "arn:aws:iam::{account}:root"),
@@ -149,10 +160,11 @@ impl PrincipalEntry {
         if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
             return PrincipalEntry::Account(value.into());
         }
-        if let Some(arn) = super::arn::Arn::parse(value) {
-            if arn.service() == "iam" && arn.resource() == "root" {
-                return PrincipalEntry::Account(arn.account().into());
-            }
+        if let Some(arn) = super::arn::Arn::parse(value)
+            && arn.service() == "iam"
+            && arn.resource() == "root"
+        {
+            return PrincipalEntry::Account(arn.account().into());
         }
         PrincipalEntry::Arn(value.into())
     }
@@ -191,7 +203,8 @@ impl PrincipalEntry {
                     Some(PrincipalMatch::Session)
                 }
                 Principal::RoleSession {
-                    session_arn: Some(s), ..
+                    session_arn: Some(s),
+                    ..
                 } if **arn == **s => Some(PrincipalMatch::Session),
                 Principal::RoleSession {
                     account, role_name, ..
@@ -199,6 +212,46 @@ impl PrincipalEntry {
                 _ => None,
             },
         }
+    }
+}
+
+/// Whether a `NotPrincipal` list names every identity the caller acts as, as AWS
+/// requires for the caller to escape a Deny (IAM User Guide, "NotPrincipal"): the
+/// user and its account; the session, its role and its account; the federated user
+/// and its account; the root user's account. A role given without its session ARN
+/// cannot be shown to be listed, so it never escapes.
+pub(crate) fn fully_listed(entries: &[PrincipalEntry], caller: &Principal) -> bool {
+    let account_listed = |account: &str| {
+        entries
+            .iter()
+            .any(|e| matches!(e, PrincipalEntry::Account(a) if **a == *account))
+    };
+    let arn_listed = |arn: &str| {
+        entries
+            .iter()
+            .any(|e| matches!(e, PrincipalEntry::Arn(a) if **a == *arn))
+    };
+    match caller {
+        Principal::User { account, arn, .. } | Principal::FederatedUser { account, arn } => {
+            arn_listed(arn) && account_listed(account)
+        }
+        Principal::RoleSession {
+            account,
+            role_name,
+            session_arn: Some(session),
+            ..
+        } => {
+            arn_listed(session)
+                && entries.iter().any(
+                    |e| matches!(e, PrincipalEntry::Arn(a) if names_role(a, account, role_name)),
+                )
+                && account_listed(account)
+        }
+        Principal::RoleSession {
+            session_arn: None, ..
+        } => false,
+        Principal::Root { account } => account_listed(account),
+        Principal::Anonymous => false,
     }
 }
 
@@ -224,12 +277,24 @@ mod tests {
     fn parses_every_principal_form() {
         let u = Principal::parse("arn:aws:iam::111122223333:user/dev/alice").unwrap();
         assert!(matches!(&u, Principal::User { name, .. } if name == "alice"));
-        let r = Principal::parse("arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX").unwrap();
+        let r = Principal::parse(
+            "arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",
+        )
+        .unwrap();
         assert!(r.is_service_linked_role());
         let s = Principal::parse("arn:aws:sts::111122223333:assumed-role/Deploy/ci").unwrap();
-        assert_eq!(s.principal_arn().unwrap(), "arn:aws:iam::111122223333:role/Deploy");
-        assert!(matches!(Principal::parse("arn:aws:iam::111122223333:root").unwrap(), Principal::Root { .. }));
-        assert!(matches!(Principal::parse("anonymous").unwrap(), Principal::Anonymous));
+        assert_eq!(
+            s.principal_arn().unwrap(),
+            "arn:aws:iam::111122223333:role/Deploy"
+        );
+        assert!(matches!(
+            Principal::parse("arn:aws:iam::111122223333:root").unwrap(),
+            Principal::Root { .. }
+        ));
+        assert!(matches!(
+            Principal::parse("anonymous").unwrap(),
+            Principal::Anonymous
+        ));
         assert!(Principal::parse("arn:aws:iam::12:user/a").is_err());
         assert!(Principal::parse("alice").is_err());
         assert!(Principal::parse("arn:aws:sts::111122223333:assumed-role/Deploy").is_err());
@@ -246,7 +311,10 @@ mod tests {
         assert_eq!(acct.matches(&session), Some(PrincipalMatch::Account));
         let other = PrincipalEntry::from_aws("arn:aws:iam::444455556666:root");
         assert_eq!(other.matches(&session), None);
-        assert_eq!(PrincipalEntry::Everyone.matches(&Principal::Anonymous), Some(PrincipalMatch::Broad));
+        assert_eq!(
+            PrincipalEntry::Everyone.matches(&Principal::Anonymous),
+            Some(PrincipalMatch::Broad)
+        );
         assert_eq!(acct.matches(&Principal::Anonymous), None);
     }
 }

@@ -281,8 +281,8 @@ impl<'de> Visitor<'de> for StatementVisitor {
             }
         }
         let effect = effect.ok_or_else(|| de::Error::custom("a statement needs `Effect`"))?;
-        let action = action
-            .ok_or_else(|| de::Error::custom("a statement needs `Action` or `NotAction`"))?;
+        let action =
+            action.ok_or_else(|| de::Error::custom("a statement needs `Action` or `NotAction`"))?;
         if resource.is_none() && kind.requires_resource() {
             return Err(de::Error::custom(format!(
                 "a statement of {} needs `Resource` or `NotResource`",
@@ -354,7 +354,10 @@ impl<'de> de::Deserialize<'de> for RawPrincipal {
                 let mut seen = Seen::default();
                 while let Some(key) = map.next_key::<String>()? {
                     seen.check::<A::Error>(&key)?;
-                    if !matches!(key.as_str(), "AWS" | "Service" | "Federated" | "CanonicalUser") {
+                    if !matches!(
+                        key.as_str(),
+                        "AWS" | "Service" | "Federated" | "CanonicalUser"
+                    ) {
                         return Err(de::Error::custom(format!(
                             "unknown principal type `{key}`; expected AWS, Service, Federated or CanonicalUser"
                         )));
@@ -409,7 +412,11 @@ impl<'de> DeserializeSeed<'de> for KeyBlock {
 impl<'de> Visitor<'de> for KeyBlock {
     type Value = Vec<RawCondition>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "an object of condition keys and values under `{}`", self.0)
+        write!(
+            f,
+            "an object of condition keys and values under `{}`",
+            self.0
+        )
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();

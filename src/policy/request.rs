@@ -62,10 +62,10 @@ impl Request {
         if resource_arn.is_none() && resource != "*" {
             return Err(RequestError::Resource(resource.to_string()));
         }
-        if let Some(acct) = resource_account {
-            if !is_account_id(acct) {
-                return Err(RequestError::Account(acct.to_string()));
-            }
+        if let Some(acct) = resource_account
+            && !is_account_id(acct)
+        {
+            return Err(RequestError::Account(acct.to_string()));
         }
         let from_arn = resource_arn
             .as_ref()
@@ -189,9 +189,21 @@ mod tests {
     #[test]
     fn rejects_malformed_parts() {
         let p = "arn:aws:iam::111122223333:user/alice";
-        assert!(matches!(Request::new(p, "GetObject", "*", None, Context::default()), Err(RequestError::Action(_))));
-        assert!(matches!(Request::new(p, "s3:", "*", None, Context::default()), Err(RequestError::Action(_))));
-        assert!(matches!(Request::new(p, "s3:Get", "bucket", None, Context::default()), Err(RequestError::Resource(_))));
-        assert!(matches!(Request::new(p, "s3:Get", "*", Some("12"), Context::default()), Err(RequestError::Account(_))));
+        assert!(matches!(
+            Request::new(p, "GetObject", "*", None, Context::default()),
+            Err(RequestError::Action(_))
+        ));
+        assert!(matches!(
+            Request::new(p, "s3:", "*", None, Context::default()),
+            Err(RequestError::Action(_))
+        ));
+        assert!(matches!(
+            Request::new(p, "s3:Get", "bucket", None, Context::default()),
+            Err(RequestError::Resource(_))
+        ));
+        assert!(matches!(
+            Request::new(p, "s3:Get", "*", Some("12"), Context::default()),
+            Err(RequestError::Account(_))
+        ));
     }
 }

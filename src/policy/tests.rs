@@ -45,7 +45,11 @@ fn statement_object_or_array_and_strings_or_arrays() {
 
 #[test]
 fn every_version_form_is_accepted() {
-    for v in [r#""Version":"2012-10-17","#, r#""Version":"2008-10-17","#, ""] {
+    for v in [
+        r#""Version":"2012-10-17","#,
+        r#""Version":"2008-10-17","#,
+        "",
+    ] {
         let p = parse(
             PolicyKind::Identity,
             &format!(r#"{{{v}"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}"#),
@@ -80,9 +84,15 @@ fn not_action_and_not_resource_match_the_complement() {
         PolicyKind::Identity,
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*"}]}"#,
     );
-    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::public/k", &[])));
+    assert!(allows(
+        &p,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::public/k", &[])
+    ));
     assert!(!allows(&p, &req(ALICE, "iam:CreateUser", "*", &[])));
-    assert!(!allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::secret/k", &[])));
+    assert!(!allows(
+        &p,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::secret/k", &[])
+    ));
 }
 
 #[test]
@@ -98,7 +108,12 @@ fn variables_apply_only_under_2012_10_17() {
     let old = parse(PolicyKind::Identity, &doc(r#""Version":"2008-10-17","#));
     let none = parse(PolicyKind::Identity, &doc(""));
     let own = req(ALICE, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt", &[]);
-    let literal = req(ALICE, "s3:GetObject", "arn:aws:s3:::home/${aws:username}/a.txt", &[]);
+    let literal = req(
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::home/${aws:username}/a.txt",
+        &[],
+    );
     assert!(allows(&new, &own));
     assert!(!allows(&new, &literal));
     assert!(!allows(&old, &own) && allows(&old, &literal));
@@ -113,14 +128,26 @@ fn variable_defaults_and_missing_keys() {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team, 'shared'}/*"}]}"#,
     );
     let tagged = [("aws:PrincipalTag/team", "red")];
-    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/red/x", &tagged)));
-    assert!(!allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &tagged)));
-    assert!(allows(&p, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &[])));
+    assert!(allows(
+        &p,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/red/x", &tagged)
+    ));
+    assert!(!allows(
+        &p,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &tagged)
+    ));
+    assert!(allows(
+        &p,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::b/shared/x", &[])
+    ));
     let no_default = parse(
         PolicyKind::Identity,
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team}/*"}]}"#,
     );
-    assert!(!allows(&no_default, &req(ALICE, "s3:GetObject", "arn:aws:s3:::b//x", &[])));
+    assert!(!allows(
+        &no_default,
+        &req(ALICE, "s3:GetObject", "arn:aws:s3:::b//x", &[])
+    ));
 }
 
 #[test]
@@ -132,9 +159,17 @@ fn condition_values_may_be_strings_numbers_bools_or_arrays() {
             "NumericLessThan":{"s3:max-keys":10},
             "StringEquals":{"aws:RequestedRegion":["eu-west-1","eu-central-1"]}}}]}"#,
     );
-    let ok = [("aws:SecureTransport", "true"), ("s3:max-keys", "5"), ("aws:RequestedRegion", "eu-central-1")];
+    let ok = [
+        ("aws:SecureTransport", "true"),
+        ("s3:max-keys", "5"),
+        ("aws:RequestedRegion", "eu-central-1"),
+    ];
     assert!(allows(&p, &req(ALICE, "s3:ListBucket", "*", &ok)));
-    let far = [("aws:SecureTransport", "true"), ("s3:max-keys", "5"), ("aws:RequestedRegion", "us-east-1")];
+    let far = [
+        ("aws:SecureTransport", "true"),
+        ("s3:max-keys", "5"),
+        ("aws:RequestedRegion", "us-east-1"),
+    ];
     assert!(!allows(&p, &req(ALICE, "s3:ListBucket", "*", &far)));
 }
 
@@ -147,16 +182,27 @@ fn principals_in_every_documented_form() {
             {"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:user/bob"]},"Action":"s3:*","Resource":"*"},
             {"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com","Federated":"cognito-identity.amazonaws.com","CanonicalUser":"79a59df900b949e55d96a1e698fbaced"},"Action":"s3:*","Resource":"*"}]}"#,
     );
-    let bob = req("arn:aws:iam::444455556666:user/bob", "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    let bob = req(
+        "arn:aws:iam::444455556666:user/bob",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        &[],
+    );
     assert_eq!(p.evaluate(&bob, |_| {}).allow, Some(PrincipalMatch::User));
     let alice = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[]);
-    assert_eq!(p.evaluate(&alice, |_| {}).allow, Some(PrincipalMatch::Account));
+    assert_eq!(
+        p.evaluate(&alice, |_| {}).allow,
+        Some(PrincipalMatch::Account)
+    );
     let star = parse(
         PolicyKind::Resource,
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
     );
     let anon = req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k", &[]);
-    assert_eq!(star.evaluate(&anon, |_| {}).allow, Some(PrincipalMatch::Broad));
+    assert_eq!(
+        star.evaluate(&anon, |_| {}).allow,
+        Some(PrincipalMatch::Broad)
+    );
 }
 
 #[test]
@@ -167,7 +213,8 @@ fn the_principal_element_depends_on_the_policy_type() {
     let e = err(PolicyKind::Identity, with);
     assert_eq!(e.path, "Statement[0]");
     assert!(e.message.contains("Principal"), "{e}");
-    let without = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let without =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let e = err(PolicyKind::Rcp, without);
     assert!(e.message.contains("Principal"), "{e}");
     assert!(err(PolicyKind::Scp, with).message.contains("Principal"));
@@ -179,7 +226,10 @@ fn errors_say_where_and_what() {
     let e = err(PolicyKind::Identity, text);
     assert_eq!(e.path, "Statement[0].Effect");
     assert_eq!(e.position.map(|p| p.0), Some(4));
-    assert!(e.message.contains("Allow") && e.message.contains("Deny"), "{e}");
+    assert!(
+        e.message.contains("Allow") && e.message.contains("Deny"),
+        "{e}"
+    );
     assert!(e.to_string().starts_with("line 4 column"), "{e}");
 }
 
@@ -191,25 +241,46 @@ fn unknown_condition_operators_are_errors_not_ignored() {
     );
     assert!(e.path.starts_with("Statement[0].Condition"), "{e}");
     assert!(e.message.contains("StringEqualz"), "{e}");
-    assert!(e.message.contains("StringEquals"), "the error lists the valid operators: {e}");
+    assert!(
+        e.message.contains("StringEquals"),
+        "the error lists the valid operators: {e}"
+    );
 }
 
 #[test]
 fn malformed_shapes_are_errors() {
     let cases = [
         (r#"{"Version":"2012-10-17"}"#, "Statement"),
-        (r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#, "Action"),
-        (r#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]}"#, "NotAction"),
+        (
+            r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+            "Action",
+        ),
+        (
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]}"#,
+            "NotAction",
+        ),
         (r#"{"Statement":[{"Action":"*","Resource":"*"}]}"#, "Effect"),
-        (r#"{"Statement":[{"Effect":"Allow","Action":"*"}]}"#, "Resource"),
-        (r#"{"Statement":[{"Effect":"Allow","Action":42,"Resource":"*"}]}"#, "string"),
-        (r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Colour":"red"}]}"#, "Colour"),
+        (
+            r#"{"Statement":[{"Effect":"Allow","Action":"*"}]}"#,
+            "Resource",
+        ),
+        (
+            r#"{"Statement":[{"Effect":"Allow","Action":42,"Resource":"*"}]}"#,
+            "string",
+        ),
+        (
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Colour":"red"}]}"#,
+            "Colour",
+        ),
         ("[1,2]", "object"),
         ("{", "EOF"),
     ];
     for (text, needle) in cases {
         let e = err(PolicyKind::Identity, text);
-        assert!(e.to_string().contains(needle), "{text}: {e} should mention {needle}");
+        assert!(
+            e.to_string().contains(needle),
+            "{text}: {e} should mention {needle}"
+        );
     }
 }
 

@@ -175,8 +175,7 @@ impl<'t> Located<'t> {
     /// A policy: a document, or `{"name": ..., "policy": document}`.
     pub fn named_policy(&self) -> Result<(Option<String>, Located<'t>), CaseError> {
         let obj = self.object()?;
-        let named = obj.contains_key("policy")
-            && obj.keys().all(|k| k == "name" || k == "policy");
+        let named = obj.contains_key("policy") && obj.keys().all(|k| k == "name" || k == "policy");
         if !named {
             return Ok((None, self.clone()));
         }
@@ -196,7 +195,13 @@ const CASE_FIELDS: &[&str] = &[
     "resourcePolicy",
     "vpcEndpointPolicy",
 ];
-const REQUEST_FIELDS: &[&str] = &["principal", "action", "resource", "resourceAccount", "context"];
+const REQUEST_FIELDS: &[&str] = &[
+    "principal",
+    "action",
+    "resource",
+    "resourceAccount",
+    "context",
+];
 
 /// A case's fields after merging the defaults in.
 pub struct Fields<'t> {
@@ -341,7 +346,9 @@ pub fn split(text: &str, jsonl: bool) -> Result<Vec<RawCase<'_>>, InputError> {
                 })
                 .transpose()
                 .map_err(|e| InputError::Shape(e.to_string()))?;
-            let items = obj["cases"].array().map_err(|e| InputError::Shape(e.to_string()))?;
+            let items = obj["cases"]
+                .array()
+                .map_err(|e| InputError::Shape(e.to_string()))?;
             Ok(items
                 .into_iter()
                 .enumerate()
@@ -372,11 +379,7 @@ fn check_fields(
     }
 }
 
-fn case<'t>(
-    index: usize,
-    at: Located<'t>,
-    defaults: Option<&Defaults<'t>>,
-) -> RawCase<'t> {
+fn case<'t>(index: usize, at: Located<'t>, defaults: Option<&Defaults<'t>>) -> RawCase<'t> {
     let read = || -> Result<(Option<String>, Fields<'t>), CaseError> {
         let own = at.object()?;
         check_fields(&own, CASE_FIELDS, &at)?;
@@ -393,11 +396,14 @@ fn case<'t>(
         let (mut fields, mut request) = defaults.cloned().unwrap_or_default();
         fields.extend(own);
         request.extend(own_request);
-        Ok((id, Fields {
-            fields,
-            request,
-            at: at.clone(),
-        }))
+        Ok((
+            id,
+            Fields {
+                fields,
+                request,
+                at: at.clone(),
+            },
+        ))
     };
     match read() {
         Ok((id, fields)) => RawCase {

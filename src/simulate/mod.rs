@@ -48,7 +48,10 @@ impl PreparedCase {
 }
 
 fn borrow_levels(levels: &[Vec<Arc<Policy>>]) -> Vec<Vec<&Policy>> {
-    levels.iter().map(|l| l.iter().map(|p| &**p).collect()).collect()
+    levels
+        .iter()
+        .map(|l| l.iter().map(|p| &**p).collect())
+        .collect()
 }
 
 /// One case of the input: its id and either the case or why it cannot be evaluated.
@@ -173,7 +176,13 @@ impl<'t> Compiler<'t> {
         };
         v.array()?
             .iter()
-            .map(|level| level.array()?.iter().map(|p| self.policy(p, kind)).collect())
+            .map(|level| {
+                level
+                    .array()?
+                    .iter()
+                    .map(|p| self.policy(p, kind))
+                    .collect()
+            })
             .collect()
     }
 
@@ -184,11 +193,19 @@ impl<'t> Compiler<'t> {
         let name = name.unwrap_or_else(|| v.path.trim_start_matches("$.").to_string());
         let key = (kind, doc.raw.get());
         if let Some(p) = self.cache.get(&key) {
-            return Ok(if p.name() == name { p.clone() } else { Arc::new(p.renamed(kind, &name)) });
+            return Ok(if p.name() == name {
+                p.clone()
+            } else {
+                Arc::new(p.renamed(kind, &name))
+            });
         }
         let policy = Policy::parse(kind, &name, doc.raw.get()).map_err(|e| CaseError {
             pos: e.position.map(|(l, c)| doc.pos.offset(l, c)),
-            path: if e.path.is_empty() { doc.path.clone() } else { format!("{}.{}", doc.path, e.path) },
+            path: if e.path.is_empty() {
+                doc.path.clone()
+            } else {
+                format!("{}.{}", doc.path, e.path)
+            },
             message: e.message,
         })?;
         let policy = Arc::new(policy);
