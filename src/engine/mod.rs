@@ -10,7 +10,10 @@
 //! ([`evaluate`]); [`explain`] runs the same code with a recorder that keeps the
 //! reasons.
 
+mod depends;
 mod explain;
+
+pub use depends::{Dependency, ValueOutcome, dependencies};
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,

@@ -237,3 +237,47 @@ fn fast_path_and_explanation_agree() {
         }
     }
 }
+
+#[test]
+fn decisions_list_the_context_they_depend_on() {
+    // IAM User Guide, "AWS global condition context keys": aws:MultiFactorAuthPresent
+    // is absent for long-term credentials, so a Bool condition on it fails then.
+    let admin = policy(
+        PolicyKind::Identity,
+        "AdminWithMfa",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+           {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&admin],
+        ..Default::default()
+    };
+    let deps = dependencies(&request(ALICE, "s3:GetObject", BUCKET), &set);
+    let mfa = deps
+        .iter()
+        .find(|d| d.key == "aws:multifactorauthpresent")
+        .unwrap();
+    let of = |d: &Dependency, v: Option<&str>| {
+        d.outcomes
+            .iter()
+            .find(|o| o.value.as_deref() == v)
+            .unwrap()
+            .decision
+    };
+    assert!(mfa.matters, "with SourceIp inside 10/8, MFA decides");
+    assert_eq!(
+        of(mfa, None),
+        Decision::ExplicitlyDenied,
+        "absent SourceIp: NotIpAddress holds, the Deny applies"
+    );
+    let ip = deps.iter().find(|d| d.key == "aws:sourceip").unwrap();
+    assert_eq!(
+        of(ip, Some("10.0.0.0")),
+        Decision::ImplicitlyDenied,
+        "inside 10/8 the Deny lifts; MFA still missing"
+    );
+    assert_eq!(of(ip, Some("192.0.2.1")), Decision::ExplicitlyDenied);
+    // Keys of statements that do not cover the request are not listed.
+    let ec2 = dependencies(&request(ALICE, "ec2:RunInstances", "*"), &set);
+    assert!(ec2.iter().all(|d| d.key != "aws:sourceip"));
+}

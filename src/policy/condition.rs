@@ -331,6 +331,35 @@ impl Condition {
         }
     }
 
+    /// Values of the key worth trying when the request does not give it: each value
+    /// the condition names (wildcards filled in), its neighbours for comparisons, and
+    /// one value that matches none. Used to show how a decision depends on context.
+    pub fn sample_values(&self) -> Vec<String> {
+        let fill = |v: &String| (!v.contains("${")).then(|| v.replace(['*', '?'], "x"));
+        let mut out: Vec<String> = match &self.values {
+            Values::Strings(_) | Values::Arns(_) | Values::Binary(_) => {
+                let mut v: Vec<String> = self.raw_values.iter().filter_map(fill).collect();
+                v.push("orgscope-other-value".to_string());
+                v
+            }
+            Values::Numbers(ns) => ns
+                .iter()
+                .flat_map(|n| [n - 1.0, *n, n + 1.0])
+                .map(|n| n.to_string())
+                .collect(),
+            Values::Dates(_) => self.raw_values.clone(),
+            Values::Bools(_) => vec!["true".to_string(), "false".to_string()],
+            Values::Ips(nets) => {
+                let mut v: Vec<String> = nets.iter().map(|n| n.addr().to_string()).collect();
+                v.push("192.0.2.1".to_string());
+                v
+            }
+            Values::Null(_) => vec!["present".to_string()],
+        };
+        out.dedup();
+        out
+    }
+
     /// The patterns of this condition's values that read request variables.
     pub(crate) fn value_patterns(&self) -> Box<dyn Iterator<Item = &Pattern> + '_> {
         match &self.values {

@@ -277,6 +277,12 @@ impl Statement {
         (!excluded).then_some(PrincipalMatch::Broad)
     }
 
+    /// Whether the statement's action and resource elements cover the request (its
+    /// principal and conditions aside).
+    pub fn covers(&self, req: &Request) -> bool {
+        self.matches_action(req) && self.matches_resource(req)
+    }
+
     /// The condition keys and variables this statement reads.
     pub fn context_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();

@@ -89,6 +89,9 @@ pub struct OutputLine<'a> {
     pub blocked_by: Option<Layer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// With `--explain`: context keys the request lacks that would change the decision.
+    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<engine::Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
 }
@@ -101,22 +104,30 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
             decision: None,
             blocked_by: None,
             explanation: None,
+            depends_on: Vec::new(),
             error: Some(e),
         },
         Ok(p) => {
             let set = p.policy_set();
-            let (decision, blocked_by, explanation) = if explain {
+            let (decision, blocked_by, explanation, depends_on) = if explain {
                 let x = engine::explain(&p.request, &set);
-                (x.decision, x.blocked_by, Some(x))
+                let deps = engine::dependencies(&p.request, &set);
+                (
+                    x.decision,
+                    x.blocked_by,
+                    Some(x),
+                    deps.into_iter().filter(|d| d.matters).collect(),
+                )
             } else {
                 let (d, b) = engine::decide(&p.request, &set);
-                (d, b, None)
+                (d, b, None, Vec::new())
             };
             OutputLine {
                 id: &case.id,
                 decision: Some(decision),
                 blocked_by,
                 explanation,
+                depends_on,
                 error: None,
             }
         }

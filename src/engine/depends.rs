@@ -1,0 +1,146 @@
+//! How a decision depends on context the request did not give: for every condition
+//! key that a statement covering the request reads and the request lacks, the
+//! decision with the key absent and with each value worth trying.
+
+use super::{Decision, PolicySet, evaluate};
+use crate::policy::{Policy, Request};
+
+/// One context key the decision may depend on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Dependency {
+    /// Lower-cased, as AWS compares keys.
+    pub key: String,
+    /// The decision for each tried value, the key absent first, the other keys the
+    /// request lacks left absent.
+    pub outcomes: Vec<ValueOutcome>,
+    /// Whether some value of this key changes the decision, for some values of the
+    /// other lacking keys (a Deny on one key can hide another key's part).
+    pub matters: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueOutcome {
+    /// `None`: the key absent.
+    pub value: Option<String>,
+    pub decision: Decision,
+}
+
+/// Beyond this many combinations of lacking keys, each key is varied alone.
+const MAX_COMBINATIONS: usize = 4096;
+
+/// The keys the request lacks that the applicable statements read, each with the
+/// decisions it leads to, one key varied at a time.
+pub fn dependencies(req: &Request, set: &PolicySet) -> Vec<Dependency> {
+    let mut samples: Vec<(String, Vec<String>)> = Vec::new();
+    for policy in all_policies(set) {
+        for s in policy.statements().iter().filter(|s| s.covers(req)) {
+            for c in &s.conditions {
+                let key = c.key.to_ascii_lowercase();
+                if req.context.get(&key).is_some() {
+                    continue;
+                }
+                let values = c.sample_values();
+                match samples.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.extend(values),
+                    None => samples.push((key, values)),
+                }
+            }
+        }
+    }
+    for (_, values) in &mut samples {
+        values.sort();
+        values.dedup();
+    }
+    let matters = matters(req, set, &samples);
+    samples
+        .into_iter()
+        .zip(matters)
+        .map(|((key, values), matters)| {
+            let mut outcomes = vec![ValueOutcome {
+                value: None,
+                decision: evaluate(req, set),
+            }];
+            for v in values {
+                let mut r = req.clone();
+                r.context
+                    .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
+                outcomes.push(ValueOutcome {
+                    decision: evaluate(&r, set),
+                    value: Some(v),
+                });
+            }
+            let varies = outcomes.windows(2).any(|w| w[0].decision != w[1].decision);
+            Dependency {
+                key,
+                outcomes,
+                matters: matters || varies,
+            }
+        })
+        .collect()
+}
+
+/// For each key, whether changing it alone changes the decision in some assignment
+/// of the other keys (each absent or one of its values). Skipped (all false) when the
+/// assignments are too many; the one-at-a-time outcomes still show.
+fn matters(req: &Request, set: &PolicySet, samples: &[(String, Vec<String>)]) -> Vec<bool> {
+    let mut found = vec![false; samples.len()];
+    let sizes: Vec<usize> = samples.iter().map(|(_, v)| v.len() + 1).collect();
+    let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
+    if total.is_none_or(|t| t > MAX_COMBINATIONS) {
+        return found;
+    }
+    let decide = |choice: &[usize]| {
+        let mut r = req.clone();
+        for ((key, values), &c) in samples.iter().zip(choice) {
+            if c > 0 {
+                r.context.insert(
+                    key,
+                    smallvec::smallvec![values[c - 1].clone().into_boxed_str()],
+                );
+            }
+        }
+        evaluate(&r, set)
+    };
+    let mut choice = vec![0usize; samples.len()];
+    loop {
+        let base = decide(&choice);
+        for k in 0..samples.len() {
+            if found[k] || choice[k] != 0 {
+                continue;
+            }
+            for c in 1..sizes[k] {
+                let mut other = choice.clone();
+                other[k] = c;
+                if decide(&other) != base {
+                    found[k] = true;
+                    break;
+                }
+            }
+        }
+        // Next assignment, odometer style.
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return found;
+            }
+            choice[i] += 1;
+            if choice[i] < sizes[i] {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+fn all_policies<'a>(set: &'a PolicySet<'a>) -> impl Iterator<Item = &'a Policy> + 'a {
+    set.identity
+        .iter()
+        .copied()
+        .chain(set.boundary)
+        .chain(set.session)
+        .chain(set.resource)
+        .chain(set.endpoint)
+        .chain(set.scps.iter().flatten().copied())
+        .chain(set.rcps.iter().flatten().copied())
+}
