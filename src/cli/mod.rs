@@ -33,8 +33,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-pub(crate) use crate::text::inert;
-
 /// `-` means standard input.
 pub(crate) fn read_input(path: &PathBuf) -> anyhow::Result<String> {
     use anyhow::Context as _;
