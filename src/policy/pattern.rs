@@ -119,7 +119,7 @@ impl Pattern {
             if fold_case {
                 a.eq_ignore_ascii_case(b)
             } else {
-                a == b
+                bytes_eq(a, b)
             }
         };
         match &self.shape {
@@ -179,6 +179,13 @@ impl Pattern {
     }
 }
 
+/// Equality of short byte strings without a call into libc's `memcmp`: ARN
+/// segments and action names are a few bytes long, and this is the hot loop.
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 fn eat(text: &[u8], pos: &mut usize, lit: &[u8], fold_case: bool) -> bool {
     let end = *pos + lit.len();
     if end > text.len() {
@@ -188,7 +195,7 @@ fn eat(text: &[u8], pos: &mut usize, lit: &[u8], fold_case: bool) -> bool {
     let same = if fold_case {
         window.eq_ignore_ascii_case(lit)
     } else {
-        window == lit
+        bytes_eq(window, lit)
     };
     if same {
         *pos = end;
