@@ -72,6 +72,17 @@ fn is_iam_path(path: &str) -> bool {
         && path.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
+/// Checks an IAM path, for loaders that can point at the `path` field itself.
+pub(crate) fn check_iam_path(path: &str) -> Result<(), String> {
+    if is_iam_path(path) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{path}` is not a valid IAM path; expected `/` or `/segment/.../` of printable characters"
+        ))
+    }
+}
+
 fn lower_hash(name: &str) -> u64 {
     let mut h = DefaultHasher::new();
     for b in name.bytes() {
@@ -376,11 +387,7 @@ impl Builder {
                 ns.max_len()
             ));
         }
-        if !is_iam_path(path) {
-            return Err(format!(
-                "`{path}` is not a valid IAM path; expected `/` or `/segment/.../` of printable characters"
-            ));
-        }
+        check_iam_path(path)?;
         let key = (account, ns, lower_hash(name));
         if let Some(&other) = self.iam_names.get(&key)
             && self.entity_name(other).eq_ignore_ascii_case(name)
