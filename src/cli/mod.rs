@@ -1,6 +1,9 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
+mod query;
 mod simulate;
+
+pub(crate) use crate::text::inert;
 
 use std::path::PathBuf;
 
@@ -21,12 +24,25 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate raw requests against explicitly given policies (the simulate format).
     Simulate(simulate::Args),
+    /// Can a principal do an action on a resource? The decision and why. Exit status:
+    /// 0 allowed, 3 implicitly denied, 4 explicitly denied.
+    Can(query::CanArgs),
+    /// Who in the organization can do an action on a resource?
+    WhoCan(query::WhoCanArgs),
+    /// What can a principal do, over every AWS action?
+    WhatCan(query::WhatCanArgs),
+    /// Which roles can a principal reach by assuming roles?
+    Paths(query::PathsArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::Can(args)) => query::can(args),
+        Some(Command::WhoCan(args)) => query::who_can(args),
+        Some(Command::WhatCan(args)) => query::what_can(args),
+        Some(Command::Paths(args)) => query::paths(args),
         None => {
             anyhow::bail!("the terminal UI is not built yet; try `orgscope simulate --help`")
         }
