@@ -29,6 +29,9 @@ pub struct WhoCanAnswer {
     pub outside: Vec<Outsider>,
     /// How many principals were evaluated.
     pub evaluated: usize,
+    /// The resource's account is unknown (an S3 ARN the org does not hold): each
+    /// principal was evaluated as if the resource were in its own account.
+    pub resource_account_assumed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +77,10 @@ pub struct Outsider {
     /// account assumed to allow; `None` where orgscope cannot evaluate the caller
     /// (services, federated providers).
     pub resource_side: Option<Decision>,
+    /// When the resource side does not allow with the context given: a key value
+    /// that lets it through.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Condition>,
 }
 
 /// Every principal of the org that can do `ask`.
@@ -116,6 +123,7 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
         near_misses: Vec::new(),
         outside: outsiders(org, ask, &tgt),
         evaluated,
+        resource_account_assumed: tgt.account_id.is_none(),
     };
     for (p, r) in principals.iter().zip(results) {
         let Some(r) = r else { continue };
@@ -139,6 +147,12 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
             Outcome::No => {}
         }
     }
+    let by_account = |h: &Hit| (h.account_name.clone(), h.principal.clone());
+    answer.allowed.sort_by_key(by_account);
+    answer.conditional.sort_by_key(by_account);
+    answer
+        .near_misses
+        .sort_by_key(|n| (n.account_name.clone(), n.principal.clone()));
     Ok(answer)
 }
 
@@ -274,7 +288,11 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
                 NamedPrincipal::CanonicalUser(v) => ("canonicalUser", v.to_string(), None),
                 NamedPrincipal::Account(_) => continue,
             };
-            let resource_side = caller.and_then(|c| resource_side(org, ask, tgt, &c));
+            let (resource_side, when) = match caller.and_then(|c| resource_side(org, ask, tgt, &c))
+            {
+                Some((d, when)) => (Some(d), when),
+                None => (None, Vec::new()),
+            };
             out.push(Outsider {
                 kind,
                 who,
@@ -282,6 +300,7 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
                 statement: s.label(),
                 conditional: !s.conditions.is_empty(),
                 resource_side,
+                when,
             });
         }
     }
@@ -290,7 +309,12 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
 
 /// The resource side alone for an outside caller: its own account is assumed to
 /// allow (orgscope does not know its policies).
-fn resource_side(org: &Org, ask: &Ask, tgt: &Target, caller: &str) -> Option<Decision> {
+fn resource_side(
+    org: &Org,
+    ask: &Ask,
+    tgt: &Target,
+    caller: &str,
+) -> Option<(Decision, Vec<Condition>)> {
     let their_side = Policy::parse(
         PolicyKind::Identity,
         "(the caller's own account, assumed to allow)",
@@ -330,5 +354,29 @@ fn resource_side(org: &Org, ask: &Ask, tgt: &Target, caller: &str) -> Option<Dec
         resource: tgt.policy,
         ..Default::default()
     };
-    Some(engine::evaluate(&req, &set))
+    let decision = engine::evaluate(&req, &set);
+    let when = if decision == Decision::Allowed {
+        Vec::new()
+    } else {
+        letting_in(&req, &set)
+    };
+    Some((decision, when))
+}
+
+/// The first value of a key the request lacks that turns the decision into Allowed.
+fn letting_in(req: &Request, set: &PolicySet) -> Vec<Condition> {
+    engine::dependencies(req, set)
+        .iter()
+        .find_map(|d| {
+            d.outcomes
+                .iter()
+                .find(|o| o.decision == Decision::Allowed)
+                .map(|o| {
+                    vec![Condition {
+                        key: d.key.clone(),
+                        value: o.value.clone(),
+                    }]
+                })
+        })
+        .unwrap_or_default()
 }

@@ -263,6 +263,13 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
         Format::Table => {
             let mut s = String::new();
             let _ = writeln!(s, "who can {} on {}", answer.action, answer.resource);
+            if answer.resource_account_assumed {
+                let _ = writeln!(
+                    s,
+                    "the resource is not in the organization and its ARN names no account: each principal \
+                     was evaluated as if it were in its own account (use --resource-account)"
+                );
+            }
             let mut last_account = String::new();
             let _ = writeln!(s, "\nallowed ({}):", answer.allowed.len());
             for h in &answer.allowed {
@@ -305,7 +312,21 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                 );
                 for o in &answer.outside {
                     let side = match o.resource_side {
-                        Some(d) => format!("resource side: {d}"),
+                        Some(d) if o.when.is_empty() => format!("resource side: {d}"),
+                        Some(_) => {
+                            let when: Vec<String> = o
+                                .when
+                                .iter()
+                                .map(|c| {
+                                    format!(
+                                        "{}={}",
+                                        c.key,
+                                        c.value.as_deref().unwrap_or("(absent)")
+                                    )
+                                })
+                                .collect();
+                            format!("resource side: Allowed when {}", when.join(", "))
+                        }
                         None => "not evaluated".to_string(),
                     };
                     let _ = writeln!(
