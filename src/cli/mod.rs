@@ -1,5 +1,6 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
+mod org;
 mod query;
 mod simulate;
 
@@ -33,6 +34,11 @@ pub enum Command {
     WhatCan(query::WhatCanArgs),
     /// Which roles can a principal reach by assuming roles?
     Paths(query::PathsArgs),
+    /// Check an organization and report every problem with its location. Exit
+    /// status 1 when there are errors.
+    Validate(org::ValidateArgs),
+    /// Write any loaded organization as a native org file.
+    Export(org::ExportArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
@@ -43,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::WhoCan(args)) => query::who_can(args),
         Some(Command::WhatCan(args)) => query::what_can(args),
         Some(Command::Paths(args)) => query::paths(args),
+        Some(Command::Validate(args)) => org::validate(args),
+        Some(Command::Export(args)) => org::export(args),
         None => {
             anyhow::bail!("the terminal UI is not built yet; try `orgscope simulate --help`")
         }
