@@ -84,6 +84,56 @@ fn every_broken_input_reports_its_message_and_location() {
     }
 }
 
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedInDir {
+    case: String,
+    file: String,
+    severity: String,
+    line: usize,
+    column: usize,
+    path: String,
+    message: String,
+}
+
+/// Broken export directories: each case is a directory, its findings name files in it.
+#[test]
+fn every_broken_export_directory_reports_its_message_and_location() {
+    let dirs = corpus_dir().with_file_name("broken-dirs");
+    let text = std::fs::read_to_string(dirs.with_file_name("broken-dirs-expected.json")).unwrap();
+    let expected: Vec<ExpectedInDir> = serde_json::from_str(&text).unwrap();
+    let mut cases: Vec<String> = std::fs::read_dir(&dirs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8);
+    for case in &cases {
+        let root = dirs.join(case);
+        let got: Vec<ExpectedInDir> = validate::validate(&root)
+            .findings
+            .into_iter()
+            .map(|f| ExpectedInDir {
+                case: case.clone(),
+                file: f
+                    .file
+                    .strip_prefix(&root)
+                    .unwrap_or(&f.file)
+                    .to_string_lossy()
+                    .into_owned(),
+                severity: f.severity.to_string(),
+                line: f.line,
+                column: f.column,
+                path: f.json_path,
+                message: f.message,
+            })
+            .collect();
+        let want: Vec<&ExpectedInDir> = expected.iter().filter(|e| &e.case == case).collect();
+        assert!(!want.is_empty(), "{case} has no expected findings");
+        assert_eq!(got.iter().collect::<Vec<_>>(), want, "{case}");
+    }
+}
+
 #[test]
 fn warnings_alone_do_not_stop_a_load() {
     for name in [

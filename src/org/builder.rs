@@ -167,6 +167,19 @@ impl Builder {
         self.docs.size(d)
     }
 
+    /// The name a policy's document is compiled under.
+    pub fn policy_name_of(&self, p: PolicyIx) -> String {
+        self.docs.name(self.policies[p.index()].doc).to_string()
+    }
+
+    /// A user by ARN.
+    pub fn user_by_arn(&self, arn: &str) -> Option<UserIx> {
+        match self.arn_owner.get(arn) {
+            Some(Entity::User(u)) => Some(*u),
+            _ => None,
+        }
+    }
+
     fn add_policy(&mut self, rec: PolicyRecord) -> PolicyIx {
         let ix = PolicyIx::new(self.policies.len());
         if let Some(arn) = &rec.arn {

@@ -148,6 +148,7 @@ impl Reader<'_> {
             })
         });
 
+        self.aws_managed(&f.aws_managed);
         self.org_policies(false, &f.scps);
         self.org_policies(true, &f.rcps);
         let ous = self.ous(&f.ous, in_org);
@@ -229,6 +230,28 @@ impl Reader<'_> {
                 doc,
             ) {
                 self.error(jpath![key, name], m);
+            }
+        }
+    }
+
+    fn aws_managed(&mut self, defs: &Entries<'_, Obj<AwsManagedDef<'_>>>) {
+        for (arn, def) in &defs.0 {
+            let name = arn.rsplit('/').next().unwrap_or_default();
+            let is_aws =
+                arn.starts_with("arn:") && arn.contains(":iam::aws:policy/") && !name.is_empty();
+            if !is_aws {
+                self.error(
+                    jpath!["aws_managed", arn],
+                    format!("`{arn}` is not an AWS managed policy ARN; expected arn:aws:iam::aws:policy/NAME"),
+                );
+                continue;
+            }
+            let path = || jpath!["aws_managed", arn, "document"];
+            if let Some(doc) = self.document(PolicyKind::Identity, name, def.document, &path) {
+                let p = self.b.add_aws_managed(arn, doc);
+                let rec = &mut self.b.policies[p.index()];
+                rec.version = def.version.as_deref().map(Into::into);
+                rec.description = def.description.as_deref().map(Into::into);
             }
         }
     }

@@ -27,6 +27,10 @@ pub(crate) struct File<'a> {
     pub scps: Entries<'a, Obj<OrgPolicyDef<'a>>>,
     #[serde(default, borrow)]
     pub rcps: Entries<'a, Obj<OrgPolicyDef<'a>>>,
+    /// AWS managed policies whose document is not the built-in catalog's (an export's
+    /// older version, a policy AWS has since deprecated), by ARN.
+    #[serde(default, borrow)]
+    pub aws_managed: Entries<'a, Obj<AwsManagedDef<'a>>>,
     #[serde(default, borrow)]
     pub ous: Vec<Obj<OuDef<'a>>>,
     #[serde(default, borrow)]
@@ -74,6 +78,17 @@ pub(crate) struct OrgPolicyDef<'a> {
     pub id: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub arn: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub document: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AwsManagedDef<'a> {
+    #[serde(default, borrow)]
+    pub version: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub description: Option<Str<'a>>,
     #[serde(borrow)]
