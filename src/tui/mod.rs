@@ -1,0 +1,9 @@
+//! The terminal UI: browse the organization.
+
+pub mod commands;
+pub mod history;
+pub mod json;
+pub mod keymap;
+pub mod osc52;
+pub mod sanitize;
+pub mod tree;
