@@ -7,4 +7,5 @@ pub mod cli;
 pub mod engine;
 pub mod policy;
 pub mod simulate;
+pub mod text;
 pub mod tui;

@@ -29,6 +29,12 @@ pub enum AccessLevel {
     Tagging,
 }
 
+impl serde::Serialize for AccessLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl AccessLevel {
     /// Every level, in the order AWS lists them.
     pub const ALL: [AccessLevel; 5] = [

@@ -37,6 +37,20 @@ pub struct Policy {
     statements: Vec<Statement>,
 }
 
+/// A principal as a `Principal` element names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedPrincipal<'a> {
+    /// `"*"` or `{"AWS": "*"}`.
+    Everyone,
+    /// A 12-digit account id, or the account's root ARN.
+    Account(&'a str),
+    /// A user, role, session or federated-user ARN.
+    Arn(&'a str),
+    Service(&'a str),
+    Federated(&'a str),
+    CanonicalUser(&'a str),
+}
+
 /// A compiled statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -71,6 +85,8 @@ enum ActionPattern {
 struct Resources {
     negated: bool,
     patterns: Vec<ArnPattern>,
+    /// As written, for reports.
+    text: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -277,6 +293,41 @@ impl Statement {
         (!excluded).then_some(PrincipalMatch::Broad)
     }
 
+    /// Who the `Principal` (or, when the flag is true, `NotPrincipal`) element names;
+    /// `None` when the statement has neither.
+    pub fn named_principals(&self) -> Option<(bool, Vec<NamedPrincipal<'_>>)> {
+        let p = self.principals.as_ref()?;
+        let named = p
+            .entries
+            .iter()
+            .map(|e| match e {
+                PrincipalEntry::Everyone => NamedPrincipal::Everyone,
+                PrincipalEntry::Account(a) => NamedPrincipal::Account(a),
+                PrincipalEntry::Arn(a) => NamedPrincipal::Arn(a),
+                PrincipalEntry::Other(o) => match o.split_once(':') {
+                    Some(("Service", v)) => NamedPrincipal::Service(v),
+                    Some(("Federated", v)) => NamedPrincipal::Federated(v),
+                    Some((_, v)) => NamedPrincipal::CanonicalUser(v),
+                    None => NamedPrincipal::CanonicalUser(o),
+                },
+            })
+            .collect();
+        Some((p.negated, named))
+    }
+
+    /// The `Resource` (flag false) or `NotResource` (flag true) patterns as written;
+    /// `None` when the statement has neither (trust and key policies).
+    pub fn resource_patterns(&self) -> Option<(bool, &[String])> {
+        self.resources
+            .as_ref()
+            .map(|r| (r.negated, r.text.as_slice()))
+    }
+
+    /// Whether the statement's action element covers the request's action.
+    pub fn covers_action(&self, req: &Request) -> bool {
+        self.matches_action(req)
+    }
+
     /// Whether the statement's action and resource elements cover the request (its
     /// principal and conditions aside).
     pub fn covers(&self, req: &Request) -> bool {
@@ -323,6 +374,7 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
             .iter()
             .map(|r| ArnPattern::compile(r, variables))
             .collect(),
+        text: rs,
     });
     let principals = s.principal.map(|(negated, p)| Principals {
         negated,
