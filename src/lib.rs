@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod engine;
+pub mod org;
 pub mod policy;
 pub mod simulate;
 pub mod text;

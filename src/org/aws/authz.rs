@@ -1,0 +1,669 @@
+//! `aws iam get-account-authorization-details` output: users, groups, roles and
+//! managed policies of one account.
+//!
+//! Real exports vary: documents as objects or URL-encoded strings, empty lists left
+//! out, a list given as a single object, every version of a managed policy listed
+//! (the default one counts), group membership only in each user's `GroupList`.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::org::builder::{Builder, Site, is_account_id};
+use crate::org::de::{OneOrMany, Str, from_str_tracked};
+use crate::org::docs::decode_document;
+use crate::org::entities::{InlineOwner, LastUsed, Tag};
+use crate::org::ids::*;
+use crate::org::native::trust;
+use crate::org::quota;
+use crate::org::report::{FileId, JsonPath, jpath};
+use crate::policy::PolicyKind;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AuthDetails<'a> {
+    #[serde(default, borrow)]
+    pub user_detail_list: OneOrMany<UserDetail<'a>>,
+    #[serde(default, borrow)]
+    pub group_detail_list: OneOrMany<GroupDetail<'a>>,
+    #[serde(default, borrow)]
+    pub role_detail_list: OneOrMany<RoleDetail<'a>>,
+    #[serde(default, borrow)]
+    pub policies: OneOrMany<PolicyDetail<'a>>,
+    #[serde(default)]
+    pub is_truncated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UserDetail<'a> {
+    #[serde(default, borrow)]
+    pub path: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub user_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub user_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub arn: Option<Str<'a>>,
+    #[serde(default)]
+    pub create_date: crate::org::time::Time,
+    #[serde(default, borrow)]
+    pub user_policy_list: OneOrMany<InlineDetail<'a>>,
+    #[serde(default, borrow)]
+    pub group_list: OneOrMany<Str<'a>>,
+    #[serde(default, borrow)]
+    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+    #[serde(default, borrow)]
+    pub permissions_boundary: Option<BoundaryDetail<'a>>,
+    #[serde(default, borrow)]
+    pub tags: OneOrMany<TagDetail<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct GroupDetail<'a> {
+    #[serde(default, borrow)]
+    pub path: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub group_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub group_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub arn: Option<Str<'a>>,
+    #[serde(default)]
+    pub create_date: crate::org::time::Time,
+    #[serde(default, borrow)]
+    pub group_policy_list: OneOrMany<InlineDetail<'a>>,
+    #[serde(default, borrow)]
+    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RoleDetail<'a> {
+    #[serde(default, borrow)]
+    pub path: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub role_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub role_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub arn: Option<Str<'a>>,
+    #[serde(default)]
+    pub create_date: crate::org::time::Time,
+    #[serde(default, borrow)]
+    pub description: Option<Str<'a>>,
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+    #[serde(default, borrow)]
+    pub assume_role_policy_document: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub role_policy_list: OneOrMany<InlineDetail<'a>>,
+    #[serde(default, borrow)]
+    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+    #[serde(default, borrow)]
+    pub permissions_boundary: Option<BoundaryDetail<'a>>,
+    #[serde(default, borrow)]
+    pub tags: OneOrMany<TagDetail<'a>>,
+    #[serde(default, borrow)]
+    pub role_last_used: Option<RoleLastUsedDetail<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PolicyDetail<'a> {
+    #[serde(borrow)]
+    pub policy_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub policy_id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub arn: Str<'a>,
+    #[serde(default, borrow)]
+    pub path: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub default_version_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub description: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub policy_version_list: OneOrMany<VersionDetail<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct VersionDetail<'a> {
+    #[serde(default, borrow)]
+    pub document: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub version_id: Option<Str<'a>>,
+    #[serde(default)]
+    pub is_default_version: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InlineDetail<'a> {
+    #[serde(borrow)]
+    pub policy_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub policy_document: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AttachedDetail<'a> {
+    #[serde(borrow)]
+    pub policy_arn: Str<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct BoundaryDetail<'a> {
+    #[serde(default, borrow)]
+    pub permissions_boundary_arn: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct TagDetail<'a> {
+    #[serde(borrow)]
+    pub key: Str<'a>,
+    #[serde(default, borrow)]
+    pub value: Str<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RoleLastUsedDetail<'a> {
+    #[serde(default)]
+    pub last_used_date: crate::org::time::Time,
+    #[serde(default, borrow)]
+    pub region: Option<Str<'a>>,
+}
+
+/// A lone authorization-details file: standalone accounts (no organization), one per
+/// account id found in its ARNs.
+pub(crate) fn read_file(text: &str, file: FileId, b: &mut Builder) {
+    let d = match from_str_tracked::<AuthDetails>(text) {
+        Ok(d) => d,
+        Err(e) => return b.problems.json_error(file, e),
+    };
+    b.info.scps_enabled = false;
+    b.info.rcps_enabled = false;
+    let mut ids: Vec<&str> = Vec::new();
+    let arns = d
+        .user_detail_list
+        .0
+        .iter()
+        .filter_map(|u| u.arn.as_deref())
+        .chain(
+            d.group_detail_list
+                .0
+                .iter()
+                .filter_map(|g| g.arn.as_deref()),
+        )
+        .chain(d.role_detail_list.0.iter().filter_map(|r| r.arn.as_deref()))
+        .chain(d.policies.0.iter().map(|p| &*p.arn));
+    for arn in arns {
+        if let Some((partition, acct)) = arn_account(arn)
+            && is_account_id(acct)
+            && !ids.contains(&acct)
+        {
+            if ids.is_empty() {
+                b.info.partition = partition.into();
+            }
+            ids.push(acct);
+        }
+    }
+    if ids.len() > 1 {
+        b.problems.warn(
+            file,
+            JsonPath::default(),
+            format!("the file holds principals of {} accounts ({}); each is loaded as a standalone account", ids.len(), ids.join(", ")),
+        );
+    }
+    for id in &ids {
+        let site = Site {
+            file,
+            path: JsonPath::default(),
+        };
+        let _ = b.add_account(id, id, Parent::Root, site);
+    }
+    if ids.is_empty() {
+        b.problems.error(
+            file,
+            JsonPath::default(),
+            "no account id found: no user, group, role or customer managed policy has an `Arn`",
+        );
+        return;
+    }
+    read_into(&d, text, file, b, None);
+}
+
+/// `(partition, account)` of an ARN.
+pub(crate) fn arn_account(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    (parts.next()? == "arn").then_some(())?;
+    let partition = parts.next()?;
+    let account = parts.nth(2)?;
+    Some((partition, account))
+}
+
+/// Adds one export's IAM to existing accounts. `default` is the account the file is
+/// for (export directories); entities are placed by their ARN's account.
+pub(crate) fn read_into(
+    d: &AuthDetails<'_>,
+    text: &str,
+    file: FileId,
+    b: &mut Builder,
+    default: Option<AccountIx>,
+) {
+    let mut r = Reader {
+        b,
+        file,
+        text,
+        default,
+    };
+    if d.is_truncated {
+        r.b.problems.warn(
+            file,
+            jpath!["IsTruncated"],
+            "the export is truncated (`IsTruncated` is true): principals and policies are missing; export again without `--max-items`",
+        );
+    }
+    for (i, p) in d.policies.0.iter().enumerate() {
+        r.policy(i, p);
+    }
+    for (i, g) in d.group_detail_list.0.iter().enumerate() {
+        r.group(i, g);
+    }
+    for (i, u) in d.user_detail_list.0.iter().enumerate() {
+        r.user(i, u);
+    }
+    for (i, x) in d.role_detail_list.0.iter().enumerate() {
+        r.role(i, x);
+    }
+}
+
+struct Reader<'b> {
+    b: &'b mut Builder,
+    file: FileId,
+    text: &'b str,
+    default: Option<AccountIx>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, path: JsonPath, msg: impl Into<String>) {
+        self.b.problems.error(self.file, path, msg);
+    }
+
+    fn warn(&mut self, path: JsonPath, msg: impl Into<String>) {
+        self.b.problems.warn(self.file, path, msg);
+    }
+
+    /// The account an entity belongs to: its ARN's, else the file's.
+    fn account(&mut self, arn: Option<&str>, path: &dyn Fn() -> JsonPath) -> Option<AccountIx> {
+        match arn.and_then(arn_account) {
+            Some((_, acct)) => match self.b.account(acct) {
+                Some(ix) => {
+                    if let Some(d) = self.default
+                        && d != ix
+                    {
+                        let expected = self.b.accounts[d.index()].id.clone();
+                        self.warn(path(), format!("`{}` is in account {acct}, not {expected} (the account this file is for)", arn.unwrap_or_default()));
+                    }
+                    Some(ix)
+                }
+                None => {
+                    self.warn(
+                        path(),
+                        format!(
+                            "account {acct} of `{}` is not in the organization; skipped",
+                            arn.unwrap_or_default()
+                        ),
+                    );
+                    None
+                }
+            },
+            None if arn.is_some() => {
+                self.error(
+                    path(),
+                    format!("`{}` is not an ARN", arn.unwrap_or_default()),
+                );
+                None
+            }
+            None => {
+                if self.default.is_none() {
+                    self.error(
+                        path(),
+                        "no `Arn`: cannot tell which account this belongs to",
+                    );
+                }
+                self.default
+            }
+        }
+    }
+
+    fn document(
+        &mut self,
+        kind: PolicyKind,
+        name: &str,
+        raw: &RawValue,
+        path: &dyn Fn() -> JsonPath,
+    ) -> Option<DocIx> {
+        match decode_document(raw, self.text) {
+            Ok(src) => Some(self.b.doc(kind, name, &src, self.file, path)),
+            Err(m) => {
+                self.error(path(), m);
+                None
+            }
+        }
+    }
+
+    fn policy(&mut self, i: usize, p: &PolicyDetail<'_>) {
+        let base = || jpath!["Policies", i];
+        let versions = &p.policy_version_list.0;
+        let default = versions
+            .iter()
+            .position(|v| v.is_default_version)
+            .or_else(|| {
+                let id = p.default_version_id.as_deref()?;
+                versions
+                    .iter()
+                    .position(|v| v.version_id.as_deref() == Some(id))
+            })
+            .or_else(|| (versions.len() == 1).then_some(0));
+        let Some(vi) = default else {
+            let msg = format!(
+                "policy `{}` has {} versions and none is the default; expected one with `IsDefaultVersion: true`",
+                p.policy_name,
+                versions.len()
+            );
+            return self.error(base().with("PolicyVersionList"), msg);
+        };
+        let v = &versions[vi];
+        let doc_path = || jpath!["Policies", i, "PolicyVersionList", vi, "Document"];
+        let Some(raw) = v.document else {
+            return self.error(
+                doc_path(),
+                format!(
+                    "the default version of `{}` has no `Document`",
+                    p.policy_name
+                ),
+            );
+        };
+        let Some(doc) = self.document(PolicyKind::Identity, &p.policy_name, raw, &doc_path) else {
+            return;
+        };
+        let is_aws = arn_account(&p.arn).is_some_and(|(_, a)| a == "aws");
+        let ix = if is_aws {
+            self.b.add_aws_managed(&p.arn, doc)
+        } else {
+            let Some(acct) = self.account(Some(&p.arn), &|| base().with("Arn")) else {
+                return;
+            };
+            let path = p.path.as_deref().unwrap_or("/");
+            match self.b.add_customer_policy(acct, path, &p.policy_name, doc) {
+                Ok(ix) => {
+                    if let Some(m) = quota::size(
+                        &format!("policy `{}`", p.policy_name),
+                        self.b.doc_size(doc),
+                        quota::MANAGED_POLICY_SIZE,
+                    ) {
+                        self.warn(doc_path(), m);
+                    }
+                    ix
+                }
+                Err(m) => return self.error(base(), m),
+            }
+        };
+        let rec = &mut self.b.policies[ix.index()];
+        rec.id = rec
+            .id
+            .take()
+            .or_else(|| p.policy_id.as_deref().map(Into::into));
+        rec.version = rec
+            .version
+            .take()
+            .or_else(|| v.version_id.as_deref().map(Into::into));
+        rec.description = rec
+            .description
+            .take()
+            .or_else(|| p.description.as_deref().map(Into::into));
+    }
+
+    fn managed(
+        &mut self,
+        acct: AccountIx,
+        list: &[AttachedDetail<'_>],
+        path: &dyn Fn() -> JsonPath,
+    ) -> Vec<PolicyIx> {
+        let mut out = Vec::with_capacity(list.len());
+        for (j, a) in list.iter().enumerate() {
+            match self.b.resolve_managed(acct, &a.policy_arn) {
+                Ok(p) if out.contains(&p) => {}
+                Ok(p) => out.push(p),
+                Err(m) => self.error(
+                    path().with(j).with("PolicyArn"),
+                    format!("{m} (not among the export's `Policies`)"),
+                ),
+            }
+        }
+        if let Some(m) = quota::managed_attachments(out.len()) {
+            self.warn(path(), m);
+        }
+        out
+    }
+
+    fn inline(
+        &mut self,
+        owner: InlineOwner,
+        list: &[InlineDetail<'_>],
+        limit: usize,
+        path: &dyn Fn() -> JsonPath,
+    ) -> Vec<PolicyIx> {
+        let mut out = Vec::with_capacity(list.len());
+        let mut total = 0;
+        for (j, p) in list.iter().enumerate() {
+            let doc_path = || path().with(j).with("PolicyDocument");
+            let Some(raw) = p.policy_document else {
+                self.error(
+                    doc_path(),
+                    format!("inline policy `{}` has no `PolicyDocument`", p.policy_name),
+                );
+                continue;
+            };
+            if let Some(doc) = self.document(PolicyKind::Identity, &p.policy_name, raw, &doc_path) {
+                total += self.b.doc_size(doc);
+                out.push(self.b.add_inline(owner, doc));
+            }
+        }
+        if let Some(m) = quota::size("the inline policies together", total, limit) {
+            self.warn(path(), m);
+        }
+        out
+    }
+
+    fn boundary(
+        &mut self,
+        acct: AccountIx,
+        b: Option<&BoundaryDetail<'_>>,
+        path: &dyn Fn() -> JsonPath,
+    ) -> Option<PolicyIx> {
+        let arn = b?.permissions_boundary_arn.as_deref()?;
+        match self.b.resolve_managed(acct, arn) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                self.error(path(), m);
+                None
+            }
+        }
+    }
+
+    /// Warns when the export's ARN is not the one its path and name make.
+    fn check_arn(&mut self, given: Option<&str>, made: &str, path: &dyn Fn() -> JsonPath) {
+        if let Some(g) = given
+            && g != made
+        {
+            self.warn(
+                path(),
+                format!("`Arn` `{g}` does not match `Path` and name (`{made}`)"),
+            );
+        }
+    }
+
+    fn group(&mut self, i: usize, g: &GroupDetail<'_>) {
+        let base = || jpath!["GroupDetailList", i];
+        let Some(acct) = self.account(g.arn.as_deref(), &|| base().with("Arn")) else {
+            return;
+        };
+        let gx = match self
+            .b
+            .add_group(acct, g.path.as_deref().unwrap_or("/"), &g.group_name)
+        {
+            Ok(x) => x,
+            Err(m) => return self.error(base(), m),
+        };
+        let made = self.b.groups[gx.index()].arn.clone();
+        self.check_arn(g.arn.as_deref(), &made, &|| base().with("Arn"));
+        let managed = self.managed(acct, &g.attached_managed_policies.0, &|| {
+            base().with("AttachedManagedPolicies")
+        });
+        let inline = self.inline(
+            InlineOwner::Group(gx),
+            &g.group_policy_list.0,
+            quota::GROUP_INLINE_SIZE,
+            &|| base().with("GroupPolicyList"),
+        );
+        let x = &mut self.b.groups[gx.index()];
+        x.managed = managed.into_iter().collect();
+        x.inline = inline.into_iter().collect();
+        x.id = g.group_id.as_deref().map(Into::into);
+        x.created = g.create_date.0;
+    }
+
+    fn user(&mut self, i: usize, u: &UserDetail<'_>) {
+        let base = || jpath!["UserDetailList", i];
+        let Some(acct) = self.account(u.arn.as_deref(), &|| base().with("Arn")) else {
+            return;
+        };
+        let ux = match self
+            .b
+            .add_user(acct, u.path.as_deref().unwrap_or("/"), &u.user_name)
+        {
+            Ok(x) => x,
+            Err(m) => return self.error(base(), m),
+        };
+        let made = self.b.users[ux.index()].arn.clone();
+        self.check_arn(u.arn.as_deref(), &made, &|| base().with("Arn"));
+        let mut groups = smallvec::SmallVec::new();
+        for (j, g) in u.group_list.0.iter().enumerate() {
+            match self.b.find_group(acct, g) {
+                Some(gx) if groups.contains(&gx) => {}
+                Some(gx) => groups.push(gx),
+                None => self.error(
+                    base().with("GroupList").with(j),
+                    format!(
+                        "user `{}` is in group `{g}`, which is not in `GroupDetailList`",
+                        u.user_name
+                    ),
+                ),
+            }
+        }
+        if let Some(m) = quota::count("groups", groups.len(), quota::GROUPS_PER_USER, " per user") {
+            self.warn(base().with("GroupList"), m);
+        }
+        let managed = self.managed(acct, &u.attached_managed_policies.0, &|| {
+            base().with("AttachedManagedPolicies")
+        });
+        let inline = self.inline(
+            InlineOwner::User(ux),
+            &u.user_policy_list.0,
+            quota::USER_INLINE_SIZE,
+            &|| base().with("UserPolicyList"),
+        );
+        let boundary = self.boundary(acct, u.permissions_boundary.as_ref(), &|| {
+            base().with("PermissionsBoundary")
+        });
+        let x = &mut self.b.users[ux.index()];
+        x.groups = groups;
+        x.managed = managed.into_iter().collect();
+        x.inline = inline.into_iter().collect();
+        x.boundary = boundary;
+        x.tags = tags(&u.tags.0);
+        x.id = u.user_id.as_deref().map(Into::into);
+        x.created = u.create_date.0;
+    }
+
+    fn role(&mut self, i: usize, r: &RoleDetail<'_>) {
+        let base = || jpath!["RoleDetailList", i];
+        let Some(acct) = self.account(r.arn.as_deref(), &|| base().with("Arn")) else {
+            return;
+        };
+        let rx = match self
+            .b
+            .add_role(acct, r.path.as_deref().unwrap_or("/"), &r.role_name)
+        {
+            Ok(x) => x,
+            Err(m) => return self.error(base(), m),
+        };
+        let made = self.b.roles[rx.index()].arn.clone();
+        self.check_arn(r.arn.as_deref(), &made, &|| base().with("Arn"));
+        let trust_path = || base().with("AssumeRolePolicyDocument");
+        match r.assume_role_policy_document {
+            Some(raw) => {
+                if let Some(doc) =
+                    self.document(PolicyKind::Resource, trust::NAME, raw, &trust_path)
+                {
+                    self.b.set_trust(rx, doc);
+                    if let Some(m) = quota::size("the trust policy", self.b.doc_size(doc), 4_096) {
+                        self.warn(trust_path(), m);
+                    }
+                }
+            }
+            None => self.warn(
+                base(),
+                format!(
+                    "role `{}` has no `AssumeRolePolicyDocument`: nobody can assume it",
+                    r.role_name
+                ),
+            ),
+        }
+        let managed = self.managed(acct, &r.attached_managed_policies.0, &|| {
+            base().with("AttachedManagedPolicies")
+        });
+        let inline = self.inline(
+            InlineOwner::Role(rx),
+            &r.role_policy_list.0,
+            quota::ROLE_INLINE_SIZE,
+            &|| base().with("RolePolicyList"),
+        );
+        let boundary = self.boundary(acct, r.permissions_boundary.as_ref(), &|| {
+            base().with("PermissionsBoundary")
+        });
+        let x = &mut self.b.roles[rx.index()];
+        x.managed = managed.into_iter().collect();
+        x.inline = inline.into_iter().collect();
+        x.boundary = boundary;
+        x.tags = tags(&r.tags.0);
+        x.id = r.role_id.as_deref().map(Into::into);
+        x.created = r.create_date.0;
+        x.description = r.description.as_deref().map(Into::into);
+        x.max_session_duration = r.max_session_duration;
+        x.last_used = r
+            .role_last_used
+            .as_ref()
+            .filter(|l| l.last_used_date.0.is_some() || l.region.is_some())
+            .map(|l| LastUsed {
+                date: l.last_used_date.0,
+                region: l.region.as_deref().map(Into::into),
+            });
+    }
+}
+
+fn tags(list: &[TagDetail<'_>]) -> Vec<Tag> {
+    list.iter()
+        .map(|t| Tag {
+            key: (*t.key).into(),
+            value: (*t.value).into(),
+        })
+        .collect()
+}

@@ -1,0 +1,1 @@
+//! Synthetic organizations at any scale.

@@ -1,0 +1,188 @@
+//! The organization: its model and graph, the loaders (native file, AWS exports),
+//! validation, export and synthetic generation.
+//!
+//! ```text
+//! input ──> loader (native / authorization details / export directory / generator)
+//!       ──> Builder (shared rules: names, ARNs, references, documents once)
+//!       ──> Org (tables + indexes + petgraph graph)     and Report (located findings)
+//! ```
+//!
+//! A load with errors yields no [`Org`]: dropping a policy the input holds could turn a
+//! Deny into an Allow, so a broken input is refused, with every problem located.
+
+mod aws;
+mod builder;
+pub(crate) mod de;
+mod docs;
+pub mod entities;
+pub mod export;
+pub mod generate;
+pub mod graph;
+pub mod ids;
+mod managed;
+mod model;
+mod native;
+pub mod quota;
+pub mod report;
+mod time;
+pub mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use entities::*;
+pub use graph::{AttachKind, Attachment, Edge, OrgGraph};
+pub use ids::*;
+pub(crate) use model::Parts;
+pub use model::{NameLookup, Org, Stats};
+pub use report::{Finding, Report, Severity};
+pub use time::parse_time;
+
+use builder::Builder;
+
+/// Why an organization could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The input has errors; the report holds every finding, located.
+    #[error("{}", Errors(.0))]
+    Invalid(Report),
+}
+
+struct Errors<'a>(&'a Report);
+
+impl fmt::Display for Errors<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<&Finding> = self.0.errors().collect();
+        let n = errors.len();
+        write!(
+            f,
+            "the organization has {n} error{}",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for e in errors.iter().take(20) {
+            write!(f, "\n  {e}")?;
+        }
+        if n > 20 {
+            write!(f, "\n  ... and {} more (run `orgscope validate`)", n - 20)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a path holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// An orgscope org file.
+    Native,
+    /// One `aws iam get-account-authorization-details` output: standalone accounts.
+    AuthorizationDetails,
+    /// A directory of AWS CLI output (see docs/aws-export.md).
+    ExportDirectory,
+}
+
+/// Loads an organization from a native file, an authorization-details file or an
+/// export directory, whichever `path` is.
+///
+/// The CLI and TUI open every ORG argument with this; on `Err`, print the error (it
+/// lists the located errors) and exit with status 1.
+pub fn load(path: &Path) -> Result<Org, LoadError> {
+    let (org, report) = load_with_report(path)?;
+    org.ok_or(LoadError::Invalid(report))
+}
+
+/// Like [`load`], and also returns the findings (warnings included). `Ok((None, r))`
+/// when the input has errors; `Err` only when `path` cannot be read at all.
+pub fn load_with_report(path: &Path) -> Result<(Option<Org>, Report), LoadError> {
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Ok(aws::export_dir::load(path));
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(load_text(path, &text))
+}
+
+/// Loads a native or authorization-details document held in memory; `name` is the
+/// file name findings are reported under.
+pub fn load_str(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
+    load_text(name.as_ref(), text)
+}
+
+fn load_text(path: &Path, text: &str) -> (Option<Org>, Report) {
+    let mut b = Builder::new();
+    let file = b.problems.file(path);
+    match detect(text) {
+        InputKind::AuthorizationDetails => aws::authz::read_file(text, file, &mut b),
+        _ => native::read(text, file, &mut b),
+    }
+    b.finish(|f| (f == file).then_some(text))
+}
+
+/// Whether a JSON text is a native file or an authorization-details export, from its
+/// top-level keys.
+pub fn detect(text: &str) -> InputKind {
+    const AWS_KEYS: [&str; 4] = [
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ];
+    let keys = first_keys(text);
+    if keys.iter().any(|k| AWS_KEYS.contains(&k.as_str())) {
+        InputKind::AuthorizationDetails
+    } else {
+        InputKind::Native
+    }
+}
+
+/// The keys of a top-level object, read without building anything; empty if the text
+/// is not an object.
+fn first_keys(text: &str) -> Vec<String> {
+    use serde::de::IgnoredAny;
+    // The first key almost always decides; only read them all when it does not.
+    let t = text
+        .trim_start()
+        .strip_prefix('{')
+        .unwrap_or("")
+        .trim_start();
+    if let Some(rest) = t.strip_prefix('"')
+        && let Some(end) = rest.find('"')
+    {
+        let first = &rest[..end];
+        let decisive = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "organization",
+            "accounts",
+            "$schema",
+        ];
+        if decisive.contains(&first) {
+            return vec![first.to_string()];
+        }
+    }
+    serde_json::from_str::<std::collections::BTreeMap<String, IgnoredAny>>(text)
+        .map(|m| m.into_keys().collect())
+        .unwrap_or_default()
+}
+
+/// The teaching organization built into the binary (sample-orgs/acme.json): what
+/// `orgscope` with no argument opens.
+pub fn load_builtin_acme() -> Org {
+    let (org, report) = load_str("sample-orgs/acme.json", ACME);
+    // INVARIANT: acme.json is loaded clean by the test suite (tests/org_samples.rs).
+    org.unwrap_or_else(|| panic!("the built-in sample org has errors:\n{report}"))
+}
+
+/// The text of sample-orgs/acme.json.
+pub const ACME: &str = include_str!("../../sample-orgs/acme.json");

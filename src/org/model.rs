@@ -1,0 +1,644 @@
+//! [`Org`]: the loaded organization, its indexes and its graph. Immutable once built;
+//! analyses borrow it.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use smallvec::SmallVec;
+
+use super::entities::*;
+use super::graph::{AttachKind, Attachment, Counts, Edge, OrgGraph};
+use super::ids::*;
+use crate::policy::Policy;
+
+/// What the builder hands over.
+pub(crate) struct Parts {
+    pub info: OrgInfo,
+    pub root: Root,
+    pub ous: Vec<Ou>,
+    pub accounts: Vec<Account>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub roles: Vec<Role>,
+    pub policies: Vec<PolicyRecord>,
+    pub resources: Vec<Resource>,
+    pub docs: Vec<Doc>,
+    pub arn_owner: HashMap<Arc<str>, Entity>,
+    pub account_by_id: HashMap<Box<str>, AccountIx>,
+    pub ou_by_id: HashMap<Box<str>, OuIx>,
+}
+
+/// The answer to a lookup by short name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameLookup {
+    NotFound,
+    Unique(Entity),
+    /// Several entities share the name: ask by ARN or id.
+    Ambiguous(Vec<Entity>),
+}
+
+/// How big an organization is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub ous: usize,
+    pub accounts: usize,
+    pub users: usize,
+    pub groups: usize,
+    pub roles: usize,
+    pub policies: usize,
+    /// Distinct compiled documents (shared by identical policies).
+    pub documents: usize,
+    pub resources: usize,
+    pub graph_nodes: usize,
+    pub graph_edges: usize,
+}
+
+/// An AWS organization: its tree, the IAM in each account, every policy compiled once,
+/// with indexes by ARN and name, and precomputed SCP/RCP levels per account.
+#[derive(Debug, Clone)]
+pub struct Org {
+    info: OrgInfo,
+    root: Root,
+    ous: Vec<Ou>,
+    accounts: Vec<Account>,
+    users: Vec<User>,
+    groups: Vec<Group>,
+    roles: Vec<Role>,
+    policies: Vec<PolicyRecord>,
+    resources: Vec<Resource>,
+    docs: Vec<Doc>,
+    by_arn: HashMap<Arc<str>, Entity>,
+    /// Exact-name hash -> entities with a name of that hash.
+    by_name: HashMap<u64, SmallVec<[Entity; 1]>>,
+    account_by_id: HashMap<Box<str>, AccountIx>,
+    ou_by_id: HashMap<Box<str>, OuIx>,
+    /// Per account: its OUs from the root down.
+    ancestors: Vec<Vec<OuIx>>,
+    scp_levels: Vec<Vec<Vec<PolicyIx>>>,
+    rcp_levels: Vec<Vec<Vec<PolicyIx>>>,
+    attachments: Vec<Vec<Attachment>>,
+    graph: OrgGraph,
+}
+
+fn name_hash(name: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
+}
+
+impl Org {
+    pub(crate) fn assemble(p: Parts) -> Org {
+        let mut org = Org {
+            info: p.info,
+            root: p.root,
+            ous: p.ous,
+            accounts: p.accounts,
+            users: p.users,
+            groups: p.groups,
+            roles: p.roles,
+            policies: p.policies,
+            resources: p.resources,
+            docs: p.docs,
+            by_arn: p.arn_owner,
+            by_name: HashMap::new(),
+            account_by_id: p.account_by_id,
+            ou_by_id: p.ou_by_id,
+            ancestors: Vec::new(),
+            scp_levels: Vec::new(),
+            rcp_levels: Vec::new(),
+            attachments: Vec::new(),
+            graph: OrgGraph::default(),
+        };
+        org.index_levels();
+        org.index_arns_and_names();
+        org.build_graph();
+        org
+    }
+
+    fn index_levels(&mut self) {
+        let mgmt = self.info.management_account;
+        let standalone = self.info.id.is_none();
+        let (mut ancestors, mut scp_levels, mut rcp_levels) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, a) in self.accounts.iter().enumerate() {
+            let mut chain = Vec::new();
+            let mut cur = a.parent;
+            while let Parent::Ou(o) = cur {
+                chain.push(o);
+                cur = self.ous[o.index()].parent;
+            }
+            chain.reverse();
+            let exempt = standalone || mgmt == Some(AccountIx::new(i));
+            let levels = |rcp: bool| -> Vec<Vec<PolicyIx>> {
+                let enabled = if rcp {
+                    self.info.rcps_enabled
+                } else {
+                    self.info.scps_enabled
+                };
+                if exempt || !enabled {
+                    return Vec::new();
+                }
+                let pick =
+                    |r: &Vec<PolicyIx>, s: &Vec<PolicyIx>| if rcp { r.clone() } else { s.clone() };
+                let mut out = Vec::with_capacity(chain.len() + 2);
+                out.push(pick(&self.root.rcps, &self.root.scps));
+                out.extend(chain.iter().map(|o| {
+                    let ou = &self.ous[o.index()];
+                    pick(&ou.rcps, &ou.scps)
+                }));
+                out.push(pick(&a.rcps, &a.scps));
+                out
+            };
+            scp_levels.push(levels(false));
+            rcp_levels.push(levels(true));
+            ancestors.push(chain);
+        }
+        self.ancestors = ancestors;
+        self.scp_levels = scp_levels;
+        self.rcp_levels = rcp_levels;
+    }
+
+    fn index_arns_and_names(&mut self) {
+        let mut names: Vec<(&str, Entity)> = Vec::new();
+        for (i, a) in self.accounts.iter().enumerate() {
+            names.push((&a.name, Entity::Account(AccountIx::new(i))));
+            names.push((&a.id, Entity::Account(AccountIx::new(i))));
+        }
+        for (i, o) in self.ous.iter().enumerate() {
+            names.push((&o.name, Entity::Ou(OuIx::new(i))));
+            names.push((&o.id, Entity::Ou(OuIx::new(i))));
+        }
+        names.push((&self.root.id, Entity::Root));
+        names.extend(
+            self.users
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.name(), Entity::User(UserIx::new(i)))),
+        );
+        names.extend(
+            self.groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.name(), Entity::Group(GroupIx::new(i)))),
+        );
+        names.extend(
+            self.roles
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.name(), Entity::Role(RoleIx::new(i)))),
+        );
+        for (i, p) in self.policies.iter().enumerate() {
+            if matches!(
+                p.origin,
+                PolicyOrigin::AwsManaged
+                    | PolicyOrigin::CustomerManaged(_)
+                    | PolicyOrigin::Scp
+                    | PolicyOrigin::Rcp
+            ) {
+                names.push((
+                    self.docs[p.doc.index()].policy.name(),
+                    Entity::Policy(PolicyIx::new(i)),
+                ));
+            }
+        }
+        names.extend(
+            self.resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.name(), Entity::Resource(ResourceIx::new(i)))),
+        );
+        let mut by_name: HashMap<u64, SmallVec<[Entity; 1]>> = HashMap::with_capacity(names.len());
+        for (name, e) in names {
+            let v = by_name.entry(name_hash(name)).or_default();
+            if !v.contains(&e) {
+                v.push(e);
+            }
+        }
+        self.by_name = by_name;
+        // Managed policies, SCPs and RCPs by ARN (principals and resources are in
+        // already).
+        for (i, p) in self.policies.iter().enumerate() {
+            if let Some(arn) = &p.arn {
+                self.by_arn
+                    .entry(arn.clone())
+                    .or_insert(Entity::Policy(PolicyIx::new(i)));
+            }
+        }
+    }
+
+    fn build_graph(&mut self) {
+        let counts = Counts {
+            ous: self.ous.len(),
+            accounts: self.accounts.len(),
+            users: self.users.len(),
+            groups: self.groups.len(),
+            roles: self.roles.len(),
+            policies: self.policies.len(),
+            resources: self.resources.len(),
+        };
+        let estimate = self.ous.len()
+            + self.accounts.len() * 2
+            + self.users.len() * 4
+            + self.roles.len() * 4
+            + self.groups.len() * 3
+            + self.resources.len() * 2;
+        let mut g = OrgGraph::with_nodes(&counts, estimate);
+        let mut att: Vec<Vec<Attachment>> = vec![Vec::new(); self.policies.len()];
+        let mut attach = |g: &mut OrgGraph, target: Entity, p: PolicyIx, how: AttachKind| {
+            g.link(target, Entity::Policy(p), Edge::Attached(how));
+            att[p.index()].push(Attachment { target, how });
+        };
+        let org_policies = |g: &mut OrgGraph,
+                            att: &mut dyn FnMut(&mut OrgGraph, Entity, PolicyIx, AttachKind),
+                            target: Entity,
+                            scps: &[PolicyIx],
+                            rcps: &[PolicyIx]| {
+            for &p in scps {
+                att(g, target, p, AttachKind::Scp);
+            }
+            for &p in rcps {
+                att(g, target, p, AttachKind::Rcp);
+            }
+        };
+        org_policies(
+            &mut g,
+            &mut attach,
+            Entity::Root,
+            &self.root.scps,
+            &self.root.rcps,
+        );
+        for (i, o) in self.ous.iter().enumerate() {
+            let e = Entity::Ou(OuIx::new(i));
+            g.link(o.parent.into(), e, Edge::Contains);
+            org_policies(&mut g, &mut attach, e, &o.scps, &o.rcps);
+        }
+        for (i, a) in self.accounts.iter().enumerate() {
+            let e = Entity::Account(AccountIx::new(i));
+            g.link(a.parent.into(), e, Edge::Contains);
+            org_policies(&mut g, &mut attach, e, &a.scps, &a.rcps);
+            for &p in &a.policies {
+                g.link(e, Entity::Policy(p), Edge::Contains);
+            }
+            for &u in &a.users {
+                g.link(e, Entity::User(u), Edge::Contains);
+            }
+            for &x in &a.groups {
+                g.link(e, Entity::Group(x), Edge::Contains);
+            }
+            for &r in &a.roles {
+                g.link(e, Entity::Role(r), Edge::Contains);
+            }
+            for &r in &a.resources {
+                g.link(e, Entity::Resource(r), Edge::Contains);
+            }
+        }
+        for (i, u) in self.users.iter().enumerate() {
+            let e = Entity::User(UserIx::new(i));
+            for &x in &u.groups {
+                g.link(e, Entity::Group(x), Edge::MemberOf);
+            }
+            for &p in &u.managed {
+                attach(&mut g, e, p, AttachKind::Managed);
+            }
+            for &p in &u.inline {
+                attach(&mut g, e, p, AttachKind::Inline);
+            }
+            if let Some(p) = u.boundary {
+                attach(&mut g, e, p, AttachKind::Boundary);
+            }
+        }
+        for (i, x) in self.groups.iter().enumerate() {
+            let e = Entity::Group(GroupIx::new(i));
+            for &p in &x.managed {
+                attach(&mut g, e, p, AttachKind::Managed);
+            }
+            for &p in &x.inline {
+                attach(&mut g, e, p, AttachKind::Inline);
+            }
+        }
+        for (i, r) in self.roles.iter().enumerate() {
+            let e = Entity::Role(RoleIx::new(i));
+            if let Some(p) = r.trust {
+                attach(&mut g, e, p, AttachKind::Trust);
+            }
+            for &p in &r.managed {
+                attach(&mut g, e, p, AttachKind::Managed);
+            }
+            for &p in &r.inline {
+                attach(&mut g, e, p, AttachKind::Inline);
+            }
+            if let Some(p) = r.boundary {
+                attach(&mut g, e, p, AttachKind::Boundary);
+            }
+        }
+        for (i, r) in self.resources.iter().enumerate() {
+            if let Some(p) = r.policy {
+                attach(
+                    &mut g,
+                    Entity::Resource(ResourceIx::new(i)),
+                    p,
+                    AttachKind::ResourcePolicy,
+                );
+            }
+        }
+        self.graph = g;
+        self.attachments = att;
+    }
+
+    // ---- the tables -------------------------------------------------------------------
+
+    pub fn info(&self) -> &OrgInfo {
+        &self.info
+    }
+    pub fn root(&self) -> &Root {
+        &self.root
+    }
+    pub fn ous(&self) -> &[Ou] {
+        &self.ous
+    }
+    pub fn ou(&self, ix: OuIx) -> &Ou {
+        &self.ous[ix.index()]
+    }
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+    pub fn account(&self, ix: AccountIx) -> &Account {
+        &self.accounts[ix.index()]
+    }
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+    pub fn user(&self, ix: UserIx) -> &User {
+        &self.users[ix.index()]
+    }
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+    pub fn group(&self, ix: GroupIx) -> &Group {
+        &self.groups[ix.index()]
+    }
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+    pub fn role(&self, ix: RoleIx) -> &Role {
+        &self.roles[ix.index()]
+    }
+    pub fn policies(&self) -> &[PolicyRecord] {
+        &self.policies
+    }
+    pub fn policy(&self, ix: PolicyIx) -> &PolicyRecord {
+        &self.policies[ix.index()]
+    }
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+    pub fn resource(&self, ix: ResourceIx) -> &Resource {
+        &self.resources[ix.index()]
+    }
+    /// Distinct compiled documents.
+    pub fn docs(&self) -> &[Doc] {
+        &self.docs
+    }
+
+    /// A policy's compiled document, shared with identical policies.
+    pub fn compiled(&self, ix: PolicyIx) -> &Arc<Policy> {
+        &self.docs[self.policies[ix.index()].doc.index()].policy
+    }
+
+    /// A policy's document record (text and size).
+    pub fn doc(&self, ix: PolicyIx) -> &Doc {
+        &self.docs[self.policies[ix.index()].doc.index()]
+    }
+
+    /// A policy's name: the managed policy, SCP or inline policy name, `trust policy`,
+    /// or the kind of resource policy (`bucket policy`).
+    pub fn policy_name(&self, ix: PolicyIx) -> &str {
+        self.compiled(ix).name()
+    }
+
+    pub fn management_account(&self) -> Option<AccountIx> {
+        self.info.management_account
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            ous: self.ous.len(),
+            accounts: self.accounts.len(),
+            users: self.users.len(),
+            groups: self.groups.len(),
+            roles: self.roles.len(),
+            policies: self.policies.len(),
+            documents: self.docs.len(),
+            resources: self.resources.len(),
+            graph_nodes: self.graph.node_count(),
+            graph_edges: self.graph.edge_count(),
+        }
+    }
+
+    pub fn graph(&self) -> &OrgGraph {
+        &self.graph
+    }
+
+    // ---- lookups --------------------------------------------------------------------------
+
+    /// An account by its 12-digit id.
+    pub fn account_by_id(&self, id: &str) -> Option<AccountIx> {
+        self.account_by_id.get(id).copied()
+    }
+
+    pub fn ou_by_id(&self, id: &str) -> Option<OuIx> {
+        self.ou_by_id.get(id).copied()
+    }
+
+    /// Users, groups, roles, managed policies, SCPs, RCPs and resources by ARN.
+    pub fn by_arn(&self, arn: &str) -> Option<Entity> {
+        self.by_arn.get(arn).copied()
+    }
+
+    /// A user or role by its IAM ARN, or a role by a session ARN
+    /// (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`).
+    pub fn principal_by_arn(&self, arn: &str) -> Option<PrincipalIx> {
+        match self.by_arn(arn) {
+            Some(Entity::User(u)) => return Some(PrincipalIx::User(u)),
+            Some(Entity::Role(r)) => return Some(PrincipalIx::Role(r)),
+            Some(_) => return None,
+            None => {}
+        }
+        let parsed = crate::policy::Arn::parse(arn)?;
+        let name = parsed
+            .resource()
+            .strip_prefix("assumed-role/")?
+            .split('/')
+            .next()?;
+        if parsed.service() != "sts" {
+            return None;
+        }
+        let account = self.account_by_id(parsed.account())?;
+        self.accounts[account.index()]
+            .roles
+            .iter()
+            .find(|&&r| self.roles[r.index()].name() == name)
+            .map(|&r| PrincipalIx::Role(r))
+    }
+
+    /// A resource by ARN.
+    pub fn resource_by_arn(&self, arn: &str) -> Option<ResourceIx> {
+        match self.by_arn(arn) {
+            Some(Entity::Resource(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Anything by its short name: account name or id, OU name or id, user, group,
+    /// role, managed policy, SCP, RCP or resource name.
+    pub fn by_name(&self, name: &str) -> NameLookup {
+        let Some(candidates) = self.by_name.get(&name_hash(name)) else {
+            return NameLookup::NotFound;
+        };
+        let hits: Vec<Entity> = candidates
+            .iter()
+            .copied()
+            .filter(|&e| self.names_of(e).contains(&name))
+            .collect();
+        match hits.len() {
+            0 => NameLookup::NotFound,
+            1 => NameLookup::Unique(hits[0]),
+            _ => NameLookup::Ambiguous(hits),
+        }
+    }
+
+    fn names_of(&self, e: Entity) -> SmallVec<[&str; 2]> {
+        let mut v = SmallVec::new();
+        match e {
+            Entity::Root => v.push(&*self.root.id),
+            Entity::Ou(o) => {
+                v.push(&*self.ous[o.index()].name);
+                v.push(&*self.ous[o.index()].id);
+            }
+            Entity::Account(a) => {
+                v.push(&*self.accounts[a.index()].name);
+                v.push(&*self.accounts[a.index()].id);
+            }
+            _ => v.push(self.name(e)),
+        }
+        v
+    }
+
+    /// A display name for anything.
+    pub fn name(&self, e: Entity) -> &str {
+        match e {
+            Entity::Root => &self.root.name,
+            Entity::Ou(o) => &self.ous[o.index()].name,
+            Entity::Account(a) => &self.accounts[a.index()].name,
+            Entity::User(u) => self.users[u.index()].name(),
+            Entity::Group(g) => self.groups[g.index()].name(),
+            Entity::Role(r) => self.roles[r.index()].name(),
+            Entity::Policy(p) => self.policy_name(p),
+            Entity::Resource(r) => self.resources[r.index()].name(),
+        }
+    }
+
+    /// The ARN of anything that has one.
+    pub fn arn(&self, e: Entity) -> Option<&str> {
+        match e {
+            Entity::User(u) => Some(&self.users[u.index()].arn),
+            Entity::Group(g) => Some(&self.groups[g.index()].arn),
+            Entity::Role(r) => Some(&self.roles[r.index()].arn),
+            Entity::Policy(p) => self.policies[p.index()].arn.as_deref(),
+            Entity::Resource(r) => Some(&self.resources[r.index()].arn),
+            Entity::Root | Entity::Ou(_) | Entity::Account(_) => None,
+        }
+    }
+
+    /// The account an entity lives in.
+    pub fn account_of(&self, e: Entity) -> Option<AccountIx> {
+        match e {
+            Entity::Account(a) => Some(a),
+            Entity::User(u) => Some(self.users[u.index()].account),
+            Entity::Group(g) => Some(self.groups[g.index()].account),
+            Entity::Role(r) => Some(self.roles[r.index()].account),
+            Entity::Resource(r) => Some(self.resources[r.index()].account),
+            Entity::Policy(p) => match self.policies[p.index()].origin {
+                PolicyOrigin::CustomerManaged(a) => Some(a),
+                PolicyOrigin::Inline(InlineOwner::User(u)) => Some(self.users[u.index()].account),
+                PolicyOrigin::Inline(InlineOwner::Group(g)) => Some(self.groups[g.index()].account),
+                PolicyOrigin::Inline(InlineOwner::Role(r)) | PolicyOrigin::Trust(r) => {
+                    Some(self.roles[r.index()].account)
+                }
+                PolicyOrigin::Resource(r) => Some(self.resources[r.index()].account),
+                PolicyOrigin::AwsManaged | PolicyOrigin::Scp | PolicyOrigin::Rcp => None,
+            },
+            Entity::Root | Entity::Ou(_) => None,
+        }
+    }
+
+    // ---- what the engine needs ------------------------------------------------------
+
+    /// An account's OUs, from the one under the root down to its parent.
+    pub fn ancestors(&self, a: AccountIx) -> &[OuIx] {
+        &self.ancestors[a.index()]
+    }
+
+    /// The SCPs that govern principals of an account, one level per node from the root
+    /// down to the account. Empty when SCPs do not apply: the management account,
+    /// standalone accounts, or SCPs not enabled.
+    pub fn scp_levels(&self, a: AccountIx) -> &[Vec<PolicyIx>] {
+        &self.scp_levels[a.index()]
+    }
+
+    /// The RCPs that govern an account's resources, root to account; empty for the
+    /// management account and standalone accounts. RCPFullAWSAccess is listed where it
+    /// is attached and is in effect everywhere.
+    pub fn rcp_levels(&self, a: AccountIx) -> &[Vec<PolicyIx>] {
+        &self.rcp_levels[a.index()]
+    }
+
+    /// Where a policy is attached.
+    pub fn attachments(&self, p: PolicyIx) -> &[Attachment] {
+        &self.attachments[p.index()]
+    }
+
+    /// A principal's identity policies: a user's inline, managed and groups' policies,
+    /// or a role's inline and managed policies.
+    pub fn identity_policies(&self, p: PrincipalIx) -> impl Iterator<Item = PolicyIx> + '_ {
+        let (own, groups): (Vec<PolicyIx>, &[GroupIx]) = match p {
+            PrincipalIx::User(u) => {
+                let u = &self.users[u.index()];
+                (
+                    u.inline.iter().chain(&u.managed).copied().collect(),
+                    &u.groups,
+                )
+            }
+            PrincipalIx::Role(r) => {
+                let r = &self.roles[r.index()];
+                (r.inline.iter().chain(&r.managed).copied().collect(), &[])
+            }
+        };
+        own.into_iter().chain(groups.iter().flat_map(|g| {
+            let g = &self.groups[g.index()];
+            g.inline.iter().chain(&g.managed).copied()
+        }))
+    }
+
+    /// A principal's permissions boundary.
+    pub fn boundary(&self, p: PrincipalIx) -> Option<PolicyIx> {
+        match p {
+            PrincipalIx::User(u) => self.users[u.index()].boundary,
+            PrincipalIx::Role(r) => self.roles[r.index()].boundary,
+        }
+    }
+
+    pub fn principal_account(&self, p: PrincipalIx) -> AccountIx {
+        match p {
+            PrincipalIx::User(u) => self.users[u.index()].account,
+            PrincipalIx::Role(r) => self.roles[r.index()].account,
+        }
+    }
+
+    pub fn principal_arn(&self, p: PrincipalIx) -> &str {
+        match p {
+            PrincipalIx::User(u) => &self.users[u.index()].arn,
+            PrincipalIx::Role(r) => &self.roles[r.index()].arn,
+        }
+    }
+}
