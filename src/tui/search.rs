@@ -10,15 +10,25 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use rayon::prelude::*;
 
-/// Everything that can be found: an id and the text it is found by.
+/// Everything that can be found: an id, a tag (its kind, to search one kind only)
+/// and the text it is found by.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex<Id> {
     items: Vec<(Id, Box<str>)>,
+    tags: Vec<u8>,
 }
 
 impl<Id: Copy + Send + Sync> SearchIndex<Id> {
-    pub fn new(items: Vec<(Id, Box<str>)>) -> SearchIndex<Id> {
-        SearchIndex { items }
+    pub fn new(items: Vec<(Id, u8, Box<str>)>) -> SearchIndex<Id> {
+        let tags = items.iter().map(|(_, t, _)| *t).collect();
+        SearchIndex {
+            items: items.into_iter().map(|(id, _, text)| (id, text)).collect(),
+            tags,
+        }
+    }
+
+    pub fn tag(&self, item: u32) -> u8 {
+        self.tags[item as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -76,6 +86,8 @@ pub struct Hit {
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     query: String,
+    /// The tag searched, or all.
+    only: Option<u8>,
     /// Every item the query matched (all items when the query is empty: `None`).
     matched: Option<Vec<u32>>,
     /// The best matches, best first.
@@ -109,6 +121,11 @@ impl Search {
         self.best.get(self.selected).copied()
     }
 
+    /// Forgets the query and matches.
+    pub fn clear(&mut self) {
+        *self = Search::default();
+    }
+
     /// Moves the selection among the best matches, wrapping around.
     pub fn select_next(&mut self, forward: bool) {
         let n = self.best.len();
@@ -122,21 +139,40 @@ impl Search {
     }
 
     /// Runs a new query, narrowing the previous matches when it extends the previous
-    /// query.
-    pub fn set_query<Id: Copy + Send + Sync>(&mut self, index: &SearchIndex<Id>, query: &str) {
-        let narrowing = query.starts_with(self.query.as_str()) && !self.query.trim().is_empty();
+    /// query; `only` limits the search to items of one tag.
+    pub fn set_query<Id: Copy + Send + Sync>(
+        &mut self,
+        index: &SearchIndex<Id>,
+        query: &str,
+        only: Option<u8>,
+    ) {
+        let narrowing = query.starts_with(self.query.as_str())
+            && !self.query.trim().is_empty()
+            && only == self.only;
         self.query = query.to_string();
+        self.only = only;
         self.selected = 0;
+        let wanted = |item: u32| only.is_none_or(|t| index.tag(item) == t);
         if query.trim().is_empty() {
             self.matched = None;
-            self.total = index.len();
-            self.best = (0..index.len().min(SHOWN) as u32)
+            let all = (0..index.len() as u32).filter(|&i| wanted(i));
+            self.best = all
+                .clone()
+                .take(SHOWN)
                 .map(|item| Hit { item, score: 0 })
                 .collect();
+            self.total = if only.is_some() {
+                all.count()
+            } else {
+                index.len()
+            };
             return;
         }
         let pattern = pattern(query);
         let score = |matcher: &mut Matcher, buf: &mut Vec<char>, item: u32| {
+            if !wanted(item) {
+                return None;
+            }
             pattern
                 .score(Utf32Str::new(index.text(item), buf), matcher)
                 .map(|score| Hit { item, score })
@@ -198,7 +234,7 @@ mod tests {
             names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (i as u32, (*n).into()))
+                .map(|(i, n)| (i as u32, (i % 2) as u8, (*n).into()))
                 .collect(),
         )
     }
@@ -211,7 +247,7 @@ mod tests {
     fn an_empty_query_lists_everything() {
         let ix = index();
         let mut s = Search::default();
-        s.set_query(&ix, "");
+        s.set_query(&ix, "", None);
         assert_eq!(s.total(), 6);
         assert_eq!(ids(&s, &ix), [0, 1, 2, 3, 4, 5]);
     }
@@ -220,15 +256,15 @@ mod tests {
     fn fuzzy_words_match_names_ids_and_arns() {
         let ix = index();
         let mut s = Search::default();
-        s.set_query(&ix, "deploy");
+        s.set_query(&ix, "deploy", None);
         assert_eq!(ids(&s, &ix)[..2], [2, 3], "shorter first among equals");
-        s.set_query(&ix, "fullaws");
+        s.set_query(&ix, "fullaws", None);
         assert_eq!(ids(&s, &ix), [4]);
-        s.set_query(&ix, "4444 bot");
+        s.set_query(&ix, "4444 bot", None);
         assert_eq!(ids(&s, &ix), [3], "words AND-ed");
-        s.set_query(&ix, "role/depl");
+        s.set_query(&ix, "role/depl", None);
         assert_eq!(ids(&s, &ix), [2]);
-        s.set_query(&ix, "zzz");
+        s.set_query(&ix, "zzz", None);
         assert_eq!(s.total(), 0);
         assert_eq!(s.selected_hit(), None);
     }
@@ -238,18 +274,31 @@ mod tests {
         let ix = index();
         let mut typed = Search::default();
         for q in ["d", "de", "dep", "depl", "dep", "d", "", "a", "ap", "app"] {
-            typed.set_query(&ix, q);
+            typed.set_query(&ix, q, None);
             let mut fresh = Search::default();
-            fresh.set_query(&ix, q);
+            fresh.set_query(&ix, q, None);
             assert_eq!(ids(&typed, &ix), ids(&fresh, &ix), "{q}");
         }
+    }
+
+    #[test]
+    fn a_tag_limits_the_search() {
+        let ix = index();
+        let mut s = Search::default();
+        s.set_query(&ix, "deploy", Some(1));
+        assert_eq!(ids(&s, &ix), [3]);
+        s.set_query(&ix, "deploy", None);
+        assert_eq!(ids(&s, &ix).len(), 2, "a change of tag is no narrowing");
+        s.set_query(&ix, "", Some(0));
+        assert_eq!(ids(&s, &ix), [0, 2, 4]);
+        assert_eq!(s.total(), 3);
     }
 
     #[test]
     fn selection_wraps_and_positions_highlight() {
         let ix = index();
         let mut s = Search::default();
-        s.set_query(&ix, "app");
+        s.set_query(&ix, "app", None);
         assert_eq!(s.best().len(), 2);
         s.select_next(true);
         s.select_next(true);
@@ -261,20 +310,21 @@ mod tests {
 
     #[test]
     fn many_items_are_scored_across_cores() {
-        let items: Vec<(u32, Box<str>)> = (0..50_000u32)
+        let items: Vec<(u32, u8, Box<str>)> = (0..50_000u32)
             .map(|i| {
                 (
                     i,
+                    0,
                     format!("role-{i:05} arn:aws:iam::{i:012}:role/r{i}").into(),
                 )
             })
             .collect();
         let ix = SearchIndex::new(items);
         let mut s = Search::default();
-        s.set_query(&ix, "r");
+        s.set_query(&ix, "r", None);
         assert_eq!(s.total(), 50_000);
         assert_eq!(s.best().len(), SHOWN);
-        s.set_query(&ix, "role-04999");
+        s.set_query(&ix, "role-04999", None);
         assert!(s.total() >= 11);
         assert_eq!(ix.id(s.best()[0].item), 4999);
     }
