@@ -10,3 +10,4 @@ pub mod org;
 pub mod policy;
 pub mod simulate;
 pub mod text;
+pub mod tui;

@@ -19,6 +19,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The organization to browse in the terminal UI (an org file or an AWS export);
+    /// without one, the built-in acme teaching organization.
+    #[arg(value_name = "ORG")]
+    pub org: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,7 +56,13 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Validate(args)) => org::validate(args),
         Some(Command::Export(args)) => org::export(args),
         None => {
-            anyhow::bail!("the terminal UI is not built yet; try `orgscope simulate --help`")
+            let org = match &cli.org {
+                // The error names the file and lists what is wrong; its source is in it.
+                Some(path) => crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => crate::org::load_builtin_acme(),
+            };
+            crate::tui::run(&org)?;
+            Ok(0)
         }
     }
 }
