@@ -24,3 +24,24 @@ pub enum AnalysisError {
     #[error(transparent)]
     Request(#[from] crate::policy::RequestError),
 }
+
+/// The first value of a key the request lacks that turns the decision into Allowed.
+pub(crate) fn letting_in(
+    req: &crate::policy::Request,
+    set: &crate::engine::PolicySet,
+) -> Vec<who_can::Condition> {
+    crate::engine::dependencies(req, set)
+        .iter()
+        .find_map(|d| {
+            d.outcomes
+                .iter()
+                .find(|o| o.decision == crate::engine::Decision::Allowed)
+                .map(|o| {
+                    vec![who_can::Condition {
+                        key: d.key.clone(),
+                        value: o.value.clone(),
+                    }]
+                })
+        })
+        .unwrap_or_default()
+}

@@ -10,8 +10,9 @@ use std::collections::{HashMap, VecDeque};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-use super::AnalysisError;
 use super::assemble::{Ask, assemble, principal};
+use super::who_can::Condition;
+use super::{AnalysisError, letting_in};
 use crate::engine::{self, Decision};
 use crate::org::{AccountIx, Org, PrincipalIx, RoleIx};
 use crate::policy::{Effect, NamedPrincipal};
@@ -81,17 +82,30 @@ impl TrustIndex {
     }
 }
 
-/// Whether `p` may assume `r`, by the engine.
-fn can_assume(org: &Org, p: PrincipalIx, r: RoleIx) -> bool {
+/// Whether `p` may assume `r`, by the engine: `Some([])` allowed, `Some(conditions)`
+/// allowed only with a context value the question did not give (MFA, an external
+/// id, ...), `None` not allowed.
+fn can_assume(
+    org: &Org,
+    p: PrincipalIx,
+    r: RoleIx,
+    context: &[(String, Vec<String>)],
+) -> Option<Vec<Condition>> {
     if p == PrincipalIx::Role(r) {
-        return false;
+        return None;
     }
     let ask = Ask {
         action: "sts:AssumeRole".to_string(),
         resource: org.role(r).arn.to_string(),
+        context: context.to_vec(),
         ..Ask::default()
     };
-    assemble(org, p, &ask).is_ok_and(|a| engine::evaluate(&a.request, &a.set) == Decision::Allowed)
+    let a = assemble(org, p, &ask).ok()?;
+    if engine::evaluate(&a.request, &a.set) == Decision::Allowed {
+        return Some(Vec::new());
+    }
+    let when = letting_in(&a.request, &a.set);
+    (!when.is_empty()).then_some(when)
 }
 
 /// A role that can rewrite its own permissions is as good as an administrator:
@@ -121,6 +135,9 @@ pub struct Reach {
     /// From the start principal to the role, every ARN on the way.
     pub path: Vec<String>,
     pub admin: bool,
+    /// Context the hops need that the question did not give (`aws:multifactorauthpresent=true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,7 +158,8 @@ pub struct PathsAnswer {
 
 /// The assume-role graph discovered from one principal.
 pub struct Discovered {
-    pub graph: DiGraph<PrincipalIx, ()>,
+    /// Edges carry the context a hop needs; empty when it needs none.
+    pub graph: DiGraph<PrincipalIx, Vec<Condition>>,
     pub start: NodeIndex,
     node: HashMap<PrincipalIx, NodeIndex>,
 }
@@ -158,7 +176,7 @@ impl Discovered {
 }
 
 /// Breadth-first discovery of every role `from` can reach.
-pub fn discover(org: &Org, from: PrincipalIx) -> Discovered {
+pub fn discover(org: &Org, from: PrincipalIx, context: &[(String, Vec<String>)]) -> Discovered {
     let trust = TrustIndex::new(org);
     let mut d = Discovered {
         graph: DiGraph::new(),
@@ -170,11 +188,11 @@ pub fn discover(org: &Org, from: PrincipalIx) -> Discovered {
     while let Some(p) = queue.pop_front() {
         let pn = d.node[&p];
         for r in trust.candidates(org, p) {
-            if !can_assume(org, p, r) {
+            let Some(needs) = can_assume(org, p, r, context) else {
                 continue;
-            }
+            };
             let (rn, new) = d.node(PrincipalIx::Role(r));
-            d.graph.update_edge(pn, rn, ());
+            d.graph.update_edge(pn, rn, needs);
             if new {
                 queue.push_back(PrincipalIx::Role(r));
             }
@@ -183,9 +201,13 @@ pub fn discover(org: &Org, from: PrincipalIx) -> Discovered {
     d
 }
 
-/// Shortest path (fewest hops) from the start to `to` in the discovered graph.
+/// Shortest path from the start to `to`: fewest hops, a hop that needs context the
+/// question did not give counting as many.
 fn shortest(d: &Discovered, to: NodeIndex) -> Option<Vec<NodeIndex>> {
-    let (_, path) = petgraph::algo::astar(&d.graph, d.start, |n| n == to, |_| 1u32, |_| 0)?;
+    let cost = |e: petgraph::graph::EdgeReference<'_, Vec<Condition>>| {
+        if e.weight().is_empty() { 1u32 } else { 100 }
+    };
+    let (_, path) = petgraph::algo::astar(&d.graph, d.start, |n| n == to, cost, |_| 0)?;
     Some(path)
 }
 
@@ -201,11 +223,30 @@ fn reach(org: &Org, d: &Discovered, path: &[NodeIndex], admin: bool) -> Reach {
             .map(|n| org.principal_arn(d.graph[*n]).to_string())
             .collect(),
         admin,
+        needs: path_needs(d, path),
     }
 }
 
+/// The conditions of the hops of a path, each once.
+fn path_needs(d: &Discovered, path: &[NodeIndex]) -> Vec<String> {
+    let mut needs: Vec<String> = path
+        .windows(2)
+        .filter_map(|w| d.graph.find_edge(w[0], w[1]))
+        .flat_map(|e| d.graph[e].iter())
+        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+        .collect();
+    needs.sort();
+    needs.dedup();
+    needs
+}
+
 /// Every role `from` can reach, the path to `to`, and the nearest admin role.
-pub fn paths(org: &Org, from: &str, to: Option<&str>) -> Result<PathsAnswer, AnalysisError> {
+pub fn paths(
+    org: &Org,
+    from: &str,
+    to: Option<&str>,
+    context: &[(String, Vec<String>)],
+) -> Result<PathsAnswer, AnalysisError> {
     let start = principal(org, from)?;
     let target = match to {
         Some(t) => match principal(org, t)? {
@@ -214,7 +255,7 @@ pub fn paths(org: &Org, from: &str, to: Option<&str>) -> Result<PathsAnswer, Ana
         },
         None => None,
     };
-    let d = discover(org, start);
+    let d = discover(org, start, context);
     let mut reachable: Vec<(usize, Reach)> = Vec::new();
     for n in d.graph.node_indices().filter(|&n| n != d.start) {
         let Some(path) = shortest(&d, n) else {
@@ -242,7 +283,11 @@ pub fn paths(org: &Org, from: &str, to: Option<&str>) -> Result<PathsAnswer, Ana
 
 /// Every principal of the org that can reach `role`, directly or through other roles,
 /// with its shortest chain.
-pub fn who_reaches(org: &Org, role: &str) -> Result<Vec<Reach>, AnalysisError> {
+pub fn who_reaches(
+    org: &Org,
+    role: &str,
+    context: &[(String, Vec<String>)],
+) -> Result<Vec<Reach>, AnalysisError> {
     let r = match principal(org, role)? {
         PrincipalIx::Role(r) => r,
         PrincipalIx::User(_) => return Err(AnalysisError::NotARole(role.to_string())),
@@ -252,7 +297,7 @@ pub fn who_reaches(org: &Org, role: &str) -> Result<Vec<Reach>, AnalysisError> {
         .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
         .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(RoleIx::new(i))))
         .collect();
-    let mut next_hop: HashMap<PrincipalIx, PrincipalIx> = HashMap::new();
+    let mut next_hop: HashMap<PrincipalIx, (PrincipalIx, Vec<Condition>)> = HashMap::new();
     let mut queue = VecDeque::from([PrincipalIx::Role(r)]);
     let mut order = Vec::new();
     while let Some(target) = queue.pop_front() {
@@ -260,10 +305,13 @@ pub fn who_reaches(org: &Org, role: &str) -> Result<Vec<Reach>, AnalysisError> {
             continue;
         };
         for &p in callers(org, tr, &everyone).iter() {
-            if p == PrincipalIx::Role(r) || next_hop.contains_key(&p) || !can_assume(org, p, tr) {
+            if p == PrincipalIx::Role(r) || next_hop.contains_key(&p) {
                 continue;
             }
-            next_hop.insert(p, target);
+            let Some(needs) = can_assume(org, p, tr, context) else {
+                continue;
+            };
+            next_hop.insert(p, (target, needs));
             order.push(p);
             queue.push_back(p);
         }
@@ -272,11 +320,19 @@ pub fn who_reaches(org: &Org, role: &str) -> Result<Vec<Reach>, AnalysisError> {
         .into_iter()
         .map(|p| {
             let mut path = vec![org.principal_arn(p).to_string()];
+            let mut needs = Vec::new();
             let mut at = p;
-            while let Some(&n) = next_hop.get(&at) {
-                path.push(org.principal_arn(n).to_string());
-                at = n;
+            while let Some((n, conditions)) = next_hop.get(&at) {
+                path.push(org.principal_arn(*n).to_string());
+                needs.extend(
+                    conditions
+                        .iter()
+                        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)"))),
+                );
+                at = *n;
             }
+            needs.sort();
+            needs.dedup();
             let account = org.account(org.principal_account(p));
             Reach {
                 role: org.role(r).arn.to_string(),
@@ -284,6 +340,7 @@ pub fn who_reaches(org: &Org, role: &str) -> Result<Vec<Reach>, AnalysisError> {
                 account_name: account.name.to_string(),
                 path,
                 admin: false,
+                needs,
             }
         })
         .collect())

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::AnalysisError;
 use super::assemble::{Ask, Target, target};
+use super::letting_in;
 use crate::engine::{self, Decision, Layer, PolicySet};
 use crate::org::{AccountIx, Org, PrincipalIx};
 use crate::policy::{Context, NamedPrincipal, Policy, PolicyKind, Request};
@@ -361,22 +362,4 @@ fn resource_side(
         letting_in(&req, &set)
     };
     Some((decision, when))
-}
-
-/// The first value of a key the request lacks that turns the decision into Allowed.
-fn letting_in(req: &Request, set: &PolicySet) -> Vec<Condition> {
-    engine::dependencies(req, set)
-        .iter()
-        .find_map(|d| {
-            d.outcomes
-                .iter()
-                .find(|o| o.decision == Decision::Allowed)
-                .map(|o| {
-                    vec![Condition {
-                        key: d.key.clone(),
-                        value: o.value.clone(),
-                    }]
-                })
-        })
-        .unwrap_or_default()
 }

@@ -444,6 +444,14 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+fn needs(needs: &[String]) -> String {
+    if needs.is_empty() {
+        String::new()
+    } else {
+        format!("  (needs {})", needs.join(", "))
+    }
+}
+
 // ---- paths ---------------------------------------------------------------------
 
 #[derive(Debug, clap::Args)]
@@ -456,27 +464,30 @@ pub struct PathsArgs {
     /// A role to reach: the shortest path to it (exit status 3 when unreachable).
     #[arg(long)]
     pub to: Option<String>,
+    #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
 }
 
 pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
     let org = load_org(&args.org.org)?;
+    let context = parse_context(&args.context)?;
     let Some(from) = &args.from else {
         // Only --to: every principal that can reach the role.
         let to = args.to.as_deref().context("give --from, --to, or both")?;
-        let reaches = analysis::who_reaches(&org, to)?;
+        let reaches = analysis::who_reaches(&org, to, &context)?;
         match args.org.format {
             Format::Json => print_json(&reaches)?,
             Format::Table => {
                 let mut s = format!("{} principals can reach {to}\n", reaches.len());
                 for r in &reaches {
-                    let _ = writeln!(s, "  {}", r.path.join(" -> "));
+                    let _ = writeln!(s, "  {}{}", r.path.join(" -> "), needs(&r.needs));
                 }
                 print(&crate::cli::inert(&s))?;
             }
         }
         return Ok(0);
     };
-    let answer = analysis::paths(&org, from, args.to.as_deref())?;
+    let answer = analysis::paths(&org, from, args.to.as_deref(), &context)?;
     match args.org.format {
         Format::Json => print_json(&answer)?,
         Format::Table => {
@@ -488,9 +499,10 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
             for r in &answer.reachable {
                 let _ = writeln!(
                     s,
-                    "  {}{}",
+                    "  {}{}{}",
                     r.path[1..].join(" -> "),
-                    if r.admin { "  [admin]" } else { "" }
+                    if r.admin { "  [admin]" } else { "" },
+                    needs(&r.needs)
                 );
             }
             if let Some(to) = &answer.to {
