@@ -22,6 +22,30 @@ pub struct Ask {
     pub session_policy: Option<Arc<Policy>>,
 }
 
+/// Who asks: an IAM user or role of the org, or the root user of one of its accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Principal(PrincipalIx),
+    /// `arn:aws:iam::ACCOUNT:root`: all permissions in its own account, but governed
+    /// by SCPs in a member account.
+    Root(AccountIx),
+}
+
+/// Finds who asks: a user, role or role session as [`principal`] does, or an
+/// account's root user by its ARN `arn:aws:iam::ACCOUNT:root`.
+pub fn subject(org: &Org, text: &str) -> Result<Subject, AnalysisError> {
+    if let Some(id) = text
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|r| r.strip_suffix(":root"))
+    {
+        return org
+            .account_by_id(id)
+            .map(Subject::Root)
+            .ok_or_else(|| AnalysisError::UnknownPrincipal(text.to_string()));
+    }
+    principal(org, text).map(Subject::Principal)
+}
+
 /// Finds a principal by ARN (a user, a role, or a role-session ARN) or by a short
 /// name that is unique in the org.
 pub fn principal(org: &Org, text: &str) -> Result<PrincipalIx, AnalysisError> {
@@ -166,6 +190,62 @@ pub fn assemble_for<'o>(
         request,
         set: policy_set(org, p, tgt, ask.session_policy.as_deref()),
     })
+}
+
+/// The request of an account's root user: no identity policies, no boundary; the
+/// account's SCP levels (none for the management account).
+pub fn assemble_root<'o>(
+    org: &'o Org,
+    account: AccountIx,
+    ask: &'o Ask,
+) -> Result<Assembled<'o>, AnalysisError> {
+    let tgt = target(
+        org,
+        &ask.action,
+        &ask.resource,
+        ask.resource_account.as_deref(),
+    );
+    let mut ctx = Context::from_pairs(
+        ask.context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+    );
+    if let Some(id) = &org.info().id {
+        ctx.insert_default("aws:PrincipalOrgID", id);
+        ctx.insert_default("aws:PrincipalOrgPaths", &org_path(org, account));
+        if let Some(a) = tgt.account {
+            ctx.insert_default("aws:ResourceOrgID", id);
+            ctx.insert_default("aws:ResourceOrgPaths", &org_path(org, a));
+        }
+    }
+    let arn = format!(
+        "arn:{}:iam::{}:root",
+        org.info().partition,
+        org.account(account).id
+    );
+    let request = Request::new(
+        &arn,
+        &ask.action,
+        &ask.resource,
+        tgt.account_id.as_deref(),
+        ctx,
+    )?;
+    let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
+        ls.iter()
+            .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+            .collect()
+    };
+    let set = PolicySet {
+        scps: levels(org.scp_levels(account)),
+        rcps: tgt
+            .account
+            .map(|a| levels(org.rcp_levels(a)))
+            .unwrap_or_default(),
+        resource: tgt.policy,
+        session: ask.session_policy.as_deref(),
+        ..Default::default()
+    };
+    Ok(Assembled { request, set })
 }
 
 /// The policies of a principal for a target.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, assemble, principal};
+use super::assemble::{Ask, Subject, assemble, assemble_root, subject};
 use crate::engine::{self, Decision, Dependency, Explanation};
 use crate::org::Org;
 
@@ -26,14 +26,21 @@ pub struct CanAnswer {
     pub depends_on: Vec<Dependency>,
 }
 
-/// Answers one question. `who` is an ARN or a unique short name.
+/// Answers one question. `who` is an ARN (a user, role, role session, or an
+/// account's root user) or a unique short name.
 pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> {
-    let p = principal(org, who)?;
-    let a = assemble(org, p, ask)?;
+    let (a, arn) = match subject(org, who)? {
+        Subject::Principal(p) => (assemble(org, p, ask)?, org.principal_arn(p).to_string()),
+        Subject::Root(account) => {
+            let a = assemble_root(org, account, ask)?;
+            let arn = a.request.principal().to_string();
+            (a, arn)
+        }
+    };
     let explanation = engine::explain(&a.request, &a.set);
     let depends_on = engine::dependencies(&a.request, &a.set);
     Ok(CanAnswer {
-        principal: org.principal_arn(p).to_string(),
+        principal: arn,
         action: ask.action.clone(),
         resource: ask.resource.clone(),
         resource_account: a.request.resource_account().map(str::to_string),

@@ -7,7 +7,7 @@ pub mod paths;
 pub mod what_can;
 pub mod who_can;
 
-pub use assemble::{Ask, principal};
+pub use assemble::{Ask, Subject, principal, subject};
 pub use can::{CanAnswer, can};
 pub use paths::{PathsAnswer, Reach, paths, who_reaches};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can};

@@ -63,10 +63,23 @@ pub fn what_can_ix(
 ) -> WhatCanAnswer {
     let catalog = Catalog::get();
     let arn = org.principal_arn(p);
-    let identity: Vec<_> = org
+    // Resources are taken from the Allow statements of the policies that must allow:
+    // the identity policies and the boundary (a boundary may narrow `*` to one ARN).
+    let granting: Vec<_> = org
         .identity_policies(p)
+        .chain(org.boundary(p))
         .map(|x| org.compiled(x).clone())
         .collect();
+    // The principal's own context, to turn `${aws:username}` into its name.
+    let probe_ask = Ask {
+        action: "sts:GetCallerIdentity".to_string(),
+        resource: "*".to_string(),
+        context: context.to_vec(),
+        ..Ask::default()
+    };
+    let own_context = assemble(org, p, &probe_ask)
+        .map(|a| a.request.context)
+        .unwrap_or_default();
     let mut grants = Vec::new();
     for action in catalog.actions() {
         if filter
@@ -85,13 +98,16 @@ pub fn what_can_ix(
         };
         // The resources named by the Allow statements that cover the action.
         let mut resources: Vec<String> = Vec::new();
-        for policy in &identity {
+        for policy in &granting {
             for s in policy.statements() {
                 if s.effect != Effect::Allow || !s.covers_action(&probe) {
                     continue;
                 }
                 match s.resource_patterns() {
-                    Some((false, rs)) => resources.extend(rs.iter().cloned()),
+                    Some((false, rs)) => resources.extend(
+                        rs.iter()
+                            .filter_map(|r| crate::policy::substitute_variables(r, &own_context)),
+                    ),
                     _ => resources.push("*".to_string()),
                 }
             }

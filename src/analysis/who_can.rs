@@ -26,6 +26,9 @@ pub struct WhoCanAnswer {
     pub conditional: Vec<Hit>,
     /// Denied only by an SCP or a permissions boundary: without that layer, allowed.
     pub near_misses: Vec<NearMiss>,
+    /// Account root users allowed (all permissions in their own account unless an
+    /// SCP denies; elsewhere only where a resource policy lets them in).
+    pub root_users: Vec<Hit>,
     /// Principals outside the org that the resource's policy names.
     pub outside: Vec<Outsider>,
     /// How many principals were evaluated.
@@ -122,6 +125,7 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
         allowed: Vec::new(),
         conditional: Vec::new(),
         near_misses: Vec::new(),
+        root_users: root_users(org, ask),
         outside: outsiders(org, ask, &tgt),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
@@ -203,6 +207,28 @@ fn evaluate(org: &Org, p: PrincipalIx, ask: &Ask, tgt: &Target) -> Result<Outcom
     Ok(Outcome::No)
 }
 
+/// The root users of the org's accounts that are allowed.
+fn root_users(org: &Org, ask: &Ask) -> Vec<Hit> {
+    let accounts: Vec<AccountIx> = (0..org.accounts().len()).map(AccountIx::new).collect();
+    let mut hits: Vec<Hit> = accounts
+        .par_iter()
+        .filter_map(|&a| {
+            let asm = super::assemble::assemble_root(org, a, ask).ok()?;
+            (engine::evaluate(&asm.request, &asm.set) == Decision::Allowed).then(|| {
+                let account = org.account(a);
+                Hit {
+                    principal: asm.request.principal().to_string(),
+                    account: account.id.to_string(),
+                    account_name: account.name.to_string(),
+                    when: Vec::new(),
+                }
+            })
+        })
+        .collect();
+    hits.sort_by(|x, y| (&x.account_name, &x.principal).cmp(&(&y.account_name, &y.principal)));
+    hits
+}
+
 /// Which principals can possibly be allowed: those with an identity policy whose
 /// Allow covers the action, unless the resource policy itself allows (then anyone).
 struct Prefilter {
@@ -259,10 +285,19 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
     let Some(policy) = tgt.policy else {
         return Vec::new();
     };
+    let Ok(probe) = Request::new(
+        "anonymous",
+        &ask.action,
+        &ask.resource,
+        None,
+        Context::default(),
+    ) else {
+        return Vec::new();
+    };
     let in_org = |account: &str| org.account_by_id(account).is_some();
     let mut out = Vec::new();
     for s in policy.statements() {
-        if s.effect != crate::policy::Effect::Allow {
+        if s.effect != crate::policy::Effect::Allow || !s.covers(&probe) {
             continue;
         }
         let Some((false, named)) = s.named_principals() else {

@@ -147,9 +147,11 @@ fn layer_label(org: &Org, principal: &str, resource_account: Option<&str>, layer
             _ => format!("account {}", org.account(a).name),
         })
     };
-    let principal_account = org
-        .principal_by_arn(principal)
-        .map(|p| org.principal_account(p));
+    let principal_account = match analysis::subject(org, principal) {
+        Ok(analysis::Subject::Principal(p)) => Some(org.principal_account(p)),
+        Ok(analysis::Subject::Root(a)) => Some(a),
+        Err(_) => None,
+    };
     let resource_account = resource_account.and_then(|id| org.account_by_id(id));
     match layer {
         Layer::Scp(l) => format!(
@@ -278,6 +280,12 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     last_account = h.account.clone();
                 }
                 let _ = writeln!(s, "    {}", h.principal);
+            }
+            if !answer.root_users.is_empty() {
+                let _ = writeln!(s, "\naccount root users ({}):", answer.root_users.len());
+                for h in &answer.root_users {
+                    let _ = writeln!(s, "    {} ({})", h.principal, h.account_name);
+                }
             }
             if !answer.conditional.is_empty() {
                 let _ = writeln!(

@@ -23,6 +23,7 @@ pub use raw::{Effect, PolicyKind, Version};
 pub use request::{Request, RequestError};
 
 use arn::ArnPattern;
+pub use pattern::substitute_variables;
 use pattern::{Pattern, Syntax};
 use principal::PrincipalEntry;
 use raw::{PolicySeed, RawPolicy, RawPrincipal, RawStatement};

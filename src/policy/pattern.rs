@@ -254,6 +254,35 @@ fn parse_variable(s: &str) -> Option<(Parsed, usize)> {
     ))
 }
 
+/// A text with its policy variables replaced by their values in `ctx` (escapes
+/// `${*}` `${?}` `${$}` become the plain character); `None` when a variable has no
+/// single value and no default. Used to turn a statement's resource pattern into the
+/// resource it stands for, for one principal.
+pub fn substitute_variables(text: &str, ctx: &Context) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match parse_variable(rest) {
+            Some((Parsed::Literal(c), used)) => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            Some((Parsed::Var(v), used)) => {
+                out.push_str(resolve(&v, ctx)?);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push_str("${");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Splits an ARN-like text on `:` into at most `n` parts, ignoring colons inside
 /// `${...}` variables (`${aws:username}` holds one).
 pub(crate) fn split_arn(text: &str, n: usize) -> Vec<&str> {
@@ -350,6 +379,22 @@ mod tests {
             },
         );
         assert!(p.matches("${aws:username}", &Context::default(), false));
+    }
+
+    #[test]
+    fn substitution_fills_variables_and_escapes() {
+        let ctx = Context::from_pairs([("aws:username", vec!["grace".to_string()])]);
+        let sub = |t| substitute_variables(t, &ctx);
+        assert_eq!(
+            sub("arn:aws:iam::1:user/${aws:username}").as_deref(),
+            Some("arn:aws:iam::1:user/grace")
+        );
+        assert_eq!(sub("a${*}b${?}c${$}").as_deref(), Some("a*b?c$"));
+        assert_eq!(
+            sub("x/${aws:PrincipalTag/team, 'none'}/y").as_deref(),
+            Some("x/none/y")
+        );
+        assert_eq!(sub("x/${aws:PrincipalTag/team}"), None);
     }
 
     #[test]
