@@ -204,8 +204,8 @@ fn evaluate_everywhere(policy: &Policy, requests: &[Request]) {
                 ..Default::default()
             },
             PolicySet {
-                scps: vec![vec![policy]],
-                rcps: vec![vec![policy]],
+                scps: vec![vec![policy]].into(),
+                rcps: vec![vec![policy]].into(),
                 ..Default::default()
             },
             PolicySet {

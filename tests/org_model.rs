@@ -57,16 +57,18 @@ fn decide(org: &Org, caller: &str, action: &str, resource: &str, ctx: &[(&str, &
         scps: org
             .scp_levels(acct)
             .iter()
-            .map(|l| l.iter().map(|&x| policy(x)).collect())
-            .collect(),
+            .map(|l| l.iter().map(|&x| policy(x)).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+            .into(),
         rcps: res_acct
             .map(|a| {
                 org.rcp_levels(a)
                     .iter()
                     .map(|l| l.iter().map(|&x| policy(x)).collect())
-                    .collect()
+                    .collect::<Vec<_>>()
             })
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         resource: resource_policy,
         endpoint: None,
     };

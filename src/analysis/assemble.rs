@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use smallvec::smallvec;
 
 use super::AnalysisError;
 use crate::engine::PolicySet;
 use crate::org::{AccountIx, Entity, NameLookup, Org, PrincipalIx};
+use crate::policy::context::Key;
 use crate::policy::{Arn, Context, Policy, Request};
 
 /// A request asked of the organization.
@@ -173,23 +173,143 @@ pub fn assemble_for<'o>(
     ask: &'o Ask,
     tgt: &Target<'o>,
 ) -> Result<Assembled<'o>, AnalysisError> {
-    let mut ctx = Context::from_pairs(
-        ask.context
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
-    );
-    add_org_context(org, p, tgt.account, &mut ctx);
-    let request = Request::new(
+    let account = org.principal_account(p);
+    let mut shared = Shared::new(org, ask, tgt, Some(account));
+    let request = request_shared(org, p, ask, tgt, &shared)?;
+    // `shared` does not outlive this call: the set owns its levels.
+    let scps = shared.scps[account.index()].take().unwrap_or_default();
+    let rcps = std::mem::take(&mut shared.rcps);
+    Ok(Assembled {
+        request,
+        set: PolicySet {
+            scps: scps.into(),
+            rcps: rcps.into(),
+            ..identity_set(org, p, ask, tgt)
+        },
+    })
+}
+
+/// A principal's own policies and the resource's; no SCP or RCP levels.
+fn identity_set<'o>(org: &'o Org, p: PrincipalIx, ask: &'o Ask, tgt: &Target<'o>) -> PolicySet<'o> {
+    PolicySet {
+        identity: org.identity_policies(p).map(|x| &**org.compiled(x)).collect(),
+        boundary: org.boundary(p).map(|x| &**org.compiled(x)),
+        session: ask.session_policy.as_deref(),
+        resource: tgt.policy,
+        ..Default::default()
+    }
+}
+
+/// What every principal of one question shares, computed once: the context the
+/// question gives, the SCP levels and org path of each account, the RCP levels of
+/// the resource's account.
+pub struct Shared<'o> {
+    context: Context,
+    scps: Vec<Option<Vec<Vec<&'o Policy>>>>,
+    rcps: Vec<Vec<&'o Policy>>,
+    org_paths: Vec<Option<String>>,
+    resource_org_path: Option<String>,
+    keys: OrgKeys,
+}
+
+struct OrgKeys {
+    org_id: Key,
+    org_paths: Key,
+    resource_org_id: Key,
+    resource_org_paths: Key,
+}
+
+impl<'o> Shared<'o> {
+    /// For `only`: one account's data; for `None`: every account's.
+    pub fn new(org: &'o Org, ask: &Ask, tgt: &Target<'o>, only: Option<AccountIx>) -> Shared<'o> {
+        let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
+            ls.iter()
+                .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+                .collect()
+        };
+        let n = org.accounts().len();
+        let wanted = |i: usize| only.is_none_or(|a| a.index() == i);
+        let in_org = org.info().id.is_some();
+        Shared {
+            context: Context::from_pairs(ask.context.iter().map(|(k, v)| (k.as_str(), v.iter().cloned()))),
+            scps: (0..n)
+                .map(|i| wanted(i).then(|| levels(org.scp_levels(AccountIx::new(i)))))
+                .collect(),
+            rcps: tgt.account.map(|a| levels(org.rcp_levels(a))).unwrap_or_default(),
+            org_paths: (0..n)
+                .map(|i| (wanted(i) && in_org).then(|| org_path(org, AccountIx::new(i))))
+                .collect(),
+            resource_org_path: tgt.account.filter(|_| in_org).map(|a| org_path(org, a)),
+            keys: OrgKeys {
+                org_id: Key::new("aws:PrincipalOrgID"),
+                org_paths: Key::new("aws:PrincipalOrgPaths"),
+                resource_org_id: Key::new("aws:ResourceOrgID"),
+                resource_org_paths: Key::new("aws:ResourceOrgPaths"),
+            },
+        }
+    }
+}
+
+/// Assembles one principal's request from what the question shares.
+pub fn assemble_shared<'o, 's>(
+    org: &'o Org,
+    p: PrincipalIx,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+    shared: &'s Shared<'o>,
+) -> Result<Assembled<'s>, AnalysisError>
+where
+    'o: 's,
+{
+    let request = request_shared(org, p, ask, tgt, shared)?;
+    let account = org.principal_account(p);
+    let scps: &'s [Vec<&'o Policy>] = shared.scps[account.index()].as_deref().unwrap_or(&[]);
+    Ok(Assembled {
+        request,
+        set: PolicySet {
+            scps: std::borrow::Cow::Borrowed(scps),
+            rcps: std::borrow::Cow::Borrowed(&shared.rcps),
+            ..identity_set(org, p, ask, tgt)
+        },
+    })
+}
+
+/// One principal's request: the question's context, the principal's tags and org.
+fn request_shared(
+    org: &Org,
+    p: PrincipalIx,
+    ask: &Ask,
+    tgt: &Target<'_>,
+    shared: &Shared<'_>,
+) -> Result<Request, AnalysisError> {
+    let account = org.principal_account(p);
+    let mut ctx = shared.context.clone();
+    let tags = match p {
+        PrincipalIx::User(u) => &org.user(u).tags,
+        PrincipalIx::Role(r) => &org.role(r).tags,
+    };
+    for t in tags {
+        ctx.insert_default_key(&Key::new(&format!("aws:PrincipalTag/{}", t.key)), &t.value);
+    }
+    // Only members of an organization have these keys (a lone account has no org id).
+    if let Some(id) = &org.info().id {
+        let k = &shared.keys;
+        ctx.insert_default_key(&k.org_id, id);
+        if let Some(path) = &shared.org_paths[account.index()] {
+            ctx.insert_default_key(&k.org_paths, path);
+        }
+        if let Some(path) = &shared.resource_org_path {
+            ctx.insert_default_key(&k.resource_org_id, id);
+            ctx.insert_default_key(&k.resource_org_paths, path);
+        }
+    }
+    Ok(Request::new(
         org.principal_arn(p),
         &ask.action,
         &ask.resource,
         tgt.account_id.as_deref(),
         ctx,
-    )?;
-    Ok(Assembled {
-        request,
-        set: policy_set(org, p, tgt, ask.session_policy.as_deref()),
-    })
+    )?)
 }
 
 /// The request of an account's root user: no identity policies, no boundary; the
@@ -236,79 +356,17 @@ pub fn assemble_root<'o>(
             .collect()
     };
     let set = PolicySet {
-        scps: levels(org.scp_levels(account)),
+        scps: levels(org.scp_levels(account)).into(),
         rcps: tgt
             .account
             .map(|a| levels(org.rcp_levels(a)))
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         resource: tgt.policy,
         session: ask.session_policy.as_deref(),
         ..Default::default()
     };
     Ok(Assembled { request, set })
-}
-
-/// The policies of a principal for a target.
-pub fn policy_set<'o>(
-    org: &'o Org,
-    p: PrincipalIx,
-    tgt: &Target<'o>,
-    session: Option<&'o Policy>,
-) -> PolicySet<'o> {
-    let account = org.principal_account(p);
-    let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
-        ls.iter()
-            .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
-            .collect()
-    };
-    PolicySet {
-        identity: org
-            .identity_policies(p)
-            .map(|x| &**org.compiled(x))
-            .collect(),
-        boundary: org.boundary(p).map(|x| &**org.compiled(x)),
-        session,
-        scps: levels(org.scp_levels(account)),
-        rcps: tgt
-            .account
-            .map(|a| levels(org.rcp_levels(a)))
-            .unwrap_or_default(),
-        resource: tgt.policy,
-        endpoint: None,
-    }
-}
-
-/// Context keys AWS sets from what it knows of the principal and the resource: the
-/// principal's tags and organization, the resource's organization. A key the caller
-/// gave wins.
-fn add_org_context(
-    org: &Org,
-    p: PrincipalIx,
-    resource_account: Option<AccountIx>,
-    ctx: &mut Context,
-) {
-    let tags = match p {
-        PrincipalIx::User(u) => &org.user(u).tags,
-        PrincipalIx::Role(r) => &org.role(r).tags,
-    };
-    for t in tags {
-        let key = format!("aws:PrincipalTag/{}", t.key);
-        if ctx.get(&key.to_ascii_lowercase()).is_none() {
-            ctx.insert(&key, smallvec![t.value.as_ref().into()]);
-        }
-    }
-    // Only members of an organization have these keys (a lone account has no org id).
-    if let Some(id) = &org.info().id {
-        ctx.insert_default("aws:PrincipalOrgID", id);
-        ctx.insert_default(
-            "aws:PrincipalOrgPaths",
-            &org_path(org, org.principal_account(p)),
-        );
-        if let Some(a) = resource_account {
-            ctx.insert_default("aws:ResourceOrgID", id);
-            ctx.insert_default("aws:ResourceOrgPaths", &org_path(org, a));
-        }
-    }
 }
 
 /// `o-id/r-id/ou-a/ou-b/`: the path AWS gives in `aws:PrincipalOrgPaths`.

@@ -30,7 +30,7 @@ pub(crate) fn letting_in(
     req: &crate::policy::Request,
     set: &crate::engine::PolicySet,
 ) -> Vec<who_can::Condition> {
-    crate::engine::dependencies(req, set)
+    crate::engine::dependencies_one_at_a_time(req, set)
         .iter()
         .find_map(|d| {
             d.outcomes

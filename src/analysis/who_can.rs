@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Target, target};
+use super::assemble::{Ask, Shared, Target, target};
 use super::letting_in;
 use crate::engine::{self, Decision, Layer, PolicySet};
 use crate::org::{AccountIx, Org, PrincipalIx};
@@ -104,6 +104,7 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
         ask.resource_account.as_deref(),
     );
     let prefilter = Prefilter::new(org, ask, &tgt);
+    let shared = Shared::new(org, ask, &tgt, None);
     let principals: Vec<PrincipalIx> = (0..org.users().len())
         .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
         .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
@@ -114,7 +115,7 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
             if !prefilter.may_allow(org, p) {
                 return None;
             }
-            evaluate(org, p, ask, &tgt).ok()
+            evaluate(org, p, ask, &tgt, &shared).ok()
         })
         .collect();
     let evaluated = results.iter().filter(|r| r.is_some()).count();
@@ -168,8 +169,14 @@ enum Outcome {
     No,
 }
 
-fn evaluate(org: &Org, p: PrincipalIx, ask: &Ask, tgt: &Target) -> Result<Outcome, AnalysisError> {
-    let a = super::assemble::assemble_for(org, p, ask, tgt)?;
+fn evaluate<'o>(
+    org: &'o Org,
+    p: PrincipalIx,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+    shared: &Shared<'o>,
+) -> Result<Outcome, AnalysisError> {
+    let a = super::assemble::assemble_shared(org, p, ask, tgt, shared)?;
     let (decision, blocked) = engine::decide(&a.request, &a.set);
     if decision == Decision::Allowed {
         return Ok(Outcome::Allowed);
@@ -179,7 +186,7 @@ fn evaluate(org: &Org, p: PrincipalIx, ask: &Ask, tgt: &Target) -> Result<Outcom
         let mut without = a.set.clone();
         match layer {
             Layer::Boundary => without.boundary = None,
-            _ => without.scps.clear(),
+            _ => without.scps = Default::default(),
         }
         if engine::evaluate(&a.request, &without) == Decision::Allowed {
             let x = engine::explain(&a.request, &a.set);
@@ -229,46 +236,88 @@ fn root_users(org: &Org, ask: &Ask) -> Vec<Hit> {
     hits
 }
 
-/// Which principals can possibly be allowed: those with an identity policy whose
-/// Allow covers the action, unless the resource policy itself allows (then anyone).
+/// Which principals can possibly be allowed, decided without evaluating them (sound:
+/// a principal left out can be neither allowed, nor conditional, nor a near miss).
+/// In the resource's account: one with an identity policy whose Allow covers the
+/// action, or anyone when the resource policy allows. Across accounts both sides must
+/// allow (IAM User Guide, "Cross-account policy evaluation logic"): the resource
+/// policy must name the principal's account (or a principal in it, or everyone), and an
+/// identity policy must cover the action.
 struct Prefilter {
-    everyone: bool,
+    /// The resource's account id; `None` when unknown (then each principal is taken
+    /// to be in its own account).
+    resource_account: Option<String>,
+    /// The resource policy has an Allow that covers the request.
+    resource_grants: bool,
+    /// The accounts whose principals that Allow may name; `None`: any (`*`,
+    /// `NotPrincipal`).
+    named_accounts: Option<std::collections::HashSet<String>>,
     /// Per policy of the org: it has an Allow statement covering the action.
     allows: Vec<bool>,
 }
 
 impl Prefilter {
     fn new(org: &Org, ask: &Ask, tgt: &Target) -> Prefilter {
-        let probe = Request::new(
-            "anonymous",
-            &ask.action,
-            &ask.resource,
-            None,
-            Context::default(),
-        );
+        let probe = Request::new("anonymous", &ask.action, &ask.resource, None, Context::default());
         let Ok(probe) = probe else {
             return Prefilter {
-                everyone: false,
+                resource_account: tgt.account_id.clone(),
+                resource_grants: false,
+                named_accounts: Some(Default::default()),
                 allows: vec![false; org.policies().len()],
             };
         };
-        let doc_allows: Vec<bool> = org
-            .docs()
-            .iter()
-            .map(|d| any_allow_covers(&d.policy, &probe))
-            .collect();
+        let doc_allows: Vec<bool> = org.docs().iter().map(|d| any_allow_covers(&d.policy, &probe)).collect();
+        let mut named_accounts = Some(std::collections::HashSet::new());
+        let mut resource_grants = false;
+        for s in tgt.policy.iter().flat_map(|p| p.statements()) {
+            if s.effect != crate::policy::Effect::Allow || !s.covers_action(&probe) {
+                continue;
+            }
+            resource_grants = true;
+            match s.named_principals() {
+                Some((false, named)) => {
+                    for n in named {
+                        match n {
+                            NamedPrincipal::Everyone => named_accounts = None,
+                            NamedPrincipal::Account(a) => {
+                                if let Some(set) = &mut named_accounts {
+                                    set.insert(a.to_string());
+                                }
+                            }
+                            NamedPrincipal::Arn(arn) => {
+                                if let (Some(set), Some(parsed)) = (&mut named_accounts, crate::policy::Arn::parse(arn)) {
+                                    set.insert(parsed.account().to_string());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Some((true, _)) => named_accounts = None,
+                // A resource policy statement without Principal grants nobody.
+                None => {}
+            }
+        }
         Prefilter {
-            everyone: tgt.policy.is_some_and(|p| any_allow_covers(p, &probe)),
-            allows: org
-                .policies()
-                .iter()
-                .map(|r| doc_allows[r.doc.index()])
-                .collect(),
+            resource_account: tgt.account_id.clone(),
+            resource_grants,
+            named_accounts,
+            allows: org.policies().iter().map(|r| doc_allows[r.doc.index()]).collect(),
         }
     }
 
     fn may_allow(&self, org: &Org, p: PrincipalIx) -> bool {
-        self.everyone || org.identity_policies(p).any(|x| self.allows[x.index()])
+        let account = &*org.account(org.principal_account(p)).id;
+        let identity = || org.identity_policies(p).any(|x| self.allows[x.index()]);
+        match &self.resource_account {
+            Some(r) if r != account => {
+                self.resource_grants
+                    && self.named_accounts.as_ref().is_none_or(|set| set.contains(account))
+                    && identity()
+            }
+            _ => self.resource_grants || identity(),
+        }
     }
 }
 
@@ -386,7 +435,7 @@ fn resource_side(
         } else {
             vec![&their_side]
         },
-        rcps,
+        rcps: rcps.into(),
         resource: tgt.policy,
         ..Default::default()
     };

@@ -43,6 +43,8 @@ pub enum Command {
     Validate(org::ValidateArgs),
     /// Write any loaded organization as a native org file.
     Export(org::ExportArgs),
+    /// Write a deterministic synthetic organization of any size (for benchmarks).
+    Generate(org::GenerateArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
@@ -55,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Paths(args)) => query::paths(args),
         Some(Command::Validate(args)) => org::validate(args),
         Some(Command::Export(args)) => org::export(args),
+        Some(Command::Generate(args)) => org::generate(args),
         None => {
             let org = match &cli.org {
                 // The error names the file and lists what is wrong; its source is in it.

@@ -44,3 +44,24 @@ pub fn export(args: ExportArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     Ok(0)
 }
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// How many accounts.
+    #[arg(long, default_value_t = 100)]
+    pub accounts: usize,
+    /// The seed: the same seed gives the same organization.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The native file to write (atomically).
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// A deterministic synthetic organization, for benchmarks.
+pub fn generate(args: GenerateArgs) -> anyhow::Result<i32> {
+    let text = crate::org::generate::generate(args.accounts, args.seed);
+    crate::org::export::write_atomic(&args.output, text.as_bytes(), &[])
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    Ok(0)
+}

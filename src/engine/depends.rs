@@ -29,8 +29,19 @@ pub struct ValueOutcome {
 const MAX_COMBINATIONS: usize = 4096;
 
 /// The keys the request lacks that the applicable statements read, each with the
-/// decisions it leads to, one key varied at a time.
+/// decisions it leads to, one key varied at a time; `matters` also looks at every
+/// combination of the other keys (bounded).
 pub fn dependencies(req: &Request, set: &PolicySet) -> Vec<Dependency> {
+    dependencies_with(req, set, true)
+}
+
+/// As [`dependencies`], one key at a time only (`matters` is then whether that key
+/// alone changes the decision): cheap enough to run for every principal of an org.
+pub fn dependencies_one_at_a_time(req: &Request, set: &PolicySet) -> Vec<Dependency> {
+    dependencies_with(req, set, false)
+}
+
+fn dependencies_with(req: &Request, set: &PolicySet, combinations: bool) -> Vec<Dependency> {
     let mut samples: Vec<(String, Vec<String>)> = Vec::new();
     for policy in all_policies(set) {
         for s in policy.statements().iter().filter(|s| s.covers(req)) {
@@ -51,7 +62,11 @@ pub fn dependencies(req: &Request, set: &PolicySet) -> Vec<Dependency> {
         values.sort();
         values.dedup();
     }
-    let matters = matters(req, set, &samples);
+    let matters = if combinations {
+        matters(req, set, &samples)
+    } else {
+        vec![false; samples.len()]
+    };
     samples
         .into_iter()
         .zip(matters)
@@ -133,7 +148,7 @@ fn matters(req: &Request, set: &PolicySet, samples: &[(String, Vec<String>)]) ->
     }
 }
 
-fn all_policies<'a>(set: &'a PolicySet<'a>) -> impl Iterator<Item = &'a Policy> + 'a {
+fn all_policies<'s>(set: &'s PolicySet<'_>) -> impl Iterator<Item = &'s Policy> + 's {
     set.identity
         .iter()
         .copied()

@@ -13,11 +13,13 @@
 mod depends;
 mod explain;
 
-pub use depends::{Dependency, ValueOutcome, dependencies};
+pub use depends::{Dependency, ValueOutcome, dependencies, dependencies_one_at_a_time};
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,
 };
+
+use std::borrow::Cow;
 
 use explain::Collector;
 
@@ -33,10 +35,11 @@ pub struct PolicySet<'a> {
     pub session: Option<&'a Policy>,
     /// SCP levels from the root down to the principal's account. Empty: the account
     /// is not governed by SCPs (not in an organization, or the management account).
-    pub scps: Vec<Vec<&'a Policy>>,
+    /// Borrowed where many requests share them (every principal of an account).
+    pub scps: Cow<'a, [Vec<&'a Policy>]>,
     /// RCP levels from the root down to the resource's account. RCPFullAWSAccess is
     /// implied at every level: AWS attaches it everywhere and it cannot be detached.
-    pub rcps: Vec<Vec<&'a Policy>>,
+    pub rcps: Cow<'a, [Vec<&'a Policy>]>,
     /// The resource's own policy: bucket, key, queue, role trust policy, ...
     pub resource: Option<&'a Policy>,
     pub endpoint: Option<&'a Policy>,

@@ -53,7 +53,7 @@ fn explicit_deny_names_the_level_policy_and_statement() {
     let o = org();
     let set = PolicySet {
         identity: vec![&o.read],
-        scps: vec![vec![&o.full], vec![&o.full, &o.deny_s3], vec![&o.full]],
+        scps: vec![vec![&o.full], vec![&o.full, &o.deny_s3], vec![&o.full]].into(),
         ..Default::default()
     };
     let x = explain(&request(ALICE, "s3:DeleteObject", BUCKET), &set);
@@ -82,7 +82,7 @@ fn an_empty_scp_level_allows_nothing_and_says_so() {
     let o = org();
     let set = PolicySet {
         identity: vec![&o.read],
-        scps: vec![vec![&o.full], vec![]],
+        scps: vec![vec![&o.full], vec![]].into(),
         ..Default::default()
     };
     let x = explain(&request(ALICE, "s3:GetObject", BUCKET), &set);
@@ -106,7 +106,7 @@ fn allowed_reports_every_layer_that_took_part() {
     let set = PolicySet {
         identity: vec![&o.read],
         boundary: Some(&boundary),
-        scps: vec![vec![&o.full]],
+        scps: vec![vec![&o.full]].into(),
         ..Default::default()
     };
     let x = explain(&request(ALICE, "s3:GetObject", BUCKET), &set);
@@ -126,7 +126,7 @@ fn service_linked_roles_are_shown_exempt_from_scps() {
     let slr = "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/s";
     let set = PolicySet {
         identity: vec![&o.read],
-        scps: vec![vec![]],
+        scps: vec![vec![]].into(),
         ..Default::default()
     };
     let x = explain(&request(slr, "s3:GetObject", BUCKET), &set);
@@ -197,13 +197,13 @@ fn fast_path_and_explanation_agree() {
         },
         PolicySet {
             identity: vec![&o.read],
-            scps: vec![vec![&o.deny_s3]],
+            scps: vec![vec![&o.deny_s3]].into(),
             ..Default::default()
         },
         PolicySet {
             identity: vec![&o.read],
-            scps: vec![vec![&o.full, &o.deny_s3]],
-            rcps: vec![vec![&rcp]],
+            scps: vec![vec![&o.full, &o.deny_s3]].into(),
+            rcps: vec![vec![&rcp]].into(),
             resource: Some(&bucket),
             ..Default::default()
         },

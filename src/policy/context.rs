@@ -103,6 +103,15 @@ impl Context {
         }
     }
 
+    /// Sets an interned key only where the caller did not give it.
+    pub fn insert_default_key(&mut self, key: &Key, value: &str) {
+        if self.get_key(key).is_some() {
+            return;
+        }
+        let i = self.entries.partition_point(|(k, _)| *k.lower < *key.lower);
+        self.entries.insert(i, (key.clone(), SmallVec::from_elem(value.into(), 1)));
+    }
+
     /// Sets a key only where the caller did not give it.
     pub fn insert_default(&mut self, key: &str, value: &str) {
         if self.get(&key.to_ascii_lowercase()).is_none() {

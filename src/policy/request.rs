@@ -78,18 +78,19 @@ impl Request {
             (None, Some(a)) => (Some(a.to_string()), false),
             (None, None) => (principal.account().map(str::to_string), true),
         };
+        let k = keys();
         if let Some(arn) = principal.principal_arn() {
-            context.insert_default("aws:PrincipalArn", &arn);
+            context.insert_default_key(&k.principal_arn, &arn);
         }
         if let Some(acct) = principal.account() {
-            context.insert_default("aws:PrincipalAccount", acct);
-            context.insert_default("aws:PrincipalIsAWSService", "false");
+            context.insert_default_key(&k.principal_account, acct);
+            context.insert_default_key(&k.principal_is_aws_service, "false");
         }
         if let Principal::User { name, .. } = &principal {
-            context.insert_default("aws:username", name);
+            context.insert_default_key(&k.username, name);
         }
         if let Some(acct) = &resource_account {
-            context.insert_default("aws:ResourceAccount", acct);
+            context.insert_default_key(&k.resource_account, acct);
         }
         let cross_account = match (principal.account(), &resource_account) {
             (Some(p), Some(r)) => p != r,
@@ -159,6 +160,26 @@ impl Request {
     pub fn is_cross_account(&self) -> bool {
         self.cross_account
     }
+}
+
+/// The keys every request may get, interned once.
+pub(crate) struct WellKnown {
+    pub principal_arn: Key,
+    pub principal_account: Key,
+    pub principal_is_aws_service: Key,
+    pub username: Key,
+    pub resource_account: Key,
+}
+
+pub(crate) fn keys() -> &'static WellKnown {
+    static KEYS: std::sync::OnceLock<WellKnown> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| WellKnown {
+        principal_arn: Key::new("aws:PrincipalArn"),
+        principal_account: Key::new("aws:PrincipalAccount"),
+        principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
+        username: Key::new("aws:username"),
+        resource_account: Key::new("aws:ResourceAccount"),
+    })
 }
 
 /// A context value list with one value.

@@ -39,8 +39,8 @@ impl PreparedCase {
             identity: self.identity.iter().map(|p| &**p).collect(),
             boundary: self.boundary.as_deref(),
             session: self.session.as_deref(),
-            scps: borrow_levels(&self.scps),
-            rcps: borrow_levels(&self.rcps),
+            scps: borrow_levels(&self.scps).into(),
+            rcps: borrow_levels(&self.rcps).into(),
             resource: self.resource.as_deref(),
             endpoint: self.endpoint.as_deref(),
         }
