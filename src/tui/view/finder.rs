@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::panes::kind_style;
 use crate::tui::app::App;
-use crate::tui::commands::PALETTE;
 use crate::tui::layout::inner;
 use crate::tui::nodes::Kind;
 use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
@@ -133,13 +132,14 @@ fn highlighted(text: &str, positions: &[u32], base: Style, hit: Style) -> Vec<Sp
     spans
 }
 
-fn count_line(app: &App<'_>, search: &Search, of: usize) -> Line<'static> {
+fn count_line(app: &App<'_>, search: &Search, of: Option<usize>) -> Line<'static> {
     let t = &app.theme;
     let shown = search.best().len();
+    let of = of.map(|n| format!(" of {n}")).unwrap_or_default();
     let text = if search.total() > shown {
-        format!("{} matches of {of}, best {shown} shown", search.total())
+        format!("{} matches{of}, best {shown} shown", search.total())
     } else {
-        format!("{} matches of {of}", search.total())
+        format!("{} matches{of}", search.total())
     };
     Line::from(Span::styled(text, t.dim))
 }
@@ -161,7 +161,7 @@ pub(super) fn filter(app: &App<'_>, frame: &mut Frame<'_>) {
             t.dim,
         ))
     } else {
-        count_line(app, &app.filter, index.len())
+        count_line(app, &app.filter, Some(index.len()))
     };
     frame_popup(app, frame, " Find ", input, info);
     if !q.trim().is_empty() {
@@ -191,11 +191,7 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
                     t.dim,
                 ))
             } else {
-                count_line(
-                    app,
-                    &app.palette.search,
-                    kind_count.max(app.palette.search.total()),
-                )
+                count_line(app, &app.palette.search, None)
             };
             frame_popup(app, frame, " Command ", input, info);
             hits(app, frame, index, &app.palette.search);
@@ -234,7 +230,6 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
                 })
                 .collect();
             frame.render_widget(Paragraph::new(lines), rows);
-            let _ = PALETTE;
         }
     }
 }
