@@ -112,7 +112,7 @@ fn the_filter_finds_by_name_id_or_arn_and_jumps() {
     press(&mut a, "/");
     assert_eq!(a.context(), Context::Filter);
     type_text(&mut a, "dana");
-    assert!(a.filter.total() >= 1);
+    assert!(a.filter.total >= 1);
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::Tree);
     let dana = node_named(&a, "dana");
@@ -139,17 +139,17 @@ fn the_filter_edits_and_cancels() {
     let mut a = app(&org);
     press(&mut a, "/");
     type_text(&mut a, "zzzz");
-    assert_eq!(a.filter.total(), 0);
+    assert_eq!(a.filter.total, 0);
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::Filter, "nothing to jump to");
     press(&mut a, "backspace backspace backspace backspace");
-    assert_eq!(a.filter.query(), "");
+    assert_eq!(a.filter.query, "");
     type_text(&mut a, "web");
     press(&mut a, "ctrl-u");
-    assert_eq!(a.filter.query(), "");
+    assert_eq!(a.filter.query, "");
     type_text(&mut a, "web");
     press(&mut a, "down");
-    assert_eq!(a.filter.selected(), 1);
+    assert_eq!(a.filter.selected, 1);
     press(&mut a, "esc");
     assert_eq!(a.context(), Context::Tree);
     assert_eq!(a.selected(), Node::Root, "cancel does not jump");
@@ -368,4 +368,40 @@ fn details_follow_the_selection_and_tab() {
     };
     assert_eq!(org.user(u).name(), "eve");
     let _ = Entity::User(u);
+}
+
+#[test]
+fn a_worker_searches_off_the_ui_thread() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let org = acme();
+    let (job_tx, job_rx) = mpsc::channel();
+    let (msg_tx, msg_rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        let mut a = app(&org);
+        let index = a.search_in_background(job_tx);
+        let org = &org;
+        s.spawn(move || crate::tui::worker::serve(org, &index, job_rx, msg_tx));
+        press(&mut a, "/");
+        type_text(&mut a, "grace");
+        // Results come back as messages; stale ones (for "g", "gr", ...) are dropped.
+        while a.searching(Target::Filter) {
+            let m = msg_rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("the worker answers");
+            a.update(m);
+        }
+        assert_eq!(a.filter.query, "grace");
+        press(&mut a, "enter");
+        assert_eq!(a.selected(), node_named(&a, "grace"));
+        press(&mut a, ":");
+        type_text(&mut a, "role netadm");
+        while a.searching(Target::Palette) {
+            a.update(msg_rx.recv_timeout(Duration::from_secs(10)).unwrap());
+        }
+        press(&mut a, "enter");
+        assert_eq!(a.selected(), node_named(&a, "NetworkAdmin"));
+        // Dropping the app closes the queue and the worker ends.
+        drop(a);
+    });
 }
