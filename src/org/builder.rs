@@ -72,6 +72,17 @@ fn is_iam_path(path: &str) -> bool {
         && path.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
+/// Checks an IAM path, for loaders that can point at the `path` field itself.
+pub(crate) fn check_iam_path(path: &str) -> Result<(), String> {
+    if is_iam_path(path) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{path}` is not a valid IAM path; expected `/` or `/segment/.../` of printable characters"
+        ))
+    }
+}
+
 fn lower_hash(name: &str) -> u64 {
     let mut h = DefaultHasher::new();
     for b in name.bytes() {
@@ -154,6 +165,19 @@ impl Builder {
 
     pub fn doc_size(&self, d: DocIx) -> usize {
         self.docs.size(d)
+    }
+
+    /// The name a policy's document is compiled under.
+    pub fn policy_name_of(&self, p: PolicyIx) -> String {
+        self.docs.name(self.policies[p.index()].doc).to_string()
+    }
+
+    /// A user by ARN.
+    pub fn user_by_arn(&self, arn: &str) -> Option<UserIx> {
+        match self.arn_owner.get(arn) {
+            Some(Entity::User(u)) => Some(*u),
+            _ => None,
+        }
     }
 
     fn add_policy(&mut self, rec: PolicyRecord) -> PolicyIx {
@@ -376,11 +400,7 @@ impl Builder {
                 ns.max_len()
             ));
         }
-        if !is_iam_path(path) {
-            return Err(format!(
-                "`{path}` is not a valid IAM path; expected `/` or `/segment/.../` of printable characters"
-            ));
-        }
+        check_iam_path(path)?;
         let key = (account, ns, lower_hash(name));
         if let Some(&other) = self.iam_names.get(&key)
             && self.entity_name(other).eq_ignore_ascii_case(name)

@@ -89,6 +89,35 @@ impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Entries<'a, T> {
     }
 }
 
+/// A struct that must be given as a JSON object. serde's derived structs also accept
+/// an array of their fields in order, which turns a slip like `"alice": ["Admins"]`
+/// into a user whose path is `Admins`; wrapping them refuses arrays.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Obj<T>(pub T);
+
+impl<T> std::ops::Deref for Obj<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
 /// A list that AWS tools sometimes give as a single object, or as null.
 #[derive(Debug, Clone)]
 pub(crate) struct OneOrMany<T>(pub Vec<T>);

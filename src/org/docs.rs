@@ -202,6 +202,10 @@ impl DocTable {
         self.entries[d.index()].size
     }
 
+    pub fn name(&self, d: DocIx) -> &str {
+        &self.entries[d.index()].name
+    }
+
     /// Compiles every document (in parallel); the ones that fail become problems at
     /// the place they were first seen.
     pub fn compile(self) -> (Vec<Option<Doc>>, Vec<Problem>) {
@@ -256,11 +260,18 @@ fn located(site: &DocSite, text: &str, err: &PolicyError, kind: PolicyKind) -> P
             At::Path
         }
     };
+    // serde_path_to_error writes `?` for a place it cannot name (a syntax error).
+    let inner = err
+        .path
+        .split('.')
+        .filter(|s| *s != "?")
+        .collect::<Vec<_>>()
+        .join(".");
     Problem {
         severity: Severity::Error,
         file: site.file,
         path: site.path.clone(),
-        inner: err.path.clone(),
+        inner,
         at,
         message,
     }

@@ -51,6 +51,10 @@ fn native(org: &Org) -> Out {
             out.insert("ous".into(), org.ous().iter().map(|o| ou(org, o)).collect());
         }
     }
+    let aws = aws_managed(org);
+    if !aws.is_empty() {
+        out.insert("aws_managed".into(), Out::Object(aws));
+    }
     out.insert(
         "accounts".into(),
         org.accounts()
@@ -352,6 +356,36 @@ fn org_policies(org: &Org) -> (Map, Map) {
         target.insert(name.to_string(), Out::Object(m));
     }
     (scps, rcps)
+}
+
+/// AWS managed policies whose document is not the catalog's, so that the file says
+/// what the account saw.
+fn aws_managed(org: &Org) -> Map {
+    let mut out = Map::new();
+    for (i, p) in org.policies().iter().enumerate() {
+        if p.origin != PolicyOrigin::AwsManaged {
+            continue;
+        }
+        let ix = PolicyIx(i as u32);
+        let arn = p.arn.as_deref().unwrap_or_default();
+        let ours: Value = serde_json::from_str(&org.doc(ix).text).unwrap_or(Value::Null);
+        let same = crate::catalog::Catalog::get()
+            .managed_policy(arn)
+            .is_some_and(|c| c.document == ours);
+        if same {
+            continue;
+        }
+        let mut m = Map::new();
+        put(&mut m, "version", p.version.as_deref().map(Out::from));
+        put(
+            &mut m,
+            "description",
+            p.description.as_deref().map(Out::from),
+        );
+        m.insert("document".into(), document(org, ix));
+        out.insert(arn.to_string(), Out::Object(m));
+    }
+    out
 }
 
 fn parent(org: &Org, p: Parent) -> Out {

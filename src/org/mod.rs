@@ -121,6 +121,13 @@ pub fn load_str(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
 fn load_text(path: &Path, text: &str) -> (Option<Org>, Report) {
     let mut b = Builder::new();
     let file = b.problems.file(path);
+    if text.trim().is_empty() {
+        b.problems.file_error(
+            file,
+            "the file is empty; expected a JSON object: an org file or an authorization-details export",
+        );
+        return (None, b.problems.resolve(|_| None));
+    }
     match detect(text) {
         InputKind::AuthorizationDetails => aws::authz::read_file(text, file, &mut b),
         _ => native::read(text, file, &mut b),

@@ -198,7 +198,6 @@ pub(crate) enum At {
     /// Already known (serde_json's own errors).
     LineColumn(usize, usize),
     /// The file as a whole.
-    #[allow(dead_code)] // used by the export-directory loader
     Nowhere,
 }
 
@@ -252,7 +251,6 @@ impl Problems {
     }
 
     /// A problem with the file as a whole (missing, unreadable).
-    #[allow(dead_code)] // used by the export-directory loader
     pub fn file_error(&mut self, file: FileId, message: impl Into<String>) {
         self.list.push(Problem {
             severity: Severity::Error,
@@ -312,7 +310,7 @@ impl Problems {
                 positions[i] = match self.list[i].at {
                     At::Path => found.next().flatten().map_or((0, 0), |o| lines.position(o)),
                     At::Offset(o) => lines.position(o),
-                    At::LineColumn(l, c) => (l, c),
+                    At::LineColumn(l, c) => (l, c.max(1)),
                     At::Nowhere => (0, 0),
                 };
             }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::org::builder::{Builder, Site, is_account_id};
-use crate::org::de::{OneOrMany, Str, from_str_tracked};
+use crate::org::de::{Obj, OneOrMany, Str, from_str_tracked};
 use crate::org::docs::decode_document;
 use crate::org::entities::{InlineOwner, LastUsed, Tag};
 use crate::org::ids::*;
@@ -22,13 +22,13 @@ use crate::policy::PolicyKind;
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct AuthDetails<'a> {
     #[serde(default, borrow)]
-    pub user_detail_list: OneOrMany<UserDetail<'a>>,
+    pub user_detail_list: OneOrMany<Obj<UserDetail<'a>>>,
     #[serde(default, borrow)]
-    pub group_detail_list: OneOrMany<GroupDetail<'a>>,
+    pub group_detail_list: OneOrMany<Obj<GroupDetail<'a>>>,
     #[serde(default, borrow)]
-    pub role_detail_list: OneOrMany<RoleDetail<'a>>,
+    pub role_detail_list: OneOrMany<Obj<RoleDetail<'a>>>,
     #[serde(default, borrow)]
-    pub policies: OneOrMany<PolicyDetail<'a>>,
+    pub policies: OneOrMany<Obj<PolicyDetail<'a>>>,
     #[serde(default)]
     pub is_truncated: bool,
 }
@@ -47,15 +47,15 @@ pub(crate) struct UserDetail<'a> {
     #[serde(default)]
     pub create_date: crate::org::time::Time,
     #[serde(default, borrow)]
-    pub user_policy_list: OneOrMany<InlineDetail<'a>>,
+    pub user_policy_list: OneOrMany<Obj<InlineDetail<'a>>>,
     #[serde(default, borrow)]
     pub group_list: OneOrMany<Str<'a>>,
     #[serde(default, borrow)]
-    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+    pub attached_managed_policies: OneOrMany<Obj<AttachedDetail<'a>>>,
     #[serde(default, borrow)]
-    pub permissions_boundary: Option<BoundaryDetail<'a>>,
+    pub permissions_boundary: Option<Obj<BoundaryDetail<'a>>>,
     #[serde(default, borrow)]
-    pub tags: OneOrMany<TagDetail<'a>>,
+    pub tags: OneOrMany<Obj<TagDetail<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -72,9 +72,9 @@ pub(crate) struct GroupDetail<'a> {
     #[serde(default)]
     pub create_date: crate::org::time::Time,
     #[serde(default, borrow)]
-    pub group_policy_list: OneOrMany<InlineDetail<'a>>,
+    pub group_policy_list: OneOrMany<Obj<InlineDetail<'a>>>,
     #[serde(default, borrow)]
-    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+    pub attached_managed_policies: OneOrMany<Obj<AttachedDetail<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -97,15 +97,15 @@ pub(crate) struct RoleDetail<'a> {
     #[serde(default, borrow)]
     pub assume_role_policy_document: Option<&'a RawValue>,
     #[serde(default, borrow)]
-    pub role_policy_list: OneOrMany<InlineDetail<'a>>,
+    pub role_policy_list: OneOrMany<Obj<InlineDetail<'a>>>,
     #[serde(default, borrow)]
-    pub attached_managed_policies: OneOrMany<AttachedDetail<'a>>,
+    pub attached_managed_policies: OneOrMany<Obj<AttachedDetail<'a>>>,
     #[serde(default, borrow)]
-    pub permissions_boundary: Option<BoundaryDetail<'a>>,
+    pub permissions_boundary: Option<Obj<BoundaryDetail<'a>>>,
     #[serde(default, borrow)]
-    pub tags: OneOrMany<TagDetail<'a>>,
+    pub tags: OneOrMany<Obj<TagDetail<'a>>>,
     #[serde(default, borrow)]
-    pub role_last_used: Option<RoleLastUsedDetail<'a>>,
+    pub role_last_used: Option<Obj<RoleLastUsedDetail<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -124,7 +124,7 @@ pub(crate) struct PolicyDetail<'a> {
     #[serde(default, borrow)]
     pub description: Option<Str<'a>>,
     #[serde(default, borrow)]
-    pub policy_version_list: OneOrMany<VersionDetail<'a>>,
+    pub policy_version_list: OneOrMany<Obj<VersionDetail<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -182,7 +182,7 @@ pub(crate) struct RoleLastUsedDetail<'a> {
 /// A lone authorization-details file: standalone accounts (no organization), one per
 /// account id found in its ARNs.
 pub(crate) fn read_file(text: &str, file: FileId, b: &mut Builder) {
-    let d = match from_str_tracked::<AuthDetails>(text) {
+    let d = match from_str_tracked::<Obj<AuthDetails>>(text) {
         Ok(d) => d,
         Err(e) => return b.problems.json_error(file, e),
     };
@@ -433,7 +433,7 @@ impl Reader<'_> {
     fn managed(
         &mut self,
         acct: AccountIx,
-        list: &[AttachedDetail<'_>],
+        list: &[Obj<AttachedDetail<'_>>],
         path: &dyn Fn() -> JsonPath,
     ) -> Vec<PolicyIx> {
         let mut out = Vec::with_capacity(list.len());
@@ -456,7 +456,7 @@ impl Reader<'_> {
     fn inline(
         &mut self,
         owner: InlineOwner,
-        list: &[InlineDetail<'_>],
+        list: &[Obj<InlineDetail<'_>>],
         limit: usize,
         path: &dyn Fn() -> JsonPath,
     ) -> Vec<PolicyIx> {
@@ -485,7 +485,7 @@ impl Reader<'_> {
     fn boundary(
         &mut self,
         acct: AccountIx,
-        b: Option<&BoundaryDetail<'_>>,
+        b: Option<&Obj<BoundaryDetail<'_>>>,
         path: &dyn Fn() -> JsonPath,
     ) -> Option<PolicyIx> {
         let arn = b?.permissions_boundary_arn.as_deref()?;
@@ -659,7 +659,7 @@ impl Reader<'_> {
     }
 }
 
-fn tags(list: &[TagDetail<'_>]) -> Vec<Tag> {
+fn tags(list: &[Obj<TagDetail<'_>>]) -> Vec<Tag> {
     list.iter()
         .map(|t| Tag {
             key: (*t.key).into(),

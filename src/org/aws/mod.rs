@@ -2,4 +2,5 @@
 //! CLI output for a whole organization (docs/aws-export.md).
 
 pub(crate) mod authz;
+mod credreport;
 pub(crate) mod export_dir;

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 
-use super::builder::{Builder, Site, is_account_id};
-use super::de::{Entries, Str, from_str_tracked};
+use super::builder::{Builder, Site, check_iam_path, is_account_id};
+use super::de::{Entries, Obj, Str, from_str_tracked};
 use super::docs::decode_document;
 use super::entities::{AccessKey, Credentials, InlineOwner, LastUsed, Password, Tag};
 use super::ids::*;
@@ -20,7 +20,7 @@ use schema::*;
 
 /// Reads a native file into the builder; problems go to the builder's list.
 pub(crate) fn read(text: &str, file: FileId, b: &mut Builder) {
-    match from_str_tracked::<File>(text) {
+    match from_str_tracked::<Obj<File>>(text) {
         Ok(f) => Reader { b, file, text }.run(&f),
         Err(e) => b.problems.json_error(file, e),
     }
@@ -148,6 +148,7 @@ impl Reader<'_> {
             })
         });
 
+        self.aws_managed(&f.aws_managed);
         self.org_policies(false, &f.scps);
         self.org_policies(true, &f.rcps);
         let ous = self.ous(&f.ous, in_org);
@@ -193,7 +194,7 @@ impl Reader<'_> {
         }
     }
 
-    fn org_policies(&mut self, rcp: bool, defs: &Entries<'_, OrgPolicyDef<'_>>) {
+    fn org_policies(&mut self, rcp: bool, defs: &Entries<'_, Obj<OrgPolicyDef<'_>>>) {
         let (key, kind) = if rcp {
             ("rcps", PolicyKind::Rcp)
         } else {
@@ -233,8 +234,30 @@ impl Reader<'_> {
         }
     }
 
+    fn aws_managed(&mut self, defs: &Entries<'_, Obj<AwsManagedDef<'_>>>) {
+        for (arn, def) in &defs.0 {
+            let name = arn.rsplit('/').next().unwrap_or_default();
+            let is_aws =
+                arn.starts_with("arn:") && arn.contains(":iam::aws:policy/") && !name.is_empty();
+            if !is_aws {
+                self.error(
+                    jpath!["aws_managed", arn],
+                    format!("`{arn}` is not an AWS managed policy ARN; expected arn:aws:iam::aws:policy/NAME"),
+                );
+                continue;
+            }
+            let path = || jpath!["aws_managed", arn, "document"];
+            if let Some(doc) = self.document(PolicyKind::Identity, name, def.document, &path) {
+                let p = self.b.add_aws_managed(arn, doc);
+                let rec = &mut self.b.policies[p.index()];
+                rec.version = def.version.as_deref().map(Into::into);
+                rec.description = def.description.as_deref().map(Into::into);
+            }
+        }
+    }
+
     /// Adds every OU, then links each to its parent.
-    fn ous(&mut self, defs: &[OuDef<'_>], in_org: bool) -> Vec<Option<OuIx>> {
+    fn ous(&mut self, defs: &[Obj<OuDef<'_>>], in_org: bool) -> Vec<Option<OuIx>> {
         let mut out = Vec::with_capacity(defs.len());
         let given: Vec<&str> = defs.iter().filter_map(|d| d.id.as_deref()).collect();
         for (i, d) in defs.iter().enumerate() {
@@ -289,7 +312,7 @@ impl Reader<'_> {
 
     fn ou_names<'n>(
         &self,
-        defs: &'n [OuDef<'_>],
+        defs: &'n [Obj<OuDef<'_>>],
         ixs: &[Option<OuIx>],
     ) -> HashMap<&'n str, Vec<OuIx>> {
         let mut names: HashMap<&str, Vec<OuIx>> = HashMap::new();
@@ -472,10 +495,12 @@ impl Reader<'_> {
             else {
                 continue;
             };
-            match self
-                .b
-                .add_customer_policy(ix, def.path.as_deref().unwrap_or("/"), name, doc)
-            {
+            let iam_path = def.path.as_deref().unwrap_or("/");
+            if let Err(m) = check_iam_path(iam_path) {
+                self.error(jpath!["accounts", i, "policies", name, "path"], m);
+                continue;
+            }
+            match self.b.add_customer_policy(ix, iam_path, name, doc) {
                 Ok(p) => {
                     self.b.policies[p.index()].description =
                         def.description.as_deref().map(Into::into);
@@ -492,10 +517,12 @@ impl Reader<'_> {
         }
         for (name, def) in &a.groups.0 {
             let base = || jpath!["accounts", i, "groups", name];
-            let gx = match self
-                .b
-                .add_group(ix, def.path.as_deref().unwrap_or("/"), name)
-            {
+            let iam_path = def.path.as_deref().unwrap_or("/");
+            if let Err(m) = check_iam_path(iam_path) {
+                self.error(base().with("path"), m);
+                continue;
+            }
+            let gx = match self.b.add_group(ix, iam_path, name) {
                 Ok(g) => g,
                 Err(m) => {
                     self.error(base(), m);
@@ -548,10 +575,12 @@ impl Reader<'_> {
 
     fn user(&mut self, i: usize, ix: AccountIx, name: &Str<'_>, def: &UserDef<'_>) {
         let base = || jpath!["accounts", i, "users", name];
-        let ux = match self
-            .b
-            .add_user(ix, def.path.as_deref().unwrap_or("/"), name)
-        {
+        let iam_path = def.path.as_deref().unwrap_or("/");
+        if let Err(m) = check_iam_path(iam_path) {
+            self.error(base().with("path"), m);
+            return;
+        }
+        let ux = match self.b.add_user(ix, iam_path, name) {
             Ok(u) => u,
             Err(m) => {
                 self.error(base(), m);
@@ -600,10 +629,12 @@ impl Reader<'_> {
 
     fn role(&mut self, i: usize, ix: AccountIx, name: &Str<'_>, def: &RoleDef<'_>) {
         let base = || jpath!["accounts", i, "roles", name];
-        let rx = match self
-            .b
-            .add_role(ix, def.path.as_deref().unwrap_or("/"), name)
-        {
+        let iam_path = def.path.as_deref().unwrap_or("/");
+        if let Err(m) = check_iam_path(iam_path) {
+            self.error(base().with("path"), m);
+            return;
+        }
+        let rx = match self.b.add_role(ix, iam_path, name) {
             Ok(r) => r,
             Err(m) => {
                 self.error(base(), m);
@@ -751,7 +782,11 @@ impl Reader<'_> {
     }
 }
 
-fn credentials(mfa: &Mfa<'_>, password: &PasswordDef, keys: &[AccessKeyDef<'_>]) -> Credentials {
+fn credentials(
+    mfa: &Mfa<'_>,
+    password: &PasswordDef,
+    keys: &[Obj<AccessKeyDef<'_>>],
+) -> Credentials {
     Credentials {
         mfa: mfa.active,
         mfa_devices: mfa.devices.iter().map(|d| (**d).into()).collect(),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::org::de::{Entries, Str};
+use crate::org::de::{Entries, Obj, Str};
 use crate::org::time::Time;
 
 #[derive(Deserialize)]
@@ -20,17 +20,21 @@ pub(crate) struct File<'a> {
     #[serde(rename = "$schema", default)]
     pub _schema: Option<IgnoredAny>,
     #[serde(default, borrow)]
-    pub organization: Option<OrgDef<'a>>,
+    pub organization: Option<Obj<OrgDef<'a>>>,
     #[serde(default, borrow)]
-    pub root: Option<RootDef<'a>>,
+    pub root: Option<Obj<RootDef<'a>>>,
     #[serde(default, borrow)]
-    pub scps: Entries<'a, OrgPolicyDef<'a>>,
+    pub scps: Entries<'a, Obj<OrgPolicyDef<'a>>>,
     #[serde(default, borrow)]
-    pub rcps: Entries<'a, OrgPolicyDef<'a>>,
+    pub rcps: Entries<'a, Obj<OrgPolicyDef<'a>>>,
+    /// AWS managed policies whose document is not the built-in catalog's (an export's
+    /// older version, a policy AWS has since deprecated), by ARN.
     #[serde(default, borrow)]
-    pub ous: Vec<OuDef<'a>>,
+    pub aws_managed: Entries<'a, Obj<AwsManagedDef<'a>>>,
     #[serde(default, borrow)]
-    pub accounts: Vec<AccountDef<'a>>,
+    pub ous: Vec<Obj<OuDef<'a>>>,
+    #[serde(default, borrow)]
+    pub accounts: Vec<Obj<AccountDef<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +86,17 @@ pub(crate) struct OrgPolicyDef<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct AwsManagedDef<'a> {
+    #[serde(default, borrow)]
+    pub version: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub description: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub document: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct OuDef<'a> {
     #[serde(default, borrow)]
     pub id: Option<Str<'a>>,
@@ -113,17 +128,17 @@ pub(crate) struct AccountDef<'a> {
     #[serde(default, borrow)]
     pub rcps: Option<Vec<Str<'a>>>,
     #[serde(default, borrow)]
-    pub policies: Entries<'a, ManagedDef<'a>>,
+    pub policies: Entries<'a, Obj<ManagedDef<'a>>>,
     #[serde(default, borrow)]
-    pub groups: Entries<'a, GroupDef<'a>>,
+    pub groups: Entries<'a, Obj<GroupDef<'a>>>,
     #[serde(default, borrow)]
-    pub users: Entries<'a, UserDef<'a>>,
+    pub users: Entries<'a, Obj<UserDef<'a>>>,
     #[serde(default, borrow)]
-    pub roles: Entries<'a, RoleDef<'a>>,
+    pub roles: Entries<'a, Obj<RoleDef<'a>>>,
     #[serde(default, borrow)]
-    pub resources: Entries<'a, ResourceDef<'a>>,
+    pub resources: Entries<'a, Obj<ResourceDef<'a>>>,
     #[serde(default, borrow)]
-    pub root_user: Option<CredentialsDef<'a>>,
+    pub root_user: Option<Obj<CredentialsDef<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -172,7 +187,7 @@ pub(crate) struct UserDef<'a> {
     #[serde(default)]
     pub password: PasswordDef,
     #[serde(default, borrow)]
-    pub access_keys: Vec<AccessKeyDef<'a>>,
+    pub access_keys: Vec<Obj<AccessKeyDef<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -218,7 +233,7 @@ pub(crate) struct CredentialsDef<'a> {
     #[serde(default)]
     pub password: PasswordDef,
     #[serde(default, borrow)]
-    pub access_keys: Vec<AccessKeyDef<'a>>,
+    pub access_keys: Vec<Obj<AccessKeyDef<'a>>>,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,193 @@
+//! What AWS gives loads with no conversion step: authorization-details files with
+//! their quirks, and a whole organization exported with the AWS CLI.
+
+use std::path::{Path, PathBuf};
+
+use orgscope::org::{self, Entity, NameLookup, Org, PrincipalIx, ResourceKind, export};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn load_clean(path: &Path) -> Org {
+    let (org, report) = org::load_with_report(path).unwrap();
+    assert!(report.is_clean(), "{report}");
+    org.expect("loads")
+}
+
+fn user(org: &Org, arn: &str) -> org::UserIx {
+    match org.principal_by_arn(arn) {
+        Some(PrincipalIx::User(u)) => u,
+        other => panic!("{arn}: {other:?}"),
+    }
+}
+
+fn names(org: &Org, levels: &[Vec<org::PolicyIx>]) -> Vec<Vec<String>> {
+    levels
+        .iter()
+        .map(|l| l.iter().map(|&p| org.policy_name(p).to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn authorization_details_quirks_are_tolerated() {
+    let org = load_clean(&repo("tests/fixtures/org/import/authz-quirks.json"));
+    assert_eq!(org.info().id, None, "a lone export is a standalone account");
+    assert_eq!(org.accounts().len(), 1);
+    let acct = org.account_by_id("123456789012").unwrap();
+    assert!(org.scp_levels(acct).is_empty());
+    // URL-encoded inline policy, group membership only in GroupList (any case), a
+    // boundary whose default version is v3 of three.
+    let ana = user(&org, "arn:aws:iam::123456789012:user/ops/ana");
+    let a = org.user(ana);
+    assert_eq!(a.path(), "/ops/");
+    assert_eq!(a.tags[0].key.as_ref(), "team");
+    assert_eq!(a.created.unwrap().to_string(), "2023-03-09T10:41:45Z");
+    let boundary = a.boundary.expect("boundary");
+    assert_eq!(org.policy(boundary).version.as_deref(), Some("v3"));
+    assert!(
+        org.doc(boundary).text.contains("s3:Get*"),
+        "the default version, not v1"
+    );
+    let mut policies: Vec<&str> = org
+        .identity_policies(PrincipalIx::User(ana))
+        .map(|p| org.policy_name(p))
+        .collect();
+    policies.sort();
+    assert_eq!(policies, ["AsText", "Bound", "Encoded"]);
+    let NameLookup::Unique(Entity::Group(readers)) = org.by_name("Readers") else {
+        panic!()
+    };
+    assert_eq!(
+        org.group(readers).members.len(),
+        2,
+        "ben is in `readers`: names ignore case"
+    );
+    // A single object where a list belongs; epoch seconds.
+    let ben = org.user(user(&org, "arn:aws:iam::123456789012:user/ben"));
+    assert_eq!(ben.managed.len(), 1);
+    assert_eq!(ben.created.unwrap().as_second(), 1678358505);
+    // Roles: URL-encoded trust policy, last use, a service-linked role.
+    let Some(PrincipalIx::Role(app)) = org.principal_by_arn("arn:aws:iam::123456789012:role/App")
+    else {
+        panic!()
+    };
+    let app = org.role(app);
+    assert!(
+        org.doc(app.trust.unwrap())
+            .text
+            .contains("ec2.amazonaws.com")
+    );
+    assert_eq!(
+        app.last_used.as_ref().unwrap().region.as_deref(),
+        Some("eu-west-1")
+    );
+    let Some(PrincipalIx::Role(slr)) =
+        org.principal_by_arn("arn:aws:iam::123456789012:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")
+    else {
+        panic!()
+    };
+    assert!(org.role(slr).is_service_linked());
+    assert_eq!(
+        org.role(slr).last_used,
+        None,
+        "an empty RoleLastUsed is no use"
+    );
+}
+
+#[test]
+fn the_cloudsplaining_export_loads_as_an_organization() {
+    let org = load_clean(&repo("sample-orgs/cloudsplaining-export"));
+    assert_eq!(org.info().id.as_deref(), Some("o-cspl0example"));
+    assert_eq!(org.accounts().len(), 3);
+    let mgmt = org.management_account().unwrap();
+    assert_eq!(&*org.account(mgmt).id, "123456789012");
+    assert!(org.scp_levels(mgmt).is_empty());
+    let lab = org.account_by_id("200611803367").unwrap();
+    assert_eq!(
+        names(&org, org.scp_levels(lab)),
+        [
+            vec!["FullAWSAccess", "DenyLeaveOrganization"],
+            vec!["FullAWSAccess"],
+            vec!["FullAWSAccess"]
+        ]
+    );
+    let goat = org.account_by_id("012345678901").unwrap();
+    assert_eq!(
+        names(&org, org.rcp_levels(goat))[1],
+        ["RCPFullAWSAccess", "HttpsOnly"]
+    );
+    let s = org.stats();
+    assert_eq!(s.users, 44 + 3);
+    assert_eq!(s.roles, 78 + 1);
+    // The AWS CLI documentation prints AttachedManagedPolicies as a single object.
+    let alice = org.user(user(&org, "arn:aws:iam::123456789012:user/Alice"));
+    let admin: Vec<&str> = org
+        .identity_policies(PrincipalIx::User(user(
+            &org,
+            "arn:aws:iam::123456789012:user/Alice",
+        )))
+        .map(|p| org.policy_name(p))
+        .collect();
+    assert_eq!(alice.groups.len(), 1);
+    assert_eq!(admin, ["AdministratorAccess"]);
+    // The credential report: the root user's old key, a user without MFA.
+    let root = org.account(lab).root_user.as_ref().expect("root user");
+    assert!(!root.mfa);
+    assert_eq!(root.access_keys.len(), 1);
+    let with_report = org
+        .users()
+        .iter()
+        .filter(|u| u.credentials.password.is_some())
+        .count();
+    assert_eq!(with_report, 2);
+    // Resources from their CLI output.
+    let bucket = org
+        .resource_by_arn("arn:aws:s3:::amzn-s3-demo-bucket")
+        .unwrap();
+    assert_eq!(org.resource(bucket).kind, ResourceKind::S3Bucket);
+    assert_eq!(org.resource(bucket).account, lab);
+    let key = org
+        .resource_by_arn(
+            "arn:aws:kms:us-east-1:200611803367:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+    assert_eq!(org.resource(key).kind, ResourceKind::KmsKey);
+}
+
+#[test]
+fn an_imported_organization_exports_and_loads_again() {
+    let org = load_clean(&repo("sample-orgs/cloudsplaining-export"));
+    let text = export::to_native_text(&org);
+    let (again, report) = org::load_str("exported.json", &text);
+    assert!(report.is_clean(), "{report}");
+    let again = again.unwrap();
+    assert_eq!(again.stats(), org.stats());
+    assert_eq!(export::to_native(&again), export::to_native(&org));
+}
+
+#[test]
+fn a_standalone_export_directory_loads_without_the_organization() {
+    let dir = tempdir("standalone");
+    std::fs::create_dir_all(dir.join("get-account-authorization-details")).unwrap();
+    std::fs::copy(
+        repo("tests/fixtures/org/import/authz-quirks.json"),
+        dir.join("get-account-authorization-details/123456789012.json"),
+    )
+    .unwrap();
+    let (org, report) = org::load_with_report(&dir).unwrap();
+    let org = org.expect("loads");
+    assert_eq!(org.info().id, None);
+    assert_eq!(org.users().len(), 2);
+    let warnings: Vec<&str> = report.warnings().map(|f| f.message.as_str()).collect();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert!(warnings[0].starts_with("missing: the accounts in get-account-authorization-details/"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orgscope-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
