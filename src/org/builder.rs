@@ -5,13 +5,12 @@
 //! IAM names and ARNs, uniqueness, how a policy reference resolves, documents compiled
 //! once. Loaders attach a file and JSON path to whatever the builder refuses.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
 
 use super::Org;
 use super::docs::{DocOrigin, DocSite, DocSource, DocTable};
 use super::entities::*;
+use super::hash::{FxMap, hash_lower};
 use super::ids::*;
 use super::managed;
 use super::quota;
@@ -84,11 +83,7 @@ pub(crate) fn check_iam_path(path: &str) -> Result<(), String> {
 }
 
 fn lower_hash(name: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    for b in name.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
-    }
-    h.finish()
+    hash_lower(name)
 }
 
 pub(crate) struct Builder {
@@ -107,13 +102,13 @@ pub(crate) struct Builder {
     pub ou_sites: Vec<Site>,
     pub account_sites: Vec<Site>,
     pub root_site: Option<Site>,
-    account_by_id: HashMap<Box<str>, AccountIx>,
-    ou_by_id: HashMap<Box<str>, OuIx>,
-    policy_by_arn: HashMap<Arc<str>, PolicyIx>,
+    account_by_id: FxMap<Box<str>, AccountIx>,
+    ou_by_id: FxMap<Box<str>, OuIx>,
+    policy_by_arn: FxMap<Arc<str>, PolicyIx>,
     /// SCPs and RCPs by (is RCP, name or id).
-    org_policies: HashMap<(bool, Box<str>), PolicyIx>,
-    arn_owner: HashMap<Arc<str>, Entity>,
-    iam_names: HashMap<(AccountIx, Namespace, u64), Entity>,
+    org_policies: FxMap<(bool, Box<str>), PolicyIx>,
+    arn_owner: FxMap<Arc<str>, Entity>,
+    iam_names: FxMap<(AccountIx, Namespace, u64), Entity>,
     catalog_file: Option<FileId>,
 }
 
@@ -137,12 +132,12 @@ impl Builder {
             ou_sites: Vec::new(),
             account_sites: Vec::new(),
             root_site: None,
-            account_by_id: HashMap::new(),
-            ou_by_id: HashMap::new(),
-            policy_by_arn: HashMap::new(),
-            org_policies: HashMap::new(),
-            arn_owner: HashMap::new(),
-            iam_names: HashMap::new(),
+            account_by_id: FxMap::default(),
+            ou_by_id: FxMap::default(),
+            policy_by_arn: FxMap::default(),
+            org_policies: FxMap::default(),
+            arn_owner: FxMap::default(),
+            iam_names: FxMap::default(),
             catalog_file: None,
         }
     }
@@ -372,11 +367,26 @@ impl Builder {
     // ---- IAM -------------------------------------------------------------------------
 
     fn iam_arn(&self, account: AccountIx, what: &str, path: &str, name: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:{what}{path}{name}",
-            self.info.partition,
-            self.accounts[account.index()].id
-        )
+        let (partition, acct) = (&*self.info.partition, &*self.accounts[account.index()].id);
+        let mut arn = String::with_capacity(
+            11 + partition.len() + acct.len() + what.len() + path.len() + name.len(),
+        );
+        for part in ["arn:", partition, ":iam::", acct, ":", what, path, name] {
+            arn.push_str(part);
+        }
+        arn
+    }
+
+    /// Room for this many more principals, groups and policies.
+    pub fn reserve(&mut self, users: usize, groups: usize, roles: usize, policies: usize) {
+        self.users.reserve(users);
+        self.groups.reserve(groups);
+        self.roles.reserve(roles);
+        self.policies.reserve(policies);
+        self.arn_owner
+            .reserve(users + groups + roles + policies / 4);
+        self.iam_names
+            .reserve(users + groups + roles + policies / 4);
     }
 
     fn claim_name(
@@ -597,6 +607,14 @@ impl Builder {
     /// A managed policy reference of a principal in `account`: a customer managed
     /// policy of the account by name or ARN, or an AWS managed policy by ARN.
     pub fn resolve_managed(&mut self, account: AccountIx, r: &str) -> Result<PolicyIx, String> {
+        // The common case first: an ARN already known, of this account or AWS's.
+        if let Some(&ix) = self.policy_by_arn.get(r) {
+            match self.policies[ix.index()].origin {
+                PolicyOrigin::AwsManaged => return Ok(ix),
+                PolicyOrigin::CustomerManaged(a) if a == account => return Ok(ix),
+                _ => {}
+            }
+        }
         let acct = self.accounts[account.index()].id.clone();
         if let Some(rest) = r.strip_prefix("arn:") {
             let parts: Vec<&str> = rest.splitn(5, ':').collect();

@@ -6,8 +6,7 @@
 //! documents are keyed by (kind, name, text) and each distinct one is parsed once.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -15,6 +14,7 @@ use serde_json::value::RawValue;
 use smallvec::SmallVec;
 
 use super::entities::Doc;
+use super::hash::{FxHasher, FxMap};
 use super::ids::DocIx;
 use super::report::{At, FileId, JsonPath, LineIndex, Problem, Severity};
 use crate::policy::{Policy, PolicyError, PolicyKind};
@@ -161,7 +161,7 @@ struct Entry {
 /// Distinct documents, in the order first seen.
 #[derive(Default)]
 pub(crate) struct DocTable {
-    buckets: HashMap<u64, SmallVec<[DocIx; 1]>>,
+    buckets: FxMap<u64, SmallVec<[DocIx; 1]>>,
     entries: Vec<Entry>,
 }
 
@@ -175,7 +175,7 @@ impl DocTable {
         text: &str,
         site: impl FnOnce() -> DocSite,
     ) -> DocIx {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         kind.hash(&mut h);
         name.hash(&mut h);
         text.hash(&mut h);

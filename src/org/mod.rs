@@ -18,6 +18,7 @@ pub mod entities;
 pub mod export;
 pub mod generate;
 pub mod graph;
+mod hash;
 pub mod ids;
 mod managed;
 mod model;

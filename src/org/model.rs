@@ -1,14 +1,13 @@
 //! [`Org`]: the loaded organization, its indexes and its graph. Immutable once built;
 //! analyses borrow it.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use smallvec::SmallVec;
 
 use super::entities::*;
 use super::graph::{AttachKind, Attachment, Counts, Edge, OrgGraph};
+use super::hash::{FxMap, hash_bytes};
 use super::ids::*;
 use crate::policy::Policy;
 
@@ -24,9 +23,9 @@ pub(crate) struct Parts {
     pub policies: Vec<PolicyRecord>,
     pub resources: Vec<Resource>,
     pub docs: Vec<Doc>,
-    pub arn_owner: HashMap<Arc<str>, Entity>,
-    pub account_by_id: HashMap<Box<str>, AccountIx>,
-    pub ou_by_id: HashMap<Box<str>, OuIx>,
+    pub arn_owner: FxMap<Arc<str>, Entity>,
+    pub account_by_id: FxMap<Box<str>, AccountIx>,
+    pub ou_by_id: FxMap<Box<str>, OuIx>,
 }
 
 /// The answer to a lookup by short name.
@@ -68,11 +67,11 @@ pub struct Org {
     policies: Vec<PolicyRecord>,
     resources: Vec<Resource>,
     docs: Vec<Doc>,
-    by_arn: HashMap<Arc<str>, Entity>,
+    by_arn: FxMap<Arc<str>, Entity>,
     /// Exact-name hash -> entities with a name of that hash.
-    by_name: HashMap<u64, SmallVec<[Entity; 1]>>,
-    account_by_id: HashMap<Box<str>, AccountIx>,
-    ou_by_id: HashMap<Box<str>, OuIx>,
+    by_name: FxMap<u64, SmallVec<[Entity; 1]>>,
+    account_by_id: FxMap<Box<str>, AccountIx>,
+    ou_by_id: FxMap<Box<str>, OuIx>,
     /// Per account: its OUs from the root down.
     ancestors: Vec<Vec<OuIx>>,
     scp_levels: Vec<Vec<Vec<PolicyIx>>>,
@@ -82,9 +81,7 @@ pub struct Org {
 }
 
 fn name_hash(name: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    name.hash(&mut h);
-    h.finish()
+    hash_bytes(name.as_bytes())
 }
 
 impl Org {
@@ -101,7 +98,7 @@ impl Org {
             resources: p.resources,
             docs: p.docs,
             by_arn: p.arn_owner,
-            by_name: HashMap::new(),
+            by_name: FxMap::default(),
             account_by_id: p.account_by_id,
             ou_by_id: p.ou_by_id,
             ancestors: Vec::new(),
@@ -207,10 +204,12 @@ impl Org {
                 .enumerate()
                 .map(|(i, r)| (r.name(), Entity::Resource(ResourceIx::new(i)))),
         );
-        let mut by_name: HashMap<u64, SmallVec<[Entity; 1]>> = HashMap::with_capacity(names.len());
+        let mut by_name: FxMap<u64, SmallVec<[Entity; 1]>> =
+            FxMap::with_capacity_and_hasher(names.len(), Default::default());
         for (name, e) in names {
             let v = by_name.entry(name_hash(name)).or_default();
-            if !v.contains(&e) {
+            // An account named by its own id is one entity, not two.
+            if v.last() != Some(&e) {
                 v.push(e);
             }
         }

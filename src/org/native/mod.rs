@@ -21,7 +21,13 @@ use schema::*;
 /// Reads a native file into the builder; problems go to the builder's list.
 pub(crate) fn read(text: &str, file: FileId, b: &mut Builder) {
     match from_str_tracked::<Obj<File>>(text) {
-        Ok(f) => Reader { b, file, text }.run(&f),
+        Ok(f) => Reader {
+            b,
+            file,
+            text,
+            trusts: Default::default(),
+        }
+        .run(&f),
         Err(e) => b.problems.json_error(file, e),
     }
 }
@@ -37,6 +43,9 @@ struct Reader<'b> {
     b: &'b mut Builder,
     file: FileId,
     text: &'b str,
+    /// Trust shorthands already expanded, by their text: a large organization has
+    /// thousands of roles trusting the same few principals.
+    trusts: super::hash::FxMap<&'b str, DocIx>,
 }
 
 fn is_org_id(id: &str) -> bool {
@@ -81,7 +90,7 @@ fn synthetic_ou_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
     id
 }
 
-impl Reader<'_> {
+impl<'b> Reader<'b> {
     fn error(&mut self, path: JsonPath, msg: impl Into<String>) {
         self.b.problems.error(self.file, path, msg);
     }
@@ -97,7 +106,7 @@ impl Reader<'_> {
         }
     }
 
-    fn run(&mut self, f: &File) {
+    fn run(&mut self, f: &File<'b>) {
         let in_org = f.organization.is_some();
         match &f.organization {
             Some(o) => {
@@ -148,6 +157,14 @@ impl Reader<'_> {
             })
         });
 
+        let count =
+            |get: fn(&AccountDef<'_>) -> usize| f.accounts.iter().map(|a| get(a)).sum::<usize>();
+        let users = count(|a| a.users.0.len());
+        let roles = count(|a| a.roles.0.len());
+        let groups = count(|a| a.groups.0.len());
+        let policies =
+            count(|a| a.policies.0.len() + a.resources.0.len()) + users + roles * 3 + groups * 2;
+        self.b.reserve(users, groups, roles, policies);
         self.aws_managed(&f.aws_managed);
         self.org_policies(false, &f.scps);
         self.org_policies(true, &f.rcps);
@@ -414,7 +431,7 @@ impl Reader<'_> {
     fn account(
         &mut self,
         i: usize,
-        a: &AccountDef<'_>,
+        a: &AccountDef<'b>,
         in_org: bool,
         names: &HashMap<&str, Vec<OuIx>>,
     ) {
@@ -488,7 +505,7 @@ impl Reader<'_> {
         self.iam(i, ix, a);
     }
 
-    fn iam(&mut self, i: usize, ix: AccountIx, a: &AccountDef<'_>) {
+    fn iam(&mut self, i: usize, ix: AccountIx, a: &AccountDef<'b>) {
         for (name, def) in &a.policies.0 {
             let doc_path = || jpath!["accounts", i, "policies", name, "document"];
             let Some(doc) = self.document(PolicyKind::Identity, name, def.document, &doc_path)
@@ -627,7 +644,7 @@ impl Reader<'_> {
         u.credentials = credentials(&def.mfa, &def.password, &def.access_keys);
     }
 
-    fn role(&mut self, i: usize, ix: AccountIx, name: &Str<'_>, def: &RoleDef<'_>) {
+    fn role(&mut self, i: usize, ix: AccountIx, name: &Str<'_>, def: &RoleDef<'b>) {
         let base = || jpath!["accounts", i, "roles", name];
         let iam_path = def.path.as_deref().unwrap_or("/");
         if let Err(m) = check_iam_path(iam_path) {
@@ -642,7 +659,10 @@ impl Reader<'_> {
             }
         };
         let trust_path = || base().with("trust");
-        let trust = if def.trust.get().starts_with('[') {
+        let cached = self.trusts.get(def.trust.get()).copied();
+        let trust = if cached.is_some() {
+            cached
+        } else if def.trust.get().starts_with('[') {
             let partition = self.b.info.partition.clone();
             match serde_json::from_str::<Vec<String>>(def.trust.get())
                 .map_err(|e| super::report::json_message(&e))
@@ -653,13 +673,15 @@ impl Reader<'_> {
                         text: text.into(),
                         origin: super::docs::DocOrigin::Synthetic,
                     };
-                    Some(self.b.doc(
+                    let doc = self.b.doc(
                         PolicyKind::Resource,
                         trust::NAME,
                         &src,
                         self.file,
                         trust_path,
-                    ))
+                    );
+                    self.trusts.insert(def.trust.get(), doc);
+                    Some(doc)
                 }
                 Err(m) => {
                     self.error(trust_path(), m);
