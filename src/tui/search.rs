@@ -77,31 +77,9 @@ impl<Id: Copy + Send + Sync> SearchIndex<Id> {
     }
 
     /// The positions (in characters of [`text`](Self::text)) that `query` matched,
-    /// for highlighting.
+    /// for highlighting. Drawing many rows, use one [`Highlighter`].
     pub fn match_positions(&self, item: u32, query: &str) -> Vec<u32> {
-        let (name, rest) = self.parts(item);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        let mut out = Vec::new();
-        let rest_start = (name.chars().count() + SEP.len()) as u32;
-        for w in words(query) {
-            let mut found = Vec::new();
-            if w.fuzzy
-                .indices(Utf32Str::new(name, &mut buf), &mut matcher, &mut found)
-                .is_some()
-            {
-                out.extend(found);
-            } else if w
-                .substring
-                .indices(Utf32Str::new(rest, &mut buf), &mut matcher, &mut found)
-                .is_some()
-            {
-                out.extend(found.into_iter().map(|i| i + rest_start));
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
+        Highlighter::new(query).positions(self, item)
     }
 
     /// Scores an item: every word must match; `None` when one does not.
@@ -123,6 +101,61 @@ impl<Id: Copy + Send + Sync> SearchIndex<Id> {
             total += s;
         }
         Some(total)
+    }
+}
+
+/// Finds the matched positions of one query in many items, with one matcher (a
+/// matcher's scratch space is costly to allocate).
+pub struct Highlighter {
+    words: Vec<Word>,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl Highlighter {
+    pub fn new(query: &str) -> Highlighter {
+        Highlighter {
+            words: words(query),
+            matcher: Matcher::new(Config::DEFAULT),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The positions (in characters of the item's text) the query matched.
+    pub fn positions<Id: Copy + Send + Sync>(
+        &mut self,
+        index: &SearchIndex<Id>,
+        item: u32,
+    ) -> Vec<u32> {
+        let (name, rest) = index.parts(item);
+        let rest_start = (name.chars().count() + SEP.len()) as u32;
+        let mut out = Vec::new();
+        for w in &self.words {
+            let mut found = Vec::new();
+            if w.fuzzy
+                .indices(
+                    Utf32Str::new(name, &mut self.buf),
+                    &mut self.matcher,
+                    &mut found,
+                )
+                .is_some()
+            {
+                out.extend(found);
+            } else if w
+                .substring
+                .indices(
+                    Utf32Str::new(rest, &mut self.buf),
+                    &mut self.matcher,
+                    &mut found,
+                )
+                .is_some()
+            {
+                out.extend(found.into_iter().map(|i| i + rest_start));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 

@@ -13,7 +13,7 @@ use crate::tui::layout::inner;
 use crate::tui::nodes::Kind;
 use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
 use crate::tui::sanitize::clean;
-use crate::tui::search::{Matches, SearchIndex};
+use crate::tui::search::{Highlighter, Matches, SearchIndex};
 
 /// The first row drawn of a list whose `selected` row must show in `height` rows.
 pub fn list_offset(selected: usize, height: usize) -> usize {
@@ -63,6 +63,7 @@ fn hits(
     let t = &app.theme;
     let rows = app.areas.finder_rows();
     let first = list_offset(search.selected, rows.height as usize);
+    let mut marks = Highlighter::new(&search.query);
     let lines: Vec<Line<'_>> = search
         .best
         .iter()
@@ -73,11 +74,7 @@ fn hits(
             let node = index.id(hit.item);
             let text = index.text(hit.item);
             let selected = i == search.selected;
-            let positions = if search.query.as_str().trim().is_empty() {
-                Vec::new()
-            } else {
-                index.match_positions(hit.item, search.query.as_str())
-            };
+            let positions = marks.positions(index, hit.item);
             let base = if selected {
                 t.selection
             } else {
