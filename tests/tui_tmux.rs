@@ -28,6 +28,11 @@ impl Tmux {
         }
     }
 
+    /// Types text as it is (no key names).
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
     fn screen(&self) -> String {
         self.run(&["capture-pane", "-p", "-t", &self.session])
     }
@@ -59,27 +64,26 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn browse_acme_in_tmux() {
+/// A private tmux server running a plain shell with a known prompt, so that its
+/// return can be seen; `None` (the test skips) without tmux.
+fn start(name: &str) -> Option<Tmux> {
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("skipped: tmux is not installed");
-        return;
+        return None;
     }
     let id = format!(
-        "orgscope-e2e-{}-{}",
+        "orgscope-{name}-{}-{}",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos()
     );
-    let config = std::env::temp_dir().join(format!("{id}-config"));
     let socket = std::env::temp_dir().join(format!("{id}.sock"));
     let t = Tmux {
         socket: socket.display().to_string(),
         session: id,
     };
-    // A plain shell with a known prompt, so that its return can be seen.
     t.run(&[
         "new-session",
         "-d",
@@ -97,42 +101,12 @@ fn browse_acme_in_tmux() {
         "sh",
     ]);
     t.wait_for("e2e-prompt$");
-    let bin = env!("CARGO_BIN_EXE_orgscope");
-    let cmd = format!("XDG_CONFIG_HOME={} NO_COLOR=1 {bin}", config.display());
-    t.keys(&[&cmd, "Enter"]);
-    let s = t.wait_for("Organization policies");
-    assert!(s.contains("Root r-acme") && s.contains("? help"), "{s}");
+    Some(t)
+}
 
-    // Navigate: down to Security, open it, into its first account.
-    t.keys(&["j", "l", "l"]);
-    t.wait_for(" Root › Security › security");
-
-    // Filter: jump to a user by name.
-    t.keys(&["/"]);
-    t.wait_for("Find");
-    t.keys(&["-l", "ci-legacy"]);
-    t.wait_for("user     ci-legacy");
-    t.keys(&["Enter"]);
-    let s = t.wait_for("Users › ci-legacy");
-    assert!(s.contains("user ci-legacy"), "{s}");
-
-    // A tab, then help, then close it.
-    t.keys(&["5"]);
-    t.wait_for("── ");
-    t.keys(&["?"]);
-    t.wait_for("Keys in the tree");
-    t.keys(&["Escape"]);
-    let start = Instant::now();
-    while t.screen().contains("Keys in the tree") {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "help did not close"
-        );
-        sleep(Duration::from_millis(50));
-    }
-
-    // Quit: the shell prompt is back and the UI is gone.
-    t.keys(&["q"]);
+/// Waits until the prompt is back on the last line, with the UI gone from the
+/// screen, and checks the terminal echoes and runs commands again.
+fn prompt_is_back(t: &Tmux) {
     let start = Instant::now();
     let s = loop {
         let s = t.screen();
@@ -155,8 +129,72 @@ fn browse_acme_in_tmux() {
         !s.contains("Organization policies"),
         "the alternate screen was left:\n{s}"
     );
-    // The terminal is out of raw mode: typed text echoes and runs.
-    t.keys(&["echo back-$((40+2))", "Enter"]);
+    // Out of raw mode: typed text echoes and runs.
+    t.type_text("echo back-$((40+2))");
+    t.keys(&["Enter"]);
     t.wait_for("back-42");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back() {
+    let Some(t) = start("panic") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    if !bin.contains("/debug/") {
+        eprintln!("skipped: the panic key exists in debug builds only");
+        return;
+    }
+    let cmd =
+        format!("XDG_CONFIG_HOME=/nonexistent ORGSCOPE_TEST_PANIC_KEY=Z {bin}; echo status=$?");
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for("Organization policies");
+    t.keys(&["j", "Z"]);
+    let s = t.wait_for("status=101");
+    assert!(s.contains("a test panic"), "{s}");
+    prompt_is_back(&t);
+}
+
+#[test]
+fn browse_acme_in_tmux() {
+    let Some(t) = start("e2e") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let config = std::env::temp_dir().join(format!("{}-config", t.session));
+    let cmd = format!("XDG_CONFIG_HOME={} NO_COLOR=1 {bin}", config.display());
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Organization policies");
+    assert!(s.contains("Root r-acme") && s.contains("? help"), "{s}");
+
+    // Navigate: down to Security, open it, into its first account.
+    t.keys(&["j", "l", "l"]);
+    t.wait_for(" Root › Security › security");
+
+    // Filter: jump to a user by name.
+    t.keys(&["/"]);
+    t.wait_for("Find");
+    t.type_text("ci-legacy");
+    t.wait_for("user     ci-legacy");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Users › ci-legacy");
+    assert!(s.contains("user ci-legacy"), "{s}");
+
+    // A tab, then help, then close it.
+    t.keys(&["5"]);
+    t.wait_for("── ");
+    t.keys(&["?"]);
+    t.wait_for("Keys in the tree");
+    t.keys(&["Escape"]);
+    let start = Instant::now();
+    while t.screen().contains("Keys in the tree") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "help did not close"
+        );
+        sleep(Duration::from_millis(50));
+    }
+
+    // Quit: the shell prompt is back and the UI is gone.
+    t.keys(&["q"]);
+    prompt_is_back(&t);
     let _ = std::fs::remove_dir_all(&config);
 }

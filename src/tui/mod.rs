@@ -85,12 +85,23 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
         s.spawn(move || worker::serve(org, &index, job_rx, found));
         let stop = &stop;
         s.spawn(move || read_input(&msg_tx, stop));
+        // The scope waits for its threads, also when a panic unwinds through it: the
+        // input thread must be told to stop either way.
+        let _stop = StopOnDrop(stop);
         let result = ui_loop(terminal, &mut app, &msg_rx);
-        stop.store(true, Ordering::Relaxed);
         // Dropping the app closes the worker's queue: it ends.
         drop(app);
         result
     })
+}
+
+/// Tells the input thread to stop when dropped.
+struct StopOnDrop<'s>(&'s AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Reads terminal events until told to stop (checking every 50 ms).
@@ -134,6 +145,7 @@ fn ui_loop(
             return Ok(());
         }
         while let Some(msg) = next.take() {
+            panic_for_tests(&msg);
             if let Some(effect) = app.update(msg) {
                 perform(terminal, effect)?;
             }
@@ -143,6 +155,23 @@ fn ui_loop(
             next = rx.try_recv().ok();
         }
     }
+}
+
+/// Debug builds only: panics on the key named by `ORGSCOPE_TEST_PANIC_KEY`, so the
+/// end-to-end test can check that a panic gives the terminal back.
+fn panic_for_tests(msg: &Msg) {
+    #[cfg(debug_assertions)]
+    if let Msg::Key(k) = msg
+        && let Some(want) = std::env::var_os("ORGSCOPE_TEST_PANIC_KEY")
+        && k.code
+            == crossterm::event::KeyCode::Char(
+                want.to_string_lossy().chars().next().unwrap_or('\0'),
+            )
+    {
+        panic!("a test panic, asked for by ORGSCOPE_TEST_PANIC_KEY");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = msg;
 }
 
 fn to_msg(e: Event) -> Option<Msg> {
