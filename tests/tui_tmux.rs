@@ -39,14 +39,18 @@ impl Tmux {
 
     /// Waits until the screen shows `what`; panics with the screen after 15 s.
     fn wait_for(&self, what: &str) -> String {
+        self.wait_until(what, |s| s.contains(what))
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(what) {
+            if ok(&s) {
                 return s;
             }
             if start.elapsed() > Duration::from_secs(15) {
-                panic!("the screen never showed {what:?}:\n{s}");
+                panic!("the screen never showed {what}:\n{s}");
             }
             sleep(Duration::from_millis(50));
         }
@@ -192,6 +196,16 @@ fn browse_acme_in_tmux() {
         );
         sleep(Duration::from_millis(50));
     }
+
+    // Resize at any moment: one pane at 60x15, a message when too small, and back.
+    t.run(&["resize-window", "-t", &t.session, "-x", "60", "-y", "15"]);
+    t.wait_until("the tree alone", |s| {
+        s.contains("┌ Organization") && !s.contains("1 Overview") && s.lines().count() <= 15
+    });
+    t.run(&["resize-window", "-t", &t.session, "-x", "30", "-y", "8"]);
+    t.wait_for("terminal too small");
+    t.run(&["resize-window", "-t", &t.session, "-x", "110", "-y", "32"]);
+    t.wait_for("Organization policies");
 
     // Quit: the shell prompt is back and the UI is gone.
     t.keys(&["q"]);

@@ -101,7 +101,14 @@ fn arrows_and_vim_keys_walk_the_tree() {
     assert_eq!(a.selected(), Node::OrgPolicies);
     press(&mut a, "g");
     assert_eq!(a.selected(), Node::Root);
-    press(&mut a, "enter");
+    press(&mut a, "l l l");
+    let account = a.selected();
+    press(&mut a, "l l");
+    assert!(matches!(a.selected(), Node::Folder(..)));
+    press(&mut a, "esc");
+    assert_eq!(a.selected(), account, "Esc goes to the parent");
+    assert!(a.tree.is_expanded(account), "and closes nothing");
+    press(&mut a, "g enter");
     assert_eq!(a.tree.rows().len(), 2, "Enter closed the root");
 }
 
