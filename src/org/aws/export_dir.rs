@@ -1018,8 +1018,8 @@ impl Loader {
                 (Some(r), _, _) => (r, jpath!["Policy"]),
                 (_, Some(r), _) => (r, jpath!["ResourcePolicy"]),
                 (_, _, Some(r)) => (r, jpath!["Attributes", "Policy"]),
+                // No policy (a queue's attributes without one): nothing to add.
                 _ => {
-                    self.b.problems.warn(file, JsonPath::default(), "no `Policy`, `ResourcePolicy` or `Attributes.Policy`: the resource has no policy");
                     self.keep(file, text);
                     return;
                 }
