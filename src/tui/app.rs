@@ -1,0 +1,325 @@
+//! The app, as The Elm Architecture has it: a state ([`App`]), messages ([`Msg`]) and
+//! one `update` that turns a message into a new state and, rarely, an [`Effect`] for
+//! the runtime (copying to the clipboard). The view draws from `&App` only.
+
+mod keys;
+mod mouse;
+mod popups;
+
+use std::cell::OnceCell;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use jiff::Timestamp;
+use ratatui::text::Line;
+
+use super::commands::Context;
+use super::config::Settings;
+use super::details::{self, DetailCtx, Tab};
+use super::history::{History, Visit};
+use super::keymap::Keymap;
+use super::layout::Areas;
+use super::nodes::{Node, OrgTree};
+use super::palette::Palette;
+use super::search::{Search, SearchIndex};
+use super::theme::Theme;
+use super::tree::{Tree, TreeSource};
+use crate::org::Org;
+
+/// What happens to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+}
+
+/// What the runtime does for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Tree,
+    Details,
+}
+
+/// What is open over the panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Popup {
+    None,
+    Filter,
+    Palette,
+    /// Help for the context it was opened from.
+    Help(Context),
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub warn: bool,
+}
+
+/// The details pane's content for one node and tab, built when either changes.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    /// The node, tab and width the lines were built for.
+    pub key: Option<(Node, Tab, u16)>,
+    pub lines: Vec<Line<'static>>,
+    pub scroll: usize,
+}
+
+/// The whole state of the UI.
+pub struct App<'a> {
+    pub src: OrgTree<'a>,
+    pub tree: Tree<Node>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub focus: Focus,
+    pub tab: Tab,
+    pub popup: Popup,
+    pub history: History<Node>,
+    pub detail: Detail,
+    /// Built on the first `/` or `:`.
+    index: OnceCell<SearchIndex<Node>>,
+    pub filter: Search,
+    pub palette: Palette,
+    pub help_scroll: usize,
+    pub status: Option<Status>,
+    pub areas: Areas,
+    /// Ages (keys, last use) are counted to this time.
+    pub now: Timestamp,
+    pub quit: bool,
+}
+
+impl<'a> App<'a> {
+    /// The app on an org, with the root open, for a screen of `width` x `height`.
+    pub fn new(org: &'a Org, settings: Settings, width: u16, height: u16) -> App<'a> {
+        let src = OrgTree::new(org);
+        let mut tree = Tree::new(&src);
+        tree.toggle(&src);
+        let status = (!settings.warnings.is_empty()).then(|| Status {
+            text: settings.warnings.join("; "),
+            warn: true,
+        });
+        let mut app = App {
+            src,
+            tree,
+            keymap: settings.keymap,
+            theme: settings.theme,
+            focus: Focus::Tree,
+            tab: Tab::Overview,
+            popup: Popup::None,
+            history: History::new(Node::Root),
+            detail: Detail::default(),
+            index: OnceCell::new(),
+            filter: Search::default(),
+            palette: Palette::default(),
+            help_scroll: 0,
+            status,
+            areas: Areas::default(),
+            now: Timestamp::now(),
+            quit: false,
+        };
+        app.resize(width, height);
+        app
+    }
+
+    /// The org.
+    pub fn org(&self) -> &'a Org {
+        self.src.org
+    }
+
+    pub fn selected(&self) -> Node {
+        self.tree.selected().unwrap_or(Node::Root)
+    }
+
+    /// Where the keyboard is now.
+    pub fn context(&self) -> Context {
+        match self.popup {
+            Popup::Filter => Context::Filter,
+            Popup::Palette => Context::Palette,
+            Popup::Help(_) => Context::Help,
+            Popup::None => match self.focus {
+                Focus::Tree => Context::Tree,
+                Focus::Details => Context::Details,
+            },
+        }
+    }
+
+    /// The search index, built on first use.
+    pub fn index(&self) -> &SearchIndex<Node> {
+        self.index
+            .get_or_init(|| super::org_index::build(&self.src))
+    }
+
+    /// The index if it is built already (the view never builds it).
+    pub fn index_if_built(&self) -> Option<&SearchIndex<Node>> {
+        self.index.get()
+    }
+
+    /// One message in, the new state out.
+    pub fn update(&mut self, msg: Msg) -> Option<Effect> {
+        let before = self.selected();
+        let (effect, visit) = match msg {
+            Msg::Key(ev) => self.on_key(ev),
+            Msg::Mouse(ev) => (None, self.on_mouse(ev)),
+            Msg::Resize(w, h) => {
+                self.resize(w, h);
+                (None, None)
+            }
+        };
+        let after = self.selected();
+        if after != before
+            && let Some(how) = visit
+        {
+            self.history.visit(after, how);
+        }
+        self.refresh_detail();
+        effect
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        self.areas = Areas::new(width, height, self.focus == Focus::Details);
+        if let Some(rows) = self.areas.tree_rows() {
+            self.tree.set_height(rows.height as usize);
+        }
+        self.refresh_detail();
+    }
+
+    pub(super) fn set_focus(&mut self, focus: Focus) {
+        if self.focus != focus {
+            self.focus = focus;
+            // The narrow layout shows only the focused pane.
+            self.resize(self.areas.screen.width, self.areas.screen.height);
+        }
+    }
+
+    /// Rebuilds the details when the node or tab changed, and only then.
+    fn refresh_detail(&mut self) {
+        if self.areas.details.is_none() {
+            return;
+        }
+        let width = self.areas.detail_rows().map_or(0, |r| r.width);
+        let key = (self.selected(), self.tab, width);
+        if self.detail.key != Some(key) {
+            let cx = DetailCtx {
+                tree: &self.src,
+                theme: &self.theme,
+                now: self.now,
+            };
+            self.detail.lines = details::build(&cx, key.0, key.1, usize::from(width));
+            // A new width keeps the place; a new node or tab starts at the top.
+            if self
+                .detail
+                .key
+                .is_none_or(|(n, t, _)| (n, t) != (key.0, key.1))
+            {
+                self.detail.scroll = 0;
+            }
+            self.detail.key = Some(key);
+        }
+        self.detail.scroll = self.detail.scroll.min(self.max_detail_scroll());
+    }
+
+    fn max_detail_scroll(&self) -> usize {
+        let rows = self.areas.detail_rows().map_or(1, |r| r.height as usize);
+        self.detail.lines.len().saturating_sub(rows)
+    }
+
+    pub(super) fn scroll_detail(&mut self, delta: isize) {
+        self.detail.scroll = self
+            .detail
+            .scroll
+            .saturating_add_signed(delta)
+            .min(self.max_detail_scroll());
+    }
+
+    /// Selects a node anywhere in the org, opening the tree down to it.
+    pub fn jump_to(&mut self, node: Node) -> bool {
+        self.tree.reveal(&self.src, node)
+    }
+
+    /// The breadcrumbs: the selected node's path from the top.
+    pub fn breadcrumbs(&self) -> Vec<Node> {
+        self.src.path(self.selected())
+    }
+
+    /// Back or forward through history.
+    fn travel(&mut self, forward: bool) -> Option<Visit> {
+        let target = if forward {
+            self.history.forward()
+        } else {
+            self.history.back()
+        };
+        match target {
+            Some(n) => {
+                self.jump_to(n);
+            }
+            None => self.say(if forward {
+                "nothing further forward"
+            } else {
+                "nothing further back"
+            }),
+        }
+        // History moves are not themselves recorded.
+        None
+    }
+
+    pub(super) fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            warn: false,
+        });
+    }
+
+    pub(super) fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            warn: true,
+        });
+    }
+
+    /// The ARN of the selected node, or its id when it has no ARN.
+    fn copy_selected(&mut self) -> Option<Effect> {
+        let node = self.selected();
+        let org = self.org();
+        let text: Option<(&str, &str)> = match node.entity() {
+            Some(e) => match org.arn(e) {
+                Some(arn) => Some(("ARN", arn)),
+                None => self.src.detail(node).map(|id| ("id", id)),
+            },
+            None => None,
+        };
+        let Some((what, text)) = text else {
+            self.say("nothing to copy here");
+            return None;
+        };
+        let safe = super::sanitize::sanitize(text);
+        if safe != text {
+            self.warn(format!(
+                "copied the {what} with its control characters made visible: {safe}"
+            ));
+        } else {
+            self.say(format!("copied {safe}"));
+        }
+        Some(Effect::Copy(safe.into_owned()))
+    }
+
+    /// A node's children in the tree (for the view's badges).
+    pub fn has_children(&self, n: Node) -> bool {
+        self.src.has_children(n)
+    }
+
+    /// The keymap's first key for an action, as shown.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,407 @@
+//! Every command of the UI, declared once: the hint bar, the `?` help popup and the
+//! keymap file all read this list (as gitui's `CommandInfo`).
+
+/// Where the keyboard is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The organization tree (left pane).
+    Tree,
+    /// The details tabs (right pane).
+    Details,
+    /// The `/` fuzzy filter.
+    Filter,
+    /// The `:` command palette.
+    Palette,
+    /// The `?` help popup.
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Tree => "tree",
+            Context::Details => "details",
+            Context::Filter => "filter",
+            Context::Palette => "command palette",
+            Context::Help => "help",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    Left,
+    Right,
+    Toggle,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    NextFocus,
+    PrevFocus,
+    TabOverview,
+    TabPolicies,
+    TabOrgPolicies,
+    TabRelated,
+    TabJson,
+    Filter,
+    Palette,
+    Help,
+    Back,
+    Forward,
+    Copy,
+    Quit,
+    /// Leave a popup or the details pane.
+    Cancel,
+    /// Take the selected match or run the typed command.
+    Accept,
+    /// Complete the palette's command or argument.
+    Complete,
+    NextItem,
+    PrevItem,
+}
+
+/// Every action with its name in the keymap file and its default keys.
+pub const ACTIONS: &[(Action, &str, &[&str])] = &[
+    (Action::Up, "up", &["up", "k"]),
+    (Action::Down, "down", &["down", "j"]),
+    (Action::Left, "left", &["left", "h"]),
+    (Action::Right, "right", &["right", "l"]),
+    (Action::Toggle, "toggle", &["enter"]),
+    (Action::Top, "top", &["g", "home"]),
+    (Action::Bottom, "bottom", &["G", "end"]),
+    (Action::PageUp, "page_up", &["pgup", "ctrl-b"]),
+    (Action::PageDown, "page_down", &["pgdn", "ctrl-f"]),
+    (Action::NextFocus, "next_focus", &["tab"]),
+    (Action::PrevFocus, "prev_focus", &["backtab"]),
+    (Action::TabOverview, "tab_overview", &["1"]),
+    (Action::TabPolicies, "tab_policies", &["2"]),
+    (Action::TabOrgPolicies, "tab_scps", &["3"]),
+    (Action::TabRelated, "tab_members", &["4"]),
+    (Action::TabJson, "tab_json", &["5"]),
+    (Action::Filter, "filter", &["/"]),
+    (Action::Palette, "palette", &[":"]),
+    (Action::Help, "help", &["?"]),
+    (Action::Back, "back", &["["]),
+    (Action::Forward, "forward", &["]"]),
+    (Action::Copy, "copy", &["y"]),
+    (Action::Quit, "quit", &["q", "ctrl-c"]),
+    (Action::Cancel, "cancel", &["esc"]),
+    (Action::Accept, "accept", &["enter"]),
+    (Action::Complete, "complete", &["tab"]),
+    (Action::NextItem, "next_item", &["down", "ctrl-n"]),
+    (Action::PrevItem, "prev_item", &["up", "ctrl-p"]),
+];
+
+impl Action {
+    /// The keymap file's name for it: `page_down`.
+    pub fn id(self) -> &'static str {
+        ACTIONS
+            .iter()
+            .find(|(a, _, _)| *a == self)
+            .map_or("?", |(_, id, _)| id)
+    }
+
+    pub fn from_id(id: &str) -> Option<Action> {
+        ACTIONS
+            .iter()
+            .find(|(_, i, _)| *i == id)
+            .map(|(a, _, _)| *a)
+    }
+}
+
+/// One command as a context shows it: its action, its hint bar word, what it does
+/// there, and whether the hint bar shows it. An action may appear in several
+/// contexts with different words (`left` closes a node in the tree, leaves the
+/// details pane).
+#[derive(Debug, Clone, Copy)]
+pub struct CommandInfo {
+    pub action: Action,
+    /// The hint bar's word: `open`.
+    pub label: &'static str,
+    pub description: &'static str,
+    pub contexts: &'static [Context],
+    pub hint: bool,
+}
+
+use Context::{Details as D, Filter as F, Help as H, Palette as P, Tree as T};
+
+const fn cmd(
+    action: Action,
+    label: &'static str,
+    description: &'static str,
+    contexts: &'static [Context],
+    hint: bool,
+) -> CommandInfo {
+    CommandInfo {
+        action,
+        label,
+        description,
+        contexts,
+        hint,
+    }
+}
+
+/// All the commands, in the order help lists them.
+pub const COMMANDS: &[CommandInfo] = &[
+    cmd(Action::Up, "up", "move up", &[T, D, H], false),
+    cmd(Action::Down, "down", "move down", &[T, D, H], false),
+    cmd(
+        Action::Right,
+        "open",
+        "open the node, or go to its first child",
+        &[T],
+        true,
+    ),
+    cmd(
+        Action::Left,
+        "close",
+        "close the node, or go to its parent",
+        &[T],
+        true,
+    ),
+    cmd(Action::Left, "tree", "back to the tree", &[D], true),
+    cmd(
+        Action::Toggle,
+        "open/close",
+        "open or close the node",
+        &[T],
+        false,
+    ),
+    cmd(Action::Top, "top", "go to the first row", &[T, D, H], false),
+    cmd(
+        Action::Bottom,
+        "bottom",
+        "go to the last row",
+        &[T, D, H],
+        false,
+    ),
+    cmd(Action::PageUp, "page up", "one page up", &[T, D, H], false),
+    cmd(
+        Action::PageDown,
+        "page down",
+        "one page down",
+        &[T, D, H],
+        false,
+    ),
+    cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
+    cmd(
+        Action::PrevFocus,
+        "prev tab",
+        "previous pane or tab",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::TabOverview,
+        "overview",
+        "show the Overview tab",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::TabPolicies,
+        "policies",
+        "show the Policies tab",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::TabOrgPolicies,
+        "SCPs/RCPs",
+        "show the effective SCPs and RCPs",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::TabRelated,
+        "members",
+        "show members or attachments",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::TabJson,
+        "JSON",
+        "show the policy documents",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Filter,
+        "filter",
+        "fuzzy find any name, id or ARN",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::Palette,
+        "command",
+        "open the command palette",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::Back,
+        "back",
+        "go back to where you were",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Forward,
+        "forward",
+        "go forward again",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Copy,
+        "copy ARN",
+        "copy the selected ARN (OSC 52)",
+        &[T, D],
+        true,
+    ),
+    cmd(Action::Help, "help", "show this help", &[T, D], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[T, D], true),
+    cmd(Action::Cancel, "tree", "back to the tree", &[D], false),
+    cmd(Action::NextItem, "next", "next match", &[F, P], true),
+    cmd(
+        Action::PrevItem,
+        "previous",
+        "previous match",
+        &[F, P],
+        false,
+    ),
+    cmd(
+        Action::Complete,
+        "complete",
+        "complete the command or name",
+        &[P],
+        true,
+    ),
+    cmd(
+        Action::Accept,
+        "go",
+        "jump to the selected match",
+        &[F, P],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "cancel",
+        "close without jumping",
+        &[F, P],
+        true,
+    ),
+    cmd(Action::Cancel, "close", "close the help", &[H], true),
+    cmd(Action::Help, "close", "close the help", &[H], false),
+];
+
+/// The commands that work in a context, in help order.
+pub fn in_context(ctx: Context) -> impl Iterator<Item = &'static CommandInfo> {
+    COMMANDS.iter().filter(move |c| c.contexts.contains(&ctx))
+}
+
+/// The palette's commands: `:account prod-app`.
+#[derive(Debug, Clone, Copy)]
+pub struct PaletteCommand {
+    pub name: &'static str,
+    /// What the argument is, for help: `NAME`.
+    pub arg: Option<&'static str>,
+    pub description: &'static str,
+}
+
+pub const PALETTE: &[PaletteCommand] = &[
+    PaletteCommand {
+        name: "account",
+        arg: Some("NAME|ID"),
+        description: "go to an account",
+    },
+    PaletteCommand {
+        name: "ou",
+        arg: Some("NAME|ID"),
+        description: "go to an organizational unit",
+    },
+    PaletteCommand {
+        name: "user",
+        arg: Some("NAME"),
+        description: "go to an IAM user",
+    },
+    PaletteCommand {
+        name: "group",
+        arg: Some("NAME"),
+        description: "go to an IAM group",
+    },
+    PaletteCommand {
+        name: "role",
+        arg: Some("NAME"),
+        description: "go to an IAM role",
+    },
+    PaletteCommand {
+        name: "policy",
+        arg: Some("NAME"),
+        description: "go to a managed policy, SCP or RCP",
+    },
+    PaletteCommand {
+        name: "resource",
+        arg: Some("NAME"),
+        description: "go to a resource with a policy",
+    },
+    PaletteCommand {
+        name: "root",
+        arg: None,
+        description: "go to the organization root",
+    },
+    PaletteCommand {
+        name: "help",
+        arg: None,
+        description: "show the help",
+    },
+    PaletteCommand {
+        name: "quit",
+        arg: None,
+        description: "quit orgscope",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_context_can_be_left_and_has_hints() {
+        for ctx in [
+            Context::Tree,
+            Context::Details,
+            Context::Filter,
+            Context::Palette,
+            Context::Help,
+        ] {
+            assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
+            assert!(
+                in_context(ctx).any(|c| matches!(c.action, Action::Quit | Action::Cancel)),
+                "{ctx:?} cannot be left"
+            );
+        }
+    }
+
+    #[test]
+    fn every_action_has_one_keymap_name() {
+        for (i, (a, id, _)) in ACTIONS.iter().enumerate() {
+            assert_eq!(Action::from_id(id), Some(*a));
+            assert!(
+                ACTIONS[i + 1..]
+                    .iter()
+                    .all(|(b, other, _)| b != a && other != id),
+                "{id}"
+            );
+        }
+        for c in COMMANDS {
+            assert_ne!(c.action.id(), "?", "{:?} has no keymap name", c.action);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The JSON tab: the policy documents of the node, syntax highlighted.
+
+use ratatui::text::Span;
+
+use super::{DetailCtx, Out, origin_label};
+use crate::org::PolicyIx;
+use crate::tui::json::{Tok, highlight};
+use crate::tui::nodes::Node;
+use crate::tui::sanitize::clean;
+
+pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
+    let org = cx.tree.org;
+    let mut docs: Vec<(String, PolicyIx)> = Vec::new();
+    let mut add = |label: &str, p: PolicyIx| docs.push((label.to_string(), p));
+    match node {
+        Node::Policy(p) => add("", p),
+        Node::User(u) => {
+            let user = org.user(u);
+            user.inline
+                .iter()
+                .chain(&user.managed)
+                .for_each(|&p| add("", p));
+            user.boundary.iter().for_each(|&p| add("boundary", p));
+            for &g in &user.groups {
+                let group = org.group(g);
+                let via = format!("via group {}", clean(group.name()));
+                group
+                    .inline
+                    .iter()
+                    .chain(&group.managed)
+                    .for_each(|&p| add(&via, p));
+            }
+        }
+        Node::Group(g) => {
+            let group = org.group(g);
+            group
+                .inline
+                .iter()
+                .chain(&group.managed)
+                .for_each(|&p| add("", p));
+        }
+        Node::Role(r) => {
+            let role = org.role(r);
+            role.trust.iter().for_each(|&p| add("", p));
+            role.inline
+                .iter()
+                .chain(&role.managed)
+                .for_each(|&p| add("", p));
+            role.boundary.iter().for_each(|&p| add("boundary", p));
+        }
+        Node::Resource(r) => org.resource(r).policy.iter().for_each(|&p| add("", p)),
+        Node::Root => {
+            let root = org.root();
+            root.scps.iter().chain(&root.rcps).for_each(|&p| add("", p));
+        }
+        Node::Ou(o) => {
+            let ou = org.ou(o);
+            ou.scps
+                .iter()
+                .chain(&ou.rcps)
+                .for_each(|&p| add("attached here", p));
+        }
+        Node::Account(a) => {
+            let acc = org.account(a);
+            acc.scps
+                .iter()
+                .chain(&acc.rcps)
+                .for_each(|&p| add("attached here", p));
+        }
+        Node::Folder(..) | Node::OrgPolicies | Node::PolicyFolder(_) => {}
+    }
+    if docs.is_empty() {
+        out.note("no policy document here");
+        return;
+    }
+    let t = cx.theme;
+    for (label, p) in docs {
+        let rec = org.policy(p);
+        let mut head = vec![
+            Span::styled("── ", t.dim),
+            Span::styled(clean(org.policy_name(p)), t.policy.patch(t.title)),
+            Span::styled(format!(" ({}", origin_label(rec.origin)), t.dim),
+        ];
+        if !label.is_empty() {
+            head.push(Span::styled(format!(", {label}"), t.dim));
+        }
+        head.push(Span::styled(") ──", t.dim));
+        out.blank();
+        out.push(head);
+        for line in highlight(&org.doc(p).text) {
+            let indent = line
+                .first()
+                .filter(|(t, _)| *t == Tok::Plain)
+                .map_or(0, |(_, s)| s.len() - s.trim_start().len());
+            let spans: Vec<Span<'static>> = line
+                .into_iter()
+                .map(|(tok, text)| {
+                    let style = match tok {
+                        Tok::Key => t.json_key,
+                        Tok::Str => t.json_str,
+                        Tok::Num => t.json_num,
+                        Tok::Lit => t.json_lit,
+                        Tok::Punct => t.json_punct,
+                        Tok::Plain => t.text,
+                    };
+                    Span::styled(text, style)
+                })
+                .collect();
+            out.push_hanging(spans, indent + 4);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The `/` filter and `:` palette popups: an input line, a count, and the best
+//! matches (only the rows that fit are drawn).
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::panes::kind_style;
+use crate::tui::app::App;
+use crate::tui::commands::PALETTE;
+use crate::tui::layout::inner;
+use crate::tui::nodes::Kind;
+use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
+use crate::tui::sanitize::clean;
+use crate::tui::search::{Search, SearchIndex};
+
+/// The first row drawn of a list whose `selected` row must show in `height` rows.
+pub fn list_offset(selected: usize, height: usize) -> usize {
+    selected.saturating_sub(height.saturating_sub(1))
+}
+
+fn kind_word(k: Kind) -> &'static str {
+    match k {
+        Kind::Root => "root",
+        Kind::Ou => "OU",
+        Kind::Account => "account",
+        Kind::Folder => "folder",
+        Kind::User => "user",
+        Kind::Group => "group",
+        Kind::Role => "role",
+        Kind::Policy => "policy",
+        Kind::Resource => "resource",
+    }
+}
+
+fn frame_popup(app: &App<'_>, frame: &mut Frame<'_>, title: &str, input: Line<'_>, info: Line<'_>) {
+    let t = &app.theme;
+    let r = app.areas.finder();
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border_focus)
+        .title(Span::styled(title.to_string(), t.title));
+    frame.render_widget(block, r);
+    let i = inner(r);
+    frame.render_widget(
+        Paragraph::new(vec![input, info]),
+        ratatui::layout::Rect {
+            height: 2.min(i.height),
+            ..i
+        },
+    );
+}
+
+/// Rows of search hits, the matched characters highlighted.
+fn hits(
+    app: &App<'_>,
+    frame: &mut Frame<'_>,
+    index: &SearchIndex<crate::tui::nodes::Node>,
+    search: &Search,
+) {
+    let t = &app.theme;
+    let rows = app.areas.finder_rows();
+    let first = list_offset(search.selected(), rows.height as usize);
+    let lines: Vec<Line<'_>> = search
+        .best()
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows.height as usize)
+        .map(|(i, hit)| {
+            let node = index.id(hit.item);
+            let text = index.text(hit.item);
+            let selected = i == search.selected();
+            let positions = if search.query().trim().is_empty() {
+                Vec::new()
+            } else {
+                index.match_positions(hit.item, search.query())
+            };
+            let base = if selected {
+                t.selection
+            } else {
+                kind_style(t, node)
+            };
+            let mut spans = vec![Span::styled(
+                format!("{:<9}", kind_word(node.kind())),
+                if selected { t.selection } else { t.dim },
+            )];
+            spans.extend(highlighted(
+                text,
+                &positions,
+                base,
+                if selected {
+                    t.selection.patch(t.matched)
+                } else {
+                    t.matched
+                },
+            ));
+            let mut line = Line::from(spans);
+            if selected {
+                line = line.style(t.selection);
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), rows);
+}
+
+/// `text` split into runs, the characters at `positions` in `hit` style.
+fn highlighted(text: &str, positions: &[u32], base: Style, hit: Style) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    let mut p = positions.iter().peekable();
+    for (i, c) in text.chars().enumerate() {
+        let is_hit = p.peek().is_some_and(|&&x| x as usize == i);
+        if is_hit {
+            p.next();
+        }
+        if is_hit != run_hit && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hit { hit } else { base },
+            ));
+        }
+        run_hit = is_hit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hit { hit } else { base }));
+    }
+    spans
+}
+
+fn count_line(app: &App<'_>, search: &Search, of: usize) -> Line<'static> {
+    let t = &app.theme;
+    let shown = search.best().len();
+    let text = if search.total() > shown {
+        format!("{} matches of {of}, best {shown} shown", search.total())
+    } else {
+        format!("{} matches of {of}", search.total())
+    };
+    Line::from(Span::styled(text, t.dim))
+}
+
+pub(super) fn filter(app: &App<'_>, frame: &mut Frame<'_>) {
+    let t = &app.theme;
+    let Some(index) = app.index_if_built() else {
+        return;
+    };
+    let q = app.filter.query();
+    let input = Line::from(vec![
+        Span::styled("/ ", t.key),
+        Span::styled(clean(q), t.input),
+        Span::styled("█", t.dim),
+    ]);
+    let info = if q.trim().is_empty() {
+        Line::from(Span::styled(
+            format!("type to find any name, id or ARN among {}", index.len()),
+            t.dim,
+        ))
+    } else {
+        count_line(app, &app.filter, index.len())
+    };
+    frame_popup(app, frame, " Find ", input, info);
+    if !q.trim().is_empty() {
+        hits(app, frame, index, &app.filter);
+    }
+}
+
+pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
+    let t = &app.theme;
+    let Some(index) = app.index_if_built() else {
+        return;
+    };
+    let text = &app.palette.input;
+    let input = Line::from(vec![
+        Span::styled(": ", t.key),
+        Span::styled(clean(text), t.input),
+        Span::styled("█", t.dim),
+    ]);
+    let p = palette::parse(text);
+    let cmd = resolve(p.word);
+    match (p.arg, cmd) {
+        (Some(_), Some(c)) if arg_kind(c).is_some() => {
+            let kind_count = app.palette.search.total();
+            let info = if app.palette.search.query().trim().is_empty() {
+                Line::from(Span::styled(
+                    format!("{}: {}  ({kind_count})", c.arg.unwrap_or(""), c.description),
+                    t.dim,
+                ))
+            } else {
+                count_line(
+                    app,
+                    &app.palette.search,
+                    kind_count.max(app.palette.search.total()),
+                )
+            };
+            frame_popup(app, frame, " Command ", input, info);
+            hits(app, frame, index, &app.palette.search);
+        }
+        (Some(_), None) => {
+            let info = Line::from(Span::styled(
+                format!("unknown command `{}`", clean(p.word)),
+                t.warn,
+            ));
+            frame_popup(app, frame, " Command ", input, info);
+        }
+        _ => {
+            let cmds = if p.arg.is_some() {
+                cmd.into_iter().collect()
+            } else {
+                matching_commands(p.word)
+            };
+            let info = Line::from(Span::styled("Tab completes, Enter runs, Esc closes", t.dim));
+            frame_popup(app, frame, " Command ", input, info);
+            let rows = app.areas.finder_rows();
+            let first = list_offset(app.palette.selected, rows.height as usize);
+            let lines: Vec<Line<'_>> = cmds
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(rows.height as usize)
+                .map(|(i, c)| {
+                    let selected = i == app.palette.selected && p.arg.is_none();
+                    let style = if selected { t.selection } else { t.text };
+                    let usage = format!(":{} {}", c.name, c.arg.unwrap_or(""));
+                    Line::from(vec![
+                        Span::styled(format!("{usage:<24}"), if selected { style } else { t.key }),
+                        Span::styled(c.description, if selected { style } else { t.dim }),
+                    ])
+                    .style(style)
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(lines), rows);
+            let _ = PALETTE;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_windows_follow_the_selection() {
+        assert_eq!(list_offset(0, 5), 0);
+        assert_eq!(list_offset(4, 5), 0);
+        assert_eq!(list_offset(5, 5), 1);
+        assert_eq!(list_offset(3, 0), 3);
+    }
+
+    #[test]
+    fn highlights_split_into_runs() {
+        let s = highlighted("abcd", &[1, 2], Style::new(), Style::new().bold());
+        let texts: Vec<&str> = s.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["a", "bc", "d"]);
+    }
+}

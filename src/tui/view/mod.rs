@@ -1,0 +1,127 @@
+//! Drawing: everything from `&App`, nothing changed. Only the rows on screen are
+//! built, whatever the size of the org.
+
+mod finder;
+mod help;
+mod panes;
+
+pub use finder::list_offset;
+pub use help::help_lines;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Popup};
+use super::commands::in_context;
+use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::sanitize::clean;
+
+/// Draws the whole screen.
+pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
+    let areas = &app.areas;
+    let area = frame.area();
+    if areas.too_small || area != areas.screen {
+        if areas.too_small {
+            too_small(frame, area);
+        }
+        return;
+    }
+    breadcrumbs(app, frame, areas.crumbs);
+    if let Some(r) = areas.tree {
+        panes::tree(app, frame, r);
+    }
+    if let Some(r) = areas.details {
+        panes::details(app, frame, r);
+    }
+    hints(app, frame, areas.hints);
+    match app.popup {
+        Popup::None => {}
+        Popup::Filter => finder::filter(app, frame),
+        Popup::Palette => finder::palette(app, frame),
+        Popup::Help(ctx) => help::help(app, frame, ctx),
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect) {
+    let text = vec![
+        Line::from("terminal too small"),
+        Line::from(format!(
+            "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+        Line::from("q quits"),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let r = Rect {
+        y,
+        height: area.height.saturating_sub(y).min(3),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), r);
+}
+
+/// `Root › Workloads › prod-app › Roles › Deploy`, cut from the left when too long.
+fn breadcrumbs(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
+    let t = &app.theme;
+    let parts: Vec<String> = app
+        .breadcrumbs()
+        .into_iter()
+        .map(|n| clean(app.src.name(n)))
+        .collect();
+    let sep = " › ";
+    let width = |parts: &[String]| {
+        parts.iter().map(|p| p.chars().count()).sum::<usize>() + sep.len() * parts.len()
+    };
+    let mut first = 0;
+    while first + 1 < parts.len() && width(&parts[first..]) + 2 > area.width as usize {
+        first += 1;
+    }
+    let mut spans = vec![Span::raw(" ")];
+    if first > 0 {
+        spans.push(Span::styled(format!("…{sep}"), t.dim));
+    }
+    let last = parts.len().saturating_sub(1);
+    for (i, p) in parts.iter().enumerate().skip(first) {
+        let style = if i == last { t.title } else { t.breadcrumb };
+        spans.push(Span::styled(p.clone(), style));
+        if i < last {
+            spans.push(Span::styled(sep, t.dim));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys that work here, from the command list; the status line first when there
+/// is one. When space runs out, the middle goes and `? help` stays.
+fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
+    let t = &app.theme;
+    let ctx = app.context();
+    let mut items: Vec<(String, &str)> = Vec::new();
+    for c in in_context(ctx).filter(|c| c.hint) {
+        if let Some(k) = app.keymap.keys(c.action).first() {
+            items.push((k.to_string(), c.label));
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    if let Some(s) = &app.status {
+        let text = clean(&s.text);
+        used += text.chars().count() + 3;
+        spans.push(Span::styled(text, if s.warn { t.warn } else { t.status }));
+        spans.push(Span::styled(" │ ", t.dim));
+    }
+    let item_w = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
+    let avail = (area.width as usize).saturating_sub(used);
+    while items.len() > 2 && items.iter().map(item_w).sum::<usize>() > avail {
+        // Drop from the middle: the first hints (moving) and the last (help, quit)
+        // matter most.
+        items.remove(items.len() / 2);
+    }
+    for (k, l) in &items {
+        spans.push(Span::styled(k.clone(), t.key));
+        spans.push(Span::styled(format!(" {l}   "), t.hint));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
