@@ -2,6 +2,7 @@
 //! AWS would. The library holds the domain (policy language, engine, catalog,
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
+pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod engine;

@@ -1,6 +1,10 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
+mod org;
+mod query;
 mod simulate;
+
+pub(crate) use crate::text::inert;
 
 use std::path::PathBuf;
 
@@ -25,12 +29,32 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate raw requests against explicitly given policies (the simulate format).
     Simulate(simulate::Args),
+    /// Can a principal do an action on a resource? The decision and why. Exit status:
+    /// 0 allowed, 3 implicitly denied, 4 explicitly denied.
+    Can(query::CanArgs),
+    /// Who in the organization can do an action on a resource?
+    WhoCan(query::WhoCanArgs),
+    /// What can a principal do, over every AWS action?
+    WhatCan(query::WhatCanArgs),
+    /// Which roles can a principal reach by assuming roles?
+    Paths(query::PathsArgs),
+    /// Check an organization and report every problem with its location. Exit
+    /// status 1 when there are errors.
+    Validate(org::ValidateArgs),
+    /// Write any loaded organization as a native org file.
+    Export(org::ExportArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::Can(args)) => query::can(args),
+        Some(Command::WhoCan(args)) => query::who_can(args),
+        Some(Command::WhatCan(args)) => query::what_can(args),
+        Some(Command::Paths(args)) => query::paths(args),
+        Some(Command::Validate(args)) => org::validate(args),
+        Some(Command::Export(args)) => org::export(args),
         None => {
             let org = match &cli.org {
                 // The error names the file and lists what is wrong; its source is in it.

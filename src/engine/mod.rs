@@ -127,6 +127,14 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     let rcp_scope = rcps_govern(req);
     let mut denied: Option<Layer> = None;
 
+    // "No permissions are required to perform this operation", and an explicit deny
+    // does not stop it (AWS STS API Reference, GetCallerIdentity). It needs a signed
+    // request, so not for anonymous callers.
+    if req.action_lower() == "sts:getcalleridentity" && !matches!(principal, Principal::Anonymous) {
+        rec.note("sts:GetCallerIdentity needs no permission and cannot be denied");
+        return (Decision::Allowed, None);
+    }
+
     // RCPs: only an explicit Deny can block, as RCPFullAWSAccess allows at every level.
     // Service-linked roles are not subject to RCPs (Organizations User Guide, "RCPs").
     for (i, level) in set.rcps.iter().enumerate() {

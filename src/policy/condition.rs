@@ -339,7 +339,7 @@ impl Condition {
         let mut out: Vec<String> = match &self.values {
             Values::Strings(_) | Values::Arns(_) | Values::Binary(_) => {
                 let mut v: Vec<String> = self.raw_values.iter().filter_map(fill).collect();
-                v.push("orgscope-other-value".to_string());
+                v.push("some-other-value".to_string());
                 v
             }
             Values::Numbers(ns) => ns

@@ -13,11 +13,20 @@ pub type Values = SmallVec<[Box<str>; 1]>;
 
 /// A condition key, lower-cased and interned: every distinct key gets one number
 /// for the life of the process, so that lookups during evaluation compare integers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Key {
     id: u32,
     lower: Arc<str>,
 }
+
+/// One id per distinct lower-cased text, so the id alone decides.
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Key {}
 
 impl Key {
     pub fn new(name: &str) -> Key {

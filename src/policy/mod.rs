@@ -23,6 +23,7 @@ pub use raw::{Effect, PolicyKind, Version};
 pub use request::{Request, RequestError};
 
 use arn::ArnPattern;
+pub use pattern::substitute_variables;
 use pattern::{Pattern, Syntax};
 use principal::PrincipalEntry;
 use raw::{PolicySeed, RawPolicy, RawPrincipal, RawStatement};
@@ -73,9 +74,10 @@ struct Actions {
 #[derive(Debug, Clone, PartialEq)]
 enum ActionPattern {
     All,
-    /// A literal service prefix (lower-cased) and a pattern for the action name.
+    /// A literal service prefix (interned, lower-cased) and a pattern for the action
+    /// name.
     Service {
-        service: Box<str>,
+        service: context::Key,
         name: Pattern,
     },
     Whole(Pattern),
@@ -236,9 +238,10 @@ impl Statement {
     fn matches_action(&self, req: &Request) -> bool {
         let hit = self.actions.patterns.iter().any(|p| match p {
             ActionPattern::All => true,
-            // Both sides are lower-cased once, at compile time and in the request.
+            // Both sides are lower-cased (and services interned) once, at compile
+            // time and in the request.
             ActionPattern::Service { service, name } => {
-                **service == *req.service_lower()
+                service == req.service_key()
                     && name.matches(req.action_name_lower(), &req.context, false)
             }
             ActionPattern::Whole(p) => p.matches(req.action_lower(), &req.context, false),
@@ -457,7 +460,7 @@ fn compile_action(text: &str) -> ActionPattern {
     }
     match text.split_once(':') {
         Some((svc, name)) if !svc.contains(['*', '?']) => ActionPattern::Service {
-            service: svc.to_ascii_lowercase().into(),
+            service: context::Key::new(svc),
             name: Pattern::compile(&name.to_ascii_lowercase(), syntax),
         },
         _ => ActionPattern::Whole(Pattern::compile(&text.to_ascii_lowercase(), syntax)),

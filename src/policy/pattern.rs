@@ -119,7 +119,7 @@ impl Pattern {
             if fold_case {
                 a.eq_ignore_ascii_case(b)
             } else {
-                a == b
+                bytes_eq(a, b)
             }
         };
         match &self.shape {
@@ -179,6 +179,13 @@ impl Pattern {
     }
 }
 
+/// Equality of short byte strings without a call into libc's `memcmp`: ARN
+/// segments and action names are a few bytes long, and this is the hot loop.
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 fn eat(text: &[u8], pos: &mut usize, lit: &[u8], fold_case: bool) -> bool {
     let end = *pos + lit.len();
     if end > text.len() {
@@ -188,7 +195,7 @@ fn eat(text: &[u8], pos: &mut usize, lit: &[u8], fold_case: bool) -> bool {
     let same = if fold_case {
         window.eq_ignore_ascii_case(lit)
     } else {
-        window == lit
+        bytes_eq(window, lit)
     };
     if same {
         *pos = end;
@@ -245,6 +252,35 @@ fn parse_variable(s: &str) -> Option<(Parsed, usize)> {
         }),
         used,
     ))
+}
+
+/// A text with its policy variables replaced by their values in `ctx` (escapes
+/// `${*}` `${?}` `${$}` become the plain character); `None` when a variable has no
+/// single value and no default. Used to turn a statement's resource pattern into the
+/// resource it stands for, for one principal.
+pub fn substitute_variables(text: &str, ctx: &Context) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match parse_variable(rest) {
+            Some((Parsed::Literal(c), used)) => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            Some((Parsed::Var(v), used)) => {
+                out.push_str(resolve(&v, ctx)?);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push_str("${");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Splits an ARN-like text on `:` into at most `n` parts, ignoring colons inside
@@ -343,6 +379,22 @@ mod tests {
             },
         );
         assert!(p.matches("${aws:username}", &Context::default(), false));
+    }
+
+    #[test]
+    fn substitution_fills_variables_and_escapes() {
+        let ctx = Context::from_pairs([("aws:username", vec!["grace".to_string()])]);
+        let sub = |t| substitute_variables(t, &ctx);
+        assert_eq!(
+            sub("arn:aws:iam::1:user/${aws:username}").as_deref(),
+            Some("arn:aws:iam::1:user/grace")
+        );
+        assert_eq!(sub("a${*}b${?}c${$}").as_deref(), Some("a*b?c$"));
+        assert_eq!(
+            sub("x/${aws:PrincipalTag/team, 'none'}/y").as_deref(),
+            Some("x/none/y")
+        );
+        assert_eq!(sub("x/${aws:PrincipalTag/team}"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use smallvec::smallvec;
 
 use super::arn::{Arn, ResourceRef};
-use super::context::{Context, Values};
+use super::context::{Context, Key, Values};
 use super::principal::{Principal, PrincipalParseError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +14,8 @@ pub struct Request {
     action: Box<str>,
     /// The action lower-cased once: actions match case-insensitively.
     action_lower: Box<str>,
+    /// The service prefix, interned: statements compare it as an integer.
+    service_key: Key,
     /// Byte index of the `:` between service and action name.
     colon: usize,
     resource: Box<str>,
@@ -98,6 +100,7 @@ impl Request {
             principal,
             action: action.into(),
             action_lower: action.to_ascii_lowercase().into(),
+            service_key: Key::new(&action[..colon]),
             colon,
             resource: resource.into(),
             resource_arn,
@@ -129,6 +132,9 @@ impl Request {
     }
     pub fn action_lower(&self) -> &str {
         &self.action_lower
+    }
+    pub(crate) fn service_key(&self) -> &Key {
+        &self.service_key
     }
     pub fn service_lower(&self) -> &str {
         &self.action_lower[..self.colon]

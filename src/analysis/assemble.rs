@@ -1,0 +1,326 @@
+//! From the organization to one engine request: every policy the org says applies,
+//! and the context AWS itself would add about the principal and the resource.
+
+use std::sync::Arc;
+
+use smallvec::smallvec;
+
+use super::AnalysisError;
+use crate::engine::PolicySet;
+use crate::org::{AccountIx, Entity, NameLookup, Org, PrincipalIx};
+use crate::policy::{Arn, Context, Policy, Request};
+
+/// A request asked of the organization.
+#[derive(Debug, Clone, Default)]
+pub struct Ask {
+    pub action: String,
+    pub resource: String,
+    /// The resource's account where neither the org nor the ARN says.
+    pub resource_account: Option<String>,
+    pub context: Vec<(String, Vec<String>)>,
+    /// A session policy passed when the role was assumed.
+    pub session_policy: Option<Arc<Policy>>,
+}
+
+/// Who asks: an IAM user or role of the org, or the root user of one of its accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Principal(PrincipalIx),
+    /// `arn:aws:iam::ACCOUNT:root`: all permissions in its own account, but governed
+    /// by SCPs in a member account.
+    Root(AccountIx),
+}
+
+/// Finds who asks: a user, role or role session as [`principal`] does, or an
+/// account's root user by its ARN `arn:aws:iam::ACCOUNT:root`.
+pub fn subject(org: &Org, text: &str) -> Result<Subject, AnalysisError> {
+    if let Some(id) = text
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|r| r.strip_suffix(":root"))
+    {
+        return org
+            .account_by_id(id)
+            .map(Subject::Root)
+            .ok_or_else(|| AnalysisError::UnknownPrincipal(text.to_string()));
+    }
+    principal(org, text).map(Subject::Principal)
+}
+
+/// Finds a principal by ARN (a user, a role, or a role-session ARN) or by a short
+/// name that is unique in the org.
+pub fn principal(org: &Org, text: &str) -> Result<PrincipalIx, AnalysisError> {
+    if text.starts_with("arn:") {
+        return org
+            .principal_by_arn(text)
+            .ok_or_else(|| AnalysisError::UnknownPrincipal(text.to_string()));
+    }
+    match org.by_name(text) {
+        NameLookup::Unique(Entity::User(u)) => Ok(PrincipalIx::User(u)),
+        NameLookup::Unique(Entity::Role(r)) => Ok(PrincipalIx::Role(r)),
+        NameLookup::Ambiguous(hits) => {
+            let arns: Vec<String> = hits
+                .iter()
+                .filter(|e| matches!(e, Entity::User(_) | Entity::Role(_)))
+                .filter_map(|e| org.arn(*e).map(str::to_string))
+                .collect();
+            match arns.len() {
+                0 => Err(AnalysisError::UnknownPrincipal(text.to_string())),
+                1 => principal(org, &arns[0]),
+                _ => Err(AnalysisError::AmbiguousPrincipal {
+                    name: text.to_string(),
+                    arns,
+                }),
+            }
+        }
+        _ => Err(AnalysisError::UnknownPrincipal(text.to_string())),
+    }
+}
+
+/// Where the request lands: the resource's own policy (a role's trust policy for
+/// `sts:AssumeRole*`, a bucket's policy for its objects) and its account.
+#[derive(Debug, Clone)]
+pub struct Target<'o> {
+    pub policy: Option<&'o Policy>,
+    /// The account the resource is in, where the org or the ARN says.
+    pub account: Option<AccountIx>,
+    pub account_id: Option<String>,
+}
+
+pub fn target<'o>(
+    org: &'o Org,
+    action: &str,
+    resource: &str,
+    given_account: Option<&str>,
+) -> Target<'o> {
+    let arn = Arn::parse(resource);
+    let mut policy = None;
+    let mut account = None;
+    if let Some(arn) = &arn {
+        let assume = action.to_ascii_lowercase();
+        let trust_action = assume.starts_with("sts:assumerole")
+            || assume == "sts:tagsession"
+            || assume == "sts:setsourceidentity";
+        if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
+            if let Some(Entity::Role(r)) = org.by_arn(resource) {
+                let role = org.role(r);
+                policy = role.trust.map(|p| &**org.compiled(p));
+                account = Some(role.account);
+            }
+        } else {
+            let found = org.resource_by_arn(resource).or_else(|| {
+                // An S3 object is governed by its bucket's policy.
+                let bucket =
+                    (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
+                org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
+            });
+            if let Some(r) = found {
+                let res = org.resource(r);
+                policy = res.policy.map(|p| &**org.compiled(p));
+                account = Some(res.account);
+            }
+        }
+    }
+    if let Some(given) = given_account {
+        account = org.account_by_id(given);
+        return Target {
+            policy,
+            account,
+            account_id: Some(given.to_string()),
+        };
+    }
+    let from_arn = arn
+        .as_ref()
+        .map(|a| a.account())
+        .filter(|a| crate::policy::request::is_account_id(a));
+    if account.is_none() {
+        account = from_arn.and_then(|id| org.account_by_id(id));
+    }
+    let account_id = account
+        .map(|a| org.account(a).id.to_string())
+        .or_else(|| from_arn.map(str::to_string));
+    Target {
+        policy,
+        account,
+        account_id,
+    }
+}
+
+/// Everything the engine needs for one principal and one request.
+pub struct Assembled<'o> {
+    pub request: Request,
+    pub set: PolicySet<'o>,
+}
+
+/// Assembles the request of `p` and the policies that apply to it.
+pub fn assemble<'o>(
+    org: &'o Org,
+    p: PrincipalIx,
+    ask: &'o Ask,
+) -> Result<Assembled<'o>, AnalysisError> {
+    let tgt = target(
+        org,
+        &ask.action,
+        &ask.resource,
+        ask.resource_account.as_deref(),
+    );
+    assemble_for(org, p, ask, &tgt)
+}
+
+/// As [`assemble`], with the target already resolved (once for many principals).
+pub fn assemble_for<'o>(
+    org: &'o Org,
+    p: PrincipalIx,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+) -> Result<Assembled<'o>, AnalysisError> {
+    let mut ctx = Context::from_pairs(
+        ask.context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+    );
+    add_org_context(org, p, tgt.account, &mut ctx);
+    let request = Request::new(
+        org.principal_arn(p),
+        &ask.action,
+        &ask.resource,
+        tgt.account_id.as_deref(),
+        ctx,
+    )?;
+    Ok(Assembled {
+        request,
+        set: policy_set(org, p, tgt, ask.session_policy.as_deref()),
+    })
+}
+
+/// The request of an account's root user: no identity policies, no boundary; the
+/// account's SCP levels (none for the management account).
+pub fn assemble_root<'o>(
+    org: &'o Org,
+    account: AccountIx,
+    ask: &'o Ask,
+) -> Result<Assembled<'o>, AnalysisError> {
+    let tgt = target(
+        org,
+        &ask.action,
+        &ask.resource,
+        ask.resource_account.as_deref(),
+    );
+    let mut ctx = Context::from_pairs(
+        ask.context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+    );
+    if let Some(id) = &org.info().id {
+        ctx.insert_default("aws:PrincipalOrgID", id);
+        ctx.insert_default("aws:PrincipalOrgPaths", &org_path(org, account));
+        if let Some(a) = tgt.account {
+            ctx.insert_default("aws:ResourceOrgID", id);
+            ctx.insert_default("aws:ResourceOrgPaths", &org_path(org, a));
+        }
+    }
+    let arn = format!(
+        "arn:{}:iam::{}:root",
+        org.info().partition,
+        org.account(account).id
+    );
+    let request = Request::new(
+        &arn,
+        &ask.action,
+        &ask.resource,
+        tgt.account_id.as_deref(),
+        ctx,
+    )?;
+    let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
+        ls.iter()
+            .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+            .collect()
+    };
+    let set = PolicySet {
+        scps: levels(org.scp_levels(account)),
+        rcps: tgt
+            .account
+            .map(|a| levels(org.rcp_levels(a)))
+            .unwrap_or_default(),
+        resource: tgt.policy,
+        session: ask.session_policy.as_deref(),
+        ..Default::default()
+    };
+    Ok(Assembled { request, set })
+}
+
+/// The policies of a principal for a target.
+pub fn policy_set<'o>(
+    org: &'o Org,
+    p: PrincipalIx,
+    tgt: &Target<'o>,
+    session: Option<&'o Policy>,
+) -> PolicySet<'o> {
+    let account = org.principal_account(p);
+    let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
+        ls.iter()
+            .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+            .collect()
+    };
+    PolicySet {
+        identity: org
+            .identity_policies(p)
+            .map(|x| &**org.compiled(x))
+            .collect(),
+        boundary: org.boundary(p).map(|x| &**org.compiled(x)),
+        session,
+        scps: levels(org.scp_levels(account)),
+        rcps: tgt
+            .account
+            .map(|a| levels(org.rcp_levels(a)))
+            .unwrap_or_default(),
+        resource: tgt.policy,
+        endpoint: None,
+    }
+}
+
+/// Context keys AWS sets from what it knows of the principal and the resource: the
+/// principal's tags and organization, the resource's organization. A key the caller
+/// gave wins.
+fn add_org_context(
+    org: &Org,
+    p: PrincipalIx,
+    resource_account: Option<AccountIx>,
+    ctx: &mut Context,
+) {
+    let tags = match p {
+        PrincipalIx::User(u) => &org.user(u).tags,
+        PrincipalIx::Role(r) => &org.role(r).tags,
+    };
+    for t in tags {
+        let key = format!("aws:PrincipalTag/{}", t.key);
+        if ctx.get(&key.to_ascii_lowercase()).is_none() {
+            ctx.insert(&key, smallvec![t.value.as_ref().into()]);
+        }
+    }
+    // Only members of an organization have these keys (a lone account has no org id).
+    if let Some(id) = &org.info().id {
+        ctx.insert_default("aws:PrincipalOrgID", id);
+        ctx.insert_default(
+            "aws:PrincipalOrgPaths",
+            &org_path(org, org.principal_account(p)),
+        );
+        if let Some(a) = resource_account {
+            ctx.insert_default("aws:ResourceOrgID", id);
+            ctx.insert_default("aws:ResourceOrgPaths", &org_path(org, a));
+        }
+    }
+}
+
+/// `o-id/r-id/ou-a/ou-b/`: the path AWS gives in `aws:PrincipalOrgPaths`.
+fn org_path(org: &Org, a: AccountIx) -> String {
+    let mut path = format!(
+        "{}/{}/",
+        org.info().id.as_deref().unwrap_or(""),
+        org.root().id
+    );
+    for ou in org.ancestors(a) {
+        path.push_str(&org.ou(*ou).id);
+        path.push('/');
+    }
+    path
+}

@@ -1,0 +1,47 @@
+//! Questions over the whole organization: can, who-can, what-can, assume-role paths.
+//! The org only assembles requests; every decision is the engine's.
+
+pub mod assemble;
+pub mod can;
+pub mod paths;
+pub mod what_can;
+pub mod who_can;
+
+pub use assemble::{Ask, Subject, principal, subject};
+pub use can::{CanAnswer, can};
+pub use paths::{PathsAnswer, Reach, paths, who_reaches};
+pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can};
+pub use who_can::{WhoCanAnswer, who_can};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("no user or role `{0}` in the organization; give its ARN or a unique name")]
+    UnknownPrincipal(String),
+    #[error("`{name}` names several principals; give one of their ARNs: {}", arns.join(", "))]
+    AmbiguousPrincipal { name: String, arns: Vec<String> },
+    #[error("`{0}` is not a role")]
+    NotARole(String),
+    #[error(transparent)]
+    Request(#[from] crate::policy::RequestError),
+}
+
+/// The first value of a key the request lacks that turns the decision into Allowed.
+pub(crate) fn letting_in(
+    req: &crate::policy::Request,
+    set: &crate::engine::PolicySet,
+) -> Vec<who_can::Condition> {
+    crate::engine::dependencies(req, set)
+        .iter()
+        .find_map(|d| {
+            d.outcomes
+                .iter()
+                .find(|o| o.decision == crate::engine::Decision::Allowed)
+                .map(|o| {
+                    vec![who_can::Condition {
+                        key: d.key.clone(),
+                        value: o.value.clone(),
+                    }]
+                })
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,200 @@
+//! What can principal P do? Every action of the AWS catalog that P's identity
+//! policies allow, each evaluated through the full engine (SCPs, boundary, ...) on
+//! the resources the granting statements name, grouped by service and access level.
+//!
+//! A statement's resource pattern is evaluated as a resource itself (`arn:aws:s3:::
+//! app-*` stands for the objects it covers), so a Deny that covers only part of a
+//! pattern is not shown as a partial grant: the grant is reported with the pattern.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::AnalysisError;
+use super::assemble::{Ask, assemble, principal};
+use crate::catalog::{AccessLevel, Catalog};
+use crate::engine::{self, Decision};
+use crate::org::{Org, PrincipalIx};
+use crate::policy::{Context, Effect, Request};
+
+/// Which actions to look at.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub service: Option<String>,
+    pub level: Option<AccessLevel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatCanAnswer {
+    pub principal: String,
+    /// Per service, per access level, how many actions are allowed.
+    pub summary: BTreeMap<String, BTreeMap<String, usize>>,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grant {
+    pub action: String,
+    pub level: AccessLevel,
+    /// Resource patterns on which it is allowed.
+    pub resources: Vec<String>,
+    /// Context keys the grant needs (allowed only for some of their values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+}
+
+pub fn what_can(
+    org: &Org,
+    who: &str,
+    filter: &Filter,
+    context: &[(String, Vec<String>)],
+) -> Result<WhatCanAnswer, AnalysisError> {
+    let p = principal(org, who)?;
+    Ok(what_can_ix(org, p, filter, context))
+}
+
+pub fn what_can_ix(
+    org: &Org,
+    p: PrincipalIx,
+    filter: &Filter,
+    context: &[(String, Vec<String>)],
+) -> WhatCanAnswer {
+    let catalog = Catalog::get();
+    let arn = org.principal_arn(p);
+    // Resources are taken from the Allow statements of the policies that must allow:
+    // the identity policies and the boundary (a boundary may narrow `*` to one ARN).
+    let granting: Vec<_> = org
+        .identity_policies(p)
+        .chain(org.boundary(p))
+        .map(|x| org.compiled(x).clone())
+        .collect();
+    // The principal's own context, to turn `${aws:username}` into its name.
+    let probe_ask = Ask {
+        action: "sts:GetCallerIdentity".to_string(),
+        resource: "*".to_string(),
+        context: context.to_vec(),
+        ..Ask::default()
+    };
+    let own_context = assemble(org, p, &probe_ask)
+        .map(|a| a.request.context)
+        .unwrap_or_default();
+    let mut grants = Vec::new();
+    for action in catalog.actions() {
+        if filter
+            .service
+            .as_deref()
+            .is_some_and(|s| !s.eq_ignore_ascii_case(action.service))
+        {
+            continue;
+        }
+        if filter.level.is_some_and(|l| l != action.level) {
+            continue;
+        }
+        let full = action.full_name();
+        let Ok(probe) = Request::new(arn, &full, "*", None, Context::default()) else {
+            continue;
+        };
+        // The resources named by the Allow statements that cover the action.
+        let mut resources: Vec<String> = Vec::new();
+        for policy in &granting {
+            for s in policy.statements() {
+                if s.effect != Effect::Allow || !s.covers_action(&probe) {
+                    continue;
+                }
+                match s.resource_patterns() {
+                    Some((false, rs)) => resources.extend(
+                        rs.iter()
+                            .filter_map(|r| crate::policy::substitute_variables(r, &own_context)),
+                    ),
+                    _ => resources.push("*".to_string()),
+                }
+            }
+        }
+        if resources.is_empty() {
+            continue;
+        }
+        resources.sort();
+        resources.dedup();
+        let mut allowed = Vec::new();
+        let mut needs = Vec::new();
+        for r in resources {
+            let ask = Ask {
+                action: full.clone(),
+                resource: r.clone(),
+                context: context.to_vec(),
+                ..Ask::default()
+            };
+            let Ok(a) = assemble(org, p, &ask) else {
+                continue;
+            };
+            match engine::evaluate(&a.request, &a.set) {
+                Decision::Allowed => allowed.push(r),
+                _ => {
+                    let deps = engine::dependencies(&a.request, &a.set);
+                    let lets_in: Vec<String> = deps
+                        .iter()
+                        .filter(|d| d.outcomes.iter().any(|o| o.decision == Decision::Allowed))
+                        .map(|d| d.key.clone())
+                        .collect();
+                    if !lets_in.is_empty() {
+                        allowed.push(r);
+                        needs.extend(lets_in);
+                    }
+                }
+            }
+        }
+        if allowed.is_empty() {
+            continue;
+        }
+        needs.sort();
+        needs.dedup();
+        grants.push(Grant {
+            action: full,
+            level: action.level,
+            resources: allowed,
+            needs,
+        });
+    }
+    let mut summary: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for g in &grants {
+        let service = g.action.split(':').next().unwrap_or("").to_string();
+        *summary
+            .entry(service)
+            .or_default()
+            .entry(g.level.to_string())
+            .or_default() += 1;
+    }
+    WhatCanAnswer {
+        principal: arn.to_string(),
+        summary,
+        grants,
+    }
+}
+
+/// Two principals side by side: what only the first can do, what only the second
+/// can, and what both can.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    pub left: String,
+    pub right: String,
+    pub only_left: Vec<String>,
+    pub only_right: Vec<String>,
+    pub both: usize,
+}
+
+pub fn compare(left: &WhatCanAnswer, right: &WhatCanAnswer) -> Comparison {
+    let l: std::collections::BTreeSet<&str> =
+        left.grants.iter().map(|g| g.action.as_str()).collect();
+    let r: std::collections::BTreeSet<&str> =
+        right.grants.iter().map(|g| g.action.as_str()).collect();
+    Comparison {
+        left: left.principal.clone(),
+        right: right.principal.clone(),
+        only_left: l.difference(&r).map(|s| s.to_string()).collect(),
+        only_right: r.difference(&l).map(|s| s.to_string()).collect(),
+        both: l.intersection(&r).count(),
+    }
+}

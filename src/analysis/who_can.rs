@@ -1,0 +1,400 @@
+//! Who can do action A on resource R? Every principal of the org, evaluated in
+//! parallel; those that depend on context; the near misses (blocked only by an SCP or
+//! a boundary); and whoever outside the org the resource's policy lets in.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::AnalysisError;
+use super::assemble::{Ask, Target, target};
+use super::letting_in;
+use crate::engine::{self, Decision, Layer, PolicySet};
+use crate::org::{AccountIx, Org, PrincipalIx};
+use crate::policy::{Context, NamedPrincipal, Policy, PolicyKind, Request};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoCanAnswer {
+    pub action: String,
+    pub resource: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_account: Option<String>,
+    /// Allowed with the context given.
+    pub allowed: Vec<Hit>,
+    /// Not allowed with the context given, allowed for some value of a key the
+    /// policies read (e.g. `aws:MultiFactorAuthPresent`).
+    pub conditional: Vec<Hit>,
+    /// Denied only by an SCP or a permissions boundary: without that layer, allowed.
+    pub near_misses: Vec<NearMiss>,
+    /// Account root users allowed (all permissions in their own account unless an
+    /// SCP denies; elsewhere only where a resource policy lets them in).
+    pub root_users: Vec<Hit>,
+    /// Principals outside the org that the resource's policy names.
+    pub outside: Vec<Outsider>,
+    /// How many principals were evaluated.
+    pub evaluated: usize,
+    /// The resource's account is unknown (an S3 ARN the org does not hold): each
+    /// principal was evaluated as if the resource were in its own account.
+    pub resource_account_assumed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hit {
+    pub principal: String,
+    pub account: String,
+    pub account_name: String,
+    /// For conditional hits: the key values under which it is allowed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    pub key: String,
+    /// `None`: the key absent.
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NearMiss {
+    pub principal: String,
+    pub account: String,
+    pub account_name: String,
+    pub blocked_by: Layer,
+    /// The policies of that layer whose statements blocked (denies), if any.
+    pub policies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outsider {
+    /// `everyone`, `account`, `arn`, `service`, `federated`, `canonicalUser`.
+    pub kind: &'static str,
+    pub who: String,
+    pub policy: String,
+    pub statement: String,
+    /// Whether the statement carries conditions that narrow it.
+    pub conditional: bool,
+    /// The resource side alone (the policy and the RCPs), with the caller's own
+    /// account assumed to allow; `None` where orgscope cannot evaluate the caller
+    /// (services, federated providers).
+    pub resource_side: Option<Decision>,
+    /// When the resource side does not allow with the context given: a key value
+    /// that lets it through.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Condition>,
+}
+
+/// Every principal of the org that can do `ask`.
+pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
+    // Validate the action and resource once, with any principal.
+    Request::new(
+        "anonymous",
+        &ask.action,
+        &ask.resource,
+        None,
+        Context::default(),
+    )?;
+    let tgt = target(
+        org,
+        &ask.action,
+        &ask.resource,
+        ask.resource_account.as_deref(),
+    );
+    let prefilter = Prefilter::new(org, ask, &tgt);
+    let principals: Vec<PrincipalIx> = (0..org.users().len())
+        .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
+        .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
+        .collect();
+    let results: Vec<Option<Outcome>> = principals
+        .par_iter()
+        .map(|&p| {
+            if !prefilter.may_allow(org, p) {
+                return None;
+            }
+            evaluate(org, p, ask, &tgt).ok()
+        })
+        .collect();
+    let evaluated = results.iter().filter(|r| r.is_some()).count();
+    let mut answer = WhoCanAnswer {
+        action: ask.action.clone(),
+        resource: ask.resource.clone(),
+        resource_account: tgt.account_id.clone(),
+        allowed: Vec::new(),
+        conditional: Vec::new(),
+        near_misses: Vec::new(),
+        root_users: root_users(org, ask),
+        outside: outsiders(org, ask, &tgt),
+        evaluated,
+        resource_account_assumed: tgt.account_id.is_none(),
+    };
+    for (p, r) in principals.iter().zip(results) {
+        let Some(r) = r else { continue };
+        let account = org.account(org.principal_account(*p));
+        let hit = |when| Hit {
+            principal: org.principal_arn(*p).to_string(),
+            account: account.id.to_string(),
+            account_name: account.name.to_string(),
+            when,
+        };
+        match r {
+            Outcome::Allowed => answer.allowed.push(hit(Vec::new())),
+            Outcome::Conditional(when) => answer.conditional.push(hit(when)),
+            Outcome::NearMiss(layer, policies) => answer.near_misses.push(NearMiss {
+                principal: org.principal_arn(*p).to_string(),
+                account: account.id.to_string(),
+                account_name: account.name.to_string(),
+                blocked_by: layer,
+                policies,
+            }),
+            Outcome::No => {}
+        }
+    }
+    let by_account = |h: &Hit| (h.account_name.clone(), h.principal.clone());
+    answer.allowed.sort_by_key(by_account);
+    answer.conditional.sort_by_key(by_account);
+    answer
+        .near_misses
+        .sort_by_key(|n| (n.account_name.clone(), n.principal.clone()));
+    Ok(answer)
+}
+
+enum Outcome {
+    Allowed,
+    Conditional(Vec<Condition>),
+    NearMiss(Layer, Vec<String>),
+    No,
+}
+
+fn evaluate(org: &Org, p: PrincipalIx, ask: &Ask, tgt: &Target) -> Result<Outcome, AnalysisError> {
+    let a = super::assemble::assemble_for(org, p, ask, tgt)?;
+    let (decision, blocked) = engine::decide(&a.request, &a.set);
+    if decision == Decision::Allowed {
+        return Ok(Outcome::Allowed);
+    }
+    // Near miss: the only obstacle is an SCP level or the boundary.
+    if let Some(layer @ (Layer::Scp(_) | Layer::Boundary)) = blocked {
+        let mut without = a.set.clone();
+        match layer {
+            Layer::Boundary => without.boundary = None,
+            _ => without.scps.clear(),
+        }
+        if engine::evaluate(&a.request, &without) == Decision::Allowed {
+            let x = engine::explain(&a.request, &a.set);
+            let mut policies: Vec<String> = x
+                .layer(layer)
+                .map(|l| l.statements.iter().map(|s| s.policy.clone()).collect())
+                .unwrap_or_default();
+            policies.dedup();
+            return Ok(Outcome::NearMiss(layer, policies));
+        }
+    }
+    // Conditional: some value of a key the request lacks lets it through.
+    for dep in engine::dependencies(&a.request, &a.set) {
+        if let Some(o) = dep
+            .outcomes
+            .iter()
+            .find(|o| o.decision == Decision::Allowed)
+        {
+            return Ok(Outcome::Conditional(vec![Condition {
+                key: dep.key.clone(),
+                value: o.value.clone(),
+            }]));
+        }
+    }
+    Ok(Outcome::No)
+}
+
+/// The root users of the org's accounts that are allowed.
+fn root_users(org: &Org, ask: &Ask) -> Vec<Hit> {
+    let accounts: Vec<AccountIx> = (0..org.accounts().len()).map(AccountIx::new).collect();
+    let mut hits: Vec<Hit> = accounts
+        .par_iter()
+        .filter_map(|&a| {
+            let asm = super::assemble::assemble_root(org, a, ask).ok()?;
+            (engine::evaluate(&asm.request, &asm.set) == Decision::Allowed).then(|| {
+                let account = org.account(a);
+                Hit {
+                    principal: asm.request.principal().to_string(),
+                    account: account.id.to_string(),
+                    account_name: account.name.to_string(),
+                    when: Vec::new(),
+                }
+            })
+        })
+        .collect();
+    hits.sort_by(|x, y| (&x.account_name, &x.principal).cmp(&(&y.account_name, &y.principal)));
+    hits
+}
+
+/// Which principals can possibly be allowed: those with an identity policy whose
+/// Allow covers the action, unless the resource policy itself allows (then anyone).
+struct Prefilter {
+    everyone: bool,
+    /// Per policy of the org: it has an Allow statement covering the action.
+    allows: Vec<bool>,
+}
+
+impl Prefilter {
+    fn new(org: &Org, ask: &Ask, tgt: &Target) -> Prefilter {
+        let probe = Request::new(
+            "anonymous",
+            &ask.action,
+            &ask.resource,
+            None,
+            Context::default(),
+        );
+        let Ok(probe) = probe else {
+            return Prefilter {
+                everyone: false,
+                allows: vec![false; org.policies().len()],
+            };
+        };
+        let doc_allows: Vec<bool> = org
+            .docs()
+            .iter()
+            .map(|d| any_allow_covers(&d.policy, &probe))
+            .collect();
+        Prefilter {
+            everyone: tgt.policy.is_some_and(|p| any_allow_covers(p, &probe)),
+            allows: org
+                .policies()
+                .iter()
+                .map(|r| doc_allows[r.doc.index()])
+                .collect(),
+        }
+    }
+
+    fn may_allow(&self, org: &Org, p: PrincipalIx) -> bool {
+        self.everyone || org.identity_policies(p).any(|x| self.allows[x.index()])
+    }
+}
+
+fn any_allow_covers(policy: &Policy, probe: &Request) -> bool {
+    policy
+        .statements()
+        .iter()
+        .any(|s| s.effect == crate::policy::Effect::Allow && s.covers_action(probe))
+}
+
+/// Principals outside the org named by Allow statements of the resource's policy that
+/// cover the request.
+fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
+    let Some(policy) = tgt.policy else {
+        return Vec::new();
+    };
+    let Ok(probe) = Request::new(
+        "anonymous",
+        &ask.action,
+        &ask.resource,
+        None,
+        Context::default(),
+    ) else {
+        return Vec::new();
+    };
+    let in_org = |account: &str| org.account_by_id(account).is_some();
+    let mut out = Vec::new();
+    for s in policy.statements() {
+        if s.effect != crate::policy::Effect::Allow || !s.covers(&probe) {
+            continue;
+        }
+        let Some((false, named)) = s.named_principals() else {
+            continue;
+        };
+        for n in named {
+            let (kind, who, caller) = match n {
+                NamedPrincipal::Everyone => {
+                    ("everyone", "*".to_string(), Some("anonymous".to_string()))
+                }
+                NamedPrincipal::Account(a) if !in_org(a) => (
+                    "account",
+                    a.to_string(),
+                    Some(format!("arn:aws:iam::{a}:root")),
+                ),
+                NamedPrincipal::Arn(arn) => match crate::policy::Arn::parse(arn) {
+                    Some(parsed) if !in_org(parsed.account()) => {
+                        ("arn", arn.to_string(), Some(arn.to_string()))
+                    }
+                    _ => continue,
+                },
+                NamedPrincipal::Service(v) => ("service", v.to_string(), None),
+                NamedPrincipal::Federated(v) => ("federated", v.to_string(), None),
+                NamedPrincipal::CanonicalUser(v) => ("canonicalUser", v.to_string(), None),
+                NamedPrincipal::Account(_) => continue,
+            };
+            let (resource_side, when) = match caller.and_then(|c| resource_side(org, ask, tgt, &c))
+            {
+                Some((d, when)) => (Some(d), when),
+                None => (None, Vec::new()),
+            };
+            out.push(Outsider {
+                kind,
+                who,
+                policy: policy.name().to_string(),
+                statement: s.label(),
+                conditional: !s.conditions.is_empty(),
+                resource_side,
+                when,
+            });
+        }
+    }
+    out
+}
+
+/// The resource side alone for an outside caller: its own account is assumed to
+/// allow (orgscope does not know its policies).
+fn resource_side(
+    org: &Org,
+    ask: &Ask,
+    tgt: &Target,
+    caller: &str,
+) -> Option<(Decision, Vec<Condition>)> {
+    let their_side = Policy::parse(
+        PolicyKind::Identity,
+        "(the caller's own account, assumed to allow)",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .ok()?;
+    let ctx = Context::from_pairs(
+        ask.context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+    );
+    let req = Request::new(
+        caller,
+        &ask.action,
+        &ask.resource,
+        tgt.account_id.as_deref(),
+        ctx,
+    )
+    .ok()?;
+    let anonymous = caller == "anonymous";
+    let rcps: Vec<Vec<&Policy>> = tgt
+        .account
+        .map(|a: AccountIx| {
+            org.rcp_levels(a)
+                .iter()
+                .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    let set = PolicySet {
+        identity: if anonymous {
+            Vec::new()
+        } else {
+            vec![&their_side]
+        },
+        rcps,
+        resource: tgt.policy,
+        ..Default::default()
+    };
+    let decision = engine::evaluate(&req, &set);
+    let when = if decision == Decision::Allowed {
+        Vec::new()
+    } else {
+        letting_in(&req, &set)
+    };
+    Some((decision, when))
+}

@@ -1,0 +1,532 @@
+//! The four questions on the command line: `can`, `who-can`, `what-can`, `paths`.
+//! Each prints a table for people or JSON for scripts, and its exit status says
+//! the answer.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::analysis::{self, Ask};
+use crate::catalog::AccessLevel;
+use crate::engine::{Decision, Layer, Outcome};
+use crate::org::Org;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OrgArg {
+    /// The organization: a native org file, an authorization-details JSON, an export
+    /// directory, or `acme` for the built-in sample.
+    pub org: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RequestArgs {
+    /// The action, `service:Action`.
+    #[arg(long, short)]
+    pub action: String,
+    /// The resource ARN, or `*`.
+    #[arg(long, short)]
+    pub resource: String,
+    /// The resource's account, where neither the org nor the ARN says (S3).
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub resource_account: Option<String>,
+    /// A context key and value, `aws:SourceIp=10.1.2.3`; repeat a key for several values.
+    #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+impl RequestArgs {
+    fn ask(&self) -> anyhow::Result<Ask> {
+        Ok(Ask {
+            action: self.action.clone(),
+            resource: self.resource.clone(),
+            resource_account: self.resource_account.clone(),
+            context: parse_context(&self.context)?,
+            session_policy: None,
+        })
+    }
+}
+
+pub fn parse_context(pairs: &[String]) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for pair in pairs {
+        let (k, v) = pair.split_once('=').with_context(|| {
+            format!("`--context {pair}`: expected KEY=VALUE, e.g. aws:SourceIp=10.1.2.3")
+        })?;
+        match out.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(k)) {
+            Some((_, values)) => values.push(v.to_string()),
+            None => out.push((k.to_string(), vec![v.to_string()])),
+        }
+    }
+    Ok(out)
+}
+
+pub fn load_org(path: &std::path::Path) -> anyhow::Result<Org> {
+    if path.as_os_str() == "acme" && !path.exists() {
+        return Ok(crate::org::load_builtin_acme());
+    }
+    crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = serde_json::to_string_pretty(value)?;
+    out.push('\n');
+    std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
+    Ok(())
+}
+
+fn print(text: &str) -> anyhow::Result<()> {
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
+    Ok(())
+}
+
+/// Exit statuses scripts can test: 0 allowed, 3 implicitly denied, 4 explicitly denied.
+pub fn decision_status(d: Decision) -> i32 {
+    match d {
+        Decision::Allowed => 0,
+        Decision::ImplicitlyDenied => 3,
+        Decision::ExplicitlyDenied => 4,
+    }
+}
+
+// ---- can -----------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+pub struct CanArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    /// The principal: a user or role ARN, a role-session ARN, or a unique name.
+    #[arg(long, short)]
+    pub principal: String,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// A session policy (JSON file) passed when the role was assumed.
+    #[arg(long, value_name = "FILE")]
+    pub session_policy: Option<PathBuf>,
+}
+
+pub fn can(args: CanArgs) -> anyhow::Result<i32> {
+    let org = load_org(&args.org.org)?;
+    let mut ask = args.request.ask()?;
+    if let Some(path) = &args.session_policy {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let policy = crate::policy::Policy::parse(
+            crate::policy::PolicyKind::Session,
+            "session policy",
+            &text,
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        ask.session_policy = Some(std::sync::Arc::new(policy));
+    }
+    let answer = analysis::can(&org, &args.principal, &ask)?;
+    match args.org.format {
+        Format::Json => print_json(&answer)?,
+        Format::Table => print(&can_table(&org, &answer))?,
+    }
+    Ok(decision_status(answer.decision))
+}
+
+/// A layer's name as a person reads it: SCP levels by the node they are attached to.
+fn layer_label(org: &Org, principal: &str, resource_account: Option<&str>, layer: Layer) -> String {
+    let node = |account: Option<crate::org::AccountIx>, level: usize| -> Option<String> {
+        let a = account?;
+        let ous = org.ancestors(a);
+        Some(match level {
+            0 => "root".to_string(),
+            l if l <= ous.len() => format!("OU {}", org.ou(ous[l - 1]).name),
+            _ => format!("account {}", org.account(a).name),
+        })
+    };
+    let principal_account = match analysis::subject(org, principal) {
+        Ok(analysis::Subject::Principal(p)) => Some(org.principal_account(p)),
+        Ok(analysis::Subject::Root(a)) => Some(a),
+        Err(_) => None,
+    };
+    let resource_account = resource_account.and_then(|id| org.account_by_id(id));
+    match layer {
+        Layer::Scp(l) => format!(
+            "SCP {}",
+            node(principal_account, l).unwrap_or_else(|| format!("level {l}"))
+        ),
+        Layer::Rcp(l) => format!(
+            "RCP {}",
+            node(resource_account, l).unwrap_or_else(|| format!("level {l}"))
+        ),
+        Layer::Endpoint => "VPC endpoint policy".to_string(),
+        Layer::Resource => "resource policy".to_string(),
+        Layer::Identity => "identity policies".to_string(),
+        Layer::Boundary => "permissions boundary".to_string(),
+        Layer::Session => "session policy".to_string(),
+    }
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Allowed => "allows",
+        Outcome::Denied => "DENIES",
+        Outcome::NoAllow => "no allow",
+        Outcome::NotNeeded => "not needed",
+        Outcome::Absent => "none",
+        Outcome::Exempt => "exempt",
+    }
+}
+
+pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}  {}  {}  {}",
+        a.decision, a.principal, a.action, a.resource
+    );
+    if let Some(acct) = &a.resource_account {
+        let _ = writeln!(
+            s,
+            "resource account {acct}{}",
+            if a.resource_account_assumed {
+                " (assumed: the ARN names none; use --resource-account)"
+            } else {
+                ""
+            }
+        );
+    }
+    if let Some(layer) = a.explanation.blocked_by {
+        let _ = writeln!(
+            s,
+            "blocked by {}",
+            layer_label(org, &a.principal, a.resource_account.as_deref(), layer)
+        );
+    }
+    let _ = writeln!(s);
+    for l in &a.explanation.layers {
+        let label = layer_label(org, &a.principal, a.resource_account.as_deref(), l.layer);
+        let stmts: Vec<String> = l
+            .statements
+            .iter()
+            .map(|m| format!("{} {} ({})", m.effect, m.statement, m.policy))
+            .collect();
+        let _ = write!(s, "  {label:<34} {:<10}", outcome_word(l.outcome));
+        if !stmts.is_empty() {
+            let _ = write!(s, " {}", stmts.join("; "));
+        }
+        if let Some(note) = &l.note {
+            let _ = write!(s, "  [{note}]");
+        }
+        let _ = writeln!(s);
+    }
+    for n in &a.explanation.notes {
+        let _ = writeln!(s, "note: {n}");
+    }
+    let deps: Vec<_> = a.depends_on.iter().filter(|d| d.matters).collect();
+    if !deps.is_empty() {
+        let _ = writeln!(s, "\nthis depends on context not given:");
+        for d in deps {
+            let values: Vec<String> = d
+                .outcomes
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} -> {}",
+                        o.value.as_deref().unwrap_or("(absent)"),
+                        o.decision
+                    )
+                })
+                .collect();
+            let _ = writeln!(s, "  {}: {}", d.key, values.join(", "));
+        }
+    }
+    crate::cli::inert(&s)
+}
+
+// ---- who-can -------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+pub struct WhoCanArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    #[command(flatten)]
+    pub request: RequestArgs,
+}
+
+pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
+    let org = load_org(&args.org.org)?;
+    let answer = analysis::who_can(&org, &args.request.ask()?)?;
+    match args.org.format {
+        Format::Json => print_json(&answer)?,
+        Format::Table => {
+            let mut s = String::new();
+            let _ = writeln!(s, "who can {} on {}", answer.action, answer.resource);
+            if answer.resource_account_assumed {
+                let _ = writeln!(
+                    s,
+                    "the resource is not in the organization and its ARN names no account: each principal \
+                     was evaluated as if it were in its own account (use --resource-account)"
+                );
+            }
+            let mut last_account = String::new();
+            let _ = writeln!(s, "\nallowed ({}):", answer.allowed.len());
+            for h in &answer.allowed {
+                if h.account != last_account {
+                    let _ = writeln!(s, "  {} ({})", h.account_name, h.account);
+                    last_account = h.account.clone();
+                }
+                let _ = writeln!(s, "    {}", h.principal);
+            }
+            if !answer.root_users.is_empty() {
+                let _ = writeln!(s, "\naccount root users ({}):", answer.root_users.len());
+                for h in &answer.root_users {
+                    let _ = writeln!(s, "    {} ({})", h.principal, h.account_name);
+                }
+            }
+            if !answer.conditional.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\nallowed only under conditions ({}):",
+                    answer.conditional.len()
+                );
+                for h in &answer.conditional {
+                    let when: Vec<String> = h
+                        .when
+                        .iter()
+                        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+                        .collect();
+                    let _ = writeln!(s, "    {}  when {}", h.principal, when.join(", "));
+                }
+            }
+            if !answer.near_misses.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\nblocked only by an SCP or a boundary ({}):",
+                    answer.near_misses.len()
+                );
+                for n in &answer.near_misses {
+                    let by = layer_label(&org, &n.principal, None, n.blocked_by);
+                    let _ = writeln!(s, "    {}  by {by} {}", n.principal, n.policies.join(", "));
+                }
+            }
+            if !answer.outside.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\noutside the organization, named by the resource's policy:"
+                );
+                for o in &answer.outside {
+                    let side = match o.resource_side {
+                        Some(d) if o.when.is_empty() => format!("resource side: {d}"),
+                        Some(_) => {
+                            let when: Vec<String> = o
+                                .when
+                                .iter()
+                                .map(|c| {
+                                    format!(
+                                        "{}={}",
+                                        c.key,
+                                        c.value.as_deref().unwrap_or("(absent)")
+                                    )
+                                })
+                                .collect();
+                            format!("resource side: Allowed when {}", when.join(", "))
+                        }
+                        None => "not evaluated".to_string(),
+                    };
+                    let _ = writeln!(
+                        s,
+                        "    {} {}  ({} {}{}; {side})",
+                        o.kind,
+                        o.who,
+                        o.policy,
+                        o.statement,
+                        if o.conditional {
+                            ", with conditions"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            let _ = writeln!(s, "\n{} principals evaluated", answer.evaluated);
+            print(&crate::cli::inert(&s))?;
+        }
+    }
+    Ok(0)
+}
+
+// ---- what-can ------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+pub struct WhatCanArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    #[arg(long, short)]
+    pub principal: String,
+    /// Only this service (`s3`).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Only this access level: list, read, write, permissions-management, tagging.
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Compare with another principal.
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub compare: Option<String>,
+    #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
+    let org = load_org(&args.org.org)?;
+    let filter = analysis::Filter {
+        service: args.service.clone(),
+        level: args
+            .level
+            .as_deref()
+            .map(str::parse::<AccessLevel>)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let context = parse_context(&args.context)?;
+    let answer = analysis::what_can(&org, &args.principal, &filter, &context)?;
+    if let Some(other) = &args.compare {
+        let right = analysis::what_can(&org, other, &filter, &context)?;
+        let cmp = analysis::compare(&answer, &right);
+        match args.org.format {
+            Format::Json => print_json(&cmp)?,
+            Format::Table => {
+                let mut s = String::new();
+                let _ = writeln!(
+                    s,
+                    "{} and {} can both do {} actions",
+                    cmp.left, cmp.right, cmp.both
+                );
+                let _ = writeln!(s, "\nonly {} ({}):", cmp.left, cmp.only_left.len());
+                for a in &cmp.only_left {
+                    let _ = writeln!(s, "  {a}");
+                }
+                let _ = writeln!(s, "\nonly {} ({}):", cmp.right, cmp.only_right.len());
+                for a in &cmp.only_right {
+                    let _ = writeln!(s, "  {a}");
+                }
+                print(&crate::cli::inert(&s))?;
+            }
+        }
+        return Ok(0);
+    }
+    match args.org.format {
+        Format::Json => print_json(&answer)?,
+        Format::Table => {
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "{} can do {} actions",
+                answer.principal,
+                answer.grants.len()
+            );
+            for (service, levels) in &answer.summary {
+                let counts: Vec<String> = levels.iter().map(|(l, n)| format!("{l} {n}")).collect();
+                let _ = writeln!(s, "  {service:<24} {}", counts.join(", "));
+            }
+            let _ = writeln!(s);
+            for g in &answer.grants {
+                let _ = write!(
+                    s,
+                    "  {:<52} {:<22} {}",
+                    g.action,
+                    g.level.to_string(),
+                    g.resources.join(" ")
+                );
+                if !g.needs.is_empty() {
+                    let _ = write!(s, "  (needs {})", g.needs.join(", "));
+                }
+                let _ = writeln!(s);
+            }
+            print(&crate::cli::inert(&s))?;
+        }
+    }
+    Ok(0)
+}
+
+fn needs(needs: &[String]) -> String {
+    if needs.is_empty() {
+        String::new()
+    } else {
+        format!("  (needs {})", needs.join(", "))
+    }
+}
+
+// ---- paths ---------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+pub struct PathsArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    /// The principal to start from.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// A role to reach: the shortest path to it (exit status 3 when unreachable).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
+    let org = load_org(&args.org.org)?;
+    let context = parse_context(&args.context)?;
+    let Some(from) = &args.from else {
+        // Only --to: every principal that can reach the role.
+        let to = args.to.as_deref().context("give --from, --to, or both")?;
+        let reaches = analysis::who_reaches(&org, to, &context)?;
+        match args.org.format {
+            Format::Json => print_json(&reaches)?,
+            Format::Table => {
+                let mut s = format!("{} principals can reach {to}\n", reaches.len());
+                for r in &reaches {
+                    let _ = writeln!(s, "  {}{}", r.path.join(" -> "), needs(&r.needs));
+                }
+                print(&crate::cli::inert(&s))?;
+            }
+        }
+        return Ok(0);
+    };
+    let answer = analysis::paths(&org, from, args.to.as_deref(), &context)?;
+    match args.org.format {
+        Format::Json => print_json(&answer)?,
+        Format::Table => {
+            let mut s = format!(
+                "{} can reach {} roles\n",
+                answer.from,
+                answer.reachable.len()
+            );
+            for r in &answer.reachable {
+                let _ = writeln!(
+                    s,
+                    "  {}{}{}",
+                    r.path[1..].join(" -> "),
+                    if r.admin { "  [admin]" } else { "" },
+                    needs(&r.needs)
+                );
+            }
+            if let Some(to) = &answer.to {
+                let _ = writeln!(s, "\nshortest path to the target: {}", to.path.join(" -> "));
+            } else if answer.target_asked {
+                let _ = writeln!(s, "\nthe target cannot be reached");
+            }
+            if let Some(admin) = &answer.nearest_admin {
+                let _ = writeln!(s, "nearest admin-level role: {}", admin.path.join(" -> "));
+            }
+            print(&crate::cli::inert(&s))?;
+        }
+    }
+    Ok(if answer.target_asked && answer.to.is_none() {
+        3
+    } else {
+        0
+    })
+}

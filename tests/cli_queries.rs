@@ -1,0 +1,234 @@
+//! The headless questions as scripts use them, on the built-in acme organization:
+//! exit statuses, JSON output, principals by short name, errors.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn orgscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+const EU: [&str; 4] = [
+    "-c",
+    "aws:RequestedRegion=eu-west-1",
+    "-c",
+    "aws:SecureTransport=true",
+];
+
+#[test]
+fn can_exit_status_says_the_decision() {
+    // Organizations User Guide, "SCP evaluation": the deny-list OU denies other regions.
+    let allowed = orgscope(&[
+        "can",
+        "acme",
+        "-p",
+        "dana",
+        "-a",
+        "sts:AssumeRole",
+        "-r",
+        "arn:aws:iam::222222222222:role/SecurityAuditor",
+    ]);
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stdout)
+    );
+    let denied = orgscope(&[
+        "can",
+        "acme",
+        "-p",
+        "frank",
+        "-a",
+        "ec2:RunInstances",
+        "-r",
+        "*",
+        "-c",
+        "aws:RequestedRegion=us-east-1",
+    ]);
+    assert_eq!(
+        denied.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&denied.stdout)
+    );
+    let text = String::from_utf8_lossy(&denied.stdout);
+    assert!(text.starts_with("ExplicitlyDenied"), "{text}");
+    assert!(text.contains("blocked by SCP OU Workloads"), "{text}");
+    assert!(text.contains("DenyOtherRegions"), "{text}");
+}
+
+#[test]
+fn can_json_carries_the_explanation_and_the_assumed_account() {
+    let mut args = vec![
+        "can",
+        "acme",
+        "--format",
+        "json",
+        "-p",
+        "arn:aws:iam::777777777777:user/frank",
+    ];
+    args.extend(["-a", "s3:GetObject", "-r", "arn:aws:s3:::not-in-the-org/x"]);
+    args.extend(EU);
+    let v = json(&orgscope(&args));
+    assert_eq!(v["principal"], "arn:aws:iam::777777777777:user/frank");
+    assert_eq!(v["resourceAccountAssumed"], true);
+    assert_eq!(v["resourceAccount"], "777777777777");
+    assert!(
+        v["explanation"]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["layer"] == "scp")
+    );
+}
+
+#[test]
+fn unknown_and_malformed_inputs_are_clear_errors() {
+    let out = orgscope(&[
+        "can",
+        "acme",
+        "-p",
+        "nobody",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "*",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no user or role `nobody`"), "{err}");
+    let out = orgscope(&[
+        "can",
+        "acme",
+        "-p",
+        "dana",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "*",
+        "-c",
+        "novalue",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected KEY=VALUE"));
+    let out = orgscope(&["can", "acme", "-p", "dana", "-a", "GetObject", "-r", "*"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("service:Action"));
+    let out = orgscope(&[
+        "can",
+        "/nonexistent/org.json",
+        "-p",
+        "dana",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "*",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/org.json"));
+}
+
+#[test]
+fn who_can_lists_principals_by_account() {
+    let mut args = vec!["who-can", "acme", "--format", "json", "-a", "s3:GetObject"];
+    args.extend(["-r", "arn:aws:s3:::acme-public-website/index.html"]);
+    let out = orgscope(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    // IAM User Guide, "Policy evaluation logic": a public bucket policy names everyone.
+    assert!(
+        v["outside"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "everyone")
+    );
+    assert!(v["evaluated"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn paths_exit_status_says_whether_the_target_is_reachable() {
+    let out = orgscope(&[
+        "paths",
+        "acme",
+        "--from",
+        "dana",
+        "--to",
+        "arn:aws:iam::333333333333:role/SecurityAudit",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("shortest path"));
+}
+
+#[test]
+fn validate_and_export_round_trip() {
+    let out = orgscope(&["validate", "sample-orgs/acme.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let dir = std::env::temp_dir().join(format!("orgscope-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("acme.json");
+    let out = orgscope(&["export", "acme", "-o", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = orgscope(&["validate", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The export answers as the original does.
+    let q = |org: &str| {
+        let mut a = vec![
+            "can",
+            org,
+            "--format",
+            "json",
+            "-p",
+            "frank",
+            "-a",
+            "ec2:RunInstances",
+            "-r",
+            "*",
+        ];
+        a.extend(EU);
+        json(&orgscope(&a))["decision"].clone()
+    };
+    assert_eq!(q("acme"), q(file.to_str().unwrap()));
+    // Never over an input.
+    let out = orgscope(&[
+        "export",
+        file.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
