@@ -23,3 +23,45 @@ fn acme_round_trips_through_export() {
     assert_eq!(export::to_native(&again), export::to_native(&org));
     assert_eq!(export::to_native_text(&again), text);
 }
+
+#[test]
+fn export_writes_atomically_and_never_over_an_input() {
+    let dir = std::env::temp_dir().join(format!("orgscope-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.json");
+    std::fs::write(&input, org::ACME).unwrap();
+    let loaded = org::load(&input).unwrap();
+    let text = export::to_native_text(&loaded);
+    let same = dir.join(".").join("in.json");
+    let err = export::write_atomic(&same, text.as_bytes(), &[&input]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("refusing to overwrite the input"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), org::ACME);
+    let out = dir.join("out.json");
+    export::write_atomic(&out, text.as_bytes(), &[&input]).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn inputs_are_told_apart_by_their_keys() {
+    assert_eq!(org::detect(org::ACME), org::InputKind::Native);
+    assert_eq!(
+        org::detect(r#"{"Policies": [], "UserDetailList": []}"#),
+        org::InputKind::AuthorizationDetails
+    );
+    assert_eq!(
+        org::detect(r#"{"IsTruncated": false, "RoleDetailList": []}"#),
+        org::InputKind::AuthorizationDetails
+    );
+    assert_eq!(org::detect("not json"), org::InputKind::Native);
+}

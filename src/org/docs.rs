@@ -16,7 +16,8 @@ use smallvec::SmallVec;
 use super::entities::Doc;
 use super::hash::{FxHasher, FxMap};
 use super::ids::DocIx;
-use super::report::{At, FileId, JsonPath, LineIndex, Problem, Severity};
+use super::locate::LineIndex;
+use super::report::{At, FileId, JsonPath, Problem, Severity};
 use crate::policy::{Policy, PolicyError, PolicyKind};
 
 /// How a document's text relates to the file it was read from.

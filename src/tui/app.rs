@@ -6,7 +6,8 @@ mod keys;
 mod mouse;
 mod popups;
 
-use std::cell::OnceCell;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, OnceLock};
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
@@ -20,7 +21,7 @@ use super::keymap::Keymap;
 use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
-use super::search::{Search, SearchIndex};
+use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
 use super::tree::{Tree, TreeSource};
 use crate::org::Org;
@@ -31,6 +32,33 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// A search finished (on the worker thread).
+    Found(Target, Matches),
+    /// The terminal is gone.
+    Quit,
+}
+
+/// Which list a search feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Filter,
+    Palette,
+}
+
+/// A search for the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchJob {
+    pub target: Target,
+    pub query: String,
+    pub only: Option<u8>,
+}
+
+/// Where searches run.
+enum Searcher {
+    /// On the UI thread (tests, small orgs).
+    Inline { filter: Search, palette: Search },
+    /// On a worker thread; results come back as [`Msg::Found`].
+    Worker(Sender<SearchJob>),
 }
 
 /// What the runtime does for the app.
@@ -84,9 +112,13 @@ pub struct App<'a> {
     pub popup: Popup,
     pub history: History<Node>,
     pub detail: Detail,
-    /// Built on the first `/` or `:`.
-    index: OnceCell<SearchIndex<Node>>,
-    pub filter: Search,
+    /// Built on the first `/` or `:` (inline), or at startup by the worker.
+    index: Arc<OnceLock<SearchIndex<Node>>>,
+    searcher: Searcher,
+    /// What is typed in the filter.
+    pub filter_input: String,
+    /// The filter's matches: for `filter_input` once the search has run.
+    pub filter: Matches,
     pub palette: Palette,
     pub help_scroll: usize,
     pub status: Option<Status>,
@@ -116,8 +148,13 @@ impl<'a> App<'a> {
             popup: Popup::None,
             history: History::new(Node::Root),
             detail: Detail::default(),
-            index: OnceCell::new(),
-            filter: Search::default(),
+            index: Arc::new(OnceLock::new()),
+            searcher: Searcher::Inline {
+                filter: Search::default(),
+                palette: Search::default(),
+            },
+            filter_input: String::new(),
+            filter: Matches::default(),
             palette: Palette::default(),
             help_scroll: 0,
             status,
@@ -151,10 +188,69 @@ impl<'a> App<'a> {
         }
     }
 
-    /// The search index, built on first use.
-    pub fn index(&self) -> &SearchIndex<Node> {
-        self.index
-            .get_or_init(|| super::org_index::build(&self.src))
+    /// Hands searches to a worker thread (see [`super::worker`]), which also builds
+    /// the index it shares with the app.
+    pub fn search_in_background(
+        &mut self,
+        jobs: Sender<SearchJob>,
+    ) -> Arc<OnceLock<SearchIndex<Node>>> {
+        self.searcher = Searcher::Worker(jobs);
+        self.index.clone()
+    }
+
+    /// Builds the index now when searches run inline; a worker builds it itself.
+    fn ensure_index(&self) {
+        if let Searcher::Inline { .. } = self.searcher {
+            self.index
+                .get_or_init(|| super::org_index::build(&self.src));
+        }
+    }
+
+    /// Runs a search, or sends it to the worker.
+    pub(super) fn search(&mut self, target: Target, query: String, only: Option<u8>) {
+        match &mut self.searcher {
+            Searcher::Worker(tx) => {
+                let _ = tx.send(SearchJob {
+                    target,
+                    query,
+                    only,
+                });
+            }
+            Searcher::Inline { filter, palette } => {
+                let index = self
+                    .index
+                    .get_or_init(|| super::org_index::build(&self.src));
+                let search = if target == Target::Filter {
+                    filter
+                } else {
+                    palette
+                };
+                search.set_query(index, &query, only);
+                let m = search.matches().clone();
+                self.found(target, m);
+            }
+        }
+    }
+
+    /// Takes a search's matches if they answer what is typed now.
+    fn found(&mut self, target: Target, m: Matches) {
+        match target {
+            Target::Filter if m.query == self.filter_input => self.filter = m,
+            Target::Palette if Some(m.query.as_str()) == self.palette_query().map(|(q, _)| q) => {
+                self.palette.matches = m;
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the list lags behind what is typed (a search is running).
+    pub fn searching(&self, target: Target) -> bool {
+        match target {
+            Target::Filter => self.filter.query != self.filter_input,
+            Target::Palette => self
+                .palette_query()
+                .is_some_and(|(q, _)| q != self.palette.matches.query),
+        }
     }
 
     /// The index if it is built already (the view never builds it).
@@ -170,6 +266,14 @@ impl<'a> App<'a> {
             Msg::Mouse(ev) => (None, self.on_mouse(ev)),
             Msg::Resize(w, h) => {
                 self.resize(w, h);
+                (None, None)
+            }
+            Msg::Found(target, m) => {
+                self.found(target, m);
+                (None, None)
+            }
+            Msg::Quit => {
+                self.quit = true;
                 (None, None)
             }
         };

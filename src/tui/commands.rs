@@ -268,6 +268,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(Action::Help, "help", "show this help", &[T, D], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[T, D], true),
     cmd(Action::Cancel, "tree", "back to the tree", &[D], false),
+    cmd(Action::Cancel, "up", "go to the parent", &[T], false),
     cmd(Action::NextItem, "next", "next match", &[F, P], true),
     cmd(
         Action::PrevItem,

@@ -27,8 +27,11 @@ pub mod search;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod worker;
 
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -68,35 +71,107 @@ pub fn run(org: &Org) -> anyhow::Result<()> {
     result
 }
 
+/// Three threads: this one draws and updates, one reads the terminal, one searches.
+/// All messages come in on one channel: one loop, waiting on input or results.
 fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> anyhow::Result<()> {
-    let size = terminal.size()?;
-    let mut app = App::new(org, settings, size.width, size.height);
+    let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
+    let (job_tx, job_rx) = mpsc::channel();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let size = terminal.size()?;
+        let mut app = App::new(org, settings, size.width, size.height);
+        let index = app.search_in_background(job_tx);
+        let found = msg_tx.clone();
+        s.spawn(move || worker::serve(org, &index, job_rx, found));
+        let stop = &stop;
+        s.spawn(move || read_input(&msg_tx, stop));
+        // The scope waits for its threads, also when a panic unwinds through it: the
+        // input thread must be told to stop either way.
+        let _stop = StopOnDrop(stop);
+        let result = ui_loop(terminal, &mut app, &msg_rx);
+        // Dropping the app closes the worker's queue: it ends.
+        drop(app);
+        result
+    })
+}
+
+/// Tells the input thread to stop when dropped.
+struct StopOnDrop<'s>(&'s AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Reads terminal events until told to stop (checking every 50 ms).
+fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        let msg = match event::poll(Duration::from_millis(50)) {
+            Ok(false) => continue,
+            Ok(true) => match event::read() {
+                Ok(e) => to_msg(e),
+                // The terminal is gone: nothing more can be read or shown.
+                Err(_) => Some(Msg::Quit),
+            },
+            Err(_) => Some(Msg::Quit),
+        };
+        if let Some(m) = msg
+            && tx.send(m).is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn ui_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App<'_>,
+    rx: &mpsc::Receiver<Msg>,
+) -> anyhow::Result<()> {
     loop {
         let size = terminal.size()?;
         if (size.width, size.height) != (app.areas.screen.width, app.areas.screen.height) {
             app.update(Msg::Resize(size.width, size.height));
         }
-        terminal.draw(|f| view::draw(&app, f))?;
+        terminal.draw(|f| view::draw(app, f))?;
         if app.quit {
             return Ok(());
         }
-        // Wait for one event, then take whatever else is already queued before the
+        // Wait for one message, then take whatever else is already queued before the
         // next frame: fast typing or scrolling costs one frame, not one per event.
-        let mut ev = Some(event::read()?);
-        while let Some(e) = ev.take() {
-            if let Some(msg) = to_msg(e)
-                && let Some(effect) = app.update(msg)
-            {
+        let mut next = rx.recv().ok();
+        if next.is_none() {
+            return Ok(());
+        }
+        while let Some(msg) = next.take() {
+            panic_for_tests(&msg);
+            if let Some(effect) = app.update(msg) {
                 perform(terminal, effect)?;
             }
             if app.quit {
                 break;
             }
-            if event::poll(Duration::ZERO)? {
-                ev = Some(event::read()?);
-            }
+            next = rx.try_recv().ok();
         }
     }
+}
+
+/// Debug builds only: panics on the key named by `ORGSCOPE_TEST_PANIC_KEY`, so the
+/// end-to-end test can check that a panic gives the terminal back.
+fn panic_for_tests(msg: &Msg) {
+    #[cfg(debug_assertions)]
+    if let Msg::Key(k) = msg
+        && let Some(want) = std::env::var_os("ORGSCOPE_TEST_PANIC_KEY")
+        && k.code
+            == crossterm::event::KeyCode::Char(
+                want.to_string_lossy().chars().next().unwrap_or('\0'),
+            )
+    {
+        panic!("a test panic, asked for by ORGSCOPE_TEST_PANIC_KEY");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = msg;
 }
 
 fn to_msg(e: Event) -> Option<Msg> {

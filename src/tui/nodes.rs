@@ -259,17 +259,27 @@ impl<'a> OrgTree<'a> {
                 ))
             }
             Node::Account(a) => {
+                // The principals say most in little room; the rest when there are none.
                 let c = |f| self.folder_len(a, f);
-                join(count_parts(
+                let principals = count_parts(
                     &[
                         (c(Folder::Users), "user", "users"),
-                        (c(Folder::Groups), "group", "groups"),
                         (c(Folder::Roles), "role", "roles"),
-                        (c(Folder::Policies), "policy", "policies"),
-                        (c(Folder::Resources), "resource", "resources"),
                     ],
                     plural,
-                ))
+                );
+                if principals.is_empty() {
+                    join(count_parts(
+                        &[
+                            (c(Folder::Groups), "group", "groups"),
+                            (c(Folder::Policies), "policy", "policies"),
+                            (c(Folder::Resources), "resource", "resources"),
+                        ],
+                        plural,
+                    ))
+                } else {
+                    join(principals)
+                }
             }
             Node::Folder(a, f) => Some(self.folder_len(a, f).to_string()),
             Node::OrgPolicies => Some(
@@ -295,6 +305,18 @@ impl<'a> OrgTree<'a> {
         }
         path.reverse();
         path
+    }
+}
+
+/// `3 users, 1 group`: the counts that are not zero, or `nothing`.
+pub fn counts(parts: &[(usize, &str, &str)]) -> String {
+    let v = count_parts(parts, |n, one, many| {
+        format!("{n} {}", if n == 1 { one } else { many })
+    });
+    if v.is_empty() {
+        "nothing".to_string()
+    } else {
+        v.join(", ")
     }
 }
 

@@ -3,14 +3,14 @@
 
 use super::commands::{PALETTE, PaletteCommand};
 use super::nodes::Kind;
-use super::search::Search;
+use super::search::Matches;
 
 /// The palette's state.
 #[derive(Debug, Clone, Default)]
 pub struct Palette {
     pub input: String,
     /// Name candidates for the argument.
-    pub search: Search,
+    pub matches: Matches,
     /// The selected command while the command word is typed.
     pub selected: usize,
 }

@@ -120,6 +120,15 @@ impl App<'_> {
             Action::Up => Move::Up,
             Action::Down => Move::Down,
             Action::Left => Move::Left,
+            // Esc goes back up the tree, closing nothing.
+            Action::Cancel => {
+                let path = self.tree.selected_path();
+                if path.len() > 1 {
+                    let parent = path[path.len() - 2];
+                    self.jump_to(parent);
+                }
+                return Some(Visit::Step);
+            }
             Action::Right => Move::Right,
             Action::Top => Move::Top,
             Action::Bottom => Move::End,

@@ -2,28 +2,33 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Focus, Popup};
+use super::{App, Focus, Popup, Target};
+use crate::org::NameLookup;
 use crate::tui::commands::{Action, Context, PALETTE};
 use crate::tui::history::Visit;
 use crate::tui::layout::contains;
 use crate::tui::nodes::Node;
-use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
+use crate::tui::palette::{self, Palette, arg_kind, matching_commands, resolve};
+use crate::tui::sanitize::{clean, sanitize};
+use crate::tui::search::Matches;
 
 /// Typing in a one-line input; whether the text changed.
 fn edit(input: &mut String, ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match ev.code {
         KeyCode::Char('u') if ctrl => {
+            let changed = !input.is_empty();
             input.clear();
-            true
+            changed
         }
         KeyCode::Char('w') if ctrl => {
             let keep = input
                 .trim_end()
                 .rfind(char::is_whitespace)
                 .map_or(0, |i| i + 1);
+            let changed = keep != input.len();
             input.truncate(keep);
-            true
+            changed
         }
         KeyCode::Char(c)
             if !ctrl && !ev.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
@@ -39,14 +44,15 @@ fn edit(input: &mut String, ev: &KeyEvent) -> bool {
 impl App<'_> {
     pub(super) fn open_filter(&mut self) {
         self.popup = Popup::Filter;
-        self.index();
-        self.filter.clear();
+        self.ensure_index();
+        self.filter_input.clear();
+        self.filter = Matches::default();
     }
 
     pub(super) fn open_palette(&mut self) {
         self.popup = Popup::Palette;
-        self.index();
-        self.palette = Default::default();
+        self.ensure_index();
+        self.palette = Palette::default();
     }
 
     pub(super) fn filter_key(&mut self, ev: KeyEvent) -> Option<Visit> {
@@ -56,11 +62,8 @@ impl App<'_> {
             Some(Action::Cancel) => self.popup = Popup::None,
             Some(Action::Accept) => return self.accept_filter(),
             _ => {
-                let mut q = self.filter.query().to_string();
-                if edit(&mut q, &ev) {
-                    // The index is built when the filter opens.
-                    let index = self.index.get().expect("index built on open");
-                    self.filter.set_query(index, &q, None);
+                if edit(&mut self.filter_input, &ev) {
+                    self.search(Target::Filter, self.filter_input.clone(), None);
                 }
             }
         }
@@ -68,15 +71,19 @@ impl App<'_> {
     }
 
     fn accept_filter(&mut self) -> Option<Visit> {
-        let Some(hit) = self.filter.selected_hit() else {
-            self.say(if self.filter.query().is_empty() {
-                "type a name, id or ARN"
-            } else {
-                "no match"
+        let hit = self
+            .filter
+            .selected_hit()
+            .filter(|_| !self.searching(Target::Filter));
+        let (Some(hit), Some(index)) = (hit, self.index_if_built()) else {
+            self.say(match () {
+                _ if self.filter_input.trim().is_empty() => "type a name, id or ARN",
+                _ if self.searching(Target::Filter) => "still searching",
+                _ => "no match",
             });
             return None;
         };
-        let node = self.index().id(hit.item);
+        let node = index.id(hit.item);
         self.popup = Popup::None;
         self.go(node)
     }
@@ -90,6 +97,14 @@ impl App<'_> {
             self.warn("that is not in the tree");
             None
         }
+    }
+
+    /// The palette's argument and the tag of the kind it names, when the typed
+    /// command takes one and a space follows it.
+    pub fn palette_query(&self) -> Option<(&str, u8)> {
+        let p = palette::parse(&self.palette.input);
+        let kind = resolve(p.word).and_then(arg_kind)?;
+        Some((p.arg?, kind.tag()))
     }
 
     pub(super) fn palette_key(&mut self, ev: KeyEvent) -> Option<Visit> {
@@ -111,7 +126,7 @@ impl App<'_> {
     fn palette_select(&mut self, forward: bool) {
         let p = palette::parse(&self.palette.input);
         if p.arg.is_some() {
-            self.palette.search.select_next(forward);
+            self.palette.matches.select_next(forward);
         } else {
             let n = matching_commands(p.word).len();
             if n > 0 {
@@ -125,20 +140,27 @@ impl App<'_> {
         }
     }
 
-    /// Re-runs the argument search after an edit.
+    /// Searches names for the argument after an edit.
     fn refresh_palette(&mut self) {
-        let input = self.palette.input.clone();
-        let p = palette::parse(&input);
-        match (p.arg, resolve(p.word).and_then(arg_kind)) {
-            (Some(arg), Some(kind)) => {
-                let index = self.index.get().expect("index built on open");
-                self.palette.search.set_query(index, arg, Some(kind.tag()));
+        match self.palette_query() {
+            Some((arg, tag)) => {
+                let arg = arg.to_string();
+                self.search(Target::Palette, arg, Some(tag));
             }
-            _ => {
-                self.palette.search.clear();
+            None => {
+                self.palette.matches = Matches::default();
                 self.palette.selected = 0;
             }
         }
+    }
+
+    /// The node of the selected argument candidate, when the list is current.
+    fn palette_pick(&self) -> Option<Node> {
+        if self.searching(Target::Palette) {
+            return None;
+        }
+        let hit = self.palette.matches.selected_hit()?;
+        Some(self.index_if_built()?.id(hit.item))
     }
 
     /// Tab: completes the command word, or the argument to the selected name.
@@ -153,12 +175,10 @@ impl App<'_> {
                 }
             }
             Some(_) => {
-                let Some(hit) = self.palette.search.selected_hit() else {
+                let Some(node) = self.palette_pick() else {
                     return;
                 };
-                let node = self.index().id(hit.item);
-                let name = crate::tui::sanitize::clean(self.src.name(node));
-                self.palette.input = format!("{} {name}", p.word);
+                self.palette.input = format!("{} {}", p.word, clean(self.src.name(node)));
             }
         }
         self.refresh_palette();
@@ -178,68 +198,56 @@ impl App<'_> {
             let names: Vec<&str> = PALETTE.iter().map(|c| c.name).collect();
             self.warn(format!(
                 "unknown command `{}`; try {}",
-                p.word,
+                sanitize(p.word),
                 names.join(", ")
             ));
             return None;
         };
-        match (cmd.name, arg_kind(cmd)) {
-            ("quit", _) => {
-                self.quit = true;
-                None
+        let Some(kind) = arg_kind(cmd) else {
+            match cmd.name {
+                "quit" => self.quit = true,
+                "help" => {
+                    self.popup = Popup::Help(match self.focus {
+                        Focus::Tree => Context::Tree,
+                        Focus::Details => Context::Details,
+                    });
+                    self.help_scroll = 0;
+                }
+                _ => {
+                    self.popup = Popup::None;
+                    return self.go(Node::Root);
+                }
             }
-            ("help", _) => {
-                self.popup = Popup::Help(match self.focus {
-                    Focus::Tree => Context::Tree,
-                    Focus::Details => Context::Details,
-                });
-                self.help_scroll = 0;
-                None
-            }
-            ("root", _) => {
+            return None;
+        };
+        let Some(arg) = p.arg.map(str::trim) else {
+            // `:role` then Enter: ready for the name.
+            self.palette.input = format!("{} ", cmd.name);
+            self.refresh_palette();
+            return None;
+        };
+        // An exact name wins over the best fuzzy match.
+        let exact = match self.org().by_name(arg) {
+            NameLookup::Unique(e) => vec![e],
+            NameLookup::Ambiguous(es) => es,
+            NameLookup::NotFound => Vec::new(),
+        }
+        .into_iter()
+        .map(|e| self.src.node_of(e))
+        .find(|n| n.kind() == kind);
+        match exact.or_else(|| self.palette_pick()) {
+            Some(node) => {
                 self.popup = Popup::None;
-                self.go(Node::Root)
+                self.go(node)
             }
-            (_, Some(kind)) => {
-                let arg = p.arg.unwrap_or("").trim();
-                if arg.is_empty() && p.arg.is_none() {
-                    // `:role` then Enter: ready for the name.
-                    self.palette.input = format!("{} ", cmd.name);
-                    self.refresh_palette();
-                    return None;
-                }
-                // An exact name wins over the fuzzy best match.
-                let exact = match self.org().by_name(arg) {
-                    crate::org::NameLookup::Unique(e) => Some(vec![e]),
-                    crate::org::NameLookup::Ambiguous(es) => Some(es),
-                    crate::org::NameLookup::NotFound => None,
-                }
-                .and_then(|es| {
-                    es.into_iter()
-                        .map(|e| self.src.node_of(e))
-                        .find(|n| n.kind() == kind)
-                });
-                let fuzzy = self
-                    .palette
-                    .search
-                    .selected_hit()
-                    .map(|h| self.index().id(h.item));
-                match exact.or(fuzzy) {
-                    Some(node) => {
-                        self.popup = Popup::None;
-                        self.go(node)
-                    }
-                    None => {
-                        self.warn(format!(
-                            "no {} matches `{}`",
-                            cmd.name,
-                            crate::tui::sanitize::sanitize(arg)
-                        ));
-                        None
-                    }
-                }
+            None if self.searching(Target::Palette) => {
+                self.say("still searching");
+                None
             }
-            _ => None,
+            None => {
+                self.warn(format!("no {} matches `{}`", cmd.name, sanitize(arg)));
+                None
+            }
         }
     }
 
@@ -286,15 +294,23 @@ impl App<'_> {
             return None;
         }
         let i = usize::from(row - rows.y);
-        if filter {
-            let first = crate::tui::view::list_offset(self.filter.selected(), rows.height as usize);
-            if first + i < self.filter.best().len() {
-                while self.filter.selected() != first + i {
-                    self.filter.select_next(true);
-                }
-                return self.accept_filter();
-            }
+        let list = if filter {
+            &mut self.filter
+        } else {
+            &mut self.palette.matches
+        };
+        let first = crate::tui::view::list_offset(list.selected, rows.height as usize);
+        if first + i >= list.best.len() || (!filter && self.palette_query().is_none()) {
+            return None;
         }
-        None
+        if filter {
+            self.filter.selected = first + i;
+            self.accept_filter()
+        } else {
+            self.palette.matches.selected = first + i;
+            let node = self.palette_pick()?;
+            self.popup = Popup::None;
+            self.go(node)
+        }
     }
 }

@@ -4,7 +4,7 @@ use ratatui::text::Span;
 
 use super::{DetailCtx, LABEL, Out, date_age, days_since, node_style, origin_label};
 use crate::org::{AccessKey, Credentials, Parent, Tag};
-use crate::tui::nodes::{Folder, Node, PolicyFolder};
+use crate::tui::nodes::{Folder, Node, PolicyFolder, counts};
 use crate::tui::sanitize::clean;
 
 /// Access keys older than this are flagged, as AWS's own advice has it.
@@ -50,10 +50,15 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
             let s = org.stats();
             out.field(
                 "Holds",
-                &format!(
-                    "{} OUs, {} accounts, {} users, {} groups, {} roles, {} policies, {} resources",
-                    s.ous, s.accounts, s.users, s.groups, s.roles, s.policies, s.resources
-                ),
+                &counts(&[
+                    (s.ous, "OU", "OUs"),
+                    (s.accounts, "account", "accounts"),
+                    (s.users, "user", "users"),
+                    (s.groups, "group", "groups"),
+                    (s.roles, "role", "roles"),
+                    (s.policies, "policy", "policies"),
+                    (s.resources, "resource", "resources"),
+                ]),
             );
             if let Some(d) = &info.description {
                 out.blank();
@@ -67,9 +72,11 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
             out.field(
                 "Holds",
                 &format!(
-                    "{} OUs, {} accounts directly",
-                    ou.ous.len(),
-                    ou.accounts.len()
+                    "{} directly",
+                    counts(&[
+                        (ou.ous.len(), "OU", "OUs"),
+                        (ou.accounts.len(), "account", "accounts")
+                    ])
                 ),
             );
         }
@@ -92,14 +99,13 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
             }
             out.field(
                 "Holds",
-                &format!(
-                    "{} users, {} groups, {} roles, {} policies, {} resources",
-                    acc.users.len(),
-                    acc.groups.len(),
-                    acc.roles.len(),
-                    acc.policies.len(),
-                    acc.resources.len()
-                ),
+                &counts(&[
+                    (acc.users.len(), "user", "users"),
+                    (acc.groups.len(), "group", "groups"),
+                    (acc.roles.len(), "role", "roles"),
+                    (acc.policies.len(), "policy", "policies"),
+                    (acc.resources.len(), "resource", "resources"),
+                ]),
             );
             if let Some(root) = &acc.root_user {
                 out.heading("Root user");

@@ -8,12 +8,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::panes::kind_style;
 use crate::tui::app::App;
-use crate::tui::commands::PALETTE;
+use crate::tui::app::Target;
 use crate::tui::layout::inner;
 use crate::tui::nodes::Kind;
 use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
 use crate::tui::sanitize::clean;
-use crate::tui::search::{Search, SearchIndex};
+use crate::tui::search::{Highlighter, Matches, SearchIndex};
 
 /// The first row drawn of a list whose `selected` row must show in `height` rows.
 pub fn list_offset(selected: usize, height: usize) -> usize {
@@ -58,13 +58,14 @@ fn hits(
     app: &App<'_>,
     frame: &mut Frame<'_>,
     index: &SearchIndex<crate::tui::nodes::Node>,
-    search: &Search,
+    search: &Matches,
 ) {
     let t = &app.theme;
     let rows = app.areas.finder_rows();
-    let first = list_offset(search.selected(), rows.height as usize);
+    let first = list_offset(search.selected, rows.height as usize);
+    let mut marks = Highlighter::new(&search.query);
     let lines: Vec<Line<'_>> = search
-        .best()
+        .best
         .iter()
         .enumerate()
         .skip(first)
@@ -72,12 +73,8 @@ fn hits(
         .map(|(i, hit)| {
             let node = index.id(hit.item);
             let text = index.text(hit.item);
-            let selected = i == search.selected();
-            let positions = if search.query().trim().is_empty() {
-                Vec::new()
-            } else {
-                index.match_positions(hit.item, search.query())
-            };
+            let selected = i == search.selected;
+            let positions = marks.positions(index, hit.item);
             let base = if selected {
                 t.selection
             } else {
@@ -133,72 +130,78 @@ fn highlighted(text: &str, positions: &[u32], base: Style, hit: Style) -> Vec<Sp
     spans
 }
 
-fn count_line(app: &App<'_>, search: &Search, of: usize) -> Line<'static> {
+/// `12 matches of 5,000`, or what is going on instead.
+fn count_line(app: &App<'_>, target: Target, search: &Matches, of: Option<usize>) -> Line<'static> {
     let t = &app.theme;
-    let shown = search.best().len();
-    let text = if search.total() > shown {
-        format!("{} matches of {of}, best {shown} shown", search.total())
+    if app.searching(target) {
+        return Line::from(Span::styled("searching…", t.status));
+    }
+    let shown = search.best.len();
+    let of = of.map(|n| format!(" of {n}")).unwrap_or_default();
+    let text = if search.total > shown {
+        format!("{} matches{of}, best {shown} shown", search.total)
     } else {
-        format!("{} matches of {of}", search.total())
+        format!("{} matches{of}", search.total)
     };
     Line::from(Span::styled(text, t.dim))
 }
 
+fn input_line<'l>(app: &App<'_>, prompt: &'static str, text: &str) -> Line<'l> {
+    let t = &app.theme;
+    Line::from(vec![
+        Span::styled(prompt, t.key),
+        Span::styled(clean(text), t.input),
+        Span::styled("█", t.dim),
+    ])
+}
+
 pub(super) fn filter(app: &App<'_>, frame: &mut Frame<'_>) {
     let t = &app.theme;
+    let q = app.filter_input.as_str();
+    let input = input_line(app, "/ ", q);
     let Some(index) = app.index_if_built() else {
+        let info = Line::from(Span::styled("indexing every name, id and ARN…", t.status));
+        frame_popup(app, frame, " Find ", input, info);
         return;
     };
-    let q = app.filter.query();
-    let input = Line::from(vec![
-        Span::styled("/ ", t.key),
-        Span::styled(clean(q), t.input),
-        Span::styled("█", t.dim),
-    ]);
     let info = if q.trim().is_empty() {
         Line::from(Span::styled(
             format!("type to find any name, id or ARN among {}", index.len()),
             t.dim,
         ))
     } else {
-        count_line(app, &app.filter, index.len())
+        count_line(app, Target::Filter, &app.filter, Some(index.len()))
     };
     frame_popup(app, frame, " Find ", input, info);
-    if !q.trim().is_empty() {
+    if !app.filter.query.trim().is_empty() {
         hits(app, frame, index, &app.filter);
     }
 }
 
 pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
     let t = &app.theme;
-    let Some(index) = app.index_if_built() else {
-        return;
-    };
     let text = &app.palette.input;
-    let input = Line::from(vec![
-        Span::styled(": ", t.key),
-        Span::styled(clean(text), t.input),
-        Span::styled("█", t.dim),
-    ]);
+    let input = input_line(app, ": ", text);
     let p = palette::parse(text);
     let cmd = resolve(p.word);
     match (p.arg, cmd) {
         (Some(_), Some(c)) if arg_kind(c).is_some() => {
-            let kind_count = app.palette.search.total();
-            let info = if app.palette.search.query().trim().is_empty() {
+            let Some(index) = app.index_if_built() else {
+                let info = Line::from(Span::styled("indexing every name, id and ARN…", t.status));
+                frame_popup(app, frame, " Command ", input, info);
+                return;
+            };
+            let m = &app.palette.matches;
+            let info = if m.query.trim().is_empty() && !app.searching(Target::Palette) {
                 Line::from(Span::styled(
-                    format!("{}: {}  ({kind_count})", c.arg.unwrap_or(""), c.description),
+                    format!("{}: {}  ({})", c.arg.unwrap_or(""), c.description, m.total),
                     t.dim,
                 ))
             } else {
-                count_line(
-                    app,
-                    &app.palette.search,
-                    kind_count.max(app.palette.search.total()),
-                )
+                count_line(app, Target::Palette, m, None)
             };
             frame_popup(app, frame, " Command ", input, info);
-            hits(app, frame, index, &app.palette.search);
+            hits(app, frame, index, m);
         }
         (Some(_), None) => {
             let info = Line::from(Span::styled(
@@ -234,7 +237,6 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
                 })
                 .collect();
             frame.render_widget(Paragraph::new(lines), rows);
-            let _ = PALETTE;
         }
     }
 }

@@ -115,9 +115,9 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let item_w = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
     let avail = (area.width as usize).saturating_sub(used);
     while items.len() > 2 && items.iter().map(item_w).sum::<usize>() > avail {
-        // Drop from the middle: the first hints (moving) and the last (help, quit)
-        // matter most.
-        items.remove(items.len() / 2);
+        // The first hints (moving) and the last two (help, quit) matter most: drop
+        // the one before help, again and again.
+        items.remove(items.len().saturating_sub(3).max(1));
     }
     for (k, l) in &items {
         spans.push(Span::styled(k.clone(), t.key));

@@ -19,21 +19,31 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
 use super::authz;
-use super::credreport;
 use crate::org::Org;
 use crate::org::builder::{Builder, Site, is_account_id};
-use crate::org::de::{Obj, OneOrMany, Str, from_str_tracked};
+use crate::org::de::{Obj, Str, from_str_tracked};
 use crate::org::docs::decode_document;
 use crate::org::entities::PolicyOrigin;
 use crate::org::ids::*;
 use crate::org::quota;
 use crate::org::report::{FileId, JsonPath, Report, jpath};
-use crate::org::time::Time;
 use crate::policy::PolicyKind;
+
+/// `$body` with `$v` read from the text; JSON errors become findings.
+macro_rules! with_json {
+    ($self:ident, $file:expr, $text:expr, $t:ty, |$v:ident| $body:block) => {
+        match from_str_tracked::<Obj<$t>>($text) {
+            Ok(Obj($v)) => $body,
+            Err(e) => $self.b.problems.json_error($file, e),
+        }
+    };
+}
+
+mod extras;
+mod shapes;
+
+use shapes::*;
 
 pub(crate) const DESCRIBE_ORGANIZATION: &str = "describe-organization.json";
 pub(crate) const LIST_ROOTS: &str = "list-roots.json";
@@ -45,191 +55,6 @@ pub(crate) const TARGETS: &str = "list-targets-for-policy";
 pub(crate) const AUTHZ: &str = "get-account-authorization-details";
 pub(crate) const CREDENTIAL_REPORT: &str = "get-credential-report";
 pub(crate) const RESOURCES: &str = "resources";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DescribeOrganization<'a> {
-    #[serde(borrow)]
-    organization: Obj<OrganizationShape<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct OrganizationShape<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(default, borrow)]
-    arn: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    feature_set: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    master_account_id: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListRoots<'a> {
-    #[serde(default, borrow)]
-    roots: OneOrMany<Obj<RootShape<'a>>>,
-    #[serde(default, borrow)]
-    next_token: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RootShape<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(default, borrow)]
-    name: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    policy_types: OneOrMany<Obj<PolicyTypeShape<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PolicyTypeShape<'a> {
-    #[serde(borrow)]
-    r#type: Str<'a>,
-    #[serde(default, borrow)]
-    status: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListOus<'a> {
-    #[serde(default, borrow)]
-    organizational_units: OneOrMany<Obj<OuShape<'a>>>,
-    #[serde(default, borrow)]
-    next_token: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct OuShape<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(default, borrow)]
-    name: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListAccounts<'a> {
-    #[serde(default, borrow)]
-    accounts: OneOrMany<Obj<AccountShape<'a>>>,
-    #[serde(default, borrow)]
-    next_token: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AccountShape<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(default, borrow)]
-    name: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    email: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    status: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    state: Option<Str<'a>>,
-    #[serde(default)]
-    #[allow(dead_code)] // read to check its form; not kept
-    joined_timestamp: Time,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListPolicies<'a> {
-    #[serde(default, borrow)]
-    policies: OneOrMany<Obj<PolicySummaryShape<'a>>>,
-    #[serde(default, borrow)]
-    next_token: Option<Str<'a>>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct PolicySummaryShape<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(default, borrow)]
-    arn: Option<Str<'a>>,
-    #[serde(borrow)]
-    name: Str<'a>,
-    #[serde(default, borrow)]
-    description: Option<Str<'a>>,
-    #[serde(default, borrow)]
-    r#type: Option<Str<'a>>,
-    #[serde(default)]
-    aws_managed: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DescribePolicy<'a> {
-    #[serde(borrow)]
-    policy: Obj<PolicyShape<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PolicyShape<'a> {
-    #[serde(borrow)]
-    policy_summary: Obj<PolicySummaryShape<'a>>,
-    #[serde(default, borrow)]
-    content: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListTargets<'a> {
-    #[serde(default, borrow)]
-    targets: OneOrMany<Obj<TargetShape<'a>>>,
-    #[serde(default, borrow)]
-    next_token: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TargetShape<'a> {
-    #[serde(borrow)]
-    target_id: Str<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CredentialReportShape<'a> {
-    #[serde(borrow)]
-    content: Str<'a>,
-}
-
-/// Any of the resource-policy outputs: `get-bucket-policy`, `get-key-policy`
-/// (`Policy`), `get-queue-attributes`, `get-topic-attributes` (`Attributes.Policy`),
-/// `get-resource-policy` (`ResourcePolicy`), `lambda get-policy` (`Policy`), or
-/// `{"Arn": ..., "Policy": ...}`.
-#[derive(Deserialize)]
-struct ResourceShape<'a> {
-    #[serde(default, borrow, rename = "Policy")]
-    policy: Option<&'a RawValue>,
-    #[serde(default, borrow, rename = "ResourcePolicy")]
-    resource_policy: Option<&'a RawValue>,
-    #[serde(default, borrow, rename = "Attributes")]
-    attributes: Option<Obj<AttributesShape<'a>>>,
-    #[serde(default, borrow, rename = "Arn", alias = "ARN", alias = "ResourceArn")]
-    arn: Option<Str<'a>>,
-}
-
-#[derive(Deserialize)]
-struct AttributesShape<'a> {
-    #[serde(default, borrow, rename = "Policy")]
-    policy: Option<&'a RawValue>,
-    #[serde(default, borrow, rename = "TopicArn")]
-    topic_arn: Option<Str<'a>>,
-    #[serde(default, borrow, rename = "QueueArn")]
-    queue_arn: Option<Str<'a>>,
-}
 
 /// Loads an export directory.
 pub(crate) fn load(dir: &Path) -> (Option<Org>, Report) {
@@ -253,16 +78,6 @@ struct Loader {
     /// The management account id and where it was read.
     management: Option<(String, FileId)>,
     root_id: Option<String>,
-}
-
-/// `$body` with `$v` read from the text; JSON errors become findings.
-macro_rules! with_json {
-    ($self:ident, $file:expr, $text:expr, $t:ty, |$v:ident| $body:block) => {
-        match from_str_tracked::<Obj<$t>>($text) {
-            Ok(Obj($v)) => $body,
-            Err(e) => $self.b.problems.json_error($file, e),
-        }
-    };
 }
 
 /// A node of the organization tree, by id.
@@ -876,183 +691,5 @@ impl Loader {
                 ),
             );
         }
-    }
-
-    /// get-credential-report/<account-id>.json or .csv
-    fn credential_reports(&mut self) {
-        for (stem, rel) in self.listing(Path::new(CREDENTIAL_REPORT)) {
-            let Some(account) = self.b.account(&stem) else {
-                self.path_problem(
-                    &rel,
-                    true,
-                    format!("`{stem}` is not an account of the organization; the file is ignored"),
-                );
-                continue;
-            };
-            let Some((file, text)) = self.open(&rel) else {
-                continue;
-            };
-            let csv = if rel.extension().is_some_and(|e| e == "csv") {
-                Some(text.clone())
-            } else {
-                let mut csv = None;
-                with_json!(self, file, &text, CredentialReportShape, |d| {
-                    match credreport::base64_decode(&d.content)
-                        .and_then(|b| String::from_utf8(b).ok())
-                    {
-                        Some(c) => csv = Some(c),
-                        None => self.b.problems.error(
-                            file,
-                            jpath!["Content"],
-                            "`Content` is not base64-encoded text",
-                        ),
-                    }
-                });
-                csv
-            };
-            if let Some(csv) = csv {
-                match credreport::parse(&csv) {
-                    Ok(rows) => self.apply_report(file, account, rows),
-                    Err(m) => self.b.problems.file_error(file, m),
-                }
-            }
-            self.keep(file, text);
-        }
-    }
-
-    fn apply_report(&mut self, file: FileId, account: AccountIx, rows: Vec<credreport::Row>) {
-        for row in rows {
-            if row.user == "<root_account>" {
-                self.b.accounts[account.index()].root_user = Some(row.credentials);
-                continue;
-            }
-            match self.b.user_by_arn(&row.arn) {
-                Some(u) => {
-                    let user = &mut self.b.users[u.index()];
-                    let devices = std::mem::take(&mut user.credentials.mfa_devices);
-                    user.credentials = row.credentials;
-                    user.credentials.mfa_devices = devices;
-                }
-                None => self.b.problems.warn(
-                    file,
-                    JsonPath::default(),
-                    format!(
-                        "line {}: user `{}` is not in the account's authorization details",
-                        row.line, row.arn
-                    ),
-                ),
-            }
-        }
-    }
-
-    /// resources/<account-id>/<service>/[<region>/]<name>.json
-    fn resources(&mut self) {
-        for acct_id in self.subdirs(Path::new(RESOURCES)) {
-            let base = Path::new(RESOURCES).join(&acct_id);
-            let Some(account) = self.b.account(&acct_id) else {
-                self.path_problem(&base, true, format!("`{acct_id}` is not an account of the organization; its resources are ignored"));
-                continue;
-            };
-            for service in self.subdirs(&base) {
-                let dir = base.join(&service);
-                if service == "s3" || service == "arn" {
-                    for (stem, rel) in self.listing(&dir) {
-                        self.resource(account, &acct_id, &service, None, &stem, &rel);
-                    }
-                } else {
-                    for region in self.subdirs(&dir) {
-                        for (stem, rel) in self.listing(&dir.join(&region)) {
-                            self.resource(account, &acct_id, &service, Some(&region), &stem, &rel);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn resource(
-        &mut self,
-        account: AccountIx,
-        acct: &str,
-        service: &str,
-        region: Option<&str>,
-        stem: &str,
-        rel: &Path,
-    ) {
-        let Some((file, text)) = self.open(rel) else {
-            return;
-        };
-        // An empty file: the resource has no policy (the CLI printed an error instead).
-        if text.trim().is_empty() {
-            self.keep(file, text);
-            return;
-        }
-        with_json!(self, file, &text, ResourceShape, |d| {
-            let partition = self.b.info.partition.clone();
-            let attrs = d.attributes.as_ref();
-            let given = d
-                .arn
-                .as_deref()
-                .or(attrs.and_then(|a| a.topic_arn.as_deref()))
-                .or(attrs.and_then(|a| a.queue_arn.as_deref()));
-            let region = region.unwrap_or("");
-            let arn = match (given, service) {
-                (Some(a), _) => a.to_string(),
-                (None, "s3") => format!("arn:{partition}:s3:::{stem}"),
-                (None, "kms") => format!("arn:{partition}:kms:{region}:{acct}:key/{stem}"),
-                (None, "sqs") => format!("arn:{partition}:sqs:{region}:{acct}:{stem}"),
-                (None, "sns") => format!("arn:{partition}:sns:{region}:{acct}:{stem}"),
-                (None, "secretsmanager") => {
-                    format!("arn:{partition}:secretsmanager:{region}:{acct}:secret:{stem}")
-                }
-                (None, "lambda") => {
-                    format!("arn:{partition}:lambda:{region}:{acct}:function:{stem}")
-                }
-                (None, _) => {
-                    self.b.problems.error(file, JsonPath::default(), format!("no `Arn` in the file, and `{service}` is not a service whose ARN can be made from the file name (s3, kms, sqs, sns, secretsmanager, lambda)"));
-                    self.keep(file, text);
-                    return;
-                }
-            };
-            let (raw, path) = match (d.policy, d.resource_policy, attrs.and_then(|a| a.policy)) {
-                (Some(r), _, _) => (r, jpath!["Policy"]),
-                (_, Some(r), _) => (r, jpath!["ResourcePolicy"]),
-                (_, _, Some(r)) => (r, jpath!["Attributes", "Policy"]),
-                _ => {
-                    self.b.problems.warn(file, JsonPath::default(), "no `Policy`, `ResourcePolicy` or `Attributes.Policy`: the resource has no policy");
-                    self.keep(file, text);
-                    return;
-                }
-            };
-            match self.b.add_resource(account, &arn) {
-                Err(m) => self.b.problems.error(file, path, m),
-                Ok(rx) => {
-                    let kind = self.b.resources[rx.index()].kind;
-                    match decode_document(raw, &text) {
-                        Err(m) => self.b.problems.error(file, path, m),
-                        Ok(src) => {
-                            let doc = self.b.doc(
-                                PolicyKind::Resource,
-                                kind.policy_name(),
-                                &src,
-                                file,
-                                || path.clone(),
-                            );
-                            self.b.set_resource_policy(rx, doc);
-                            if let Some(limit) = kind.size_quota()
-                                && let Some(m) = quota::size(
-                                    &format!("the {} of `{arn}`", kind.policy_name()),
-                                    self.b.doc_size(doc),
-                                    limit,
-                                )
-                            {
-                                self.b.problems.warn(file, path.clone(), m);
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        self.keep(file, text);
     }
 }

@@ -1,0 +1,47 @@
+//! The search worker: builds the index at startup and answers searches off the UI
+//! thread, so a first key over 250,000 names never holds up a frame.
+
+use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, Sender};
+
+use super::app::{Msg, SearchJob, Target};
+use super::nodes::{Node, OrgTree};
+use super::search::{Search, SearchIndex};
+use crate::org::Org;
+
+/// Serves searches until the app drops its end of `jobs`. Jobs queued while one
+/// runs are merged: only the latest per list is searched.
+pub fn serve(
+    org: &Org,
+    index: &OnceLock<SearchIndex<Node>>,
+    jobs: Receiver<SearchJob>,
+    found: Sender<Msg>,
+) {
+    let index = index.get_or_init(|| super::org_index::build(&OrgTree::new(org)));
+    let mut filter = Search::default();
+    let mut palette = Search::default();
+    while let Ok(first) = jobs.recv() {
+        let mut latest: [Option<SearchJob>; 2] = [None, None];
+        let slot = |t: Target| if t == Target::Filter { 0 } else { 1 };
+        let i = slot(first.target);
+        latest[i] = Some(first);
+        while let Ok(job) = jobs.try_recv() {
+            let i = slot(job.target);
+            latest[i] = Some(job);
+        }
+        for job in latest.into_iter().flatten() {
+            let search = if job.target == Target::Filter {
+                &mut filter
+            } else {
+                &mut palette
+            };
+            search.set_query(index, &job.query, job.only);
+            if found
+                .send(Msg::Found(job.target, search.matches().clone()))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}

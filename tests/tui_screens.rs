@@ -1,0 +1,209 @@
+//! Screens of the terminal UI as insta snapshots, drawn into ratatui's TestBackend:
+//! each tab, help, filter, palette, a tiny terminal and a hostile org.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orgscope::org::Org;
+use orgscope::tui::app::{App, Msg};
+use orgscope::tui::config::Settings;
+use orgscope::tui::keymap::Key;
+use orgscope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(org: &Org, w: u16, h: u16) -> App<'_> {
+    let mut a = App::new(org, Settings::default(), w, h);
+    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    a
+}
+
+fn keys(a: &mut App<'_>, keys: &str) {
+    for word in keys.split(' ').filter(|w| !w.is_empty()) {
+        let k = Key::parse(word).unwrap();
+        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
+    }
+}
+
+fn typed(a: &mut App<'_>, text: &str) {
+    for c in text.chars() {
+        a.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+/// `:KIND NAME` then Enter.
+fn goto(a: &mut App<'_>, command: &str) {
+    keys(a, ":");
+    typed(a, command);
+    keys(a, "enter");
+}
+
+fn screen(a: &App<'_>) -> String {
+    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(a, f)).unwrap();
+    let buffer = t.backend().buffer();
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "a control character reached the screen: {:?}",
+            cell.symbol()
+        );
+    }
+    t.backend().to_string()
+}
+
+fn acme() -> Org {
+    orgscope::org::load_builtin_acme()
+}
+
+#[test]
+fn start() {
+    let org = acme();
+    insta::assert_snapshot!(screen(&app(&org, 120, 36)));
+}
+
+#[test]
+fn user_overview() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "user eve");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn user_policies() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "user frank");
+    keys(&mut a, "2");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn account_scps_and_rcps() {
+    let org = acme();
+    let mut a = app(&org, 120, 44);
+    goto(&mut a, "account payments-prod");
+    keys(&mut a, "3");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn group_members() {
+    let org = acme();
+    let mut a = app(&org, 120, 24);
+    goto(&mut a, "group Developers");
+    keys(&mut a, "4");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn policy_attachments() {
+    let org = acme();
+    let mut a = app(&org, 120, 24);
+    goto(&mut a, "policy AdministratorAccess");
+    keys(&mut a, "4");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn role_overview_and_trust() {
+    let org = acme();
+    let mut a = app(&org, 120, 26);
+    goto(&mut a, "role OrgSecurityAdmin");
+    insta::assert_snapshot!("role_overview", screen(&a));
+    keys(&mut a, "4");
+    insta::assert_snapshot!("role_trust", screen(&a));
+}
+
+#[test]
+fn policy_json() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "policy ProtectSecurityBaseline");
+    keys(&mut a, "5");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn help() {
+    let org = acme();
+    let mut a = app(&org, 100, 48);
+    keys(&mut a, "?");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn filter() {
+    let org = acme();
+    let mut a = app(&org, 110, 30);
+    keys(&mut a, "/");
+    typed(&mut a, "deploy");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn palette() {
+    let org = acme();
+    let mut a = app(&org, 110, 30);
+    keys(&mut a, ":");
+    insta::assert_snapshot!("palette_commands", screen(&a));
+    typed(&mut a, "role pay");
+    insta::assert_snapshot!("palette_roles", screen(&a));
+}
+
+#[test]
+fn tiny_terminal() {
+    let org = acme();
+    let mut a = app(&org, 60, 15);
+    goto(&mut a, "user dana");
+    insta::assert_snapshot!("tiny_tree", screen(&a));
+    keys(&mut a, "tab");
+    insta::assert_snapshot!("tiny_details", screen(&a));
+    a.update(Msg::Resize(36, 8));
+    insta::assert_snapshot!("too_small", screen(&a));
+}
+
+/// Names, tags and Sids holding escape sequences: shown inert.
+const HOSTILE: &str = r#"{
+  "organization": {"id": "o-hostile0001", "management_account": "111111111111"},
+  "root": {"id": "r-host"},
+  "ous": [{"id": "ou-host-evil0001", "name": "evil\u001b]0;pwned\u0007ou"}],
+  "accounts": [
+    {"id": "111111111111", "name": "mgmt"},
+    {"id": "222222222222", "name": "pwn\u001b]0;pwned\u0007\u001b[2J", "parent": "ou-host-evil0001",
+     "users": {"mallory": {"tags": {"team\u001b]0;x\u0007": "red\u009b2J\u202eevil"}}},
+     "roles": {"R": {"trust": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Trust\u001b[2J\u001b]0;pwned\u0007", "Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]}}}}
+  ]
+}"#;
+
+#[test]
+fn hostile_names_are_inert() {
+    let (org, report) = orgscope::org::load_str("hostile.json", HOSTILE);
+    let org = org.unwrap_or_else(|| panic!("{report}"));
+    let mut a = app(&org, 110, 20);
+    keys(&mut a, "j l l");
+    let s = screen(&a);
+    assert!(s.contains(r"pwn\x1b]0;pwned\x07\x1b[2J"), "{s}");
+    insta::assert_snapshot!("hostile_tree", s);
+    goto(&mut a, "user mallory");
+    let s = screen(&a);
+    assert!(s.contains(r"red\x9b2J\u{202e}evil"), "{s}");
+    insta::assert_snapshot!("hostile_user", s);
+    goto(&mut a, "role R");
+    keys(&mut a, "4");
+    let s = screen(&a);
+    assert!(s.contains(r"Trust\x1b[2J\x1b]0;pwned\x07"), "{s}");
+    insta::assert_snapshot!("hostile_trust", s);
+    // The document as written: JSON escapes are text already.
+    keys(&mut a, "5");
+    let s = screen(&a);
+    assert!(s.contains(r"Trust\u001b[2J"), "{s}");
+    insta::assert_snapshot!("hostile_json", s);
+    keys(&mut a, "/");
+    typed(&mut a, "pwn");
+    insta::assert_snapshot!("hostile_filter", screen(&a));
+}

@@ -1,0 +1,214 @@
+//! End to end: the real binary in tmux on the acme org. It navigates, filters, opens
+//! help and quits, and the shell prompt is back. Skipped (with a message) where tmux
+//! is missing. A private tmux server is used and killed, so no session is left.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", &self.session, k]);
+        }
+    }
+
+    /// Types text as it is (no key names).
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    /// Waits until the screen shows `what`; panics with the screen after 15 s.
+    fn wait_for(&self, what: &str) -> String {
+        self.wait_until(what, |s| s.contains(what))
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("the screen never showed {what}:\n{s}");
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+/// A private tmux server running a plain shell with a known prompt, so that its
+/// return can be seen; `None` (the test skips) without tmux.
+fn start(name: &str) -> Option<Tmux> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return None;
+    }
+    let id = format!(
+        "orgscope-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let socket = std::env::temp_dir().join(format!("{id}.sock"));
+    let t = Tmux {
+        socket: socket.display().to_string(),
+        session: id,
+    };
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        "110",
+        "-y",
+        "32",
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        "PS1=e2e-prompt$ ",
+        "TERM=xterm-256color",
+        "sh",
+    ]);
+    t.wait_for("e2e-prompt$");
+    Some(t)
+}
+
+/// Waits until the prompt is back on the last line, with the UI gone from the
+/// screen, and checks the terminal echoes and runs commands again.
+fn prompt_is_back(t: &Tmux) {
+    let start = Instant::now();
+    let s = loop {
+        let s = t.screen();
+        let last = s
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .to_string();
+        if last.starts_with("e2e-prompt$") && s.matches("e2e-prompt$").count() >= 2 {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the prompt did not come back:\n{s}"
+        );
+        sleep(Duration::from_millis(50));
+    };
+    assert!(
+        !s.contains("Organization policies"),
+        "the alternate screen was left:\n{s}"
+    );
+    // Out of raw mode: typed text echoes and runs.
+    t.type_text("echo back-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_for("back-42");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back() {
+    let Some(t) = start("panic") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    if !bin.contains("/debug/") {
+        eprintln!("skipped: the panic key exists in debug builds only");
+        return;
+    }
+    let cmd =
+        format!("XDG_CONFIG_HOME=/nonexistent ORGSCOPE_TEST_PANIC_KEY=Z {bin}; echo status=$?");
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for("Organization policies");
+    t.keys(&["j", "Z"]);
+    let s = t.wait_for("status=101");
+    assert!(s.contains("a test panic"), "{s}");
+    prompt_is_back(&t);
+}
+
+#[test]
+fn browse_acme_in_tmux() {
+    let Some(t) = start("e2e") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let config = std::env::temp_dir().join(format!("{}-config", t.session));
+    let cmd = format!("XDG_CONFIG_HOME={} NO_COLOR=1 {bin}", config.display());
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Organization policies");
+    assert!(s.contains("Root r-acme") && s.contains("? help"), "{s}");
+
+    // Navigate: down to Security, open it, into its first account.
+    t.keys(&["j", "l", "l"]);
+    t.wait_for(" Root › Security › security");
+
+    // Filter: jump to a user by name.
+    t.keys(&["/"]);
+    t.wait_for("Find");
+    t.type_text("ci-legacy");
+    t.wait_for("user     ci-legacy");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Users › ci-legacy");
+    assert!(s.contains("user ci-legacy"), "{s}");
+
+    // A tab, then help, then close it.
+    t.keys(&["5"]);
+    t.wait_for("── ");
+    t.keys(&["?"]);
+    t.wait_for("Keys in the tree");
+    t.keys(&["Escape"]);
+    let start = Instant::now();
+    while t.screen().contains("Keys in the tree") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "help did not close"
+        );
+        sleep(Duration::from_millis(50));
+    }
+
+    // Resize at any moment: one pane at 60x15, a message when too small, and back.
+    t.run(&["resize-window", "-t", &t.session, "-x", "60", "-y", "15"]);
+    t.wait_until("the tree alone", |s| {
+        s.contains("┌ Organization") && !s.contains("1 Overview") && s.lines().count() <= 15
+    });
+    t.run(&["resize-window", "-t", &t.session, "-x", "30", "-y", "8"]);
+    t.wait_for("terminal too small");
+    t.run(&["resize-window", "-t", &t.session, "-x", "110", "-y", "32"]);
+    t.wait_for("Organization policies");
+
+    // Quit: the shell prompt is back and the UI is gone.
+    t.keys(&["q"]);
+    prompt_is_back(&t);
+    let _ = std::fs::remove_dir_all(&config);
+}
