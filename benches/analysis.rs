@@ -16,7 +16,10 @@ fn ask(action: &str, resource: &str) -> Ask {
         action: action.to_string(),
         resource: resource.to_string(),
         context: vec![
-            ("aws:RequestedRegion".to_string(), vec!["eu-west-1".to_string()]),
+            (
+                "aws:RequestedRegion".to_string(),
+                vec!["eu-west-1".to_string()],
+            ),
             ("aws:SecureTransport".to_string(), vec!["true".to_string()]),
         ],
         ..Ask::default()
@@ -26,19 +29,41 @@ fn ask(action: &str, resource: &str) -> Ask {
 fn questions(c: &mut Criterion) {
     let org = org::generate::generate_org(5000, 1);
     let stats = org.stats();
-    eprintln!("generated org: {} accounts, {} users, {} roles", stats.accounts, stats.users, stats.roles);
+    eprintln!(
+        "generated org: {} accounts, {} users, {} roles",
+        stats.accounts, stats.users, stats.roles
+    );
     let account = &org.accounts()[10].id;
-    let role = org.accounts()[10].roles.first().map(|&r| org.role(r).arn.to_string()).unwrap();
-    let user = org.accounts()[10].users.first().map(|&u| org.user(u).arn.to_string()).unwrap();
+    let role = org.accounts()[10]
+        .roles
+        .first()
+        .map(|&r| org.role(r).arn.to_string())
+        .unwrap();
+    let user = org.accounts()[10]
+        .users
+        .first()
+        .map(|&u| org.user(u).arn.to_string())
+        .unwrap();
 
     let mut g = c.benchmark_group("analysis_5000_accounts");
-    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
-    let known = ask("s3:GetObject", &format!("arn:aws:s3:::app-data-{account}/x"));
-    g.bench_function("who_can_bucket_in_org", |b| b.iter(|| analysis::who_can(&org, black_box(&known)).unwrap()));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8));
+    let known = ask(
+        "s3:GetObject",
+        &format!("arn:aws:s3:::app-data-{account}/x"),
+    );
+    g.bench_function("who_can_bucket_in_org", |b| {
+        b.iter(|| analysis::who_can(&org, black_box(&known)).unwrap())
+    });
     let unknown = ask("s3:GetObject", "arn:aws:s3:::bucket-not-in-the-org/x");
-    g.bench_function("who_can_bucket_unknown", |b| b.iter(|| analysis::who_can(&org, black_box(&unknown)).unwrap()));
+    g.bench_function("who_can_bucket_unknown", |b| {
+        b.iter(|| analysis::who_can(&org, black_box(&unknown)).unwrap())
+    });
     let assume = ask("sts:AssumeRole", &role);
-    g.bench_function("who_can_assume_role", |b| b.iter(|| analysis::who_can(&org, black_box(&assume)).unwrap()));
+    g.bench_function("who_can_assume_role", |b| {
+        b.iter(|| analysis::who_can(&org, black_box(&assume)).unwrap())
+    });
     g.bench_function("what_can_user_all_actions", |b| {
         b.iter(|| analysis::what_can(&org, black_box(&user), &Filter::default(), &[]).unwrap())
     });

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-
 use super::AnalysisError;
 use crate::engine::PolicySet;
 use crate::org::{AccountIx, Entity, NameLookup, Org, PrincipalIx};
@@ -192,7 +191,10 @@ pub fn assemble_for<'o>(
 /// A principal's own policies and the resource's; no SCP or RCP levels.
 fn identity_set<'o>(org: &'o Org, p: PrincipalIx, ask: &'o Ask, tgt: &Target<'o>) -> PolicySet<'o> {
     PolicySet {
-        identity: org.identity_policies(p).map(|x| &**org.compiled(x)).collect(),
+        identity: org
+            .identity_policies(p)
+            .map(|x| &**org.compiled(x))
+            .collect(),
         boundary: org.boundary(p).map(|x| &**org.compiled(x)),
         session: ask.session_policy.as_deref(),
         resource: tgt.policy,
@@ -231,11 +233,18 @@ impl<'o> Shared<'o> {
         let wanted = |i: usize| only.is_none_or(|a| a.index() == i);
         let in_org = org.info().id.is_some();
         Shared {
-            context: Context::from_pairs(ask.context.iter().map(|(k, v)| (k.as_str(), v.iter().cloned()))),
+            context: Context::from_pairs(
+                ask.context
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+            ),
             scps: (0..n)
                 .map(|i| wanted(i).then(|| levels(org.scp_levels(AccountIx::new(i)))))
                 .collect(),
-            rcps: tgt.account.map(|a| levels(org.rcp_levels(a))).unwrap_or_default(),
+            rcps: tgt
+                .account
+                .map(|a| levels(org.rcp_levels(a)))
+                .unwrap_or_default(),
             org_paths: (0..n)
                 .map(|i| (wanted(i) && in_org).then(|| org_path(org, AccountIx::new(i))))
                 .collect(),

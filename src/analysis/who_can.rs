@@ -258,7 +258,13 @@ struct Prefilter {
 
 impl Prefilter {
     fn new(org: &Org, ask: &Ask, tgt: &Target) -> Prefilter {
-        let probe = Request::new("anonymous", &ask.action, &ask.resource, None, Context::default());
+        let probe = Request::new(
+            "anonymous",
+            &ask.action,
+            &ask.resource,
+            None,
+            Context::default(),
+        );
         let Ok(probe) = probe else {
             return Prefilter {
                 resource_account: tgt.account_id.clone(),
@@ -267,7 +273,11 @@ impl Prefilter {
                 allows: vec![false; org.policies().len()],
             };
         };
-        let doc_allows: Vec<bool> = org.docs().iter().map(|d| any_allow_covers(&d.policy, &probe)).collect();
+        let doc_allows: Vec<bool> = org
+            .docs()
+            .iter()
+            .map(|d| any_allow_covers(&d.policy, &probe))
+            .collect();
         let mut named_accounts = Some(std::collections::HashSet::new());
         let mut resource_grants = false;
         for s in tgt.policy.iter().flat_map(|p| p.statements()) {
@@ -286,7 +296,9 @@ impl Prefilter {
                                 }
                             }
                             NamedPrincipal::Arn(arn) => {
-                                if let (Some(set), Some(parsed)) = (&mut named_accounts, crate::policy::Arn::parse(arn)) {
+                                if let (Some(set), Some(parsed)) =
+                                    (&mut named_accounts, crate::policy::Arn::parse(arn))
+                                {
                                     set.insert(parsed.account().to_string());
                                 }
                             }
@@ -303,7 +315,11 @@ impl Prefilter {
             resource_account: tgt.account_id.clone(),
             resource_grants,
             named_accounts,
-            allows: org.policies().iter().map(|r| doc_allows[r.doc.index()]).collect(),
+            allows: org
+                .policies()
+                .iter()
+                .map(|r| doc_allows[r.doc.index()])
+                .collect(),
         }
     }
 
@@ -313,7 +329,10 @@ impl Prefilter {
         match &self.resource_account {
             Some(r) if r != account => {
                 self.resource_grants
-                    && self.named_accounts.as_ref().is_none_or(|set| set.contains(account))
+                    && self
+                        .named_accounts
+                        .as_ref()
+                        .is_none_or(|set| set.contains(account))
                     && identity()
             }
             _ => self.resource_grants || identity(),

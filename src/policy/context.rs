@@ -109,7 +109,8 @@ impl Context {
             return;
         }
         let i = self.entries.partition_point(|(k, _)| *k.lower < *key.lower);
-        self.entries.insert(i, (key.clone(), SmallVec::from_elem(value.into(), 1)));
+        self.entries
+            .insert(i, (key.clone(), SmallVec::from_elem(value.into(), 1)));
     }
 
     /// Sets a key only where the caller did not give it.
