@@ -204,6 +204,18 @@ proptest! {
         let _ = validate::validate_str("mutated.json", &mutated);
     }
 
+    /// The same for an authorization-details export, with its URL-encoded documents.
+    #[test]
+    fn mutated_exports_never_panic(start in 0usize..4000, len in 0usize..100, junk in "[\\[\\]{}\",:%A-Za-z0-9 ]{0,8}") {
+        let text = std::fs::read_to_string(corpus_dir().with_file_name("import").join("authz-quirks.json")).unwrap();
+        let start = start.min(text.len());
+        let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let end = (start + len).min(text.len());
+        let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+        let mutated = format!("{}{}{}", &text[..start], junk, &text[end..]);
+        let _ = validate::validate_str("mutated-authz.json", &mutated);
+    }
+
     /// Prefixes of a valid file (a download cut short) never panic.
     #[test]
     fn truncated_inputs_never_panic(cut in 0usize..org::ACME.trim_end().len()) {

@@ -447,7 +447,7 @@ impl Builder {
 
     fn claim_arn(&mut self, arn: &Arc<str>, e: Entity) -> Result<(), String> {
         if self.arn_owner.contains_key(arn) {
-            return Err(format!("a second entity with ARN `{arn}`"));
+            return Err(format!("`{arn}` is listed twice; an ARN names one thing"));
         }
         self.arn_owner.insert(arn.clone(), e);
         Ok(())
