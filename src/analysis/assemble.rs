@@ -209,6 +209,8 @@ pub struct Shared<'o> {
     context: Context,
     scps: Vec<Option<Vec<Vec<&'o Policy>>>>,
     rcps: Vec<Vec<&'o Policy>>,
+    /// The resource account `rcps` and `resource_org_path` are for.
+    rcps_account: Option<AccountIx>,
     org_paths: Vec<Option<String>>,
     resource_org_path: Option<String>,
     keys: OrgKeys,
@@ -248,6 +250,7 @@ impl<'o> Shared<'o> {
             org_paths: (0..n)
                 .map(|i| (wanted(i) && in_org).then(|| org_path(org, AccountIx::new(i))))
                 .collect(),
+            rcps_account: tgt.account,
             resource_org_path: tgt.account.filter(|_| in_org).map(|a| org_path(org, a)),
             keys: OrgKeys {
                 org_id: Key::new("aws:PrincipalOrgID"),
@@ -256,6 +259,30 @@ impl<'o> Shared<'o> {
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
             },
         }
+    }
+}
+
+impl<'o> Shared<'o> {
+    /// Points the resource side (RCP levels, resource org path) at another target;
+    /// nothing is recomputed when its account is the same.
+    pub fn retarget(&mut self, org: &'o Org, tgt: &Target<'o>) {
+        if self.rcps_account == tgt.account {
+            return;
+        }
+        self.rcps_account = tgt.account;
+        self.rcps = tgt
+            .account
+            .map(|a| {
+                org.rcp_levels(a)
+                    .iter()
+                    .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.resource_org_path = tgt
+            .account
+            .filter(|_| org.info().id.is_some())
+            .map(|a| org_path(org, a));
     }
 }
 

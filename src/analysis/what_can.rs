@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, assemble, principal};
+use super::assemble::{Ask, Shared, assemble, assemble_shared, principal, target};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx};
@@ -80,38 +80,74 @@ pub fn what_can_ix(
     let own_context = assemble(org, p, &probe_ask)
         .map(|a| a.request.context)
         .unwrap_or_default();
-    let mut grants = Vec::new();
-    for action in catalog.actions() {
-        if filter
+    // What every request of this principal shares, computed once.
+    let probe_target = target(org, &probe_ask.action, &probe_ask.resource, None);
+    let mut shared = Shared::new(
+        org,
+        &probe_ask,
+        &probe_target,
+        Some(org.principal_account(p)),
+    );
+    // The resources each catalog action is granted on, statement by statement: a
+    // statement is matched only against the actions of the services it names.
+    let actions: Vec<&crate::catalog::Action> = catalog.actions().collect();
+    let probes = catalog_probes();
+    let wanted = |a: &crate::catalog::Action| {
+        filter
             .service
             .as_deref()
-            .is_some_and(|s| !s.eq_ignore_ascii_case(action.service))
-        {
-            continue;
-        }
-        if filter.level.is_some_and(|l| l != action.level) {
-            continue;
-        }
-        let full = action.full_name();
-        let Ok(probe) = Request::new(arn, &full, "*", None, Context::default()) else {
-            continue;
-        };
-        // The resources named by the Allow statements that cover the action.
-        let mut resources: Vec<String> = Vec::new();
-        for policy in &granting {
-            for s in policy.statements() {
-                if s.effect != Effect::Allow || !s.covers_action(&probe) {
+            .is_none_or(|s| s.eq_ignore_ascii_case(a.service))
+            && filter.level.is_none_or(|l| l == a.level)
+    };
+    let mut per_action: Vec<Vec<String>> = vec![Vec::new(); actions.len()];
+    for policy in &granting {
+        for s in policy.statements() {
+            if s.effect != Effect::Allow {
+                continue;
+            }
+            // Pattern by pattern, each against its own service's actions only.
+            let mut covered: Vec<usize> = if s.is_negated_action() {
+                (0..actions.len())
+                    .filter(|&i| probes[i].as_ref().is_some_and(|p| s.covers_action(p)))
+                    .collect()
+            } else {
+                let mut hits = Vec::new();
+                for k in 0..s.action_pattern_count() {
+                    let all: Vec<usize>;
+                    let candidates: &[usize] = match s.action_pattern_service(k) {
+                        Some(svc) => catalog_service_indices(svc),
+                        None => {
+                            all = (0..actions.len()).collect();
+                            &all
+                        }
+                    };
+                    hits.extend(candidates.iter().copied().filter(|&i| {
+                        probes[i]
+                            .as_ref()
+                            .is_some_and(|p| s.action_pattern_matches(k, p))
+                    }));
+                }
+                hits
+            };
+            covered.sort_unstable();
+            covered.dedup();
+            for i in covered {
+                if !wanted(actions[i]) {
                     continue;
                 }
                 match s.resource_patterns() {
-                    Some((false, rs)) => resources.extend(
+                    Some((false, rs)) => per_action[i].extend(
                         rs.iter()
                             .filter_map(|r| crate::policy::substitute_variables(r, &own_context)),
                     ),
-                    _ => resources.push("*".to_string()),
+                    _ => per_action[i].push("*".to_string()),
                 }
             }
         }
+    }
+    let mut grants = Vec::new();
+    for (action, mut resources) in actions.iter().zip(per_action) {
+        let full = action.full_name();
         if resources.is_empty() {
             continue;
         }
@@ -126,13 +162,15 @@ pub fn what_can_ix(
                 context: context.to_vec(),
                 ..Ask::default()
             };
-            let Ok(a) = assemble(org, p, &ask) else {
+            let tgt = target(org, &ask.action, &ask.resource, None);
+            shared.retarget(org, &tgt);
+            let Ok(a) = assemble_shared(org, p, &ask, &tgt, &shared) else {
                 continue;
             };
             match engine::evaluate(&a.request, &a.set) {
                 Decision::Allowed => allowed.push(r),
                 _ => {
-                    let deps = engine::dependencies(&a.request, &a.set);
+                    let deps = engine::dependencies_one_at_a_time(&a.request, &a.set);
                     let lets_in: Vec<String> = deps
                         .iter()
                         .filter(|d| d.outcomes.iter().any(|o| o.decision == Decision::Allowed))
@@ -171,6 +209,32 @@ pub fn what_can_ix(
         summary,
         grants,
     }
+}
+
+/// A request for every catalog action (index-aligned with `Catalog::actions`), built
+/// once per process: statements match actions through requests.
+fn catalog_probes() -> &'static [Option<Request>] {
+    static PROBES: std::sync::OnceLock<Vec<Option<Request>>> = std::sync::OnceLock::new();
+    PROBES.get_or_init(|| {
+        Catalog::get()
+            .actions()
+            .map(|a| Request::new("anonymous", &a.full_name(), "*", None, Context::default()).ok())
+            .collect()
+    })
+}
+
+/// The positions in `Catalog::actions` of one service's actions.
+fn catalog_service_indices(service: &str) -> &'static [usize] {
+    static BY_SERVICE: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>> =
+        std::sync::OnceLock::new();
+    let map = BY_SERVICE.get_or_init(|| {
+        let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, a) in Catalog::get().actions().enumerate() {
+            m.entry(a.service.to_ascii_lowercase()).or_default().push(i);
+        }
+        m
+    });
+    map.get(service).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// Two principals side by side: what only the first can do, what only the second

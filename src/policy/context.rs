@@ -59,6 +59,11 @@ impl Key {
     pub fn as_str(&self) -> &str {
         &self.lower
     }
+
+    /// The interned number: equal keys, equal ids.
+    pub(crate) fn id(&self) -> u32 {
+        self.id
+    }
 }
 
 impl std::fmt::Display for Key {

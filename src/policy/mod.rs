@@ -68,7 +68,42 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq)]
 struct Actions {
     negated: bool,
+    /// Patterns that may match any service (`*`, a wildcard in the service) first,
+    /// then the others grouped by service, so that a request looks only at its own
+    /// service's patterns (AWS managed policies list hundreds).
     patterns: Vec<ActionPattern>,
+    /// How many patterns lead the list and may match any service.
+    any: usize,
+    /// (interned service id, start, end) of each service's patterns, by id.
+    by_service: Vec<(u32, usize, usize)>,
+}
+
+impl Actions {
+    fn new(negated: bool, mut patterns: Vec<ActionPattern>) -> Actions {
+        let service_id = |p: &ActionPattern| match p {
+            ActionPattern::Service { service, .. } => Some(service.id()),
+            ActionPattern::All | ActionPattern::Whole(_) => None,
+        };
+        patterns.sort_by_key(|p| service_id(p).map_or((0, 0), |id| (1, id)));
+        let any = patterns
+            .iter()
+            .take_while(|p| service_id(p).is_none())
+            .count();
+        let mut by_service: Vec<(u32, usize, usize)> = Vec::new();
+        for (i, p) in patterns.iter().enumerate().skip(any) {
+            let id = service_id(p).unwrap_or_default();
+            match by_service.last_mut() {
+                Some(last) if last.0 == id => last.2 = i + 1,
+                _ => by_service.push((id, i, i + 1)),
+            }
+        }
+        Actions {
+            negated,
+            patterns,
+            any,
+            by_service,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +271,26 @@ impl Statement {
     }
 
     fn matches_action(&self, req: &Request) -> bool {
-        let hit = self.actions.patterns.iter().any(|p| match p {
+        let a = &self.actions;
+        let hit = a.patterns[..a.any].iter().any(|p| p.matches(req))
+            || match a
+                .by_service
+                .binary_search_by_key(&req.service_key().id(), |e| e.0)
+            {
+                Ok(i) => {
+                    let (_, start, end) = a.by_service[i];
+                    a.patterns[start..end].iter().any(|p| p.matches(req))
+                }
+                Err(_) => false,
+            };
+        hit != a.negated
+    }
+}
+
+impl ActionPattern {
+    #[inline]
+    fn matches(&self, req: &Request) -> bool {
+        match self {
             ActionPattern::All => true,
             // Both sides are lower-cased (and services interned) once, at compile
             // time and in the request.
@@ -245,10 +299,11 @@ impl Statement {
                     && name.matches(req.action_name_lower(), &req.context, false)
             }
             ActionPattern::Whole(p) => p.matches(req.action_lower(), &req.context, false),
-        });
-        hit != self.actions.negated
+        }
     }
+}
 
+impl Statement {
     fn matches_resource(&self, req: &Request) -> bool {
         match &self.resources {
             // No Resource element: the policy's own resource (trust and key policies).
@@ -326,6 +381,42 @@ impl Statement {
             .map(|r| (r.negated, r.text.as_slice()))
     }
 
+    /// How many patterns the `Action`/`NotAction` element holds.
+    pub fn action_pattern_count(&self) -> usize {
+        self.actions.patterns.len()
+    }
+
+    /// The service (lower-cased prefix) pattern `i` is limited to; `None`: any.
+    pub fn action_pattern_service(&self, i: usize) -> Option<&str> {
+        match &self.actions.patterns[i] {
+            ActionPattern::Service { service, .. } => Some(service.as_str()),
+            ActionPattern::All | ActionPattern::Whole(_) => None,
+        }
+    }
+
+    /// Whether pattern `i` alone matches the request's action (before `NotAction`
+    /// negation).
+    pub fn action_pattern_matches(&self, i: usize, req: &Request) -> bool {
+        self.actions.patterns[i].matches(req)
+    }
+
+    /// The services (lower-cased prefixes) whose actions the statement's action
+    /// element can cover; `None` when it may cover any service (`*`, a wildcard in
+    /// the service, or `NotAction`).
+    pub fn action_services(&self) -> Option<Vec<&str>> {
+        if self.actions.negated {
+            return None;
+        }
+        self.actions
+            .patterns
+            .iter()
+            .map(|p| match p {
+                ActionPattern::Service { service, .. } => Some(service.as_str()),
+                ActionPattern::All | ActionPattern::Whole(_) => None,
+            })
+            .collect()
+    }
+
     /// Whether the statement's action element covers the request's action.
     pub fn covers_action(&self, req: &Request) -> bool {
         self.matches_action(req)
@@ -367,10 +458,7 @@ impl Statement {
 
 fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statement {
     let (negated, actions) = s.action;
-    let actions = Actions {
-        negated,
-        patterns: actions.iter().map(|a| compile_action(a)).collect(),
-    };
+    let actions = Actions::new(negated, actions.iter().map(|a| compile_action(a)).collect());
     let resources = s.resource.map(|(negated, rs)| Resources {
         negated,
         patterns: rs
