@@ -7,7 +7,8 @@ fn main() {
         // A closed pipe (`| head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => std::process::exit(0),
         Err(e) => {
-            eprintln!("orgscope: {e:#}");
+            // Errors quote names from input files: keep their escape sequences inert.
+            eprintln!("orgscope: {}", orgscope::text::inert(&format!("{e:#}")));
             std::process::exit(1);
         }
     }

@@ -232,3 +232,77 @@ fn validate_and_export_round_trip() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn hostile_names_never_reach_the_terminal_raw() {
+    // An account name may hold any character; a user name may not, and the error
+    // quoting it must not carry its escape sequence either.
+    let dir = std::env::temp_dir().join(format!("orgscope-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ok = dir.join("ok.json");
+    std::fs::write(
+        &ok,
+        r#"{"organization": {"id": "o-hostile0001", "management_account": "111111111111"},
+            "ous": [{"id": "ou-hostile-0001", "name": "Evil\u001b]0;pwned\u0007"}],
+            "accounts": [
+              {"id": "111111111111", "name": "management"},
+              {"id": "222222222222", "name": "prod\u001b[2J", "parent": "ou-hostile-0001",
+               "users": {"alice": {"inline": {"All": {"Version": "2012-10-17",
+                 "Statement": [{"Sid": "x\u001b[31m", "Effect": "Allow", "Action": "*", "Resource": "*"}]}}}}}
+            ]}"#,
+    )
+    .unwrap();
+    let out = orgscope(&[
+        "can",
+        ok.to_str().unwrap(),
+        "-p",
+        "alice",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "*",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("\\x1b"),
+        "the escape is shown, made visible: {text}"
+    );
+
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"organization": {"id": "o-hostile0001", "management_account": "111111111111"},
+            "accounts": [{"id": "111111111111", "name": "management",
+              "users": {"eve\u001b[2J": {}}}]}"#,
+    )
+    .unwrap();
+    for args in [
+        vec!["validate", bad.to_str().unwrap()],
+        vec![
+            "can",
+            bad.to_str().unwrap(),
+            "-p",
+            "x",
+            "-a",
+            "s3:GetObject",
+            "-r",
+            "*",
+        ],
+    ] {
+        let out = orgscope(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(!all.contains(&0x1b), "{}", String::from_utf8_lossy(&all));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
