@@ -199,19 +199,12 @@ fn evaluate<'o>(
         }
     }
     // Conditional: some value of a key the request lacks lets it through.
-    for dep in engine::dependencies(&a.request, &a.set) {
-        if let Some(o) = dep
-            .outcomes
-            .iter()
-            .find(|o| o.decision == Decision::Allowed)
-        {
-            return Ok(Outcome::Conditional(vec![Condition {
-                key: dep.key.clone(),
-                value: o.value.clone(),
-            }]));
-        }
-    }
-    Ok(Outcome::No)
+    let when = letting_in(&a.request, &a.set);
+    Ok(if when.is_empty() {
+        Outcome::No
+    } else {
+        Outcome::Conditional(when)
+    })
 }
 
 /// The root users of the org's accounts that are allowed.

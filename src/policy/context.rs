@@ -1,7 +1,7 @@
 //! The request context: condition keys and their values.
 //!
 //! Key names are case-insensitive in AWS (`aws:SourceIp` = `AWS:SOURCEIP`, and the tag
-//! part of `aws:PrincipalTag/Team` too), so keys are stored lower-cased and sorted once,
+//! part of `aws:PrincipalTag/Team` too), so keys are interned lower-cased once,
 //! when the request is built; lookups during evaluation allocate nothing.
 
 use std::collections::HashMap;
@@ -99,12 +99,9 @@ impl Context {
     /// Sets a key, replacing any earlier value.
     pub fn insert(&mut self, key: &str, values: Values) {
         let key = Key::new(key);
-        match self
-            .entries
-            .binary_search_by(|(k, _)| k.lower.cmp(&key.lower))
-        {
-            Ok(i) => self.entries[i].1 = values,
-            Err(i) => self.entries.insert(i, (key, values)),
+        match self.entries.iter().position(|(k, _)| k.id == key.id) {
+            Some(i) => self.entries[i].1 = values,
+            None => self.entries.push((key, values)),
         }
     }
 
@@ -140,8 +137,11 @@ impl Context {
             .map(|(_, v)| v.as_slice())
     }
 
+    /// The keys, sorted.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        let mut keys: Vec<&str> = self.entries.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.into_iter()
     }
 
     pub fn is_empty(&self) -> bool {
