@@ -63,6 +63,7 @@ fn ask(case: &Value) -> Ask {
             .map(str::to_string),
         context: context(case),
         session_policy: None,
+        session_name: None,
     }
 }
 

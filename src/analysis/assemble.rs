@@ -19,6 +19,21 @@ pub struct Ask {
     pub context: Vec<(String, Vec<String>)>,
     /// A session policy passed when the role was assumed.
     pub session_policy: Option<Arc<Policy>>,
+    /// The role session's name, when the question names one (a role-session ARN):
+    /// policies that name that exact session then match it.
+    pub session_name: Option<String>,
+}
+
+/// The session name of a role-session ARN (`arn:aws:sts::A:assumed-role/ROLE/NAME`).
+pub fn session_name(arn: &str) -> Option<&str> {
+    let parsed = Arn::parse(arn)?;
+    if parsed.service() != "sts" {
+        return None;
+    }
+    let rest = parsed.resource().strip_prefix("assumed-role/")?;
+    let (_, name) = rest.split_once('/')?;
+    let start = arn.len() - name.len();
+    (!name.is_empty()).then(|| &arn[start..])
 }
 
 /// Who asks: an IAM user or role of the org, or the root user of one of its accounts.
@@ -339,8 +354,23 @@ fn request_shared(
             ctx.insert_default_key(&k.resource_org_paths, path);
         }
     }
+    // A role acts as a session; with a session name, as that exact session.
+    let session;
+    let principal = match (p, &ask.session_name) {
+        (PrincipalIx::Role(r), Some(name)) => {
+            let role = org.role(r);
+            session = format!(
+                "arn:{}:sts::{}:assumed-role/{}/{name}",
+                org.info().partition,
+                org.account(role.account).id,
+                role.name()
+            );
+            session.as_str()
+        }
+        _ => org.principal_arn(p),
+    };
     Ok(Request::new(
-        org.principal_arn(p),
+        principal,
         &ask.action,
         &ask.resource,
         tgt.account_id.as_deref(),

@@ -29,8 +29,24 @@ pub struct CanAnswer {
 /// Answers one question. `who` is an ARN (a user, role, role session, or an
 /// account's root user) or a unique short name.
 pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> {
+    // A role-session ARN keeps its session name: a policy may name that session.
+    let with_session;
+    let ask = match super::assemble::session_name(who) {
+        Some(name) if ask.session_name.is_none() => {
+            with_session = Ask {
+                session_name: Some(name.to_string()),
+                ..ask.clone()
+            };
+            &with_session
+        }
+        _ => ask,
+    };
     let (a, arn) = match subject(org, who)? {
-        Subject::Principal(p) => (assemble(org, p, ask)?, org.principal_arn(p).to_string()),
+        Subject::Principal(p) => {
+            let a = assemble(org, p, ask)?;
+            let arn = a.request.principal().to_string();
+            (a, arn)
+        }
         Subject::Root(account) => {
             let a = assemble_root(org, account, ask)?;
             let arn = a.request.principal().to_string();

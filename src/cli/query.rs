@@ -52,6 +52,7 @@ impl RequestArgs {
             resource_account: self.resource_account.clone(),
             context: parse_context(&self.context)?,
             session_policy: None,
+            session_name: None,
         })
     }
 }
