@@ -30,18 +30,7 @@ pub(crate) fn letting_in(
     req: &crate::policy::Request,
     set: &crate::engine::PolicySet,
 ) -> Vec<who_can::Condition> {
-    crate::engine::dependencies_one_at_a_time(req, set)
-        .iter()
-        .find_map(|d| {
-            d.outcomes
-                .iter()
-                .find(|o| o.decision == crate::engine::Decision::Allowed)
-                .map(|o| {
-                    vec![who_can::Condition {
-                        key: d.key.clone(),
-                        value: o.value.clone(),
-                    }]
-                })
-        })
+    crate::engine::first_allowing_value(req, set)
+        .map(|(key, value)| vec![who_can::Condition { key, value }])
         .unwrap_or_default()
 }

@@ -42,9 +42,48 @@ pub fn dependencies_one_at_a_time(req: &Request, set: &PolicySet) -> Vec<Depende
 }
 
 fn dependencies_with(req: &Request, set: &PolicySet, combinations: bool) -> Vec<Dependency> {
+    let samples = samples(req, set, None);
+    finish(req, set, samples, combinations)
+}
+
+/// A key value, among those worth trying for the keys the request lacks, that turns
+/// the decision into Allowed, one key at a time; `None` when there is none. Only keys
+/// that can lift the denial are tried: a Deny's keys when the request is explicitly
+/// denied (the Deny must stop matching), an Allow's when it is implicitly denied (a
+/// Deny never grants).
+pub fn first_allowing_value(req: &Request, set: &PolicySet) -> Option<(String, Option<String>)> {
+    let effect = match evaluate(req, set) {
+        Decision::Allowed => return None,
+        Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
+        Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
+    };
+    for (key, values) in samples(req, set, Some(effect)) {
+        for v in values {
+            let mut r = req.clone();
+            r.context
+                .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
+            if evaluate(&r, set) == Decision::Allowed {
+                return Some((key, Some(v)));
+            }
+        }
+    }
+    None
+}
+
+/// The keys the request lacks that covering statements (of one effect, if given) read,
+/// each with the values worth trying.
+fn samples(
+    req: &Request,
+    set: &PolicySet,
+    effect: Option<crate::policy::Effect>,
+) -> Vec<(String, Vec<String>)> {
     let mut samples: Vec<(String, Vec<String>)> = Vec::new();
     for policy in all_policies(set) {
-        for s in policy.statements().iter().filter(|s| s.covers(req)) {
+        for s in policy
+            .statements()
+            .iter()
+            .filter(|s| effect.is_none_or(|e| s.effect == e) && s.covers(req))
+        {
             for c in &s.conditions {
                 let key = c.key.to_ascii_lowercase();
                 if req.context.get(&key).is_some() {
@@ -62,6 +101,15 @@ fn dependencies_with(req: &Request, set: &PolicySet, combinations: bool) -> Vec<
         values.sort();
         values.dedup();
     }
+    samples
+}
+
+fn finish(
+    req: &Request,
+    set: &PolicySet,
+    samples: Vec<(String, Vec<String>)>,
+    combinations: bool,
+) -> Vec<Dependency> {
     let matters = if combinations {
         matters(req, set, &samples)
     } else {

@@ -13,7 +13,9 @@
 mod depends;
 mod explain;
 
-pub use depends::{Dependency, ValueOutcome, dependencies, dependencies_one_at_a_time};
+pub use depends::{
+    Dependency, ValueOutcome, dependencies, dependencies_one_at_a_time, first_allowing_value,
+};
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,

@@ -5,7 +5,7 @@
 //! when the request is built; lookups during evaluation allocate nothing.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{OnceLock, RwLock};
 
 use smallvec::SmallVec;
 
@@ -13,10 +13,12 @@ pub type Values = SmallVec<[Box<str>; 1]>;
 
 /// A condition key, lower-cased and interned: every distinct key gets one number
 /// for the life of the process, so that lookups during evaluation compare integers.
-#[derive(Debug, Clone)]
+/// The text is interned too (kept for the life of the process, as keys are few), so a
+/// key is `Copy`: no reference count for threads to contend on.
+#[derive(Debug, Clone, Copy)]
 pub struct Key {
     id: u32,
-    lower: Arc<str>,
+    lower: &'static str,
 }
 
 /// One id per distinct lower-cased text, so the id alone decides.
@@ -30,7 +32,7 @@ impl Eq for Key {}
 
 impl Key {
     pub fn new(name: &str) -> Key {
-        static KEYS: OnceLock<RwLock<HashMap<Arc<str>, u32>>> = OnceLock::new();
+        static KEYS: OnceLock<RwLock<HashMap<&'static str, u32>>> = OnceLock::new();
         let keys = KEYS.get_or_init(Default::default);
         let lower = name.to_ascii_lowercase();
         if let Some((k, &id)) = keys
@@ -38,26 +40,20 @@ impl Key {
             .unwrap_or_else(|e| e.into_inner())
             .get_key_value(lower.as_str())
         {
-            return Key {
-                id,
-                lower: k.clone(),
-            };
+            return Key { id, lower: k };
         }
         let mut w = keys.write().unwrap_or_else(|e| e.into_inner());
         if let Some((k, &id)) = w.get_key_value(lower.as_str()) {
-            return Key {
-                id,
-                lower: k.clone(),
-            };
+            return Key { id, lower: k };
         }
         let id = w.len() as u32;
-        let lower: Arc<str> = lower.into();
-        w.insert(lower.clone(), id);
+        let lower: &'static str = Box::leak(lower.into_boxed_str());
+        w.insert(lower, id);
         Key { id, lower }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.lower
+        self.lower
     }
 
     /// The interned number: equal keys, equal ids.
@@ -68,7 +64,7 @@ impl Key {
 
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.lower)
+        f.write_str(self.lower)
     }
 }
 
@@ -112,7 +108,7 @@ impl Context {
         }
         let i = self.entries.partition_point(|(k, _)| *k.lower < *key.lower);
         self.entries
-            .insert(i, (key.clone(), SmallVec::from_elem(value.into(), 1)));
+            .insert(i, (*key, SmallVec::from_elem(value.into(), 1)));
     }
 
     /// Sets a key only where the caller did not give it.
