@@ -106,9 +106,8 @@ impl Context {
         if self.get_key(key).is_some() {
             return;
         }
-        let i = self.entries.partition_point(|(k, _)| *k.lower < *key.lower);
         self.entries
-            .insert(i, (*key, SmallVec::from_elem(value.into(), 1)));
+            .push((*key, SmallVec::from_elem(value.into(), 1)));
     }
 
     /// Sets a key only where the caller did not give it.
