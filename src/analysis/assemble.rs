@@ -325,6 +325,23 @@ where
     })
 }
 
+/// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag
+/// keys come back for every principal of a question.
+fn principal_tag_key(tag: &str) -> Key {
+    thread_local! {
+        static TAG_KEYS: std::cell::RefCell<std::collections::HashMap<Box<str>, Key>> =
+            Default::default();
+    }
+    TAG_KEYS.with(|cache| {
+        if let Some(k) = cache.borrow().get(tag) {
+            return *k;
+        }
+        let k = Key::new(&format!("aws:PrincipalTag/{tag}"));
+        cache.borrow_mut().insert(tag.into(), k);
+        k
+    })
+}
+
 /// One principal's request: the question's context, the principal's tags and org.
 fn request_shared(
     org: &Org,
@@ -340,7 +357,7 @@ fn request_shared(
         PrincipalIx::Role(r) => &org.role(r).tags,
     };
     for t in tags {
-        ctx.insert_default_key(&Key::new(&format!("aws:PrincipalTag/{}", t.key)), &t.value);
+        ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
     }
     // Only members of an organization have these keys (a lone account has no org id).
     if let Some(id) = &org.info().id {
