@@ -26,11 +26,12 @@ impl App<'_> {
                 if wheel != 0 {
                     self.help_scroll = self.help_scroll.saturating_add_signed(wheel);
                 } else if !contains(self.areas.help(), col, row) {
-                    self.popup = Popup::None;
+                    self.close_help();
                 }
                 return None;
             }
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
+            Popup::Query => return self.query_mouse(wheel, col, row),
             Popup::None => {}
         }
         if let Some(area) = self.areas.tree_rows()

@@ -45,7 +45,7 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
     for c in PALETTE {
         let usage = format!(":{} {}", c.name, c.arg.unwrap_or(""));
         lines.push(Line::from(vec![
-            Span::styled(format!("  {usage:<24}"), t.key),
+            Span::styled(format!("  {usage:<32}"), t.key),
             Span::styled(c.description, t.text),
         ]));
     }
