@@ -206,6 +206,16 @@ fn hostile_names_are_inert() {
     keys(&mut a, "/");
     typed(&mut a, "pwn");
     insta::assert_snapshot!("hostile_filter", screen(&a));
+    // Answers name accounts, policies and Sids: inert too.
+    keys(&mut a, "esc");
+    goto(
+        &mut a,
+        "can mallory sts:AssumeRole arn:aws:iam::222222222222:role/R",
+    );
+    let s = screen(&a);
+    assert!(s.contains(r"Trust\x1b[2J\x1b]0;pwned\x07"), "{s}");
+    assert!(s.contains(r"SCP account pwn\x1b]0;pwned\x07"), "{s}");
+    insta::assert_snapshot!("hostile_can", s);
 }
 
 // ---- the query pane ---------------------------------------------------------------

@@ -75,9 +75,19 @@ impl App<'_> {
             .filter(|a| a.full.kind == self.query.form.kind)
     }
 
+    /// Whether the form shows as one line: while the answer has the keys, it gets
+    /// the room.
+    pub fn form_folded(&self) -> bool {
+        self.query.focus != PaneFocus::Form && self.query.running.is_none()
+    }
+
     /// Where the pane's parts are, for what it shows now.
     pub fn query_parts(&self) -> QueryParts {
-        let fields = self.query.form.fields().len() as u16;
+        let fields = if self.form_folded() {
+            1
+        } else {
+            self.query.form.fields().len() as u16
+        };
         let (header, filter) = match self.shown_answer() {
             // The header, and a blank line under it.
             Some(a) if !self.query.completing && self.query.running.is_none() => (
@@ -345,16 +355,7 @@ impl App<'_> {
         }
         match Arc::unwrap_or_clone(outcome) {
             Ok(tree) => {
-                let rows = self.areas.query_parts(
-                    self.query.form.fields().len() as u16,
-                    tree.header.len() as u16 + 1,
-                    false,
-                );
-                self.query.answer = Some(Answered::new(
-                    Arc::new(tree),
-                    running.asked,
-                    rows.rows.height as usize,
-                ));
+                self.query.answer = Some(Answered::new(Arc::new(tree), running.asked, 1));
                 self.query.focus = PaneFocus::Answer;
             }
             Err(e) => {
@@ -555,8 +556,13 @@ impl App<'_> {
         }
         if contains(parts.fields, col, row) {
             self.query.stop_completing();
-            self.query.form.field = usize::from(row - parts.fields.y);
+            self.query.form.field = if self.form_folded() {
+                0
+            } else {
+                usize::from(row - parts.fields.y)
+            };
             self.query.focus = PaneFocus::Form;
+            self.fit_answer();
             return None;
         }
         if completing {

@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::tests::{acme, app, node_named, press, type_text};
+use super::tests::{acme, app, click, node_named, press, type_text};
 use super::*;
 use crate::tui::query::answer::Jump;
 use crate::tui::query::form::{Field, QueryKind};
@@ -316,4 +316,42 @@ fn ticks_move_the_progress_line() {
     std::thread::sleep(Duration::from_millis(5));
     a.update(Msg::Tick);
     assert!(a.query.running.as_ref().unwrap().elapsed > Duration::ZERO);
+}
+
+#[test]
+fn clicks_pick_rows_fields_and_questions() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    press(&mut a, "enter");
+    let parts = a.query_parts();
+    assert_eq!(
+        parts.fields.height, 1,
+        "the form folds while the answer has the keys"
+    );
+    let carol = rows(&a)
+        .iter()
+        .position(|r| r.starts_with("carol"))
+        .unwrap();
+    let y = parts.rows.y + carol as u16;
+    click(&mut a, 10, y);
+    assert_eq!(a.popup, Popup::Query, "a first click selects");
+    click(&mut a, 10, y);
+    assert_eq!(a.popup, Popup::None, "a second one jumps");
+    assert_eq!(a.selected(), node_named(&a, "carol"));
+    // The folded form: a click unfolds it.
+    press(&mut a, "a");
+    let y = a.query_parts().fields.y;
+    click(&mut a, 10, y);
+    assert_eq!(a.context(), Context::Query);
+    assert_eq!(a.query_parts().fields.height, 3);
+    // The question names: a click switches.
+    let kinds = a.query_parts().kinds;
+    let x = kinds.x + 1 + "can │ who-can │ ".len() as u16 + 2;
+    click(&mut a, x, kinds.y);
+    assert_eq!(a.query.form.kind, QueryKind::WhatCan);
 }

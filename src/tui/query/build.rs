@@ -255,13 +255,8 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
 // ---- who-can -------------------------------------------------------------------
 
 pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
+    // The question shows in the form above.
     let mut t = AnswerTree::new(QueryKind::WhoCan);
-    t.header.push(spans([
-        (Tone::Dim, "who can "),
-        (Tone::Key, &a.action),
-        (Tone::Dim, " on "),
-        (Tone::Text, &a.resource),
-    ]));
     let mut counts = vec![
         (Tone::Good, plural(a.allowed.len(), "allowed", "allowed")),
         (Tone::Dim, " · ".into()),

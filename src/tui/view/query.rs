@@ -111,6 +111,24 @@ fn kinds(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
 fn fields(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
     let form = &app.query.form;
+    if app.form_folded() {
+        // One line: what the fields hold.
+        let mut spans = vec![Span::raw("   ")];
+        let values = form
+            .fields()
+            .iter()
+            .map(|f| form.value(*f).trim())
+            .filter(|v| !v.is_empty());
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("  ·  ", t.dim));
+            }
+            spans.push(Span::styled(sanitize(v).into_owned(), t.input));
+        }
+        spans.push(Span::styled("   (Tab edits)", t.dim));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let editing = app.query.focus == PaneFocus::Form && app.query.running.is_none();
     let lines: Vec<Line<'_>> = form
         .fields()
