@@ -582,7 +582,7 @@ pub const PALETTE: &[PaletteCommand] = &[
     PaletteCommand {
         name: "paths",
         arg: Some("WHO [ROLE]"),
-        description: "which roles can WHO reach, by which path?",
+        description: "which roles can WHO reach, and how?",
     },
     PaletteCommand {
         name: "root",

@@ -243,6 +243,14 @@ fn the_answer_switches_question_with_the_same_fields() {
     // ? shows the answer's keys, and closing it comes back to the pane.
     press(&mut a, "?");
     assert_eq!(a.context(), Context::Help);
+    let help: Vec<String> = crate::tui::view::help_lines(&a, Context::Answer)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert!(
+        help.iter().any(|l| l == "Keys in the query form"),
+        "{help:#?}"
+    );
     press(&mut a, "esc");
     assert_eq!(a.context(), Context::Answer);
     // Tab goes to the form; Tab past the last field back to the answer.
@@ -354,4 +362,23 @@ fn clicks_pick_rows_fields_and_questions() {
     let x = kinds.x + 1 + "can │ who-can │ ".len() as u16 + 2;
     click(&mut a, x, kinds.y);
     assert_eq!(a.query.form.kind, QueryKind::WhatCan);
+}
+
+#[test]
+fn y_copies_what_a_row_points_to() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "paths dana");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("SecurityAuditor"));
+    assert_eq!(
+        press(&mut a, "y"),
+        [Effect::Copy(
+            "arn:aws:iam::222222222222:role/SecurityAuditor".into()
+        )]
+    );
+    press(&mut a, "g");
+    assert!(press(&mut a, "y").is_empty(), "a heading points nowhere");
+    assert!(a.status.as_ref().unwrap().text.contains("nothing to copy"));
 }

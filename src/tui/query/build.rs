@@ -93,7 +93,20 @@ fn conditions(when: &[Condition]) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `254,460`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 // ---- can -----------------------------------------------------------------------
@@ -298,7 +311,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     if a.allowed.is_empty() {
         heading(&mut t, "Allowed: nobody in the organization".into());
     } else {
-        let head = heading(&mut t, format!("Allowed ({})", a.allowed.len()));
+        let head = heading(&mut t, format!("Allowed ({})", thousands(a.allowed.len())));
         let mut group: Option<(&str, u32)> = None;
         for (i, h) in a.allowed.iter().enumerate() {
             let parent = match group {
@@ -313,7 +326,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
                         Some(head),
                         spans([
                             (Tone::Account, &h.account_name),
-                            (Tone::Dim, &format!(" {}  ({n})", h.account)),
+                            (Tone::Dim, &format!(" {}  ({})", h.account, thousands(n))),
                         ]),
                         org.account_by_id(&h.account)
                             .map(|i| Jump::Node(Node::Account(i))),
@@ -329,7 +342,10 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     if !a.conditional.is_empty() {
         let head = heading(
             &mut t,
-            format!("Allowed only under conditions ({})", a.conditional.len()),
+            format!(
+                "Allowed only under conditions ({})",
+                thousands(a.conditional.len())
+            ),
         );
         for h in &a.conditional {
             let when = spans([(Tone::Warn, &format!("  when {}", conditions(&h.when)))]);
@@ -377,7 +393,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     if !a.root_users.is_empty() {
         let head = heading(
             &mut t,
-            format!("Account root users ({})", a.root_users.len()),
+            format!("Account root users ({})", thousands(a.root_users.len())),
         );
         for h in &a.root_users {
             t.add(
@@ -503,7 +519,10 @@ pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> Answ
     }
     let grants = t.add(
         None,
-        spans([(Tone::Heading, &format!("Grants ({})", a.grants.len()))]),
+        spans([(
+            Tone::Heading,
+            &format!("Grants ({})", thousands(a.grants.len())),
+        )]),
         None,
     );
     let mut by_service: BTreeMap<&str, Vec<usize>> = BTreeMap::new();

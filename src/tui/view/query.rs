@@ -13,6 +13,7 @@ use super::panes::kind_style;
 use crate::tui::app::{App, Target};
 use crate::tui::layout::{QueryParts, TAB_SEP};
 use crate::tui::query::answer::{Spans, Tone};
+use crate::tui::query::build::thousands;
 use crate::tui::query::complete::Candidates;
 use crate::tui::query::form::QueryKind;
 use crate::tui::query::{Answered, PaneFocus, Running};
@@ -227,19 +228,6 @@ fn progress(app: &App<'_>, frame: &mut Frame<'_>, area: Rect, r: &Running) {
         )),
     ];
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// `254,460`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// An indeterminate bar of `width` cells at `ms`: a block that sweeps back and
@@ -504,6 +492,7 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(254_460), "254,460");
         assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(123_456), "123,456");
     }
 
     #[test]
