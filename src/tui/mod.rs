@@ -96,7 +96,13 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
         let result = ui_loop(terminal, &mut app, &msg_rx);
-        // Dropping the app closes the worker's queue: it ends.
+        // A question still running cannot be interrupted: the scope waits for it.
+        // The terminal is given back first, so that quitting shows at once.
+        if app.busy() {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+            ratatui::restore();
+        }
+        // Dropping the app closes the workers' queues: they end.
         drop(app);
         result
     })
