@@ -9,19 +9,17 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use super::popups::edit;
-use super::{App, Asker, Effect, Focus, Popup, Target};
+use super::{App, Asker, Effect, Focus, Popup};
 use crate::org::Entity;
 use crate::tui::commands::{Action, Context};
 use crate::tui::details::Tab;
 use crate::tui::history::Visit;
-use crate::tui::layout::{QueryParts, contains, tab_at};
+use crate::tui::layout::QueryParts;
 use crate::tui::nodes::{Node, node_of};
 use crate::tui::query::answer::Jump;
-use crate::tui::query::complete::{self, Candidates, Source, context_keys, item_name, last_word};
-use crate::tui::query::form::{Field, QueryKind, principal_text};
+use crate::tui::query::form::QueryKind;
 use crate::tui::query::{Answered, Outcome, PaneFocus, QueryJob, Running, build};
 use crate::tui::sanitize::clean;
-use crate::tui::search::Matches;
 use crate::tui::tree::Move;
 
 impl App<'_> {
@@ -174,118 +172,6 @@ impl App<'_> {
             }
         }
         None
-    }
-
-    /// Lists the focused field's candidates for what it holds.
-    fn refresh_candidates(&mut self) {
-        let field = self.query.form.focused();
-        let text = self.query.form.value(field).to_string();
-        match complete::source(field) {
-            Source::Org(tags) => {
-                self.query.org_query = Some(text.clone());
-                // Inline, this lands in `query_found` before returning.
-                self.search(Target::Query, text, Some(tags));
-                return;
-            }
-            Source::Actions => {
-                let m = self.query.catalogs.find_action(text.trim());
-                self.query.candidates = Candidates::Actions(m);
-            }
-            Source::Services => {
-                let word = text.split_whitespace().next().unwrap_or("");
-                let m = self.query.catalogs.find_service(word);
-                self.query.candidates = Candidates::Services(m);
-            }
-            Source::ContextKeys => {
-                let (_, word) = last_word(&text);
-                let hints = self
-                    .query
-                    .answer
-                    .as_ref()
-                    .map_or(&[][..], |a| &a.full.context_hints[..]);
-                let keys = context_keys(hints, self.query.form.value(Field::Action), word);
-                self.query.candidates = Candidates::Keys(keys, word.to_string());
-            }
-        }
-        self.candidates_came();
-    }
-
-    /// The org search's matches for the focused field.
-    pub(super) fn query_found(&mut self, m: Matches) {
-        if !self.query.completing {
-            return;
-        }
-        self.query.candidates = Candidates::Org(m);
-        self.candidates_came();
-    }
-
-    fn candidates_came(&mut self) {
-        let q = &mut self.query;
-        if q.want_first && !q.candidates.is_empty() {
-            q.selected = Some(0);
-            q.want_first = false;
-        }
-        if q.selected.is_some_and(|i| i >= q.candidates.len()) {
-            q.selected = None;
-        }
-    }
-
-    /// Whether the org search has not answered what the field holds yet.
-    pub(super) fn query_searching(&self) -> bool {
-        let q = &self.query;
-        q.completing
-            && q.org_query.as_ref().is_some_and(
-                |want| !matches!(&q.candidates, Candidates::Org(m) if &m.query == want),
-            )
-    }
-
-    /// What a candidate puts in the field.
-    fn candidate_value(&self, i: usize) -> Option<String> {
-        let org = self.org();
-        let field = self.query.form.focused();
-        Some(match &self.query.candidates {
-            Candidates::None => return None,
-            Candidates::Org(m) => {
-                let node = self.index_if_built()?.id(m.best.get(i)?.item);
-                let e = node.entity()?;
-                match (field, node) {
-                    (Field::Resource, _) => org
-                        .arn(e)
-                        .map_or_else(|| org.name(e).into(), str::to_string),
-                    _ => principal_text(org, e),
-                }
-            }
-            Candidates::Actions(m) => {
-                item_name(self.query.catalogs.actions(), m.best.get(i)?.item).to_string()
-            }
-            Candidates::Services(m) => {
-                item_name(self.query.catalogs.services(), m.best.get(i)?.item).to_string()
-            }
-            Candidates::Keys(keys, _) => keys.get(i)?.clone(),
-        })
-    }
-
-    /// Puts a candidate in the field: the whole field, the service word, or the
-    /// context's last pair.
-    fn take_candidate(&mut self, i: usize) {
-        let Some(value) = self.candidate_value(i) else {
-            return;
-        };
-        let field = self.query.form.focused();
-        let old = self.query.form.value(field).to_string();
-        let new = match field {
-            Field::Context => format!("{}{value}", last_word(&old).0),
-            Field::Service => {
-                let rest: Vec<&str> = old.split_whitespace().skip(1).collect();
-                std::iter::once(value.as_str())
-                    .chain(rest)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
-            _ => value,
-        };
-        self.query.form.set(field, new);
-        self.query.stop_completing();
     }
 
     /// Runs the form's question: inline, or on the query worker.
@@ -442,7 +328,7 @@ impl App<'_> {
     }
 
     /// Enter on a row: jump where it points, or open or close it.
-    fn activate_row(&mut self) -> Option<Visit> {
+    pub(super) fn activate_row(&mut self) -> Option<Visit> {
         let a = self.query.answer.as_mut()?;
         match a.selected_jump() {
             Some(j) => self.jump(j),
@@ -521,74 +407,5 @@ impl App<'_> {
                 }
             }
         }
-    }
-
-    /// The mouse over the pane: a click focuses a field, takes a completion, selects
-    /// a row (a second click on it is Enter) or picks a question; the wheel scrolls.
-    pub(super) fn query_mouse(&mut self, wheel: isize, col: u16, row: u16) -> Option<Visit> {
-        if self.query.running.is_some() {
-            return None;
-        }
-        let parts = self.query_parts();
-        let completing = self.query.completing && self.query.focus == PaneFocus::Form;
-        if wheel != 0 {
-            if completing {
-                for _ in 0..wheel.unsigned_abs() {
-                    self.query.select_candidate(wheel > 0);
-                }
-            } else if let Some(a) = self.query.answer.as_mut() {
-                a.apply(Move::By(wheel));
-            }
-            return None;
-        }
-        if contains(parts.kinds, col, row) {
-            let titles: Vec<String> = QueryKind::ALL
-                .iter()
-                .map(|k| k.name().to_string())
-                .collect();
-            if let Some(i) = tab_at(&titles, parts.kinds.x + 1, col) {
-                self.query.stop_completing();
-                self.query.form.set_kind(QueryKind::ALL[i]);
-                self.query.focus = PaneFocus::Form;
-                self.fit_answer();
-            }
-            return None;
-        }
-        if contains(parts.fields, col, row) {
-            self.query.stop_completing();
-            self.query.form.field = if self.form_folded() {
-                0
-            } else {
-                usize::from(row - parts.fields.y)
-            };
-            self.query.focus = PaneFocus::Form;
-            self.fit_answer();
-            return None;
-        }
-        if completing {
-            let list = parts.candidates();
-            if contains(list, col, row) {
-                let first = crate::tui::view::list_offset(
-                    self.query.selected.unwrap_or(0),
-                    list.height as usize,
-                );
-                let i = first + usize::from(row - list.y);
-                if i < self.query.candidates.len() {
-                    self.take_candidate(i);
-                }
-            }
-            return None;
-        }
-        if self.shown_answer().is_some() && contains(parts.rows, col, row) {
-            let a = self.query.answer.as_mut()?;
-            let index = a.view.offset() + usize::from(row - parts.rows.y);
-            let again = index == a.view.selected_index() && self.query.focus == PaneFocus::Answer;
-            self.query.focus = PaneFocus::Answer;
-            if again {
-                return self.activate_row();
-            }
-            a.view.select_index(index);
-        }
-        None
     }
 }

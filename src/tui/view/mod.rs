@@ -1,6 +1,8 @@
 //! Drawing: everything from `&App`, nothing changed. Only the rows on screen are
 //! built, whatever the size of the org.
 
+mod answer;
+mod completions;
 mod finder;
 mod help;
 mod panes;

@@ -1,25 +1,18 @@
 //! The query pane, over the body: the questions, the form, and below the rule the
-//! completions, the progress of a running question, its error, or its answer as a
-//! tree (only the rows on screen are built).
+//! completions ([`super::completions`]), the progress of a running question, its
+//! error, or its answer ([`super::answer`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::finder::{highlighted, kind_word, list_offset};
-use super::panes::kind_style;
-use crate::tui::app::{App, Target};
-use crate::tui::layout::{QueryParts, TAB_SEP};
-use crate::tui::query::answer::{Spans, Tone};
+use crate::tui::app::App;
+use crate::tui::layout::TAB_SEP;
 use crate::tui::query::build::thousands;
-use crate::tui::query::complete::Candidates;
 use crate::tui::query::form::QueryKind;
-use crate::tui::query::{Answered, PaneFocus, Running};
+use crate::tui::query::{PaneFocus, Running};
 use crate::tui::sanitize::sanitize;
-use crate::tui::search::Highlighter;
-use crate::tui::theme::Theme;
 
 /// The width of the field labels.
 const LABEL: usize = 10;
@@ -70,7 +63,7 @@ pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
     if let Some(r) = &q.running {
         progress(app, frame, parts.below, r);
     } else if completing(app) {
-        candidates(app, frame, parts);
+        super::completions::candidates(app, frame, parts);
     } else if let Some(e) = &q.error {
         let lines = vec![
             Line::from(Span::styled(format!("✗ {}", sanitize(e)), t.warn)),
@@ -81,7 +74,7 @@ pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
         ];
         frame.render_widget(Paragraph::new(lines), parts.below);
     } else if let Some(a) = shown {
-        answer(app, frame, parts, a);
+        super::answer::answer(app, frame, parts, a);
     } else {
         intro(app, frame, parts.below);
     }
@@ -243,242 +236,6 @@ fn bar(width: usize, ms: u64) -> (String, String, String) {
         "█".repeat(block),
         "░".repeat(width - block - at),
     )
-}
-
-/// The completion list, under a count line.
-fn candidates(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts) {
-    let t = &app.theme;
-    let q = &app.query;
-    let c = &q.candidates;
-    let (one, many) = match c {
-        Candidates::Org(_) => ("name", "names"),
-        Candidates::Actions(_) => ("action", "actions"),
-        Candidates::Services(_) => ("service", "services"),
-        Candidates::Keys(..) => ("context key", "context keys"),
-        Candidates::None => ("", ""),
-    };
-    let what = if c.total() == 1 { one } else { many };
-    let info = if app.searching(Target::Query) {
-        Span::styled(" searching…", t.status)
-    } else if c.is_empty() {
-        Span::styled(" no completion; Esc closes the list", t.dim)
-    } else {
-        let best = if c.total() > c.len() {
-            format!(", best {} shown", c.len())
-        } else {
-            String::new()
-        };
-        Span::styled(
-            format!(
-                " {} {what}{best} · ↓↑ choose · Enter takes · Esc closes",
-                c.total()
-            ),
-            t.dim,
-        )
-    };
-    let top = Rect {
-        height: 1.min(parts.below.height),
-        ..parts.below
-    };
-    frame.render_widget(Paragraph::new(Line::from(info)), top);
-    let rows = parts.candidates();
-    let height = rows.height as usize;
-    let first = list_offset(q.selected.unwrap_or(0), height);
-    let sel = |i: usize| q.selected == Some(i);
-    let style_of = |i: usize, base: Style| if sel(i) { t.selection } else { base };
-    let hit_style = |i: usize| {
-        if sel(i) {
-            t.selection.patch(t.matched)
-        } else {
-            t.matched
-        }
-    };
-    let mut lines: Vec<Line<'_>> = Vec::new();
-    match c {
-        Candidates::None => {}
-        Candidates::Org(m) => {
-            if let Some(index) = app.index_if_built() {
-                let mut marks = Highlighter::new(&m.query);
-                for (i, hit) in m.best.iter().enumerate().skip(first).take(height) {
-                    let node = index.id(hit.item);
-                    let mut spans = vec![Span::styled(
-                        format!(" {:<9}", kind_word(node.kind())),
-                        style_of(i, t.dim),
-                    )];
-                    spans.extend(highlighted(
-                        index.text(hit.item),
-                        &marks.positions(index, hit.item),
-                        style_of(i, kind_style(t, node)),
-                        hit_style(i),
-                    ));
-                    lines.push(row_line(spans, sel(i), t));
-                }
-            }
-        }
-        Candidates::Actions(m) | Candidates::Services(m) => {
-            let index = if matches!(c, Candidates::Actions(_)) {
-                q.catalogs.actions()
-            } else {
-                q.catalogs.services()
-            };
-            let mut marks = Highlighter::new(&m.query);
-            for (i, h) in m.best.iter().enumerate().skip(first).take(height) {
-                // The name with its matches, the rest (level, service name) dim.
-                let text = index.text(h.item);
-                let (name, rest) = text.split_once("  ").unwrap_or((text, ""));
-                let mut spans = vec![Span::styled(" ", style_of(i, t.text))];
-                spans.extend(highlighted(
-                    name,
-                    &marks.positions(index, h.item),
-                    style_of(i, t.text),
-                    hit_style(i),
-                ));
-                if !rest.is_empty() {
-                    spans.push(Span::styled(format!("  {rest}"), style_of(i, t.dim)));
-                }
-                lines.push(row_line(spans, sel(i), t));
-            }
-        }
-        Candidates::Keys(keys, word) => {
-            let w = word.to_lowercase();
-            for (i, k) in keys.iter().enumerate().skip(first).take(height) {
-                let at = k.to_lowercase().find(&w).filter(|_| !w.is_empty());
-                let positions: Vec<u32> = at
-                    .map(|a| {
-                        let start = k[..a].chars().count() as u32;
-                        (start..start + w.chars().count() as u32).collect()
-                    })
-                    .unwrap_or_default();
-                let mut spans = vec![Span::styled(" ", style_of(i, t.text))];
-                spans.extend(highlighted(
-                    &sanitize(k),
-                    &positions,
-                    style_of(i, t.json_key),
-                    hit_style(i),
-                ));
-                lines.push(row_line(spans, sel(i), t));
-            }
-        }
-    }
-    frame.render_widget(Paragraph::new(lines), rows);
-}
-
-fn row_line<'l>(spans: Vec<Span<'l>>, selected: bool, t: &Theme) -> Line<'l> {
-    let line = Line::from(spans);
-    if selected {
-        line.style(t.selection)
-    } else {
-        line
-    }
-}
-
-pub(super) fn tone_style(t: &Theme, tone: Tone) -> Style {
-    match tone {
-        Tone::Text => t.text,
-        Tone::Dim => t.dim,
-        Tone::Heading => t.heading,
-        Tone::Good => t.good,
-        Tone::Warn => t.warn,
-        Tone::Bad => t.bad,
-        Tone::Key => t.json_key,
-        Tone::Root => t.root,
-        Tone::Ou => t.ou,
-        Tone::Account => t.account,
-        Tone::User => t.user,
-        Tone::Role => t.role,
-        Tone::Policy => t.policy,
-        Tone::Resource => t.resource,
-    }
-}
-
-fn spans_line(t: &Theme, spans: &Spans) -> Vec<Span<'static>> {
-    spans
-        .iter()
-        .map(|(tone, s)| Span::styled(sanitize(s).into_owned(), tone_style(t, *tone)))
-        .collect()
-}
-
-/// The answer: its header, its filter, and the rows in the window.
-fn answer(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts, a: &Answered) {
-    let t = &app.theme;
-    let q = &app.query;
-    let header: Vec<Line<'_>> = a
-        .full
-        .header
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut spans = vec![Span::raw(" ")];
-            spans.extend(spans_line(t, l));
-            // The decision (or the count) stands out, in colour or not.
-            if i == 0
-                && let Some(s) = spans.get_mut(1)
-            {
-                s.style = s.style.add_modifier(Modifier::BOLD);
-            }
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(header), parts.header);
-    if parts.filter.height > 0 {
-        let typing = q.focus == PaneFocus::Filter;
-        let mut spans = vec![
-            Span::styled(" / ", t.key),
-            Span::styled(sanitize(&a.filter).into_owned(), t.input),
-        ];
-        if typing {
-            spans.push(Span::styled("█", t.dim));
-        }
-        spans.push(Span::styled(
-            format!("   {} of {} rows", a.tree().len(), a.full.len()),
-            t.dim,
-        ));
-        frame.render_widget(Paragraph::new(Line::from(spans)), parts.filter);
-    }
-    let tree = a.tree();
-    let focused = q.focus == PaneFocus::Answer;
-    let width = parts.rows.width as usize;
-    let lines: Vec<Line<'_>> = a
-        .view
-        .window()
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let selected = a.view.offset() + i == a.view.selected_index();
-            let marker = match (row.expandable, row.expanded) {
-                (true, true) => "▾ ",
-                (true, false) => "▸ ",
-                (false, _) => "  ",
-            };
-            let item = tree.item(row.id);
-            let mut spans = vec![
-                Span::raw(format!(" {}", "  ".repeat(row.depth as usize))),
-                Span::styled(marker, t.dim),
-            ];
-            spans.extend(spans_line(t, &item.spans));
-            if !selected {
-                return Line::from(spans);
-            }
-            if item.jump.is_some() {
-                spans.push(Span::raw("  ⏎"));
-            }
-            let style = if focused {
-                t.selection
-            } else {
-                t.selection_dim
-            };
-            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-            spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
-            Line::from(
-                spans
-                    .into_iter()
-                    .map(|s| s.style(style))
-                    .collect::<Vec<_>>(),
-            )
-            .style(style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), parts.rows);
 }
 
 #[cfg(test)]
