@@ -17,7 +17,7 @@ use crate::tui::history::Visit;
 use crate::tui::layout::QueryParts;
 use crate::tui::nodes::{Node, node_of};
 use crate::tui::query::answer::Jump;
-use crate::tui::query::form::QueryKind;
+use crate::tui::query::form::{Field, QueryKind};
 use crate::tui::query::{Answered, Outcome, PaneFocus, QueryJob, Running, build};
 use crate::tui::sanitize::clean;
 use crate::tui::tree::Move;
@@ -344,7 +344,18 @@ impl App<'_> {
     fn jump(&mut self, j: Jump) -> Option<Visit> {
         self.popup = Popup::None;
         match j {
+            Jump::Context(pair) => {
+                self.popup = Popup::Query;
+                self.with_context(&pair);
+                self.run_query()
+            }
             Jump::Node(n) => self.go(n),
+            Jump::Tab(n, tab) => {
+                self.tab = tab;
+                let visit = self.go(n);
+                self.set_focus(Focus::Details);
+                visit
+            }
             Jump::Statement(m) => {
                 let org = self.org();
                 let node = node_of(org, Entity::Policy(m.policy));
@@ -367,16 +378,32 @@ impl App<'_> {
         }
     }
 
+    /// Puts `KEY=VALUE` in the context field, in place of the key's values if it had
+    /// any.
+    pub(super) fn with_context(&mut self, pair: &str) {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        let old = self.query.form.value(Field::Context).to_string();
+        let mut kept: Vec<&str> = old
+            .split_whitespace()
+            .filter(|p| {
+                !p.split_once('=')
+                    .is_some_and(|(k, _)| k.eq_ignore_ascii_case(key))
+            })
+            .collect();
+        kept.push(pair);
+        self.query.form.set(Field::Context, kept.join(" "));
+    }
+
     /// `y` on a row: the ARN of what it points to.
     fn copy_row(&mut self) -> Option<Effect> {
         let org = self.org();
         let arn = match self.query.answer.as_ref()?.selected_jump() {
-            Some(Jump::Node(n)) => n.entity().and_then(|e| org.arn(e)),
+            Some(Jump::Node(n) | Jump::Tab(n, _)) => n.entity().and_then(|e| org.arn(e)),
             Some(Jump::Statement(m)) => match node_of(org, Entity::Policy(m.policy)) {
                 Node::Policy(p) => org.arn(Entity::Policy(p)),
                 other => other.entity().and_then(|e| org.arn(e)),
             },
-            None => None,
+            Some(Jump::Context(_)) | None => None,
         };
         let Some(arn) = arn else {
             self.say("nothing to copy on this row");

@@ -147,6 +147,16 @@ fn a_statement_jumps_to_its_policy_highlighted() {
     // The answer is still there.
     press(&mut a, "a");
     assert_eq!(header(&a), "✗ ExplicitlyDenied  blocked by RCP root");
+    // A layer's row shows its node with the tab of its policies.
+    select_row(&mut a, |t| t.starts_with("RCP OU Workloads"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "Workloads"));
+    assert_eq!((a.tab, a.focus), (Tab::OrgPolicies, Focus::Details));
+    press(&mut a, "a");
+    select_row(&mut a, |t| t.starts_with("identity policies"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "eve"));
+    assert_eq!(a.tab, Tab::Policies);
 }
 
 #[test]
@@ -381,4 +391,40 @@ fn y_copies_what_a_row_points_to() {
     press(&mut a, "g");
     assert!(press(&mut a, "y").is_empty(), "a heading points nowhere");
     assert!(a.status.as_ref().unwrap().text.contains("nothing to copy"));
+}
+
+#[test]
+fn a_dependency_asks_again_with_its_value() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html aws:SourceIp=10.0.0.1",
+    );
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("aws:securetransport: (absent)"));
+    press(&mut a, "right");
+    select_row(&mut a, |t| {
+        t == "ask with aws:securetransport=true → ImplicitlyDenied"
+    });
+    press(&mut a, "enter");
+    assert_eq!(
+        a.query.form.value(Field::Context),
+        "aws:SourceIp=10.0.0.1 aws:securetransport=true"
+    );
+    assert_eq!(
+        header(&a),
+        "✗ ImplicitlyDenied  blocked by identity policies"
+    );
+    // Asked again with the other value: it replaces the key's.
+    let mut b = app(&org);
+    b.query
+        .form
+        .set(Field::Context, "AWS:SecureTransport=true x=1");
+    b.with_context("aws:securetransport=false");
+    assert_eq!(
+        b.query.form.value(Field::Context),
+        "x=1 aws:securetransport=false"
+    );
 }

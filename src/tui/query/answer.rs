@@ -7,6 +7,7 @@
 
 use super::form::QueryKind;
 use super::locate::Mark;
+use crate::tui::details::Tab;
 use crate::tui::nodes::Node;
 use crate::tui::sanitize::clean;
 use crate::tui::tree::TreeSource;
@@ -35,11 +36,15 @@ pub enum Tone {
 pub type Spans = Vec<(Tone, String)>;
 
 /// Where Enter on a row goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Jump {
     Node(Node),
+    /// A node with one of its tabs open: the SCPs/RCPs of an OU for an SCP layer.
+    Tab(Node, Tab),
     /// The policy's node, its JSON tab, the statement highlighted.
     Statement(Mark),
+    /// The same question again with this `KEY=VALUE` in the context.
+    Context(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +169,7 @@ impl AnswerTree {
             }
             let item = &self.items[i];
             let parent = item.parent.map(|p| new_id[p as usize]);
-            new_id[i] = out.add(parent, item.spans.clone(), item.jump);
+            new_id[i] = out.add(parent, item.spans.clone(), item.jump.clone());
         }
         out.focus = self
             .focus

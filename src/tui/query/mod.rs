@@ -160,7 +160,7 @@ impl Answered {
     pub fn selected_jump(&self) -> Option<Jump> {
         self.view
             .selected()
-            .and_then(|id| self.tree().item(id).jump)
+            .and_then(|id| self.tree().item(id).jump.clone())
     }
 }
 

@@ -4,6 +4,7 @@ use super::{decision_text, decision_tone};
 use crate::analysis::{CanAnswer, Subject};
 use crate::engine::{Layer, Outcome};
 use crate::org::Org;
+use crate::tui::details::Tab;
 use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
 use crate::tui::query::form::QueryKind;
 use crate::tui::query::locate::{Scope, layer_label, layer_node, locate};
@@ -82,11 +83,25 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
                     (Tone::Dim, " → "),
                     (decision_tone(o.decision), &o.decision.to_string()),
                 ]));
-                if let Some(v) = &o.value {
-                    t.context_hints.push(format!("{}={v}", d.key));
-                }
             }
-            t.add(Some(head), row, None);
+            let key_row = t.add(Some(head), row, None);
+            // Each value, to ask again with it.
+            for o in &d.outcomes {
+                let Some(v) = &o.value else { continue };
+                let pair = format!("{}={v}", d.key);
+                t.context_hints.push(pair.clone());
+                t.add(
+                    Some(key_row),
+                    spans([
+                        (Tone::Dim, "ask with "),
+                        (Tone::Key, &pair),
+                        (Tone::Dim, " → "),
+                        (decision_tone(o.decision), &o.decision.to_string()),
+                    ]),
+                    Some(Jump::Context(pair)),
+                );
+            }
+            t.close(key_row);
         }
     }
     let layers = t.add(
@@ -119,7 +134,7 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
         let id = t.add(
             Some(layers),
             row,
-            layer_node(org, &scope, l.layer).map(Jump::Node),
+            layer_node(org, &scope, l.layer).map(|n| Jump::Tab(n, layer_tab(l.layer))),
         );
         if blocking {
             t.focus = Some(id);
@@ -160,4 +175,13 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
         }
     }
     t
+}
+
+/// The tab that shows a layer's policies on its node.
+fn layer_tab(layer: Layer) -> Tab {
+    match layer {
+        Layer::Scp(_) | Layer::Rcp(_) => Tab::OrgPolicies,
+        Layer::Identity => Tab::Policies,
+        _ => Tab::Json,
+    }
 }

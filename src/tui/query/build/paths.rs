@@ -92,7 +92,7 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
     );
     for r in &a.reachable {
         let (row, jump) = reach_row(org, r);
-        let id = t.add(Some(head), row, jump);
+        let id = t.add(Some(head), row, jump.clone());
         t.add(Some(id), chain(org, &r.path), jump);
     }
     t

@@ -38,7 +38,7 @@ fn a_denied_can_names_the_blocking_layer_and_its_statement() {
         .into_iter()
         .find(|&c| text(&t, c).starts_with("Deny"))
         .unwrap();
-    let Some(Jump::Statement(m)) = t.item(deny).jump else {
+    let Some(Jump::Statement(m)) = t.item(deny).jump.clone() else {
         panic!("a statement jump")
     };
     assert_eq!(org.policy_name(m.policy), "EnforceSecureTransport");
