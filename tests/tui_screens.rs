@@ -206,4 +206,144 @@ fn hostile_names_are_inert() {
     keys(&mut a, "/");
     typed(&mut a, "pwn");
     insta::assert_snapshot!("hostile_filter", screen(&a));
+    // Answers name accounts, policies and Sids: inert too.
+    keys(&mut a, "esc");
+    goto(
+        &mut a,
+        "can mallory sts:AssumeRole arn:aws:iam::222222222222:role/R",
+    );
+    let s = screen(&a);
+    assert!(s.contains(r"Trust\x1b[2J\x1b]0;pwned\x07"), "{s}");
+    assert!(s.contains(r"SCP account pwn\x1b]0;pwned\x07"), "{s}");
+    insta::assert_snapshot!("hostile_can", s);
+}
+
+// ---- the query pane ---------------------------------------------------------------
+
+#[test]
+fn query_form() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "user dana");
+    keys(&mut a, "c");
+    insta::assert_snapshot!("query_form", screen(&a));
+    typed(&mut a, "sts:assume");
+    keys(&mut a, "down");
+    insta::assert_snapshot!("query_form_actions", screen(&a));
+}
+
+#[test]
+fn query_can_allowed() {
+    let org = acme();
+    let mut a = app(&org, 120, 34);
+    goto(
+        &mut a,
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+    );
+    let s = screen(&a);
+    assert!(s.contains("✓ Allowed"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn query_can_denied_and_its_statement() {
+    let org = acme();
+    let mut a = app(&org, 120, 36);
+    goto(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    let s = screen(&a);
+    assert!(s.contains("✗ ExplicitlyDenied  blocked by RCP root"), "{s}");
+    assert!(
+        s.contains("aws:securetransport: (absent) → ExplicitlyDenied"),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_can_denied", s);
+    // The selection starts on the blocking layer; its Deny is the second row below.
+    keys(&mut a, "j j enter");
+    let s = screen(&a);
+    assert!(s.contains("▌") && s.contains("DenyPlainHttp"), "{s}");
+    insta::assert_snapshot!("query_statement_in_json", s);
+}
+
+#[test]
+fn query_who_can() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn query_what_can() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "what-can WebDeployer s3");
+    insta::assert_snapshot!("query_what_can", screen(&a));
+    keys(&mut a, "/");
+    typed(&mut a, "policy");
+    insta::assert_snapshot!("query_what_can_filtered", screen(&a));
+}
+
+#[test]
+fn query_paths() {
+    let org = acme();
+    let mut a = app(&org, 120, 26);
+    goto(&mut a, "paths dana");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn query_running() {
+    let org = acme();
+    let mut a = app(&org, 100, 24);
+    // Questions go to a worker that never answers: the pane shows the progress.
+    let (jobs, _held) = std::sync::mpsc::channel();
+    let _wanted = a.query_in_background(jobs);
+    goto(&mut a, "who-can s3:GetObject *");
+    let s = screen(&a);
+    assert!(s.contains("Esc cancels") && s.contains("Esc cancel"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn query_decisions_keep_their_weight_without_colour() {
+    let org = acme();
+    for (theme, coloured) in [
+        (orgscope::tui::theme::Theme::dark(), true),
+        (orgscope::tui::theme::Theme::dark().without_color(), false),
+    ] {
+        let settings = Settings {
+            theme,
+            ..Settings::default()
+        };
+        let mut a = App::new(&org, settings, 120, 30);
+        goto(
+            &mut a,
+            "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+        );
+        let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
+        t.draw(|f| view::draw(&a, f)).unwrap();
+        let buf = t.backend().buffer();
+        // The decision is the first text under the rule.
+        let (x, y) = (0..30u16)
+            .flat_map(|y| (0..120u16).map(move |x| (x, y)))
+            .find(|&(x, y)| buf[(x, y)].symbol() == "✗")
+            .expect("the decision is drawn");
+        let cell = &buf[(x + 2, y)];
+        assert_eq!(cell.symbol(), "E");
+        assert_eq!(
+            cell.fg != ratatui::style::Color::Reset,
+            coloured,
+            "{cell:?}"
+        );
+        assert!(
+            cell.modifier.contains(ratatui::style::Modifier::BOLD),
+            "{cell:?}"
+        );
+    }
 }

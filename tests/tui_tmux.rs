@@ -1,5 +1,5 @@
-//! End to end: the real binary in tmux on the acme org. It navigates, filters, opens
-//! help and quits, and the shell prompt is back. Skipped (with a message) where tmux
+//! End to end: the real binary in tmux on the acme org. It navigates, filters, asks a
+//! question, opens help and quits, and the shell prompt is back. Skipped (with a message) where tmux
 //! is missing. A private tmux server is used and killed, so no session is left.
 
 use std::process::Command;
@@ -196,6 +196,31 @@ fn browse_acme_in_tmux() {
         );
         sleep(Duration::from_millis(50));
     }
+
+    // A question, answered on the query worker: the decision, then Enter on the
+    // denying statement shows it highlighted in its policy.
+    t.keys(&[":"]);
+    t.wait_for("Command");
+    t.type_text("can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("ExplicitlyDenied  blocked by RCP root");
+    assert!(
+        s.contains("Layer by layer") && s.contains("Enter jump"),
+        "{s}"
+    );
+    t.keys(&["j", "j", "Enter"]);
+    let s = t.wait_for("policy EnforceSecureTransport");
+    assert!(
+        s.contains("▌") && s.contains("\"Sid\": \"DenyPlainHttp\""),
+        "{s}"
+    );
+    // `a` brings the answer back; Esc closes it.
+    t.keys(&["a"]);
+    t.wait_for("ExplicitlyDenied  blocked by RCP root");
+    t.keys(&["Escape"]);
+    t.wait_until("the pane closed", |s| !s.contains("Layer by layer"));
+    // The jump left the keys in the JSON tab: back to the tree.
+    t.keys(&["Escape"]);
 
     // Resize at any moment: one pane at 60x15, a message when too small, and back.
     t.run(&["resize-window", "-t", &t.session, "-x", "60", "-y", "15"]);

@@ -2,10 +2,13 @@
 //! one `update` that turns a message into a new state and, rarely, an [`Effect`] for
 //! the runtime (copying to the clipboard). The view draws from `&App` only.
 
+mod complete;
 mod keys;
 mod mouse;
 mod popups;
+mod query;
 
+use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
 
@@ -21,6 +24,8 @@ use super::keymap::Keymap;
 use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
+use super::query::locate::Mark;
+use super::query::{Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
 use super::tree::{Tree, TreeSource};
@@ -34,6 +39,10 @@ pub enum Msg {
     Resize(u16, u16),
     /// A search finished (on the worker thread).
     Found(Target, Matches),
+    /// A question of the query pane was answered (on the query worker), by number.
+    Answered(u64, Arc<Outcome>),
+    /// Time passes while a question runs (for its progress line).
+    Tick,
     /// The terminal is gone.
     Quit,
 }
@@ -43,6 +52,8 @@ pub enum Msg {
 pub enum Target {
     Filter,
     Palette,
+    /// Completion of a query field.
+    Query,
 }
 
 /// A search for the worker.
@@ -50,15 +61,39 @@ pub enum Target {
 pub struct SearchJob {
     pub target: Target,
     pub query: String,
-    pub only: Option<u8>,
+    /// The tags searched, a bit set ([`super::search::tags`]).
+    pub only: Option<u32>,
 }
 
 /// Where searches run.
 enum Searcher {
-    /// On the UI thread (tests, small orgs).
-    Inline { filter: Search, palette: Search },
+    /// On the UI thread (tests, small orgs): one search per list.
+    Inline(Box<[Search; 3]>),
     /// On a worker thread; results come back as [`Msg::Found`].
     Worker(Sender<SearchJob>),
+}
+
+impl Target {
+    /// The list's place among the searches.
+    pub fn slot(self) -> usize {
+        match self {
+            Target::Filter => 0,
+            Target::Palette => 1,
+            Target::Query => 2,
+        }
+    }
+}
+
+/// Where the query pane's questions run.
+enum Asker {
+    /// On the UI thread, at once (tests).
+    Inline,
+    /// On the query worker; answers come back as [`Msg::Answered`]. `wanted` is the
+    /// number of the question awaited, 0 for none.
+    Worker {
+        jobs: Sender<QueryJob>,
+        wanted: Arc<AtomicU64>,
+    },
 }
 
 /// What the runtime does for the app.
@@ -83,6 +118,8 @@ pub enum Popup {
     Palette,
     /// Help for the context it was opened from.
     Help(Context),
+    /// The query pane.
+    Query,
 }
 
 /// A line for the status bar.
@@ -95,8 +132,8 @@ pub struct Status {
 /// The details pane's content for one node and tab, built when either changes.
 #[derive(Debug, Clone, Default)]
 pub struct Detail {
-    /// The node, tab and width the lines were built for.
-    pub key: Option<(Node, Tab, u16)>,
+    /// The node, tab, width and highlighted statement the lines were built for.
+    pub key: Option<(Node, Tab, u16, Option<Mark>)>,
     pub lines: Vec<Line<'static>>,
     pub scroll: usize,
 }
@@ -120,6 +157,10 @@ pub struct App<'a> {
     /// The filter's matches: for `filter_input` once the search has run.
     pub filter: Matches,
     pub palette: Palette,
+    pub query: QueryPane,
+    asker: Asker,
+    /// The statement an answer jumped to, highlighted in the JSON tab of this node.
+    pub mark: Option<(Node, Mark)>,
     pub help_scroll: usize,
     pub status: Option<Status>,
     pub areas: Areas,
@@ -149,13 +190,13 @@ impl<'a> App<'a> {
             history: History::new(Node::Root),
             detail: Detail::default(),
             index: Arc::new(OnceLock::new()),
-            searcher: Searcher::Inline {
-                filter: Search::default(),
-                palette: Search::default(),
-            },
+            searcher: Searcher::Inline(Box::default()),
             filter_input: String::new(),
             filter: Matches::default(),
             palette: Palette::default(),
+            query: QueryPane::default(),
+            asker: Asker::Inline,
+            mark: None,
             help_scroll: 0,
             status,
             areas: Areas::default(),
@@ -181,6 +222,12 @@ impl<'a> App<'a> {
             Popup::Filter => Context::Filter,
             Popup::Palette => Context::Palette,
             Popup::Help(_) => Context::Help,
+            Popup::Query => match self.query.focus {
+                _ if self.query.running.is_some() => Context::QueryRunning,
+                PaneFocus::Form => Context::Query,
+                PaneFocus::Answer => Context::Answer,
+                PaneFocus::Filter => Context::AnswerFilter,
+            },
             Popup::None => match self.focus {
                 Focus::Tree => Context::Tree,
                 Focus::Details => Context::Details,
@@ -198,16 +245,28 @@ impl<'a> App<'a> {
         self.index.clone()
     }
 
+    /// Hands the query pane's questions to the query worker (see
+    /// [`super::query::serve`]); returns the number of the question awaited, which
+    /// the worker reads.
+    pub fn query_in_background(&mut self, jobs: Sender<QueryJob>) -> Arc<AtomicU64> {
+        let wanted = Arc::new(AtomicU64::new(0));
+        self.asker = Asker::Worker {
+            jobs,
+            wanted: wanted.clone(),
+        };
+        wanted
+    }
+
     /// Builds the index now when searches run inline; a worker builds it itself.
     fn ensure_index(&self) {
-        if let Searcher::Inline { .. } = self.searcher {
+        if let Searcher::Inline(_) = self.searcher {
             self.index
                 .get_or_init(|| super::org_index::build(&self.src));
         }
     }
 
     /// Runs a search, or sends it to the worker.
-    pub(super) fn search(&mut self, target: Target, query: String, only: Option<u8>) {
+    pub(super) fn search(&mut self, target: Target, query: String, only: Option<u32>) {
         match &mut self.searcher {
             Searcher::Worker(tx) => {
                 let _ = tx.send(SearchJob {
@@ -216,15 +275,11 @@ impl<'a> App<'a> {
                     only,
                 });
             }
-            Searcher::Inline { filter, palette } => {
+            Searcher::Inline(searches) => {
                 let index = self
                     .index
                     .get_or_init(|| super::org_index::build(&self.src));
-                let search = if target == Target::Filter {
-                    filter
-                } else {
-                    palette
-                };
+                let search = &mut searches[target.slot()];
                 search.set_query(index, &query, only);
                 let m = search.matches().clone();
                 self.found(target, m);
@@ -239,6 +294,9 @@ impl<'a> App<'a> {
             Target::Palette if Some(m.query.as_str()) == self.palette_query().map(|(q, _)| q) => {
                 self.palette.matches = m;
             }
+            Target::Query if self.query.org_query.as_deref() == Some(m.query.as_str()) => {
+                self.query_found(m);
+            }
             _ => {}
         }
     }
@@ -250,6 +308,7 @@ impl<'a> App<'a> {
             Target::Palette => self
                 .palette_query()
                 .is_some_and(|(q, _)| q != self.palette.matches.query),
+            Target::Query => self.query_searching(),
         }
     }
 
@@ -272,6 +331,14 @@ impl<'a> App<'a> {
                 self.found(target, m);
                 (None, None)
             }
+            Msg::Answered(id, outcome) => {
+                self.answered(id, outcome);
+                (None, None)
+            }
+            Msg::Tick => {
+                self.tick();
+                (None, None)
+            }
             Msg::Quit => {
                 self.quit = true;
                 (None, None)
@@ -292,6 +359,7 @@ impl<'a> App<'a> {
         if let Some(rows) = self.areas.tree_rows() {
             self.tree.set_height(rows.height as usize);
         }
+        self.fit_answer();
         self.refresh_detail();
     }
 
@@ -303,27 +371,43 @@ impl<'a> App<'a> {
         }
     }
 
-    /// Rebuilds the details when the node or tab changed, and only then.
+    /// Rebuilds the details when the node, tab or highlighted statement changed, and
+    /// only then.
     fn refresh_detail(&mut self) {
+        // A highlight lasts while its node is selected.
+        if self.mark.is_some_and(|(n, _)| n != self.selected()) {
+            self.mark = None;
+        }
         if self.areas.details.is_none() {
             return;
         }
         let width = self.areas.detail_rows().map_or(0, |r| r.width);
-        let key = (self.selected(), self.tab, width);
+        let mark = self.mark.map(|(_, m)| m);
+        let key = (self.selected(), self.tab, width, mark);
         if self.detail.key != Some(key) {
             let cx = DetailCtx {
                 tree: &self.src,
                 theme: &self.theme,
                 now: self.now,
             };
-            self.detail.lines = details::build(&cx, key.0, key.1, usize::from(width));
-            // A new width keeps the place; a new node or tab starts at the top.
-            if self
+            let (lines, anchor) =
+                details::build_marked(&cx, key.0, key.1, usize::from(width), mark);
+            self.detail.lines = lines;
+            let moved = self
                 .detail
                 .key
-                .is_none_or(|(n, t, _)| (n, t) != (key.0, key.1))
-            {
-                self.detail.scroll = 0;
+                .is_none_or(|(n, t, _, m)| (n, t, m) != (key.0, key.1, key.3));
+            let rows = self.areas.detail_rows().map_or(1, |r| r.height as usize);
+            match anchor {
+                // A statement jumped to: from its policy's heading when that shows
+                // enough of it, else from a line above it.
+                Some(a) if moved && a.statement - a.heading < rows / 2 => {
+                    self.detail.scroll = a.heading;
+                }
+                Some(a) if moved => self.detail.scroll = a.statement.saturating_sub(2),
+                // A new width keeps the place; a new node or tab starts at the top.
+                _ if moved => self.detail.scroll = 0,
+                _ => {}
             }
             self.detail.key = Some(key);
         }
@@ -425,5 +509,7 @@ impl<'a> App<'a> {
     }
 }
 
+#[cfg(test)]
+mod query_tests;
 #[cfg(test)]
 mod tests;

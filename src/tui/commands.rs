@@ -14,6 +14,14 @@ pub enum Context {
     Palette,
     /// The `?` help popup.
     Help,
+    /// The query pane's form.
+    Query,
+    /// The query pane while a question runs.
+    QueryRunning,
+    /// The query pane's answer.
+    Answer,
+    /// The answer's filter line.
+    AnswerFilter,
 }
 
 impl Context {
@@ -24,6 +32,10 @@ impl Context {
             Context::Filter => "filter",
             Context::Palette => "command palette",
             Context::Help => "help",
+            Context::Query => "query form",
+            Context::QueryRunning => "running query",
+            Context::Answer => "answer",
+            Context::AnswerFilter => "answer filter",
         }
     }
 }
@@ -62,6 +74,13 @@ pub enum Action {
     Complete,
     NextItem,
     PrevItem,
+    /// Ask: can the principal do the action on the resource?
+    Can,
+    WhoCan,
+    WhatCan,
+    Paths,
+    /// Show the query pane as it was left.
+    LastAnswer,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -94,6 +113,11 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Complete, "complete", &["tab"]),
     (Action::NextItem, "next_item", &["down", "ctrl-n"]),
     (Action::PrevItem, "prev_item", &["up", "ctrl-p"]),
+    (Action::Can, "can", &["c"]),
+    (Action::WhoCan, "who_can", &["w"]),
+    (Action::WhatCan, "what_can", &["W"]),
+    (Action::Paths, "paths", &["p"]),
+    (Action::LastAnswer, "last_answer", &["a"]),
 ];
 
 impl Action {
@@ -127,7 +151,10 @@ pub struct CommandInfo {
     pub hint: bool,
 }
 
-use Context::{Details as D, Filter as F, Help as H, Palette as P, Tree as T};
+use Context::{
+    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Palette as P,
+    Query as Q, QueryRunning as QR, Tree as T,
+};
 
 const fn cmd(
     action: Action,
@@ -147,8 +174,8 @@ const fn cmd(
 
 /// All the commands, in the order help lists them.
 pub const COMMANDS: &[CommandInfo] = &[
-    cmd(Action::Up, "up", "move up", &[T, D, H], false),
-    cmd(Action::Down, "down", "move down", &[T, D, H], false),
+    cmd(Action::Up, "up", "move up", &[T, D, H, A], false),
+    cmd(Action::Down, "down", "move down", &[T, D, H, A], false),
     cmd(
         Action::Right,
         "open",
@@ -171,20 +198,32 @@ pub const COMMANDS: &[CommandInfo] = &[
         &[T],
         false,
     ),
-    cmd(Action::Top, "top", "go to the first row", &[T, D, H], false),
+    cmd(
+        Action::Top,
+        "top",
+        "go to the first row",
+        &[T, D, H, A],
+        false,
+    ),
     cmd(
         Action::Bottom,
         "bottom",
         "go to the last row",
-        &[T, D, H],
+        &[T, D, H, A],
         false,
     ),
-    cmd(Action::PageUp, "page up", "one page up", &[T, D, H], false),
+    cmd(
+        Action::PageUp,
+        "page up",
+        "one page up",
+        &[T, D, H, A],
+        false,
+    ),
     cmd(
         Action::PageDown,
         "page down",
         "one page down",
-        &[T, D, H],
+        &[T, D, H, A],
         false,
     ),
     cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
@@ -245,6 +284,41 @@ pub const COMMANDS: &[CommandInfo] = &[
         true,
     ),
     cmd(
+        Action::Can,
+        "can",
+        "ask can, prefilled from the selection",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::WhoCan,
+        "who-can",
+        "ask who-can, prefilled from the selection",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::WhatCan,
+        "what-can",
+        "ask what-can, prefilled from the selection",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Paths,
+        "paths",
+        "ask paths, prefilled from the selection",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::LastAnswer,
+        "answer",
+        "show the last question and its answer again",
+        &[T, D],
+        false,
+    ),
+    cmd(
         Action::Back,
         "back",
         "go back to where you were",
@@ -300,6 +374,144 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     cmd(Action::Cancel, "close", "close the help", &[H], true),
     cmd(Action::Help, "close", "close the help", &[H], false),
+    // The query pane's form: what is typed goes into the focused field.
+    cmd(
+        Action::Accept,
+        "run",
+        "run the query, or take the chosen completion",
+        &[Q],
+        true,
+    ),
+    cmd(
+        Action::NextFocus,
+        "next field",
+        "next field (the answer after the last)",
+        &[Q],
+        true,
+    ),
+    cmd(
+        Action::PrevFocus,
+        "previous field",
+        "previous field",
+        &[Q],
+        false,
+    ),
+    cmd(
+        Action::NextItem,
+        "complete",
+        "list and choose completions",
+        &[Q],
+        true,
+    ),
+    cmd(
+        Action::PrevItem,
+        "previous",
+        "previous completion",
+        &[Q],
+        false,
+    ),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the completions, then the pane",
+        &[Q],
+        true,
+    ),
+    // While a query runs.
+    cmd(Action::Cancel, "cancel", "cancel the query", &[QR], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[QR], false),
+    // The answer.
+    cmd(Action::Right, "open", "open the row", &[A], false),
+    cmd(
+        Action::Left,
+        "close",
+        "close the row, or go to its parent",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Accept,
+        "jump",
+        "jump to the statement, principal or role",
+        &[A],
+        true,
+    ),
+    cmd(
+        Action::Filter,
+        "filter",
+        "keep the rows that contain a text",
+        &[A],
+        true,
+    ),
+    cmd(Action::NextFocus, "form", "back to the form", &[A], true),
+    cmd(
+        Action::PrevFocus,
+        "last field",
+        "back to the form's last field",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Can,
+        "can",
+        "the same fields, asked as can",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::WhoCan,
+        "who-can",
+        "the same fields, asked as who-can",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::WhatCan,
+        "what-can",
+        "the same fields, asked as what-can",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Paths,
+        "paths",
+        "the same fields, asked as paths",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Copy,
+        "copy ARN",
+        "copy the selected row's ARN (OSC 52)",
+        &[A],
+        false,
+    ),
+    cmd(Action::Help, "help", "show this help", &[A], true),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the query pane (a brings it back)",
+        &[A],
+        true,
+    ),
+    cmd(Action::Quit, "quit", "quit orgscope", &[A], false),
+    // The answer's filter line.
+    cmd(
+        Action::Accept,
+        "keep",
+        "keep the filter, back to the rows",
+        &[AF],
+        true,
+    ),
+    cmd(Action::NextItem, "next row", "next row", &[AF], false),
+    cmd(
+        Action::PrevItem,
+        "previous row",
+        "previous row",
+        &[AF],
+        false,
+    ),
+    cmd(Action::Cancel, "clear", "clear the filter", &[AF], true),
 ];
 
 /// The commands that work in a context, in help order.
@@ -353,6 +565,26 @@ pub const PALETTE: &[PaletteCommand] = &[
         description: "go to a resource with a policy",
     },
     PaletteCommand {
+        name: "can",
+        arg: Some("WHO ACTION RESOURCE [K=V…]"),
+        description: "can WHO do ACTION on RESOURCE, and why?",
+    },
+    PaletteCommand {
+        name: "who-can",
+        arg: Some("ACTION RESOURCE [K=V…]"),
+        description: "who can do ACTION on RESOURCE?",
+    },
+    PaletteCommand {
+        name: "what-can",
+        arg: Some("WHO [SERVICE] [LEVEL]"),
+        description: "what can WHO do?",
+    },
+    PaletteCommand {
+        name: "paths",
+        arg: Some("WHO [ROLE]"),
+        description: "which roles can WHO reach, and how?",
+    },
+    PaletteCommand {
         name: "root",
         arg: None,
         description: "go to the organization root",
@@ -381,6 +613,10 @@ mod tests {
             Context::Filter,
             Context::Palette,
             Context::Help,
+            Context::Query,
+            Context::QueryRunning,
+            Context::Answer,
+            Context::AnswerFilter,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

@@ -4,6 +4,8 @@
 //! the author wrote them (Effect before Action, as everyone reads policies), and it
 //! never fails: text that is not JSON comes out as it is, line by line.
 
+use std::ops::Range;
+
 use super::sanitize::sanitize;
 
 /// What a piece of text is, for the theme.
@@ -180,6 +182,72 @@ pub fn highlight(text: &str) -> Vec<JsonLine> {
     lines
 }
 
+/// A line's indentation (in spaces) and its first token that is not indentation.
+fn head(l: &JsonLine) -> (usize, Option<&(Tok, String)>) {
+    let indent = l
+        .first()
+        .filter(|(t, _)| *t == Tok::Plain)
+        .map_or(0, |(_, s)| s.len() - s.trim_start().len());
+    (
+        indent,
+        l.iter()
+            .find(|(t, s)| *t != Tok::Plain || !s.trim().is_empty()),
+    )
+}
+
+/// The lines of each statement of a pretty-printed policy, in order: the elements
+/// of its top-level `Statement` array, or the one object when `Statement` is an
+/// object. Empty when the text has no such key (not a policy, or not JSON).
+pub fn statement_lines(lines: &[JsonLine]) -> Vec<Range<usize>> {
+    let Some(start) = lines.iter().position(|l| {
+        let (indent, first) = head(l);
+        indent == 2 && first.is_some_and(|(t, s)| *t == Tok::Key && s == "\"Statement\"")
+    }) else {
+        return Vec::new();
+    };
+    let opens = |l: &JsonLine, c: char| {
+        l.last()
+            .is_some_and(|(t, s)| *t == Tok::Punct && s.starts_with(c))
+    };
+    let closes_at = |from: usize, indent: usize, c: char| {
+        (from..lines.len()).find(|&i| {
+            let (n, first) = head(&lines[i]);
+            n == indent && first.is_some_and(|(t, s)| *t == Tok::Punct && s.starts_with(c))
+        })
+    };
+    let line = &lines[start];
+    if opens(line, '{') {
+        // One statement, written as an object.
+        return closes_at(start + 1, 2, '}')
+            .map(|end| start..end + 1)
+            .into_iter()
+            .collect();
+    }
+    if !opens(line, '[') {
+        return Vec::new();
+    }
+    let end = closes_at(start + 1, 2, ']').unwrap_or(lines.len());
+    let mut out = Vec::new();
+    let mut i = start + 1;
+    while i < end {
+        let (n, first) = head(&lines[i]);
+        match first {
+            // `{}`: an empty statement on one line.
+            Some((Tok::Punct, s)) if n == 4 && s.starts_with("{}") => out.push(i..i + 1),
+            Some((Tok::Punct, s)) if n == 4 && s.starts_with('{') => {
+                let close = closes_at(i + 1, 4, '}').unwrap_or(end).min(end);
+                out.push(i..close + 1);
+                i = close;
+            }
+            // Anything else in the array (a string, a number) is still an element.
+            Some(_) if n == 4 => out.push(i..i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +307,27 @@ mod tests {
         assert!(highlight("").is_empty());
         // Unterminated string: no panic, text kept.
         assert!(plain(&highlight("{\"abc")).contains("\"abc"));
+    }
+
+    #[test]
+    fn statements_are_found_by_their_lines() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},{},{"Sid":"C","Effect":"Deny","NotAction":["iam:*"],"Resource":"*","Condition":{"Bool":{"aws:x":"true"}}}]}"#;
+        let lines = highlight(text);
+        let ranges = statement_lines(&lines);
+        assert_eq!(ranges.len(), 3);
+        let body = |r: &Range<usize>| plain(&lines[r.clone()]);
+        assert!(body(&ranges[0]).contains("\"Sid\": \"A\""));
+        assert!(body(&ranges[0]).trim_end().ends_with("},"));
+        assert_eq!(body(&ranges[1]).trim(), "{},");
+        assert!(body(&ranges[2]).contains("\"Sid\": \"C\"") && body(&ranges[2]).contains("aws:x"));
+        assert!(body(&ranges[2]).trim_end().ends_with('}'));
+        // One statement as an object.
+        let lines = highlight(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+        let ranges = statement_lines(&lines);
+        assert_eq!(ranges.len(), 1);
+        assert!(plain(&lines[ranges[0].clone()]).contains("\"Action\": \"*\""));
+        // Not a policy.
+        assert!(statement_lines(&highlight("// nothing\n[1, 2]")).is_empty());
+        assert!(statement_lines(&highlight("")).is_empty());
     }
 }

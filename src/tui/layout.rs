@@ -127,6 +127,83 @@ impl Areas {
     }
 }
 
+/// The query pane's regions, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueryParts {
+    /// The names of the questions.
+    pub kinds: Rect,
+    /// One row per field.
+    pub fields: Rect,
+    /// The rule under the form.
+    pub rule: Rect,
+    /// All below the rule: completions, progress, or the answer.
+    pub below: Rect,
+    /// The answer's header lines.
+    pub header: Rect,
+    /// The answer's filter line; no height without a filter.
+    pub filter: Rect,
+    /// The answer's rows.
+    pub rows: Rect,
+}
+
+impl QueryParts {
+    /// The completion list's rows: below the rule, under a count line.
+    pub fn candidates(&self) -> Rect {
+        let b = self.below;
+        Rect {
+            y: b.y + 1.min(b.height),
+            height: b.height.saturating_sub(1),
+            ..b
+        }
+    }
+}
+
+impl Areas {
+    /// The query pane: the body, over both panes.
+    pub fn query(&self) -> Rect {
+        Rect::new(
+            0,
+            1,
+            self.screen.width,
+            self.screen.height.saturating_sub(2),
+        )
+    }
+
+    /// The query pane's regions for a form of `fields` rows and an answer with
+    /// `header` lines and, if `filter`, a filter line.
+    pub fn query_parts(&self, fields: u16, header: u16, filter: bool) -> QueryParts {
+        let i = inner(self.query());
+        let bottom = i.y + i.height;
+        let mut y = i.y;
+        let mut take = |h: u16| {
+            let h = h.min(bottom.saturating_sub(y));
+            let r = Rect { y, height: h, ..i };
+            y += h;
+            r
+        };
+        let kinds = take(1);
+        let fields = take(fields);
+        let rule = take(1);
+        let below = Rect {
+            y: rule.y + rule.height,
+            height: bottom.saturating_sub(rule.y + rule.height),
+            ..i
+        };
+        let header = take(header);
+        let filter = take(u16::from(filter));
+        let rows = take(u16::MAX);
+        QueryParts {
+            kinds,
+            fields,
+            rule,
+            below,
+            header,
+            filter,
+            rows,
+        }
+    }
+}
+
 /// Inside a one-cell border.
 pub fn inner(r: Rect) -> Rect {
     Rect {
@@ -185,5 +262,27 @@ mod tests {
         assert_eq!(tab_at(&titles, 10, 21), None, "the separator");
         assert_eq!(tab_at(&titles, 10, 23), Some(1));
         assert_eq!(tab_at(&titles, 10, 40), None);
+    }
+
+    #[test]
+    fn the_query_pane_stacks_form_and_answer() {
+        let a = Areas::new(120, 40, false);
+        let q = a.query_parts(4, 2, true);
+        assert_eq!(q.kinds.y, 2, "below the crumbs and the border");
+        assert_eq!((q.fields.y, q.fields.height), (3, 4));
+        assert_eq!(q.rule.y, 7);
+        assert_eq!(q.below.y, 8);
+        assert_eq!(q.header, Rect::new(1, 8, 118, 2));
+        assert_eq!(q.filter.y, 10);
+        assert_eq!(q.rows.y, 11);
+        assert_eq!(
+            q.rows.y + q.rows.height,
+            38,
+            "above the border and the hints"
+        );
+        // A tiny screen clips, never overflows.
+        let q = Areas::new(40, 10, false).query_parts(4, 3, true);
+        assert_eq!(q.rows.height, 0);
+        assert!(q.fields.y + q.fields.height <= 8);
     }
 }

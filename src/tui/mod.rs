@@ -8,6 +8,7 @@
 //! Layers, each testable without a terminal: [`tree`] (the flattened, virtualised
 //! tree), [`nodes`] (the org as a tree), [`search`] (fuzzy matching), [`history`],
 //! [`commands`] and [`keymap`] (keys as data), [`details`] (what the tabs say),
+//! [`query`] (the questions pane: form, completion, answers as trees),
 //! [`sanitize`] (untrusted text made inert).
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod nodes;
 pub mod org_index;
 pub mod osc52;
 pub mod palette;
+pub mod query;
 pub mod sanitize;
 pub mod search;
 pub mod theme;
@@ -71,11 +73,13 @@ pub fn run(org: &Org) -> anyhow::Result<()> {
     result
 }
 
-/// Three threads: this one draws and updates, one reads the terminal, one searches.
-/// All messages come in on one channel: one loop, waiting on input or results.
+/// Four threads: this one draws and updates, one reads the terminal, one searches,
+/// one answers questions. All messages come in on one channel: one loop, waiting on
+/// input or results.
 fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> anyhow::Result<()> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
+    let (ask_tx, ask_rx) = mpsc::channel();
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         let size = terminal.size()?;
@@ -83,13 +87,22 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
+        let wanted = app.query_in_background(ask_tx);
+        let answered = msg_tx.clone();
+        s.spawn(move || query::serve(org, ask_rx, &wanted, answered));
         let stop = &stop;
         s.spawn(move || read_input(&msg_tx, stop));
         // The scope waits for its threads, also when a panic unwinds through it: the
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
         let result = ui_loop(terminal, &mut app, &msg_rx);
-        // Dropping the app closes the worker's queue: it ends.
+        // A question still running cannot be interrupted: the scope waits for it.
+        // The terminal is given back first, so that quitting shows at once.
+        if app.busy() {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+            ratatui::restore();
+        }
+        // Dropping the app closes the workers' queues: they end.
         drop(app);
         result
     })
@@ -124,6 +137,9 @@ fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool) {
     }
 }
 
+/// How often the progress line moves.
+const TICK: Duration = Duration::from_millis(100);
+
 fn ui_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App<'_>,
@@ -140,7 +156,16 @@ fn ui_loop(
         }
         // Wait for one message, then take whatever else is already queued before the
         // next frame: fast typing or scrolling costs one frame, not one per event.
-        let mut next = rx.recv().ok();
+        // While a question runs, time passing is a message too (the progress line).
+        let mut next = if app.busy() {
+            match rx.recv_timeout(TICK) {
+                Ok(m) => Some(m),
+                Err(mpsc::RecvTimeoutError::Timeout) => Some(Msg::Tick),
+                Err(mpsc::RecvTimeoutError::Disconnected) => None,
+            }
+        } else {
+            rx.recv().ok()
+        };
         if next.is_none() {
             return Ok(());
         }

@@ -192,24 +192,7 @@ impl<'a> OrgTree<'a> {
     /// The node that shows an entity: inline, trust and resource policies show in
     /// their owner.
     pub fn node_of(&self, e: Entity) -> Node {
-        match e {
-            Entity::Root => Node::Root,
-            Entity::Ou(o) => Node::Ou(o),
-            Entity::Account(a) => Node::Account(a),
-            Entity::User(u) => Node::User(u),
-            Entity::Group(g) => Node::Group(g),
-            Entity::Role(r) => Node::Role(r),
-            Entity::Resource(r) => Node::Resource(r),
-            Entity::Policy(p) => match self.org.policy(p).origin {
-                PolicyOrigin::Inline(InlineOwner::User(u)) => Node::User(u),
-                PolicyOrigin::Inline(InlineOwner::Group(g)) => Node::Group(g),
-                PolicyOrigin::Inline(InlineOwner::Role(r)) | PolicyOrigin::Trust(r) => {
-                    Node::Role(r)
-                }
-                PolicyOrigin::Resource(r) => Node::Resource(r),
-                _ => Node::Policy(p),
-            },
-        }
+        node_of(self.org, e)
     }
 
     /// A node's name as shown (unsanitized: the view sanitizes).
@@ -305,6 +288,27 @@ impl<'a> OrgTree<'a> {
         }
         path.reverse();
         path
+    }
+}
+
+/// The node that shows an entity: inline, trust and resource policies show in their
+/// owner.
+pub fn node_of(org: &Org, e: Entity) -> Node {
+    match e {
+        Entity::Root => Node::Root,
+        Entity::Ou(o) => Node::Ou(o),
+        Entity::Account(a) => Node::Account(a),
+        Entity::User(u) => Node::User(u),
+        Entity::Group(g) => Node::Group(g),
+        Entity::Role(r) => Node::Role(r),
+        Entity::Resource(r) => Node::Resource(r),
+        Entity::Policy(p) => match org.policy(p).origin {
+            PolicyOrigin::Inline(InlineOwner::User(u)) => Node::User(u),
+            PolicyOrigin::Inline(InlineOwner::Group(g)) => Node::Group(g),
+            PolicyOrigin::Inline(InlineOwner::Role(r)) | PolicyOrigin::Trust(r) => Node::Role(r),
+            PolicyOrigin::Resource(r) => Node::Resource(r),
+            _ => Node::Policy(p),
+        },
     }
 }
 

@@ -187,6 +187,11 @@ fn words(query: &str) -> Vec<Word> {
         .collect()
 }
 
+/// A bit set of tags, for [`Search::set_query`]: `tags(&[1, 3])`.
+pub fn tags(tags: &[u8]) -> u32 {
+    tags.iter().fold(0, |set, t| set | 1 << t)
+}
+
 /// One match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -202,7 +207,8 @@ pub const SHOWN: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Matches {
     pub query: String,
-    pub only: Option<u8>,
+    /// The tags searched, as a bit set (bit `t` for tag `t`); `None` for all.
+    pub only: Option<u32>,
     pub best: Vec<Hit>,
     pub total: usize,
     pub selected: usize,
@@ -240,18 +246,19 @@ impl Search {
     }
 
     /// Runs a query, narrowing the previous matches when it extends the previous
-    /// query; `only` limits the search to items of one tag.
+    /// query; `only` limits the search to items of some tags (a bit set, see
+    /// [`tags`]).
     pub fn set_query<Id: Copy + Send + Sync>(
         &mut self,
         index: &SearchIndex<Id>,
         query: &str,
-        only: Option<u8>,
+        only: Option<u32>,
     ) {
         let prev = &self.matches;
         let narrowing = query.starts_with(prev.query.as_str())
             && !prev.query.trim().is_empty()
             && only == prev.only;
-        let wanted = |item: u32| only.is_none_or(|t| index.tag(item) == t);
+        let wanted = |item: u32| only.is_none_or(|set| set & (1 << index.tag(item)) != 0);
         let mut m = Matches {
             query: query.to_string(),
             only,
@@ -399,13 +406,15 @@ mod tests {
     fn a_tag_limits_the_search() {
         let ix = index();
         let mut s = Search::default();
-        s.set_query(&ix, "deploy", Some(1));
+        s.set_query(&ix, "deploy", Some(tags(&[1])));
         assert_eq!(ids(&s, &ix), [3]);
         s.set_query(&ix, "deploy", None);
         assert_eq!(ids(&s, &ix).len(), 2, "a change of tag is no narrowing");
-        s.set_query(&ix, "", Some(0));
+        s.set_query(&ix, "", Some(tags(&[0])));
         assert_eq!(ids(&s, &ix), [0, 2, 4]);
         assert_eq!(s.matches().total, 3);
+        s.set_query(&ix, "", Some(tags(&[0, 1])));
+        assert_eq!(s.matches().total, 6, "several tags");
     }
 
     #[test]

@@ -71,6 +71,10 @@ theme! {
     json_punct,
     /// Matched characters in filter results.
     matched,
+    /// The bar beside a statement an answer jumped to.
+    mark,
+    /// The lines of that statement.
+    marked,
     input,
     status,
 }
@@ -114,6 +118,8 @@ impl Theme {
             json_lit: fg(Color::Yellow),
             json_punct: fg(Color::Gray),
             matched: fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            mark: fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            marked: Style::new().bg(Color::Indexed(236)),
             input: Style::new().add_modifier(Modifier::BOLD),
             status: fg(Color::Yellow),
         }
@@ -145,6 +151,8 @@ impl Theme {
             json_lit: fg(Color::Rgb(0x9a, 0x67, 0x00)),
             json_punct: fg(Color::DarkGray),
             matched: fg(Color::Red).add_modifier(Modifier::BOLD),
+            mark: fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            marked: Style::new().bg(Color::Indexed(254)),
             status: fg(Color::Magenta),
             ..Theme::dark()
         }

@@ -84,6 +84,39 @@ impl<Id: Copy + Eq + Hash + std::fmt::Debug> Tree<Id> {
         }
     }
 
+    /// Every node open, the first selected: for trees built whole (an answer). One
+    /// pass, however many rows.
+    pub fn expanded<S: TreeSource<Id = Id>>(src: &S) -> Tree<Id> {
+        Tree::opened(src, |_| true)
+    }
+
+    /// As [`Tree::expanded`], but only the nodes `open` says start open.
+    pub fn opened<S: TreeSource<Id = Id>>(src: &S, open: impl Fn(Id) -> bool) -> Tree<Id> {
+        let mut t = Tree {
+            rows: Vec::new(),
+            expanded: HashSet::new(),
+            selected: 0,
+            offset: 0,
+            height: 1,
+        };
+        let mut stack: Vec<(Id, u16)> = src.roots().into_iter().rev().map(|id| (id, 0)).collect();
+        while let Some((id, depth)) = stack.pop() {
+            let expandable = src.has_children(id);
+            let expanded = expandable && open(id);
+            t.rows.push(Row {
+                id,
+                depth,
+                expandable,
+                expanded,
+            });
+            if expanded {
+                t.expanded.insert(id);
+                stack.extend(src.children(id).into_iter().rev().map(|c| (c, depth + 1)));
+            }
+        }
+        t
+    }
+
     /// Every visible row, top to bottom.
     pub fn rows(&self) -> &[Row<Id>] {
         &self.rows

@@ -18,11 +18,11 @@ pub fn serve(
     found: Sender<Msg>,
 ) {
     let index = index.get_or_init(|| super::org_index::build(&OrgTree::new(org)));
-    let mut filter = Search::default();
-    let mut palette = Search::default();
+    // One search per list, each narrowing its own previous query.
+    let mut searches: [Search; 3] = Default::default();
+    let slot = Target::slot;
     while let Ok(first) = jobs.recv() {
-        let mut latest: [Option<SearchJob>; 2] = [None, None];
-        let slot = |t: Target| if t == Target::Filter { 0 } else { 1 };
+        let mut latest: [Option<SearchJob>; 3] = [None, None, None];
         let i = slot(first.target);
         latest[i] = Some(first);
         while let Ok(job) = jobs.try_recv() {
@@ -30,11 +30,7 @@ pub fn serve(
             latest[i] = Some(job);
         }
         for job in latest.into_iter().flatten() {
-            let search = if job.target == Target::Filter {
-                &mut filter
-            } else {
-                &mut palette
-            };
+            let search = &mut searches[slot(job.target)];
             search.set_query(index, &job.query, job.only);
             if found
                 .send(Msg::Found(job.target, search.matches().clone()))

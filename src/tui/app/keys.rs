@@ -6,6 +6,7 @@ use super::{App, Effect, Focus, Popup};
 use crate::tui::commands::{Action, Context};
 use crate::tui::details::Tab;
 use crate::tui::history::Visit;
+use crate::tui::query::form::QueryKind;
 use crate::tui::tree::Move;
 
 impl App<'_> {
@@ -22,6 +23,7 @@ impl App<'_> {
                 self.help_key(ev);
                 (None, None)
             }
+            Popup::Query => self.query_key(ev),
             Popup::None => self.pane_key(ev),
         }
     }
@@ -67,6 +69,19 @@ impl App<'_> {
             Action::Help => {
                 self.popup = Popup::Help(ctx);
                 self.help_scroll = 0;
+                nothing
+            }
+            Action::Can | Action::WhoCan | Action::WhatCan | Action::Paths => {
+                let kind = match action {
+                    Action::Can => QueryKind::Can,
+                    Action::WhoCan => QueryKind::WhoCan,
+                    Action::WhatCan => QueryKind::WhatCan,
+                    _ => QueryKind::Paths,
+                };
+                Some((None, self.open_query(kind, None)))
+            }
+            Action::LastAnswer => {
+                self.reopen_query();
                 nothing
             }
             Action::Back => Some((None, self.travel(false))),

@@ -1,5 +1,6 @@
 //! Mouse: a click selects (a second click on the selection opens or closes it), the
-//! wheel scrolls what is under it.
+//! wheel scrolls what is under it; in the query pane, a click also focuses a field,
+//! takes a completion or picks a question.
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
@@ -7,6 +8,8 @@ use super::{App, Focus, Popup};
 use crate::tui::details::Tab;
 use crate::tui::history::Visit;
 use crate::tui::layout::{contains, tab_at};
+use crate::tui::query::PaneFocus;
+use crate::tui::query::form::QueryKind;
 use crate::tui::tree::Move;
 
 /// Rows the wheel moves.
@@ -26,11 +29,12 @@ impl App<'_> {
                 if wheel != 0 {
                     self.help_scroll = self.help_scroll.saturating_add_signed(wheel);
                 } else if !contains(self.areas.help(), col, row) {
-                    self.popup = Popup::None;
+                    self.close_help();
                 }
                 return None;
             }
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
+            Popup::Query => return self.query_mouse(wheel, col, row),
             Popup::None => {}
         }
         if let Some(area) = self.areas.tree_rows()
@@ -80,5 +84,76 @@ impl App<'_> {
             .enumerate()
             .map(|(i, t)| format!("{} {}", i + 1, t.title(node)))
             .collect()
+    }
+}
+
+impl App<'_> {
+    /// The mouse over the pane: a click focuses a field, takes a completion, selects
+    /// a row (a second click on it is Enter) or picks a question; the wheel scrolls.
+    pub(super) fn query_mouse(&mut self, wheel: isize, col: u16, row: u16) -> Option<Visit> {
+        if self.query.running.is_some() {
+            return None;
+        }
+        let parts = self.query_parts();
+        let completing = self.query.completing && self.query.focus == PaneFocus::Form;
+        if wheel != 0 {
+            if completing {
+                for _ in 0..wheel.unsigned_abs() {
+                    self.query.select_candidate(wheel > 0);
+                }
+            } else if let Some(a) = self.query.answer.as_mut() {
+                a.apply(Move::By(wheel));
+            }
+            return None;
+        }
+        if contains(parts.kinds, col, row) {
+            let titles: Vec<String> = QueryKind::ALL
+                .iter()
+                .map(|k| k.name().to_string())
+                .collect();
+            if let Some(i) = tab_at(&titles, parts.kinds.x + 1, col) {
+                self.query.stop_completing();
+                self.query.form.set_kind(QueryKind::ALL[i]);
+                self.query.focus = PaneFocus::Form;
+                self.fit_answer();
+            }
+            return None;
+        }
+        if contains(parts.fields, col, row) {
+            self.query.stop_completing();
+            self.query.form.field = if self.form_folded() {
+                0
+            } else {
+                usize::from(row - parts.fields.y)
+            };
+            self.query.focus = PaneFocus::Form;
+            self.fit_answer();
+            return None;
+        }
+        if completing {
+            let list = parts.candidates();
+            if contains(list, col, row) {
+                let first = crate::tui::view::list_offset(
+                    self.query.selected.unwrap_or(0),
+                    list.height as usize,
+                );
+                let i = first + usize::from(row - list.y);
+                if i < self.query.candidates.len() {
+                    self.take_candidate(i);
+                }
+            }
+            return None;
+        }
+        if self.shown_answer().is_some() && contains(parts.rows, col, row) {
+            let a = self.query.answer.as_mut()?;
+            let index = a.view.offset() + usize::from(row - parts.rows.y);
+            let again = index == a.view.selected_index() && self.query.focus == PaneFocus::Answer;
+            self.query.focus = PaneFocus::Answer;
+            if again {
+                return self.activate_row();
+            }
+            a.view.select_index(index);
+        }
+        None
     }
 }

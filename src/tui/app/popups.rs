@@ -9,11 +9,12 @@ use crate::tui::history::Visit;
 use crate::tui::layout::contains;
 use crate::tui::nodes::Node;
 use crate::tui::palette::{self, Palette, arg_kind, matching_commands, resolve};
+use crate::tui::query::form::QueryKind;
 use crate::tui::sanitize::{clean, sanitize};
-use crate::tui::search::Matches;
+use crate::tui::search::{Matches, tags};
 
 /// Typing in a one-line input; whether the text changed.
-fn edit(input: &mut String, ev: &KeyEvent) -> bool {
+pub(super) fn edit(input: &mut String, ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match ev.code {
         KeyCode::Char('u') if ctrl => {
@@ -89,7 +90,7 @@ impl App<'_> {
     }
 
     /// Jumps to a node from a popup: the tree gets the focus.
-    fn go(&mut self, node: Node) -> Option<Visit> {
+    pub(super) fn go(&mut self, node: Node) -> Option<Visit> {
         self.set_focus(Focus::Tree);
         if self.jump_to(node) {
             Some(Visit::Jump)
@@ -99,12 +100,12 @@ impl App<'_> {
         }
     }
 
-    /// The palette's argument and the tag of the kind it names, when the typed
-    /// command takes one and a space follows it.
-    pub fn palette_query(&self) -> Option<(&str, u8)> {
+    /// The palette's argument and the tags of the kind it names (a bit set), when
+    /// the typed command takes one and a space follows it.
+    pub fn palette_query(&self) -> Option<(&str, u32)> {
         let p = palette::parse(&self.palette.input);
         let kind = resolve(p.word).and_then(arg_kind)?;
-        Some((p.arg?, kind.tag()))
+        Some((p.arg?, tags(&[kind.tag()])))
     }
 
     pub(super) fn palette_key(&mut self, ev: KeyEvent) -> Option<Visit> {
@@ -203,6 +204,9 @@ impl App<'_> {
             ));
             return None;
         };
+        if let Some(kind) = QueryKind::from_name(cmd.name) {
+            return self.open_query(kind, p.arg);
+        }
         let Some(kind) = arg_kind(cmd) else {
             match cmd.name {
                 "quit" => self.quit = true,
@@ -253,7 +257,7 @@ impl App<'_> {
 
     pub(super) fn help_key(&mut self, ev: KeyEvent) {
         match self.keymap.action(Context::Help, &ev) {
-            Some(Action::Cancel | Action::Help) => self.popup = Popup::None,
+            Some(Action::Cancel | Action::Help) => self.close_help(),
             Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
             Some(Action::Down) => self.help_scroll += 1,
             Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
@@ -263,6 +267,16 @@ impl App<'_> {
             _ => {}
         }
         self.help_scroll = self.help_scroll.min(self.help_len().saturating_sub(1));
+    }
+
+    /// Closes the help, back to the query pane when it was opened from there.
+    pub(super) fn close_help(&mut self) {
+        self.popup = match self.popup {
+            Popup::Help(
+                Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter,
+            ) => Popup::Query,
+            _ => Popup::None,
+        };
     }
 
     /// How many lines the help has (the view builds the same lines).

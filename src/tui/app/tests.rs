@@ -7,18 +7,18 @@ use super::*;
 use crate::org::{Entity, NameLookup};
 use crate::tui::keymap::Key;
 
-fn acme() -> Org {
+pub(super) fn acme() -> Org {
     crate::org::load_builtin_acme()
 }
 
-fn app(org: &Org) -> App<'_> {
+pub(super) fn app(org: &Org) -> App<'_> {
     let mut a = App::new(org, Settings::default(), 120, 40);
     a.now = "2026-11-23T12:00:00Z".parse().unwrap();
     a
 }
 
 /// Keys in the keymap notation, space separated; `text:` types the rest literally.
-fn press(app: &mut App<'_>, keys: &str) -> Vec<Effect> {
+pub(super) fn press(app: &mut App<'_>, keys: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     let mut send = |app: &mut App<'_>, k: Key| {
         let ev = KeyEvent::new(k.code, k.mods);
@@ -39,7 +39,7 @@ fn press(app: &mut App<'_>, keys: &str) -> Vec<Effect> {
     effects
 }
 
-fn type_text(app: &mut App<'_>, text: &str) {
+pub(super) fn type_text(app: &mut App<'_>, text: &str) {
     for c in text.chars() {
         let code = if c == ' ' {
             "space".to_string()
@@ -50,14 +50,14 @@ fn type_text(app: &mut App<'_>, text: &str) {
     }
 }
 
-fn node_named(app: &App<'_>, name: &str) -> Node {
+pub(super) fn node_named(app: &App<'_>, name: &str) -> Node {
     match app.org().by_name(name) {
         NameLookup::Unique(e) => app.src.node_of(e),
         other => panic!("{name}: {other:?}"),
     }
 }
 
-fn click(app: &mut App<'_>, col: u16, row: u16) {
+pub(super) fn click(app: &mut App<'_>, col: u16, row: u16) {
     let ev = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: col,

@@ -4,9 +4,10 @@ use ratatui::text::Span;
 
 use super::{DetailCtx, Out, origin_label};
 use crate::org::PolicyIx;
-use crate::tui::json::{Tok, highlight};
+use crate::tui::json::{Tok, highlight, statement_lines};
 use crate::tui::nodes::Node;
 use crate::tui::sanitize::clean;
+use crate::tui::theme::Theme;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
     let org = cx.tree.org;
@@ -86,8 +87,20 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
         }
         head.push(Span::styled(") ──", t.dim));
         out.blank();
+        if out.mark.is_some_and(|m| m.policy == p) {
+            out.heading = Some(out.lines.len());
+        }
         out.push(head);
-        for line in highlight(&org.doc(p).text) {
+        let lines = highlight(&org.doc(p).text);
+        let marked = out
+            .mark
+            .filter(|m| m.policy == p)
+            .and_then(|m| statement_lines(&lines).get(m.statement).cloned())
+            .unwrap_or(0..0);
+        if !marked.is_empty() {
+            out.anchor = Some(out.lines.len() + marked.start);
+        }
+        for (i, line) in lines.into_iter().enumerate() {
             let indent = line
                 .first()
                 .filter(|(t, _)| *t == Tok::Plain)
@@ -106,7 +119,31 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
                     Span::styled(text, style)
                 })
                 .collect();
+            let spans = if marked.contains(&i) {
+                mark_line(spans, t)
+            } else {
+                spans
+            };
             out.push_hanging(spans, indent + 4);
         }
     }
+}
+
+/// A line of the highlighted statement: a bar in the indentation's first column
+/// (seen without colour too) and the marked background.
+fn mark_line(mut spans: Vec<Span<'static>>, t: &Theme) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len() + 1);
+    match spans.first_mut() {
+        Some(first) if first.content.starts_with(' ') => {
+            let rest: String = first.content.chars().skip(1).collect();
+            out.push(Span::styled("▌", t.mark));
+            *first = Span::styled(rest, first.style);
+        }
+        _ => out.push(Span::styled("▌", t.mark)),
+    }
+    out.extend(spans.into_iter().map(|s| {
+        let style = s.style.patch(t.marked);
+        s.style(style)
+    }));
+    out
 }

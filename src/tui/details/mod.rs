@@ -12,6 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::nodes::{Node, OrgTree};
+use super::query::locate::Mark;
 use super::sanitize::clean;
 use super::theme::Theme;
 use crate::org::{AttachKind, Entity, InlineOwner, PolicyIx, PolicyOrigin};
@@ -68,10 +69,33 @@ pub struct DetailCtx<'a, 't> {
 
 /// A tab's content for a node, wrapped to `width` columns.
 pub fn build(cx: &DetailCtx<'_, '_>, node: Node, tab: Tab, width: usize) -> Vec<Line<'static>> {
+    build_marked(cx, node, tab, width, None).0
+}
+
+/// Where a highlighted statement is in the built lines: its policy's heading and
+/// the statement's first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub heading: usize,
+    pub statement: usize,
+}
+
+/// As [`build`], with a policy statement highlighted in the JSON tab; also returns
+/// where it is, to scroll to.
+pub fn build_marked(
+    cx: &DetailCtx<'_, '_>,
+    node: Node,
+    tab: Tab,
+    width: usize,
+    mark: Option<Mark>,
+) -> (Vec<Line<'static>>, Option<Anchor>) {
     let mut out = Out {
         lines: Vec::new(),
         hang: Vec::new(),
         theme: cx.theme,
+        mark,
+        anchor: None,
+        heading: None,
     };
     match tab {
         Tab::Overview => overview::build(cx, node, &mut out),
@@ -85,10 +109,21 @@ pub fn build(cx: &DetailCtx<'_, '_>, node: Node, tab: Tab, width: usize) -> Vec<
     }
     out.hang.resize(out.lines.len(), 0);
     let mut wrapped = Vec::with_capacity(out.lines.len());
-    for (line, hang) in out.lines.into_iter().zip(out.hang) {
+    let (mut heading, mut statement) = (None, None);
+    for (i, (line, hang)) in out.lines.into_iter().zip(out.hang).enumerate() {
+        if out.heading == Some(i) {
+            heading = Some(wrapped.len());
+        }
+        if out.anchor == Some(i) {
+            statement = Some(wrapped.len());
+        }
         wrap(line, width.max(8), hang.min(width / 2), &mut wrapped);
     }
-    wrapped
+    let anchor = heading.map(|h| Anchor {
+        heading: h,
+        statement: statement.unwrap_or(h),
+    });
+    (wrapped, anchor)
 }
 
 /// Splits a line longer than `width` at spaces where it can (mid-word where it
@@ -152,6 +187,12 @@ struct Out<'t> {
     /// Per line, where its continuation lines start when it wraps (0 when unset).
     hang: Vec<usize>,
     theme: &'t Theme,
+    /// The statement to highlight in the JSON tab.
+    mark: Option<Mark>,
+    /// The line the highlighted statement starts on.
+    anchor: Option<usize>,
+    /// The heading of its policy.
+    heading: Option<usize>,
 }
 
 /// The width of the label column in the Overview.

@@ -189,3 +189,27 @@ fn a_wide_node_opens_and_scrolls() {
     assert_eq!(t.rows().len(), 1);
     assert_eq!(t.offset(), 0);
 }
+
+#[test]
+fn a_tree_can_start_all_open() {
+    let mut t = Tree::expanded(&Digits);
+    // Two roots, 3 children each, 9 grandchildren each: 2 + 6 + 18.
+    assert_eq!(t.rows().len(), 26);
+    assert_eq!(ids(&t)[..5], [1, 11, 111, 112, 113]);
+    assert!(t.rows().iter().all(|r| r.expanded == r.expandable));
+    assert!(t.is_expanded(11));
+    assert_eq!(t.selected(), Some(1));
+    // Closing and opening keep working.
+    t.select_index(1);
+    t.toggle(&Digits);
+    assert_eq!(t.rows().len(), 23);
+    t.toggle(&Digits);
+    assert_eq!(t.rows().len(), 26);
+    // Some nodes closed: their rows are left out until opened.
+    let mut t = Tree::opened(&Digits, |id| id != 11);
+    assert_eq!(t.rows().len(), 23);
+    assert!(!t.is_expanded(11) && t.is_expanded(12));
+    t.select_index(1);
+    assert!(t.toggle(&Digits));
+    assert_eq!(t.rows().len(), 26);
+}

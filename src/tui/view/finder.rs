@@ -20,7 +20,7 @@ pub fn list_offset(selected: usize, height: usize) -> usize {
     selected.saturating_sub(height.saturating_sub(1))
 }
 
-fn kind_word(k: Kind) -> &'static str {
+pub(super) fn kind_word(k: Kind) -> &'static str {
     match k {
         Kind::Root => "root",
         Kind::Ou => "OU",
@@ -105,7 +105,12 @@ fn hits(
 }
 
 /// `text` split into runs, the characters at `positions` in `hit` style.
-fn highlighted(text: &str, positions: &[u32], base: Style, hit: Style) -> Vec<Span<'static>> {
+pub(super) fn highlighted(
+    text: &str,
+    positions: &[u32],
+    base: Style,
+    hit: Style,
+) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let mut run = String::new();
     let mut run_hit = false;
@@ -230,7 +235,7 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
                     let style = if selected { t.selection } else { t.text };
                     let usage = format!(":{} {}", c.name, c.arg.unwrap_or(""));
                     Line::from(vec![
-                        Span::styled(format!("{usage:<24}"), if selected { style } else { t.key }),
+                        Span::styled(format!("{usage:<32}"), if selected { style } else { t.key }),
                         Span::styled(c.description, if selected { style } else { t.dim }),
                     ])
                     .style(style)

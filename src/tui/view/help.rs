@@ -12,24 +12,18 @@ use crate::tui::layout::inner;
 /// The help's lines for a context.
 pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let mut lines = vec![Line::from(Span::styled(
-        format!("Keys in the {}", ctx.title()),
-        t.heading,
-    ))];
-    for c in in_context(ctx) {
-        let keys: Vec<String> = app
-            .keymap
-            .keys(c.action)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        if keys.is_empty() {
-            continue;
+    let mut lines = Vec::new();
+    // From the answer, the form's keys too: `?` is typed in the form, so its help
+    // is here.
+    let contexts: &[Context] = match ctx {
+        Context::Answer => &[Context::Answer, Context::Query],
+        _ => &[ctx],
+    };
+    for &ctx in contexts {
+        if !lines.is_empty() {
+            lines.push(Line::default());
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", keys.join(", ")), t.key),
-            Span::styled(c.description, t.text),
-        ]));
+        keys_of(app, ctx, &mut lines);
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Mouse", t.heading)));
@@ -45,7 +39,7 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
     for c in PALETTE {
         let usage = format!(":{} {}", c.name, c.arg.unwrap_or(""));
         lines.push(Line::from(vec![
-            Span::styled(format!("  {usage:<24}"), t.key),
+            Span::styled(format!("  {usage:<32}"), t.key),
             Span::styled(c.description, t.text),
         ]));
     }
@@ -55,6 +49,30 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
         t.dim,
     )));
     lines
+}
+
+/// `Keys in the tree`, then each command of the context with its keys.
+fn keys_of(app: &App<'_>, ctx: Context, lines: &mut Vec<Line<'static>>) {
+    let t = &app.theme;
+    lines.push(Line::from(Span::styled(
+        format!("Keys in the {}", ctx.title()),
+        t.heading,
+    )));
+    for c in in_context(ctx) {
+        let keys: Vec<String> = app
+            .keymap
+            .keys(c.action)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", keys.join(", ")), t.key),
+            Span::styled(c.description, t.text),
+        ]));
+    }
 }
 
 pub(super) fn help(app: &App<'_>, frame: &mut Frame<'_>, ctx: Context) {

@@ -1,9 +1,12 @@
 //! Drawing: everything from `&App`, nothing changed. Only the rows on screen are
 //! built, whatever the size of the org.
 
+mod answer;
+mod completions;
 mod finder;
 mod help;
 mod panes;
+mod query;
 
 pub use finder::list_offset;
 pub use help::help_lines;
@@ -14,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Popup};
-use super::commands::in_context;
+use super::commands::{Context, in_context};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::sanitize::clean;
 
@@ -40,7 +43,16 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         Popup::None => {}
         Popup::Filter => finder::filter(app, frame),
         Popup::Palette => finder::palette(app, frame),
-        Popup::Help(ctx) => help::help(app, frame, ctx),
+        Popup::Help(ctx) => {
+            if matches!(
+                ctx,
+                Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter
+            ) {
+                query::query(app, frame);
+            }
+            help::help(app, frame, ctx);
+        }
+        Popup::Query => query::query(app, frame),
     }
 }
 

@@ -1,0 +1,430 @@
+//! The query pane driven by messages, with no terminal: opening it from a node or the
+//! palette, completion, running, answers, jumps, the filter, and the worker with its
+//! cancellation.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::tests::{acme, app, click, node_named, press, type_text};
+use super::*;
+use crate::tui::query::answer::Jump;
+use crate::tui::query::form::{Field, QueryKind};
+
+/// The rows of the answer as text, as shown (after the filter).
+fn rows(a: &App<'_>) -> Vec<String> {
+    let ans = a.query.answer.as_ref().expect("an answer");
+    ans.view
+        .rows()
+        .iter()
+        .map(|r| ans.tree().item(r.id).text())
+        .collect()
+}
+
+/// Selects the first answer row whose text satisfies `f`.
+fn select_row(a: &mut App<'_>, f: impl Fn(&str) -> bool) {
+    let i = rows(a)
+        .iter()
+        .position(|t| f(t))
+        .unwrap_or_else(|| panic!("no such row in {:#?}", rows(a)));
+    a.query.answer.as_mut().unwrap().view.select_index(i);
+}
+
+fn header(a: &App<'_>) -> String {
+    let ans = a.query.answer.as_ref().expect("an answer");
+    ans.full.header[0].iter().map(|(_, s)| s.as_str()).collect()
+}
+
+#[test]
+fn c_on_a_user_opens_the_form_prefilled() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "user dana");
+    press(&mut a, "enter c");
+    assert_eq!(a.popup, Popup::Query);
+    assert_eq!(a.context(), Context::Query);
+    assert_eq!(a.query.form.kind, QueryKind::Can);
+    assert_eq!(a.query.form.value(Field::Principal), "dana");
+    assert_eq!(
+        a.query.form.focused(),
+        Field::Action,
+        "the first empty field"
+    );
+    // Completion: typing lists actions, Down chooses, Enter takes.
+    type_text(&mut a, "sts:assumerole");
+    assert!(a.query.completing && a.query.candidates.len() >= 3);
+    assert_eq!(a.query.selected, None, "nothing chosen: Enter would run");
+    press(&mut a, "down enter");
+    assert_eq!(a.query.form.value(Field::Action), "sts:AssumeRole");
+    assert!(!a.query.completing);
+    // Resources and roles come from the org.
+    press(&mut a, "tab");
+    type_text(&mut a, "securityauditor");
+    press(&mut a, "down enter");
+    assert_eq!(
+        a.query.form.value(Field::Resource),
+        "arn:aws:iam::222222222222:role/SecurityAuditor"
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    assert_eq!(header(&a), "✓ Allowed");
+    // Esc closes, `a` brings it back as it was.
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::None);
+    press(&mut a, "a");
+    assert_eq!(a.context(), Context::Answer);
+    assert_eq!(header(&a), "✓ Allowed");
+}
+
+#[test]
+fn w_on_a_role_asks_who_can_assume_it() {
+    let org = acme();
+    let mut a = app(&org);
+    let role = node_named(&a, "OrgSecurityAdmin");
+    a.jump_to(role);
+    press(&mut a, "w");
+    assert_eq!(a.query.form.kind, QueryKind::WhoCan);
+    assert_eq!(a.query.form.value(Field::Action), "sts:AssumeRole");
+    assert_eq!(
+        a.query.form.value(Field::Resource),
+        "arn:aws:iam::222222222222:role/OrgSecurityAdmin"
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    assert!(rows(&a)[0].starts_with("Allowed"), "{:?}", rows(&a));
+}
+
+#[test]
+fn a_statement_jumps_to_its_policy_highlighted() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer, "arguments fill it: it runs");
+    assert_eq!(header(&a), "✗ ExplicitlyDenied  blocked by RCP root");
+    // The blocking layer is selected first.
+    let ans = a.query.answer.as_ref().unwrap();
+    let sel = ans.view.selected().unwrap();
+    assert!(ans.tree().item(sel).text().starts_with("RCP root"));
+    select_row(&mut a, |t| {
+        t.starts_with("Deny") && t.contains("DenyPlainHttp")
+    });
+    let Some(Jump::Statement(m)) = a.query.answer.as_ref().unwrap().selected_jump() else {
+        panic!("a statement row")
+    };
+    press(&mut a, "enter");
+    assert_eq!(a.popup, Popup::None);
+    assert_eq!(a.selected(), node_named(&a, "EnforceSecureTransport"));
+    assert_eq!(a.tab, Tab::Json);
+    assert_eq!(a.focus, Focus::Details);
+    assert_eq!(a.mark.map(|(_, x)| x), Some(m));
+    // The marked lines are in the JSON tab, and on screen.
+    let text = |l: &Line<'_>| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    };
+    let marked: Vec<usize> = (0..a.detail.lines.len())
+        .filter(|&i| text(&a.detail.lines[i]).starts_with('▌'))
+        .collect();
+    assert!(!marked.is_empty());
+    assert!(
+        marked
+            .iter()
+            .any(|&i| text(&a.detail.lines[i]).contains("DenyPlainHttp"))
+    );
+    let rows = a.areas.detail_rows().unwrap().height as usize;
+    assert!(marked[0] >= a.detail.scroll && marked[0] < a.detail.scroll + rows);
+    assert!(a.status.as_ref().unwrap().text.contains("DenyPlainHttp"));
+    // Moving away drops the highlight; back in history, the policy shows plain.
+    press(&mut a, "esc j");
+    assert!(a.mark.is_none());
+    // The answer is still there.
+    press(&mut a, "a");
+    assert_eq!(header(&a), "✗ ExplicitlyDenied  blocked by RCP root");
+    // A layer's row shows its node with the tab of its policies.
+    select_row(&mut a, |t| t.starts_with("RCP OU Workloads"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "Workloads"));
+    assert_eq!((a.tab, a.focus), (Tab::OrgPolicies, Focus::Details));
+    press(&mut a, "a");
+    select_row(&mut a, |t| t.starts_with("identity policies"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "eve"));
+    assert_eq!(a.tab, Tab::Policies);
+}
+
+#[test]
+fn principals_and_roles_in_answers_jump_to_the_tree() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("carol"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "carol"));
+    assert_eq!(a.focus, Focus::Tree);
+    press(&mut a, ":");
+    type_text(&mut a, "paths dana");
+    press(&mut a, "enter");
+    assert!(header(&a).ends_with("can reach 4 roles"), "{}", header(&a));
+    select_row(&mut a, |t| t.starts_with("SecurityAuditor"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "SecurityAuditor"));
+}
+
+#[test]
+fn what_can_is_filtered() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "what-can WebDeployer s3");
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    let all = rows(&a).len();
+    assert!(all > 179, "{all}");
+    press(&mut a, "/");
+    assert_eq!(a.context(), Context::AnswerFilter);
+    type_text(&mut a, "bucketpolicy");
+    let kept = rows(&a);
+    assert!(kept.len() < 10, "{kept:?}");
+    assert!(kept.iter().any(|r| r.starts_with("s3:PutBucketPolicy")));
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer, "the filter stays");
+    assert_eq!(rows(&a).len(), kept.len());
+    press(&mut a, "/ esc");
+    assert_eq!(rows(&a).len(), all, "Esc clears it");
+    // Left closes a group, Right opens it.
+    press(&mut a, "g left");
+    assert!(rows(&a).len() < all);
+    press(&mut a, "right");
+    assert_eq!(rows(&a).len(), all);
+}
+
+#[test]
+fn an_incomplete_form_says_what_is_missing() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, "c");
+    assert_eq!(a.query.form.focused(), Field::Principal);
+    type_text(&mut a, "dana");
+    press(&mut a, "esc enter");
+    assert!(a.status.as_ref().unwrap().text.contains("give the action"));
+    assert_eq!(a.query.form.focused(), Field::Action);
+    assert!(a.query.answer.is_none());
+    // An unknown principal is the analysis' error, shown in the pane.
+    press(&mut a, "backtab ctrl-u");
+    type_text(&mut a, "nobody");
+    press(&mut a, "esc tab");
+    type_text(&mut a, "s3:GetObject");
+    press(&mut a, "esc tab");
+    type_text(&mut a, "*");
+    press(&mut a, "esc enter");
+    let e = a.query.error.as_deref().unwrap();
+    assert!(e.contains("no user or role `nobody`"), "{e}");
+    assert_eq!(a.context(), Context::Query);
+    // Esc with no list open closes the pane.
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::None);
+}
+
+#[test]
+fn the_answer_switches_question_with_the_same_fields() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "can dana sts:AssumeRole *");
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    // p: paths from dana, run at once (its fields are filled).
+    press(&mut a, "p");
+    assert_eq!(a.query.form.kind, QueryKind::Paths);
+    assert_eq!(a.context(), Context::Answer);
+    assert!(header(&a).contains("dana can reach"), "{}", header(&a));
+    // ? shows the answer's keys, and closing it comes back to the pane.
+    press(&mut a, "?");
+    assert_eq!(a.context(), Context::Help);
+    let help: Vec<String> = crate::tui::view::help_lines(&a, Context::Answer)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert!(
+        help.iter().any(|l| l == "Keys in the query form"),
+        "{help:#?}"
+    );
+    press(&mut a, "esc");
+    assert_eq!(a.context(), Context::Answer);
+    // Tab goes to the form; Tab past the last field back to the answer.
+    press(&mut a, "tab");
+    assert_eq!(a.context(), Context::Query);
+    press(&mut a, "tab tab tab");
+    assert_eq!(a.context(), Context::Answer);
+}
+
+#[test]
+fn the_worker_answers_and_a_cancelled_question_is_dropped() {
+    let org = acme();
+    let (job_tx, job_rx) = mpsc::channel();
+    let (msg_tx, msg_rx) = mpsc::channel();
+    let mut a = app(&org);
+    let wanted = a.query_in_background(job_tx);
+    press(&mut a, ":");
+    type_text(&mut a, "can dana sts:AssumeRole *");
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::QueryRunning);
+    assert!(a.busy());
+    // Keys other than Esc do nothing while it runs.
+    press(&mut a, "j tab");
+    assert_eq!(a.context(), Context::QueryRunning);
+    press(&mut a, "esc");
+    assert!(!a.busy());
+    assert_eq!(a.context(), Context::Query);
+    assert!(a.status.as_ref().unwrap().text.contains("can cancelled"));
+    // A second question, awaited.
+    press(&mut a, "enter");
+    assert!(a.busy());
+    std::thread::scope(|s| {
+        let org = &org;
+        let wanted = &wanted;
+        // The worker starts with both questions queued: it skips the cancelled one.
+        s.spawn(move || crate::tui::query::serve(org, job_rx, wanted, msg_tx));
+        let m = msg_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the worker answers");
+        let Msg::Answered(id, _) = &m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(*id, 2, "only the awaited question is answered");
+        // A stale answer (to the cancelled question) would be ignored too.
+        let stale = Msg::Answered(1, std::sync::Arc::new(Err("stale".into())));
+        a.update(stale);
+        assert!(a.busy() && a.query.error.is_none());
+        a.update(m);
+        assert!(!a.busy());
+        assert_eq!(a.context(), Context::Answer);
+        assert_eq!(
+            header(&a),
+            "✗ ImplicitlyDenied  blocked by identity policies"
+        );
+        // Dropping the app closes the queue and the worker ends.
+        drop(a);
+    });
+    assert!(msg_rx.try_recv().is_err(), "nothing else was sent");
+}
+
+#[test]
+fn ticks_move_the_progress_line() {
+    let org = acme();
+    let (job_tx, _job_rx) = mpsc::channel();
+    let mut a = app(&org);
+    let _wanted = a.query_in_background(job_tx);
+    press(&mut a, ":");
+    type_text(&mut a, "who-can s3:GetObject *");
+    press(&mut a, "enter");
+    assert_eq!(a.query.running.as_ref().unwrap().elapsed, Duration::ZERO);
+    std::thread::sleep(Duration::from_millis(5));
+    a.update(Msg::Tick);
+    assert!(a.query.running.as_ref().unwrap().elapsed > Duration::ZERO);
+}
+
+#[test]
+fn clicks_pick_rows_fields_and_questions() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    press(&mut a, "enter");
+    let parts = a.query_parts();
+    assert_eq!(
+        parts.fields.height, 1,
+        "the form folds while the answer has the keys"
+    );
+    let carol = rows(&a)
+        .iter()
+        .position(|r| r.starts_with("carol"))
+        .unwrap();
+    let y = parts.rows.y + carol as u16;
+    click(&mut a, 10, y);
+    assert_eq!(a.popup, Popup::Query, "a first click selects");
+    click(&mut a, 10, y);
+    assert_eq!(a.popup, Popup::None, "a second one jumps");
+    assert_eq!(a.selected(), node_named(&a, "carol"));
+    // The folded form: a click unfolds it.
+    press(&mut a, "a");
+    let y = a.query_parts().fields.y;
+    click(&mut a, 10, y);
+    assert_eq!(a.context(), Context::Query);
+    assert_eq!(a.query_parts().fields.height, 3);
+    // The question names: a click switches.
+    let kinds = a.query_parts().kinds;
+    let x = kinds.x + 1 + "can │ who-can │ ".len() as u16 + 2;
+    click(&mut a, x, kinds.y);
+    assert_eq!(a.query.form.kind, QueryKind::WhatCan);
+}
+
+#[test]
+fn y_copies_what_a_row_points_to() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "paths dana");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("SecurityAuditor"));
+    assert_eq!(
+        press(&mut a, "y"),
+        [Effect::Copy(
+            "arn:aws:iam::222222222222:role/SecurityAuditor".into()
+        )]
+    );
+    press(&mut a, "g");
+    assert!(press(&mut a, "y").is_empty(), "a heading points nowhere");
+    assert!(a.status.as_ref().unwrap().text.contains("nothing to copy"));
+}
+
+#[test]
+fn a_dependency_asks_again_with_its_value() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html aws:SourceIp=10.0.0.1",
+    );
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("aws:securetransport: (absent)"));
+    press(&mut a, "right");
+    select_row(&mut a, |t| {
+        t == "ask with aws:securetransport=true → ImplicitlyDenied"
+    });
+    press(&mut a, "enter");
+    assert_eq!(
+        a.query.form.value(Field::Context),
+        "aws:SourceIp=10.0.0.1 aws:securetransport=true"
+    );
+    assert_eq!(
+        header(&a),
+        "✗ ImplicitlyDenied  blocked by identity policies"
+    );
+    // Asked again with the other value: it replaces the key's.
+    let mut b = app(&org);
+    b.query
+        .form
+        .set(Field::Context, "AWS:SecureTransport=true x=1");
+    b.with_context("aws:securetransport=false");
+    assert_eq!(
+        b.query.form.value(Field::Context),
+        "x=1 aws:securetransport=false"
+    );
+}

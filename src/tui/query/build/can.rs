@@ -1,0 +1,187 @@
+//! `can`: the decision, what would change it, and each layer with its statements.
+
+use super::{decision_text, decision_tone};
+use crate::analysis::{CanAnswer, Subject};
+use crate::engine::{Layer, Outcome};
+use crate::org::Org;
+use crate::tui::details::Tab;
+use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
+use crate::tui::query::form::QueryKind;
+use crate::tui::query::locate::{Scope, layer_label, layer_node, locate};
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Allowed => "allows",
+        Outcome::Denied => "DENIES",
+        Outcome::NoAllow => "no allow",
+        Outcome::NotNeeded => "not needed",
+        Outcome::Absent => "none",
+        Outcome::Exempt => "exempt",
+    }
+}
+
+/// The width of the layer column.
+const LAYER: usize = 30;
+
+pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
+    let mut t = AnswerTree::new(QueryKind::Can);
+    let x = &a.explanation;
+    let scope = Scope {
+        subject,
+        action: &a.action,
+        resource: &a.resource,
+        resource_account: a
+            .resource_account
+            .as_deref()
+            .and_then(|id| org.account_by_id(id)),
+    };
+    let mut first = vec![(decision_tone(a.decision), decision_text(a.decision))];
+    if let Some(layer) = x.blocked_by {
+        first.push((Tone::Dim, "  blocked by ".into()));
+        first.extend(spans([(Tone::Bad, &layer_label(org, &scope, layer))]));
+    }
+    t.header.push(first);
+    t.header.push(spans([
+        (Tone::Text, &a.principal),
+        (Tone::Dim, "  "),
+        (Tone::Key, &a.action),
+        (Tone::Dim, "  "),
+        (Tone::Text, &a.resource),
+    ]));
+    if let Some(acct) = &a.resource_account {
+        let name = org
+            .account_by_id(acct)
+            .map(|i| format!(" ({})", org.account(i).name))
+            .unwrap_or_default();
+        let assumed = if a.resource_account_assumed {
+            "  (assumed: the ARN names no account)"
+        } else {
+            ""
+        };
+        t.header.push(spans([
+            (Tone::Dim, "resource account "),
+            (Tone::Text, &format!("{acct}{name}")),
+            (Tone::Warn, assumed),
+        ]));
+    }
+    // What would change the answer first: it is what to try next.
+    let deps: Vec<_> = a.depends_on.iter().filter(|d| d.matters).collect();
+    if !deps.is_empty() {
+        let head = t.add(
+            None,
+            spans([(Tone::Heading, "This depends on context not given")]),
+            None,
+        );
+        for d in deps {
+            let mut row = spans([(Tone::Key, &d.key), (Tone::Dim, ": ")]);
+            for (i, o) in d.outcomes.iter().enumerate() {
+                if i > 0 {
+                    row.push((Tone::Dim, ", ".into()));
+                }
+                row.extend(spans([
+                    (Tone::Text, o.value.as_deref().unwrap_or("(absent)")),
+                    (Tone::Dim, " → "),
+                    (decision_tone(o.decision), &o.decision.to_string()),
+                ]));
+            }
+            let key_row = t.add(Some(head), row, None);
+            // Each value, to ask again with it.
+            for o in &d.outcomes {
+                let Some(v) = &o.value else { continue };
+                let pair = format!("{}={v}", d.key);
+                t.context_hints.push(pair.clone());
+                t.add(
+                    Some(key_row),
+                    spans([
+                        (Tone::Dim, "ask with "),
+                        (Tone::Key, &pair),
+                        (Tone::Dim, " → "),
+                        (decision_tone(o.decision), &o.decision.to_string()),
+                    ]),
+                    Some(Jump::Context(pair)),
+                );
+            }
+            t.close(key_row);
+        }
+    }
+    let layers = t.add(
+        None,
+        spans([(Tone::Heading, "Layer by layer, in AWS's order")]),
+        None,
+    );
+    for l in &x.layers {
+        let label = layer_label(org, &scope, l.layer);
+        let blocking = x.blocked_by == Some(l.layer);
+        let tone = match l.outcome {
+            Outcome::Allowed => Tone::Good,
+            Outcome::Denied => Tone::Bad,
+            Outcome::NoAllow if blocking => Tone::Bad,
+            Outcome::NoAllow => Tone::Warn,
+            Outcome::NotNeeded | Outcome::Absent | Outcome::Exempt => Tone::Dim,
+        };
+        let name_tone = if l.outcome == Outcome::Absent {
+            Tone::Dim
+        } else {
+            Tone::Text
+        };
+        let mut row = spans([
+            (name_tone, &format!("{label:<LAYER$} ")),
+            (tone, outcome_word(l.outcome)),
+        ]);
+        if blocking {
+            row.push((Tone::Bad, "  ◀ blocks".into()));
+        }
+        let id = t.add(
+            Some(layers),
+            row,
+            layer_node(org, &scope, l.layer).map(|n| Jump::Tab(n, layer_tab(l.layer))),
+        );
+        if blocking {
+            t.focus = Some(id);
+        }
+        // An organization layer that only allows (FullAWSAccess, mostly) starts
+        // closed: the statements that decide are elsewhere.
+        let org_layer = matches!(l.layer, Layer::Scp(_) | Layer::Rcp(_));
+        let denies = l.statements.iter().any(|m| m.effect == "Deny");
+        if org_layer && !blocking && !denies {
+            t.close(id);
+        }
+        for m in &l.statements {
+            let effect = if m.effect == "Deny" {
+                Tone::Bad
+            } else {
+                Tone::Good
+            };
+            let jump = locate(org, &scope, l.layer, m).map(Jump::Statement);
+            t.add(
+                Some(id),
+                spans([
+                    (effect, &format!("{:<5} ", m.effect)),
+                    (Tone::Key, &m.statement),
+                    (Tone::Dim, "  in "),
+                    (Tone::Policy, &m.policy),
+                ]),
+                jump,
+            );
+        }
+        if let Some(note) = &l.note {
+            t.add(Some(id), spans([(Tone::Dim, note)]), None);
+        }
+    }
+    if !x.notes.is_empty() {
+        let notes = t.add(None, spans([(Tone::Heading, "Notes")]), None);
+        for n in &x.notes {
+            t.add(Some(notes), spans([(Tone::Text, n)]), None);
+        }
+    }
+    t
+}
+
+/// The tab that shows a layer's policies on its node.
+fn layer_tab(layer: Layer) -> Tab {
+    match layer {
+        Layer::Scp(_) | Layer::Rcp(_) => Tab::OrgPolicies,
+        Layer::Identity => Tab::Policies,
+        _ => Tab::Json,
+    }
+}

@@ -1,0 +1,99 @@
+//! `paths`: the roles within reach, nearest first, each with its chain.
+
+use super::{plural, principal};
+use crate::analysis::{PathsAnswer, Reach};
+use crate::org::{Org, PrincipalIx};
+use crate::tui::query::answer::{AnswerTree, Jump, Spans, Tone, spans};
+use crate::tui::query::form::QueryKind;
+
+/// `dana → SecurityAuditor → SecurityAudit`: each ARN by its name.
+fn chain(org: &Org, path: &[String]) -> Spans {
+    let mut out = Vec::new();
+    for (i, arn) in path.iter().enumerate() {
+        if i > 0 {
+            out.push((Tone::Dim, " → ".to_string()));
+        }
+        let (tone, name) = match org.principal_by_arn(arn) {
+            Some(PrincipalIx::User(u)) => (Tone::User, org.user(u).name()),
+            Some(PrincipalIx::Role(r)) => (Tone::Role, org.role(r).name()),
+            None => (Tone::Text, arn.as_str()),
+        };
+        out.extend(spans([(tone, name)]));
+    }
+    out
+}
+
+fn reach_row(org: &Org, r: &Reach) -> (Spans, Option<Jump>) {
+    let mut extra = spans([(
+        Tone::Dim,
+        &format!("  in {} ({})", r.account_name, r.account),
+    )]);
+    if r.admin {
+        extra.push((Tone::Bad, "  admin".into()));
+    }
+    if !r.needs.is_empty() {
+        extra.extend(spans([(
+            Tone::Warn,
+            &format!("  needs {}", r.needs.join(", ")),
+        )]));
+    }
+    principal(org, &r.role, extra)
+}
+
+pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
+    let mut t = AnswerTree::new(QueryKind::Paths);
+    let mut first = spans([(Tone::Text, &a.from), (Tone::Dim, " can reach ")]);
+    first.push((
+        if a.reachable.is_empty() {
+            Tone::Dim
+        } else {
+            Tone::Good
+        },
+        plural(a.reachable.len(), "role", "roles"),
+    ));
+    t.header.push(first);
+    match &a.nearest_admin {
+        Some(admin) => {
+            let mut line = spans([(Tone::Dim, "nearest admin-level role: ")]);
+            line.extend(chain(org, &admin.path));
+            t.header.push(line);
+        }
+        None => t
+            .header
+            .push(spans([(Tone::Dim, "no admin-level role within reach")])),
+    }
+    if a.target_asked {
+        match &a.to {
+            Some(to) => {
+                let head = t.add(
+                    None,
+                    spans([(Tone::Heading, "Shortest path to the target")]),
+                    None,
+                );
+                let (_, jump) = principal(org, &to.role, Vec::new());
+                t.add(Some(head), chain(org, &to.path), jump);
+            }
+            None => {
+                t.add(
+                    None,
+                    spans([(Tone::Bad, "The target cannot be reached")]),
+                    None,
+                );
+            }
+        }
+    }
+    let head = t.add(
+        None,
+        spans([(
+            Tone::Heading,
+            &format!("Reachable roles, nearest first ({})", a.reachable.len()),
+        )]),
+        None,
+    );
+    for r in &a.reachable {
+        let (row, jump) = reach_row(org, r);
+        let id = t.add(Some(head), row, jump.clone());
+        t.add(Some(id), chain(org, &r.path), jump);
+    }
+    t
+}

@@ -1,0 +1,113 @@
+//! `what-can`: a summary by service and access level, then every grant.
+
+use std::collections::BTreeMap;
+
+use super::{plural, thousands};
+use crate::analysis::{self, WhatCanAnswer};
+use crate::org::Org;
+use crate::tui::nodes::node_of;
+use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
+use crate::tui::query::form::QueryKind;
+
+pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> AnswerTree {
+    let mut t = AnswerTree::new(QueryKind::WhatCan);
+    let mut first = spans([(Tone::Text, &a.principal), (Tone::Dim, " can do ")]);
+    first.push((Tone::Good, plural(a.grants.len(), "action", "actions")));
+    let only: Vec<String> = filter
+        .service
+        .iter()
+        .cloned()
+        .chain(filter.level.map(|l| l.to_string()))
+        .collect();
+    if !only.is_empty() {
+        first.extend(spans([(
+            Tone::Dim,
+            &format!("  (only {})", only.join(", ")),
+        )]));
+    }
+    t.header.push(first);
+    t.header.push(spans([(
+        Tone::Dim,
+        "each action evaluated through SCPs, boundary and resource policies; / filters",
+    )]));
+    if a.grants.is_empty() {
+        t.add(None, spans([(Tone::Heading, "Nothing allowed")]), None);
+        return t;
+    }
+    let head = t.add(
+        None,
+        spans([(
+            Tone::Heading,
+            &format!(
+                "Summary by service and access level ({})",
+                plural(a.summary.len(), "service", "services")
+            ),
+        )]),
+        None,
+    );
+    let width = a.summary.keys().map(|s| s.len()).max().unwrap_or(0).min(28);
+    for (service, levels) in &a.summary {
+        let counts: Vec<String> = levels.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        t.add(
+            Some(head),
+            spans([
+                (Tone::Key, &format!("{service:<width$}  ")),
+                (Tone::Text, &counts.join(" · ")),
+            ]),
+            None,
+        );
+    }
+    let grants = t.add(
+        None,
+        spans([(
+            Tone::Heading,
+            &format!("Grants ({})", thousands(a.grants.len())),
+        )]),
+        None,
+    );
+    let mut by_service: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, g) in a.grants.iter().enumerate() {
+        let service = g.action.split(':').next().unwrap_or("");
+        by_service.entry(service).or_default().push(i);
+    }
+    let action_w = a
+        .grants
+        .iter()
+        .map(|g| g.action.len())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for (service, list) in by_service {
+        let group = t.add(
+            Some(grants),
+            spans([
+                (Tone::Key, service),
+                (Tone::Dim, &format!("  ({})", list.len())),
+            ]),
+            None,
+        );
+        for i in list {
+            let g = &a.grants[i];
+            let jump = match g.resources.as_slice() {
+                [one] => org.by_arn(one).map(|e| Jump::Node(node_of(org, e))),
+                _ => None,
+            };
+            let needs = if g.needs.is_empty() {
+                String::new()
+            } else {
+                format!("  needs {}", g.needs.join(", "))
+            };
+            t.add(
+                Some(group),
+                spans([
+                    (Tone::Text, &format!("{:<action_w$}  ", g.action)),
+                    (Tone::Dim, &format!("{:<22}  ", g.level.to_string())),
+                    (Tone::Resource, &g.resources.join(" ")),
+                    (Tone::Warn, &needs),
+                ]),
+                jump,
+            );
+        }
+    }
+    t
+}

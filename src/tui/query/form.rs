@@ -1,0 +1,517 @@
+//! The query form: which question, its fields and what is typed in them, and the
+//! question they make for `analysis`. No terminal here.
+
+use crate::analysis::{Ask, Filter};
+use crate::catalog::AccessLevel;
+use crate::org::{Entity, NameLookup, Org};
+use crate::tui::nodes::Node;
+
+/// The four questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum QueryKind {
+    #[default]
+    Can,
+    WhoCan,
+    WhatCan,
+    Paths,
+}
+
+impl QueryKind {
+    pub const ALL: [QueryKind; 4] = [
+        QueryKind::Can,
+        QueryKind::WhoCan,
+        QueryKind::WhatCan,
+        QueryKind::Paths,
+    ];
+
+    /// The palette's name: `who-can`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryKind::Can => "can",
+            QueryKind::WhoCan => "who-can",
+            QueryKind::WhatCan => "what-can",
+            QueryKind::Paths => "paths",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<QueryKind> {
+        QueryKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The question, in words.
+    pub fn question(self) -> &'static str {
+        match self {
+            QueryKind::Can => "can this principal do this action on this resource, and why?",
+            QueryKind::WhoCan => "who can do this action on this resource?",
+            QueryKind::WhatCan => "what can this principal do?",
+            QueryKind::Paths => "which roles can this principal reach by assuming roles?",
+        }
+    }
+
+    /// The form's fields, in order.
+    pub fn fields(self) -> &'static [Field] {
+        use Field::*;
+        match self {
+            QueryKind::Can => &[Principal, Action, Resource, Context],
+            QueryKind::WhoCan => &[Action, Resource, Context],
+            QueryKind::WhatCan => &[Principal, Service, Context],
+            QueryKind::Paths => &[Principal, Role, Context],
+        }
+    }
+}
+
+/// A field of the form. Kinds share fields: switching from `can` to `who-can` keeps
+/// the action and the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Principal,
+    Action,
+    Resource,
+    /// what-can's filter: a service prefix and an access level.
+    Service,
+    /// paths' target.
+    Role,
+    /// `KEY=VALUE` pairs.
+    Context,
+}
+
+impl Field {
+    const COUNT: usize = 6;
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Principal => "Principal",
+            Field::Action => "Action",
+            Field::Resource => "Resource",
+            Field::Service => "Only",
+            Field::Role => "To role",
+            Field::Context => "Context",
+        }
+    }
+
+    /// What to type, shown while the field is empty.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Field::Principal => "a user or role: unique name or ARN",
+            Field::Action => "service:Action, e.g. s3:GetObject",
+            Field::Resource => "an ARN, or *",
+            Field::Service => "optional: a service and an access level, e.g. `s3 write`",
+            Field::Role => "optional: a role to reach (the shortest path to it)",
+            Field::Context => "optional: KEY=VALUE ..., e.g. aws:MultiFactorAuthPresent=true",
+        }
+    }
+
+    pub fn required(self) -> bool {
+        matches!(self, Field::Principal | Field::Action | Field::Resource)
+    }
+}
+
+/// Context keys and their values, as `analysis` takes them.
+pub type ContextPairs = Vec<(String, Vec<String>)>;
+
+/// A question ready for `analysis`.
+#[derive(Debug, Clone)]
+pub enum Query {
+    Can {
+        principal: String,
+        ask: Ask,
+    },
+    WhoCan {
+        ask: Ask,
+    },
+    WhatCan {
+        principal: String,
+        filter: Filter,
+        context: ContextPairs,
+    },
+    Paths {
+        from: String,
+        to: Option<String>,
+        context: ContextPairs,
+    },
+}
+
+impl Query {
+    pub fn kind(&self) -> QueryKind {
+        match self {
+            Query::Can { .. } => QueryKind::Can,
+            Query::WhoCan { .. } => QueryKind::WhoCan,
+            Query::WhatCan { .. } => QueryKind::WhatCan,
+            Query::Paths { .. } => QueryKind::Paths,
+        }
+    }
+}
+
+/// The form's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    pub kind: QueryKind,
+    values: [String; Field::COUNT],
+    /// The focused field, as a position in `kind.fields()`.
+    pub field: usize,
+}
+
+impl Form {
+    pub fn new(kind: QueryKind) -> Form {
+        Form {
+            kind,
+            ..Form::default()
+        }
+    }
+
+    pub fn fields(&self) -> &'static [Field] {
+        self.kind.fields()
+    }
+
+    pub fn focused(&self) -> Field {
+        let fields = self.fields();
+        fields[self.field.min(fields.len() - 1)]
+    }
+
+    pub fn focus(&mut self, f: Field) {
+        if let Some(i) = self.fields().iter().position(|&x| x == f) {
+            self.field = i;
+        }
+    }
+
+    pub fn value(&self, f: Field) -> &str {
+        &self.values[f.index()]
+    }
+
+    pub fn value_mut(&mut self, f: Field) -> &mut String {
+        &mut self.values[f.index()]
+    }
+
+    pub fn set(&mut self, f: Field, value: impl Into<String>) {
+        self.values[f.index()] = value.into();
+    }
+
+    /// Moves to the next (or previous) field; false when it would leave the form
+    /// (past the last field, or before the first).
+    pub fn next_field(&mut self, forward: bool) -> bool {
+        let n = self.fields().len();
+        match (forward, self.field) {
+            (true, i) if i + 1 < n => self.field = i + 1,
+            (false, i) if i > 0 => self.field = i - 1,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Another question, keeping what the fields hold.
+    pub fn set_kind(&mut self, kind: QueryKind) {
+        let was = self.focused();
+        self.kind = kind;
+        self.field = 0;
+        self.focus(was);
+    }
+
+    /// Whether two forms ask the same question (whatever field has the focus).
+    pub fn same_question(&self, other: &Form) -> bool {
+        self.kind == other.kind
+            && self
+                .fields()
+                .iter()
+                .all(|&f| self.value(f).trim() == other.value(f).trim())
+    }
+
+    /// The first required field left empty.
+    pub fn first_missing(&self) -> Option<Field> {
+        self.fields()
+            .iter()
+            .copied()
+            .find(|f| f.required() && self.value(*f).trim().is_empty())
+    }
+
+    /// Fills the fields from what the tree has selected: a user or role is the
+    /// principal; a resource, or a role for who-can, is the resource.
+    pub fn prefill(&mut self, org: &Org, node: Node) {
+        let has = |f: Field| self.fields().contains(&f);
+        match node {
+            Node::User(_) | Node::Role(_) if has(Field::Principal) => {
+                let e = node.entity().unwrap_or(Entity::Root);
+                self.set(Field::Principal, principal_text(org, e));
+            }
+            Node::Role(r) if has(Field::Resource) => {
+                self.set(Field::Resource, org.role(r).arn.to_string());
+                if self.value(Field::Action).trim().is_empty() {
+                    self.set(Field::Action, "sts:AssumeRole");
+                }
+            }
+            Node::Resource(r) if has(Field::Resource) => {
+                self.set(Field::Resource, org.resource(r).arn.to_string());
+            }
+            _ => {}
+        }
+    }
+
+    /// Fills the fields from the palette's arguments: the kind's fields in order
+    /// (but the context), then `KEY=VALUE` pairs for the context.
+    /// `:can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor`.
+    pub fn fill_args(&mut self, args: &str) {
+        let mut positional = self
+            .fields()
+            .iter()
+            .copied()
+            .filter(|f| *f != Field::Context);
+        let mut context = Vec::new();
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i];
+            if w.contains('=') && !w.starts_with("arn:") {
+                context.push(w);
+            } else if let Some(f) = positional.next() {
+                if f == Field::Service {
+                    // `s3 write`: the service and its level share the field.
+                    let level = words
+                        .get(i + 1)
+                        .filter(|l| l.parse::<AccessLevel>().is_ok() && !l.contains('='));
+                    match level {
+                        Some(l) => {
+                            self.set(f, format!("{w} {l}"));
+                            i += 1;
+                        }
+                        None => self.set(f, w),
+                    }
+                } else {
+                    self.set(f, w);
+                }
+            }
+            i += 1;
+        }
+        if !context.is_empty() {
+            self.set(Field::Context, context.join(" "));
+        }
+    }
+
+    /// The question, or what is missing or wrong.
+    pub fn query(&self) -> Result<Query, String> {
+        if let Some(f) = self.first_missing() {
+            return Err(format!("give the {}", f.label().to_ascii_lowercase()));
+        }
+        let v = |f: Field| self.value(f).trim().to_string();
+        let context = parse_context(self.value(Field::Context))?;
+        let ask = || Ask {
+            action: v(Field::Action),
+            resource: v(Field::Resource),
+            resource_account: None,
+            context: context.clone(),
+            session_policy: None,
+            session_name: None,
+        };
+        Ok(match self.kind {
+            QueryKind::Can => Query::Can {
+                principal: v(Field::Principal),
+                ask: ask(),
+            },
+            QueryKind::WhoCan => Query::WhoCan { ask: ask() },
+            QueryKind::WhatCan => Query::WhatCan {
+                principal: v(Field::Principal),
+                filter: parse_filter(self.value(Field::Service))?,
+                context,
+            },
+            QueryKind::Paths => Query::Paths {
+                from: v(Field::Principal),
+                to: Some(v(Field::Role)).filter(|t| !t.is_empty()),
+                context,
+            },
+        })
+    }
+}
+
+/// How a principal is written in a field: its name when no other user or role has
+/// it, else its ARN.
+pub fn principal_text(org: &Org, e: Entity) -> String {
+    let name = org.name(e);
+    let unique = match org.by_name(name) {
+        NameLookup::Unique(_) => true,
+        NameLookup::Ambiguous(hits) => {
+            hits.iter()
+                .filter(|h| matches!(h, Entity::User(_) | Entity::Role(_)))
+                .count()
+                == 1
+        }
+        NameLookup::NotFound => false,
+    };
+    match org.arn(e) {
+        Some(arn) if !unique => arn.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// `aws:SourceIp=10.1.2.3 aws:MultiFactorAuthPresent=true`: pairs separated by
+/// spaces; a key given twice has several values.
+pub fn parse_context(text: &str) -> Result<ContextPairs, String> {
+    let mut out: ContextPairs = Vec::new();
+    for pair in text.split_whitespace() {
+        let (k, v) = pair
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| {
+                format!("context `{pair}`: expected KEY=VALUE, e.g. aws:SourceIp=10.1.2.3")
+            })?;
+        match out.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(k)) {
+            Some((_, values)) => values.push(v.to_string()),
+            None => out.push((k.to_string(), vec![v.to_string()])),
+        }
+    }
+    Ok(out)
+}
+
+/// `s3`, `s3 write`, `write`: a service prefix and an access level, each optional.
+fn parse_filter(text: &str) -> Result<Filter, String> {
+    let mut filter = Filter::default();
+    for word in text.split_whitespace() {
+        if let Ok(level) = word.parse::<AccessLevel>() {
+            filter.level = Some(level);
+        } else if filter.service.is_none() && !word.contains(':') {
+            filter.service = Some(word.to_ascii_lowercase());
+        } else {
+            return Err(format!(
+                "`{word}`: give a service prefix (`s3`) and an access level (list, read, write, permissions, tagging)"
+            ));
+        }
+    }
+    Ok(filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::load_builtin_acme;
+
+    #[test]
+    fn each_kind_has_its_fields_and_keeps_the_others() {
+        let mut f = Form::new(QueryKind::Can);
+        f.set(Field::Action, "s3:GetObject");
+        f.set(Field::Resource, "*");
+        f.focus(Field::Resource);
+        f.set_kind(QueryKind::WhoCan);
+        assert_eq!(f.fields(), [Field::Action, Field::Resource, Field::Context]);
+        assert_eq!(f.focused(), Field::Resource, "the focus stays on its field");
+        assert_eq!(f.value(Field::Action), "s3:GetObject");
+        let before = f.clone();
+        f.set_kind(QueryKind::Paths);
+        assert_eq!(
+            f.focused(),
+            Field::Principal,
+            "no resource: the first field"
+        );
+        assert!(!f.same_question(&before));
+        let mut g = f.clone();
+        g.field = 2;
+        g.set(Field::Action, "other");
+        assert!(
+            f.same_question(&g),
+            "the focus and other kinds' fields do not count"
+        );
+        g.set(Field::Principal, "x");
+        assert!(!f.same_question(&g));
+    }
+
+    #[test]
+    fn fields_move_and_stop_at_the_ends() {
+        let mut f = Form::new(QueryKind::Can);
+        assert!(!f.next_field(false));
+        assert!(f.next_field(true));
+        assert_eq!(f.focused(), Field::Action);
+        f.field = 3;
+        assert!(!f.next_field(true), "past the last field");
+        assert_eq!(f.focused(), Field::Context);
+    }
+
+    #[test]
+    fn palette_arguments_fill_fields_in_order() {
+        let mut f = Form::new(QueryKind::Can);
+        f.fill_args(
+            "dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor aws:SourceIp=10.0.0.1",
+        );
+        assert_eq!(f.value(Field::Principal), "dana");
+        assert_eq!(f.value(Field::Action), "sts:AssumeRole");
+        assert_eq!(
+            f.value(Field::Resource),
+            "arn:aws:iam::222222222222:role/SecurityAuditor"
+        );
+        assert_eq!(f.value(Field::Context), "aws:SourceIp=10.0.0.1");
+        assert_eq!(f.first_missing(), None);
+        let mut f = Form::new(QueryKind::WhatCan);
+        f.fill_args("WebDeployer s3 write");
+        assert_eq!(f.value(Field::Service), "s3 write");
+        let mut f = Form::new(QueryKind::WhoCan);
+        f.fill_args("s3:GetObject");
+        assert_eq!(f.first_missing(), Some(Field::Resource));
+    }
+
+    #[test]
+    fn a_form_becomes_a_question_or_says_what_is_missing() {
+        let mut f = Form::new(QueryKind::Can);
+        assert_eq!(f.query().unwrap_err(), "give the principal");
+        f.fill_args("dana s3:GetObject *");
+        f.set(
+            Field::Context,
+            "aws:SourceIp=10.0.0.1 aws:SourceIp=10.0.0.2 mfa",
+        );
+        assert!(
+            f.query()
+                .unwrap_err()
+                .contains("context `mfa`: expected KEY=VALUE")
+        );
+        f.set(
+            Field::Context,
+            "aws:SourceIp=10.0.0.1 AWS:SOURCEIP=10.0.0.2",
+        );
+        let Ok(Query::Can { principal, ask }) = f.query() else {
+            panic!("a can question")
+        };
+        assert_eq!(principal, "dana");
+        assert_eq!(ask.action, "s3:GetObject");
+        assert_eq!(
+            ask.context,
+            [(
+                "aws:SourceIp".to_string(),
+                vec!["10.0.0.1".to_string(), "10.0.0.2".to_string()]
+            )]
+        );
+        f.set_kind(QueryKind::WhatCan);
+        f.set(Field::Service, "S3 permissions");
+        let Ok(Query::WhatCan { filter, .. }) = f.query() else {
+            panic!("a what-can question")
+        };
+        assert_eq!(filter.service.as_deref(), Some("s3"));
+        assert_eq!(filter.level, Some(AccessLevel::PermissionsManagement));
+        f.set(Field::Service, "s3 ec2");
+        assert!(f.query().is_err());
+        f.set_kind(QueryKind::Paths);
+        let Ok(Query::Paths { to, .. }) = f.query() else {
+            panic!("a paths question")
+        };
+        assert_eq!(to, None, "no target");
+    }
+
+    #[test]
+    fn the_selection_prefills() {
+        let org = load_builtin_acme();
+        let node = |name: &str| match org.by_name(name) {
+            NameLookup::Unique(e) => crate::tui::nodes::OrgTree::new(&org).node_of(e),
+            other => panic!("{name}: {other:?}"),
+        };
+        let mut f = Form::new(QueryKind::Can);
+        f.prefill(&org, node("dana"));
+        assert_eq!(f.value(Field::Principal), "dana");
+        f.prefill(&org, node("acme-public-website"));
+        assert_eq!(f.value(Field::Resource), "arn:aws:s3:::acme-public-website");
+        assert_eq!(f.value(Field::Principal), "dana", "kept");
+        let mut f = Form::new(QueryKind::WhoCan);
+        f.prefill(&org, node("OrgSecurityAdmin"));
+        assert_eq!(
+            f.value(Field::Resource),
+            "arn:aws:iam::222222222222:role/OrgSecurityAdmin"
+        );
+        assert_eq!(f.value(Field::Action), "sts:AssumeRole");
+    }
+}

@@ -1,0 +1,252 @@
+//! From an explanation back to the org: which node a layer is attached to, its name
+//! as a person reads it (`SCP OU Workloads`), and which policy and statement a
+//! matched statement is, so that Enter can jump to it.
+//!
+//! The engine names a matched statement by its policy's name and its Sid (or
+//! `Statement[i]`); names are unique only within a layer, so each layer's policies
+//! are found as the evaluation found them, then matched by name.
+
+use crate::analysis::Subject;
+use crate::engine::{Layer, MatchedStatement};
+use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx, ResourceIx};
+use crate::policy::Arn;
+use crate::tui::nodes::{Node, node_of};
+
+/// A statement of a policy: where Enter on a matched statement goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mark {
+    pub policy: PolicyIx,
+    /// The statement's position in the policy's `Statement` list.
+    pub statement: usize,
+}
+
+/// What one `can` question was about.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'q> {
+    pub subject: Subject,
+    pub action: &'q str,
+    pub resource: &'q str,
+    pub resource_account: Option<AccountIx>,
+}
+
+impl Scope<'_> {
+    fn principal(&self) -> Option<PrincipalIx> {
+        match self.subject {
+            Subject::Principal(p) => Some(p),
+            Subject::Root(_) => None,
+        }
+    }
+
+    fn principal_account(&self, org: &Org) -> AccountIx {
+        match self.subject {
+            Subject::Principal(p) => org.principal_account(p),
+            Subject::Root(a) => a,
+        }
+    }
+}
+
+/// The node an SCP or RCP level stands for: the root, an OU, or the account.
+fn level_node(org: &Org, account: AccountIx, level: usize) -> Node {
+    let ous = org.ancestors(account);
+    match level {
+        0 => Node::Root,
+        l if l <= ous.len() => Node::Ou(ous[l - 1]),
+        _ => Node::Account(account),
+    }
+}
+
+/// Where a layer's policies are: the node of an SCP or RCP level, the principal
+/// (identity), its boundary policy, the resource.
+pub fn layer_node(org: &Org, scope: &Scope<'_>, layer: Layer) -> Option<Node> {
+    let tree_node = |e: Entity| node_of(org, e);
+    match layer {
+        Layer::Scp(l) => Some(level_node(org, scope.principal_account(org), l)),
+        Layer::Rcp(l) => scope.resource_account.map(|a| level_node(org, a, l)),
+        Layer::Identity => scope.principal().map(|p| match p {
+            PrincipalIx::User(u) => Node::User(u),
+            PrincipalIx::Role(r) => Node::Role(r),
+        }),
+        Layer::Boundary => scope
+            .principal()
+            .and_then(|p| org.boundary(p))
+            .map(|b| tree_node(Entity::Policy(b))),
+        Layer::Resource => {
+            resource_policy(org, scope.action, scope.resource).map(|p| tree_node(Entity::Policy(p)))
+        }
+        Layer::Endpoint | Layer::Session => None,
+    }
+}
+
+/// A layer's name as a person reads it: SCP and RCP levels by the node they are
+/// attached to (`SCP OU Workloads`).
+pub fn layer_label(org: &Org, scope: &Scope<'_>, layer: Layer) -> String {
+    let level = |account: Option<AccountIx>, l: usize| match account.map(|a| level_node(org, a, l))
+    {
+        Some(Node::Root) => "root".to_string(),
+        Some(Node::Ou(o)) => format!("OU {}", org.ou(o).name),
+        Some(Node::Account(a)) => format!("account {}", org.account(a).name),
+        _ => format!("level {l}"),
+    };
+    match layer {
+        Layer::Scp(l) => format!("SCP {}", level(Some(scope.principal_account(org)), l)),
+        Layer::Rcp(l) => format!("RCP {}", level(scope.resource_account, l)),
+        Layer::Endpoint => "VPC endpoint policy".to_string(),
+        Layer::Resource => "resource policy".to_string(),
+        Layer::Identity => "identity policies".to_string(),
+        Layer::Boundary => "permissions boundary".to_string(),
+        Layer::Session => "session policy".to_string(),
+    }
+}
+
+/// The policies a layer evaluated, as the analysis assembled them.
+fn layer_policies(org: &Org, scope: &Scope<'_>, layer: Layer) -> Vec<PolicyIx> {
+    match layer {
+        Layer::Scp(l) => org
+            .scp_levels(scope.principal_account(org))
+            .get(l)
+            .cloned()
+            .unwrap_or_default(),
+        Layer::Rcp(l) => scope
+            .resource_account
+            .and_then(|a| org.rcp_levels(a).get(l).cloned())
+            .unwrap_or_default(),
+        Layer::Identity => scope
+            .principal()
+            .map(|p| org.identity_policies(p).collect())
+            .unwrap_or_default(),
+        Layer::Boundary => scope
+            .principal()
+            .and_then(|p| org.boundary(p))
+            .into_iter()
+            .collect(),
+        Layer::Resource => resource_policy(org, scope.action, scope.resource)
+            .into_iter()
+            .collect(),
+        Layer::Endpoint | Layer::Session => Vec::new(),
+    }
+}
+
+/// The policy and statement a matched statement is.
+pub fn locate(org: &Org, scope: &Scope<'_>, layer: Layer, m: &MatchedStatement) -> Option<Mark> {
+    layer_policies(org, scope, layer)
+        .into_iter()
+        .filter(|&p| org.policy_name(p) == m.policy)
+        .find_map(|p| {
+            let statement = org
+                .compiled(p)
+                .statements()
+                .iter()
+                .find(|s| s.label() == m.statement)?
+                .index;
+            Some(Mark {
+                policy: p,
+                statement,
+            })
+        })
+}
+
+/// The resource's own policy, as `analysis::assemble::target` finds it: a role's
+/// trust policy for the actions that assume it, else the resource's policy (a
+/// bucket's for its objects).
+pub fn resource_policy(org: &Org, action: &str, resource: &str) -> Option<PolicyIx> {
+    let arn = Arn::parse(resource)?;
+    let action = action.to_ascii_lowercase();
+    let trust_action = action.starts_with("sts:assumerole")
+        || action == "sts:tagsession"
+        || action == "sts:setsourceidentity";
+    if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
+        return match org.by_arn(resource) {
+            Some(Entity::Role(r)) => org.role(r).trust,
+            _ => None,
+        };
+    }
+    let found: Option<ResourceIx> = org.resource_by_arn(resource).or_else(|| {
+        let bucket = (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
+        org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
+    });
+    org.resource(found?).policy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Ask, can, subject};
+    use crate::org::load_builtin_acme;
+
+    fn scope_of<'q>(org: &Org, who: &str, a: &'q crate::analysis::CanAnswer) -> Scope<'q> {
+        Scope {
+            subject: subject(org, who).unwrap(),
+            action: &a.action,
+            resource: &a.resource,
+            resource_account: a
+                .resource_account
+                .as_deref()
+                .and_then(|id| org.account_by_id(id)),
+        }
+    }
+
+    #[test]
+    fn every_matched_statement_is_found() {
+        let org = load_builtin_acme();
+        for (who, action, resource) in [
+            (
+                "dana",
+                "sts:AssumeRole",
+                "arn:aws:iam::222222222222:role/SecurityAuditor",
+            ),
+            (
+                "eve",
+                "s3:GetObject",
+                "arn:aws:s3:::acme-public-website/index.html",
+            ),
+            ("frank", "iam:CreateUser", "*"),
+        ] {
+            let ask = Ask {
+                action: action.into(),
+                resource: resource.into(),
+                ..Ask::default()
+            };
+            let a = can(&org, who, &ask).unwrap();
+            let scope = scope_of(&org, who, &a);
+            for l in &a.explanation.layers {
+                for m in &l.statements {
+                    let mark = locate(&org, &scope, l.layer, m)
+                        .unwrap_or_else(|| panic!("{who} {action}: {m:?} in {:?}", l.layer));
+                    assert_eq!(org.policy_name(mark.policy), m.policy);
+                    assert_eq!(
+                        org.compiled(mark.policy).statements()[mark.statement].label(),
+                        m.statement
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layers_are_named_and_placed_by_their_node() {
+        let org = load_builtin_acme();
+        let ask = Ask {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::acme-public-website/index.html".into(),
+            ..Ask::default()
+        };
+        let a = can(&org, "eve", &ask).unwrap();
+        let scope = scope_of(&org, "eve", &a);
+        assert_eq!(a.explanation.blocked_by, Some(Layer::Rcp(0)));
+        assert_eq!(layer_label(&org, &scope, Layer::Rcp(0)), "RCP root");
+        assert_eq!(layer_label(&org, &scope, Layer::Rcp(1)), "RCP OU Workloads");
+        assert_eq!(
+            layer_label(&org, &scope, Layer::Scp(2)),
+            "SCP account security"
+        );
+        assert_eq!(layer_node(&org, &scope, Layer::Rcp(0)), Some(Node::Root));
+        assert!(matches!(
+            layer_node(&org, &scope, Layer::Resource),
+            Some(Node::Resource(_))
+        ));
+        assert!(matches!(
+            layer_node(&org, &scope, Layer::Identity),
+            Some(Node::User(_))
+        ));
+    }
+}
