@@ -10,8 +10,8 @@ pub mod who_can;
 pub use assemble::{Ask, Subject, principal, subject};
 pub use can::{CanAnswer, can};
 pub use paths::{PathsAnswer, Reach, paths, who_reaches};
-pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can};
-pub use who_can::{WhoCanAnswer, who_can};
+pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
+pub use who_can::{WhoCanAnswer, who_can, who_can_until};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
@@ -23,6 +23,17 @@ pub enum AnalysisError {
     NotARole(String),
     #[error(transparent)]
     Request(#[from] crate::policy::RequestError),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Asked by long questions between principals (or actions): true to stop now. The TUI
+/// passes one that turns true when the user presses Esc; the CLI never stops.
+pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
+
+/// A [`Stop`] that never stops.
+pub fn never() -> bool {
+    false
 }
 
 /// The first value of a key the request lacks that turns the decision into Allowed.

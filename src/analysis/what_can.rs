@@ -51,8 +51,20 @@ pub fn what_can(
     filter: &Filter,
     context: &[(String, Vec<String>)],
 ) -> Result<WhatCanAnswer, AnalysisError> {
+    what_can_until(org, who, filter, context, &super::never)
+}
+
+/// As [`what_can`], giving up (with [`AnalysisError::Cancelled`]) as soon as `stop`
+/// says so.
+pub fn what_can_until(
+    org: &Org,
+    who: &str,
+    filter: &Filter,
+    context: &[(String, Vec<String>)],
+    stop: super::Stop<'_>,
+) -> Result<WhatCanAnswer, AnalysisError> {
     let p = principal(org, who)?;
-    Ok(what_can_ix(org, p, filter, context))
+    what_can_ix(org, p, filter, context, stop).ok_or(AnalysisError::Cancelled)
 }
 
 pub fn what_can_ix(
@@ -60,7 +72,8 @@ pub fn what_can_ix(
     p: PrincipalIx,
     filter: &Filter,
     context: &[(String, Vec<String>)],
-) -> WhatCanAnswer {
+    stop: super::Stop<'_>,
+) -> Option<WhatCanAnswer> {
     let catalog = Catalog::get();
     let arn = org.principal_arn(p);
     // Resources are taken from the Allow statements of the policies that must allow:
@@ -147,6 +160,9 @@ pub fn what_can_ix(
     }
     let mut grants = Vec::new();
     for (action, mut resources) in actions.iter().zip(per_action) {
+        if stop() {
+            return None;
+        }
         let full = action.full_name();
         if resources.is_empty() {
             continue;
@@ -204,11 +220,11 @@ pub fn what_can_ix(
             .entry(g.level.to_string())
             .or_default() += 1;
     }
-    WhatCanAnswer {
+    Some(WhatCanAnswer {
         principal: arn.to_string(),
         summary,
         grants,
-    }
+    })
 }
 
 /// A request for every catalog action (index-aligned with `Catalog::actions`), built

@@ -89,6 +89,16 @@ pub struct Outsider {
 
 /// Every principal of the org that can do `ask`.
 pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
+    who_can_until(org, ask, &super::never)
+}
+
+/// As [`who_can`], giving up (with [`AnalysisError::Cancelled`]) as soon as `stop`
+/// says so.
+pub fn who_can_until(
+    org: &Org,
+    ask: &Ask,
+    stop: super::Stop<'_>,
+) -> Result<WhoCanAnswer, AnalysisError> {
     // Validate the action and resource once, with any principal.
     Request::new(
         "anonymous",
@@ -112,12 +122,15 @@ pub fn who_can(org: &Org, ask: &Ask) -> Result<WhoCanAnswer, AnalysisError> {
     let results: Vec<Option<Outcome>> = principals
         .par_iter()
         .map(|&p| {
-            if !prefilter.may_allow(org, p) {
+            if stop() || !prefilter.may_allow(org, p) {
                 return None;
             }
             evaluate(org, p, ask, &tgt, &shared).ok()
         })
         .collect();
+    if stop() {
+        return Err(AnalysisError::Cancelled);
+    }
     let evaluated = results.iter().filter(|r| r.is_some()).count();
     let mut answer = WhoCanAnswer {
         action: ask.action.clone(),

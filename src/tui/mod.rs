@@ -96,9 +96,10 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
         let result = ui_loop(terminal, &mut app, &msg_rx);
-        // A question still running cannot be interrupted: the scope waits for it.
-        // The terminal is given back first, so that quitting shows at once.
+        // A question still running is told to stop (it checks between principals),
+        // and the terminal is given back first, so that quitting shows at once.
         if app.busy() {
+            app.cancel_query();
             let _ = execute!(std::io::stdout(), DisableMouseCapture);
             ratatui::restore();
         }

@@ -54,7 +54,9 @@ pub fn serve(org: &Org, jobs: Receiver<QueryJob>, wanted: &AtomicU64, out: Sende
         if job.id != wanted.load(Ordering::Acquire) {
             continue;
         }
-        let outcome = build::run(org, &job.query);
+        // A newer question, or Esc, stops this one between principals.
+        let stop = || wanted.load(Ordering::Acquire) != job.id;
+        let outcome = build::run_until(org, &job.query, &stop);
         if job.id != wanted.load(Ordering::Acquire) {
             continue;
         }

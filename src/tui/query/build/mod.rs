@@ -21,6 +21,11 @@ use crate::tui::nodes::Node;
 
 /// Asks `analysis` and builds the answer's rows; the error in words.
 pub fn run(org: &Org, query: &Query) -> Result<AnswerTree, String> {
+    run_until(org, query, &analysis::never)
+}
+
+/// As [`run`], giving up when `stop` says so (the user cancelled).
+pub fn run_until(org: &Org, query: &Query, stop: analysis::Stop<'_>) -> Result<AnswerTree, String> {
     let err = |e: analysis::AnalysisError| e.to_string();
     Ok(match query {
         Query::Can { principal, ask } => {
@@ -28,14 +33,16 @@ pub fn run(org: &Org, query: &Query) -> Result<AnswerTree, String> {
             let subject = analysis::subject(org, principal).map_err(err)?;
             can(org, subject, &a)
         }
-        Query::WhoCan { ask } => who_can(org, &analysis::who_can(org, ask).map_err(err)?),
+        Query::WhoCan { ask } => {
+            who_can(org, &analysis::who_can_until(org, ask, stop).map_err(err)?)
+        }
         Query::WhatCan {
             principal,
             filter,
             context,
         } => what_can(
             org,
-            &analysis::what_can(org, principal, filter, context).map_err(err)?,
+            &analysis::what_can_until(org, principal, filter, context, stop).map_err(err)?,
             filter,
         ),
         Query::Paths { from, to, context } => paths(
