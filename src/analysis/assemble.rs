@@ -241,11 +241,7 @@ struct OrgKeys {
 impl<'o> Shared<'o> {
     /// For `only`: one account's data; for `None`: every account's.
     pub fn new(org: &'o Org, ask: &Ask, tgt: &Target<'o>, only: Option<AccountIx>) -> Shared<'o> {
-        let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
-            ls.iter()
-                .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
-                .collect()
-        };
+        let levels = |ls: &[Vec<crate::org::PolicyIx>]| compiled_levels(org, ls);
         let n = org.accounts().len();
         let wanted = |i: usize| only.is_none_or(|a| a.index() == i);
         let in_org = org.info().id.is_some();
@@ -287,12 +283,7 @@ impl<'o> Shared<'o> {
         self.rcps_account = tgt.account;
         self.rcps = tgt
             .account
-            .map(|a| {
-                org.rcp_levels(a)
-                    .iter()
-                    .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
-                    .collect()
-            })
+            .map(|a| compiled_levels(org, org.rcp_levels(a)))
             .unwrap_or_default();
         self.resource_org_path = tgt
             .account
@@ -323,6 +314,25 @@ where
             ..identity_set(org, p, ask, tgt)
         },
     })
+}
+
+impl Shared<'_> {
+    /// The organization's keys for a principal of `account`. Only members of an
+    /// organization have them (a lone account has no org id).
+    fn add_org_keys(&self, org: &Org, account: AccountIx, ctx: &mut Context) {
+        let Some(id) = &org.info().id else {
+            return;
+        };
+        let k = &self.keys;
+        ctx.insert_default_key(&k.org_id, id);
+        if let Some(path) = &self.org_paths[account.index()] {
+            ctx.insert_default_key(&k.org_paths, path);
+        }
+        if let Some(path) = &self.resource_org_path {
+            ctx.insert_default_key(&k.resource_org_id, id);
+            ctx.insert_default_key(&k.resource_org_paths, path);
+        }
+    }
 }
 
 /// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag
@@ -359,18 +369,7 @@ fn request_shared(
     for t in tags {
         ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
     }
-    // Only members of an organization have these keys (a lone account has no org id).
-    if let Some(id) = &org.info().id {
-        let k = &shared.keys;
-        ctx.insert_default_key(&k.org_id, id);
-        if let Some(path) = &shared.org_paths[account.index()] {
-            ctx.insert_default_key(&k.org_paths, path);
-        }
-        if let Some(path) = &shared.resource_org_path {
-            ctx.insert_default_key(&k.resource_org_id, id);
-            ctx.insert_default_key(&k.resource_org_paths, path);
-        }
-    }
+    shared.add_org_keys(org, account, &mut ctx);
     // A role acts as a session; with a session name, as that exact session.
     let session;
     let principal = match (p, &ask.session_name) {
@@ -408,19 +407,9 @@ pub fn assemble_root<'o>(
         &ask.resource,
         ask.resource_account.as_deref(),
     );
-    let mut ctx = Context::from_pairs(
-        ask.context
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
-    );
-    if let Some(id) = &org.info().id {
-        ctx.insert_default("aws:PrincipalOrgID", id);
-        ctx.insert_default("aws:PrincipalOrgPaths", &org_path(org, account));
-        if let Some(a) = tgt.account {
-            ctx.insert_default("aws:ResourceOrgID", id);
-            ctx.insert_default("aws:ResourceOrgPaths", &org_path(org, a));
-        }
-    }
+    let mut shared = Shared::new(org, ask, &tgt, Some(account));
+    let mut ctx = shared.context.clone();
+    shared.add_org_keys(org, account, &mut ctx);
     let arn = format!(
         "arn:{}:iam::{}:root",
         org.info().partition,
@@ -433,23 +422,28 @@ pub fn assemble_root<'o>(
         tgt.account_id.as_deref(),
         ctx,
     )?;
-    let levels = |ls: &[Vec<crate::org::PolicyIx>]| -> Vec<Vec<&'o Policy>> {
-        ls.iter()
-            .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
-            .collect()
-    };
     let set = PolicySet {
-        scps: levels(org.scp_levels(account)).into(),
-        rcps: tgt
-            .account
-            .map(|a| levels(org.rcp_levels(a)))
+        scps: shared.scps[account.index()]
+            .take()
             .unwrap_or_default()
             .into(),
+        rcps: std::mem::take(&mut shared.rcps).into(),
         resource: tgt.policy,
         session: ask.session_policy.as_deref(),
         ..Default::default()
     };
     Ok(Assembled { request, set })
+}
+
+/// SCP or RCP levels as the engine takes them: each level's compiled policies.
+pub(crate) fn compiled_levels<'o>(
+    org: &'o Org,
+    levels: &[Vec<crate::org::PolicyIx>],
+) -> Vec<Vec<&'o Policy>> {
+    levels
+        .iter()
+        .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
+        .collect()
 }
 
 /// `o-id/r-id/ou-a/ou-b/`: the path AWS gives in `aws:PrincipalOrgPaths`.

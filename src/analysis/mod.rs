@@ -3,12 +3,14 @@
 
 pub mod assemble;
 pub mod can;
+pub mod layers;
 pub mod paths;
 pub mod what_can;
 pub mod who_can;
 
 pub use assemble::{Ask, Subject, principal, subject};
 pub use can::{CanAnswer, can};
+pub use layers::{LevelOwner, layer_label, level_owner};
 pub use paths::{PathsAnswer, Reach, paths, who_reaches};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
 pub use who_can::{WhoCanAnswer, who_can, who_can_until};

@@ -447,12 +447,7 @@ fn resource_side(
     let anonymous = caller == "anonymous";
     let rcps: Vec<Vec<&Policy>> = tgt
         .account
-        .map(|a: AccountIx| {
-            org.rcp_levels(a)
-                .iter()
-                .map(|l| l.iter().map(|&x| &**org.compiled(x)).collect())
-                .collect()
-        })
+        .map(|a: AccountIx| super::assemble::compiled_levels(org, org.rcp_levels(a)))
         .unwrap_or_default();
     let set = PolicySet {
         identity: if anonymous {

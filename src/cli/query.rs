@@ -139,36 +139,13 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
 
 /// A layer's name as a person reads it: SCP levels by the node they are attached to.
 fn layer_label(org: &Org, principal: &str, resource_account: Option<&str>, layer: Layer) -> String {
-    let node = |account: Option<crate::org::AccountIx>, level: usize| -> Option<String> {
-        let a = account?;
-        let ous = org.ancestors(a);
-        Some(match level {
-            0 => "root".to_string(),
-            l if l <= ous.len() => format!("OU {}", org.ou(ous[l - 1]).name),
-            _ => format!("account {}", org.account(a).name),
-        })
-    };
     let principal_account = match analysis::subject(org, principal) {
         Ok(analysis::Subject::Principal(p)) => Some(org.principal_account(p)),
         Ok(analysis::Subject::Root(a)) => Some(a),
         Err(_) => None,
     };
     let resource_account = resource_account.and_then(|id| org.account_by_id(id));
-    match layer {
-        Layer::Scp(l) => format!(
-            "SCP {}",
-            node(principal_account, l).unwrap_or_else(|| format!("level {l}"))
-        ),
-        Layer::Rcp(l) => format!(
-            "RCP {}",
-            node(resource_account, l).unwrap_or_else(|| format!("level {l}"))
-        ),
-        Layer::Endpoint => "VPC endpoint policy".to_string(),
-        Layer::Resource => "resource policy".to_string(),
-        Layer::Identity => "identity policies".to_string(),
-        Layer::Boundary => "permissions boundary".to_string(),
-        Layer::Session => "session policy".to_string(),
-    }
+    analysis::layer_label(org, principal_account, resource_account, layer)
 }
 
 fn outcome_word(o: Outcome) -> &'static str {

@@ -47,11 +47,10 @@ impl Scope<'_> {
 
 /// The node an SCP or RCP level stands for: the root, an OU, or the account.
 fn level_node(org: &Org, account: AccountIx, level: usize) -> Node {
-    let ous = org.ancestors(account);
-    match level {
-        0 => Node::Root,
-        l if l <= ous.len() => Node::Ou(ous[l - 1]),
-        _ => Node::Account(account),
+    match crate::analysis::level_owner(org, account, level) {
+        crate::analysis::LevelOwner::Root => Node::Root,
+        crate::analysis::LevelOwner::Ou(o) => Node::Ou(o),
+        crate::analysis::LevelOwner::Account(a) => Node::Account(a),
     }
 }
 
@@ -80,22 +79,12 @@ pub fn layer_node(org: &Org, scope: &Scope<'_>, layer: Layer) -> Option<Node> {
 /// A layer's name as a person reads it: SCP and RCP levels by the node they are
 /// attached to (`SCP OU Workloads`).
 pub fn layer_label(org: &Org, scope: &Scope<'_>, layer: Layer) -> String {
-    let level = |account: Option<AccountIx>, l: usize| match account.map(|a| level_node(org, a, l))
-    {
-        Some(Node::Root) => "root".to_string(),
-        Some(Node::Ou(o)) => format!("OU {}", org.ou(o).name),
-        Some(Node::Account(a)) => format!("account {}", org.account(a).name),
-        _ => format!("level {l}"),
-    };
-    match layer {
-        Layer::Scp(l) => format!("SCP {}", level(Some(scope.principal_account(org)), l)),
-        Layer::Rcp(l) => format!("RCP {}", level(scope.resource_account, l)),
-        Layer::Endpoint => "VPC endpoint policy".to_string(),
-        Layer::Resource => "resource policy".to_string(),
-        Layer::Identity => "identity policies".to_string(),
-        Layer::Boundary => "permissions boundary".to_string(),
-        Layer::Session => "session policy".to_string(),
-    }
+    crate::analysis::layer_label(
+        org,
+        Some(scope.principal_account(org)),
+        scope.resource_account,
+        layer,
+    )
 }
 
 /// The policies a layer evaluated, as the analysis assembled them.
