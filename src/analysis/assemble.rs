@@ -24,6 +24,18 @@ pub struct Ask {
     pub session_name: Option<String>,
 }
 
+impl Ask {
+    /// Where this question's request lands in `org`.
+    pub fn target<'o>(&self, org: &'o Org) -> Target<'o> {
+        target(
+            org,
+            &self.action,
+            &self.resource,
+            self.resource_account.as_deref(),
+        )
+    }
+}
+
 /// The session name of a role-session ARN (`arn:aws:sts::A:assumed-role/ROLE/NAME`).
 pub fn session_name(arn: &str) -> Option<&str> {
     let parsed = Arn::parse(arn)?;
@@ -171,12 +183,7 @@ pub fn assemble<'o>(
     p: PrincipalIx,
     ask: &'o Ask,
 ) -> Result<Assembled<'o>, AnalysisError> {
-    let tgt = target(
-        org,
-        &ask.action,
-        &ask.resource,
-        ask.resource_account.as_deref(),
-    );
+    let tgt = ask.target(org);
     assemble_for(org, p, ask, &tgt)
 }
 
@@ -401,12 +408,7 @@ pub fn assemble_root<'o>(
     account: AccountIx,
     ask: &'o Ask,
 ) -> Result<Assembled<'o>, AnalysisError> {
-    let tgt = target(
-        org,
-        &ask.action,
-        &ask.resource,
-        ask.resource_account.as_deref(),
-    );
+    let tgt = ask.target(org);
     let mut shared = Shared::new(org, ask, &tgt, Some(account));
     let mut ctx = shared.context.clone();
     shared.add_org_keys(org, account, &mut ctx);
