@@ -368,7 +368,7 @@ fn request_shared(
     shared: &Shared<'_>,
 ) -> Result<Request, AnalysisError> {
     let account = org.principal_account(p);
-    let mut ctx = shared.context.clone();
+    let mut ctx = shared.context.clone_with_room(16);
     let tags = match p {
         PrincipalIx::User(u) => &org.user(u).tags,
         PrincipalIx::Role(r) => &org.role(r).tags,
@@ -410,26 +410,60 @@ pub fn assemble_root<'o>(
 ) -> Result<Assembled<'o>, AnalysisError> {
     let tgt = ask.target(org);
     let mut shared = Shared::new(org, ask, &tgt, Some(account));
-    let mut ctx = shared.context.clone();
-    shared.add_org_keys(org, account, &mut ctx);
-    let arn = format!(
-        "arn:{}:iam::{}:root",
-        org.info().partition,
-        org.account(account).id
-    );
-    let request = Request::new(
-        &arn,
-        &ask.action,
-        &ask.resource,
-        tgt.account_id.as_deref(),
-        ctx,
-    )?;
+    let request = root_request(org, account, ask, &tgt, &shared)?;
+    // `shared` does not outlive this call: the set owns its levels.
     let set = PolicySet {
         scps: shared.scps[account.index()]
             .take()
             .unwrap_or_default()
             .into(),
         rcps: std::mem::take(&mut shared.rcps).into(),
+        resource: tgt.policy,
+        session: ask.session_policy.as_deref(),
+        ..Default::default()
+    };
+    Ok(Assembled { request, set })
+}
+
+fn root_request(
+    org: &Org,
+    account: AccountIx,
+    ask: &Ask,
+    tgt: &Target<'_>,
+    shared: &Shared<'_>,
+) -> Result<Request, AnalysisError> {
+    let mut ctx = shared.context.clone_with_room(16);
+    shared.add_org_keys(org, account, &mut ctx);
+    let arn = format!(
+        "arn:{}:iam::{}:root",
+        org.info().partition,
+        org.account(account).id
+    );
+    Ok(Request::new(
+        &arn,
+        &ask.action,
+        &ask.resource,
+        tgt.account_id.as_deref(),
+        ctx,
+    )?)
+}
+
+/// As [`assemble_root`], from what a question shares (every account's root user).
+pub fn assemble_root_shared<'o, 's>(
+    org: &'o Org,
+    account: AccountIx,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+    shared: &'s Shared<'o>,
+) -> Result<Assembled<'s>, AnalysisError>
+where
+    'o: 's,
+{
+    let request = root_request(org, account, ask, tgt, shared)?;
+    let scps: &'s [Vec<&'o Policy>] = shared.scps[account.index()].as_deref().unwrap_or(&[]);
+    let set = PolicySet {
+        scps: std::borrow::Cow::Borrowed(scps),
+        rcps: std::borrow::Cow::Borrowed(&shared.rcps),
         resource: tgt.policy,
         session: ask.session_policy.as_deref(),
         ..Default::default()

@@ -139,7 +139,7 @@ pub fn who_can_until(
         allowed: Vec::new(),
         conditional: Vec::new(),
         near_misses: Vec::new(),
-        root_users: root_users(org, ask),
+        root_users: root_users(org, ask, &tgt, &shared),
         outside: outsiders(org, ask, &tgt),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
@@ -221,12 +221,12 @@ fn evaluate<'o>(
 }
 
 /// The root users of the org's accounts that are allowed.
-fn root_users(org: &Org, ask: &Ask) -> Vec<Hit> {
+fn root_users<'o>(org: &'o Org, ask: &'o Ask, tgt: &Target<'o>, shared: &Shared<'o>) -> Vec<Hit> {
     let accounts: Vec<AccountIx> = (0..org.accounts().len()).map(AccountIx::new).collect();
     let mut hits: Vec<Hit> = accounts
         .par_iter()
         .filter_map(|&a| {
-            let asm = super::assemble::assemble_root(org, a, ask).ok()?;
+            let asm = super::assemble::assemble_root_shared(org, a, ask, tgt, shared).ok()?;
             (engine::evaluate(&asm.request, &asm.set) == Decision::Allowed).then(|| {
                 let account = org.account(a);
                 Hit {

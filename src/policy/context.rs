@@ -34,20 +34,27 @@ impl Key {
     pub fn new(name: &str) -> Key {
         static KEYS: OnceLock<RwLock<HashMap<&'static str, u32>>> = OnceLock::new();
         let keys = KEYS.get_or_init(Default::default);
-        let lower = name.to_ascii_lowercase();
+        // Most keys and services come lower-cased already: no allocation for them.
+        let lowered;
+        let lower: &str = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = name.to_ascii_lowercase();
+            &lowered
+        } else {
+            name
+        };
         if let Some((k, &id)) = keys
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get_key_value(lower.as_str())
+            .get_key_value(lower)
         {
             return Key { id, lower: k };
         }
         let mut w = keys.write().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, &id)) = w.get_key_value(lower.as_str()) {
+        if let Some((k, &id)) = w.get_key_value(lower) {
             return Key { id, lower: k };
         }
         let id = w.len() as u32;
-        let lower: &'static str = Box::leak(lower.into_boxed_str());
+        let lower: &'static str = Box::leak(lower.to_string().into_boxed_str());
         w.insert(lower, id);
         Key { id, lower }
     }
@@ -99,6 +106,13 @@ impl Context {
             Some(i) => self.entries[i].1 = values,
             None => self.entries.push((key, values)),
         }
+    }
+
+    /// A copy with room for `more` keys, so that adding them does not reallocate.
+    pub fn clone_with_room(&self, more: usize) -> Context {
+        let mut entries = Vec::with_capacity(self.entries.len() + more);
+        entries.extend(self.entries.iter().cloned());
+        Context { entries }
     }
 
     /// Sets an interned key only where the caller did not give it.
