@@ -346,11 +346,19 @@ impl Prefilter {
     }
 }
 
+/// Whether an Allow of the policy may cover the request. The resource is checked
+/// only where the statement's resource patterns hold no policy variable: a variable
+/// depends on the principal, which the probe does not have, so such a statement is
+/// kept.
 fn any_allow_covers(policy: &Policy, probe: &Request) -> bool {
-    policy
-        .statements()
-        .iter()
-        .any(|s| s.effect == crate::policy::Effect::Allow && s.covers_action(probe))
+    policy.statements().iter().any(|s| {
+        let variables = s
+            .resource_patterns()
+            .is_some_and(|(_, rs)| rs.iter().any(|r| r.contains("${")));
+        s.effect == crate::policy::Effect::Allow
+            && s.covers_action(probe)
+            && (variables || s.covers(probe))
+    })
 }
 
 /// Principals outside the org named by Allow statements of the resource's policy that
