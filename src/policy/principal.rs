@@ -96,11 +96,13 @@ impl Principal {
     }
 
     /// The value of `aws:PrincipalArn`: the role ARN for a role session.
-    pub fn principal_arn(&self) -> Option<String> {
+    pub fn principal_arn(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => Some(arn.clone()),
-            Principal::RoleSession { role_arn, .. } => Some(role_arn.clone()),
-            Principal::Root { account } => Some(format!("arn:aws:iam::{account}:root")),
+            Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => {
+                Some(arn.as_str().into())
+            }
+            Principal::RoleSession { role_arn, .. } => Some(role_arn.as_str().into()),
+            Principal::Root { account } => Some(format!("arn:aws:iam::{account}:root").into()),
             Principal::Anonymous => None,
         }
     }
