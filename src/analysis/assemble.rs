@@ -1,6 +1,7 @@
 //! From the organization to one engine request: every policy the org says applies,
 //! and the context AWS itself would add about the principal and the resource.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::AnalysisError;
@@ -177,65 +178,113 @@ pub struct Assembled<'o> {
     pub set: PolicySet<'o>,
 }
 
-/// Assembles the request of `p` and the policies that apply to it.
+impl Subject {
+    /// The account the subject belongs to.
+    pub fn account(self, org: &Org) -> AccountIx {
+        match self {
+            Subject::Principal(p) => org.principal_account(p),
+            Subject::Root(a) => a,
+        }
+    }
+}
+
+/// Assembles the request of `s` and the policies that apply to it.
 pub fn assemble<'o>(
     org: &'o Org,
-    p: PrincipalIx,
+    s: Subject,
     ask: &'o Ask,
 ) -> Result<Assembled<'o>, AnalysisError> {
     let tgt = ask.target(org);
-    assemble_for(org, p, ask, &tgt)
-}
-
-/// As [`assemble`], with the target already resolved (once for many principals).
-pub fn assemble_for<'o>(
-    org: &'o Org,
-    p: PrincipalIx,
-    ask: &'o Ask,
-    tgt: &Target<'o>,
-) -> Result<Assembled<'o>, AnalysisError> {
-    let account = org.principal_account(p);
-    let mut shared = Shared::new(org, ask, tgt, Some(account));
-    let request = request_shared(org, p, ask, tgt, &shared)?;
+    let account = s.account(org);
+    let mut shared = Shared::new(org, ask, &tgt, Some(account));
+    let request = shared.request(org, s, ask, &tgt)?;
     // `shared` does not outlive this call: the set owns its levels.
-    let scps = shared.scps[account.index()].take().unwrap_or_default();
+    let scps = shared.scps.remove(account).unwrap_or_default();
     let rcps = std::mem::take(&mut shared.rcps);
     Ok(Assembled {
         request,
         set: PolicySet {
             scps: scps.into(),
             rcps: rcps.into(),
-            ..identity_set(org, p, ask, tgt)
+            ..own_set(org, s, ask, &tgt)
         },
     })
 }
 
-/// A principal's own policies and the resource's; no SCP or RCP levels.
-fn identity_set<'o>(org: &'o Org, p: PrincipalIx, ask: &'o Ask, tgt: &Target<'o>) -> PolicySet<'o> {
+/// As [`assemble`], from what every subject of one question shares: the levels are
+/// borrowed, not rebuilt.
+pub fn assemble_shared<'o, 's>(
+    org: &'o Org,
+    s: Subject,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+    shared: &'s Shared<'o>,
+) -> Result<Assembled<'s>, AnalysisError>
+where
+    'o: 's,
+{
+    let request = shared.request(org, s, ask, tgt)?;
+    let scps: &'s [Vec<&'o Policy>] = shared.scps.get(s.account(org)).map_or(&[], Vec::as_slice);
+    Ok(Assembled {
+        request,
+        set: PolicySet {
+            scps: std::borrow::Cow::Borrowed(scps),
+            rcps: std::borrow::Cow::Borrowed(&shared.rcps),
+            ..own_set(org, s, ask, tgt)
+        },
+    })
+}
+
+/// The subject's own policies (none for a root user: it needs no identity policy in
+/// its account), the session policy and the resource's; no SCP or RCP levels.
+fn own_set<'o>(org: &'o Org, s: Subject, ask: &'o Ask, tgt: &Target<'o>) -> PolicySet<'o> {
+    let (identity, boundary) = match s {
+        Subject::Principal(p) => (
+            org.identity_policies(p)
+                .map(|x| &**org.compiled(x))
+                .collect(),
+            org.boundary(p).map(|x| &**org.compiled(x)),
+        ),
+        Subject::Root(_) => (Vec::new(), None),
+    };
     PolicySet {
-        identity: org
-            .identity_policies(p)
-            .map(|x| &**org.compiled(x))
-            .collect(),
-        boundary: org.boundary(p).map(|x| &**org.compiled(x)),
+        identity,
+        boundary,
         session: ask.session_policy.as_deref(),
         resource: tgt.policy,
         ..Default::default()
     }
 }
 
-/// What every principal of one question shares, computed once: the context the
-/// question gives, the SCP levels and org path of each account, the RCP levels of
-/// the resource's account.
+/// What every subject of one question shares, computed once: the context the
+/// question gives, the SCP levels and org path of the accounts asked about, the RCP
+/// levels of the resource's account.
 pub struct Shared<'o> {
     context: Context,
-    scps: Vec<Option<Vec<Vec<&'o Policy>>>>,
+    scps: PerAccount<Vec<Vec<&'o Policy>>>,
     rcps: Vec<Vec<&'o Policy>>,
     /// The resource account `rcps` and `resource_org_path` are for.
     rcps_account: Option<AccountIx>,
-    org_paths: Vec<Option<String>>,
+    org_paths: PerAccount<String>,
     resource_org_path: Option<String>,
     keys: OrgKeys,
+}
+
+/// Values for some accounts, by account (kept sorted: built in account order).
+struct PerAccount<T>(Vec<(AccountIx, T)>);
+
+impl<T> PerAccount<T> {
+    fn get(&self, a: AccountIx) -> Option<&T> {
+        self.0
+            .binary_search_by_key(&a, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    fn remove(&mut self, a: AccountIx) -> Option<T> {
+        let i = self.0.binary_search_by_key(&a, |(k, _)| *k).ok()?;
+        Some(self.0.remove(i).1)
+    }
 }
 
 struct OrgKeys {
@@ -248,45 +297,53 @@ struct OrgKeys {
 impl<'o> Shared<'o> {
     /// For `only`: one account's data; for `None`: every account's.
     pub fn new(org: &'o Org, ask: &Ask, tgt: &Target<'o>, only: Option<AccountIx>) -> Shared<'o> {
-        let levels = |ls: &[Vec<crate::org::PolicyIx>]| compiled_levels(org, ls);
-        let n = org.accounts().len();
-        let wanted = |i: usize| only.is_none_or(|a| a.index() == i);
+        let accounts: Vec<AccountIx> = match only {
+            Some(a) => vec![a],
+            None => (0..org.accounts().len()).map(AccountIx::new).collect(),
+        };
         let in_org = org.info().id.is_some();
-        Shared {
+        let mut shared = Shared {
             context: Context::from_pairs(
                 ask.context
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.iter().cloned())),
             ),
-            scps: (0..n)
-                .map(|i| wanted(i).then(|| levels(org.scp_levels(AccountIx::new(i)))))
-                .collect(),
-            rcps: tgt
-                .account
-                .map(|a| levels(org.rcp_levels(a)))
-                .unwrap_or_default(),
-            org_paths: (0..n)
-                .map(|i| (wanted(i) && in_org).then(|| org_path(org, AccountIx::new(i))))
-                .collect(),
-            rcps_account: tgt.account,
-            resource_org_path: tgt.account.filter(|_| in_org).map(|a| org_path(org, a)),
+            scps: PerAccount(
+                accounts
+                    .iter()
+                    .map(|&a| (a, compiled_levels(org, org.scp_levels(a))))
+                    .collect(),
+            ),
+            rcps: Vec::new(),
+            rcps_account: None,
+            org_paths: PerAccount(
+                accounts
+                    .iter()
+                    .filter(|_| in_org)
+                    .map(|&a| (a, org_path(org, a)))
+                    .collect(),
+            ),
+            resource_org_path: None,
             keys: OrgKeys {
                 org_id: Key::new("aws:PrincipalOrgID"),
                 org_paths: Key::new("aws:PrincipalOrgPaths"),
                 resource_org_id: Key::new("aws:ResourceOrgID"),
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
             },
-        }
+        };
+        shared.point_at(org, tgt);
+        shared
     }
-}
 
-impl<'o> Shared<'o> {
     /// Points the resource side (RCP levels, resource org path) at another target;
     /// nothing is recomputed when its account is the same.
     pub fn retarget(&mut self, org: &'o Org, tgt: &Target<'o>) {
-        if self.rcps_account == tgt.account {
-            return;
+        if self.rcps_account != tgt.account {
+            self.point_at(org, tgt);
         }
+    }
+
+    fn point_at(&mut self, org: &'o Org, tgt: &Target<'o>) {
         self.rcps_account = tgt.account;
         self.rcps = tgt
             .account
@@ -297,34 +354,55 @@ impl<'o> Shared<'o> {
             .filter(|_| org.info().id.is_some())
             .map(|a| org_path(org, a));
     }
-}
 
-/// Assembles one principal's request from what the question shares.
-pub fn assemble_shared<'o, 's>(
-    org: &'o Org,
-    p: PrincipalIx,
-    ask: &'o Ask,
-    tgt: &Target<'o>,
-    shared: &'s Shared<'o>,
-) -> Result<Assembled<'s>, AnalysisError>
-where
-    'o: 's,
-{
-    let request = request_shared(org, p, ask, tgt, shared)?;
-    let account = org.principal_account(p);
-    let scps: &'s [Vec<&'o Policy>] = shared.scps[account.index()].as_deref().unwrap_or(&[]);
-    Ok(Assembled {
-        request,
-        set: PolicySet {
-            scps: std::borrow::Cow::Borrowed(scps),
-            rcps: std::borrow::Cow::Borrowed(&shared.rcps),
-            ..identity_set(org, p, ask, tgt)
-        },
-    })
-}
+    /// One subject's request: the question's context, the principal's tags, the
+    /// organization's keys. A role acts as a session; with a session name, as that
+    /// exact session.
+    fn request(
+        &self,
+        org: &Org,
+        s: Subject,
+        ask: &Ask,
+        tgt: &Target<'_>,
+    ) -> Result<Request, AnalysisError> {
+        let mut ctx = self.context.clone_with_room(16);
+        let tags: &[crate::org::Tag] = match s {
+            Subject::Principal(PrincipalIx::User(u)) => &org.user(u).tags,
+            Subject::Principal(PrincipalIx::Role(r)) => &org.role(r).tags,
+            Subject::Root(_) => &[],
+        };
+        for t in tags {
+            ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
+        }
+        self.add_org_keys(org, s.account(org), &mut ctx);
+        let partition = &org.info().partition;
+        let owned;
+        let principal = match (s, &ask.session_name) {
+            (Subject::Principal(PrincipalIx::Role(r)), Some(name)) => {
+                let role = org.role(r);
+                owned = format!(
+                    "arn:{partition}:sts::{}:assumed-role/{}/{name}",
+                    org.account(role.account).id,
+                    role.name()
+                );
+                owned.as_str()
+            }
+            (Subject::Principal(p), _) => org.principal_arn(p),
+            (Subject::Root(a), _) => {
+                owned = format!("arn:{partition}:iam::{}:root", org.account(a).id);
+                owned.as_str()
+            }
+        };
+        Ok(Request::new(
+            principal,
+            &ask.action,
+            &ask.resource,
+            tgt.account_id.as_deref(),
+            ctx,
+        )?)
+    }
 
-impl Shared<'_> {
-    /// The organization's keys for a principal of `account`. Only members of an
+    /// The organization's keys for a subject of `account`. Only members of an
     /// organization have them (a lone account has no org id).
     fn add_org_keys(&self, org: &Org, account: AccountIx, ctx: &mut Context) {
         let Some(id) = &org.info().id else {
@@ -332,7 +410,7 @@ impl Shared<'_> {
         };
         let k = &self.keys;
         ctx.insert_default_key(&k.org_id, id);
-        if let Some(path) = &self.org_paths[account.index()] {
+        if let Some(path) = self.org_paths.get(account) {
             ctx.insert_default_key(&k.org_paths, path);
         }
         if let Some(path) = &self.resource_org_path {
@@ -346,8 +424,7 @@ impl Shared<'_> {
 /// keys come back for every principal of a question.
 fn principal_tag_key(tag: &str) -> Key {
     thread_local! {
-        static TAG_KEYS: std::cell::RefCell<std::collections::HashMap<Box<str>, Key>> =
-            Default::default();
+        static TAG_KEYS: std::cell::RefCell<HashMap<Box<str>, Key>> = Default::default();
     }
     TAG_KEYS.with(|cache| {
         if let Some(k) = cache.borrow().get(tag) {
@@ -357,118 +434,6 @@ fn principal_tag_key(tag: &str) -> Key {
         cache.borrow_mut().insert(tag.into(), k);
         k
     })
-}
-
-/// One principal's request: the question's context, the principal's tags and org.
-fn request_shared(
-    org: &Org,
-    p: PrincipalIx,
-    ask: &Ask,
-    tgt: &Target<'_>,
-    shared: &Shared<'_>,
-) -> Result<Request, AnalysisError> {
-    let account = org.principal_account(p);
-    let mut ctx = shared.context.clone_with_room(16);
-    let tags = match p {
-        PrincipalIx::User(u) => &org.user(u).tags,
-        PrincipalIx::Role(r) => &org.role(r).tags,
-    };
-    for t in tags {
-        ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
-    }
-    shared.add_org_keys(org, account, &mut ctx);
-    // A role acts as a session; with a session name, as that exact session.
-    let session;
-    let principal = match (p, &ask.session_name) {
-        (PrincipalIx::Role(r), Some(name)) => {
-            let role = org.role(r);
-            session = format!(
-                "arn:{}:sts::{}:assumed-role/{}/{name}",
-                org.info().partition,
-                org.account(role.account).id,
-                role.name()
-            );
-            session.as_str()
-        }
-        _ => org.principal_arn(p),
-    };
-    Ok(Request::new(
-        principal,
-        &ask.action,
-        &ask.resource,
-        tgt.account_id.as_deref(),
-        ctx,
-    )?)
-}
-
-/// The request of an account's root user: no identity policies, no boundary; the
-/// account's SCP levels (none for the management account).
-pub fn assemble_root<'o>(
-    org: &'o Org,
-    account: AccountIx,
-    ask: &'o Ask,
-) -> Result<Assembled<'o>, AnalysisError> {
-    let tgt = ask.target(org);
-    let mut shared = Shared::new(org, ask, &tgt, Some(account));
-    let request = root_request(org, account, ask, &tgt, &shared)?;
-    // `shared` does not outlive this call: the set owns its levels.
-    let set = PolicySet {
-        scps: shared.scps[account.index()]
-            .take()
-            .unwrap_or_default()
-            .into(),
-        rcps: std::mem::take(&mut shared.rcps).into(),
-        resource: tgt.policy,
-        session: ask.session_policy.as_deref(),
-        ..Default::default()
-    };
-    Ok(Assembled { request, set })
-}
-
-fn root_request(
-    org: &Org,
-    account: AccountIx,
-    ask: &Ask,
-    tgt: &Target<'_>,
-    shared: &Shared<'_>,
-) -> Result<Request, AnalysisError> {
-    let mut ctx = shared.context.clone_with_room(16);
-    shared.add_org_keys(org, account, &mut ctx);
-    let arn = format!(
-        "arn:{}:iam::{}:root",
-        org.info().partition,
-        org.account(account).id
-    );
-    Ok(Request::new(
-        &arn,
-        &ask.action,
-        &ask.resource,
-        tgt.account_id.as_deref(),
-        ctx,
-    )?)
-}
-
-/// As [`assemble_root`], from what a question shares (every account's root user).
-pub fn assemble_root_shared<'o, 's>(
-    org: &'o Org,
-    account: AccountIx,
-    ask: &'o Ask,
-    tgt: &Target<'o>,
-    shared: &'s Shared<'o>,
-) -> Result<Assembled<'s>, AnalysisError>
-where
-    'o: 's,
-{
-    let request = root_request(org, account, ask, tgt, shared)?;
-    let scps: &'s [Vec<&'o Policy>] = shared.scps[account.index()].as_deref().unwrap_or(&[]);
-    let set = PolicySet {
-        scps: std::borrow::Cow::Borrowed(scps),
-        rcps: std::borrow::Cow::Borrowed(&shared.rcps),
-        resource: tgt.policy,
-        session: ask.session_policy.as_deref(),
-        ..Default::default()
-    };
-    Ok(Assembled { request, set })
 }
 
 /// SCP or RCP levels as the engine takes them: each level's compiled policies.

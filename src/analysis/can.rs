@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Subject, assemble, assemble_root, subject};
+use super::assemble::{Ask, assemble, subject};
 use crate::engine::{self, Decision, Dependency, Explanation};
 use crate::org::Org;
 
@@ -41,18 +41,8 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         }
         _ => ask,
     };
-    let (a, arn) = match subject(org, who)? {
-        Subject::Principal(p) => {
-            let a = assemble(org, p, ask)?;
-            let arn = a.request.principal().to_string();
-            (a, arn)
-        }
-        Subject::Root(account) => {
-            let a = assemble_root(org, account, ask)?;
-            let arn = a.request.principal().to_string();
-            (a, arn)
-        }
-    };
+    let a = assemble(org, subject(org, who)?, ask)?;
+    let arn = a.request.principal().to_string();
     let explanation = engine::explain(&a.request, &a.set);
     let depends_on = engine::dependencies(&a.request, &a.set);
     Ok(CanAnswer {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-use super::assemble::{Ask, assemble, principal};
+use super::assemble::{Ask, Subject, assemble, principal};
 use super::who_can::Condition;
 use super::{AnalysisError, letting_in};
 use crate::engine::{self, Decision};
@@ -100,7 +100,7 @@ fn can_assume(
         context: context.to_vec(),
         ..Ask::default()
     };
-    let a = assemble(org, p, &ask).ok()?;
+    let a = assemble(org, Subject::Principal(p), &ask).ok()?;
     if engine::evaluate(&a.request, &a.set) == Decision::Allowed {
         return Some(Vec::new());
     }
@@ -120,7 +120,7 @@ pub fn is_admin(org: &Org, r: RoleIx) -> bool {
                 resource: role.clone(),
                 ..Ask::default()
             };
-            assemble(org, PrincipalIx::Role(r), &ask)
+            assemble(org, Subject::Principal(PrincipalIx::Role(r)), &ask)
                 .is_ok_and(|a| engine::evaluate(&a.request, &a.set) == Decision::Allowed)
         })
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Shared, assemble, assemble_shared, principal, target};
+use super::assemble::{Ask, Shared, Subject, assemble, assemble_shared, principal, target};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx};
@@ -90,7 +90,7 @@ pub fn what_can_ix(
         context: context.to_vec(),
         ..Ask::default()
     };
-    let own_context = assemble(org, p, &probe_ask)
+    let own_context = assemble(org, Subject::Principal(p), &probe_ask)
         .map(|a| a.request.context)
         .unwrap_or_default();
     // What every request of this principal shares, computed once.
@@ -180,7 +180,7 @@ pub fn what_can_ix(
             };
             let tgt = target(org, &ask.action, &ask.resource, None);
             shared.retarget(org, &tgt);
-            let Ok(a) = assemble_shared(org, p, &ask, &tgt, &shared) else {
+            let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared) else {
                 continue;
             };
             match engine::evaluate(&a.request, &a.set) {

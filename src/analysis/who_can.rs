@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Shared, Target, target};
+use super::assemble::{Ask, Shared, Subject, Target, target};
 use super::letting_in;
 use crate::engine::{self, Decision, Layer, PolicySet};
 use crate::org::{AccountIx, Org, PrincipalIx};
@@ -189,7 +189,7 @@ fn evaluate<'o>(
     tgt: &Target<'o>,
     shared: &Shared<'o>,
 ) -> Result<Outcome, AnalysisError> {
-    let a = super::assemble::assemble_shared(org, p, ask, tgt, shared)?;
+    let a = super::assemble::assemble_shared(org, Subject::Principal(p), ask, tgt, shared)?;
     let (decision, blocked) = engine::decide(&a.request, &a.set);
     if decision == Decision::Allowed {
         return Ok(Outcome::Allowed);
@@ -226,7 +226,8 @@ fn root_users<'o>(org: &'o Org, ask: &'o Ask, tgt: &Target<'o>, shared: &Shared<
     let mut hits: Vec<Hit> = accounts
         .par_iter()
         .filter_map(|&a| {
-            let asm = super::assemble::assemble_root_shared(org, a, ask, tgt, shared).ok()?;
+            let asm =
+                super::assemble::assemble_shared(org, Subject::Root(a), ask, tgt, shared).ok()?;
             (engine::evaluate(&asm.request, &asm.set) == Decision::Allowed).then(|| {
                 let account = org.account(a);
                 Hit {
