@@ -98,15 +98,6 @@ impl ArnPattern {
             (ArnPattern::Whole(p), t) => p.matches(t.as_str(), ctx, false),
         }
     }
-
-    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
-        let (segs, whole): (&[Pattern], Option<&Pattern>) = match self {
-            ArnPattern::Any => (&[], None),
-            ArnPattern::Segments(s) => (&s[..], None),
-            ArnPattern::Whole(p) => (&[], Some(p)),
-        };
-        segs.iter().chain(whole)
-    }
 }
 
 /// What a pattern is matched against: a parsed ARN, or plain text (`*`, or a value

@@ -359,15 +359,6 @@ impl Condition {
         out.dedup();
         out
     }
-
-    /// The patterns of this condition's values that read request variables.
-    pub(crate) fn value_patterns(&self) -> Box<dyn Iterator<Item = &Pattern> + '_> {
-        match &self.values {
-            Values::Strings(ps) => Box::new(ps.iter()),
-            Values::Arns(ps) => Box::new(ps.iter().flat_map(|p| p.patterns())),
-            _ => Box::new(std::iter::empty()),
-        }
-    }
 }
 
 /// `context OP policy` for the ordering operators (the un-negated form of NotEquals).

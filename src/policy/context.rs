@@ -146,13 +146,6 @@ impl Context {
             .map(|(_, v)| v.as_slice())
     }
 
-    /// The keys, sorted.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        let mut keys: Vec<&str> = self.entries.iter().map(|(k, _)| k.as_str()).collect();
-        keys.sort_unstable();
-        keys.into_iter()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -400,23 +400,6 @@ impl Statement {
         self.actions.patterns[i].matches(req)
     }
 
-    /// The services (lower-cased prefixes) whose actions the statement's action
-    /// element can cover; `None` when it may cover any service (`*`, a wildcard in
-    /// the service, or `NotAction`).
-    pub fn action_services(&self) -> Option<Vec<&str>> {
-        if self.actions.negated {
-            return None;
-        }
-        self.actions
-            .patterns
-            .iter()
-            .map(|p| match p {
-                ActionPattern::Service { service, .. } => Some(service.as_str()),
-                ActionPattern::All | ActionPattern::Whole(_) => None,
-            })
-            .collect()
-    }
-
     /// Whether the statement's action element covers the request's action.
     pub fn covers_action(&self, req: &Request) -> bool {
         self.matches_action(req)
@@ -426,29 +409,6 @@ impl Statement {
     /// principal and conditions aside).
     pub fn covers(&self, req: &Request) -> bool {
         self.matches_action(req) && self.matches_resource(req)
-    }
-
-    /// The condition keys and variables this statement reads.
-    pub fn context_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for c in &self.conditions {
-            keys.push(c.key.to_string());
-            keys.extend(
-                c.value_patterns()
-                    .flat_map(|p| p.variables())
-                    .map(|v| v.key.to_string()),
-            );
-        }
-        if let Some(r) = &self.resources {
-            for p in &r.patterns {
-                keys.extend(
-                    p.patterns()
-                        .flat_map(|p| p.variables())
-                        .map(|v| v.key.to_string()),
-                );
-            }
-        }
-        keys
     }
 
     pub fn is_negated_action(&self) -> bool {

@@ -101,14 +101,6 @@ impl Pattern {
         }
     }
 
-    /// The variables this pattern reads, for "this depends on ..." reports.
-    pub fn variables(&self) -> impl Iterator<Item = &Variable> {
-        self.tokens.iter().filter_map(|t| match t {
-            Token::Var(v) => Some(v),
-            _ => None,
-        })
-    }
-
     /// Whether `text` matches. `fold_case` compares ASCII letters case-insensitively
     /// (actions, StringEqualsIgnoreCase). A variable the context cannot resolve (absent,
     /// or multivalued) with no default makes the pattern match nothing, as AWS

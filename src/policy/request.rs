@@ -1,9 +1,7 @@
 //! One request as policies see it: who, what action, on what, with which context.
 
-use smallvec::smallvec;
-
 use super::arn::{Arn, ResourceRef};
-use super::context::{Context, Key, Values};
+use super::context::{Context, Key};
 use super::principal::{Principal, PrincipalParseError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,11 +178,6 @@ pub(crate) fn keys() -> &'static WellKnown {
         username: Key::new("aws:username"),
         resource_account: Key::new("aws:ResourceAccount"),
     })
-}
-
-/// A context value list with one value.
-pub fn one(value: &str) -> Values {
-    smallvec![value.into()]
 }
 
 pub fn is_account_id(s: &str) -> bool {
