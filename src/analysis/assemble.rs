@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::AnalysisError;
 use crate::engine::PolicySet;
-use crate::org::{AccountIx, Entity, NameLookup, Org, PrincipalIx};
+use crate::org::{AccountIx, Entity, NameLookup, Org, PolicyIx, PrincipalIx};
 use crate::policy::context::Key;
 use crate::policy::{Arn, Context, Policy, Request};
 
@@ -27,6 +27,34 @@ pub struct Ask {
 
 impl Ask {
     /// Where this question's request lands in `org`.
+    /// What the org holds for the resource of a request: its own policy (a role's trust
+    /// policy for the actions that assume it; a bucket's policy for its objects) and its
+    /// account; `None` when the org does not hold the resource.
+    pub fn resource_holder(
+        org: &Org,
+        action: &str,
+        resource: &str,
+    ) -> Option<(Option<PolicyIx>, AccountIx)> {
+        let arn = Arn::parse(resource)?;
+        let action = action.to_ascii_lowercase();
+        let trust_action = action.starts_with("sts:assumerole")
+            || action == "sts:tagsession"
+            || action == "sts:setsourceidentity";
+        if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
+            return match org.by_arn(resource) {
+                Some(Entity::Role(r)) => Some((org.role(r).trust, org.role(r).account)),
+                _ => None,
+            };
+        }
+        let found = org.resource_by_arn(resource).or_else(|| {
+            // An S3 object is governed by its bucket's policy.
+            let bucket = (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
+            org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
+        })?;
+        let res = org.resource(found);
+        Some((res.policy, res.account))
+    }
+
     pub fn target<'o>(&self, org: &'o Org) -> Target<'o> {
         target(
             org,
@@ -113,6 +141,34 @@ pub struct Target<'o> {
     pub account_id: Option<String>,
 }
 
+/// What the org holds for the resource of a request: its own policy (a role's trust
+/// policy for the actions that assume it; a bucket's policy for its objects) and its
+/// account; `None` when the org does not hold the resource.
+pub fn resource_holder(
+    org: &Org,
+    action: &str,
+    resource: &str,
+) -> Option<(Option<PolicyIx>, AccountIx)> {
+    let arn = Arn::parse(resource)?;
+    let action = action.to_ascii_lowercase();
+    let trust_action = action.starts_with("sts:assumerole")
+        || action == "sts:tagsession"
+        || action == "sts:setsourceidentity";
+    if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
+        return match org.by_arn(resource) {
+            Some(Entity::Role(r)) => Some((org.role(r).trust, org.role(r).account)),
+            _ => None,
+        };
+    }
+    let found = org.resource_by_arn(resource).or_else(|| {
+        // An S3 object is governed by its bucket's policy.
+        let bucket = (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
+        org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
+    })?;
+    let res = org.resource(found);
+    Some((res.policy, res.account))
+}
+
 pub fn target<'o>(
     org: &'o Org,
     action: &str,
@@ -120,33 +176,9 @@ pub fn target<'o>(
     given_account: Option<&str>,
 ) -> Target<'o> {
     let arn = Arn::parse(resource);
-    let mut policy = None;
-    let mut account = None;
-    if let Some(arn) = &arn {
-        let assume = action.to_ascii_lowercase();
-        let trust_action = assume.starts_with("sts:assumerole")
-            || assume == "sts:tagsession"
-            || assume == "sts:setsourceidentity";
-        if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
-            if let Some(Entity::Role(r)) = org.by_arn(resource) {
-                let role = org.role(r);
-                policy = role.trust.map(|p| &**org.compiled(p));
-                account = Some(role.account);
-            }
-        } else {
-            let found = org.resource_by_arn(resource).or_else(|| {
-                // An S3 object is governed by its bucket's policy.
-                let bucket =
-                    (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
-                org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
-            });
-            if let Some(r) = found {
-                let res = org.resource(r);
-                policy = res.policy.map(|p| &**org.compiled(p));
-                account = Some(res.account);
-            }
-        }
-    }
+    let holder = resource_holder(org, action, resource);
+    let policy = holder.and_then(|(p, _)| p).map(|p| &**org.compiled(p));
+    let mut account = holder.map(|(_, a)| a);
     if let Some(given) = given_account {
         account = org.account_by_id(given);
         return Target {

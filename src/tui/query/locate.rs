@@ -8,8 +8,7 @@
 
 use crate::analysis::Subject;
 use crate::engine::{Layer, MatchedStatement};
-use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx, ResourceIx};
-use crate::policy::Arn;
+use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx};
 use crate::tui::nodes::{Node, node_of};
 
 /// A statement of a policy: where Enter on a matched statement goes.
@@ -134,26 +133,9 @@ pub fn locate(org: &Org, scope: &Scope<'_>, layer: Layer, m: &MatchedStatement) 
         })
 }
 
-/// The resource's own policy, as `analysis::assemble::target` finds it: a role's
-/// trust policy for the actions that assume it, else the resource's policy (a
-/// bucket's for its objects).
+/// The resource's own policy, as the analysis finds it.
 pub fn resource_policy(org: &Org, action: &str, resource: &str) -> Option<PolicyIx> {
-    let arn = Arn::parse(resource)?;
-    let action = action.to_ascii_lowercase();
-    let trust_action = action.starts_with("sts:assumerole")
-        || action == "sts:tagsession"
-        || action == "sts:setsourceidentity";
-    if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
-        return match org.by_arn(resource) {
-            Some(Entity::Role(r)) => org.role(r).trust,
-            _ => None,
-        };
-    }
-    let found: Option<ResourceIx> = org.resource_by_arn(resource).or_else(|| {
-        let bucket = (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
-        org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
-    });
-    org.resource(found?).policy
+    crate::analysis::assemble::resource_holder(org, action, resource)?.0
 }
 
 #[cfg(test)]
