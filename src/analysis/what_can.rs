@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Shared, Subject, assemble, assemble_shared, principal, target};
+use super::assemble::{Ask, Shared, Subject, assemble_shared, principal, target};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx};
@@ -90,17 +90,23 @@ pub fn what_can_ix(
         context: context.to_vec(),
         ..Ask::default()
     };
-    let own_context = assemble(org, Subject::Principal(p), &probe_ask)
-        .map(|a| a.request.context)
-        .unwrap_or_default();
     // What every request of this principal shares, computed once.
-    let probe_target = target(org, &probe_ask.action, &probe_ask.resource, None);
+    let probe_target = probe_ask.target(org);
     let mut shared = Shared::new(
         org,
         &probe_ask,
         &probe_target,
         Some(org.principal_account(p)),
     );
+    let own_context = assemble_shared(
+        org,
+        Subject::Principal(p),
+        &probe_ask,
+        &probe_target,
+        &shared,
+    )
+    .map(|a| a.request.context)
+    .unwrap_or_default();
     // The resources each catalog action is granted on, statement by statement: a
     // statement is matched only against the actions of the services it names.
     let actions: Vec<&crate::catalog::Action> = catalog.actions().collect();

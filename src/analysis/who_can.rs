@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Shared, Subject, Target, target};
+use super::assemble::{Ask, Shared, Subject, Target};
 use super::letting_in;
 use crate::engine::{self, Decision, Layer, PolicySet};
 use crate::org::{AccountIx, Org, PrincipalIx};
@@ -99,21 +99,17 @@ pub fn who_can_until(
     ask: &Ask,
     stop: super::Stop<'_>,
 ) -> Result<WhoCanAnswer, AnalysisError> {
-    // Validate the action and resource once, with any principal.
-    Request::new(
+    // The request with no principal: it validates the action and resource once, and
+    // statements are matched against it before any principal is evaluated.
+    let probe = Request::new(
         "anonymous",
         &ask.action,
         &ask.resource,
         None,
         Context::default(),
     )?;
-    let tgt = target(
-        org,
-        &ask.action,
-        &ask.resource,
-        ask.resource_account.as_deref(),
-    );
-    let prefilter = Prefilter::new(org, ask, &tgt);
+    let tgt = ask.target(org);
+    let prefilter = Prefilter::new(org, &probe, &tgt);
     let shared = Shared::new(org, ask, &tgt, None);
     let principals: Vec<PrincipalIx> = (0..org.users().len())
         .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
@@ -140,7 +136,7 @@ pub fn who_can_until(
         conditional: Vec::new(),
         near_misses: Vec::new(),
         root_users: root_users(org, ask, &tgt, &shared),
-        outside: outsiders(org, ask, &tgt),
+        outside: outsiders(org, ask, &tgt, &probe),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
     };
@@ -264,31 +260,16 @@ struct Prefilter {
 }
 
 impl Prefilter {
-    fn new(org: &Org, ask: &Ask, tgt: &Target) -> Prefilter {
-        let probe = Request::new(
-            "anonymous",
-            &ask.action,
-            &ask.resource,
-            None,
-            Context::default(),
-        );
-        let Ok(probe) = probe else {
-            return Prefilter {
-                resource_account: tgt.account_id.clone(),
-                resource_grants: false,
-                named_accounts: Some(Default::default()),
-                allows: vec![false; org.policies().len()],
-            };
-        };
+    fn new(org: &Org, probe: &Request, tgt: &Target) -> Prefilter {
         let doc_allows: Vec<bool> = org
             .docs()
             .iter()
-            .map(|d| any_allow_covers(&d.policy, &probe))
+            .map(|d| any_allow_covers(&d.policy, probe))
             .collect();
         let mut named_accounts = Some(std::collections::HashSet::new());
         let mut resource_grants = false;
         for s in tgt.policy.iter().flat_map(|p| p.statements()) {
-            if s.effect != crate::policy::Effect::Allow || !s.covers_action(&probe) {
+            if s.effect != crate::policy::Effect::Allow || !s.covers_action(probe) {
                 continue;
             }
             resource_grants = true;
@@ -364,23 +345,14 @@ fn any_allow_covers(policy: &Policy, probe: &Request) -> bool {
 
 /// Principals outside the org named by Allow statements of the resource's policy that
 /// cover the request.
-fn outsiders(org: &Org, ask: &Ask, tgt: &Target) -> Vec<Outsider> {
+fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outsider> {
     let Some(policy) = tgt.policy else {
-        return Vec::new();
-    };
-    let Ok(probe) = Request::new(
-        "anonymous",
-        &ask.action,
-        &ask.resource,
-        None,
-        Context::default(),
-    ) else {
         return Vec::new();
     };
     let in_org = |account: &str| org.account_by_id(account).is_some();
     let mut out = Vec::new();
     for s in policy.statements() {
-        if s.effect != crate::policy::Effect::Allow || !s.covers(&probe) {
+        if s.effect != crate::policy::Effect::Allow || !s.covers(probe) {
             continue;
         }
         let Some((false, named)) = s.named_principals() else {
