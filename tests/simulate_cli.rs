@@ -174,6 +174,9 @@ fn bad_requests_and_unknown_fields_are_named() {
             err.contains(needle),
             "{input}: {err} should mention {needle}"
         );
+        // Every error says where: the line and column in the input, and the JSON path.
+        assert!(err.starts_with("line 1 column "), "{err}");
+        assert!(err.contains(", at $"), "{err}");
     }
 }
 
