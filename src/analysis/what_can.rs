@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::AnalysisError;
-use super::assemble::{Ask, Shared, Subject, assemble_shared, principal, target};
+use super::assemble::{Ask, Shared, Subject, assemble_shared, principal};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx};
@@ -178,13 +178,13 @@ pub fn what_can_ix(
         let mut allowed = Vec::new();
         let mut needs = Vec::new();
         for r in resources {
+            // The question's context is in `shared` already.
             let ask = Ask {
                 action: full.clone(),
                 resource: r.clone(),
-                context: context.to_vec(),
                 ..Ask::default()
             };
-            let tgt = target(org, &ask.action, &ask.resource, None);
+            let tgt = ask.target(org);
             shared.retarget(org, &tgt);
             let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared) else {
                 continue;
