@@ -42,6 +42,13 @@ impl Tmux {
         self.wait_until(what, |s| s.contains(what))
     }
 
+    /// Waits until the screen shows every one of `all` at once. A capture can catch
+    /// a frame half drawn, so what belongs together is waited for together, not
+    /// waited for in part and then asserted.
+    fn wait_for_all(&self, all: &[&str]) -> String {
+        self.wait_until(&all.join(" and "), |s| all.iter().all(|w| s.contains(w)))
+    }
+
     fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -153,8 +160,7 @@ fn a_panic_gives_the_terminal_back() {
     t.keys(&["Enter"]);
     t.wait_for("Organization policies");
     t.keys(&["j", "Z"]);
-    let s = t.wait_for("status=101");
-    assert!(s.contains("a test panic"), "{s}");
+    t.wait_for_all(&["status=101", "a test panic"]);
     prompt_is_back(&t);
 }
 
@@ -166,8 +172,7 @@ fn browse_acme_in_tmux() {
     let cmd = format!("XDG_CONFIG_HOME={} NO_COLOR=1 {bin}", config.display());
     t.type_text(&cmd);
     t.keys(&["Enter"]);
-    let s = t.wait_for("Organization policies");
-    assert!(s.contains("Root r-acme") && s.contains("? help"), "{s}");
+    t.wait_for_all(&["Organization policies", "Root r-acme", "? help"]);
 
     // Navigate: down to Security, open it, into its first account.
     t.keys(&["j", "l", "l"]);
@@ -179,8 +184,7 @@ fn browse_acme_in_tmux() {
     t.type_text("ci-legacy");
     t.wait_for("user     ci-legacy");
     t.keys(&["Enter"]);
-    let s = t.wait_for("Users › ci-legacy");
-    assert!(s.contains("user ci-legacy"), "{s}");
+    t.wait_for_all(&["Users › ci-legacy", "user ci-legacy"]);
 
     // A tab, then help, then close it.
     t.keys(&["5"]);
@@ -203,17 +207,17 @@ fn browse_acme_in_tmux() {
     t.wait_for("Command");
     t.type_text("can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html");
     t.keys(&["Enter"]);
-    let s = t.wait_for("ExplicitlyDenied  blocked by RCP root");
-    assert!(
-        s.contains("Layer by layer") && s.contains("Enter jump"),
-        "{s}"
-    );
+    t.wait_for_all(&[
+        "ExplicitlyDenied  blocked by RCP root",
+        "Layer by layer",
+        "Enter jump",
+    ]);
     t.keys(&["j", "j", "Enter"]);
-    let s = t.wait_for("policy EnforceSecureTransport");
-    assert!(
-        s.contains("▌") && s.contains("\"Sid\": \"DenyPlainHttp\""),
-        "{s}"
-    );
+    t.wait_for_all(&[
+        "policy EnforceSecureTransport",
+        "▌",
+        "\"Sid\": \"DenyPlainHttp\"",
+    ]);
     // `a` brings the answer back; Esc closes it.
     t.keys(&["a"]);
     t.wait_for("ExplicitlyDenied  blocked by RCP root");
