@@ -1,8 +1,13 @@
-//! Long questions stop when asked to (the TUI's Esc), and only then.
+//! Long questions stop when asked to (the TUI's Esc), and only then; and they count
+//! how far they are (the TUI's bar).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use orgscope::analysis::{self, AnalysisError, Ask, Filter};
+use orgscope::analysis::{self, AnalysisError, Ask, Filter, Progress, Watch};
+
+fn stopping() -> bool {
+    true
+}
 
 #[test]
 fn who_can_and_what_can_stop_when_told() {
@@ -12,8 +17,9 @@ fn who_can_and_what_can_stop_when_told() {
         resource: "arn:aws:s3:::acme-public-website/index.html".to_string(),
         ..Ask::default()
     };
+    let progress = Progress::default();
     assert!(matches!(
-        analysis::who_can_until(&org, &ask, &|| true),
+        analysis::who_can_until(&org, &ask, Watch::new(&stopping, &progress)),
         Err(AnalysisError::Cancelled)
     ));
     let asked = AtomicUsize::new(0);
@@ -21,7 +27,7 @@ fn who_can_and_what_can_stop_when_told() {
         asked.fetch_add(1, Ordering::Relaxed);
         false
     };
-    let full = analysis::who_can_until(&org, &ask, &counting).unwrap();
+    let full = analysis::who_can_until(&org, &ask, Watch::new(&counting, &progress)).unwrap();
     assert!(asked.load(Ordering::Relaxed) > 0, "the stop is consulted");
     assert_eq!(
         full.allowed.len(),
@@ -30,8 +36,39 @@ fn who_can_and_what_can_stop_when_told() {
 
     let filter = Filter::default();
     assert!(matches!(
-        analysis::what_can_until(&org, "dana", &filter, &[], &|| true),
+        analysis::what_can_until(&org, "dana", &filter, &[], Watch::new(&stopping, &progress)),
         Err(AnalysisError::Cancelled)
     ));
-    assert!(analysis::what_can_until(&org, "dana", &filter, &[], &analysis::never).is_ok());
+    assert!(analysis::what_can_until(&org, "dana", &filter, &[], Watch::NONE).is_ok());
+}
+
+#[test]
+fn questions_count_their_progress_to_the_end() {
+    let org = orgscope::org::load_builtin_acme();
+    let progress = Progress::default();
+    assert_eq!(progress.fraction(), None, "nothing known before a question");
+    let ask = Ask {
+        action: "s3:GetObject".to_string(),
+        resource: "*".to_string(),
+        ..Ask::default()
+    };
+    let watch = Watch::new(&analysis::never, &progress);
+    analysis::who_can_until(&org, &ask, watch).unwrap();
+    assert_eq!(progress.fraction(), Some(1.0));
+
+    progress.reset();
+    assert_eq!(progress.fraction(), None);
+    // Cancelled at once: the first action is counted, and no more.
+    analysis::what_can_until(
+        &org,
+        "dana",
+        &Filter::default(),
+        &[],
+        Watch::new(&stopping, &progress),
+    )
+    .unwrap_err();
+    let part = progress.fraction().unwrap();
+    assert!(part > 0.0 && part < 0.001, "{part}");
+    analysis::what_can_until(&org, "dana", &Filter::default(), &[], watch).unwrap();
+    assert_eq!(progress.fraction(), Some(1.0));
 }

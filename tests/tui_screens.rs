@@ -303,11 +303,25 @@ fn query_running() {
     let mut a = app(&org, 100, 24);
     // Questions go to a worker that never answers: the pane shows the progress.
     let (jobs, _held) = std::sync::mpsc::channel();
-    let _wanted = a.query_in_background(jobs);
+    let awaited = a.query_in_background(jobs);
     goto(&mut a, "who-can s3:GetObject *");
     let s = screen(&a);
     assert!(s.contains("Esc cancels") && s.contains("Esc cancel"), "{s}");
     insta::assert_snapshot!(s);
+
+    // Once the question counts its principals, the bar fills and gives the part done
+    // (the seconds are not snapshotted: they are the test's own time).
+    let ask = orgscope::analysis::Ask {
+        action: "s3:GetObject".into(),
+        resource: "*".into(),
+        ..Default::default()
+    };
+    let watch = orgscope::analysis::Watch::new(&orgscope::analysis::never, &awaited.progress);
+    orgscope::analysis::who_can_until(&org, &ask, watch).unwrap();
+    a.update(orgscope::tui::app::Msg::Tick);
+    let s = screen(&a);
+    let full = format!("│  {}{}│", "█".repeat(60), " ".repeat(36));
+    assert!(s.contains(&full) && s.contains("100 %   "), "{s}");
 }
 
 #[test]

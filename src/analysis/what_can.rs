@@ -51,20 +51,20 @@ pub fn what_can(
     filter: &Filter,
     context: &[(String, Vec<String>)],
 ) -> Result<WhatCanAnswer, AnalysisError> {
-    what_can_until(org, who, filter, context, &super::never)
+    what_can_until(org, who, filter, context, super::Watch::NONE)
 }
 
-/// As [`what_can`], giving up (with [`AnalysisError::Cancelled`]) as soon as `stop`
-/// says so.
+/// As [`what_can`], counting actions in `watch`'s progress and giving up (with
+/// [`AnalysisError::Cancelled`]) as soon as its stop says so.
 pub fn what_can_until(
     org: &Org,
     who: &str,
     filter: &Filter,
     context: &[(String, Vec<String>)],
-    stop: super::Stop<'_>,
+    watch: super::Watch<'_>,
 ) -> Result<WhatCanAnswer, AnalysisError> {
     let p = principal(org, who)?;
-    what_can_ix(org, p, filter, context, stop).ok_or(AnalysisError::Cancelled)
+    what_can_ix(org, p, filter, context, watch).ok_or(AnalysisError::Cancelled)
 }
 
 pub fn what_can_ix(
@@ -72,7 +72,7 @@ pub fn what_can_ix(
     p: PrincipalIx,
     filter: &Filter,
     context: &[(String, Vec<String>)],
-    stop: super::Stop<'_>,
+    watch: super::Watch<'_>,
 ) -> Option<WhatCanAnswer> {
     let catalog = Catalog::get();
     let arn = org.principal_arn(p);
@@ -165,8 +165,10 @@ pub fn what_can_ix(
         }
     }
     let mut grants = Vec::new();
+    watch.begin(actions.len());
     for (action, mut resources) in actions.iter().zip(per_action) {
-        if stop() {
+        watch.advance(1);
+        if watch.stopped() {
             return None;
         }
         let full = action.full_name();

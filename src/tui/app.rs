@@ -8,7 +8,6 @@ mod mouse;
 mod popups;
 mod query;
 
-use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
 
@@ -25,7 +24,7 @@ use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
 use super::query::locate::Mark;
-use super::query::{Outcome, PaneFocus, QueryJob, QueryPane};
+use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
 use super::tree::{Tree, TreeSource};
@@ -88,11 +87,11 @@ impl Target {
 enum Asker {
     /// On the UI thread, at once (tests).
     Inline,
-    /// On the query worker; answers come back as [`Msg::Answered`]. `wanted` is the
-    /// number of the question awaited, 0 for none.
+    /// On the query worker; answers come back as [`Msg::Answered`]. `awaited` says
+    /// which question the app waits for, and how far the worker is with it.
     Worker {
         jobs: Sender<QueryJob>,
-        wanted: Arc<AtomicU64>,
+        awaited: Arc<Awaited>,
     },
 }
 
@@ -247,14 +246,14 @@ impl<'a> App<'a> {
 
     /// Hands the query pane's questions to the query worker (see
     /// [`super::query::serve`]); returns the number of the question awaited, which
-    /// the worker reads.
-    pub fn query_in_background(&mut self, jobs: Sender<QueryJob>) -> Arc<AtomicU64> {
-        let wanted = Arc::new(AtomicU64::new(0));
+    /// the worker reads, and where it counts its progress.
+    pub fn query_in_background(&mut self, jobs: Sender<QueryJob>) -> Arc<Awaited> {
+        let awaited = Arc::new(Awaited::default());
         self.asker = Asker::Worker {
             jobs,
-            wanted: wanted.clone(),
+            awaited: awaited.clone(),
         };
-        wanted
+        awaited
     }
 
     /// Builds the index now when searches run inline; a worker builds it itself.

@@ -87,9 +87,9 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
-        let wanted = app.query_in_background(ask_tx);
+        let awaited = app.query_in_background(ask_tx);
         let answered = msg_tx.clone();
-        s.spawn(move || query::serve(org, ask_rx, &wanted, answered));
+        s.spawn(move || query::serve(org, ask_rx, &awaited, answered));
         let stop = &stop;
         s.spawn(move || read_input(&msg_tx, stop));
         // The scope waits for its threads, also when a panic unwinds through it: the

@@ -198,14 +198,16 @@ impl App<'_> {
             started: Instant::now(),
             elapsed: Default::default(),
             principals: org.users().len() + org.roles().len(),
+            done: None,
         });
         match &self.asker {
             Asker::Inline => {
                 let outcome = build::run(org, &query);
                 self.answered(id, Arc::new(outcome));
             }
-            Asker::Worker { jobs, wanted } => {
-                wanted.store(id, Ordering::Release);
+            Asker::Worker { jobs, awaited } => {
+                awaited.progress.reset();
+                awaited.id.store(id, Ordering::Release);
                 if jobs.send(QueryJob { id, query }).is_err() {
                     self.query.running = None;
                     self.query.error = Some("the query worker is gone".into());
@@ -220,8 +222,8 @@ impl App<'_> {
         let Some(r) = self.query.running.take() else {
             return;
         };
-        if let Asker::Worker { wanted, .. } = &self.asker {
-            wanted.store(0, Ordering::Release);
+        if let Asker::Worker { awaited, .. } = &self.asker {
+            awaited.id.store(0, Ordering::Release);
         }
         self.say(format!(
             "{} cancelled after {:.1} s",
@@ -236,8 +238,8 @@ impl App<'_> {
         let Some(running) = self.query.running.take_if(|r| r.id == id) else {
             return;
         };
-        if let Asker::Worker { wanted, .. } = &self.asker {
-            wanted.store(0, Ordering::Release);
+        if let Asker::Worker { awaited, .. } = &self.asker {
+            awaited.id.store(0, Ordering::Release);
         }
         match Arc::unwrap_or_clone(outcome) {
             Ok(tree) => {
@@ -256,6 +258,9 @@ impl App<'_> {
     pub(super) fn tick(&mut self) {
         if let Some(r) = self.query.running.as_mut() {
             r.elapsed = r.started.elapsed();
+            if let Asker::Worker { awaited, .. } = &self.asker {
+                r.done = awaited.progress.fraction();
+            }
         }
     }
 

@@ -276,7 +276,7 @@ fn the_worker_answers_and_a_cancelled_question_is_dropped() {
     let (job_tx, job_rx) = mpsc::channel();
     let (msg_tx, msg_rx) = mpsc::channel();
     let mut a = app(&org);
-    let wanted = a.query_in_background(job_tx);
+    let awaited = a.query_in_background(job_tx);
     press(&mut a, ":");
     type_text(&mut a, "can dana sts:AssumeRole *");
     press(&mut a, "enter");
@@ -294,9 +294,9 @@ fn the_worker_answers_and_a_cancelled_question_is_dropped() {
     assert!(a.busy());
     std::thread::scope(|s| {
         let org = &org;
-        let wanted = &wanted;
+        let awaited = &awaited;
         // The worker starts with both questions queued: it skips the cancelled one.
-        s.spawn(move || crate::tui::query::serve(org, job_rx, wanted, msg_tx));
+        s.spawn(move || crate::tui::query::serve(org, job_rx, awaited, msg_tx));
         let m = msg_rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the worker answers");
@@ -326,14 +326,26 @@ fn ticks_move_the_progress_line() {
     let org = acme();
     let (job_tx, _job_rx) = mpsc::channel();
     let mut a = app(&org);
-    let _wanted = a.query_in_background(job_tx);
+    let awaited = a.query_in_background(job_tx);
     press(&mut a, ":");
     type_text(&mut a, "who-can s3:GetObject *");
     press(&mut a, "enter");
     assert_eq!(a.query.running.as_ref().unwrap().elapsed, Duration::ZERO);
     std::thread::sleep(Duration::from_millis(5));
     a.update(Msg::Tick);
-    assert!(a.query.running.as_ref().unwrap().elapsed > Duration::ZERO);
+    let r = a.query.running.as_ref().unwrap();
+    assert!(r.elapsed > Duration::ZERO);
+    assert_eq!(r.done, None, "nothing counted yet: the bar sweeps");
+    // The worker's part, done here: the question counts its principals as it goes.
+    let ask = crate::analysis::Ask {
+        action: "s3:GetObject".into(),
+        resource: "*".into(),
+        ..Default::default()
+    };
+    let watch = crate::analysis::Watch::new(&crate::analysis::never, &awaited.progress);
+    crate::analysis::who_can_until(&org, &ask, watch).unwrap();
+    a.update(Msg::Tick);
+    assert_eq!(a.query.running.as_ref().unwrap().done, Some(1.0));
 }
 
 #[test]

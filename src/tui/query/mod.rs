@@ -27,6 +27,7 @@ use form::{Form, Query, QueryKind};
 
 use super::app::Msg;
 use super::tree::{Move, Tree};
+use crate::analysis::{Progress, Watch};
 use crate::org::Org;
 
 /// A question for the worker, numbered: answers to questions no longer awaited are
@@ -40,10 +41,19 @@ pub struct QueryJob {
 /// What a question comes back as: the answer's rows, or what went wrong in words.
 pub type Outcome = Result<AnswerTree, String>;
 
-/// Answers questions until the app drops its end of `jobs`. `wanted` holds the
-/// number of the question the app awaits (0: none): a question queued behind a newer
-/// one, or cancelled, is skipped, and its answer never sent.
-pub fn serve(org: &Org, jobs: Receiver<QueryJob>, wanted: &AtomicU64, out: Sender<Msg>) {
+/// What the app and the query worker share: the number of the question the app
+/// awaits (0: none), and how far the worker is with it.
+#[derive(Debug, Default)]
+pub struct Awaited {
+    pub id: AtomicU64,
+    pub progress: Progress,
+}
+
+/// Answers questions until the app drops its end of `jobs`. A question queued behind
+/// a newer one, or cancelled, is skipped (`awaited.id` is no longer its number), and
+/// its answer never sent.
+pub fn serve(org: &Org, jobs: Receiver<QueryJob>, awaited: &Awaited, out: Sender<Msg>) {
+    let wanted = &awaited.id;
     // The catalog is read on first use: here, rather than on the first key typed in
     // the action field.
     let _ = crate::catalog::Catalog::get();
@@ -56,7 +66,8 @@ pub fn serve(org: &Org, jobs: Receiver<QueryJob>, wanted: &AtomicU64, out: Sende
         }
         // A newer question, or Esc, stops this one between principals.
         let stop = || wanted.load(Ordering::Acquire) != job.id;
-        let outcome = build::run_until(org, &job.query, &stop);
+        let watch = Watch::new(&stop, &awaited.progress);
+        let outcome = build::run_until(org, &job.query, watch);
         if job.id != wanted.load(Ordering::Acquire) {
             continue;
         }
@@ -90,6 +101,8 @@ pub struct Running {
     pub elapsed: Duration,
     /// How many principals who-can evaluates, for the progress line.
     pub principals: usize,
+    /// The part done, as of the last tick; `None` while the worker does not know.
+    pub done: Option<f64>,
 }
 
 /// An answer on screen: the rows, the filter, the tree's selection and scroll.

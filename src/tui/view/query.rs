@@ -201,7 +201,10 @@ fn progress(app: &App<'_>, frame: &mut Frame<'_>, area: Rect, r: &Running) {
         QueryKind::Can => "can: evaluating…".to_string(),
     };
     let width = (area.width as usize).saturating_sub(4).clamp(8, 60);
-    let bar = bar(width, r.elapsed.as_millis() as u64);
+    let (bar, part) = match r.done {
+        Some(done) => (filled(width, done), format!("{:>3.0} %   ", done * 100.0)),
+        None => (bar(width, r.elapsed.as_millis() as u64), String::new()),
+    };
     let lines = vec![
         Line::default(),
         Line::from(Span::styled(format!("  {what}"), t.status)),
@@ -214,13 +217,20 @@ fn progress(app: &App<'_>, frame: &mut Frame<'_>, area: Rect, r: &Running) {
         ]),
         Line::from(Span::styled(
             format!(
-                "  {:.1} s   Esc cancels",
+                "  {part}{:.1} s   Esc cancels",
                 r.elapsed.as_millis() as f64 / 1000.0
             ),
             t.dim,
         )),
     ];
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A bar of `width` cells filled to `done` (0 to 1), in the same three parts as
+/// [`bar`] (nothing before the block).
+fn filled(width: usize, done: f64) -> (String, String, String) {
+    let cells = ((done.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    (String::new(), "█".repeat(cells), "░".repeat(width - cells))
 }
 
 /// An indeterminate bar of `width` cells at `ms`: a block that sweeps back and

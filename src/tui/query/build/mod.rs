@@ -21,11 +21,16 @@ use crate::tui::nodes::Node;
 
 /// Asks `analysis` and builds the answer's rows; the error in words.
 pub fn run(org: &Org, query: &Query) -> Result<AnswerTree, String> {
-    run_until(org, query, &analysis::never)
+    run_until(org, query, analysis::Watch::NONE)
 }
 
-/// As [`run`], giving up when `stop` says so (the user cancelled).
-pub fn run_until(org: &Org, query: &Query, stop: analysis::Stop<'_>) -> Result<AnswerTree, String> {
+/// As [`run`], watched: progress counted, and giving up when the stop says so (the
+/// user cancelled).
+pub fn run_until(
+    org: &Org,
+    query: &Query,
+    watch: analysis::Watch<'_>,
+) -> Result<AnswerTree, String> {
     let err = |e: analysis::AnalysisError| e.to_string();
     Ok(match query {
         Query::Can { principal, ask } => {
@@ -34,7 +39,7 @@ pub fn run_until(org: &Org, query: &Query, stop: analysis::Stop<'_>) -> Result<A
             can(org, subject, &a)
         }
         Query::WhoCan { ask } => {
-            who_can(org, &analysis::who_can_until(org, ask, stop).map_err(err)?)
+            who_can(org, &analysis::who_can_until(org, ask, watch).map_err(err)?)
         }
         Query::WhatCan {
             principal,
@@ -42,7 +47,7 @@ pub fn run_until(org: &Org, query: &Query, stop: analysis::Stop<'_>) -> Result<A
             context,
         } => what_can(
             org,
-            &analysis::what_can_until(org, principal, filter, context, stop).map_err(err)?,
+            &analysis::what_can_until(org, principal, filter, context, watch).map_err(err)?,
             filter,
         ),
         Query::Paths { from, to, context } => paths(
