@@ -104,12 +104,13 @@ impl Progress {
     }
 }
 
-/// The first value of a key the request lacks that turns the decision into Allowed.
+/// The first value of a key the request lacks that turns its `decision` into Allowed.
 pub(crate) fn letting_in(
     req: &crate::policy::Request,
     set: &crate::engine::PolicySet,
+    decision: crate::engine::Decision,
 ) -> Vec<who_can::Condition> {
-    crate::engine::first_allowing_value(req, set)
+    crate::engine::first_allowing_value(req, set, decision)
         .map(|(key, value)| vec![who_can::Condition { key, value }])
         .unwrap_or_default()
 }

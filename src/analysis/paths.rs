@@ -101,10 +101,11 @@ fn can_assume(
         ..Ask::default()
     };
     let a = assemble(org, Subject::Principal(p), &ask).ok()?;
-    if engine::evaluate(&a.request, &a.set) == Decision::Allowed {
+    let decision = engine::evaluate(&a.request, &a.set);
+    if decision == Decision::Allowed {
         return Some(Vec::new());
     }
-    let when = letting_in(&a.request, &a.set);
+    let when = letting_in(&a.request, &a.set, decision);
     (!when.is_empty()).then_some(when)
 }
 

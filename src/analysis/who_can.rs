@@ -116,10 +116,10 @@ pub fn who_can_until(
         .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
         .collect();
     watch.begin(principals.len());
-    let results: Vec<Option<Outcome>> = principals
+    let mut results: Vec<(PrincipalIx, Outcome)> = principals
         .par_iter()
         .enumerate()
-        .map(|(i, &p)| {
+        .filter_map(|(i, &p)| {
             // Counted by the thousand: one shared counter touched per principal
             // would cost more than the evaluation saved by the prefilter.
             if i % 1024 == 1023 {
@@ -128,14 +128,44 @@ pub fn who_can_until(
             if watch.stopped() || !prefilter.may_allow(org, p) {
                 return None;
             }
-            evaluate(org, p, ask, &tgt, &shared).ok()
+            Some((p, evaluate(org, p, ask, &tgt, &shared).ok()?))
         })
         .collect();
     watch.advance(principals.len() % 1024);
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
-    let evaluated = results.iter().filter(|r| r.is_some()).count();
+    let evaluated = results.len();
+    // By account name, then ARN, sorted on what the org holds: the strings of the
+    // answer are made once, already in order.
+    let rank = account_ranks(org);
+    results.par_sort_unstable_by_key(|&(p, _)| {
+        (rank[org.principal_account(p).index()], org.principal_arn(p))
+    });
+    let entries: Vec<Entry> = results
+        .into_par_iter()
+        .map(|(p, r)| {
+            let account = org.account(org.principal_account(p));
+            let hit = |when| Hit {
+                principal: org.principal_arn(p).to_string(),
+                account: account.id.to_string(),
+                account_name: account.name.to_string(),
+                when,
+            };
+            match r {
+                Outcome::Allowed => Entry::Allowed(hit(Vec::new())),
+                Outcome::Conditional(when) => Entry::Conditional(hit(when)),
+                Outcome::NearMiss(layer, policies) => Entry::NearMiss(NearMiss {
+                    principal: org.principal_arn(p).to_string(),
+                    account: account.id.to_string(),
+                    account_name: account.name.to_string(),
+                    blocked_by: layer,
+                    policies,
+                }),
+                Outcome::No => Entry::No,
+            }
+        })
+        .collect();
     let mut answer = WhoCanAnswer {
         action: ask.action.clone(),
         resource: ask.resource.clone(),
@@ -148,34 +178,14 @@ pub fn who_can_until(
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
     };
-    for (p, r) in principals.iter().zip(results) {
-        let Some(r) = r else { continue };
-        let account = org.account(org.principal_account(*p));
-        let hit = |when| Hit {
-            principal: org.principal_arn(*p).to_string(),
-            account: account.id.to_string(),
-            account_name: account.name.to_string(),
-            when,
-        };
-        match r {
-            Outcome::Allowed => answer.allowed.push(hit(Vec::new())),
-            Outcome::Conditional(when) => answer.conditional.push(hit(when)),
-            Outcome::NearMiss(layer, policies) => answer.near_misses.push(NearMiss {
-                principal: org.principal_arn(*p).to_string(),
-                account: account.id.to_string(),
-                account_name: account.name.to_string(),
-                blocked_by: layer,
-                policies,
-            }),
-            Outcome::No => {}
+    for e in entries {
+        match e {
+            Entry::Allowed(h) => answer.allowed.push(h),
+            Entry::Conditional(h) => answer.conditional.push(h),
+            Entry::NearMiss(n) => answer.near_misses.push(n),
+            Entry::No => {}
         }
     }
-    let by_account = |h: &Hit| (h.account_name.clone(), h.principal.clone());
-    answer.allowed.sort_by_key(by_account);
-    answer.conditional.sort_by_key(by_account);
-    answer
-        .near_misses
-        .sort_by_key(|n| (n.account_name.clone(), n.principal.clone()));
     Ok(answer)
 }
 
@@ -184,6 +194,26 @@ enum Outcome {
     Conditional(Vec<Condition>),
     NearMiss(Layer, Vec<String>),
     No,
+}
+
+/// An outcome as the answer lists it.
+enum Entry {
+    Allowed(Hit),
+    Conditional(Hit),
+    NearMiss(NearMiss),
+    No,
+}
+
+/// Each account's place when accounts are sorted by name (then id, for accounts
+/// that share a name), indexed by account.
+fn account_ranks(org: &Org) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..org.accounts().len()).collect();
+    order.sort_unstable_by_key(|&a| (&*org.accounts()[a].name, &*org.accounts()[a].id));
+    let mut rank = vec![0; order.len()];
+    for (place, a) in order.into_iter().enumerate() {
+        rank[a] = place as u32;
+    }
+    rank
 }
 
 fn evaluate<'o>(
@@ -216,7 +246,7 @@ fn evaluate<'o>(
         }
     }
     // Conditional: some value of a key the request lacks lets it through.
-    let when = letting_in(&a.request, &a.set);
+    let when = letting_in(&a.request, &a.set, decision);
     Ok(if when.is_empty() {
         Outcome::No
     } else {
@@ -452,7 +482,7 @@ fn resource_side(
     let when = if decision == Decision::Allowed {
         Vec::new()
     } else {
-        letting_in(&req, &set)
+        letting_in(&req, &set, decision)
     };
     Some((decision, when))
 }

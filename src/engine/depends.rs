@@ -51,21 +51,43 @@ fn dependencies_with(req: &Request, set: &PolicySet, combinations: bool) -> Vec<
 /// that can lift the denial are tried: a Deny's keys when the request is explicitly
 /// denied (the Deny must stop matching), an Allow's when it is implicitly denied (a
 /// Deny never grants).
-pub fn first_allowing_value(req: &Request, set: &PolicySet) -> Option<(String, Option<String>)> {
-    let effect = match evaluate(req, set) {
+///
+/// `decision` is the request's own, already known to the caller (who-can has it for
+/// every principal).
+pub fn first_allowing_value(
+    req: &Request,
+    set: &PolicySet,
+    decision: Decision,
+) -> Option<(String, Option<String>)> {
+    let effect = match decision {
         Decision::Allowed => return None,
         Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
         Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
     };
+    // Most requests read no key they lack: that is found without allocating.
+    let reads_lacking_key = all_policies(set).any(|p| {
+        p.statements().iter().any(|s| {
+            s.effect == effect
+                && s.conditions
+                    .iter()
+                    .any(|c| req.context.get_key(&c.key_lower).is_none())
+                && s.covers(req)
+        })
+    });
+    if !reads_lacking_key {
+        return None;
+    }
+    // One copy of the request, each key set in turn and taken out again.
+    let mut r = req.clone();
     for (key, values) in samples(req, set, Some(effect)) {
         for v in values {
-            let mut r = req.clone();
             r.context
                 .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
             if evaluate(&r, set) == Decision::Allowed {
                 return Some((key, Some(v)));
             }
         }
+        r.context.remove(&key);
     }
     None
 }
@@ -85,10 +107,10 @@ fn samples(
             .filter(|s| effect.is_none_or(|e| s.effect == e) && s.covers(req))
         {
             for c in &s.conditions {
-                let key = c.key.to_ascii_lowercase();
-                if req.context.get(&key).is_some() {
+                if req.context.get_key(&c.key_lower).is_some() {
                     continue;
                 }
+                let key = c.key_lower.as_str().to_string();
                 let values = c.sample_values();
                 match samples.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, v)) => v.extend(values),

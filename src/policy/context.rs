@@ -108,6 +108,12 @@ impl Context {
         }
     }
 
+    /// Takes a key out.
+    pub fn remove(&mut self, key: &str) {
+        let key = Key::new(key);
+        self.entries.retain(|(k, _)| k.id != key.id);
+    }
+
     /// A copy with room for `more` keys, so that adding them does not reallocate.
     pub fn clone_with_room(&self, more: usize) -> Context {
         let mut entries = Vec::with_capacity(self.entries.len() + more);
