@@ -193,16 +193,11 @@ pub fn what_can_ix(
             };
             match engine::evaluate(&a.request, &a.set) {
                 Decision::Allowed => allowed.push(r),
-                _ => {
-                    let deps = engine::dependencies_one_at_a_time(&a.request, &a.set);
-                    let lets_in: Vec<String> = deps
-                        .iter()
-                        .filter(|d| d.outcomes.iter().any(|o| o.decision == Decision::Allowed))
-                        .map(|d| d.key.clone())
-                        .collect();
+                denied => {
+                    let lets_in = engine::allowing_values(&a.request, &a.set, denied);
                     if !lets_in.is_empty() {
                         allowed.push(r);
-                        needs.extend(lets_in);
+                        needs.extend(lets_in.into_iter().map(|(key, _)| key));
                     }
                 }
             }

@@ -32,18 +32,8 @@ const MAX_COMBINATIONS: usize = 4096;
 /// decisions it leads to, one key varied at a time; `matters` also looks at every
 /// combination of the other keys (bounded).
 pub fn dependencies(req: &Request, set: &PolicySet) -> Vec<Dependency> {
-    dependencies_with(req, set, true)
-}
-
-/// As [`dependencies`], one key at a time only (`matters` is then whether that key
-/// alone changes the decision): cheap enough to run for every principal of an org.
-pub fn dependencies_one_at_a_time(req: &Request, set: &PolicySet) -> Vec<Dependency> {
-    dependencies_with(req, set, false)
-}
-
-fn dependencies_with(req: &Request, set: &PolicySet, combinations: bool) -> Vec<Dependency> {
     let samples = samples(req, set, None);
-    finish(req, set, samples, combinations)
+    finish(req, set, samples)
 }
 
 /// A key value, among those worth trying for the keys the request lacks, that turns
@@ -59,8 +49,31 @@ pub fn first_allowing_value(
     set: &PolicySet,
     decision: Decision,
 ) -> Option<(String, Option<String>)> {
+    allowing(req, set, decision, true)
+        .into_iter()
+        .next()
+        .map(|(key, value)| (key, Some(value)))
+}
+
+/// Every key the request lacks for which some value alone turns `decision` into
+/// Allowed (what-can's "needs"), with the first such value; tried as in
+/// [`first_allowing_value`].
+pub fn allowing_values(
+    req: &Request,
+    set: &PolicySet,
+    decision: Decision,
+) -> Vec<(String, String)> {
+    allowing(req, set, decision, false)
+}
+
+fn allowing(
+    req: &Request,
+    set: &PolicySet,
+    decision: Decision,
+    first_only: bool,
+) -> Vec<(String, String)> {
     let effect = match decision {
-        Decision::Allowed => return None,
+        Decision::Allowed => return Vec::new(),
         Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
         Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
     };
@@ -75,21 +88,26 @@ pub fn first_allowing_value(
         })
     });
     if !reads_lacking_key {
-        return None;
+        return Vec::new();
     }
     // One copy of the request, each key set in turn and taken out again.
+    let mut found = Vec::new();
     let mut r = req.clone();
     for (key, values) in samples(req, set, Some(effect)) {
         for v in values {
             r.context
                 .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
             if evaluate(&r, set) == Decision::Allowed {
-                return Some((key, Some(v)));
+                found.push((key.clone(), v));
+                break;
             }
+        }
+        if first_only && !found.is_empty() {
+            break;
         }
         r.context.remove(&key);
     }
-    None
+    found
 }
 
 /// The keys the request lacks that covering statements (of one effect, if given) read,
@@ -126,17 +144,8 @@ fn samples(
     samples
 }
 
-fn finish(
-    req: &Request,
-    set: &PolicySet,
-    samples: Vec<(String, Vec<String>)>,
-    combinations: bool,
-) -> Vec<Dependency> {
-    let matters = if combinations {
-        matters(req, set, &samples)
-    } else {
-        vec![false; samples.len()]
-    };
+fn finish(req: &Request, set: &PolicySet, samples: Vec<(String, Vec<String>)>) -> Vec<Dependency> {
+    let matters = matters(req, set, &samples);
     samples
         .into_iter()
         .zip(matters)

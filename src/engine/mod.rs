@@ -13,9 +13,7 @@
 mod depends;
 mod explain;
 
-pub use depends::{
-    Dependency, ValueOutcome, dependencies, dependencies_one_at_a_time, first_allowing_value,
-};
+pub use depends::{Dependency, ValueOutcome, allowing_values, dependencies, first_allowing_value};
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,

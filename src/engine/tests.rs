@@ -281,3 +281,57 @@ fn decisions_list_the_context_they_depend_on() {
     let ec2 = dependencies(&request(ALICE, "ec2:RunInstances", "*"), &set);
     assert!(ec2.iter().all(|d| d.key != "aws:sourceip"));
 }
+
+#[test]
+fn the_values_that_let_a_denied_request_in() {
+    // IAM User Guide, "Policy evaluation logic": an implicit deny is lifted only by an
+    // Allow that matches, an explicit deny only when the Deny stops matching. So an
+    // implicitly denied request lists the keys of Allow statements, an explicitly
+    // denied one the keys of Deny statements, one key at a time.
+    let tagged = policy(
+        PolicyKind::Identity,
+        "Tagged",
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+           {"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}},
+           {"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&tagged],
+        ..Default::default()
+    };
+    let req = request(ALICE, "s3:GetObject", BUCKET);
+    let decision = evaluate(&req, &set);
+    assert_eq!(decision, Decision::ImplicitlyDenied);
+    let found = allowing_values(&req, &set, decision);
+    let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys.len(), 2, "{found:?}");
+    assert!(
+        keys.contains(&"aws:multifactorauthpresent") && keys.contains(&"aws:principaltag/team")
+    );
+    assert!(found.contains(&("aws:principaltag/team".to_string(), "data".to_string())));
+    // The first of them, and nothing for a request already allowed.
+    let first = first_allowing_value(&req, &set, decision).unwrap();
+    assert!(keys.contains(&first.0.as_str()) && first.1.is_some());
+    assert!(allowing_values(&req, &set, Decision::Allowed).is_empty());
+    // Only statements covering the request count: no key for another action.
+    let put = request(ALICE, "s3:PutObject", BUCKET);
+    assert!(allowing_values(&put, &set, evaluate(&put, &set)).is_empty());
+
+    // Denied unless the request comes through a VPC endpoint: the Deny's key.
+    let fenced = policy(
+        PolicyKind::Identity,
+        "Fenced",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+           {"Effect":"Allow","Action":"*","Resource":"*"},
+           {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&fenced],
+        ..Default::default()
+    };
+    let decision = evaluate(&req, &set);
+    assert_eq!(decision, Decision::ExplicitlyDenied);
+    let found = allowing_values(&req, &set, decision);
+    assert_eq!(found.len(), 1, "only the Deny's key can lift it: {found:?}");
+    assert_eq!(found[0].0, "aws:sourcevpce");
+}
