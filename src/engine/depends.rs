@@ -3,6 +3,7 @@
 //! decision with the key absent and with each value worth trying.
 
 use super::{Decision, PolicySet, evaluate};
+use crate::policy::context::Key;
 use crate::policy::{Policy, Request};
 
 /// One context key the decision may depend on.
@@ -96,16 +97,16 @@ fn allowing(
     for (key, values) in samples(req, set, Some(effect)) {
         for v in values {
             r.context
-                .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
+                .insert_key(key, smallvec::smallvec![v.clone().into_boxed_str()]);
             if evaluate(&r, set) == Decision::Allowed {
-                found.push((key.clone(), v));
+                found.push((key.as_str().to_string(), v));
                 break;
             }
         }
         if first_only && !found.is_empty() {
             break;
         }
-        r.context.remove(&key);
+        r.context.remove_key(&key);
     }
     found
 }
@@ -116,8 +117,8 @@ fn samples(
     req: &Request,
     set: &PolicySet,
     effect: Option<crate::policy::Effect>,
-) -> Vec<(String, Vec<String>)> {
-    let mut samples: Vec<(String, Vec<String>)> = Vec::new();
+) -> Vec<(Key, Vec<String>)> {
+    let mut samples: Vec<(Key, Vec<String>)> = Vec::new();
     for policy in all_policies(set) {
         for s in policy
             .statements()
@@ -128,7 +129,7 @@ fn samples(
                 if req.context.get_key(&c.key_lower).is_some() {
                     continue;
                 }
-                let key = c.key_lower.as_str().to_string();
+                let key = c.key_lower;
                 let values = c.sample_values();
                 match samples.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, v)) => v.extend(values),
@@ -144,7 +145,7 @@ fn samples(
     samples
 }
 
-fn finish(req: &Request, set: &PolicySet, samples: Vec<(String, Vec<String>)>) -> Vec<Dependency> {
+fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<String>)>) -> Vec<Dependency> {
     let matters = matters(req, set, &samples);
     samples
         .into_iter()
@@ -157,7 +158,7 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(String, Vec<String>)>) -
             for v in values {
                 let mut r = req.clone();
                 r.context
-                    .insert(&key, smallvec::smallvec![v.clone().into_boxed_str()]);
+                    .insert_key(key, smallvec::smallvec![v.clone().into_boxed_str()]);
                 outcomes.push(ValueOutcome {
                     decision: evaluate(&r, set),
                     value: Some(v),
@@ -165,7 +166,7 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(String, Vec<String>)>) -
             }
             let varies = outcomes.windows(2).any(|w| w[0].decision != w[1].decision);
             Dependency {
-                key,
+                key: key.as_str().to_string(),
                 outcomes,
                 matters: matters || varies,
             }
@@ -176,7 +177,7 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(String, Vec<String>)>) -
 /// For each key, whether changing it alone changes the decision in some assignment
 /// of the other keys (each absent or one of its values). Skipped (all false) when the
 /// assignments are too many; the one-at-a-time outcomes still show.
-fn matters(req: &Request, set: &PolicySet, samples: &[(String, Vec<String>)]) -> Vec<bool> {
+fn matters(req: &Request, set: &PolicySet, samples: &[(Key, Vec<String>)]) -> Vec<bool> {
     let mut found = vec![false; samples.len()];
     let sizes: Vec<usize> = samples.iter().map(|(_, v)| v.len() + 1).collect();
     let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
@@ -187,8 +188,8 @@ fn matters(req: &Request, set: &PolicySet, samples: &[(String, Vec<String>)]) ->
         let mut r = req.clone();
         for ((key, values), &c) in samples.iter().zip(choice) {
             if c > 0 {
-                r.context.insert(
-                    key,
+                r.context.insert_key(
+                    *key,
                     smallvec::smallvec![values[c - 1].clone().into_boxed_str()],
                 );
             }

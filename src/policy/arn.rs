@@ -20,6 +20,20 @@ impl Arn {
     /// Parses an ARN; `None` when the text is not `arn:` followed by five more
     /// colon-separated segments.
     pub fn parse(text: &str) -> Option<Arn> {
+        Some(Arn {
+            parts: Arn::ranges(text)?,
+            raw: text.into(),
+        })
+    }
+
+    /// The five segments of an ARN, borrowed, for a caller that keeps none of them
+    /// whole (a principal keeps only its account and name).
+    pub fn segments(text: &str) -> Option<[&str; 5]> {
+        let r = Arn::ranges(text)?;
+        Some(r.map(|(a, b)| &text[a as usize..b as usize]))
+    }
+
+    fn ranges(text: &str) -> Option<[(u32, u32); 5]> {
         let mut parts = [(0u32, 0u32); 5];
         let rest = text.strip_prefix("arn:")?;
         let mut start = 4usize;
@@ -29,10 +43,7 @@ impl Arn {
             *slot = (start as u32, (start + seg.len()) as u32);
             start += seg.len() + 1;
         }
-        Some(Arn {
-            raw: text.into(),
-            parts,
-        })
+        Some(parts)
     }
 
     fn part(&self, i: usize) -> &str {

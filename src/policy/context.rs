@@ -101,16 +101,19 @@ impl Context {
 
     /// Sets a key, replacing any earlier value.
     pub fn insert(&mut self, key: &str, values: Values) {
-        let key = Key::new(key);
+        self.insert_key(Key::new(key), values);
+    }
+
+    /// Sets an interned key, replacing any earlier value.
+    pub fn insert_key(&mut self, key: Key, values: Values) {
         match self.entries.iter().position(|(k, _)| k.id == key.id) {
             Some(i) => self.entries[i].1 = values,
             None => self.entries.push((key, values)),
         }
     }
 
-    /// Takes a key out.
-    pub fn remove(&mut self, key: &str) {
-        let key = Key::new(key);
+    /// Takes an interned key out.
+    pub fn remove_key(&mut self, key: &Key) {
         self.entries.retain(|(k, _)| k.id != key.id);
     }
 

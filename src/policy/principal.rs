@@ -42,13 +42,13 @@ impl Principal {
         if text == "anonymous" {
             return Ok(Principal::Anonymous);
         }
-        let arn = super::arn::Arn::parse(text).ok_or_else(err)?;
-        let account = arn.account().to_string();
+        let [partition, service, _, account, res] =
+            super::arn::Arn::segments(text).ok_or_else(err)?;
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err());
         }
-        let res = arn.resource();
-        match arn.service() {
+        let account = account.to_string();
+        match service {
             "iam" if res == "root" => Ok(Principal::Root { account }),
             "iam" if res.starts_with("user/") => Ok(Principal::User {
                 name: last_segment(res).to_string(),
@@ -68,7 +68,7 @@ impl Principal {
                 let role = parts.next().filter(|r| !r.is_empty()).ok_or_else(err)?;
                 parts.next().filter(|s| !s.is_empty()).ok_or_else(err)?;
                 Ok(Principal::RoleSession {
-                    role_arn: format!("arn:{}:iam::{account}:role/{role}", arn.partition()),
+                    role_arn: format!("arn:{partition}:iam::{account}:role/{role}"),
                     role_name: role.to_string(),
                     // A session ARN does not show the role's path; AWS names every
                     // service-linked role `AWSServiceRoleFor...`.
