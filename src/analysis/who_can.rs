@@ -24,7 +24,8 @@ pub struct WhoCanAnswer {
     /// Not allowed with the context given, allowed for some value of a key the
     /// policies read (e.g. `aws:MultiFactorAuthPresent`).
     pub conditional: Vec<Hit>,
-    /// Denied only by an SCP or a permissions boundary: without that layer, allowed.
+    /// Denied only by an SCP or a permissions boundary: without that layer, allowed;
+    /// and no value of a key the request lacks lets them in (those are conditional).
     pub near_misses: Vec<NearMiss>,
     /// Account root users allowed (all permissions in their own account unless an
     /// SCP denies; elsewhere only where a resource policy lets them in).
@@ -228,6 +229,13 @@ fn evaluate<'o>(
     if decision == Decision::Allowed {
         return Ok(Outcome::Allowed);
     }
+    // Conditional: some value of a key the request lacks lets it through. This comes
+    // before the near miss: a principal that a real request (with a region, say) can
+    // get through is not blocked.
+    let when = letting_in(&a.request, &a.set, decision);
+    if !when.is_empty() {
+        return Ok(Outcome::Conditional(when));
+    }
     // Near miss: the only obstacle is an SCP level or the boundary.
     if let Some(layer @ (Layer::Scp(_) | Layer::Boundary)) = blocked {
         let mut without = a.set.clone();
@@ -245,13 +253,7 @@ fn evaluate<'o>(
             return Ok(Outcome::NearMiss(layer, policies));
         }
     }
-    // Conditional: some value of a key the request lacks lets it through.
-    let when = letting_in(&a.request, &a.set, decision);
-    Ok(if when.is_empty() {
-        Outcome::No
-    } else {
-        Outcome::Conditional(when)
-    })
+    Ok(Outcome::No)
 }
 
 /// The root users of the org's accounts that are allowed.
