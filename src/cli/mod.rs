@@ -84,3 +84,25 @@ pub(crate) fn read_input(path: &PathBuf) -> anyhow::Result<String> {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// `--help` explains every option of every command: a flag without a line of help
+    /// is one a user has to guess.
+    #[test]
+    fn every_option_has_help() {
+        let cli = super::Cli::command();
+        let mut missing = Vec::new();
+        for cmd in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && !matches!(arg.get_id().as_str(), "help" | "version")
+                {
+                    missing.push(format!("{} --{}", cmd.get_name(), arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
+}

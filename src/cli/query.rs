@@ -343,6 +343,7 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
 pub struct WhatCanArgs {
     #[command(flatten)]
     pub org: OrgArg,
+    /// The principal: a user or role ARN, or a unique name.
     #[arg(long, short)]
     pub principal: String,
     /// Only this service (`s3`).
@@ -354,6 +355,8 @@ pub struct WhatCanArgs {
     /// Compare with another principal.
     #[arg(long, value_name = "PRINCIPAL")]
     pub compare: Option<String>,
+    /// A context key and value for every request, `aws:RequestedRegion=eu-west-1`;
+    /// repeat a key for several values.
     #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
     pub context: Vec<String>,
 }
@@ -450,6 +453,8 @@ pub struct PathsArgs {
     /// A role to reach: the shortest path to it (exit status 3 when unreachable).
     #[arg(long)]
     pub to: Option<String>,
+    /// A context key and value for every request, `aws:RequestedRegion=eu-west-1`;
+    /// repeat a key for several values.
     #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
     pub context: Vec<String>,
 }
