@@ -156,7 +156,7 @@ impl Field {
         matches!(self, Field::Principal | Field::Action | Field::Resource)
     }
 
-    /// What an option's value is, for help and errors: `ACCOUNT`.
+    /// What an option's value is, for help and errors: `ID|NAME`.
     pub fn flag_value(self) -> &'static str {
         match self {
             Field::ResourceAccount => "ID|NAME",
