@@ -136,6 +136,20 @@ fn help() {
 }
 
 #[test]
+fn help_lists_the_questions_options() {
+    let org = acme();
+    let mut a = app(&org, 100, 48);
+    keys(&mut a, "? G");
+    let s = screen(&a);
+    assert!(
+        s.contains("[--resource-account ID|NAME] [--session-policy FILE]"),
+        "{s}"
+    );
+    assert!(s.contains("[--compare WHO]"), "{s}");
+    insta::assert_snapshot!("help_commands", s);
+}
+
+#[test]
 fn filter() {
     let org = acme();
     let mut a = app(&org, 110, 30);
@@ -152,6 +166,26 @@ fn palette() {
     insta::assert_snapshot!("palette_commands", screen(&a));
     typed(&mut a, "role pay");
     insta::assert_snapshot!("palette_roles", screen(&a));
+}
+
+#[test]
+fn palette_question_with_options() {
+    let org = acme();
+    let mut a = app(&org, 110, 16);
+    keys(&mut a, ":");
+    typed(
+        &mut a,
+        "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x \
+         --session-policy tests/fixtures/session-policies/read-only.json",
+    );
+    let s = screen(&a);
+    // The end of a long line shows, where the cursor is; the options below.
+    assert!(s.contains("session-policies/read-only.json█"), "{s}");
+    assert!(
+        s.contains("[--resource-account ID|NAME] [--session-policy FILE]"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
 }
 
 #[test]
@@ -360,4 +394,124 @@ fn query_decisions_keep_their_weight_without_colour() {
             "{cell:?}"
         );
     }
+}
+
+#[test]
+fn query_resource_account() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "user dana");
+    keys(&mut a, "w");
+    typed(&mut a, "s3:GetObject");
+    keys(&mut a, "esc tab");
+    typed(&mut a, "arn:aws:s3:::partner-drop/in/report.csv");
+    keys(&mut a, "esc tab");
+    typed(&mut a, "web");
+    keys(&mut a, "down");
+    let s = screen(&a);
+    assert!(s.contains("web-prod") && s.contains("web-dev"), "{s}");
+    insta::assert_snapshot!("query_form_accounts", s);
+    // The second, web-prod: its id goes in the field.
+    keys(&mut a, "down enter");
+    let s = screen(&a);
+    assert!(s.contains("Resource account 666666666666"), "{s}");
+    keys(&mut a, "tab");
+    typed(&mut a, "aws:RequestedRegion=eu-west-1");
+    keys(&mut a, "esc enter");
+    let s = screen(&a);
+    assert!(
+        s.contains("resource account 666666666666 (web-prod)"),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_who_can_resource_account", s);
+}
+
+#[test]
+fn query_session_policy() {
+    let org = acme();
+    let mut a = app(&org, 120, 34);
+    // Relative paths are from where orgscope runs: the crate, for tests.
+    goto(
+        &mut a,
+        "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x \
+         aws:RequestedRegion=eu-west-1 aws:SecureTransport=true \
+         --session-policy tests/fixtures/session-policies/read-only.json",
+    );
+    let s = screen(&a);
+    assert!(
+        s.contains("✗ ImplicitlyDenied  blocked by session policy"),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_can_session_policy", s);
+    // A policy that does not parse: the file, the line and column, the JSON path.
+    keys(&mut a, "tab tab tab tab tab ctrl-u");
+    typed(&mut a, "tests/fixtures/session-policies/bad-effect.json");
+    keys(&mut a, "esc enter");
+    let s = screen(&a);
+    assert!(
+        s.contains(
+            "session policy `tests/fixtures/session-policies/bad-effect.json`: line 5 column 22, \
+             at Statement[0].Effect"
+        ),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_session_policy_error", s);
+}
+
+#[test]
+fn query_what_can_compare() {
+    let org = acme();
+    let mut a = app(&org, 120, 32);
+    goto(&mut a, "role WebDeployer");
+    keys(&mut a, "W tab");
+    typed(&mut a, "dan");
+    keys(&mut a, "down");
+    insta::assert_snapshot!("query_form_compare", screen(&a));
+    keys(&mut a, "enter tab");
+    typed(&mut a, "iam");
+    keys(&mut a, "esc enter");
+    let s = screen(&a);
+    assert!(
+        s.contains("1 action in both · 2 only WebDeployer · 75 only dana"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Only WebDeployer") && s.contains("Only dana"),
+        "{s}"
+    );
+    insta::assert_snapshot!("query_what_can_compare", s);
+}
+
+#[test]
+fn query_files_and_their_errors_are_inert() {
+    let dir = std::env::temp_dir().join(format!("orgscope-inert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A file name and a policy holding escape sequences (the JSON escape is a real
+    // ESC once parsed, and the parser's message quotes it).
+    let evil = dir.join("evil\u{1b}]0;pwned\u{7}.json");
+    std::fs::write(
+        &evil,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "\u001b[2J", "Action": "*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "user dana");
+    keys(&mut a, "c");
+    typed(&mut a, "s3:GetObject");
+    keys(&mut a, "esc tab");
+    typed(&mut a, "*");
+    keys(&mut a, "esc tab tab");
+    typed(&mut a, &format!("{}/ev", dir.display()));
+    keys(&mut a, "down");
+    let s = screen(&a);
+    assert!(s.contains(r"evil\x1b]0;pwned\x07.json"), "{s}");
+    keys(&mut a, "enter enter");
+    let s = screen(&a);
+    assert!(
+        s.contains(r"evil\x1b]0;pwned\x07.json`: line 1 column"),
+        "{s}"
+    );
+    assert!(s.contains(r"\x1b[2J"), "{s}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -526,6 +526,8 @@ pub struct PaletteCommand {
     /// What the argument is, for help: `NAME`.
     pub arg: Option<&'static str>,
     pub description: &'static str,
+    /// Options after the argument, as on the command line: `--compare WHO`.
+    pub options: &'static [&'static str],
 }
 
 pub const PALETTE: &[PaletteCommand] = &[
@@ -533,71 +535,85 @@ pub const PALETTE: &[PaletteCommand] = &[
         name: "account",
         arg: Some("NAME|ID"),
         description: "go to an account",
+        options: &[],
     },
     PaletteCommand {
         name: "ou",
         arg: Some("NAME|ID"),
         description: "go to an organizational unit",
+        options: &[],
     },
     PaletteCommand {
         name: "user",
         arg: Some("NAME"),
         description: "go to an IAM user",
+        options: &[],
     },
     PaletteCommand {
         name: "group",
         arg: Some("NAME"),
         description: "go to an IAM group",
+        options: &[],
     },
     PaletteCommand {
         name: "role",
         arg: Some("NAME"),
         description: "go to an IAM role",
+        options: &[],
     },
     PaletteCommand {
         name: "policy",
         arg: Some("NAME"),
         description: "go to a managed policy, SCP or RCP",
+        options: &[],
     },
     PaletteCommand {
         name: "resource",
         arg: Some("NAME"),
         description: "go to a resource with a policy",
+        options: &[],
     },
     PaletteCommand {
         name: "can",
         arg: Some("WHO ACTION RESOURCE [K=V…]"),
         description: "can WHO do ACTION on RESOURCE, and why?",
+        options: &["--resource-account ID|NAME", "--session-policy FILE"],
     },
     PaletteCommand {
         name: "who-can",
         arg: Some("ACTION RESOURCE [K=V…]"),
         description: "who can do ACTION on RESOURCE?",
+        options: &["--resource-account ID|NAME"],
     },
     PaletteCommand {
         name: "what-can",
         arg: Some("WHO [SERVICE] [LEVEL]"),
         description: "what can WHO do?",
+        options: &["--compare WHO"],
     },
     PaletteCommand {
         name: "paths",
         arg: Some("WHO [ROLE]"),
         description: "which roles can WHO reach, and how?",
+        options: &[],
     },
     PaletteCommand {
         name: "root",
         arg: None,
         description: "go to the organization root",
+        options: &[],
     },
     PaletteCommand {
         name: "help",
         arg: None,
         description: "show the help",
+        options: &[],
     },
     PaletteCommand {
         name: "quit",
         arg: None,
         description: "quit orgscope",
+        options: &[],
     },
 ];
 
@@ -623,6 +639,23 @@ mod tests {
                 in_context(ctx).any(|c| matches!(c.action, Action::Quit | Action::Cancel)),
                 "{ctx:?} cannot be left"
             );
+        }
+    }
+
+    #[test]
+    fn the_questions_options_are_their_fields_flags() {
+        use crate::tui::query::form::QueryKind;
+        for c in PALETTE {
+            let Some(kind) = QueryKind::from_name(c.name) else {
+                assert!(c.options.is_empty(), "{}", c.name);
+                continue;
+            };
+            let flags: Vec<String> = kind
+                .fields()
+                .iter()
+                .filter_map(|f| Some(format!("{} {}", f.flag()?, f.flag_value())))
+                .collect();
+            assert_eq!(c.options, flags, "{}", c.name);
         }
     }
 

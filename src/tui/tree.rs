@@ -90,7 +90,9 @@ impl<Id: Copy + Eq + Hash + std::fmt::Debug> Tree<Id> {
         Tree::opened(src, |_| true)
     }
 
-    /// As [`Tree::expanded`], but only the nodes `open` says start open.
+    /// As [`Tree::expanded`], but only the nodes `open` says start open. A node
+    /// under a closed one keeps its word: opening the closed one shows it open or
+    /// closed as `open` said.
     pub fn opened<S: TreeSource<Id = Id>>(src: &S, open: impl Fn(Id) -> bool) -> Tree<Id> {
         let mut t = Tree {
             rows: Vec::new(),
@@ -99,19 +101,35 @@ impl<Id: Copy + Eq + Hash + std::fmt::Debug> Tree<Id> {
             offset: 0,
             height: 1,
         };
-        let mut stack: Vec<(Id, u16)> = src.roots().into_iter().rev().map(|id| (id, 0)).collect();
-        while let Some((id, depth)) = stack.pop() {
+        // (node, depth, whether its row shows)
+        let mut stack: Vec<(Id, u16, bool)> = src
+            .roots()
+            .into_iter()
+            .rev()
+            .map(|id| (id, 0, true))
+            .collect();
+        while let Some((id, depth, shown)) = stack.pop() {
             let expandable = src.has_children(id);
             let expanded = expandable && open(id);
-            t.rows.push(Row {
-                id,
-                depth,
-                expandable,
-                expanded,
-            });
+            if shown {
+                t.rows.push(Row {
+                    id,
+                    depth,
+                    expandable,
+                    expanded,
+                });
+            }
             if expanded {
                 t.expanded.insert(id);
-                stack.extend(src.children(id).into_iter().rev().map(|c| (c, depth + 1)));
+            }
+            if expandable {
+                let under = shown && expanded;
+                stack.extend(
+                    src.children(id)
+                        .into_iter()
+                        .rev()
+                        .map(|c| (c, depth + 1, under)),
+                );
             }
         }
         t

@@ -1,7 +1,9 @@
 //! Completion in the query form: the focused field's candidates, from the org
-//! (through the search worker), the catalog or the context keys, and taking one.
+//! (through the search worker), the catalog, the context keys or the disk, and
+//! taking one.
 
 use super::{App, Target};
+use crate::tui::nodes::Node;
 use crate::tui::query::complete::{self, Candidates, Source, context_keys, item_name, last_word};
 use crate::tui::query::form::{Field, principal_text};
 use crate::tui::search::Matches;
@@ -36,6 +38,10 @@ impl App<'_> {
                     .map_or(&[][..], |a| &a.full.context_hints[..]);
                 let keys = context_keys(hints, self.query.form.value(Field::Action), word);
                 self.query.candidates = Candidates::Keys(keys, word.to_string());
+            }
+            Source::Files => {
+                let (paths, word) = complete::files(&text);
+                self.query.candidates = Candidates::Files(paths, word);
             }
         }
         self.candidates_came();
@@ -80,6 +86,8 @@ impl App<'_> {
                 let node = self.index_if_built()?.id(m.best.get(i)?.item);
                 let e = node.entity()?;
                 match (field, node) {
+                    // The id: the one spelling no other account shares.
+                    (Field::ResourceAccount, Node::Account(a)) => org.account(a).id.to_string(),
                     (Field::Resource, _) => org
                         .arn(e)
                         .map_or_else(|| org.name(e).into(), str::to_string),
@@ -92,7 +100,7 @@ impl App<'_> {
             Candidates::Services(m) => {
                 item_name(self.query.catalogs.services(), m.best.get(i)?.item).to_string()
             }
-            Candidates::Keys(keys, _) => keys.get(i)?.clone(),
+            Candidates::Keys(keys, _) | Candidates::Files(keys, _) => keys.get(i)?.clone(),
         })
     }
 
@@ -117,5 +125,10 @@ impl App<'_> {
         };
         self.query.form.set(field, new);
         self.query.stop_completing();
+        // A directory taken: its files next.
+        if field == Field::SessionPolicy && self.query.form.value(field).ends_with('/') {
+            self.query.completing = true;
+            self.refresh_candidates();
+        }
     }
 }

@@ -41,10 +41,21 @@ impl App<'_> {
                     form.set(f, "");
                 }
                 form.prefill(org, node);
-                form.fill_args(args);
-                if form.first_missing().is_none() {
-                    self.query.focus = PaneFocus::Form;
-                    return self.run_query();
+                match form.fill_args(args) {
+                    Ok(()) if form.first_missing().is_none() => {
+                        self.query.focus = PaneFocus::Form;
+                        return self.run_query();
+                    }
+                    Ok(()) => {}
+                    // The form shows what was read; the status line what was not.
+                    Err(e) => {
+                        let first = form.first_missing().unwrap_or(form.fields()[0]);
+                        form.focus(first);
+                        self.query.focus = PaneFocus::Form;
+                        self.warn(e);
+                        self.fit_answer();
+                        return None;
+                    }
                 }
             }
             None => form.prefill(org, node),

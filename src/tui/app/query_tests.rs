@@ -378,7 +378,7 @@ fn clicks_pick_rows_fields_and_questions() {
     let y = a.query_parts().fields.y;
     click(&mut a, 10, y);
     assert_eq!(a.context(), Context::Query);
-    assert_eq!(a.query_parts().fields.height, 3);
+    assert_eq!(a.query_parts().fields.height, 4);
     // The question names: a click switches.
     let kinds = a.query_parts().kinds;
     let x = kinds.x + 1 + "can │ who-can │ ".len() as u16 + 2;
@@ -439,4 +439,321 @@ fn a_dependency_asks_again_with_its_value() {
         b.query.form.value(Field::Context),
         "x=1 aws:securetransport=false"
     );
+}
+
+/// A directory of its own for a test's files, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("orgscope-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn headers(a: &App<'_>) -> Vec<String> {
+    let ans = a.query.answer.as_ref().expect("an answer");
+    ans.full
+        .header
+        .iter()
+        .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn the_resource_account_completes_accounts_and_takes_names() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "user dana");
+    press(&mut a, "enter c");
+    type_text(&mut a, "s3:GetObject");
+    press(&mut a, "esc tab");
+    type_text(&mut a, "arn:aws:s3:::elsewhere-bucket/k");
+    press(&mut a, "esc tab");
+    assert_eq!(a.query.form.focused(), Field::ResourceAccount);
+    // Accounts by name or id; the id is taken.
+    type_text(&mut a, "web-pr");
+    press(&mut a, "down");
+    assert!(!a.query.candidates.is_empty());
+    press(&mut a, "enter");
+    assert_eq!(a.query.form.value(Field::ResourceAccount), "666666666666");
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    assert_eq!(headers(&a)[2], "resource account 666666666666 (web-prod)");
+    // The RCPs are those of that account.
+    assert!(
+        rows(&a)
+            .iter()
+            .any(|r| r.starts_with("RCP account web-prod"))
+    );
+    // A name is turned into its id; an unknown one is an error in the pane.
+    a.query.form.set(Field::ResourceAccount, "security");
+    a.run_query();
+    assert_eq!(headers(&a)[2], "resource account 222222222222 (security)");
+    a.query.form.set(Field::ResourceAccount, "nowhere");
+    a.run_query();
+    let e = a.query.error.as_deref().expect("an error");
+    assert!(
+        e.starts_with("resource account `nowhere`: no account of the organization has this name"),
+        "{e}"
+    );
+    assert_eq!(a.context(), Context::Query);
+    // Left empty: the principal's own account, assumed, and the answer says so.
+    a.query.form.set(Field::ResourceAccount, "");
+    a.run_query();
+    assert_eq!(
+        headers(&a)[2],
+        "resource account 222222222222 (security)  (assumed: the ARN names no account)"
+    );
+}
+
+#[test]
+fn who_can_takes_the_resource_account_from_the_palette() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::elsewhere-bucket/k --resource-account web-prod",
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Answer);
+    assert_eq!(a.query.form.value(Field::ResourceAccount), "web-prod");
+    assert_eq!(headers(&a)[1], "resource account 666666666666 (web-prod)");
+    // Without it, the account is unknown: each principal in its own.
+    press(&mut a, "esc :");
+    type_text(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::elsewhere-bucket/k",
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.query.form.value(Field::ResourceAccount), "", "cleared");
+    assert!(headers(&a)[1].starts_with("the resource's account is unknown"));
+    // An option the question does not take: said, and nothing runs.
+    press(&mut a, "esc :");
+    type_text(&mut a, "who-can s3:GetObject * --compare eve");
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Query);
+    assert!(a.query.running.is_none());
+    let s = &a.status.as_ref().unwrap().text;
+    assert_eq!(
+        s,
+        "`--compare` is not for this question: who-can takes --resource-account"
+    );
+}
+
+const READ_ONLY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "ReadOnly", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+  ]
+}
+"#;
+
+#[test]
+fn a_session_policy_file_narrows_can() {
+    let dir = Scratch::new("session-policy");
+    let good = dir.file("read-only.json", READ_ONLY);
+    let before = std::fs::metadata(&good).unwrap().modified().unwrap();
+    let org = acme();
+    let mut a = app(&org);
+    let question = "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x \
+                    aws:RequestedRegion=eu-west-1 aws:SecureTransport=true";
+    press(&mut a, ":");
+    type_text(&mut a, question);
+    press(&mut a, "enter");
+    assert_eq!(header(&a), "✓ Allowed");
+    press(&mut a, "esc :");
+    type_text(&mut a, &format!("{question} --session-policy {good}"));
+    press(&mut a, "enter");
+    assert_eq!(a.query.form.value(Field::SessionPolicy), good);
+    assert_eq!(header(&a), "✗ ImplicitlyDenied  blocked by session policy");
+    assert!(headers(&a).contains(&format!("session policy {good}")));
+    assert!(
+        rows(&a)
+            .iter()
+            .any(|r| r.starts_with("session policy") && r.contains("no allow")),
+        "{:#?}",
+        rows(&a)
+    );
+    // Read, never written.
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), READ_ONLY);
+    assert_eq!(
+        std::fs::metadata(&good).unwrap().modified().unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_bad_session_policy_file_says_where_and_what() {
+    let dir = Scratch::new("bad-session-policy");
+    let bad = dir.file(
+        "bad.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allw\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}\n",
+    );
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        &format!("can WebDeployer s3:PutObject * --session-policy {bad}"),
+    );
+    press(&mut a, "enter");
+    assert_eq!(a.context(), Context::Query, "the error is in the pane");
+    assert_eq!(
+        a.query.error.as_deref(),
+        Some(
+            format!(
+                "session policy `{bad}`: line 4 column 21, at Statement[0].Effect: \
+                 `Effect` must be \"Allow\" or \"Deny\", not `Allw`"
+            )
+            .as_str()
+        )
+    );
+    // A file that is not there, a directory, a file that is not JSON.
+    let missing = format!("{}/missing.json", dir.0.display());
+    for (path, says) in [
+        (
+            missing.as_str(),
+            "cannot read it: No such file or directory",
+        ),
+        (
+            dir.0.to_str().unwrap(),
+            "a directory, not a JSON policy file",
+        ),
+    ] {
+        a.query.form.set(Field::SessionPolicy, path);
+        a.run_query();
+        let e = a.query.error.as_deref().expect("an error");
+        assert!(
+            e.starts_with(&format!("session policy `{path}`: {says}")),
+            "{e}"
+        );
+    }
+    let text = dir.file("notes.txt", "not json\n");
+    a.query.form.set(Field::SessionPolicy, &text);
+    a.run_query();
+    let e = a.query.error.as_deref().expect("an error");
+    assert!(
+        e.starts_with(&format!("session policy `{text}`: line 1 column 2")),
+        "{e}"
+    );
+    // Corrected, it runs.
+    a.query
+        .form
+        .set(Field::SessionPolicy, dir.file("ok.json", READ_ONLY));
+    a.run_query();
+    assert!(a.query.error.is_none());
+    assert_eq!(a.context(), Context::Answer);
+}
+
+#[test]
+fn the_session_policy_field_completes_paths() {
+    let dir = Scratch::new("complete-paths");
+    std::fs::create_dir_all(dir.0.join("policies")).unwrap();
+    dir.file("policies/read-only.json", READ_ONLY);
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, "c");
+    a.query.form.focus(Field::SessionPolicy);
+    type_text(&mut a, &format!("{}/pol", dir.0.display()));
+    assert!(a.query.completing);
+    press(&mut a, "down enter");
+    let policies = format!("{}/policies/", dir.0.display());
+    assert_eq!(a.query.form.value(Field::SessionPolicy), policies);
+    // A directory taken: its files are listed next.
+    assert!(a.query.completing);
+    press(&mut a, "down enter");
+    assert_eq!(
+        a.query.form.value(Field::SessionPolicy),
+        format!("{policies}read-only.json")
+    );
+    assert!(!a.query.completing);
+}
+
+#[test]
+fn what_can_compares_and_its_principals_jump() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "user dana");
+    press(&mut a, "enter W");
+    assert_eq!(a.query.form.kind, QueryKind::WhatCan);
+    press(&mut a, "tab");
+    assert_eq!(a.query.form.focused(), Field::Compare);
+    // Principals complete, as in the principal field.
+    type_text(&mut a, "webdeploy");
+    press(&mut a, "down enter");
+    assert_eq!(a.query.form.value(Field::Compare), "WebDeployer");
+    press(&mut a, "tab");
+    type_text(&mut a, "iam");
+    press(&mut a, "esc enter");
+    assert_eq!(a.context(), Context::Answer);
+    let h = headers(&a);
+    assert!(
+        h[0].contains(" in both · ") && h[0].contains(" only WebDeployer"),
+        "{h:?}"
+    );
+    assert!(
+        h[1].starts_with("dana can do ") && h[1].ends_with("(only iam)"),
+        "{h:?}"
+    );
+    let all = rows(&a);
+    assert!(all[0].starts_with("Only dana"), "{all:?}");
+    assert!(all.iter().any(|r| r.starts_with("Only WebDeployer")));
+    assert!(all.iter().any(|r| r.starts_with("In both (")));
+    // A large group starts closed (dana's 75 actions), a small one open
+    // (WebDeployer's 2); Right opens.
+    assert_eq!(
+        all,
+        [
+            "Only dana (75 actions)  arn:aws:iam::222222222222:user/dana",
+            "Only WebDeployer (2 actions)  arn:aws:iam::666666666666:role/WebDeployer",
+            "iam  (2)",
+            "iam:CreateServiceLinkedRole  Write                   *",
+            "iam:DeleteServiceLinkedRole  Write                   *",
+            "In both (1 action; resources as dana has them)",
+        ]
+    );
+    select_row(&mut a, |t| t.starts_with("Only dana"));
+    press(&mut a, "right");
+    assert!(rows(&a).len() > 75, "{}", rows(&a).len());
+    // Enter on a principal's group goes to it in the tree.
+    select_row(&mut a, |t| t.starts_with("Only WebDeployer"));
+    press(&mut a, "enter");
+    assert_eq!(a.popup, Popup::None);
+    assert_eq!(a.selected(), node_named(&a, "WebDeployer"));
+    press(&mut a, "a");
+    select_row(&mut a, |t| t.starts_with("Only dana"));
+    press(&mut a, "enter");
+    assert_eq!(a.selected(), node_named(&a, "dana"));
+    // An unknown principal to compare with: the analysis' error, in the pane.
+    press(&mut a, "esc :");
+    type_text(&mut a, "what-can dana --compare nobody");
+    press(&mut a, "enter");
+    let e = a.query.error.as_deref().expect("an error");
+    assert!(e.contains("no user or role `nobody`"), "{e}");
+    // Cleared, it is what-can again.
+    a.query.form.set(Field::Compare, "");
+    a.run_query();
+    assert!(
+        header(&a).starts_with("arn:aws:iam::222222222222:user/dana can do "),
+        "{}",
+        header(&a)
+    );
+    assert!(!rows(&a).iter().any(|r| r.starts_with("Only ")));
 }

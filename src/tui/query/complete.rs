@@ -1,7 +1,7 @@
 //! Completion for the form's fields: principals, roles and resources from the org
 //! (searched like the `/` filter, by the search worker), actions and services from
 //! the AWS catalog (fuzzy, narrowing as the word grows), context keys from the answer
-//! and the catalog.
+//! and the catalog, accounts from the org, files from the disk (the session policy).
 
 use std::sync::OnceLock;
 
@@ -18,11 +18,17 @@ pub enum Source {
     Actions,
     Services,
     ContextKeys,
+    /// Files and directories where the typed path points.
+    Files,
 }
 
 pub fn source(field: Field) -> Source {
     match field {
-        Field::Principal => Source::Org(tags(&[Kind::User.tag(), Kind::Role.tag()])),
+        Field::Principal | Field::Compare => {
+            Source::Org(tags(&[Kind::User.tag(), Kind::Role.tag()]))
+        }
+        Field::ResourceAccount => Source::Org(tags(&[Kind::Account.tag()])),
+        Field::SessionPolicy => Source::Files,
         Field::Resource => Source::Org(tags(&[
             Kind::Resource.tag(),
             Kind::Role.tag(),
@@ -48,6 +54,8 @@ pub enum Candidates {
     Services(Matches),
     /// Context keys and `KEY=VALUE` pairs, and the word they complete.
     Keys(Vec<String>, String),
+    /// Paths (a directory's with a `/`), and the name being typed.
+    Files(Vec<String>, String),
 }
 
 impl Candidates {
@@ -56,7 +64,7 @@ impl Candidates {
         match self {
             Candidates::None => 0,
             Candidates::Org(m) | Candidates::Actions(m) | Candidates::Services(m) => m.best.len(),
-            Candidates::Keys(k, _) => k.len(),
+            Candidates::Keys(k, _) | Candidates::Files(k, _) => k.len(),
         }
     }
 
@@ -150,6 +158,57 @@ impl CatalogIndex {
 pub fn item_name<Id: Copy + Send + Sync>(ix: &SearchIndex<Id>, item: u32) -> &str {
     let text = ix.text(item);
     text.split_once("  ").map_or(text, |(name, _)| name)
+}
+
+/// How many directory entries a file completion looks at: a directory of a
+/// million files does not hold up a key.
+const MAX_ENTRIES: usize = 5_000;
+
+/// Files and directories for a path being typed: the entries of its directory
+/// whose name starts with what follows the last `/` (case-insensitive; hidden ones
+/// only once a `.` is typed), directories first with a `/`, JSON files next, each
+/// as the whole path to put in the field. The name being typed comes with them.
+pub fn files(text: &str) -> (Vec<String>, String) {
+    let (dir, word) = match text.rfind('/') {
+        Some(i) => (&text[..=i], &text[i + 1..]),
+        None => ("", text),
+    };
+    let w = word.to_lowercase();
+    let path = if dir.is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        super::inputs::expand_home(dir)
+    };
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        return (Vec::new(), word.to_string());
+    };
+    let mut found: Vec<(u8, String)> = entries
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let lower = name.to_lowercase();
+            if !lower.starts_with(&w) || (name.starts_with('.') && !w.starts_with('.')) {
+                return None;
+            }
+            // Through a link, what it points to.
+            let is_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+            let rank = if is_dir {
+                0
+            } else if lower.ends_with(".json") {
+                1
+            } else {
+                2
+            };
+            let slash = if is_dir { "/" } else { "" };
+            Some((rank, format!("{dir}{name}{slash}")))
+        })
+        .collect();
+    found.sort();
+    (
+        found.into_iter().map(|(_, p)| p).collect(),
+        word.to_string(),
+    )
 }
 
 /// Global condition keys every request may carry (IAM User Guide, "AWS global
@@ -246,6 +305,38 @@ mod tests {
             "s3",
             "AWS's name too"
         );
+    }
+
+    #[test]
+    fn files_complete_the_last_name_of_a_path() {
+        let dir = std::env::temp_dir().join(format!("orgscope-files-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("policies")).unwrap();
+        for f in [
+            "session.json",
+            "Session-notes.txt",
+            ".secret.json",
+            "other.json",
+        ] {
+            std::fs::write(dir.join(f), "{}").unwrap();
+        }
+        let base = format!("{}/", dir.display());
+        let (found, word) = files(&format!("{base}se"));
+        assert_eq!(word, "se");
+        assert_eq!(
+            found,
+            [
+                format!("{base}session.json"),
+                format!("{base}Session-notes.txt")
+            ],
+            "JSON files first, the case aside"
+        );
+        let (found, _) = files(&base);
+        assert_eq!(found[0], format!("{base}policies/"), "directories first");
+        assert!(!found.iter().any(|f| f.contains(".secret")), "{found:?}");
+        let (found, _) = files(&format!("{base}."));
+        assert_eq!(found, [format!("{base}.secret.json")]);
+        assert!(files(&format!("{base}nowhere/x")).0.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

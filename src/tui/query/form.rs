@@ -52,9 +52,16 @@ impl QueryKind {
     pub fn fields(self) -> &'static [Field] {
         use Field::*;
         match self {
-            QueryKind::Can => &[Principal, Action, Resource, Context],
-            QueryKind::WhoCan => &[Action, Resource, Context],
-            QueryKind::WhatCan => &[Principal, Service, Context],
+            QueryKind::Can => &[
+                Principal,
+                Action,
+                Resource,
+                ResourceAccount,
+                SessionPolicy,
+                Context,
+            ],
+            QueryKind::WhoCan => &[Action, Resource, ResourceAccount, Context],
+            QueryKind::WhatCan => &[Principal, Compare, Service, Context],
             QueryKind::Paths => &[Principal, Role, Context],
         }
     }
@@ -73,16 +80,35 @@ pub enum Field {
     Role,
     /// `KEY=VALUE` pairs.
     Context,
+    /// The resource's account where neither the org nor the ARN says: an account id
+    /// or a unique account name.
+    ResourceAccount,
+    /// A JSON file with the session policy passed when the role was assumed.
+    SessionPolicy,
+    /// what-can: another principal to compare with.
+    Compare,
 }
 
 impl Field {
-    const COUNT: usize = 6;
+    const COUNT: usize = 9;
+
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::Principal,
+        Field::Action,
+        Field::Resource,
+        Field::Service,
+        Field::Role,
+        Field::Context,
+        Field::ResourceAccount,
+        Field::SessionPolicy,
+        Field::Compare,
+    ];
 
     fn index(self) -> usize {
         self as usize
     }
 
-    pub fn label(self) -> &'static str {
+    pub const fn label(self) -> &'static str {
         match self {
             Field::Principal => "Principal",
             Field::Action => "Action",
@@ -90,6 +116,20 @@ impl Field {
             Field::Service => "Only",
             Field::Role => "To role",
             Field::Context => "Context",
+            Field::ResourceAccount => "Resource account",
+            Field::SessionPolicy => "Session policy",
+            Field::Compare => "Compare with",
+        }
+    }
+
+    /// The palette's option for the field, as on the command line: the fields that
+    /// are not taken in order. `:can dana s3:GetObject * --session-policy p.json`.
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Field::ResourceAccount => Some("--resource-account"),
+            Field::SessionPolicy => Some("--session-policy"),
+            Field::Compare => Some("--compare"),
+            _ => None,
         }
     }
 
@@ -102,31 +142,54 @@ impl Field {
             Field::Service => "optional: a service and an access level, e.g. `s3 write`",
             Field::Role => "optional: a role to reach (the shortest path to it)",
             Field::Context => "optional: KEY=VALUE ..., e.g. aws:MultiFactorAuthPresent=true",
+            Field::ResourceAccount => {
+                "optional: the resource's account, id or name (S3 ARNs name none)"
+            }
+            Field::SessionPolicy => {
+                "optional: a JSON file, the session policy of the role's session"
+            }
+            Field::Compare => "optional: another user or role, to compare side by side",
         }
     }
 
     pub fn required(self) -> bool {
         matches!(self, Field::Principal | Field::Action | Field::Resource)
     }
+
+    /// What an option's value is, for help and errors: `ID|NAME`.
+    pub fn flag_value(self) -> &'static str {
+        match self {
+            Field::ResourceAccount => "ID|NAME",
+            Field::SessionPolicy => "FILE",
+            Field::Compare => "WHO",
+            _ => "",
+        }
+    }
 }
 
 /// Context keys and their values, as `analysis` takes them.
 pub type ContextPairs = Vec<(String, Vec<String>)>;
 
-/// A question ready for `analysis`.
+/// A question ready for `analysis`. What needs the org or the disk (the resource
+/// account's name, the session policy's file) is as typed: the query worker reads
+/// it ([`super::build::run`]), and its errors show in the pane.
 #[derive(Debug, Clone)]
 pub enum Query {
+    /// `ask.resource_account` as typed: an account id or name.
     Can {
         principal: String,
         ask: Ask,
+        /// The session policy's file, as typed.
+        session_policy: Option<String>,
     },
-    WhoCan {
-        ask: Ask,
-    },
+    /// `ask.resource_account` as typed: an account id or name.
+    WhoCan { ask: Ask },
     WhatCan {
         principal: String,
         filter: Filter,
         context: ContextPairs,
+        /// Another principal to compare with.
+        compare: Option<String>,
     },
     Paths {
         from: String,
@@ -250,20 +313,51 @@ impl Form {
     }
 
     /// Fills the fields from the palette's arguments: the kind's fields in order
-    /// (but the context), then `KEY=VALUE` pairs for the context.
+    /// (but the context and the optional fields with an option), then `KEY=VALUE`
+    /// pairs for the context, and options as on the command line (`--compare eve` or
+    /// `--compare=eve`).
     /// `:can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor`.
-    pub fn fill_args(&mut self, args: &str) {
+    /// An option the question does not take, or without its value, is an error; the
+    /// fields keep what was read.
+    pub fn fill_args(&mut self, args: &str) -> Result<(), String> {
         let mut positional = self
             .fields()
             .iter()
             .copied()
-            .filter(|f| *f != Field::Context);
+            .filter(|f| *f != Field::Context && f.flag().is_none());
         let mut context = Vec::new();
         let words: Vec<&str> = args.split_whitespace().collect();
+        let mut error = None;
         let mut i = 0;
         while i < words.len() {
             let w = words[i];
-            if w.contains('=') && !w.starts_with("arn:") {
+            if w.starts_with("--") {
+                let (name, inline) = match w.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (w, None),
+                };
+                match self.option(name) {
+                    Ok(f) => {
+                        let value = inline.or_else(|| {
+                            let next = words.get(i + 1).filter(|v| !v.starts_with("--"));
+                            i += usize::from(next.is_some());
+                            next.copied()
+                        });
+                        match value.filter(|v| !v.is_empty()) {
+                            Some(v) => self.set(f, v),
+                            None => {
+                                error.get_or_insert(format!(
+                                    "`{name}` needs a value: {name} {}",
+                                    f.flag_value()
+                                ));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+            } else if w.contains('=') && !w.starts_with("arn:") {
                 context.push(w);
             } else if let Some(f) = positional.next() {
                 if f == Field::Service {
@@ -287,6 +381,22 @@ impl Form {
         if !context.is_empty() {
             self.set(Field::Context, context.join(" "));
         }
+        error.map_or(Ok(()), Err)
+    }
+
+    /// The field an option (`--compare`) sets, if this question has it.
+    fn option(&self, name: &str) -> Result<Field, String> {
+        let options: Vec<&str> = self.fields().iter().filter_map(|f| f.flag()).collect();
+        let takes = if options.is_empty() {
+            format!("{} takes no option", self.kind.name())
+        } else {
+            format!("{} takes {}", self.kind.name(), options.join(", "))
+        };
+        match Field::ALL.into_iter().find(|f| f.flag() == Some(name)) {
+            Some(f) if self.fields().contains(&f) => Ok(f),
+            Some(_) => Err(format!("`{name}` is not for this question: {takes}")),
+            None => Err(format!("unknown option `{name}`: {takes}")),
+        }
     }
 
     /// The question, or what is missing or wrong.
@@ -295,11 +405,12 @@ impl Form {
             return Err(format!("give the {}", f.label().to_ascii_lowercase()));
         }
         let v = |f: Field| self.value(f).trim().to_string();
+        let optional = |f: Field| Some(v(f)).filter(|t| !t.is_empty());
         let context = parse_context(self.value(Field::Context))?;
         let ask = || Ask {
             action: v(Field::Action),
             resource: v(Field::Resource),
-            resource_account: None,
+            resource_account: optional(Field::ResourceAccount),
             context: context.clone(),
             session_policy: None,
             session_name: None,
@@ -308,16 +419,18 @@ impl Form {
             QueryKind::Can => Query::Can {
                 principal: v(Field::Principal),
                 ask: ask(),
+                session_policy: optional(Field::SessionPolicy),
             },
             QueryKind::WhoCan => Query::WhoCan { ask: ask() },
             QueryKind::WhatCan => Query::WhatCan {
                 principal: v(Field::Principal),
                 filter: parse_filter(self.value(Field::Service))?,
                 context,
+                compare: optional(Field::Compare),
             },
             QueryKind::Paths => Query::Paths {
                 from: v(Field::Principal),
-                to: Some(v(Field::Role)).filter(|t| !t.is_empty()),
+                to: optional(Field::Role),
                 context,
             },
         })
@@ -392,7 +505,15 @@ mod tests {
         f.set(Field::Resource, "*");
         f.focus(Field::Resource);
         f.set_kind(QueryKind::WhoCan);
-        assert_eq!(f.fields(), [Field::Action, Field::Resource, Field::Context]);
+        assert_eq!(
+            f.fields(),
+            [
+                Field::Action,
+                Field::Resource,
+                Field::ResourceAccount,
+                Field::Context
+            ]
+        );
         assert_eq!(f.focused(), Field::Resource, "the focus stays on its field");
         assert_eq!(f.value(Field::Action), "s3:GetObject");
         let before = f.clone();
@@ -420,7 +541,7 @@ mod tests {
         assert!(!f.next_field(false));
         assert!(f.next_field(true));
         assert_eq!(f.focused(), Field::Action);
-        f.field = 3;
+        f.field = 5;
         assert!(!f.next_field(true), "past the last field");
         assert_eq!(f.focused(), Field::Context);
     }
@@ -430,7 +551,8 @@ mod tests {
         let mut f = Form::new(QueryKind::Can);
         f.fill_args(
             "dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor aws:SourceIp=10.0.0.1",
-        );
+        )
+        .unwrap();
         assert_eq!(f.value(Field::Principal), "dana");
         assert_eq!(f.value(Field::Action), "sts:AssumeRole");
         assert_eq!(
@@ -440,18 +562,111 @@ mod tests {
         assert_eq!(f.value(Field::Context), "aws:SourceIp=10.0.0.1");
         assert_eq!(f.first_missing(), None);
         let mut f = Form::new(QueryKind::WhatCan);
-        f.fill_args("WebDeployer s3 write");
+        f.fill_args("WebDeployer s3 write").unwrap();
         assert_eq!(f.value(Field::Service), "s3 write");
         let mut f = Form::new(QueryKind::WhoCan);
-        f.fill_args("s3:GetObject");
+        f.fill_args("s3:GetObject").unwrap();
         assert_eq!(f.first_missing(), Some(Field::Resource));
+    }
+
+    #[test]
+    fn options_fill_the_fields_that_are_not_in_order() {
+        let mut f = Form::new(QueryKind::Can);
+        f.fill_args(
+            "--session-policy ./sp.json dana s3:GetObject arn:aws:s3:::b/k \
+             --resource-account=security aws:SourceIp=10.0.0.1",
+        )
+        .unwrap();
+        assert_eq!(f.value(Field::Principal), "dana");
+        assert_eq!(f.value(Field::Resource), "arn:aws:s3:::b/k");
+        assert_eq!(f.value(Field::ResourceAccount), "security");
+        assert_eq!(f.value(Field::SessionPolicy), "./sp.json");
+        assert_eq!(f.value(Field::Context), "aws:SourceIp=10.0.0.1");
+        let Ok(Query::Can {
+            ask,
+            session_policy,
+            ..
+        }) = f.query()
+        else {
+            panic!("a can question")
+        };
+        assert_eq!(
+            ask.resource_account.as_deref(),
+            Some("security"),
+            "as typed"
+        );
+        assert_eq!(session_policy.as_deref(), Some("./sp.json"));
+
+        // what-can: `s3` is still the service, not the principal to compare with.
+        let mut f = Form::new(QueryKind::WhatCan);
+        f.fill_args("dana --compare eve s3 write").unwrap();
+        assert_eq!(f.value(Field::Compare), "eve");
+        assert_eq!(f.value(Field::Service), "s3 write");
+        let Ok(Query::WhatCan { compare, .. }) = f.query() else {
+            panic!("a what-can question")
+        };
+        assert_eq!(compare.as_deref(), Some("eve"));
+
+        // What a question does not take, or an option without its value.
+        let mut f = Form::new(QueryKind::WhoCan);
+        assert_eq!(
+            f.fill_args("s3:GetObject * --session-policy p.json")
+                .unwrap_err(),
+            "`--session-policy` is not for this question: who-can takes --resource-account"
+        );
+        assert_eq!(f.value(Field::Resource), "*", "what was read is kept");
+        assert_eq!(
+            f.fill_args("s3:GetObject * --resource-account")
+                .unwrap_err(),
+            "`--resource-account` needs a value: --resource-account ID|NAME"
+        );
+        assert_eq!(
+            f.fill_args("--resource-account --compare x").unwrap_err(),
+            "`--resource-account` needs a value: --resource-account ID|NAME",
+            "an option is not a value"
+        );
+        let mut f = Form::new(QueryKind::Paths);
+        assert_eq!(
+            f.fill_args("dana --to x").unwrap_err(),
+            "unknown option `--to`: paths takes no option"
+        );
+    }
+
+    #[test]
+    fn optional_fields_say_so_and_come_after_the_required_ones() {
+        for kind in QueryKind::ALL {
+            let fields = kind.fields();
+            let first_optional = fields.iter().position(|f| !f.required());
+            if let Some(i) = first_optional {
+                assert!(fields[i..].iter().all(|f| !f.required()), "{kind:?}");
+            }
+            assert_eq!(fields.last(), Some(&Field::Context), "{kind:?}");
+            for f in fields {
+                assert_eq!(
+                    f.placeholder().starts_with("optional: "),
+                    !f.required(),
+                    "{f:?}"
+                );
+            }
+        }
+        assert_eq!(
+            QueryKind::Can.fields(),
+            [
+                Field::Principal,
+                Field::Action,
+                Field::Resource,
+                Field::ResourceAccount,
+                Field::SessionPolicy,
+                Field::Context
+            ]
+        );
     }
 
     #[test]
     fn a_form_becomes_a_question_or_says_what_is_missing() {
         let mut f = Form::new(QueryKind::Can);
         assert_eq!(f.query().unwrap_err(), "give the principal");
-        f.fill_args("dana s3:GetObject *");
+        f.fill_args("dana s3:GetObject *").unwrap();
         f.set(
             Field::Context,
             "aws:SourceIp=10.0.0.1 aws:SourceIp=10.0.0.2 mfa",
@@ -465,11 +680,17 @@ mod tests {
             Field::Context,
             "aws:SourceIp=10.0.0.1 AWS:SOURCEIP=10.0.0.2",
         );
-        let Ok(Query::Can { principal, ask }) = f.query() else {
+        let Ok(Query::Can {
+            principal,
+            ask,
+            session_policy: None,
+        }) = f.query()
+        else {
             panic!("a can question")
         };
         assert_eq!(principal, "dana");
         assert_eq!(ask.action, "s3:GetObject");
+        assert_eq!(ask.resource_account, None, "an optional field left empty");
         assert_eq!(
             ask.context,
             [(
@@ -479,7 +700,12 @@ mod tests {
         );
         f.set_kind(QueryKind::WhatCan);
         f.set(Field::Service, "S3 permissions");
-        let Ok(Query::WhatCan { filter, .. }) = f.query() else {
+        let Ok(Query::WhatCan {
+            filter,
+            compare: None,
+            ..
+        }) = f.query()
+        else {
             panic!("a what-can question")
         };
         assert_eq!(filter.service.as_deref(), Some("s3"));

@@ -2,7 +2,8 @@
 //! from the UI. Layers, each testable without a terminal: [`form`] (the fields and
 //! the question they make), [`complete`] (candidates for a field), [`build`] (the
 //! analysis' answer as rows), [`answer`] (those rows as a tree, filtered),
-//! [`locate`] (from a matched statement back to its policy). The pane's state is
+//! [`locate`] (from a matched statement back to its policy), [`inputs`] (what a
+//! question reads beyond its fields: an account's name, a session policy file). The pane's state is
 //! [`QueryPane`]; the app drives it (`app/query.rs`) and the view draws it
 //! (`view/query.rs`).
 //!
@@ -14,6 +15,7 @@ pub mod answer;
 pub mod build;
 pub mod complete;
 pub mod form;
+pub mod inputs;
 pub mod locate;
 
 use std::sync::Arc;

@@ -212,4 +212,10 @@ fn a_tree_can_start_all_open() {
     t.select_index(1);
     assert!(t.toggle(&Digits));
     assert_eq!(t.rows().len(), 26);
+    // Under a closed node, the others keep their word: opened, they show open.
+    let mut t = Tree::opened(&Digits, |id| id != 1 && id != 22);
+    assert_eq!(ids(&t), [1, 2, 21, 211, 212, 213, 22, 23, 231, 232, 233]);
+    t.select_index(0);
+    assert!(t.toggle(&Digits));
+    assert_eq!(t.rows().len(), 11 + 12, "1's children open, with theirs");
 }

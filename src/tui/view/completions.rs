@@ -12,6 +12,7 @@ use super::panes::kind_style;
 use crate::tui::app::{App, Target};
 use crate::tui::layout::QueryParts;
 use crate::tui::query::complete::Candidates;
+use crate::tui::query::form::Field;
 use crate::tui::sanitize::sanitize;
 use crate::tui::search::Highlighter;
 use crate::tui::theme::Theme;
@@ -22,10 +23,12 @@ pub(super) fn candidates(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts
     let q = &app.query;
     let c = &q.candidates;
     let (one, many) = match c {
+        Candidates::Org(_) if q.form.focused() == Field::ResourceAccount => ("account", "accounts"),
         Candidates::Org(_) => ("name", "names"),
         Candidates::Actions(_) => ("action", "actions"),
         Candidates::Services(_) => ("service", "services"),
         Candidates::Keys(..) => ("context key", "context keys"),
+        Candidates::Files(..) => ("path", "paths"),
         Candidates::None => ("", ""),
     };
     let what = if c.total() == 1 { one } else { many };
@@ -110,21 +113,39 @@ pub(super) fn candidates(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts
                 lines.push(row_line(spans, sel(i), t));
             }
         }
-        Candidates::Keys(keys, word) => {
+        Candidates::Keys(keys, word) | Candidates::Files(keys, word) => {
+            let files = matches!(c, Candidates::Files(..));
             let w = word.to_lowercase();
             for (i, k) in keys.iter().enumerate().skip(first).take(height) {
-                let at = k.to_lowercase().find(&w).filter(|_| !w.is_empty());
+                let shown = sanitize(k);
+                // A key matches anywhere; a file by the start of its last name.
+                let at = if files {
+                    let name = shown.trim_end_matches('/');
+                    Some(name.rfind('/').map_or(0, |s| s + 1))
+                } else {
+                    shown.to_lowercase().find(&w)
+                };
+                // (Lowercase may be longer than the text: no mark then.)
                 let positions: Vec<u32> = at
-                    .map(|a| {
-                        let start = k[..a].chars().count() as u32;
+                    .filter(|_| !w.is_empty())
+                    .and_then(|a| shown.get(..a))
+                    .map(|before| {
+                        let start = before.chars().count() as u32;
                         (start..start + w.chars().count() as u32).collect()
                     })
                     .unwrap_or_default();
+                let base = if files && k.ends_with('/') {
+                    t.account
+                } else if files {
+                    t.text
+                } else {
+                    t.json_key
+                };
                 let mut spans = vec![Span::styled(" ", style_of(i, t.text))];
                 spans.extend(highlighted(
-                    &sanitize(k),
+                    &shown,
                     &positions,
-                    style_of(i, t.json_key),
+                    style_of(i, base),
                     hit_style(i),
                 ));
                 lines.push(row_line(spans, sel(i), t));

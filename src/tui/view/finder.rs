@@ -151,11 +151,24 @@ fn count_line(app: &App<'_>, target: Target, search: &Matches, of: Option<usize>
     Line::from(Span::styled(text, t.dim))
 }
 
+/// The prompt and what is typed, with the cursor; when it is longer than the
+/// popup, its end (where the cursor is) with `…` before it.
 fn input_line<'l>(app: &App<'_>, prompt: &'static str, text: &str) -> Line<'l> {
     let t = &app.theme;
+    let text = clean(text);
+    let room = (inner(app.areas.finder()).width as usize)
+        .saturating_sub(prompt.chars().count() + 1)
+        .max(2);
+    let n = text.chars().count();
+    let shown = if n > room {
+        let tail: String = text.chars().skip(n + 1 - room).collect();
+        format!("…{tail}")
+    } else {
+        text
+    };
     Line::from(vec![
         Span::styled(prompt, t.key),
-        Span::styled(clean(text), t.input),
+        Span::styled(shown, t.input),
         Span::styled("█", t.dim),
     ])
 }
@@ -225,7 +238,7 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
             frame_popup(app, frame, " Command ", input, info);
             let rows = app.areas.finder_rows();
             let first = list_offset(app.palette.selected, rows.height as usize);
-            let lines: Vec<Line<'_>> = cmds
+            let mut lines: Vec<Line<'_>> = cmds
                 .iter()
                 .enumerate()
                 .skip(first)
@@ -241,6 +254,15 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
                     .style(style)
                 })
                 .collect();
+            // While a question's arguments are typed: its options too.
+            if let (Some(_), [c]) = (p.arg, cmds.as_slice())
+                && !c.options.is_empty()
+            {
+                lines.push(Line::from(Span::styled(
+                    format!("  {}", super::help::options(c.options)),
+                    t.key,
+                )));
+            }
             frame.render_widget(Paragraph::new(lines), rows);
         }
     }

@@ -42,6 +42,12 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
             Span::styled(format!("  {usage:<32}"), t.key),
             Span::styled(c.description, t.text),
         ]));
+        if !c.options.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("      {}", options(c.options)),
+                t.key,
+            )));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
@@ -49,6 +55,15 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
         t.dim,
     )));
     lines
+}
+
+/// `[--compare WHO] [--x Y]`: a command's options, each optional.
+pub(super) fn options(options: &[&str]) -> String {
+    options
+        .iter()
+        .map(|o| format!("[{o}]"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `Keys in the tree`, then each command of the context with its keys.

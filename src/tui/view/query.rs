@@ -5,17 +5,29 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::tui::app::App;
 use crate::tui::layout::TAB_SEP;
 use crate::tui::query::build::thousands;
-use crate::tui::query::form::QueryKind;
+use crate::tui::query::form::{Field, QueryKind};
 use crate::tui::query::{PaneFocus, Running};
 use crate::tui::sanitize::sanitize;
 
-/// The width of the field labels.
-const LABEL: usize = 10;
+/// The width of the field labels: the longest (`Resource account`), so that values
+/// stay in one column whichever question is asked.
+const LABEL: usize = {
+    let mut w = 0;
+    let mut i = 0;
+    while i < Field::ALL.len() {
+        let n = Field::ALL[i].label().len();
+        if n > w {
+            w = n;
+        }
+        i += 1;
+    }
+    w
+};
 
 pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
     let t = &app.theme;
@@ -72,7 +84,11 @@ pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
                 t.dim,
             )),
         ];
-        frame.render_widget(Paragraph::new(lines), parts.below);
+        // A long error (a policy file's, with its line, column and path) wraps.
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            parts.below,
+        );
     } else if let Some(a) = shown {
         super::answer::answer(app, frame, parts, a);
     } else {
@@ -111,11 +127,18 @@ fn fields(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         let values = form
             .fields()
             .iter()
-            .map(|f| form.value(*f).trim())
-            .filter(|v| !v.is_empty());
-        for (i, v) in values.enumerate() {
+            .map(|f| (f, form.value(*f).trim()))
+            .filter(|(_, v)| !v.is_empty());
+        for (i, (f, v)) in values.enumerate() {
             if i > 0 {
                 spans.push(Span::styled("  ·  ", t.dim));
+            }
+            // An option says what it is: `compare with eve`.
+            if f.flag().is_some() {
+                spans.push(Span::styled(
+                    format!("{} ", f.label().to_lowercase()),
+                    t.dim,
+                ));
             }
             spans.push(Span::styled(sanitize(v).into_owned(), t.input));
         }
@@ -173,7 +196,11 @@ fn intro(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
             t.dim,
         )),
         Line::from(Span::styled(
-            "  from the AWS catalog, principals, roles and resources from the organization.",
+            "  from the AWS catalog, principals, roles, resources and accounts from the",
+            t.dim,
+        )),
+        Line::from(Span::styled(
+            "  organization, files from the disk. Fields marked optional may stay empty.",
             t.dim,
         )),
         Line::from(Span::styled(
@@ -196,6 +223,11 @@ fn progress(app: &App<'_>, frame: &mut Frame<'_>, area: Rect, r: &Running) {
             "who-can: evaluating {} principals…",
             thousands(r.principals)
         ),
+        // Compared: one principal, then the other; the bar fills for each.
+        QueryKind::WhatCan if !r.asked.value(Field::Compare).trim().is_empty() => {
+            "what-can: evaluating every action of the catalog, for each principal in turn…"
+                .to_string()
+        }
         QueryKind::WhatCan => "what-can: evaluating every action of the catalog…".to_string(),
         QueryKind::Paths => "paths: following the trust policies…".to_string(),
         QueryKind::Can => "can: evaluating…".to_string(),

@@ -1,6 +1,6 @@
 //! `can`: the decision, what would change it, and each layer with its statements.
 
-use super::{decision_text, decision_tone};
+use super::{decision_text, decision_tone, resource_account};
 use crate::analysis::{CanAnswer, Subject};
 use crate::engine::{Layer, Outcome};
 use crate::org::Org;
@@ -23,7 +23,9 @@ fn outcome_word(o: Outcome) -> &'static str {
 /// The width of the layer column.
 const LAYER: usize = 30;
 
-pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
+/// The answer to `can`; `session_policy` is the file the session policy was read
+/// from, if any.
+pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&str>) -> AnswerTree {
     let mut t = AnswerTree::new(QueryKind::Can);
     let x = &a.explanation;
     let scope = Scope {
@@ -49,19 +51,19 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer) -> AnswerTree {
         (Tone::Text, &a.resource),
     ]));
     if let Some(acct) = &a.resource_account {
-        let name = org
-            .account_by_id(acct)
-            .map(|i| format!(" ({})", org.account(i).name))
-            .unwrap_or_default();
         let assumed = if a.resource_account_assumed {
             "  (assumed: the ARN names no account)"
         } else {
             ""
         };
+        let mut line = resource_account(org, acct);
+        line.extend(spans([(Tone::Warn, assumed)]));
+        t.header.push(line);
+    }
+    if let Some(path) = session_policy {
         t.header.push(spans([
-            (Tone::Dim, "resource account "),
-            (Tone::Text, &format!("{acct}{name}")),
-            (Tone::Warn, assumed),
+            (Tone::Dim, "session policy "),
+            (Tone::Text, path.trim()),
         ]));
     }
     // What would change the answer first: it is what to try next.

@@ -3,17 +3,20 @@
 //! answer of a quarter of a million principals holds up a frame.
 
 mod can;
+mod compare;
 mod paths;
 mod what_can;
 mod who_can;
 
 pub use can::can;
+pub use compare::compare;
 pub use paths::paths;
 pub use what_can::what_can;
 pub use who_can::who_can;
 
 use super::answer::{AnswerTree, Jump, Spans, Tone, spans};
 use super::form::Query;
+use super::inputs;
 use crate::analysis::{self, who_can::Condition};
 use crate::engine::Decision;
 use crate::org::{Org, PrincipalIx};
@@ -32,24 +35,57 @@ pub fn run_until(
     watch: analysis::Watch<'_>,
 ) -> Result<AnswerTree, String> {
     let err = |e: analysis::AnalysisError| e.to_string();
+    // The resource account as typed: an id, or an account's name.
+    let resolved = |ask: &analysis::Ask| -> Result<analysis::Ask, String> {
+        let mut ask = ask.clone();
+        if let Some(text) = &ask.resource_account {
+            ask.resource_account = Some(inputs::account_id(org, text)?);
+        }
+        Ok(ask)
+    };
     Ok(match query {
-        Query::Can { principal, ask } => {
-            let a = analysis::can(org, principal, ask).map_err(err)?;
+        Query::Can {
+            principal,
+            ask,
+            session_policy,
+        } => {
+            let mut ask = resolved(ask)?;
+            if let Some(path) = session_policy {
+                ask.session_policy = Some(inputs::session_policy(path)?);
+            }
+            let a = analysis::can(org, principal, &ask).map_err(err)?;
             let subject = analysis::subject(org, principal).map_err(err)?;
-            can(org, subject, &a)
+            can(org, subject, &a, session_policy.as_deref())
         }
-        Query::WhoCan { ask } => {
-            who_can(org, &analysis::who_can_until(org, ask, watch).map_err(err)?)
-        }
+        Query::WhoCan { ask } => who_can(
+            org,
+            &analysis::who_can_until(org, &resolved(ask)?, watch).map_err(err)?,
+        ),
         Query::WhatCan {
             principal,
             filter,
             context,
+            compare: None,
         } => what_can(
             org,
             &analysis::what_can_until(org, principal, filter, context, watch).map_err(err)?,
             filter,
         ),
+        Query::WhatCan {
+            principal,
+            filter,
+            context,
+            compare: Some(other),
+        } => {
+            // The second principal is checked first: a name that is wrong is told
+            // before the first evaluation, not after.
+            analysis::principal(org, other).map_err(err)?;
+            let left =
+                analysis::what_can_until(org, principal, filter, context, watch).map_err(err)?;
+            let right =
+                analysis::what_can_until(org, other, filter, context, watch).map_err(err)?;
+            compare(org, &left, &right, filter)
+        }
         Query::Paths { from, to, context } => paths(
             org,
             &analysis::paths(org, from, to.as_deref(), context).map_err(err)?,
@@ -99,6 +135,19 @@ pub(super) fn principal(org: &Org, arn: &str, extra: Spans) -> (Spans, Option<Ju
             (row, None)
         }
     }
+}
+
+/// `resource account 222222222222 (security)`: the account the resource was
+/// evaluated in, named when the org holds it.
+pub(super) fn resource_account(org: &Org, id: &str) -> Spans {
+    let name = org
+        .account_by_id(id)
+        .map(|i| format!(" ({})", org.account(i).name))
+        .unwrap_or_default();
+    spans([
+        (Tone::Dim, "resource account "),
+        (Tone::Text, &format!("{id}{name}")),
+    ])
 }
 
 /// `aws:securetransport=true, ...`.

@@ -23,6 +23,7 @@ fn a_denied_can_names_the_blocking_layer_and_its_statement() {
             resource: "arn:aws:s3:::acme-public-website/index.html".into(),
             ..Ask::default()
         },
+        session_policy: None,
     };
     let t = run(&org, &q).unwrap();
     let head: String = t.header[0].iter().map(|(_, s)| s.as_str()).collect();
@@ -91,4 +92,94 @@ fn errors_are_words() {
             .unwrap_err()
             .contains("no user or role `nobody`")
     );
+}
+
+fn header(t: &AnswerTree) -> Vec<String> {
+    t.header
+        .iter()
+        .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn the_resource_account_is_resolved_and_shown() {
+    let org = load_builtin_acme();
+    let ask = |account: Option<&str>| Ask {
+        action: "s3:GetObject".into(),
+        resource: "arn:aws:s3:::elsewhere-bucket/k".into(),
+        resource_account: account.map(str::to_string),
+        ..Ask::default()
+    };
+    let can = |account| Query::Can {
+        principal: "dana".into(),
+        ask: ask(account),
+        session_policy: None,
+    };
+    let t = run(&org, &can(None)).unwrap();
+    assert_eq!(
+        header(&t)[2],
+        "resource account 222222222222 (security)  (assumed: the ARN names no account)"
+    );
+    let t = run(&org, &can(Some("web-prod"))).unwrap();
+    assert_eq!(header(&t)[2], "resource account 666666666666 (web-prod)");
+    let t = run(&org, &can(Some("123456789012"))).unwrap();
+    assert_eq!(header(&t)[2], "resource account 123456789012");
+    let e = run(&org, &can(Some("nowhere"))).unwrap_err();
+    assert!(
+        e.starts_with("resource account `nowhere`: no account"),
+        "{e}"
+    );
+    // who-can says the account too, or that it was assumed for each principal.
+    let t = run(
+        &org,
+        &Query::WhoCan {
+            ask: ask(Some("security")),
+        },
+    )
+    .unwrap();
+    assert_eq!(header(&t)[1], "resource account 222222222222 (security)");
+    let t = run(&org, &Query::WhoCan { ask: ask(None) }).unwrap();
+    assert!(header(&t)[1].starts_with("the resource's account is unknown"));
+}
+
+#[test]
+fn what_can_compares_two_principals() {
+    let org = load_builtin_acme();
+    let q = |compare: &str| Query::WhatCan {
+        principal: "dana".into(),
+        filter: crate::analysis::Filter {
+            service: Some("iam".into()),
+            level: None,
+        },
+        context: Vec::new(),
+        compare: Some(compare.into()),
+    };
+    let t = run(&org, &q("WebDeployer")).unwrap();
+    let rows = all(&t);
+    assert!(rows[0].starts_with("Only dana ("), "{rows:?}");
+    let only_web = rows
+        .iter()
+        .position(|r| r.starts_with("Only WebDeployer"))
+        .expect("the second principal's group");
+    let both = rows
+        .iter()
+        .position(|r| r.starts_with("In both ("))
+        .expect("the common ground");
+    assert!(only_web < both);
+    // The groups jump to their principals.
+    let roots = t.roots();
+    assert!(matches!(
+        t.item(roots[0]).jump,
+        Some(Jump::Node(crate::tui::nodes::Node::User(_)))
+    ));
+    assert!(matches!(
+        t.item(roots[1]).jump,
+        Some(Jump::Node(crate::tui::nodes::Node::Role(_)))
+    ));
+    let h = header(&t);
+    assert!(h[0].contains(" in both · "), "{h:?}");
+    assert!(h[1].starts_with("dana can do "), "{h:?}");
+    assert!(h[1].ends_with("(only iam)"), "{h:?}");
+    let e = run(&org, &q("nobody")).unwrap_err();
+    assert!(e.contains("no user or role `nobody`"), "{e}");
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{plural, thousands};
-use crate::analysis::{self, WhatCanAnswer};
+use crate::analysis::{self, WhatCanAnswer, what_can::Grant};
 use crate::org::Org;
 use crate::tui::nodes::node_of;
 use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
@@ -65,13 +65,27 @@ pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> Answ
         )]),
         None,
     );
-    let mut by_service: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, g) in a.grants.iter().enumerate() {
+    let all: Vec<&Grant> = a.grants.iter().collect();
+    grant_rows(org, &mut t, grants, &all);
+    t
+}
+
+/// Grants under `parent`, by service: each action with its access level, the
+/// resources it is allowed on and the context it needs; Enter on one that names
+/// one resource of the org goes to it. Returns the services' rows.
+pub(super) fn grant_rows(
+    org: &Org,
+    t: &mut AnswerTree,
+    parent: u32,
+    grants: &[&Grant],
+) -> Vec<u32> {
+    let mut groups = Vec::new();
+    let mut by_service: BTreeMap<&str, Vec<&Grant>> = BTreeMap::new();
+    for g in grants {
         let service = g.action.split(':').next().unwrap_or("");
-        by_service.entry(service).or_default().push(i);
+        by_service.entry(service).or_default().push(g);
     }
-    let action_w = a
-        .grants
+    let action_w = grants
         .iter()
         .map(|g| g.action.len())
         .max()
@@ -79,15 +93,15 @@ pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> Answ
         .min(48);
     for (service, list) in by_service {
         let group = t.add(
-            Some(grants),
+            Some(parent),
             spans([
                 (Tone::Key, service),
                 (Tone::Dim, &format!("  ({})", list.len())),
             ]),
             None,
         );
-        for i in list {
-            let g = &a.grants[i];
+        groups.push(group);
+        for g in list {
             let jump = match g.resources.as_slice() {
                 [one] => org.by_arn(one).map(|e| Jump::Node(node_of(org, e))),
                 _ => None,
@@ -109,5 +123,5 @@ pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> Answ
             );
         }
     }
-    t
+    groups
 }

@@ -1,7 +1,7 @@
 //! `who-can`: who is allowed, by account; who would be under some condition; who an
 //! SCP or a boundary alone stops; root users; outsiders the resource policy names.
 
-use super::{conditions, decision_tone, plural, principal, thousands};
+use super::{conditions, decision_tone, plural, principal, resource_account, thousands};
 use crate::analysis::{Subject, WhoCanAnswer};
 use crate::org::{Entity, Org};
 use crate::tui::nodes::{Node, node_of};
@@ -42,6 +42,9 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
         ),
     ));
     t.header.push(counts);
+    if let Some(acct) = &a.resource_account {
+        t.header.push(resource_account(org, acct));
+    }
     if a.resource_account_assumed {
         t.header.push(spans([(
             Tone::Warn,
