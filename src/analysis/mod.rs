@@ -104,13 +104,15 @@ impl Progress {
     }
 }
 
-/// The first value of a key the request lacks that turns its `decision` into Allowed.
+/// Values of keys the request lacks that turn its `decision` into Allowed (see
+/// [`crate::engine::first_allowing_context`]); empty when none does.
 pub(crate) fn letting_in(
     req: &crate::policy::Request,
     set: &crate::engine::PolicySet,
     decision: crate::engine::Decision,
 ) -> Vec<who_can::Condition> {
-    crate::engine::first_allowing_value(req, set, decision)
-        .map(|(key, value)| vec![who_can::Condition { key, value }])
-        .unwrap_or_default()
+    crate::engine::first_allowing_context(req, set, decision)
+        .into_iter()
+        .map(|(key, value)| who_can::Condition { key, value })
+        .collect()
 }

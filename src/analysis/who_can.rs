@@ -53,8 +53,16 @@ pub struct Hit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Condition {
     pub key: String,
-    /// `None`: the key absent.
+    /// `None`: some value of the key, not worked out (too many to try together).
     pub value: Option<String>,
+}
+
+/// `aws:securetransport=true`, or `aws:sourcevpc=(some value)` when unresolved.
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = self.value.as_deref().unwrap_or("(some value)");
+        write!(f, "{}={value}", self.key)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

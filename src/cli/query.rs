@@ -272,11 +272,7 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     answer.conditional.len()
                 );
                 for h in &answer.conditional {
-                    let when: Vec<String> = h
-                        .when
-                        .iter()
-                        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
-                        .collect();
+                    let when: Vec<String> = h.when.iter().map(ToString::to_string).collect();
                     let _ = writeln!(s, "    {}  when {}", h.principal, when.join(", "));
                 }
             }
@@ -300,17 +296,8 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     let side = match o.resource_side {
                         Some(d) if o.when.is_empty() => format!("resource side: {d}"),
                         Some(_) => {
-                            let when: Vec<String> = o
-                                .when
-                                .iter()
-                                .map(|c| {
-                                    format!(
-                                        "{}={}",
-                                        c.key,
-                                        c.value.as_deref().unwrap_or("(absent)")
-                                    )
-                                })
-                                .collect();
+                            let when: Vec<String> =
+                                o.when.iter().map(ToString::to_string).collect();
                             format!("resource side: Allowed when {}", when.join(", "))
                         }
                         None => "not evaluated".to_string(),

@@ -37,48 +37,51 @@ pub fn dependencies(req: &Request, set: &PolicySet) -> Vec<Dependency> {
     finish(req, set, samples)
 }
 
-/// A key value, among those worth trying for the keys the request lacks, that turns
-/// the decision into Allowed, one key at a time; `None` when there is none. Only keys
-/// that can lift the denial are tried: a Deny's keys when the request is explicitly
-/// denied (the Deny must stop matching), an Allow's when it is implicitly denied (a
-/// Deny never grants).
+/// Beyond this many assignments of several lacking keys together, the search gives
+/// up and reports the keys unresolved: some values of them may let the request in.
+const MAX_JOINT: usize = 512;
+
+/// Key values, among those worth trying for the keys the request lacks, that turn
+/// `decision` (the request's own, already known to the caller) into Allowed: one key
+/// alone if one does, else several together (an SCP that denies outside a region and
+/// an Allow that needs MFA). Empty when none does. A value of `None` means the search
+/// was too large to finish: with some value of that key the request may be allowed.
 ///
-/// `decision` is the request's own, already known to the caller (who-can has it for
-/// every principal).
-pub fn first_allowing_value(
+/// Only keys that can lift the denial are tried alone: a Deny's keys when the request
+/// is explicitly denied (the Deny must stop matching), an Allow's when it is
+/// implicitly denied (a Deny never grants). Together, an explicit deny also tries the
+/// Allows' keys, as lifting the Deny may leave an Allow to satisfy.
+pub fn first_allowing_context(
     req: &Request,
     set: &PolicySet,
     decision: Decision,
-) -> Option<(String, Option<String>)> {
-    allowing(req, set, decision, true)
-        .into_iter()
-        .next()
-        .map(|(key, value)| (key, Some(value)))
+) -> Vec<(String, Option<String>)> {
+    search(req, set, decision, false)
 }
 
-/// Every key the request lacks for which some value alone turns `decision` into
-/// Allowed (what-can's "needs"), with the first such value; tried as in
-/// [`first_allowing_value`].
+/// As [`first_allowing_context`], with every key that alone lets the request in
+/// (what-can's "needs"), not only the first.
 pub fn allowing_values(
     req: &Request,
     set: &PolicySet,
     decision: Decision,
-) -> Vec<(String, String)> {
-    allowing(req, set, decision, false)
+) -> Vec<(String, Option<String>)> {
+    search(req, set, decision, true)
 }
 
-fn allowing(
+fn search(
     req: &Request,
     set: &PolicySet,
     decision: Decision,
-    first_only: bool,
-) -> Vec<(String, String)> {
+    every_single: bool,
+) -> Vec<(String, Option<String>)> {
     let effect = match decision {
         Decision::Allowed => return Vec::new(),
         Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
         Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
     };
-    // Most requests read no key they lack: that is found without allocating.
+    // Most requests read no key they lack: that is found without allocating. Without
+    // such a key no value can lift the denial, alone or with others.
     let reads_lacking_key = all_policies(set).any(|p| {
         p.statements().iter().any(|s| {
             s.effect == effect
@@ -94,21 +97,87 @@ fn allowing(
     // One copy of the request, each key set in turn and taken out again.
     let mut found = Vec::new();
     let mut r = req.clone();
-    for (key, values) in samples(req, set, Some(effect)) {
+    let alone = samples(req, set, Some(effect));
+    for (key, values) in &alone {
         for v in values {
             r.context
-                .insert_key(key, smallvec::smallvec![v.clone().into_boxed_str()]);
+                .insert_key(*key, smallvec::smallvec![v.clone().into_boxed_str()]);
             if evaluate(&r, set) == Decision::Allowed {
-                found.push((key.as_str().to_string(), v));
+                found.push((key.as_str().to_string(), Some(v.clone())));
                 break;
             }
         }
-        if first_only && !found.is_empty() {
-            break;
+        r.context.remove_key(key);
+        if !every_single && !found.is_empty() {
+            return found;
         }
-        r.context.remove_key(&key);
     }
-    found
+    if !found.is_empty() {
+        return found;
+    }
+    let together = match effect {
+        crate::policy::Effect::Deny => samples(req, set, None),
+        crate::policy::Effect::Allow => alone,
+    };
+    jointly(&mut r, set, &together)
+}
+
+/// Every assignment of two or more of `keys` (each absent or one of its values), until
+/// one is allowed: its values; or, past [`MAX_JOINT`] assignments, every key
+/// unresolved. `r` comes in without any of the keys.
+fn jointly(
+    r: &mut Request,
+    set: &PolicySet,
+    keys: &[(Key, Vec<String>)],
+) -> Vec<(String, Option<String>)> {
+    if keys.len() < 2 {
+        return Vec::new();
+    }
+    let sizes: Vec<usize> = keys.iter().map(|(_, v)| v.len() + 1).collect();
+    let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
+    if total.is_none_or(|t| t > MAX_JOINT) {
+        return keys
+            .iter()
+            .map(|(k, _)| (k.as_str().to_string(), None))
+            .collect();
+    }
+    let mut choice = vec![0usize; keys.len()];
+    loop {
+        // The next assignment, odometer style; all absent is the request itself.
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return Vec::new();
+            }
+            choice[i] += 1;
+            if choice[i] < sizes[i] {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+        // One key alone was tried already.
+        if choice.iter().filter(|&&c| c > 0).count() < 2 {
+            continue;
+        }
+        for ((key, values), &c) in keys.iter().zip(&choice) {
+            match c {
+                0 => r.context.remove_key(key),
+                c => r.context.insert_key(
+                    *key,
+                    smallvec::smallvec![values[c - 1].clone().into_boxed_str()],
+                ),
+            }
+        }
+        if evaluate(r, set) == Decision::Allowed {
+            return keys
+                .iter()
+                .zip(&choice)
+                .filter(|(_, c)| **c > 0)
+                .map(|((k, values), &c)| (k.as_str().to_string(), Some(values[c - 1].clone())))
+                .collect();
+        }
+    }
 }
 
 /// The keys the request lacks that covering statements (of one effect, if given) read,

@@ -13,7 +13,9 @@
 mod depends;
 mod explain;
 
-pub use depends::{Dependency, ValueOutcome, allowing_values, dependencies, first_allowing_value};
+pub use depends::{
+    Dependency, ValueOutcome, allowing_values, dependencies, first_allowing_context,
+};
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,

@@ -308,10 +308,14 @@ fn the_values_that_let_a_denied_request_in() {
     assert!(
         keys.contains(&"aws:multifactorauthpresent") && keys.contains(&"aws:principaltag/team")
     );
-    assert!(found.contains(&("aws:principaltag/team".to_string(), "data".to_string())));
-    // The first of them, and nothing for a request already allowed.
-    let first = first_allowing_value(&req, &set, decision).unwrap();
-    assert!(keys.contains(&first.0.as_str()) && first.1.is_some());
+    assert!(found.contains(&(
+        "aws:principaltag/team".to_string(),
+        Some("data".to_string())
+    )));
+    // The first of them alone, and nothing for a request already allowed.
+    let first = first_allowing_context(&req, &set, decision);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(keys.contains(&first[0].0.as_str()) && first[0].1.is_some());
     assert!(allowing_values(&req, &set, Decision::Allowed).is_empty());
     // Only statements covering the request count: no key for another action.
     let put = request(ALICE, "s3:PutObject", BUCKET);
@@ -334,4 +338,71 @@ fn the_values_that_let_a_denied_request_in() {
     let found = allowing_values(&req, &set, decision);
     assert_eq!(found.len(), 1, "only the Deny's key can lift it: {found:?}");
     assert_eq!(found[0].0, "aws:sourcevpce");
+}
+
+#[test]
+fn keys_that_let_a_request_in_only_together_are_found_together() {
+    // IAM User Guide, "Policy evaluation logic": an explicit Deny in an SCP blocks
+    // whatever the identity policy allows, and an Allow whose condition fails does not
+    // grant. Denied outside eu-west-1 by the SCP and allowed only with MFA: neither key
+    // alone lets the request in, both together do.
+    let regions = policy(
+        PolicyKind::Scp,
+        "OnlyEuWest1",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*"},
+           {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+    );
+    let mfa = policy(
+        PolicyKind::Identity,
+        "WithMfa",
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#,
+    );
+    let scps = [vec![&regions]];
+    let set = PolicySet {
+        identity: vec![&mfa],
+        scps: scps.as_slice().into(),
+        ..Default::default()
+    };
+    let req = request(ALICE, "s3:GetObject", BUCKET);
+    let decision = evaluate(&req, &set);
+    assert_eq!(decision, Decision::ExplicitlyDenied);
+    let mut found = first_allowing_context(&req, &set, decision);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "aws:multifactorauthpresent".to_string(),
+                Some("true".to_string())
+            ),
+            (
+                "aws:requestedregion".to_string(),
+                Some("eu-west-1".to_string())
+            ),
+        ]
+    );
+    // what-can's search gives the same keys when none works alone.
+    let mut needs = allowing_values(&req, &set, decision);
+    needs.sort();
+    assert_eq!(needs, found);
+
+    // Too many values to try together: the keys come back unresolved (the request may
+    // be allowed with some of their values), never dropped.
+    let many: Vec<String> = (0..30).map(|i| format!(r#""v{i}""#)).collect();
+    let wide = policy(
+        PolicyKind::Identity,
+        "Wide",
+        &format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalTag/a":[{0}],"aws:PrincipalTag/b":[{0}]}}}}}}"#,
+            many.join(",")
+        ),
+    );
+    let set = PolicySet {
+        identity: vec![&wide],
+        ..Default::default()
+    };
+    let decision = evaluate(&req, &set);
+    let found = first_allowing_context(&req, &set, decision);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(_, v)| v.is_none()), "{found:?}");
 }

@@ -153,7 +153,7 @@ pub(super) fn resource_account(org: &Org, id: &str) -> Spans {
 /// `aws:securetransport=true, ...`.
 pub(super) fn conditions(when: &[Condition]) -> String {
     when.iter()
-        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

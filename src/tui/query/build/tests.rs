@@ -68,14 +68,18 @@ fn who_can_groups_by_account() {
     let rows = all(&t);
     assert_eq!(rows[0], "Allowed (1)");
     assert!(rows[1].starts_with("web-prod 666666666666"), "{}", rows[1]);
+    // Four need only TLS; the rest also a region the SCPs let through (keys found
+    // together: neither alone lets them in).
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("Allowed only under conditions (4)"))
+            .any(|r| r.starts_with("Allowed only under conditions (15)"))
     );
     assert!(
         rows.iter()
             .any(|r| r.contains("carol") && r.contains("when aws:securetransport=true"))
     );
+    assert!(rows.iter().any(|r| r.contains("frank")
+        && r.contains("when aws:requestedregion=eu-central-1, aws:securetransport=true")));
     assert!(rows.iter().any(|r| r.starts_with("everyone *")));
 }
 
