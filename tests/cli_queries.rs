@@ -306,3 +306,67 @@ fn hostile_names_never_reach_the_terminal_raw() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_resource_account_that_contradicts_the_org_or_the_arn_is_refused() {
+    // The account is for resources neither the org nor the ARN places (S3 buckets
+    // outside the org); one that contradicts them would evaluate the wrong RCPs.
+    let bucket = "arn:aws:s3:::acme-public-website/index.html";
+    let out = orgscope(&[
+        "can",
+        "acme",
+        "-p",
+        "frank",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        bucket,
+        "--resource-account",
+        "111111111111",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "111111111111, is not the resource's: the org holds it in account 666666666666"
+        ),
+        "{err}"
+    );
+    let key = "arn:aws:kms:eu-west-1:123456789012:key/not-in-the-org";
+    let out = orgscope(&[
+        "who-can",
+        "acme",
+        "-a",
+        "kms:Decrypt",
+        "-r",
+        key,
+        "--resource-account",
+        "111111111111",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("its ARN names account 123456789012"), "{err}");
+    // The same account as the org's is fine, and so is any account for a bucket the
+    // org does not hold.
+    for (resource, account) in [
+        (bucket, "666666666666"),
+        ("arn:aws:s3:::elsewhere/x", "111111111111"),
+    ] {
+        let out = orgscope(&[
+            "who-can",
+            "acme",
+            "-a",
+            "s3:GetObject",
+            "-r",
+            resource,
+            "--resource-account",
+            account,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

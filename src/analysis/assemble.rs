@@ -27,34 +27,6 @@ pub struct Ask {
 
 impl Ask {
     /// Where this question's request lands in `org`.
-    /// What the org holds for the resource of a request: its own policy (a role's trust
-    /// policy for the actions that assume it; a bucket's policy for its objects) and its
-    /// account; `None` when the org does not hold the resource.
-    pub fn resource_holder(
-        org: &Org,
-        action: &str,
-        resource: &str,
-    ) -> Option<(Option<PolicyIx>, AccountIx)> {
-        let arn = Arn::parse(resource)?;
-        let action = action.to_ascii_lowercase();
-        let trust_action = action.starts_with("sts:assumerole")
-            || action == "sts:tagsession"
-            || action == "sts:setsourceidentity";
-        if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
-            return match org.by_arn(resource) {
-                Some(Entity::Role(r)) => Some((org.role(r).trust, org.role(r).account)),
-                _ => None,
-            };
-        }
-        let found = org.resource_by_arn(resource).or_else(|| {
-            // An S3 object is governed by its bucket's policy.
-            let bucket = (arn.service() == "s3").then(|| arn.resource().split('/').next())??;
-            org.resource_by_arn(&format!("arn:{}:s3:::{bucket}", arn.partition()))
-        })?;
-        let res = org.resource(found);
-        Some((res.policy, res.account))
-    }
-
     pub fn target<'o>(&self, org: &'o Org) -> Target<'o> {
         target(
             org,
@@ -62,6 +34,32 @@ impl Ask {
             &self.resource,
             self.resource_account.as_deref(),
         )
+    }
+
+    /// As [`Ask::target`], refusing a resource account that contradicts where the org
+    /// holds the resource or the account its ARN names: the given account is for
+    /// resources neither says (S3 buckets the org does not hold).
+    pub fn checked_target<'o>(&self, org: &'o Org) -> Result<Target<'o>, AnalysisError> {
+        let tgt = self.target(org);
+        if let Some(given) = self.resource_account.as_deref() {
+            let known = match resource_holder(org, &self.action, &self.resource) {
+                Some((_, a)) => Some((org.account(a).id.to_string(), "the org holds it in")),
+                None => Arn::parse(&self.resource)
+                    .map(|a| a.account().to_string())
+                    .filter(|a| crate::policy::request::is_account_id(a))
+                    .map(|a| (a, "its ARN names")),
+            };
+            if let Some((actual, how)) = known
+                && actual != given
+            {
+                return Err(AnalysisError::ResourceAccountConflict {
+                    given: given.to_string(),
+                    how,
+                    actual,
+                });
+            }
+        }
+        Ok(tgt)
     }
 }
 
@@ -226,7 +224,7 @@ pub fn assemble<'o>(
     s: Subject,
     ask: &'o Ask,
 ) -> Result<Assembled<'o>, AnalysisError> {
-    let tgt = ask.target(org);
+    let tgt = ask.checked_target(org)?;
     let account = s.account(org);
     let mut shared = Shared::new(org, ask, &tgt, Some(account));
     let request = shared.request(org, s, ask, &tgt)?;

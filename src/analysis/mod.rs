@@ -27,6 +27,12 @@ pub enum AnalysisError {
     NotARole(String),
     #[error(transparent)]
     Request(#[from] crate::policy::RequestError),
+    #[error("the resource account given, {given}, is not the resource's: {how} account {actual}")]
+    ResourceAccountConflict {
+        given: String,
+        how: &'static str,
+        actual: String,
+    },
     #[error("cancelled")]
     Cancelled,
 }

@@ -117,7 +117,7 @@ pub fn who_can_until(
         None,
         Context::default(),
     )?;
-    let tgt = ask.target(org);
+    let tgt = ask.checked_target(org)?;
     let prefilter = Prefilter::new(org, &probe, &tgt);
     let shared = Shared::new(org, ask, &tgt, None);
     let principals: Vec<PrincipalIx> = (0..org.users().len())
