@@ -250,15 +250,13 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                      was evaluated as if it were in its own account (use --resource-account)"
                 );
             }
-            let mut last_account = String::new();
             let _ = writeln!(s, "\nallowed ({}):", answer.allowed.len());
-            for h in &answer.allowed {
-                if h.account != last_account {
-                    let _ = writeln!(s, "  {} ({})", h.account_name, h.account);
-                    last_account = h.account.clone();
-                }
-                let _ = writeln!(s, "    {}", h.principal);
-            }
+            by_account(
+                &mut s,
+                &answer.allowed,
+                |h| (&h.account, &h.account_name),
+                |h| h.principal.clone(),
+            );
             if !answer.root_users.is_empty() {
                 let _ = writeln!(s, "\naccount root users ({}):", answer.root_users.len());
                 for h in &answer.root_users {
@@ -271,10 +269,15 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     "\nallowed only under conditions ({}):",
                     answer.conditional.len()
                 );
-                for h in &answer.conditional {
-                    let when: Vec<String> = h.when.iter().map(ToString::to_string).collect();
-                    let _ = writeln!(s, "    {}  when {}", h.principal, when.join(", "));
-                }
+                by_account(
+                    &mut s,
+                    &answer.conditional,
+                    |h| (&h.account, &h.account_name),
+                    |h| {
+                        let when: Vec<String> = h.when.iter().map(ToString::to_string).collect();
+                        format!("{}  when {}", h.principal, when.join(", "))
+                    },
+                );
             }
             if !answer.near_misses.is_empty() {
                 let _ = writeln!(
@@ -282,10 +285,15 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     "\nblocked only by an SCP or a boundary ({}):",
                     answer.near_misses.len()
                 );
-                for n in &answer.near_misses {
-                    let by = layer_label(&org, &n.principal, None, n.blocked_by);
-                    let _ = writeln!(s, "    {}  by {by} {}", n.principal, n.policies.join(", "));
-                }
+                by_account(
+                    &mut s,
+                    &answer.near_misses,
+                    |n| (&n.account, &n.account_name),
+                    |n| {
+                        let by = layer_label(&org, &n.principal, None, n.blocked_by);
+                        format!("{}  by {by} {}", n.principal, n.policies.join(", "))
+                    },
+                );
             }
             if !answer.outside.is_empty() {
                 let _ = writeln!(
@@ -322,6 +330,24 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Lines under a line per account, for items that come sorted by account.
+fn by_account<T>(
+    s: &mut String,
+    items: &[T],
+    account: impl Fn(&T) -> (&str, &str),
+    line: impl Fn(&T) -> String,
+) {
+    let mut last = None;
+    for item in items {
+        let (id, name) = account(item);
+        if last != Some(id) {
+            let _ = writeln!(s, "  {name} ({id})");
+            last = Some(id);
+        }
+        let _ = writeln!(s, "    {}", line(item));
+    }
 }
 
 // ---- what-can ------------------------------------------------------------------

@@ -57,29 +57,10 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
         heading(&mut t, "Allowed: nobody in the organization".into());
     } else {
         let head = heading(&mut t, format!("Allowed ({})", thousands(a.allowed.len())));
-        let mut group: Option<(&str, u32)> = None;
-        for (i, h) in a.allowed.iter().enumerate() {
-            let parent = match group {
-                Some((acct, id)) if acct == h.account => id,
-                _ => {
-                    // The hits come sorted by account: a group is a run.
-                    let n = a.allowed[i..]
-                        .iter()
-                        .take_while(|x| x.account == h.account)
-                        .count();
-                    let id = t.add(
-                        Some(head),
-                        spans([
-                            (Tone::Account, &h.account_name),
-                            (Tone::Dim, &format!(" {}  ({})", h.account, thousands(n))),
-                        ]),
-                        org.account_by_id(&h.account)
-                            .map(|i| Jump::Node(Node::Account(i))),
-                    );
-                    group = Some((&h.account, id));
-                    id
-                }
-            };
+        let parents = by_account(&mut t, org, head, &a.allowed, |h| {
+            (&h.account, &h.account_name)
+        });
+        for (h, parent) in a.allowed.iter().zip(parents) {
             let (row, jump) = principal(org, &h.principal, Vec::new());
             t.add(Some(parent), row, jump);
         }
@@ -92,10 +73,13 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
                 thousands(a.conditional.len())
             ),
         );
-        for h in &a.conditional {
+        let parents = by_account(&mut t, org, head, &a.conditional, |h| {
+            (&h.account, &h.account_name)
+        });
+        for (h, parent) in a.conditional.iter().zip(parents) {
             let when = spans([(Tone::Warn, &format!("  when {}", conditions(&h.when)))]);
             let (row, jump) = principal(org, &h.principal, when);
-            t.add(Some(head), row, jump);
+            t.add(Some(parent), row, jump);
             t.context_hints.extend(
                 h.when
                     .iter()
@@ -111,7 +95,10 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
                 a.near_misses.len()
             ),
         );
-        for n in &a.near_misses {
+        let parents = by_account(&mut t, org, head, &a.near_misses, |n| {
+            (&n.account, &n.account_name)
+        });
+        for (n, parent) in a.near_misses.iter().zip(parents) {
             let by = match org.principal_by_arn(&n.principal) {
                 Some(p) => layer_label(
                     org,
@@ -132,7 +119,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
                 (Tone::Policy, &n.policies.join(", ")),
             ]);
             let (row, jump) = principal(org, &n.principal, extra);
-            t.add(Some(head), row, jump);
+            t.add(Some(parent), row, jump);
         }
     }
     if !a.root_users.is_empty() {
@@ -210,4 +197,32 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     t.context_hints.sort();
     t.context_hints.dedup();
     t
+}
+
+/// A row per account under `head`, for items that come sorted by account (a group is
+/// a run): the row each item goes under, in order.
+fn by_account<T>(
+    t: &mut AnswerTree,
+    org: &Org,
+    head: u32,
+    items: &[T],
+    account: impl Fn(&T) -> (&str, &str),
+) -> Vec<u32> {
+    let mut parents = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        let (id, name) = account(&items[i]);
+        let n = items[i..].iter().take_while(|x| account(x).0 == id).count();
+        let row = t.add(
+            Some(head),
+            spans([
+                (Tone::Account, name),
+                (Tone::Dim, &format!(" {id}  ({})", thousands(n))),
+            ]),
+            org.account_by_id(id).map(|a| Jump::Node(Node::Account(a))),
+        );
+        parents.extend(std::iter::repeat_n(row, n));
+        i += n;
+    }
+    parents
 }
