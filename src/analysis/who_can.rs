@@ -145,15 +145,21 @@ pub fn who_can_until(
         return Err(AnalysisError::Cancelled);
     }
     let evaluated = results.len();
-    // By account name, then ARN, sorted on what the org holds: the strings of the
-    // answer are made once, already in order.
+    results.retain(|(_, r)| !matches!(r, Outcome::No));
+    // By account name, then ARN, sorted on what the org holds (each key looked up
+    // once): the strings of the answer are made once, already in order.
     let rank = account_ranks(org);
-    results.par_sort_unstable_by_key(|&(p, _)| {
-        (rank[org.principal_account(p).index()], org.principal_arn(p))
-    });
-    let entries: Vec<Entry> = results
-        .into_par_iter()
+    let mut keyed: Vec<(u32, &str, PrincipalIx, Outcome)> = results
+        .into_iter()
         .map(|(p, r)| {
+            let rank = rank[org.principal_account(p).index()];
+            (rank, org.principal_arn(p), p, r)
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let entries: Vec<Entry> = keyed
+        .into_par_iter()
+        .map(|(_, _, p, r)| {
             let account = org.account(org.principal_account(p));
             let hit = |when| Hit {
                 principal: org.principal_arn(p).to_string(),
