@@ -97,23 +97,9 @@ pub fn compare(
         Tone::Dim,
         &format!(" {}", plural(right.grants.len(), "action", "actions")),
     )]));
-    let only: Vec<String> = filter
-        .service
-        .iter()
-        .cloned()
-        .chain(filter.level.map(|l| l.to_string()))
-        .collect();
-    if !only.is_empty() {
-        second.extend(spans([(
-            Tone::Dim,
-            &format!("  (only {})", only.join(", ")),
-        )]));
-    }
+    second.extend(super::what_can::filtered_by(filter));
     t.header.push(second);
-    t.header.push(spans([(
-        Tone::Dim,
-        "each action evaluated through SCPs, boundary and resource policies; / filters",
-    )]));
+    t.header.push(super::what_can::how_evaluated());
     let (li, ri) = (by_action(left), by_action(right));
     for (who, ix, names) in [
         (&left.principal, &li, &c.only_left),

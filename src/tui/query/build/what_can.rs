@@ -6,30 +6,16 @@ use super::{plural, thousands};
 use crate::analysis::{self, WhatCanAnswer, what_can::Grant};
 use crate::org::Org;
 use crate::tui::nodes::node_of;
-use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
+use crate::tui::query::answer::{AnswerTree, Jump, Spans, Tone, spans};
 use crate::tui::query::form::QueryKind;
 
 pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> AnswerTree {
     let mut t = AnswerTree::new(QueryKind::WhatCan);
     let mut first = spans([(Tone::Text, &a.principal), (Tone::Dim, " can do ")]);
     first.push((Tone::Good, plural(a.grants.len(), "action", "actions")));
-    let only: Vec<String> = filter
-        .service
-        .iter()
-        .cloned()
-        .chain(filter.level.map(|l| l.to_string()))
-        .collect();
-    if !only.is_empty() {
-        first.extend(spans([(
-            Tone::Dim,
-            &format!("  (only {})", only.join(", ")),
-        )]));
-    }
+    first.extend(filtered_by(filter));
     t.header.push(first);
-    t.header.push(spans([(
-        Tone::Dim,
-        "each action evaluated through SCPs, boundary and resource policies; / filters",
-    )]));
+    t.header.push(how_evaluated());
     if a.grants.is_empty() {
         t.add(None, spans([(Tone::Heading, "Nothing allowed")]), None);
         return t;
@@ -124,4 +110,26 @@ pub(super) fn grant_rows(
         }
     }
     groups
+}
+
+/// `  (only s3, Write)`: the filter a what-can answer was asked with; nothing without.
+pub(super) fn filtered_by(filter: &analysis::Filter) -> Spans {
+    let only: Vec<String> = filter
+        .service
+        .iter()
+        .cloned()
+        .chain(filter.level.map(|l| l.to_string()))
+        .collect();
+    if only.is_empty() {
+        return Vec::new();
+    }
+    spans([(Tone::Dim, &format!("  (only {})", only.join(", ")))])
+}
+
+/// The line under a what-can answer's header.
+pub(super) fn how_evaluated() -> Spans {
+    spans([(
+        Tone::Dim,
+        "each action evaluated through SCPs, boundary and resource policies; / filters",
+    )])
 }
