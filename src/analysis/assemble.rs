@@ -8,6 +8,7 @@ use super::AnalysisError;
 use crate::engine::PolicySet;
 use crate::org::{AccountIx, Entity, NameLookup, Org, PolicyIx, PrincipalIx};
 use crate::policy::context::Key;
+use crate::policy::request::Asked;
 use crate::policy::{Arn, Context, Policy, Request};
 
 /// A request asked of the organization.
@@ -298,6 +299,9 @@ pub struct Shared<'o> {
     org_paths: PerAccount<String>,
     resource_org_path: Option<String>,
     keys: OrgKeys,
+    /// The question's action and resource, parsed once for every subject's request
+    /// (`None` when they do not parse: each request then says why).
+    asked: Option<Arc<Asked>>,
 }
 
 /// Values for some accounts, by account (kept sorted: built in account order).
@@ -360,6 +364,7 @@ impl<'o> Shared<'o> {
                 resource_org_id: Key::new("aws:ResourceOrgID"),
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
             },
+            asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
         };
         shared.point_at(org, tgt);
         shared
@@ -423,13 +428,14 @@ impl<'o> Shared<'o> {
                 owned.as_str()
             }
         };
-        Ok(Request::new(
-            principal,
-            &ask.action,
-            &ask.resource,
-            tgt.account_id.as_deref(),
-            ctx,
-        )?)
+        let account = tgt.account_id.as_deref();
+        // what-can shares this data across actions: only the question's own is reused.
+        Ok(match &self.asked {
+            Some(asked) if asked.is(&ask.action, &ask.resource) => {
+                Request::asking(asked.clone(), principal, account, ctx)?
+            }
+            _ => Request::new(principal, &ask.action, &ask.resource, account, ctx)?,
+        })
     }
 
     /// The organization's keys for a subject of `account`. Only members of an

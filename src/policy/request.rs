@@ -1,14 +1,16 @@
 //! One request as policies see it: who, what action, on what, with which context.
 
+use std::sync::Arc;
+
 use super::arn::{Arn, ResourceRef};
 use super::context::{Context, Key};
 use super::principal::{Principal, PrincipalParseError};
 
+/// What a request asks, whoever asks it: the action and the resource, checked and
+/// parsed once. Shared (behind an `Arc`) by the requests of every principal that a
+/// question evaluates.
 #[derive(Debug, Clone, PartialEq)]
-/// Fields that others are derived from are read-only; build a new request to change
-/// them.
-pub struct Request {
-    principal: Principal,
+pub struct Asked {
     action: Box<str>,
     /// The action lower-cased once: actions match case-insensitively.
     action_lower: Box<str>,
@@ -18,6 +20,40 @@ pub struct Request {
     colon: usize,
     resource: Box<str>,
     resource_arn: Option<Arn>,
+}
+
+impl Asked {
+    pub fn new(action: &str, resource: &str) -> Result<Asked, RequestError> {
+        let colon = action
+            .find(':')
+            .filter(|&i| i > 0 && i + 1 < action.len() && !action[i + 1..].contains(':'))
+            .ok_or_else(|| RequestError::Action(action.to_string()))?;
+        let resource_arn = Arn::parse(resource);
+        if resource_arn.is_none() && resource != "*" {
+            return Err(RequestError::Resource(resource.to_string()));
+        }
+        Ok(Asked {
+            action: action.into(),
+            action_lower: action.to_ascii_lowercase().into(),
+            service_key: Key::new(&action[..colon]),
+            colon,
+            resource: resource.into(),
+            resource_arn,
+        })
+    }
+
+    /// Whether this is what `action` on `resource` asks.
+    pub fn is(&self, action: &str, resource: &str) -> bool {
+        *self.action == *action && *self.resource == *resource
+    }
+}
+
+/// Fields that others are derived from are read-only; build a new request to change
+/// them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    principal: Principal,
+    asked: Arc<Asked>,
     /// The account that owns the resource: given, else the ARN's, else (S3 and other
     /// ARNs without an account) the principal's.
     resource_account: Option<String>,
@@ -51,23 +87,42 @@ impl Request {
         action: &str,
         resource: &str,
         resource_account: Option<&str>,
-        mut context: Context,
+        context: Context,
     ) -> Result<Request, RequestError> {
         let principal = Principal::parse(principal)?;
-        let colon = action
-            .find(':')
-            .filter(|&i| i > 0 && i + 1 < action.len() && !action[i + 1..].contains(':'))
-            .ok_or_else(|| RequestError::Action(action.to_string()))?;
-        let resource_arn = Arn::parse(resource);
-        if resource_arn.is_none() && resource != "*" {
-            return Err(RequestError::Resource(resource.to_string()));
-        }
+        let asked = Arc::new(Asked::new(action, resource)?);
+        Request::build(principal, asked, resource_account, context)
+    }
+
+    /// As [`Request::new`], for what `asked` asks: nothing of the action and resource
+    /// is parsed again.
+    pub fn asking(
+        asked: Arc<Asked>,
+        principal: &str,
+        resource_account: Option<&str>,
+        context: Context,
+    ) -> Result<Request, RequestError> {
+        Request::build(
+            Principal::parse(principal)?,
+            asked,
+            resource_account,
+            context,
+        )
+    }
+
+    fn build(
+        principal: Principal,
+        asked: Arc<Asked>,
+        resource_account: Option<&str>,
+        mut context: Context,
+    ) -> Result<Request, RequestError> {
         if let Some(acct) = resource_account
             && !is_account_id(acct)
         {
             return Err(RequestError::Account(acct.to_string()));
         }
-        let from_arn = resource_arn
+        let from_arn = asked
+            .resource_arn
             .as_ref()
             .map(|a| a.account())
             .filter(|a| is_account_id(a));
@@ -97,16 +152,16 @@ impl Request {
         Ok(Request {
             cross_account,
             principal,
-            action: action.into(),
-            action_lower: action.to_ascii_lowercase().into(),
-            service_key: Key::new(&action[..colon]),
-            colon,
-            resource: resource.into(),
-            resource_arn,
+            asked,
             resource_account,
             resource_account_assumed: assumed,
             context,
         })
+    }
+
+    /// What this request asks, to share with requests of other principals.
+    pub fn asked(&self) -> &Arc<Asked> {
+        &self.asked
     }
 
     pub fn principal(&self) -> &Principal {
@@ -121,36 +176,36 @@ impl Request {
         self.resource_account_assumed
     }
     pub fn action(&self) -> &str {
-        &self.action
+        &self.asked.action
     }
     pub fn service(&self) -> &str {
-        &self.action[..self.colon]
+        &self.asked.action[..self.asked.colon]
     }
     pub fn action_name(&self) -> &str {
-        &self.action[self.colon + 1..]
+        &self.asked.action[self.asked.colon + 1..]
     }
     pub fn action_lower(&self) -> &str {
-        &self.action_lower
+        &self.asked.action_lower
     }
     pub(crate) fn service_key(&self) -> &Key {
-        &self.service_key
+        &self.asked.service_key
     }
     pub fn service_lower(&self) -> &str {
-        &self.action_lower[..self.colon]
+        &self.asked.action_lower[..self.asked.colon]
     }
     pub fn action_name_lower(&self) -> &str {
-        &self.action_lower[self.colon + 1..]
+        &self.asked.action_lower[self.asked.colon + 1..]
     }
     pub fn resource(&self) -> &str {
-        &self.resource
+        &self.asked.resource
     }
     pub fn resource_arn(&self) -> Option<&Arn> {
-        self.resource_arn.as_ref()
+        self.asked.resource_arn.as_ref()
     }
     pub(crate) fn resource_ref(&self) -> ResourceRef<'_> {
-        match &self.resource_arn {
+        match &self.asked.resource_arn {
             Some(a) => ResourceRef::Arn(a),
-            None => ResourceRef::Text(&self.resource),
+            None => ResourceRef::Text(&self.asked.resource),
         }
     }
 
