@@ -97,6 +97,9 @@ for account in $(aws organizations list-accounts --query 'Accounts[?Status==`ACT
                 > "resources/$account/kms/$region/$key.json" 2>/dev/null \
                 || rm -f "resources/$account/kms/$region/$key.json"
         done
+        # Which keys are AWS managed (alias/aws/*): RCPs do not apply to them.
+        aws kms list-aliases --region "$region" > "resources/$account/kms/$region/list-aliases.json" \
+            || rm -f "resources/$account/kms/$region/list-aliases.json"
         for queue in $(aws sqs list-queues --region "$region" --query 'QueueUrls[]' --output text); do
             [ "$queue" = None ] && continue
             aws sqs get-queue-attributes --region "$region" --queue-url "$queue" \

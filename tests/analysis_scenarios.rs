@@ -4,7 +4,8 @@
 //! A file: `{"org": path from the repo root, "can": [...], "whoCan": [...],
 //! "whatCan": [...], "paths": [...]}`. Every case has an `id` and a `doc` (the AWS
 //! page, or the org element it exercises) and an `expect`:
-//! - can: `{"decision", "blockedBy"?, "level"?}`;
+//! - can: `{"decision", "blockedBy"?, "level"?, "note"?}` (`note`: a note that the
+//!   explanation must hold, on a layer or on the whole);
 //! - whoCan: `{"allowed": [ARN...]}` the exact set, and optional `conditional`,
 //!   `nearMisses` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
 //! - whatCan: `{"includes": [action...], "excludes": [action...], "levels"?:
@@ -100,7 +101,15 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
                     && want
                         .get("blockedBy")
                         .is_none_or(|b| b.as_str() == layer.as_deref())
-                    && want.get("level").is_none_or(|l| l.as_u64() == level);
+                    && want.get("level").is_none_or(|l| l.as_u64() == level)
+                    && want.get("note").is_none_or(|n| {
+                        let x = &a.explanation;
+                        x.layers
+                            .iter()
+                            .filter_map(|l| l.note.as_deref())
+                            .chain(x.notes.iter().map(String::as_str))
+                            .any(|note| Some(note) == n.as_str())
+                    });
                 if !ok {
                     fail(
                         id,

@@ -166,6 +166,57 @@ fn an_imported_organization_exports_and_loads_again() {
     assert_eq!(export::to_native(&again), export::to_native(&org));
 }
 
+/// `list-aliases.json` beside the key policies says which keys are AWS managed: the
+/// targets of `alias/aws/...` aliases (KMS Developer Guide, "AWS KMS keys"), to which
+/// RCPs do not apply (KMS Developer Guide, "Resource control policies in AWS KMS").
+#[test]
+fn list_aliases_marks_the_aws_managed_keys() {
+    let dir = repo("tests/fixtures/org/import/kms-aliases");
+    let org = load_clean(&dir);
+    let key = |id: &str| format!("arn:aws:kms:eu-west-1:222222222222:key/{id}");
+    let aws_s3 = key("a3d5e000-0000-4000-8000-000000000003");
+    let app_data = key("1111aaaa-0000-4000-8000-000000000001");
+    let managed = |o: &Org, arn: &str| o.resource(o.resource_by_arn(arn).unwrap()).aws_managed;
+    assert!(managed(&org, &aws_s3), "alias/aws/s3 targets it");
+    assert!(
+        !managed(&org, &app_data),
+        "alias/app-data is a customer's alias"
+    );
+    // The file is not a key policy; alias/aws/rds targets a key with no policy file,
+    // alias/aws/ebs no key at all: neither adds a resource.
+    assert_eq!(org.resources().len(), 2);
+
+    // The same plain-HTTP request: the root's TlsOnly RCP denies it on the customer
+    // managed key, and does not apply to the AWS managed one, whose key policy allows
+    // anyone of the account through S3.
+    let ask = |resource: &str| orgscope::analysis::Ask {
+        action: "kms:Decrypt".into(),
+        resource: resource.into(),
+        context: vec![
+            ("aws:SecureTransport".into(), vec!["false".into()]),
+            ("kms:CallerAccount".into(), vec!["222222222222".into()]),
+            (
+                "kms:ViaService".into(),
+                vec!["s3.eu-west-1.amazonaws.com".into()],
+            ),
+        ],
+        ..Default::default()
+    };
+    let app = "arn:aws:iam::222222222222:role/App";
+    let denied = orgscope::analysis::can(&org, app, &ask(&app_data)).unwrap();
+    assert_eq!(denied.decision.to_string(), "ExplicitlyDenied");
+    assert_eq!(denied.explanation.blocked_by.map(|l| l.name()), Some("rcp"));
+    let allowed = orgscope::analysis::can(&org, app, &ask(&aws_s3)).unwrap();
+    assert_eq!(allowed.decision.to_string(), "Allowed");
+
+    // The native file keeps the flag.
+    let (again, report) = org::load_str("exported.json", &export::to_native_text(&org));
+    assert!(report.is_clean(), "{report}");
+    let again = again.unwrap();
+    assert!(managed(&again, &aws_s3));
+    assert!(!managed(&again, &app_data));
+}
+
 #[test]
 fn a_standalone_export_directory_loads_without_the_organization() {
     let dir = tempdir("standalone");

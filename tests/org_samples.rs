@@ -24,6 +24,35 @@ fn acme_round_trips_through_export() {
     assert_eq!(export::to_native_text(&again), text);
 }
 
+/// acme's aws/s3 key is AWS managed (KMS Developer Guide, "Resource control policies
+/// in AWS KMS": RCPs do not apply to such keys); the export keeps the flag, and only
+/// on that key.
+#[test]
+fn aws_managed_keys_round_trip_through_export() {
+    const AWS_S3: &str =
+        "arn:aws:kms:eu-west-1:555555555555:key/a3d5e000-0000-4000-8000-000000000003";
+    const PAYMENTS: &str =
+        "arn:aws:kms:eu-west-1:555555555555:key/9a7e0000-0000-4000-8000-000000000002";
+    let managed = |o: &org::Org, arn: &str| o.resource(o.resource_by_arn(arn).unwrap()).aws_managed;
+    let org = org::load_builtin_acme();
+    assert!(managed(&org, AWS_S3));
+    assert!(!managed(&org, PAYMENTS));
+    let exported = export::to_native(&org);
+    let accounts = exported["accounts"].as_array().unwrap();
+    let resources = accounts.iter().find(|a| a["id"] == "555555555555").unwrap()["resources"]
+        .as_object()
+        .unwrap();
+    assert_eq!(resources[AWS_S3]["aws_managed"], true);
+    assert!(resources[PAYMENTS].get("aws_managed").is_none());
+    let (again, report) = org::load_str("exported.json", &export::to_native_text(&org));
+    assert!(report.is_clean(), "{report}");
+    let again = again.unwrap();
+    assert!(managed(&again, AWS_S3));
+    assert!(!managed(&again, PAYMENTS));
+    let flagged = again.resources().iter().filter(|r| r.aws_managed).count();
+    assert_eq!(flagged, 1);
+}
+
 #[test]
 fn export_writes_atomically_and_never_over_an_input() {
     let dir = std::env::temp_dir().join(format!("orgscope-export-{}", std::process::id()));

@@ -138,6 +138,9 @@ pub struct Target<'o> {
     /// The account the resource is in, where the org or the ARN says.
     pub account: Option<AccountIx>,
     pub account_id: Option<String>,
+    /// The resource is an AWS managed KMS key of the org: its account's RCPs do not
+    /// apply to it (KMS Developer Guide, "Resource control policies in AWS KMS").
+    pub aws_managed_key: bool,
 }
 
 /// What the org holds for the resource of a request: its own policy (a role's trust
@@ -177,6 +180,9 @@ pub fn target<'o>(
     let arn = Arn::parse(resource);
     let holder = resource_holder(org, action, resource);
     let policy = holder.and_then(|(p, _)| p).map(|p| &**org.compiled(p));
+    let aws_managed_key = org
+        .resource_by_arn(resource)
+        .is_some_and(|r| org.resource(r).aws_managed);
     let mut account = holder.map(|(_, a)| a);
     if let Some(given) = given_account {
         account = org.account_by_id(given);
@@ -184,6 +190,7 @@ pub fn target<'o>(
             policy,
             account,
             account_id: Some(given.to_string()),
+            aws_managed_key,
         };
     }
     let from_arn = arn
@@ -200,6 +207,7 @@ pub fn target<'o>(
         policy,
         account,
         account_id,
+        aws_managed_key,
     }
 }
 
@@ -283,6 +291,7 @@ fn own_set<'o>(org: &'o Org, s: Subject, ask: &'o Ask, tgt: &Target<'o>) -> Poli
         boundary,
         session: ask.session_policy.as_deref(),
         resource: tgt.policy,
+        aws_managed_key: tgt.aws_managed_key,
         ..Default::default()
     }
 }

@@ -492,6 +492,7 @@ fn resource_side(
         },
         rcps: rcps.into(),
         resource: tgt.policy,
+        aws_managed_key: tgt.aws_managed_key,
         ..Default::default()
     };
     let decision = engine::evaluate(&req, &set);

@@ -306,5 +306,12 @@ fn all_policies<'s>(set: &'s PolicySet<'_>) -> impl Iterator<Item = &'s Policy> 
         .chain(set.resource)
         .chain(set.endpoint)
         .chain(set.scps.iter().flatten().copied())
-        .chain(set.rcps.iter().flatten().copied())
+        // RCPs that do not apply read nothing that matters.
+        .chain(
+            set.rcps
+                .iter()
+                .filter(|_| !set.aws_managed_key)
+                .flatten()
+                .copied(),
+        )
 }

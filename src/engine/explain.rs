@@ -97,7 +97,8 @@ pub enum Outcome {
     NotNeeded,
     /// No policy of this type applies to the request.
     Absent,
-    /// This principal is exempt from the layer (management account, service-linked role).
+    /// The request is exempt from the layer: its principal (management account,
+    /// service-linked role) or its resource (an AWS managed KMS key, from RCPs).
     Exempt,
 }
 

@@ -42,6 +42,10 @@ pub struct PolicySet<'a> {
     /// RCP levels from the root down to the resource's account. RCPFullAWSAccess is
     /// implied at every level: AWS attaches it everywhere and it cannot be detached.
     pub rcps: Cow<'a, [Vec<&'a Policy>]>,
+    /// The resource is an AWS managed KMS key, to which RCPs do not apply (KMS
+    /// Developer Guide, "Resource control policies in AWS KMS"). Set from the org's
+    /// resource; `simulate` cases leave it false, so their RCP levels always apply.
+    pub aws_managed_key: bool,
     /// The resource's own policy: bucket, key, queue, role trust policy, ...
     pub resource: Option<&'a Policy>,
     pub endpoint: Option<&'a Policy>,
@@ -141,7 +145,9 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     }
 
     // RCPs: only an explicit Deny can block, as RCPFullAWSAccess allows at every level.
-    // Service-linked roles are not subject to RCPs (Organizations User Guide, "RCPs").
+    // Service-linked roles are not subject to RCPs (Organizations User Guide, "RCPs"),
+    // nor are AWS managed KMS keys (KMS Developer Guide, "Resource control policies in
+    // AWS KMS").
     for (i, level) in set.rcps.iter().enumerate() {
         let layer = Layer::Rcp(i);
         if slr {
@@ -149,6 +155,14 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
                 layer,
                 Outcome::Exempt,
                 Some("service-linked roles are not subject to RCPs"),
+            );
+            continue;
+        }
+        if set.aws_managed_key {
+            rec.layer(
+                layer,
+                Outcome::Exempt,
+                Some("RCPs do not apply to AWS managed KMS keys"),
             );
             continue;
         }

@@ -135,6 +135,118 @@ fn service_linked_roles_are_shown_exempt_from_scps() {
 }
 
 #[test]
+fn aws_managed_keys_are_shown_exempt_from_rcps() {
+    // KMS Developer Guide, "Resource control policies in AWS KMS": "Resource control
+    // policies in your organization do not apply to AWS managed keys". The key policy
+    // is AWS's usual one for aws/s3 (KMS Developer Guide, "AWS managed keys"): anyone
+    // in the account, through S3.
+    let key = "arn:aws:kms:eu-west-1:111122223333:key/a3d5e000-0000-4000-8000-000000000003";
+    let caller = "arn:aws:sts::111122223333:assumed-role/App/s";
+    let full = policy(
+        PolicyKind::Scp,
+        "FullAWSAccess",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+    );
+    let deny_kms = policy(
+        PolicyKind::Scp,
+        "DenyKms",
+        r#"{"Effect":"Deny","Action":"kms:*","Resource":"*"}"#,
+    );
+    let tls = policy(
+        PolicyKind::Rcp,
+        "TlsOnly",
+        r#"{"Sid":"DenyPlainHttp","Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}"#,
+    );
+    let key_policy = policy(
+        PolicyKind::Resource,
+        "key policy",
+        r#"{"Sid":"ViaS3","Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"s3.eu-west-1.amazonaws.com"}}}"#,
+    );
+    let ctx = |secure: Option<&str>| {
+        let mut pairs = vec![
+            ("kms:CallerAccount", vec!["111122223333".to_string()]),
+            (
+                "kms:ViaService",
+                vec!["s3.eu-west-1.amazonaws.com".to_string()],
+            ),
+        ];
+        if let Some(s) = secure {
+            pairs.push(("aws:SecureTransport", vec![s.to_string()]));
+        }
+        Context::from_pairs(pairs)
+    };
+    let req = Request::new(caller, "kms:Decrypt", key, None, ctx(Some("false"))).unwrap();
+    let customer = PolicySet {
+        scps: vec![vec![&full]].into(),
+        rcps: vec![vec![], vec![&tls]].into(),
+        resource: Some(&key_policy),
+        ..Default::default()
+    };
+    // A customer managed key with the same policy: the RCP denies plain HTTP.
+    assert_eq!(
+        decide(&req, &customer),
+        (Decision::ExplicitlyDenied, Some(Layer::Rcp(1)))
+    );
+    // The AWS managed key: every RCP level is exempt and says why; the key policy
+    // grants.
+    let aws_managed = PolicySet {
+        aws_managed_key: true,
+        ..customer.clone()
+    };
+    let x = explain(&req, &aws_managed);
+    assert_eq!((x.decision, x.blocked_by), (Decision::Allowed, None));
+    assert_eq!(decide(&req, &aws_managed), (Decision::Allowed, None));
+    for level in 0..2 {
+        let l = x.layer(Layer::Rcp(level)).unwrap();
+        assert_eq!(l.outcome, Outcome::Exempt);
+        assert_eq!(
+            l.note.as_deref(),
+            Some("RCPs do not apply to AWS managed KMS keys")
+        );
+        assert!(l.statements.is_empty());
+    }
+    // The RCP's key no longer decides anything, so it is not listed.
+    let bare = Request::new(caller, "kms:Decrypt", key, None, ctx(None)).unwrap();
+    assert!(
+        dependencies(&bare, &customer)
+            .iter()
+            .any(|d| d.key == "aws:securetransport")
+    );
+    assert!(
+        dependencies(&bare, &aws_managed)
+            .iter()
+            .all(|d| d.key != "aws:securetransport")
+    );
+    // Only the RCPs are lifted: an SCP Deny on the caller still applies
+    // (Organizations User Guide, "SCP evaluation").
+    let scp_denied = PolicySet {
+        scps: vec![vec![&full, &deny_kms]].into(),
+        ..aws_managed.clone()
+    };
+    assert_eq!(
+        decide(&req, &scp_denied),
+        (Decision::ExplicitlyDenied, Some(Layer::Scp(0)))
+    );
+    // ... and the key policy still decides: a direct call (no kms:ViaService) matches
+    // no statement (KMS Developer Guide, "Key policies in AWS KMS").
+    let direct = Request::new(
+        caller,
+        "kms:Decrypt",
+        key,
+        None,
+        Context::from_pairs([
+            ("kms:CallerAccount", vec!["111122223333".to_string()]),
+            ("aws:SecureTransport", vec!["false".to_string()]),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        decide(&direct, &aws_managed),
+        (Decision::ImplicitlyDenied, Some(Layer::Resource))
+    );
+}
+
+#[test]
 fn missing_key_policy_is_explained() {
     // KMS Developer Guide, "Key policies": no principal uses a key unless its key
     // policy allows it, directly or by delegating to IAM.

@@ -284,6 +284,10 @@ pub struct Resource {
     pub account: AccountIx,
     pub kind: ResourceKind,
     pub policy: Option<PolicyIx>,
+    /// An AWS managed KMS key (alias `alias/aws/<service>`): RCPs do not apply to it
+    /// (KMS Developer Guide, "Resource control policies in AWS KMS"). Only ever set
+    /// on a [`ResourceKind::KmsKey`].
+    pub aws_managed: bool,
 }
 
 /// The resource part of an IAM ARN (`user/path/name`), split into path and name.

@@ -503,10 +503,11 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
         .filter_map(|&r| {
             let res = org.resource(r);
             let p = res.policy?;
-            Some((
-                res.arn.to_string(),
-                Out::Object(Map(vec![("policy".into(), document(org, p))])),
-            ))
+            let mut rm = Map(vec![("policy".into(), document(org, p))]);
+            if res.aws_managed {
+                rm.insert("aws_managed".into(), Out::Bool(true));
+            }
+            Some((res.arn.to_string(), Out::Object(rm)))
         })
         .collect();
     if !resources.is_empty() {

@@ -43,6 +43,8 @@ impl PreparedCase {
             rcps: borrow_levels(&self.rcps).into(),
             resource: self.resource.as_deref(),
             endpoint: self.endpoint.as_deref(),
+            // Not part of the case format: a case's RCP levels always apply.
+            aws_managed_key: false,
         }
     }
 }

@@ -707,6 +707,7 @@ impl Builder {
             arn,
             account,
             policy: None,
+            aws_managed: false,
         });
         self.accounts[account.index()].resources.push(ix);
         Ok(ix)

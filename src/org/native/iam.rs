@@ -8,7 +8,9 @@ use super::schema::*;
 use super::trust;
 use crate::org::builder::check_iam_path;
 use crate::org::de::{Entries, Obj, Str};
-use crate::org::entities::{AccessKey, Credentials, InlineOwner, LastUsed, Password, Tag};
+use crate::org::entities::{
+    AccessKey, Credentials, InlineOwner, LastUsed, Password, ResourceKind, Tag,
+};
 use crate::org::ids::*;
 use crate::org::quota;
 use crate::org::report::{JsonPath, jpath};
@@ -82,6 +84,16 @@ impl<'b> Reader<'b> {
                 }
             };
             let kind = self.b.resources[rx.index()].kind;
+            if def.aws_managed {
+                if kind == ResourceKind::KmsKey {
+                    self.b.resources[rx.index()].aws_managed = true;
+                } else {
+                    self.error(
+                        base().with("aws_managed"),
+                        format!("`aws_managed` marks an AWS managed KMS key, and `{arn}` is not a KMS key; expected an ARN arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID"),
+                    );
+                }
+            }
             let path = || base().with("policy");
             if let Some(doc) =
                 self.document(PolicyKind::Resource, kind.policy_name(), def.policy, &path)

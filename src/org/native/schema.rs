@@ -223,6 +223,9 @@ pub(crate) struct RoleDef<'a> {
 pub(crate) struct ResourceDef<'a> {
     #[serde(borrow)]
     pub policy: &'a RawValue,
+    /// An AWS managed KMS key (`alias/aws/<service>`); only a key may say so.
+    #[serde(default)]
+    pub aws_managed: bool,
 }
 
 #[derive(Deserialize, Default)]

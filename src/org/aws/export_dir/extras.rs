@@ -3,11 +3,12 @@
 use std::path::Path;
 
 use super::shapes::*;
-use super::{CREDENTIAL_REPORT, Loader, RESOURCES};
+use super::{CREDENTIAL_REPORT, LIST_ALIASES, Loader, RESOURCES};
 use crate::org::aws::credreport;
 use crate::org::de::Obj;
 use crate::org::de::from_str_tracked;
 use crate::org::docs::decode_document;
+use crate::org::entities::ResourceKind;
 use crate::org::ids::*;
 use crate::org::quota;
 use crate::org::report::{FileId, JsonPath, jpath};
@@ -97,8 +98,30 @@ impl Loader {
                     }
                 } else {
                     for region in self.subdirs(&dir) {
-                        for (stem, rel) in self.listing(&dir.join(&region)) {
-                            self.resource(account, &acct_id, &service, Some(&region), &stem, &rel);
+                        let here = dir.join(&region);
+                        let aws_keys = if service == "kms" {
+                            self.aws_managed_keys(&here.join(LIST_ALIASES))
+                        } else {
+                            Vec::new()
+                        };
+                        for (stem, rel) in self.listing(&here) {
+                            // Not a key policy: read above.
+                            if service == "kms" && rel.file_name() == Some(LIST_ALIASES.as_ref()) {
+                                continue;
+                            }
+                            let added = self.resource(
+                                account,
+                                &acct_id,
+                                &service,
+                                Some(&region),
+                                &stem,
+                                &rel,
+                            );
+                            if let Some(rx) = added {
+                                let res = &mut self.b.resources[rx.index()];
+                                res.aws_managed = res.kind == ResourceKind::KmsKey
+                                    && aws_keys.iter().any(|k| *k == key_id(&res.arn));
+                            }
                         }
                     }
                 }
@@ -106,6 +129,40 @@ impl Loader {
         }
     }
 
+    /// The ids of the keys that an `alias/aws/...` alias of `list-aliases.json` points
+    /// to: AWS managed keys (KMS Developer Guide, "AWS KMS keys"). Empty when the file
+    /// is absent: every key is then taken for customer managed, and RCPs apply to it.
+    fn aws_managed_keys(&mut self, rel: &Path) -> Vec<String> {
+        let mut keys = Vec::new();
+        let Some((file, text)) = self.open(rel) else {
+            return keys;
+        };
+        if text.trim().is_empty() {
+            self.keep(file, text);
+            return keys;
+        }
+        with_json!(self, file, &text, ListAliases, |d| {
+            self.truncated(file, d.next_token.as_ref());
+            if d.truncated {
+                self.b.problems.warn(
+                    file,
+                    jpath!["Truncated"],
+                    "the output is one page of several (`Truncated` is true): the AWS managed keys of later pages are taken for customer managed keys; run `aws kms list-aliases` without `--max-items` or `--no-paginate`",
+                );
+            }
+            for a in &d.aliases.0 {
+                if a.alias_name.starts_with("alias/aws/")
+                    && let Some(target) = &a.target_key_id
+                {
+                    keys.push(key_id(target).to_string());
+                }
+            }
+        });
+        self.keep(file, text);
+        keys
+    }
+
+    /// Adds the resource a file describes; the resource, when one was added.
     fn resource(
         &mut self,
         account: AccountIx,
@@ -114,15 +171,14 @@ impl Loader {
         region: Option<&str>,
         stem: &str,
         rel: &Path,
-    ) {
-        let Some((file, text)) = self.open(rel) else {
-            return;
-        };
+    ) -> Option<ResourceIx> {
+        let (file, text) = self.open(rel)?;
         // An empty file: the resource has no policy (the CLI printed an error instead).
         if text.trim().is_empty() {
             self.keep(file, text);
-            return;
+            return None;
         }
+        let mut added = None;
         with_json!(self, file, &text, ResourceShape, |d| {
             let partition = self.b.info.partition.clone();
             let attrs = d.attributes.as_ref();
@@ -147,7 +203,7 @@ impl Loader {
                 (None, _) => {
                     self.b.problems.error(file, JsonPath::default(), format!("no `Arn` in the file, and `{service}` is not a service whose ARN can be made from the file name (s3, kms, sqs, sns, secretsmanager, lambda)"));
                     self.keep(file, text);
-                    return;
+                    return None;
                 }
             };
             let (raw, path) = match (d.policy, d.resource_policy, attrs.and_then(|a| a.policy)) {
@@ -157,12 +213,13 @@ impl Loader {
                 // No policy (a queue's attributes without one): nothing to add.
                 _ => {
                     self.keep(file, text);
-                    return;
+                    return None;
                 }
             };
             match self.b.add_resource(account, &arn) {
                 Err(m) => self.b.problems.error(file, path, m),
                 Ok(rx) => {
+                    added = Some(rx);
                     let kind = self.b.resources[rx.index()].kind;
                     match decode_document(raw, &text) {
                         Err(m) => self.b.problems.error(file, path, m),
@@ -190,5 +247,11 @@ impl Loader {
             }
         });
         self.keep(file, text);
+        added
     }
+}
+
+/// The key id of a key ARN (`arn:aws:kms:R:A:key/ID`), or the id itself.
+fn key_id(key: &str) -> &str {
+    key.rsplit_once(":key/").map_or(key, |(_, id)| id)
 }

@@ -13,6 +13,7 @@
 //! get-credential-report/<account-id>.json (or .csv)             optional
 //! resources/<account-id>/s3/<bucket>.json                       optional
 //! resources/<account-id>/{kms,sqs,sns,secretsmanager,lambda}/<region>/<name>.json
+//! resources/<account-id>/kms/<region>/list-aliases.json        optional
 //! resources/<account-id>/arn/<any>.json  ({"Arn": ..., "Policy": ...})
 //! ```
 
@@ -55,6 +56,8 @@ pub(crate) const TARGETS: &str = "list-targets-for-policy";
 pub(crate) const AUTHZ: &str = "get-account-authorization-details";
 pub(crate) const CREDENTIAL_REPORT: &str = "get-credential-report";
 pub(crate) const RESOURCES: &str = "resources";
+/// `aws kms list-aliases`, beside the key policies of its region.
+pub(crate) const LIST_ALIASES: &str = "list-aliases.json";
 
 /// Loads an export directory.
 pub(crate) fn load(dir: &Path) -> (Option<Org>, Report) {

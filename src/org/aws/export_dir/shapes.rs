@@ -191,3 +191,26 @@ pub(super) struct AttributesShape<'a> {
     #[serde(default, borrow, rename = "QueueArn")]
     pub queue_arn: Option<Str<'a>>,
 }
+
+/// `aws kms list-aliases`: which key each alias points to.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct ListAliases<'a> {
+    #[serde(default, borrow)]
+    pub aliases: OneOrMany<Obj<AliasShape<'a>>>,
+    #[serde(default, borrow)]
+    pub next_token: Option<Str<'a>>,
+    /// The raw API's paging flag (`NextMarker` holds the rest).
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct AliasShape<'a> {
+    #[serde(borrow)]
+    pub alias_name: Str<'a>,
+    /// Absent for an AWS managed alias whose key the service has not created yet.
+    #[serde(default, borrow)]
+    pub target_key_id: Option<Str<'a>>,
+}
