@@ -1,0 +1,57 @@
+//! CPU time of one org-wide question, for comparing changes on a shared machine where
+//! wall time moves with the load: `cargo run --release --example question_cpu
+//! [who-can|what-can]`. The generated 5,000-account org, the question of the worst
+//! who-can case in `benches/analysis.rs` (a bucket the org does not hold) or a user's
+//! what-can over the whole catalog; 20 runs, wall and process CPU time per run.
+
+use orgscope::analysis::{self, Ask, Filter};
+
+/// User plus system CPU time of this process so far, in seconds (Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split(' ').collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_else(|| "who-can".into());
+    let org = orgscope::org::generate::generate_org(5000, 1);
+    let context = vec![
+        (
+            "aws:RequestedRegion".to_string(),
+            vec!["eu-west-1".to_string()],
+        ),
+        ("aws:SecureTransport".to_string(), vec!["true".to_string()]),
+    ];
+    let ask = Ask {
+        action: "s3:GetObject".into(),
+        resource: "arn:aws:s3:::bucket-not-in-the-org/x".into(),
+        context,
+        ..Ask::default()
+    };
+    let user = org.user(org.accounts()[10].users[0]).arn.to_string();
+    let runs = 20;
+    let (cpu0, wall0) = (cpu_seconds(), std::time::Instant::now());
+    for _ in 0..runs {
+        match which.as_str() {
+            "what-can" => {
+                std::hint::black_box(analysis::what_can(&org, &user, &Filter::default(), &[]))
+                    .expect("the user is in the org");
+            }
+            _ => {
+                std::hint::black_box(analysis::who_can(&org, &ask)).expect("a valid question");
+            }
+        }
+    }
+    let per_run = |s: f64| s * 1000.0 / runs as f64;
+    let cpu = match (cpu0, cpu_seconds()) {
+        (Some(a), Some(b)) => format!("{:.1} ms", per_run(b - a)),
+        _ => "unknown".into(),
+    };
+    println!(
+        "{which}: wall {:.1} ms, CPU {cpu} per run",
+        per_run(wall0.elapsed().as_secs_f64())
+    );
+}
