@@ -109,6 +109,28 @@ fn policy_attachments() {
 }
 
 #[test]
+fn aws_managed_key_overview_says_rcps_do_not_apply() {
+    let org = acme();
+    let mut a = app(&org, 120, 24);
+    goto(
+        &mut a,
+        "resource arn:aws:kms:eu-west-1:555555555555:key/a3d5e000-0000-4000-8000-000000000003",
+    );
+    let s = screen(&a);
+    assert!(
+        s.contains("Managed by") && s.contains("AWS (an AWS managed key: RCPs do not apply to it)"),
+        "{s}"
+    );
+    // A customer managed key says nothing of the kind.
+    goto(
+        &mut a,
+        "resource arn:aws:kms:eu-west-1:555555555555:key/9a7e0000-0000-4000-8000-000000000002",
+    );
+    let s = screen(&a);
+    assert!(s.contains("9a7e0000") && !s.contains("Managed by"), "{s}");
+}
+
+#[test]
 fn role_overview_and_trust() {
     let org = acme();
     let mut a = app(&org, 120, 26);

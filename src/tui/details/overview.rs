@@ -254,6 +254,12 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
             let res = org.resource(r);
             out.field("ARN", &res.arn);
             out.field("Kind", &format!("{:?}", res.kind));
+            if res.aws_managed {
+                out.field(
+                    "Managed by",
+                    "AWS (an AWS managed key: RCPs do not apply to it)",
+                );
+            }
             account_field(cx, res.account, out);
             out.field(
                 "Policy",
