@@ -121,6 +121,7 @@ fn aws_managed_key_overview_says_rcps_do_not_apply() {
         s.contains("Managed by") && s.contains("AWS (an AWS managed key: RCPs do not apply to it)"),
         "{s}"
     );
+    assert!(s.contains("Kind            KMS key"), "{s}");
     // A customer managed key says nothing of the kind.
     goto(
         &mut a,

@@ -250,6 +250,19 @@ impl ResourceKind {
         }
     }
 
+    /// What it is, in words: `S3 bucket`, `KMS key`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::S3Bucket => "S3 bucket",
+            ResourceKind::KmsKey => "KMS key",
+            ResourceKind::SqsQueue => "SQS queue",
+            ResourceKind::SnsTopic => "SNS topic",
+            ResourceKind::Secret => "Secrets Manager secret",
+            ResourceKind::LambdaFunction => "Lambda function",
+            ResourceKind::Other => "resource",
+        }
+    }
+
     /// The name AWS gives this kind of policy, used as the compiled policy's name.
     pub fn policy_name(self) -> &'static str {
         match self {

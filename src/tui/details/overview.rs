@@ -253,7 +253,7 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
         Node::Resource(r) => {
             let res = org.resource(r);
             out.field("ARN", &res.arn);
-            out.field("Kind", &format!("{:?}", res.kind));
+            out.field("Kind", res.kind.label());
             if res.aws_managed {
                 out.field(
                     "Managed by",
