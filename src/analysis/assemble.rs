@@ -40,7 +40,18 @@ impl Ask {
     /// As [`Ask::target`], refusing a resource account that contradicts where the org
     /// holds the resource or the account its ARN names: the given account is for
     /// resources neither says (S3 buckets the org does not hold).
+    ///
+    /// A KMS alias is refused for the actions that act on a key: KMS resolves the
+    /// alias and authorizes the request on the key it names (KMS Developer Guide,
+    /// "Using aliases to control access to KMS keys"), so an answer about the alias's
+    /// ARN could say Allowed where AWS denies.
     pub fn checked_target<'o>(&self, org: &'o Org) -> Result<Target<'o>, AnalysisError> {
+        if let Some(alias) = kms_alias_for_a_key_action(&self.action, &self.resource) {
+            return Err(AnalysisError::KmsAlias {
+                action: self.action.clone(),
+                alias: alias.to_string(),
+            });
+        }
         let tgt = self.target(org);
         if let Some(given) = self.resource_account.as_deref() {
             let known = match resource_holder(org, &self.action, &self.resource) {
@@ -62,6 +73,25 @@ impl Ask {
         }
         Ok(tgt)
     }
+}
+
+/// The alias of a KMS alias ARN, when `action` acts on a key and not on an alias
+/// (only CreateAlias, DeleteAlias and UpdateAlias take an alias as their resource).
+pub(crate) fn kms_alias_for_a_key_action<'r>(action: &str, resource: &'r str) -> Option<&'r str> {
+    // Most resources are not aliases: found without parsing.
+    if !resource.contains(":alias/") {
+        return None;
+    }
+    let arn = Arn::parse(resource)?;
+    if arn.service() != "kms" || !arn.resource().starts_with("alias/") {
+        return None;
+    }
+    let types = &crate::catalog::Catalog::get()
+        .action(action)?
+        .resource_types;
+    let takes = |name: &str| types.iter().any(|t| t.name == name);
+    let alias = &resource[resource.len() - arn.resource().len()..];
+    (takes("key") && !takes("alias")).then_some(alias)
 }
 
 /// The session name of a role-session ARN (`arn:aws:sts::A:assumed-role/ROLE/NAME`).

@@ -33,6 +33,10 @@ pub enum AnalysisError {
         how: &'static str,
         actual: String,
     },
+    #[error(
+        "KMS authorizes `{action}` on the key that `{alias}` names, not on the alias: give the key's ARN (policies can test the alias with kms:RequestAlias)"
+    )]
+    KmsAlias { action: String, alias: String },
     #[error("cancelled")]
     Cancelled,
 }

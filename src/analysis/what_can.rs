@@ -180,6 +180,11 @@ pub fn what_can_ix(
         let mut allowed = Vec::new();
         let mut needs = Vec::new();
         for r in resources {
+            // A statement on an alias ARN never grants a key action: KMS authorizes it
+            // on the key (see `Ask::checked_target`).
+            if super::assemble::kms_alias_for_a_key_action(&full, &r).is_some() {
+                continue;
+            }
             // The question's context is in `shared` already.
             let ask = Ask {
                 action: full.clone(),
