@@ -1,0 +1,158 @@
+//! who-can and can must agree: every principal who-can lists as allowed is allowed by
+//! `can` for the same question, and every principal `can` allows is listed. who-can
+//! skips principals with a prefilter and evaluates the rest in parallel; a prefilter
+//! that dropped someone would report "nobody" where AWS allows, so this checks it
+//! against the one-principal path over whole organizations and many questions.
+//! Conditional principals must not be allowed as asked, and must be allowed once the
+//! values who-can names are given.
+
+use std::collections::BTreeSet;
+
+use orgscope::analysis::{self, Ask};
+use orgscope::engine::Decision;
+use orgscope::org::{Org, ResourceKind};
+
+fn context(pairs: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+        .collect()
+}
+
+/// Questions over every resource of the org, its roles, and a few resources it does
+/// not hold.
+fn questions(org: &Org) -> Vec<Ask> {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for r in org.resources() {
+        let arn = r.arn.to_string();
+        match r.kind {
+            ResourceKind::S3Bucket => {
+                targets.push(("s3:GetObject".into(), format!("{arn}/some/key")));
+                targets.push(("s3:PutObject".into(), format!("{arn}/some/key")));
+                targets.push(("s3:ListBucket".into(), arn));
+            }
+            ResourceKind::KmsKey => {
+                targets.push(("kms:Decrypt".into(), arn.clone()));
+                targets.push(("kms:PutKeyPolicy".into(), arn));
+            }
+            ResourceKind::SqsQueue => targets.push(("sqs:SendMessage".into(), arn)),
+            _ => targets.push(("s3:GetObject".into(), arn)),
+        }
+    }
+    for role in org.roles().iter().step_by(4) {
+        targets.push(("sts:AssumeRole".into(), role.arn.to_string()));
+    }
+    targets.push((
+        "s3:GetObject".into(),
+        "arn:aws:s3:::not-in-any-org/x".into(),
+    ));
+    targets.push(("iam:CreateUser".into(), "*".into()));
+    targets.push(("ec2:RunInstances".into(), "*".into()));
+    targets.push((
+        "kms:Decrypt".into(),
+        "arn:aws:kms:eu-west-1:999988887777:key/outside".into(),
+    ));
+    let contexts = [
+        context(&[
+            ("aws:RequestedRegion", "eu-west-1"),
+            ("aws:SecureTransport", "true"),
+        ]),
+        context(&[]),
+    ];
+    let mut asks = Vec::new();
+    for (i, (action, resource)) in targets.into_iter().enumerate() {
+        // Every question with the usual context; every third also with none, where
+        // conditions come into play.
+        let n = if i % 3 == 0 { 2 } else { 1 };
+        for ctx in contexts.iter().take(n) {
+            asks.push(Ask {
+                action: action.clone(),
+                resource: resource.clone(),
+                context: ctx.clone(),
+                ..Ask::default()
+            });
+        }
+    }
+    asks
+}
+
+fn agree(name: &str, org: &Org) {
+    let principals: Vec<String> = org
+        .users()
+        .iter()
+        .map(|u| u.arn.to_string())
+        .chain(org.roles().iter().map(|r| r.arn.to_string()))
+        .collect();
+    let asks = questions(org);
+    let mut checked = 0;
+    for ask in &asks {
+        let who = analysis::who_can(org, ask).unwrap();
+        let listed: BTreeSet<&str> = who.allowed.iter().map(|h| h.principal.as_str()).collect();
+        let conditional: Vec<_> = who.conditional.iter().collect();
+        for p in &principals {
+            let can = analysis::can(org, p, ask).unwrap();
+            let allowed = can.decision == Decision::Allowed;
+            assert_eq!(
+                allowed,
+                listed.contains(p.as_str()),
+                "{name}: can says {:?} for {p} on {} {} {:?}, who-can {} it",
+                can.decision,
+                ask.action,
+                ask.resource,
+                ask.context,
+                if listed.contains(p.as_str()) {
+                    "lists"
+                } else {
+                    "does not list"
+                }
+            );
+            checked += 1;
+        }
+        for h in conditional {
+            // Not allowed as asked; allowed with the values named (unless a value was
+            // too large a search to work out).
+            assert!(!listed.contains(h.principal.as_str()));
+            if h.when.iter().any(|c| c.value.is_none()) {
+                continue;
+            }
+            let mut with = ask.clone();
+            for c in &h.when {
+                with.context
+                    .push((c.key.clone(), vec![c.value.clone().unwrap()]));
+            }
+            let can = analysis::can(org, &h.principal, &with).unwrap();
+            assert_eq!(
+                can.decision,
+                Decision::Allowed,
+                "{name}: {} on {} {}: conditional when {:?}, but can says otherwise",
+                h.principal,
+                ask.action,
+                ask.resource,
+                h.when
+            );
+        }
+    }
+    assert!(checked > 0);
+    eprintln!(
+        "{name}: {} questions, {checked} principal answers compared",
+        asks.len()
+    );
+}
+
+#[test]
+fn who_can_agrees_with_can_on_acme() {
+    agree("acme", &orgscope::org::load_builtin_acme());
+}
+
+#[test]
+fn who_can_agrees_with_can_on_the_export_sample() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
+    agree("cloudsplaining-export", &orgscope::org::load(&dir).unwrap());
+}
+
+#[test]
+fn who_can_agrees_with_can_on_a_generated_org() {
+    // Cross-account trusts, bucket policies naming other accounts, boundaries.
+    agree("generated", &orgscope::org::generate::generate_org(6, 5));
+}
