@@ -214,3 +214,65 @@ fn what_can_agrees_with_can() {
     let generated = orgscope::org::generate::generate_org(4, 9);
     what_can_agrees("generated", &generated, &eu, 25);
 }
+
+/// paths and can agree on every hop: each hop of a path that needs no context is an
+/// AssumeRole that `can` allows, and every role a principal can assume directly is
+/// among the roles paths finds from it.
+fn paths_agree(name: &str, org: &Org, context: &[(String, Vec<String>)]) {
+    let principals: Vec<String> = org
+        .users()
+        .iter()
+        .map(|u| u.arn.to_string())
+        .chain(org.roles().iter().map(|r| r.arn.to_string()))
+        .collect();
+    let roles: Vec<String> = org.roles().iter().map(|r| r.arn.to_string()).collect();
+    let assume = |from: &str, to: &str| {
+        let ask = Ask {
+            action: "sts:AssumeRole".into(),
+            resource: to.into(),
+            context: context.to_vec(),
+            ..Ask::default()
+        };
+        analysis::can(org, from, &ask).unwrap().decision
+    };
+    let mut hops = 0;
+    for p in &principals {
+        let answer = analysis::paths(org, p, None, context).unwrap();
+        let reached: BTreeSet<&str> = answer.reachable.iter().map(|r| r.role.as_str()).collect();
+        for r in answer.reachable.iter().filter(|r| r.needs.is_empty()) {
+            for hop in r.path.windows(2) {
+                assert_eq!(
+                    assume(&hop[0], &hop[1]),
+                    Decision::Allowed,
+                    "{name}: paths from {p} goes {} -> {}",
+                    hop[0],
+                    hop[1]
+                );
+                hops += 1;
+            }
+        }
+        for role in roles.iter().filter(|r| *r != p) {
+            if assume(p, role) == Decision::Allowed {
+                assert!(
+                    reached.contains(role.as_str()),
+                    "{name}: {p} can assume {role}, paths does not find it"
+                );
+            }
+        }
+    }
+    eprintln!("{name}: {hops} hops checked");
+}
+
+#[test]
+fn paths_agree_with_can() {
+    let eu = context(&[
+        ("aws:RequestedRegion", "eu-west-1"),
+        ("aws:SecureTransport", "true"),
+    ]);
+    paths_agree("acme", &orgscope::org::load_builtin_acme(), &eu);
+    paths_agree(
+        "generated",
+        &orgscope::org::generate::generate_org(3, 11),
+        &eu,
+    );
+}
