@@ -244,10 +244,15 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
             let mut s = String::new();
             let _ = writeln!(s, "who can {} on {}", answer.action, answer.resource);
             if answer.resource_account_assumed {
+                let why = if answer.resource == "*" {
+                    "the resource is `*`"
+                } else {
+                    "the resource is not in the organization and its ARN names no account"
+                };
                 let _ = writeln!(
                     s,
-                    "the resource is not in the organization and its ARN names no account: each principal \
-                     was evaluated as if it were in its own account (use --resource-account)"
+                    "{why}: each principal was evaluated as if it were in its own account \
+                     (use --resource-account)"
                 );
             }
             let _ = writeln!(s, "\nallowed ({}):", answer.allowed.len());
