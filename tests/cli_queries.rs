@@ -370,3 +370,32 @@ fn a_resource_account_that_contradicts_the_org_or_the_arn_is_refused() {
         );
     }
 }
+
+#[test]
+fn patterns_typos_and_unknown_services_are_told() {
+    // A request names one action: a pattern is refused.
+    let out = orgscope(&["who-can", "acme", "-a", "s3:Get*", "-r", "arn:aws:s3:::b/x"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`s3:Get*` is a pattern: a request names one action"),
+        "{err}"
+    );
+    // A typo is still answered (the catalog may lag behind AWS), with a note.
+    let out = orgscope(&["can", "acme", "-p", "dana", "-a", "s3:GetObjet", "-r", "*"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("note: `s3:GetObjet` is not an action in the AWS catalog"),
+        "{err}"
+    );
+    let out = orgscope(&["can", "acme", "-p", "dana", "-a", "s3:GetObject", "-r", "*"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note"));
+    // what-can's service filter names a service of the catalog.
+    let out = orgscope(&["what-can", "acme", "-p", "dana", "--service", "s4"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no service `s4` in the AWS catalog"), "{err}");
+    let out = orgscope(&["what-can", "acme", "-p", "dana", "--service", "S3"]);
+    assert_eq!(out.status.code(), Some(0), "the prefix in any case");
+}

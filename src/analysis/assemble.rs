@@ -46,6 +46,11 @@ impl Ask {
     /// "Using aliases to control access to KMS keys"), so an answer about the alias's
     /// ARN could say Allowed where AWS denies.
     pub fn checked_target<'o>(&self, org: &'o Org) -> Result<Target<'o>, AnalysisError> {
+        // A request names one action: a wildcard would match policies' patterns as
+        // text, an answer about no request AWS could receive.
+        if self.action.contains(['*', '?']) {
+            return Err(AnalysisError::ActionPattern(self.action.clone()));
+        }
         if let Some(alias) = kms_alias_for_a_key_action(&self.action, &self.resource) {
             return Err(AnalysisError::KmsAlias {
                 action: self.action.clone(),

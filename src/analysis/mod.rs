@@ -37,6 +37,12 @@ pub enum AnalysisError {
         "KMS authorizes `{action}` on the key that `{alias}` names, not on the alias: give the key's ARN (policies can test the alias with kms:RequestAlias)"
     )]
     KmsAlias { action: String, alias: String },
+    #[error(
+        "`{0}` is a pattern: a request names one action, such as `s3:GetObject` (what-can --service lists a principal's actions)"
+    )]
+    ActionPattern(String),
+    #[error("no service `{0}` in the AWS catalog; give a service prefix such as `s3` or `iam`")]
+    UnknownService(String),
     #[error("cancelled")]
     Cancelled,
 }
@@ -112,6 +118,19 @@ impl Progress {
         let total = self.total.load(Ordering::Relaxed);
         (total > 0).then(|| (self.done.load(Ordering::Relaxed) as f64 / total as f64).min(1.0))
     }
+}
+
+/// A note when `action` is not in the AWS catalog this build carries: most likely a
+/// typo, which no policy but a wildcard grants, so the answer would be about an action
+/// AWS does not have.
+pub fn unknown_action_note(action: &str) -> Option<String> {
+    let known =
+        action.contains(['*', '?']) || crate::catalog::Catalog::get().action(action).is_some();
+    (!known).then(|| {
+        format!(
+            "`{action}` is not an action in the AWS catalog orgscope carries: check its spelling"
+        )
+    })
 }
 
 /// Values of keys the request lacks that turn its `decision` into Allowed (see

@@ -64,6 +64,11 @@ pub fn what_can_until(
     watch: super::Watch<'_>,
 ) -> Result<WhatCanAnswer, AnalysisError> {
     let p = principal(org, who)?;
+    if let Some(s) = &filter.service
+        && Catalog::get().service(&s.to_ascii_lowercase()).is_none()
+    {
+        return Err(AnalysisError::UnknownService(s.clone()));
+    }
     what_can_ix(org, p, filter, context, watch).ok_or(AnalysisError::Cancelled)
 }
 

@@ -46,6 +46,9 @@ pub struct RequestArgs {
 
 impl RequestArgs {
     fn ask(&self) -> anyhow::Result<Ask> {
+        if let Some(note) = analysis::unknown_action_note(&self.action) {
+            eprintln!("orgscope: note: {}", crate::text::inert(&note));
+        }
         Ok(Ask {
             action: self.action.clone(),
             resource: self.resource.clone(),

@@ -55,11 +55,17 @@ pub fn run_until(
             }
             let a = analysis::can(org, principal, &ask).map_err(err)?;
             let subject = analysis::subject(org, principal).map_err(err)?;
-            can(org, subject, &a, session_policy.as_deref())
+            noted(
+                can(org, subject, &a, session_policy.as_deref()),
+                &ask.action,
+            )
         }
-        Query::WhoCan { ask } => who_can(
-            org,
-            &analysis::who_can_until(org, &resolved(ask)?, watch).map_err(err)?,
+        Query::WhoCan { ask } => noted(
+            who_can(
+                org,
+                &analysis::who_can_until(org, &resolved(ask)?, watch).map_err(err)?,
+            ),
+            &ask.action,
         ),
         Query::WhatCan {
             principal,
@@ -91,6 +97,14 @@ pub fn run_until(
             &analysis::paths(org, from, to.as_deref(), context).map_err(err)?,
         ),
     })
+}
+
+/// The answer with a warning line when its action is not in the catalog.
+fn noted(mut t: AnswerTree, action: &str) -> AnswerTree {
+    if let Some(note) = analysis::unknown_action_note(action) {
+        t.header.push(spans([(Tone::Warn, &note)]));
+    }
+    t
 }
 
 /// The tone of a decision.

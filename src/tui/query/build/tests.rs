@@ -187,3 +187,27 @@ fn what_can_compares_two_principals() {
     let e = run(&org, &q("nobody")).unwrap_err();
     assert!(e.contains("no user or role `nobody`"), "{e}");
 }
+
+#[test]
+fn an_action_not_in_the_catalog_is_answered_with_a_warning() {
+    let org = load_builtin_acme();
+    let q = |action: &str| Query::Can {
+        principal: "dana".into(),
+        ask: Ask {
+            action: action.into(),
+            resource: "*".into(),
+            ..Ask::default()
+        },
+        session_policy: None,
+    };
+    let t = run(&org, &q("s3:GetObjet")).unwrap();
+    assert!(
+        header(&t)
+            .iter()
+            .any(|h| h.contains("`s3:GetObjet` is not an action in the AWS catalog")),
+        "{:?}",
+        header(&t)
+    );
+    let t = run(&org, &q("s3:GetObject")).unwrap();
+    assert!(!header(&t).iter().any(|h| h.contains("not an action")));
+}
