@@ -87,6 +87,15 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
         counts[0] += 1;
         let id = c["id"].as_str().unwrap_or("?");
         assert!(c.get("doc").is_some(), "{name} {id}: cite a doc");
+        // Every case asks a well-formed question: no note on its action or resource.
+        let (action, resource) = (
+            c["action"].as_str().unwrap(),
+            c["resource"].as_str().unwrap(),
+        );
+        let notes = analysis::question_notes(action, resource);
+        if !notes.is_empty() {
+            fail(id, format!("notes on a well-formed question: {notes:?}"));
+        }
         let want = &c["expect"];
         match analysis::can(&org, c["principal"].as_str().unwrap(), &ask(&c)) {
             Err(e) => fail(id, format!("error: {e}")),

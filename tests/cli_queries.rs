@@ -399,3 +399,37 @@ fn patterns_typos_and_unknown_services_are_told() {
     let out = orgscope(&["what-can", "acme", "-p", "dana", "--service", "S3"]);
     assert_eq!(out.status.code(), Some(0), "the prefix in any case");
 }
+
+#[test]
+fn a_resource_unlike_the_actions_resources_is_noted() {
+    // AWS authorizes s3:GetObject on objects (IAM Service Authorization Reference,
+    // "Actions defined by Amazon S3"): asked on the bucket, the answer is about a
+    // request AWS never receives.
+    let note = |action: &str, resource: &str| {
+        let out = orgscope(&["can", "acme", "-p", "dana", "-a", action, "-r", resource]);
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = note("s3:GetObject", "arn:aws:s3:::acme-public-website");
+    assert!(
+        err.contains("is not shaped like a resource `s3:GetObject` acts on")
+            && err.contains("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+        "{err}"
+    );
+    let err = note("iam:ListUsers", "arn:aws:iam::222222222222:user/dana");
+    assert!(err.contains("acts on no particular resource"), "{err}");
+    for (action, resource) in [
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-public-website/index.html",
+        ),
+        ("s3:ListBucket", "arn:aws:s3:::acme-public-website"),
+        (
+            "sts:AssumeRole",
+            "arn:aws:iam::222222222222:role/SecurityAuditor",
+        ),
+        ("iam:ListUsers", "*"),
+    ] {
+        let err = note(action, resource);
+        assert!(!err.contains("note"), "{action} {resource}: {err}");
+    }
+}

@@ -120,17 +120,66 @@ impl Progress {
     }
 }
 
-/// A note when `action` is not in the AWS catalog this build carries: most likely a
-/// typo, which no policy but a wildcard grants, so the answer would be about an action
-/// AWS does not have.
-pub fn unknown_action_note(action: &str) -> Option<String> {
-    let known =
-        action.contains(['*', '?']) || crate::catalog::Catalog::get().action(action).is_some();
-    (!known).then(|| {
-        format!(
+/// What may be wrong with a question that is still answered, from the AWS catalog
+/// this build carries: an action it does not know (most likely a typo, which no policy
+/// but a wildcard grants), or a resource unlike every resource the action acts on
+/// (`s3:GetObject` on a bucket's ARN: AWS authorizes it on objects, so the answer
+/// would be about a request AWS never receives).
+pub fn question_notes(action: &str, resource: &str) -> Vec<String> {
+    if action.contains(['*', '?']) {
+        return Vec::new();
+    }
+    let catalog = crate::catalog::Catalog::get();
+    let Some(a) = catalog.action(action) else {
+        return vec![format!(
             "`{action}` is not an action in the AWS catalog orgscope carries: check its spelling"
-        )
-    })
+        )];
+    };
+    let Some(arn) = crate::policy::Arn::parse(resource) else {
+        return Vec::new();
+    };
+    if a.resource_types.is_empty() {
+        return vec![format!(
+            "`{action}` acts on no particular resource: AWS authorizes it against `*`"
+        )];
+    }
+    let service = catalog.service_info(a.service);
+    let templates: Vec<&str> = a
+        .resource_types
+        .iter()
+        .filter_map(|t| {
+            let def = service?.resources.iter().find(|d| d.name == t.name)?;
+            Some(def.arn.as_str())
+        })
+        .collect();
+    let target = crate::policy::arn::ResourceRef::Arn(&arn);
+    let fits = templates.is_empty()
+        || templates.iter().any(|t| {
+            crate::policy::arn::ArnPattern::compile(&variables_as_wildcards(t), false)
+                .matches(&target, &crate::policy::Context::default())
+        });
+    if fits {
+        return Vec::new();
+    }
+    vec![format!(
+        "`{resource}` is not shaped like a resource `{action}` acts on ({})",
+        templates.join(", ")
+    )]
+}
+
+/// `arn:${Partition}:s3:::${BucketName}` as the pattern `arn:*:s3:::*`.
+fn variables_as_wildcards(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        out.push('*');
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Values of keys the request lacks that turn its `decision` into Allowed (see

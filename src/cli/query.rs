@@ -46,7 +46,7 @@ pub struct RequestArgs {
 
 impl RequestArgs {
     fn ask(&self) -> anyhow::Result<Ask> {
-        if let Some(note) = analysis::unknown_action_note(&self.action) {
+        for note in analysis::question_notes(&self.action, &self.resource) {
             eprintln!("orgscope: note: {}", crate::text::inert(&note));
         }
         Ok(Ask {

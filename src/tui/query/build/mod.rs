@@ -55,17 +55,14 @@ pub fn run_until(
             }
             let a = analysis::can(org, principal, &ask).map_err(err)?;
             let subject = analysis::subject(org, principal).map_err(err)?;
-            noted(
-                can(org, subject, &a, session_policy.as_deref()),
-                &ask.action,
-            )
+            noted(can(org, subject, &a, session_policy.as_deref()), &ask)
         }
         Query::WhoCan { ask } => noted(
             who_can(
                 org,
                 &analysis::who_can_until(org, &resolved(ask)?, watch).map_err(err)?,
             ),
-            &ask.action,
+            ask,
         ),
         Query::WhatCan {
             principal,
@@ -99,9 +96,9 @@ pub fn run_until(
     })
 }
 
-/// The answer with a warning line when its action is not in the catalog.
-fn noted(mut t: AnswerTree, action: &str) -> AnswerTree {
-    if let Some(note) = analysis::unknown_action_note(action) {
+/// The answer with a warning line for what may be wrong with its question.
+fn noted(mut t: AnswerTree, ask: &analysis::Ask) -> AnswerTree {
+    for note in analysis::question_notes(&ask.action, &ask.resource) {
         t.header.push(spans([(Tone::Warn, &note)]));
     }
     t
