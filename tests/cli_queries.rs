@@ -411,8 +411,9 @@ fn a_resource_unlike_the_actions_resources_is_noted() {
     };
     let err = note("s3:GetObject", "arn:aws:s3:::acme-public-website");
     assert!(
-        err.contains("is not shaped like a resource `s3:GetObject` acts on")
-            && err.contains("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+        err.contains(
+            "is not a resource `s3:GetObject` acts on: object (arn:${Partition}:s3:::${BucketName}/${ObjectName}), accesspointobject"
+        ),
         "{err}"
     );
     let err = note("iam:ListUsers", "arn:aws:iam::222222222222:user/dana");

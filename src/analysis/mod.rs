@@ -144,26 +144,29 @@ pub fn question_notes(action: &str, resource: &str) -> Vec<String> {
         )];
     }
     let service = catalog.service_info(a.service);
-    let templates: Vec<&str> = a
+    let mut types: Vec<(&str, &str)> = a
         .resource_types
         .iter()
         .filter_map(|t| {
             let def = service?.resources.iter().find(|d| d.name == t.name)?;
-            Some(def.arn.as_str())
+            Some((def.name.as_str(), def.arn.as_str()))
         })
         .collect();
     let target = crate::policy::arn::ResourceRef::Arn(&arn);
-    let fits = templates.is_empty()
-        || templates.iter().any(|t| {
+    let fits = types.is_empty()
+        || types.iter().any(|(_, t)| {
             crate::policy::arn::ArnPattern::compile(&variables_as_wildcards(t), false)
                 .matches(&target, &crate::policy::Context::default())
         });
     if fits {
         return Vec::new();
     }
+    // The plainest form first: where the line is cut short, it is what shows.
+    types.sort_by_key(|(_, t)| t.len());
+    let listed: Vec<String> = types.iter().map(|(n, t)| format!("{n} ({t})")).collect();
     vec![format!(
-        "`{resource}` is not shaped like a resource `{action}` acts on ({})",
-        templates.join(", ")
+        "`{resource}` is not a resource `{action}` acts on: {}",
+        listed.join(", ")
     )]
 }
 
