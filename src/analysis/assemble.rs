@@ -1,6 +1,7 @@
 //! From the organization to one engine request: every policy the org says applies,
 //! and the context AWS itself would add about the principal and the resource.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -371,6 +372,7 @@ struct OrgKeys {
     resource_org_id: Key,
     resource_org_paths: Key,
     kms_caller_account: Key,
+    userid: Key,
 }
 
 impl<'o> Shared<'o> {
@@ -409,6 +411,7 @@ impl<'o> Shared<'o> {
                 resource_org_id: Key::new("aws:ResourceOrgID"),
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
                 kms_caller_account: Key::new("kms:CallerAccount"),
+                userid: Key::new("aws:userid"),
             },
             asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
         };
@@ -465,6 +468,23 @@ impl<'o> Shared<'o> {
         {
             let id = &org.account(s.account(org)).id;
             ctx.insert_default_key(&self.keys.kms_caller_account, id);
+        }
+        // aws:userid from the unique ids the org knows (IAM User Guide, "Principal key
+        // values"): a user's id; a role session's `role-id:session-name`, only when the
+        // question names the session (without it the value is not known).
+        let userid = match (s, &ask.session_name) {
+            (Subject::Principal(PrincipalIx::User(u)), _) => {
+                org.user(u).id.as_deref().map(Cow::Borrowed)
+            }
+            (Subject::Principal(PrincipalIx::Role(r)), Some(name)) => org
+                .role(r)
+                .id
+                .as_deref()
+                .map(|id| Cow::Owned(format!("{id}:{name}"))),
+            _ => None,
+        };
+        if let Some(id) = userid {
+            ctx.insert_default_key(&self.keys.userid, &id);
         }
         let partition = &org.info().partition;
         let owned;

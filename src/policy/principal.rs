@@ -107,6 +107,17 @@ impl Principal {
         }
     }
 
+    /// The value of `aws:PrincipalType`.
+    pub fn principal_type(&self) -> &'static str {
+        match self {
+            Principal::User { .. } => "User",
+            Principal::RoleSession { .. } => "AssumedRole",
+            Principal::FederatedUser { .. } => "FederatedUser",
+            Principal::Root { .. } => "Account",
+            Principal::Anonymous => "Anonymous",
+        }
+    }
+
     pub fn is_service_linked_role(&self) -> bool {
         matches!(
             self,

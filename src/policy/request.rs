@@ -132,6 +132,19 @@ impl Request {
             (None, None) => (principal.account().map(str::to_string), true),
         };
         let k = keys();
+        // Always in the request context (IAM User Guide, "AWS global condition context
+        // keys", aws:PrincipalType; "Principal key values" for aws:userid). A user's or
+        // a role's aws:userid is its unique id, which only the organization knows.
+        context.insert_default_key(&k.principal_type, principal.principal_type());
+        match &principal {
+            Principal::Root { account } => context.insert_default_key(&k.userid, account),
+            Principal::FederatedUser { account, arn } => {
+                let name = arn.rsplit('/').next().unwrap_or_default();
+                context.insert_default_key(&k.userid, &format!("{account}:{name}"));
+            }
+            Principal::Anonymous => context.insert_default_key(&k.userid, "anonymous"),
+            Principal::User { .. } | Principal::RoleSession { .. } => {}
+        }
         if let Some(arn) = principal.principal_arn() {
             context.insert_default_key(&k.principal_arn, &arn);
         }
@@ -217,6 +230,8 @@ impl Request {
 
 /// The keys every request may get, interned once.
 pub(crate) struct WellKnown {
+    pub principal_type: Key,
+    pub userid: Key,
     pub principal_arn: Key,
     pub principal_account: Key,
     pub principal_is_aws_service: Key,
@@ -227,6 +242,8 @@ pub(crate) struct WellKnown {
 pub(crate) fn keys() -> &'static WellKnown {
     static KEYS: std::sync::OnceLock<WellKnown> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| WellKnown {
+        principal_type: Key::new("aws:PrincipalType"),
+        userid: Key::new("aws:userid"),
         principal_arn: Key::new("aws:PrincipalArn"),
         principal_account: Key::new("aws:PrincipalAccount"),
         principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
