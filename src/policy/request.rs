@@ -79,9 +79,9 @@ pub enum RequestError {
 
 impl Request {
     /// Builds a request and adds the context keys AWS always sets from the principal
-    /// and resource (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`,
-    /// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`) where the caller did not
-    /// give them.
+    /// and resource (`aws:PrincipalType`, `aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// `aws:username`, `aws:userid` where the ARN gives it, `aws:PrincipalIsAWSService`,
+    /// `aws:ResourceAccount`) where the caller did not give them.
     pub fn new(
         principal: &str,
         action: &str,
