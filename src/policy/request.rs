@@ -79,7 +79,7 @@ pub enum RequestError {
 
 impl Request {
     /// Builds a request and adds the context keys AWS always sets from the principal
-    /// and resource (`aws:PrincipalType`, `aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// and resource (`aws:PrincipalType`, `aws:ViaAWSService` false, `aws:PrincipalArn`, `aws:PrincipalAccount`,
     /// `aws:username`, `aws:userid` where the ARN gives it, `aws:PrincipalIsAWSService`,
     /// `aws:ResourceAccount`) where the caller did not give them.
     pub fn new(
@@ -136,6 +136,9 @@ impl Request {
         // keys", aws:PrincipalType; "Principal key values" for aws:userid). A user's or
         // a role's aws:userid is its unique id, which only the organization knows.
         context.insert_default_key(&k.principal_type, principal.principal_type());
+        // Also always there: a question is about a direct call, not one a service makes
+        // on the caller's behalf, unless the context says otherwise.
+        context.insert_default_key(&k.via_aws_service, "false");
         match &principal {
             Principal::Root { account } => context.insert_default_key(&k.userid, account),
             Principal::FederatedUser { account, arn } => {
@@ -232,6 +235,7 @@ impl Request {
 pub(crate) struct WellKnown {
     pub principal_type: Key,
     pub userid: Key,
+    pub via_aws_service: Key,
     pub principal_arn: Key,
     pub principal_account: Key,
     pub principal_is_aws_service: Key,
@@ -244,6 +248,7 @@ pub(crate) fn keys() -> &'static WellKnown {
     KEYS.get_or_init(|| WellKnown {
         principal_type: Key::new("aws:PrincipalType"),
         userid: Key::new("aws:userid"),
+        via_aws_service: Key::new("aws:ViaAWSService"),
         principal_arn: Key::new("aws:PrincipalArn"),
         principal_account: Key::new("aws:PrincipalAccount"),
         principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
