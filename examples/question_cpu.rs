@@ -1,8 +1,10 @@
 //! CPU time of one org-wide question, for comparing changes on a shared machine where
 //! wall time moves with the load: `cargo run --release --example question_cpu
-//! [who-can|what-can]`. The generated 5,000-account org, the question of the worst
-//! who-can case in `benches/analysis.rs` (a bucket the org does not hold) or a user's
-//! what-can over the whole catalog; 20 runs, wall and process CPU time per run.
+//! [who-can|who-can-bare|what-can]`. The generated 5,000-account org, the question of
+//! the worst who-can case in `benches/analysis.rs` (a bucket the org does not hold;
+//! `who-can-bare` asks it with no context, so that most principals are conditional and
+//! their keys are searched) or a user's what-can over the whole catalog; 20 runs, wall
+//! and process CPU time per run.
 
 use orgscope::analysis::{self, Ask, Filter};
 
@@ -28,7 +30,11 @@ fn main() {
     let ask = Ask {
         action: "s3:GetObject".into(),
         resource: "arn:aws:s3:::bucket-not-in-the-org/x".into(),
-        context,
+        context: if which == "who-can-bare" {
+            Vec::new()
+        } else {
+            context
+        },
         ..Ask::default()
     };
     let user = org.user(org.accounts()[10].users[0]).arn.to_string();

@@ -100,10 +100,9 @@ fn search(
     let alone = samples(req, set, Some(effect));
     for (key, values) in &alone {
         for v in values {
-            r.context
-                .insert_key(*key, smallvec::smallvec![v.clone().into_boxed_str()]);
+            r.context.insert_key(*key, smallvec::smallvec![(*v).into()]);
             if evaluate(&r, set) == Decision::Allowed {
-                found.push((key.as_str().to_string(), Some(v.clone())));
+                found.push((key.as_str().to_string(), Some(v.to_string())));
                 break;
             }
         }
@@ -128,7 +127,7 @@ fn search(
 fn jointly(
     r: &mut Request,
     set: &PolicySet,
-    keys: &[(Key, Vec<String>)],
+    keys: &[(Key, Vec<&str>)],
 ) -> Vec<(String, Option<String>)> {
     if keys.len() < 2 {
         return Vec::new();
@@ -163,10 +162,9 @@ fn jointly(
         for ((key, values), &c) in keys.iter().zip(&choice) {
             match c {
                 0 => r.context.remove_key(key),
-                c => r.context.insert_key(
-                    *key,
-                    smallvec::smallvec![values[c - 1].clone().into_boxed_str()],
-                ),
+                c => r
+                    .context
+                    .insert_key(*key, smallvec::smallvec![values[c - 1].into()]),
             }
         }
         if evaluate(r, set) == Decision::Allowed {
@@ -174,7 +172,7 @@ fn jointly(
                 .iter()
                 .zip(&choice)
                 .filter(|(_, c)| **c > 0)
-                .map(|((k, values), &c)| (k.as_str().to_string(), Some(values[c - 1].clone())))
+                .map(|((k, values), &c)| (k.as_str().to_string(), Some(values[c - 1].to_string())))
                 .collect();
         }
     }
@@ -182,12 +180,12 @@ fn jointly(
 
 /// The keys the request lacks that covering statements (of one effect, if given) read,
 /// each with the values worth trying.
-fn samples(
+fn samples<'s>(
     req: &Request,
-    set: &PolicySet,
+    set: &'s PolicySet<'_>,
     effect: Option<crate::policy::Effect>,
-) -> Vec<(Key, Vec<String>)> {
-    let mut samples: Vec<(Key, Vec<String>)> = Vec::new();
+) -> Vec<(Key, Vec<&'s str>)> {
+    let mut samples: Vec<(Key, Vec<&'s str>)> = Vec::new();
     for policy in all_policies(set) {
         for s in policy
             .statements()
@@ -199,10 +197,10 @@ fn samples(
                     continue;
                 }
                 let key = c.key_lower;
-                let values = c.sample_values();
+                let values = c.sample_values().iter().map(|v| &**v);
                 match samples.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, v)) => v.extend(values),
-                    None => samples.push((key, values)),
+                    None => samples.push((key, values.collect())),
                 }
             }
         }
@@ -214,7 +212,7 @@ fn samples(
     samples
 }
 
-fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<String>)>) -> Vec<Dependency> {
+fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<&str>)>) -> Vec<Dependency> {
     let matters = matters(req, set, &samples);
     samples
         .into_iter()
@@ -226,11 +224,10 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<String>)>) -> V
             }];
             for v in values {
                 let mut r = req.clone();
-                r.context
-                    .insert_key(key, smallvec::smallvec![v.clone().into_boxed_str()]);
+                r.context.insert_key(key, smallvec::smallvec![v.into()]);
                 outcomes.push(ValueOutcome {
                     decision: evaluate(&r, set),
-                    value: Some(v),
+                    value: Some(v.to_string()),
                 });
             }
             let varies = outcomes.windows(2).any(|w| w[0].decision != w[1].decision);
@@ -246,7 +243,7 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<String>)>) -> V
 /// For each key, whether changing it alone changes the decision in some assignment
 /// of the other keys (each absent or one of its values). Skipped (all false) when the
 /// assignments are too many; the one-at-a-time outcomes still show.
-fn matters(req: &Request, set: &PolicySet, samples: &[(Key, Vec<String>)]) -> Vec<bool> {
+fn matters(req: &Request, set: &PolicySet, samples: &[(Key, Vec<&str>)]) -> Vec<bool> {
     let mut found = vec![false; samples.len()];
     let sizes: Vec<usize> = samples.iter().map(|(_, v)| v.len() + 1).collect();
     let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
@@ -257,10 +254,8 @@ fn matters(req: &Request, set: &PolicySet, samples: &[(Key, Vec<String>)]) -> Ve
         let mut r = req.clone();
         for ((key, values), &c) in samples.iter().zip(choice) {
             if c > 0 {
-                r.context.insert_key(
-                    *key,
-                    smallvec::smallvec![values[c - 1].clone().into_boxed_str()],
-                );
+                r.context
+                    .insert_key(*key, smallvec::smallvec![values[c - 1].into()]);
             }
         }
         evaluate(&r, set)

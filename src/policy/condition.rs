@@ -258,6 +258,9 @@ pub struct Condition {
     pub(crate) values: Values,
     /// The values as written, for explanations.
     pub raw_values: Vec<String>,
+    /// The values worth trying when the key is missing ([`Condition::sample_values`]),
+    /// worked out once: who-can tries them for many principals.
+    pub(crate) samples: Box<[Box<str>]>,
 }
 
 impl Condition {
@@ -334,11 +337,16 @@ impl Condition {
     /// Values of the key worth trying when the request does not give it: each value
     /// the condition names (wildcards filled in), its neighbours for comparisons, and
     /// one value that matches none. Used to show how a decision depends on context.
-    pub fn sample_values(&self) -> Vec<String> {
+    pub fn sample_values(&self) -> &[Box<str>] {
+        &self.samples
+    }
+
+    /// Works out [`Condition::sample_values`] when the policy is compiled.
+    pub(crate) fn make_samples(values: &Values, raw_values: &[String]) -> Box<[Box<str>]> {
         let fill = |v: &String| (!v.contains("${")).then(|| v.replace(['*', '?'], "x"));
-        let mut out: Vec<String> = match &self.values {
+        let mut out: Vec<String> = match values {
             Values::Strings(_) | Values::Arns(_) | Values::Binary(_) => {
-                let mut v: Vec<String> = self.raw_values.iter().filter_map(fill).collect();
+                let mut v: Vec<String> = raw_values.iter().filter_map(fill).collect();
                 v.push("some-other-value".to_string());
                 v
             }
@@ -347,7 +355,7 @@ impl Condition {
                 .flat_map(|n| [n - 1.0, *n, n + 1.0])
                 .map(|n| n.to_string())
                 .collect(),
-            Values::Dates(_) => self.raw_values.clone(),
+            Values::Dates(_) => raw_values.to_vec(),
             Values::Bools(_) => vec!["true".to_string(), "false".to_string()],
             Values::Ips(nets) => {
                 let mut v: Vec<String> = nets.iter().map(|n| n.addr().to_string()).collect();
@@ -357,7 +365,7 @@ impl Condition {
             Values::Null(_) => vec!["present".to_string()],
         };
         out.dedup();
-        out
+        out.into_iter().map(String::into_boxed_str).collect()
     }
 }
 

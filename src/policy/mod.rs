@@ -481,6 +481,7 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
                 operator: c.operator,
                 key_lower: context::Key::new(&c.key),
                 key: c.key.into(),
+                samples: Condition::make_samples(&values, &c.raw),
                 values,
                 raw_values: c.raw,
             }
