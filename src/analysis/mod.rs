@@ -188,7 +188,7 @@ fn variables_as_wildcards(template: &str) -> String {
 /// Values of keys the request lacks that turn its `decision` into Allowed (see
 /// [`crate::engine::first_allowing_context`]); empty when none does.
 pub(crate) fn letting_in(
-    req: &crate::policy::Request,
+    req: &mut crate::policy::Request,
     set: &crate::engine::PolicySet,
     decision: crate::engine::Decision,
 ) -> Vec<who_can::Condition> {

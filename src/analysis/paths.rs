@@ -100,12 +100,12 @@ fn can_assume(
         context: context.to_vec(),
         ..Ask::default()
     };
-    let a = assemble(org, Subject::Principal(p), &ask).ok()?;
+    let mut a = assemble(org, Subject::Principal(p), &ask).ok()?;
     let decision = engine::evaluate(&a.request, &a.set);
     if decision == Decision::Allowed {
         return Some(Vec::new());
     }
-    let when = letting_in(&a.request, &a.set, decision);
+    let when = letting_in(&mut a.request, &a.set, decision);
     (!when.is_empty()).then_some(when)
 }
 

@@ -198,13 +198,13 @@ pub fn what_can_ix(
             };
             let tgt = ask.target(org);
             shared.retarget(org, &tgt);
-            let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared) else {
+            let Ok(mut a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared) else {
                 continue;
             };
             match engine::evaluate(&a.request, &a.set) {
                 Decision::Allowed => allowed.push(r),
                 denied => {
-                    let lets_in = engine::allowing_values(&a.request, &a.set, denied);
+                    let lets_in = engine::allowing_values(&mut a.request, &a.set, denied);
                     if !lets_in.is_empty() {
                         allowed.push(r);
                         needs.extend(lets_in.into_iter().map(|(key, _)| key));

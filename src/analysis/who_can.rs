@@ -238,7 +238,7 @@ fn evaluate<'o>(
     tgt: &Target<'o>,
     shared: &Shared<'o>,
 ) -> Result<Outcome, AnalysisError> {
-    let a = super::assemble::assemble_shared(org, Subject::Principal(p), ask, tgt, shared)?;
+    let mut a = super::assemble::assemble_shared(org, Subject::Principal(p), ask, tgt, shared)?;
     let (decision, blocked) = engine::decide(&a.request, &a.set);
     if decision == Decision::Allowed {
         return Ok(Outcome::Allowed);
@@ -246,7 +246,7 @@ fn evaluate<'o>(
     // Conditional: some value of a key the request lacks lets it through. This comes
     // before the near miss: a principal that a real request (with a region, say) can
     // get through is not blocked.
-    let when = letting_in(&a.request, &a.set, decision);
+    let when = letting_in(&mut a.request, &a.set, decision);
     if !when.is_empty() {
         return Ok(Outcome::Conditional(when));
     }
@@ -471,7 +471,7 @@ fn resource_side(
             .iter()
             .map(|(k, v)| (k.as_str(), v.iter().cloned())),
     );
-    let req = Request::new(
+    let mut req = Request::new(
         caller,
         &ask.action,
         &ask.resource,
@@ -499,7 +499,7 @@ fn resource_side(
     let when = if decision == Decision::Allowed {
         Vec::new()
     } else {
-        letting_in(&req, &set, decision)
+        letting_in(&mut req, &set, decision)
     };
     Some((decision, when))
 }

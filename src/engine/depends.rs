@@ -51,8 +51,10 @@ const MAX_JOINT: usize = 512;
 /// is explicitly denied (the Deny must stop matching), an Allow's when it is
 /// implicitly denied (a Deny never grants). Together, an explicit deny also tries the
 /// Allows' keys, as lifting the Deny may leave an Allow to satisfy.
+///
+/// The values are tried on `req` itself, which comes back as it came.
 pub fn first_allowing_context(
-    req: &Request,
+    req: &mut Request,
     set: &PolicySet,
     decision: Decision,
 ) -> Vec<(String, Option<String>)> {
@@ -62,7 +64,7 @@ pub fn first_allowing_context(
 /// As [`first_allowing_context`], with every key that alone lets the request in
 /// (what-can's "needs"), not only the first.
 pub fn allowing_values(
-    req: &Request,
+    req: &mut Request,
     set: &PolicySet,
     decision: Decision,
 ) -> Vec<(String, Option<String>)> {
@@ -70,7 +72,7 @@ pub fn allowing_values(
 }
 
 fn search(
-    req: &Request,
+    req: &mut Request,
     set: &PolicySet,
     decision: Decision,
     every_single: bool,
@@ -94,19 +96,19 @@ fn search(
     if !reads_lacking_key {
         return Vec::new();
     }
-    // One copy of the request, each key set in turn and taken out again.
+    // Each key set in turn on the request, and taken out again.
     let mut found = Vec::new();
-    let mut r = req.clone();
     let alone = samples(req, set, Some(effect));
     for (key, values) in &alone {
         for v in values {
-            r.context.insert_key(*key, smallvec::smallvec![(*v).into()]);
-            if evaluate(&r, set) == Decision::Allowed {
+            req.context
+                .insert_key(*key, smallvec::smallvec![(*v).into()]);
+            if evaluate(req, set) == Decision::Allowed {
                 found.push((key.as_str().to_string(), Some(v.to_string())));
                 break;
             }
         }
-        r.context.remove_key(key);
+        req.context.remove_key(key);
         if !every_single && !found.is_empty() {
             return found;
         }
@@ -118,7 +120,11 @@ fn search(
         crate::policy::Effect::Deny => samples(req, set, None),
         crate::policy::Effect::Allow => alone,
     };
-    jointly(&mut r, set, &together)
+    let found = jointly(req, set, &together);
+    for (key, _) in &together {
+        req.context.remove_key(key);
+    }
+    found
 }
 
 /// Every assignment of two or more of `keys` (each absent or one of its values), until

@@ -411,10 +411,10 @@ fn the_values_that_let_a_denied_request_in() {
         identity: vec![&tagged],
         ..Default::default()
     };
-    let req = request(ALICE, "s3:GetObject", BUCKET);
+    let mut req = request(ALICE, "s3:GetObject", BUCKET);
     let decision = evaluate(&req, &set);
     assert_eq!(decision, Decision::ImplicitlyDenied);
-    let found = allowing_values(&req, &set, decision);
+    let found = allowing_values(&mut req, &set, decision);
     let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys.len(), 2, "{found:?}");
     assert!(
@@ -425,13 +425,14 @@ fn the_values_that_let_a_denied_request_in() {
         Some("data".to_string())
     )));
     // The first of them alone, and nothing for a request already allowed.
-    let first = first_allowing_context(&req, &set, decision);
+    let first = first_allowing_context(&mut req, &set, decision);
     assert_eq!(first.len(), 1, "{first:?}");
     assert!(keys.contains(&first[0].0.as_str()) && first[0].1.is_some());
-    assert!(allowing_values(&req, &set, Decision::Allowed).is_empty());
+    assert!(allowing_values(&mut req, &set, Decision::Allowed).is_empty());
     // Only statements covering the request count: no key for another action.
-    let put = request(ALICE, "s3:PutObject", BUCKET);
-    assert!(allowing_values(&put, &set, evaluate(&put, &set)).is_empty());
+    let mut put = request(ALICE, "s3:PutObject", BUCKET);
+    let put_decision = evaluate(&put, &set);
+    assert!(allowing_values(&mut put, &set, put_decision).is_empty());
 
     // Denied unless the request comes through a VPC endpoint: the Deny's key.
     let fenced = policy(
@@ -447,7 +448,7 @@ fn the_values_that_let_a_denied_request_in() {
     };
     let decision = evaluate(&req, &set);
     assert_eq!(decision, Decision::ExplicitlyDenied);
-    let found = allowing_values(&req, &set, decision);
+    let found = allowing_values(&mut req, &set, decision);
     assert_eq!(found.len(), 1, "only the Deny's key can lift it: {found:?}");
     assert_eq!(found[0].0, "aws:sourcevpce");
 }
@@ -475,10 +476,15 @@ fn keys_that_let_a_request_in_only_together_are_found_together() {
         scps: scps.as_slice().into(),
         ..Default::default()
     };
-    let req = request(ALICE, "s3:GetObject", BUCKET);
+    let mut req = request(ALICE, "s3:GetObject", BUCKET);
     let decision = evaluate(&req, &set);
     assert_eq!(decision, Decision::ExplicitlyDenied);
-    let mut found = first_allowing_context(&req, &set, decision);
+    let before = req.clone();
+    let mut found = first_allowing_context(&mut req, &set, decision);
+    assert_eq!(
+        req, before,
+        "the values are tried on the request, which comes back as it came"
+    );
     found.sort();
     assert_eq!(
         found,
@@ -494,7 +500,7 @@ fn keys_that_let_a_request_in_only_together_are_found_together() {
         ]
     );
     // what-can's search gives the same keys when none works alone.
-    let mut needs = allowing_values(&req, &set, decision);
+    let mut needs = allowing_values(&mut req, &set, decision);
     needs.sort();
     assert_eq!(needs, found);
 
@@ -514,7 +520,7 @@ fn keys_that_let_a_request_in_only_together_are_found_together() {
         ..Default::default()
     };
     let decision = evaluate(&req, &set);
-    let found = first_allowing_context(&req, &set, decision);
+    let found = first_allowing_context(&mut req, &set, decision);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|(_, v)| v.is_none()), "{found:?}");
 }
