@@ -19,6 +19,15 @@ fn context(pairs: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// Every user and role of the org, by ARN.
+fn principals(org: &Org) -> Vec<String> {
+    org.users()
+        .iter()
+        .map(|u| u.arn.to_string())
+        .chain(org.roles().iter().map(|r| r.arn.to_string()))
+        .collect()
+}
+
 /// Questions over every resource of the org, its roles, and a few resources it does
 /// not hold.
 fn questions(org: &Org) -> Vec<Ask> {
@@ -77,12 +86,7 @@ fn questions(org: &Org) -> Vec<Ask> {
 }
 
 fn agree(name: &str, org: &Org) {
-    let principals: Vec<String> = org
-        .users()
-        .iter()
-        .map(|u| u.arn.to_string())
-        .chain(org.roles().iter().map(|r| r.arn.to_string()))
-        .collect();
+    let principals = principals(org);
     let asks = questions(org);
     let mut checked = 0;
     for ask in &asks {
@@ -162,12 +166,7 @@ fn who_can_agrees_with_can_on_a_generated_org() {
 /// data, re-pointed at each resource's account; `can` builds everything afresh).
 fn what_can_agrees(name: &str, org: &Org, context: &[(String, Vec<String>)], every: usize) {
     let mut checked = 0;
-    let principals: Vec<String> = org
-        .users()
-        .iter()
-        .map(|u| u.arn.to_string())
-        .chain(org.roles().iter().map(|r| r.arn.to_string()))
-        .collect();
+    let principals = principals(org);
     for p in principals.iter().step_by(every) {
         let answer = analysis::what_can(org, p, &analysis::Filter::default(), context).unwrap();
         // A sample of each principal's grants: every grant of a small answer, one in
@@ -219,12 +218,7 @@ fn what_can_agrees_with_can() {
 /// AssumeRole that `can` allows, and every role a principal can assume directly is
 /// among the roles paths finds from it.
 fn paths_agree(name: &str, org: &Org, context: &[(String, Vec<String>)]) {
-    let principals: Vec<String> = org
-        .users()
-        .iter()
-        .map(|u| u.arn.to_string())
-        .chain(org.roles().iter().map(|r| r.arn.to_string()))
-        .collect();
+    let principals = principals(org);
     let roles: Vec<String> = org.roles().iter().map(|r| r.arn.to_string()).collect();
     let assume = |from: &str, to: &str| {
         let ask = Ask {
