@@ -600,23 +600,25 @@ impl Org {
     /// A principal's identity policies: a user's inline, managed and groups' policies,
     /// or a role's inline and managed policies.
     pub fn identity_policies(&self, p: PrincipalIx) -> impl Iterator<Item = PolicyIx> + '_ {
-        let (own, groups): (Vec<PolicyIx>, &[GroupIx]) = match p {
+        // Slices, not a list: who-can asks this for every principal of the org.
+        let (inline, managed, groups): (&[PolicyIx], &[PolicyIx], &[GroupIx]) = match p {
             PrincipalIx::User(u) => {
                 let u = &self.users[u.index()];
-                (
-                    u.inline.iter().chain(&u.managed).copied().collect(),
-                    &u.groups,
-                )
+                (&u.inline, &u.managed, &u.groups)
             }
             PrincipalIx::Role(r) => {
                 let r = &self.roles[r.index()];
-                (r.inline.iter().chain(&r.managed).copied().collect(), &[])
+                (&r.inline, &r.managed, &[])
             }
         };
-        own.into_iter().chain(groups.iter().flat_map(|g| {
-            let g = &self.groups[g.index()];
-            g.inline.iter().chain(&g.managed).copied()
-        }))
+        inline
+            .iter()
+            .chain(managed)
+            .copied()
+            .chain(groups.iter().flat_map(|g| {
+                let g = &self.groups[g.index()];
+                g.inline.iter().chain(&g.managed).copied()
+            }))
     }
 
     /// A principal's permissions boundary.
