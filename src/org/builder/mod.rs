@@ -144,6 +144,27 @@ impl Builder {
     }
 
     /// Adds a document (or finds the same one); `path` is built only if it is new.
+    /// A document as a reader finds it in `file_text` (an object, JSON text in a
+    /// string, or URL-encoded), interned; a document that cannot be decoded is reported
+    /// at `path` and gives `None`.
+    pub fn raw_doc(
+        &mut self,
+        kind: PolicyKind,
+        name: &str,
+        raw: &serde_json::value::RawValue,
+        file_text: &str,
+        file: FileId,
+        path: &dyn Fn() -> JsonPath,
+    ) -> Option<DocIx> {
+        match super::docs::decode_document(raw, file_text) {
+            Ok(src) => Some(self.doc(kind, name, &src, file, path)),
+            Err(m) => {
+                self.problems.error(file, path(), m);
+                None
+            }
+        }
+    }
+
     pub fn doc(
         &mut self,
         kind: PolicyKind,

@@ -11,7 +11,6 @@ use serde_json::value::RawValue;
 
 use super::builder::{Builder, Site, is_account_id};
 use super::de::{Entries, Obj, Str, from_str_tracked};
-use super::docs::decode_document;
 use super::ids::*;
 use super::quota;
 use super::report::{FileId, JsonPath, jpath};
@@ -419,13 +418,7 @@ impl<'b> Reader<'b> {
         raw: &RawValue,
         path: &dyn Fn() -> JsonPath,
     ) -> Option<DocIx> {
-        match decode_document(raw, self.text) {
-            Ok(src) => Some(self.b.doc(kind, name, &src, self.file, path)),
-            Err(m) => {
-                self.error(path(), m);
-                None
-            }
-        }
+        self.b.raw_doc(kind, name, raw, self.text, self.file, path)
     }
 
     fn account(

@@ -9,7 +9,6 @@ use crate::org::builder::{Builder, Site, is_account_id};
 use serde_json::value::RawValue;
 
 use crate::org::de::{Obj, from_str_tracked};
-use crate::org::docs::decode_document;
 use crate::org::entities::{InlineOwner, LastUsed, Tag};
 use crate::org::ids::*;
 use crate::org::native::trust;
@@ -192,13 +191,7 @@ impl Reader<'_> {
         raw: &RawValue,
         path: &dyn Fn() -> JsonPath,
     ) -> Option<DocIx> {
-        match decode_document(raw, self.text) {
-            Ok(src) => Some(self.b.doc(kind, name, &src, self.file, path)),
-            Err(m) => {
-                self.error(path(), m);
-                None
-            }
-        }
+        self.b.raw_doc(kind, name, raw, self.text, self.file, path)
     }
 
     fn policy(&mut self, i: usize, p: &PolicyDetail<'_>) {
