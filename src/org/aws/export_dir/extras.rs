@@ -7,7 +7,6 @@ use super::{CREDENTIAL_REPORT, LIST_ALIASES, Loader, RESOURCES};
 use crate::org::aws::credreport;
 use crate::org::de::Obj;
 use crate::org::de::from_str_tracked;
-use crate::org::docs::decode_document;
 use crate::org::entities::ResourceKind;
 use crate::org::ids::*;
 use crate::org::quota;
@@ -221,26 +220,21 @@ impl Loader {
                 Ok(rx) => {
                     added = Some(rx);
                     let kind = self.b.resources[rx.index()].kind;
-                    match decode_document(raw, &text) {
-                        Err(m) => self.b.problems.error(file, path, m),
-                        Ok(src) => {
-                            let doc = self.b.doc(
-                                PolicyKind::Resource,
-                                kind.policy_name(),
-                                &src,
-                                file,
-                                || path.clone(),
-                            );
-                            self.b.set_resource_policy(rx, doc);
-                            if let Some(limit) = kind.size_quota()
-                                && let Some(m) = quota::size(
-                                    &format!("the {} of `{arn}`", kind.policy_name()),
-                                    self.b.doc_size(doc),
-                                    limit,
-                                )
-                            {
-                                self.b.problems.warn(file, path.clone(), m);
-                            }
+                    let name = kind.policy_name();
+                    let at = || path.clone();
+                    if let Some(doc) =
+                        self.b
+                            .raw_doc(PolicyKind::Resource, name, raw, &text, file, &at)
+                    {
+                        self.b.set_resource_policy(rx, doc);
+                        if let Some(limit) = kind.size_quota()
+                            && let Some(m) = quota::size(
+                                &format!("the {name} of `{arn}`"),
+                                self.b.doc_size(doc),
+                                limit,
+                            )
+                        {
+                            self.b.problems.warn(file, path.clone(), m);
                         }
                     }
                 }

@@ -24,7 +24,6 @@ use super::authz;
 use crate::org::Org;
 use crate::org::builder::{Builder, Site, is_account_id};
 use crate::org::de::{Obj, Str, from_str_tracked};
-use crate::org::docs::decode_document;
 use crate::org::entities::PolicyOrigin;
 use crate::org::ids::*;
 use crate::org::quota;
@@ -551,10 +550,8 @@ impl Loader {
                     jpath!["Policy"],
                     "no `Content`: the policy's document is missing",
                 ),
-                Some(raw) => match decode_document(raw, &text) {
-                    Err(m) => self.b.problems.error(file, doc_path(), m),
-                    Ok(src) => {
-                        let doc = self.b.doc(kind, &s.name, &src, file, doc_path);
+                Some(raw) => {
+                    if let Some(doc) = self.b.raw_doc(kind, &s.name, raw, &text, file, &doc_path) {
                         let what = if rcp { "RCP" } else { "SCP" };
                         if let Some(m) = quota::size(
                             &format!("{what} `{}`", s.name),
@@ -579,7 +576,7 @@ impl Loader {
                             }
                         }
                     }
-                },
+                }
             }
         });
         self.keep(file, text);
