@@ -188,30 +188,17 @@ fn fields(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
 
 /// What the pane says before the first question.
 fn intro(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
-    let t = &app.theme;
-    let lines = vec![
-        Line::default(),
-        Line::from(Span::styled(
-            "  Fill the fields, then Enter runs the question. ↓ lists completions: actions",
-            t.dim,
-        )),
-        Line::from(Span::styled(
-            "  from the AWS catalog, principals, roles, resources and accounts from the",
-            t.dim,
-        )),
-        Line::from(Span::styled(
-            "  organization, files from the disk. Fields marked optional may stay empty.",
-            t.dim,
-        )),
-        Line::from(Span::styled(
-            "  In the answer, Enter on a statement shows it in its policy; on a principal or",
-            t.dim,
-        )),
-        Line::from(Span::styled(
-            "  a role, goes to it. `a` brings the pane back.",
-            t.dim,
-        )),
+    const INTRO: [&str; 5] = [
+        "  Fill the fields, then Enter runs the question. ↓ lists completions: actions",
+        "  from the AWS catalog, principals, roles, resources and accounts from the",
+        "  organization, files from the disk. Fields marked optional may stay empty.",
+        "  In the answer, Enter on a statement shows it in its policy; on a principal or",
+        "  a role, goes to it. `a` brings the pane back.",
     ];
+    let dim = app.theme.dim;
+    let lines: Vec<Line> = std::iter::once(Line::default())
+        .chain(INTRO.iter().map(|l| Line::from(Span::styled(*l, dim))))
+        .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }
 
