@@ -9,7 +9,7 @@ use anyhow::Context as _;
 
 use crate::analysis::{self, Ask};
 use crate::catalog::AccessLevel;
-use crate::engine::{Decision, Layer, Outcome};
+use crate::engine::{Decision, Layer};
 use crate::org::Org;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,17 +151,6 @@ fn layer_label(org: &Org, principal: &str, resource_account: Option<&str>, layer
     analysis::layer_label(org, principal_account, resource_account, layer)
 }
 
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Allowed => "allows",
-        Outcome::Denied => "DENIES",
-        Outcome::NoAllow => "no allow",
-        Outcome::NotNeeded => "not needed",
-        Outcome::Absent => "none",
-        Outcome::Exempt => "exempt",
-    }
-}
-
 pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -195,7 +184,7 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             .iter()
             .map(|m| format!("{} {} ({})", m.effect, m.statement, m.policy))
             .collect();
-        let _ = write!(s, "  {label:<34} {:<10}", outcome_word(l.outcome));
+        let _ = write!(s, "  {label:<34} {:<10}", l.outcome.word());
         if !stmts.is_empty() {
             let _ = write!(s, " {}", stmts.join("; "));
         }

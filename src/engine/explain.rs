@@ -102,6 +102,20 @@ pub enum Outcome {
     Exempt,
 }
 
+impl Outcome {
+    /// The layer's part in a word or two, as the explanations print it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allows",
+            Outcome::Denied => "DENIES",
+            Outcome::NoAllow => "no allow",
+            Outcome::NotNeeded => "not needed",
+            Outcome::Absent => "none",
+            Outcome::Exempt => "exempt",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatchedStatement {
     pub policy: String,

@@ -9,17 +9,6 @@ use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
 use crate::tui::query::form::QueryKind;
 use crate::tui::query::locate::{Scope, layer_label, layer_node, locate};
 
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Allowed => "allows",
-        Outcome::Denied => "DENIES",
-        Outcome::NoAllow => "no allow",
-        Outcome::NotNeeded => "not needed",
-        Outcome::Absent => "none",
-        Outcome::Exempt => "exempt",
-    }
-}
-
 /// The width of the layer column.
 const LAYER: usize = 30;
 
@@ -128,7 +117,7 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
         };
         let mut row = spans([
             (name_tone, &format!("{label:<LAYER$} ")),
-            (tone, outcome_word(l.outcome)),
+            (tone, l.outcome.word()),
         ]);
         if blocking {
             row.push((Tone::Bad, "  ◀ blocks".into()));
