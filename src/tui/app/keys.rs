@@ -72,12 +72,7 @@ impl App<'_> {
                 nothing
             }
             Action::Can | Action::WhoCan | Action::WhatCan | Action::Paths => {
-                let kind = match action {
-                    Action::Can => QueryKind::Can,
-                    Action::WhoCan => QueryKind::WhoCan,
-                    Action::WhatCan => QueryKind::WhatCan,
-                    _ => QueryKind::Paths,
-                };
+                let kind = QueryKind::asked_by(action);
                 Some((None, self.open_query(kind, None)))
             }
             Action::LastAnswer => {

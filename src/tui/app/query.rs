@@ -316,12 +316,7 @@ impl App<'_> {
                 self.query.form.field = self.query.form.fields().len() - 1;
             }
             Action::Can | Action::WhoCan | Action::WhatCan | Action::Paths => {
-                let kind = match action {
-                    Action::Can => QueryKind::Can,
-                    Action::WhoCan => QueryKind::WhoCan,
-                    Action::WhatCan => QueryKind::WhatCan,
-                    _ => QueryKind::Paths,
-                };
+                let kind = QueryKind::asked_by(action);
                 self.query.form.set_kind(kind);
                 match self.query.form.first_missing() {
                     None => return (None, self.run_query()),

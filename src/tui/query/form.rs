@@ -34,6 +34,17 @@ impl QueryKind {
         }
     }
 
+    /// The question a key's action opens: `Can`, `WhoCan`, `WhatCan`, else `Paths`.
+    pub fn asked_by(action: crate::tui::commands::Action) -> QueryKind {
+        use crate::tui::commands::Action;
+        match action {
+            Action::Can => QueryKind::Can,
+            Action::WhoCan => QueryKind::WhoCan,
+            Action::WhatCan => QueryKind::WhatCan,
+            _ => QueryKind::Paths,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<QueryKind> {
         QueryKind::ALL.into_iter().find(|k| k.name() == name)
     }

@@ -116,17 +116,7 @@ pub(super) fn details(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
     let node = app.selected();
     let focused = app.focus == Focus::Details;
-    let kind = match node.kind() {
-        Kind::Root => "root",
-        Kind::Ou => "OU",
-        Kind::Account => "account",
-        Kind::Folder => "folder",
-        Kind::User => "user",
-        Kind::Group => "group",
-        Kind::Role => "role",
-        Kind::Policy => "policy",
-        Kind::Resource => "resource",
-    };
+    let kind = super::finder::kind_word(node.kind());
     let mut block = pane_block(
         t,
         format!(" {kind} {} ", clean(app.src.name(node))),
