@@ -60,6 +60,15 @@ fn questions(c: &mut Criterion) {
     g.bench_function("who_can_bucket_unknown", |b| {
         b.iter(|| analysis::who_can(&org, black_box(&unknown)).unwrap())
     });
+    // The same with no context: most principals are conditional (a region for the
+    // SCP, TLS for the RCP), and their keys are searched together.
+    let bare = Ask {
+        context: Vec::new(),
+        ..unknown.clone()
+    };
+    g.bench_function("who_can_bucket_unknown_no_context", |b| {
+        b.iter(|| analysis::who_can(&org, black_box(&bare)).unwrap())
+    });
     let assume = ask("sts:AssumeRole", &role);
     g.bench_function("who_can_assume_role", |b| {
         b.iter(|| analysis::who_can(&org, black_box(&assume)).unwrap())
