@@ -694,6 +694,25 @@ impl Builder {
         })
     }
 
+    /// An owner's inline policies, with a warning at `path` when together they pass
+    /// AWS's size quota `limit`.
+    pub fn add_inlines(
+        &mut self,
+        owner: InlineOwner,
+        docs: Vec<DocIx>,
+        limit: usize,
+        file: FileId,
+        path: &dyn Fn() -> JsonPath,
+    ) -> Vec<PolicyIx> {
+        let total = docs.iter().map(|&d| self.doc_size(d)).sum();
+        if let Some(m) = super::quota::size("the inline policies together", total, limit) {
+            self.problems.warn(file, path(), m);
+        }
+        docs.into_iter()
+            .map(|d| self.add_inline(owner, d))
+            .collect()
+    }
+
     pub fn set_trust(&mut self, role: RoleIx, doc: DocIx) {
         let ix = self.add_policy(PolicyRecord {
             origin: PolicyOrigin::Trust(role),

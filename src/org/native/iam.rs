@@ -279,19 +279,11 @@ impl<'b> Reader<'b> {
         limit: usize,
         path: &dyn Fn() -> JsonPath,
     ) -> Vec<PolicyIx> {
-        let mut out = Vec::with_capacity(defs.0.len());
-        let mut total = 0;
+        let mut docs = Vec::with_capacity(defs.0.len());
         for (name, raw) in &defs.0 {
-            if let Some(doc) = self.document(PolicyKind::Identity, name, raw, &|| path().with(name))
-            {
-                total += self.b.doc_size(doc);
-                out.push(self.b.add_inline(owner, doc));
-            }
+            docs.extend(self.document(PolicyKind::Identity, name, raw, &|| path().with(name)));
         }
-        if let Some(m) = quota::size("the inline policies together", total, limit) {
-            self.warn(path(), m);
-        }
-        out
+        self.b.add_inlines(owner, docs, limit, self.file, path)
     }
 
     fn boundary(

@@ -296,8 +296,7 @@ impl Reader<'_> {
         limit: usize,
         path: &dyn Fn() -> JsonPath,
     ) -> Vec<PolicyIx> {
-        let mut out = Vec::with_capacity(list.len());
-        let mut total = 0;
+        let mut docs = Vec::with_capacity(list.len());
         for (j, p) in list.iter().enumerate() {
             let doc_path = || path().with(j).with("PolicyDocument");
             let Some(raw) = p.policy_document else {
@@ -307,15 +306,9 @@ impl Reader<'_> {
                 );
                 continue;
             };
-            if let Some(doc) = self.document(PolicyKind::Identity, &p.policy_name, raw, &doc_path) {
-                total += self.b.doc_size(doc);
-                out.push(self.b.add_inline(owner, doc));
-            }
+            docs.extend(self.document(PolicyKind::Identity, &p.policy_name, raw, &doc_path));
         }
-        if let Some(m) = quota::size("the inline policies together", total, limit) {
-            self.warn(path(), m);
-        }
-        out
+        self.b.add_inlines(owner, docs, limit, self.file, path)
     }
 
     fn boundary(
