@@ -17,15 +17,8 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
     match (node, account) {
         (_, Some(a)) => account_chain(cx, node, a, out),
         (Node::Root, _) => {
-            let root = org.root();
             explain(cx, out);
-            level(
-                cx,
-                out,
-                &format!("Root {}", clean(&root.id)),
-                &root.scps,
-                &root.rcps,
-            );
+            root_level(cx, out);
         }
         (Node::Ou(o), _) => {
             explain(cx, out);
@@ -35,14 +28,7 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
                 chain.push(up);
                 p = org.ou(up).parent;
             }
-            let root = org.root();
-            level(
-                cx,
-                out,
-                &format!("Root {}", clean(&root.id)),
-                &root.scps,
-                &root.rcps,
-            );
+            root_level(cx, out);
             for &o in chain.iter().rev() {
                 let ou = org.ou(o);
                 level(
@@ -64,6 +50,13 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
         }
         _ => out.note("SCPs and RCPs apply to accounts and what is in them"),
     }
+}
+
+/// The root's level, first in every chain.
+fn root_level(cx: &DetailCtx<'_, '_>, out: &mut Out<'_>) {
+    let root = cx.tree.org.root();
+    let title = format!("Root {}", clean(&root.id));
+    level(cx, out, &title, &root.scps, &root.rcps);
 }
 
 fn explain(cx: &DetailCtx<'_, '_>, out: &mut Out<'_>) {
