@@ -371,7 +371,6 @@ struct OrgKeys {
     org_paths: Key,
     resource_org_id: Key,
     resource_org_paths: Key,
-    kms_caller_account: Key,
     userid: Key,
 }
 
@@ -410,7 +409,6 @@ impl<'o> Shared<'o> {
                 org_paths: Key::new("aws:PrincipalOrgPaths"),
                 resource_org_id: Key::new("aws:ResourceOrgID"),
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
-                kms_caller_account: Key::new("kms:CallerAccount"),
                 userid: Key::new("aws:userid"),
             },
             asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
@@ -459,16 +457,6 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
         }
         self.add_org_keys(org, s.account(org), &mut ctx);
-        // KMS sets the caller's account on every request (KMS Developer Guide, "AWS KMS
-        // condition keys", kms:CallerAccount); AWS managed keys' policies read it.
-        if ask
-            .action
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("kms:"))
-        {
-            let id = &org.account(s.account(org)).id;
-            ctx.insert_default_key(&self.keys.kms_caller_account, id);
-        }
         // aws:userid from the unique ids the org knows (IAM User Guide, "Principal key
         // values"): a user's id; a role session's `role-id:session-name`, only when the
         // question names the session (without it the value is not known).

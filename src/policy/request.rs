@@ -81,6 +81,7 @@ impl Request {
     /// Builds a request and adds the context keys AWS always sets from the principal
     /// and resource (`aws:PrincipalType`, `aws:ViaAWSService` false, `aws:PrincipalArn`, `aws:PrincipalAccount`,
     /// `aws:username`, `aws:userid` where the ARN gives it, `aws:PrincipalIsAWSService`,
+    /// `kms:CallerAccount` for KMS actions,
     /// `aws:ResourceAccount`) where the caller did not give them.
     pub fn new(
         principal: &str,
@@ -153,6 +154,11 @@ impl Request {
         }
         if let Some(acct) = principal.account() {
             context.insert_default_key(&k.principal_account, acct);
+            // KMS sets the caller's account on its requests (KMS Developer Guide, "AWS
+            // KMS condition keys", kms:CallerAccount); AWS managed keys' policies read it.
+            if asked.service_key == k.kms {
+                context.insert_default_key(&k.kms_caller_account, acct);
+            }
             context.insert_default_key(&k.principal_is_aws_service, "false");
         }
         if let Principal::User { name, .. } = &principal {
@@ -236,6 +242,8 @@ pub(crate) struct WellKnown {
     pub principal_type: Key,
     pub userid: Key,
     pub via_aws_service: Key,
+    pub kms: Key,
+    pub kms_caller_account: Key,
     pub principal_arn: Key,
     pub principal_account: Key,
     pub principal_is_aws_service: Key,
@@ -249,6 +257,8 @@ pub(crate) fn keys() -> &'static WellKnown {
         principal_type: Key::new("aws:PrincipalType"),
         userid: Key::new("aws:userid"),
         via_aws_service: Key::new("aws:ViaAWSService"),
+        kms: Key::new("kms"),
+        kms_caller_account: Key::new("kms:CallerAccount"),
         principal_arn: Key::new("aws:PrincipalArn"),
         principal_account: Key::new("aws:PrincipalAccount"),
         principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
