@@ -275,7 +275,7 @@ pub fn assemble<'o>(
     let request = shared.request(org, s, ask, &tgt)?;
     // `shared` does not outlive this call: the set owns its levels.
     let scps = shared.scps.remove(account).unwrap_or_default();
-    let rcps = std::mem::take(&mut shared.rcps);
+    let rcps = shared.rcps_for(account).to_vec();
     Ok(Assembled {
         request,
         set: PolicySet {
@@ -299,12 +299,13 @@ where
     'o: 's,
 {
     let request = shared.request(org, s, ask, tgt)?;
-    let scps: &'s [Vec<&'o Policy>] = shared.scps.get(s.account(org)).map_or(&[], Vec::as_slice);
+    let account = s.account(org);
+    let scps: &'s [Vec<&'o Policy>] = shared.scps.get(account).map_or(&[], Vec::as_slice);
     Ok(Assembled {
         request,
         set: PolicySet {
             scps: std::borrow::Cow::Borrowed(scps),
-            rcps: std::borrow::Cow::Borrowed(&shared.rcps),
+            rcps: std::borrow::Cow::Borrowed(shared.rcps_for(account)),
             ..own_set(org, s, ask, tgt)
         },
     })
@@ -337,16 +338,35 @@ fn own_set<'o>(org: &'o Org, s: Subject, ask: &'o Ask, tgt: &Target<'o>) -> Poli
 /// levels of the resource's account.
 pub struct Shared<'o> {
     context: Context,
+    accounts: Vec<AccountIx>,
     scps: PerAccount<Vec<Vec<&'o Policy>>>,
-    rcps: Vec<Vec<&'o Policy>>,
-    /// The resource account `rcps` and `resource_org_path` are for.
-    rcps_account: Option<AccountIx>,
+    /// The resource's account and its RCP levels and org path, where the question
+    /// says which account it is.
+    resource: ResourceSide<'o>,
     org_paths: PerAccount<String>,
-    resource_org_path: Option<String>,
     keys: OrgKeys,
     /// The question's action and resource, parsed once for every subject's request
     /// (`None` when they do not parse: each request then says why).
     asked: Option<Arc<Asked>>,
+}
+
+/// The resource's side of the organization: its account's RCP levels and org path.
+enum ResourceSide<'o> {
+    /// The resource's account is known: in the org (`Some`) or outside it (`None`:
+    /// no RCPs apply, AWS applies an org's RCPs only to its own accounts' resources).
+    Known {
+        account: Option<AccountIx>,
+        rcps: Vec<Vec<&'o Policy>>,
+        org_path: Option<String>,
+    },
+    /// Neither the org, the ARN nor the question names the account (`*`, an S3 ARN
+    /// the org does not hold): as the engine takes `aws:ResourceAccount`, each subject's
+    /// own account is assumed, so its own account's RCPs apply. Leaving RCPs out would
+    /// answer Allowed where the RCPs of the account assumed deny (RCP guide: RCPs apply
+    /// to every request to the account's resources).
+    Assumed {
+        rcps: PerAccount<Vec<Vec<&'o Policy>>>,
+    },
 }
 
 /// Values for some accounts, by account (kept sorted: built in account order).
@@ -394,8 +414,11 @@ impl<'o> Shared<'o> {
                     .map(|&a| (a, compiled_levels(org, org.scp_levels(a))))
                     .collect(),
             ),
-            rcps: Vec::new(),
-            rcps_account: None,
+            resource: ResourceSide::Known {
+                account: None,
+                rcps: Vec::new(),
+                org_path: None,
+            },
             org_paths: PerAccount(
                 accounts
                     .iter()
@@ -403,7 +426,6 @@ impl<'o> Shared<'o> {
                     .map(|&a| (a, org_path(org, a)))
                     .collect(),
             ),
-            resource_org_path: None,
             keys: OrgKeys {
                 org_id: Key::new("aws:PrincipalOrgID"),
                 org_paths: Key::new("aws:PrincipalOrgPaths"),
@@ -412,6 +434,7 @@ impl<'o> Shared<'o> {
                 userid: Key::new("aws:userid"),
             },
             asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
+            accounts,
         };
         shared.point_at(org, tgt);
         shared
@@ -420,21 +443,48 @@ impl<'o> Shared<'o> {
     /// Points the resource side (RCP levels, resource org path) at another target;
     /// nothing is recomputed when its account is the same.
     pub fn retarget(&mut self, org: &'o Org, tgt: &Target<'o>) {
-        if self.rcps_account != tgt.account {
+        let same = match &self.resource {
+            ResourceSide::Known { account, .. } => {
+                tgt.account_id.is_some() && *account == tgt.account
+            }
+            ResourceSide::Assumed { .. } => tgt.account_id.is_none(),
+        };
+        if !same {
             self.point_at(org, tgt);
         }
     }
 
     fn point_at(&mut self, org: &'o Org, tgt: &Target<'o>) {
-        self.rcps_account = tgt.account;
-        self.rcps = tgt
-            .account
-            .map(|a| compiled_levels(org, org.rcp_levels(a)))
-            .unwrap_or_default();
-        self.resource_org_path = tgt
-            .account
-            .filter(|_| org.info().id.is_some())
-            .map(|a| org_path(org, a));
+        self.resource = if tgt.account_id.is_none() {
+            ResourceSide::Assumed {
+                rcps: PerAccount(
+                    self.accounts
+                        .iter()
+                        .map(|&a| (a, compiled_levels(org, org.rcp_levels(a))))
+                        .collect(),
+                ),
+            }
+        } else {
+            ResourceSide::Known {
+                account: tgt.account,
+                rcps: tgt
+                    .account
+                    .map(|a| compiled_levels(org, org.rcp_levels(a)))
+                    .unwrap_or_default(),
+                org_path: tgt
+                    .account
+                    .filter(|_| org.info().id.is_some())
+                    .map(|a| org_path(org, a)),
+            }
+        };
+    }
+
+    /// The RCP levels that govern a request of a subject of `account`.
+    fn rcps_for(&self, account: AccountIx) -> &[Vec<&'o Policy>] {
+        match &self.resource {
+            ResourceSide::Known { rcps, .. } => rcps,
+            ResourceSide::Assumed { rcps } => rcps.get(account).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// One subject's request: the question's context, the principal's tags, the
@@ -513,7 +563,12 @@ impl<'o> Shared<'o> {
         if let Some(path) = self.org_paths.get(account) {
             ctx.insert_default_key(&k.org_paths, path);
         }
-        if let Some(path) = &self.resource_org_path {
+        let resource_path = match &self.resource {
+            ResourceSide::Known { org_path, .. } => org_path.as_ref(),
+            // The resource is taken to be in the subject's own account.
+            ResourceSide::Assumed { .. } => self.org_paths.get(account),
+        };
+        if let Some(path) = resource_path {
             ctx.insert_default_key(&k.resource_org_id, id);
             ctx.insert_default_key(&k.resource_org_paths, path);
         }
