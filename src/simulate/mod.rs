@@ -91,9 +91,10 @@ pub struct OutputLine<'a> {
     pub blocked_by: Option<Layer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
-    /// With `--explain`: context keys the request lacks that would change the decision.
-    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<engine::Dependency>,
+    /// With `--explain` (a list, maybe empty): context keys the request lacks that
+    /// would change the decision.
+    #[serde(rename = "dependsOn", skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<engine::Dependency>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
 }
@@ -106,7 +107,7 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
             decision: None,
             blocked_by: None,
             explanation: None,
-            depends_on: Vec::new(),
+            depends_on: None,
             error: Some(e),
         },
         Ok(p) => {
@@ -118,11 +119,11 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                     x.decision,
                     x.blocked_by,
                     Some(x),
-                    deps.into_iter().filter(|d| d.matters).collect(),
+                    Some(deps.into_iter().filter(|d| d.matters).collect()),
                 )
             } else {
                 let (d, b) = engine::decide(&p.request, &set);
-                (d, b, None, Vec::new())
+                (d, b, None, None)
             };
             OutputLine {
                 id: &case.id,
