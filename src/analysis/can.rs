@@ -58,9 +58,12 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
     let a = assemble(org, s, ask)?;
     let arn = a.request.principal().to_string();
     let mut explanation = engine::explain(&a.request, &a.set);
-    let resource_account = a.request.resource_account().and_then(|id| org.account_by_id(id));
-    let resource_policy = super::assemble::resource_holder(org, &ask.action, &ask.resource)
-        .and_then(|(p, _)| p);
+    let resource_account = a
+        .request
+        .resource_account()
+        .and_then(|id| org.account_by_id(id));
+    let resource_policy =
+        super::assemble::resource_holder(org, &ask.action, &ask.resource).and_then(|(p, _)| p);
     super::layers::annotate(org, s, resource_account, resource_policy, &mut explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
     let changes = engine::changing_assignments(&a.request, &a.set)

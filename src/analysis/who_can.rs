@@ -30,7 +30,8 @@ pub struct WhoCanAnswer {
     /// Account root users allowed with the context given (all permissions in their
     /// own account unless an SCP or RCP denies; elsewhere only where a resource policy
     /// lets them in). Root users allowed only under conditions are in `conditional`,
-    /// and those blocked only by an SCP in `near_misses`, with `kind` "root".
+    /// with `kind` "root"; they are never near misses (an SCP is all that holds a
+    /// member account's root user, so every one would be).
     pub root_users: Vec<Hit>,
     /// Principals outside the org that the resource's policy names.
     pub outside: Vec<Outsider>,
@@ -73,7 +74,7 @@ impl std::fmt::Display for Condition {
 #[serde(rename_all = "camelCase")]
 pub struct NearMiss {
     pub principal: String,
-    /// `user`, `role` or `root`.
+    /// `user` or `role`.
     pub kind: &'static str,
     pub account: String,
     pub account_name: String,
@@ -197,6 +198,9 @@ pub fn who_can_until(
                 Outcome::Allowed if kind == "root" => Entry::Root(hit(Vec::new())),
                 Outcome::Allowed => Entry::Allowed(hit(Vec::new())),
                 Outcome::Conditional(when) => Entry::Conditional(hit(when)),
+                // An SCP is all that holds a member account's root user back, so every
+                // root user would be a near miss of whatever an SCP denies: noise.
+                Outcome::NearMiss(..) if kind == "root" => Entry::No,
                 Outcome::NearMiss(layer, policies) => Entry::NearMiss(NearMiss {
                     principal: arn.to_string(),
                     kind,

@@ -178,7 +178,9 @@ fn jointly(
                 .iter()
                 .zip(&choice)
                 .filter(|(_, c)| **c > 0)
-                .map(|((k, values), &c)| (k.spelling().to_string(), Some(values[c - 1].to_string())))
+                .map(|((k, values), &c)| {
+                    (k.spelling().to_string(), Some(values[c - 1].to_string()))
+                })
                 .collect();
         }
     }

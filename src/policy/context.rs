@@ -88,7 +88,10 @@ impl Key {
     /// The key as AWS spells it, where a policy or a request gave that spelling
     /// (`aws:SecureTransport`); else lower-cased.
     pub fn spelling(&self) -> &'static str {
-        interned().read().unwrap_or_else(|e| e.into_inner()).spellings[self.id as usize]
+        interned()
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .spellings[self.id as usize]
     }
 
     pub fn as_str(&self) -> &str {
