@@ -20,6 +20,8 @@ pub struct CanAnswer {
     /// The resource's account was not known and taken to be the principal's.
     pub resource_account_assumed: bool,
     pub decision: Decision,
+    /// One plain sentence: what decided it, with the org's names.
+    pub summary: String,
     pub explanation: Explanation,
     /// Context keys not given that the applicable statements read, with the decision
     /// for each value tried.
@@ -65,6 +67,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
     let resource_policy =
         super::assemble::resource_holder(org, &ask.action, &ask.resource).and_then(|(p, _)| p);
     super::layers::annotate(org, s, resource_account, resource_policy, &mut explanation);
+    let summary = super::summary::summary(org, s.account(org), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
     let changes = engine::changing_assignments(&a.request, &a.set)
         .into_iter()
@@ -88,6 +91,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         resource_account: a.request.resource_account().map(str::to_string),
         resource_account_assumed: a.request.resource_account_assumed(),
         decision: explanation.decision,
+        summary,
         explanation,
         depends_on,
         changes,

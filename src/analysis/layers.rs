@@ -100,7 +100,8 @@ pub(crate) fn annotate(
             Layer::Resource => resource_policy.as_slice(),
             Layer::Endpoint | Layer::Session => &[],
         };
-        for m in &mut l.statements {
+        let skipped = l.skipped.iter_mut().map(|k| &mut k.statement);
+        for m in l.statements.iter_mut().chain(skipped) {
             let Some(&ix) = candidates.iter().find(|&&c| org.policy_name(c) == m.policy) else {
                 continue;
             };

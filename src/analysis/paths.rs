@@ -152,12 +152,10 @@ pub struct PathsAnswer {
     /// Every role reachable, nearest first.
     pub reachable: Vec<Reach>,
     /// The shortest path to the requested target, if reachable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Reach>,
     /// Whether a target was asked for (and so whether `to` missing means unreachable).
     pub target_asked: bool,
     /// The nearest reachable role with admin-level rights.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_admin: Option<Reach>,
 }
 

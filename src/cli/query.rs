@@ -169,6 +169,7 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             }
         );
     }
+    let _ = writeln!(s, "{}", a.summary);
     if let Some(layer) = a.explanation.blocked_by {
         let _ = writeln!(
             s,
@@ -192,6 +193,14 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             let _ = write!(s, "  [{note}]");
         }
         let _ = writeln!(s);
+        for k in &l.skipped {
+            let m = &k.statement;
+            let _ = writeln!(
+                s,
+                "  {:<34} skipped    {} {} ({}): {}",
+                "", m.effect, m.statement, m.policy, k.why
+            );
+        }
     }
     for n in &a.explanation.notes {
         let _ = writeln!(s, "note: {n}");

@@ -20,7 +20,7 @@ pub use depends::{
 
 pub use explain::{
     Decision, Explanation, Layer, LayerReport, LevelNode, MatchedStatement, NoRecord, Outcome,
-    PolicySource, Recorder,
+    PolicySource, Recorder, SkippedStatement,
 };
 
 use std::borrow::Cow;
@@ -90,6 +90,9 @@ fn combine<R: Recorder>(
 ) -> Verdict {
     let mut v = Verdict::default();
     for p in policies {
+        if R::ON {
+            rec.policy(layer, p, req, caller.has_boundary);
+        }
         let pv = p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s));
         v.deny |= pv.deny;
         v.allow = v.allow.max(pv.allow);
@@ -104,7 +107,12 @@ fn one<R: Recorder>(
     caller: Caller,
     rec: &mut R,
 ) -> Option<Verdict> {
-    policy.map(|p| p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s)))
+    policy.map(|p| {
+        if R::ON {
+            rec.policy(layer, p, req, caller.has_boundary);
+        }
+        p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s))
+    })
 }
 
 /// The services whose actions RCPs govern (AWS Organizations User Guide, "Resource

@@ -5,6 +5,7 @@ pub mod arn;
 pub mod condition;
 pub mod context;
 pub mod error;
+mod miss;
 mod pattern;
 pub mod principal;
 mod raw;
