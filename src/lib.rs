@@ -3,6 +3,7 @@
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
 pub mod analysis;
+pub mod atomic_write;
 pub mod catalog;
 pub mod cli;
 pub mod engine;

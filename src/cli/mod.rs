@@ -1,6 +1,7 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
 mod org;
+mod output;
 mod query;
 mod simulate;
 
@@ -68,6 +69,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `acme` names the built-in sample organization, unless a file of that name is there.
+pub(crate) fn is_builtin_acme(path: &std::path::Path) -> bool {
+    path.as_os_str() == "acme" && !path.exists()
 }
 
 /// `-` means standard input.

@@ -75,7 +75,7 @@ pub fn parse_context(pairs: &[String]) -> anyhow::Result<Vec<(String, Vec<String
 }
 
 pub fn load_org(path: &std::path::Path) -> anyhow::Result<Org> {
-    if path.as_os_str() == "acme" && !path.exists() {
+    if super::is_builtin_acme(path) {
         return Ok(crate::org::load_builtin_acme());
     }
     crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))
