@@ -10,5 +10,6 @@ pub mod engine;
 pub mod org;
 pub mod policy;
 pub mod simulate;
+pub mod suggest;
 pub mod text;
 pub mod tui;

@@ -8,6 +8,7 @@
 
 mod glob;
 mod load;
+mod nearest;
 
 use std::collections::HashMap;
 use std::fmt;

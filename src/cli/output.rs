@@ -8,20 +8,17 @@ use anyhow::Context as _;
 
 use crate::atomic_write::{self, Written};
 
-/// Prints `value` as pretty JSON with a top-level `notes` list: what may be wrong with
-/// the question (a misspelt action, a resource the action does not act on), always a
-/// list. An answer that is not an object is printed as it is.
-pub fn print_json<T: serde::Serialize>(value: &T, notes: &[String]) -> anyhow::Result<()> {
-    let mut value = serde_json::to_value(value)?;
-    if let serde_json::Value::Object(map) = &mut value {
-        let list = map
-            .entry("notes")
-            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-        if let serde_json::Value::Array(list) = list {
-            list.extend(notes.iter().cloned().map(serde_json::Value::String));
-        }
+/// Prints `answer` as pretty JSON with a top-level `notes` list, always a list: what
+/// may be wrong with the question (a misspelt action, a resource the action does not
+/// act on). The answer must serialize as an object.
+pub fn print_json<T: serde::Serialize>(answer: &T, notes: &[String]) -> anyhow::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Noted<'a, T> {
+        #[serde(flatten)]
+        answer: &'a T,
+        notes: &'a [String],
     }
-    let mut out = serde_json::to_string_pretty(&value)?;
+    let mut out = serde_json::to_string_pretty(&Noted { answer, notes })?;
     out.push('\n');
     print(&out)
 }
