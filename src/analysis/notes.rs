@@ -1,57 +1,6 @@
-//! Notes on a question that is answered but may not be the one meant, and the
-//! action that cannot be: what the AWS catalog knows offered in place of a misspelling.
+//! Notes on a question that is answered but may not be the one meant.
 
-/// How many actions "did you mean" offers.
-const OFFERED: usize = 5;
-
-/// An action that the question may not be about as written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ActionError {
-    /// No `service:` prefix: not an action at all (the question cannot be asked).
-    #[error("`{action}` is not an action; expected `service:Action`{}", offer(.nearest, ", e.g. `s3:GetObject`"))]
-    Malformed {
-        action: String,
-        nearest: Vec<String>,
-    },
-    /// Well formed, but not in the catalog: most likely misspelt (the catalog may
-    /// also lag behind AWS, so the question is still answered unless asked strictly).
-    #[error("`{action}` is not an action in the AWS catalog orgscope carries{}", offer(.nearest, ": check its spelling"))]
-    Unknown {
-        action: String,
-        nearest: Vec<String>,
-    },
-}
-
-fn offer(nearest: &[String], otherwise: &str) -> String {
-    let quoted: Vec<String> = nearest.iter().map(|a| format!("`{a}`")).collect();
-    match quoted.as_slice() {
-        [] => otherwise.to_string(),
-        [one] => format!(": did you mean {one}?"),
-        _ => format!(": did you mean one of {}?", quoted.join(", ")),
-    }
-}
-
-/// Whether the catalog knows `action`; a pattern (`s3:Get*`) passes, for the analysis
-/// to refuse in its own words.
-pub fn check_action(action: &str) -> Result<(), ActionError> {
-    if action.contains(['*', '?']) {
-        return Ok(());
-    }
-    let catalog = crate::catalog::Catalog::get();
-    let has_service = action
-        .split_once(':')
-        .is_some_and(|(s, n)| !s.is_empty() && !n.is_empty());
-    if has_service && catalog.action(action).is_some() {
-        return Ok(());
-    }
-    let nearest = catalog.nearest_actions(action, OFFERED);
-    let action = action.to_string();
-    Err(if has_service {
-        ActionError::Unknown { action, nearest }
-    } else {
-        ActionError::Malformed { action, nearest }
-    })
-}
+use crate::catalog::{ActionError, check_action};
 
 /// What may be wrong with a question that is still answered, from the AWS catalog
 /// this build carries: an action it does not know (most likely a typo, which no policy

@@ -10,6 +10,8 @@ mod glob;
 mod load;
 mod nearest;
 
+pub use nearest::{ActionError, check_action};
+
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;

@@ -29,6 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate raw requests against explicitly given policies (the simulate format).
+    /// Exit status 2 when some case is an error.
     Simulate(simulate::Args),
     /// Can a principal do an action on a resource? The decision and why. Exit status:
     /// 0 allowed, 3 implicitly denied, 4 explicitly denied.
@@ -37,7 +38,8 @@ pub enum Command {
     WhoCan(query::WhoCanArgs),
     /// What can a principal do, over every AWS action?
     WhatCan(query::WhatCanArgs),
-    /// Which roles can a principal reach by assuming roles?
+    /// Which roles can a principal reach by assuming roles? Exit status 3 when the
+    /// --to role is not reached.
     Paths(query::PathsArgs),
     /// Check an organization and report every problem with its location. Exit
     /// status 1 when there are errors.

@@ -57,8 +57,8 @@ impl RequestArgs {
     /// refused, and so, with `--strict`, is one the catalog does not know; both name
     /// the nearest actions of the catalog.
     fn ask(&self, org: &Org) -> anyhow::Result<(Ask, Vec<String>)> {
-        match analysis::notes::check_action(&self.action) {
-            Err(e @ analysis::notes::ActionError::Malformed { .. }) => return Err(e.into()),
+        match crate::catalog::check_action(&self.action) {
+            Err(e @ crate::catalog::ActionError::Malformed { .. }) => return Err(e.into()),
             Err(e) if self.strict => return Err(anyhow::anyhow!("{e} (--strict)")),
             _ => {}
         }

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-use crate::analysis::notes::{ActionError, check_action, question_notes};
+use crate::analysis::question_notes;
+use crate::catalog::{ActionError, check_action};
 use crate::engine;
 use crate::simulate::{self, Case, OutputLine};
 
