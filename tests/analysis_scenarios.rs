@@ -7,7 +7,7 @@
 //! - can: `{"decision", "blockedBy"?, "level"?, "note"?}` (`note`: a note that the
 //!   explanation must hold, on a layer or on the whole);
 //! - whoCan: `{"allowed": [ARN...]}` the exact set, and optional `conditional`,
-//!   `nearMisses` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
+//!   `nearMisses`, `rootUsers` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
 //! - whatCan: `{"includes": [action...], "excludes": [action...], "levels"?:
 //!   {service: {level: count}}}`;
 //! - paths: `{"reachable"?: [role ARN...]` exact set, `"path"?: [ARN...]` the shortest
@@ -156,6 +156,15 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
                 fail(
                     id,
                     format!("conditional: expected {:?}, got {got:?}", strings(w)),
+                );
+            }
+        }
+        if let Some(w) = want.get("rootUsers") {
+            let got: BTreeSet<String> = a.root_users.iter().map(|h| h.principal.clone()).collect();
+            if got != strings(w) {
+                fail(
+                    id,
+                    format!("rootUsers: expected {:?}, got {got:?}", strings(w)),
                 );
             }
         }

@@ -46,7 +46,7 @@ fn one_case_gives_one_line() {
     assert!(out.status.success());
     assert_eq!(
         lines(&out),
-        vec![serde_json::json!({"id": "a", "decision": "Allowed"})]
+        vec![serde_json::json!({"id": "a", "decision": "Allowed", "notes": []})]
     );
 }
 
@@ -277,8 +277,8 @@ fn a_misspelt_action_is_noted_on_its_line_or_refused_with_strict() {
     let got = lines(&out);
     assert_eq!(
         got[0],
-        serde_json::json!({"id": "good", "decision": "Allowed"}),
-        "no notes, no `notes` field"
+        serde_json::json!({"id": "good", "decision": "Allowed", "notes": []}),
+        "no notes: an empty list"
     );
     // `s3:*` grants it all the same: the note is what tells the typo.
     assert_eq!(

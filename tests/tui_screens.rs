@@ -313,7 +313,7 @@ fn query_can_denied_and_its_statement() {
     let s = screen(&a);
     assert!(s.contains("✗ ExplicitlyDenied  blocked by RCP root"), "{s}");
     assert!(
-        s.contains("aws:securetransport: (absent) → ExplicitlyDenied"),
+        s.contains("aws:SecureTransport: (absent) → ExplicitlyDenied"),
         "{s}"
     );
     insta::assert_snapshot!("query_can_denied", s);

@@ -131,13 +131,17 @@ pub fn is_admin(org: &Org, r: RoleIx) -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct Reach {
     pub role: String,
+    /// The role's account.
     pub account: String,
     pub account_name: String,
+    /// The principal the path starts from, and its account.
+    pub from: String,
+    pub from_account: String,
+    pub from_account_name: String,
     /// From the start principal to the role, every ARN on the way.
     pub path: Vec<String>,
     pub admin: bool,
     /// Context the hops need that the question did not give (`aws:multifactorauthpresent=true`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
 }
 
@@ -215,10 +219,15 @@ fn shortest(d: &Discovered, to: NodeIndex) -> Option<Vec<NodeIndex>> {
 fn reach(org: &Org, d: &Discovered, path: &[NodeIndex], admin: bool) -> Reach {
     let last = d.graph[*path.last().unwrap_or(&d.start)];
     let account = org.account(org.principal_account(last));
+    let start = d.graph[d.start];
+    let from_account = org.account(org.principal_account(start));
     Reach {
         role: org.principal_arn(last).to_string(),
         account: account.id.to_string(),
         account_name: account.name.to_string(),
+        from: org.principal_arn(start).to_string(),
+        from_account: from_account.id.to_string(),
+        from_account_name: from_account.name.to_string(),
         path: path
             .iter()
             .map(|n| org.principal_arn(d.graph[*n]).to_string())
@@ -334,11 +343,15 @@ pub fn who_reaches(
             }
             needs.sort();
             needs.dedup();
-            let account = org.account(org.principal_account(p));
+            let account = org.account(org.role(r).account);
+            let from_account = org.account(org.principal_account(p));
             Reach {
                 role: org.role(r).arn.to_string(),
                 account: account.id.to_string(),
                 account_name: account.name.to_string(),
+                from: org.principal_arn(p).to_string(),
+                from_account: from_account.id.to_string(),
+                from_account_name: from_account.name.to_string(),
                 path,
                 admin: false,
                 needs,

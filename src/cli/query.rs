@@ -225,6 +225,14 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             let _ = writeln!(s, "  {}: {}", d.key, values.join(", "));
         }
     }
+    let together: Vec<_> = a.changes.iter().filter(|c| c.when.len() > 1).collect();
+    if !together.is_empty() {
+        let _ = writeln!(s, "\nkeys that change the answer only together:");
+        for c in together {
+            let when: Vec<String> = c.when.iter().map(ToString::to_string).collect();
+            let _ = writeln!(s, "  {} -> {}", when.join(", "), c.decision);
+        }
+    }
     crate::cli::inert(&s)
 }
 
@@ -312,10 +320,13 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                 for o in &answer.outside {
                     let side = match o.resource_side {
                         Some(d) if o.when.is_empty() => format!("resource side: {d}"),
-                        Some(_) => {
+                        Some(d) => {
                             let when: Vec<String> =
                                 o.when.iter().map(ToString::to_string).collect();
-                            format!("resource side: Allowed when {}", when.join(", "))
+                            format!(
+                                "resource side: {d} as asked, Allowed when {}",
+                                when.join(", ")
+                            )
                         }
                         None => "not evaluated".to_string(),
                     };

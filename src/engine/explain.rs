@@ -117,19 +117,54 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MatchedStatement {
     pub policy: String,
     /// The Sid, or `Statement[i]`.
     pub statement: String,
     pub effect: &'static str,
+    /// Where the policy comes from, where the caller knows (an organization's
+    /// records: its ARN, id, or the principal that holds it inline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<PolicySource>,
+}
+
+/// A policy's identity in the organization it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicySource {
+    /// `awsManaged`, `customerManaged`, `inline`, `scp`, `rcp`, `trust`, `resource`.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `ANPA...` for managed policies, `p-...` for SCPs and RCPs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The ARN of what holds it: the user, group or role of an inline policy, the
+    /// role of a trust policy, the resource of a resource policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+}
+
+/// The node of an organization an SCP or RCP level stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelNode {
+    /// `root`, `ou` or `account`.
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LayerReport {
     #[serde(flatten)]
     pub layer: Layer,
+    /// For SCP and RCP levels, where the caller knows the organization: the root,
+    /// OU or account the level's policies are attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<LevelNode>,
     pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<MatchedStatement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -143,7 +178,6 @@ pub struct Explanation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<Layer>,
     pub layers: Vec<LayerReport>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -189,6 +223,7 @@ impl Recorder for Collector {
                     Effect::Allow => "Allow",
                     Effect::Deny => "Deny",
                 },
+                source: None,
             },
         ));
     }
@@ -202,6 +237,7 @@ impl Recorder for Collector {
         self.pending.retain(|(l, _)| *l != layer);
         self.layers.push(LayerReport {
             layer,
+            attached_to: None,
             outcome,
             statements,
             note: note.map(str::to_string),

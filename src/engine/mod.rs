@@ -14,11 +14,13 @@ mod depends;
 mod explain;
 
 pub use depends::{
-    Dependency, ValueOutcome, allowing_values, dependencies, first_allowing_context,
+    Assignment, Dependency, ValueOutcome, allowing_values, changing_assignments, dependencies,
+    first_allowing_context,
 };
 
 pub use explain::{
-    Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,
+    Decision, Explanation, Layer, LayerReport, LevelNode, MatchedStatement, NoRecord, Outcome,
+    PolicySource, Recorder,
 };
 
 use std::borrow::Cow;

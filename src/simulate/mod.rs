@@ -91,16 +91,17 @@ pub struct OutputLine<'a> {
     pub blocked_by: Option<Layer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
-    /// With `--explain`: context keys the request lacks that would change the decision.
-    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<engine::Dependency>,
+    /// With `--explain` (a list, maybe empty): context keys the request lacks that
+    /// would change the decision.
+    #[serde(rename = "dependsOn", skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<engine::Dependency>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
-    /// What may be wrong with the request though it was answered (an action the
-    /// catalog does not know); left for the front end to fill, as `orgscope simulate`
-    /// does. Left out when empty, as `dependsOn` is.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    /// With a decision (a list, maybe empty): what may be wrong with the request though
+    /// it was answered (an action the catalog does not know); left for the front end
+    /// to fill, as `orgscope simulate` does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
 }
 
 impl<'a> OutputLine<'a> {
@@ -111,9 +112,9 @@ impl<'a> OutputLine<'a> {
             decision: None,
             blocked_by: None,
             explanation: None,
-            depends_on: Vec::new(),
+            depends_on: None,
             error: Some(message),
-            notes: Vec::new(),
+            notes: None,
         }
     }
 }
@@ -131,11 +132,11 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                     x.decision,
                     x.blocked_by,
                     Some(x),
-                    deps.into_iter().filter(|d| d.matters).collect(),
+                    Some(deps.into_iter().filter(|d| d.matters).collect()),
                 )
             } else {
                 let (d, b) = engine::decide(&p.request, &set);
-                (d, b, None, Vec::new())
+                (d, b, None, None)
             };
             OutputLine {
                 id: &case.id,
@@ -144,7 +145,7 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                 explanation,
                 depends_on,
                 error: None,
-                notes: Vec::new(),
+                notes: Some(Vec::new()),
             }
         }
     }

@@ -415,15 +415,15 @@ fn a_dependency_asks_again_with_its_value() {
         "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html aws:SourceIp=10.0.0.1",
     );
     press(&mut a, "enter");
-    select_row(&mut a, |t| t.starts_with("aws:securetransport: (absent)"));
+    select_row(&mut a, |t| t.starts_with("aws:SecureTransport: (absent)"));
     press(&mut a, "right");
     select_row(&mut a, |t| {
-        t == "ask with aws:securetransport=true → ImplicitlyDenied"
+        t == "ask with aws:SecureTransport=true → ImplicitlyDenied"
     });
     press(&mut a, "enter");
     assert_eq!(
         a.query.form.value(Field::Context),
-        "aws:SourceIp=10.0.0.1 aws:securetransport=true"
+        "aws:SourceIp=10.0.0.1 aws:SecureTransport=true"
     );
     assert_eq!(
         header(&a),
