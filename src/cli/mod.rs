@@ -15,7 +15,10 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "orgscope",
     version,
-    about = "Explore an AWS Organization and compute effective permissions exactly as AWS does"
+    about = "Explore an AWS Organization and compute effective permissions exactly as AWS does",
+    after_help = "Exit status: 0 done (can: allowed); 1 an error, or validate: the org has errors; \
+                  2 a usage error, or simulate: some case is an error; 3 can: implicitly denied, \
+                  paths --to: not reached; 4 can: explicitly denied."
 )]
 pub struct Cli {
     #[command(subcommand)]
