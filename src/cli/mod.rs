@@ -24,7 +24,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The organization to browse in the terminal UI (an org file or an AWS export);
-    /// without one, the built-in acme teaching organization.
+    /// without one, or `acme`, the built-in acme teaching organization.
     #[arg(value_name = "ORG")]
     pub org: Option<PathBuf>,
 }
@@ -65,9 +65,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
         None => {
+            // `acme`, as every command takes it, or nothing: the built-in sample.
             let org = match &cli.org {
-                // The error names the file and lists what is wrong; its source is in it.
-                Some(path) => crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
+                Some(path) => query::load_org(path)?,
                 None => crate::org::load_builtin_acme(),
             };
             crate::tui::run(&org)?;
