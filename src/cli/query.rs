@@ -62,10 +62,6 @@ impl RequestArgs {
             Err(e) if self.strict => return Err(anyhow::anyhow!("{e} (--strict)")),
             _ => {}
         }
-        let notes = analysis::question_notes(&self.action, &self.resource);
-        for note in &notes {
-            eprintln!("orgscope: note: {}", crate::text::inert(note));
-        }
         let resource_account = self
             .resource_account
             .as_deref()
@@ -79,6 +75,11 @@ impl RequestArgs {
             session_policy: None,
             session_name: None,
         };
+        // Once the question can be asked: a refused one says only why.
+        let notes = analysis::question_notes(&self.action, &self.resource);
+        for note in &notes {
+            eprintln!("orgscope: note: {}", crate::text::inert(note));
+        }
         Ok((ask, notes))
     }
 }
