@@ -10,6 +10,7 @@
 //! A load with errors yields no [`Org`]: dropping a policy the input holds could turn a
 //! Deny into an Allow, so a broken input is refused, with every problem located.
 
+mod account_name;
 mod aws;
 mod builder;
 pub(crate) mod de;
@@ -33,6 +34,7 @@ pub mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use account_name::{AccountNameError, resource_account_id};
 pub use entities::*;
 pub use graph::{AttachKind, Attachment, Edge, OrgGraph};
 pub use ids::*;
