@@ -130,10 +130,14 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
                         .into_iter()
                         .flatten()
                         .all(|k| {
-                            a.explanation.layers.iter().flat_map(|l| &l.skipped).any(|m| {
-                                Some(m.statement.statement.as_str()) == k["statement"].as_str()
-                                    && k["why"].as_str().is_some_and(|w| m.why.contains(w))
-                            })
+                            a.explanation
+                                .layers
+                                .iter()
+                                .flat_map(|l| &l.skipped)
+                                .any(|m| {
+                                    Some(m.statement.statement.as_str()) == k["statement"].as_str()
+                                        && k["why"].as_str().is_some_and(|w| m.why.contains(w))
+                                })
                         });
                 if !ok {
                     fail(
