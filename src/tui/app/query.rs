@@ -370,9 +370,11 @@ impl App<'_> {
             Jump::Statement(m) => {
                 let org = self.org();
                 let node = node_of(org, Entity::Policy(m.policy));
-                self.mark = Some((node, m));
                 self.tab = Tab::Json;
                 let visit = self.go(node);
+                // Marked once the node is selected: a highlight lasts only while its
+                // node is (leaving the details pane redraws them before the move).
+                self.mark = Some((node, m));
                 self.set_focus(Focus::Details);
                 let label = org
                     .compiled(m.policy)

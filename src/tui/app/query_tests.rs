@@ -757,3 +757,71 @@ fn what_can_compares_and_its_principals_jump() {
     );
     assert!(!rows(&a).iter().any(|r| r.starts_with("Only ")));
 }
+
+/// Every matched statement of an answer, Entered one after another (the details
+/// pane keeps the keys in between, as after a jump): its policy's JSON tab shows it
+/// marked on every row it takes, wrapped rows too, and on screen.
+#[test]
+fn every_matched_statement_is_marked_and_in_view() {
+    let org = acme();
+    // Narrow: long ARNs wrap.
+    let mut a = App::new(&org, Settings::default(), 90, 30);
+    let text = |l: &Line<'_>| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    };
+    let mut seen = 0;
+    for question in [
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+        "can frank iam:CreateUser *",
+        "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x",
+    ] {
+        press(&mut a, "esc :");
+        type_text(&mut a, question);
+        press(&mut a, "enter");
+        // Every row open: the statements under layers that start closed too.
+        let ans = a.query.answer.as_mut().unwrap();
+        let height = ans.view.height();
+        ans.view = crate::tui::tree::Tree::expanded(&*ans.full);
+        ans.view.set_height(height);
+        let statements: Vec<usize> = (0..rows(&a).len())
+            .filter(|&i| {
+                let ans = a.query.answer.as_mut().unwrap();
+                ans.view.select_index(i);
+                matches!(ans.selected_jump(), Some(Jump::Statement(_)))
+            })
+            .collect();
+        assert!(!statements.is_empty(), "{question}");
+        for i in statements {
+            press(&mut a, "a");
+            let ans = a.query.answer.as_mut().unwrap();
+            if ans.view.rows().len() <= i {
+                ans.view = crate::tui::tree::Tree::expanded(&*ans.full);
+                ans.view.set_height(height);
+            }
+            ans.view.select_index(i);
+            let Some(Jump::Statement(m)) = a.query.answer.as_ref().unwrap().selected_jump() else {
+                unreachable!()
+            };
+            press(&mut a, "enter");
+            let what = format!("{question}: row {i}, {m:?}");
+            assert_eq!(a.mark.map(|(_, x)| x), Some(m), "{what}");
+            assert_eq!((a.tab, a.focus), (Tab::Json, Focus::Details), "{what}");
+            let marked: Vec<usize> = (0..a.detail.lines.len())
+                .filter(|&i| text(&a.detail.lines[i]).starts_with('▌'))
+                .collect();
+            let (first, last) = (marked[0], *marked.last().unwrap());
+            assert_eq!(marked.len(), last - first + 1, "{what}: a row lost its bar");
+            let rows = a.areas.detail_rows().unwrap().height as usize;
+            assert!(
+                first >= a.detail.scroll && first < a.detail.scroll + rows,
+                "{what}: not in view"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "{seen}");
+}

@@ -136,10 +136,10 @@ fn mark_line(mut spans: Vec<Span<'static>>, t: &Theme) -> Vec<Span<'static>> {
     match spans.first_mut() {
         Some(first) if first.content.starts_with(' ') => {
             let rest: String = first.content.chars().skip(1).collect();
-            out.push(Span::styled("▌", t.mark));
+            out.push(Span::styled(super::MARK_BAR, t.mark));
             *first = Span::styled(rest, first.style);
         }
-        _ => out.push(Span::styled("▌", t.mark)),
+        _ => out.push(Span::styled(super::MARK_BAR, t.mark)),
     }
     out.extend(spans.into_iter().map(|s| {
         let style = s.style.patch(t.marked);

@@ -139,6 +139,12 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         out.push(line);
         return;
     }
+    // A marked line keeps its bar on every row it takes.
+    let bar = line
+        .spans
+        .first()
+        .filter(|s| s.content == MARK_BAR)
+        .cloned();
     // Characters with their styles, then cut into rows.
     let chars: Vec<(char, Style)> = line
         .spans
@@ -160,10 +166,23 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         }
         let mut spans: Vec<Span<'static>> = Vec::new();
         if !first {
-            spans.push(Span::raw(" ".repeat(hang)));
+            match &bar {
+                Some(b) => {
+                    spans.push(b.clone());
+                    let fill = chars[start].1;
+                    spans.push(Span::styled(" ".repeat(hang.saturating_sub(1)), fill));
+                }
+                None => spans.push(Span::raw(" ".repeat(hang))),
+            }
         }
-        // The hang span stays apart: it is unstyled padding.
-        let fixed = usize::from(!first);
+        // The hang spans stay apart: they are padding.
+        let fixed = if first {
+            0
+        } else if bar.is_some() {
+            2
+        } else {
+            1
+        };
         for &(c, style) in &chars[start..end] {
             let n = spans.len();
             match spans.last_mut() {
@@ -180,6 +199,10 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         first = false;
     }
 }
+
+/// The bar in the first column of a highlighted statement's lines (seen without
+/// colour too).
+pub(crate) const MARK_BAR: &str = "▌";
 
 /// A line builder with the theme at hand.
 struct Out<'t> {
