@@ -538,3 +538,49 @@ fn query_files_and_their_errors_are_inert() {
     assert!(s.contains(r"\x1b[2J"), "{s}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn broken(name: &str) -> (Org, orgscope::org::Report) {
+    let path = std::path::Path::new("tests/fixtures/org/broken").join(name);
+    orgscope::org::load_partial(&path).unwrap()
+}
+
+#[test]
+fn an_org_with_errors_opens_on_its_problems() {
+    let (org, report) = broken("policy-bad-effect-in-scp.json");
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&report);
+    let s = screen(&a);
+    assert!(s.contains("Problems: 1 error"), "{s}");
+    assert!(s.contains("`Effect` must be \"Allow\" or \"Deny\", not `Block`"), "{s}");
+    insta::assert_snapshot!("problems", s);
+    // Enter: the SCP, its document with what is wrong with it.
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("Guardrails") && s.contains("did not parse"), "{s}");
+    insta::assert_snapshot!("problem_in_json", s);
+}
+
+#[test]
+fn a_problem_goes_to_its_node_and_answers_say_they_stand_on_what_loaded() {
+    let (org, report) = broken("dangling-group.json");
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&report);
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("management › Users › alice"), "{s}");
+    assert!(s.contains("no group `Auditors`"), "{s}");
+    keys(&mut a, "!");
+    assert!(screen(&a).contains("Problems: 1 error"));
+    keys(&mut a, "esc");
+    goto(&mut a, "can alice s3:GetObject *");
+    let s = screen(&a);
+    assert!(s.contains("⚠ the organization has 1 error"), "{s}");
+    // An org without problems says nothing of the kind, and `!` tells there are none.
+    let org = acme();
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&orgscope::org::Report::default());
+    goto(&mut a, "can dana s3:GetObject *");
+    assert!(!screen(&a).contains("⚠ the organization has"));
+    keys(&mut a, "esc !");
+    assert!(screen(&a).contains("no problems"));
+}

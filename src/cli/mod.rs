@@ -59,12 +59,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
         None => {
-            let org = match &cli.org {
-                // The error names the file and lists what is wrong; its source is in it.
-                Some(path) => crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
-                None => crate::org::load_builtin_acme(),
+            // The terminal UI opens what loaded and lists the problems; an input that
+            // gives nothing to look at is refused with its errors, which name the file.
+            let (org, report) = match &cli.org {
+                Some(path) => {
+                    crate::org::load_partial(path).map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+                None => (crate::org::load_builtin_acme(), crate::org::Report::default()),
             };
-            crate::tui::run(&org)?;
+            crate::tui::run(&org, &report)?;
             Ok(0)
         }
     }

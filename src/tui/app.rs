@@ -6,6 +6,7 @@ mod complete;
 mod keys;
 mod mouse;
 mod popups;
+mod problems;
 mod query;
 
 use std::sync::mpsc::Sender;
@@ -23,6 +24,7 @@ use super::keymap::Keymap;
 use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
+use super::problems::Problems;
 use super::query::locate::Mark;
 use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
@@ -119,6 +121,8 @@ pub enum Popup {
     Help(Context),
     /// The query pane.
     Query,
+    /// The problems the organization was opened with.
+    Problems,
 }
 
 /// A line for the status bar.
@@ -158,6 +162,8 @@ pub struct App<'a> {
     pub palette: Palette,
     pub query: QueryPane,
     asker: Asker,
+    /// The findings the organization was loaded with (see [`App::set_problems`]).
+    pub problems: Problems,
     /// The statement an answer jumped to, highlighted in the JSON tab of this node.
     pub mark: Option<(Node, Mark)>,
     pub help_scroll: usize,
@@ -195,6 +201,7 @@ impl<'a> App<'a> {
             palette: Palette::default(),
             query: QueryPane::default(),
             asker: Asker::Inline,
+            problems: Problems::default(),
             mark: None,
             help_scroll: 0,
             status,
@@ -221,6 +228,7 @@ impl<'a> App<'a> {
             Popup::Filter => Context::Filter,
             Popup::Palette => Context::Palette,
             Popup::Help(_) => Context::Help,
+            Popup::Problems => Context::Problems,
             Popup::Query => match self.query.focus {
                 _ if self.query.running.is_some() => Context::QueryRunning,
                 PaneFocus::Form => Context::Query,

@@ -22,6 +22,8 @@ pub enum Context {
     Answer,
     /// The answer's filter line.
     AnswerFilter,
+    /// The list of problems the organization was opened with.
+    Problems,
 }
 
 impl Context {
@@ -36,6 +38,7 @@ impl Context {
             Context::QueryRunning => "running query",
             Context::Answer => "answer",
             Context::AnswerFilter => "answer filter",
+            Context::Problems => "problems list",
         }
     }
 }
@@ -81,6 +84,8 @@ pub enum Action {
     Paths,
     /// Show the query pane as it was left.
     LastAnswer,
+    /// List the problems the organization was opened with.
+    Problems,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -118,6 +123,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::WhatCan, "what_can", &["W"]),
     (Action::Paths, "paths", &["p"]),
     (Action::LastAnswer, "last_answer", &["a"]),
+    (Action::Problems, "problems", &["!"]),
 ];
 
 impl Action {
@@ -153,7 +159,7 @@ pub struct CommandInfo {
 
 use Context::{
     Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Palette as P,
-    Query as Q, QueryRunning as QR, Tree as T,
+    Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
 };
 
 const fn cmd(
@@ -174,8 +180,8 @@ const fn cmd(
 
 /// All the commands, in the order help lists them.
 pub const COMMANDS: &[CommandInfo] = &[
-    cmd(Action::Up, "up", "move up", &[T, D, H, A], false),
-    cmd(Action::Down, "down", "move down", &[T, D, H, A], false),
+    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR], false),
+    cmd(Action::Down, "down", "move down", &[T, D, H, A, PR], false),
     cmd(
         Action::Right,
         "open",
@@ -202,28 +208,28 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Top,
         "top",
         "go to the first row",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::Bottom,
         "bottom",
         "go to the last row",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::PageUp,
         "page up",
         "one page up",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::PageDown,
         "page down",
         "one page down",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
@@ -336,6 +342,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Copy,
         "copy ARN",
         "copy the selected ARN (OSC 52)",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::Problems,
+        "problems",
+        "list the problems the organization was opened with",
         &[T, D],
         true,
     ),
@@ -512,6 +525,17 @@ pub const COMMANDS: &[CommandInfo] = &[
         false,
     ),
     cmd(Action::Cancel, "clear", "clear the filter", &[AF], true),
+    // The problems list.
+    cmd(
+        Action::Accept,
+        "go",
+        "go to the node the problem is about",
+        &[PR],
+        true,
+    ),
+    cmd(Action::Cancel, "close", "close the list (! opens it)", &[PR], true),
+    cmd(Action::Problems, "close", "close the list", &[PR], false),
+    cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
 ];
 
 /// The commands that work in a context, in help order.
@@ -633,6 +657,7 @@ mod tests {
             Context::QueryRunning,
             Context::Answer,
             Context::AnswerFilter,
+            Context::Problems,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

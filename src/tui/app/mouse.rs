@@ -35,6 +35,14 @@ impl App<'_> {
             }
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
             Popup::Query => return self.query_mouse(wheel, col, row),
+            Popup::Problems => {
+                if wheel != 0 {
+                    self.problems.step(wheel.signum());
+                } else if !contains(self.areas.help(), col, row) {
+                    self.popup = Popup::None;
+                }
+                return None;
+            }
             Popup::None => {}
         }
         if let Some(area) = self.areas.tree_rows()

@@ -16,8 +16,9 @@ use crate::tui::details::Tab;
 use crate::tui::history::Visit;
 use crate::tui::layout::QueryParts;
 use crate::tui::nodes::{Node, node_of};
-use crate::tui::query::answer::Jump;
+use crate::tui::query::answer::{Jump, Tone, spans};
 use crate::tui::query::form::{Field, QueryKind};
+use crate::tui::query::build::plural;
 use crate::tui::query::{Answered, Outcome, PaneFocus, QueryJob, Running, build};
 use crate::tui::sanitize::clean;
 use crate::tui::tree::Move;
@@ -253,7 +254,17 @@ impl App<'_> {
             awaited.id.store(0, Ordering::Release);
         }
         match Arc::unwrap_or_clone(outcome) {
-            Ok(tree) => {
+            Ok(mut tree) => {
+                if self.problems.errors > 0 {
+                    tree.header.push(spans([(
+                        Tone::Warn,
+                        &format!(
+                            "⚠ the organization has {}: what {} is left out of this answer, which may be wrong either way (! lists them)",
+                            plural(self.problems.errors, "error", "errors"),
+                            if self.problems.errors == 1 { "it names" } else { "they name" }
+                        ),
+                    )]));
+                }
                 self.query.answer = Some(Answered::new(Arc::new(tree), running.asked, 1));
                 self.query.focus = PaneFocus::Answer;
             }

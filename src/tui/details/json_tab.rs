@@ -91,6 +91,18 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
             out.heading = Some(out.lines.len());
         }
         out.push(head);
+        if let Some(why) = &org.doc(p).unreadable {
+            out.push_hanging(
+                vec![Span::styled(
+                    format!(
+                        "⚠ this document did not parse ({}): it allows and denies nothing in every answer",
+                        clean(why)
+                    ),
+                    t.warn,
+                )],
+                2,
+            );
+        }
         let lines = highlight(&org.doc(p).text);
         let marked = out
             .mark

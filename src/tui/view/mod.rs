@@ -6,6 +6,7 @@ mod completions;
 mod finder;
 mod help;
 mod panes;
+mod problems;
 mod query;
 
 pub use finder::list_offset;
@@ -17,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Popup};
-use super::commands::{Context, in_context};
+use super::commands::{Action, Context, in_context};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::sanitize::clean;
 
@@ -53,6 +54,7 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
+        Popup::Problems => problems::problems(app, frame),
     }
 }
 
@@ -112,6 +114,10 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let ctx = app.context();
     let mut items: Vec<(String, &str)> = Vec::new();
     for c in in_context(ctx).filter(|c| c.hint) {
+        // `!` only where there is something to list.
+        if c.action == Action::Problems && app.problems.is_empty() {
+            continue;
+        }
         if let Some(k) = app.keymap.keys(c.action).first() {
             items.push((k.to_string(), c.label));
         }

@@ -169,7 +169,7 @@ pub(super) fn conditions(when: &[Condition]) -> String {
         .join(", ")
 }
 
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
