@@ -17,6 +17,7 @@ use crate::tui::history::Visit;
 use crate::tui::layout::QueryParts;
 use crate::tui::nodes::{Node, node_of};
 use crate::tui::query::answer::{Jump, Tone, spans};
+use crate::tui::query::locate::granting;
 use crate::tui::query::form::{Field, QueryKind};
 use crate::tui::query::build::plural;
 use crate::tui::query::{Answered, Outcome, PaneFocus, QueryJob, Running, build};
@@ -327,15 +328,8 @@ impl App<'_> {
                 self.query.form.field = self.query.form.fields().len() - 1;
             }
             Action::Can | Action::WhoCan | Action::WhatCan | Action::Paths => {
-                let kind = QueryKind::asked_by(action);
-                self.query.form.set_kind(kind);
-                match self.query.form.first_missing() {
-                    None => return (None, self.run_query()),
-                    Some(f) => {
-                        self.query.form.focus(f);
-                        self.query.focus = PaneFocus::Form;
-                    }
-                }
+                let row = a.selected_jump();
+                self.ask_from_row(QueryKind::asked_by(action), row.as_ref());
             }
             Action::Copy => return (self.copy_row(), None),
             Action::Help => {
@@ -347,6 +341,29 @@ impl App<'_> {
             _ => {}
         }
         (None, None)
+    }
+
+    /// A question asked from an answer's row: the row's principal, action or
+    /// resource in the form's fields, the others as they were; the form shows, for
+    /// a look before Enter runs it.
+    fn ask_from_row(&mut self, kind: QueryKind, row: Option<&Jump>) {
+        let taken = row.map(|j| row_fields(self.org(), j)).unwrap_or_default();
+        let form = &mut self.query.form;
+        form.set_kind(kind);
+        let mut first_taken = None;
+        for (f, value) in taken {
+            if kind.fields().contains(&f) {
+                form.set(f, value);
+                first_taken.get_or_insert(f);
+            }
+        }
+        let focus = form
+            .first_missing()
+            .or(first_taken)
+            .unwrap_or(kind.fields()[0]);
+        form.focus(focus);
+        self.query.focus = PaneFocus::Form;
+        self.say(format!("{}: Enter runs it", kind.name()));
     }
 
     /// Enter on a row: jump where it points, or open or close it.
@@ -372,6 +389,25 @@ impl App<'_> {
                 self.run_query()
             }
             Jump::Node(n) => self.go(n),
+            Jump::Grant {
+                principal,
+                action,
+                resource,
+            } => match granting(self.org(), &principal, &action, &resource) {
+                Some(m) => self.jump(Jump::Statement(m)),
+                // Allowed only with context the grant needs: `can` says which.
+                None => {
+                    self.popup = Popup::Query;
+                    let row = Jump::Grant {
+                        principal,
+                        action,
+                        resource,
+                    };
+                    self.ask_from_row(QueryKind::Can, Some(&row));
+                    self.say("no statement grants it without more context: Enter asks can, which says what it depends on");
+                    None
+                }
+            },
             Jump::Tab(n, tab) => {
                 self.tab = tab;
                 let visit = self.go(n);
@@ -427,7 +463,7 @@ impl App<'_> {
                 Node::Policy(p) => org.arn(Entity::Policy(p)),
                 other => other.entity().and_then(|e| org.arn(e)),
             },
-            Some(Jump::Context(_)) | None => None,
+            Some(Jump::Context(_) | Jump::Grant { .. }) | None => None,
         };
         let Some(arn) = arn else {
             self.say("nothing to copy on this row");
@@ -458,5 +494,30 @@ impl App<'_> {
                 }
             }
         }
+    }
+}
+
+/// What a row gives a question asked from it: a principal's ARN, a resource's, or a
+/// grant's principal, action and resource.
+fn row_fields(org: &crate::org::Org, row: &Jump) -> Vec<(Field, String)> {
+    let arn = |n: Node| n.entity().and_then(|e| org.arn(e)).map(str::to_string);
+    match row {
+        Jump::Node(n @ (Node::User(_) | Node::Role(_)))
+        | Jump::Tab(n @ (Node::User(_) | Node::Role(_)), _) => {
+            arn(*n).map(|a| (Field::Principal, a)).into_iter().collect()
+        }
+        Jump::Node(n @ Node::Resource(_)) => {
+            arn(*n).map(|a| (Field::Resource, a)).into_iter().collect()
+        }
+        Jump::Grant {
+            principal,
+            action,
+            resource,
+        } => vec![
+            (Field::Principal, principal.clone()),
+            (Field::Action, action.clone()),
+            (Field::Resource, resource.clone()),
+        ],
+        _ => Vec::new(),
     }
 }

@@ -245,9 +245,11 @@ fn the_answer_switches_question_with_the_same_fields() {
     type_text(&mut a, "can dana sts:AssumeRole *");
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::Answer);
-    // p: paths from dana, run at once (its fields are filled).
+    // p: paths from dana, shown in the form first; Enter runs it.
     press(&mut a, "p");
     assert_eq!(a.query.form.kind, QueryKind::Paths);
+    assert_eq!(a.context(), Context::Query);
+    press(&mut a, "enter");
     assert_eq!(a.context(), Context::Answer);
     assert!(header(&a).contains("dana can reach"), "{}", header(&a));
     // ? shows the answer's keys, and closing it comes back to the pane.
@@ -824,4 +826,70 @@ fn every_matched_statement_is_marked_and_in_view() {
         }
     }
     assert!(seen >= 8, "{seen}");
+}
+
+/// `c`, `w`, `W` and `p` in an answer start from the selected row, not from the
+/// previous question's fields, and show the form before running.
+#[test]
+fn a_question_asked_from_a_row_starts_from_the_row() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+    );
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("dana"));
+    press(&mut a, "c");
+    assert_eq!(a.context(), Context::Query, "the form shows first");
+    let f = &a.query.form;
+    assert_eq!(f.kind, QueryKind::Can);
+    assert_eq!(
+        f.value(Field::Principal),
+        "arn:aws:iam::222222222222:user/dana"
+    );
+    assert_eq!(f.value(Field::Action), "sts:AssumeRole");
+    press(&mut a, "enter");
+    assert_eq!(header(&a), "✓ Allowed");
+    // W on the same principal: what dana can do.
+    press(&mut a, "p");
+    press(&mut a, "enter");
+    assert!(header(&a).contains("dana can reach"), "{}", header(&a));
+    // From a what-can grant: can with its principal, action and resource.
+    press(&mut a, "esc :");
+    type_text(&mut a, "what-can WebDeployer s3");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("s3:PutObject "));
+    let row = rows(&a)[a.query.answer.as_ref().unwrap().view.selected_index()].clone();
+    press(&mut a, "c");
+    let f = &a.query.form;
+    assert_eq!((f.kind, a.context()), (QueryKind::Can, Context::Query));
+    assert!(f.value(Field::Principal).ends_with("role/WebDeployer"));
+    assert_eq!(f.value(Field::Action), "s3:PutObject");
+    assert!(row.contains(&format!("  {}", f.value(Field::Resource))), "{row}");
+    // A row that names nothing (a heading) keeps the fields as they were.
+    press(&mut a, "esc :");
+    type_text(&mut a, "can dana s3:GetObject *");
+    press(&mut a, "enter");
+    a.query.answer.as_mut().unwrap().view.select_index(0);
+    press(&mut a, "w");
+    assert_eq!(a.query.form.value(Field::Action), "s3:GetObject");
+    assert_eq!(a.context(), Context::Query);
+}
+
+/// Enter on a what-can grant shows the statement that grants it.
+#[test]
+fn a_grant_opens_the_statement_that_grants_it() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "what-can dana sts");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("sts:AssumeRole "));
+    press(&mut a, "enter");
+    assert_eq!((a.tab, a.focus, a.popup), (Tab::Json, Focus::Details, Popup::None));
+    let (node, m) = a.mark.expect("a statement marked");
+    assert!(matches!(node, Node::Group(_)), "{node:?}");
+    assert_eq!(org.policy_name(m.policy), "AssumeAuditorRole");
 }

@@ -70,7 +70,6 @@ pub fn run_until(
             context,
             compare: None,
         } => what_can(
-            org,
             &analysis::what_can_until(org, principal, filter, context, watch).map_err(err)?,
             filter,
         ),
