@@ -584,3 +584,25 @@ fn a_problem_goes_to_its_node_and_answers_say_they_stand_on_what_loaded() {
     keys(&mut a, "esc !");
     assert!(screen(&a).contains("no problems"));
 }
+
+/// A config file's mistakes: the rest of the file applies, the status line says how
+/// many, and `!` lists each whole (a long one wraps, nothing is cut).
+#[test]
+fn config_mistakes_are_listed_whole() {
+    let org = acme();
+    let settings = Settings::from_toml(
+        "[keys]\nqiut = \"x\"\nquit = [\"ctrl-q\", \"Q\"]\n[theme]\nselectoin = { bold = true }\n",
+        "config.toml",
+    );
+    let mut a = App::new(&org, settings, 110, 30);
+    let s = screen(&a);
+    assert!(
+        s.contains("the config file has 2 mistakes: the rest applies (! lists them)"),
+        "{s}"
+    );
+    assert!(s.contains("C-q quit"), "the rest of [keys] applies: {s}");
+    keys(&mut a, "!");
+    let s = screen(&a);
+    assert!(s.contains("did you mean `quit`?") && s.contains("last_answer"), "{s}");
+    insta::assert_snapshot!("config_mistakes", s);
+}

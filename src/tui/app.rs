@@ -26,6 +26,7 @@ use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
 use super::problems::Problems;
 use super::query::locate::Mark;
+use super::query::build::plural;
 use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
@@ -180,8 +181,14 @@ impl<'a> App<'a> {
         let src = OrgTree::new(org);
         let mut tree = Tree::new(&src);
         tree.toggle(&src);
-        let status = (!settings.warnings.is_empty()).then(|| Status {
-            text: settings.warnings.join("; "),
+        let mut problems = Problems::default();
+        problems.add(settings.warnings);
+        let status = (!problems.is_empty()).then(|| Status {
+            text: format!(
+                "the config file has {}: the rest applies (! lists {})",
+                plural(problems.findings.len(), "mistake", "mistakes"),
+                if problems.findings.len() == 1 { "it" } else { "them" }
+            ),
             warn: true,
         });
         let mut app = App {
@@ -201,7 +208,7 @@ impl<'a> App<'a> {
             palette: Palette::default(),
             query: QueryPane::default(),
             asker: Asker::Inline,
-            problems: Problems::default(),
+            problems,
             mark: None,
             help_scroll: 0,
             status,

@@ -25,6 +25,14 @@ impl Problems {
         }
     }
 
+    /// Adds findings (the config file's); errors stay first.
+    pub fn add(&mut self, more: Vec<Finding>) {
+        self.errors += more.iter().filter(|f| is_error(f)).count();
+        self.findings.extend(more);
+        self.findings
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.findings.is_empty()
     }

@@ -15,18 +15,18 @@ impl App<'_> {
     /// Keeps the findings the organization was loaded with. With errors, the list
     /// opens at once: what they name did not load, and every answer leaves it out.
     pub fn set_problems(&mut self, report: &Report) {
-        self.problems = Problems::new(report);
-        if self.problems.is_empty() {
+        let org = Problems::new(report);
+        let (what, count, errors) = (org.summary(), org.findings.len(), org.errors);
+        // The config file's mistakes stay in the list.
+        let config = std::mem::take(&mut self.problems.findings);
+        self.problems = org;
+        self.problems.add(config);
+        if count == 0 {
             return;
         }
-        let what = self.problems.summary();
-        if self.problems.errors > 0 {
+        if errors > 0 {
             self.popup = Popup::Problems;
-            let they = if self.problems.findings.len() == 1 {
-                "it names"
-            } else {
-                "they name"
-            };
+            let they = if count == 1 { "it names" } else { "they name" };
             self.warn(format!(
                 "opened with {what}: what {they} did not load and answers leave it out"
             ));
@@ -75,9 +75,7 @@ impl App<'_> {
         if place.is_some() {
             self.warn(format!("{at}   (! lists them)"));
         } else {
-            self.warn(format!(
-                "not in the tree (it did not load): {at}   (! lists them)"
-            ));
+            self.warn(format!("not in the tree: {at}   (! lists them)"));
         }
         visit
     }

@@ -44,7 +44,11 @@ pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
     frame.render_widget(Clear, r);
     let body = inner(r);
     let width = body.width as usize;
-    let intro = "What an error names did not load: answers leave it out, and may be wrong either way. Enter goes to the node a problem is about.";
+    let intro = if p.errors > 0 {
+        "What an error names did not load: answers leave it out, and may be wrong either way. Enter goes to the node a problem is about."
+    } else {
+        "Enter goes to the node a problem is about, where it has one."
+    };
     let mut lines: Vec<Line<'static>> = wrap_text(intro, width)
         .into_iter()
         .map(|row| Line::from(Span::styled(row, t.dim)))
