@@ -606,3 +606,47 @@ fn config_mistakes_are_listed_whole() {
     assert!(s.contains("did you mean `quit`?") && s.contains("last_answer"), "{s}");
     insta::assert_snapshot!("config_mistakes", s);
 }
+
+/// An answer row wider than the pane reads whole when selected, and so does a long
+/// note in the header: nothing is cut at the pane's edge with no way to read it.
+#[test]
+fn long_rows_and_notes_read_whole() {
+    let org = acme();
+    let mut a = app(&org, 100, 30);
+    goto(&mut a, "what-can WebDeployer s3");
+    keys(&mut a, "j j j j j");
+    let s = screen(&a);
+    assert!(
+        s.contains("aws:requestedregion, aws:securetransport  ⏎"),
+        "the rest of the row: {s}"
+    );
+    insta::assert_snapshot!("answer_row_whole", s);
+    // A note wider than the pane wraps.
+    let (org, report) = broken("dangling-group.json");
+    let mut a = app(&org, 80, 24);
+    a.set_problems(&report);
+    keys(&mut a, "esc");
+    goto(&mut a, "can alice s3:GetObject *");
+    let s = screen(&a);
+    assert!(s.contains("(! lists them)"), "{s}");
+}
+
+/// A folder's Overview lists what it holds, whether the tree shows it open or not;
+/// counts read `1 match`, `1 role`, with thousands grouped the same everywhere.
+#[test]
+fn folders_list_what_they_hold_and_counts_read_alike() {
+    let org = acme();
+    let mut a = app(&org, 110, 30);
+    goto(&mut a, "user dana");
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("Users"), "{s}");
+    assert!(!s.contains("open it to see them"), "{s}");
+    assert!(s.contains("• dana"), "{s}");
+    insta::assert_snapshot!("folder_overview", s);
+    keys(&mut a, "/");
+    typed(&mut a, "OrgSecurityAdmin");
+    let s = screen(&a);
+    assert!(s.contains("1 match ") || s.contains("1 match of"), "{s}");
+    assert!(!s.contains("1 matches"), "{s}");
+}

@@ -151,7 +151,8 @@ pub struct App<'a> {
     pub focus: Focus,
     pub tab: Tab,
     pub popup: Popup,
-    pub history: History<Node>,
+    /// Places visited, each with the tab it was left on.
+    pub history: History<(Node, Tab)>,
     pub detail: Detail,
     /// Built on the first `/` or `:` (inline), or at startup by the worker.
     index: Arc<OnceLock<SearchIndex<Node>>>,
@@ -199,7 +200,7 @@ impl<'a> App<'a> {
             focus: Focus::Tree,
             tab: Tab::Overview,
             popup: Popup::None,
-            history: History::new(Node::Root),
+            history: History::new((Node::Root, Tab::Overview)),
             detail: Detail::default(),
             index: Arc::new(OnceLock::new()),
             searcher: Searcher::Inline(Box::default()),
@@ -333,7 +334,7 @@ impl<'a> App<'a> {
 
     /// One message in, the new state out.
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
-        let before = self.selected();
+        let before = (self.selected(), self.tab);
         let (effect, visit) = match msg {
             Msg::Key(ev) => self.on_key(ev),
             Msg::Mouse(ev) => (None, self.on_mouse(ev)),
@@ -359,10 +360,12 @@ impl<'a> App<'a> {
             }
         };
         let after = self.selected();
-        if after != before
+        if after != before.0
             && let Some(how) = visit
         {
-            self.history.visit(after, how);
+            // The place left keeps the tab it was left on, for `[` to show again.
+            self.history.set_current(before);
+            self.history.visit((after, self.tab), how);
         }
         self.refresh_detail();
         effect
@@ -453,14 +456,16 @@ impl<'a> App<'a> {
 
     /// Back or forward through history.
     fn travel(&mut self, forward: bool) -> Option<Visit> {
+        self.history.set_current((self.selected(), self.tab));
         let target = if forward {
             self.history.forward()
         } else {
             self.history.back()
         };
         match target {
-            Some(n) => {
+            Some((n, tab)) => {
                 self.jump_to(n);
+                self.tab = tab;
             }
             None => self.say(if forward {
                 "nothing further forward"

@@ -30,6 +30,7 @@ pub mod search;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod words;
 pub mod worker;
 
 use std::io::Write as _;

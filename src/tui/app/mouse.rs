@@ -153,8 +153,14 @@ impl App<'_> {
             return None;
         }
         if self.shown_answer().is_some() && contains(parts.rows, col, row) {
+            let a = self.query.answer.as_ref()?;
+            // The row drawn on that line (the selected row may take several).
+            let (_, rows) =
+                crate::tui::view::answer::row_lines(self, a, parts.rows.width, parts.rows.height);
+            let Some(&index) = rows.get(usize::from(row - parts.rows.y)) else {
+                return None;
+            };
             let a = self.query.answer.as_mut()?;
-            let index = a.view.offset() + usize::from(row - parts.rows.y);
             let again = index == a.view.selected_index() && self.query.focus == PaneFocus::Answer;
             self.query.focus = PaneFocus::Answer;
             if again {

@@ -99,10 +99,11 @@ impl App<'_> {
         } else {
             self.query.form.fields().len() as u16
         };
+        let width = crate::tui::layout::inner(self.areas.query()).width;
         let (header, filter) = match self.shown_answer() {
-            // The header, and a blank line under it.
+            // The header as wrapped, and a blank line under it.
             Some(a) if !self.query.completing && self.query.running.is_none() => (
-                a.full.header.len() as u16 + 1,
+                crate::tui::view::answer::header_lines(&self.theme, a, width).len() as u16 + 1,
                 !a.filter.is_empty() || self.query.focus == PaneFocus::Filter,
             ),
             _ => (0, false),

@@ -250,6 +250,28 @@ fn history_goes_back_and_forward() {
     assert!(a.tree.rows().iter().any(|r| r.id == a.selected()));
 }
 
+/// `[` shows the place left as it was left: its tab too, after a jump that
+/// changed tab (a statement in a policy's JSON tab).
+#[test]
+fn history_restores_the_tab() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "user frank");
+    press(&mut a, "enter 3");
+    assert_eq!(a.tab, Tab::OrgPolicies);
+    press(&mut a, ":");
+    type_text(&mut a, "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html");
+    press(&mut a, "enter j j enter");
+    assert_eq!(a.tab, Tab::Json);
+    let policy = a.selected();
+    press(&mut a, "[");
+    assert_eq!(a.selected(), node_named(&a, "frank"));
+    assert_eq!(a.tab, Tab::OrgPolicies, "the tab frank was left on");
+    press(&mut a, "]");
+    assert_eq!((a.selected(), a.tab), (policy, Tab::Json));
+}
+
 #[test]
 fn tab_cycles_panes_and_tabs() {
     let org = acme();

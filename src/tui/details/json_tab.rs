@@ -2,7 +2,7 @@
 
 use ratatui::text::Span;
 
-use super::{DetailCtx, Out, origin_label};
+use super::{DetailCtx, Out, kind_after_name};
 use crate::org::PolicyIx;
 use crate::tui::json::{Tok, highlight, statement_lines};
 use crate::tui::nodes::Node;
@@ -76,16 +76,18 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
     }
     let t = cx.theme;
     for (label, p) in docs {
-        let rec = org.policy(p);
         let mut head = vec![
             Span::styled("── ", t.dim),
             Span::styled(clean(org.policy_name(p)), t.policy.patch(t.title)),
-            Span::styled(format!(" ({}", origin_label(rec.origin)), t.dim),
         ];
-        if !label.is_empty() {
-            head.push(Span::styled(format!(", {label}"), t.dim));
+        let notes: Vec<&str> = kind_after_name(org, p)
+            .into_iter()
+            .chain((!label.is_empty()).then_some(label.as_str()))
+            .collect();
+        if !notes.is_empty() {
+            head.push(Span::styled(format!(" ({})", notes.join(", ")), t.dim));
         }
-        head.push(Span::styled(") ──", t.dim));
+        head.push(Span::styled(" ──", t.dim));
         out.blank();
         if out.mark.is_some_and(|m| m.policy == p) {
             out.heading = Some(out.lines.len());

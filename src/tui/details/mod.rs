@@ -128,7 +128,7 @@ pub fn build_marked(
 
 /// Splits a line longer than `width` at spaces where it can (mid-word where it
 /// must); continuation lines start `hang` columns in.
-fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'static>>) {
+pub(crate) fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'static>>) {
     if line
         .spans
         .iter()
@@ -305,6 +305,13 @@ fn origin_label(origin: PolicyOrigin) -> &'static str {
     }
 }
 
+/// A policy's kind when its name does not already say it (a trust policy is named
+/// `trust policy`): what goes in brackets after the name.
+fn kind_after_name(org: &crate::org::Org, p: PolicyIx) -> Option<&'static str> {
+    let kind = origin_label(org.policy(p).origin);
+    (!org.policy_name(p).eq_ignore_ascii_case(kind)).then_some(kind)
+}
+
 fn attach_label(how: AttachKind) -> &'static str {
     match how {
         AttachKind::Scp => "SCP",
@@ -321,10 +328,10 @@ fn attach_label(how: AttachKind) -> &'static str {
 fn policy_spans(cx: &DetailCtx<'_, '_>, p: PolicyIx) -> Vec<Span<'static>> {
     let org = cx.tree.org;
     let rec = org.policy(p);
-    let mut spans = vec![
-        Span::styled(clean(org.policy_name(p)), cx.theme.policy),
-        Span::styled(format!("  {}", origin_label(rec.origin)), cx.theme.dim),
-    ];
+    let mut spans = vec![Span::styled(clean(org.policy_name(p)), cx.theme.policy)];
+    if let Some(kind) = kind_after_name(org, p) {
+        spans.push(Span::styled(format!("  {kind}"), cx.theme.dim));
+    }
     // The ARN says more than the name only for customer managed policies (which
     // account); AWS managed, SCP and RCP ARNs repeat the name.
     if let (PolicyOrigin::CustomerManaged(_), Some(arn)) = (rec.origin, &rec.arn) {

@@ -1,7 +1,7 @@
 //! Drawing: everything from `&App`, nothing changed. Only the rows on screen are
 //! built, whatever the size of the org.
 
-mod answer;
+pub mod answer;
 mod completions;
 mod finder;
 mod help;

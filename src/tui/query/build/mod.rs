@@ -21,6 +21,7 @@ use crate::analysis::{self, who_can::Condition};
 use crate::engine::Decision;
 use crate::org::{Org, PrincipalIx};
 use crate::tui::nodes::Node;
+pub use crate::tui::words::{plural, thousands};
 
 /// Asks `analysis` and builds the answer's rows; the error in words.
 pub fn run(org: &Org, query: &Query) -> Result<AnswerTree, String> {
@@ -166,23 +167,6 @@ pub(super) fn conditions(when: &[Condition]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `254,460`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

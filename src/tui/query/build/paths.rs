@@ -86,7 +86,10 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
         None,
         spans([(
             Tone::Heading,
-            &format!("Reachable roles, nearest first ({})", a.reachable.len()),
+            &format!(
+                "Reachable roles, nearest first ({})",
+                super::thousands(a.reachable.len())
+            ),
         )]),
         None,
     );

@@ -80,7 +80,7 @@ pub(super) fn grant_rows(
             Some(parent),
             spans([
                 (Tone::Key, service),
-                (Tone::Dim, &format!("  ({})", list.len())),
+                (Tone::Dim, &format!("  ({})", thousands(list.len()))),
             ]),
             None,
         );
