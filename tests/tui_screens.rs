@@ -650,3 +650,43 @@ fn folders_list_what_they_hold_and_counts_read_alike() {
     assert!(s.contains("1 match ") || s.contains("1 match of"), "{s}");
     assert!(!s.contains("1 matches"), "{s}");
 }
+
+/// `p` on a role asks who reaches it (`paths --to`): the form shows the role and no
+/// principal, and the answer lists each principal with its chain.
+#[test]
+fn who_reaches_a_role() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "role SecurityAuditor");
+    keys(&mut a, "p");
+    let s = screen(&a);
+    assert!(s.contains("To role") && s.contains("SecurityAuditor"), "{s}");
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("can reach SecurityAuditor"), "{s}");
+    assert!(s.contains("dana"), "{s}");
+    insta::assert_snapshot!("query_who_reaches", s);
+    // The palette takes it too.
+    keys(&mut a, "esc");
+    goto(&mut a, "paths --to SecurityAuditor");
+    assert!(screen(&a).contains("can reach SecurityAuditor"));
+}
+
+/// The hint bar names every question and calls the finder what help calls it.
+#[test]
+fn the_hint_bar_names_every_question() {
+    let org = acme();
+    let a = app(&org, 160, 30);
+    let s = screen(&a);
+    let hints = s.lines().last().unwrap();
+    for h in ["c can", "w who-can", "W what-can", "p paths", "/ find"] {
+        assert!(hints.contains(h), "{h}: {hints}");
+    }
+    // Narrower, hints go whole or not at all: `? help` and `q quit` stay.
+    for w in [60, 90, 100, 110, 120, 130] {
+        let a = app(&org, w, 30);
+        let s = screen(&a);
+        let hints = s.lines().last().unwrap().trim_matches('"').trim_end();
+        assert!(hints.ends_with("? help   q quit"), "{w}: {hints}");
+    }
+}

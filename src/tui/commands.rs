@@ -277,7 +277,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     cmd(
         Action::Filter,
-        "filter",
+        "find",
         "fuzzy find any name, id or ARN",
         &[T, D],
         true,
@@ -308,14 +308,14 @@ pub const COMMANDS: &[CommandInfo] = &[
         "what-can",
         "ask what-can, prefilled from the selection",
         &[T, D],
-        false,
+        true,
     ),
     cmd(
         Action::Paths,
         "paths",
-        "ask paths, prefilled from the selection",
+        "ask paths (on a role: who reaches it), prefilled from the selection",
         &[T, D],
-        false,
+        true,
     ),
     cmd(
         Action::LastAnswer,
@@ -617,9 +617,9 @@ pub const PALETTE: &[PaletteCommand] = &[
     },
     PaletteCommand {
         name: "paths",
-        arg: Some("WHO [ROLE]"),
-        description: "which roles can WHO reach, and how?",
-        options: &[],
+        arg: Some("[WHO] [ROLE]"),
+        description: "which roles can WHO reach, or who reaches ROLE?",
+        options: &["--to ROLE"],
     },
     PaletteCommand {
         name: "root",

@@ -130,8 +130,9 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(text, if s.warn { t.warn } else { t.status }));
         spans.push(Span::styled(" │ ", t.dim));
     }
-    let item_w = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
-    let avail = (area.width as usize).saturating_sub(used);
+    // `k label   `: the last one's trailing spaces may go.
+    let item_w = |(k, l): &(String, &str)| k.chars().count() + 1 + l.chars().count() + 3;
+    let avail = (area.width as usize).saturating_sub(used) + 3;
     while items.len() > 2 && items.iter().map(item_w).sum::<usize>() > avail {
         // The first hints (moving) and the last two (help, quit) matter most: drop
         // the one before help, again and again.

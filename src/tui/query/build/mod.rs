@@ -10,7 +10,7 @@ mod who_can;
 
 pub use can::can;
 pub use compare::compare;
-pub use paths::paths;
+pub use paths::{paths, reaches};
 pub use what_can::what_can;
 pub use who_can::who_can;
 
@@ -89,10 +89,28 @@ pub fn run_until(
                 analysis::what_can_until(org, other, filter, context, watch).map_err(err)?;
             compare(org, &left, &right, filter)
         }
-        Query::Paths { from, to, context } => paths(
+        Query::Paths {
+            from: Some(from),
+            to,
+            context,
+        } => paths(
             org,
             &analysis::paths(org, from, to.as_deref(), context).map_err(err)?,
         ),
+        Query::Paths {
+            from: None,
+            to: Some(to),
+            context,
+        } => reaches(
+            org,
+            to,
+            &analysis::who_reaches(org, to, context).map_err(err)?,
+        ),
+        Query::Paths {
+            from: None,
+            to: None,
+            ..
+        } => return Err("give a principal, or a role to see who reaches it".into()),
     })
 }
 
