@@ -893,3 +893,33 @@ fn a_grant_opens_the_statement_that_grants_it() {
     assert!(matches!(node, Node::Group(_)), "{node:?}");
     assert_eq!(org.policy_name(m.policy), "AssumeAuditorRole");
 }
+
+/// Tab in the palette completes a question's arguments as the form's fields
+/// would: names of the org for the principal and the resource, the catalog's
+/// actions for the action.
+#[test]
+fn the_palette_completes_a_questions_arguments() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "can da");
+    assert!(a.palette_query().is_some(), "names are searched for the principal");
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "can dana ");
+    type_text(&mut a, "sts:assumer");
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "can dana sts:AssumeRole ");
+    type_text(&mut a, "securityauditor");
+    press(&mut a, "tab");
+    assert_eq!(
+        a.palette.input,
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor "
+    );
+    press(&mut a, "enter");
+    assert_eq!(header(&a), "✓ Allowed");
+    // An option's value completes as its field: `--compare`, `--to`.
+    press(&mut a, "esc :");
+    type_text(&mut a, "paths --to orgsecurity");
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "paths --to OrgSecurityAdmin ");
+}

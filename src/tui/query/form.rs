@@ -149,7 +149,7 @@ impl Field {
 
     /// Whether the palette takes the field in order, without its option:
     /// `:paths dana Admin` as well as `:paths dana --to Admin`.
-    fn positional(self) -> bool {
+    pub fn positional(self) -> bool {
         matches!(
             self,
             Field::Principal | Field::Action | Field::Resource | Field::Service | Field::Role

@@ -205,7 +205,9 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
     let p = palette::parse(text);
     let cmd = resolve(p.word);
     match (p.arg, cmd) {
-        (Some(_), Some(c)) if arg_kind(c).is_some() => {
+        // A name to find: a command's argument, or a question's principal, role,
+        // resource or account.
+        (Some(_), Some(c)) if arg_kind(c).is_some() || app.palette_query().is_some() => {
             let Some(index) = app.index_if_built() else {
                 let info = Line::from(Span::styled("indexing every name, id and ARN…", t.status));
                 frame_popup(app, frame, " Command ", input, info);
