@@ -669,7 +669,10 @@ fn who_reaches_a_role() {
     // The palette takes it too.
     keys(&mut a, "esc");
     goto(&mut a, "paths --to SecurityAuditor");
-    assert!(screen(&a).contains("can reach SecurityAuditor"));
+    let s = screen(&a);
+    assert!(s.contains("can reach SecurityAuditor"), "{s}");
+    // Both answers are kept.
+    assert!(s.contains("Query · answer 2 of 2 ([ ] go through them)"), "{s}");
 }
 
 /// The hint bar names every question and calls the finder what help calls it.

@@ -267,7 +267,8 @@ impl App<'_> {
                         ),
                     )]));
                 }
-                self.query.answer = Some(Answered::new(Arc::new(tree), running.asked, 1));
+                self.query
+                    .keep_answer(Answered::new(Arc::new(tree), running.asked, 1));
                 self.query.focus = PaneFocus::Answer;
             }
             Err(e) => {
@@ -333,6 +334,19 @@ impl App<'_> {
                 self.ask_from_row(QueryKind::asked_by(action), row.as_ref());
             }
             Action::Copy => return (self.copy_row(), None),
+            Action::Back | Action::Forward => {
+                let forward = action == Action::Forward;
+                if self.query.step_answer(forward) {
+                    let (at, of) = self.query.answer_position();
+                    self.say(format!("answer {at} of {of}"));
+                } else {
+                    self.say(if forward {
+                        "no later answer"
+                    } else {
+                        "no earlier answer"
+                    });
+                }
+            }
             Action::Help => {
                 self.popup = Popup::Help(Context::Answer);
                 self.help_scroll = 0;

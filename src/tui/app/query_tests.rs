@@ -923,3 +923,39 @@ fn the_palette_completes_a_questions_arguments() {
     press(&mut a, "tab");
     assert_eq!(a.palette.input, "paths --to OrgSecurityAdmin ");
 }
+
+/// Every question asked is kept with its answer: `[` and `]` in the answer go
+/// through them, each with its form; a question asked after going back comes
+/// after all the others, none lost.
+#[test]
+fn answers_are_kept_to_go_back_to() {
+    let org = acme();
+    let mut a = app(&org);
+    let ask = |a: &mut App<'_>, q: &str| {
+        press(a, "esc :");
+        type_text(a, q);
+        press(a, "enter");
+    };
+    ask(&mut a, "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor");
+    ask(&mut a, "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html");
+    ask(&mut a, "paths dana");
+    assert_eq!(a.query.answer_position(), (3, 3));
+    press(&mut a, "[ [");
+    assert_eq!(a.query.answer_position(), (1, 3));
+    assert_eq!(header(&a), "✓ Allowed");
+    assert_eq!((a.query.form.kind, a.context()), (QueryKind::Can, Context::Answer));
+    assert_eq!(a.query.form.value(Field::Principal), "dana");
+    press(&mut a, "[");
+    assert_eq!(a.status.as_ref().unwrap().text, "no earlier answer");
+    press(&mut a, "]");
+    assert_eq!(a.query.form.kind, QueryKind::WhoCan);
+    // Asked from here: after all three.
+    ask(&mut a, "what-can dana sts");
+    assert_eq!(a.query.answer_position(), (4, 4));
+    press(&mut a, "[");
+    assert_eq!(a.query.form.kind, QueryKind::Paths, "the one asked just before");
+    // Closed and brought back with `a`: the one shown.
+    press(&mut a, "esc a");
+    assert_eq!(a.query.form.kind, QueryKind::Paths);
+    assert_eq!(a.context(), Context::Answer);
+}

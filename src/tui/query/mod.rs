@@ -199,13 +199,58 @@ pub struct QueryPane {
     pub org_query: Option<String>,
     pub catalogs: CatalogIndex,
     pub running: Option<Running>,
+    /// The answer shown; the ones before and after it in [`QueryPane::earlier`] and
+    /// [`QueryPane::later`] (`[` and `]` go through them).
     pub answer: Option<Answered>,
+    /// Earlier answers, oldest first.
+    pub earlier: Vec<Answered>,
+    /// Later answers, after going back: the next one last.
+    pub later: Vec<Answered>,
     /// The last question's error.
     pub error: Option<String>,
     last_id: u64,
 }
 
+/// How many answers are kept to go back to.
+pub const KEPT_ANSWERS: usize = 30;
+
 impl QueryPane {
+    /// A new answer, after all the others (going back and asking again keeps the
+    /// later ones: nothing asked is lost, up to [`KEPT_ANSWERS`]).
+    pub fn keep_answer(&mut self, new: Answered) {
+        self.earlier.extend(self.answer.take());
+        self.earlier.extend(self.later.drain(..).rev());
+        let over = self.earlier.len().saturating_sub(KEPT_ANSWERS - 1);
+        self.earlier.drain(..over);
+        self.answer = Some(new);
+    }
+
+    /// Shows the answer before (or after) the one shown; false at the end.
+    pub fn step_answer(&mut self, forward: bool) -> bool {
+        let (from, to) = if forward {
+            (&mut self.later, &mut self.earlier)
+        } else {
+            (&mut self.earlier, &mut self.later)
+        };
+        let Some(next) = from.pop() else {
+            return false;
+        };
+        to.extend(self.answer.replace(next));
+        if let Some(a) = &self.answer {
+            self.form = a.asked.clone();
+        }
+        true
+    }
+
+    /// The shown answer's place among all: `(2, 5)`.
+    pub fn answer_position(&self) -> (usize, usize) {
+        let shown = usize::from(self.answer.is_some());
+        (
+            self.earlier.len() + shown,
+            self.earlier.len() + shown + self.later.len(),
+        )
+    }
+
     /// A fresh number for a question.
     pub fn next_id(&mut self) -> u64 {
         self.last_id += 1;

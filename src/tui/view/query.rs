@@ -34,10 +34,16 @@ pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
     frame.render_widget(Clear, area);
     let q = &app.query;
     let parts = app.query_parts();
+    let (at, of) = q.answer_position();
+    let title = if of > 1 {
+        format!(" Query · answer {at} of {of} ([ ] go through them) ")
+    } else {
+        " Query ".to_string()
+    };
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border_focus)
-        .title(Span::styled(" Query ", t.title));
+        .title(Span::styled(title, t.title));
     let shown = app
         .shown_answer()
         .filter(|_| q.running.is_none() && !completing(app) && q.error.is_none());
