@@ -551,12 +551,18 @@ fn an_org_with_errors_opens_on_its_problems() {
     a.set_problems(&report);
     let s = screen(&a);
     assert!(s.contains("Problems: 1 error"), "{s}");
-    assert!(s.contains("`Effect` must be \"Allow\" or \"Deny\", not `Block`"), "{s}");
+    assert!(
+        s.contains("`Effect` must be \"Allow\" or \"Deny\", not `Block`"),
+        "{s}"
+    );
     insta::assert_snapshot!("problems", s);
     // Enter: the SCP, its document with what is wrong with it.
     keys(&mut a, "enter");
     let s = screen(&a);
-    assert!(s.contains("Guardrails") && s.contains("did not parse"), "{s}");
+    assert!(
+        s.contains("Guardrails") && s.contains("did not parse"),
+        "{s}"
+    );
     insta::assert_snapshot!("problem_in_json", s);
 }
 
@@ -603,7 +609,10 @@ fn config_mistakes_are_listed_whole() {
     assert!(s.contains("C-q quit"), "the rest of [keys] applies: {s}");
     keys(&mut a, "!");
     let s = screen(&a);
-    assert!(s.contains("did you mean `quit`?") && s.contains("last_answer"), "{s}");
+    assert!(
+        s.contains("did you mean `quit`?") && s.contains("last_answer"),
+        "{s}"
+    );
     insta::assert_snapshot!("config_mistakes", s);
 }
 
@@ -660,7 +669,10 @@ fn who_reaches_a_role() {
     goto(&mut a, "role SecurityAuditor");
     keys(&mut a, "p");
     let s = screen(&a);
-    assert!(s.contains("To role") && s.contains("SecurityAuditor"), "{s}");
+    assert!(
+        s.contains("To role") && s.contains("SecurityAuditor"),
+        "{s}"
+    );
     keys(&mut a, "enter");
     let s = screen(&a);
     assert!(s.contains("can reach SecurityAuditor"), "{s}");
@@ -672,7 +684,10 @@ fn who_reaches_a_role() {
     let s = screen(&a);
     assert!(s.contains("can reach SecurityAuditor"), "{s}");
     // Both answers are kept.
-    assert!(s.contains("Query · answer 2 of 2 ([ ] go through them)"), "{s}");
+    assert!(
+        s.contains("Query · answer 2 of 2 ([ ] go through them)"),
+        "{s}"
+    );
 }
 
 /// The hint bar names every question and calls the finder what help calls it.

@@ -262,7 +262,11 @@ fn an_org_with_errors_opens_on_its_problems() {
     t.keys(&["Enter"]);
     t.wait_for_all(&["Problems: 1 error", "no group `Auditors`", "Enter go"]);
     t.keys(&["Enter"]);
-    t.wait_for_all(&["management › Users › alice", "user alice", "no group `Auditors`"]);
+    t.wait_for_all(&[
+        "management › Users › alice",
+        "user alice",
+        "no group `Auditors`",
+    ]);
     t.keys(&["q"]);
     prompt_is_back(&t);
 }

@@ -62,10 +62,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             // The terminal UI opens what loaded and lists the problems; an input that
             // gives nothing to look at is refused with its errors, which name the file.
             let (org, report) = match &cli.org {
-                Some(path) => {
-                    crate::org::load_partial(path).map_err(|e| anyhow::anyhow!("{e}"))?
-                }
-                None => (crate::org::load_builtin_acme(), crate::org::Report::default()),
+                Some(path) => crate::org::load_partial(path).map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => (
+                    crate::org::load_builtin_acme(),
+                    crate::org::Report::default(),
+                ),
             };
             crate::tui::run(&org, &report)?;
             Ok(0)

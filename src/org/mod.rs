@@ -11,7 +11,6 @@
 //! Deny into an Allow, so a broken input is refused, with every problem located. Only
 //! [`load_partial`] builds one anyway, for a person who is shown the problems.
 
-
 mod aws;
 mod builder;
 pub(crate) mod de;

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use super::*;
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/org").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/org")
+        .join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -18,12 +20,15 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
 #[test]
 fn every_broken_input_opens_or_is_refused_with_its_errors() {
     let mut opened = 0;
-    for path in fixtures("broken").into_iter().chain(fixtures("broken-dirs")) {
+    for path in fixtures("broken")
+        .into_iter()
+        .chain(fixtures("broken-dirs"))
+    {
         let strict = load_with_report(&path).unwrap();
         match load_partial(&path) {
             Ok((org, report)) => {
                 assert_eq!(report, strict.1, "{}: the same findings", path.display());
-                assert!(org.accounts().len() > 0, "{}", path.display());
+                assert!(!org.accounts().is_empty(), "{}", path.display());
                 // Questions answer on what loaded.
                 for p in org.users().iter().map(|u| u.arn.to_string()).take(2) {
                     let ask = crate::analysis::Ask {

@@ -25,8 +25,8 @@ use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
 use super::problems::Problems;
-use super::query::locate::Mark;
 use super::query::build::plural;
+use super::query::locate::Mark;
 use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
@@ -188,7 +188,11 @@ impl<'a> App<'a> {
             text: format!(
                 "the config file has {}: the rest applies (! lists {})",
                 plural(problems.findings.len(), "mistake", "mistakes"),
-                if problems.findings.len() == 1 { "it" } else { "them" }
+                if problems.findings.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
             ),
             warn: true,
         });

@@ -547,7 +547,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         &[PR],
         true,
     ),
-    cmd(Action::Cancel, "close", "close the list (! opens it)", &[PR], true),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the list (! opens it)",
+        &[PR],
+        true,
+    ),
     cmd(Action::Problems, "close", "close the list", &[PR], false),
     cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
 ];

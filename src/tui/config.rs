@@ -111,7 +111,9 @@ impl Settings {
                                 name,
                                 at("keys", action),
                                 &format!("keys.{action}"),
-                                format!("[keys] {action}: expected a key (\"ctrl-q\") or a list of keys"),
+                                format!(
+                                    "[keys] {action}: expected a key (\"ctrl-q\") or a list of keys"
+                                ),
                             )),
                         }
                     }
@@ -158,14 +160,22 @@ impl Settings {
             }
         }
         for (action, m) in s.keymap.patch(&keys) {
-            s.warnings
-                .push(mistake(name, at("keys", &action), &format!("keys.{action}"), m));
+            s.warnings.push(mistake(
+                name,
+                at("keys", &action),
+                &format!("keys.{action}"),
+                m,
+            ));
         }
         let (t, mistakes) = Theme::from_config(&theme);
         s.theme = t;
         for (style, m) in mistakes {
-            s.warnings
-                .push(mistake(name, at("theme", &style), &format!("theme.{style}"), m));
+            s.warnings.push(mistake(
+                name,
+                at("theme", &style),
+                &format!("theme.{style}"),
+                m,
+            ));
         }
         s.warnings.sort_by_key(|f| f.line);
         s

@@ -282,7 +282,11 @@ mod tests {
         let bad = HashMap::from([("jump".to_string(), vec!["x".to_string()])]);
         assert!(km.patch(&bad)[0].1.contains("unknown action `jump`"));
         let bad = HashMap::from([("quit".to_string(), vec!["nope".to_string()])]);
-        assert!(km.patch(&bad)[0].1.contains("[keys] quit: unknown key `nope`"));
+        assert!(
+            km.patch(&bad)[0]
+                .1
+                .contains("[keys] quit: unknown key `nope`")
+        );
         assert_eq!(
             km.keys(Action::Quit),
             [Key::parse("ctrl-q").unwrap()],
@@ -296,13 +300,20 @@ mod tests {
         let mut km = Keymap::default();
         let table = HashMap::from([
             ("aaa_unknown".to_string(), vec!["x".to_string()]),
-            ("down".to_string(), vec!["ctrl-n".to_string(), "nope".to_string()]),
+            (
+                "down".to_string(),
+                vec!["ctrl-n".to_string(), "nope".to_string()],
+            ),
             ("quit".to_string(), vec!["ctrl-q".to_string()]),
             ("qiut".to_string(), vec!["z".to_string()]),
         ]);
         let mistakes = km.patch(&table);
         assert_eq!(mistakes.len(), 3, "{mistakes:?}");
-        assert!(mistakes.iter().any(|(_, m)| m.contains("did you mean `quit`?")));
+        assert!(
+            mistakes
+                .iter()
+                .any(|(_, m)| m.contains("did you mean `quit`?"))
+        );
         assert_eq!(km.keys(Action::Quit), [Key::parse("ctrl-q").unwrap()]);
         assert_eq!(km.keys(Action::Down), [Key::parse("ctrl-n").unwrap()]);
     }

@@ -2,8 +2,8 @@
 //! FullAWSAccess`, `:help`, `:quit`, with completion of commands and names.
 
 use super::commands::{PALETTE, PaletteCommand};
-use super::query::form::{Field, QueryKind};
 use super::nodes::Kind;
+use super::query::form::{Field, QueryKind};
 use super::search::Matches;
 
 /// The palette's state.
@@ -75,18 +75,17 @@ pub fn arg_kind(c: &PaletteCommand) -> Option<Kind> {
 /// field in order, or the field of the option just before it. Also the word, and
 /// where it starts in `args`. `None` for a context pair or an option name.
 pub fn question_slot(kind: QueryKind, args: &str) -> Option<(Field, &str, usize)> {
-    let start = args
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + args[i..].chars().next().map_or(1, char::len_utf8));
+    let start = args.rfind(char::is_whitespace).map_or(0, |i| {
+        i + args[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let word = &args[start..];
     let before: Vec<&str> = args[..start].split_whitespace().collect();
-    let mut positional = kind
-        .fields()
-        .iter()
-        .copied()
-        .filter(|f| f.positional());
-    let option_field =
-        |w: &str| Field::ALL.into_iter().find(|f| f.flag() == Some(w) && kind.fields().contains(f));
+    let mut positional = kind.fields().iter().copied().filter(|f| f.positional());
+    let option_field = |w: &str| {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.flag() == Some(w) && kind.fields().contains(f))
+    };
     let mut i = 0;
     let mut pending = None;
     while i < before.len() {
@@ -98,12 +97,15 @@ pub fn question_slot(kind: QueryKind, args: &str) -> Option<(Field, &str, usize)
             i += 2;
             continue;
         }
-        if !(w.contains('=') && !w.starts_with("arn:")) && !w.starts_with("--") {
+        let context_pair = w.contains('=') && !w.starts_with("arn:");
+        if !context_pair && !w.starts_with("--") {
             let f = positional.next();
             // `s3 write`: the service and its level share one field.
-            if f == Some(Field::Service) && before.get(i + 1).is_some_and(|l| {
-                l.parse::<crate::catalog::AccessLevel>().is_ok()
-            }) {
+            if f == Some(Field::Service)
+                && before
+                    .get(i + 1)
+                    .is_some_and(|l| l.parse::<crate::catalog::AccessLevel>().is_ok())
+            {
                 i += 1;
             }
         }
@@ -122,8 +124,11 @@ mod tests {
 
     #[test]
     fn the_word_typed_fills_the_field_the_form_would_give_it() {
-        let slot = |kind, args| question_slot(kind, args).map(|(f, w, s)| (f, w, s));
-        assert_eq!(slot(QueryKind::Can, "da"), Some((Field::Principal, "da", 0)));
+        let slot = |kind, args| question_slot(kind, args);
+        assert_eq!(
+            slot(QueryKind::Can, "da"),
+            Some((Field::Principal, "da", 0))
+        );
         assert_eq!(
             slot(QueryKind::Can, "dana sts:Ass"),
             Some((Field::Action, "sts:Ass", 5))
@@ -136,10 +141,17 @@ mod tests {
             slot(QueryKind::WhatCan, "dana --compare e"),
             Some((Field::Compare, "e", 15))
         );
-        assert_eq!(slot(QueryKind::Paths, "--to Org"), Some((Field::Role, "Org", 5)));
+        assert_eq!(
+            slot(QueryKind::Paths, "--to Org"),
+            Some((Field::Role, "Org", 5))
+        );
         assert_eq!(slot(QueryKind::Paths, "dana "), Some((Field::Role, "", 5)));
         assert_eq!(slot(QueryKind::WhoCan, "s3:GetObject aws:x="), None);
-        assert_eq!(slot(QueryKind::WhatCan, "dana s3 write x"), None, "no field left");
+        assert_eq!(
+            slot(QueryKind::WhatCan, "dana s3 write x"),
+            None,
+            "no field left"
+        );
     }
 
     #[test]

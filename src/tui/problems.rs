@@ -29,8 +29,7 @@ impl Problems {
     pub fn add(&mut self, more: Vec<Finding>) {
         self.errors += more.iter().filter(|f| is_error(f)).count();
         self.findings.extend(more);
-        self.findings
-            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+        self.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -142,9 +141,21 @@ fn in_account(org: &Org, a: AccountIx, kind: &str, name: &str) -> Option<Node> {
     let named = |e: Entity| org.name(e) == name;
     let node = |e: Entity| node_of(org, e);
     match kind {
-        "users" => acc.users.iter().map(|&u| Entity::User(u)).find(|&e| named(e)),
-        "groups" => acc.groups.iter().map(|&g| Entity::Group(g)).find(|&e| named(e)),
-        "roles" => acc.roles.iter().map(|&r| Entity::Role(r)).find(|&e| named(e)),
+        "users" => acc
+            .users
+            .iter()
+            .map(|&u| Entity::User(u))
+            .find(|&e| named(e)),
+        "groups" => acc
+            .groups
+            .iter()
+            .map(|&g| Entity::Group(g))
+            .find(|&e| named(e)),
+        "roles" => acc
+            .roles
+            .iter()
+            .map(|&r| Entity::Role(r))
+            .find(|&e| named(e)),
         "policies" => acc
             .policies
             .iter()

@@ -306,7 +306,9 @@ mod tests {
             toml::from_str("selectoin = { fg = \"red\" }\nrole = { fg = \"208\" }").unwrap();
         let (t, mistakes) = Theme::from_config(&cfg);
         assert!(
-            mistakes[0].1.contains("unknown style `selectoin` in [theme]; did you mean `selection`?"),
+            mistakes[0]
+                .1
+                .contains("unknown style `selectoin` in [theme]; did you mean `selection`?"),
             "{mistakes:?}"
         );
         assert_eq!(t.role.fg, Some(Color::Indexed(208)), "the rest applies");

@@ -157,9 +157,7 @@ impl App<'_> {
             // The row drawn on that line (the selected row may take several).
             let (_, rows) =
                 crate::tui::view::answer::row_lines(self, a, parts.rows.width, parts.rows.height);
-            let Some(&index) = rows.get(usize::from(row - parts.rows.y)) else {
-                return None;
-            };
+            let &index = rows.get(usize::from(row - parts.rows.y))?;
             let a = self.query.answer.as_mut()?;
             let again = index == a.view.selected_index() && self.query.focus == PaneFocus::Answer;
             self.query.focus = PaneFocus::Answer;

@@ -4,9 +4,9 @@
 use crossterm::event::KeyEvent;
 
 use super::{App, Focus, Popup};
-use crate::tui::details::Tab;
 use crate::org::Report;
 use crate::tui::commands::{Action, Context};
+use crate::tui::details::Tab;
 use crate::tui::history::Visit;
 use crate::tui::problems::{Problems, place};
 use crate::tui::sanitize::clean;
@@ -84,7 +84,14 @@ impl App<'_> {
 /// Whether a JSON path leads into a policy document (an inline policy, a trust
 /// policy, a `document`, a statement).
 fn is_about_a_document(path: &str) -> bool {
-    [".inline.", ".trust", "document", "Document", "Statement", ".policy"]
-        .iter()
-        .any(|k| path.contains(k))
+    [
+        ".inline.",
+        ".trust",
+        "document",
+        "Document",
+        "Statement",
+        ".policy",
+    ]
+    .iter()
+    .any(|k| path.contains(k))
 }

@@ -867,7 +867,10 @@ fn a_question_asked_from_a_row_starts_from_the_row() {
     assert_eq!((f.kind, a.context()), (QueryKind::Can, Context::Query));
     assert!(f.value(Field::Principal).ends_with("role/WebDeployer"));
     assert_eq!(f.value(Field::Action), "s3:PutObject");
-    assert!(row.contains(&format!("  {}", f.value(Field::Resource))), "{row}");
+    assert!(
+        row.contains(&format!("  {}", f.value(Field::Resource))),
+        "{row}"
+    );
     // A row that names nothing (a heading) keeps the fields as they were.
     press(&mut a, "esc :");
     type_text(&mut a, "can dana s3:GetObject *");
@@ -888,7 +891,10 @@ fn a_grant_opens_the_statement_that_grants_it() {
     press(&mut a, "enter");
     select_row(&mut a, |t| t.starts_with("sts:AssumeRole "));
     press(&mut a, "enter");
-    assert_eq!((a.tab, a.focus, a.popup), (Tab::Json, Focus::Details, Popup::None));
+    assert_eq!(
+        (a.tab, a.focus, a.popup),
+        (Tab::Json, Focus::Details, Popup::None)
+    );
     let (node, m) = a.mark.expect("a statement marked");
     assert!(matches!(node, Node::Group(_)), "{node:?}");
     assert_eq!(org.policy_name(m.policy), "AssumeAuditorRole");
@@ -903,7 +909,10 @@ fn the_palette_completes_a_questions_arguments() {
     let mut a = app(&org);
     press(&mut a, ":");
     type_text(&mut a, "can da");
-    assert!(a.palette_query().is_some(), "names are searched for the principal");
+    assert!(
+        a.palette_query().is_some(),
+        "names are searched for the principal"
+    );
     press(&mut a, "tab");
     assert_eq!(a.palette.input, "can dana ");
     type_text(&mut a, "sts:assumer");
@@ -936,14 +945,23 @@ fn answers_are_kept_to_go_back_to() {
         type_text(a, q);
         press(a, "enter");
     };
-    ask(&mut a, "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor");
-    ask(&mut a, "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html");
+    ask(
+        &mut a,
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+    );
+    ask(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
     ask(&mut a, "paths dana");
     assert_eq!(a.query.answer_position(), (3, 3));
     press(&mut a, "[ [");
     assert_eq!(a.query.answer_position(), (1, 3));
     assert_eq!(header(&a), "✓ Allowed");
-    assert_eq!((a.query.form.kind, a.context()), (QueryKind::Can, Context::Answer));
+    assert_eq!(
+        (a.query.form.kind, a.context()),
+        (QueryKind::Can, Context::Answer)
+    );
     assert_eq!(a.query.form.value(Field::Principal), "dana");
     press(&mut a, "[");
     assert_eq!(a.status.as_ref().unwrap().text, "no earlier answer");
@@ -953,7 +971,11 @@ fn answers_are_kept_to_go_back_to() {
     ask(&mut a, "what-can dana sts");
     assert_eq!(a.query.answer_position(), (4, 4));
     press(&mut a, "[");
-    assert_eq!(a.query.form.kind, QueryKind::Paths, "the one asked just before");
+    assert_eq!(
+        a.query.form.kind,
+        QueryKind::Paths,
+        "the one asked just before"
+    );
     // Closed and brought back with `a`: the one shown.
     press(&mut a, "esc a");
     assert_eq!(a.query.form.kind, QueryKind::Paths);

@@ -261,7 +261,10 @@ fn history_restores_the_tab() {
     press(&mut a, "enter 3");
     assert_eq!(a.tab, Tab::OrgPolicies);
     press(&mut a, ":");
-    type_text(&mut a, "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html");
+    type_text(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
     press(&mut a, "enter j j enter");
     assert_eq!(a.tab, Tab::Json);
     let policy = a.selected();

@@ -55,9 +55,7 @@ impl QueryKind {
             QueryKind::Can => "can this principal do this action on this resource, and why?",
             QueryKind::WhoCan => "who can do this action on this resource?",
             QueryKind::WhatCan => "what can this principal do?",
-            QueryKind::Paths => {
-                "which roles can this principal reach, or who reaches this role?"
-            }
+            QueryKind::Paths => "which roles can this principal reach, or who reaches this role?",
         }
     }
 
@@ -355,11 +353,7 @@ impl Form {
     /// An option the question does not take, or without its value, is an error; the
     /// fields keep what was read.
     pub fn fill_args(&mut self, args: &str) -> Result<(), String> {
-        let mut positional = self
-            .fields()
-            .iter()
-            .copied()
-            .filter(|f| f.positional());
+        let mut positional = self.fields().iter().copied().filter(|f| f.positional());
         let mut context = Vec::new();
         let words: Vec<&str> = args.split_whitespace().collect();
         let mut error = None;
@@ -668,10 +662,16 @@ mod tests {
         // paths takes its role in order or after `--to`; alone, it asks who reaches it.
         let mut f = Form::new(QueryKind::Paths);
         f.fill_args("--to Admin").unwrap();
-        assert_eq!((f.value(Field::Principal), f.value(Field::Role)), ("", "Admin"));
+        assert_eq!(
+            (f.value(Field::Principal), f.value(Field::Role)),
+            ("", "Admin")
+        );
         assert_eq!(f.first_missing(), None);
         f.fill_args("dana Admin").unwrap();
-        assert_eq!((f.value(Field::Principal), f.value(Field::Role)), ("dana", "Admin"));
+        assert_eq!(
+            (f.value(Field::Principal), f.value(Field::Role)),
+            ("dana", "Admin")
+        );
     }
 
     #[test]

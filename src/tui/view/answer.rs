@@ -61,7 +61,12 @@ pub fn header_lines(t: &Theme, a: &Answered, width: u16) -> Vec<Line<'static>> {
 /// row in the view: the selected row, when it is wider than the pane, takes as
 /// many lines as it needs (its ARNs and notes read whole), and the window gives up
 /// rows at its far end, or above it when it is at the bottom.
-pub fn row_lines(app: &App<'_>, a: &Answered, width: u16, height: u16) -> (Vec<Line<'static>>, Vec<usize>) {
+pub fn row_lines(
+    app: &App<'_>,
+    a: &Answered,
+    width: u16,
+    height: u16,
+) -> (Vec<Line<'static>>, Vec<usize>) {
     let t = &app.theme;
     let tree = a.tree();
     let focused = app.query.focus == PaneFocus::Answer;
@@ -79,10 +84,7 @@ pub fn row_lines(app: &App<'_>, a: &Answered, width: u16, height: u16) -> (Vec<L
         };
         let item = tree.item(row.id);
         let indent = 1 + 2 * row.depth as usize;
-        let mut spans = vec![
-            Span::raw(" ".repeat(indent)),
-            Span::styled(marker, t.dim),
-        ];
+        let mut spans = vec![Span::raw(" ".repeat(indent)), Span::styled(marker, t.dim)];
         spans.extend(spans_line(t, &item.spans));
         if !selected {
             lines.push(Line::from(spans));
@@ -104,8 +106,13 @@ pub fn row_lines(app: &App<'_>, a: &Answered, width: u16, height: u16) -> (Vec<L
             let mut spans = line.spans;
             spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
             lines.push(
-                Line::from(spans.into_iter().map(|s| s.style(style)).collect::<Vec<_>>())
-                    .style(style),
+                Line::from(
+                    spans
+                        .into_iter()
+                        .map(|s| s.style(style))
+                        .collect::<Vec<_>>(),
+                )
+                .style(style),
             );
             index.push(at);
         }

@@ -43,9 +43,7 @@ pub(super) fn candidates(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts
             String::new()
         };
         Span::styled(
-            format!(
-                " {count}{best} · ↓↑ choose · Enter takes · Esc closes"
-            ),
+            format!(" {count}{best} · ↓↑ choose · Enter takes · Esc closes"),
             t.dim,
         )
     };

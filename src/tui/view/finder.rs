@@ -11,10 +11,10 @@ use crate::tui::app::App;
 use crate::tui::app::Target;
 use crate::tui::layout::inner;
 use crate::tui::nodes::Kind;
-use crate::tui::words::{plural, thousands};
 use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
 use crate::tui::sanitize::clean;
 use crate::tui::search::{Highlighter, Matches, SearchIndex};
+use crate::tui::words::{plural, thousands};
 
 /// The first row drawn of a list whose `selected` row must show in `height` rows.
 pub fn list_offset(selected: usize, height: usize) -> usize {
@@ -143,7 +143,9 @@ fn count_line(app: &App<'_>, target: Target, search: &Matches, of: Option<usize>
         return Line::from(Span::styled("searching…", t.status));
     }
     let shown = search.best.len();
-    let of = of.map(|n| format!(" of {}", thousands(n))).unwrap_or_default();
+    let of = of
+        .map(|n| format!(" of {}", thousands(n)))
+        .unwrap_or_default();
     let matches = plural(search.total, "match", "matches");
     let text = if search.total > shown {
         format!("{matches}{of}, best {} shown", thousands(shown))

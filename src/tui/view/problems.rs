@@ -62,7 +62,13 @@ pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
             Severity::Error => ("✗ ", t.bad),
             Severity::Warning => ("! ", t.warn),
         };
-        let pick = |s| if i == p.selected { t.selection.patch(s) } else { s };
+        let pick = |s| {
+            if i == p.selected {
+                t.selection.patch(s)
+            } else {
+                s
+            }
+        };
         for (j, row) in wrap_text(&clean(&f.message), width.saturating_sub(2))
             .into_iter()
             .enumerate()

@@ -104,14 +104,14 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
 /// Who reaches a role: every principal with its shortest chain, nearest first.
 pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
     let mut t = AnswerTree::new(QueryKind::Paths);
-    let target = match org.principal_by_arn(role).or_else(|| {
-        match org.by_name(role) {
+    let target = match org
+        .principal_by_arn(role)
+        .or_else(|| match org.by_name(role) {
             crate::org::NameLookup::Unique(crate::org::Entity::Role(r)) => {
                 Some(PrincipalIx::Role(r))
             }
             _ => None,
-        }
-    }) {
+        }) {
         Some(PrincipalIx::Role(r)) => spans([(Tone::Role, org.role(r).name())]),
         _ => spans([(Tone::Text, role)]),
     };
@@ -131,14 +131,21 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
         "by assuming roles, directly or through others; each with its shortest chain",
     )]));
     if found.is_empty() {
-        t.add(None, spans([(Tone::Heading, "Nobody in the organization")]), None);
+        t.add(
+            None,
+            spans([(Tone::Heading, "Nobody in the organization")]),
+            None,
+        );
         return t;
     }
     let head = t.add(
         None,
         spans([(
             Tone::Heading,
-            &format!("Who reaches it, nearest first ({})", super::thousands(found.len())),
+            &format!(
+                "Who reaches it, nearest first ({})",
+                super::thousands(found.len())
+            ),
         )]),
         None,
     );
