@@ -2,6 +2,7 @@
 //! one `update` that turns a message into a new state and, rarely, an [`Effect`] for
 //! the runtime (copying to the clipboard). The view draws from `&App` only.
 
+mod answer;
 mod complete;
 mod keys;
 mod mouse;
