@@ -116,7 +116,11 @@ pub fn place(org: &Org, f: &Finding) -> Option<Node> {
             break;
         }
     }
-    node
+    // An export directory keeps an account's IAM in a file named by its id.
+    node.or_else(|| {
+        let stem = f.file.file_stem()?.to_str()?;
+        org.account_by_id(stem).map(Node::Account)
+    })
 }
 
 /// An SCP or RCP by name.
@@ -254,5 +258,10 @@ mod tests {
         assert_eq!(place(&org, &finding("root.scps[1]")), Some(Node::Root));
         assert_eq!(place(&org, &finding("")), None);
         assert_eq!(place(&org, &finding("accounts[999].users.x")), None);
+        // In an export directory, the file names the account.
+        let mut f = finding("UserDetailList[0]");
+        f.file = "export/get-account-authorization-details/222222222222.json".into();
+        let security = org.account_by_id("222222222222").unwrap();
+        assert_eq!(place(&org, &f), Some(Node::Account(security)));
     }
 }

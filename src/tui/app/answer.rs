@@ -12,7 +12,7 @@ use crate::tui::history::Visit;
 use crate::tui::nodes::{Node, node_of};
 use crate::tui::query::PaneFocus;
 use crate::tui::query::answer::Jump;
-use crate::tui::query::form::{Field, QueryKind};
+use crate::tui::query::form::{Field, QueryKind, principal_text};
 use crate::tui::query::locate::granting;
 use crate::tui::sanitize::clean;
 use crate::tui::tree::Move;
@@ -239,24 +239,37 @@ impl App<'_> {
 /// What a row gives a question asked from it: a principal's ARN, a resource's, or a
 /// grant's principal, action and resource.
 fn row_fields(org: &crate::org::Org, row: &Jump) -> Vec<(Field, String)> {
-    let arn = |n: Node| n.entity().and_then(|e| org.arn(e)).map(str::to_string);
+    // A principal as the form writes it: its name when that is unique.
+    let who = |e: Entity| principal_text(org, e);
     match row {
         Jump::Node(n @ (Node::User(_) | Node::Role(_)))
-        | Jump::Tab(n @ (Node::User(_) | Node::Role(_)), _) => {
-            arn(*n).map(|a| (Field::Principal, a)).into_iter().collect()
-        }
-        Jump::Node(n @ Node::Resource(_)) => {
-            arn(*n).map(|a| (Field::Resource, a)).into_iter().collect()
-        }
+        | Jump::Tab(n @ (Node::User(_) | Node::Role(_)), _) => n
+            .entity()
+            .map(|e| (Field::Principal, who(e)))
+            .into_iter()
+            .collect(),
+        Jump::Node(n @ Node::Resource(_)) => n
+            .entity()
+            .and_then(|e| org.arn(e))
+            .map(|a| (Field::Resource, a.to_string()))
+            .into_iter()
+            .collect(),
         Jump::Grant {
             principal,
             action,
             resource,
-        } => vec![
-            (Field::Principal, principal.clone()),
-            (Field::Action, action.clone()),
-            (Field::Resource, resource.clone()),
-        ],
+        } => {
+            let principal = match org.principal_by_arn(principal) {
+                Some(crate::org::PrincipalIx::User(u)) => who(Entity::User(u)),
+                Some(crate::org::PrincipalIx::Role(r)) => who(Entity::Role(r)),
+                None => principal.clone(),
+            };
+            vec![
+                (Field::Principal, principal),
+                (Field::Action, action.clone()),
+                (Field::Resource, resource.clone()),
+            ]
+        }
         _ => Vec::new(),
     }
 }

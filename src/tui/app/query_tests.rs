@@ -845,10 +845,7 @@ fn a_question_asked_from_a_row_starts_from_the_row() {
     assert_eq!(a.context(), Context::Query, "the form shows first");
     let f = &a.query.form;
     assert_eq!(f.kind, QueryKind::Can);
-    assert_eq!(
-        f.value(Field::Principal),
-        "arn:aws:iam::222222222222:user/dana"
-    );
+    assert_eq!(f.value(Field::Principal), "dana");
     assert_eq!(f.value(Field::Action), "sts:AssumeRole");
     press(&mut a, "enter");
     assert_eq!(header(&a), "✓ Allowed");
@@ -865,7 +862,7 @@ fn a_question_asked_from_a_row_starts_from_the_row() {
     press(&mut a, "c");
     let f = &a.query.form;
     assert_eq!((f.kind, a.context()), (QueryKind::Can, Context::Query));
-    assert!(f.value(Field::Principal).ends_with("role/WebDeployer"));
+    assert_eq!(f.value(Field::Principal), "WebDeployer");
     assert_eq!(f.value(Field::Action), "s3:PutObject");
     assert!(
         row.contains(&format!("  {}", f.value(Field::Resource))),
