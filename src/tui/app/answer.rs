@@ -12,7 +12,7 @@ use crate::tui::history::Visit;
 use crate::tui::nodes::{Node, node_of};
 use crate::tui::query::PaneFocus;
 use crate::tui::query::answer::Jump;
-use crate::tui::query::form::{Field, QueryKind, principal_text};
+use crate::tui::query::form::{Field, QueryKind, parse_context, principal_text};
 use crate::tui::query::locate::granting;
 use crate::tui::sanitize::clean;
 use crate::tui::tree::Move;
@@ -132,7 +132,13 @@ impl App<'_> {
                 principal,
                 action,
                 resource,
-            } => match granting(self.org(), &principal, &action, &resource) {
+            } => match granting(
+                self.org(),
+                &principal,
+                &action,
+                &resource,
+                &self.asked_context(),
+            ) {
                 Some(m) => self.jump(Jump::Statement(m)),
                 // Allowed only with context the grant needs: `can` says which.
                 None => {
@@ -175,6 +181,16 @@ impl App<'_> {
                 visit
             }
         }
+    }
+
+    /// The context the shown answer was asked with.
+    fn asked_context(&self) -> Vec<(String, Vec<String>)> {
+        let asked = self
+            .query
+            .answer
+            .as_ref()
+            .map_or("", |a| a.asked.value(Field::Context));
+        parse_context(asked).unwrap_or_default()
     }
 
     /// Puts `KEY=VALUE` in the context field, in place of the key's values if it had

@@ -978,3 +978,20 @@ fn answers_are_kept_to_go_back_to() {
     assert_eq!(a.query.form.kind, QueryKind::Paths);
     assert_eq!(a.context(), Context::Answer);
 }
+
+/// A grant allowed only with context the question did not give (an RCP wants TLS,
+/// an SCP a region) still shows the statement that grants it.
+#[test]
+fn a_grant_that_needs_context_shows_its_statement() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "what-can WebDeployer s3");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("s3:PutObject ") && t.contains("needs"));
+    press(&mut a, "enter");
+    assert_eq!((a.popup, a.tab), (Popup::None, Tab::Json));
+    let (_, m) = a.mark.expect("the statement");
+    let s = &org.compiled(m.policy).statements()[m.statement];
+    assert_eq!(s.effect, crate::policy::Effect::Allow);
+}

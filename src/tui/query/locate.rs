@@ -135,11 +135,19 @@ pub fn locate(org: &Org, scope: &Scope<'_>, layer: Layer, m: &MatchedStatement) 
 
 /// The statement that grants `principal` the action on the resource, as `can`
 /// finds it: the first Allow of its identity policies, else of the resource policy.
-/// `None` when no Allow matches without more context.
-pub fn granting(org: &Org, principal: &str, action: &str, resource: &str) -> Option<Mark> {
+/// `context` is what the what-can question was asked with. `None` when no Allow
+/// matches without more context.
+pub fn granting(
+    org: &Org,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &[(String, Vec<String>)],
+) -> Option<Mark> {
     let ask = crate::analysis::Ask {
         action: action.into(),
         resource: resource.into(),
+        context: context.to_vec(),
         ..crate::analysis::Ask::default()
     };
     let a = crate::analysis::can(org, principal, &ask).ok()?;
