@@ -139,11 +139,6 @@ pub fn load_str(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
     load_text(name.as_ref(), text, false)
 }
 
-/// [`load_partial`] for a document held in memory.
-pub fn load_str_partial(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
-    load_text(name.as_ref(), text, true)
-}
-
 fn load_text(path: &Path, text: &str, keep_what_loaded: bool) -> (Option<Org>, Report) {
     let mut b = Builder::new();
     b.keep_what_loaded = keep_what_loaded;
