@@ -555,6 +555,7 @@ pub const COMMANDS: &[CommandInfo] = &[
         true,
     ),
     cmd(Action::Problems, "close", "close the list", &[PR], false),
+    cmd(Action::Help, "help", "show this help", &[PR], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
 ];
 

@@ -328,6 +328,7 @@ impl App<'_> {
             Popup::Help(
                 Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter,
             ) => Popup::Query,
+            Popup::Help(Context::Problems) => Popup::Problems,
             _ => Popup::None,
         };
     }

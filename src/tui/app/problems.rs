@@ -54,6 +54,10 @@ impl App<'_> {
             Action::Bottom => self.problems.step(isize::MAX / 2),
             Action::Cancel | Action::Problems => self.popup = Popup::None,
             Action::Quit => self.quit = true,
+            Action::Help => {
+                self.popup = Popup::Help(Context::Problems);
+                self.help_scroll = 0;
+            }
             Action::Accept => return self.go_to_problem(),
             _ => {}
         }

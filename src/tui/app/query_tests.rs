@@ -988,7 +988,9 @@ fn a_grant_that_needs_context_shows_its_statement() {
     press(&mut a, ":");
     type_text(&mut a, "what-can WebDeployer s3");
     press(&mut a, "enter");
-    select_row(&mut a, |t| t.starts_with("s3:PutObject ") && t.contains("needs"));
+    select_row(&mut a, |t| {
+        t.starts_with("s3:PutObject ") && t.contains("needs")
+    });
     press(&mut a, "enter");
     assert_eq!((a.popup, a.tab), (Popup::None, Tab::Json));
     let (_, m) = a.mark.expect("the statement");

@@ -437,3 +437,28 @@ fn a_worker_searches_off_the_ui_thread() {
         drop(a);
     });
 }
+
+/// The problems list: walked with the arrows, `?` shows its keys and comes back to
+/// it, Esc closes it and `!` opens it again.
+#[test]
+fn the_problems_list_is_walked_and_left() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/org/broken/dangling-group.json");
+    let (org, mut report) = crate::org::load_partial(&path).unwrap();
+    report.findings.push(report.findings[0].clone());
+    let mut a = app(&org);
+    a.set_problems(&report);
+    assert_eq!(a.context(), Context::Problems);
+    press(&mut a, "j");
+    assert_eq!(a.problems.selected, 1);
+    press(&mut a, "j");
+    assert_eq!(a.problems.selected, 1, "the list ends");
+    press(&mut a, "?");
+    assert_eq!(a.popup, Popup::Help(Context::Problems));
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::Problems);
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::None);
+    press(&mut a, "!");
+    assert_eq!(a.popup, Popup::Problems);
+}

@@ -51,6 +51,9 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             ) {
                 query::query(app, frame);
             }
+            if ctx == Context::Problems {
+                problems::problems(app, frame);
+            }
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
