@@ -380,7 +380,8 @@ fn access_key(cx: &DetailCtx<'_, '_>, i: usize, k: &AccessKey, out: &mut Out<'_>
         } else {
             t.text
         };
-        spans.push(Span::styled(format!(", {age} days old"), style));
+        let days = crate::tui::words::plural(age.max(0) as usize, "day", "days");
+        spans.push(Span::styled(format!(", {days} old"), style));
     }
     out.field_spans(label, spans);
     let used = match k.last_used {
