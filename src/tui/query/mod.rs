@@ -213,15 +213,30 @@ pub struct QueryPane {
 
 /// How many answers are kept to go back to.
 pub const KEPT_ANSWERS: usize = 30;
+/// How many rows they may hold together: a who-can over a large org has hundreds of
+/// thousands; the oldest answers go first.
+pub const KEPT_ROWS: usize = 500_000;
 
 impl QueryPane {
     /// A new answer, after all the others (going back and asking again keeps the
-    /// later ones: nothing asked is lost, up to [`KEPT_ANSWERS`]).
+    /// later ones: nothing asked is lost, up to [`KEPT_ANSWERS`] and [`KEPT_ROWS`]).
     pub fn keep_answer(&mut self, new: Answered) {
         self.earlier.extend(self.answer.take());
         self.earlier.extend(self.later.drain(..).rev());
         let over = self.earlier.len().saturating_sub(KEPT_ANSWERS - 1);
         self.earlier.drain(..over);
+        let mut rows = new.full.len();
+        let keep = self
+            .earlier
+            .iter()
+            .rev()
+            .take_while(|a| {
+                rows += a.full.len();
+                rows <= KEPT_ROWS
+            })
+            .count();
+        let old = self.earlier.len() - keep;
+        self.earlier.drain(..old);
         self.answer = Some(new);
     }
 
@@ -279,5 +294,39 @@ impl QueryPane {
             (Some(i), true) => (i + 1) % n,
             (Some(i), false) => (i + n - 1) % n,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(rows: usize) -> Answered {
+        let mut t = AnswerTree::new(form::QueryKind::WhoCan);
+        for _ in 0..rows {
+            t.add(None, Vec::new(), None);
+        }
+        Answered::new(Arc::new(t), Form::default(), 10)
+    }
+
+    #[test]
+    fn answers_are_kept_within_a_count_and_a_row_budget() {
+        let mut pane = QueryPane::default();
+        for _ in 0..KEPT_ANSWERS + 5 {
+            pane.keep_answer(answer(1));
+        }
+        assert_eq!(pane.answer_position(), (KEPT_ANSWERS, KEPT_ANSWERS));
+        // Two large answers do not fit together: the older goes, the new one stays.
+        pane.keep_answer(answer(KEPT_ROWS - 10));
+        pane.keep_answer(answer(KEPT_ROWS - 10));
+        assert_eq!(pane.answer_position(), (1, 1));
+        // Back and forth, then a new one: it comes after all the others.
+        pane.keep_answer(answer(1));
+        pane.keep_answer(answer(2));
+        assert!(pane.step_answer(false) && pane.step_answer(false));
+        assert!(!pane.step_answer(false));
+        pane.keep_answer(answer(3));
+        assert_eq!(pane.answer_position(), (4, 4));
+        assert_eq!(pane.answer.as_ref().unwrap().full.len(), 3);
     }
 }
