@@ -123,6 +123,29 @@ pub fn place(org: &Org, f: &Finding) -> Option<Node> {
     })
 }
 
+/// What a finding names in an account that is not in the org (it was refused):
+/// `role `App``, for the status line when its account is shown instead.
+pub fn not_loaded(org: &Org, f: &Finding) -> Option<String> {
+    let segs = segments(&f.json_path);
+    let [first, index, kind, name, ..] = segs.as_slice() else {
+        return None;
+    };
+    let a = index
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n < org.accounts().len());
+    let word = match kind.as_str() {
+        "users" => "user",
+        "groups" => "group",
+        "roles" => "role",
+        "policies" => "policy",
+        "resources" => "resource",
+        _ => return None,
+    };
+    (first == "accounts" && in_account(org, AccountIx::new(a?), kind, name).is_none())
+        .then(|| format!("{word} `{}`", crate::tui::sanitize::clean(name)))
+}
+
 /// An SCP or RCP by name.
 fn org_policy(org: &Org, name: &str) -> Option<Node> {
     org.policies()
@@ -258,6 +281,14 @@ mod tests {
         assert_eq!(place(&org, &finding("root.scps[1]")), Some(Node::Root));
         assert_eq!(place(&org, &finding("")), None);
         assert_eq!(place(&org, &finding("accounts[999].users.x")), None);
+        // A refused entity: its account is the place, and the status says so.
+        let missing = finding("accounts[0].roles.Nope.path");
+        assert_eq!(
+            place(&org, &missing),
+            Some(Node::Account(AccountIx::new(0)))
+        );
+        assert_eq!(not_loaded(&org, &missing).as_deref(), Some("role `Nope`"));
+        assert_eq!(not_loaded(&org, &finding(&p)), None);
         // In an export directory, the file names the account.
         let mut f = finding("UserDetailList[0]");
         f.file = "export/get-account-authorization-details/222222222222.json".into();

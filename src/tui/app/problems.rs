@@ -8,7 +8,7 @@ use crate::org::Report;
 use crate::tui::commands::{Action, Context};
 use crate::tui::details::Tab;
 use crate::tui::history::Visit;
-use crate::tui::problems::{Problems, place};
+use crate::tui::problems::{Problems, not_loaded, place};
 use crate::tui::sanitize::clean;
 
 impl App<'_> {
@@ -76,7 +76,11 @@ impl App<'_> {
             self.set_focus(Focus::Details);
         }
         let at = clean(&f.message);
-        if place.is_some() {
+        if let Some(what) = not_loaded(self.org(), &f) {
+            self.warn(format!(
+                "{at}   ({what} did not load: its account is shown)"
+            ));
+        } else if place.is_some() {
             self.warn(format!("{at}   (! lists them)"));
         } else {
             self.warn(format!("not in the tree: {at}   (! lists them)"));
