@@ -649,6 +649,12 @@ pub const PALETTE: &[PaletteCommand] = &[
         options: &[],
     },
     PaletteCommand {
+        name: "problems",
+        arg: None,
+        description: "list the problems the organization was opened with",
+        options: &[],
+    },
+    PaletteCommand {
         name: "help",
         arg: None,
         description: "show the help",

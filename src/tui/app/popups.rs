@@ -263,6 +263,10 @@ impl App<'_> {
         let Some(kind) = arg_kind(cmd) else {
             match cmd.name {
                 "quit" => self.quit = true,
+                "problems" => {
+                    self.popup = Popup::None;
+                    self.open_problems();
+                }
                 "help" => {
                     self.popup = Popup::Help(match self.focus {
                         Focus::Tree => Context::Tree,

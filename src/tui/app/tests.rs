@@ -461,4 +461,9 @@ fn the_problems_list_is_walked_and_left() {
     assert_eq!(a.popup, Popup::None);
     press(&mut a, "!");
     assert_eq!(a.popup, Popup::Problems);
+    // The palette has it too.
+    press(&mut a, "esc :");
+    type_text(&mut a, "problems");
+    press(&mut a, "enter");
+    assert_eq!(a.popup, Popup::Problems);
 }
