@@ -65,12 +65,19 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
         None => {
+            // The terminal UI opens what loaded and lists the problems; an input that
+            // gives nothing to look at is refused with its errors, which name the file.
             // `acme`, as every command takes it, or nothing: the built-in sample.
-            let org = match &cli.org {
-                Some(path) => query::load_org(path)?,
-                None => crate::org::load_builtin_acme(),
+            let (org, report) = match &cli.org {
+                Some(path) if !is_builtin_acme(path) => {
+                    crate::org::load_partial(path).map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+                _ => (
+                    crate::org::load_builtin_acme(),
+                    crate::org::Report::default(),
+                ),
             };
-            crate::tui::run(&org)?;
+            crate::tui::run(&org, &report)?;
             Ok(0)
         }
     }

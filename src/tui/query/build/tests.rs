@@ -93,7 +93,7 @@ fn who_can_groups_by_account() {
 fn errors_are_words() {
     let org = load_builtin_acme();
     let q = Query::Paths {
-        from: "nobody".into(),
+        from: Some("nobody".into()),
         to: None,
         context: Vec::new(),
     };
