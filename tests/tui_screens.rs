@@ -241,7 +241,7 @@ const HOSTILE: &str = r#"{
 fn hostile_names_are_inert() {
     let (org, report) = orgscope::org::load_str("hostile.json", HOSTILE);
     let org = org.unwrap_or_else(|| panic!("{report}"));
-    let mut a = app(&org, 110, 20);
+    let mut a = app(&org, 110, 26);
     keys(&mut a, "j l l");
     let s = screen(&a);
     assert!(s.contains(r"pwn\x1b]0;pwned\x07\x1b[2J"), "{s}");

@@ -195,17 +195,18 @@ impl App<'_> {
 
     /// Puts `KEY=VALUE` in the context field, in place of the key's values if it had
     /// any.
-    pub(super) fn with_context(&mut self, pair: &str) {
-        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+    /// Sets `pairs` (`key=value`, several separated by spaces) in the form's
+    /// context, replacing the values those keys had.
+    pub(super) fn with_context(&mut self, pairs: &str) {
+        let new: Vec<&str> = pairs.split_whitespace().collect();
+        let key = |p: &str| p.split_once('=').map_or(p, |(k, _)| k).to_ascii_lowercase();
+        let replaced: Vec<String> = new.iter().map(|p| key(p)).collect();
         let old = self.query.form.value(Field::Context).to_string();
         let mut kept: Vec<&str> = old
             .split_whitespace()
-            .filter(|p| {
-                !p.split_once('=')
-                    .is_some_and(|(k, _)| k.eq_ignore_ascii_case(key))
-            })
+            .filter(|p| !replaced.contains(&key(p)))
             .collect();
-        kept.push(pair);
+        kept.extend(new);
         self.query.form.set(Field::Context, kept.join(" "));
     }
 
