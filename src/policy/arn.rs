@@ -99,6 +99,24 @@ impl ArnPattern {
         ArnPattern::Whole(Pattern::compile(text, syntax))
     }
 
+    /// Whether a segment holds a policy variable.
+    pub fn has_variables(&self) -> bool {
+        match self {
+            ArnPattern::Any => false,
+            ArnPattern::Segments(segs) => segs.iter().any(Pattern::has_variables),
+            ArnPattern::Whole(p) => p.has_variables(),
+        }
+    }
+
+    /// The first variable the request cannot resolve, as written.
+    pub fn unresolved(&self, ctx: &Context) -> Option<String> {
+        match self {
+            ArnPattern::Any => None,
+            ArnPattern::Segments(segs) => segs.iter().find_map(|p| p.unresolved(ctx)),
+            ArnPattern::Whole(p) => p.unresolved(ctx),
+        }
+    }
+
     pub fn matches(&self, target: &ResourceRef<'_>, ctx: &Context) -> bool {
         match (self, target) {
             (ArnPattern::Any, _) => true,

@@ -261,10 +261,21 @@ pub struct Condition {
     /// The values worth trying when the key is missing ([`Condition::sample_values`]),
     /// worked out once: who-can tries them for many principals.
     pub(crate) samples: Box<[Box<str>]>,
+    /// Whether a value holds a policy variable, worked out once: only then can the
+    /// condition be unresolvable.
+    pub(crate) has_variables: bool,
 }
 
 impl Condition {
     pub fn evaluate(&self, ctx: &Context) -> bool {
+        // A variable with no value and no default: AWS cannot resolve it, and "the
+        // entire statement might be invalid" (IAM User Guide, "IAM policy elements:
+        // Variables and tags"). The condition fails whatever the operator, negated
+        // ones and IfExists included, so the statement applies neither as an Allow
+        // nor as a Deny.
+        if self.has_variables && self.unresolved(ctx).is_some() {
+            return false;
+        }
         let op = self.operator;
         let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());
         let Some(values) = present else {
@@ -292,6 +303,28 @@ impl Condition {
             }
             SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
             SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
+        }
+    }
+
+    /// The first policy variable among the values the request cannot resolve (no
+    /// single value, no default), as written.
+    pub fn unresolved(&self, ctx: &Context) -> Option<String> {
+        if !self.has_variables {
+            return None;
+        }
+        match &self.values {
+            Values::Strings(ps) => ps.iter().find_map(|p| p.unresolved(ctx)),
+            Values::Arns(ps) => ps.iter().find_map(|p| p.unresolved(ctx)),
+            _ => None,
+        }
+    }
+
+    /// Whether the values hold a policy variable.
+    pub(crate) fn values_have_variables(values: &Values) -> bool {
+        match values {
+            Values::Strings(ps) => ps.iter().any(Pattern::has_variables),
+            Values::Arns(ps) => ps.iter().any(ArnPattern::has_variables),
+            _ => false,
         }
     }
 

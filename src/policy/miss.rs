@@ -41,6 +41,12 @@ fn resource_miss(s: &Statement, req: &Request) -> String {
         return String::new();
     };
     let listed = r.text.join(", ");
+    if let Some(var) = s.unresolved_resource(req) {
+        let element = if r.negated { "NotResource" } else { "Resource" };
+        return format!(
+            "its {element} [{listed}] uses {var}, which the request gives no value for: AWS cannot resolve it, so the statement does not apply"
+        );
+    }
     if r.negated {
         format!("its NotResource [{listed}] excludes {}", req.resource())
     } else {
@@ -60,6 +66,11 @@ fn principal_miss(s: &Statement, req: &Request) -> String {
 /// aws:RequestedRegion is us-east-1`.
 pub(crate) fn condition_miss(c: &Condition, ctx: &Context) -> String {
     let test = format!("{} {} [{}]", c.operator, c.key, c.raw_values.join(", "));
+    if let Some(var) = c.unresolved(ctx) {
+        return format!(
+            "its condition {test} cannot be evaluated: the request gives no value for {var} and it has no default, so the condition does not hold"
+        );
+    }
     match ctx.get_key(&c.key_lower).filter(|v| !v.is_empty()) {
         None => format!(
             "its condition {test} does not hold: the request has no {}",

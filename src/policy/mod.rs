@@ -122,6 +122,8 @@ enum ActionPattern {
 #[derive(Debug, Clone, PartialEq)]
 struct Resources {
     negated: bool,
+    /// Whether a pattern holds a policy variable.
+    has_variables: bool,
     patterns: Vec<ArnPattern>,
     /// As written, for reports.
     text: Vec<String>,
@@ -323,11 +325,27 @@ impl Statement {
             // No Resource element: the policy's own resource (trust and key policies).
             None => true,
             Some(r) => {
+                // A NotResource whose variable cannot be resolved makes the statement
+                // invalid (IAM User Guide, "Variables and tags"): it applies to
+                // nothing, rather than to everything its pattern fails to match.
+                if r.negated && r.has_variables && self.unresolved_resource(req).is_some() {
+                    return false;
+                }
                 let target = req.resource_ref();
                 let hit = r.patterns.iter().any(|p| p.matches(&target, &req.context));
                 hit != r.negated
             }
         }
+    }
+
+    /// The first variable of the `Resource`/`NotResource` patterns the request cannot
+    /// resolve, as written.
+    fn unresolved_resource(&self, req: &Request) -> Option<String> {
+        let r = self.resources.as_ref()?;
+        if !r.has_variables {
+            return None;
+        }
+        r.patterns.iter().find_map(|p| p.unresolved(&req.context))
     }
 
     /// How the `Principal`/`NotPrincipal` element names the caller, for a policy that
@@ -433,13 +451,17 @@ impl Statement {
 fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statement {
     let (negated, actions) = s.action;
     let actions = Actions::new(negated, actions.iter().map(|a| compile_action(a)).collect());
-    let resources = s.resource.map(|(negated, rs)| Resources {
-        negated,
-        patterns: rs
+    let resources = s.resource.map(|(negated, rs)| {
+        let patterns: Vec<ArnPattern> = rs
             .iter()
             .map(|r| ArnPattern::compile(r, variables))
-            .collect(),
-        text: rs,
+            .collect();
+        Resources {
+            negated,
+            has_variables: patterns.iter().any(ArnPattern::has_variables),
+            patterns,
+            text: rs,
+        }
     });
     let principals = s.principal.map(|(negated, p)| Principals {
         negated,
@@ -496,6 +518,7 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
                 key_lower: context::Key::new(&c.key),
                 key: c.key.into(),
                 samples: Condition::make_samples(&values, &c.raw),
+                has_variables: Condition::values_have_variables(&values),
                 values,
                 raw_values: c.raw,
             }

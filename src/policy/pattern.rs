@@ -32,6 +32,8 @@ pub(crate) struct Pattern {
     wild: bool,
     /// The common shapes, matched without walking tokens.
     shape: Shape,
+    /// Whether a token is a variable: only then can the pattern be unresolvable.
+    vars: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,11 +96,31 @@ impl Pattern {
             [Token::Lit(s), Token::Star] => Shape::Prefix(s.clone()),
             _ => Shape::General,
         };
+        let vars = tokens.iter().any(|t| matches!(t, Token::Var(_)));
         Pattern {
             tokens,
             wild: syntax.wildcards,
             shape,
+            vars,
         }
+    }
+
+    /// Whether the pattern holds a policy variable.
+    #[inline]
+    pub fn has_variables(&self) -> bool {
+        self.vars
+    }
+
+    /// The first variable the request gives no single value for and that has no
+    /// default, as written (`${aws:username}`); `None` when every one resolves.
+    pub fn unresolved(&self, ctx: &Context) -> Option<String> {
+        if !self.vars {
+            return None;
+        }
+        self.tokens.iter().find_map(|t| match t {
+            Token::Var(v) if resolve(v, ctx).is_none() => Some(format!("${{{}}}", v.key.spelling())),
+            _ => None,
+        })
     }
 
     /// Whether `text` matches. `fold_case` compares ASCII letters case-insensitively

@@ -289,3 +289,48 @@ fn trailing_text_after_the_document_is_an_error() {
     let e = err(PolicyKind::Identity, r#"{"Statement":[]} x"#);
     assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
 }
+
+/// IAM User Guide, "IAM policy elements: Variables and tags"
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+/// "If AWS cannot resolve a variable this might cause the entire statement to be
+/// invalid." The condition fails whatever its operator, negated or IfExists, and the
+/// explanation says which variable had no value.
+#[test]
+fn unresolvable_variables_fail_every_operator_and_say_why() {
+    for op in [
+        "StringEquals",
+        "StringNotEquals",
+        "StringNotEqualsIfExists",
+        "StringNotLike",
+        "ArnNotEquals",
+        "ForAllValues:StringNotEquals",
+    ] {
+        let p = parse(
+            PolicyKind::Identity,
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"{op}":{{"aws:ResourceTag/team":"${{aws:PrincipalTag/team}}"}}}}}}}}"#
+            ),
+        );
+        let r = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[("aws:ResourceTag/team", "x")]);
+        assert!(!allows(&p, &r), "{op}");
+        let why = &p.misses(&r, false)[0].1;
+        assert!(why.contains("no value for ${aws:PrincipalTag/team}"), "{why}");
+        // With a value, the operator decides as usual.
+        let r = req(
+            ALICE,
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            &[("aws:ResourceTag/team", "x"), ("aws:PrincipalTag/team", "y")],
+        );
+        assert_eq!(allows(&p, &r), op != "StringEquals", "{op} with a value");
+    }
+    // NotResource with a variable the request cannot resolve applies to nothing.
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::home/${aws:username}/*"}}"#,
+    );
+    let session = "arn:aws:sts::111122223333:assumed-role/dev/alice";
+    let r = req(session, "s3:GetObject", "arn:aws:s3:::other/k", &[]);
+    assert!(!allows(&p, &r));
+    assert!(p.misses(&r, false)[0].1.contains("${aws:username}"));
+}
