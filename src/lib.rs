@@ -12,4 +12,5 @@ pub mod policy;
 pub mod simulate;
 pub mod suggest;
 pub mod text;
+pub mod text_file;
 pub mod tui;

@@ -93,13 +93,13 @@ pub(crate) fn read_input(path: &PathBuf) -> anyhow::Result<String> {
     use anyhow::Context as _;
     use std::io::Read;
     if path.as_os_str() == "-" {
-        let mut s = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read standard input")?;
-        Ok(s)
+            .read_to_end(&mut bytes)
+            .and_then(|_| crate::text_file::decode(bytes))
+            .context("cannot read standard input")
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        crate::text_file::read(path).with_context(|| format!("cannot read {}", path.display()))
     }
 }
 

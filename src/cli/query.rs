@@ -134,7 +134,7 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
     let org = load_org(&args.org.org)?;
     let (mut ask, notes) = args.request.ask(&org)?;
     if let Some(path) = &args.session_policy {
-        let text = std::fs::read_to_string(path)
+        let text = crate::text_file::read(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let policy = crate::policy::Policy::parse(
             crate::policy::PolicyKind::Session,

@@ -128,7 +128,7 @@ fn read(path: &Path, keep_what_loaded: bool) -> Result<(Option<Org>, Report), Lo
     if meta.is_dir() {
         return Ok(aws::export_dir::load(path, keep_what_loaded));
     }
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = crate::text_file::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;

@@ -68,7 +68,7 @@ impl Settings {
 
     /// Settings from a file; a missing file is no problem.
     pub fn from_file(path: &Path) -> Settings {
-        match std::fs::read_to_string(path) {
+        match crate::text_file::read(path) {
             Ok(text) => Settings::from_toml(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(e) => Settings {

@@ -2,7 +2,6 @@
 //! name stands for, and the session policy in its file. Both run on the query
 //! worker, and their errors are words for the pane. Files are only read.
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -53,9 +52,8 @@ pub fn session_policy(path: &str) -> Result<Arc<Policy>, String> {
             meta.len()
         )));
     }
-    let mut text = String::new();
-    std::fs::File::open(&file)
-        .and_then(|f| f.take(MAX_POLICY_BYTES + 1).read_to_string(&mut text))
+    let text = std::fs::File::open(&file)
+        .and_then(|f| crate::text_file::read_limited(f, MAX_POLICY_BYTES + 1))
         .map_err(|e| fail(format!("cannot read it: {e}")))?;
     let policy = Policy::parse(PolicyKind::Session, "session policy", &text)
         .map_err(|e| fail(e.to_string()))?;

@@ -100,7 +100,7 @@ impl Loader {
             return None;
         }
         let file = self.b.problems.file(path.clone());
-        match std::fs::read_to_string(&path) {
+        match crate::text_file::read(&path) {
             Ok(text) => Some((file, text)),
             Err(e) => {
                 self.b
