@@ -132,6 +132,11 @@ mod tests {
         odd.pop();
         assert!(decode(odd).unwrap_err().to_string().contains("odd number"));
         let lone = [0xFF, 0xFE, 0x00, 0xD8, b'{', 0];
-        assert!(decode(lone.to_vec()).unwrap_err().to_string().contains("surrogate"));
+        assert!(
+            decode(lone.to_vec())
+                .unwrap_err()
+                .to_string()
+                .contains("surrogate")
+        );
     }
 }

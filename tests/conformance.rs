@@ -3,7 +3,7 @@
 //!
 //! A scenario file is a simulate input (`{"defaults", "cases"}`) whose cases also
 //! carry `doc` (the AWS page), `expect` (`decision`, and `blockedBy`/`level` where the
-//! blocking layer is unambiguous) and an optional `note`. The runner strips those and
+//! blocking layer is unambiguous, `rule` for the `aws` layer) and an optional `note`. The runner strips those and
 //! compares. Every mismatch is listed, not only the first.
 
 use std::path::Path;
@@ -17,6 +17,8 @@ struct Expected {
     decision: String,
     blocked_by: Option<String>,
     level: Option<u64>,
+    /// For the `aws` layer: which of AWS's rules (`identityCenterRole`).
+    rule: Option<String>,
 }
 
 fn load(path: &Path) -> (String, Vec<Expected>) {
@@ -57,6 +59,10 @@ fn load(path: &Path) -> (String, Vec<Expected>) {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             level: expect.get("level").and_then(Value::as_u64),
+            rule: expect
+                .get("rule")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         });
         for k in META {
             c.remove(*k);
@@ -94,12 +100,17 @@ fn scenarios_match_the_aws_documentation() {
             let decision = got.decision.unwrap().to_string();
             let layer = got.blocked_by.map(|l| l.name().to_string());
             let level = got.blocked_by.and_then(|l| l.level()).map(|l| l as u64);
-            let layer_ok = want.blocked_by.is_none() || want.blocked_by == layer;
+            let rule = got
+                .blocked_by
+                .and_then(|l| l.rule())
+                .map(|r| r.name().to_string());
+            let layer_ok = (want.blocked_by.is_none() || want.blocked_by == layer)
+                && (want.rule.is_none() || want.rule == rule);
             let level_ok = want.level.is_none() || want.level == level;
             if decision != want.decision || !layer_ok || !level_ok {
                 failures.push(format!(
-                    "{name} {}: expected {} {:?}{:?}, got {decision} {layer:?}{level:?}",
-                    want.id, want.decision, want.blocked_by, want.level
+                    "{name} {}: expected {} {:?}{:?}{:?}, got {decision} {layer:?}{level:?}{rule:?}",
+                    want.id, want.decision, want.blocked_by, want.level, want.rule
                 ));
             }
         }

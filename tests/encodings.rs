@@ -77,7 +77,11 @@ fn an_export_directory_of_powershell_files_loads() {
             } else if p.extension().is_some_and(|x| x == "json") {
                 let text = std::fs::read_to_string(&p).unwrap();
                 n += 1;
-                let bytes = if n % 2 == 0 { bom8(&text) } else { utf16le(&text) };
+                let bytes = if n % 2 == 0 {
+                    bom8(&text)
+                } else {
+                    utf16le(&text)
+                };
                 std::fs::write(&p, bytes).unwrap();
             }
         }

@@ -32,6 +32,7 @@ pub fn summary(
         Layer::Identity => format!("the identity policy {policy}"),
         Layer::Boundary => format!("the permissions boundary {policy}"),
         Layer::Session => format!("the session policy {policy}"),
+        Layer::Aws(_) => format!("the policy {policy}"),
     };
     let first = |l: &LayerReport, effect: &str| {
         l.statements
@@ -56,6 +57,10 @@ pub fn summary(
             }
         }
         Decision::ImplicitlyDenied => match x.blocked_by {
+            Some(Layer::Aws(rule)) => format!(
+                "Denied: {}, whatever any policy allows (implicit deny).",
+                rule.reason()
+            ),
             Some(Layer::Scp(l)) => format!(
                 "Denied: no SCP on {} allows it, and every level from the root down to the \
                  account must (implicit deny).",

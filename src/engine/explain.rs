@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::AwsRule;
 use crate::policy::{Effect, Policy, Request, Statement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,6 +31,9 @@ impl fmt::Display for Decision {
 /// A policy type in the evaluation, in the order AWS documents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Layer {
+    /// A rule AWS applies whatever the policies say: a thing AWS owns, or S3 Block
+    /// Public Access.
+    Aws(AwsRule),
     /// An RCP level: 0 is the root, then each OU, then the resource's account.
     Rcp(usize),
     /// An SCP level: 0 is the root, then each OU, then the principal's account.
@@ -44,6 +48,7 @@ pub enum Layer {
 impl Layer {
     pub fn name(self) -> &'static str {
         match self {
+            Layer::Aws(_) => "aws",
             Layer::Rcp(_) => "rcp",
             Layer::Scp(_) => "scp",
             Layer::Endpoint => "endpoint",
@@ -57,6 +62,7 @@ impl Layer {
     /// The AWS documentation page that says how this layer takes part.
     pub fn doc(self) -> &'static str {
         match self {
+            Layer::Aws(rule) => rule.doc(),
             Layer::Rcp(_) => {
                 "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html"
             }
@@ -87,13 +93,22 @@ impl Layer {
             _ => None,
         }
     }
+
+    /// The AWS rule, for the AWS-rule layer.
+    pub fn rule(self) -> Option<AwsRule> {
+        match self {
+            Layer::Aws(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Layer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.level() {
-            Some(l) => write!(f, "{}[{l}]", self.name()),
-            None => f.write_str(self.name()),
+        match (self.level(), self.rule()) {
+            (Some(l), _) => write!(f, "{}[{l}]", self.name()),
+            (_, Some(r)) => write!(f, "{}[{r}]", self.name()),
+            _ => f.write_str(self.name()),
         }
     }
 }
@@ -105,6 +120,9 @@ impl Serialize for Layer {
         m.serialize_entry("layer", self.name())?;
         if let Some(l) = self.level() {
             m.serialize_entry("level", &l)?;
+        }
+        if let Some(r) = self.rule() {
+            m.serialize_entry("rule", r.name())?;
         }
         m.end()
     }
@@ -124,6 +142,8 @@ pub enum Outcome {
     NotNeeded,
     /// No policy of this type applies to the request.
     Absent,
+    /// A rule of AWS refuses the request whatever the policies say (implicit deny).
+    Refused,
     /// The request is exempt from the layer: its principal (management account,
     /// service-linked role) or its resource (an AWS managed KMS key, from RCPs).
     Exempt,
@@ -139,6 +159,7 @@ impl Outcome {
             Outcome::NotNeeded => "not needed",
             Outcome::Absent => "none",
             Outcome::Exempt => "exempt",
+            Outcome::Refused => "REFUSES",
         }
     }
 }

@@ -10,8 +10,11 @@
 //! ([`evaluate`]); [`explain`] runs the same code with a recorder that keeps the
 //! reasons.
 
+mod aws_rules;
 mod depends;
 mod explain;
+
+pub use aws_rules::{AwsRule, is_public as is_public_statement, owned as aws_owned};
 
 pub use depends::{
     Assignment, Dependency, ValueOutcome, allowing_values, changing_assignments, dependencies,
@@ -48,6 +51,12 @@ pub struct PolicySet<'a> {
     /// Developer Guide, "Resource control policies in AWS KMS"). Set from the org's
     /// resource; `simulate` cases leave it false, so their RCP levels always apply.
     pub aws_managed_key: bool,
+    /// S3 Block Public Access `RestrictPublicBuckets` is on for the bucket (its own
+    /// setting or its account's). When its policy is public, the policy grants
+    /// nothing to callers outside the bucket owner's account and its public
+    /// statements grant nothing at all (S3 User Guide, "Blocking public access to
+    /// your Amazon S3 storage").
+    pub restrict_public_buckets: bool,
     /// The resource's own policy: bucket, key, queue, role trust policy, ...
     pub resource: Option<&'a Policy>,
     pub endpoint: Option<&'a Policy>,
@@ -154,6 +163,14 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         return (Decision::Allowed, None);
     }
 
+    // Things AWS owns (managed policies, Identity Center and service-linked roles,
+    // `alias/aws/` aliases): refused whatever the policies say. The policies are
+    // still evaluated, so that an explicit deny is reported as such.
+    let owned = aws_rules::owned(req);
+    if let Some(rule) = owned {
+        rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
+    }
+
     // RCPs: only an explicit Deny can block, as RCPFullAWSAccess allows at every level.
     // Service-linked roles are not subject to RCPs (Organizations User Guide, "RCPs"),
     // nor are AWS managed KMS keys (KMS Developer Guide, "Resource control policies in
@@ -247,7 +264,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     }
 
     let ep = one(set.endpoint, Layer::Endpoint, req, caller, rec);
-    let res = one(set.resource, Layer::Resource, req, caller, rec);
+    let (res, bpa_took) = resource_verdict(set, req, caller, rec);
     let id = combine(&set.identity, Layer::Identity, req, caller, rec);
     let bnd = one(set.boundary, Layer::Boundary, req, caller, rec);
     let sess = one(set.session, Layer::Session, req, caller, rec);
@@ -270,10 +287,22 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         bnd,
         sess,
     };
-    let result = match denied {
-        Some(layer) => (Decision::ExplicitlyDenied, Some(layer)),
-        None => match grant(req, &verdicts, scp_gap, rec) {
+    let result = match (denied, owned) {
+        (Some(layer), _) => (Decision::ExplicitlyDenied, Some(layer)),
+        (None, Some(rule)) => (Decision::ImplicitlyDenied, Some(Layer::Aws(rule))),
+        (None, None) => match grant(req, &verdicts, scp_gap, rec) {
             Ok(()) => (Decision::Allowed, None),
+            // Block Public Access took away the grant that would have let it in: across
+            // accounts the resource side's, in the owner's account the one that stood
+            // in for the identity policies.
+            Err(Layer::Resource) if bpa_took => (
+                Decision::ImplicitlyDenied,
+                Some(Layer::Aws(AwsRule::BlockPublicAccess)),
+            ),
+            Err(Layer::Identity) if bpa_took && !req.is_cross_account() => (
+                Decision::ImplicitlyDenied,
+                Some(Layer::Aws(AwsRule::BlockPublicAccess)),
+            ),
             Err(layer) => (Decision::ImplicitlyDenied, Some(layer)),
         },
     };
@@ -281,6 +310,56 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         report(req, &verdicts, result.0, rec);
     }
     result
+}
+
+/// The resource policy's verdict, with S3 Block Public Access applied: under
+/// `RestrictPublicBuckets`, a public bucket policy grants nothing to callers outside
+/// the owner's account (anonymous ones included), and its public statements grant
+/// nothing to anyone ("public and cross-account access within any public bucket
+/// policy, including non-public delegation to specific accounts, is blocked"). Its
+/// Deny statements still apply. Also whether that took away a grant the policy
+/// would otherwise have made.
+fn resource_verdict<R: Recorder>(
+    set: &PolicySet,
+    req: &Request,
+    caller: Caller,
+    rec: &mut R,
+) -> (Option<Verdict>, bool) {
+    let Some(policy) = set.resource else {
+        return (None, false);
+    };
+    let restricted =
+        set.restrict_public_buckets && policy.statements().iter().any(aws_rules::is_public);
+    if !restricted {
+        return (one(Some(policy), Layer::Resource, req, caller, rec), false);
+    }
+    let outside = req.is_cross_account() || matches!(req.principal(), Principal::Anonymous);
+    let keep = |s: &crate::policy::Statement| {
+        s.effect == crate::policy::Effect::Deny || (!outside && !aws_rules::is_public(s))
+    };
+    let whole = policy.evaluate_for(req, caller.has_boundary, |_| {});
+    if R::ON {
+        rec.policy(Layer::Resource, policy, req, caller.has_boundary);
+    }
+    let v = policy.evaluate_where(req, caller.has_boundary, keep, |s| {
+        rec.statement(Layer::Resource, policy, s)
+    });
+    let took = whole.allow.is_some() && v.allow < whole.allow;
+    let layer = Layer::Aws(AwsRule::BlockPublicAccess);
+    if took {
+        rec.layer(
+            layer,
+            Outcome::Refused,
+            Some(AwsRule::BlockPublicAccess.reason()),
+        );
+    } else {
+        rec.layer(
+            layer,
+            Outcome::NotNeeded,
+            Some("S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public; this request does not rely on what it takes away"),
+        );
+    }
+    (Some(v), took)
 }
 
 struct Verdicts {

@@ -527,3 +527,75 @@ fn keys_that_let_a_request_in_only_together_are_found_together() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|(_, v)| v.is_none()), "{found:?}");
 }
+
+/// IAM Identity Center User Guide, "IAM roles created by IAM Identity Center"
+/// (https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html):
+/// the explanation leads with the AWS rule, in its own layer, and the fast path agrees.
+#[test]
+fn an_aws_owned_role_is_refused_in_its_own_layer() {
+    let admin = policy(
+        PolicyKind::Identity,
+        "AdministratorAccess",
+        r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&admin],
+        ..Default::default()
+    };
+    let req = request(
+        ALICE,
+        "iam:AttachRolePolicy",
+        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef",
+    );
+    let x = explain(&req, &set);
+    let layer = Layer::Aws(AwsRule::IdentityCenterRole);
+    assert_eq!(x.decision, Decision::ImplicitlyDenied);
+    assert_eq!(x.blocked_by, Some(layer));
+    assert_eq!(x.layers[0].layer, layer);
+    assert_eq!(x.layers[0].outcome, Outcome::Refused);
+    let note = x.layers[0].note.as_deref().unwrap();
+    assert!(note.starts_with("AWS owns this role: IAM Identity Center manages it"));
+    assert!(x.layers[0].doc.contains("identity-center-and-iam-roles"));
+    assert_eq!(decide(&req, &set), (x.decision, x.blocked_by));
+    let json = serde_json::to_value(&x).unwrap();
+    assert_eq!(json["blockedBy"]["layer"], "aws");
+    assert_eq!(json["blockedBy"]["rule"], "identityCenterRole");
+}
+
+/// S3 User Guide, "Blocking public access to your Amazon S3 storage"
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html):
+/// RestrictPublicBuckets takes the public grant away, and the explanation says so.
+#[test]
+fn block_public_access_shows_what_it_took_away() {
+    let public = policy(
+        PolicyKind::Resource,
+        "bucket policy",
+        r#"{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}"#,
+    );
+    let mut set = PolicySet {
+        resource: Some(&public),
+        ..Default::default()
+    };
+    let req = Request::new(
+        "anonymous",
+        "s3:GetObject",
+        BUCKET,
+        Some("111122223333"),
+        Context::default(),
+    )
+    .unwrap();
+    assert_eq!(evaluate(&req, &set), Decision::Allowed);
+    set.restrict_public_buckets = true;
+    let x = explain(&req, &set);
+    let layer = Layer::Aws(AwsRule::BlockPublicAccess);
+    assert_eq!(
+        (x.decision, x.blocked_by),
+        (Decision::ImplicitlyDenied, Some(layer))
+    );
+    assert_eq!(decide(&req, &set), (x.decision, x.blocked_by));
+    let l = x.layer(layer).unwrap();
+    assert_eq!(l.outcome, Outcome::Refused);
+    assert!(l.note.as_deref().unwrap().contains("RestrictPublicBuckets"));
+    // The statement was taken away: the resource layer shows no grant.
+    assert!(x.layer(Layer::Resource).unwrap().statements.is_empty());
+}

@@ -245,6 +245,19 @@ impl Policy {
         &self,
         req: &Request,
         caller_has_boundary: bool,
+        on_match: impl FnMut(&Statement),
+    ) -> Verdict {
+        self.evaluate_where(req, caller_has_boundary, |_| true, on_match)
+    }
+
+    /// As [`Policy::evaluate_for`], with only the statements `keep` accepts (S3 Block
+    /// Public Access takes a bucket policy's public grants away).
+    #[inline]
+    pub fn evaluate_where(
+        &self,
+        req: &Request,
+        caller_has_boundary: bool,
+        keep: impl Fn(&Statement) -> bool,
         mut on_match: impl FnMut(&Statement),
     ) -> Verdict {
         let mut v = Verdict::default();
@@ -253,7 +266,7 @@ impl Policy {
             PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp
         );
         for s in &self.statements {
-            if !s.matches_action(req) || !s.matches_resource(req) {
+            if !s.matches_action(req) || !s.matches_resource(req) || !keep(s) {
                 continue;
             }
             let who = if uses_principal {

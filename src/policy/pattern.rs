@@ -118,7 +118,9 @@ impl Pattern {
             return None;
         }
         self.tokens.iter().find_map(|t| match t {
-            Token::Var(v) if resolve(v, ctx).is_none() => Some(format!("${{{}}}", v.key.spelling())),
+            Token::Var(v) if resolve(v, ctx).is_none() => {
+                Some(format!("${{{}}}", v.key.spelling()))
+            }
             _ => None,
         })
     }

@@ -311,16 +311,27 @@ fn unresolvable_variables_fail_every_operator_and_say_why() {
                 r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"{op}":{{"aws:ResourceTag/team":"${{aws:PrincipalTag/team}}"}}}}}}}}"#
             ),
         );
-        let r = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[("aws:ResourceTag/team", "x")]);
+        let r = req(
+            ALICE,
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            &[("aws:ResourceTag/team", "x")],
+        );
         assert!(!allows(&p, &r), "{op}");
         let why = &p.misses(&r, false)[0].1;
-        assert!(why.contains("no value for ${aws:PrincipalTag/team}"), "{why}");
+        assert!(
+            why.contains("no value for ${aws:PrincipalTag/team}"),
+            "{why}"
+        );
         // With a value, the operator decides as usual.
         let r = req(
             ALICE,
             "s3:GetObject",
             "arn:aws:s3:::b/k",
-            &[("aws:ResourceTag/team", "x"), ("aws:PrincipalTag/team", "y")],
+            &[
+                ("aws:ResourceTag/team", "x"),
+                ("aws:PrincipalTag/team", "y"),
+            ],
         );
         assert_eq!(allows(&p, &r), op != "StringEquals", "{op} with a value");
     }

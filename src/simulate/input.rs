@@ -155,6 +155,11 @@ impl<'t> Located<'t> {
             .collect())
     }
 
+    pub fn boolean(&self) -> Result<bool, CaseError> {
+        serde_json::from_str(self.raw.get())
+            .map_err(|_| self.error(format!("expected true or false, found {}", self.kind())))
+    }
+
     fn string(&self) -> Result<String, CaseError> {
         serde_json::from_str(self.raw.get())
             .map_err(|_| self.error(format!("expected a string, found {}", self.kind())))
@@ -194,6 +199,7 @@ const CASE_FIELDS: &[&str] = &[
     "rcps",
     "resourcePolicy",
     "vpcEndpointPolicy",
+    "restrictPublicBuckets",
 ];
 const REQUEST_FIELDS: &[&str] = &[
     "principal",

@@ -29,6 +29,8 @@ pub struct PreparedCase {
     pub rcps: Vec<Vec<Arc<Policy>>>,
     pub resource: Option<Arc<Policy>>,
     pub endpoint: Option<Arc<Policy>>,
+    /// S3 Block Public Access `RestrictPublicBuckets` on the bucket.
+    pub restrict_public_buckets: bool,
 }
 
 impl PreparedCase {
@@ -45,6 +47,7 @@ impl PreparedCase {
             endpoint: self.endpoint.as_deref(),
             // Not part of the case format: a case's RCP levels always apply.
             aws_managed_key: false,
+            restrict_public_buckets: self.restrict_public_buckets,
         }
     }
 }
@@ -181,7 +184,12 @@ impl<'t> Compiler<'t> {
         };
         let scps = self.levels(f, "scps", PolicyKind::Scp)?;
         let rcps = self.levels(f, "rcps", PolicyKind::Rcp)?;
+        let restrict_public_buckets = match f.get("restrictPublicBuckets") {
+            Some(v) if !v.is_null() => v.boolean()?,
+            _ => false,
+        };
         Ok(PreparedCase {
+            restrict_public_buckets,
             request,
             identity,
             boundary,

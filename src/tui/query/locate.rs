@@ -71,7 +71,7 @@ pub fn layer_node(org: &Org, scope: &Scope<'_>, layer: Layer) -> Option<Node> {
         Layer::Resource => {
             resource_policy(org, scope.action, scope.resource).map(|p| tree_node(Entity::Policy(p)))
         }
-        Layer::Endpoint | Layer::Session => None,
+        Layer::Endpoint | Layer::Session | Layer::Aws(_) => None,
     }
 }
 
@@ -110,7 +110,7 @@ fn layer_policies(org: &Org, scope: &Scope<'_>, layer: Layer) -> Vec<PolicyIx> {
         Layer::Resource => resource_policy(org, scope.action, scope.resource)
             .into_iter()
             .collect(),
-        Layer::Endpoint | Layer::Session => Vec::new(),
+        Layer::Endpoint | Layer::Session | Layer::Aws(_) => Vec::new(),
     }
 }
 

@@ -130,7 +130,7 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
         let blocking = x.blocked_by == Some(l.layer);
         let tone = match l.outcome {
             Outcome::Allowed => Tone::Good,
-            Outcome::Denied => Tone::Bad,
+            Outcome::Denied | Outcome::Refused => Tone::Bad,
             Outcome::NoAllow if blocking => Tone::Bad,
             Outcome::NoAllow => Tone::Warn,
             Outcome::NotNeeded | Outcome::Absent | Outcome::Exempt => Tone::Dim,

@@ -1,0 +1,448 @@
+//! Rules AWS applies whatever the policies say: things AWS owns that no customer can
+//! change, and S3 Block Public Access. Each is an implicit deny with its own layer in
+//! the explanation, [`Layer::Aws`](super::Layer::Aws), naming the rule.
+//!
+//! Where the documentation does not list every refused action, the list errs on the
+//! side of refusing: orgscope must never report Allowed where AWS could deny.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::policy::{Effect, NamedPrincipal, Request, Statement};
+
+/// One of AWS's own rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AwsRule {
+    /// `arn:aws:iam::aws:policy/...`: AWS writes, versions and deletes its managed
+    /// policies; customers only attach them.
+    ManagedPolicy,
+    /// A role under `/aws-reserved/sso.amazonaws.com/` (`AWSReservedSSO_...`): IAM
+    /// Identity Center creates it from a permission set and alone changes it.
+    IdentityCenterRole,
+    /// Another role under `/aws-reserved/`: reserved for AWS.
+    ReservedRole,
+    /// A role under `/aws-service-role/`: only its service changes or deletes it.
+    ServiceLinkedRole,
+    /// A KMS alias under `alias/aws/`: reserved for AWS managed keys.
+    KmsAwsAlias,
+    /// S3 Block Public Access, `RestrictPublicBuckets`, on a bucket whose policy is
+    /// public: the policy grants nothing to anyone outside the bucket owner's account,
+    /// and its public statements grant nothing at all.
+    BlockPublicAccess,
+}
+
+impl AwsRule {
+    /// Why the request is refused, as explanations say it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            AwsRule::ManagedPolicy => {
+                "AWS owns this policy: AWS managed policies cannot be created, versioned, deleted or tagged by customers"
+            }
+            AwsRule::IdentityCenterRole => {
+                "AWS owns this role: IAM Identity Center manages it, and only changes made to its permission set reach it"
+            }
+            AwsRule::ReservedRole => {
+                "AWS owns this role: roles under /aws-reserved/ are managed by AWS, not by IAM principals"
+            }
+            AwsRule::ServiceLinkedRole => {
+                "AWS owns this role: a service-linked role is changed only by its service (delete it with iam:DeleteServiceLinkedRole)"
+            }
+            AwsRule::KmsAwsAlias => {
+                "AWS owns this alias: aliases under alias/aws/ belong to AWS managed keys and cannot be created, changed or deleted"
+            }
+            AwsRule::BlockPublicAccess => {
+                "S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public: it grants nothing to callers outside the bucket owner's account, and its public statements grant nothing"
+            }
+        }
+    }
+
+    /// The AWS documentation page the rule comes from.
+    pub fn doc(self) -> &'static str {
+        match self {
+            AwsRule::ManagedPolicy => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies"
+            }
+            AwsRule::IdentityCenterRole | AwsRule::ReservedRole => {
+                "https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html"
+            }
+            AwsRule::ServiceLinkedRole => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html"
+            }
+            AwsRule::KmsAwsAlias => {
+                "https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html"
+            }
+            AwsRule::BlockPublicAccess => {
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+            }
+        }
+    }
+
+    /// The rule's name in JSON and tables: `identityCenterRole`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AwsRule::ManagedPolicy => "managedPolicy",
+            AwsRule::IdentityCenterRole => "identityCenterRole",
+            AwsRule::ReservedRole => "reservedRole",
+            AwsRule::ServiceLinkedRole => "serviceLinkedRole",
+            AwsRule::KmsAwsAlias => "kmsAwsAlias",
+            AwsRule::BlockPublicAccess => "blockPublicAccess",
+        }
+    }
+}
+
+impl fmt::Display for AwsRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Changing an AWS managed policy (IAM User Guide, "AWS managed policies": "You
+/// cannot change the permissions defined in AWS managed policies").
+const MANAGED_POLICY_ACTIONS: &[&str] = &[
+    "createpolicy",
+    "createpolicyversion",
+    "deletepolicy",
+    "deletepolicyversion",
+    "setdefaultpolicyversion",
+    "tagpolicy",
+    "untagpolicy",
+];
+
+/// Changing, deleting or passing a role IAM Identity Center owns (IAM Identity Center
+/// User Guide, "IAM roles created by IAM Identity Center"; IAM refuses with "Cannot
+/// perform the operation on the protected role"). Creating a role on that path is
+/// refused too.
+const RESERVED_ROLE_ACTIONS: &[&str] = &[
+    "attachrolepolicy",
+    "createrole",
+    "deleterole",
+    "deleterolepermissionsboundary",
+    "deleterolepolicy",
+    "detachrolepolicy",
+    "passrole",
+    "putrolepermissionsboundary",
+    "putrolepolicy",
+    "tagrole",
+    "untagrole",
+    "updateassumerolepolicy",
+    "updaterole",
+    "updateroledescription",
+];
+
+/// Changing a service-linked role (IAM User Guide, "Using service-linked roles": its
+/// permissions and trust policy are the service's, deleting goes through
+/// `iam:DeleteServiceLinkedRole`, creating through `iam:CreateServiceLinkedRole`; only
+/// its description may be edited). `UpdateRole` (which also sets the maximum session
+/// duration) and tagging are refused as the safe side: the documentation lists only
+/// the description as editable.
+const SERVICE_LINKED_ROLE_ACTIONS: &[&str] = &[
+    "attachrolepolicy",
+    "createrole",
+    "deleterole",
+    "deleterolepermissionsboundary",
+    "deleterolepolicy",
+    "detachrolepolicy",
+    "putrolepermissionsboundary",
+    "putrolepolicy",
+    "tagrole",
+    "untagrole",
+    "updateassumerolepolicy",
+    "updaterole",
+];
+
+/// Aliases under `alias/aws/` (KMS Developer Guide, "Aliases in AWS KMS" and
+/// "Controlling access to aliases": names that begin with `alias/aws/` are reserved
+/// for AWS managed keys).
+const KMS_ALIAS_ACTIONS: &[&str] = &["createalias", "deletealias", "updatealias"];
+
+/// The rule of AWS that refuses this request whatever the policies say, if any. Only
+/// IAM and KMS requests are looked at; the rest costs one comparison.
+#[inline]
+pub fn owned(req: &Request) -> Option<AwsRule> {
+    let service = req.service_lower();
+    if service != "iam" && service != "kms" {
+        return None;
+    }
+    let arn = req.resource_arn()?;
+    let action = req.action_name_lower();
+    let resource = arn.resource();
+    match service {
+        "iam" if arn.service() == "iam" => {
+            if arn.account() == "aws" && resource.starts_with("policy/") {
+                return MANAGED_POLICY_ACTIONS
+                    .contains(&action)
+                    .then_some(AwsRule::ManagedPolicy);
+            }
+            let path = resource.strip_prefix("role/")?;
+            if let Some(rest) = path.strip_prefix("aws-reserved/") {
+                let rule = if rest.starts_with("sso.amazonaws.com/") {
+                    AwsRule::IdentityCenterRole
+                } else {
+                    AwsRule::ReservedRole
+                };
+                return RESERVED_ROLE_ACTIONS.contains(&action).then_some(rule);
+            }
+            if path.starts_with("aws-service-role/") {
+                return SERVICE_LINKED_ROLE_ACTIONS
+                    .contains(&action)
+                    .then_some(AwsRule::ServiceLinkedRole);
+            }
+            None
+        }
+        "kms" if arn.service() == "kms" && resource.starts_with("alias/aws/") => KMS_ALIAS_ACTIONS
+            .contains(&action)
+            .then_some(AwsRule::KmsAwsAlias),
+        _ => None,
+    }
+}
+
+/// Condition keys that, fixed to values without wildcards by a positive operator,
+/// make an Allow statement non-public (S3 User Guide, "Blocking public access to your
+/// Amazon S3 storage", "The meaning of public"). Lower-cased.
+const FIXING_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceowner",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+];
+
+/// Whether an Allow statement of a bucket policy is public, as S3 decides it ("The
+/// meaning of public"): it is not when its `Principal` names only fixed principals
+/// (accounts, ARNs, services, with no wildcard), or when a condition fixes one of the
+/// keys above (or `aws:SourceIp` to a CIDR block). Anything orgscope is unsure of
+/// (`NotPrincipal`, wildcards in values, `...IfExists`, set operators, a very wide
+/// CIDR) counts as public: under `RestrictPublicBuckets` that can only refuse more.
+pub fn is_public(s: &Statement) -> bool {
+    if s.effect != Effect::Allow {
+        return false;
+    }
+    let fixed_principal = match s.named_principals() {
+        Some((false, named)) => named.iter().all(|n| match n {
+            NamedPrincipal::Everyone => false,
+            NamedPrincipal::Account(a) => !a.contains(['*', '?']),
+            NamedPrincipal::Arn(a) => !a.contains(['*', '?']),
+            NamedPrincipal::Service(_) => true,
+            NamedPrincipal::Federated(_) | NamedPrincipal::CanonicalUser(_) => true,
+        }),
+        // NotPrincipal with Allow, or no Principal: not a fixed set of principals.
+        _ => false,
+    };
+    if fixed_principal {
+        return false;
+    }
+    !s.conditions.iter().any(fixes)
+}
+
+fn fixes(c: &crate::policy::Condition) -> bool {
+    use crate::policy::condition::{BaseOperator as B, SetQualifier};
+    let op = c.operator;
+    if op.if_exists || op.set != SetQualifier::None || c.raw_values.is_empty() {
+        return false;
+    }
+    let key = c.key.to_ascii_lowercase();
+    if key == "aws:sourceip" {
+        return op.base == B::IpAddress && c.raw_values.iter().all(|v| narrow_cidr(v));
+    }
+    if key == "aws:userid" {
+        // Fixed only outside the pattern "AROLEID:*" (any session of a role).
+        return matches!(op.base, B::StringEquals | B::StringEqualsIgnoreCase)
+            && c.raw_values.iter().all(|v| !wild(v));
+    }
+    FIXING_KEYS.contains(&key.as_str())
+        && matches!(
+            op.base,
+            B::StringEquals | B::StringEqualsIgnoreCase | B::StringLike | B::ArnEquals | B::ArnLike
+        )
+        && c.raw_values.iter().all(|v| !wild(v))
+}
+
+fn wild(v: &str) -> bool {
+    v.contains(['*', '?']) || v.contains("${")
+}
+
+/// A CIDR block that limits callers: at least /8 for IPv4, /32 for IPv6. A wider
+/// block (`0.0.0.0/0`, `::/0`) leaves the policy public.
+fn narrow_cidr(v: &str) -> bool {
+    let v = v.trim();
+    match v.split_once('/') {
+        None => v.parse::<std::net::IpAddr>().is_ok(),
+        Some((addr, len)) => match (addr.parse::<std::net::IpAddr>(), len.parse::<u8>()) {
+            (Ok(std::net::IpAddr::V4(_)), Ok(n)) => n >= 8,
+            (Ok(std::net::IpAddr::V6(_)), Ok(n)) => n >= 32,
+            _ => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Context, Policy, PolicyKind};
+
+    fn rule(action: &str, resource: &str) -> Option<AwsRule> {
+        let req = Request::new(
+            "arn:aws:iam::111122223333:user/admin",
+            action,
+            resource,
+            None,
+            Context::default(),
+        )
+        .unwrap();
+        owned(&req)
+    }
+
+    const SSO_ROLE: &str = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
+    const SLR: &str = "arn:aws:iam::111122223333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing";
+
+    /// IAM User Guide, "AWS managed policies"
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies):
+    /// customers cannot change them; attaching one is the customer's own business.
+    #[test]
+    fn aws_managed_policies_are_aws_s() {
+        let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+        for a in [
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:SetDefaultPolicyVersion",
+            "iam:TagPolicy",
+            "iam:UntagPolicy",
+        ] {
+            assert_eq!(rule(a, admin), Some(AwsRule::ManagedPolicy), "{a}");
+        }
+        assert_eq!(rule("iam:GetPolicyVersion", admin), None);
+        let own = "arn:aws:iam::111122223333:policy/Mine";
+        assert_eq!(rule("iam:CreatePolicyVersion", own), None);
+    }
+
+    /// IAM Identity Center User Guide, "IAM roles created by IAM Identity Center"
+    /// (https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html):
+    /// the service manages the role; IAM refuses changes to it.
+    #[test]
+    fn identity_center_roles_are_refused_to_iam_principals() {
+        for a in [
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+            "iam:UpdateRoleDescription",
+            "iam:TagRole",
+            "iam:DeleteRole",
+            "iam:PassRole",
+        ] {
+            assert_eq!(rule(a, SSO_ROLE), Some(AwsRule::IdentityCenterRole), "{a}");
+        }
+        // Reading it, or assuming it (its trust policy decides), is not refused.
+        assert_eq!(rule("iam:GetRole", SSO_ROLE), None);
+        assert_eq!(rule("sts:AssumeRole", SSO_ROLE), None);
+        let plain = "arn:aws:iam::111122223333:role/Admin";
+        assert_eq!(rule("iam:AttachRolePolicy", plain), None);
+    }
+
+    /// IAM User Guide, "Using service-linked roles"
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html):
+    /// only the service changes it; the description may be edited; deleting goes
+    /// through iam:DeleteServiceLinkedRole.
+    #[test]
+    fn service_linked_roles_are_their_service_s() {
+        for a in [
+            "iam:AttachRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:DeleteRole",
+        ] {
+            assert_eq!(rule(a, SLR), Some(AwsRule::ServiceLinkedRole), "{a}");
+        }
+        assert_eq!(rule("iam:UpdateRoleDescription", SLR), None);
+        assert_eq!(rule("iam:DeleteServiceLinkedRole", SLR), None);
+        // Some services take a service-linked role passed to them (Auto Scaling's
+        // ServiceLinkedRoleARN): passing is left to the policies.
+        assert_eq!(rule("iam:PassRole", SLR), None);
+    }
+
+    /// KMS Developer Guide, "Controlling access to aliases"
+    /// (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html).
+    #[test]
+    fn kms_aliases_under_alias_aws_are_reserved() {
+        let aws = "arn:aws:kms:eu-west-1:111122223333:alias/aws/s3";
+        for a in ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"] {
+            assert_eq!(rule(a, aws), Some(AwsRule::KmsAwsAlias), "{a}");
+        }
+        let mine = "arn:aws:kms:eu-west-1:111122223333:alias/app";
+        assert_eq!(rule("kms:DeleteAlias", mine), None);
+        assert_eq!(rule("kms:ListAliases", aws), None);
+    }
+
+    fn statement(json: &str) -> Policy {
+        Policy::parse(
+            PolicyKind::Resource,
+            "bucket policy",
+            &format!(r#"{{"Version":"2012-10-17","Statement":[{json}]}}"#),
+        )
+        .unwrap()
+    }
+
+    /// S3 User Guide, "Blocking public access to your Amazon S3 storage", "The meaning
+    /// of public"
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+    #[test]
+    fn the_meaning_of_public() {
+        let public = |json: &str| is_public(&statement(json).statements()[0]);
+        let any = r#""Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*""#;
+        assert!(public(&format!("{{{any}}}")));
+        for fixing in [
+            r#"{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}"#,
+            r#"{"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}"#,
+            r#"{"ArnEquals":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/E1"}}"#,
+        ] {
+            assert!(
+                !public(&format!(r#"{{{any},"Condition":{fixing}}}"#)),
+                "{fixing}"
+            );
+        }
+        for not_fixing in [
+            r#"{"StringLike":{"aws:PrincipalOrgID":"o-*"}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#,
+            r#"{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#"{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc"}}"#,
+            r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        ] {
+            assert!(
+                public(&format!(r#"{{{any},"Condition":{not_fixing}}}"#)),
+                "{not_fixing}"
+            );
+        }
+        assert!(!public(
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"*"}"#
+        ));
+        assert!(!public(
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"*"}"#
+        ));
+        assert!(public(
+            r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:*","Resource":"*"}"#
+        ));
+        assert!(public(
+            r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"*"}"#
+        ));
+        assert!(!public(
+            r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}"#
+        ));
+    }
+}
