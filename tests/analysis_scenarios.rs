@@ -9,7 +9,8 @@
 //!   `summary`: the answer's opening sentence; `skipped`: `[{"statement", "why"}]`,
 //!   statements that name the action but did not apply, `why` a part of the reason);
 //! - whoCan: `{"allowed": [ARN...]}` the exact set, and optional `conditional`,
-//!   `nearMisses`, `rootUsers` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
+//!   `nearMisses`, `rootUsers` (exact sets) and `outside` (`[{"kind", "who",
+//!   "resourceSide"?, "blockedBy"?}]` that must appear);
 //! - whatCan: `{"includes": [action...], "excludes": [action...], "levels"?:
 //!   {service: {level: count}}}`;
 //! - paths: `{"reachable"?: [role ARN...]` exact set, `"path"?: [ARN...]` the shortest
@@ -204,7 +205,13 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
             .flatten()
         {
             let found = a.outside.iter().any(|x| {
-                Some(x.kind) == o["kind"].as_str() && Some(x.who.as_str()) == o["who"].as_str()
+                Some(x.kind) == o["kind"].as_str()
+                    && Some(x.who.as_str()) == o["who"].as_str()
+                    && o.get("resourceSide").is_none_or(|d| {
+                        d.as_str() == x.resource_side.map(|r| r.to_string()).as_deref()
+                    })
+                    && o.get("blockedBy")
+                        .is_none_or(|b| b.as_str() == x.blocked_by.map(|l| l.name()))
             });
             if !found {
                 fail(id, format!("outside: {o} not listed"));

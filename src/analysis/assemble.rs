@@ -177,6 +177,9 @@ pub struct Target<'o> {
     /// The resource is an AWS managed KMS key of the org: its account's RCPs do not
     /// apply to it (KMS Developer Guide, "Resource control policies in AWS KMS").
     pub aws_managed_key: bool,
+    /// The resource is in a bucket of the org with S3 Block Public Access
+    /// `RestrictPublicBuckets` on (its own setting or its account's).
+    pub restrict_public_buckets: bool,
 }
 
 /// What the org holds for the resource of a request: its own policy (a role's trust
@@ -219,6 +222,9 @@ pub fn target<'o>(
     let aws_managed_key = org
         .resource_by_arn(resource)
         .is_some_and(|r| org.resource(r).aws_managed);
+    let restrict_public_buckets = org
+        .bucket_of(resource)
+        .is_some_and(|r| org.restricts_public_buckets(r));
     let mut account = holder.map(|(_, a)| a);
     if let Some(given) = given_account {
         account = org.account_by_id(given);
@@ -227,6 +233,7 @@ pub fn target<'o>(
             account,
             account_id: Some(given.to_string()),
             aws_managed_key,
+            restrict_public_buckets,
         };
     }
     let from_arn = arn
@@ -244,6 +251,7 @@ pub fn target<'o>(
         account,
         account_id,
         aws_managed_key,
+        restrict_public_buckets,
     }
 }
 
@@ -329,6 +337,7 @@ fn own_set<'o>(org: &'o Org, s: Subject, ask: &'o Ask, tgt: &Target<'o>) -> Poli
         session: ask.session_policy.as_deref(),
         resource: tgt.policy,
         aws_managed_key: tgt.aws_managed_key,
+        restrict_public_buckets: tgt.restrict_public_buckets,
         ..Default::default()
     }
 }

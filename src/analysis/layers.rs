@@ -1,7 +1,7 @@
 //! Naming the engine's layers with the org's names: an SCP or RCP level is the root,
 //! an OU or the account it is attached to.
 
-use crate::engine::{AwsRule, Layer};
+use crate::engine::Layer;
 use crate::org::{AccountIx, Org, OuIx};
 
 /// What an SCP or RCP level of an account stands for.
@@ -45,8 +45,7 @@ pub fn layer_label(
         Layer::Identity => "identity policies".to_string(),
         Layer::Boundary => "permissions boundary".to_string(),
         Layer::Session => "session policy".to_string(),
-        Layer::Aws(AwsRule::BlockPublicAccess) => "S3 Block Public Access".to_string(),
-        Layer::Aws(_) => "owned by AWS".to_string(),
+        Layer::Aws(rule) => rule.label().to_string(),
     }
 }
 

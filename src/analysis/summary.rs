@@ -2,7 +2,7 @@
 //! names ("Denied: the SCP DenyLeaveOrg on OU Workloads explicitly denies it, whatever
 //! any policy allows").
 
-use crate::engine::{Decision, Explanation, Layer, LayerReport, Outcome};
+use crate::engine::{AwsRule, Decision, Explanation, Layer, LayerReport, Outcome};
 use crate::org::{AccountIx, Org};
 
 use super::layers::{LevelOwner, level_owner};
@@ -57,6 +57,12 @@ pub fn summary(
             }
         }
         Decision::ImplicitlyDenied => match x.blocked_by {
+            Some(Layer::Aws(AwsRule::BlockPublicAccess)) => {
+                "Denied: S3 Block Public Access (RestrictPublicBuckets) is on and the bucket \
+                 policy is public, so the policy grants nothing to callers outside the bucket \
+                 owner's account and its public statements grant nothing (implicit deny)."
+                    .to_string()
+            }
             Some(Layer::Aws(rule)) => format!(
                 "Denied: {}, whatever any policy allows (implicit deny).",
                 rule.reason()

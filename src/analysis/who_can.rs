@@ -100,6 +100,12 @@ pub struct Outsider {
     /// account assumed to allow; `None` where orgscope cannot evaluate the caller
     /// (services, federated providers).
     pub resource_side: Option<Decision>,
+    /// The layer that keeps the resource side shut, where it does: an RCP, the
+    /// policy itself, or S3 Block Public Access (`{"layer": "aws", "rule":
+    /// "blockPublicAccess"}`), which shuts a public bucket policy to everyone outside
+    /// the owner's account but AWS services.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Layer>,
     /// When the resource side does not allow with the context given: key values
     /// that let it through (empty otherwise).
     pub when: Vec<Condition>,
@@ -325,6 +331,9 @@ struct Prefilter {
     named_accounts: Option<std::collections::HashSet<String>>,
     /// Per policy of the org: it has an Allow statement covering the action.
     allows: Vec<bool>,
+    /// The action needs no permission (`sts:GetCallerIdentity`): every principal
+    /// may be allowed, whatever its policies hold.
+    everyone: bool,
 }
 
 impl Prefilter {
@@ -368,6 +377,7 @@ impl Prefilter {
             }
         }
         Prefilter {
+            everyone: probe.action_lower() == "sts:getcalleridentity",
             resource_account: tgt.account_id.clone(),
             resource_grants,
             named_accounts,
@@ -380,6 +390,9 @@ impl Prefilter {
     }
 
     fn may_allow(&self, org: &Org, p: PrincipalIx) -> bool {
+        if self.everyone {
+            return true;
+        }
         let account = &*org.account(org.principal_account(p)).id;
         let identity = || org.identity_policies(p).any(|x| self.allows[x.index()]);
         match &self.resource_account {
@@ -447,11 +460,11 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outside
                 NamedPrincipal::CanonicalUser(v) => ("canonicalUser", v.to_string(), None),
                 NamedPrincipal::Account(_) => continue,
             };
-            let (resource_side, when) = match caller.and_then(|c| resource_side(org, ask, tgt, &c))
-            {
-                Some((d, when)) => (Some(d), when),
-                None => (None, Vec::new()),
-            };
+            let (resource_side, blocked_by, when) =
+                match caller.and_then(|c| resource_side(org, ask, tgt, &c)) {
+                    Some((d, blocked, when)) => (Some(d), blocked, when),
+                    None => (None, None, Vec::new()),
+                };
             out.push(Outsider {
                 kind,
                 who,
@@ -459,6 +472,7 @@ fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outside
                 statement: s.label(),
                 conditional: !s.conditions.is_empty(),
                 resource_side,
+                blocked_by,
                 when,
             });
         }
@@ -473,7 +487,7 @@ fn resource_side(
     ask: &Ask,
     tgt: &Target,
     caller: &str,
-) -> Option<(Decision, Vec<Condition>)> {
+) -> Option<(Decision, Option<Layer>, Vec<Condition>)> {
     let their_side = Policy::parse(
         PolicyKind::Identity,
         "(the caller's own account, assumed to allow)",
@@ -507,13 +521,14 @@ fn resource_side(
         rcps: rcps.into(),
         resource: tgt.policy,
         aws_managed_key: tgt.aws_managed_key,
+        restrict_public_buckets: tgt.restrict_public_buckets,
         ..Default::default()
     };
-    let decision = engine::evaluate(&req, &set);
+    let (decision, blocked_by) = engine::decide(&req, &set);
     let when = if decision == Decision::Allowed {
         Vec::new()
     } else {
         letting_in(&mut req, &set, decision)
     };
-    Some((decision, when))
+    Some((decision, blocked_by, when))
 }

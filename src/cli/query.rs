@@ -328,8 +328,14 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     "\noutside the organization, named by the resource's policy:"
                 );
                 for o in &answer.outside {
+                    let by = match o.blocked_by {
+                        Some(l @ crate::engine::Layer::Aws(_)) => {
+                            format!(" by {}", layer_label(&org, &o.who, None, l))
+                        }
+                        _ => String::new(),
+                    };
                     let side = match o.resource_side {
-                        Some(d) if o.when.is_empty() => format!("resource side: {d}"),
+                        Some(d) if o.when.is_empty() => format!("resource side: {d}{by}"),
                         Some(d) => {
                             let when: Vec<String> =
                                 o.when.iter().map(ToString::to_string).collect();

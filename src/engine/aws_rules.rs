@@ -79,7 +79,19 @@ impl AwsRule {
         }
     }
 
-    /// The rule's name in JSON and tables: `identityCenterRole`.
+    /// The rule as a layer's label in tables: `AWS rule: IAM Identity Center role`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AwsRule::ManagedPolicy => "AWS rule: AWS managed policy",
+            AwsRule::IdentityCenterRole => "AWS rule: IAM Identity Center role",
+            AwsRule::ReservedRole => "AWS rule: AWS reserved role",
+            AwsRule::ServiceLinkedRole => "AWS rule: service-linked role",
+            AwsRule::KmsAwsAlias => "AWS rule: AWS managed key alias",
+            AwsRule::BlockPublicAccess => "S3 Block Public Access",
+        }
+    }
+
+    /// The rule's name in JSON: `identityCenterRole`.
     pub fn name(self) -> &'static str {
         match self {
             AwsRule::ManagedPolicy => "managedPolicy",

@@ -74,6 +74,22 @@ pub struct Account {
     pub resources: Vec<ResourceIx>,
     /// The root user's credentials, from the credential report's `<root_account>` row.
     pub root_user: Option<Credentials>,
+    /// The account's S3 Block Public Access settings (`aws s3control
+    /// get-public-access-block`), where known.
+    pub public_access_block: Option<PublicAccessBlock>,
+}
+
+/// S3 Block Public Access settings, of a bucket or of an account (S3 User Guide,
+/// "Blocking public access to your Amazon S3 storage"). Of the four, only
+/// `RestrictPublicBuckets` changes who can reach a bucket through its policy; the
+/// others refuse writes of public ACLs and policies, or ignore ACLs, which orgscope
+/// does not evaluate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
 }
 
 /// A tag on a principal.
@@ -304,6 +320,10 @@ pub struct Resource {
     /// (KMS Developer Guide, "Resource control policies in AWS KMS"). Only ever set
     /// on a [`ResourceKind::KmsKey`].
     pub aws_managed: bool,
+    /// The bucket's own S3 Block Public Access settings (`aws s3api
+    /// get-public-access-block`), where known. Only ever set on an
+    /// [`ResourceKind::S3Bucket`].
+    pub public_access_block: Option<PublicAccessBlock>,
 }
 
 /// The resource part of an IAM ARN (`user/path/name`), split into path and name.

@@ -312,6 +312,9 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
         credentials(&mut cm, c);
         m.insert("root_user".into(), Out::Object(cm));
     }
+    if let Some(b) = a.public_access_block {
+        m.insert("public_access_block".into(), public_access_block(b));
+    }
     if !a.policies.is_empty() {
         let policies = a
             .policies
@@ -441,6 +444,9 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
             if res.aws_managed {
                 rm.insert("aws_managed".into(), Out::Bool(true));
             }
+            if let Some(b) = res.public_access_block {
+                rm.insert("public_access_block".into(), public_access_block(b));
+            }
             Some((res.arn.to_string(), Out::Object(rm)))
         })
         .collect();
@@ -448,4 +454,21 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
         m.insert("resources".into(), Out::Object(resources));
     }
     Out::Object(m)
+}
+
+/// S3 Block Public Access settings as the native format writes them: every one,
+/// off included, so that what was read is what is written.
+fn public_access_block(b: crate::org::PublicAccessBlock) -> Out {
+    Out::Object(Map(vec![
+        ("block_public_acls".into(), Out::Bool(b.block_public_acls)),
+        ("ignore_public_acls".into(), Out::Bool(b.ignore_public_acls)),
+        (
+            "block_public_policy".into(),
+            Out::Bool(b.block_public_policy),
+        ),
+        (
+            "restrict_public_buckets".into(),
+            Out::Bool(b.restrict_public_buckets),
+        ),
+    ]))
 }

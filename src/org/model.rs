@@ -481,6 +481,32 @@ impl Org {
     }
 
     /// A resource by ARN.
+    /// Whether S3 Block Public Access `RestrictPublicBuckets` is on for a bucket: its
+    /// own setting or its account's (either suffices, S3 User Guide, "Blocking public
+    /// access to your Amazon S3 storage": "Amazon S3 applies the most restrictive
+    /// combination of the bucket-level and account-level settings").
+    pub fn restricts_public_buckets(&self, r: ResourceIx) -> bool {
+        let res = self.resource(r);
+        let own = res
+            .public_access_block
+            .is_some_and(|b| b.restrict_public_buckets);
+        let account = self
+            .account(res.account)
+            .public_access_block
+            .is_some_and(|b| b.restrict_public_buckets);
+        res.kind == crate::org::ResourceKind::S3Bucket && (own || account)
+    }
+
+    /// The bucket of the org an S3 ARN (a bucket's or an object's) is in.
+    pub fn bucket_of(&self, arn: &str) -> Option<ResourceIx> {
+        let parsed = crate::policy::Arn::parse(arn)?;
+        if parsed.service() != "s3" {
+            return None;
+        }
+        let bucket = parsed.resource().split('/').next()?;
+        self.resource_by_arn(&format!("arn:{}:s3:::{bucket}", parsed.partition()))
+    }
+
     pub fn resource_by_arn(&self, arn: &str) -> Option<ResourceIx> {
         match self.by_arn(arn) {
             Some(Entity::Resource(r)) => Some(r),

@@ -193,6 +193,13 @@ impl Builder {
     }
 
     /// A user by ARN.
+    pub fn resource_by_arn(&self, arn: &str) -> Option<ResourceIx> {
+        match self.arn_owner.get(arn) {
+            Some(Entity::Resource(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
     pub fn user_by_arn(&self, arn: &str) -> Option<UserIx> {
         match self.arn_owner.get(arn) {
             Some(Entity::User(u)) => Some(*u),
@@ -371,6 +378,7 @@ impl Builder {
             policies: Vec::new(),
             resources: Vec::new(),
             root_user: None,
+            public_access_block: None,
         });
         self.account_sites.push(site);
         self.account_by_id.insert(id.into(), ix);
@@ -751,6 +759,7 @@ impl Builder {
             account,
             policy: None,
             aws_managed: false,
+            public_access_block: None,
         });
         self.accounts[account.index()].resources.push(ix);
         Ok(ix)

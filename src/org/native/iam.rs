@@ -94,6 +94,16 @@ impl<'b> Reader<'b> {
                     );
                 }
             }
+            if let Some(bpa) = def.public_access_block {
+                if kind == ResourceKind::S3Bucket {
+                    self.b.resources[rx.index()].public_access_block = Some(bpa.into());
+                } else {
+                    self.error(
+                        base().with("public_access_block"),
+                        format!("`public_access_block` is S3 Block Public Access, and `{arn}` is not an S3 bucket; expected an ARN arn:PARTITION:s3:::BUCKET"),
+                    );
+                }
+            }
             let path = || base().with("policy");
             if let Some(doc) =
                 self.document(PolicyKind::Resource, kind.policy_name(), def.policy, &path)

@@ -487,6 +487,7 @@ impl<'b> Reader<'b> {
         if let Some(c) = &a.root_user {
             acct.root_user = Some(iam::credentials(&c.mfa, &c.password, &c.access_keys));
         }
+        acct.public_access_block = a.public_access_block.map(Into::into);
         if in_org {
             self.attach(Target::Account(ix), a.scps.as_deref(), false, &|| {
                 jpath!["accounts", i, "scps"]

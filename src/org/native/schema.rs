@@ -139,6 +139,34 @@ pub(crate) struct AccountDef<'a> {
     pub resources: Entries<'a, Obj<ResourceDef<'a>>>,
     #[serde(default, borrow)]
     pub root_user: Option<Obj<CredentialsDef<'a>>>,
+    /// `aws s3control get-public-access-block` for the account.
+    #[serde(default)]
+    pub public_access_block: Option<PublicAccessBlockDef>,
+}
+
+/// S3 Block Public Access settings; a setting left out is off, as in AWS.
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublicAccessBlockDef {
+    #[serde(default)]
+    pub block_public_acls: bool,
+    #[serde(default)]
+    pub ignore_public_acls: bool,
+    #[serde(default)]
+    pub block_public_policy: bool,
+    #[serde(default)]
+    pub restrict_public_buckets: bool,
+}
+
+impl From<PublicAccessBlockDef> for crate::org::PublicAccessBlock {
+    fn from(d: PublicAccessBlockDef) -> Self {
+        crate::org::PublicAccessBlock {
+            block_public_acls: d.block_public_acls,
+            ignore_public_acls: d.ignore_public_acls,
+            block_public_policy: d.block_public_policy,
+            restrict_public_buckets: d.restrict_public_buckets,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -226,6 +254,9 @@ pub(crate) struct ResourceDef<'a> {
     /// An AWS managed KMS key (`alias/aws/<service>`); only a key may say so.
     #[serde(default)]
     pub aws_managed: bool,
+    /// `aws s3api get-public-access-block` for a bucket; only a bucket may say so.
+    #[serde(default)]
+    pub public_access_block: Option<PublicAccessBlockDef>,
 }
 
 #[derive(Deserialize, Default)]

@@ -3,7 +3,10 @@
 use std::path::Path;
 
 use super::shapes::*;
-use super::{CREDENTIAL_REPORT, LIST_ALIASES, Loader, RESOURCES};
+use super::{
+    ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKET_PUBLIC_ACCESS_BLOCK, CREDENTIAL_REPORT, LIST_ALIASES,
+    Loader, RESOURCES,
+};
 use crate::org::aws::credreport;
 use crate::org::de::Obj;
 use crate::org::de::from_str_tracked;
@@ -90,6 +93,10 @@ impl Loader {
                 continue;
             };
             for service in self.subdirs(&base) {
+                // Not policies: read by `public_access_blocks`.
+                if service == BUCKET_PUBLIC_ACCESS_BLOCK {
+                    continue;
+                }
                 let dir = base.join(&service);
                 if service == "s3" || service == "arn" {
                     for (stem, rel) in self.listing(&dir) {
@@ -126,6 +133,61 @@ impl Loader {
                 }
             }
         }
+    }
+
+    /// S3 Block Public Access: get-public-access-block/<account-id>.json for accounts,
+    /// resources/<account-id>/s3-public-access-block/<bucket>.json for buckets. An
+    /// empty file (the CLI printed `NoSuchPublicAccessBlockConfiguration`) means none
+    /// is set. A bucket's settings only matter beside its policy: a bucket with no
+    /// policy file is not loaded, and its settings are skipped with a warning.
+    pub(super) fn public_access_blocks(&mut self) {
+        for (stem, rel) in self.listing(Path::new(ACCOUNT_PUBLIC_ACCESS_BLOCK)) {
+            let Some(account) = self.b.account(&stem) else {
+                self.path_problem(
+                    &rel,
+                    true,
+                    format!("`{stem}` is not an account of the organization; the file is ignored"),
+                );
+                continue;
+            };
+            if let Some(b) = self.public_access_block(&rel) {
+                self.b.accounts[account.index()].public_access_block = Some(b);
+            }
+        }
+        for acct_id in self.subdirs(Path::new(RESOURCES)) {
+            let dir = Path::new(RESOURCES)
+                .join(&acct_id)
+                .join(BUCKET_PUBLIC_ACCESS_BLOCK);
+            if self.b.account(&acct_id).is_none() {
+                continue; // Reported with the account's resources.
+            }
+            for (stem, rel) in self.listing(&dir) {
+                let arn = format!("arn:{}:s3:::{stem}", self.b.info.partition);
+                let Some(rx) = self.b.resource_by_arn(&arn) else {
+                    self.path_problem(
+                        &rel,
+                        true,
+                        format!("bucket `{stem}` has no policy file (resources/{acct_id}/s3/{stem}.json): its Block Public Access settings change nothing and are ignored"),
+                    );
+                    continue;
+                };
+                if let Some(b) = self.public_access_block(&rel) {
+                    self.b.resources[rx.index()].public_access_block = Some(b);
+                }
+            }
+        }
+    }
+
+    fn public_access_block(&mut self, rel: &Path) -> Option<crate::org::PublicAccessBlock> {
+        let (file, text) = self.open(rel)?;
+        let mut out = None;
+        if !text.trim().is_empty() {
+            with_json!(self, file, &text, GetPublicAccessBlock, |d| {
+                out = Some(d.public_access_block_configuration.0.into());
+            });
+        }
+        self.keep(file, text);
+        out
     }
 
     /// The ids of the keys that an `alias/aws/...` alias of `list-aliases.json` points

@@ -15,6 +15,8 @@
 //! resources/<account-id>/{kms,sqs,sns,secretsmanager,lambda}/<region>/<name>.json
 //! resources/<account-id>/kms/<region>/list-aliases.json        optional
 //! resources/<account-id>/arn/<any>.json  ({"Arn": ..., "Policy": ...})
+//! resources/<account-id>/s3-public-access-block/<bucket>.json     optional
+//! get-public-access-block/<account-id>.json                       optional
 //! ```
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -55,6 +57,10 @@ pub(crate) const TARGETS: &str = "list-targets-for-policy";
 pub(crate) const AUTHZ: &str = "get-account-authorization-details";
 pub(crate) const CREDENTIAL_REPORT: &str = "get-credential-report";
 pub(crate) const RESOURCES: &str = "resources";
+/// `aws s3control get-public-access-block --account-id ACCOUNT`, per account.
+pub(crate) const ACCOUNT_PUBLIC_ACCESS_BLOCK: &str = "get-public-access-block";
+/// `aws s3api get-public-access-block --bucket BUCKET`, beside the bucket policies.
+pub(crate) const BUCKET_PUBLIC_ACCESS_BLOCK: &str = "s3-public-access-block";
 /// `aws kms list-aliases`, beside the key policies of its region.
 pub(crate) const LIST_ALIASES: &str = "list-aliases.json";
 
@@ -186,6 +192,7 @@ impl Loader {
         self.iam();
         self.credential_reports();
         self.resources();
+        self.public_access_blocks();
     }
 
     /// describe-organization.json; `false` when absent (standalone accounts).

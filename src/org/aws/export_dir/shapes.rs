@@ -214,3 +214,36 @@ pub(super) struct AliasShape<'a> {
     #[serde(default, borrow)]
     pub target_key_id: Option<Str<'a>>,
 }
+
+/// `aws s3api get-public-access-block --bucket B` and `aws s3control
+/// get-public-access-block --account-id A`: `{"PublicAccessBlockConfiguration":
+/// {...}}`. A setting left out is off.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct GetPublicAccessBlock {
+    pub public_access_block_configuration: Obj<PublicAccessBlockShape>,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct PublicAccessBlockShape {
+    #[serde(default)]
+    pub block_public_acls: bool,
+    #[serde(default)]
+    pub ignore_public_acls: bool,
+    #[serde(default)]
+    pub block_public_policy: bool,
+    #[serde(default)]
+    pub restrict_public_buckets: bool,
+}
+
+impl From<PublicAccessBlockShape> for crate::org::PublicAccessBlock {
+    fn from(s: PublicAccessBlockShape) -> Self {
+        crate::org::PublicAccessBlock {
+            block_public_acls: s.block_public_acls,
+            ignore_public_acls: s.ignore_public_acls,
+            block_public_policy: s.block_public_policy,
+            restrict_public_buckets: s.restrict_public_buckets,
+        }
+    }
+}

@@ -151,7 +151,13 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
         let policy = resource_policy(org, &a.action, &a.resource);
         for o in &a.outside {
             let side = match o.resource_side {
-                Some(d) if o.when.is_empty() => (decision_tone(d), format!("resource side: {d}")),
+                Some(d) if o.when.is_empty() => {
+                    let by = match o.blocked_by {
+                        Some(crate::engine::Layer::Aws(rule)) => format!(" ({})", rule.reason()),
+                        _ => String::new(),
+                    };
+                    (decision_tone(d), format!("resource side: {d}{by}"))
+                }
                 Some(_) => (
                     Tone::Warn,
                     format!("resource side: Allowed when {}", conditions(&o.when)),
