@@ -242,3 +242,132 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// `aws s3control get-public-access-block` (per account) and `aws s3api
+/// get-public-access-block` (per bucket) load beside the bucket policies; an empty file
+/// (`NoSuchPublicAccessBlockConfiguration`) means none. S3 User Guide, "Blocking public
+/// access to your Amazon S3 storage"
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html):
+/// RestrictPublicBuckets shuts a public bucket policy to all but AWS services and the
+/// owner's principals.
+#[test]
+fn block_public_access_loads_from_the_export() {
+    let dir = tempdir("public-access-block");
+    copy_tree(&repo("tests/fixtures/org/import/kms-aliases"), &dir);
+    let public = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Public\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::app-site/*\"}]}"}"#;
+    write(&dir, "resources/222222222222/s3/app-site.json", public);
+    write(
+        &dir,
+        "resources/222222222222/s3/app-open.json",
+        &public.replace("app-site", "app-open"),
+    );
+    write(
+        &dir,
+        "resources/222222222222/s3-public-access-block/app-site.json",
+        r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": false, "RestrictPublicBuckets": true}}"#,
+    );
+    write(
+        &dir,
+        "resources/222222222222/s3-public-access-block/no-policy.json",
+        r#"{"PublicAccessBlockConfiguration": {"RestrictPublicBuckets": true}}"#,
+    );
+    write(
+        &dir,
+        "get-public-access-block/222222222222.json",
+        r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": false, "BlockPublicPolicy": true, "RestrictPublicBuckets": false}}"#,
+    );
+    write(&dir, "get-public-access-block/111111111111.json", "");
+    let (org, report) = org::load_with_report(&dir).unwrap();
+    let org = org.unwrap_or_else(|| panic!("{report}"));
+    let warnings: Vec<&str> = report.warnings().map(|f| f.message.as_str()).collect();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert!(warnings[0].contains("bucket `no-policy` has no policy file"));
+    let site = org.resource_by_arn("arn:aws:s3:::app-site").unwrap();
+    let open = org.resource_by_arn("arn:aws:s3:::app-open").unwrap();
+    assert!(
+        org.resource(site)
+            .public_access_block
+            .unwrap()
+            .restrict_public_buckets
+    );
+    assert!(org.restricts_public_buckets(site));
+    assert!(!org.restricts_public_buckets(open));
+    let app = org.account(org.resource(site).account);
+    assert!(app.public_access_block.unwrap().block_public_policy);
+    assert!(org.accounts()[0].public_access_block.is_none());
+
+    let outsider = |org: &Org, bucket: &str| {
+        let ask = orgscope::analysis::Ask {
+            action: "s3:GetObject".into(),
+            resource: format!("arn:aws:s3:::{bucket}/index.html"),
+            ..Default::default()
+        };
+        // The management account's root user: another account than the bucket's.
+        let a = orgscope::analysis::can(org, "arn:aws:iam::111111111111:root", &ask).unwrap();
+        (a.decision.to_string(), a.explanation.blocked_by)
+    };
+    assert_eq!(outsider(&org, "app-open").0, "Allowed");
+    let (decision, by) = outsider(&org, "app-site");
+    assert_eq!(decision, "ImplicitlyDenied");
+    assert_eq!(
+        by.and_then(|l| l.rule()).map(|r| r.name()),
+        Some("blockPublicAccess")
+    );
+
+    // The native file keeps both levels.
+    let (again, report) = org::load_str("exported.json", &export::to_native_text(&org));
+    assert!(report.is_clean(), "{report}");
+    let again = again.unwrap();
+    let site = again.resource_by_arn("arn:aws:s3:::app-site").unwrap();
+    assert_eq!(
+        again.resource(site).public_access_block,
+        org.resource(org.resource_by_arn("arn:aws:s3:::app-site").unwrap())
+            .public_access_block
+    );
+    assert_eq!(
+        again.accounts()[1].public_access_block,
+        org.accounts()[1].public_access_block
+    );
+    assert_eq!(outsider(&again, "app-site").0, "ImplicitlyDenied");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A bucket's Block Public Access that names no bucket, or a setting on a key, is an
+/// error with its place in the native file.
+#[test]
+fn block_public_access_only_on_buckets() {
+    let text = r#"{"accounts": [{"id": "222222222222", "name": "a", "resources": {
+        "arn:aws:sqs:eu-west-1:222222222222:q": {"public_access_block": {"restrict_public_buckets": true},
+          "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}}}}]}"#;
+    let (org, report) = org::load_str("bpa.json", text);
+    assert!(org.is_none());
+    let e = report.to_string();
+    assert!(e.contains("public_access_block"), "{e}");
+    assert!(e.contains("is not an S3 bucket"), "{e}");
+    let text = r#"{"accounts": [{"id": "222222222222", "name": "a", "public_access_block": {"restrict_public_bucket": true}}]}"#;
+    let (org, report) = org::load_str("bpa.json", text);
+    assert!(org.is_none());
+    assert!(
+        report.to_string().contains("restrict_public_bucket"),
+        "{report}"
+    );
+}

@@ -285,6 +285,12 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
                 );
             }
             account_field(cx, res.account, out);
+            if res.kind == crate::org::ResourceKind::S3Bucket {
+                out.field(
+                    "Block Public Access",
+                    &crate::analysis::block_public_access(org, r),
+                );
+            }
             out.field(
                 "Policy",
                 if res.policy.is_some() {
