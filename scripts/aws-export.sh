@@ -83,11 +83,18 @@ for account in $(aws organizations list-accounts --query 'Accounts[?Status==`ACT
     aws iam get-credential-report > "get-credential-report/$account.json" \
         || rm -f "get-credential-report/$account.json"
 
-    mkdir -p "resources/$account/s3"
+    mkdir -p "resources/$account/s3" "resources/$account/s3-public-access-block" get-public-access-block
     for bucket in $(aws s3api list-buckets --query 'Buckets[].Name' --output text); do
         aws s3api get-bucket-policy --bucket "$bucket" > "resources/$account/s3/$bucket.json" 2>/dev/null \
             || rm -f "resources/$account/s3/$bucket.json"
+        # S3 Block Public Access: RestrictPublicBuckets shuts a public bucket policy.
+        aws s3api get-public-access-block --bucket "$bucket" \
+            > "resources/$account/s3-public-access-block/$bucket.json" 2>/dev/null \
+            || rm -f "resources/$account/s3-public-access-block/$bucket.json"
     done
+    aws s3control get-public-access-block --account-id "$account" \
+        > "get-public-access-block/$account.json" 2>/dev/null \
+        || rm -f "get-public-access-block/$account.json"
     for region in $regions; do
         mkdir -p "resources/$account/kms/$region" "resources/$account/sqs/$region" \
             "resources/$account/sns/$region" "resources/$account/secretsmanager/$region" \
