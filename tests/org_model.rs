@@ -70,6 +70,7 @@ fn decide(org: &Org, caller: &str, action: &str, resource: &str, ctx: &[(&str, &
             .unwrap_or_default()
             .into(),
         aws_managed_key: res.is_some_and(|r| org.resource(r).aws_managed),
+        restrict_public_buckets: res.is_some_and(|r| org.restricts_public_buckets(r)),
         resource: resource_policy,
         endpoint: None,
     };
