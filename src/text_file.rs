@@ -52,7 +52,7 @@ fn utf8(bytes: Vec<u8>) -> io::Result<String> {
 }
 
 fn from_utf16(bytes: &[u8], little: bool) -> io::Result<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(invalid(
             "UTF-16 text with an odd number of bytes: the file is cut short".to_string(),
         ));

@@ -89,7 +89,7 @@ pub(crate) fn is_builtin_acme(path: &std::path::Path) -> bool {
 }
 
 /// `-` means standard input.
-pub(crate) fn read_input(path: &PathBuf) -> anyhow::Result<String> {
+pub(crate) fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     use anyhow::Context as _;
     use std::io::Read;
     if path.as_os_str() == "-" {
