@@ -12,7 +12,8 @@
 //!   `nearMisses`, `rootUsers` (exact sets) and `outside` (`[{"kind", "who",
 //!   "resourceSide"?, "blockedBy"?}]` that must appear);
 //! - whatCan: `{"includes": [action...], "excludes": [action...], "levels"?:
-//!   {service: {level: count}}}`;
+//!   {service: {level: count}}, "except"?: {action: [AWS rule...]}}` (the rules that
+//!   keep part of what a grant's patterns cover, exact set);
 //! - paths: `{"reachable"?: [role ARN...]` exact set, `"path"?: [ARN...]` the shortest
 //!   path to `to`, `"unreachable"?: true`, `"nearestAdmin"?: ARN`}.
 
@@ -255,6 +256,28 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
         for action in strings(&want["excludes"]) {
             if got.contains(&action.to_ascii_lowercase()) {
                 fail(id, format!("{action} should not be allowed"));
+            }
+        }
+        for (action, rules) in want
+            .get("except")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let got: BTreeSet<String> = a
+                .grants
+                .iter()
+                .filter(|g| g.action.eq_ignore_ascii_case(action))
+                .flat_map(|g| g.except.iter().map(|r| r.name().to_string()))
+                .collect();
+            if got != strings(rules) {
+                fail(
+                    id,
+                    format!(
+                        "{action} except: expected {:?}, got {got:?}",
+                        strings(rules)
+                    ),
+                );
             }
         }
         if let Some(levels) = want.get("levels").and_then(Value::as_object) {

@@ -42,6 +42,11 @@ pub struct Grant {
     pub resources: Vec<String>,
     /// Context keys the grant needs (allowed only for some of their values).
     pub needs: Vec<String>,
+    /// Rules of AWS that refuse the action on part of what the resource patterns
+    /// cover (`identityCenterRole` for `iam:AttachRolePolicy` on `*`): the grant
+    /// does not reach what AWS owns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<engine::AwsRule>,
 }
 
 pub fn what_can(
@@ -216,11 +221,18 @@ pub fn what_can_ix(
         }
         needs.sort();
         needs.dedup();
+        let mut except: Vec<engine::AwsRule> = allowed
+            .iter()
+            .flat_map(|r| engine::refused_within(&full, r))
+            .collect();
+        except.sort();
+        except.dedup();
         grants.push(Grant {
             action: full,
             level: action.level,
             resources: allowed,
             needs,
+            except,
         });
     }
     let mut summary: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();

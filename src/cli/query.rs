@@ -471,6 +471,10 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
                     g.level.to_string(),
                     g.resources.join(" ")
                 );
+                if !g.except.is_empty() {
+                    let kept: Vec<&str> = g.except.iter().map(|r| r.kept()).collect();
+                    let _ = write!(s, "  (not on what AWS owns: {})", kept.join(", "));
+                }
                 if !g.needs.is_empty() {
                     let _ = write!(s, "  (needs {})", g.needs.join(", "));
                 }

@@ -91,6 +91,18 @@ impl AwsRule {
         }
     }
 
+    /// What AWS keeps, in the plural: `IAM Identity Center roles`.
+    pub fn kept(self) -> &'static str {
+        match self {
+            AwsRule::ManagedPolicy => "AWS managed policies",
+            AwsRule::IdentityCenterRole => "IAM Identity Center roles",
+            AwsRule::ReservedRole => "AWS reserved roles",
+            AwsRule::ServiceLinkedRole => "service-linked roles",
+            AwsRule::KmsAwsAlias => "alias/aws/ KMS aliases",
+            AwsRule::BlockPublicAccess => "public bucket policies under Block Public Access",
+        }
+    }
+
     /// The rule's name in JSON: `identityCenterRole`.
     pub fn name(self) -> &'static str {
         match self {
@@ -208,6 +220,64 @@ pub fn owned(req: &Request) -> Option<AwsRule> {
             .then_some(AwsRule::KmsAwsAlias),
         _ => None,
     }
+}
+
+/// The rules of AWS that refuse `action` (`service:Action`) on some of the resources a
+/// granted resource pattern covers (`*`, `arn:aws:iam::111122223333:role/*`): a grant
+/// on such a pattern does not reach what AWS owns. What-can lists them beside the
+/// grant. Each rule is tried on a resource it owns, made of the pattern's own
+/// partition, region and account where the pattern names them.
+pub fn refused_within(action: &str, pattern: &str) -> Vec<AwsRule> {
+    use crate::policy::arn::{Arn, ArnPattern, ResourceRef};
+    let Some((service, name)) = action.split_once(':') else {
+        return Vec::new();
+    };
+    let (service, name) = (service.to_ascii_lowercase(), name.to_ascii_lowercase());
+    let segs = crate::policy::arn_segments_of_pattern(pattern);
+    let literal = |i: usize, default: &str| -> String {
+        match segs.as_ref().map(|s| s[i]) {
+            Some(s) if !s.is_empty() && !s.contains(['*', '?', '$']) => s.to_string(),
+            _ => default.to_string(),
+        }
+    };
+    let partition = literal(0, "aws");
+    let region = literal(2, "us-east-1");
+    let account = literal(3, "111122223333");
+    let owned_by: &[(AwsRule, &str, &[&str])] = &[
+        (AwsRule::ManagedPolicy, "iam", MANAGED_POLICY_ACTIONS),
+        (AwsRule::IdentityCenterRole, "iam", RESERVED_ROLE_ACTIONS),
+        (
+            AwsRule::ServiceLinkedRole,
+            "iam",
+            SERVICE_LINKED_ROLE_ACTIONS,
+        ),
+        (AwsRule::KmsAwsAlias, "kms", KMS_ALIAS_ACTIONS),
+    ];
+    let compiled = ArnPattern::compile(pattern, false);
+    let ctx = crate::policy::Context::default();
+    owned_by
+        .iter()
+        .filter(|(_, svc, actions)| *svc == service && actions.contains(&name.as_str()))
+        .filter_map(|&(rule, _, _)| {
+            let sample = match rule {
+                AwsRule::ManagedPolicy => format!("arn:{partition}:iam::aws:policy/AWSManaged"),
+                AwsRule::IdentityCenterRole => format!(
+                    "arn:{partition}:iam::{account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Example_0123456789abcdef"
+                ),
+                AwsRule::ServiceLinkedRole => format!(
+                    "arn:{partition}:iam::{account}:role/aws-service-role/example.amazonaws.com/AWSServiceRoleForExample"
+                ),
+                AwsRule::KmsAwsAlias => {
+                    format!("arn:{partition}:kms:{region}:{account}:alias/aws/example")
+                }
+                _ => return None,
+            };
+            let arn = Arn::parse(&sample)?;
+            compiled
+                .matches(&ResourceRef::Arn(&arn), &ctx)
+                .then_some(rule)
+        })
+        .collect()
 }
 
 /// Condition keys that, fixed to values without wildcards by a positive operator,
@@ -398,6 +468,39 @@ mod tests {
         let mine = "arn:aws:kms:eu-west-1:111122223333:alias/app";
         assert_eq!(rule("kms:DeleteAlias", mine), None);
         assert_eq!(rule("kms:ListAliases", aws), None);
+    }
+
+    /// What-can's view: a grant on `*` or on `role/*` does not reach the roles AWS
+    /// owns; a grant on a named role of the customer's does.
+    #[test]
+    fn grants_on_patterns_name_what_aws_keeps() {
+        assert_eq!(
+            refused_within("iam:AttachRolePolicy", "*"),
+            vec![AwsRule::IdentityCenterRole, AwsRule::ServiceLinkedRole]
+        );
+        assert_eq!(
+            refused_within("iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/*"),
+            vec![AwsRule::IdentityCenterRole, AwsRule::ServiceLinkedRole]
+        );
+        assert!(
+            refused_within("iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/App").is_empty()
+        );
+        assert_eq!(
+            refused_within("iam:PassRole", "*"),
+            vec![AwsRule::IdentityCenterRole]
+        );
+        assert_eq!(
+            refused_within("iam:CreatePolicyVersion", "*"),
+            vec![AwsRule::ManagedPolicy]
+        );
+        assert_eq!(
+            refused_within(
+                "kms:DeleteAlias",
+                "arn:aws:kms:eu-west-1:111122223333:alias/*"
+            ),
+            vec![AwsRule::KmsAwsAlias]
+        );
+        assert!(refused_within("s3:GetObject", "*").is_empty());
     }
 
     fn statement(json: &str) -> Policy {

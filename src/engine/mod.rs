@@ -14,7 +14,9 @@ mod aws_rules;
 mod depends;
 mod explain;
 
-pub use aws_rules::{AwsRule, is_public as is_public_statement, owned as aws_owned};
+pub use aws_rules::{
+    AwsRule, is_public as is_public_statement, owned as aws_owned, refused_within,
+};
 
 pub use depends::{
     Assignment, Dependency, ValueOutcome, allowing_values, changing_assignments, dependencies,

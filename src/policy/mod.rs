@@ -25,6 +25,14 @@ pub use request::{Request, RequestError};
 
 use arn::ArnPattern;
 pub use pattern::substitute_variables;
+
+/// The partition, service, region, account and resource segments of an ARN pattern
+/// (`${...}` variables kept whole); `None` when the text is not shaped like an ARN.
+pub fn arn_segments_of_pattern(text: &str) -> Option<[&str; 5]> {
+    let parts = pattern::split_arn(text, 6);
+    (parts.len() == 6 && parts[0] == "arn")
+        .then(|| [parts[1], parts[2], parts[3], parts[4], parts[5]])
+}
 use pattern::{Pattern, Syntax};
 use principal::PrincipalEntry;
 use raw::{PolicySeed, RawPolicy, RawPrincipal, RawStatement};
