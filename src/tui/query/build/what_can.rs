@@ -96,6 +96,12 @@ pub(super) fn grant_rows(
             } else {
                 format!("  needs {}", g.needs.join(", "))
             };
+            let kept = if g.except.is_empty() {
+                String::new()
+            } else {
+                let what: Vec<&str> = g.except.iter().map(|r| r.kept()).collect();
+                format!("  not {}", what.join(", "))
+            };
             t.add(
                 Some(group),
                 spans([
@@ -103,6 +109,7 @@ pub(super) fn grant_rows(
                     (Tone::Dim, &format!("{:<22}  ", g.level.to_string())),
                     (Tone::Resource, &g.resources.join(" ")),
                     (Tone::Warn, &needs),
+                    (Tone::Dim, &kept),
                 ]),
                 jump,
             );
