@@ -266,7 +266,8 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     }
 
     let ep = one(set.endpoint, Layer::Endpoint, req, caller, rec);
-    let (res, bpa_took) = resource_verdict(set, req, caller, rec);
+    let (res, bpa) = resource_verdict(set, req, caller, rec);
+    let bpa_took = bpa == Bpa::Restricted { took: true };
     let id = combine(&set.identity, Layer::Identity, req, caller, rec);
     let bnd = one(set.boundary, Layer::Boundary, req, caller, rec);
     let sess = one(set.session, Layer::Session, req, caller, rec);
@@ -309,6 +310,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         },
     };
     if R::ON {
+        report_bpa(bpa, result.1, rec);
         report(req, &verdicts, result.0, rec);
     }
     result
@@ -326,14 +328,17 @@ fn resource_verdict<R: Recorder>(
     req: &Request,
     caller: Caller,
     rec: &mut R,
-) -> (Option<Verdict>, bool) {
+) -> (Option<Verdict>, Bpa) {
     let Some(policy) = set.resource else {
-        return (None, false);
+        return (None, Bpa::Off);
     };
     let restricted =
         set.restrict_public_buckets && policy.statements().iter().any(aws_rules::is_public);
     if !restricted {
-        return (one(Some(policy), Layer::Resource, req, caller, rec), false);
+        return (
+            one(Some(policy), Layer::Resource, req, caller, rec),
+            Bpa::Off,
+        );
     }
     let outside = req.is_cross_account() || matches!(req.principal(), Principal::Anonymous);
     let keep = |s: &crate::policy::Statement| {
@@ -347,21 +352,39 @@ fn resource_verdict<R: Recorder>(
         rec.statement(Layer::Resource, policy, s)
     });
     let took = whole.allow.is_some() && v.allow < whole.allow;
+    (Some(v), Bpa::Restricted { took })
+}
+
+/// What S3 Block Public Access did to the resource policy.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bpa {
+    /// Not on, or the policy is not public.
+    Off,
+    /// On for a public policy; `took`: it took away a grant the policy would have made.
+    Restricted { took: bool },
+}
+
+/// The Block Public Access layer, once the decision is known.
+fn report_bpa<R: Recorder>(bpa: Bpa, blocked_by: Option<Layer>, rec: &mut R) {
     let layer = Layer::Aws(AwsRule::BlockPublicAccess);
-    if took {
-        rec.layer(
+    match bpa {
+        Bpa::Off => {}
+        _ if blocked_by == Some(layer) => rec.layer(
             layer,
             Outcome::Refused,
             Some(AwsRule::BlockPublicAccess.reason()),
-        );
-    } else {
-        rec.layer(
+        ),
+        Bpa::Restricted { took: true } => rec.layer(
+            layer,
+            Outcome::NotNeeded,
+            Some("S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public: it took away the policy's grant, which this request did not need"),
+        ),
+        Bpa::Restricted { took: false } => rec.layer(
             layer,
             Outcome::NotNeeded,
             Some("S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public; this request does not rely on what it takes away"),
-        );
+        ),
     }
-    (Some(v), took)
 }
 
 struct Verdicts {
