@@ -82,6 +82,10 @@ fn search(
         Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
         Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
     };
+    // What AWS owns is refused whatever the context: no value lets it in.
+    if super::aws_rules::owned(req).is_some() {
+        return Vec::new();
+    }
     // Most requests read no key they lack: that is found without allocating. Without
     // such a key no value can lift the denial, alone or with others.
     let reads_lacking_key = all_policies(set).any(|p| {
