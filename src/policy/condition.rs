@@ -268,13 +268,23 @@ pub struct Condition {
 
 impl Condition {
     pub fn evaluate(&self, ctx: &Context) -> bool {
-        // A variable with no value and no default: AWS cannot resolve it, and "the
-        // entire statement might be invalid" (IAM User Guide, "IAM policy elements:
-        // Variables and tags"). The condition fails whatever the operator, negated
-        // ones and IfExists included, so the statement applies neither as an Allow
-        // nor as a Deny.
+        self.holds(ctx, false)
+    }
+
+    /// Whether the condition holds, for a statement that denies (`deny`) or allows.
+    ///
+    /// A variable with no value and no default: AWS cannot resolve it, and "the entire
+    /// statement might be invalid" (IAM User Guide, "IAM policy elements: Variables and
+    /// tags"). The condition fails whatever the operator, negated ones included, so
+    /// the statement applies neither as an Allow nor as a Deny. The same page adds
+    /// that `...IfExists` operators keep variables from making a statement invalid,
+    /// without saying what they then decide: an IfExists condition with such a
+    /// variable fails in an Allow and holds in a Deny, the side that never reports
+    /// Allowed where AWS could deny.
+    #[inline]
+    pub fn holds(&self, ctx: &Context, deny: bool) -> bool {
         if self.has_variables && self.unresolved(ctx).is_some() {
-            return false;
+            return deny && self.operator.if_exists;
         }
         let op = self.operator;
         let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());

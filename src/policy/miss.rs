@@ -27,7 +27,8 @@ impl Policy {
                 {
                     principal_miss(s, req)
                 } else {
-                    let c = s.conditions.iter().find(|c| !c.evaluate(&req.context))?;
+                    let deny = s.effect == super::Effect::Deny;
+                    let c = s.conditions.iter().find(|c| !c.holds(&req.context, deny))?;
                     condition_miss(c, &req.context)
                 };
                 Some((s, why))

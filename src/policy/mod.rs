@@ -285,7 +285,8 @@ impl Policy {
             } else {
                 PrincipalMatch::Session
             };
-            if !s.conditions.iter().all(|c| c.evaluate(&req.context)) {
+            let deny = s.effect == Effect::Deny;
+            if !s.conditions.iter().all(|c| c.holds(&req.context, deny)) {
                 continue;
             }
             on_match(s);

@@ -293,8 +293,10 @@ fn trailing_text_after_the_document_is_an_error() {
 /// IAM User Guide, "IAM policy elements: Variables and tags"
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
 /// "If AWS cannot resolve a variable this might cause the entire statement to be
-/// invalid." The condition fails whatever its operator, negated or IfExists, and the
-/// explanation says which variable had no value.
+/// invalid." In an Allow the condition fails whatever its operator, negated or
+/// IfExists, and the explanation says which variable had no value. In a Deny it fails
+/// too, but for IfExists, which the page says keeps the statement valid: there it holds
+/// (the safe side).
 #[test]
 fn unresolvable_variables_fail_every_operator_and_say_why() {
     for op in [
@@ -344,4 +346,22 @@ fn unresolvable_variables_fail_every_operator_and_say_why() {
     let r = req(session, "s3:GetObject", "arn:aws:s3:::other/k", &[]);
     assert!(!allows(&p, &r));
     assert!(p.misses(&r, false)[0].1.contains("${aws:username}"));
+    // In a Deny: a negated operator fails (the Deny does not apply), IfExists holds.
+    let deny = |op: &str| {
+        parse(
+            PolicyKind::Identity,
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}},{{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{{"{op}":{{"aws:ResourceTag/team":"${{aws:PrincipalTag/team}}"}}}}}}]}}"#
+            ),
+        )
+    };
+    let r = req(
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        &[("aws:ResourceTag/team", "x")],
+    );
+    assert!(!deny("StringNotEquals").evaluate(&r, |_| {}).deny);
+    assert!(deny("StringNotEqualsIfExists").evaluate(&r, |_| {}).deny);
+    assert!(deny("StringNotEqualsIfExists").misses(&r, false).is_empty());
 }
