@@ -259,6 +259,9 @@ pub trait Recorder {
     fn policy(&mut self, _layer: Layer, _policy: &Policy, _req: &Request, _has_boundary: bool) {}
     fn layer(&mut self, _layer: Layer, _outcome: Outcome, _note: Option<&str>) {}
     fn note(&mut self, _note: &str) {}
+    /// A statement that would have applied, set aside by a rule of AWS (S3 Block
+    /// Public Access), with why.
+    fn skipped(&mut self, _layer: Layer, _policy: &Policy, _s: &Statement, _why: &str) {}
 }
 
 pub struct NoRecord;
@@ -331,5 +334,14 @@ impl Recorder for Collector {
     }
     fn note(&mut self, note: &str) {
         self.notes.push(note.to_string());
+    }
+    fn skipped(&mut self, layer: Layer, policy: &Policy, s: &Statement, why: &str) {
+        self.skipped.push((
+            layer,
+            SkippedStatement {
+                statement: matched(policy, s),
+                why: why.to_string(),
+            },
+        ));
     }
 }

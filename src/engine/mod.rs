@@ -344,7 +344,16 @@ fn resource_verdict<R: Recorder>(
     let keep = |s: &crate::policy::Statement| {
         s.effect == crate::policy::Effect::Deny || (!outside && !aws_rules::is_public(s))
     };
-    let whole = policy.evaluate_for(req, caller.has_boundary, |_| {});
+    let why = if outside {
+        "S3 Block Public Access (RestrictPublicBuckets): a public bucket policy grants nothing to callers outside the bucket owner's account"
+    } else {
+        "S3 Block Public Access (RestrictPublicBuckets): this public statement grants nothing"
+    };
+    let whole = policy.evaluate_for(req, caller.has_boundary, |s| {
+        if R::ON && !keep(s) {
+            rec.skipped(Layer::Resource, policy, s, why);
+        }
+    });
     if R::ON {
         rec.policy(Layer::Resource, policy, req, caller.has_boundary);
     }

@@ -596,6 +596,14 @@ fn block_public_access_shows_what_it_took_away() {
     let l = x.layer(layer).unwrap();
     assert_eq!(l.outcome, Outcome::Refused);
     assert!(l.note.as_deref().unwrap().contains("RestrictPublicBuckets"));
-    // The statement was taken away: the resource layer shows no grant.
-    assert!(x.layer(Layer::Resource).unwrap().statements.is_empty());
+    // The statement was taken away: the resource layer shows no grant, and says why.
+    let res = x.layer(Layer::Resource).unwrap();
+    assert!(res.statements.is_empty());
+    assert_eq!(res.skipped.len(), 1);
+    assert_eq!(res.skipped[0].statement.statement, "Public");
+    assert!(
+        res.skipped[0]
+            .why
+            .contains("outside the bucket owner's account")
+    );
 }
