@@ -10,6 +10,7 @@
 //! A load with errors yields no [`Org`]: dropping a policy the input holds could turn a
 //! Deny into an Allow, so a broken input is refused, with every problem located.
 
+pub mod assume_index;
 mod aws;
 mod builder;
 pub(crate) mod de;

@@ -1,0 +1,194 @@
+//! The assume-role graph around one principal: discovered outward from it (the roles
+//! it reaches) or inward to it (the principals that reach a role), one breadth-first
+//! layer at a time, the hops of a layer decided by the engine in parallel; then
+//! searched once for every shortest path.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+
+use super::super::watch::Watch;
+use super::super::who_can::Condition;
+use super::hop::hop;
+use crate::org::assume_index::AssumeIndex;
+use crate::org::{Org, PrincipalIx, RoleIx};
+
+/// What a hop that needs context the question did not give costs: a path of many
+/// hops that need none is preferred.
+const HOP_WITH_CONTEXT: u32 = 100;
+
+/// The part of the assume-role graph discovered around `root`. An edge P -> R: P may
+/// assume R; its weight, the context the hop needs (empty when none).
+pub struct Hops {
+    pub graph: DiGraph<PrincipalIx, Vec<Condition>>,
+    pub root: NodeIndex,
+    node: HashMap<PrincipalIx, NodeIndex>,
+}
+
+impl Hops {
+    fn node(&mut self, p: PrincipalIx) -> (NodeIndex, bool) {
+        if let Some(&n) = self.node.get(&p) {
+            return (n, false);
+        }
+        let n = self.graph.add_node(p);
+        self.node.insert(p, n);
+        (n, true)
+    }
+}
+
+/// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
+/// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
+/// the role `root`), with every edge out of (or into) each of them: enough for every
+/// shortest path. `None` when `watch` stopped it.
+pub fn discover(
+    org: &Org,
+    index: &AssumeIndex,
+    root: PrincipalIx,
+    dir: Direction,
+    context: &[(String, Vec<String>)],
+    watch: Watch<'_>,
+) -> Option<Hops> {
+    let mut h = Hops {
+        graph: DiGraph::new(),
+        root: NodeIndex::new(0),
+        node: HashMap::new(),
+    };
+    h.root = h.node(root).0;
+    watch.begin(0);
+    let mut layer = vec![root];
+    while !layer.is_empty() {
+        // The hops to decide: out of each principal of the layer, or into each role.
+        let pairs: Vec<(PrincipalIx, RoleIx)> = match dir {
+            Direction::Outgoing => layer
+                .iter()
+                .flat_map(|&p| index.roles_for(org, p).into_iter().map(move |r| (p, r)))
+                .collect(),
+            Direction::Incoming => layer
+                .iter()
+                .filter_map(|&p| match p {
+                    PrincipalIx::Role(r) => Some(r),
+                    PrincipalIx::User(_) => None,
+                })
+                .flat_map(|r| index.callers(org, r).into_iter().map(move |p| (p, r)))
+                .collect(),
+        };
+        watch.grow(pairs.len());
+        let decided: Vec<Option<Vec<Condition>>> = pairs
+            .par_iter()
+            .map(|&(p, r)| {
+                if watch.stopped() {
+                    return None;
+                }
+                hop(org, p, r, context)
+            })
+            .collect();
+        if watch.stopped() {
+            return None;
+        }
+        watch.advance(pairs.len());
+        let mut next = Vec::new();
+        for ((p, r), needs) in pairs.into_iter().zip(decided) {
+            let Some(needs) = needs else { continue };
+            let (pn, p_new) = h.node(p);
+            let (rn, r_new) = h.node(PrincipalIx::Role(r));
+            h.graph.add_edge(pn, rn, needs);
+            match dir {
+                Direction::Outgoing if r_new => next.push(PrincipalIx::Role(r)),
+                Direction::Incoming if p_new => next.push(p),
+                _ => {}
+            }
+        }
+        layer = next;
+    }
+    Some(h)
+}
+
+/// Every shortest path to or from the root, found in one search (Dijkstra's): a hop
+/// costs 1, or [`HOP_WITH_CONTEXT`] when it needs context the question did not give.
+pub struct Shortest {
+    cost: Vec<u32>,
+    /// The edge each node is reached by (towards the root), `None` for the root and
+    /// for nodes not reached.
+    via: Vec<Option<EdgeIndex>>,
+    dir: Direction,
+}
+
+impl Shortest {
+    /// From the root along `dir` (outgoing: paths from the root; incoming: paths to
+    /// it). Ties go to the node found first, so the answer is the same every time.
+    pub fn new(h: &Hops, dir: Direction) -> Shortest {
+        let n = h.graph.node_count();
+        let mut s = Shortest {
+            cost: vec![u32::MAX; n],
+            via: vec![None; n],
+            dir,
+        };
+        let mut heap = BinaryHeap::new();
+        s.cost[h.root.index()] = 0;
+        heap.push(Reverse((0u32, h.root.index())));
+        while let Some(Reverse((c, u))) = heap.pop() {
+            if c > s.cost[u] {
+                continue;
+            }
+            for e in h.graph.edges_directed(NodeIndex::new(u), dir) {
+                let v = match dir {
+                    Direction::Outgoing => e.target(),
+                    Direction::Incoming => e.source(),
+                };
+                let step = if e.weight().is_empty() {
+                    1
+                } else {
+                    HOP_WITH_CONTEXT
+                };
+                let nc = c.saturating_add(step);
+                if nc < s.cost[v.index()] {
+                    s.cost[v.index()] = nc;
+                    s.via[v.index()] = Some(e.id());
+                    heap.push(Reverse((nc, v.index())));
+                }
+            }
+        }
+        s
+    }
+
+    pub fn reached(&self, n: NodeIndex) -> bool {
+        self.cost[n.index()] != u32::MAX
+    }
+
+    /// The path between the root and `n`, in the direction of the hops: from the
+    /// root to `n` (outgoing), or from `n` to the root (incoming).
+    pub fn path(&self, h: &Hops, n: NodeIndex) -> Vec<NodeIndex> {
+        let mut path = vec![n];
+        let mut at = n;
+        while let Some(e) = self.via[at.index()] {
+            let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
+            at = if self.dir == Direction::Outgoing {
+                a
+            } else {
+                b
+            };
+            path.push(at);
+        }
+        if self.dir == Direction::Outgoing {
+            path.reverse();
+        }
+        path
+    }
+}
+
+/// The conditions of the hops of a path, each once.
+pub fn path_needs(h: &Hops, path: &[NodeIndex]) -> Vec<String> {
+    let mut needs: Vec<String> = path
+        .windows(2)
+        .filter_map(|w| h.graph.find_edge(w[0], w[1]))
+        .flat_map(|e| h.graph[e].iter())
+        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+        .collect();
+    needs.sort();
+    needs.dedup();
+    needs
+}
