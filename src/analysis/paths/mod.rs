@@ -12,7 +12,7 @@ mod hop;
 mod search;
 
 use petgraph::Direction;
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -69,7 +69,7 @@ fn reach(
     h: &Hops,
     role: RoleIx,
     who: PrincipalIx,
-    path: &[NodeIndex],
+    (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
     admin: bool,
 ) -> Reach {
     let account = org.account(org.principal_account(who));
@@ -82,7 +82,7 @@ fn reach(
             .map(|n| org.principal_arn(h.graph[*n]).to_string())
             .collect(),
         admin,
-        needs: path_needs(h, path),
+        needs: path_needs(h, &edges),
     }
 }
 
@@ -132,7 +132,7 @@ pub fn paths_until(
     let mut reachable: Vec<Reach> = roles
         .iter()
         .zip(admins)
-        .map(|(&(n, r), admin)| reach(org, &h, r, PrincipalIx::Role(r), &tree.path(&h, n), admin))
+        .map(|(&(n, r), admin)| reach(org, &h, r, PrincipalIx::Role(r), tree.path(&h, n), admin))
         .collect();
     reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
     let to = target.and_then(|r| {
@@ -181,7 +181,7 @@ pub fn who_reaches_until(
         .graph
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
-        .map(|n| reach(org, &h, r, h.graph[n], &tree.path(&h, n), false))
+        .map(|n| reach(org, &h, r, h.graph[n], tree.path(&h, n), false))
         .collect();
     out.sort_by(|a, b| (a.path.len(), &a.path[0]).cmp(&(b.path.len(), &b.path[0])));
     Ok(out)

@@ -9,11 +9,10 @@ use std::collections::{BinaryHeap, HashMap};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use rayon::prelude::*;
 
 use super::super::watch::Watch;
 use super::super::who_can::Condition;
-use super::hop::hop;
+use super::hop::hops;
 use crate::org::assume_index::AssumeIndex;
 use crate::org::{Org, PrincipalIx, RoleIx};
 
@@ -77,15 +76,7 @@ pub fn discover(
                 .collect(),
         };
         watch.grow(pairs.len());
-        let decided: Vec<Option<Vec<Condition>>> = pairs
-            .par_iter()
-            .map(|&(p, r)| {
-                if watch.stopped() {
-                    return None;
-                }
-                hop(org, p, r, context)
-            })
-            .collect();
+        let decided = hops(org, &pairs, context, watch.stop);
         if watch.stopped() {
             return None;
         }
@@ -159,10 +150,10 @@ impl Shortest {
         self.cost[n.index()] != u32::MAX
     }
 
-    /// The path between the root and `n`, in the direction of the hops: from the
-    /// root to `n` (outgoing), or from `n` to the root (incoming).
-    pub fn path(&self, h: &Hops, n: NodeIndex) -> Vec<NodeIndex> {
-        let mut path = vec![n];
+    /// The path between the root and `n`, in the direction of the hops (from the root
+    /// to `n` outgoing, from `n` to the root incoming): its nodes, and its edges.
+    pub fn path(&self, h: &Hops, n: NodeIndex) -> (Vec<NodeIndex>, Vec<EdgeIndex>) {
+        let (mut nodes, mut edges) = (vec![n], Vec::new());
         let mut at = n;
         while let Some(e) = self.via[at.index()] {
             let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
@@ -171,21 +162,22 @@ impl Shortest {
             } else {
                 b
             };
-            path.push(at);
+            nodes.push(at);
+            edges.push(e);
         }
         if self.dir == Direction::Outgoing {
-            path.reverse();
+            nodes.reverse();
+            edges.reverse();
         }
-        path
+        (nodes, edges)
     }
 }
 
 /// The conditions of the hops of a path, each once.
-pub fn path_needs(h: &Hops, path: &[NodeIndex]) -> Vec<String> {
-    let mut needs: Vec<String> = path
-        .windows(2)
-        .filter_map(|w| h.graph.find_edge(w[0], w[1]))
-        .flat_map(|e| h.graph[e].iter())
+pub fn path_needs(h: &Hops, edges: &[EdgeIndex]) -> Vec<String> {
+    let mut needs: Vec<String> = edges
+        .iter()
+        .flat_map(|&e| h.graph[e].iter())
         .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
         .collect();
     needs.sort();
