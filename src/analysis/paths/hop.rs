@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::super::assemble::Assembled;
 use super::super::letting_in;
+use super::super::watch::Watch;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
@@ -55,12 +56,13 @@ const CHUNK: usize = 128;
 /// the caller's account, so what a request shares with the others of that account
 /// (SCP levels, org path, context keys) is built once per chunk of [`CHUNK`], not
 /// once per hop; the decision is the same (`assemble` is `assemble_shared` over data
-/// built for one request). `stop` abandons the rest (their answers are `None`).
+/// built for one request). Each chunk counts in `watch`; when it says stop, the rest
+/// are abandoned (their answers are `None`).
 pub(super) fn hops(
     org: &Org,
     pairs: &[(PrincipalIx, RoleIx)],
     context: &[(String, Vec<String>)],
-    stop: &(dyn Fn() -> bool + Sync),
+    watch: Watch<'_>,
 ) -> Vec<Option<Vec<Condition>>> {
     let key = |i: usize| {
         let (p, r) = pairs[i];
@@ -75,10 +77,12 @@ pub(super) fn hops(
     let decided: Vec<(usize, Option<Vec<Condition>>)> = chunks
         .par_iter()
         .flat_map_iter(|chunk| {
-            if stop() {
+            if watch.stopped() {
                 return Vec::new();
             }
-            decide_chunk(org, pairs, chunk, context)
+            let decided = decide_chunk(org, pairs, chunk, context);
+            watch.advance(chunk.len());
+            decided
         })
         .collect();
     let mut out = vec![None; pairs.len()];

@@ -122,10 +122,12 @@ pub fn paths_until(
         .collect();
     // Admin checks are the engine's too, two requests a role: in parallel.
     let admin = hop::AdminCheck::new(org);
+    watch.grow(roles.len());
     let admins: Vec<bool> = roles
         .par_iter()
         .map(|&(_, r)| !watch.stopped() && admin.is_admin(org, r))
         .collect();
+    watch.advance(roles.len());
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }

@@ -76,11 +76,10 @@ pub fn discover(
                 .collect(),
         };
         watch.grow(pairs.len());
-        let decided = hops(org, &pairs, context, watch.stop);
+        let decided = hops(org, &pairs, context, watch);
         if watch.stopped() {
             return None;
         }
-        watch.advance(pairs.len());
         let mut next = Vec::new();
         for ((p, r), needs) in pairs.into_iter().zip(decided) {
             let Some(needs) = needs else { continue };

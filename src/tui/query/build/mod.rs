@@ -91,7 +91,7 @@ pub fn run_until(
         }
         Query::Paths { from, to, context } => paths(
             org,
-            &analysis::paths(org, from, to.as_deref(), context).map_err(err)?,
+            &analysis::paths_until(org, from, to.as_deref(), context, watch).map_err(err)?,
         ),
     })
 }
