@@ -1,10 +1,9 @@
 //! One hop of the assume-role graph, and whether a role is admin-level: each decided
 //! by the engine, as `can` would decide it.
 
-use super::super::assemble::{Ask, Shared, Subject, assemble, assemble_shared};
 use rayon::prelude::*;
 
-use super::super::assemble::Assembled;
+use super::super::assemble::{Ask, Assembled, Shared, Subject, assemble, assemble_shared};
 use super::super::letting_in;
 use super::super::watch::Watch;
 use super::super::who_can::Condition;
