@@ -39,10 +39,25 @@ impl Hops {
     }
 }
 
+/// What a hop costs in the search for shortest paths.
+fn step(needs: &[Condition]) -> u32 {
+    if needs.is_empty() {
+        1
+    } else {
+        HOP_WITH_CONTEXT
+    }
+}
+
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
-/// the role `root`), with every edge out of (or into) each of them: enough for every
-/// shortest path. `None` when `watch` stopped it.
+/// the role `root`), with every edge that can lie on a shortest path. `None` when
+/// `watch` stopped it.
+///
+/// Principals are expanded in order of their cost from the root, all those of one
+/// cost together (their hops decided in parallel): a hop to a principal already
+/// known at that cost or less cannot shorten any path, so it is not asked about.
+/// Without this a dense graph (many roles that trust `*`) would have every reached
+/// principal ask about every such role again.
 pub fn discover(
     org: &Org,
     index: &AssumeIndex,
@@ -58,21 +73,51 @@ pub fn discover(
     };
     h.root = h.node(root).0;
     watch.begin(0);
-    let mut layer = vec![root];
-    while !layer.is_empty() {
-        // The hops to decide: out of each principal of the layer, or into each role.
+    // The best cost known of each node found, by node index; the heap holds
+    // (cost, node index): nodes found first come first among equals.
+    let mut cost: Vec<u32> = vec![0];
+    let mut heap = BinaryHeap::from([Reverse((0u32, 0usize))]);
+    while let Some(&Reverse((c, _))) = heap.peek() {
+        // Every node of the lowest cost: none of them can lower another's.
+        let mut level = Vec::new();
+        while let Some(&Reverse((k, n))) = heap.peek() {
+            if k != c {
+                break;
+            }
+            heap.pop();
+            if cost[n] == c {
+                level.push(n);
+            }
+        }
+        level.sort_unstable();
+        level.dedup();
+        let worth = |p: PrincipalIx| h.node.get(&p).is_none_or(|n| cost[n.index()] > c);
+        // The hops to decide: out of each principal of the level, or into each role.
         let pairs: Vec<(PrincipalIx, RoleIx)> = match dir {
-            Direction::Outgoing => layer
+            Direction::Outgoing => level
                 .iter()
-                .flat_map(|&p| index.roles_for(org, p).into_iter().map(move |r| (p, r)))
+                .map(|&n| h.graph[NodeIndex::new(n)])
+                .flat_map(|p| {
+                    index
+                        .roles_for(org, p)
+                        .into_iter()
+                        .filter(|&r| worth(PrincipalIx::Role(r)))
+                        .map(move |r| (p, r))
+                })
                 .collect(),
-            Direction::Incoming => layer
+            Direction::Incoming => level
                 .iter()
-                .filter_map(|&p| match p {
+                .filter_map(|&n| match h.graph[NodeIndex::new(n)] {
                     PrincipalIx::Role(r) => Some(r),
                     PrincipalIx::User(_) => None,
                 })
-                .flat_map(|r| index.callers(org, r).into_iter().map(move |p| (p, r)))
+                .flat_map(|r| {
+                    index
+                        .callers(org, r)
+                        .into_iter()
+                        .filter(|&p| worth(p))
+                        .map(move |p| (p, r))
+                })
                 .collect(),
         };
         watch.grow(pairs.len());
@@ -80,19 +125,24 @@ pub fn discover(
         if watch.stopped() {
             return None;
         }
-        let mut next = Vec::new();
         for ((p, r), needs) in pairs.into_iter().zip(decided) {
             let Some(needs) = needs else { continue };
-            let (pn, p_new) = h.node(p);
-            let (rn, r_new) = h.node(PrincipalIx::Role(r));
+            let (pn, _) = h.node(p);
+            let (rn, _) = h.node(PrincipalIx::Role(r));
+            let next = match dir {
+                Direction::Outgoing => rn,
+                Direction::Incoming => pn,
+            };
+            let nc = c.saturating_add(step(&needs));
             h.graph.add_edge(pn, rn, needs);
-            match dir {
-                Direction::Outgoing if r_new => next.push(PrincipalIx::Role(r)),
-                Direction::Incoming if p_new => next.push(p),
-                _ => {}
+            if next.index() == cost.len() {
+                cost.push(u32::MAX);
+            }
+            if nc < cost[next.index()] {
+                cost[next.index()] = nc;
+                heap.push(Reverse((nc, next.index())));
             }
         }
-        layer = next;
     }
     Some(h)
 }
@@ -129,12 +179,7 @@ impl Shortest {
                     Direction::Outgoing => e.target(),
                     Direction::Incoming => e.source(),
                 };
-                let step = if e.weight().is_empty() {
-                    1
-                } else {
-                    HOP_WITH_CONTEXT
-                };
-                let nc = c.saturating_add(step);
+                let nc = c.saturating_add(step(e.weight()));
                 if nc < s.cost[v.index()] {
                     s.cost[v.index()] = nc;
                     s.via[v.index()] = Some(e.id());
