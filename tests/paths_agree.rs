@@ -152,6 +152,10 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
                 index.callers(org, ri).contains(&pi),
                 "{name}: callers({r}) misses {p}"
             );
+            assert!(
+                index.caller_side().callers(org, ri).contains(&pi),
+                "{name}: the caller side's callers({r}) misses {p}"
+            );
         }
     }
     let mut compared = 0;

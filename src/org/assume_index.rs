@@ -144,51 +144,26 @@ pub struct AssumeIndex {
     by_principal: HashMap<PrincipalIx, Vec<RoleIx>>,
     /// Roles whose trust may let anyone in.
     everyone: Vec<RoleIx>,
-    /// Per document: an Allow statement's action covers `sts:AssumeRole` (resource
-    /// and conditions aside, which only narrow it).
+    side: CallerSide,
+}
+
+/// The caller's side alone: identity documents by whether an Allow statement's action
+/// covers `sts:AssumeRole` (resource and conditions aside, which only narrow it).
+/// Enough for a search inward to a role, which reads only the trust policies of the
+/// roles on its way: cheaper than indexing every trust policy of the org.
+pub struct CallerSide {
     doc_assumes: Vec<bool>,
 }
 
-impl AssumeIndex {
-    pub fn new(org: &Org) -> AssumeIndex {
-        let mut by_doc: HashMap<DocIx, u32> = HashMap::new();
-        let mut trusts: Vec<(TrustNames, Vec<RoleIx>)> = Vec::new();
-        let mut trust_of = Vec::with_capacity(org.roles().len());
-        for (i, role) in org.roles().iter().enumerate() {
-            let r = RoleIx::new(i);
-            let Some(trust) = role.trust else {
-                trust_of.push(None);
-                continue;
-            };
-            let doc = org.policy(trust).doc;
-            let at = *by_doc.entry(doc).or_insert_with(|| {
-                trusts.push((TrustNames::of(org, org.compiled(trust)), Vec::new()));
-                (trusts.len() - 1) as u32
-            });
-            trusts[at as usize].1.push(r);
-            trust_of.push(Some(at));
+impl CallerSide {
+    pub fn new(org: &Org) -> CallerSide {
+        CallerSide {
+            doc_assumes: docs_allowing(
+                org,
+                "sts:AssumeRole",
+                "arn:aws:iam::000000000000:role/probe",
+            ),
         }
-        let mut ix = AssumeIndex {
-            by_account: vec![Vec::new(); org.accounts().len()],
-            by_principal: HashMap::new(),
-            everyone: Vec::new(),
-            doc_assumes: doc_assumes(org),
-            trusts: Vec::new(),
-            trust_of,
-        };
-        for (names, roles) in &trusts {
-            if names.everyone {
-                ix.everyone.extend(roles);
-            }
-            for a in &names.accounts {
-                ix.by_account[a.index()].extend(roles);
-            }
-            for p in &names.principals {
-                ix.by_principal.entry(*p).or_default().extend(roles);
-            }
-        }
-        ix.trusts = trusts;
-        ix
     }
 
     /// Whether any identity policy of `p` has an Allow whose action covers
@@ -199,39 +174,17 @@ impl AssumeIndex {
             .any(|x: PolicyIx| self.doc_assumes[org.policy(x).doc.index()])
     }
 
-    /// The roles `p` might assume, sorted, `p` itself left out: every role the engine
-    /// could let `p` assume is among them.
-    pub fn roles_for(&self, org: &Org, p: PrincipalIx) -> Vec<RoleIx> {
-        let account = org.principal_account(p);
-        let narrow = self
-            .everyone
-            .iter()
-            .chain(self.by_principal.get(&p).into_iter().flatten());
-        let mut out: Vec<RoleIx> = if self.may_call(org, p) {
-            narrow
-                .chain(&self.by_account[account.index()])
-                .copied()
-                .collect()
-        } else {
-            // Only the trust policy can grant: in `p`'s own account, naming it.
-            narrow
-                .copied()
-                .filter(|&r| org.role(r).account == account)
-                .collect()
-        };
-        out.sort_unstable();
-        out.dedup();
-        out.retain(|&r| PrincipalIx::Role(r) != p);
-        out
-    }
-
     /// The principals that might assume `r`, sorted, `r` itself left out: every
     /// principal the engine could let assume `r` is among them.
     pub fn callers(&self, org: &Org, r: RoleIx) -> Vec<PrincipalIx> {
-        let Some(at) = self.trust_of[r.index()] else {
-            return Vec::new();
-        };
-        let names = &self.trusts[at as usize].0;
+        match org.role(r).trust {
+            Some(trust) => self.callers_named(org, r, &TrustNames::of(org, org.compiled(trust))),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`CallerSide::callers`] of `r`, whose trust policy names `names`.
+    fn callers_named(&self, org: &Org, r: RoleIx, names: &TrustNames) -> Vec<PrincipalIx> {
         let home = org.role(r).account;
         let keep = |p: PrincipalIx| {
             p != PrincipalIx::Role(r)
@@ -265,20 +218,93 @@ impl AssumeIndex {
     }
 }
 
+impl AssumeIndex {
+    pub fn new(org: &Org) -> AssumeIndex {
+        let mut by_doc: HashMap<DocIx, u32> = HashMap::new();
+        let mut trusts: Vec<(TrustNames, Vec<RoleIx>)> = Vec::new();
+        let mut trust_of = Vec::with_capacity(org.roles().len());
+        for (i, role) in org.roles().iter().enumerate() {
+            let r = RoleIx::new(i);
+            let Some(trust) = role.trust else {
+                trust_of.push(None);
+                continue;
+            };
+            let doc = org.policy(trust).doc;
+            let at = *by_doc.entry(doc).or_insert_with(|| {
+                trusts.push((TrustNames::of(org, org.compiled(trust)), Vec::new()));
+                (trusts.len() - 1) as u32
+            });
+            trusts[at as usize].1.push(r);
+            trust_of.push(Some(at));
+        }
+        let mut ix = AssumeIndex {
+            by_account: vec![Vec::new(); org.accounts().len()],
+            by_principal: HashMap::new(),
+            everyone: Vec::new(),
+            side: CallerSide::new(org),
+            trusts: Vec::new(),
+            trust_of,
+        };
+        for (names, roles) in &trusts {
+            if names.everyone {
+                ix.everyone.extend(roles);
+            }
+            for a in &names.accounts {
+                ix.by_account[a.index()].extend(roles);
+            }
+            for p in &names.principals {
+                ix.by_principal.entry(*p).or_default().extend(roles);
+            }
+        }
+        ix.trusts = trusts;
+        ix
+    }
+
+    /// The roles `p` might assume, sorted, `p` itself left out: every role the engine
+    /// could let `p` assume is among them.
+    pub fn roles_for(&self, org: &Org, p: PrincipalIx) -> Vec<RoleIx> {
+        let account = org.principal_account(p);
+        let narrow = self
+            .everyone
+            .iter()
+            .chain(self.by_principal.get(&p).into_iter().flatten());
+        let mut out: Vec<RoleIx> = if self.side.may_call(org, p) {
+            narrow
+                .chain(&self.by_account[account.index()])
+                .copied()
+                .collect()
+        } else {
+            // Only the trust policy can grant: in `p`'s own account, naming it.
+            narrow
+                .copied()
+                .filter(|&r| org.role(r).account == account)
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&r| PrincipalIx::Role(r) != p);
+        out
+    }
+
+    /// As [`CallerSide::callers`], from the trust policies indexed here.
+    pub fn callers(&self, org: &Org, r: RoleIx) -> Vec<PrincipalIx> {
+        match self.trust_of[r.index()] {
+            Some(at) => self.side.callers_named(org, r, &self.trusts[at as usize].0),
+            None => Vec::new(),
+        }
+    }
+
+    /// The caller's side of the index.
+    pub fn caller_side(&self) -> &CallerSide {
+        &self.side
+    }
+}
+
 /// Every user and role of the org.
 pub fn all_principals(org: &Org) -> impl Iterator<Item = PrincipalIx> + '_ {
     (0..org.users().len())
         .map(|i| PrincipalIx::User(super::UserIx::new(i)))
         .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(RoleIx::new(i))))
-}
-
-/// Per document: whether an Allow statement's action covers `sts:AssumeRole`.
-fn doc_assumes(org: &Org) -> Vec<bool> {
-    docs_allowing(
-        org,
-        "sts:AssumeRole",
-        "arn:aws:iam::000000000000:role/probe",
-    )
 }
 
 /// Per document of the org: whether an Allow statement's action covers `action`. The

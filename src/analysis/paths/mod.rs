@@ -22,7 +22,7 @@ use search::{Hops, Shortest, discover, path_needs};
 use super::AnalysisError;
 use super::assemble::principal;
 use super::watch::Watch;
-use crate::org::assume_index::AssumeIndex;
+use crate::org::assume_index::{AssumeIndex, CallerSide};
 use crate::org::{Org, PrincipalIx, RoleIx};
 
 /// One role reached, and the chain of principals that reaches it.
@@ -108,7 +108,14 @@ pub fn paths_until(
     let start = principal(org, from)?;
     let target = to.map(|t| role_of(org, t)).transpose()?;
     let index = AssumeIndex::new(org);
-    let h = discover(org, &index, start, Direction::Outgoing, context, watch)
+    let out_of = |p: PrincipalIx| -> Vec<(PrincipalIx, RoleIx)> {
+        index
+            .roles_for(org, p)
+            .into_iter()
+            .map(|r| (p, r))
+            .collect()
+    };
+    let h = discover(org, start, Direction::Outgoing, &out_of, context, watch)
         .ok_or(AnalysisError::Cancelled)?;
     let tree = Shortest::new(&h, Direction::Outgoing);
     let roles: Vec<(NodeIndex, RoleIx)> = h
@@ -168,12 +175,19 @@ pub fn who_reaches_until(
     watch: Watch<'_>,
 ) -> Result<Vec<Reach>, AnalysisError> {
     let r = role_of(org, role)?;
-    let index = AssumeIndex::new(org);
+    // Inward, only the trust policies of the roles on the way are read.
+    let side = CallerSide::new(org);
+    let into = |x: PrincipalIx| -> Vec<(PrincipalIx, RoleIx)> {
+        match x {
+            PrincipalIx::Role(t) => side.callers(org, t).into_iter().map(|p| (p, t)).collect(),
+            PrincipalIx::User(_) => Vec::new(),
+        }
+    };
     let h = discover(
         org,
-        &index,
         PrincipalIx::Role(r),
         Direction::Incoming,
+        &into,
         context,
         watch,
     )

@@ -13,7 +13,6 @@ use petgraph::visit::EdgeRef;
 use super::super::watch::Watch;
 use super::super::who_can::Condition;
 use super::hop::hops;
-use crate::org::assume_index::AssumeIndex;
 use crate::org::{Org, PrincipalIx, RoleIx};
 
 /// What a hop that needs context the question did not give costs: a path of many
@@ -50,8 +49,9 @@ fn step(needs: &[Condition]) -> u32 {
 
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
-/// the role `root`), with every edge that can lie on a shortest path. `None` when
-/// `watch` stopped it.
+/// the role `root`), with every edge that can lie on a shortest path. `expand` gives
+/// the hops worth asking about out of a principal (outgoing) or into a role
+/// (incoming). `None` when `watch` stopped it.
 ///
 /// Principals are expanded in order of their cost from the root, all those of one
 /// cost together (their hops decided in parallel): a hop to a principal already
@@ -60,9 +60,9 @@ fn step(needs: &[Condition]) -> u32 {
 /// principal ask about every such role again.
 pub fn discover(
     org: &Org,
-    index: &AssumeIndex,
     root: PrincipalIx,
     dir: Direction,
+    expand: &dyn Fn(PrincipalIx) -> Vec<(PrincipalIx, RoleIx)>,
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Option<Hops> {
@@ -92,34 +92,16 @@ pub fn discover(
         level.sort_unstable();
         level.dedup();
         let worth = |p: PrincipalIx| h.node.get(&p).is_none_or(|n| cost[n.index()] > c);
-        // The hops to decide: out of each principal of the level, or into each role.
-        let pairs: Vec<(PrincipalIx, RoleIx)> = match dir {
-            Direction::Outgoing => level
-                .iter()
-                .map(|&n| h.graph[NodeIndex::new(n)])
-                .flat_map(|p| {
-                    index
-                        .roles_for(org, p)
-                        .into_iter()
-                        .filter(|&r| worth(PrincipalIx::Role(r)))
-                        .map(move |r| (p, r))
-                })
-                .collect(),
-            Direction::Incoming => level
-                .iter()
-                .filter_map(|&n| match h.graph[NodeIndex::new(n)] {
-                    PrincipalIx::Role(r) => Some(r),
-                    PrincipalIx::User(_) => None,
-                })
-                .flat_map(|r| {
-                    index
-                        .callers(org, r)
-                        .into_iter()
-                        .filter(|&p| worth(p))
-                        .map(move |p| (p, r))
-                })
-                .collect(),
-        };
+        // The hops to decide: out of each principal of the level, or into each role,
+        // to or from principals not yet known as near.
+        let pairs: Vec<(PrincipalIx, RoleIx)> = level
+            .iter()
+            .flat_map(|&n| expand(h.graph[NodeIndex::new(n)]))
+            .filter(|&(p, r)| match dir {
+                Direction::Outgoing => worth(PrincipalIx::Role(r)),
+                Direction::Incoming => worth(p),
+            })
+            .collect();
         watch.grow(pairs.len());
         let decided = hops(org, &pairs, context, watch);
         if watch.stopped() {
