@@ -4,9 +4,11 @@
 //! AWS requires (IAM User Guide, "Granting a user permissions to switch roles";
 //! "Cross-account policy evaluation logic").
 //!
-//! An index of trust and identity policies ([`AssumeIndex`]) narrows the hops worth
-//! asking about; the engine decides each of them ([`hop`]). The graph is discovered
-//! around the principal asked about, then searched once for every shortest path.
+//! An index of trust and identity policies ([`AssumeIndex`]; inward, [`CallerSide`])
+//! narrows the hops worth asking about; the engine decides each of them ([`hop`]).
+//! The graph is discovered around the principal asked about, then searched once for
+//! every shortest path. `tests/paths_agree.rs` holds the answers equal to a search
+//! over every hop of the org.
 
 mod hop;
 mod search;

@@ -1,7 +1,7 @@
 //! The assume-role graph around one principal: discovered outward from it (the roles
-//! it reaches) or inward to it (the principals that reach a role), one breadth-first
-//! layer at a time, the hops of a layer decided by the engine in parallel; then
-//! searched once for every shortest path.
+//! it reaches) or inward to it (the principals that reach a role), nearest principals
+//! first, the hops out of (or into) all principals of one cost decided by the engine
+//! in parallel; then searched once for every shortest path.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
