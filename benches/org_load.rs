@@ -53,7 +53,7 @@ fn main() {
         let (n, seed, out) = (&args[i + 1], &args[i + 2], &args[i + 3]);
         let text =
             org::generate::generate(n.parse().expect("accounts"), seed.parse().expect("seed"));
-        org::export::write_atomic(Path::new(out), text.as_bytes(), &[]).expect("write");
+        orgscope::atomic_write::write(Path::new(out), text.as_bytes(), &[]).expect("write");
         eprintln!("wrote {out}: {} bytes", text.len());
         return;
     }

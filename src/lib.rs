@@ -3,11 +3,14 @@
 //! organization, analysis) and the front ends (CLI, TUI) built on it.
 
 pub mod analysis;
+pub mod atomic_write;
 pub mod catalog;
 pub mod cli;
 pub mod engine;
+pub mod findings;
 pub mod org;
 pub mod policy;
 pub mod simulate;
+pub mod suggest;
 pub mod text;
 pub mod tui;

@@ -28,6 +28,17 @@ fn principals(org: &Org) -> Vec<String> {
         .collect()
 }
 
+/// Every principal, and every account's root user.
+fn subjects(org: &Org) -> Vec<String> {
+    let mut all = principals(org);
+    all.extend(
+        org.accounts()
+            .iter()
+            .map(|a| format!("arn:aws:iam::{}:root", a.id)),
+    );
+    all
+}
+
 /// Questions over every resource of the org, its roles, and a few resources it does
 /// not hold.
 fn questions(org: &Org) -> Vec<Ask> {
@@ -86,12 +97,17 @@ fn questions(org: &Org) -> Vec<Ask> {
 }
 
 fn agree(name: &str, org: &Org) {
-    let principals = principals(org);
+    let principals = subjects(org);
     let asks = questions(org);
     let mut checked = 0;
     for ask in &asks {
         let who = analysis::who_can(org, ask).unwrap();
-        let listed: BTreeSet<&str> = who.allowed.iter().map(|h| h.principal.as_str()).collect();
+        let listed: BTreeSet<&str> = who
+            .allowed
+            .iter()
+            .chain(&who.root_users)
+            .map(|h| h.principal.as_str())
+            .collect();
         let conditional: Vec<_> = who.conditional.iter().collect();
         for p in &principals {
             let can = analysis::can(org, p, ask).unwrap();
@@ -119,6 +135,21 @@ fn agree(name: &str, org: &Org) {
             if h.when.iter().any(|c| c.value.is_none()) {
                 continue;
             }
+            // can, asked the same, names a combination within who-can's that lets it
+            // in (unless its search was too large to list any).
+            let as_asked = analysis::can(org, &h.principal, ask).unwrap();
+            let within = |c: &analysis::can::Change| {
+                c.decision == Decision::Allowed && c.when.iter().all(|x| h.when.contains(x))
+            };
+            assert!(
+                as_asked.changes.is_empty() || as_asked.changes.iter().any(within),
+                "{name}: {} on {} {}: who-can says allowed when {:?}, can's changes are {:?}",
+                h.principal,
+                ask.action,
+                ask.resource,
+                h.when,
+                as_asked.changes
+            );
             let mut with = ask.clone();
             for c in &h.when {
                 with.context

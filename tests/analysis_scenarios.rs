@@ -4,10 +4,12 @@
 //! A file: `{"org": path from the repo root, "can": [...], "whoCan": [...],
 //! "whatCan": [...], "paths": [...]}`. Every case has an `id` and a `doc` (the AWS
 //! page, or the org element it exercises) and an `expect`:
-//! - can: `{"decision", "blockedBy"?, "level"?, "note"?}` (`note`: a note that the
-//!   explanation must hold, on a layer or on the whole);
+//! - can: `{"decision", "blockedBy"?, "level"?, "note"?, "summary"?, "skipped"?}`
+//!   (`note`: a note that the explanation must hold, on a layer or on the whole;
+//!   `summary`: the answer's opening sentence; `skipped`: `[{"statement", "why"}]`,
+//!   statements that name the action but did not apply, `why` a part of the reason);
 //! - whoCan: `{"allowed": [ARN...]}` the exact set, and optional `conditional`,
-//!   `nearMisses` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
+//!   `nearMisses`, `rootUsers` (exact sets) and `outside` (`[{"kind", "who"}]` that must appear);
 //! - whatCan: `{"includes": [action...], "excludes": [action...], "levels"?:
 //!   {service: {level: count}}}`;
 //! - paths: `{"reachable"?: [role ARN...]` exact set, `"path"?: [ARN...]` the shortest
@@ -118,7 +120,25 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
                             .filter_map(|l| l.note.as_deref())
                             .chain(x.notes.iter().map(String::as_str))
                             .any(|note| Some(note) == n.as_str())
-                    });
+                    })
+                    && want
+                        .get("summary")
+                        .is_none_or(|t| t.as_str().is_some_and(|t| a.summary == t))
+                    && want
+                        .get("skipped")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .all(|k| {
+                            a.explanation
+                                .layers
+                                .iter()
+                                .flat_map(|l| &l.skipped)
+                                .any(|m| {
+                                    Some(m.statement.statement.as_str()) == k["statement"].as_str()
+                                        && k["why"].as_str().is_some_and(|w| m.why.contains(w))
+                                })
+                        });
                 if !ok {
                     fail(
                         id,
@@ -156,6 +176,15 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
                 fail(
                     id,
                     format!("conditional: expected {:?}, got {got:?}", strings(w)),
+                );
+            }
+        }
+        if let Some(w) = want.get("rootUsers") {
+            let got: BTreeSet<String> = a.root_users.iter().map(|h| h.principal.clone()).collect();
+            if got != strings(w) {
+                fail(
+                    id,
+                    format!("rootUsers: expected {:?}, got {got:?}", strings(w)),
                 );
             }
         }

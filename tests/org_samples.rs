@@ -63,7 +63,7 @@ fn export_writes_atomically_and_never_over_an_input() {
     let loaded = org::load(&input).unwrap();
     let text = export::to_native_text(&loaded);
     let same = dir.join(".").join("in.json");
-    let err = export::write_atomic(&same, text.as_bytes(), &[&input]).unwrap_err();
+    let err = orgscope::atomic_write::write(&same, text.as_bytes(), &[&input]).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("refusing to overwrite the input"),
@@ -71,7 +71,7 @@ fn export_writes_atomically_and_never_over_an_input() {
     );
     assert_eq!(std::fs::read_to_string(&input).unwrap(), org::ACME);
     let out = dir.join("out.json");
-    export::write_atomic(&out, text.as_bytes(), &[&input]).unwrap();
+    orgscope::atomic_write::write(&out, text.as_bytes(), &[&input]).unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
     let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

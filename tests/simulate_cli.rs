@@ -46,7 +46,7 @@ fn one_case_gives_one_line() {
     assert!(out.status.success());
     assert_eq!(
         lines(&out),
-        vec![serde_json::json!({"id": "a", "decision": "Allowed"})]
+        vec![serde_json::json!({"id": "a", "decision": "Allowed", "notes": []})]
     );
 }
 
@@ -146,7 +146,7 @@ fn bad_requests_and_unknown_fields_are_named() {
         ),
         (
             r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"GetObject","resource":"*"}}"#,
-            "service:Action",
+            "at $.request.action: `GetObject` is not an action; expected `service:Action`: did you mean one of `s3:GetObject`,",
         ),
         (
             r#"{"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject"}}"#,
@@ -239,4 +239,77 @@ fn repeat_measures_without_printing_cases() {
         err.contains("6 decisions") && err.contains("decisions/s"),
         "{err}"
     );
+}
+
+#[test]
+fn repeat_counts_cases_in_error_and_exits_2() {
+    let out = simulate(
+        &["--repeat", "3", "-"],
+        &format!(
+            "[{}, {}]",
+            case("a", "s3:GetObject"),
+            case("b", "GetObject")
+        ),
+    );
+    assert_eq!(out.status.code(), Some(2), "as without --repeat");
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 decisions"),
+        "the good case is measured: {err}"
+    );
+    assert!(
+        err.contains("1 of 2 cases are errors and were not evaluated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelt_action_is_noted_on_its_line_or_refused_with_strict() {
+    let input = format!(
+        "[{}, {}]",
+        case("good", "s3:GetObject"),
+        case("typo", "s3:GetObjct")
+    );
+    let said = "`s3:GetObjct` is not an action in the AWS catalog orgscope carries: did you mean `s3:GetObject`?";
+    let out = simulate(&["-"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    let got = lines(&out);
+    assert_eq!(
+        got[0],
+        serde_json::json!({"id": "good", "decision": "Allowed", "notes": []}),
+        "no notes: an empty list"
+    );
+    // `s3:*` grants it all the same: the note is what tells the typo.
+    assert_eq!(
+        got[1],
+        serde_json::json!({"id": "typo", "decision": "Allowed", "notes": [said]})
+    );
+    let out = simulate(&["--strict", "-"], &input);
+    assert_eq!(out.status.code(), Some(2));
+    let got = lines(&out);
+    assert_eq!(got[0]["decision"], "Allowed");
+    assert_eq!(
+        got[1],
+        serde_json::json!({"id": "typo", "error": format!("{said} (--strict)")})
+    );
+}
+
+#[test]
+fn format_json_prints_one_array_of_the_same_objects() {
+    let input = format!(
+        "[{}, {}, {}]",
+        case("a", "s3:GetObject"),
+        case("b", "GetObject"),
+        case("c", "s3:GetObjct")
+    );
+    let jsonl = lines(&simulate(&["-"], &input));
+    let out = simulate(&["--format", "json", "-"], &input);
+    assert_eq!(out.status.code(), Some(2), "case b is an error");
+    let array: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(array, Value::Array(jsonl));
+    let out = simulate(&["--format", "json", "-"], "[]");
+    assert_eq!(out.status.code(), Some(0));
+    let empty: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(empty, serde_json::json!([]), "no cases: an empty list");
 }

@@ -241,7 +241,7 @@ const HOSTILE: &str = r#"{
 fn hostile_names_are_inert() {
     let (org, report) = orgscope::org::load_str("hostile.json", HOSTILE);
     let org = org.unwrap_or_else(|| panic!("{report}"));
-    let mut a = app(&org, 110, 20);
+    let mut a = app(&org, 110, 26);
     keys(&mut a, "j l l");
     let s = screen(&a);
     assert!(s.contains(r"pwn\x1b]0;pwned\x07\x1b[2J"), "{s}");
@@ -313,7 +313,7 @@ fn query_can_denied_and_its_statement() {
     let s = screen(&a);
     assert!(s.contains("✗ ExplicitlyDenied  blocked by RCP root"), "{s}");
     assert!(
-        s.contains("aws:securetransport: (absent) → ExplicitlyDenied"),
+        s.contains("aws:SecureTransport: (absent) → ExplicitlyDenied"),
         "{s}"
     );
     insta::assert_snapshot!("query_can_denied", s);
@@ -537,4 +537,174 @@ fn query_files_and_their_errors_are_inert() {
     );
     assert!(s.contains(r"\x1b[2J"), "{s}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn broken(name: &str) -> (Org, orgscope::org::Report) {
+    let path = std::path::Path::new("tests/fixtures/org/broken").join(name);
+    orgscope::org::load_partial(&path).unwrap()
+}
+
+#[test]
+fn an_org_with_errors_opens_on_its_problems() {
+    let (org, report) = broken("policy-bad-effect-in-scp.json");
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&report);
+    let s = screen(&a);
+    assert!(s.contains("Problems: 1 error"), "{s}");
+    assert!(
+        s.contains("`Effect` must be \"Allow\" or \"Deny\", not `Block`"),
+        "{s}"
+    );
+    insta::assert_snapshot!("problems", s);
+    // Enter: the SCP, its document with what is wrong with it.
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(
+        s.contains("Guardrails") && s.contains("did not parse"),
+        "{s}"
+    );
+    insta::assert_snapshot!("problem_in_json", s);
+}
+
+#[test]
+fn a_problem_goes_to_its_node_and_answers_say_they_stand_on_what_loaded() {
+    let (org, report) = broken("dangling-group.json");
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&report);
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("management › Users › alice"), "{s}");
+    assert!(s.contains("no group `Auditors`"), "{s}");
+    keys(&mut a, "!");
+    assert!(screen(&a).contains("Problems: 1 error"));
+    keys(&mut a, "esc");
+    goto(&mut a, "can alice s3:GetObject *");
+    let s = screen(&a);
+    assert!(s.contains("⚠ the organization has 1 error"), "{s}");
+    // An org without problems says nothing of the kind, and `!` tells there are none.
+    let org = acme();
+    let mut a = app(&org, 110, 24);
+    a.set_problems(&orgscope::org::Report::default());
+    goto(&mut a, "can dana s3:GetObject *");
+    assert!(!screen(&a).contains("⚠ the organization has"));
+    keys(&mut a, "esc !");
+    assert!(screen(&a).contains("no problems"));
+}
+
+/// A config file's mistakes: the rest of the file applies, the status line says how
+/// many, and `!` lists each whole (a long one wraps, nothing is cut).
+#[test]
+fn config_mistakes_are_listed_whole() {
+    let org = acme();
+    let settings = Settings::from_toml(
+        "[keys]\nqiut = \"x\"\nquit = [\"ctrl-q\", \"Q\"]\n[theme]\nselectoin = { bold = true }\n",
+        "config.toml",
+    );
+    let mut a = App::new(&org, settings, 110, 30);
+    let s = screen(&a);
+    assert!(
+        s.contains("the config file has 2 mistakes: the rest applies (! lists them)"),
+        "{s}"
+    );
+    assert!(s.contains("C-q quit"), "the rest of [keys] applies: {s}");
+    keys(&mut a, "!");
+    let s = screen(&a);
+    assert!(
+        s.contains("did you mean `quit`?") && s.contains("last_answer"),
+        "{s}"
+    );
+    insta::assert_snapshot!("config_mistakes", s);
+}
+
+/// An answer row wider than the pane reads whole when selected, and so does a long
+/// note in the header: nothing is cut at the pane's edge with no way to read it.
+#[test]
+fn long_rows_and_notes_read_whole() {
+    let org = acme();
+    let mut a = app(&org, 100, 30);
+    goto(&mut a, "what-can WebDeployer s3");
+    keys(&mut a, "j j j j j");
+    let s = screen(&a);
+    assert!(
+        s.contains("aws:RequestedRegion, aws:SecureTransport  ⏎"),
+        "the rest of the row: {s}"
+    );
+    insta::assert_snapshot!("answer_row_whole", s);
+    // A note wider than the pane wraps.
+    let (org, report) = broken("dangling-group.json");
+    let mut a = app(&org, 80, 24);
+    a.set_problems(&report);
+    keys(&mut a, "esc");
+    goto(&mut a, "can alice s3:GetObject *");
+    let s = screen(&a);
+    assert!(s.contains("(! lists them)"), "{s}");
+}
+
+/// A folder's Overview lists what it holds, whether the tree shows it open or not;
+/// counts read `1 match`, `1 role`, with thousands grouped the same everywhere.
+#[test]
+fn folders_list_what_they_hold_and_counts_read_alike() {
+    let org = acme();
+    let mut a = app(&org, 110, 30);
+    goto(&mut a, "user dana");
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("Users"), "{s}");
+    assert!(!s.contains("open it to see them"), "{s}");
+    assert!(s.contains("• dana"), "{s}");
+    insta::assert_snapshot!("folder_overview", s);
+    keys(&mut a, "/");
+    typed(&mut a, "OrgSecurityAdmin");
+    let s = screen(&a);
+    assert!(s.contains("1 match ") || s.contains("1 match of"), "{s}");
+    assert!(!s.contains("1 matches"), "{s}");
+}
+
+/// `p` on a role asks who reaches it (`paths --to`): the form shows the role and no
+/// principal, and the answer lists each principal with its chain.
+#[test]
+fn who_reaches_a_role() {
+    let org = acme();
+    let mut a = app(&org, 120, 30);
+    goto(&mut a, "role SecurityAuditor");
+    keys(&mut a, "p");
+    let s = screen(&a);
+    assert!(
+        s.contains("To role") && s.contains("SecurityAuditor"),
+        "{s}"
+    );
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(s.contains("can reach SecurityAuditor"), "{s}");
+    assert!(s.contains("dana"), "{s}");
+    insta::assert_snapshot!("query_who_reaches", s);
+    // The palette takes it too.
+    keys(&mut a, "esc");
+    goto(&mut a, "paths --to SecurityAuditor");
+    let s = screen(&a);
+    assert!(s.contains("can reach SecurityAuditor"), "{s}");
+    // Both answers are kept.
+    assert!(
+        s.contains("Query · answer 2 of 2 ([ ] go through them)"),
+        "{s}"
+    );
+}
+
+/// The hint bar names every question and calls the finder what help calls it.
+#[test]
+fn the_hint_bar_names_every_question() {
+    let org = acme();
+    let a = app(&org, 160, 30);
+    let s = screen(&a);
+    let hints = s.lines().last().unwrap();
+    for h in ["c can", "w who-can", "W what-can", "p paths", "/ find"] {
+        assert!(hints.contains(h), "{h}: {hints}");
+    }
+    // Narrower, hints go whole or not at all: `? help` and `q quit` stay.
+    for w in [60, 90, 100, 110, 120, 130] {
+        let a = app(&org, w, 30);
+        let s = screen(&a);
+        let hints = s.lines().last().unwrap().trim_matches('"').trim_end();
+        assert!(hints.ends_with("? help   q quit"), "{w}: {hints}");
+    }
 }

@@ -241,3 +241,32 @@ fn browse_acme_in_tmux() {
     prompt_is_back(&t);
     let _ = std::fs::remove_dir_all(&config);
 }
+
+#[test]
+fn an_org_with_errors_opens_on_its_problems() {
+    let Some(t) = start("problems") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let dir = env!("CARGO_MANIFEST_DIR");
+    // Nothing to look at: refused with its errors, status 1.
+    let cmd = format!(
+        "XDG_CONFIG_HOME=/nonexistent {bin} {dir}/tests/fixtures/org/broken/syntax-missing-comma.json; echo status=$?"
+    );
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["the organization has 1 error", "status=1"]);
+    // What loaded opens, on the list of problems; Enter goes to the first.
+    let cmd = format!(
+        "XDG_CONFIG_HOME=/nonexistent NO_COLOR=1 {bin} {dir}/tests/fixtures/org/broken/dangling-group.json"
+    );
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Problems: 1 error", "no group `Auditors`", "Enter go"]);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&[
+        "management › Users › alice",
+        "user alice",
+        "no group `Auditors`",
+    ]);
+    t.keys(&["q"]);
+    prompt_is_back(&t);
+}

@@ -47,3 +47,89 @@ pub fn layer_label(
         Layer::Session => "session policy".to_string(),
     }
 }
+
+/// The node a level stands for, as explanations name it in JSON.
+pub fn level_node(org: &Org, account: AccountIx, level: usize) -> crate::engine::LevelNode {
+    let (kind, id, name) = match level_owner(org, account, level) {
+        LevelOwner::Root => ("root", &*org.root().id, "Root"),
+        LevelOwner::Ou(o) => ("ou", &*org.ou(o).id, &*org.ou(o).name),
+        LevelOwner::Account(a) => ("account", &*org.account(a).id, &*org.account(a).name),
+    };
+    crate::engine::LevelNode {
+        kind,
+        id: id.to_string(),
+        name: name.to_string(),
+    }
+}
+
+/// Names an explanation's parts with the org's records: each SCP level by the node
+/// of the principal's account it is attached to, each RCP level by the node of the
+/// resource's account, and each matched statement's policy by its ARN, id or holder.
+pub(crate) fn annotate(
+    org: &Org,
+    subject: super::Subject,
+    resource_account: Option<AccountIx>,
+    resource_policy: Option<crate::org::PolicyIx>,
+    x: &mut crate::engine::Explanation,
+) {
+    use crate::org::{InlineOwner, PolicyIx, PolicyOrigin};
+    let account = subject.account(org);
+    let own: Vec<PolicyIx> = match subject {
+        super::Subject::Principal(p) => org.identity_policies(p).collect(),
+        super::Subject::Root(_) => Vec::new(),
+    };
+    let boundary = match subject {
+        super::Subject::Principal(p) => org.boundary(p),
+        super::Subject::Root(_) => None,
+    };
+    for l in &mut x.layers {
+        let candidates: &[PolicyIx] = match l.layer {
+            Layer::Scp(n) => {
+                l.attached_to = Some(level_node(org, account, n));
+                org.scp_levels(account).get(n).map_or(&[], Vec::as_slice)
+            }
+            Layer::Rcp(n) => match resource_account {
+                Some(r) => {
+                    l.attached_to = Some(level_node(org, r, n));
+                    org.rcp_levels(r).get(n).map_or(&[], Vec::as_slice)
+                }
+                None => &[],
+            },
+            Layer::Identity => &own,
+            Layer::Boundary => boundary.as_slice(),
+            Layer::Resource => resource_policy.as_slice(),
+            Layer::Endpoint | Layer::Session => &[],
+        };
+        let skipped = l.skipped.iter_mut().map(|k| &mut k.statement);
+        for m in l.statements.iter_mut().chain(skipped) {
+            let Some(&ix) = candidates.iter().find(|&&c| org.policy_name(c) == m.policy) else {
+                continue;
+            };
+            let rec = org.policy(ix);
+            let arn_of = |e| org.arn(e).map(str::to_string);
+            let (kind, holder) = match rec.origin {
+                PolicyOrigin::AwsManaged => ("awsManaged", None),
+                PolicyOrigin::CustomerManaged(_) => ("customerManaged", None),
+                PolicyOrigin::Inline(InlineOwner::User(u)) => {
+                    ("inline", arn_of(crate::org::Entity::User(u)))
+                }
+                PolicyOrigin::Inline(InlineOwner::Group(g)) => {
+                    ("inline", arn_of(crate::org::Entity::Group(g)))
+                }
+                PolicyOrigin::Inline(InlineOwner::Role(r)) => {
+                    ("inline", arn_of(crate::org::Entity::Role(r)))
+                }
+                PolicyOrigin::Scp => ("scp", None),
+                PolicyOrigin::Rcp => ("rcp", None),
+                PolicyOrigin::Trust(r) => ("trust", arn_of(crate::org::Entity::Role(r))),
+                PolicyOrigin::Resource(r) => ("resource", Some(org.resource(r).arn.to_string())),
+            };
+            m.source = Some(crate::engine::PolicySource {
+                kind,
+                arn: rec.arn.as_deref().map(str::to_string),
+                id: rec.id.as_deref().map(str::to_string),
+                holder,
+            });
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod can;
 pub mod layers;
 pub mod notes;
 pub mod paths;
+pub mod summary;
 pub mod watch;
 pub mod what_can;
 pub mod who_can;

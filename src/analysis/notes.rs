@@ -1,19 +1,22 @@
 //! Notes on a question that is answered but may not be the one meant.
 
+use crate::catalog::{ActionError, check_action};
+
 /// What may be wrong with a question that is still answered, from the AWS catalog
 /// this build carries: an action it does not know (most likely a typo, which no policy
 /// but a wildcard grants), or a resource unlike every resource the action acts on
 /// (`s3:GetObject` on a bucket's ARN: AWS authorizes it on objects, so the answer
 /// would be about a request AWS never receives).
 pub fn question_notes(action: &str, resource: &str) -> Vec<String> {
-    if action.contains(['*', '?']) {
-        return Vec::new();
+    match check_action(action) {
+        Ok(()) => {}
+        Err(e @ ActionError::Unknown { .. }) => return vec![e.to_string()],
+        // The question is refused: its error says what is wrong.
+        Err(ActionError::Malformed { .. }) => return Vec::new(),
     }
     let catalog = crate::catalog::Catalog::get();
     let Some(a) = catalog.action(action) else {
-        return vec![format!(
-            "`{action}` is not an action in the AWS catalog orgscope carries: check its spelling"
-        )];
+        return Vec::new();
     };
     let Some(arn) = crate::policy::Arn::parse(resource) else {
         return Vec::new();

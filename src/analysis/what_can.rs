@@ -41,7 +41,6 @@ pub struct Grant {
     /// Resource patterns on which it is allowed.
     pub resources: Vec<String>,
     /// Context keys the grant needs (allowed only for some of their values).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
 }
 

@@ -27,8 +27,11 @@ pub struct WhoCanAnswer {
     /// Denied only by an SCP or a permissions boundary: without that layer, allowed;
     /// and no value of a key the request lacks lets them in (those are conditional).
     pub near_misses: Vec<NearMiss>,
-    /// Account root users allowed (all permissions in their own account unless an
-    /// SCP denies; elsewhere only where a resource policy lets them in).
+    /// Account root users allowed with the context given (all permissions in their
+    /// own account unless an SCP or RCP denies; elsewhere only where a resource policy
+    /// lets them in). Root users allowed only under conditions are in `conditional`,
+    /// with `kind` "root"; they are never near misses (an SCP is all that holds a
+    /// member account's root user, so every one would be).
     pub root_users: Vec<Hit>,
     /// Principals outside the org that the resource's policy names.
     pub outside: Vec<Outsider>,
@@ -43,10 +46,12 @@ pub struct WhoCanAnswer {
 #[serde(rename_all = "camelCase")]
 pub struct Hit {
     pub principal: String,
+    /// `user`, `role` or `root` (an account's root user).
+    pub kind: &'static str,
     pub account: String,
     pub account_name: String,
-    /// For conditional hits: the key values under which it is allowed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// For conditional hits: the key values under which it is allowed (empty for
+    /// the others).
     pub when: Vec<Condition>,
 }
 
@@ -69,9 +74,14 @@ impl std::fmt::Display for Condition {
 #[serde(rename_all = "camelCase")]
 pub struct NearMiss {
     pub principal: String,
+    /// `user` or `role`.
+    pub kind: &'static str,
     pub account: String,
     pub account_name: String,
     pub blocked_by: Layer,
+    /// For an SCP level: the root, OU or account it is attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<crate::engine::LevelNode>,
     /// The policies of that layer whose statements blocked (denies), if any.
     pub policies: Vec<String>,
 }
@@ -90,9 +100,8 @@ pub struct Outsider {
     /// account assumed to allow; `None` where orgscope cannot evaluate the caller
     /// (services, federated providers).
     pub resource_side: Option<Decision>,
-    /// When the resource side does not allow with the context given: a key value
-    /// that lets it through.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// When the resource side does not allow with the context given: key values
+    /// that let it through (empty otherwise).
     pub when: Vec<Condition>,
 }
 
@@ -125,7 +134,7 @@ pub fn who_can_until(
         .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
         .collect();
     watch.begin(principals.len());
-    let mut results: Vec<(PrincipalIx, Outcome)> = principals
+    let mut results: Vec<(Subject, Outcome)> = principals
         .par_iter()
         .enumerate()
         .filter_map(|(i, &p)| {
@@ -137,44 +146,70 @@ pub fn who_can_until(
             if watch.stopped() || !prefilter.may_allow(org, p) {
                 return None;
             }
-            Some((p, evaluate(org, p, ask, &tgt, &shared).ok()?))
+            let s = Subject::Principal(p);
+            Some((s, evaluate(org, s, ask, &tgt, &shared).ok()?))
         })
         .collect();
     watch.advance(principals.len() % 1024);
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
+    // Root users are sorted like everyone else: allowed, conditional, near misses.
+    results.par_extend((0..org.accounts().len()).into_par_iter().filter_map(|a| {
+        let s = Subject::Root(AccountIx::new(a));
+        Some((s, evaluate(org, s, ask, &tgt, &shared).ok()?))
+    }));
     let evaluated = results.len();
     results.retain(|(_, r)| !matches!(r, Outcome::No));
     // By account name, then ARN, sorted on what the org holds (each key looked up
     // once): the strings of the answer are made once, already in order.
     let rank = account_ranks(org);
-    let mut keyed: Vec<(u32, &str, PrincipalIx, Outcome)> = results
+    let root_arns: Vec<String> = org
+        .accounts()
+        .iter()
+        .map(|a| format!("arn:{}:iam::{}:root", org.info().partition, a.id))
+        .collect();
+    let arn_of = |s: Subject| match s {
+        Subject::Principal(p) => org.principal_arn(p),
+        Subject::Root(a) => root_arns[a.index()].as_str(),
+    };
+    let mut keyed: Vec<(u32, &str, Subject, Outcome)> = results
         .into_iter()
-        .map(|(p, r)| {
-            let rank = rank[org.principal_account(p).index()];
-            (rank, org.principal_arn(p), p, r)
-        })
+        .map(|(s, r)| (rank[s.account(org).index()], arn_of(s), s, r))
         .collect();
     keyed.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let entries: Vec<Entry> = keyed
         .into_par_iter()
-        .map(|(_, _, p, r)| {
-            let account = org.account(org.principal_account(p));
+        .map(|(_, arn, s, r)| {
+            let account = org.account(s.account(org));
+            let kind = match s {
+                Subject::Principal(PrincipalIx::User(_)) => "user",
+                Subject::Principal(PrincipalIx::Role(_)) => "role",
+                Subject::Root(_) => "root",
+            };
             let hit = |when| Hit {
-                principal: org.principal_arn(p).to_string(),
+                principal: arn.to_string(),
+                kind,
                 account: account.id.to_string(),
                 account_name: account.name.to_string(),
                 when,
             };
             match r {
+                Outcome::Allowed if kind == "root" => Entry::Root(hit(Vec::new())),
                 Outcome::Allowed => Entry::Allowed(hit(Vec::new())),
                 Outcome::Conditional(when) => Entry::Conditional(hit(when)),
+                // An SCP is all that holds a member account's root user back, so every
+                // root user would be a near miss of whatever an SCP denies: noise.
+                Outcome::NearMiss(..) if kind == "root" => Entry::No,
                 Outcome::NearMiss(layer, policies) => Entry::NearMiss(NearMiss {
-                    principal: org.principal_arn(p).to_string(),
+                    principal: arn.to_string(),
+                    kind,
                     account: account.id.to_string(),
                     account_name: account.name.to_string(),
                     blocked_by: layer,
+                    blocked_at: layer
+                        .level()
+                        .map(|l| super::layers::level_node(org, s.account(org), l)),
                     policies,
                 }),
                 Outcome::No => Entry::No,
@@ -188,7 +223,7 @@ pub fn who_can_until(
         allowed: Vec::new(),
         conditional: Vec::new(),
         near_misses: Vec::new(),
-        root_users: root_users(org, ask, &tgt, &shared),
+        root_users: Vec::new(),
         outside: outsiders(org, ask, &tgt, &probe),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
@@ -196,6 +231,7 @@ pub fn who_can_until(
     for e in entries {
         match e {
             Entry::Allowed(h) => answer.allowed.push(h),
+            Entry::Root(h) => answer.root_users.push(h),
             Entry::Conditional(h) => answer.conditional.push(h),
             Entry::NearMiss(n) => answer.near_misses.push(n),
             Entry::No => {}
@@ -214,6 +250,7 @@ enum Outcome {
 /// An outcome as the answer lists it.
 enum Entry {
     Allowed(Hit),
+    Root(Hit),
     Conditional(Hit),
     NearMiss(NearMiss),
     No,
@@ -233,12 +270,12 @@ fn account_ranks(org: &Org) -> Vec<u32> {
 
 fn evaluate<'o>(
     org: &'o Org,
-    p: PrincipalIx,
+    s: Subject,
     ask: &'o Ask,
     tgt: &Target<'o>,
     shared: &Shared<'o>,
 ) -> Result<Outcome, AnalysisError> {
-    let mut a = super::assemble::assemble_shared(org, Subject::Principal(p), ask, tgt, shared)?;
+    let mut a = super::assemble::assemble_shared(org, s, ask, tgt, shared)?;
     let (decision, blocked) = engine::decide(&a.request, &a.set);
     if decision == Decision::Allowed {
         return Ok(Outcome::Allowed);
@@ -268,29 +305,6 @@ fn evaluate<'o>(
         }
     }
     Ok(Outcome::No)
-}
-
-/// The root users of the org's accounts that are allowed.
-fn root_users<'o>(org: &'o Org, ask: &'o Ask, tgt: &Target<'o>, shared: &Shared<'o>) -> Vec<Hit> {
-    let accounts: Vec<AccountIx> = (0..org.accounts().len()).map(AccountIx::new).collect();
-    let mut hits: Vec<Hit> = accounts
-        .par_iter()
-        .filter_map(|&a| {
-            let asm =
-                super::assemble::assemble_shared(org, Subject::Root(a), ask, tgt, shared).ok()?;
-            (engine::evaluate(&asm.request, &asm.set) == Decision::Allowed).then(|| {
-                let account = org.account(a);
-                Hit {
-                    principal: asm.request.principal().to_string(),
-                    account: account.id.to_string(),
-                    account_name: account.name.to_string(),
-                    when: Vec::new(),
-                }
-            })
-        })
-        .collect();
-    hits.sort_by(|x, y| (&x.account_name, &x.principal).cmp(&(&y.account_name, &y.principal)));
-    hits
 }
 
 /// Which principals can possibly be allowed, decided without evaluating them (sound:
@@ -399,7 +413,7 @@ fn any_allow_covers(policy: &Policy, probe: &Request) -> bool {
 
 /// Principals outside the org named by Allow statements of the resource's policy that
 /// cover the request.
-fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outsider> {
+pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outsider> {
     let Some(policy) = tgt.policy else {
         return Vec::new();
     };

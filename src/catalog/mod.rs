@@ -8,6 +8,9 @@
 
 mod glob;
 mod load;
+mod nearest;
+
+pub use nearest::{ActionError, check_action};
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,6 +1,8 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
+mod findings;
 mod org;
+mod output;
 mod query;
 mod simulate;
 
@@ -14,13 +16,16 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "orgscope",
     version,
-    about = "Explore an AWS Organization and compute effective permissions exactly as AWS does"
+    about = "Explore an AWS Organization and compute effective permissions exactly as AWS does",
+    after_help = "Exit status: 0 done (can: allowed); 1 an error, or validate: the org has errors; \
+                  2 a usage error, or simulate: some case is an error; 3 can: implicitly denied, \
+                  paths --to: not reached; 4 can: explicitly denied."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The organization to browse in the terminal UI (an org file or an AWS export);
-    /// without one, the built-in acme teaching organization.
+    /// without one, or `acme`, the built-in acme teaching organization.
     #[arg(value_name = "ORG")]
     pub org: Option<PathBuf>,
 }
@@ -28,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate raw requests against explicitly given policies (the simulate format).
+    /// Exit status 2 when some case is an error.
     Simulate(simulate::Args),
     /// Can a principal do an action on a resource? The decision and why. Exit status:
     /// 0 allowed, 3 implicitly denied, 4 explicitly denied.
@@ -36,13 +42,18 @@ pub enum Command {
     WhoCan(query::WhoCanArgs),
     /// What can a principal do, over every AWS action?
     WhatCan(query::WhatCanArgs),
-    /// Which roles can a principal reach by assuming roles?
+    /// Which roles can a principal reach by assuming roles? Exit status 3 when the
+    /// --to role is not reached.
     Paths(query::PathsArgs),
     /// Check an organization and report every problem with its location. Exit
     /// status 1 when there are errors.
     Validate(org::ValidateArgs),
     /// Write any loaded organization as a native org file.
     Export(org::ExportArgs),
+    /// What an auditor should look at first: external access, risky policies,
+    /// identity hygiene, the organization's shape. Exit status 1 when a finding at or
+    /// above --fail-on remains.
+    Findings(findings::FindingsArgs),
     /// Write a deterministic synthetic organization of any size (for benchmarks).
     Generate(org::GenerateArgs),
 }
@@ -58,16 +69,29 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Validate(args)) => org::validate(args),
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
+        Some(Command::Findings(args)) => findings::run(args),
         None => {
-            let org = match &cli.org {
-                // The error names the file and lists what is wrong; its source is in it.
-                Some(path) => crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
-                None => crate::org::load_builtin_acme(),
+            // The terminal UI opens what loaded and lists the problems; an input that
+            // gives nothing to look at is refused with its errors, which name the file.
+            // `acme`, as every command takes it, or nothing: the built-in sample.
+            let (org, report) = match &cli.org {
+                Some(path) if !is_builtin_acme(path) => {
+                    crate::org::load_partial(path).map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+                _ => (
+                    crate::org::load_builtin_acme(),
+                    crate::org::Report::default(),
+                ),
             };
-            crate::tui::run(&org)?;
+            crate::tui::run(&org, &report)?;
             Ok(0)
         }
     }
+}
+
+/// `acme` names the built-in sample organization, unless a file of that name is there.
+pub(crate) fn is_builtin_acme(path: &std::path::Path) -> bool {
+    path.as_os_str() == "acme" && !path.exists()
 }
 
 /// `-` means standard input.

@@ -12,6 +12,8 @@ use crate::catalog::AccessLevel;
 use crate::engine::{Decision, Layer};
 use crate::org::Org;
 
+use super::output::{print, print_json};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
@@ -36,27 +38,49 @@ pub struct RequestArgs {
     /// The resource ARN, or `*`.
     #[arg(long, short)]
     pub resource: String,
-    /// The resource's account, where neither the org nor the ARN says (S3).
-    #[arg(long, value_name = "ACCOUNT_ID")]
+    /// The resource's account, where neither the org nor the ARN says (S3): a 12-digit
+    /// id, or the name of one of the org's accounts.
+    #[arg(long, value_name = "ID|NAME")]
     pub resource_account: Option<String>,
     /// A context key and value, `aws:SourceIp=10.1.2.3`; repeat a key for several values.
     #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+    /// Refuse an action the AWS catalog does not know (exit status 1, naming the
+    /// nearest ones) instead of answering with a note.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl RequestArgs {
-    fn ask(&self) -> anyhow::Result<Ask> {
-        for note in analysis::question_notes(&self.action, &self.resource) {
-            eprintln!("orgscope: note: {}", crate::text::inert(&note));
+    /// The question as the analysis takes it, and the notes on it (printed on standard
+    /// error, and in the JSON's `notes`). An action that is not `service:Action` is
+    /// refused, and so, with `--strict`, is one the catalog does not know; both name
+    /// the nearest actions of the catalog.
+    fn ask(&self, org: &Org) -> anyhow::Result<(Ask, Vec<String>)> {
+        match crate::catalog::check_action(&self.action) {
+            Err(e @ crate::catalog::ActionError::Malformed { .. }) => return Err(e.into()),
+            Err(e) if self.strict => return Err(anyhow::anyhow!("{e} (--strict)")),
+            _ => {}
         }
-        Ok(Ask {
+        let resource_account = self
+            .resource_account
+            .as_deref()
+            .map(|text| crate::org::resource_account_id(org, text))
+            .transpose()?;
+        let ask = Ask {
             action: self.action.clone(),
             resource: self.resource.clone(),
-            resource_account: self.resource_account.clone(),
+            resource_account,
             context: parse_context(&self.context)?,
             session_policy: None,
             session_name: None,
-        })
+        };
+        // Once the question can be asked: a refused one says only why.
+        let notes = analysis::question_notes(&self.action, &self.resource);
+        for note in &notes {
+            eprintln!("orgscope: note: {}", crate::text::inert(note));
+        }
+        Ok((ask, notes))
     }
 }
 
@@ -75,22 +99,10 @@ pub fn parse_context(pairs: &[String]) -> anyhow::Result<Vec<(String, Vec<String
 }
 
 pub fn load_org(path: &std::path::Path) -> anyhow::Result<Org> {
-    if path.as_os_str() == "acme" && !path.exists() {
+    if super::is_builtin_acme(path) {
         return Ok(crate::org::load_builtin_acme());
     }
     crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = serde_json::to_string_pretty(value)?;
-    out.push('\n');
-    std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
-    Ok(())
-}
-
-fn print(text: &str) -> anyhow::Result<()> {
-    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
-    Ok(())
 }
 
 /// Exit statuses scripts can test: 0 allowed, 3 implicitly denied, 4 explicitly denied.
@@ -120,7 +132,7 @@ pub struct CanArgs {
 
 pub fn can(args: CanArgs) -> anyhow::Result<i32> {
     let org = load_org(&args.org.org)?;
-    let mut ask = args.request.ask()?;
+    let (mut ask, notes) = args.request.ask(&org)?;
     if let Some(path) = &args.session_policy {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -134,7 +146,7 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
     }
     let answer = analysis::can(&org, &args.principal, &ask)?;
     match args.org.format {
-        Format::Json => print_json(&answer)?,
+        Format::Json => print_json(&answer, &notes)?,
         Format::Table => print(&can_table(&org, &answer))?,
     }
     Ok(decision_status(answer.decision))
@@ -169,6 +181,7 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             }
         );
     }
+    let _ = writeln!(s, "{}", a.summary);
     if let Some(layer) = a.explanation.blocked_by {
         let _ = writeln!(
             s,
@@ -192,6 +205,14 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             let _ = write!(s, "  [{note}]");
         }
         let _ = writeln!(s);
+        for k in &l.skipped {
+            let m = &k.statement;
+            let _ = writeln!(
+                s,
+                "  {:<34} skipped    {} {} ({}): {}",
+                "", m.effect, m.statement, m.policy, k.why
+            );
+        }
     }
     for n in &a.explanation.notes {
         let _ = writeln!(s, "note: {n}");
@@ -214,6 +235,14 @@ pub fn can_table(org: &Org, a: &analysis::CanAnswer) -> String {
             let _ = writeln!(s, "  {}: {}", d.key, values.join(", "));
         }
     }
+    let together: Vec<_> = a.changes.iter().filter(|c| c.when.len() > 1).collect();
+    if !together.is_empty() {
+        let _ = writeln!(s, "\nkeys that change the answer only together:");
+        for c in together {
+            let when: Vec<String> = c.when.iter().map(ToString::to_string).collect();
+            let _ = writeln!(s, "  {} -> {}", when.join(", "), c.decision);
+        }
+    }
     crate::cli::inert(&s)
 }
 
@@ -229,9 +258,10 @@ pub struct WhoCanArgs {
 
 pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
     let org = load_org(&args.org.org)?;
-    let answer = analysis::who_can(&org, &args.request.ask()?)?;
+    let (ask, notes) = args.request.ask(&org)?;
+    let answer = analysis::who_can(&org, &ask)?;
     match args.org.format {
-        Format::Json => print_json(&answer)?,
+        Format::Json => print_json(&answer, &notes)?,
         Format::Table => {
             let mut s = String::new();
             let _ = writeln!(s, "who can {} on {}", answer.action, answer.resource);
@@ -300,10 +330,13 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                 for o in &answer.outside {
                     let side = match o.resource_side {
                         Some(d) if o.when.is_empty() => format!("resource side: {d}"),
-                        Some(_) => {
+                        Some(d) => {
                             let when: Vec<String> =
                                 o.when.iter().map(ToString::to_string).collect();
-                            format!("resource side: Allowed when {}", when.join(", "))
+                            format!(
+                                "resource side: {d} as asked, Allowed when {}",
+                                when.join(", ")
+                            )
                         }
                         None => "not evaluated".to_string(),
                     };
@@ -388,7 +421,7 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
         let right = analysis::what_can(&org, other, &filter, &context)?;
         let cmp = analysis::compare(&answer, &right);
         match args.org.format {
-            Format::Json => print_json(&cmp)?,
+            Format::Json => print_json(&cmp, &[])?,
             Format::Table => {
                 let mut s = String::new();
                 let _ = writeln!(
@@ -410,7 +443,7 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     match args.org.format {
-        Format::Json => print_json(&answer)?,
+        Format::Json => print_json(&answer, &[])?,
         Format::Table => {
             let mut s = String::new();
             let _ = writeln!(
@@ -460,13 +493,22 @@ pub struct PathsArgs {
     /// The principal to start from.
     #[arg(long)]
     pub from: Option<String>,
-    /// A role to reach: the shortest path to it (exit status 3 when unreachable).
+    /// A role to reach: the shortest path to it; alone, every principal that reaches
+    /// it (exit status 3 when nothing reaches it).
     #[arg(long)]
     pub to: Option<String>,
     /// A context key and value for every request, `aws:RequestedRegion=eu-west-1`;
     /// repeat a key for several values.
     #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+}
+
+/// The JSON of `paths --to ROLE` without `--from`.
+#[derive(serde::Serialize)]
+struct WhoReaches<'a> {
+    /// The role's ARN.
+    to: &'a str,
+    reachable: &'a [analysis::Reach],
 }
 
 pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
@@ -477,7 +519,16 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
         let to = args.to.as_deref().context("give --from, --to, or both")?;
         let reaches = analysis::who_reaches(&org, to, &context)?;
         match args.org.format {
-            Format::Json => print_json(&reaches)?,
+            Format::Json => {
+                let role = org.principal_arn(analysis::principal(&org, to)?);
+                print_json(
+                    &WhoReaches {
+                        to: role,
+                        reachable: &reaches,
+                    },
+                    &[],
+                )?
+            }
             Format::Table => {
                 let mut s = format!("{} principals can reach {to}\n", reaches.len());
                 for r in &reaches {
@@ -486,11 +537,11 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                 print(&crate::cli::inert(&s))?;
             }
         }
-        return Ok(0);
+        return Ok(if reaches.is_empty() { 3 } else { 0 });
     };
     let answer = analysis::paths(&org, from, args.to.as_deref(), &context)?;
     match args.org.format {
-        Format::Json => print_json(&answer)?,
+        Format::Json => print_json(&answer, &[])?,
         Format::Table => {
             let mut s = format!(
                 "{} can reach {} roles\n",

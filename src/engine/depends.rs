@@ -9,7 +9,7 @@ use crate::policy::{Policy, Request};
 /// One context key the decision may depend on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dependency {
-    /// Lower-cased, as AWS compares keys.
+    /// As AWS spells it (`aws:SecureTransport`); AWS compares keys ignoring case.
     pub key: String,
     /// The decision for each tried value, the key absent first, the other keys the
     /// request lacks left absent.
@@ -104,7 +104,7 @@ fn search(
             req.context
                 .insert_key(*key, smallvec::smallvec![(*v).into()]);
             if evaluate(req, set) == Decision::Allowed {
-                found.push((key.as_str().to_string(), Some(v.to_string())));
+                found.push((key.spelling().to_string(), Some(v.to_string())));
                 break;
             }
         }
@@ -143,7 +143,7 @@ fn jointly(
     if total.is_none_or(|t| t > MAX_JOINT) {
         return keys
             .iter()
-            .map(|(k, _)| (k.as_str().to_string(), None))
+            .map(|(k, _)| (k.spelling().to_string(), None))
             .collect();
     }
     let mut choice = vec![0usize; keys.len()];
@@ -178,7 +178,9 @@ fn jointly(
                 .iter()
                 .zip(&choice)
                 .filter(|(_, c)| **c > 0)
-                .map(|((k, values), &c)| (k.as_str().to_string(), Some(values[c - 1].to_string())))
+                .map(|((k, values), &c)| {
+                    (k.spelling().to_string(), Some(values[c - 1].to_string()))
+                })
                 .collect();
         }
     }
@@ -238,10 +240,87 @@ fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<&str>)>) -> Vec
             }
             let varies = outcomes.windows(2).any(|w| w[0].decision != w[1].decision);
             Dependency {
-                key: key.as_str().to_string(),
+                key: key.spelling().to_string(),
                 outcomes,
                 matters: matters || varies,
             }
+        })
+        .collect()
+}
+
+/// Values of keys the request lacks that change its decision: each a minimal
+/// assignment (no part of it changes the decision the same way), with the decision
+/// it leads to; keys together where only together they change it (a region an SCP
+/// wants and TLS an RCP wants). Empty when the assignments to try are too many
+/// ([`MAX_COMBINATIONS`]); the one-key outcomes of [`dependencies`] still show.
+pub fn changing_assignments(req: &Request, set: &PolicySet) -> Vec<Assignment> {
+    let samples = samples(req, set, None);
+    let sizes: Vec<usize> = samples.iter().map(|(_, v)| v.len() + 1).collect();
+    let total = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
+    if samples.is_empty() || total.is_none_or(|t| t > MAX_COMBINATIONS) {
+        return Vec::new();
+    }
+    let base = evaluate(req, set);
+    let mut changed: Vec<(Vec<usize>, Decision)> = Vec::new();
+    let mut choice = vec![0usize; samples.len()];
+    loop {
+        // Next assignment, odometer style; all absent is the request itself.
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return minimal(changed, &samples);
+            }
+            choice[i] += 1;
+            if choice[i] < sizes[i] {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+        let mut r = req.clone();
+        for ((key, values), &c) in samples.iter().zip(&choice) {
+            if c > 0 {
+                r.context
+                    .insert_key(*key, smallvec::smallvec![values[c - 1].into()]);
+            }
+        }
+        let d = evaluate(&r, set);
+        if d != base {
+            changed.push((choice.clone(), d));
+        }
+    }
+}
+
+/// Some values of lacking keys, and the decision they lead to.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Assignment {
+    /// Key (as AWS spells it) and value, in the order the keys were found.
+    pub when: Vec<(String, String)>,
+    pub decision: Decision,
+}
+
+/// The assignments of which no part changes the decision the same way, fewest keys
+/// first.
+fn minimal(changed: Vec<(Vec<usize>, Decision)>, samples: &[(Key, Vec<&str>)]) -> Vec<Assignment> {
+    let part_of = |a: &[usize], b: &[usize]| a.iter().zip(b).all(|(&x, &y)| x == 0 || x == y);
+    let mut kept: Vec<&(Vec<usize>, Decision)> = changed
+        .iter()
+        .filter(|(c, d)| {
+            !changed
+                .iter()
+                .any(|(o, od)| od == d && o != c && part_of(o, c))
+        })
+        .collect();
+    kept.sort_by_key(|(c, _)| c.iter().filter(|&&x| x > 0).count());
+    kept.into_iter()
+        .map(|(c, d)| Assignment {
+            when: samples
+                .iter()
+                .zip(c)
+                .filter(|(_, x)| **x > 0)
+                .map(|((k, values), &x)| (k.spelling().to_string(), values[x - 1].to_string()))
+                .collect(),
+            decision: *d,
         })
         .collect()
 }

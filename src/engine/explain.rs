@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::policy::{Effect, Policy, Statement};
+use crate::policy::{Effect, Policy, Request, Statement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Decision {
@@ -51,6 +51,33 @@ impl Layer {
             Layer::Identity => "identity",
             Layer::Boundary => "boundary",
             Layer::Session => "session",
+        }
+    }
+
+    /// The AWS documentation page that says how this layer takes part.
+    pub fn doc(self) -> &'static str {
+        match self {
+            Layer::Rcp(_) => {
+                "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html"
+            }
+            Layer::Scp(_) => {
+                "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html"
+            }
+            Layer::Endpoint => {
+                "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
+            }
+            Layer::Resource => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html"
+            }
+            Layer::Identity => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html"
+            }
+            Layer::Boundary => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
+            }
+            Layer::Session => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session"
+            }
         }
     }
 
@@ -117,22 +144,70 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MatchedStatement {
     pub policy: String,
     /// The Sid, or `Statement[i]`.
     pub statement: String,
     pub effect: &'static str,
+    /// Where the policy comes from, where the caller knows (an organization's
+    /// records: its ARN, id, or the principal that holds it inline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<PolicySource>,
+}
+
+/// A policy's identity in the organization it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicySource {
+    /// `awsManaged`, `customerManaged`, `inline`, `scp`, `rcp`, `trust`, `resource`.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `ANPA...` for managed policies, `p-...` for SCPs and RCPs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The ARN of what holds it: the user, group or role of an inline policy, the
+    /// role of a trust policy, the resource of a resource policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+}
+
+/// The node of an organization an SCP or RCP level stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelNode {
+    /// `root`, `ou` or `account`.
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LayerReport {
     #[serde(flatten)]
     pub layer: Layer,
+    /// For SCP and RCP levels, where the caller knows the organization: the root,
+    /// OU or account the level's policies are attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<LevelNode>,
     pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<MatchedStatement>,
+    /// Statements that name the request's action but did not apply, with why.
+    pub skipped: Vec<SkippedStatement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The AWS documentation page this layer's rules come from.
+    pub doc: &'static str,
+}
+
+/// A statement that names the request's action but did not apply to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedStatement {
+    #[serde(flatten)]
+    pub statement: MatchedStatement,
+    /// The element or condition that failed, and the value compared.
+    pub why: String,
 }
 
 /// The full answer: the decision, the layer that blocked it, and every layer's part.
@@ -143,7 +218,6 @@ pub struct Explanation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<Layer>,
     pub layers: Vec<LayerReport>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -159,6 +233,9 @@ pub trait Recorder {
     /// False for the fast path, which may stop at the first explicit deny.
     const ON: bool;
     fn statement(&mut self, _layer: Layer, _policy: &Policy, _s: &Statement) {}
+    /// A policy of `layer` was evaluated: explanations look for its statements that
+    /// name the action but did not apply.
+    fn policy(&mut self, _layer: Layer, _policy: &Policy, _req: &Request, _has_boundary: bool) {}
     fn layer(&mut self, _layer: Layer, _outcome: Outcome, _note: Option<&str>) {}
     fn note(&mut self, _note: &str) {}
 }
@@ -175,22 +252,36 @@ pub(crate) struct Collector {
     pub layers: Vec<LayerReport>,
     pub notes: Vec<String>,
     pending: Vec<(Layer, MatchedStatement)>,
+    skipped: Vec<(Layer, SkippedStatement)>,
+}
+
+fn matched(policy: &Policy, s: &Statement) -> MatchedStatement {
+    MatchedStatement {
+        policy: policy.name().to_string(),
+        statement: s.label(),
+        effect: match s.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        },
+        source: None,
+    }
 }
 
 impl Recorder for Collector {
     const ON: bool = true;
     fn statement(&mut self, layer: Layer, policy: &Policy, s: &Statement) {
-        self.pending.push((
-            layer,
-            MatchedStatement {
-                policy: policy.name().to_string(),
-                statement: s.label(),
-                effect: match s.effect {
-                    Effect::Allow => "Allow",
-                    Effect::Deny => "Deny",
+        self.pending.push((layer, matched(policy, s)));
+    }
+    fn policy(&mut self, layer: Layer, policy: &Policy, req: &Request, has_boundary: bool) {
+        for (s, why) in policy.misses(req, has_boundary) {
+            self.skipped.push((
+                layer,
+                SkippedStatement {
+                    statement: matched(policy, s),
+                    why,
                 },
-            },
-        ));
+            ));
+        }
     }
     fn layer(&mut self, layer: Layer, outcome: Outcome, note: Option<&str>) {
         let statements = self
@@ -200,11 +291,21 @@ impl Recorder for Collector {
             .map(|(_, s)| s.clone())
             .collect();
         self.pending.retain(|(l, _)| *l != layer);
+        let skipped = self
+            .skipped
+            .iter()
+            .filter(|(l, _)| *l == layer)
+            .map(|(_, s)| s.clone())
+            .collect();
+        self.skipped.retain(|(l, _)| *l != layer);
         self.layers.push(LayerReport {
             layer,
+            attached_to: None,
             outcome,
             statements,
+            skipped,
             note: note.map(str::to_string),
+            doc: layer.doc(),
         });
     }
     fn note(&mut self, note: &str) {

@@ -14,11 +14,13 @@ mod depends;
 mod explain;
 
 pub use depends::{
-    Dependency, ValueOutcome, allowing_values, dependencies, first_allowing_context,
+    Assignment, Dependency, ValueOutcome, allowing_values, changing_assignments, dependencies,
+    first_allowing_context,
 };
 
 pub use explain::{
-    Decision, Explanation, Layer, LayerReport, MatchedStatement, NoRecord, Outcome, Recorder,
+    Decision, Explanation, Layer, LayerReport, LevelNode, MatchedStatement, NoRecord, Outcome,
+    PolicySource, Recorder, SkippedStatement,
 };
 
 use std::borrow::Cow;
@@ -88,6 +90,9 @@ fn combine<R: Recorder>(
 ) -> Verdict {
     let mut v = Verdict::default();
     for p in policies {
+        if R::ON {
+            rec.policy(layer, p, req, caller.has_boundary);
+        }
         let pv = p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s));
         v.deny |= pv.deny;
         v.allow = v.allow.max(pv.allow);
@@ -102,7 +107,12 @@ fn one<R: Recorder>(
     caller: Caller,
     rec: &mut R,
 ) -> Option<Verdict> {
-    policy.map(|p| p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s)))
+    policy.map(|p| {
+        if R::ON {
+            rec.policy(layer, p, req, caller.has_boundary);
+        }
+        p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s))
+    })
 }
 
 /// The services whose actions RCPs govern (AWS Organizations User Guide, "Resource

@@ -210,12 +210,12 @@ fn aws_managed_keys_are_shown_exempt_from_rcps() {
     assert!(
         dependencies(&bare, &customer)
             .iter()
-            .any(|d| d.key == "aws:securetransport")
+            .any(|d| d.key == "aws:SecureTransport")
     );
     assert!(
         dependencies(&bare, &aws_managed)
             .iter()
-            .all(|d| d.key != "aws:securetransport")
+            .all(|d| d.key != "aws:SecureTransport")
     );
     // Only the RCPs are lifted: an SCP Deny on the caller still applies
     // (Organizations User Guide, "SCP evaluation").
@@ -367,7 +367,7 @@ fn decisions_list_the_context_they_depend_on() {
     let deps = dependencies(&request(ALICE, "s3:GetObject", BUCKET), &set);
     let mfa = deps
         .iter()
-        .find(|d| d.key == "aws:multifactorauthpresent")
+        .find(|d| d.key == "aws:MultiFactorAuthPresent")
         .unwrap();
     let of = |d: &Dependency, v: Option<&str>| {
         d.outcomes
@@ -382,7 +382,10 @@ fn decisions_list_the_context_they_depend_on() {
         Decision::ExplicitlyDenied,
         "absent SourceIp: NotIpAddress holds, the Deny applies"
     );
-    let ip = deps.iter().find(|d| d.key == "aws:sourceip").unwrap();
+    let ip = deps
+        .iter()
+        .find(|d| d.key.eq_ignore_ascii_case("aws:SourceIp"))
+        .unwrap();
     assert_eq!(
         of(ip, Some("10.0.0.0")),
         Decision::ImplicitlyDenied,
@@ -418,10 +421,10 @@ fn the_values_that_let_a_denied_request_in() {
     let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys.len(), 2, "{found:?}");
     assert!(
-        keys.contains(&"aws:multifactorauthpresent") && keys.contains(&"aws:principaltag/team")
+        keys.contains(&"aws:MultiFactorAuthPresent") && keys.contains(&"aws:PrincipalTag/team")
     );
     assert!(found.contains(&(
-        "aws:principaltag/team".to_string(),
+        "aws:PrincipalTag/team".to_string(),
         Some("data".to_string())
     )));
     // The first of them alone, and nothing for a request already allowed.
@@ -450,7 +453,7 @@ fn the_values_that_let_a_denied_request_in() {
     assert_eq!(decision, Decision::ExplicitlyDenied);
     let found = allowing_values(&mut req, &set, decision);
     assert_eq!(found.len(), 1, "only the Deny's key can lift it: {found:?}");
-    assert_eq!(found[0].0, "aws:sourcevpce");
+    assert!(found[0].0.eq_ignore_ascii_case("aws:SourceVpce"));
 }
 
 #[test]
@@ -490,11 +493,11 @@ fn keys_that_let_a_request_in_only_together_are_found_together() {
         found,
         vec![
             (
-                "aws:multifactorauthpresent".to_string(),
+                "aws:MultiFactorAuthPresent".to_string(),
                 Some("true".to_string())
             ),
             (
-                "aws:requestedregion".to_string(),
+                "aws:RequestedRegion".to_string(),
                 Some("eu-west-1".to_string())
             ),
         ]

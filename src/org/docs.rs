@@ -208,8 +208,9 @@ impl DocTable {
     }
 
     /// Compiles every document (in parallel); the ones that fail become problems at
-    /// the place they were first seen.
-    pub fn compile(self) -> (Vec<Option<Doc>>, Vec<Problem>) {
+    /// the place they were first seen, and empty policies that keep their text (a
+    /// load that refuses errors never builds them into an org).
+    pub fn compile(self) -> (Vec<Doc>, Vec<Problem>) {
         let results: Vec<Result<Policy, PolicyError>> = self
             .entries
             .par_iter()
@@ -219,14 +220,20 @@ impl DocTable {
         let mut problems = Vec::new();
         for (e, r) in self.entries.into_iter().zip(results) {
             match r {
-                Ok(policy) => docs.push(Some(Doc {
+                Ok(policy) => docs.push(Doc {
                     policy: Arc::new(policy),
                     text: e.text,
                     size: e.size,
-                })),
+                    unreadable: None,
+                }),
                 Err(err) => {
                     problems.push(located(&e.site, &e.text, &err, e.kind));
-                    docs.push(None);
+                    docs.push(Doc {
+                        policy: Arc::new(Policy::unreadable(e.kind, &e.name)),
+                        text: e.text,
+                        size: e.size,
+                        unreadable: Some(err.message.as_str().into()),
+                    });
                 }
             }
         }

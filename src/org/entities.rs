@@ -219,6 +219,9 @@ pub struct Doc {
     pub text: Arc<str>,
     /// Characters other than whitespace: what AWS counts against size quotas.
     pub size: usize,
+    /// The document did not parse: `policy` is empty (see
+    /// [`crate::org::load_partial`]), and this says why.
+    pub unreadable: Option<Arc<str>>,
 }
 
 /// What a resource is, from its ARN.

@@ -5,9 +5,6 @@
 //! managed ones by ARN, trust policies as a principal list when that says it all.
 //! Loading the output gives the same organization.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 
 use super::Org;
@@ -26,7 +23,8 @@ pub fn to_native(org: &Org) -> Value {
 /// documents them, documents in the order they were written.
 ///
 /// `orgscope export ORG -o FILE` loads ORG with [`super::load`] and writes this text
-/// with [`write_atomic`] (to a temporary file, then renamed; never over an input).
+/// with [`crate::atomic_write::write`] (to a temporary file, then renamed; never over
+/// an input).
 pub fn to_native_text(org: &Org) -> String {
     let mut text = serde_json::to_string_pretty(&native(org)).unwrap_or_default();
     text.push('\n');
@@ -62,70 +60,6 @@ fn native(org: &Org) -> Out {
             .collect(),
     );
     Out::Object(out)
-}
-
-/// Writes bytes to `path` atomically: to a temporary file in the same directory, then
-/// renamed over `path`. Refuses to write over any of `inputs` (orgscope never writes
-/// the files it reads).
-pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> io::Result<()> {
-    let target = absolute(path);
-    for input in inputs {
-        if absolute(input) == target {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!(
-                    "refusing to overwrite the input `{}`; choose another output file",
-                    path.display()
-                ),
-            ));
-        }
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("`{}` is not a file name", path.display()),
-        )
-    })?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A path made absolute and, where it exists, canonical (symlinks resolved).
-fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    // The output usually does not exist yet: resolve its directory instead.
-    match (p.parent(), p.file_name()) {
-        (Some(d), Some(n)) => {
-            let d = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            d.canonicalize()
-                .map(|d| d.join(n))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-        _ => p.to_path_buf(),
-    }
 }
 
 fn document(org: &Org, p: PolicyIx) -> Out {

@@ -8,8 +8,10 @@
 //! ```
 //!
 //! A load with errors yields no [`Org`]: dropping a policy the input holds could turn a
-//! Deny into an Allow, so a broken input is refused, with every problem located.
+//! Deny into an Allow, so a broken input is refused, with every problem located. Only
+//! [`load_partial`] builds one anyway, for a person who is shown the problems.
 
+mod account_name;
 pub mod assume_index;
 mod aws;
 mod builder;
@@ -34,6 +36,7 @@ pub mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use account_name::{AccountNameError, resource_account_id};
 pub use entities::*;
 pub use graph::{AttachKind, Attachment, Edge, OrgGraph};
 pub use ids::*;
@@ -102,28 +105,46 @@ pub fn load(path: &Path) -> Result<Org, LoadError> {
 /// Like [`load`], and also returns the findings (warnings included). `Ok((None, r))`
 /// when the input has errors; `Err` only when `path` cannot be read at all.
 pub fn load_with_report(path: &Path) -> Result<(Option<Org>, Report), LoadError> {
+    read(path, false)
+}
+
+/// Loads what can be loaded despite errors, for a person to look at (the terminal
+/// UI): what the report names as an error is left out (a reference that does not
+/// resolve, an entity refused), and a policy document that does not parse allows and
+/// denies nothing ([`Doc::unreadable`] says so). Answers on such an org can be wrong
+/// in either direction; whoever shows them must say so. `Err` when the input cannot
+/// be read, or gave no account at all.
+pub fn load_partial(path: &Path) -> Result<(Org, Report), LoadError> {
+    match read(path, true)? {
+        (Some(org), report) => Ok((org, report)),
+        (None, report) => Err(LoadError::Invalid(report)),
+    }
+}
+
+fn read(path: &Path, keep_what_loaded: bool) -> Result<(Option<Org>, Report), LoadError> {
     let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     if meta.is_dir() {
-        return Ok(aws::export_dir::load(path));
+        return Ok(aws::export_dir::load(path, keep_what_loaded));
     }
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(load_text(path, &text))
+    Ok(load_text(path, &text, keep_what_loaded))
 }
 
 /// Loads a native or authorization-details document held in memory; `name` is the
 /// file name findings are reported under.
 pub fn load_str(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
-    load_text(name.as_ref(), text)
+    load_text(name.as_ref(), text, false)
 }
 
-fn load_text(path: &Path, text: &str) -> (Option<Org>, Report) {
+fn load_text(path: &Path, text: &str, keep_what_loaded: bool) -> (Option<Org>, Report) {
     let mut b = Builder::new();
+    b.keep_what_loaded = keep_what_loaded;
     let file = b.problems.file(path);
     if text.trim().is_empty() {
         b.problems.file_error(
@@ -197,3 +218,6 @@ pub fn load_builtin_acme() -> Org {
 
 /// The text of sample-orgs/acme.json.
 pub const ACME: &str = include_str!("../../sample-orgs/acme.json");
+
+#[cfg(test)]
+mod partial_tests;

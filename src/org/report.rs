@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use super::locate::{LineIndex, locate_all};
 
 /// How bad a finding is: errors stop a load, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
     Error,
@@ -26,8 +27,9 @@ impl fmt::Display for Severity {
     }
 }
 
-/// One problem, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem, located (`orgscope validate --format json` prints it as is).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Finding {
     pub severity: Severity,
     pub file: PathBuf,

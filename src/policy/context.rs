@@ -30,10 +30,22 @@ impl PartialEq for Key {
 
 impl Eq for Key {}
 
+/// Every key interned so far: its number by lower-cased text, and by number the
+/// spelling to show (AWS's own, as policies write it: `aws:SecureTransport`).
+#[derive(Default)]
+struct Interned {
+    ids: HashMap<&'static str, u32>,
+    spellings: Vec<&'static str>,
+}
+
+fn interned() -> &'static RwLock<Interned> {
+    static KEYS: OnceLock<RwLock<Interned>> = OnceLock::new();
+    KEYS.get_or_init(Default::default)
+}
+
 impl Key {
     pub fn new(name: &str) -> Key {
-        static KEYS: OnceLock<RwLock<HashMap<&'static str, u32>>> = OnceLock::new();
-        let keys = KEYS.get_or_init(Default::default);
+        let keys = interned();
         // Most keys and services come lower-cased already: no allocation for them.
         let lowered;
         let lower: &str = if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -42,21 +54,44 @@ impl Key {
         } else {
             name
         };
-        if let Some((k, &id)) = keys
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_key_value(lower)
+        let spelt = lower != name;
         {
-            return Key { id, lower: k };
+            let r = keys.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((k, &id)) = r.ids.get_key_value(lower) {
+                // A spelling with capitals is AWS's (keys are documented in camel
+                // case): it replaces one seen only in lower case.
+                if !spelt || r.spellings[id as usize] != *k {
+                    return Key { id, lower: k };
+                }
+            }
         }
         let mut w = keys.write().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, &id)) = w.get_key_value(lower) {
+        if let Some((k, &id)) = w.ids.get_key_value(lower) {
+            let k: &'static str = k;
+            if spelt && w.spellings[id as usize] == k {
+                w.spellings[id as usize] = Box::leak(name.to_string().into_boxed_str());
+            }
             return Key { id, lower: k };
         }
-        let id = w.len() as u32;
+        let id = w.spellings.len() as u32;
         let lower: &'static str = Box::leak(lower.to_string().into_boxed_str());
-        w.insert(lower, id);
+        let spelling = if spelt {
+            Box::leak(name.to_string().into_boxed_str())
+        } else {
+            lower
+        };
+        w.ids.insert(lower, id);
+        w.spellings.push(spelling);
         Key { id, lower }
+    }
+
+    /// The key as AWS spells it, where a policy or a request gave that spelling
+    /// (`aws:SecureTransport`); else lower-cased.
+    pub fn spelling(&self) -> &'static str {
+        interned()
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .spellings[self.id as usize]
     }
 
     pub fn as_str(&self) -> &str {

@@ -5,6 +5,7 @@ pub mod arn;
 pub mod condition;
 pub mod context;
 pub mod error;
+mod miss;
 mod pattern;
 pub mod principal;
 mod raw;
@@ -172,6 +173,19 @@ impl Policy {
                 message: e.to_string(),
             })?;
         Ok(Policy::compile(kind, name, raw))
+    }
+
+    /// A policy with no statement: it allows and denies nothing. What an
+    /// organization opened despite its errors holds in place of a document that did
+    /// not parse (the document's text is kept beside it, and the error reported).
+    pub fn unreadable(kind: PolicyKind, name: &str) -> Policy {
+        Policy {
+            name: name.into(),
+            kind,
+            version: None,
+            id: None,
+            statements: Vec::new(),
+        }
     }
 
     fn compile(kind: PolicyKind, name: &str, raw: RawPolicy) -> Policy {

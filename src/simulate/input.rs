@@ -255,7 +255,15 @@ impl<'t> Fields<'t> {
                 crate::policy::RequestError::Resource(_) => "resource",
                 crate::policy::RequestError::Account(_) => "resourceAccount",
             };
-            self.request[field].error(e.to_string())
+            // An action is named with the catalog's nearest: `GetObject` -> `s3:GetObject`.
+            let message = match field {
+                "action" => crate::catalog::check_action(&action)
+                    .err()
+                    .filter(|n| matches!(n, crate::catalog::ActionError::Malformed { .. }))
+                    .map_or_else(|| e.to_string(), |named| named.to_string()),
+                _ => e.to_string(),
+            };
+            self.request[field].error(message)
         })
     }
 }

@@ -91,24 +91,38 @@ pub struct OutputLine<'a> {
     pub blocked_by: Option<Layer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
-    /// With `--explain`: context keys the request lacks that would change the decision.
-    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<engine::Dependency>,
+    /// With `--explain` (a list, maybe empty): context keys the request lacks that
+    /// would change the decision.
+    #[serde(rename = "dependsOn", skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<engine::Dependency>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
+    /// With a decision (a list, maybe empty): what may be wrong with the request though
+    /// it was answered (an action the catalog does not know); left for the front end
+    /// to fill, as `orgscope simulate` does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
+}
+
+impl<'a> OutputLine<'a> {
+    /// The line of a case that cannot be evaluated.
+    pub fn error(id: &'a str, message: &'a str) -> OutputLine<'a> {
+        OutputLine {
+            id,
+            decision: None,
+            blocked_by: None,
+            explanation: None,
+            depends_on: None,
+            error: Some(message),
+            notes: None,
+        }
+    }
 }
 
 /// Evaluates one case into its output line.
 pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
     match &case.prepared {
-        Err(e) => OutputLine {
-            id: &case.id,
-            decision: None,
-            blocked_by: None,
-            explanation: None,
-            depends_on: Vec::new(),
-            error: Some(e),
-        },
+        Err(e) => OutputLine::error(&case.id, e),
         Ok(p) => {
             let set = p.policy_set();
             let (decision, blocked_by, explanation, depends_on) = if explain {
@@ -118,11 +132,11 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                     x.decision,
                     x.blocked_by,
                     Some(x),
-                    deps.into_iter().filter(|d| d.matters).collect(),
+                    Some(deps.into_iter().filter(|d| d.matters).collect()),
                 )
             } else {
                 let (d, b) = engine::decide(&p.request, &set);
-                (d, b, None, Vec::new())
+                (d, b, None, None)
             };
             OutputLine {
                 id: &case.id,
@@ -131,6 +145,7 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                 explanation,
                 depends_on,
                 error: None,
+                notes: Some(Vec::new()),
             }
         }
     }

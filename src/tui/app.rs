@@ -2,10 +2,12 @@
 //! one `update` that turns a message into a new state and, rarely, an [`Effect`] for
 //! the runtime (copying to the clipboard). The view draws from `&App` only.
 
+mod answer;
 mod complete;
 mod keys;
 mod mouse;
 mod popups;
+mod problems;
 mod query;
 
 use std::sync::mpsc::Sender;
@@ -23,6 +25,8 @@ use super::keymap::Keymap;
 use super::layout::Areas;
 use super::nodes::{Node, OrgTree};
 use super::palette::Palette;
+use super::problems::Problems;
+use super::query::build::plural;
 use super::query::locate::Mark;
 use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
@@ -119,6 +123,8 @@ pub enum Popup {
     Help(Context),
     /// The query pane.
     Query,
+    /// The problems the organization was opened with.
+    Problems,
 }
 
 /// A line for the status bar.
@@ -146,7 +152,8 @@ pub struct App<'a> {
     pub focus: Focus,
     pub tab: Tab,
     pub popup: Popup,
-    pub history: History<Node>,
+    /// Places visited, each with the tab it was left on.
+    pub history: History<(Node, Tab)>,
     pub detail: Detail,
     /// Built on the first `/` or `:` (inline), or at startup by the worker.
     index: Arc<OnceLock<SearchIndex<Node>>>,
@@ -158,6 +165,8 @@ pub struct App<'a> {
     pub palette: Palette,
     pub query: QueryPane,
     asker: Asker,
+    /// The findings the organization was loaded with (see [`App::set_problems`]).
+    pub problems: Problems,
     /// The statement an answer jumped to, highlighted in the JSON tab of this node.
     pub mark: Option<(Node, Mark)>,
     pub help_scroll: usize,
@@ -174,8 +183,18 @@ impl<'a> App<'a> {
         let src = OrgTree::new(org);
         let mut tree = Tree::new(&src);
         tree.toggle(&src);
-        let status = (!settings.warnings.is_empty()).then(|| Status {
-            text: settings.warnings.join("; "),
+        let mut problems = Problems::default();
+        problems.add(settings.warnings);
+        let status = (!problems.is_empty()).then(|| Status {
+            text: format!(
+                "the config file has {}: the rest applies (! lists {})",
+                plural(problems.findings.len(), "mistake", "mistakes"),
+                if problems.findings.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
+            ),
             warn: true,
         });
         let mut app = App {
@@ -186,7 +205,7 @@ impl<'a> App<'a> {
             focus: Focus::Tree,
             tab: Tab::Overview,
             popup: Popup::None,
-            history: History::new(Node::Root),
+            history: History::new((Node::Root, Tab::Overview)),
             detail: Detail::default(),
             index: Arc::new(OnceLock::new()),
             searcher: Searcher::Inline(Box::default()),
@@ -195,6 +214,7 @@ impl<'a> App<'a> {
             palette: Palette::default(),
             query: QueryPane::default(),
             asker: Asker::Inline,
+            problems,
             mark: None,
             help_scroll: 0,
             status,
@@ -221,6 +241,7 @@ impl<'a> App<'a> {
             Popup::Filter => Context::Filter,
             Popup::Palette => Context::Palette,
             Popup::Help(_) => Context::Help,
+            Popup::Problems => Context::Problems,
             Popup::Query => match self.query.focus {
                 _ if self.query.running.is_some() => Context::QueryRunning,
                 PaneFocus::Form => Context::Query,
@@ -318,7 +339,7 @@ impl<'a> App<'a> {
 
     /// One message in, the new state out.
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
-        let before = self.selected();
+        let before = (self.selected(), self.tab);
         let (effect, visit) = match msg {
             Msg::Key(ev) => self.on_key(ev),
             Msg::Mouse(ev) => (None, self.on_mouse(ev)),
@@ -344,10 +365,12 @@ impl<'a> App<'a> {
             }
         };
         let after = self.selected();
-        if after != before
+        if after != before.0
             && let Some(how) = visit
         {
-            self.history.visit(after, how);
+            // The place left keeps the tab it was left on, for `[` to show again.
+            self.history.set_current(before);
+            self.history.visit((after, self.tab), how);
         }
         self.refresh_detail();
         effect
@@ -438,14 +461,16 @@ impl<'a> App<'a> {
 
     /// Back or forward through history.
     fn travel(&mut self, forward: bool) -> Option<Visit> {
+        self.history.set_current((self.selected(), self.tab));
         let target = if forward {
             self.history.forward()
         } else {
             self.history.back()
         };
         match target {
-            Some(n) => {
+            Some((n, tab)) => {
                 self.jump_to(n);
+                self.tab = tab;
             }
             None => self.say(if forward {
                 "nothing further forward"

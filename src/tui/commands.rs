@@ -22,6 +22,8 @@ pub enum Context {
     Answer,
     /// The answer's filter line.
     AnswerFilter,
+    /// The list of problems the organization was opened with.
+    Problems,
 }
 
 impl Context {
@@ -36,6 +38,7 @@ impl Context {
             Context::QueryRunning => "running query",
             Context::Answer => "answer",
             Context::AnswerFilter => "answer filter",
+            Context::Problems => "problems list",
         }
     }
 }
@@ -81,6 +84,8 @@ pub enum Action {
     Paths,
     /// Show the query pane as it was left.
     LastAnswer,
+    /// List the problems the organization was opened with.
+    Problems,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -118,6 +123,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::WhatCan, "what_can", &["W"]),
     (Action::Paths, "paths", &["p"]),
     (Action::LastAnswer, "last_answer", &["a"]),
+    (Action::Problems, "problems", &["!"]),
 ];
 
 impl Action {
@@ -153,7 +159,7 @@ pub struct CommandInfo {
 
 use Context::{
     Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Palette as P,
-    Query as Q, QueryRunning as QR, Tree as T,
+    Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
 };
 
 const fn cmd(
@@ -174,8 +180,8 @@ const fn cmd(
 
 /// All the commands, in the order help lists them.
 pub const COMMANDS: &[CommandInfo] = &[
-    cmd(Action::Up, "up", "move up", &[T, D, H, A], false),
-    cmd(Action::Down, "down", "move down", &[T, D, H, A], false),
+    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR], false),
+    cmd(Action::Down, "down", "move down", &[T, D, H, A, PR], false),
     cmd(
         Action::Right,
         "open",
@@ -202,28 +208,28 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Top,
         "top",
         "go to the first row",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::Bottom,
         "bottom",
         "go to the last row",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::PageUp,
         "page up",
         "one page up",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(
         Action::PageDown,
         "page down",
         "one page down",
-        &[T, D, H, A],
+        &[T, D, H, A, PR],
         false,
     ),
     cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
@@ -271,7 +277,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     cmd(
         Action::Filter,
-        "filter",
+        "find",
         "fuzzy find any name, id or ARN",
         &[T, D],
         true,
@@ -302,19 +308,19 @@ pub const COMMANDS: &[CommandInfo] = &[
         "what-can",
         "ask what-can, prefilled from the selection",
         &[T, D],
-        false,
+        true,
     ),
     cmd(
         Action::Paths,
         "paths",
-        "ask paths, prefilled from the selection",
+        "ask paths (on a role: who reaches it), prefilled from the selection",
         &[T, D],
-        false,
+        true,
     ),
     cmd(
         Action::LastAnswer,
         "answer",
-        "show the last question and its answer again",
+        "show the last answer again ([ ] in it: the earlier ones)",
         &[T, D],
         false,
     ),
@@ -336,6 +342,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Copy,
         "copy ARN",
         "copy the selected ARN (OSC 52)",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::Problems,
+        "problems",
+        "list the problems the organization was opened with",
         &[T, D],
         true,
     ),
@@ -432,7 +445,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::Accept,
         "jump",
-        "jump to the statement, principal or role",
+        "jump to the statement, principal or role; a grant's statement",
         &[A],
         true,
     ),
@@ -454,28 +467,28 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::Can,
         "can",
-        "the same fields, asked as can",
+        "ask can from the selected row (the form shows first)",
         &[A],
         false,
     ),
     cmd(
         Action::WhoCan,
         "who-can",
-        "the same fields, asked as who-can",
+        "ask who-can from the selected row (the form shows first)",
         &[A],
         false,
     ),
     cmd(
         Action::WhatCan,
         "what-can",
-        "the same fields, asked as what-can",
+        "ask what-can from the selected row (the form shows first)",
         &[A],
         false,
     ),
     cmd(
         Action::Paths,
         "paths",
-        "the same fields, asked as paths",
+        "ask paths from the selected row (the form shows first)",
         &[A],
         false,
     ),
@@ -483,6 +496,20 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Copy,
         "copy ARN",
         "copy the selected row's ARN (OSC 52)",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Back,
+        "earlier",
+        "the answer before this one (every question is kept)",
+        &[A],
+        false,
+    ),
+    cmd(
+        Action::Forward,
+        "later",
+        "the answer after this one",
         &[A],
         false,
     ),
@@ -512,6 +539,24 @@ pub const COMMANDS: &[CommandInfo] = &[
         false,
     ),
     cmd(Action::Cancel, "clear", "clear the filter", &[AF], true),
+    // The problems list.
+    cmd(
+        Action::Accept,
+        "go",
+        "go to the node the problem is about",
+        &[PR],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the list (! opens it)",
+        &[PR],
+        true,
+    ),
+    cmd(Action::Problems, "close", "close the list", &[PR], false),
+    cmd(Action::Help, "help", "show this help", &[PR], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
 ];
 
 /// The commands that work in a context, in help order.
@@ -593,14 +638,20 @@ pub const PALETTE: &[PaletteCommand] = &[
     },
     PaletteCommand {
         name: "paths",
-        arg: Some("WHO [ROLE]"),
-        description: "which roles can WHO reach, and how?",
-        options: &[],
+        arg: Some("[WHO] [ROLE]"),
+        description: "which roles can WHO reach, or who reaches ROLE?",
+        options: &["--to ROLE"],
     },
     PaletteCommand {
         name: "root",
         arg: None,
         description: "go to the organization root",
+        options: &[],
+    },
+    PaletteCommand {
+        name: "problems",
+        arg: None,
+        description: "list the problems the organization was opened with",
         options: &[],
     },
     PaletteCommand {
@@ -633,6 +684,7 @@ mod tests {
             Context::QueryRunning,
             Context::Answer,
             Context::AnswerFilter,
+            Context::Problems,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

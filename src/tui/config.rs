@@ -11,40 +11,24 @@
 //! selection = { fg = "black", bg = "yellow", bold = true }
 //! ```
 //!
-//! A config with mistakes never keeps the UI from starting: what can be read applies,
-//! and the mistakes are shown on the status line.
+//! A config with mistakes never keeps the UI from starting: what can be read applies
+//! (each entry stands alone), and the mistakes are listed with the organization's
+//! problems (`!`), each with its line.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use super::keymap::Keymap;
-use super::theme::{Theme, ThemeConfig};
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    #[serde(default)]
-    keys: HashMap<String, OneOrMany>,
-    #[serde(default)]
-    theme: ThemeConfig,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
+use super::theme::{StylePatch, Theme, ThemeConfig};
+use crate::org::{Finding, Severity};
 
 /// What the UI takes from the config file and the environment.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub keymap: Keymap,
     pub theme: Theme,
-    /// Problems with the file, for the status line.
-    pub warnings: Vec<String>,
+    /// Mistakes in the file, each with its place.
+    pub warnings: Vec<Finding>,
 }
 
 impl Default for Settings {
@@ -88,7 +72,12 @@ impl Settings {
             Ok(text) => Settings::from_toml(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(e) => Settings {
-                warnings: vec![format!("cannot read {}: {e}", path.display())],
+                warnings: vec![mistake(
+                    &path.display().to_string(),
+                    None,
+                    "",
+                    format!("cannot read the config file: {e}"),
+                )],
                 ..Settings::default()
             },
         }
@@ -97,35 +86,183 @@ impl Settings {
     /// Settings from the text of a config file named `name` in messages.
     pub fn from_toml(text: &str, name: &str) -> Settings {
         let mut s = Settings::default();
-        let file: ConfigFile = match toml::from_str(text) {
+        let file: toml::Table = match toml::from_str(text) {
             Ok(f) => f,
+            // Not TOML: nothing can be read.
             Err(e) => {
-                let at = e
-                    .span()
-                    .map(|sp| line_col(text, sp.start))
-                    .map(|(l, c)| format!(":{l}:{c}"))
-                    .unwrap_or_default();
-                s.warnings.push(format!("{name}{at}: {}", e.message()));
+                let at = e.span().map(|sp| line_col(text, sp.start));
+                s.warnings
+                    .push(mistake(name, at, "", e.message().to_string()));
                 return s;
             }
         };
-        let keys: HashMap<String, Vec<String>> = file
-            .keys
-            .into_iter()
-            .map(|(k, v)| match v {
-                OneOrMany::One(one) => (k, vec![one]),
-                OneOrMany::Many(many) => (k, many),
-            })
-            .collect();
-        if let Err(e) = s.keymap.patch(&keys) {
-            s.warnings.push(format!("{name}: {e}"));
+        let at = |section: &str, key: &str| find_key(text, section, key);
+        let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+        let mut theme = ThemeConfig::default();
+        for (section, value) in &file {
+            match (section.as_str(), value.as_table()) {
+                ("keys", Some(table)) => {
+                    for (action, v) in table {
+                        match key_list(v) {
+                            Some(list) => {
+                                keys.insert(action.clone(), list);
+                            }
+                            None => s.warnings.push(mistake(
+                                name,
+                                at("keys", action),
+                                &format!("keys.{action}"),
+                                format!(
+                                    "[keys] {action}: expected a key (\"ctrl-q\") or a list of keys"
+                                ),
+                            )),
+                        }
+                    }
+                }
+                ("theme", Some(table)) => {
+                    for (style, v) in table {
+                        if style == "base" {
+                            match v.as_str() {
+                                Some(b) => theme.base = Some(b.to_string()),
+                                None => s.warnings.push(mistake(
+                                    name,
+                                    at("theme", style),
+                                    "theme.base",
+                                    "[theme] base: expected \"dark\" or \"light\"".into(),
+                                )),
+                            }
+                            continue;
+                        }
+                        match v.clone().try_into::<StylePatch>() {
+                            Ok(patch) => {
+                                theme.styles.insert(style.clone(), patch);
+                            }
+                            Err(e) => s.warnings.push(mistake(
+                                name,
+                                at("theme", style),
+                                &format!("theme.{style}"),
+                                format!("[theme] {style}: {}", e.message()),
+                            )),
+                        }
+                    }
+                }
+                ("keys" | "theme", None) => s.warnings.push(mistake(
+                    name,
+                    at("", section),
+                    section,
+                    format!("`{section}` must be a table: [{section}]"),
+                )),
+                _ => s.warnings.push(mistake(
+                    name,
+                    find_section(text, section).or_else(|| at("", section)),
+                    section,
+                    format!("unknown section `{section}`; expected [keys] or [theme]"),
+                )),
+            }
         }
-        match Theme::from_config(&file.theme) {
-            Ok(t) => s.theme = t,
-            Err(e) => s.warnings.push(format!("{name}: {e}")),
+        for (action, m) in s.keymap.patch(&keys) {
+            s.warnings.push(mistake(
+                name,
+                at("keys", &action),
+                &format!("keys.{action}"),
+                m,
+            ));
         }
+        let (t, mistakes) = Theme::from_config(&theme);
+        s.theme = t;
+        for (style, m) in mistakes {
+            s.warnings.push(mistake(
+                name,
+                at("theme", &style),
+                &format!("theme.{style}"),
+                m,
+            ));
+        }
+        s.warnings.sort_by_key(|f| f.line);
         s
     }
+}
+
+/// A mistake in the config file, as a finding (it is listed with the org's).
+fn mistake(file: &str, at: Option<(usize, usize)>, path: &str, message: String) -> Finding {
+    let (line, column) = at.unwrap_or((0, 0));
+    Finding {
+        severity: Severity::Warning,
+        file: file.into(),
+        json_path: path.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// `"q"` or `["q", "ctrl-c"]`.
+fn key_list(v: &toml::Value) -> Option<Vec<String>> {
+    match v {
+        toml::Value::String(one) => Some(vec![one.clone()]),
+        toml::Value::Array(many) => many
+            .iter()
+            .map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Where `key = ...` is written in `[section]` (`""`: at the top), as line and
+/// column; `None` when it is not written that simply (a dotted or quoted key).
+fn find_key(text: &str, section: &str, key: &str) -> Option<(usize, usize)> {
+    let mut current = "";
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix('[') {
+            current = rest.split(']').next().unwrap_or("").trim();
+            continue;
+        }
+        if current == section
+            && let Some(after) = t.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some((i + 1, line.len() - t.len() + 1));
+        }
+    }
+    None
+}
+
+/// Where `[section]` is written.
+fn find_section(text: &str, section: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let t = line.trim_start();
+        let name = t.strip_prefix('[')?.split(']').next()?.trim();
+        (name == section).then_some((i + 1, line.len() - t.len() + 1))
+    })
+}
+
+/// The known name closest to a misspelt one, when it is close (two edits at most).
+pub fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edits(name, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, ignoring case.
+fn edits(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut prev = row[0];
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cur = row[j];
+            row[j] = (prev + usize::from(a[i - 1] != b[j - 1]))
+                .min(row[j] + 1)
+                .min(row[j - 1] + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -161,15 +298,35 @@ mod tests {
     fn mistakes_become_warnings_with_a_place() {
         let s = Settings::from_toml("[keys]\nquit = 3\n", "c.toml");
         assert_eq!(s.warnings.len(), 1);
-        assert!(s.warnings[0].starts_with("c.toml:2:"), "{:?}", s.warnings);
+        assert_eq!((s.warnings[0].line, s.warnings[0].column), (2, 1));
         let s = Settings::from_toml("[colours]\n", "c.toml");
         assert!(
-            s.warnings[0].contains("unknown field `colours`"),
+            s.warnings[0].message.contains("unknown section `colours`"),
             "{:?}",
             s.warnings
         );
         let s = Settings::from_toml("[keys]\nfly = \"f\"\n[theme]\nbase = \"sepia\"\n", "c.toml");
         assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
+        assert_eq!(s.warnings[1].line, 4);
+        // Not TOML at all: one mistake, with its place.
+        let s = Settings::from_toml("[keys\n", "c.toml");
+        assert_eq!((s.warnings.len(), s.warnings[0].line), (1, 1));
+    }
+
+    /// What can be read applies: one unknown action, a key of the wrong type or a
+    /// bad style costs only its own entry.
+    #[test]
+    fn one_mistake_costs_only_its_entry() {
+        let s = Settings::from_toml(
+            "[keys]\nzzz = \"x\"\nquit = \"ctrl-q\"\nbad = 3\ndown = [\"ctrl-n\"]\n[theme]\nrole = { fg = \"208\" }\nuser = { fg = 3 }\n",
+            "c.toml",
+        );
+        assert_eq!(s.warnings.len(), 3, "{:?}", s.warnings);
+        assert_eq!(s.keymap.keys(Action::Quit), [Key::parse("ctrl-q").unwrap()]);
+        assert_eq!(s.keymap.keys(Action::Down), [Key::parse("ctrl-n").unwrap()]);
+        assert_eq!(s.theme.role.fg, Some(ratatui::style::Color::Indexed(208)));
+        let lines: Vec<usize> = s.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [2, 4, 8]);
     }
 
     #[test]

@@ -56,6 +56,12 @@ impl<T: Copy + PartialEq> History<T> {
         self.stepped = how == Visit::Step;
     }
 
+    /// Changes the current place in place (what the user made of it before
+    /// leaving: the tab they were on).
+    pub fn set_current(&mut self, place: T) {
+        self.places[self.at] = place;
+    }
+
     /// The previous place, if any.
     pub fn back(&mut self) -> Option<T> {
         self.stepped = false;

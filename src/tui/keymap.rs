@@ -172,25 +172,41 @@ impl Keymap {
     }
 
     /// Replaces the keys of the actions named (the `[keys]` table of the config
-    /// file); the others keep their defaults.
-    pub fn patch(&mut self, table: &HashMap<String, Vec<String>>) -> Result<(), String> {
+    /// file); the others keep their defaults. Each entry stands alone: a mistake
+    /// leaves its action as it was (or, among several keys, drops only the bad one)
+    /// and is returned, by action name, with what would be valid.
+    pub fn patch(&mut self, table: &HashMap<String, Vec<String>>) -> Vec<(String, String)> {
         let mut names: Vec<&String> = table.keys().collect();
         names.sort();
+        let mut mistakes = Vec::new();
         for name in names {
-            let action = Action::from_id(name).ok_or_else(|| {
+            let Some(action) = Action::from_id(name) else {
                 let known: Vec<&str> = ACTIONS.iter().map(|(_, id, _)| *id).collect();
-                format!(
-                    "unknown action `{name}` in [keys]; known: {}",
-                    known.join(", ")
-                )
-            })?;
-            let keys = table[name]
-                .iter()
-                .map(|k| Key::parse(k).map_err(|e| format!("[keys] {name}: {e}")))
-                .collect::<Result<Vec<Key>, String>>()?;
-            self.keys.insert(action, keys);
+                let hint = super::config::closest(name, &known)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                mistakes.push((
+                    name.clone(),
+                    format!(
+                        "unknown action `{name}` in [keys]; {hint}known: {}",
+                        known.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let mut keys = Vec::new();
+            for k in &table[name] {
+                match Key::parse(k) {
+                    Ok(key) => keys.push(key),
+                    Err(e) => mistakes.push((name.clone(), format!("[keys] {name}: {e}"))),
+                }
+            }
+            // No key left would leave the action out of reach: it keeps its own.
+            if !keys.is_empty() || table[name].is_empty() {
+                self.keys.insert(action, keys);
+            }
         }
-        Ok(())
+        mistakes
     }
 }
 
@@ -260,20 +276,45 @@ mod tests {
     fn a_patch_changes_only_what_it_names() {
         let mut km = Keymap::default();
         let table = HashMap::from([("quit".to_string(), vec!["ctrl-q".to_string()])]);
-        km.patch(&table).unwrap();
+        assert!(km.patch(&table).is_empty());
         assert_eq!(km.keys(Action::Quit), [Key::parse("ctrl-q").unwrap()]);
         assert_eq!(km.keys(Action::Down), Keymap::default().keys(Action::Down));
         let bad = HashMap::from([("jump".to_string(), vec!["x".to_string()])]);
-        assert!(
-            km.patch(&bad)
-                .unwrap_err()
-                .contains("unknown action `jump`")
-        );
+        assert!(km.patch(&bad)[0].1.contains("unknown action `jump`"));
         let bad = HashMap::from([("quit".to_string(), vec!["nope".to_string()])]);
         assert!(
-            km.patch(&bad)
-                .unwrap_err()
+            km.patch(&bad)[0]
+                .1
                 .contains("[keys] quit: unknown key `nope`")
         );
+        assert_eq!(
+            km.keys(Action::Quit),
+            [Key::parse("ctrl-q").unwrap()],
+            "no key left: the action keeps its keys"
+        );
+    }
+
+    /// One mistake costs its own entry, never the others (sorted before or after it).
+    #[test]
+    fn a_mistake_costs_only_its_entry() {
+        let mut km = Keymap::default();
+        let table = HashMap::from([
+            ("aaa_unknown".to_string(), vec!["x".to_string()]),
+            (
+                "down".to_string(),
+                vec!["ctrl-n".to_string(), "nope".to_string()],
+            ),
+            ("quit".to_string(), vec!["ctrl-q".to_string()]),
+            ("qiut".to_string(), vec!["z".to_string()]),
+        ]);
+        let mistakes = km.patch(&table);
+        assert_eq!(mistakes.len(), 3, "{mistakes:?}");
+        assert!(
+            mistakes
+                .iter()
+                .any(|(_, m)| m.contains("did you mean `quit`?"))
+        );
+        assert_eq!(km.keys(Action::Quit), [Key::parse("ctrl-q").unwrap()]);
+        assert_eq!(km.keys(Action::Down), [Key::parse("ctrl-n").unwrap()]);
     }
 }

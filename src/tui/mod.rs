@@ -23,12 +23,14 @@ pub mod nodes;
 pub mod org_index;
 pub mod osc52;
 pub mod palette;
+pub mod problems;
 pub mod query;
 pub mod sanitize;
 pub mod search;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod words;
 pub mod worker;
 
 use std::io::Write as _;
@@ -44,11 +46,12 @@ use ratatui::DefaultTerminal;
 use app::{App, Effect, Msg};
 use config::Settings;
 
-use crate::org::Org;
+use crate::org::{Org, Report};
 
-/// Runs the UI on an org until the user quits. The terminal is restored whatever
-/// happens.
-pub fn run(org: &Org) -> anyhow::Result<()> {
+/// Runs the UI on an org until the user quits, with the findings it was loaded with
+/// (errors included: see [`crate::org::load_partial`]). The terminal is restored
+/// whatever happens.
+pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
     let settings = Settings::load();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -67,7 +70,7 @@ pub fn run(org: &Org) -> anyhow::Result<()> {
     }));
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot turn on mouse reporting")
-        .and_then(|()| event_loop(&mut terminal, org, settings));
+        .and_then(|()| event_loop(&mut terminal, org, report, settings));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -76,7 +79,12 @@ pub fn run(org: &Org) -> anyhow::Result<()> {
 /// Four threads: this one draws and updates, one reads the terminal, one searches,
 /// one answers questions. All messages come in on one channel: one loop, waiting on
 /// input or results.
-fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> anyhow::Result<()> {
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    org: &Org,
+    report: &Report,
+    settings: Settings,
+) -> anyhow::Result<()> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
     let (ask_tx, ask_rx) = mpsc::channel();
@@ -84,6 +92,7 @@ fn event_loop(terminal: &mut DefaultTerminal, org: &Org, settings: Settings) -> 
     std::thread::scope(|s| {
         let size = terminal.size()?;
         let mut app = App::new(org, settings, size.width, size.height);
+        app.set_problems(report);
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));

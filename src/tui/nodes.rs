@@ -217,8 +217,7 @@ impl<'a> OrgTree<'a> {
 
     /// What a collapsed node holds: `2 OUs · 14 accounts`.
     pub fn badge(&self, n: Node) -> Option<String> {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural = super::words::plural;
         let join = |parts: Vec<String>| (!parts.is_empty()).then(|| parts.join(" · "));
         match n {
             Node::Root => {
@@ -264,15 +263,14 @@ impl<'a> OrgTree<'a> {
                     join(principals)
                 }
             }
-            Node::Folder(a, f) => Some(self.folder_len(a, f).to_string()),
-            Node::OrgPolicies => Some(
+            Node::Folder(a, f) => Some(super::words::thousands(self.folder_len(a, f))),
+            Node::OrgPolicies => Some(super::words::thousands(
                 PolicyFolder::ALL
                     .iter()
                     .map(|f| self.org_policies(*f).len())
-                    .sum::<usize>()
-                    .to_string(),
-            ),
-            Node::PolicyFolder(f) => Some(self.org_policies(f).len().to_string()),
+                    .sum::<usize>(),
+            )),
+            Node::PolicyFolder(f) => Some(super::words::thousands(self.org_policies(f).len())),
             Node::Group(g) => Some(plural(self.org.group(g).members.len(), "member", "members")),
             _ => None,
         }
@@ -314,9 +312,7 @@ pub fn node_of(org: &Org, e: Entity) -> Node {
 
 /// `3 users, 1 group`: the counts that are not zero, or `nothing`.
 pub fn counts(parts: &[(usize, &str, &str)]) -> String {
-    let v = count_parts(parts, |n, one, many| {
-        format!("{n} {}", if n == 1 { one } else { many })
-    });
+    let v = count_parts(parts, super::words::plural);
     if v.is_empty() {
         "nothing".to_string()
     } else {

@@ -3,6 +3,7 @@
 
 use super::commands::{PALETTE, PaletteCommand};
 use super::nodes::Kind;
+use super::query::form::{Field, QueryKind};
 use super::search::Matches;
 
 /// The palette's state.
@@ -69,9 +70,89 @@ pub fn arg_kind(c: &PaletteCommand) -> Option<Kind> {
     })
 }
 
+/// Which field of a question the word being typed fills, as the form reads the
+/// arguments ([`Form::fill_args`](super::query::form::Form::fill_args)): the next
+/// field in order, or the field of the option just before it. Also the word, and
+/// where it starts in `args`. `None` for a context pair or an option name.
+pub fn question_slot(kind: QueryKind, args: &str) -> Option<(Field, &str, usize)> {
+    let start = args.rfind(char::is_whitespace).map_or(0, |i| {
+        i + args[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &args[start..];
+    let before: Vec<&str> = args[..start].split_whitespace().collect();
+    let mut positional = kind.fields().iter().copied().filter(|f| f.positional());
+    let option_field = |w: &str| {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.flag() == Some(w) && kind.fields().contains(f))
+    };
+    let mut i = 0;
+    let mut pending = None;
+    while i < before.len() {
+        let w = before[i];
+        if let Some(f) = option_field(w) {
+            if before.get(i + 1).is_none() {
+                pending = Some(f);
+            }
+            i += 2;
+            continue;
+        }
+        let context_pair = w.contains('=') && !w.starts_with("arn:");
+        if !context_pair && !w.starts_with("--") {
+            let f = positional.next();
+            // `s3 write`: the service and its level share one field.
+            if f == Some(Field::Service)
+                && before
+                    .get(i + 1)
+                    .is_some_and(|l| l.parse::<crate::catalog::AccessLevel>().is_ok())
+            {
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    if word.starts_with("--") || (word.contains('=') && !word.starts_with("arn:")) {
+        return None;
+    }
+    let field = pending.or_else(|| positional.next())?;
+    Some((field, word, start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_typed_fills_the_field_the_form_would_give_it() {
+        let slot = |kind, args| question_slot(kind, args);
+        assert_eq!(
+            slot(QueryKind::Can, "da"),
+            Some((Field::Principal, "da", 0))
+        );
+        assert_eq!(
+            slot(QueryKind::Can, "dana sts:Ass"),
+            Some((Field::Action, "sts:Ass", 5))
+        );
+        assert_eq!(
+            slot(QueryKind::Can, "dana sts:AssumeRole aws:x=1 Sec"),
+            Some((Field::Resource, "Sec", 28))
+        );
+        assert_eq!(
+            slot(QueryKind::WhatCan, "dana --compare e"),
+            Some((Field::Compare, "e", 15))
+        );
+        assert_eq!(
+            slot(QueryKind::Paths, "--to Org"),
+            Some((Field::Role, "Org", 5))
+        );
+        assert_eq!(slot(QueryKind::Paths, "dana "), Some((Field::Role, "", 5)));
+        assert_eq!(slot(QueryKind::WhoCan, "s3:GetObject aws:x="), None);
+        assert_eq!(
+            slot(QueryKind::WhatCan, "dana s3 write x"),
+            None,
+            "no field left"
+        );
+    }
 
     #[test]
     fn lines_split_into_command_and_argument() {

@@ -171,14 +171,19 @@ impl Theme {
     }
 
     /// Applies the `[theme]` table of the config file.
-    pub fn from_config(cfg: &ThemeConfig) -> Result<Theme, String> {
+    /// The theme a `[theme]` table describes. Each entry stands alone: a mistake
+    /// leaves its style as the base has it, and is returned by entry name.
+    pub fn from_config(cfg: &ThemeConfig) -> (Theme, Vec<(String, String)>) {
+        let mut mistakes = Vec::new();
         let mut theme = match cfg.base.as_deref() {
             None | Some("dark") => Theme::dark(),
             Some("light") => Theme::light(),
             Some(other) => {
-                return Err(format!(
-                    "unknown theme base `{other}`; use `dark` or `light`"
+                mistakes.push((
+                    "base".to_string(),
+                    format!("unknown theme base `{other}`; use `dark` or `light`"),
                 ));
+                Theme::dark()
             }
         };
         let mut names: Vec<&String> = cfg.styles.keys().collect();
@@ -186,16 +191,24 @@ impl Theme {
         for name in names {
             let patch = &cfg.styles[name];
             let Some(style) = theme.field_mut(name) else {
-                return Err(format!(
-                    "unknown style `{name}` in [theme]; known: {}",
-                    Theme::FIELDS.join(", ")
+                let hint = super::config::closest(name, Theme::FIELDS)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                mistakes.push((
+                    name.clone(),
+                    format!(
+                        "unknown style `{name}` in [theme]; {hint}known: {}",
+                        Theme::FIELDS.join(", ")
+                    ),
                 ));
+                continue;
             };
-            *style = patch
-                .apply(*style)
-                .map_err(|e| format!("[theme] {name}: {e}"))?;
+            match patch.apply(*style) {
+                Ok(s) => *style = s,
+                Err(e) => mistakes.push((name.clone(), format!("[theme] {name}: {e}"))),
+            }
         }
-        Ok(theme)
+        (theme, mistakes)
     }
 }
 
@@ -279,7 +292,8 @@ mod tests {
             "##,
         )
         .unwrap();
-        let t = Theme::from_config(&cfg).unwrap();
+        let (t, mistakes) = Theme::from_config(&cfg);
+        assert!(mistakes.is_empty());
         assert_eq!(t.selection.bg, Some(Color::Rgb(0xff, 0xcc, 0)));
         assert!(t.selection.add_modifier.contains(Modifier::BOLD));
         assert_eq!(t.role.fg, Some(Color::Indexed(208)));
@@ -288,20 +302,24 @@ mod tests {
 
     #[test]
     fn config_mistakes_are_named() {
-        let cfg: ThemeConfig = toml::from_str("selectoin = { fg = \"red\" }").unwrap();
+        let cfg: ThemeConfig =
+            toml::from_str("selectoin = { fg = \"red\" }\nrole = { fg = \"208\" }").unwrap();
+        let (t, mistakes) = Theme::from_config(&cfg);
         assert!(
-            Theme::from_config(&cfg)
-                .unwrap_err()
-                .contains("unknown style `selectoin`")
+            mistakes[0]
+                .1
+                .contains("unknown style `selectoin` in [theme]; did you mean `selection`?"),
+            "{mistakes:?}"
         );
+        assert_eq!(t.role.fg, Some(Color::Indexed(208)), "the rest applies");
         let cfg: ThemeConfig = toml::from_str("role = { fg = \"blurple\" }").unwrap();
         assert!(
-            Theme::from_config(&cfg)
-                .unwrap_err()
+            Theme::from_config(&cfg).1[0]
+                .1
                 .contains("[theme] role: unknown colour `blurple`")
         );
         let cfg: ThemeConfig = toml::from_str("base = \"sepia\"").unwrap();
-        assert!(Theme::from_config(&cfg).is_err());
+        assert_eq!(Theme::from_config(&cfg).1.len(), 1);
         assert!(toml::from_str::<ThemeConfig>("role = { colour = \"red\" }").is_err());
     }
 }

@@ -32,13 +32,17 @@ use crate::org::{Org, PrincipalIx, RoleIx};
 #[serde(rename_all = "camelCase")]
 pub struct Reach {
     pub role: String,
+    /// The role's account.
     pub account: String,
     pub account_name: String,
+    /// The principal the path starts from, and its account.
+    pub from: String,
+    pub from_account: String,
+    pub from_account_name: String,
     /// From the start principal to the role, every ARN on the way.
     pub path: Vec<String>,
     pub admin: bool,
     /// Context the hops need that the question did not give (`aws:multifactorauthpresent=true`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
 }
 
@@ -49,12 +53,10 @@ pub struct PathsAnswer {
     /// Every role reachable, nearest first.
     pub reachable: Vec<Reach>,
     /// The shortest path to the requested target, if reachable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Reach>,
     /// Whether a target was asked for (and so whether `to` missing means unreachable).
     pub target_asked: bool,
     /// The nearest reachable role with admin-level rights.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_admin: Option<Reach>,
 }
 
@@ -70,15 +72,19 @@ fn reach(
     org: &Org,
     h: &Hops,
     role: RoleIx,
-    who: PrincipalIx,
     (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
     admin: bool,
 ) -> Reach {
-    let account = org.account(org.principal_account(who));
+    let account = org.account(org.role(role).account);
+    let start = path.first().map_or(h.graph[h.root], |&n| h.graph[n]);
+    let from_account = org.account(org.principal_account(start));
     Reach {
         role: org.role(role).arn.to_string(),
         account: account.id.to_string(),
         account_name: account.name.to_string(),
+        from: org.principal_arn(start).to_string(),
+        from_account: from_account.id.to_string(),
+        from_account_name: from_account.name.to_string(),
         path: path
             .iter()
             .map(|n| org.principal_arn(h.graph[*n]).to_string())
@@ -143,7 +149,7 @@ pub fn paths_until(
     let mut reachable: Vec<Reach> = roles
         .iter()
         .zip(admins)
-        .map(|(&(n, r), admin)| reach(org, &h, r, PrincipalIx::Role(r), tree.path(&h, n), admin))
+        .map(|(&(n, r), admin)| reach(org, &h, r, tree.path(&h, n), admin))
         .collect();
     reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
     let to = target.and_then(|r| {
@@ -199,7 +205,7 @@ pub fn who_reaches_until(
         .graph
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
-        .map(|n| reach(org, &h, r, h.graph[n], tree.path(&h, n), false))
+        .map(|n| reach(org, &h, r, tree.path(&h, n), false))
         .collect();
     out.sort_by(|a, b| (a.path.len(), &a.path[0]).cmp(&(b.path.len(), &b.path[0])));
     Ok(out)

@@ -111,6 +111,8 @@ pub(crate) struct Builder {
     arn_owner: FxMap<Arc<str>, Entity>,
     iam_names: FxMap<(AccountIx, Namespace, u64), Entity>,
     catalog_file: Option<FileId>,
+    /// Build the org despite errors (see [`crate::org::load_partial`]).
+    pub keep_what_loaded: bool,
 }
 
 impl Builder {
@@ -140,6 +142,7 @@ impl Builder {
             arn_owner: FxMap::default(),
             iam_names: FxMap::default(),
             catalog_file: None,
+            keep_what_loaded: false,
         }
     }
 
@@ -781,11 +784,12 @@ impl Builder {
                 self.groups[g.index()].members.push(UserIx::new(ix));
             }
         }
-        if self.problems.has_errors() {
+        // With errors, an org is built only when asked for, and only if anything
+        // loaded: an input that gave no account is nothing to look at.
+        if self.problems.has_errors() && (!self.keep_what_loaded || self.accounts.is_empty()) {
             let report = self.problems.resolve(text);
             return (None, report);
         }
-        let docs: Vec<Doc> = docs.into_iter().flatten().collect();
         let Builder {
             problems,
             info,

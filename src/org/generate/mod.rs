@@ -68,7 +68,7 @@ enum Kind {
 /// A synthetic organization with `accounts` accounts (at least 4), as native file text.
 ///
 /// `orgscope generate --accounts N --seed S -o FILE` writes this text with
-/// [`super::export::write_atomic`]; `orgscope generate` without `-o` may print it.
+/// [`crate::atomic_write::write`]; without `-o`, `orgscope generate` prints it.
 pub fn generate(accounts: usize, seed: u64) -> String {
     let n = accounts.max(4);
     let mut rng = Rng(seed ^ 0x0005_EED0_F0A6);

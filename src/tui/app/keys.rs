@@ -24,6 +24,7 @@ impl App<'_> {
                 (None, None)
             }
             Popup::Query => self.query_key(ev),
+            Popup::Problems => (None, self.problems_key(ev)),
             Popup::None => self.pane_key(ev),
         }
     }
@@ -77,6 +78,10 @@ impl App<'_> {
             }
             Action::LastAnswer => {
                 self.reopen_query();
+                nothing
+            }
+            Action::Problems => {
+                self.open_problems();
                 nothing
             }
             Action::Back => Some((None, self.travel(false))),

@@ -35,6 +35,14 @@ impl App<'_> {
             }
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
             Popup::Query => return self.query_mouse(wheel, col, row),
+            Popup::Problems => {
+                if wheel != 0 {
+                    self.problems.step(wheel.signum());
+                } else if !contains(self.areas.help(), col, row) {
+                    self.popup = Popup::None;
+                }
+                return None;
+            }
             Popup::None => {}
         }
         if let Some(area) = self.areas.tree_rows()
@@ -145,8 +153,12 @@ impl App<'_> {
             return None;
         }
         if self.shown_answer().is_some() && contains(parts.rows, col, row) {
+            let a = self.query.answer.as_ref()?;
+            // The row drawn on that line (the selected row may take several).
+            let (_, rows) =
+                crate::tui::view::answer::row_lines(self, a, parts.rows.width, parts.rows.height);
+            let &index = rows.get(usize::from(row - parts.rows.y))?;
             let a = self.query.answer.as_mut()?;
-            let index = a.view.offset() + usize::from(row - parts.rows.y);
             let again = index == a.view.selected_index() && self.query.focus == PaneFocus::Answer;
             self.query.focus = PaneFocus::Answer;
             if again {

@@ -9,7 +9,8 @@ use crate::tui::history::Visit;
 use crate::tui::layout::contains;
 use crate::tui::nodes::Node;
 use crate::tui::palette::{self, Palette, arg_kind, matching_commands, resolve};
-use crate::tui::query::form::QueryKind;
+use crate::tui::query::complete::{self, Source, item_name};
+use crate::tui::query::form::{Field, QueryKind, principal_text};
 use crate::tui::sanitize::{clean, sanitize};
 use crate::tui::search::{Matches, tags};
 
@@ -102,9 +103,19 @@ impl App<'_> {
 
     /// The palette's argument and the tags of the kind it names (a bit set), when
     /// the typed command takes one and a space follows it.
+    /// For a question, the word being typed when its field takes names of the org
+    /// (`:can da`: the principal).
     pub fn palette_query(&self) -> Option<(&str, u32)> {
         let p = palette::parse(&self.palette.input);
-        let kind = resolve(p.word).and_then(arg_kind)?;
+        let cmd = resolve(p.word)?;
+        if let Some(q) = QueryKind::from_name(cmd.name) {
+            let (field, word, _) = palette::question_slot(q, p.arg?)?;
+            return match complete::source(field) {
+                Source::Org(tags) => Some((word, tags)),
+                _ => None,
+            };
+        }
+        let kind = arg_kind(cmd)?;
         Some((p.arg?, tags(&[kind.tag()])))
     }
 
@@ -175,14 +186,56 @@ impl App<'_> {
                     self.palette.input = format!("{} ", c.name);
                 }
             }
-            Some(_) => {
-                let Some(node) = self.palette_pick() else {
-                    return;
-                };
-                self.palette.input = format!("{} {}", p.word, clean(self.src.name(node)));
-            }
+            Some(args) => match resolve(p.word).and_then(|c| QueryKind::from_name(c.name)) {
+                Some(kind) => {
+                    let Some((field, word, at)) = palette::question_slot(kind, args) else {
+                        return;
+                    };
+                    let Some(value) = self.palette_value(field, word) else {
+                        return;
+                    };
+                    let before = &args[..at];
+                    self.palette.input = format!("{} {before}{value} ", p.word);
+                }
+                None => {
+                    let Some(node) = self.palette_pick() else {
+                        return;
+                    };
+                    self.palette.input = format!("{} {}", p.word, clean(self.src.name(node)));
+                }
+            },
         }
         self.refresh_palette();
+    }
+
+    /// What Tab puts for a question's word: the selected name of the org as the
+    /// field takes it, or the best action or service of the catalog.
+    fn palette_value(&mut self, field: Field, word: &str) -> Option<String> {
+        let org = self.org();
+        match complete::source(field) {
+            Source::Org(_) => {
+                let node = self.palette_pick()?;
+                let e = node.entity()?;
+                Some(match (field, node) {
+                    (Field::ResourceAccount, Node::Account(a)) => org.account(a).id.to_string(),
+                    (Field::Resource, _) => org
+                        .arn(e)
+                        .map_or_else(|| org.name(e).into(), str::to_string),
+                    _ => principal_text(org, e),
+                })
+            }
+            Source::Actions => {
+                let m = self.query.catalogs.find_action(word);
+                let best = m.best.first()?.item;
+                Some(item_name(self.query.catalogs.actions(), best).to_string())
+            }
+            Source::Services => {
+                let m = self.query.catalogs.find_service(word);
+                let best = m.best.first()?.item;
+                Some(item_name(self.query.catalogs.services(), best).to_string())
+            }
+            Source::ContextKeys | Source::Files => None,
+        }
     }
 
     fn run_palette(&mut self) -> Option<Visit> {
@@ -210,6 +263,10 @@ impl App<'_> {
         let Some(kind) = arg_kind(cmd) else {
             match cmd.name {
                 "quit" => self.quit = true,
+                "problems" => {
+                    self.popup = Popup::None;
+                    self.open_problems();
+                }
                 "help" => {
                     self.popup = Popup::Help(match self.focus {
                         Focus::Tree => Context::Tree,
@@ -275,6 +332,7 @@ impl App<'_> {
             Popup::Help(
                 Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter,
             ) => Popup::Query,
+            Popup::Help(Context::Problems) => Popup::Problems,
             _ => Popup::None,
         };
     }

@@ -1,6 +1,6 @@
-//! The query pane in the app: opening it, its keys, completion, running questions
-//! (inline or on the query worker), their answers, and jumps from an answer to the
-//! tree.
+//! The query pane in the app: opening it, the form's keys, running questions
+//! (inline or on the query worker) and taking their answers (the answer's own keys
+//! are in `answer.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -9,18 +9,14 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use super::popups::edit;
-use super::{App, Asker, Effect, Focus, Popup};
-use crate::org::Entity;
+use super::{App, Asker, Effect, Popup};
 use crate::tui::commands::{Action, Context};
-use crate::tui::details::Tab;
 use crate::tui::history::Visit;
 use crate::tui::layout::QueryParts;
-use crate::tui::nodes::{Node, node_of};
-use crate::tui::query::answer::Jump;
-use crate::tui::query::form::{Field, QueryKind};
+use crate::tui::query::answer::{Tone, spans};
+use crate::tui::query::build::plural;
+use crate::tui::query::form::QueryKind;
 use crate::tui::query::{Answered, Outcome, PaneFocus, QueryJob, Running, build};
-use crate::tui::sanitize::clean;
-use crate::tui::tree::Move;
 
 impl App<'_> {
     /// Opens the pane on a question. Without arguments the fields keep what they
@@ -97,10 +93,11 @@ impl App<'_> {
         } else {
             self.query.form.fields().len() as u16
         };
+        let width = crate::tui::layout::inner(self.areas.query()).width;
         let (header, filter) = match self.shown_answer() {
-            // The header, and a blank line under it.
+            // The header as wrapped, and a blank line under it.
             Some(a) if !self.query.completing && self.query.running.is_none() => (
-                a.full.header.len() as u16 + 1,
+                crate::tui::view::answer::header_lines(&self.theme, a, width).len() as u16 + 1,
                 !a.filter.is_empty() || self.query.focus == PaneFocus::Filter,
             ),
             _ => (0, false),
@@ -253,8 +250,19 @@ impl App<'_> {
             awaited.id.store(0, Ordering::Release);
         }
         match Arc::unwrap_or_clone(outcome) {
-            Ok(tree) => {
-                self.query.answer = Some(Answered::new(Arc::new(tree), running.asked, 1));
+            Ok(mut tree) => {
+                if self.problems.errors > 0 {
+                    tree.header.push(spans([(
+                        Tone::Warn,
+                        &format!(
+                            "⚠ the organization has {}: what {} is left out of this answer, which may be wrong either way (! lists them)",
+                            plural(self.problems.errors, "error", "errors"),
+                            if self.problems.errors == 1 { "it names" } else { "they name" }
+                        ),
+                    )]));
+                }
+                self.query
+                    .keep_answer(Answered::new(Arc::new(tree), running.asked, 1));
                 self.query.focus = PaneFocus::Answer;
             }
             Err(e) => {
@@ -278,172 +286,5 @@ impl App<'_> {
     /// Whether the runtime should tick (a question runs).
     pub fn busy(&self) -> bool {
         self.query.running.is_some()
-    }
-
-    fn answer_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
-        let Some(action) = self.keymap.action(Context::Answer, &ev) else {
-            return (None, None);
-        };
-        let Some(a) = self.query.answer.as_mut() else {
-            self.query.focus = PaneFocus::Form;
-            return (None, None);
-        };
-        let mv = |m| Some(m);
-        let m = match action {
-            Action::Up => mv(Move::Up),
-            Action::Down => mv(Move::Down),
-            Action::PageUp => mv(Move::PageUp),
-            Action::PageDown => mv(Move::PageDown),
-            Action::Top => mv(Move::Top),
-            Action::Bottom => mv(Move::End),
-            Action::Left => mv(Move::Left),
-            Action::Right => mv(Move::Right),
-            _ => None,
-        };
-        if let Some(m) = m {
-            a.apply(m);
-            return (None, None);
-        }
-        match action {
-            Action::Accept => return (None, self.activate_row()),
-            Action::Filter => self.query.focus = PaneFocus::Filter,
-            Action::NextFocus => {
-                self.query.focus = PaneFocus::Form;
-                self.query.form.field = 0;
-            }
-            Action::PrevFocus => {
-                self.query.focus = PaneFocus::Form;
-                self.query.form.field = self.query.form.fields().len() - 1;
-            }
-            Action::Can | Action::WhoCan | Action::WhatCan | Action::Paths => {
-                let kind = QueryKind::asked_by(action);
-                self.query.form.set_kind(kind);
-                match self.query.form.first_missing() {
-                    None => return (None, self.run_query()),
-                    Some(f) => {
-                        self.query.form.focus(f);
-                        self.query.focus = PaneFocus::Form;
-                    }
-                }
-            }
-            Action::Copy => return (self.copy_row(), None),
-            Action::Help => {
-                self.popup = Popup::Help(Context::Answer);
-                self.help_scroll = 0;
-            }
-            Action::Cancel => self.popup = Popup::None,
-            Action::Quit => self.quit = true,
-            _ => {}
-        }
-        (None, None)
-    }
-
-    /// Enter on a row: jump where it points, or open or close it.
-    pub(super) fn activate_row(&mut self) -> Option<Visit> {
-        let a = self.query.answer.as_mut()?;
-        match a.selected_jump() {
-            Some(j) => self.jump(j),
-            None => {
-                a.toggle();
-                None
-            }
-        }
-    }
-
-    /// Leaves the pane for the tree: a node selected, or a policy with one of its
-    /// statements highlighted in the JSON tab.
-    fn jump(&mut self, j: Jump) -> Option<Visit> {
-        self.popup = Popup::None;
-        match j {
-            Jump::Context(pair) => {
-                self.popup = Popup::Query;
-                self.with_context(&pair);
-                self.run_query()
-            }
-            Jump::Node(n) => self.go(n),
-            Jump::Tab(n, tab) => {
-                self.tab = tab;
-                let visit = self.go(n);
-                self.set_focus(Focus::Details);
-                visit
-            }
-            Jump::Statement(m) => {
-                let org = self.org();
-                let node = node_of(org, Entity::Policy(m.policy));
-                self.mark = Some((node, m));
-                self.tab = Tab::Json;
-                let visit = self.go(node);
-                self.set_focus(Focus::Details);
-                let label = org
-                    .compiled(m.policy)
-                    .statements()
-                    .get(m.statement)
-                    .map_or_else(String::new, |s| s.label());
-                self.say(format!(
-                    "{} · {}   ([ goes back, a shows the answer)",
-                    clean(org.policy_name(m.policy)),
-                    clean(&label)
-                ));
-                visit
-            }
-        }
-    }
-
-    /// Puts `KEY=VALUE` in the context field, in place of the key's values if it had
-    /// any.
-    pub(super) fn with_context(&mut self, pair: &str) {
-        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-        let old = self.query.form.value(Field::Context).to_string();
-        let mut kept: Vec<&str> = old
-            .split_whitespace()
-            .filter(|p| {
-                !p.split_once('=')
-                    .is_some_and(|(k, _)| k.eq_ignore_ascii_case(key))
-            })
-            .collect();
-        kept.push(pair);
-        self.query.form.set(Field::Context, kept.join(" "));
-    }
-
-    /// `y` on a row: the ARN of what it points to.
-    fn copy_row(&mut self) -> Option<Effect> {
-        let org = self.org();
-        let arn = match self.query.answer.as_ref()?.selected_jump() {
-            Some(Jump::Node(n) | Jump::Tab(n, _)) => n.entity().and_then(|e| org.arn(e)),
-            Some(Jump::Statement(m)) => match node_of(org, Entity::Policy(m.policy)) {
-                Node::Policy(p) => org.arn(Entity::Policy(p)),
-                other => other.entity().and_then(|e| org.arn(e)),
-            },
-            Some(Jump::Context(_)) | None => None,
-        };
-        let Some(arn) = arn else {
-            self.say("nothing to copy on this row");
-            return None;
-        };
-        let safe = clean(arn);
-        self.say(format!("copied {safe}"));
-        Some(Effect::Copy(safe))
-    }
-
-    fn answer_filter_key(&mut self, ev: KeyEvent) {
-        let Some(a) = self.query.answer.as_mut() else {
-            self.query.focus = PaneFocus::Form;
-            return;
-        };
-        match self.keymap.action(Context::AnswerFilter, &ev) {
-            Some(Action::Accept) => self.query.focus = PaneFocus::Answer,
-            Some(Action::Cancel) => {
-                a.set_filter("");
-                self.query.focus = PaneFocus::Answer;
-            }
-            Some(Action::NextItem) => a.apply(Move::Down),
-            Some(Action::PrevItem) => a.apply(Move::Up),
-            _ => {
-                let mut text = a.filter.clone();
-                if edit(&mut text, &ev) {
-                    a.set_filter(&text);
-                }
-            }
-        }
     }
 }

@@ -245,9 +245,11 @@ fn the_answer_switches_question_with_the_same_fields() {
     type_text(&mut a, "can dana sts:AssumeRole *");
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::Answer);
-    // p: paths from dana, run at once (its fields are filled).
+    // p: paths from dana, shown in the form first; Enter runs it.
     press(&mut a, "p");
     assert_eq!(a.query.form.kind, QueryKind::Paths);
+    assert_eq!(a.context(), Context::Query);
+    press(&mut a, "enter");
     assert_eq!(a.context(), Context::Answer);
     assert!(header(&a).contains("dana can reach"), "{}", header(&a));
     // ? shows the answer's keys, and closing it comes back to the pane.
@@ -415,15 +417,15 @@ fn a_dependency_asks_again_with_its_value() {
         "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html aws:SourceIp=10.0.0.1",
     );
     press(&mut a, "enter");
-    select_row(&mut a, |t| t.starts_with("aws:securetransport: (absent)"));
+    select_row(&mut a, |t| t.starts_with("aws:SecureTransport: (absent)"));
     press(&mut a, "right");
     select_row(&mut a, |t| {
-        t == "ask with aws:securetransport=true → ImplicitlyDenied"
+        t == "ask with aws:SecureTransport=true → ImplicitlyDenied"
     });
     press(&mut a, "enter");
     assert_eq!(
         a.query.form.value(Field::Context),
-        "aws:SourceIp=10.0.0.1 aws:securetransport=true"
+        "aws:SourceIp=10.0.0.1 aws:SecureTransport=true"
     );
     assert_eq!(
         header(&a),
@@ -756,4 +758,242 @@ fn what_can_compares_and_its_principals_jump() {
         header(&a)
     );
     assert!(!rows(&a).iter().any(|r| r.starts_with("Only ")));
+}
+
+/// Every matched statement of an answer, Entered one after another (the details
+/// pane keeps the keys in between, as after a jump): its policy's JSON tab shows it
+/// marked on every row it takes, wrapped rows too, and on screen.
+#[test]
+fn every_matched_statement_is_marked_and_in_view() {
+    let org = acme();
+    // Narrow: long ARNs wrap.
+    let mut a = App::new(&org, Settings::default(), 90, 30);
+    let text = |l: &Line<'_>| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    };
+    let mut seen = 0;
+    for question in [
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+        "can frank iam:CreateUser *",
+        "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x",
+    ] {
+        press(&mut a, "esc :");
+        type_text(&mut a, question);
+        press(&mut a, "enter");
+        // Every row open: the statements under layers that start closed too.
+        let ans = a.query.answer.as_mut().unwrap();
+        let height = ans.view.height();
+        ans.view = crate::tui::tree::Tree::expanded(&*ans.full);
+        ans.view.set_height(height);
+        let statements: Vec<usize> = (0..rows(&a).len())
+            .filter(|&i| {
+                let ans = a.query.answer.as_mut().unwrap();
+                ans.view.select_index(i);
+                matches!(ans.selected_jump(), Some(Jump::Statement(_)))
+            })
+            .collect();
+        assert!(!statements.is_empty(), "{question}");
+        for i in statements {
+            press(&mut a, "a");
+            let ans = a.query.answer.as_mut().unwrap();
+            if ans.view.rows().len() <= i {
+                ans.view = crate::tui::tree::Tree::expanded(&*ans.full);
+                ans.view.set_height(height);
+            }
+            ans.view.select_index(i);
+            let Some(Jump::Statement(m)) = a.query.answer.as_ref().unwrap().selected_jump() else {
+                unreachable!()
+            };
+            press(&mut a, "enter");
+            let what = format!("{question}: row {i}, {m:?}");
+            assert_eq!(a.mark.map(|(_, x)| x), Some(m), "{what}");
+            assert_eq!((a.tab, a.focus), (Tab::Json, Focus::Details), "{what}");
+            let marked: Vec<usize> = (0..a.detail.lines.len())
+                .filter(|&i| text(&a.detail.lines[i]).starts_with('▌'))
+                .collect();
+            let (first, last) = (marked[0], *marked.last().unwrap());
+            assert_eq!(marked.len(), last - first + 1, "{what}: a row lost its bar");
+            let rows = a.areas.detail_rows().unwrap().height as usize;
+            assert!(
+                first >= a.detail.scroll && first < a.detail.scroll + rows,
+                "{what}: not in view"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "{seen}");
+}
+
+/// `c`, `w`, `W` and `p` in an answer start from the selected row, not from the
+/// previous question's fields, and show the form before running.
+#[test]
+fn a_question_asked_from_a_row_starts_from_the_row() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "who-can sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+    );
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("dana"));
+    press(&mut a, "c");
+    assert_eq!(a.context(), Context::Query, "the form shows first");
+    let f = &a.query.form;
+    assert_eq!(f.kind, QueryKind::Can);
+    assert_eq!(f.value(Field::Principal), "dana");
+    assert_eq!(f.value(Field::Action), "sts:AssumeRole");
+    press(&mut a, "enter");
+    assert_eq!(header(&a), "✓ Allowed");
+    // W on the same principal: what dana can do.
+    press(&mut a, "p");
+    press(&mut a, "enter");
+    assert!(header(&a).contains("dana can reach"), "{}", header(&a));
+    // From a what-can grant: can with its principal, action and resource.
+    press(&mut a, "esc :");
+    type_text(&mut a, "what-can WebDeployer s3");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("s3:PutObject "));
+    let row = rows(&a)[a.query.answer.as_ref().unwrap().view.selected_index()].clone();
+    press(&mut a, "c");
+    let f = &a.query.form;
+    assert_eq!((f.kind, a.context()), (QueryKind::Can, Context::Query));
+    assert_eq!(f.value(Field::Principal), "WebDeployer");
+    assert_eq!(f.value(Field::Action), "s3:PutObject");
+    assert!(
+        row.contains(&format!("  {}", f.value(Field::Resource))),
+        "{row}"
+    );
+    // A row that names nothing (a heading) keeps the fields as they were.
+    press(&mut a, "esc :");
+    type_text(&mut a, "can dana s3:GetObject *");
+    press(&mut a, "enter");
+    a.query.answer.as_mut().unwrap().view.select_index(0);
+    press(&mut a, "w");
+    assert_eq!(a.query.form.value(Field::Action), "s3:GetObject");
+    assert_eq!(a.context(), Context::Query);
+}
+
+/// Enter on a what-can grant shows the statement that grants it.
+#[test]
+fn a_grant_opens_the_statement_that_grants_it() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "what-can dana sts");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| t.starts_with("sts:AssumeRole "));
+    press(&mut a, "enter");
+    assert_eq!(
+        (a.tab, a.focus, a.popup),
+        (Tab::Json, Focus::Details, Popup::None)
+    );
+    let (node, m) = a.mark.expect("a statement marked");
+    assert!(matches!(node, Node::Group(_)), "{node:?}");
+    assert_eq!(org.policy_name(m.policy), "AssumeAuditorRole");
+}
+
+/// Tab in the palette completes a question's arguments as the form's fields
+/// would: names of the org for the principal and the resource, the catalog's
+/// actions for the action.
+#[test]
+fn the_palette_completes_a_questions_arguments() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "can da");
+    assert!(
+        a.palette_query().is_some(),
+        "names are searched for the principal"
+    );
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "can dana ");
+    type_text(&mut a, "sts:assumer");
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "can dana sts:AssumeRole ");
+    type_text(&mut a, "securityauditor");
+    press(&mut a, "tab");
+    assert_eq!(
+        a.palette.input,
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor "
+    );
+    press(&mut a, "enter");
+    assert_eq!(header(&a), "✓ Allowed");
+    // An option's value completes as its field: `--compare`, `--to`.
+    press(&mut a, "esc :");
+    type_text(&mut a, "paths --to orgsecurity");
+    press(&mut a, "tab");
+    assert_eq!(a.palette.input, "paths --to OrgSecurityAdmin ");
+}
+
+/// Every question asked is kept with its answer: `[` and `]` in the answer go
+/// through them, each with its form; a question asked after going back comes
+/// after all the others, none lost.
+#[test]
+fn answers_are_kept_to_go_back_to() {
+    let org = acme();
+    let mut a = app(&org);
+    let ask = |a: &mut App<'_>, q: &str| {
+        press(a, "esc :");
+        type_text(a, q);
+        press(a, "enter");
+    };
+    ask(
+        &mut a,
+        "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
+    );
+    ask(
+        &mut a,
+        "who-can s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    ask(&mut a, "paths dana");
+    assert_eq!(a.query.answer_position(), (3, 3));
+    press(&mut a, "[ [");
+    assert_eq!(a.query.answer_position(), (1, 3));
+    assert_eq!(header(&a), "✓ Allowed");
+    assert_eq!(
+        (a.query.form.kind, a.context()),
+        (QueryKind::Can, Context::Answer)
+    );
+    assert_eq!(a.query.form.value(Field::Principal), "dana");
+    press(&mut a, "[");
+    assert_eq!(a.status.as_ref().unwrap().text, "no earlier answer");
+    press(&mut a, "]");
+    assert_eq!(a.query.form.kind, QueryKind::WhoCan);
+    // Asked from here: after all three.
+    ask(&mut a, "what-can dana sts");
+    assert_eq!(a.query.answer_position(), (4, 4));
+    press(&mut a, "[");
+    assert_eq!(
+        a.query.form.kind,
+        QueryKind::Paths,
+        "the one asked just before"
+    );
+    // Closed and brought back with `a`: the one shown.
+    press(&mut a, "esc a");
+    assert_eq!(a.query.form.kind, QueryKind::Paths);
+    assert_eq!(a.context(), Context::Answer);
+}
+
+/// A grant allowed only with context the question did not give (an RCP wants TLS,
+/// an SCP a region) still shows the statement that grants it.
+#[test]
+fn a_grant_that_needs_context_shows_its_statement() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "what-can WebDeployer s3");
+    press(&mut a, "enter");
+    select_row(&mut a, |t| {
+        t.starts_with("s3:PutObject ") && t.contains("needs")
+    });
+    press(&mut a, "enter");
+    assert_eq!((a.popup, a.tab), (Popup::None, Tab::Json));
+    let (_, m) = a.mark.expect("the statement");
+    let s = &org.compiled(m.policy).statements()[m.statement];
+    assert_eq!(s.effect, crate::policy::Effect::Allow);
 }

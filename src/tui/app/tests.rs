@@ -250,6 +250,31 @@ fn history_goes_back_and_forward() {
     assert!(a.tree.rows().iter().any(|r| r.id == a.selected()));
 }
 
+/// `[` shows the place left as it was left: its tab too, after a jump that
+/// changed tab (a statement in a policy's JSON tab).
+#[test]
+fn history_restores_the_tab() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "user frank");
+    press(&mut a, "enter 3");
+    assert_eq!(a.tab, Tab::OrgPolicies);
+    press(&mut a, ":");
+    type_text(
+        &mut a,
+        "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
+    );
+    press(&mut a, "enter j j enter");
+    assert_eq!(a.tab, Tab::Json);
+    let policy = a.selected();
+    press(&mut a, "[");
+    assert_eq!(a.selected(), node_named(&a, "frank"));
+    assert_eq!(a.tab, Tab::OrgPolicies, "the tab frank was left on");
+    press(&mut a, "]");
+    assert_eq!((a.selected(), a.tab), (policy, Tab::Json));
+}
+
 #[test]
 fn tab_cycles_panes_and_tabs() {
     let org = acme();
@@ -411,4 +436,34 @@ fn a_worker_searches_off_the_ui_thread() {
         // Dropping the app closes the queue and the worker ends.
         drop(a);
     });
+}
+
+/// The problems list: walked with the arrows, `?` shows its keys and comes back to
+/// it, Esc closes it and `!` opens it again.
+#[test]
+fn the_problems_list_is_walked_and_left() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/org/broken/dangling-group.json");
+    let (org, mut report) = crate::org::load_partial(&path).unwrap();
+    report.findings.push(report.findings[0].clone());
+    let mut a = app(&org);
+    a.set_problems(&report);
+    assert_eq!(a.context(), Context::Problems);
+    press(&mut a, "j");
+    assert_eq!(a.problems.selected, 1);
+    press(&mut a, "j");
+    assert_eq!(a.problems.selected, 1, "the list ends");
+    press(&mut a, "?");
+    assert_eq!(a.popup, Popup::Help(Context::Problems));
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::Problems);
+    press(&mut a, "esc");
+    assert_eq!(a.popup, Popup::None);
+    press(&mut a, "!");
+    assert_eq!(a.popup, Popup::Problems);
+    // The palette has it too.
+    press(&mut a, "esc :");
+    type_text(&mut a, "problems");
+    press(&mut a, "enter");
+    assert_eq!(a.popup, Popup::Problems);
 }

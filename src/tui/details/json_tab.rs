@@ -2,7 +2,7 @@
 
 use ratatui::text::Span;
 
-use super::{DetailCtx, Out, origin_label};
+use super::{DetailCtx, Out, kind_after_name};
 use crate::org::PolicyIx;
 use crate::tui::json::{Tok, highlight, statement_lines};
 use crate::tui::nodes::Node;
@@ -76,21 +76,35 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
     }
     let t = cx.theme;
     for (label, p) in docs {
-        let rec = org.policy(p);
         let mut head = vec![
             Span::styled("── ", t.dim),
             Span::styled(clean(org.policy_name(p)), t.policy.patch(t.title)),
-            Span::styled(format!(" ({}", origin_label(rec.origin)), t.dim),
         ];
-        if !label.is_empty() {
-            head.push(Span::styled(format!(", {label}"), t.dim));
+        let notes: Vec<&str> = kind_after_name(org, p)
+            .into_iter()
+            .chain((!label.is_empty()).then_some(label.as_str()))
+            .collect();
+        if !notes.is_empty() {
+            head.push(Span::styled(format!(" ({})", notes.join(", ")), t.dim));
         }
-        head.push(Span::styled(") ──", t.dim));
+        head.push(Span::styled(" ──", t.dim));
         out.blank();
         if out.mark.is_some_and(|m| m.policy == p) {
             out.heading = Some(out.lines.len());
         }
         out.push(head);
+        if let Some(why) = &org.doc(p).unreadable {
+            out.push_hanging(
+                vec![Span::styled(
+                    format!(
+                        "⚠ this document did not parse ({}): it allows and denies nothing in every answer",
+                        clean(why)
+                    ),
+                    t.warn,
+                )],
+                2,
+            );
+        }
         let lines = highlight(&org.doc(p).text);
         let marked = out
             .mark
@@ -136,10 +150,10 @@ fn mark_line(mut spans: Vec<Span<'static>>, t: &Theme) -> Vec<Span<'static>> {
     match spans.first_mut() {
         Some(first) if first.content.starts_with(' ') => {
             let rest: String = first.content.chars().skip(1).collect();
-            out.push(Span::styled("▌", t.mark));
+            out.push(Span::styled(super::MARK_BAR, t.mark));
             *first = Span::styled(rest, first.style);
         }
-        _ => out.push(Span::styled("▌", t.mark)),
+        _ => out.push(Span::styled(super::MARK_BAR, t.mark)),
     }
     out.extend(spans.into_iter().map(|s| {
         let style = s.style.patch(t.marked);

@@ -128,7 +128,7 @@ pub fn build_marked(
 
 /// Splits a line longer than `width` at spaces where it can (mid-word where it
 /// must); continuation lines start `hang` columns in.
-fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'static>>) {
+pub(crate) fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'static>>) {
     if line
         .spans
         .iter()
@@ -139,6 +139,12 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         out.push(line);
         return;
     }
+    // A marked line keeps its bar on every row it takes.
+    let bar = line
+        .spans
+        .first()
+        .filter(|s| s.content == MARK_BAR)
+        .cloned();
     // Characters with their styles, then cut into rows.
     let chars: Vec<(char, Style)> = line
         .spans
@@ -160,10 +166,23 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         }
         let mut spans: Vec<Span<'static>> = Vec::new();
         if !first {
-            spans.push(Span::raw(" ".repeat(hang)));
+            match &bar {
+                Some(b) => {
+                    spans.push(b.clone());
+                    let fill = chars[start].1;
+                    spans.push(Span::styled(" ".repeat(hang.saturating_sub(1)), fill));
+                }
+                None => spans.push(Span::raw(" ".repeat(hang))),
+            }
         }
-        // The hang span stays apart: it is unstyled padding.
-        let fixed = usize::from(!first);
+        // The hang spans stay apart: they are padding.
+        let fixed = if first {
+            0
+        } else if bar.is_some() {
+            2
+        } else {
+            1
+        };
         for &(c, style) in &chars[start..end] {
             let n = spans.len();
             match spans.last_mut() {
@@ -180,6 +199,10 @@ fn wrap(line: Line<'static>, width: usize, hang: usize, out: &mut Vec<Line<'stat
         first = false;
     }
 }
+
+/// The bar in the first column of a highlighted statement's lines (seen without
+/// colour too).
+pub(crate) const MARK_BAR: &str = "▌";
 
 /// A line builder with the theme at hand.
 struct Out<'t> {
@@ -282,6 +305,13 @@ fn origin_label(origin: PolicyOrigin) -> &'static str {
     }
 }
 
+/// A policy's kind when its name does not already say it (a trust policy is named
+/// `trust policy`): what goes in brackets after the name.
+fn kind_after_name(org: &crate::org::Org, p: PolicyIx) -> Option<&'static str> {
+    let kind = origin_label(org.policy(p).origin);
+    (!org.policy_name(p).eq_ignore_ascii_case(kind)).then_some(kind)
+}
+
 fn attach_label(how: AttachKind) -> &'static str {
     match how {
         AttachKind::Scp => "SCP",
@@ -298,10 +328,10 @@ fn attach_label(how: AttachKind) -> &'static str {
 fn policy_spans(cx: &DetailCtx<'_, '_>, p: PolicyIx) -> Vec<Span<'static>> {
     let org = cx.tree.org;
     let rec = org.policy(p);
-    let mut spans = vec![
-        Span::styled(clean(org.policy_name(p)), cx.theme.policy),
-        Span::styled(format!("  {}", origin_label(rec.origin)), cx.theme.dim),
-    ];
+    let mut spans = vec![Span::styled(clean(org.policy_name(p)), cx.theme.policy)];
+    if let Some(kind) = kind_after_name(org, p) {
+        spans.push(Span::styled(format!("  {kind}"), cx.theme.dim));
+    }
     // The ARN says more than the name only for customer managed policies (which
     // account); AWS managed, SCP and RCP ARNs repeat the name.
     if let (PolicyOrigin::CustomerManaged(_), Some(arn)) = (rec.origin, &rec.arn) {

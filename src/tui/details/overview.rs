@@ -6,6 +6,10 @@ use super::{DetailCtx, LABEL, Out, date_age, days_since, node_style, origin_labe
 use crate::org::{AccessKey, Credentials, Parent, Tag};
 use crate::tui::nodes::{Folder, Node, PolicyFolder, counts};
 use crate::tui::sanitize::clean;
+use crate::tui::tree::TreeSource as _;
+
+/// The most names a folder's Overview lists.
+const FOLDER_LIST: usize = 200;
 
 /// Access keys older than this are flagged, as AWS's own advice has it.
 const KEY_MAX_DAYS: i64 = 90;
@@ -122,8 +126,28 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
                 Folder::Policies => acc.policies.len(),
                 Folder::Resources => acc.resources.len(),
             };
-            out.field("Count", &n.to_string());
-            out.note("open it to see them (→ or Enter)");
+            out.field("Count", &crate::tui::words::thousands(n));
+            // What it holds, by name: the list reads the same whether the folder is
+            // open in the tree or not.
+            if n > 0 {
+                out.blank();
+            }
+            let children = cx.tree.children(node);
+            for &child in children.iter().take(FOLDER_LIST) {
+                out.item(
+                    0,
+                    vec![Span::styled(
+                        clean(cx.tree.name(child)),
+                        node_style(cx.theme, child),
+                    )],
+                );
+            }
+            if n > FOLDER_LIST {
+                out.note(format!(
+                    "… and {} more (/ finds any of them by name)",
+                    crate::tui::words::thousands(n - FOLDER_LIST)
+                ));
+            }
         }
         Node::OrgPolicies | Node::PolicyFolder(_) => {
             for f in PolicyFolder::ALL {
@@ -356,7 +380,8 @@ fn access_key(cx: &DetailCtx<'_, '_>, i: usize, k: &AccessKey, out: &mut Out<'_>
         } else {
             t.text
         };
-        spans.push(Span::styled(format!(", {age} days old"), style));
+        let days = crate::tui::words::plural(age.max(0) as usize, "day", "days");
+        spans.push(Span::styled(format!(", {days} old"), style));
     }
     out.field_spans(label, spans);
     let used = match k.last_used {

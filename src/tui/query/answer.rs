@@ -45,6 +45,13 @@ pub enum Jump {
     Statement(Mark),
     /// The same question again with this `KEY=VALUE` in the context.
     Context(String),
+    /// A what-can grant: the statement that grants it, found when Enter asks
+    /// ([`super::locate::granting`]).
+    Grant {
+        principal: String,
+        action: String,
+        resource: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

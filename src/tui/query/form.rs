@@ -55,7 +55,7 @@ impl QueryKind {
             QueryKind::Can => "can this principal do this action on this resource, and why?",
             QueryKind::WhoCan => "who can do this action on this resource?",
             QueryKind::WhatCan => "what can this principal do?",
-            QueryKind::Paths => "which roles can this principal reach by assuming roles?",
+            QueryKind::Paths => "which roles can this principal reach, or who reaches this role?",
         }
     }
 
@@ -133,15 +133,25 @@ impl Field {
         }
     }
 
-    /// The palette's option for the field, as on the command line: the fields that
-    /// are not taken in order. `:can dana s3:GetObject * --session-policy p.json`.
+    /// The palette's option for the field, as on the command line.
+    /// `:can dana s3:GetObject * --session-policy p.json`, `:paths --to Admin`.
     pub fn flag(self) -> Option<&'static str> {
         match self {
             Field::ResourceAccount => Some("--resource-account"),
             Field::SessionPolicy => Some("--session-policy"),
             Field::Compare => Some("--compare"),
+            Field::Role => Some("--to"),
             _ => None,
         }
+    }
+
+    /// Whether the palette takes the field in order, without its option:
+    /// `:paths dana Admin` as well as `:paths dana --to Admin`.
+    pub fn positional(self) -> bool {
+        matches!(
+            self,
+            Field::Principal | Field::Action | Field::Resource | Field::Service | Field::Role
+        )
     }
 
     /// What to type, shown while the field is empty.
@@ -151,7 +161,9 @@ impl Field {
             Field::Action => "service:Action, e.g. s3:GetObject",
             Field::Resource => "an ARN, or *",
             Field::Service => "optional: a service and an access level, e.g. `s3 write`",
-            Field::Role => "optional: a role to reach (the shortest path to it)",
+            Field::Role => {
+                "optional: a role to reach (the shortest path to it; with no principal, who reaches it)"
+            }
             Field::Context => "optional: KEY=VALUE ..., e.g. aws:MultiFactorAuthPresent=true",
             Field::ResourceAccount => {
                 "optional: the resource's account, id or name (S3 ARNs name none)"
@@ -173,6 +185,7 @@ impl Field {
             Field::ResourceAccount => "ID|NAME",
             Field::SessionPolicy => "FILE",
             Field::Compare => "WHO",
+            Field::Role => "ROLE",
             _ => "",
         }
     }
@@ -202,8 +215,9 @@ pub enum Query {
         /// Another principal to compare with.
         compare: Option<String>,
     },
+    /// Without `from`: every principal that reaches `to`.
     Paths {
-        from: String,
+        from: Option<String>,
         to: Option<String>,
         context: ContextPairs,
     },
@@ -293,12 +307,15 @@ impl Form {
                 .all(|&f| self.value(f).trim() == other.value(f).trim())
     }
 
-    /// The first required field left empty.
+    /// The first required field left empty. `paths` needs a principal or a role:
+    /// with only the role it asks who reaches it.
     pub fn first_missing(&self) -> Option<Field> {
-        self.fields()
-            .iter()
-            .copied()
-            .find(|f| f.required() && self.value(*f).trim().is_empty())
+        let filled = |f: Field| !self.value(f).trim().is_empty();
+        self.fields().iter().copied().find(|&f| {
+            f.required()
+                && !filled(f)
+                && !(self.kind == QueryKind::Paths && f == Field::Principal && filled(Field::Role))
+        })
     }
 
     /// Fills the fields from what the tree has selected: a user or role is the
@@ -306,6 +323,11 @@ impl Form {
     pub fn prefill(&mut self, org: &Org, node: Node) {
         let has = |f: Field| self.fields().contains(&f);
         match node {
+            // `p` on a role: who reaches it.
+            Node::Role(r) if self.kind == QueryKind::Paths => {
+                self.set(Field::Principal, "");
+                self.set(Field::Role, principal_text(org, Entity::Role(r)));
+            }
             Node::User(_) | Node::Role(_) if has(Field::Principal) => {
                 let e = node.entity().unwrap_or(Entity::Root);
                 self.set(Field::Principal, principal_text(org, e));
@@ -331,11 +353,7 @@ impl Form {
     /// An option the question does not take, or without its value, is an error; the
     /// fields keep what was read.
     pub fn fill_args(&mut self, args: &str) -> Result<(), String> {
-        let mut positional = self
-            .fields()
-            .iter()
-            .copied()
-            .filter(|f| *f != Field::Context && f.flag().is_none());
+        let mut positional = self.fields().iter().copied().filter(|f| f.positional());
         let mut context = Vec::new();
         let words: Vec<&str> = args.split_whitespace().collect();
         let mut error = None;
@@ -440,7 +458,7 @@ impl Form {
                 compare: optional(Field::Compare),
             },
             QueryKind::Paths => Query::Paths {
-                from: v(Field::Principal),
+                from: optional(Field::Principal),
                 to: optional(Field::Role),
                 context,
             },
@@ -636,10 +654,23 @@ mod tests {
             "`--resource-account` needs a value: --resource-account ID|NAME",
             "an option is not a value"
         );
-        let mut f = Form::new(QueryKind::Paths);
+        let mut f = Form::new(QueryKind::WhatCan);
         assert_eq!(
             f.fill_args("dana --to x").unwrap_err(),
-            "unknown option `--to`: paths takes no option"
+            "`--to` is not for this question: what-can takes --compare"
+        );
+        // paths takes its role in order or after `--to`; alone, it asks who reaches it.
+        let mut f = Form::new(QueryKind::Paths);
+        f.fill_args("--to Admin").unwrap();
+        assert_eq!(
+            (f.value(Field::Principal), f.value(Field::Role)),
+            ("", "Admin")
+        );
+        assert_eq!(f.first_missing(), None);
+        f.fill_args("dana Admin").unwrap();
+        assert_eq!(
+            (f.value(Field::Principal), f.value(Field::Role)),
+            ("dana", "Admin")
         );
     }
 

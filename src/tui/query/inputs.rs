@@ -13,37 +13,10 @@ use crate::policy::{Policy, PolicyKind};
 /// file far larger is not a policy (and `/dev/zero` is never read to the end).
 const MAX_POLICY_BYTES: u64 = 1 << 20;
 
-/// The resource account as the analysis takes it: a 12-digit id as it is (the org
-/// need not hold the account: a bucket may be anywhere), or the id of the one
-/// account with that name (exactly, else ignoring case).
+/// The resource account as the analysis takes it: an id, or the id of the account
+/// with that name ([`crate::org::resource_account_id`], as the command line takes it).
 pub fn account_id(org: &Org, text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(text.to_string());
-    }
-    let named = |same: &dyn Fn(&str) -> bool| -> Vec<&str> {
-        org.accounts()
-            .iter()
-            .filter(|a| same(&a.name))
-            .map(|a| &*a.id)
-            .collect()
-    };
-    let mut hits = named(&|n| n == text);
-    if hits.is_empty() {
-        hits = named(&|n| n.eq_ignore_ascii_case(text));
-    }
-    match hits.as_slice() {
-        [id] => Ok(id.to_string()),
-        [] => Err(format!(
-            "resource account `{text}`: no account of the organization has this name; \
-             give a 12-digit account id or an account's name (↓ lists them)"
-        )),
-        many => Err(format!(
-            "resource account `{text}`: {} accounts have this name ({}); give the id",
-            many.len(),
-            many.join(", ")
-        )),
-    }
+    crate::org::resource_account_id(org, text).map_err(|e| e.to_string())
 }
 
 /// `~/x` under the home directory; other paths as typed (relative ones from where

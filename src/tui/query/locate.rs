@@ -133,6 +133,44 @@ pub fn locate(org: &Org, scope: &Scope<'_>, layer: Layer, m: &MatchedStatement) 
         })
 }
 
+/// The statement that grants `principal` the action on the resource, as `can`
+/// finds it: the first Allow of its identity policies, else of the resource policy.
+/// `context` is what the what-can question was asked with. `None` when no Allow
+/// matches without more context.
+pub fn granting(
+    org: &Org,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &[(String, Vec<String>)],
+) -> Option<Mark> {
+    let ask = crate::analysis::Ask {
+        action: action.into(),
+        resource: resource.into(),
+        context: context.to_vec(),
+        ..crate::analysis::Ask::default()
+    };
+    let a = crate::analysis::can(org, principal, &ask).ok()?;
+    let scope = Scope {
+        subject: crate::analysis::subject(org, principal).ok()?,
+        action: &a.action,
+        resource: &a.resource,
+        resource_account: a
+            .resource_account
+            .as_deref()
+            .and_then(|id| org.account_by_id(id)),
+    };
+    [Layer::Identity, Layer::Resource]
+        .into_iter()
+        .find_map(|layer| {
+            let l = a.explanation.layers.iter().find(|l| l.layer == layer)?;
+            l.statements
+                .iter()
+                .filter(|m| m.effect == "Allow")
+                .find_map(|m| locate(org, &scope, layer, m))
+        })
+}
+
 /// The resource's own policy, as the analysis finds it.
 pub fn resource_policy(org: &Org, action: &str, resource: &str) -> Option<PolicyIx> {
     crate::analysis::assemble::resource_holder(org, action, resource)?.0

@@ -199,13 +199,73 @@ pub struct QueryPane {
     pub org_query: Option<String>,
     pub catalogs: CatalogIndex,
     pub running: Option<Running>,
+    /// The answer shown; the ones before and after it in [`QueryPane::earlier`] and
+    /// [`QueryPane::later`] (`[` and `]` go through them).
     pub answer: Option<Answered>,
+    /// Earlier answers, oldest first.
+    pub earlier: Vec<Answered>,
+    /// Later answers, after going back: the next one last.
+    pub later: Vec<Answered>,
     /// The last question's error.
     pub error: Option<String>,
     last_id: u64,
 }
 
+/// How many answers are kept to go back to.
+pub const KEPT_ANSWERS: usize = 30;
+/// How many rows they may hold together: a who-can over a large org has hundreds of
+/// thousands; the oldest answers go first.
+pub const KEPT_ROWS: usize = 500_000;
+
 impl QueryPane {
+    /// A new answer, after all the others (going back and asking again keeps the
+    /// later ones: nothing asked is lost, up to [`KEPT_ANSWERS`] and [`KEPT_ROWS`]).
+    pub fn keep_answer(&mut self, new: Answered) {
+        self.earlier.extend(self.answer.take());
+        self.earlier.extend(self.later.drain(..).rev());
+        let over = self.earlier.len().saturating_sub(KEPT_ANSWERS - 1);
+        self.earlier.drain(..over);
+        let mut rows = new.full.len();
+        let keep = self
+            .earlier
+            .iter()
+            .rev()
+            .take_while(|a| {
+                rows += a.full.len();
+                rows <= KEPT_ROWS
+            })
+            .count();
+        let old = self.earlier.len() - keep;
+        self.earlier.drain(..old);
+        self.answer = Some(new);
+    }
+
+    /// Shows the answer before (or after) the one shown; false at the end.
+    pub fn step_answer(&mut self, forward: bool) -> bool {
+        let (from, to) = if forward {
+            (&mut self.later, &mut self.earlier)
+        } else {
+            (&mut self.earlier, &mut self.later)
+        };
+        let Some(next) = from.pop() else {
+            return false;
+        };
+        to.extend(self.answer.replace(next));
+        if let Some(a) = &self.answer {
+            self.form = a.asked.clone();
+        }
+        true
+    }
+
+    /// The shown answer's place among all: `(2, 5)`.
+    pub fn answer_position(&self) -> (usize, usize) {
+        let shown = usize::from(self.answer.is_some());
+        (
+            self.earlier.len() + shown,
+            self.earlier.len() + shown + self.later.len(),
+        )
+    }
+
     /// A fresh number for a question.
     pub fn next_id(&mut self) -> u64 {
         self.last_id += 1;
@@ -234,5 +294,39 @@ impl QueryPane {
             (Some(i), true) => (i + 1) % n,
             (Some(i), false) => (i + n - 1) % n,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(rows: usize) -> Answered {
+        let mut t = AnswerTree::new(form::QueryKind::WhoCan);
+        for _ in 0..rows {
+            t.add(None, Vec::new(), None);
+        }
+        Answered::new(Arc::new(t), Form::default(), 10)
+    }
+
+    #[test]
+    fn answers_are_kept_within_a_count_and_a_row_budget() {
+        let mut pane = QueryPane::default();
+        for _ in 0..KEPT_ANSWERS + 5 {
+            pane.keep_answer(answer(1));
+        }
+        assert_eq!(pane.answer_position(), (KEPT_ANSWERS, KEPT_ANSWERS));
+        // Two large answers do not fit together: the older goes, the new one stays.
+        pane.keep_answer(answer(KEPT_ROWS - 10));
+        pane.keep_answer(answer(KEPT_ROWS - 10));
+        assert_eq!(pane.answer_position(), (1, 1));
+        // Back and forth, then a new one: it comes after all the others.
+        pane.keep_answer(answer(1));
+        pane.keep_answer(answer(2));
+        assert!(pane.step_answer(false) && pane.step_answer(false));
+        assert!(!pane.step_answer(false));
+        pane.keep_answer(answer(3));
+        assert_eq!(pane.answer_position(), (4, 4));
+        assert_eq!(pane.answer.as_ref().unwrap().full.len(), 3);
     }
 }

@@ -31,22 +31,19 @@ pub(super) fn candidates(app: &App<'_>, frame: &mut Frame<'_>, parts: QueryParts
         Candidates::Files(..) => ("path", "paths"),
         Candidates::None => ("", ""),
     };
-    let what = if c.total() == 1 { one } else { many };
+    let count = crate::tui::words::plural(c.total(), one, many);
     let info = if app.searching(Target::Query) {
         Span::styled(" searching…", t.status)
     } else if c.is_empty() {
         Span::styled(" no completion; Esc closes the list", t.dim)
     } else {
         let best = if c.total() > c.len() {
-            format!(", best {} shown", c.len())
+            format!(", best {} shown", crate::tui::words::thousands(c.len()))
         } else {
             String::new()
         };
         Span::styled(
-            format!(
-                " {} {what}{best} · ↓↑ choose · Enter takes · Esc closes",
-                c.total()
-            ),
+            format!(" {count}{best} · ↓↑ choose · Enter takes · Esc closes"),
             t.dim,
         )
     };

@@ -14,6 +14,7 @@ use crate::tui::nodes::Kind;
 use crate::tui::palette::{self, arg_kind, matching_commands, resolve};
 use crate::tui::sanitize::clean;
 use crate::tui::search::{Highlighter, Matches, SearchIndex};
+use crate::tui::words::{plural, thousands};
 
 /// The first row drawn of a list whose `selected` row must show in `height` rows.
 pub fn list_offset(selected: usize, height: usize) -> usize {
@@ -142,11 +143,14 @@ fn count_line(app: &App<'_>, target: Target, search: &Matches, of: Option<usize>
         return Line::from(Span::styled("searching…", t.status));
     }
     let shown = search.best.len();
-    let of = of.map(|n| format!(" of {n}")).unwrap_or_default();
+    let of = of
+        .map(|n| format!(" of {}", thousands(n)))
+        .unwrap_or_default();
+    let matches = plural(search.total, "match", "matches");
     let text = if search.total > shown {
-        format!("{} matches{of}, best {shown} shown", search.total)
+        format!("{matches}{of}, best {} shown", thousands(shown))
     } else {
-        format!("{} matches{of}", search.total)
+        format!("{matches}{of}")
     };
     Line::from(Span::styled(text, t.dim))
 }
@@ -203,7 +207,9 @@ pub(super) fn palette(app: &App<'_>, frame: &mut Frame<'_>) {
     let p = palette::parse(text);
     let cmd = resolve(p.word);
     match (p.arg, cmd) {
-        (Some(_), Some(c)) if arg_kind(c).is_some() => {
+        // A name to find: a command's argument, or a question's principal, role,
+        // resource or account.
+        (Some(_), Some(c)) if arg_kind(c).is_some() || app.palette_query().is_some() => {
             let Some(index) = app.index_if_built() else {
                 let info = Line::from(Span::styled("indexing every name, id and ARN…", t.status));
                 frame_popup(app, frame, " Command ", input, info);

@@ -1,11 +1,12 @@
 //! Drawing: everything from `&App`, nothing changed. Only the rows on screen are
 //! built, whatever the size of the org.
 
-mod answer;
+pub mod answer;
 mod completions;
 mod finder;
 mod help;
 mod panes;
+mod problems;
 mod query;
 
 pub use finder::list_offset;
@@ -17,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Popup};
-use super::commands::{Context, in_context};
+use super::commands::{Action, Context, in_context};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::sanitize::clean;
 
@@ -50,9 +51,13 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             ) {
                 query::query(app, frame);
             }
+            if ctx == Context::Problems {
+                problems::problems(app, frame);
+            }
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
+        Popup::Problems => problems::problems(app, frame),
     }
 }
 
@@ -112,6 +117,10 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let ctx = app.context();
     let mut items: Vec<(String, &str)> = Vec::new();
     for c in in_context(ctx).filter(|c| c.hint) {
+        // `!` only where there is something to list.
+        if c.action == Action::Problems && app.problems.is_empty() {
+            continue;
+        }
         if let Some(k) = app.keymap.keys(c.action).first() {
             items.push((k.to_string(), c.label));
         }
@@ -124,8 +133,9 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(text, if s.warn { t.warn } else { t.status }));
         spans.push(Span::styled(" │ ", t.dim));
     }
-    let item_w = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
-    let avail = (area.width as usize).saturating_sub(used);
+    // `k label   `: the last one's trailing spaces may go.
+    let item_w = |(k, l): &(String, &str)| k.chars().count() + 1 + l.chars().count() + 3;
+    let avail = (area.width as usize).saturating_sub(used) + 3;
     while items.len() > 2 && items.iter().map(item_w).sum::<usize>() > avail {
         // The first hints (moving) and the last two (help, quit) matter most: drop
         // the one before help, again and again.

@@ -9,7 +9,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::tui::app::App;
 use crate::tui::layout::TAB_SEP;
-use crate::tui::query::build::thousands;
 use crate::tui::query::form::{Field, QueryKind};
 use crate::tui::query::{PaneFocus, Running};
 use crate::tui::sanitize::sanitize;
@@ -35,10 +34,16 @@ pub(super) fn query(app: &App<'_>, frame: &mut Frame<'_>) {
     frame.render_widget(Clear, area);
     let q = &app.query;
     let parts = app.query_parts();
+    let (at, of) = q.answer_position();
+    let title = if of > 1 {
+        format!(" Query · answer {at} of {of} ([ ] go through them) ")
+    } else {
+        " Query ".to_string()
+    };
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border_focus)
-        .title(Span::styled(" Query ", t.title));
+        .title(Span::styled(title, t.title));
     let shown = app
         .shown_answer()
         .filter(|_| q.running.is_none() && !completing(app) && q.error.is_none());
@@ -207,8 +212,8 @@ fn progress(app: &App<'_>, frame: &mut Frame<'_>, area: Rect, r: &Running) {
     let t = &app.theme;
     let what = match r.kind {
         QueryKind::WhoCan => format!(
-            "who-can: evaluating {} principals…",
-            thousands(r.principals)
+            "who-can: evaluating {}…",
+            crate::tui::words::plural(r.principals, "principal", "principals")
         ),
         // Compared: one principal, then the other; the bar fills for each.
         QueryKind::WhatCan if !r.asked.value(Field::Compare).trim().is_empty() => {
@@ -270,16 +275,6 @@ fn bar(width: usize, ms: u64) -> (String, String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_read_in_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(254_460), "254,460");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(123_456), "123,456");
-    }
 
     #[test]
     fn the_bar_sweeps_and_stays_in_its_width() {

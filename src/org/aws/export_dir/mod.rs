@@ -59,10 +59,12 @@ pub(crate) const RESOURCES: &str = "resources";
 pub(crate) const LIST_ALIASES: &str = "list-aliases.json";
 
 /// Loads an export directory.
-pub(crate) fn load(dir: &Path) -> (Option<Org>, Report) {
+pub(crate) fn load(dir: &Path, keep_what_loaded: bool) -> (Option<Org>, Report) {
+    let mut b = Builder::new();
+    b.keep_what_loaded = keep_what_loaded;
     let mut l = Loader {
         dir: dir.to_path_buf(),
-        b: Builder::new(),
+        b,
         texts: Vec::new(),
         management: None,
         root_id: None,

@@ -55,6 +55,7 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
             (Tone::Text, path.trim()),
         ]));
     }
+    t.header.push(spans([(Tone::Text, &a.summary)]));
     // What would change the answer first: it is what to try next.
     let deps: Vec<_> = a.depends_on.iter().filter(|d| d.matters).collect();
     if !deps.is_empty() {
@@ -95,6 +96,30 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
             t.close(key_row);
         }
     }
+    // Keys that change the answer only together (an SCP's region and an RCP's TLS).
+    let together: Vec<_> = a.changes.iter().filter(|c| c.when.len() > 1).collect();
+    if !together.is_empty() {
+        let head = t.add(
+            None,
+            spans([(Tone::Heading, "Keys that change the answer only together")]),
+            None,
+        );
+        for c in together {
+            let pairs: Vec<String> = c.when.iter().map(ToString::to_string).collect();
+            let all = pairs.join(" ");
+            t.context_hints.push(all.clone());
+            t.add(
+                Some(head),
+                spans([
+                    (Tone::Dim, "ask with "),
+                    (Tone::Key, &pairs.join(", ")),
+                    (Tone::Dim, " → "),
+                    (decision_tone(c.decision), &c.decision.to_string()),
+                ]),
+                Some(Jump::Context(all)),
+            );
+        }
+    }
     let layers = t.add(
         None,
         spans([(Tone::Heading, "Layer by layer, in AWS's order")]),
@@ -133,6 +158,7 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
         // An organization layer that only allows (FullAWSAccess, mostly) starts
         // closed: the statements that decide are elsewhere.
         let org_layer = matches!(l.layer, Layer::Scp(_) | Layer::Rcp(_));
+        // Its statements that did not apply show when it is opened.
         let denies = l.statements.iter().any(|m| m.effect == "Deny");
         if org_layer && !blocking && !denies {
             t.close(id);
@@ -155,8 +181,33 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
                 jump,
             );
         }
+        for k in &l.skipped {
+            let m = &k.statement;
+            let jump = locate(org, &scope, l.layer, m).map(Jump::Statement);
+            t.add(
+                Some(id),
+                spans([
+                    (Tone::Dim, "skipped "),
+                    (Tone::Dim, &format!("{} ", m.effect)),
+                    (Tone::Key, &m.statement),
+                    (Tone::Dim, "  in "),
+                    (Tone::Policy, &m.policy),
+                    (Tone::Dim, ": "),
+                    (Tone::Text, &k.why),
+                ]),
+                jump,
+            );
+        }
         if let Some(note) = &l.note {
             t.add(Some(id), spans([(Tone::Dim, note)]), None);
+        }
+        // Where to read the rule that decided (the JSON links every layer).
+        if blocking {
+            t.add(
+                Some(id),
+                spans([(Tone::Dim, "AWS documentation: "), (Tone::Dim, l.doc)]),
+                None,
+            );
         }
     }
     if !x.notes.is_empty() {

@@ -31,8 +31,8 @@ fn text(s: &Spans) -> String {
 const OPEN_UP_TO: usize = 40;
 
 /// Adds a group's grants; closes it, and its services, when it is large.
-fn fill(org: &Org, t: &mut AnswerTree, group: u32, grants: &[&Grant], open: bool) {
-    let services = grant_rows(org, t, group, grants);
+fn fill(t: &mut AnswerTree, group: u32, who: &str, grants: &[&Grant], open: bool) {
+    let services = grant_rows(t, group, who, grants);
     if !open || grants.len() > OPEN_UP_TO {
         if !grants.is_empty() {
             t.close(group);
@@ -114,7 +114,7 @@ pub fn compare(
         let mut head = spans([(Tone::Heading, "Only ")]);
         head.extend(row);
         let id = t.add(None, head, jump);
-        fill(org, &mut t, id, &pick(ix, names), true);
+        fill(&mut t, id, who, &pick(ix, names), true);
     }
     // What both can do, as the first has it (its resources may differ): closed, it
     // is mostly the common ground.
@@ -134,6 +134,6 @@ pub fn compare(
         )]),
         None,
     );
-    fill(org, &mut t, head, &both, false);
+    fill(&mut t, head, &left.principal, &both, false);
     t
 }

@@ -10,7 +10,7 @@ mod who_can;
 
 pub use can::can;
 pub use compare::compare;
-pub use paths::paths;
+pub use paths::{paths, reaches};
 pub use what_can::what_can;
 pub use who_can::who_can;
 
@@ -21,6 +21,7 @@ use crate::analysis::{self, who_can::Condition};
 use crate::engine::Decision;
 use crate::org::{Org, PrincipalIx};
 use crate::tui::nodes::Node;
+pub use crate::tui::words::{plural, thousands};
 
 /// Asks `analysis` and builds the answer's rows; the error in words.
 pub fn run(org: &Org, query: &Query) -> Result<AnswerTree, String> {
@@ -70,7 +71,6 @@ pub fn run_until(
             context,
             compare: None,
         } => what_can(
-            org,
             &analysis::what_can_until(org, principal, filter, context, watch).map_err(err)?,
             filter,
         ),
@@ -89,10 +89,28 @@ pub fn run_until(
                 analysis::what_can_until(org, other, filter, context, watch).map_err(err)?;
             compare(org, &left, &right, filter)
         }
-        Query::Paths { from, to, context } => paths(
+        Query::Paths {
+            from: Some(from),
+            to,
+            context,
+        } => paths(
             org,
             &analysis::paths_until(org, from, to.as_deref(), context, watch).map_err(err)?,
         ),
+        Query::Paths {
+            from: None,
+            to: Some(to),
+            context,
+        } => reaches(
+            org,
+            to,
+            &analysis::who_reaches_until(org, to, context, watch).map_err(err)?,
+        ),
+        Query::Paths {
+            from: None,
+            to: None,
+            ..
+        } => return Err("give a principal, or a role to see who reaches it".into()),
     })
 }
 
@@ -167,23 +185,6 @@ pub(super) fn conditions(when: &[Condition]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `254,460`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -86,7 +86,10 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
         None,
         spans([(
             Tone::Heading,
-            &format!("Reachable roles, nearest first ({})", a.reachable.len()),
+            &format!(
+                "Reachable roles, nearest first ({})",
+                super::thousands(a.reachable.len())
+            ),
         )]),
         None,
     );
@@ -94,6 +97,74 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
         let (row, jump) = reach_row(org, r);
         let id = t.add(Some(head), row, jump.clone());
         t.add(Some(id), chain(org, &r.path), jump);
+    }
+    t
+}
+
+/// Who reaches a role: every principal with its shortest chain, nearest first.
+pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
+    let mut t = AnswerTree::new(QueryKind::Paths);
+    let target = match org
+        .principal_by_arn(role)
+        .or_else(|| match org.by_name(role) {
+            crate::org::NameLookup::Unique(crate::org::Entity::Role(r)) => {
+                Some(PrincipalIx::Role(r))
+            }
+            _ => None,
+        }) {
+        Some(PrincipalIx::Role(r)) => spans([(Tone::Role, org.role(r).name())]),
+        _ => spans([(Tone::Text, role)]),
+    };
+    let mut first = vec![(
+        if found.is_empty() {
+            Tone::Dim
+        } else {
+            Tone::Warn
+        },
+        plural(found.len(), "principal", "principals"),
+    )];
+    first.extend(spans([(Tone::Dim, " can reach ")]));
+    first.extend(target);
+    t.header.push(first);
+    t.header.push(spans([(
+        Tone::Dim,
+        "by assuming roles, directly or through others; each with its shortest chain",
+    )]));
+    if found.is_empty() {
+        t.add(
+            None,
+            spans([(Tone::Heading, "Nobody in the organization")]),
+            None,
+        );
+        return t;
+    }
+    let head = t.add(
+        None,
+        spans([(
+            Tone::Heading,
+            &format!(
+                "Who reaches it, nearest first ({})",
+                super::thousands(found.len())
+            ),
+        )]),
+        None,
+    );
+    for r in found {
+        let who = r.path.first().map_or("", String::as_str);
+        let mut extra = spans([(
+            Tone::Dim,
+            &format!("  in {} ({})", r.account_name, r.account),
+        )]);
+        if !r.needs.is_empty() {
+            extra.extend(spans([(
+                Tone::Warn,
+                &format!("  needs {}", r.needs.join(", ")),
+            )]));
+        }
+        let (row, jump) = principal(org, who, extra);
+        let id = t.add(Some(head), row, jump.clone());
+        t.add(Some(id), chain(org, &r.path), jump);
+        t.close(id);
     }
     t
 }

@@ -46,11 +46,11 @@ fn a_denied_can_names_the_blocking_layer_and_its_statement() {
     assert!(
         all(&t)
             .iter()
-            .any(|r| r.contains("aws:securetransport: (absent) → ExplicitlyDenied"))
+            .any(|r| r.contains("aws:SecureTransport: (absent) → ExplicitlyDenied"))
     );
     assert!(
         t.context_hints
-            .contains(&"aws:securetransport=true".to_string())
+            .contains(&"aws:SecureTransport=true".to_string())
     );
 }
 
@@ -69,17 +69,23 @@ fn who_can_groups_by_account() {
     assert_eq!(rows[0], "Allowed (1)");
     assert!(rows[1].starts_with("web-prod 666666666666"), "{}", rows[1]);
     // Four need only TLS; the rest also a region the SCPs let through (keys found
-    // together: neither alone lets them in).
+    // together: neither alone lets them in). Six root users need TLS too (the
+    // Workloads OU's DenyRootUser keeps the other four out).
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("Allowed only under conditions (15)"))
+            .any(|r| r.starts_with("Allowed only under conditions (21)"))
     );
     assert!(
         rows.iter()
-            .any(|r| r.contains("carol") && r.contains("when aws:securetransport=true"))
+            .any(|r| r.contains("arn:aws:iam::333333333333:root")
+                && r.contains("when aws:SecureTransport=true"))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("carol") && r.contains("when aws:SecureTransport=true"))
     );
     assert!(rows.iter().any(|r| r.contains("frank")
-        && r.contains("when aws:requestedregion=eu-central-1, aws:securetransport=true")));
+        && r.contains("when aws:RequestedRegion=eu-central-1, aws:SecureTransport=true")));
     assert!(rows.iter().any(|r| r.starts_with("everyone *")));
 }
 
@@ -87,7 +93,7 @@ fn who_can_groups_by_account() {
 fn errors_are_words() {
     let org = load_builtin_acme();
     let q = Query::Paths {
-        from: "nobody".into(),
+        from: Some("nobody".into()),
         to: None,
         context: Vec::new(),
     };

@@ -4,12 +4,10 @@ use std::collections::BTreeMap;
 
 use super::{plural, thousands};
 use crate::analysis::{self, WhatCanAnswer, what_can::Grant};
-use crate::org::Org;
-use crate::tui::nodes::node_of;
 use crate::tui::query::answer::{AnswerTree, Jump, Spans, Tone, spans};
 use crate::tui::query::form::QueryKind;
 
-pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> AnswerTree {
+pub fn what_can(a: &WhatCanAnswer, filter: &analysis::Filter) -> AnswerTree {
     let mut t = AnswerTree::new(QueryKind::WhatCan);
     let mut first = spans([(Tone::Text, &a.principal), (Tone::Dim, " can do ")]);
     first.push((Tone::Good, plural(a.grants.len(), "action", "actions")));
@@ -52,17 +50,17 @@ pub fn what_can(org: &Org, a: &WhatCanAnswer, filter: &analysis::Filter) -> Answ
         None,
     );
     let all: Vec<&Grant> = a.grants.iter().collect();
-    grant_rows(org, &mut t, grants, &all);
+    grant_rows(&mut t, grants, &a.principal, &all);
     t
 }
 
-/// Grants under `parent`, by service: each action with its access level, the
-/// resources it is allowed on and the context it needs; Enter on one that names
-/// one resource of the org goes to it. Returns the services' rows.
+/// `principal`'s grants under `parent`, by service: each action with its access
+/// level, the resources it is allowed on and the context it needs; Enter on one
+/// shows the statement that grants it. Returns the services' rows.
 pub(super) fn grant_rows(
-    org: &Org,
     t: &mut AnswerTree,
     parent: u32,
+    principal: &str,
     grants: &[&Grant],
 ) -> Vec<u32> {
     let mut groups = Vec::new();
@@ -82,16 +80,17 @@ pub(super) fn grant_rows(
             Some(parent),
             spans([
                 (Tone::Key, service),
-                (Tone::Dim, &format!("  ({})", list.len())),
+                (Tone::Dim, &format!("  ({})", thousands(list.len()))),
             ]),
             None,
         );
         groups.push(group);
         for g in list {
-            let jump = match g.resources.as_slice() {
-                [one] => org.by_arn(one).map(|e| Jump::Node(node_of(org, e))),
-                _ => None,
-            };
+            let jump = Some(Jump::Grant {
+                principal: principal.to_string(),
+                action: g.action.clone(),
+                resource: g.resources.first().cloned().unwrap_or_else(|| "*".into()),
+            });
             let needs = if g.needs.is_empty() {
                 String::new()
             } else {

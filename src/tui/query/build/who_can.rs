@@ -32,7 +32,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     ];
     if !a.outside.is_empty() {
         counts.push((Tone::Dim, " · ".into()));
-        counts.push((Tone::Bad, format!("{} outside", a.outside.len())));
+        counts.push((Tone::Bad, format!("{} outside", thousands(a.outside.len()))));
     }
     counts.push((
         Tone::Dim,
