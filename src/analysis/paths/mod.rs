@@ -201,12 +201,17 @@ pub fn who_reaches_until(
     )
     .ok_or(AnalysisError::Cancelled)?;
     let tree = Shortest::new(&h, Direction::Incoming);
-    let mut out: Vec<Reach> = h
+    // Nearest first; among equals users before roles, each in the org's order.
+    let mut found: Vec<(usize, PrincipalIx, Reach)> = h
         .graph
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
-        .map(|n| reach(org, &h, r, tree.path(&h, n), false))
+        .map(|n| {
+            let r = reach(org, &h, r, tree.path(&h, n), false);
+            (r.path.len(), h.graph[n], r)
+        })
         .collect();
-    out.sort_by(|a, b| (a.path.len(), &a.path[0]).cmp(&(b.path.len(), &b.path[0])));
+    found.sort_by_key(|(len, p, _)| (*len, *p));
+    let out: Vec<Reach> = found.into_iter().map(|(_, _, r)| r).collect();
     Ok(out)
 }
