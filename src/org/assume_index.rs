@@ -177,17 +177,37 @@ impl CallerSide {
     /// The principals that might assume `r`, sorted, `r` itself left out: every
     /// principal the engine could let assume `r` is among them.
     pub fn callers(&self, org: &Org, r: RoleIx) -> Vec<PrincipalIx> {
+        self.callers_where(org, r, |_| true)
+    }
+
+    /// [`CallerSide::callers`] kept to those `wanted` wants (asked first: cheap).
+    pub fn callers_where(
+        &self,
+        org: &Org,
+        r: RoleIx,
+        wanted: impl Fn(PrincipalIx) -> bool,
+    ) -> Vec<PrincipalIx> {
         match org.role(r).trust {
-            Some(trust) => self.callers_named(org, r, &TrustNames::of(org, org.compiled(trust))),
+            Some(trust) => {
+                let names = TrustNames::of(org, org.compiled(trust));
+                self.callers_named(org, r, &names, wanted)
+            }
             None => Vec::new(),
         }
     }
 
-    /// [`CallerSide::callers`] of `r`, whose trust policy names `names`.
-    fn callers_named(&self, org: &Org, r: RoleIx, names: &TrustNames) -> Vec<PrincipalIx> {
+    /// [`CallerSide::callers_where`] of `r`, whose trust policy names `names`.
+    fn callers_named(
+        &self,
+        org: &Org,
+        r: RoleIx,
+        names: &TrustNames,
+        wanted: impl Fn(PrincipalIx) -> bool,
+    ) -> Vec<PrincipalIx> {
         let home = org.role(r).account;
         let keep = |p: PrincipalIx| {
             p != PrincipalIx::Role(r)
+                && wanted(p)
                 && match names.names(org, p) {
                     Some(true) => org.principal_account(p) == home || self.may_call(org, p),
                     Some(false) => self.may_call(org, p),
@@ -263,21 +283,40 @@ impl AssumeIndex {
     /// The roles `p` might assume, sorted, `p` itself left out: every role the engine
     /// could let `p` assume is among them.
     pub fn roles_for(&self, org: &Org, p: PrincipalIx) -> Vec<RoleIx> {
+        self.roles_for_among(org, p, &self.everyone, |_| true)
+    }
+
+    /// Roles whose trust may let anyone in: a search narrows them once for many
+    /// principals ([`AssumeIndex::roles_for_among`]).
+    pub fn everyone(&self) -> &[RoleIx] {
+        &self.everyone
+    }
+
+    /// [`AssumeIndex::roles_for`] kept to those `keep` wants, given `everyone`: the
+    /// roles of [`AssumeIndex::everyone`] that `keep` wants (or more). With many roles
+    /// that trust `*`, a search filters them once a step, not once a principal.
+    pub fn roles_for_among(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        everyone: &[RoleIx],
+        keep: impl Fn(RoleIx) -> bool,
+    ) -> Vec<RoleIx> {
         let account = org.principal_account(p);
-        let narrow = self
-            .everyone
+        let narrow = everyone
             .iter()
             .chain(self.by_principal.get(&p).into_iter().flatten());
         let mut out: Vec<RoleIx> = if self.side.may_call(org, p) {
             narrow
                 .chain(&self.by_account[account.index()])
                 .copied()
+                .filter(|&r| keep(r))
                 .collect()
         } else {
             // Only the trust policy can grant: in `p`'s own account, naming it.
             narrow
                 .copied()
-                .filter(|&r| org.role(r).account == account)
+                .filter(|&r| org.role(r).account == account && keep(r))
                 .collect()
         };
         out.sort_unstable();
@@ -289,7 +328,9 @@ impl AssumeIndex {
     /// As [`CallerSide::callers`], from the trust policies indexed here.
     pub fn callers(&self, org: &Org, r: RoleIx) -> Vec<PrincipalIx> {
         match self.trust_of[r.index()] {
-            Some(at) => self.side.callers_named(org, r, &self.trusts[at as usize].0),
+            Some(at) => self
+                .side
+                .callers_named(org, r, &self.trusts[at as usize].0, |_| true),
             None => Vec::new(),
         }
     }

@@ -116,11 +116,21 @@ pub fn paths_until(
     let start = principal(org, from)?;
     let target = to.map(|t| role_of(org, t)).transpose()?;
     let index = AssumeIndex::new(org);
-    let out_of = |p: PrincipalIx| -> Vec<(PrincipalIx, RoleIx)> {
-        index
-            .roles_for(org, p)
-            .into_iter()
-            .map(|r| (p, r))
+    let out_of = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        // Roles that trust `*` are narrowed once for the whole step.
+        let everyone: Vec<RoleIx> = index
+            .everyone()
+            .iter()
+            .copied()
+            .filter(|&r| worth(PrincipalIx::Role(r)))
+            .collect();
+        at.iter()
+            .flat_map(|&p| {
+                index
+                    .roles_for_among(org, p, &everyone, |r| worth(PrincipalIx::Role(r)))
+                    .into_iter()
+                    .map(move |r| (p, r))
+            })
             .collect()
     };
     let h = discover(org, start, Direction::Outgoing, &out_of, context, watch)
@@ -185,11 +195,18 @@ pub fn who_reaches_until(
     let r = role_of(org, role)?;
     // Inward, only the trust policies of the roles on the way are read.
     let side = CallerSide::new(org);
-    let into = |x: PrincipalIx| -> Vec<(PrincipalIx, RoleIx)> {
-        match x {
-            PrincipalIx::Role(t) => side.callers(org, t).into_iter().map(|p| (p, t)).collect(),
-            PrincipalIx::User(_) => Vec::new(),
-        }
+    let into = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        at.iter()
+            .filter_map(|&x| match x {
+                PrincipalIx::Role(t) => Some(t),
+                PrincipalIx::User(_) => None,
+            })
+            .flat_map(|t| {
+                side.callers_where(org, t, worth)
+                    .into_iter()
+                    .map(move |p| (p, t))
+            })
+            .collect()
     };
     let h = discover(
         org,

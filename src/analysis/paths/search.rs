@@ -38,6 +38,12 @@ impl Hops {
     }
 }
 
+/// The hops worth asking about out of the principals of one step (outgoing), or into
+/// its roles (incoming), given which principals at the other end are worth it (not
+/// yet known as near); a superset of them is fine.
+pub type Expand<'a> =
+    dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, RoleIx)> + 'a;
+
 /// What a hop costs in the search for shortest paths.
 fn step(needs: &[Condition]) -> u32 {
     if needs.is_empty() {
@@ -50,8 +56,8 @@ fn step(needs: &[Condition]) -> u32 {
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
 /// the role `root`), with every edge that can lie on a shortest path. `expand` gives
-/// the hops worth asking about out of a principal (outgoing) or into a role
-/// (incoming). `None` when `watch` stopped it.
+/// the hops worth asking about out of the principals of a step (outgoing) or into
+/// its roles (incoming). `None` when `watch` stopped it.
 ///
 /// Principals are expanded in order of their cost from the root, all those of one
 /// cost together (their hops decided in parallel): a hop to a principal already
@@ -62,7 +68,7 @@ pub fn discover(
     org: &Org,
     root: PrincipalIx,
     dir: Direction,
-    expand: &dyn Fn(PrincipalIx) -> Vec<(PrincipalIx, RoleIx)>,
+    expand: &Expand<'_>,
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Option<Hops> {
@@ -94,9 +100,9 @@ pub fn discover(
         let worth = |p: PrincipalIx| h.node.get(&p).is_none_or(|n| cost[n.index()] > c);
         // The hops to decide: out of each principal of the level, or into each role,
         // to or from principals not yet known as near.
-        let pairs: Vec<(PrincipalIx, RoleIx)> = level
-            .iter()
-            .flat_map(|&n| expand(h.graph[NodeIndex::new(n)]))
+        let at: Vec<PrincipalIx> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
+        let pairs: Vec<(PrincipalIx, RoleIx)> = expand(&at, &worth)
+            .into_iter()
             .filter(|&(p, r)| match dir {
                 Direction::Outgoing => worth(PrincipalIx::Role(r)),
                 Direction::Incoming => worth(p),
