@@ -7,6 +7,7 @@ pub mod atomic_write;
 pub mod catalog;
 pub mod cli;
 pub mod engine;
+pub mod findings;
 pub mod org;
 pub mod policy;
 pub mod simulate;

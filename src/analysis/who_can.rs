@@ -426,7 +426,7 @@ fn any_allow_covers(policy: &Policy, probe: &Request) -> bool {
 
 /// Principals outside the org named by Allow statements of the resource's policy that
 /// cover the request.
-fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outsider> {
+pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> Vec<Outsider> {
     let Some(policy) = tgt.policy else {
         return Vec::new();
     };

@@ -1,5 +1,6 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
+mod findings;
 mod org;
 mod output;
 mod query;
@@ -49,6 +50,10 @@ pub enum Command {
     Validate(org::ValidateArgs),
     /// Write any loaded organization as a native org file.
     Export(org::ExportArgs),
+    /// What an auditor should look at first: external access, risky policies,
+    /// identity hygiene, the organization's shape. Exit status 1 when a finding at or
+    /// above --fail-on remains.
+    Findings(findings::FindingsArgs),
     /// Write a deterministic synthetic organization of any size (for benchmarks).
     Generate(org::GenerateArgs),
 }
@@ -64,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Validate(args)) => org::validate(args),
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
+        Some(Command::Findings(args)) => findings::run(args),
         None => {
             // The terminal UI opens what loaded and lists the problems; an input that
             // gives nothing to look at is refused with its errors, which name the file.

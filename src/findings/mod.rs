@@ -1,0 +1,155 @@
+//! What an auditor looks at first: findings over the whole organization, each with a
+//! severity, the node and policy it is about, why it matters and how to fix it.
+//! Findings about access (external access) are decided by the engine through
+//! `analysis`, so that the org's own guardrails (RCPs, conditions) silence them.
+
+mod external;
+mod identity;
+mod organization;
+mod policy_checks;
+pub mod sarif;
+
+use serde::Serialize;
+
+use crate::org::Org;
+
+/// How much a finding matters; ordered from the least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// `low`, `medium`, `high` or `critical`, case-insensitive.
+    pub fn parse(text: &str) -> Option<Severity> {
+        [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|s| s.word().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// The kind of question a finding answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Category {
+    ExternalAccess,
+    PolicyCheck,
+    Identity,
+    Organization,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable across runs on the same org: the rule, the node and the statement (what a
+    /// baseline file lists to silence it).
+    pub id: String,
+    /// The rule, such as `policy.pass-role-any`.
+    pub rule: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// The ARN or id of what the finding is about (a principal, a resource, an
+    /// account, a policy), and its name.
+    pub node: String,
+    pub node_name: String,
+    /// The account it is in, where it is in one.
+    pub account: Option<String>,
+    /// The policy and statement (Sid or `Statement[i]`) it points at, where one does.
+    pub policy: Option<String>,
+    pub statement: Option<String>,
+    /// What was found, with the org's names.
+    pub message: String,
+    /// Why it matters, in one sentence.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+impl Finding {
+    fn new(rule: &'static str, category: Category, severity: Severity, node: &str) -> Finding {
+        Finding {
+            id: String::new(),
+            rule,
+            category,
+            severity,
+            node: node.to_string(),
+            node_name: String::new(),
+            account: None,
+            policy: None,
+            statement: None,
+            message: String::new(),
+            why: "",
+            fix: "",
+        }
+    }
+}
+
+/// Which findings to report.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only findings at or above this severity.
+    pub min_severity: Option<Severity>,
+    /// Only findings in these accounts (a subtree's accounts); `None`: everywhere.
+    pub accounts: Option<Vec<crate::org::AccountIx>>,
+    /// Treat credentials as old or unused from this many days (90 by default).
+    pub stale_days: Option<i64>,
+    /// "Now", for credential ages; the current time by default.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// Every finding over `org`, most severe first, then by rule and node; each with
+/// its stable id.
+pub fn findings(org: &Org, opts: &Options) -> Vec<Finding> {
+    let mut all = Vec::new();
+    policy_checks::find(org, &mut all);
+    identity::find(org, opts, &mut all);
+    organization::find(org, &mut all);
+    external::find(org, &mut all);
+    for f in &mut all {
+        f.id = format!(
+            "{}:{}:{}:{}",
+            f.rule,
+            f.node,
+            f.policy.as_deref().unwrap_or(""),
+            f.statement.as_deref().unwrap_or("")
+        );
+    }
+    let in_scope = |f: &Finding| match &opts.accounts {
+        None => true,
+        Some(accounts) => f
+            .account
+            .as_deref()
+            .is_some_and(|id| accounts.iter().any(|&a| &*org.account(a).id == id)),
+    };
+    all.retain(|f| opts.min_severity.is_none_or(|m| f.severity >= m) && in_scope(f));
+    all.sort_by(|a, b| {
+        (b.severity, a.rule, &a.node, &a.id).cmp(&(a.severity, b.rule, &b.node, &b.id))
+    });
+    all.dedup_by(|a, b| a.id == b.id);
+    all
+}

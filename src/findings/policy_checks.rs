@@ -1,0 +1,278 @@
+//! Policy checks, graded as IAM Access Analyzer's policy validation grades them:
+//! what a statement's text says that is risky or wrong, whatever it is attached to.
+//! AWS managed policies are left out: no customer can change them.
+
+use serde_json::Value;
+
+use super::{Category, Finding, Severity};
+use crate::catalog::Catalog;
+use crate::org::{Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, quota};
+
+pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
+    for i in 0..org.policies().len() {
+        let p = PolicyIx::new(i);
+        let rec = org.policy(p);
+        let (node, account) = match rec.origin {
+            PolicyOrigin::AwsManaged => continue,
+            PolicyOrigin::CustomerManaged(a) => (rec.arn.as_deref().map(str::to_string), Some(a)),
+            PolicyOrigin::Inline(owner) => {
+                let e = match owner {
+                    InlineOwner::User(u) => Entity::User(u),
+                    InlineOwner::Group(g) => Entity::Group(g),
+                    InlineOwner::Role(r) => Entity::Role(r),
+                };
+                (org.arn(e).map(str::to_string), org.account_of(e))
+            }
+            PolicyOrigin::Scp | PolicyOrigin::Rcp => (
+                rec.arn.as_deref().or(rec.id.as_deref()).map(str::to_string),
+                None,
+            ),
+            PolicyOrigin::Trust(r) => {
+                (Some(org.role(r).arn.to_string()), Some(org.role(r).account))
+            }
+            PolicyOrigin::Resource(r) => (
+                Some(org.resource(r).arn.to_string()),
+                Some(org.resource(r).account),
+            ),
+        };
+        // FullAWSAccess and RCPFullAWSAccess are AWS's own.
+        if rec
+            .arn
+            .as_deref()
+            .is_some_and(|a| a.contains("::aws:policy/"))
+        {
+            continue;
+        }
+        let name = org.policy_name(p).to_string();
+        let node = node.unwrap_or_else(|| name.clone());
+        let account = account.map(|a| org.account(a).id.to_string());
+        let doc = org.doc(p);
+        let Ok(value) = serde_json::from_str::<Value>(&doc.text) else {
+            continue;
+        };
+        let make = |rule, severity, statement: Option<String>| {
+            let mut f = Finding::new(rule, Category::PolicyCheck, severity, &node);
+            f.node_name = name.clone();
+            f.account = account.clone();
+            f.policy = Some(name.clone());
+            f.statement = statement;
+            f
+        };
+        let statements: Vec<&Value> = match value.get("Statement") {
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(s @ Value::Object(_)) => vec![s],
+            _ => Vec::new(),
+        };
+        for (k, s) in statements.into_iter().enumerate() {
+            let label = s
+                .get("Sid")
+                .and_then(Value::as_str)
+                .filter(|sid| !sid.is_empty())
+                .map_or_else(|| format!("Statement[{k}]"), str::to_string);
+            // SCPs and RCPs grant nothing: only their text's mistakes matter.
+            let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
+            for f in check_statement(s) {
+                if guardrail && f.rule != "policy.unknown-action" {
+                    continue;
+                }
+                let mut x = make(f.rule, f.severity, Some(label.clone()));
+                x.message = f.message;
+                x.why = f.why;
+                x.fix = f.fix;
+                out.push(x);
+            }
+        }
+        if let Some(limit) = size_limit(rec.origin)
+            && doc.size * 10 >= limit * 9
+        {
+            let mut f = make("policy.size-near-quota", Severity::Low, None);
+            f.message = format!(
+                "{name} uses {} of the {limit} characters AWS allows",
+                doc.size
+            );
+            f.why = "a policy at its size quota cannot take another statement when one is needed";
+            f.fix = "merge statements that share their resources, or split the policy in two";
+            out.push(f);
+        }
+    }
+}
+
+/// The size quota that applies to a policy of this origin (IAM and Organizations
+/// quotas; whitespace not counted).
+fn size_limit(origin: PolicyOrigin) -> Option<usize> {
+    Some(match origin {
+        PolicyOrigin::CustomerManaged(_) => quota::MANAGED_POLICY_SIZE,
+        PolicyOrigin::Inline(InlineOwner::User(_)) => quota::USER_INLINE_SIZE,
+        PolicyOrigin::Inline(InlineOwner::Group(_)) => quota::GROUP_INLINE_SIZE,
+        PolicyOrigin::Inline(InlineOwner::Role(_)) => quota::ROLE_INLINE_SIZE,
+        PolicyOrigin::Trust(_) => quota::TRUST_POLICY_SIZE,
+        PolicyOrigin::Scp | PolicyOrigin::Rcp => quota::ORG_POLICY_SIZE,
+        PolicyOrigin::AwsManaged | PolicyOrigin::Resource(_) => return None,
+    })
+}
+
+/// What one statement's text shows.
+struct Check {
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+    why: &'static str,
+    fix: &'static str,
+}
+
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn check_statement(s: &Value) -> Vec<Check> {
+    let mut out = Vec::new();
+    let allow = s.get("Effect").and_then(Value::as_str) == Some("Allow");
+    let actions = strings(s.get("Action"));
+    let resources = strings(s.get("Resource"));
+    let conditioned = s
+        .get("Condition")
+        .and_then(Value::as_object)
+        .is_some_and(|c| !c.is_empty());
+    let catalog = Catalog::get();
+    for a in actions.iter().chain(strings(s.get("NotAction")).iter()) {
+        if *a != "*" && catalog.expand(a).is_empty() {
+            let near = catalog.nearest_actions(a, 3);
+            out.push(Check {
+                rule: "policy.unknown-action",
+                severity: Severity::Medium,
+                message: if near.is_empty() {
+                    format!("`{a}` matches no action the AWS catalog knows")
+                } else {
+                    format!(
+                        "`{a}` matches no action the AWS catalog knows; did you mean {}?",
+                        near.join(", ")
+                    )
+                },
+                why: "a misspelt action grants or denies nothing, so the statement does not do what it says",
+                fix: "spell the action as the service authorization reference lists it",
+            });
+        }
+    }
+    if !allow {
+        return out;
+    }
+    let any_resource = resources.contains(&"*");
+    if actions.iter().any(|a| *a == "*" || *a == "*:*") && any_resource {
+        // A condition (MFA, a network) narrows when, not what: still an admin grant.
+        out.push(Check {
+            rule: "policy.admin",
+            severity: if conditioned {
+                Severity::Medium
+            } else {
+                Severity::High
+            },
+            message: if conditioned {
+                "allows every action on every resource, under its conditions".to_string()
+            } else {
+                "allows every action on every resource".to_string()
+            },
+            why: "whoever holds it is an administrator: it can grant itself anything else",
+            fix: "grant the actions and resources the job needs, or keep it for a break-glass role",
+        });
+    } else if any_resource
+        && actions.iter().any(|a| {
+            catalog
+                .expand(a)
+                .iter()
+                .any(|x| x.full_name() == "iam:PassRole")
+        })
+    {
+        out.push(Check {
+            rule: "policy.pass-role-any",
+            severity: Severity::High,
+            message: "allows iam:PassRole on every role".to_string(),
+            why: "passing any role to a service lets the holder act with that role's permissions, an administrator's included",
+            fix: "name the roles it may pass in Resource, and limit iam:PassedToService",
+        });
+    }
+    if s.get("NotAction").is_some() {
+        out.push(Check {
+            rule: "policy.allow-not-action",
+            severity: Severity::Medium,
+            message: "allows every action but the ones it lists (NotAction)".to_string(),
+            why: "an Allow with NotAction grants every action AWS adds later too",
+            fix: "list the actions to allow in Action instead",
+        });
+    }
+    if s.get("NotResource").is_some() {
+        out.push(Check {
+            rule: "policy.allow-not-resource",
+            severity: Severity::Medium,
+            message: "allows on every resource but the ones it lists (NotResource)".to_string(),
+            why: "an Allow with NotResource grants on every resource created later too",
+            fix: "list the resources to allow in Resource instead",
+        });
+    }
+    if s.get("NotPrincipal").is_some() {
+        out.push(Check {
+            rule: "policy.allow-not-principal",
+            severity: Severity::High,
+            message: "allows everyone but the principals it lists (NotPrincipal)".to_string(),
+            why: "an Allow with NotPrincipal lets in every principal of every account, anonymous callers included",
+            fix: "name the principals to allow in Principal",
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(statement: &str) -> Vec<&'static str> {
+        let v: Value = serde_json::from_str(statement).unwrap();
+        check_statement(&v).into_iter().map(|c| c.rule).collect()
+    }
+
+    /// IAM Access Analyzer policy validation, "Security warning – Pass role with star
+    /// in resource"; "Error – Invalid action"; "Security warning – Allow with NotPrincipal".
+    #[test]
+    fn statements_are_graded() {
+        assert_eq!(
+            rules(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#),
+            ["policy.pass-role-any"]
+        );
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/x"}"#
+            ),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#),
+            ["policy.admin"]
+        );
+        // A condition narrows when, not what: still admin (and PassRole is part of it).
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#
+            ),
+            ["policy.admin"]
+        );
+        assert_eq!(
+            rules(r#"{"Effect":"Deny","Action":"s3:GetObjct","Resource":"*"}"#),
+            ["policy.unknown-action"]
+        );
+        assert_eq!(
+            rules(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#),
+            ["policy.allow-not-action"]
+        );
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:GetObject","Resource":"*"}"#
+            ),
+            ["policy.allow-not-principal"]
+        );
+        // A Deny with NotAction is the usual guardrail: not flagged.
+        assert!(rules(r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}"#).is_empty());
+    }
+}

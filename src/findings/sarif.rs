@@ -1,0 +1,67 @@
+//! Findings as SARIF 2.1.0 (OASIS "Static Analysis Results Interchange Format"), the
+//! format code-scanning views and CI systems read. Each finding is a result whose
+//! logical location is the org node it is about; its stable id is the fingerprint, so
+//! that a result keeps its identity across runs.
+
+use serde_json::{Value, json};
+
+use super::{Finding, Severity};
+
+/// One SARIF log with one run of orgscope over `source` (the org file or directory).
+pub fn log(findings: &[Finding], source: &str) -> Value {
+    let mut rules: Vec<&Finding> = Vec::new();
+    for f in findings {
+        if !rules.iter().any(|r| r.rule == f.rule) {
+            rules.push(f);
+        }
+    }
+    rules.sort_by_key(|f| f.rule);
+    let rule_index = |rule: &str| rules.iter().position(|r| r.rule == rule).unwrap_or(0);
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "orgscope",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/orgscope/orgscope",
+                "rules": rules.iter().map(|f| json!({
+                    "id": f.rule,
+                    "shortDescription": {"text": f.why},
+                    "help": {"text": f.fix},
+                    "defaultConfiguration": {"level": level(f.severity)},
+                    "properties": {"category": f.category},
+                })).collect::<Vec<_>>(),
+            }},
+            "results": findings.iter().map(|f| json!({
+                "ruleId": f.rule,
+                "ruleIndex": rule_index(f.rule),
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {"artifactLocation": {"uri": source}},
+                    "logicalLocations": [{
+                        "fullyQualifiedName": f.node,
+                        "name": f.node_name,
+                    }],
+                }],
+                "partialFingerprints": {"orgscope/v1": f.id},
+                "properties": {
+                    "severity": f.severity,
+                    "account": f.account,
+                    "policy": f.policy,
+                    "statement": f.statement,
+                },
+            })).collect::<Vec<_>>(),
+        }],
+    })
+}
+
+/// SARIF's three levels: critical and high are errors.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}

@@ -1,0 +1,85 @@
+//! `orgscope findings` as CI uses it: `--fail-on` gates the exit status, a baseline
+//! of the ids it printed silences them, SARIF is one JSON document.
+
+use std::process::{Command, Output};
+
+fn orgscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn fail_on_gates_and_a_baseline_silences() {
+    // acme's public website bucket is a critical finding.
+    let out = orgscope(&["findings", "acme", "--fail-on", "critical"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("external.public"));
+    let out = orgscope(&["findings", "acme"]);
+    assert_eq!(out.status.code(), Some(0), "no --fail-on: always 0");
+
+    // The JSON printed is a baseline: with it, nothing remains and nothing fails.
+    let out = orgscope(&["findings", "acme", "--format", "json"]);
+    let v = json(&out);
+    let n = v["findings"].as_array().unwrap().len();
+    assert!(n > 0);
+    assert!(v["notes"].is_array());
+    let dir = std::env::temp_dir().join(format!("orgscope-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("baseline.json");
+    std::fs::write(&base, &out.stdout).unwrap();
+    let out = orgscope(&[
+        "findings",
+        "acme",
+        "--format",
+        "json",
+        "--fail-on",
+        "low",
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["suppressed"].as_u64(), Some(n as u64));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn scope_and_severity_narrow_and_bad_values_are_refused() {
+    let all = json(&orgscope(&["findings", "acme", "--format", "json"]));
+    let prod = json(&orgscope(&[
+        "findings", "acme", "--format", "json", "--scope", "Prod",
+    ]));
+    let prod = prod["findings"].as_array().unwrap();
+    assert!(!prod.is_empty() && prod.len() < all["findings"].as_array().unwrap().len());
+    assert!(prod.iter().all(|f| {
+        ["666666666666", "555555555555"].contains(&f["account"].as_str().unwrap_or(""))
+    }));
+    let out = orgscope(&["findings", "acme", "--min-severity", "severe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("expected low, medium, high or critical")
+    );
+    let out = orgscope(&["findings", "acme", "--scope", "Nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no OU or account `Nowhere`"));
+}
+
+#[test]
+fn sarif_is_one_document() {
+    let v = json(&orgscope(&["findings", "acme", "--format", "sarif"]));
+    assert_eq!(v["version"], "2.1.0");
+    assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
+}

@@ -1,0 +1,157 @@
+//! `findings` over acme and variants of it: each finding type where the org triggers
+//! it, and silenced where a guardrail or a fix stops it. Expectations come from the
+//! acme file and the AWS pages each rule cites, not from running the code.
+
+use orgscope::findings::{self, Finding, Options, Severity};
+use orgscope::org::{Org, load_str};
+use serde_json::{Value, json};
+
+fn acme_value() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-orgs/acme.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn load(v: &Value) -> Org {
+    let (org, report) = load_str("acme-variant.json", &v.to_string());
+    org.unwrap_or_else(|| panic!("{report}"))
+}
+
+/// A fixed "now", so that credential ages do not depend on the day the test runs.
+fn opts() -> Options {
+    Options {
+        now: Some("2026-12-01T00:00:00Z".parse().unwrap()),
+        ..Options::default()
+    }
+}
+
+fn of<'a>(all: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    all.iter().filter(|f| f.rule == rule).collect()
+}
+
+/// IAM Access Analyzer, "Findings for public and cross-account access"; S3 User Guide,
+/// "The meaning of public": PublicRead grants s3:GetObject to `*`, and the TLS the
+/// root RCP demands is a condition any caller meets.
+#[test]
+fn the_public_bucket_is_critical_and_an_rcp_perimeter_silences_it() {
+    let v = acme_value();
+    let all = findings::findings(&load(&v), &opts());
+    let public = of(&all, "external.public");
+    assert_eq!(public.len(), 1, "{public:#?}");
+    assert_eq!(public[0].node, "arn:aws:s3:::acme-public-website");
+    assert_eq!(public[0].severity, Severity::Critical);
+    assert_eq!(public[0].statement.as_deref(), Some("PublicRead"));
+    assert!(
+        public[0].message.contains("s3:GetObject"),
+        "{}",
+        public[0].message
+    );
+    // The KMS key's `*` statement is fixed by kms:CallerAccount to its own account:
+    // not external (KMS Developer Guide, "kms:CallerAccount").
+    assert!(
+        all.iter().all(|f| !f.node.starts_with("arn:aws:kms:")),
+        "{all:#?}"
+    );
+
+    // A perimeter RCP on the root: outsiders are denied whatever the bucket says
+    // (Organizations User Guide, "Resource control policies": a data perimeter).
+    let mut v = acme_value();
+    v["rcps"]["Perimeter"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyOutsiders", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-acme0example"},
+                      "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}});
+    v["root"]["rcps"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("Perimeter"));
+    let all = findings::findings(&load(&v), &opts());
+    assert!(of(&all, "external.public").is_empty(), "{all:#?}");
+}
+
+/// IAM User Guide, "Security best practices in IAM": MFA for console users; rotate
+/// and remove unused access keys (90 days, as Access Analyzer's unused access does).
+#[test]
+fn identity_hygiene_follows_the_credentials() {
+    let all = findings::findings(&load(&acme_value()), &opts());
+    let no_mfa: Vec<&str> = of(&all, "identity.console-no-mfa")
+        .iter()
+        .map(|f| f.node_name.as_str())
+        .collect();
+    assert!(
+        no_mfa.contains(&"eve") && no_mfa.contains(&"grace"),
+        "{no_mfa:?}"
+    );
+    // dana has MFA: not listed.
+    assert!(!no_mfa.contains(&"dana"), "{no_mfa:?}");
+    // With "now" long before any key was made, no key is old.
+    let early = Options {
+        now: Some("2000-01-01T00:00:00Z".parse().unwrap()),
+        ..Options::default()
+    };
+    let all = findings::findings(&load(&acme_value()), &early);
+    assert!(of(&all, "identity.old-access-key").is_empty());
+}
+
+/// IAM Access Analyzer policy validation, "Pass role with star in resource"; SCPs and
+/// RCPs grant nothing, so FullAWSAccess is not an "admin" grant.
+#[test]
+fn policy_checks_skip_guardrails_and_aws_policies() {
+    let all = findings::findings(&load(&acme_value()), &opts());
+    let pass = of(&all, "policy.pass-role-any");
+    assert_eq!(pass.len(), 1, "{pass:#?}");
+    assert_eq!(
+        pass[0].node,
+        "arn:aws:iam::666666666666:policy/WebOpsEverything"
+    );
+    assert!(
+        of(&all, "policy.admin")
+            .iter()
+            .all(|f| !f.node.contains("FullAWSAccess")),
+        "{all:#?}"
+    );
+}
+
+/// Stable ids: the same org gives the same ids; a baseline of them leaves nothing.
+#[test]
+fn ids_are_stable_and_scope_and_severity_filter() {
+    let org = load(&acme_value());
+    let a = findings::findings(&org, &opts());
+    let b = findings::findings(&org, &opts());
+    assert_eq!(a, b);
+    let mut ids: Vec<&str> = a.iter().map(|f| f.id.as_str()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), a.len(), "ids are unique");
+    let high = findings::findings(
+        &org,
+        &Options {
+            min_severity: Some(Severity::High),
+            ..opts()
+        },
+    );
+    assert!(!high.is_empty() && high.iter().all(|f| f.severity >= Severity::High));
+    // Most severe first.
+    assert!(a.windows(2).all(|w| w[0].severity >= w[1].severity));
+}
+
+/// SARIF 2.1.0: the fields code-scanning views require (version, runs[].tool.driver
+/// with name and rules, results with ruleId, level, message.text and locations).
+#[test]
+fn sarif_has_the_required_shape() {
+    let all = findings::findings(&load(&acme_value()), &opts());
+    let log = findings::sarif::log(&all, "acme.json");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "orgscope");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), all.len());
+    for r in results {
+        let rule = r["ruleId"].as_str().unwrap();
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], rule);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        assert!(r["partialFingerprints"]["orgscope/v1"].is_string());
+        assert!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string());
+    }
+}
