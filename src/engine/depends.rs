@@ -26,6 +26,9 @@ pub struct ValueOutcome {
     pub decision: Decision,
 }
 
+/// The value tried for a policy variable's key the request lacks.
+const VARIABLE_SAMPLE: &str = "some-other-value";
+
 /// Beyond this many combinations of lacking keys, each key is varied alone.
 const MAX_COMBINATIONS: usize = 4096;
 
@@ -91,9 +94,10 @@ fn search(
     let reads_lacking_key = all_policies(set).any(|p| {
         p.statements().iter().any(|s| {
             s.effect == effect
-                && s.conditions
-                    .iter()
-                    .any(|c| req.context.get_key(&c.key_lower).is_none())
+                && s.conditions.iter().any(|c| {
+                    req.context.get_key(&c.key_lower).is_none()
+                        || !c.unresolved_keys(&req.context).is_empty()
+                })
                 && s.covers(req)
         })
     });
@@ -205,6 +209,15 @@ fn samples<'s>(
             .filter(|s| effect.is_none_or(|e| s.effect == e) && s.covers(req))
         {
             for c in &s.conditions {
+                // A variable the request gives no value for is context it lacks too:
+                // with a value the condition can hold (IAM User Guide, "Variables and
+                // tags"). One value that matches no literal is tried.
+                for key in c.unresolved_keys(&req.context) {
+                    match samples.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, v)) => v.push(VARIABLE_SAMPLE),
+                        None => samples.push((key, vec![VARIABLE_SAMPLE])),
+                    }
+                }
                 if req.context.get_key(&c.key_lower).is_some() {
                     continue;
                 }

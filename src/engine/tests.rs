@@ -607,3 +607,35 @@ fn block_public_access_shows_what_it_took_away() {
             .contains("outside the bucket owner's account")
     );
 }
+
+/// IAM User Guide, "IAM policy elements: Variables and tags"
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+/// a Deny whose variable the request gives no value for does not apply; the key of
+/// that variable is context the decision depends on, and is listed as such.
+#[test]
+fn an_unresolved_variable_is_context_the_decision_depends_on() {
+    let p = policy(
+        PolicyKind::Identity,
+        "SameTeam",
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+           {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&p],
+        ..Default::default()
+    };
+    let ctx = Context::from_pairs([("aws:ResourceTag/team", vec!["blue".to_string()])]);
+    let req = Request::new(ALICE, "s3:GetObject", BUCKET, None, ctx).unwrap();
+    assert_eq!(evaluate(&req, &set), Decision::Allowed);
+    let deps = dependencies(&req, &set);
+    let tag = deps
+        .iter()
+        .find(|d| d.key.eq_ignore_ascii_case("aws:PrincipalTag/team"))
+        .expect("the variable's key is listed");
+    assert!(tag.matters);
+    assert!(
+        tag.outcomes
+            .iter()
+            .any(|o| o.value.is_some() && o.decision == Decision::ExplicitlyDenied)
+    );
+}

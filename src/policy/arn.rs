@@ -108,6 +108,17 @@ impl ArnPattern {
         }
     }
 
+    /// The keys of the variables the request cannot resolve.
+    pub fn unresolved_keys(&self, ctx: &Context) -> Vec<super::context::Key> {
+        match self {
+            ArnPattern::Any => Vec::new(),
+            ArnPattern::Segments(segs) => {
+                segs.iter().flat_map(|p| p.unresolved_keys(ctx)).collect()
+            }
+            ArnPattern::Whole(p) => p.unresolved_keys(ctx).collect(),
+        }
+    }
+
     /// The first variable the request cannot resolve, as written.
     pub fn unresolved(&self, ctx: &Context) -> Option<String> {
         match self {

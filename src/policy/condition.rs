@@ -329,6 +329,19 @@ impl Condition {
         }
     }
 
+    /// The keys of the policy variables among the values that the request cannot
+    /// resolve: context the decision depends on, as the condition's own key does.
+    pub fn unresolved_keys(&self, ctx: &Context) -> Vec<Key> {
+        if !self.has_variables {
+            return Vec::new();
+        }
+        match &self.values {
+            Values::Strings(ps) => ps.iter().flat_map(|p| p.unresolved_keys(ctx)).collect(),
+            Values::Arns(ps) => ps.iter().flat_map(|p| p.unresolved_keys(ctx)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the values hold a policy variable.
     pub(crate) fn values_have_variables(values: &Values) -> bool {
         match values {

@@ -111,6 +111,15 @@ impl Pattern {
         self.vars
     }
 
+    /// The keys of the variables the request gives no value for and that have no
+    /// default.
+    pub fn unresolved_keys<'p>(&'p self, ctx: &'p Context) -> impl Iterator<Item = Key> + 'p {
+        self.tokens.iter().filter_map(move |t| match t {
+            Token::Var(v) if resolve(v, ctx).is_none() => Some(v.key),
+            _ => None,
+        })
+    }
+
     /// The first variable the request gives no single value for and that has no
     /// default, as written (`${aws:username}`); `None` when every one resolves.
     pub fn unresolved(&self, ctx: &Context) -> Option<String> {
