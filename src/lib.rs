@@ -8,6 +8,7 @@ pub mod cli;
 pub mod engine;
 pub mod org;
 pub mod policy;
+pub mod scenario;
 pub mod simulate;
 pub mod text;
 pub mod tui;
