@@ -3,6 +3,7 @@
 mod org;
 mod query;
 mod simulate;
+pub mod what_if;
 
 pub(crate) use crate::text::inert;
 
@@ -45,6 +46,9 @@ pub enum Command {
     Export(org::ExportArgs),
     /// Write a deterministic synthetic organization of any size (for benchmarks).
     Generate(org::GenerateArgs),
+    /// Who gains and who loses what if the organization changed as a scenario file
+    /// says. Exit status: 0 nobody changes, 2 someone does.
+    WhatIf(what_if::WhatIfArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Validate(args)) => org::validate(args),
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
+        Some(Command::WhatIf(args)) => what_if::what_if(args),
         None => {
             let org = match &cli.org {
                 // The error names the file and lists what is wrong; its source is in it.

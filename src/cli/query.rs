@@ -81,14 +81,14 @@ pub fn load_org(path: &std::path::Path) -> anyhow::Result<Org> {
     crate::org::load(path).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = serde_json::to_string_pretty(value)?;
     out.push('\n');
     std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
     Ok(())
 }
 
-fn print(text: &str) -> anyhow::Result<()> {
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     Ok(())
 }

@@ -144,18 +144,21 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             } else {
                 t.principal_accounts.insert(acct.id.to_string());
             }
-            // Same depth: only the levels that differ decide differently. Another
-            // depth: every level counts (a level no statement matches denies).
+            // Same depth: a level decides an action from the statements that match
+            // it, so only the policies added to or taken from a level count. Another
+            // depth: every policy of every level (a level no statement matches denies).
             let same_depth = lb.len() == la.len();
             for k in 0..lb.len().max(la.len()) {
-                if same_depth && tb[k] == ta[k] {
-                    continue;
+                let (kb, ka) = (lb.get(k), la.get(k));
+                for &p in kb.into_iter().flatten() {
+                    if !same_depth || !ta[k].contains(&b.text(p)) {
+                        docs.add(before, p);
+                    }
                 }
-                for &p in lb.get(k).into_iter().flatten() {
-                    docs.add(before, p);
-                }
-                for &p in la.get(k).into_iter().flatten() {
-                    docs.add(after, p);
+                for &p in ka.into_iter().flatten() {
+                    if !same_depth || !tb[k].contains(&a.text(p)) {
+                        docs.add(after, p);
+                    }
                 }
             }
         }
