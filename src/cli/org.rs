@@ -8,6 +8,9 @@ use anyhow::Context as _;
 pub struct ValidateArgs {
     /// A native org file, an authorization-details JSON, or an export directory.
     pub org: PathBuf,
+    /// Also check that this scenario file applies to the organization.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 /// Prints every finding, one per line; exit status 1 when there are errors.
@@ -25,7 +28,13 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<i32> {
             println!();
         }
     }
-    Ok(if report.has_errors() { 1 } else { 0 })
+    if report.has_errors() {
+        return Ok(1);
+    }
+    if let Some(scenario) = &args.scenario {
+        return super::what_if::validate_scenario(&args.org, scenario);
+    }
+    Ok(0)
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,12 +44,17 @@ pub struct ExportArgs {
     /// The native file to write (atomically; never over an input).
     #[arg(long, short)]
     pub output: PathBuf,
+    /// Write the organization as this scenario file changes it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 pub fn export(args: ExportArgs) -> anyhow::Result<i32> {
-    let org = super::query::load_org(&args.org)?;
+    let org = super::what_if::load_org_with(&args.org, args.scenario.as_deref())?;
     let text = crate::org::export::to_native_text(&org);
-    crate::org::export::write_atomic(&args.output, text.as_bytes(), &[args.org.as_path()])
+    let mut inputs = vec![args.org.as_path()];
+    inputs.extend(args.scenario.as_deref());
+    crate::org::export::write_atomic(&args.output, text.as_bytes(), &inputs)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     Ok(0)
 }

@@ -26,6 +26,9 @@ pub struct OrgArg {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ask of the organization as this scenario file changes it (docs/scenarios.md).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,7 +122,7 @@ pub struct CanArgs {
 }
 
 pub fn can(args: CanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let mut ask = args.request.ask()?;
     if let Some(path) = &args.session_policy {
         let text = std::fs::read_to_string(path)
@@ -228,7 +231,7 @@ pub struct WhoCanArgs {
 }
 
 pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let answer = analysis::who_can(&org, &args.request.ask()?)?;
     match args.org.format {
         Format::Json => print_json(&answer)?,
@@ -372,7 +375,7 @@ pub struct WhatCanArgs {
 }
 
 pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let filter = analysis::Filter {
         service: args.service.clone(),
         level: args
@@ -470,7 +473,7 @@ pub struct PathsArgs {
 }
 
 pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let context = parse_context(&args.context)?;
     let Some(from) = &args.from else {
         // Only --to: every principal that can reach the role.

@@ -246,3 +246,31 @@ pub fn table(i: &Impact) -> String {
     );
     s
 }
+
+/// `validate --scenario`: the scenario applies to the org, or its first change that
+/// does not, located in the scenario file (exit status 1).
+pub fn validate_scenario(org: &Path, scenario: &Path) -> anyhow::Result<i32> {
+    let loaded = super::query::load_org(org)?;
+    let file = match ScenarioFile::load(scenario) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("{}", crate::cli::inert(&e.to_string()));
+            return Ok(1);
+        }
+    };
+    match file.apply(&loaded) {
+        Ok(_) => {
+            let n = file.scenario.changes.len();
+            println!(
+                "{}: applies ({n} change{})",
+                crate::cli::inert(&scenario.display().to_string()),
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(0)
+        }
+        Err(e) => {
+            println!("{}", crate::cli::inert(&e.to_string()));
+            Ok(1)
+        }
+    }
+}
