@@ -49,6 +49,9 @@ pub enum Command {
     /// Who gains and who loses what if the organization changed as a scenario file
     /// says. Exit status: 0 nobody changes, 2 someone does.
     WhatIf(what_if::WhatIfArgs),
+    /// Check expectations (who must and must not be able to do what) on the
+    /// organization or a scenario. Exit status: 0 all hold, 1 one fails.
+    Check(what_if::CheckArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
         Some(Command::WhatIf(args)) => what_if::what_if(args),
+        Some(Command::Check(args)) => what_if::check(args),
         None => {
             let org = match &cli.org {
                 // The error names the file and lists what is wrong; its source is in it.

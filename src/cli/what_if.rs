@@ -274,3 +274,69 @@ pub fn validate_scenario(org: &Path, scenario: &Path) -> anyhow::Result<i32> {
         }
     }
 }
+
+// ---- check ---------------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The organization: a native org file, an authorization-details JSON, an export
+    /// directory, or `acme` for the built-in sample.
+    pub org: PathBuf,
+    /// The expectations: one a line, or the JSON form (docs/scenarios.md).
+    #[arg(long, value_name = "FILE")]
+    pub expect: PathBuf,
+    /// Check them on the organization as this scenario file changes it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Exit status: 0 when every expectation holds, 1 when one fails (or the input
+/// cannot be read).
+pub fn check(args: CheckArgs) -> anyhow::Result<i32> {
+    use crate::scenario::expect;
+    let org = load_org_with(&args.org, args.scenario.as_deref())?;
+    let text = super::read_input(&args.expect)?;
+    let expectations = expect::parse(&args.expect.display().to_string(), &text)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let unknown = expect::unknown_names(&org, &expectations);
+    if !unknown.is_empty() {
+        anyhow::bail!("{}: {}", args.expect.display(), unknown.join("; "));
+    }
+    let outcomes = expect::check(&org, &expectations)?;
+    let failed = outcomes.iter().filter(|o| !o.holds).count();
+    match args.format {
+        Format::Json => super::query::print_json(&serde_json::json!({
+            "holds": failed == 0,
+            "failed": failed,
+            "outcomes": outcomes,
+        }))?,
+        Format::Table => {
+            let mut s = String::new();
+            for o in &outcomes {
+                let _ = writeln!(
+                    s,
+                    "{}  {}",
+                    if o.holds { "ok  " } else { "FAIL" },
+                    o.expectation
+                );
+                for b in &o.breaking {
+                    let _ = writeln!(s, "        {} ({})", b.principal, b.standing);
+                    for w in &b.why {
+                        let _ = writeln!(s, "            {w}");
+                    }
+                }
+            }
+            let _ = writeln!(
+                s,
+                "\n{} expectation{}, {failed} failed",
+                outcomes.len(),
+                if outcomes.len() == 1 { "" } else { "s" }
+            );
+            super::query::print(&crate::cli::inert(&s))?;
+        }
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}

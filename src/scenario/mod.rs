@@ -11,6 +11,7 @@
 mod apply;
 pub mod change;
 pub mod error;
+pub mod expect;
 pub mod file;
 pub mod impact;
 pub mod touched;
