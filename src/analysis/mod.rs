@@ -17,7 +17,7 @@ pub use notes::question_notes;
 pub use paths::{PathsAnswer, Reach, paths, who_reaches};
 pub use watch::{Progress, Stop, Watch, never};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
-pub use who_can::{WhoCanAnswer, who_can, who_can_until};
+pub use who_can::{Among, WhoCanAnswer, who_can, who_can_among, who_can_until};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {

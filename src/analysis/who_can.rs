@@ -108,6 +108,29 @@ pub fn who_can_until(
     ask: &Ask,
     watch: super::Watch<'_>,
 ) -> Result<WhoCanAnswer, AnalysisError> {
+    who_can_among(org, ask, Among::All, watch)
+}
+
+/// The principals a who-can evaluates: all of them, or only some (what-if re-decides
+/// only what a change can touch; the others' answers are the same as before).
+#[derive(Debug, Clone, Copy)]
+pub enum Among<'a> {
+    All,
+    Only {
+        principals: &'a [PrincipalIx],
+        /// The accounts whose root users are evaluated.
+        roots: &'a [AccountIx],
+    },
+}
+
+/// As [`who_can_until`], over the principals `among` names; the answer lists only
+/// them (and, as always, whoever outside the org the resource's policy names).
+pub fn who_can_among(
+    org: &Org,
+    ask: &Ask,
+    among: Among<'_>,
+    watch: super::Watch<'_>,
+) -> Result<WhoCanAnswer, AnalysisError> {
     // The request with no principal: it validates the action and resource once, and
     // statements are matched against it before any principal is evaluated.
     let probe = Request::new(
@@ -120,10 +143,13 @@ pub fn who_can_until(
     let tgt = ask.checked_target(org)?;
     let prefilter = Prefilter::new(org, &probe, &tgt);
     let shared = Shared::new(org, ask, &tgt, None);
-    let principals: Vec<PrincipalIx> = (0..org.users().len())
-        .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
-        .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
-        .collect();
+    let principals: Vec<PrincipalIx> = match among {
+        Among::All => (0..org.users().len())
+            .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
+            .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
+            .collect(),
+        Among::Only { principals, .. } => principals.to_vec(),
+    };
     watch.begin(principals.len());
     let mut results: Vec<(PrincipalIx, Outcome)> = principals
         .par_iter()
@@ -188,7 +214,7 @@ pub fn who_can_until(
         allowed: Vec::new(),
         conditional: Vec::new(),
         near_misses: Vec::new(),
-        root_users: root_users(org, ask, &tgt, &shared),
+        root_users: root_users(org, ask, &tgt, &shared, among),
         outside: outsiders(org, ask, &tgt, &probe),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
@@ -271,8 +297,17 @@ fn evaluate<'o>(
 }
 
 /// The root users of the org's accounts that are allowed.
-fn root_users<'o>(org: &'o Org, ask: &'o Ask, tgt: &Target<'o>, shared: &Shared<'o>) -> Vec<Hit> {
-    let accounts: Vec<AccountIx> = (0..org.accounts().len()).map(AccountIx::new).collect();
+fn root_users<'o>(
+    org: &'o Org,
+    ask: &'o Ask,
+    tgt: &Target<'o>,
+    shared: &Shared<'o>,
+    among: Among<'_>,
+) -> Vec<Hit> {
+    let accounts: Vec<AccountIx> = match among {
+        Among::All => (0..org.accounts().len()).map(AccountIx::new).collect(),
+        Among::Only { roots, .. } => roots.to_vec(),
+    };
     let mut hits: Vec<Hit> = accounts
         .par_iter()
         .filter_map(|&a| {

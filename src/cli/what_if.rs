@@ -92,6 +92,7 @@ pub fn what_if(args: WhatIfArgs) -> anyhow::Result<i32> {
         levels,
         scope: args.scope.clone(),
         context,
+        full: false,
     };
     let changes: Vec<String> = file
         .scenario

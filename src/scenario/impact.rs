@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::touched::{Touched, touched};
 use crate::analysis::who_can::{Condition, Outsider};
-use crate::analysis::{self, AnalysisError, Ask, WhoCanAnswer};
+use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::Decision;
-use crate::org::{Entity, Org, Parent};
+use crate::org::{AccountIx, Entity, Org, Parent, PrincipalIx};
 use crate::policy::{Context, Policy, Request};
 
 /// What to ask: which actions, which principals.
@@ -28,6 +28,9 @@ pub struct ImpactOptions {
     pub scope: Vec<String>,
     /// Context given to every question, as `--context` gives it.
     pub context: Vec<(String, Vec<String>)>,
+    /// Re-decide every principal on every question instead of only what the
+    /// scenario touches: the reference the incremental path is tested against.
+    pub full: bool,
 }
 
 /// How a principal stands on one question.
@@ -131,6 +134,7 @@ pub fn impact(
     // principal -> account, and the lines per principal.
     let mut per: BTreeMap<String, PrincipalImpact> = BTreeMap::new();
     let mut outside = Vec::new();
+    let plan = (Plan::new(before, &t), Plan::new(after, &t));
     for action in &actions {
         for resource in resources_for(before, after, action) {
             questions += 1;
@@ -140,17 +144,38 @@ pub fn impact(
                 context: options.context.clone(),
                 ..Ask::default()
             };
-            let (b, a) = match (
-                analysis::who_can(before, &ask),
-                analysis::who_can(after, &ask),
-            ) {
+            let whole = options.full || resource_touched(&t, before, after, action, &resource);
+            let (among_b, among_a) = if whole {
+                (None, None)
+            } else {
+                let (b, a) = (plan.0.among(before, &ask), plan.1.among(after, &ask));
+                if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
+                    continue;
+                }
+                (Some(b), Some(a))
+            };
+            let ask_one =
+                |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
+                    None => analysis::who_can(org, &ask),
+                    Some((principals, roots)) => analysis::who_can_among(
+                        org,
+                        &ask,
+                        Among::Only { principals, roots },
+                        analysis::Watch::NONE,
+                    ),
+                };
+            let (b, a) = match (ask_one(before, &among_b), ask_one(after, &among_a)) {
                 (Ok(b), Ok(a)) => (b, a),
                 // A question neither org can ask (an alias for a key action): skip it.
                 (Err(_), Err(_)) => continue,
                 (Err(e), _) | (_, Err(e)) => return Err(e),
             };
             compare(&b, &a, action, &resource, &scope, &mut per);
-            outside.extend(compare_outside(&b, &a, action, &resource));
+            // Outsiders depend only on the resource side, which the incremental path
+            // leaves alone.
+            if whole {
+                outside.extend(compare_outside(&b, &a, action, &resource));
+            }
         }
     }
     Ok(Impact {
@@ -526,5 +551,114 @@ fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
                 || matches!(org.account(a).parent, Parent::Ou(p) if p == o)
         }
         _ => false,
+    }
+}
+
+// ---- re-deciding only what a change touches ------------------------------------------
+
+/// Whether the resource side of a question changed: the resource's own policy (a
+/// bucket's for its objects, a role's trust policy), or its account's RCPs or place.
+/// Then every principal is re-decided, and the outsiders compared.
+fn resource_touched(t: &Touched, before: &Org, after: &Org, action: &str, resource: &str) -> bool {
+    if t.resources.contains(resource) {
+        return true;
+    }
+    if let Some((bucket, _)) = resource.split_once('/')
+        && resource.contains(":s3:::")
+        && t.resources.contains(bucket)
+    {
+        return true;
+    }
+    [before, after].iter().any(|org| {
+        crate::analysis::assemble::target(org, action, resource, None)
+            .account_id
+            .is_some_and(|id| t.resource_accounts.contains(&id))
+    })
+}
+
+/// The principals of one org whose side of a question a scenario touched.
+struct Plan {
+    /// Every principal of the accounts whose SCP levels or place changed, and every
+    /// principal whose own policies changed.
+    principals: Vec<PrincipalIx>,
+    roots: Vec<AccountIx>,
+    /// The principals and root users of the accounts whose RCP levels changed: a
+    /// resource whose account is unknown is taken to be in each principal's own.
+    rcp_principals: Vec<PrincipalIx>,
+    rcp_roots: Vec<AccountIx>,
+}
+
+/// An order for principals (users, then roles), to drop duplicates.
+fn principal_key(p: PrincipalIx) -> (u8, usize) {
+    match p {
+        PrincipalIx::User(u) => (0, u.index()),
+        PrincipalIx::Role(r) => (1, r.index()),
+    }
+}
+
+fn account_principals(org: &Org, a: AccountIx) -> impl Iterator<Item = PrincipalIx> + '_ {
+    let acct = org.account(a);
+    acct.users
+        .iter()
+        .map(|&u| PrincipalIx::User(u))
+        .chain(acct.roles.iter().map(|&r| PrincipalIx::Role(r)))
+}
+
+impl Plan {
+    fn new(org: &Org, t: &Touched) -> Plan {
+        let accounts = |ids: &std::collections::HashSet<String>| -> Vec<AccountIx> {
+            let mut v: Vec<AccountIx> = ids.iter().filter_map(|id| org.account_by_id(id)).collect();
+            v.sort_unstable();
+            v
+        };
+        let roots = accounts(&t.principal_accounts);
+        let mut principals: Vec<PrincipalIx> = roots
+            .iter()
+            .flat_map(|&a| account_principals(org, a))
+            .chain(
+                t.principals
+                    .iter()
+                    .filter_map(|arn| org.principal_by_arn(arn)),
+            )
+            .collect();
+        principals.sort_unstable_by_key(|&p| principal_key(p));
+        principals.dedup();
+        let rcp_roots = accounts(&t.resource_accounts);
+        let rcp_principals = rcp_roots
+            .iter()
+            .flat_map(|&a| account_principals(org, a))
+            .collect();
+        Plan {
+            principals,
+            roots,
+            rcp_principals,
+            rcp_roots,
+        }
+    }
+
+    /// The principals and root users to re-decide for a question whose resource side
+    /// did not change.
+    fn among(&self, org: &Org, ask: &Ask) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
+        let tgt = ask.target(org);
+        let mut principals = self.principals.clone();
+        let mut roots = self.roots.clone();
+        if tgt.account_id.is_none() {
+            principals.extend(&self.rcp_principals);
+            roots.extend(&self.rcp_roots);
+        }
+        // A resource with no policy of its own lets in only its own account's
+        // principals: across accounts, the resource side must allow too (IAM User
+        // Guide, "Cross-account policy evaluation logic").
+        if tgt.policy.is_none()
+            && let Some(id) = &tgt.account_id
+        {
+            principals.retain(|&p| &*org.account(org.principal_account(p)).id == id.as_str());
+            roots.retain(|&a| &*org.account(a).id == id.as_str());
+        }
+        principals.sort_unstable_by_key(|&p| principal_key(p));
+        principals.dedup();
+        roots.sort_unstable();
+        roots.dedup();
+        (principals, roots)
     }
 }
