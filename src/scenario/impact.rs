@@ -1,7 +1,7 @@
 //! Who gains and who loses what: the questions a scenario can change, asked of the
 //! org before and after through `analysis::who_can`, and the answers compared.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -12,7 +12,7 @@ use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::Decision;
 use crate::org::{AccountIx, Entity, Org, Parent, PrincipalIx};
-use crate::policy::{Context, Policy, Request};
+use crate::policy::{Context, Effect, Policy, Request};
 
 /// What to ask: which actions, which principals.
 #[derive(Debug, Clone, Default)]
@@ -136,6 +136,14 @@ pub fn impact(
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
     for action in &actions {
+        let covering = if options.full {
+            Default::default()
+        } else {
+            (
+                plan.0.covering(before, action),
+                plan.1.covering(after, action),
+            )
+        };
         for resource in resources_for(before, after, action) {
             questions += 1;
             let ask = Ask {
@@ -148,7 +156,10 @@ pub fn impact(
             let (among_b, among_a) = if whole {
                 (None, None)
             } else {
-                let (b, a) = (plan.0.among(before, &ask), plan.1.among(after, &ask));
+                let (b, a) = (
+                    plan.0.among(before, &ask, &covering.0),
+                    plan.1.among(after, &ask, &covering.1),
+                );
                 if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
                     continue;
                 }
@@ -636,9 +647,48 @@ impl Plan {
         }
     }
 
+    /// The principals (of this plan) with an identity policy whose Allow covers the
+    /// action: without one, a principal can be let in only by a resource policy of
+    /// its own account.
+    fn covering(&self, org: &Org, action: &str) -> HashSet<PrincipalIx> {
+        let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
+            // An action that does not parse: keep everyone (each request says why).
+            return self
+                .principals
+                .iter()
+                .chain(&self.rcp_principals)
+                .copied()
+                .collect();
+        };
+        let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
+        let mut covers = |x: crate::org::PolicyIx| {
+            *by_doc.entry(x).or_insert_with(|| {
+                org.compiled(x)
+                    .statements()
+                    .iter()
+                    .any(|s| s.effect == Effect::Allow && s.covers_action(&probe))
+            })
+        };
+        self.principals
+            .iter()
+            .chain(&self.rcp_principals)
+            .copied()
+            .filter(|&p| org.identity_policies(p).any(&mut covers))
+            .collect()
+    }
+
     /// The principals and root users to re-decide for a question whose resource side
-    /// did not change.
-    fn among(&self, org: &Org, ask: &Ask) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
+    /// did not change. Left out are those who can be allowed in neither org, as who-can's
+    /// own prefilter leaves them out: across accounts both sides must allow (IAM User
+    /// Guide, "Cross-account policy evaluation logic"), so an identity policy must
+    /// cover the action and the resource's policy must have an Allow for it; in the
+    /// resource's account, one of them must.
+    fn among(
+        &self,
+        org: &Org,
+        ask: &Ask,
+        covering: &HashSet<PrincipalIx>,
+    ) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
         let tgt = ask.target(org);
         let mut principals = self.principals.clone();
         let mut roots = self.roots.clone();
@@ -646,15 +696,37 @@ impl Plan {
             principals.extend(&self.rcp_principals);
             roots.extend(&self.rcp_roots);
         }
-        // A resource with no policy of its own lets in only its own account's
-        // principals: across accounts, the resource side must allow too (IAM User
-        // Guide, "Cross-account policy evaluation logic").
-        if tgt.policy.is_none()
-            && let Some(id) = &tgt.account_id
-        {
-            principals.retain(|&p| &*org.account(org.principal_account(p)).id == id.as_str());
-            roots.retain(|&a| &*org.account(a).id == id.as_str());
-        }
+        let probe = Request::new(
+            "anonymous",
+            &ask.action,
+            &ask.resource,
+            None,
+            Context::default(),
+        );
+        let resource_allows = match (tgt.policy, &probe) {
+            (Some(policy), Ok(probe)) => policy
+                .statements()
+                .iter()
+                .any(|s| s.effect == Effect::Allow && s.covers_action(probe)),
+            (Some(_), Err(_)) => true,
+            (None, _) => false,
+        };
+        // Unknown resource account: each principal's own is assumed.
+        let same = |a: AccountIx| {
+            tgt.account_id
+                .as_deref()
+                .is_none_or(|id| &*org.account(a).id == id)
+        };
+        principals.retain(|&p| {
+            let identity = covering.contains(&p);
+            if same(org.principal_account(p)) {
+                identity || resource_allows
+            } else {
+                identity && resource_allows
+            }
+        });
+        // A root user has every permission in its own account (SCPs aside).
+        roots.retain(|&a| same(a) || resource_allows);
         principals.sort_unstable_by_key(|&p| principal_key(p));
         principals.dedup();
         roots.sort_unstable();
