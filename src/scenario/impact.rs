@@ -12,7 +12,7 @@ use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::Decision;
 use crate::org::{AccountIx, Entity, Org, Parent, PrincipalIx};
-use crate::policy::{Context, Effect, Policy, Request};
+use crate::policy::{Context, Effect, NamedPrincipal, Policy, Request};
 
 /// What to ask: which actions, which principals.
 #[derive(Debug, Clone, Default)]
@@ -703,13 +703,51 @@ impl Plan {
             None,
             Context::default(),
         );
-        let resource_allows = match (tgt.policy, &probe) {
-            (Some(policy), Ok(probe)) => policy
-                .statements()
-                .iter()
-                .any(|s| s.effect == Effect::Allow && s.covers_action(probe)),
-            (Some(_), Err(_)) => true,
-            (None, _) => false,
+        // Whether the resource's policy has an Allow for the action, and the accounts
+        // it names there (`None`: any, as `*` or NotPrincipal).
+        let mut resource_allows = false;
+        let mut named: Option<HashSet<String>> = Some(HashSet::new());
+        match (tgt.policy, &probe) {
+            (Some(policy), Ok(probe)) => {
+                for s in policy.statements() {
+                    if s.effect != Effect::Allow || !s.covers_action(probe) {
+                        continue;
+                    }
+                    resource_allows = true;
+                    match s.named_principals() {
+                        Some((false, list)) => {
+                            for n in list {
+                                let account = match n {
+                                    NamedPrincipal::Account(a) => Some(a.to_string()),
+                                    NamedPrincipal::Arn(arn) => crate::policy::Arn::parse(arn)
+                                        .map(|x| x.account().to_string()),
+                                    NamedPrincipal::Everyone => {
+                                        named = None;
+                                        None
+                                    }
+                                    _ => None,
+                                };
+                                if let (Some(set), Some(a)) = (&mut named, account) {
+                                    set.insert(a);
+                                }
+                            }
+                        }
+                        Some((true, _)) => named = None,
+                        None => {}
+                    }
+                }
+            }
+            (Some(_), Err(_)) => {
+                resource_allows = true;
+                named = None;
+            }
+            (None, _) => {}
+        }
+        let lets_in = |a: AccountIx| {
+            resource_allows
+                && named
+                    .as_ref()
+                    .is_none_or(|set| set.contains(&*org.account(a).id))
         };
         // Unknown resource account: each principal's own is assumed.
         let same = |a: AccountIx| {
@@ -719,14 +757,15 @@ impl Plan {
         };
         principals.retain(|&p| {
             let identity = covering.contains(&p);
-            if same(org.principal_account(p)) {
+            let account = org.principal_account(p);
+            if same(account) {
                 identity || resource_allows
             } else {
-                identity && resource_allows
+                identity && lets_in(account)
             }
         });
         // A root user has every permission in its own account (SCPs aside).
-        roots.retain(|&a| same(a) || resource_allows);
+        roots.retain(|&a| same(a) || lets_in(a));
         principals.sort_unstable_by_key(|&p| principal_key(p));
         principals.dedup();
         roots.sort_unstable();
