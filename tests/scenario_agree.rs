@@ -49,7 +49,7 @@ fn change(org: &Org, rng: &mut Rng, n: usize) -> Vec<Change> {
     match rng.next() % 7 {
         0 => {
             let name = format!("Deny{n}");
-            let target = if rng.next() % 2 == 0 {
+            let target = if rng.next().is_multiple_of(2) {
                 rng.pick(&ous).clone()
             } else {
                 rng.pick(&accounts).clone()
@@ -74,7 +74,7 @@ fn change(org: &Org, rng: &mut Rng, n: usize) -> Vec<Change> {
                 .map(|a| org.account(a).id.to_string());
             let account = accounts
                 .iter()
-                .find(|a| Some(*a) != mgmt.as_ref() && rng.next() % 2 == 0)
+                .find(|a| Some(*a) != mgmt.as_ref() && rng.next().is_multiple_of(2))
                 .unwrap_or(&accounts[1])
                 .clone();
             let current = org.account(org.account_by_id(&account).unwrap()).parent;

@@ -21,7 +21,7 @@ pub fn apply(org: &Org, scenario: &Scenario) -> Result<Org, ApplyError> {
             op: change.op(),
             field: f.field,
             message: f.message,
-            policy: f.policy,
+            policy: f.policy.map(Box::new),
         })?;
     }
     native.build()

@@ -38,7 +38,7 @@ impl fmt::Display for Located {
 /// A change that does not apply to the organization as the scenario has left it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApplyError {
-    #[error("{}", describe(*index, op, *field, message, policy.as_ref()))]
+    #[error("{}", describe(*index, op, *field, message, policy.as_deref()))]
     Change {
         /// The change's 0-based place in the scenario.
         index: usize,
@@ -47,7 +47,7 @@ pub enum ApplyError {
         field: Option<&'static str>,
         message: String,
         /// For a document that does not parse: where in it, and what.
-        policy: Option<PolicyError>,
+        policy: Option<Box<PolicyError>>,
     },
     /// Every change applied, yet the organization they make does not load (a rule of
     /// the org file the changes could not check one by one).

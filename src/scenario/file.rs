@@ -237,7 +237,7 @@ fn convert(c: ChangeIn, at: &dyn Fn(&str, String) -> Located) -> Result<Change, 
         }
     }
     let s = |v: Option<String>| v.unwrap_or_default();
-    let doc = |v: Option<&RawValue>| Document::new(v.map(|r| document_text(r)).unwrap_or_default());
+    let doc = |v: Option<&RawValue>| Document::new(v.map(document_text).unwrap_or_default());
     let kind = if op.ends_with("_rcp") {
         OrgPolicyKind::Rcp
     } else {
