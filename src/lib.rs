@@ -10,6 +10,7 @@ pub mod engine;
 pub mod findings;
 pub mod org;
 pub mod policy;
+pub mod scenario;
 pub mod simulate;
 pub mod suggest;
 pub mod text;

@@ -83,6 +83,12 @@ fn status_0_the_answer_is_yes_or_the_work_is_done() {
     assert_status(&["--help"], "", 0);
     assert_status(&["can", "--help"], "", 0);
     assert_status(&["--version"], "", 0);
+    // check: every expectation of acme's guardrails holds.
+    let guardrails = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/acme-guardrails.txt"
+    );
+    assert_status(&["check", "acme", "--expect", guardrails], "", 0);
 }
 
 #[test]
@@ -201,6 +207,12 @@ fn status_3_implicitly_denied_or_unreachable() {
         3,
     );
     assert_status(&["paths", "acme", "--to", "OrgSecurityAdmin"], "", 3);
+    // what-if: someone gains or loses access (frank joins an admin group).
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/frank-joins-admins.json"
+    );
+    assert_status(&["what-if", "acme", "--scenario", scenario], "", 3);
     assert_status(
         &[
             "paths",

@@ -5,6 +5,7 @@ mod org;
 mod output;
 mod query;
 mod simulate;
+pub mod what_if;
 
 pub(crate) use crate::text::inert;
 
@@ -17,9 +18,11 @@ use clap::{Parser, Subcommand};
     name = "orgscope",
     version,
     about = "Explore an AWS Organization and compute effective permissions exactly as AWS does",
-    after_help = "Exit status: 0 done (can: allowed); 1 an error, or validate: the org has errors; \
+    after_help = "Exit status: 0 done (can: allowed); 1 an error, or validate: the org has errors, \
+                  check: an expectation fails, findings: one at --fail-on remains; \
                   2 a usage error, or simulate: some case is an error; 3 can: implicitly denied, \
-                  paths --to: not reached; 4 can: explicitly denied."
+                  paths --to: not reached, what-if: someone gains or loses; 4 can: explicitly \
+                  denied."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,6 +59,12 @@ pub enum Command {
     Findings(findings::FindingsArgs),
     /// Write a deterministic synthetic organization of any size (for benchmarks).
     Generate(org::GenerateArgs),
+    /// Who gains and who loses what if the organization changed as a scenario file
+    /// says. Exit status: 0 nobody changes, 3 someone does.
+    WhatIf(what_if::WhatIfArgs),
+    /// Check expectations (who must and must not be able to do what) on the
+    /// organization or a scenario. Exit status: 0 all hold, 1 one fails.
+    Check(what_if::CheckArgs),
 }
 
 /// Runs a parsed command line; the exit status is returned for scripts.
@@ -70,6 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => org::export(args),
         Some(Command::Generate(args)) => org::generate(args),
         Some(Command::Findings(args)) => findings::run(args),
+        Some(Command::WhatIf(args)) => what_if::what_if(args),
+        Some(Command::Check(args)) => what_if::check(args),
         None => {
             // The terminal UI opens what loaded and lists the problems; an input that
             // gives nothing to look at is refused with its errors, which name the file.

@@ -18,6 +18,9 @@ pub struct ValidateArgs {
     /// A native org file, an authorization-details JSON, an export directory, or
     /// `acme` for the built-in sample.
     pub org: PathBuf,
+    /// Also check that this scenario file applies to the organization.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -65,7 +68,13 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    Ok(if report.has_errors() { 1 } else { 0 })
+    if report.has_errors() {
+        return Ok(1);
+    }
+    if let Some(scenario) = &args.scenario {
+        return super::what_if::validate_scenario(&args.org, scenario);
+    }
+    Ok(0)
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,16 +85,20 @@ pub struct ExportArgs {
     /// not a regular file); `-` or none: standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the organization as this scenario file changes it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 pub fn export(args: ExportArgs) -> anyhow::Result<i32> {
-    let org = super::query::load_org(&args.org)?;
+    let org = super::what_if::load_org_with(&args.org, args.scenario.as_deref())?;
     let text = crate::org::export::to_native_text(&org);
-    let inputs: Vec<&Path> = if super::is_builtin_acme(&args.org) {
+    let mut inputs: Vec<&Path> = if super::is_builtin_acme(&args.org) {
         Vec::new()
     } else {
         vec![args.org.as_path()]
     };
+    inputs.extend(args.scenario.as_deref());
     write_output(args.output.as_deref(), text.as_bytes(), &inputs)?;
     Ok(0)
 }

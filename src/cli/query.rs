@@ -28,6 +28,9 @@ pub struct OrgArg {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ask of the organization as this scenario file changes it (docs/scenarios.md).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,7 +134,7 @@ pub struct CanArgs {
 }
 
 pub fn can(args: CanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let (mut ask, notes) = args.request.ask(&org)?;
     if let Some(path) = &args.session_policy {
         let text = crate::text_file::read(path)
@@ -257,7 +260,7 @@ pub struct WhoCanArgs {
 }
 
 pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let (ask, notes) = args.request.ask(&org)?;
     let answer = analysis::who_can(&org, &ask)?;
     match args.org.format {
@@ -411,7 +414,7 @@ pub struct WhatCanArgs {
 }
 
 pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let filter = analysis::Filter {
         service: args.service.clone(),
         level: args
@@ -522,7 +525,7 @@ struct WhoReaches<'a> {
 }
 
 pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
-    let org = load_org(&args.org.org)?;
+    let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let context = parse_context(&args.context)?;
     let Some(from) = &args.from else {
         // Only --to: every principal that can reach the role.

@@ -23,7 +23,7 @@ pub mod generate;
 pub mod graph;
 mod hash;
 pub mod ids;
-mod locate;
+pub(crate) mod locate;
 mod managed;
 mod model;
 mod native;

@@ -1,0 +1,114 @@
+//! What if on the generated 5,000-account organization: applying a scenario (the
+//! changed org is built anew) and the impact diff for an SCP attached to the OU that
+//! holds about a fifth of the accounts, and for one role's inline policy.
+//!
+//! `cargo bench --bench scenario`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use orgscope::org::{self, Org};
+use orgscope::scenario::{Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, impact};
+
+/// The OU whose subtree holds the number of accounts closest to a fifth of them.
+fn fifth_ou(org: &Org) -> (String, usize) {
+    let target = org.accounts().len() / 5;
+    let paths: Vec<Vec<usize>> = org
+        .accounts()
+        .iter()
+        .map(|a| {
+            let ix = org.account_by_id(&a.id).unwrap();
+            org.ancestors(ix).iter().map(|o| o.index()).collect()
+        })
+        .collect();
+    org.ous()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            (
+                o.id.to_string(),
+                paths.iter().filter(|p| p.contains(&i)).count(),
+            )
+        })
+        .min_by_key(|(_, n)| n.abs_diff(target))
+        .unwrap()
+}
+
+fn deny_scp(ou: &str) -> Scenario {
+    Scenario {
+        description: None,
+        changes: vec![
+            Change::CreateOrgPolicy {
+                kind: OrgPolicyKind::Scp,
+                name: "DenyKeyDeletion".into(),
+                description: None,
+                document: Document::new(
+                    r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}]}"#,
+                ),
+            },
+            Change::Attach {
+                kind: OrgPolicyKind::Scp,
+                policy: "DenyKeyDeletion".into(),
+                target: ou.into(),
+            },
+        ],
+    }
+}
+
+fn inline(role: &str) -> Scenario {
+    Scenario {
+        description: None,
+        changes: vec![Change::PutInlinePolicy {
+            principal: role.into(),
+            name: "Extra".into(),
+            document: Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*"}]}"#,
+            ),
+        }],
+    }
+}
+
+fn what_if(c: &mut Criterion) {
+    let org = org::generate::generate_org(5000, 1);
+    let (ou, n) = fifth_ou(&org);
+    eprintln!("OU {ou} holds {n} of {} accounts", org.accounts().len());
+    let role = org.role(org.accounts()[10].roles[0]).arn.to_string();
+    let scp = deny_scp(&ou);
+    let one = inline(&role);
+    let scp_after = apply(&org, &scp).unwrap();
+    let one_after = apply(&org, &one).unwrap();
+    let options = ImpactOptions::default();
+    let i = impact(&org, &scp_after, &[], &options).unwrap();
+    eprintln!(
+        "SCP diff: {} actions, {} questions, {} accounts changed",
+        i.actions.len(),
+        i.questions,
+        i.accounts.len()
+    );
+    let i = impact(&org, &one_after, &[], &options).unwrap();
+    eprintln!(
+        "inline diff: {} actions, {} questions, {} accounts changed",
+        i.actions.len(),
+        i.questions,
+        i.accounts.len()
+    );
+
+    let mut g = c.benchmark_group("what_if_5000_accounts");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("apply_scp_at_ou", |b| {
+        b.iter(|| apply(&org, black_box(&scp)).unwrap())
+    });
+    g.bench_function("impact_scp_at_ou", |b| {
+        b.iter(|| impact(&org, &scp_after, &[], black_box(&options)).unwrap())
+    });
+    g.bench_function("impact_one_role_inline", |b| {
+        b.iter(|| impact(&org, &one_after, &[], black_box(&options)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, what_if);
+criterion_main!(benches);

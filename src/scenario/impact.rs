@@ -1,0 +1,775 @@
+//! Who gains and who loses what: the questions a scenario can change, asked of the
+//! org before and after through `analysis::who_can`, and the answers compared.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::touched::{Touched, touched};
+use crate::analysis::who_can::{Condition, Outsider};
+use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
+use crate::catalog::{AccessLevel, Catalog};
+use crate::engine::Decision;
+use crate::org::{AccountIx, Entity, Org, Parent, PrincipalIx};
+use crate::policy::{Context, Effect, NamedPrincipal, Policy, Request};
+
+/// What to ask: which actions, which principals.
+#[derive(Debug, Clone, Default)]
+pub struct ImpactOptions {
+    /// Actions or patterns (`s3:Put*`); `None`: every action a changed statement can
+    /// match.
+    pub actions: Option<Vec<String>>,
+    /// Access levels kept; `None`: Write and Permissions management for the default
+    /// actions, every level for actions given.
+    pub levels: Option<Vec<AccessLevel>>,
+    /// The root, OUs, accounts (the principals under them) or principals (ARN or
+    /// unique name); empty: the whole org.
+    pub scope: Vec<String>,
+    /// Context given to every question, as `--context` gives it.
+    pub context: Vec<(String, Vec<String>)>,
+    /// Re-decide every principal on every question instead of only what the
+    /// scenario touches: the reference the incremental path is tested against.
+    pub full: bool,
+}
+
+/// How a principal stands on one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Standing {
+    Allowed,
+    /// Allowed only for some values of keys the question does not give.
+    Conditional,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    pub action: String,
+    pub resource: String,
+    /// How it stood (lost) or stands (gained).
+    pub standing: Standing,
+    /// For a conditional standing: the key values under which it is allowed.
+    pub when: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shift {
+    pub action: String,
+    pub resource: String,
+    pub before: Standing,
+    pub after: Standing,
+    /// The conditional side's key values.
+    pub when: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrincipalImpact {
+    pub principal: String,
+    pub gained: Vec<Access>,
+    pub lost: Vec<Access>,
+    /// Between allowed and allowed only under conditions.
+    pub changed: Vec<Shift>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountImpact {
+    pub account: String,
+    pub account_name: String,
+    pub principals: Vec<PrincipalImpact>,
+}
+
+/// A principal outside the org whose access through a resource or trust policy changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutsideChange {
+    pub action: String,
+    pub resource: String,
+    /// As who-can's `outside`: everyone, account, arn, service, federated, canonicalUser.
+    pub kind: String,
+    pub who: String,
+    /// `gained`, `lost` or `changed`.
+    pub change: &'static str,
+    /// `allowed`, `conditional`, `named` (a service or provider, whose side orgscope
+    /// cannot evaluate) or `denied` (named, but the resource side refuses); null where
+    /// the policy does not name it.
+    pub before: Option<&'static str>,
+    pub after: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Impact {
+    /// The scenario's changes, one line each.
+    pub changes: Vec<String>,
+    /// The actions asked, sorted.
+    pub actions: Vec<String>,
+    /// How many (action, resource) questions were asked of each org.
+    pub questions: usize,
+    /// Principals of the org whose answer changes, by account (sorted by name).
+    pub accounts: Vec<AccountImpact>,
+    pub outside: Vec<OutsideChange>,
+}
+
+impl Impact {
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && self.outside.is_empty()
+    }
+}
+
+/// The diff of `after` (the org as a scenario changes it) against `before`.
+pub fn impact(
+    before: &Org,
+    after: &Org,
+    changes: &[String],
+    options: &ImpactOptions,
+) -> Result<Impact, AnalysisError> {
+    let t = touched(before, after);
+    let actions = action_set(&t, options)?;
+    let scope = Scope::new(after, before, &options.scope)?;
+    let mut questions = 0;
+    // principal -> account, and the lines per principal.
+    let mut per: BTreeMap<String, PrincipalImpact> = BTreeMap::new();
+    let mut outside = Vec::new();
+    let plan = (Plan::new(before, &t), Plan::new(after, &t));
+    for action in &actions {
+        let covering = if options.full {
+            Default::default()
+        } else {
+            (
+                plan.0.covering(before, action),
+                plan.1.covering(after, action),
+            )
+        };
+        for resource in resources_for(before, after, action) {
+            questions += 1;
+            let ask = Ask {
+                action: action.clone(),
+                resource: resource.clone(),
+                context: options.context.clone(),
+                ..Ask::default()
+            };
+            let whole = options.full || resource_touched(&t, before, after, action, &resource);
+            let (among_b, among_a) = if whole {
+                (None, None)
+            } else {
+                let (b, a) = (
+                    plan.0.among(before, &ask, &covering.0),
+                    plan.1.among(after, &ask, &covering.1),
+                );
+                if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
+                    continue;
+                }
+                (Some(b), Some(a))
+            };
+            let ask_one =
+                |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
+                    None => analysis::who_can(org, &ask),
+                    Some((principals, roots)) => analysis::who_can_among(
+                        org,
+                        &ask,
+                        Among::Only { principals, roots },
+                        analysis::Watch::NONE,
+                    ),
+                };
+            let (b, a) = match (ask_one(before, &among_b), ask_one(after, &among_a)) {
+                (Ok(b), Ok(a)) => (b, a),
+                // A question neither org can ask (an alias for a key action): skip it.
+                (Err(_), Err(_)) => continue,
+                (Err(e), _) | (_, Err(e)) => return Err(e),
+            };
+            compare(&b, &a, action, &resource, &scope, &mut per);
+            // Outsiders depend only on the resource side, which the incremental path
+            // leaves alone.
+            if whole {
+                outside.extend(compare_outside(&b, &a, action, &resource));
+            }
+        }
+    }
+    Ok(Impact {
+        changes: changes.to_vec(),
+        actions,
+        questions,
+        accounts: group(after, before, per),
+        outside,
+    })
+}
+
+/// Each principal's standing in a who-can answer, root users included.
+fn standings(w: &WhoCanAnswer) -> HashMap<&str, (Standing, &[Condition])> {
+    let mut m = HashMap::new();
+    for h in w.allowed.iter().chain(&w.root_users) {
+        m.insert(h.principal.as_str(), (Standing::Allowed, &h.when[..]));
+    }
+    for h in &w.conditional {
+        m.insert(h.principal.as_str(), (Standing::Conditional, &h.when[..]));
+    }
+    m
+}
+
+fn compare(
+    b: &WhoCanAnswer,
+    a: &WhoCanAnswer,
+    action: &str,
+    resource: &str,
+    scope: &Scope,
+    per: &mut BTreeMap<String, PrincipalImpact>,
+) {
+    let (sb, sa) = (standings(b), standings(a));
+    let keys: BTreeSet<&str> = sb.keys().chain(sa.keys()).copied().collect();
+    for p in keys {
+        if !scope.holds(p) {
+            continue;
+        }
+        let entry = || PrincipalImpact {
+            principal: p.to_string(),
+            gained: Vec::new(),
+            lost: Vec::new(),
+            changed: Vec::new(),
+        };
+        let access = |(standing, when): (Standing, &[Condition])| Access {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            standing,
+            when: when.to_vec(),
+        };
+        match (sb.get(p).copied(), sa.get(p).copied()) {
+            (None, Some(x)) => per
+                .entry(p.to_string())
+                .or_insert_with(entry)
+                .gained
+                .push(access(x)),
+            (Some(x), None) => per
+                .entry(p.to_string())
+                .or_insert_with(entry)
+                .lost
+                .push(access(x)),
+            (Some((sb, wb)), Some((sa, wa))) if sb != sa => {
+                let when = if sa == Standing::Conditional { wa } else { wb };
+                per.entry(p.to_string())
+                    .or_insert_with(entry)
+                    .changed
+                    .push(Shift {
+                        action: action.to_string(),
+                        resource: resource.to_string(),
+                        before: sb,
+                        after: sa,
+                        when: when.to_vec(),
+                    });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn outsider_state(o: &Outsider) -> &'static str {
+    match o.resource_side {
+        Some(Decision::Allowed) => "allowed",
+        Some(_) if !o.when.is_empty() => "conditional",
+        Some(_) => "denied",
+        None => "named",
+    }
+}
+
+fn compare_outside(
+    b: &WhoCanAnswer,
+    a: &WhoCanAnswer,
+    action: &str,
+    resource: &str,
+) -> Vec<OutsideChange> {
+    // The best standing per (kind, who): several statements may name one caller.
+    fn states(w: &WhoCanAnswer) -> BTreeMap<(&'static str, &str), &'static str> {
+        let rank = |s: &str| {
+            ["denied", "named", "conditional", "allowed"]
+                .iter()
+                .position(|x| *x == s)
+        };
+        let mut m: BTreeMap<(&'static str, &str), &'static str> = BTreeMap::new();
+        for o in &w.outside {
+            let s = outsider_state(o);
+            let e = m.entry((o.kind, o.who.as_str())).or_insert(s);
+            if rank(s) > rank(e) {
+                *e = s;
+            }
+        }
+        m
+    }
+    let (sb, sa) = (states(b), states(a));
+    let keys: BTreeSet<(&'static str, &str)> = sb.keys().chain(sa.keys()).copied().collect();
+    let reaches = |s: Option<&&str>| s.is_some_and(|s| *s != "denied");
+    keys.into_iter()
+        .filter_map(|k| {
+            let (before, after) = (sb.get(&k), sa.get(&k));
+            if before == after {
+                return None;
+            }
+            let change = match (reaches(before), reaches(after)) {
+                (false, true) => "gained",
+                (true, false) => "lost",
+                _ => "changed",
+            };
+            Some(OutsideChange {
+                action: action.to_string(),
+                resource: resource.to_string(),
+                kind: k.0.to_string(),
+                who: k.1.to_string(),
+                change,
+                before: before.copied(),
+                after: after.copied(),
+            })
+        })
+        .collect()
+}
+
+/// Principals by account, accounts by name, using the changed org's names (an
+/// account that exists only before keeps its old name).
+fn group(after: &Org, before: &Org, per: BTreeMap<String, PrincipalImpact>) -> Vec<AccountImpact> {
+    let mut by: BTreeMap<(String, String), Vec<PrincipalImpact>> = BTreeMap::new();
+    for (arn, p) in per {
+        let id = crate::policy::Arn::parse(&arn)
+            .map(|a| a.account().to_string())
+            .unwrap_or_default();
+        let name = [after, before]
+            .iter()
+            .find_map(|o| o.account_by_id(&id).map(|a| o.account(a).name.to_string()))
+            .unwrap_or_default();
+        by.entry((name, id)).or_default().push(p);
+    }
+    by.into_iter()
+        .map(|((account_name, account), principals)| AccountImpact {
+            account,
+            account_name,
+            principals,
+        })
+        .collect()
+}
+
+// ---- the actions ----------------------------------------------------------------------
+
+/// A request for every catalog action, to match statements against.
+fn probes() -> &'static [(String, AccessLevel, Option<Request>)] {
+    static PROBES: OnceLock<Vec<(String, AccessLevel, Option<Request>)>> = OnceLock::new();
+    PROBES.get_or_init(|| {
+        Catalog::get()
+            .actions()
+            .map(|a| {
+                let full = a.full_name();
+                let req = Request::new("anonymous", &full, "*", None, Context::default()).ok();
+                (full, a.level, req)
+            })
+            .collect()
+    })
+}
+
+/// The actions a statement of these policies can match, from the catalog.
+pub fn matched_actions(docs: &[std::sync::Arc<Policy>]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (full, _, req) in probes() {
+        let Some(req) = req else { continue };
+        if docs
+            .iter()
+            .any(|d| d.statements().iter().any(|s| s.covers_action(req)))
+        {
+            out.insert(full.clone());
+        }
+    }
+    out
+}
+
+fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, AnalysisError> {
+    let catalog = Catalog::get();
+    let default_levels = [AccessLevel::Write, AccessLevel::PermissionsManagement];
+    let (candidates, levels): (BTreeSet<String>, Option<&[AccessLevel]>) = match &options.actions {
+        Some(list) => {
+            let mut set = BTreeSet::new();
+            for pattern in list {
+                if pattern.contains(['*', '?']) {
+                    set.extend(catalog.expand(pattern).into_iter().map(|a| a.full_name()));
+                } else {
+                    // An action the catalog does not know is still asked (the CLI notes it).
+                    set.insert(
+                        catalog
+                            .action(pattern)
+                            .map_or_else(|| pattern.clone(), |a| a.full_name()),
+                    );
+                }
+            }
+            (set, options.levels.as_deref())
+        }
+        None => (
+            matched_actions(&t.docs),
+            Some(options.levels.as_deref().unwrap_or(&default_levels)),
+        ),
+    };
+    Ok(candidates
+        .into_iter()
+        .filter(|a| match (levels, catalog.action(a)) {
+            (Some(levels), Some(info)) => levels.contains(&info.level),
+            _ => true,
+        })
+        .collect())
+}
+
+// ---- the resources --------------------------------------------------------------------
+
+/// The ARN patterns of the resource types an action acts on; empty: it acts on `*`.
+fn type_patterns(action: &str) -> Vec<crate::policy::arn::ArnPattern> {
+    let catalog = Catalog::get();
+    let Some(a) = catalog.action(action) else {
+        return Vec::new();
+    };
+    let Some(service) = catalog.service_info(a.service) else {
+        return Vec::new();
+    };
+    a.resource_types
+        .iter()
+        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
+        .map(|d| crate::policy::arn::ArnPattern::compile(&variables_as_wildcards(&d.arn), false))
+        .collect()
+}
+
+/// `arn:${Partition}:s3:::${BucketName}` as the pattern `arn:*:s3:::*`.
+fn variables_as_wildcards(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        out.push('*');
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The org's own resources an action acts on, in either org: resources with a policy,
+/// roles, users and groups; a bucket stands for its objects as `BUCKET/*`. `*` when
+/// the action acts on none of them.
+pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
+    let patterns = type_patterns(action);
+    if patterns.is_empty() {
+        return vec!["*".to_string()];
+    }
+    let ctx = Context::default();
+    let fits = |arn: &str| {
+        crate::policy::Arn::parse(arn).is_some_and(|parsed| {
+            let r = crate::policy::arn::ResourceRef::Arn(&parsed);
+            patterns.iter().any(|p| p.matches(&r, &ctx))
+        })
+    };
+    let mut out = BTreeSet::new();
+    for org in [before, after] {
+        let iam = org
+            .roles()
+            .iter()
+            .map(|r| &*r.arn)
+            .chain(org.users().iter().map(|u| &*u.arn))
+            .chain(org.groups().iter().map(|g| &*g.arn));
+        for arn in org.resources().iter().map(|r| &*r.arn).chain(iam) {
+            if fits(arn) {
+                out.insert(arn.to_string());
+            } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
+                let objects = format!("{arn}/*");
+                if fits(&objects) {
+                    out.insert(objects);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.insert("*".to_string());
+    }
+    out.into_iter().collect()
+}
+
+// ---- the scope ------------------------------------------------------------------------
+
+/// Which principals the diff lists.
+struct Scope {
+    /// Account ids; `None`: every account.
+    accounts: Option<BTreeSet<String>>,
+    principals: BTreeSet<String>,
+}
+
+impl Scope {
+    fn new(after: &Org, before: &Org, names: &[String]) -> Result<Scope, AnalysisError> {
+        if names.is_empty() {
+            return Ok(Scope {
+                accounts: None,
+                principals: BTreeSet::new(),
+            });
+        }
+        let mut accounts = BTreeSet::new();
+        let mut principals = BTreeSet::new();
+        for name in names {
+            let org = after;
+            let node = if name.eq_ignore_ascii_case("root") {
+                Some(Entity::Root)
+            } else {
+                match org.by_name(name) {
+                    crate::org::NameLookup::Unique(
+                        e @ (Entity::Root | Entity::Ou(_) | Entity::Account(_)),
+                    ) => Some(e),
+                    _ => org.ou_by_id(name).map(Entity::Ou),
+                }
+            };
+            match node {
+                Some(e) => {
+                    for (i, a) in org.accounts().iter().enumerate() {
+                        if under(org, crate::org::AccountIx::new(i), e) {
+                            accounts.insert(a.id.to_string());
+                        }
+                    }
+                }
+                None => {
+                    let p = analysis::principal(org, name)
+                        .or_else(|_| analysis::principal(before, name))?;
+                    let arn = match analysis::principal(org, name) {
+                        Ok(_) => org.principal_arn(p),
+                        Err(_) => before.principal_arn(p),
+                    };
+                    principals.insert(arn.to_string());
+                }
+            }
+        }
+        Ok(Scope {
+            accounts: Some(accounts),
+            principals,
+        })
+    }
+
+    fn holds(&self, arn: &str) -> bool {
+        let Some(accounts) = &self.accounts else {
+            return true;
+        };
+        if self.principals.contains(arn) {
+            return true;
+        }
+        crate::policy::Arn::parse(arn).is_some_and(|a| accounts.contains(a.account()))
+    }
+}
+
+fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
+    match node {
+        Entity::Root => true,
+        Entity::Account(x) => x == a,
+        Entity::Ou(o) => {
+            org.ancestors(a).contains(&o)
+                || matches!(org.account(a).parent, Parent::Ou(p) if p == o)
+        }
+        _ => false,
+    }
+}
+
+// ---- re-deciding only what a change touches ------------------------------------------
+
+/// Whether the resource side of a question changed: the resource's own policy (a
+/// bucket's for its objects, a role's trust policy), or its account's RCPs or place.
+/// Then every principal is re-decided, and the outsiders compared.
+fn resource_touched(t: &Touched, before: &Org, after: &Org, action: &str, resource: &str) -> bool {
+    if t.resources.contains(resource) {
+        return true;
+    }
+    if let Some((bucket, _)) = resource.split_once('/')
+        && resource.contains(":s3:::")
+        && t.resources.contains(bucket)
+    {
+        return true;
+    }
+    [before, after].iter().any(|org| {
+        crate::analysis::assemble::target(org, action, resource, None)
+            .account_id
+            .is_some_and(|id| t.resource_accounts.contains(&id))
+    })
+}
+
+/// The principals of one org whose side of a question a scenario touched.
+struct Plan {
+    /// Every principal of the accounts whose SCP levels or place changed, and every
+    /// principal whose own policies changed.
+    principals: Vec<PrincipalIx>,
+    roots: Vec<AccountIx>,
+    /// The principals and root users of the accounts whose RCP levels changed: a
+    /// resource whose account is unknown is taken to be in each principal's own.
+    rcp_principals: Vec<PrincipalIx>,
+    rcp_roots: Vec<AccountIx>,
+}
+
+/// An order for principals (users, then roles), to drop duplicates.
+fn principal_key(p: PrincipalIx) -> (u8, usize) {
+    match p {
+        PrincipalIx::User(u) => (0, u.index()),
+        PrincipalIx::Role(r) => (1, r.index()),
+    }
+}
+
+fn account_principals(org: &Org, a: AccountIx) -> impl Iterator<Item = PrincipalIx> + '_ {
+    let acct = org.account(a);
+    acct.users
+        .iter()
+        .map(|&u| PrincipalIx::User(u))
+        .chain(acct.roles.iter().map(|&r| PrincipalIx::Role(r)))
+}
+
+impl Plan {
+    fn new(org: &Org, t: &Touched) -> Plan {
+        let accounts = |ids: &std::collections::HashSet<String>| -> Vec<AccountIx> {
+            let mut v: Vec<AccountIx> = ids.iter().filter_map(|id| org.account_by_id(id)).collect();
+            v.sort_unstable();
+            v
+        };
+        let roots = accounts(&t.principal_accounts);
+        let mut principals: Vec<PrincipalIx> = roots
+            .iter()
+            .flat_map(|&a| account_principals(org, a))
+            .chain(
+                t.principals
+                    .iter()
+                    .filter_map(|arn| org.principal_by_arn(arn)),
+            )
+            .collect();
+        principals.sort_unstable_by_key(|&p| principal_key(p));
+        principals.dedup();
+        let rcp_roots = accounts(&t.resource_accounts);
+        let rcp_principals = rcp_roots
+            .iter()
+            .flat_map(|&a| account_principals(org, a))
+            .collect();
+        Plan {
+            principals,
+            roots,
+            rcp_principals,
+            rcp_roots,
+        }
+    }
+
+    /// The principals (of this plan) with an identity policy whose Allow covers the
+    /// action: without one, a principal can be let in only by a resource policy of
+    /// its own account.
+    fn covering(&self, org: &Org, action: &str) -> HashSet<PrincipalIx> {
+        let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
+            // An action that does not parse: keep everyone (each request says why).
+            return self
+                .principals
+                .iter()
+                .chain(&self.rcp_principals)
+                .copied()
+                .collect();
+        };
+        let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
+        let mut covers = |x: crate::org::PolicyIx| {
+            *by_doc.entry(x).or_insert_with(|| {
+                org.compiled(x)
+                    .statements()
+                    .iter()
+                    .any(|s| s.effect == Effect::Allow && s.covers_action(&probe))
+            })
+        };
+        self.principals
+            .iter()
+            .chain(&self.rcp_principals)
+            .copied()
+            .filter(|&p| org.identity_policies(p).any(&mut covers))
+            .collect()
+    }
+
+    /// The principals and root users to re-decide for a question whose resource side
+    /// did not change. Left out are those who can be allowed in neither org, as who-can's
+    /// own prefilter leaves them out: across accounts both sides must allow (IAM User
+    /// Guide, "Cross-account policy evaluation logic"), so an identity policy must
+    /// cover the action and the resource's policy must have an Allow for it; in the
+    /// resource's account, one of them must.
+    fn among(
+        &self,
+        org: &Org,
+        ask: &Ask,
+        covering: &HashSet<PrincipalIx>,
+    ) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
+        let tgt = ask.target(org);
+        let mut principals = self.principals.clone();
+        let mut roots = self.roots.clone();
+        if tgt.account_id.is_none() {
+            principals.extend(&self.rcp_principals);
+            roots.extend(&self.rcp_roots);
+        }
+        let probe = Request::new(
+            "anonymous",
+            &ask.action,
+            &ask.resource,
+            None,
+            Context::default(),
+        );
+        // Whether the resource's policy has an Allow for the action, and the accounts
+        // it names there (`None`: any, as `*` or NotPrincipal).
+        let mut resource_allows = false;
+        let mut named: Option<HashSet<String>> = Some(HashSet::new());
+        match (tgt.policy, &probe) {
+            (Some(policy), Ok(probe)) => {
+                for s in policy.statements() {
+                    if s.effect != Effect::Allow || !s.covers_action(probe) {
+                        continue;
+                    }
+                    resource_allows = true;
+                    match s.named_principals() {
+                        Some((false, list)) => {
+                            for n in list {
+                                let account = match n {
+                                    NamedPrincipal::Account(a) => Some(a.to_string()),
+                                    NamedPrincipal::Arn(arn) => crate::policy::Arn::parse(arn)
+                                        .map(|x| x.account().to_string()),
+                                    NamedPrincipal::Everyone => {
+                                        named = None;
+                                        None
+                                    }
+                                    _ => None,
+                                };
+                                if let (Some(set), Some(a)) = (&mut named, account) {
+                                    set.insert(a);
+                                }
+                            }
+                        }
+                        Some((true, _)) => named = None,
+                        None => {}
+                    }
+                }
+            }
+            (Some(_), Err(_)) => {
+                resource_allows = true;
+                named = None;
+            }
+            (None, _) => {}
+        }
+        let lets_in = |a: AccountIx| {
+            resource_allows
+                && named
+                    .as_ref()
+                    .is_none_or(|set| set.contains(&*org.account(a).id))
+        };
+        // Unknown resource account: each principal's own is assumed.
+        let same = |a: AccountIx| {
+            tgt.account_id
+                .as_deref()
+                .is_none_or(|id| &*org.account(a).id == id)
+        };
+        principals.retain(|&p| {
+            let identity = covering.contains(&p);
+            let account = org.principal_account(p);
+            if same(account) {
+                identity || resource_allows
+            } else {
+                identity && lets_in(account)
+            }
+        });
+        // A root user has every permission in its own account (SCPs aside).
+        roots.retain(|&a| same(a) || lets_in(a));
+        principals.sort_unstable_by_key(|&p| principal_key(p));
+        principals.dedup();
+        roots.sort_unstable();
+        roots.dedup();
+        (principals, roots)
+    }
+}
