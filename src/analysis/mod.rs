@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod can;
 pub mod layers;
 pub mod notes;
+pub mod outside;
 pub mod paths;
 pub mod summary;
 pub mod watch;
@@ -46,6 +47,14 @@ pub enum AnalysisError {
     ActionPattern(String),
     #[error("no service `{0}` in the AWS catalog; give a service prefix such as `s3` or `iam`")]
     UnknownService(String),
+    #[error(
+        "neither `{principal}` nor the resource `{resource}` is in the organization: orgscope knows neither side of the request (for an S3 ARN the org does not hold, give --resource-account with one of the org's accounts)"
+    )]
+    NeitherInOrg { principal: String, resource: String },
+    #[error(
+        "identity policies are given only for a caller outside the organization; the organization holds `{0}`'s own"
+    )]
+    CallerPoliciesInOrg(String),
     #[error("cancelled")]
     Cancelled,
 }

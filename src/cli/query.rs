@@ -74,6 +74,7 @@ impl RequestArgs {
             context: parse_context(&self.context)?,
             session_policy: None,
             session_name: None,
+            caller_policies: Vec::new(),
         };
         // Once the question can be asked: a refused one says only why.
         let notes = analysis::question_notes(&self.action, &self.resource);
@@ -120,7 +121,9 @@ pub fn decision_status(d: Decision) -> i32 {
 pub struct CanArgs {
     #[command(flatten)]
     pub org: OrgArg,
-    /// The principal: a user or role ARN, a role-session ARN, or a unique name.
+    /// The principal: a user or role ARN, a role-session ARN, or a unique name; or a
+    /// caller the org does not hold: a principal ARN of another account, an AWS
+    /// service principal (`lambda.amazonaws.com`), or `anonymous`.
     #[arg(long, short)]
     pub principal: String,
     #[command(flatten)]
@@ -128,6 +131,25 @@ pub struct CanArgs {
     /// A session policy (JSON file) passed when the role was assumed.
     #[arg(long, value_name = "FILE")]
     pub session_policy: Option<PathBuf>,
+    /// An identity policy (JSON file) of a principal outside the organization; repeat
+    /// for several. Without one, the outside account's own side is assumed to allow.
+    #[arg(long, value_name = "FILE")]
+    pub identity_policy: Vec<PathBuf>,
+}
+
+/// A policy file given on the command line, with its errors located in the file.
+fn read_policy_file(
+    path: &std::path::Path,
+    kind: crate::policy::PolicyKind,
+) -> anyhow::Result<std::sync::Arc<crate::policy::Policy>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let policy = crate::policy::Policy::parse(kind, &name, &text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(std::sync::Arc::new(policy))
 }
 
 pub fn can(args: CanArgs) -> anyhow::Result<i32> {
@@ -143,6 +165,10 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
         )
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         ask.session_policy = Some(std::sync::Arc::new(policy));
+    }
+    for path in &args.identity_policy {
+        ask.caller_policies
+            .push(read_policy_file(path, crate::policy::PolicyKind::Identity)?);
     }
     let answer = analysis::can(&org, &args.principal, &ask)?;
     match args.org.format {

@@ -207,7 +207,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     // SCPs: every level must allow. The management account (given as no levels),
     // service-linked roles and anonymous callers are not governed by SCPs.
     let mut scp_gap: Option<Layer> = None;
-    let scps_apply = !slr && !matches!(principal, Principal::Anonymous);
+    let scps_apply = !slr && !matches!(principal, Principal::Anonymous | Principal::Service { .. });
     for (i, level) in set.scps.iter().enumerate() {
         let layer = Layer::Scp(i);
         if !scps_apply {
@@ -217,7 +217,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
                 Some(if slr {
                     "service-linked roles are not subject to SCPs"
                 } else {
-                    "SCPs govern principals of member accounts, not anonymous callers"
+                    "SCPs govern principals of member accounts, not anonymous callers or AWS services"
                 }),
             );
             continue;
@@ -321,7 +321,11 @@ fn grant<R: Recorder>(
     }
     match req.principal() {
         // Nothing but a resource policy can let an unsigned request in.
-        Principal::Anonymous => res_allow.map(|_| ()).ok_or(Layer::Resource),
+        // Nor can it let in a service principal calling on its own (IAM User Guide,
+        // "AWS JSON policy elements: Principal", AWS service principals).
+        Principal::Anonymous | Principal::Service { .. } => {
+            res_allow.map(|_| ()).ok_or(Layer::Resource)
+        }
         Principal::Root { .. } => {
             if is_role_resource(req)
                 && req
@@ -449,6 +453,10 @@ fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mu
         Principal::Anonymous => (
             Outcome::Absent,
             Some("an anonymous caller has no identity policies"),
+        ),
+        Principal::Service { .. } => (
+            Outcome::Absent,
+            Some("an AWS service principal has no identity policies"),
         ),
         _ => (outcome(Some(v.id)), None),
     };
