@@ -70,6 +70,11 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         Err(e @ AnalysisError::UnknownPrincipal(_)) => {
             return match super::outside::outside_caller(org, who) {
                 Some(caller) => can_outside(org, &caller, ask),
+                // An ARN that names no principal at all: say what is wrong with it.
+                None if who.starts_with("arn:") => match crate::policy::Principal::parse(who) {
+                    Err(bad) => Err(AnalysisError::Request(bad.into())),
+                    Ok(_) => Err(e),
+                },
                 None => Err(e),
             };
         }
@@ -96,12 +101,8 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         resource_policy,
         &mut explanation,
     );
-    let summary = super::summary::summary(
-        org,
-        Some(s.account(org)),
-        resource_account,
-        &explanation,
-    );
+    let summary =
+        super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
     let changes = changes(&a.request, &a.set);
     Ok(CanAnswer {
@@ -175,10 +176,12 @@ fn can_outside(
                 .and_then(|l| l.statements.iter().find(|s| s.effect == "Allow"));
             match granted {
                 Some(m) => format!(
-                    "Allowed on the organization's side: the resource policy {} allows it                      (statement {}), and no RCP or resource policy denies it.",
+                    "Allowed on the organization's side: the resource's policy ({}) allows it \
+                     (statement {}), and no RCP or resource policy denies it.",
                     m.policy, m.statement
                 ),
-                None => "Allowed on the organization's side: no RCP or resource policy                          denies it."
+                None => "Allowed on the organization's side: no RCP or resource policy \
+                         denies it."
                     .to_string(),
             }
         }
@@ -192,7 +195,8 @@ fn can_outside(
         }) || ask.caller_policies.is_empty();
         if assumed && explanation.decision != Decision::ExplicitlyDenied {
             summary.push_str(
-                " The caller's own account is not in the organization: its policies and                  SCPs were assumed to allow.",
+                " The caller's own account is not in the organization: its policies and \
+                 SCPs were assumed to allow.",
             );
         }
     }

@@ -475,4 +475,3 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
     }
     out
 }
-

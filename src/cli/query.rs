@@ -144,9 +144,10 @@ fn read_policy_file(
 ) -> anyhow::Result<std::sync::Arc<crate::policy::Policy>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let policy = crate::policy::Policy::parse(kind, &name, &text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(std::sync::Arc::new(policy))
