@@ -7,6 +7,7 @@ pub mod layers;
 pub mod notes;
 pub mod outside;
 pub mod paths;
+pub mod pattern;
 pub mod summary;
 pub mod watch;
 pub mod what_can;
@@ -55,6 +56,18 @@ pub enum AnalysisError {
         "identity policies are given only for a caller outside the organization; the organization holds `{0}`'s own"
     )]
     CallerPoliciesInOrg(String),
+    #[error(
+        "`{0}` is not a resource pattern; expected `*` or an ARN with `*` or `?`, such as `arn:aws:s3:::payroll/*`"
+    )]
+    NotAResourcePattern(String),
+    #[error(
+        "`{0}` cuts into too many classes of resources to answer for all of them; give a narrower pattern"
+    )]
+    PatternTooLarge(String),
+    #[error(
+        "`{0}` covers no resource orgscope can answer for: none of the action's resource types in the organization's accounts"
+    )]
+    PatternCoversNothing(String),
     #[error("cancelled")]
     Cancelled,
 }

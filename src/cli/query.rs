@@ -171,12 +171,82 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
         ask.caller_policies
             .push(read_policy_file(path, crate::policy::PolicyKind::Identity)?);
     }
+    if analysis::pattern::is_pattern(&ask.action, &ask.resource) {
+        let answer = analysis::pattern::can_pattern(&org, &args.principal, &ask)?;
+        match args.org.format {
+            Format::Json => print_json(&answer, &notes)?,
+            Format::Table => print(&pattern_table(&answer))?,
+        }
+        return Ok(pattern_status(&answer));
+    }
     let answer = analysis::can(&org, &args.principal, &ask)?;
     match args.org.format {
         Format::Json => print_json(&answer, &notes)?,
         Format::Table => print(&can_table(&org, &answer))?,
     }
     Ok(decision_status(answer.decision))
+}
+
+/// Exit statuses for a pattern: 0 allowed on every resource it covers, 5 on some, and
+/// on none the status of the denial (4 when every class is explicitly denied, else 3).
+pub fn pattern_status(a: &analysis::pattern::PatternAnswer) -> i32 {
+    use analysis::pattern::Outcome;
+    match a.outcome {
+        Outcome::AllowedOnEvery => 0,
+        Outcome::AllowedOnSome => 5,
+        Outcome::AllowedOnNone
+            if a
+                .classes
+                .iter()
+                .all(|c| c.decision == Decision::ExplicitlyDenied) =>
+        {
+            4
+        }
+        Outcome::AllowedOnNone => 3,
+    }
+}
+
+pub fn pattern_table(a: &analysis::pattern::PatternAnswer) -> String {
+    use analysis::pattern::Outcome;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}  {}  {}  {}",
+        a.outcome, a.principal, a.action, a.resource
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        match a.outcome {
+            Outcome::AllowedOnEvery => "Allowed on every resource the pattern covers.",
+            Outcome::AllowedOnSome => "Allowed on some of the resources the pattern covers, not all.",
+            Outcome::AllowedOnNone => "Allowed on none of the resources the pattern covers.",
+        }
+    );
+    if let Some(e) = &a.allowed_example {
+        let _ = writeln!(s, "allowed on {}: {}", e.resource, e.summary);
+    }
+    if let Some(e) = &a.denied_example {
+        let _ = writeln!(s, "denied on {}: {}", e.resource, e.summary);
+    }
+    let _ = writeln!(
+        s,
+        "\nclasses of resources the policies treat alike ({}), one resource each:",
+        a.classes.len()
+    );
+    for c in &a.classes {
+        let _ = writeln!(
+            s,
+            "  {:<17} {}{}",
+            c.decision.to_string(),
+            c.resource,
+            if c.held { "  (held)" } else { "" }
+        );
+    }
+    for assumed in &a.assumptions {
+        let _ = writeln!(s, "note: {assumed}");
+    }
+    crate::cli::inert(&s)
 }
 
 /// A layer's name as a person reads it: SCP levels by the node they are attached to.

@@ -1,0 +1,618 @@
+//! Can principal P do action A on every resource a pattern covers
+//! (`arn:aws:s3:::payroll/*`, `*`)? The answer is about a set: allowed on every
+//! resource it covers, on some of them, or on none.
+//!
+//! The resources a pattern covers are the ARNs of the action's resource types (the
+//! AWS catalog's templates) that match it: those the org holds, and those it does
+//! not. A request's decision depends on its resource only through which `Resource`
+//! and `NotResource` patterns of the policies match it, which resource the org holds
+//! there (its policy), and its account. So the covered set splits into classes of
+//! resources that every policy treats alike; each class is found exactly, as a
+//! region of the patterns' regular languages, with one ARN standing for it, and each
+//! ARN is asked of [`super::can`]: the answer is exactly `can`'s on each class.
+//!
+//! IAM matches ARNs segment by segment (IAM User Guide, "IAM JSON policy elements:
+//! Resource"), and so do the regions here: each segment's classes are found on their
+//! own and combined.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::Serialize;
+
+use super::AnalysisError;
+use super::assemble::Ask;
+use crate::engine::Decision;
+use crate::org::Org;
+
+/// Whether `resource` asks about a set of resources: it holds a wildcard, and it is
+/// not the `*` of an action that acts on no particular resource (that `*` is the one
+/// resource AWS authorizes such an action against).
+pub fn is_pattern(action: &str, resource: &str) -> bool {
+    if !resource.contains(['*', '?']) {
+        return false;
+    }
+    if resource == "*" {
+        return crate::catalog::Catalog::get()
+            .action(action)
+            .is_some_and(|a| !a.resource_types.is_empty());
+    }
+    true
+}
+
+/// The answer about a pattern.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatternAnswer {
+    pub principal: String,
+    pub action: String,
+    /// The pattern asked.
+    pub resource: String,
+    /// `allowedOnEvery`, `allowedOnSome` or `allowedOnNone`.
+    pub outcome: Outcome,
+    /// One resource covered where it is allowed (for `allowedOnSome` and
+    /// `allowedOnEvery`), with what decides it.
+    pub allowed_example: Option<Example>,
+    /// One resource covered where it is denied (for `allowedOnSome` and
+    /// `allowedOnNone`).
+    pub denied_example: Option<Example>,
+    /// One resource for each class of resources the policies treat alike, with its
+    /// decision: every resource of a class has the same.
+    pub classes: Vec<Example>,
+    /// What the answer takes for granted: resources left out and why.
+    pub assumptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    AllowedOnEvery,
+    AllowedOnSome,
+    AllowedOnNone,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outcome::AllowedOnEvery => "AllowedOnEvery",
+            Outcome::AllowedOnSome => "AllowedOnSome",
+            Outcome::AllowedOnNone => "AllowedOnNone",
+        })
+    }
+}
+
+/// One resource standing for its class.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Example {
+    pub resource: String,
+    /// The org holds it (or its bucket), with its own policy.
+    pub held: bool,
+    pub decision: Decision,
+    /// `can`'s sentence for it.
+    pub summary: String,
+}
+
+/// At most this many states per segment are explored, and this many classes
+/// combined; beyond, the question is refused rather than answered from a part.
+const MAX_STATES: usize = 20_000;
+const MAX_CLASSES: usize = 4_000;
+
+/// Answers `who` on every resource the pattern `ask.resource` covers.
+pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, AnalysisError> {
+    if ask.action.contains(['*', '?']) {
+        return Err(AnalysisError::ActionPattern(ask.action.clone()));
+    }
+    let asked = segments_of(&ask.resource, &org.info().partition)
+        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
+    let templates = templates(&ask.action, &org.info().partition);
+    let mut patterns = with_values(policy_patterns(org, ask), who, ask);
+    patterns.extend(held_patterns(org, &ask.action));
+    patterns.sort();
+    patterns.dedup();
+    let accounts: Vec<String> = org.accounts().iter().map(|a| a.id.to_string()).collect();
+    let mut assumptions = Vec::new();
+    let mut witnesses: Vec<String> = Vec::new();
+    let mut outside_accounts = false;
+    let shapes: Vec<Option<[Glob; 5]>> = if templates.is_empty() {
+        vec![None]
+    } else {
+        templates.into_iter().map(Some).collect()
+    };
+    for template in shapes {
+        let found = classes(&asked, template.as_ref(), &patterns, &accounts)
+            .ok_or_else(|| AnalysisError::PatternTooLarge(ask.resource.clone()))?;
+        for w in found {
+            let account = w.split(':').nth(4).unwrap_or_default();
+            // A resource in an account outside the org: its policies are not known.
+            if !account.is_empty() && !accounts.iter().any(|a| a == account) {
+                outside_accounts = true;
+                continue;
+            }
+            witnesses.push(w);
+        }
+    }
+    if outside_accounts {
+        assumptions.push(
+            "resources in accounts outside the organization are left out: orgscope does not \
+             know their policies"
+                .to_string(),
+        );
+    }
+    if patterns.iter().any(|p| p.contains("${")) {
+        assumptions.push(
+            "a policy variable in a Resource pattern was taken as any text while finding \
+             the classes; each resource shown was decided with the variable resolved"
+                .to_string(),
+        );
+    }
+    witnesses.sort();
+    witnesses.dedup();
+    let mut classes = Vec::new();
+    let mut principal = who.to_string();
+    for w in witnesses {
+        let one = Ask {
+            resource: w.clone(),
+            ..ask.clone()
+        };
+        match super::can(org, who, &one) {
+            Ok(a) => {
+                principal = a.principal.clone();
+                for s in &a.assumptions {
+                    if !assumptions.contains(s) {
+                        assumptions.push(s.clone());
+                    }
+                }
+                classes.push(Example {
+                    held: super::assemble::resource_holder(org, &ask.action, &w).is_some(),
+                    resource: w,
+                    decision: a.decision,
+                    summary: a.summary,
+                });
+            }
+            // The principal itself is unknown: the question is wrong, not the class.
+            Err(e @ (AnalysisError::UnknownPrincipal(_) | AnalysisError::AmbiguousPrincipal { .. })) => {
+                return Err(e);
+            }
+            Err(e) => assumptions.push(format!("`{w}` is left out: {e}")),
+        }
+    }
+    if classes.is_empty() {
+        return Err(AnalysisError::PatternCoversNothing(ask.resource.clone()));
+    }
+    // Held resources first: they are what a reader knows.
+    classes.sort_by(|a, b| b.held.cmp(&a.held).then(a.resource.cmp(&b.resource)));
+    let allowed = classes.iter().find(|c| c.decision == Decision::Allowed).cloned();
+    let denied = classes.iter().find(|c| c.decision != Decision::Allowed).cloned();
+    let outcome = match (&allowed, &denied) {
+        (Some(_), None) => Outcome::AllowedOnEvery,
+        (Some(_), Some(_)) => Outcome::AllowedOnSome,
+        _ => Outcome::AllowedOnNone,
+    };
+    Ok(PatternAnswer {
+        principal,
+        action: ask.action.clone(),
+        resource: ask.resource.clone(),
+        outcome,
+        allowed_example: allowed,
+        denied_example: denied,
+        classes,
+        assumptions,
+    })
+}
+
+/// The five segment patterns of an ARN pattern (`*`: every segment any text); `None`
+/// when the text is not shaped like an ARN.
+fn segments_of(text: &str, partition: &str) -> Option<[Glob; 5]> {
+    if text == "*" {
+        return Some(std::array::from_fn(|_| Glob::parse("*")));
+    }
+    let parts = crate::policy::split_arn(text, 6);
+    if parts.len() != 6 || parts[0] != "arn" {
+        return None;
+    }
+    Some(std::array::from_fn(|i| {
+        let seg = parts[i + 1];
+        // Templates name the partition as a variable: the org's own.
+        if i == 0 && seg.starts_with("${") {
+            Glob::parse(partition)
+        } else {
+            Glob::parse(seg)
+        }
+    }))
+}
+
+/// The ARN templates of the action's resource types, as segment patterns.
+fn templates(action: &str, partition: &str) -> Vec<[Glob; 5]> {
+    let catalog = crate::catalog::Catalog::get();
+    let Some(a) = catalog.action(action) else {
+        return Vec::new();
+    };
+    let Some(service) = catalog.service_info(a.service) else {
+        return Vec::new();
+    };
+    a.resource_types
+        .iter()
+        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
+        .filter_map(|d| segments_of(&named_parts(&d.arn, partition), partition))
+        .collect()
+}
+
+/// A template with its partition the org's and every other variable part
+/// (`${BucketName}`, `${Account}`) one or more characters: AWS names no resource
+/// with an empty name.
+fn named_parts(template: &str, partition: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 2..start + end];
+        out.push_str(if name == "Partition" { partition } else { "?*" });
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The Resource and NotResource patterns of every statement of the org (and of the
+/// question's own policies) that may apply to the action: the lines the covered set
+/// is cut along.
+fn policy_patterns(org: &Org, ask: &Ask) -> Vec<String> {
+    let Ok(probe) = crate::policy::Request::new(
+        "anonymous",
+        &ask.action,
+        "*",
+        None,
+        crate::policy::Context::default(),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
+    let docs = org.docs().iter().map(|d| &*d.policy);
+    for policy in docs.chain(given.map(|p| &**p)) {
+        for s in policy.statements() {
+            if !s.covers_action(&probe) {
+                continue;
+            }
+            if let Some((_, rs)) = s.resource_patterns() {
+                out.extend(rs.iter().filter(|r| *r != "*").cloned());
+            }
+        }
+    }
+    out
+}
+
+/// Patterns with policy variables, also with the values the principal may give them:
+/// its name (`${aws:username}`) and the question's context values, so that the
+/// principal's own part (`home/alice/*`) is a class of its own.
+fn with_values(patterns: Vec<String>, who: &str, ask: &Ask) -> Vec<String> {
+    let mut values: Vec<String> = ask.context.iter().flat_map(|(_, v)| v.clone()).collect();
+    values.push(who.rsplit(['/', ':']).next().unwrap_or(who).to_string());
+    let mut out = Vec::with_capacity(patterns.len());
+    for p in patterns {
+        if p.contains("${") {
+            for v in &values {
+                out.push(replace_variables(&p, v));
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn replace_variables(pattern: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push_str(value);
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The resources the org holds for the action's service, each its own class (its
+/// own policy, its own account): a bucket's objects under `bucket/*`.
+fn held_patterns(org: &Org, action: &str) -> Vec<String> {
+    let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let mut out = Vec::new();
+    for r in org.resources() {
+        let Some(arn) = crate::policy::Arn::parse(&r.arn) else {
+            continue;
+        };
+        if arn.service() == "s3" {
+            out.push(format!("{}/*", escape(&r.arn)));
+        }
+        out.push(escape(&r.arn));
+    }
+    if service == "sts" || service == "iam" {
+        out.extend(org.roles().iter().map(|r| escape(&r.arn)));
+    }
+    out
+}
+
+/// A held ARN as a pattern that matches only itself (IAM ARNs hold no `*` or `?`;
+/// an odd one is kept as text all the same, its wildcard widening the class).
+fn escape(arn: &str) -> String {
+    arn.to_string()
+}
+
+/// One ARN for each class of the resources that `asked` (and `template`, where the
+/// action has resource types) covers, as cut by `patterns` and the org's accounts.
+/// `None` when the search is too large to finish.
+fn classes(
+    asked: &[Glob; 5],
+    template: Option<&[Glob; 5]>,
+    patterns: &[String],
+    accounts: &[String],
+) -> Option<Vec<String>> {
+    // Each full pattern, as an index into each segment's distinct patterns.
+    let mut segs: [Vec<Glob>; 5] = Default::default();
+    let mut full: Vec<[usize; 5]> = Vec::new();
+    for p in patterns {
+        let Some(parts) = segments_of(p, "*") else {
+            continue;
+        };
+        let mut idx = [0usize; 5];
+        for (i, g) in parts.into_iter().enumerate() {
+            idx[i] = match segs[i].iter().position(|x| *x == g) {
+                Some(k) => k,
+                None => {
+                    segs[i].push(g);
+                    segs[i].len() - 1
+                }
+            };
+        }
+        full.push(idx);
+    }
+    // The org's accounts cut the account segment: each account has its own SCPs and
+    // RCPs, and an account outside the org is told apart.
+    for a in accounts {
+        let g = Glob::parse(a);
+        if !segs[3].contains(&g) {
+            segs[3].push(g);
+        }
+    }
+    let mut per_segment: Vec<Vec<(Vec<bool>, String)>> = Vec::with_capacity(5);
+    for i in 0..5 {
+        let mut required = vec![asked[i].clone()];
+        if let Some(t) = template {
+            required.push(t[i].clone());
+        }
+        per_segment.push(regions(&required, &segs[i], MAX_STATES)?);
+    }
+    // Combine: a full pattern matches when it matches in every segment.
+    let mut seen: HashSet<(Vec<bool>, String)> = HashSet::new();
+    let mut out = Vec::new();
+    let mut combos = 1usize;
+    for s in &per_segment {
+        combos = combos.saturating_mul(s.len());
+    }
+    if combos > MAX_CLASSES {
+        return None;
+    }
+    let mut pick = [0usize; 5];
+    for _ in 0..combos {
+        let parts: Vec<&(Vec<bool>, String)> =
+            (0..5).map(|i| &per_segment[i][pick[i]]).collect();
+        let vector: Vec<bool> = full
+            .iter()
+            .map(|idx| (0..5).all(|i| parts[i].0[idx[i]]))
+            .collect();
+        let account = parts[3].1.clone();
+        let arn = format!(
+            "arn:{}:{}:{}:{}:{}",
+            parts[0].1, parts[1].1, parts[2].1, parts[3].1, parts[4].1
+        );
+        if seen.insert((vector, account)) {
+            out.push(arn);
+        }
+        for (i, p) in pick.iter_mut().enumerate() {
+            *p += 1;
+            if *p < per_segment[i].len() {
+                break;
+            }
+            *p = 0;
+        }
+    }
+    Some(out)
+}
+
+/// A segment pattern: `*` any run of characters, `?` one; a policy variable is taken
+/// as `*` (any value it may have).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Glob(Vec<Tok>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Lit(char),
+    Star,
+    Quest,
+}
+
+impl Glob {
+    fn parse(text: &str) -> Glob {
+        let mut toks = Vec::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if rest.starts_with("${")
+                && let Some(end) = rest.find('}')
+            {
+                if toks.last() != Some(&Tok::Star) {
+                    toks.push(Tok::Star);
+                }
+                rest = &rest[end + 1..];
+                continue;
+            }
+            rest = &rest[c.len_utf8()..];
+            match c {
+                '*' if toks.last() == Some(&Tok::Star) => {}
+                '*' => toks.push(Tok::Star),
+                '?' => toks.push(Tok::Quest),
+                c => toks.push(Tok::Lit(c)),
+            }
+        }
+        Glob(toks)
+    }
+
+    fn literals(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.iter().filter_map(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+    }
+
+    /// The positions reachable without reading a character.
+    fn close(&self, set: &mut Vec<u16>) {
+        let mut i = 0;
+        while i < set.len() {
+            let p = set[i] as usize;
+            if p < self.0.len() && self.0[p] == Tok::Star && !set.contains(&(p as u16 + 1)) {
+                set.push(p as u16 + 1);
+            }
+            i += 1;
+        }
+        set.sort_unstable();
+        set.dedup();
+    }
+
+    fn start(&self) -> Vec<u16> {
+        let mut s = vec![0];
+        self.close(&mut s);
+        s
+    }
+
+    fn step(&self, set: &[u16], c: char) -> Vec<u16> {
+        let mut next = Vec::new();
+        for &p in set {
+            match self.0.get(p as usize) {
+                Some(Tok::Lit(x)) if *x == c => next.push(p + 1),
+                Some(Tok::Quest) => next.push(p + 1),
+                Some(Tok::Star) => next.push(p),
+                _ => {}
+            }
+        }
+        self.close(&mut next);
+        next
+    }
+
+    fn accepts(&self, set: &[u16]) -> bool {
+        set.contains(&(self.0.len() as u16))
+    }
+}
+
+/// Every combination of `optional` patterns matched and not matched that some text
+/// matching all of `required` realizes, each with the shortest such text. One
+/// character that no pattern names stands for every other: patterns can tell it
+/// apart only with `*` and `?`, which take any. `None` when more than `cap` states
+/// would be explored.
+fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<bool>, String)>> {
+    let mut alphabet: Vec<char> = required
+        .iter()
+        .chain(optional)
+        .flat_map(Glob::literals)
+        .collect();
+    alphabet.sort_unstable();
+    alphabet.dedup();
+    let fresh = "xzqjkvwXZQJKVWYabcdefghilmnoprstuyABCDEFGHILMNOPRSTU0123456789"
+        .chars()
+        .find(|c| !alphabet.contains(c))
+        .unwrap_or('~');
+    // Tried first: the texts found read as made up, not as a name a policy gives.
+    alphabet.insert(0, fresh);
+    let all: Vec<&Glob> = required.iter().chain(optional).collect();
+    let n_req = required.len();
+    let start: Vec<Vec<u16>> = all.iter().map(|g| g.start()).collect();
+    let mut seen: HashMap<Vec<Vec<u16>>, ()> = HashMap::new();
+    let mut found: HashMap<Vec<bool>, String> = HashMap::new();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    let mut queue = VecDeque::new();
+    seen.insert(start.clone(), ());
+    queue.push_back((start, String::new()));
+    while let Some((state, text)) = queue.pop_front() {
+        if (0..n_req).all(|i| all[i].accepts(&state[i])) {
+            let bits: Vec<bool> = (n_req..all.len())
+                .map(|i| all[i].accepts(&state[i]))
+                .collect();
+            if !found.contains_key(&bits) {
+                order.push(bits.clone());
+                found.insert(bits, text.clone());
+            }
+        }
+        for &c in &alphabet {
+            let next: Vec<Vec<u16>> = all
+                .iter()
+                .zip(&state)
+                .map(|(g, s)| g.step(s, c))
+                .collect();
+            if next[..n_req].iter().any(Vec::is_empty) || seen.contains_key(&next) {
+                continue;
+            }
+            if seen.len() >= cap {
+                return None;
+            }
+            seen.insert(next.clone(), ());
+            let mut t = text.clone();
+            t.push(c);
+            queue.push_back((next, t));
+        }
+    }
+    Some(
+        order
+            .into_iter()
+            .map(|bits| {
+                let text = found.remove(&bits).unwrap_or_default();
+                (bits, text)
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(s: &str) -> Glob {
+        Glob::parse(s)
+    }
+
+    #[test]
+    fn regions_cut_the_asked_pattern_along_the_policies() {
+        // `payroll/*` cut by `payroll/public/*`: inside and outside it.
+        let r = regions(&[g("payroll/*")], &[g("payroll/public/*")], 1000).unwrap();
+        let bits: HashSet<Vec<bool>> = r.iter().map(|(b, _)| b.clone()).collect();
+        assert_eq!(bits, HashSet::from([vec![true], vec![false]]));
+        for (b, text) in &r {
+            assert!(text.starts_with("payroll/"));
+            assert_eq!(text.starts_with("payroll/public/"), b[0], "{text}");
+        }
+        // A pattern that covers the asked one leaves one region.
+        let r = regions(&[g("payroll/*")], &[g("pay*")], 1000).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, vec![true]);
+        // Disjoint: never matched.
+        let r = regions(&[g("payroll/*")], &[g("other/*")], 1000).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, vec![false]);
+    }
+
+    #[test]
+    fn a_fresh_character_stands_for_every_other() {
+        let r = regions(&[g("a?c")], &[g("abc")], 1000).unwrap();
+        assert_eq!(r.len(), 2);
+        assert!(r.iter().any(|(b, t)| b[0] && t == "abc"));
+        assert!(r.iter().any(|(b, t)| !b[0] && t.len() == 3 && t != "abc"));
+    }
+}
