@@ -170,7 +170,9 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
                 });
             }
             // The principal itself is unknown: the question is wrong, not the class.
-            Err(e @ (AnalysisError::UnknownPrincipal(_) | AnalysisError::AmbiguousPrincipal { .. })) => {
+            Err(
+                e @ (AnalysisError::UnknownPrincipal(_) | AnalysisError::AmbiguousPrincipal { .. }),
+            ) => {
                 return Err(e);
             }
             Err(e) => assumptions.push(format!("`{w}` is left out: {e}")),
@@ -181,8 +183,14 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
     }
     // Held resources first: they are what a reader knows.
     classes.sort_by(|a, b| b.held.cmp(&a.held).then(a.resource.cmp(&b.resource)));
-    let allowed = classes.iter().find(|c| c.decision == Decision::Allowed).cloned();
-    let denied = classes.iter().find(|c| c.decision != Decision::Allowed).cloned();
+    let allowed = classes
+        .iter()
+        .find(|c| c.decision == Decision::Allowed)
+        .cloned();
+    let denied = classes
+        .iter()
+        .find(|c| c.decision != Decision::Allowed)
+        .cloned();
     let outcome = match (&allowed, &denied) {
         (Some(_), None) => Outcome::AllowedOnEvery,
         (Some(_), Some(_)) => Outcome::AllowedOnSome,
@@ -326,7 +334,11 @@ fn replace_variables(pattern: &str, value: &str) -> String {
 /// The resources the org holds for the action's service, each its own class (its
 /// own policy, its own account): a bucket's objects under `bucket/*`.
 fn held_patterns(org: &Org, action: &str) -> Vec<String> {
-    let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let service = action
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let mut out = Vec::new();
     for r in org.resources() {
         let Some(arn) = crate::policy::Arn::parse(&r.arn) else {
@@ -405,8 +417,7 @@ fn classes(
     }
     let mut pick = [0usize; 5];
     for _ in 0..combos {
-        let parts: Vec<&(Vec<bool>, String)> =
-            (0..5).map(|i| &per_segment[i][pick[i]]).collect();
+        let parts: Vec<&(Vec<bool>, String)> = (0..5).map(|i| &per_segment[i][pick[i]]).collect();
         let vector: Vec<bool> = full
             .iter()
             .map(|idx| (0..5).all(|i| parts[i].0[idx[i]]))
@@ -552,11 +563,7 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
             }
         }
         for &c in &alphabet {
-            let next: Vec<Vec<u16>> = all
-                .iter()
-                .zip(&state)
-                .map(|(g, s)| g.step(s, c))
-                .collect();
+            let next: Vec<Vec<u16>> = all.iter().zip(&state).map(|(g, s)| g.step(s, c)).collect();
             if next[..n_req].iter().any(Vec::is_empty) || seen.contains_key(&next) {
                 continue;
             }

@@ -77,7 +77,14 @@ impl RequestArgs {
             caller_policies: Vec::new(),
         };
         // Once the question can be asked: a refused one says only why.
-        let notes = analysis::question_notes(&self.action, &self.resource);
+        // A pattern is not one resource: whether it fits the action is what its
+        // answer is about (a pattern that covers none of its resources is refused).
+        let resource = if analysis::pattern::is_pattern(&self.action, &self.resource) {
+            "*"
+        } else {
+            self.resource.as_str()
+        };
+        let notes = analysis::question_notes(&self.action, resource);
         for note in &notes {
             eprintln!("orgscope: note: {}", crate::text::inert(note));
         }
@@ -195,8 +202,7 @@ pub fn pattern_status(a: &analysis::pattern::PatternAnswer) -> i32 {
         Outcome::AllowedOnEvery => 0,
         Outcome::AllowedOnSome => 5,
         Outcome::AllowedOnNone
-            if a
-                .classes
+            if a.classes
                 .iter()
                 .all(|c| c.decision == Decision::ExplicitlyDenied) =>
         {
@@ -219,7 +225,8 @@ pub fn pattern_table(a: &analysis::pattern::PatternAnswer) -> String {
         "{}",
         match a.outcome {
             Outcome::AllowedOnEvery => "Allowed on every resource the pattern covers.",
-            Outcome::AllowedOnSome => "Allowed on some of the resources the pattern covers, not all.",
+            Outcome::AllowedOnSome =>
+                "Allowed on some of the resources the pattern covers, not all.",
             Outcome::AllowedOnNone => "Allowed on none of the resources the pattern covers.",
         }
     );
