@@ -102,34 +102,28 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
     if ask.action.contains(['*', '?']) {
         return Err(AnalysisError::ActionPattern(ask.action.clone()));
     }
-    let asked = segments_of(&ask.resource, &org.info().partition)
-        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
-    let templates = templates(&ask.action, &org.info().partition);
-    let mut patterns = with_values(policy_patterns(org, ask), who, ask);
+    let mut values: Vec<String> = ask.context.iter().flat_map(|(_, v)| v.clone()).collect();
+    values.push(who.rsplit(['/', ':']).next().unwrap_or(who).to_string());
+    let mut patterns = with_values(policy_patterns(org, ask), &values);
     patterns.extend(held_patterns(org, &ask.action));
-    patterns.sort();
-    patterns.dedup();
     let accounts: Vec<String> = org.accounts().iter().map(|a| a.id.to_string()).collect();
     let mut assumptions = Vec::new();
     let mut witnesses: Vec<String> = Vec::new();
     let mut outside_accounts = false;
-    let shapes: Vec<Option<[Glob; 5]>> = if templates.is_empty() {
-        vec![None]
-    } else {
-        templates.into_iter().map(Some).collect()
-    };
-    for template in shapes {
-        let found = classes(&asked, template.as_ref(), &patterns, &accounts)
-            .ok_or_else(|| AnalysisError::PatternTooLarge(ask.resource.clone()))?;
-        for w in found {
-            let account = w.split(':').nth(4).unwrap_or_default();
-            // A resource in an account outside the org: its policies are not known.
-            if !account.is_empty() && !accounts.iter().any(|a| a == account) {
-                outside_accounts = true;
-                continue;
-            }
-            witnesses.push(w);
+    for w in cover(
+        &ask.resource,
+        &ask.action,
+        &org.info().partition,
+        patterns.clone(),
+        &accounts,
+    )? {
+        let account = w.split(':').nth(4).unwrap_or_default();
+        // A resource in an account outside the org: its policies are not known.
+        if !account.is_empty() && !accounts.iter().any(|a| a == account) {
+            outside_accounts = true;
+            continue;
         }
+        witnesses.push(w);
     }
     if outside_accounts {
         assumptions.push(
@@ -208,6 +202,68 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
     })
 }
 
+/// One resource for each class of the resources `resource` (a pattern) covers for
+/// `action`: of the action's resource types (the catalog's ARN templates, with the
+/// partition `partition`), cut by `patterns` (the policies' Resource patterns and the
+/// resources held) and by `accounts`. An account no pattern and no account of
+/// `accounts` names is shown as a made-up text (not twelve digits).
+pub fn cover(
+    resource: &str,
+    action: &str,
+    partition: &str,
+    mut patterns: Vec<String>,
+    accounts: &[String],
+) -> Result<Vec<String>, AnalysisError> {
+    let asked = segments_of(resource, partition)
+        .ok_or_else(|| AnalysisError::NotAResourcePattern(resource.to_string()))?;
+    patterns.sort();
+    patterns.dedup();
+    let templates = templates(action, partition);
+    let shapes: Vec<Option<[Glob; 5]>> = if templates.is_empty() {
+        vec![None]
+    } else {
+        templates.into_iter().map(Some).collect()
+    };
+    let mut out = Vec::new();
+    for template in shapes {
+        let found = classes(&asked, template.as_ref(), &patterns, accounts)
+            .ok_or_else(|| AnalysisError::PatternTooLarge(resource.to_string()))?;
+        out.extend(found);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The Resource and NotResource patterns of the statements of `policies` that may
+/// apply to `action`.
+pub fn statement_patterns<'p>(
+    action: &str,
+    policies: impl IntoIterator<Item = &'p crate::policy::Policy>,
+) -> Vec<String> {
+    let Ok(probe) = crate::policy::Request::new(
+        "anonymous",
+        action,
+        "*",
+        None,
+        crate::policy::Context::default(),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for policy in policies {
+        for s in policy.statements() {
+            if !s.covers_action(&probe) {
+                continue;
+            }
+            if let Some((_, rs)) = s.resource_patterns() {
+                out.extend(rs.iter().filter(|r| *r != "*").cloned());
+            }
+        }
+    }
+    out
+}
+
 /// The five segment patterns of an ARN pattern (`*`: every segment any text); `None`
 /// when the text is not shaped like an ARN.
 fn segments_of(text: &str, partition: &str) -> Option<[Glob; 5]> {
@@ -268,41 +324,19 @@ fn named_parts(template: &str, partition: &str) -> String {
 /// question's own policies) that may apply to the action: the lines the covered set
 /// is cut along.
 fn policy_patterns(org: &Org, ask: &Ask) -> Vec<String> {
-    let Ok(probe) = crate::policy::Request::new(
-        "anonymous",
-        &ask.action,
-        "*",
-        None,
-        crate::policy::Context::default(),
-    ) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
     let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
     let docs = org.docs().iter().map(|d| &*d.policy);
-    for policy in docs.chain(given.map(|p| &**p)) {
-        for s in policy.statements() {
-            if !s.covers_action(&probe) {
-                continue;
-            }
-            if let Some((_, rs)) = s.resource_patterns() {
-                out.extend(rs.iter().filter(|r| *r != "*").cloned());
-            }
-        }
-    }
-    out
+    statement_patterns(&ask.action, docs.chain(given.map(|p| &**p)))
 }
 
 /// Patterns with policy variables, also with the values the principal may give them:
 /// its name (`${aws:username}`) and the question's context values, so that the
 /// principal's own part (`home/alice/*`) is a class of its own.
-fn with_values(patterns: Vec<String>, who: &str, ask: &Ask) -> Vec<String> {
-    let mut values: Vec<String> = ask.context.iter().flat_map(|(_, v)| v.clone()).collect();
-    values.push(who.rsplit(['/', ':']).next().unwrap_or(who).to_string());
+pub fn with_values(patterns: Vec<String>, values: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(patterns.len());
     for p in patterns {
         if p.contains("${") {
-            for v in &values {
+            for v in values {
                 out.push(replace_variables(&p, v));
             }
         }
