@@ -65,8 +65,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 notes: Some(question_notes(
                     p.request.action(),
                     // A pattern's fit is what its answer is about.
-                    if crate::analysis::pattern::is_pattern(p.request.action(), p.request.resource())
-                    {
+                    if crate::analysis::pattern::is_pattern(
+                        p.request.action(),
+                        p.request.resource(),
+                    ) {
                         "*"
                     } else {
                         p.request.resource()

@@ -222,10 +222,8 @@ fn pattern_classes(p: &PreparedCase) -> Result<Vec<PatternClass>, crate::analysi
             .unwrap_or_default()
             .to_string(),
     );
-    let patterns = pattern::with_values(
-        pattern::statement_patterns(req.action(), policies),
-        &values,
-    );
+    let patterns =
+        pattern::with_values(pattern::statement_patterns(req.action(), policies), &values);
     // The account the case gives (or the pattern names) and the principal's, each a
     // class of its own; any other account is one more.
     let given = (!req.resource_account_assumed())
@@ -260,7 +258,13 @@ fn pattern_classes(p: &PreparedCase) -> Result<Vec<PatternClass>, crate::analysi
             }
             _ => w,
         };
-        let Ok(one) = Request::new(&principal, req.action(), &w, account_given.as_deref(), ctx.clone()) else {
+        let Ok(one) = Request::new(
+            &principal,
+            req.action(),
+            &w,
+            account_given.as_deref(),
+            ctx.clone(),
+        ) else {
             continue;
         };
         let (decision, blocked_by) = engine::decide(&one, &set);
