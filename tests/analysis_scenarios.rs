@@ -67,6 +67,7 @@ fn ask(case: &Value) -> Ask {
         context: context(case),
         session_policy: None,
         session_name: None,
+        caller_policies: Vec::new(),
     }
 }
 

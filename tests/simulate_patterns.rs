@@ -62,9 +62,11 @@ fn a_pattern_case_is_answered_for_its_set() {
     assert_eq!(homes["outcome"], "allowedOnSome", "{homes}");
     let classes = homes["classes"].as_array().unwrap();
     assert!(
-        classes
-            .iter()
-            .any(|c| c["decision"] == "Allowed" && c["resource"].as_str().unwrap().starts_with("arn:aws:s3:::home/alice/")),
+        classes.iter().any(|c| c["decision"] == "Allowed"
+            && c["resource"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:s3:::home/alice/")),
         "{homes}"
     );
     assert!(homes.get("decision").is_none());

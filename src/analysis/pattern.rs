@@ -591,9 +591,9 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
             let bits: Vec<bool> = (n_req..all.len())
                 .map(|i| all[i].accepts(&state[i]))
                 .collect();
-            if !found.contains_key(&bits) {
-                order.push(bits.clone());
-                found.insert(bits, text.clone());
+            if let std::collections::hash_map::Entry::Vacant(e) = found.entry(bits) {
+                order.push(e.key().clone());
+                e.insert(text.clone());
             }
         }
         for &c in &alphabet {

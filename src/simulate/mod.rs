@@ -214,14 +214,13 @@ fn pattern_classes(p: &PreparedCase) -> Result<Vec<PatternClass>, crate::analysi
         .chain(set.scps.iter().flatten().copied())
         .chain(set.rcps.iter().flatten().copied());
     let principal = req.principal().to_string();
-    let mut values: Vec<String> = Vec::new();
-    values.push(
+    let values = vec![
         principal
             .rsplit(['/', ':'])
             .next()
             .unwrap_or_default()
             .to_string(),
-    );
+    ];
     let patterns =
         pattern::with_values(pattern::statement_patterns(req.action(), policies), &values);
     // The account the case gives (or the pattern names) and the principal's, each a
