@@ -33,12 +33,15 @@ const CASES: &str = r#"{"defaults": {"request": {"principal": "arn:aws:iam::1111
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::payroll/public/*"},
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}}]},
  "cases": [
-  {"id": "some", "request": {"resource": "arn:aws:s3:::payroll/*"}},
-  {"id": "every", "request": {"resource": "arn:aws:s3:::payroll/public/*"}},
-  {"id": "none", "request": {"resource": "arn:aws:s3:::other/*"}},
-  {"id": "own-home", "request": {"resource": "arn:aws:s3:::home/alice/*"}},
-  {"id": "homes", "request": {"resource": "arn:aws:s3:::home/*"}},
-  {"id": "no-resource-type", "request": {"action": "s3:ListAllMyBuckets", "resource": "*"}}
+  {"id": "some", "request": {"resourcePattern": "arn:aws:s3:::payroll/*"}},
+  {"id": "every", "request": {"resourcePattern": "arn:aws:s3:::payroll/public/*"}},
+  {"id": "none", "request": {"resourcePattern": "arn:aws:s3:::other/*"}},
+  {"id": "own-home", "request": {"resourcePattern": "arn:aws:s3:::home/alice/*"}},
+  {"id": "homes", "request": {"resourcePattern": "arn:aws:s3:::home/*"}},
+  {"id": "no-resource-type", "request": {"action": "s3:ListAllMyBuckets", "resourcePattern": "*"}},
+  {"id": "star", "request": {"resourcePattern": "*"}},
+  {"id": "literal-star-object", "request": {"resource": "arn:aws:s3:::payroll/public/*"}},
+  {"id": "both", "request": {"resource": "arn:aws:s3:::payroll/x", "resourcePattern": "arn:aws:s3:::payroll/*"}}
  ]}"#;
 
 #[test]
@@ -74,6 +77,15 @@ fn a_pattern_case_is_answered_for_its_set() {
     let plain = outcome("no-resource-type");
     assert_eq!(plain["decision"], "ImplicitlyDenied");
     assert!(plain.get("outcome").is_none());
+    // `*` for an action on resources: every resource of its types.
+    assert_eq!(outcome("star")["outcome"], "allowedOnSome");
+    // `resource` stays one resource, even one named `*`.
+    assert_eq!(outcome("literal-star-object")["decision"], "Allowed");
+    let both = outcome("both");
+    assert!(
+        both["error"].as_str().unwrap().contains("not both"),
+        "{both}"
+    );
     // Every class is decided as the plain case with its resource.
     for l in &lines {
         for c in l["classes"].as_array().into_iter().flatten() {

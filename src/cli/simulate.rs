@@ -65,10 +65,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 notes: Some(question_notes(
                     p.request.action(),
                     // A pattern's fit is what its answer is about.
-                    if crate::analysis::pattern::is_pattern(
-                        p.request.action(),
-                        p.request.resource(),
-                    ) {
+                    if p.pattern
+                        && crate::analysis::pattern::is_pattern(
+                            p.request.action(),
+                            p.request.resource(),
+                        )
+                    {
                         "*"
                     } else {
                         p.request.resource()

@@ -29,6 +29,9 @@ pub struct PreparedCase {
     pub rcps: Vec<Vec<Arc<Policy>>>,
     pub resource: Option<Arc<Policy>>,
     pub endpoint: Option<Arc<Policy>>,
+    /// The request names a set of resources (`request.resourcePattern`): answered per
+    /// class of the resources it covers.
+    pub pattern: bool,
 }
 
 impl PreparedCase {
@@ -142,7 +145,15 @@ pub struct PatternClass {
 pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
     match &case.prepared {
         Err(e) => OutputLine::error(&case.id, e),
-        Ok(p) if crate::analysis::pattern::is_pattern(p.request.action(), p.request.resource()) => {
+        // `request.resourcePattern`: a set. `request.resource` stays one resource, as
+        // cases have always written it (an object may be named `*`).
+        Ok(p)
+            if p.pattern
+                && crate::analysis::pattern::is_pattern(
+                    p.request.action(),
+                    p.request.resource(),
+                ) =>
+        {
             match pattern_classes(p) {
                 Ok(classes) => {
                     use crate::analysis::pattern::Outcome;
@@ -161,7 +172,7 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                     }
                 }
                 Err(e) => OutputLine {
-                    error: Some(format!("at $.request.resource: {e}").into()),
+                    error: Some(format!("at $.request.resourcePattern: {e}").into()),
                     ..OutputLine::error(&case.id, "")
                 },
             }
@@ -308,6 +319,7 @@ impl<'t> Compiler<'t> {
         let scps = self.levels(f, "scps", PolicyKind::Scp)?;
         let rcps = self.levels(f, "rcps", PolicyKind::Rcp)?;
         Ok(PreparedCase {
+            pattern: f.is_pattern(),
             request,
             identity,
             boundary,
