@@ -94,7 +94,7 @@ pub struct Example {
 
 /// At most this many states per segment are explored, and this many classes
 /// combined; beyond, the question is refused rather than answered from a part.
-const MAX_STATES: usize = 20_000;
+const MAX_STATES: usize = 200_000;
 const MAX_CLASSES: usize = 4_000;
 
 /// Answers `who` on every resource the pattern `ask.resource` covers.
@@ -214,21 +214,40 @@ pub fn cover(
     mut patterns: Vec<String>,
     accounts: &[String],
 ) -> Result<Vec<String>, AnalysisError> {
-    let asked = segments_of(resource, partition)
+    let asked = arn_glob(resource, partition)
         .ok_or_else(|| AnalysisError::NotAResourcePattern(resource.to_string()))?;
     patterns.sort();
     patterns.dedup();
+    let mut optional: Vec<Glob> = patterns
+        .iter()
+        .filter_map(|p| arn_glob(p, "*"))
+        .filter(|g| g.0 != [Tok::Star { colon: true }])
+        .collect();
+    // The org's accounts cut the covered set too: each account has its own SCPs and
+    // RCPs, and an account outside the org is told apart.
+    optional.extend(
+        accounts
+            .iter()
+            .filter_map(|a| arn_glob(&format!("arn:*:*:*:{a}:*"), "*")),
+    );
+    optional.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    optional.dedup();
     let templates = templates(action, partition);
-    let shapes: Vec<Option<[Glob; 5]>> = if templates.is_empty() {
+    let shapes: Vec<Option<Glob>> = if templates.is_empty() {
         vec![None]
     } else {
         templates.into_iter().map(Some).collect()
     };
     let mut out = Vec::new();
     for template in shapes {
-        let found = classes(&asked, template.as_ref(), &patterns, accounts)
+        let mut required = vec![asked.clone()];
+        required.extend(template);
+        let found = regions(&required, &optional, MAX_STATES)
             .ok_or_else(|| AnalysisError::PatternTooLarge(resource.to_string()))?;
-        out.extend(found);
+        out.extend(found.into_iter().map(|(_, text)| text));
+    }
+    if out.len() > MAX_CLASSES {
+        return Err(AnalysisError::PatternTooLarge(resource.to_string()));
     }
     out.sort();
     out.dedup();
@@ -264,29 +283,36 @@ pub fn statement_patterns<'p>(
     out
 }
 
-/// The five segment patterns of an ARN pattern (`*`: every segment any text); `None`
-/// when the text is not shaped like an ARN.
-fn segments_of(text: &str, partition: &str) -> Option<[Glob; 5]> {
+/// An ARN pattern as one pattern over the whole ARN: in the partition, service,
+/// region and account a wildcard stays inside its segment (never takes a `:`), in the
+/// resource it takes anything; `*` alone is every ARN. `None` when the text is not
+/// shaped like an ARN.
+fn arn_glob(text: &str, partition: &str) -> Option<Glob> {
     if text == "*" {
-        return Some(std::array::from_fn(|_| Glob::parse("*")));
+        return Some(Glob(vec![Tok::Star { colon: true }]));
     }
     let parts = crate::policy::split_arn(text, 6);
     if parts.len() != 6 || parts[0] != "arn" {
         return None;
     }
-    Some(std::array::from_fn(|i| {
-        let seg = parts[i + 1];
-        // Templates name the partition as a variable: the org's own.
-        if i == 0 && seg.starts_with("${") {
-            Glob::parse(partition)
-        } else {
-            Glob::parse(seg)
+    let mut toks: Vec<Tok> = "arn:".chars().map(Tok::Lit).collect();
+    for (i, seg) in parts[1..].iter().enumerate() {
+        if i > 0 {
+            toks.push(Tok::Lit(':'));
         }
-    }))
+        // Templates name the partition as a variable: the org's own.
+        let seg = if i == 0 && seg.starts_with("${") {
+            partition
+        } else {
+            seg
+        };
+        Glob::push_tokens(&mut toks, seg, i == 4);
+    }
+    Some(Glob(toks))
 }
 
-/// The ARN templates of the action's resource types, as segment patterns.
-fn templates(action: &str, partition: &str) -> Vec<[Glob; 5]> {
+/// The ARN templates of the action's resource types, as patterns.
+fn templates(action: &str, partition: &str) -> Vec<Glob> {
     let catalog = crate::catalog::Catalog::get();
     let Some(a) = catalog.action(action) else {
         return Vec::new();
@@ -297,7 +323,7 @@ fn templates(action: &str, partition: &str) -> Vec<[Glob; 5]> {
     a.resource_types
         .iter()
         .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
-        .filter_map(|d| segments_of(&named_parts(&d.arn, partition), partition))
+        .filter_map(|d| arn_glob(&named_parts(&d.arn, partition), partition))
         .collect()
 }
 
@@ -395,121 +421,41 @@ fn escape(arn: &str) -> String {
     arn.to_string()
 }
 
-/// One ARN for each class of the resources that `asked` (and `template`, where the
-/// action has resource types) covers, as cut by `patterns` and the org's accounts.
-/// `None` when the search is too large to finish.
-fn classes(
-    asked: &[Glob; 5],
-    template: Option<&[Glob; 5]>,
-    patterns: &[String],
-    accounts: &[String],
-) -> Option<Vec<String>> {
-    // Each full pattern, as an index into each segment's distinct patterns.
-    let mut segs: [Vec<Glob>; 5] = Default::default();
-    let mut full: Vec<[usize; 5]> = Vec::new();
-    for p in patterns {
-        let Some(parts) = segments_of(p, "*") else {
-            continue;
-        };
-        let mut idx = [0usize; 5];
-        for (i, g) in parts.into_iter().enumerate() {
-            idx[i] = match segs[i].iter().position(|x| *x == g) {
-                Some(k) => k,
-                None => {
-                    segs[i].push(g);
-                    segs[i].len() - 1
-                }
-            };
-        }
-        full.push(idx);
-    }
-    // The org's accounts cut the account segment: each account has its own SCPs and
-    // RCPs, and an account outside the org is told apart.
-    for a in accounts {
-        let g = Glob::parse(a);
-        if !segs[3].contains(&g) {
-            segs[3].push(g);
-        }
-    }
-    let mut per_segment: Vec<Vec<(Vec<bool>, String)>> = Vec::with_capacity(5);
-    for i in 0..5 {
-        let mut required = vec![asked[i].clone()];
-        if let Some(t) = template {
-            required.push(t[i].clone());
-        }
-        per_segment.push(regions(&required, &segs[i], MAX_STATES)?);
-    }
-    // Combine: a full pattern matches when it matches in every segment.
-    let mut seen: HashSet<(Vec<bool>, String)> = HashSet::new();
-    let mut out = Vec::new();
-    let mut combos = 1usize;
-    for s in &per_segment {
-        combos = combos.saturating_mul(s.len());
-    }
-    if combos > MAX_CLASSES {
-        return None;
-    }
-    let mut pick = [0usize; 5];
-    for _ in 0..combos {
-        let parts: Vec<&(Vec<bool>, String)> = (0..5).map(|i| &per_segment[i][pick[i]]).collect();
-        let vector: Vec<bool> = full
-            .iter()
-            .map(|idx| (0..5).all(|i| parts[i].0[idx[i]]))
-            .collect();
-        let account = parts[3].1.clone();
-        let arn = format!(
-            "arn:{}:{}:{}:{}:{}",
-            parts[0].1, parts[1].1, parts[2].1, parts[3].1, parts[4].1
-        );
-        if seen.insert((vector, account)) {
-            out.push(arn);
-        }
-        for (i, p) in pick.iter_mut().enumerate() {
-            *p += 1;
-            if *p < per_segment[i].len() {
-                break;
-            }
-            *p = 0;
-        }
-    }
-    Some(out)
-}
-
-/// A segment pattern: `*` any run of characters, `?` one; a policy variable is taken
-/// as `*` (any value it may have).
+/// A pattern over an ARN: literal characters, `*` (any run) and `?` (one), each
+/// wildcard either free to take a `:` (the resource segment) or not; a policy
+/// variable is taken as `*` (any value it may have).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Glob(Vec<Tok>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok {
     Lit(char),
-    Star,
-    Quest,
+    Star { colon: bool },
+    Quest { colon: bool },
 }
 
 impl Glob {
-    fn parse(text: &str) -> Glob {
-        let mut toks = Vec::new();
+    /// Appends the tokens of one segment's text.
+    fn push_tokens(toks: &mut Vec<Tok>, text: &str, colon: bool) {
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
             if rest.starts_with("${")
                 && let Some(end) = rest.find('}')
             {
-                if toks.last() != Some(&Tok::Star) {
-                    toks.push(Tok::Star);
+                if toks.last() != Some(&Tok::Star { colon }) {
+                    toks.push(Tok::Star { colon });
                 }
                 rest = &rest[end + 1..];
                 continue;
             }
             rest = &rest[c.len_utf8()..];
             match c {
-                '*' if toks.last() == Some(&Tok::Star) => {}
-                '*' => toks.push(Tok::Star),
-                '?' => toks.push(Tok::Quest),
+                '*' if toks.last() == Some(&Tok::Star { colon }) => {}
+                '*' => toks.push(Tok::Star { colon }),
+                '?' => toks.push(Tok::Quest { colon }),
                 c => toks.push(Tok::Lit(c)),
             }
         }
-        Glob(toks)
     }
 
     fn literals(&self) -> impl Iterator<Item = char> + '_ {
@@ -524,7 +470,7 @@ impl Glob {
         let mut i = 0;
         while i < set.len() {
             let p = set[i] as usize;
-            if p < self.0.len() && self.0[p] == Tok::Star && !set.contains(&(p as u16 + 1)) {
+            if matches!(self.0.get(p), Some(Tok::Star { .. })) && !set.contains(&(p as u16 + 1)) {
                 set.push(p as u16 + 1);
             }
             i += 1;
@@ -544,8 +490,8 @@ impl Glob {
         for &p in set {
             match self.0.get(p as usize) {
                 Some(Tok::Lit(x)) if *x == c => next.push(p + 1),
-                Some(Tok::Quest) => next.push(p + 1),
-                Some(Tok::Star) => next.push(p),
+                Some(Tok::Quest { colon }) if *colon || c != ':' => next.push(p + 1),
+                Some(Tok::Star { colon }) if *colon || c != ':' => next.push(p),
                 _ => {}
             }
         }
@@ -558,12 +504,17 @@ impl Glob {
     }
 }
 
+/// A state of the search: where each required pattern is, and where each optional
+/// pattern still alive is (a pattern that can no longer match is dropped).
+type State = (Vec<Vec<u16>>, Vec<(u32, Vec<u16>)>);
+
 /// Every combination of `optional` patterns matched and not matched that some text
-/// matching all of `required` realizes, each with the shortest such text. One
-/// character that no pattern names stands for every other: patterns can tell it
-/// apart only with `*` and `?`, which take any. `None` when more than `cap` states
-/// would be explored.
-fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<bool>, String)>> {
+/// matching all of `required` realizes, each with the shortest such text (as the
+/// sorted indices of the optional patterns it matches). One character that no
+/// pattern names stands for every other: patterns can tell it apart only with `*` and
+/// `?`, which take any (but `:`, named by every ARN pattern). `None` when more than
+/// `cap` states would be explored.
+fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<u32>, String)>> {
     let mut alphabet: Vec<char> = required
         .iter()
         .chain(optional)
@@ -577,19 +528,26 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
         .unwrap_or('~');
     // Tried first: the texts found read as made up, not as a name a policy gives.
     alphabet.insert(0, fresh);
-    let all: Vec<&Glob> = required.iter().chain(optional).collect();
-    let n_req = required.len();
-    let start: Vec<Vec<u16>> = all.iter().map(|g| g.start()).collect();
-    let mut seen: HashMap<Vec<Vec<u16>>, ()> = HashMap::new();
-    let mut found: HashMap<Vec<bool>, String> = HashMap::new();
-    let mut order: Vec<Vec<bool>> = Vec::new();
+    let start: State = (
+        required.iter().map(Glob::start).collect(),
+        optional
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (i as u32, g.start()))
+            .collect(),
+    );
+    let mut seen: HashSet<State> = HashSet::new();
+    let mut found: HashMap<Vec<u32>, String> = HashMap::new();
+    let mut order: Vec<Vec<u32>> = Vec::new();
     let mut queue = VecDeque::new();
-    seen.insert(start.clone(), ());
+    seen.insert(start.clone());
     queue.push_back((start, String::new()));
-    while let Some((state, text)) = queue.pop_front() {
-        if (0..n_req).all(|i| all[i].accepts(&state[i])) {
-            let bits: Vec<bool> = (n_req..all.len())
-                .map(|i| all[i].accepts(&state[i]))
+    while let Some(((req, opt), text)) = queue.pop_front() {
+        if required.iter().zip(&req).all(|(g, s)| g.accepts(s)) {
+            let bits: Vec<u32> = opt
+                .iter()
+                .filter(|(i, s)| optional[*i as usize].accepts(s))
+                .map(|(i, _)| *i)
                 .collect();
             if let std::collections::hash_map::Entry::Vacant(e) = found.entry(bits) {
                 order.push(e.key().clone());
@@ -597,14 +555,29 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
             }
         }
         for &c in &alphabet {
-            let next: Vec<Vec<u16>> = all.iter().zip(&state).map(|(g, s)| g.step(s, c)).collect();
-            if next[..n_req].iter().any(Vec::is_empty) || seen.contains_key(&next) {
+            let next_req: Vec<Vec<u16>> = required
+                .iter()
+                .zip(&req)
+                .map(|(g, s)| g.step(s, c))
+                .collect();
+            if next_req.iter().any(Vec::is_empty) {
+                continue;
+            }
+            let next_opt: Vec<(u32, Vec<u16>)> = opt
+                .iter()
+                .filter_map(|(i, s)| {
+                    let n = optional[*i as usize].step(s, c);
+                    (!n.is_empty()).then_some((*i, n))
+                })
+                .collect();
+            let next = (next_req, next_opt);
+            if seen.contains(&next) {
                 continue;
             }
             if seen.len() >= cap {
                 return None;
             }
-            seen.insert(next.clone(), ());
+            seen.insert(next.clone());
             let mut t = text.clone();
             t.push(c);
             queue.push_back((next, t));
@@ -626,34 +599,83 @@ mod tests {
     use super::*;
 
     fn g(s: &str) -> Glob {
-        Glob::parse(s)
+        arn_glob(s, "aws").unwrap()
     }
 
     #[test]
     fn regions_cut_the_asked_pattern_along_the_policies() {
         // `payroll/*` cut by `payroll/public/*`: inside and outside it.
-        let r = regions(&[g("payroll/*")], &[g("payroll/public/*")], 1000).unwrap();
-        let bits: HashSet<Vec<bool>> = r.iter().map(|(b, _)| b.clone()).collect();
-        assert_eq!(bits, HashSet::from([vec![true], vec![false]]));
+        let r = regions(
+            &[g("arn:aws:s3:::payroll/*")],
+            &[g("arn:aws:s3:::payroll/public/*")],
+            10_000,
+        )
+        .unwrap();
+        let bits: HashSet<Vec<u32>> = r.iter().map(|(b, _)| b.clone()).collect();
+        assert_eq!(bits, HashSet::from([vec![0], vec![]]));
         for (b, text) in &r {
-            assert!(text.starts_with("payroll/"));
-            assert_eq!(text.starts_with("payroll/public/"), b[0], "{text}");
+            assert!(text.starts_with("arn:aws:s3:::payroll/"));
+            assert_eq!(
+                text.starts_with("arn:aws:s3:::payroll/public/"),
+                !b.is_empty(),
+                "{text}"
+            );
         }
         // A pattern that covers the asked one leaves one region.
-        let r = regions(&[g("payroll/*")], &[g("pay*")], 1000).unwrap();
+        let r = regions(
+            &[g("arn:aws:s3:::payroll/*")],
+            &[g("arn:aws:s3:::pay*")],
+            10_000,
+        )
+        .unwrap();
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].0, vec![true]);
+        assert_eq!(r[0].0, vec![0]);
         // Disjoint: never matched.
-        let r = regions(&[g("payroll/*")], &[g("other/*")], 1000).unwrap();
+        let r = regions(
+            &[g("arn:aws:s3:::payroll/*")],
+            &[g("arn:aws:s3:::other/*")],
+            10_000,
+        )
+        .unwrap();
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].0, vec![false]);
+        assert!(r[0].0.is_empty());
+    }
+
+    #[test]
+    fn a_wildcard_stays_in_its_segment_but_the_resource() {
+        // IAM User Guide, "IAM JSON policy elements: Resource": `*` in the account
+        // segment does not reach into the resource; in the resource it crosses `:`.
+        let r = regions(
+            &[g("arn:aws:sqs:*:*:*")],
+            &[g("arn:aws:sqs:*:1*:*")],
+            10_000,
+        )
+        .unwrap();
+        for (b, text) in &r {
+            let account = text.split(':').nth(4).unwrap();
+            assert_eq!(!b.is_empty(), account.starts_with('1'), "{text}");
+        }
+        assert_eq!(r.len(), 2);
+        let r = regions(
+            &[g("arn:aws:lambda:*:*:function:*")],
+            &[g("arn:aws:lambda:*:*:function:f:*")],
+            10_000,
+        )
+        .unwrap();
+        assert_eq!(r.len(), 2);
     }
 
     #[test]
     fn a_fresh_character_stands_for_every_other() {
-        let r = regions(&[g("a?c")], &[g("abc")], 1000).unwrap();
+        let r = regions(&[g("arn:aws:s3:::a?c")], &[g("arn:aws:s3:::abc")], 10_000).unwrap();
         assert_eq!(r.len(), 2);
-        assert!(r.iter().any(|(b, t)| b[0] && t == "abc"));
-        assert!(r.iter().any(|(b, t)| !b[0] && t.len() == 3 && t != "abc"));
+        assert!(
+            r.iter()
+                .any(|(b, t)| !b.is_empty() && t == "arn:aws:s3:::abc")
+        );
+        assert!(
+            r.iter()
+                .any(|(b, t)| b.is_empty() && t.len() == "arn:aws:s3:::abc".len())
+        );
     }
 }
