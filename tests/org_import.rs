@@ -268,11 +268,14 @@ fn odd_records_are_warnings_and_the_rest_of_the_file_loads() {
     assert!(message.contains("empty `Path`: taken as `/`"), "{message}");
     at("GroupDetailList[0].Path");
     at("RoleDetailList[0].Path");
-    at("Policies[0].Path");
+    at("Policies[1].Path");
+    // A policy printed without its versions, attached to nobody: skipped.
+    let (_, _, message) = at("Policies[0].PolicyVersionList");
+    assert!(message.contains("has no versions; skipped"), "{message}");
     let (_, line, message) = at("UserDetailList[1].Arn");
     assert_eq!(*line, 16);
     assert!(message.contains("not twelve digits"), "{message}");
-    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert_eq!(warnings.len(), 6, "{warnings:?}");
     // The rest loads and can be questioned.
     let org = org.expect("loads");
     assert!(

@@ -231,6 +231,18 @@ impl Reader<'_> {
                     .position(|v| v.version_id.as_deref() == Some(id))
             })
             .or_else(|| (versions.len() == 1).then_some(0));
+        // A record with no version at all (a tool that printed the policy's header
+        // only): nothing to answer with, and nothing wrong unless something attaches
+        // it, which is then an error where it does.
+        if versions.is_empty() {
+            return self.warn(
+                base().with("PolicyVersionList"),
+                format!(
+                    "policy `{}` has no versions; skipped (a principal it is attached to is reported there)",
+                    p.policy_name
+                ),
+            );
+        }
         let Some(vi) = default else {
             let msg = format!(
                 "policy `{}` has {} versions and none is the default; expected one with `IsDefaultVersion: true`",
