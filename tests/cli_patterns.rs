@@ -315,3 +315,42 @@ fn pattern_answers_agree_with_can_on_every_resource_tried() {
         }
     }
 }
+
+#[test]
+fn an_s3_resource_the_org_does_not_hold_is_said_to_be_assumed_in_the_principals_account() {
+    // IAM User Guide, "AWS global condition context keys", aws:ResourceAccount: an S3
+    // ARN names no account; the answer says which account it took.
+    let out = orgscope(&[
+        "can",
+        "acme",
+        "--format",
+        "json",
+        "-p",
+        "dana",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "arn:aws:s3:::*",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let assumptions: Vec<&str> = v["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        assumptions
+            .iter()
+            .any(|a| a.contains("taken to be in the principal's account, 222222222222")),
+        "{assumptions:?}"
+    );
+    assert!(
+        v["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["held"] == false),
+        "{v:#}"
+    );
+}

@@ -151,6 +151,20 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
         match super::can(org, who, &one) {
             Ok(a) => {
                 principal = a.principal.clone();
+                if a.resource_account_assumed {
+                    let note = format!(
+                        "resources whose ARN names no account and that the org does not hold \
+                         (such as `{w}`) were taken to be in the principal's account, {}; \
+                         give --resource-account for another",
+                        a.resource_account.as_deref().unwrap_or("unknown")
+                    );
+                    if !assumptions
+                        .iter()
+                        .any(|s| s.starts_with("resources whose ARN names no account"))
+                    {
+                        assumptions.push(note);
+                    }
+                }
                 for s in &a.assumptions {
                     if !assumptions.contains(s) {
                         assumptions.push(s.clone());
