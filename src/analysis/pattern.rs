@@ -179,7 +179,10 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
             }
             // The principal itself is unknown: the question is wrong, not the class.
             Err(
-                e @ (AnalysisError::UnknownPrincipal(_) | AnalysisError::AmbiguousPrincipal { .. }),
+                e @ (AnalysisError::UnknownPrincipal(_)
+                | AnalysisError::AmbiguousPrincipal { .. }
+                | AnalysisError::CallerPoliciesInOrg(_)
+                | AnalysisError::Request(crate::policy::RequestError::Principal(_))),
             ) => {
                 return Err(e);
             }
