@@ -408,8 +408,10 @@ fn replace_variables(pattern: &str, value: &str) -> String {
     out
 }
 
-/// The resources the org holds for the action's service, each its own class (its
-/// own policy, its own account): a bucket's objects under `bucket/*`.
+/// The resources the org holds, each its own class (its own policy, its own
+/// account): a bucket's objects under `bucket/*`; the roles, for the actions that
+/// assume them (their trust policy). A held ARN is taken as a pattern: AWS names no
+/// resource with `*` or `?`, so it matches only itself.
 fn held_patterns(org: &Org, action: &str) -> Vec<String> {
     let service = action
         .split(':')
@@ -422,20 +424,14 @@ fn held_patterns(org: &Org, action: &str) -> Vec<String> {
             continue;
         };
         if arn.service() == "s3" {
-            out.push(format!("{}/*", escape(&r.arn)));
+            out.push(format!("{}/*", r.arn));
         }
-        out.push(escape(&r.arn));
+        out.push(r.arn.to_string());
     }
     if service == "sts" || service == "iam" {
-        out.extend(org.roles().iter().map(|r| escape(&r.arn)));
+        out.extend(org.roles().iter().map(|r| r.arn.to_string()));
     }
     out
-}
-
-/// A held ARN as a pattern that matches only itself (IAM ARNs hold no `*` or `?`;
-/// an odd one is kept as text all the same, its wildcard widening the class).
-fn escape(arn: &str) -> String {
-    arn.to_string()
 }
 
 /// A pattern over an ARN: literal characters, `*` (any run) and `?` (one), each
