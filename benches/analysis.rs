@@ -1,6 +1,8 @@
 //! The org-wide questions on a generated organization of 5,000 accounts (~250,000
 //! principals): who-can for one action and resource (all cores), what-can for one
-//! principal over the whole catalog (one thread).
+//! principal over the whole catalog (one thread), and the assume-role paths from a
+//! management-account user (every OrganizationAccountAccessRole, and on from each)
+//! and to one member account's audit role (all cores).
 //!
 //! `cargo bench --bench analysis`
 
@@ -78,6 +80,30 @@ fn questions(c: &mut Criterion) {
     });
     g.bench_function("what_can_role_all_actions", |b| {
         b.iter(|| analysis::what_can(&org, black_box(&role), &Filter::default(), &[]).unwrap())
+    });
+    // paths: the trust and identity index, then the graph from one principal.
+    g.bench_function("assume_index_build", |b| {
+        b.iter(|| orgscope::org::assume_index::AssumeIndex::new(black_box(&org)))
+    });
+    let mgmt_user = org.accounts()[0]
+        .users
+        .first()
+        .map(|&u| org.user(u).arn.to_string())
+        .unwrap();
+    g.bench_function("paths_from_management_user", |b| {
+        b.iter(|| analysis::paths(&org, black_box(&mgmt_user), None, &[]).unwrap())
+    });
+    let audit = format!("arn:aws:iam::{account}:role/security-audit");
+    eprintln!(
+        "paths from {mgmt_user}: {} roles; {} principals reach {audit}",
+        analysis::paths(&org, &mgmt_user, None, &[])
+            .unwrap()
+            .reachable
+            .len(),
+        analysis::who_reaches(&org, &audit, &[]).unwrap().len()
+    );
+    g.bench_function("paths_to_audit_role", |b| {
+        b.iter(|| analysis::who_reaches(&org, black_box(&audit), &[]).unwrap())
     });
     g.finish();
 }

@@ -1,10 +1,11 @@
 //! CPU time of one org-wide question, for comparing changes on a shared machine where
 //! wall time moves with the load: `cargo run --release --example question_cpu
-//! [who-can|who-can-bare|what-can]`. The generated 5,000-account org, the question of
+//! [who-can|who-can-bare|what-can|paths|paths-to]`. The generated 5,000-account org, the question of
 //! the worst who-can case in `benches/analysis.rs` (a bucket the org does not hold;
 //! `who-can-bare` asks it with no context, so that most principals are conditional and
-//! their keys are searched) or a user's what-can over the whole catalog; 20 runs, wall
-//! and process CPU time per run.
+//! their keys are searched), a user's what-can over the whole catalog, the roles a
+//! management-account user reaches (`paths`) or who reaches a member account's audit
+//! role (`paths-to`); 20 runs, wall and process CPU time per run.
 
 use orgscope::analysis::{self, Ask, Filter};
 
@@ -38,10 +39,20 @@ fn main() {
         ..Ask::default()
     };
     let user = org.user(org.accounts()[10].users[0]).arn.to_string();
+    let mgmt_user = org.user(org.accounts()[0].users[0]).arn.to_string();
+    let audit = format!("arn:aws:iam::{}:role/security-audit", org.accounts()[10].id);
     let runs = 20;
     let (cpu0, wall0) = (cpu_seconds(), std::time::Instant::now());
     for _ in 0..runs {
         match which.as_str() {
+            "paths" => {
+                std::hint::black_box(analysis::paths(&org, &mgmt_user, None, &[]))
+                    .expect("the user is in the org");
+            }
+            "paths-to" => {
+                std::hint::black_box(analysis::who_reaches(&org, &audit, &[]))
+                    .expect("the role is in the org");
+            }
             "what-can" => {
                 std::hint::black_box(analysis::what_can(&org, &user, &Filter::default(), &[]))
                     .expect("the user is in the org");

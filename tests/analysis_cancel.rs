@@ -72,3 +72,34 @@ fn questions_count_their_progress_to_the_end() {
     analysis::what_can_until(&org, "dana", &Filter::default(), &[], watch).unwrap();
     assert_eq!(progress.fraction(), Some(1.0));
 }
+
+#[test]
+fn paths_stop_when_told_and_count_their_hops() {
+    let org = orgscope::org::load_builtin_acme();
+    let progress = Progress::default();
+    assert!(matches!(
+        analysis::paths_until(&org, "dana", None, &[], Watch::new(&stopping, &progress)),
+        Err(AnalysisError::Cancelled)
+    ));
+    assert!(matches!(
+        analysis::who_reaches_until(
+            &org,
+            "SecurityAuditor",
+            &[],
+            Watch::new(&stopping, &progress)
+        ),
+        Err(AnalysisError::Cancelled)
+    ));
+    let watch = Watch::new(&analysis::never, &progress);
+    let full = analysis::paths_until(&org, "dana", None, &[], watch).unwrap();
+    assert_eq!(progress.fraction(), Some(1.0));
+    assert_eq!(
+        full.reachable.len(),
+        analysis::paths(&org, "dana", None, &[])
+            .unwrap()
+            .reachable
+            .len()
+    );
+    analysis::who_reaches_until(&org, "SecurityAuditor", &[], watch).unwrap();
+    assert_eq!(progress.fraction(), Some(1.0));
+}

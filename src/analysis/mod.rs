@@ -17,7 +17,7 @@ pub use assemble::{Ask, Subject, principal, subject};
 pub use can::{CanAnswer, can};
 pub use layers::{LevelOwner, layer_label, level_owner};
 pub use notes::question_notes;
-pub use paths::{PathsAnswer, Reach, paths, who_reaches};
+pub use paths::{PathsAnswer, Reach, paths, paths_until, who_reaches, who_reaches_until};
 pub use watch::{Progress, Stop, Watch, never};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
 pub use who_can::{WhoCanAnswer, who_can, who_can_until};

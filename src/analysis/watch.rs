@@ -47,6 +47,13 @@ impl<'a> Watch<'a> {
         }
     }
 
+    /// More work found while running (paths discovers its graph as it goes).
+    pub(super) fn grow(&self, n: usize) {
+        if let Some(p) = self.progress {
+            p.total.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
     pub(super) fn advance(&self, n: usize) {
         if let Some(p) = self.progress {
             p.done.fetch_add(n, Ordering::Relaxed);

@@ -161,11 +161,20 @@ fn check_statement(s: &Value) -> Vec<Check> {
         return out;
     }
     let any_resource = resources.contains(&"*");
-    if actions.iter().any(|a| *a == "*" || *a == "*:*") && any_resource && !conditioned {
+    if actions.iter().any(|a| *a == "*" || *a == "*:*") && any_resource {
+        // A condition (MFA, a network) narrows when, not what: still an admin grant.
         out.push(Check {
             rule: "policy.admin",
-            severity: Severity::High,
-            message: "allows every action on every resource".to_string(),
+            severity: if conditioned {
+                Severity::Medium
+            } else {
+                Severity::High
+            },
+            message: if conditioned {
+                "allows every action on every resource, under its conditions".to_string()
+            } else {
+                "allows every action on every resource".to_string()
+            },
             why: "whoever holds it is an administrator: it can grant itself anything else",
             fix: "grant the actions and resources the job needs, or keep it for a break-glass role",
         });
@@ -242,10 +251,12 @@ mod tests {
             rules(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#),
             ["policy.admin"]
         );
-        // A condition narrows it: not flagged as admin.
-        assert!(
-            rules(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#)
-                .is_empty()
+        // A condition narrows when, not what: still admin (and PassRole is part of it).
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#
+            ),
+            ["policy.admin"]
         );
         assert_eq!(
             rules(r#"{"Effect":"Deny","Action":"s3:GetObjct","Resource":"*"}"#),

@@ -50,8 +50,8 @@ pub enum Parent {
     Ou(OuIx),
 }
 
-/// An IAM principal of the organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An IAM principal of the organization (ordered users first, for sorted lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrincipalIx {
     User(UserIx),
     Role(RoleIx),

@@ -12,6 +12,7 @@
 //! [`load_partial`] builds one anyway, for a person who is shown the problems.
 
 mod account_name;
+pub mod assume_index;
 mod aws;
 mod builder;
 pub(crate) mod de;

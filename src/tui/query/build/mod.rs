@@ -100,7 +100,7 @@ pub fn run_until(
             context,
         } => paths(
             org,
-            &analysis::paths(org, from, to.as_deref(), context).map_err(err)?,
+            &analysis::paths_until(org, from, to.as_deref(), context, watch).map_err(err)?,
         ),
         Query::Paths {
             from: None,
@@ -109,7 +109,7 @@ pub fn run_until(
         } => reaches(
             org,
             to,
-            &analysis::who_reaches(org, to, context).map_err(err)?,
+            &analysis::who_reaches_until(org, to, context, watch).map_err(err)?,
         ),
         Query::Paths {
             from: None,

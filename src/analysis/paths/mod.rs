@@ -1,0 +1,234 @@
+//! Which roles can a principal reach by assuming roles, across accounts, and who can
+//! reach a role? An edge P -> R exists when the engine allows P `sts:AssumeRole` on R:
+//! R's trust policy and P's side (identity policies, boundary, SCPs) both allow, as
+//! AWS requires (IAM User Guide, "Granting a user permissions to switch roles";
+//! "Cross-account policy evaluation logic").
+//!
+//! An index of trust and identity policies ([`AssumeIndex`]; inward, [`CallerSide`])
+//! narrows the hops worth asking about; the engine decides each of them ([`hop`]).
+//! The graph is discovered around the principal asked about, then searched once for
+//! every shortest path. `tests/paths_agree.rs` holds the answers equal to a search
+//! over every hop of the org.
+
+mod hop;
+mod search;
+
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use hop::{hop, is_admin};
+use search::{Hops, Shortest, discover, path_needs};
+
+use super::AnalysisError;
+use super::assemble::principal;
+use super::watch::Watch;
+use crate::org::assume_index::{AssumeIndex, CallerSide};
+use crate::org::{Org, PrincipalIx, RoleIx};
+
+/// One role reached, and the chain of principals that reaches it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reach {
+    pub role: String,
+    /// The role's account.
+    pub account: String,
+    pub account_name: String,
+    /// The principal the path starts from, and its account.
+    pub from: String,
+    pub from_account: String,
+    pub from_account_name: String,
+    /// From the start principal to the role, every ARN on the way.
+    pub path: Vec<String>,
+    pub admin: bool,
+    /// Context the hops need that the question did not give (`aws:multifactorauthpresent=true`).
+    pub needs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathsAnswer {
+    pub from: String,
+    /// Every role reachable, nearest first.
+    pub reachable: Vec<Reach>,
+    /// The shortest path to the requested target, if reachable.
+    pub to: Option<Reach>,
+    /// Whether a target was asked for (and so whether `to` missing means unreachable).
+    pub target_asked: bool,
+    /// The nearest reachable role with admin-level rights.
+    pub nearest_admin: Option<Reach>,
+}
+
+fn role_of(org: &Org, text: &str) -> Result<RoleIx, AnalysisError> {
+    match principal(org, text)? {
+        PrincipalIx::Role(r) => Ok(r),
+        PrincipalIx::User(_) => Err(AnalysisError::NotARole(text.to_string())),
+    }
+}
+
+/// A reach: `path` runs from its first principal to the role it reaches, `role`.
+fn reach(
+    org: &Org,
+    h: &Hops,
+    role: RoleIx,
+    (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
+    admin: bool,
+) -> Reach {
+    let account = org.account(org.role(role).account);
+    let start = path.first().map_or(h.graph[h.root], |&n| h.graph[n]);
+    let from_account = org.account(org.principal_account(start));
+    Reach {
+        role: org.role(role).arn.to_string(),
+        account: account.id.to_string(),
+        account_name: account.name.to_string(),
+        from: org.principal_arn(start).to_string(),
+        from_account: from_account.id.to_string(),
+        from_account_name: from_account.name.to_string(),
+        path: path
+            .iter()
+            .map(|n| org.principal_arn(h.graph[*n]).to_string())
+            .collect(),
+        admin,
+        needs: path_needs(h, &edges),
+    }
+}
+
+/// Every role `from` can reach, the path to `to`, and the nearest admin role.
+pub fn paths(
+    org: &Org,
+    from: &str,
+    to: Option<&str>,
+    context: &[(String, Vec<String>)],
+) -> Result<PathsAnswer, AnalysisError> {
+    paths_until(org, from, to, context, Watch::NONE)
+}
+
+/// As [`paths`], counting the hops decided in `watch`'s progress and giving up (with
+/// [`AnalysisError::Cancelled`]) when it says stop.
+pub fn paths_until(
+    org: &Org,
+    from: &str,
+    to: Option<&str>,
+    context: &[(String, Vec<String>)],
+    watch: Watch<'_>,
+) -> Result<PathsAnswer, AnalysisError> {
+    let start = principal(org, from)?;
+    let target = to.map(|t| role_of(org, t)).transpose()?;
+    let index = AssumeIndex::new(org);
+    let out_of = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        // Roles that trust `*` are narrowed once for the whole step.
+        let everyone: Vec<RoleIx> = index
+            .everyone()
+            .iter()
+            .copied()
+            .filter(|&r| worth(PrincipalIx::Role(r)))
+            .collect();
+        at.iter()
+            .flat_map(|&p| {
+                index
+                    .roles_for_among(org, p, &everyone, |r| worth(PrincipalIx::Role(r)))
+                    .into_iter()
+                    .map(move |r| (p, r))
+            })
+            .collect()
+    };
+    let h = discover(org, start, Direction::Outgoing, &out_of, context, watch)
+        .ok_or(AnalysisError::Cancelled)?;
+    let tree = Shortest::new(&h, Direction::Outgoing);
+    let roles: Vec<(NodeIndex, RoleIx)> = h
+        .graph
+        .node_indices()
+        .filter(|&n| n != h.root && tree.reached(n))
+        .filter_map(|n| match h.graph[n] {
+            PrincipalIx::Role(r) => Some((n, r)),
+            PrincipalIx::User(_) => None,
+        })
+        .collect();
+    // Admin checks are the engine's too, two requests a role: in parallel.
+    let admin = hop::AdminCheck::new(org);
+    watch.grow(roles.len());
+    let admins: Vec<bool> = roles
+        .par_iter()
+        .map(|&(_, r)| !watch.stopped() && admin.is_admin(org, r))
+        .collect();
+    watch.advance(roles.len());
+    if watch.stopped() {
+        return Err(AnalysisError::Cancelled);
+    }
+    let mut reachable: Vec<Reach> = roles
+        .iter()
+        .zip(admins)
+        .map(|(&(n, r), admin)| reach(org, &h, r, tree.path(&h, n), admin))
+        .collect();
+    reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
+    let to = target.and_then(|r| {
+        let role = org.role(r).arn.to_string();
+        reachable.iter().find(|x| x.role == role).cloned()
+    });
+    Ok(PathsAnswer {
+        from: org.principal_arn(start).to_string(),
+        nearest_admin: reachable.iter().find(|r| r.admin).cloned(),
+        target_asked: target.is_some(),
+        to,
+        reachable,
+    })
+}
+
+/// Every principal of the org that can reach `role`, directly or through other roles,
+/// with its shortest chain; nearest first.
+pub fn who_reaches(
+    org: &Org,
+    role: &str,
+    context: &[(String, Vec<String>)],
+) -> Result<Vec<Reach>, AnalysisError> {
+    who_reaches_until(org, role, context, Watch::NONE)
+}
+
+/// As [`who_reaches`], watched as [`paths_until`] is.
+pub fn who_reaches_until(
+    org: &Org,
+    role: &str,
+    context: &[(String, Vec<String>)],
+    watch: Watch<'_>,
+) -> Result<Vec<Reach>, AnalysisError> {
+    let r = role_of(org, role)?;
+    // Inward, only the trust policies of the roles on the way are read.
+    let side = CallerSide::new(org);
+    let into = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        at.iter()
+            .filter_map(|&x| match x {
+                PrincipalIx::Role(t) => Some(t),
+                PrincipalIx::User(_) => None,
+            })
+            .flat_map(|t| {
+                side.callers_where(org, t, worth)
+                    .into_iter()
+                    .map(move |p| (p, t))
+            })
+            .collect()
+    };
+    let h = discover(
+        org,
+        PrincipalIx::Role(r),
+        Direction::Incoming,
+        &into,
+        context,
+        watch,
+    )
+    .ok_or(AnalysisError::Cancelled)?;
+    let tree = Shortest::new(&h, Direction::Incoming);
+    // Nearest first; among equals users before roles, each in the org's order.
+    let mut found: Vec<(usize, PrincipalIx, Reach)> = h
+        .graph
+        .node_indices()
+        .filter(|&n| n != h.root && tree.reached(n))
+        .map(|n| {
+            let r = reach(org, &h, r, tree.path(&h, n), false);
+            (r.path.len(), h.graph[n], r)
+        })
+        .collect();
+    found.sort_by_key(|(len, p, _)| (*len, *p));
+    let out: Vec<Reach> = found.into_iter().map(|(_, _, r)| r).collect();
+    Ok(out)
+}

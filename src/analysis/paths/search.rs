@@ -1,0 +1,218 @@
+//! The assume-role graph around one principal: discovered outward from it (the roles
+//! it reaches) or inward to it (the principals that reach a role), nearest principals
+//! first, the hops out of (or into) all principals of one cost decided by the engine
+//! in parallel; then searched once for every shortest path.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::super::watch::Watch;
+use super::super::who_can::Condition;
+use super::hop::hops;
+use crate::org::{Org, PrincipalIx, RoleIx};
+
+/// What a hop that needs context the question did not give costs: a path of many
+/// hops that need none is preferred.
+const HOP_WITH_CONTEXT: u32 = 100;
+
+/// The part of the assume-role graph discovered around `root`. An edge P -> R: P may
+/// assume R; its weight, the context the hop needs (empty when none).
+pub struct Hops {
+    pub graph: DiGraph<PrincipalIx, Vec<Condition>>,
+    pub root: NodeIndex,
+    node: HashMap<PrincipalIx, NodeIndex>,
+}
+
+impl Hops {
+    fn node(&mut self, p: PrincipalIx) -> (NodeIndex, bool) {
+        if let Some(&n) = self.node.get(&p) {
+            return (n, false);
+        }
+        let n = self.graph.add_node(p);
+        self.node.insert(p, n);
+        (n, true)
+    }
+}
+
+/// The hops worth asking about out of the principals of one step (outgoing), or into
+/// its roles (incoming), given which principals at the other end are worth it (not
+/// yet known as near); a superset of them is fine.
+pub type Expand<'a> =
+    dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, RoleIx)> + 'a;
+
+/// What a hop costs in the search for shortest paths.
+fn step(needs: &[Condition]) -> u32 {
+    if needs.is_empty() {
+        1
+    } else {
+        HOP_WITH_CONTEXT
+    }
+}
+
+/// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
+/// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
+/// the role `root`), with every edge that can lie on a shortest path. `expand` gives
+/// the hops worth asking about out of the principals of a step (outgoing) or into
+/// its roles (incoming). `None` when `watch` stopped it.
+///
+/// Principals are expanded in order of their cost from the root, all those of one
+/// cost together (their hops decided in parallel): a hop to a principal already
+/// known at that cost or less cannot shorten any path, so it is not asked about.
+/// Without this a dense graph (many roles that trust `*`) would have every reached
+/// principal ask about every such role again.
+pub fn discover(
+    org: &Org,
+    root: PrincipalIx,
+    dir: Direction,
+    expand: &Expand<'_>,
+    context: &[(String, Vec<String>)],
+    watch: Watch<'_>,
+) -> Option<Hops> {
+    let mut h = Hops {
+        graph: DiGraph::new(),
+        root: NodeIndex::new(0),
+        node: HashMap::new(),
+    };
+    h.root = h.node(root).0;
+    watch.begin(0);
+    // The best cost known of each node found, by node index; the heap holds
+    // (cost, node index): nodes found first come first among equals.
+    let mut cost: Vec<u32> = vec![0];
+    let mut heap = BinaryHeap::from([Reverse((0u32, 0usize))]);
+    while let Some(&Reverse((c, _))) = heap.peek() {
+        // Every node of the lowest cost: none of them can lower another's.
+        let mut level = Vec::new();
+        while let Some(&Reverse((k, n))) = heap.peek() {
+            if k != c {
+                break;
+            }
+            heap.pop();
+            if cost[n] == c {
+                level.push(n);
+            }
+        }
+        level.sort_unstable();
+        level.dedup();
+        let worth = |p: PrincipalIx| h.node.get(&p).is_none_or(|n| cost[n.index()] > c);
+        // The hops to decide: out of each principal of the level, or into each role,
+        // to or from principals not yet known as near.
+        let at: Vec<PrincipalIx> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
+        let pairs: Vec<(PrincipalIx, RoleIx)> = expand(&at, &worth)
+            .into_iter()
+            .filter(|&(p, r)| match dir {
+                Direction::Outgoing => worth(PrincipalIx::Role(r)),
+                Direction::Incoming => worth(p),
+            })
+            .collect();
+        watch.grow(pairs.len());
+        let decided = hops(org, &pairs, context, watch);
+        if watch.stopped() {
+            return None;
+        }
+        for ((p, r), needs) in pairs.into_iter().zip(decided) {
+            let Some(needs) = needs else { continue };
+            let (pn, _) = h.node(p);
+            let (rn, _) = h.node(PrincipalIx::Role(r));
+            let next = match dir {
+                Direction::Outgoing => rn,
+                Direction::Incoming => pn,
+            };
+            let nc = c.saturating_add(step(&needs));
+            h.graph.add_edge(pn, rn, needs);
+            if next.index() == cost.len() {
+                cost.push(u32::MAX);
+            }
+            if nc < cost[next.index()] {
+                cost[next.index()] = nc;
+                heap.push(Reverse((nc, next.index())));
+            }
+        }
+    }
+    Some(h)
+}
+
+/// Every shortest path to or from the root, found in one search (Dijkstra's): a hop
+/// costs 1, or [`HOP_WITH_CONTEXT`] when it needs context the question did not give.
+pub struct Shortest {
+    cost: Vec<u32>,
+    /// The edge each node is reached by (towards the root), `None` for the root and
+    /// for nodes not reached.
+    via: Vec<Option<EdgeIndex>>,
+    dir: Direction,
+}
+
+impl Shortest {
+    /// From the root along `dir` (outgoing: paths from the root; incoming: paths to
+    /// it). Ties go to the node found first, so the answer is the same every time.
+    pub fn new(h: &Hops, dir: Direction) -> Shortest {
+        let n = h.graph.node_count();
+        let mut s = Shortest {
+            cost: vec![u32::MAX; n],
+            via: vec![None; n],
+            dir,
+        };
+        let mut heap = BinaryHeap::new();
+        s.cost[h.root.index()] = 0;
+        heap.push(Reverse((0u32, h.root.index())));
+        while let Some(Reverse((c, u))) = heap.pop() {
+            if c > s.cost[u] {
+                continue;
+            }
+            for e in h.graph.edges_directed(NodeIndex::new(u), dir) {
+                let v = match dir {
+                    Direction::Outgoing => e.target(),
+                    Direction::Incoming => e.source(),
+                };
+                let nc = c.saturating_add(step(e.weight()));
+                if nc < s.cost[v.index()] {
+                    s.cost[v.index()] = nc;
+                    s.via[v.index()] = Some(e.id());
+                    heap.push(Reverse((nc, v.index())));
+                }
+            }
+        }
+        s
+    }
+
+    pub fn reached(&self, n: NodeIndex) -> bool {
+        self.cost[n.index()] != u32::MAX
+    }
+
+    /// The path between the root and `n`, in the direction of the hops (from the root
+    /// to `n` outgoing, from `n` to the root incoming): its nodes, and its edges.
+    pub fn path(&self, h: &Hops, n: NodeIndex) -> (Vec<NodeIndex>, Vec<EdgeIndex>) {
+        let (mut nodes, mut edges) = (vec![n], Vec::new());
+        let mut at = n;
+        while let Some(e) = self.via[at.index()] {
+            let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
+            at = if self.dir == Direction::Outgoing {
+                a
+            } else {
+                b
+            };
+            nodes.push(at);
+            edges.push(e);
+        }
+        if self.dir == Direction::Outgoing {
+            nodes.reverse();
+            edges.reverse();
+        }
+        (nodes, edges)
+    }
+}
+
+/// The conditions of the hops of a path, each once.
+pub fn path_needs(h: &Hops, edges: &[EdgeIndex]) -> Vec<String> {
+    let mut needs: Vec<String> = edges
+        .iter()
+        .flat_map(|&e| h.graph[e].iter())
+        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+        .collect();
+    needs.sort();
+    needs.dedup();
+    needs
+}
