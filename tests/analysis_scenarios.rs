@@ -69,6 +69,7 @@ fn ask(case: &Value) -> Ask {
         context: context(case),
         session_policy: None,
         session_name: None,
+        caller_policies: Vec::new(),
     }
 }
 

@@ -56,7 +56,8 @@ fn can_exit_status_says_the_decision() {
         "-a",
         "ec2:RunInstances",
         "-r",
-        "*",
+        // One resource: `*` would be a pattern, answered for the set it covers.
+        "arn:aws:ec2:us-east-1:777777777777:instance/i-0123456789abcdef0",
         "-c",
         "aws:RequestedRegion=us-east-1",
     ]);
@@ -260,7 +261,9 @@ fn hostile_names_never_reach_the_terminal_raw() {
         "-a",
         "s3:GetObject",
         "-r",
-        "*",
+        "arn:aws:s3:::b/k",
+        "--resource-account",
+        "222222222222",
     ]);
     assert_eq!(
         out.status.code(),

@@ -371,3 +371,95 @@ fn block_public_access_only_on_buckets() {
         "{report}"
     );
 }
+
+#[test]
+fn odd_records_are_warnings_and_the_rest_of_the_file_loads() {
+    // IAM API Reference, "get-account-authorization-details": `Path` defaults to `/`;
+    // tools that flatten records print the default as an empty string. An ARN whose
+    // account is not twelve digits names no account ("IAM identifiers"): that record
+    // alone is skipped. A trust policy naming accounts outside the file is ordinary.
+    let path = repo("tests/fixtures/org/import/authz-odd-records.json");
+    let (org, report) = org::load_with_report(&path).unwrap();
+    assert_eq!(report.errors().count(), 0, "{report}");
+    let warnings: Vec<(String, usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.json_path.clone(), f.line, f.message.clone()))
+        .collect();
+    let at = |p: &str| {
+        warnings
+            .iter()
+            .find(|(path, _, _)| path == p)
+            .unwrap_or_else(|| panic!("no warning at {p}: {warnings:?}"))
+    };
+    let (_, line, message) = at("UserDetailList[0].Path");
+    assert_eq!(*line, 4);
+    assert!(message.contains("empty `Path`: taken as `/`"), "{message}");
+    at("GroupDetailList[0].Path");
+    at("RoleDetailList[0].Path");
+    at("Policies[1].Path");
+    // A policy printed without its versions, attached to nobody: skipped.
+    let (_, _, message) = at("Policies[0].PolicyVersionList");
+    assert!(message.contains("has no versions; skipped"), "{message}");
+    let (_, line, message) = at("UserDetailList[1].Arn");
+    assert_eq!(*line, 16);
+    assert!(message.contains("not twelve digits"), "{message}");
+    assert_eq!(warnings.len(), 6, "{warnings:?}");
+    // The rest loads and can be questioned.
+    let org = org.expect("loads");
+    assert!(
+        org.principal_by_arn("arn:aws:iam::123456789012:user/empty-path")
+            .is_some()
+    );
+    assert!(
+        org.principal_by_arn("arn:aws:iam::123456789012:user/plain")
+            .is_some()
+    );
+    let ask = |action: &str, resource: &str| orgscope::analysis::Ask {
+        action: action.into(),
+        resource: resource.into(),
+        ..Default::default()
+    };
+    let a = orgscope::analysis::can(&org, "empty-path", &ask("s3:GetObject", "arn:aws:s3:::b/k"))
+        .unwrap();
+    assert_eq!(a.decision, orgscope::engine::Decision::Allowed);
+    // The partner the trust policy names is answered on the org's side.
+    let role = "arn:aws:iam::123456789012:role/PartnerAccess";
+    let a = orgscope::analysis::can(
+        &org,
+        "arn:aws:iam::210987654321:role/partner-auditor",
+        &ask("sts:AssumeRole", role),
+    )
+    .unwrap();
+    assert_eq!(a.decision, orgscope::engine::Decision::Allowed);
+    assert_eq!(a.caller, "outside");
+}
+
+#[test]
+fn every_sample_dump_loads_and_answers() {
+    // Each dump in the shared samples (cloudsplaining's, BSD-3; the AWS CLI's
+    // documented output, Apache-2.0) and the fixtures made from them: no errors, and
+    // a question on the first principal is answered.
+    for rel in [
+        "sample-orgs/cloudsplaining-export",
+        "tests/fixtures/org/import/authz-quirks.json",
+        "tests/fixtures/org/import/cloudsplaining-overrides.json",
+        "tests/fixtures/org/import/awscli-get-account-authorization-details.json",
+    ] {
+        let (org, report) = org::load_with_report(&repo(rel)).unwrap();
+        assert_eq!(report.errors().count(), 0, "{rel}: {report}");
+        let org = org.expect("loads");
+        let first = org
+            .users()
+            .first()
+            .map(|u| u.arn.to_string())
+            .or_else(|| org.roles().first().map(|r| r.arn.to_string()))
+            .unwrap();
+        let ask = orgscope::analysis::Ask {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/k".into(),
+            ..Default::default()
+        };
+        orgscope::analysis::can(&org, &first, &ask).unwrap();
+    }
+}

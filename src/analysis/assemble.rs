@@ -25,6 +25,9 @@ pub struct Ask {
     /// The role session's name, when the question names one (a role-session ARN):
     /// policies that name that exact session then match it.
     pub session_name: Option<String>,
+    /// The identity policies of a caller outside the organization, where the question
+    /// gives them; with none, that caller's own side is assumed to allow.
+    pub caller_policies: Vec<Arc<Policy>>,
 }
 
 impl Ask {
@@ -612,7 +615,7 @@ pub(crate) fn compiled_levels<'o>(
 }
 
 /// `o-id/r-id/ou-a/ou-b/`: the path AWS gives in `aws:PrincipalOrgPaths`.
-fn org_path(org: &Org, a: AccountIx) -> String {
+pub(crate) fn org_path(org: &Org, a: AccountIx) -> String {
     let mut path = format!(
         "{}/{}/",
         org.info().id.as_deref().unwrap_or(""),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::AnalysisError;
 use super::assemble::{Ask, assemble, subject};
 use super::who_can::Condition;
-use crate::engine::{self, Decision, Dependency, Explanation};
+use crate::engine::{self, Decision, Dependency, Explanation, Layer};
 use crate::org::Org;
 
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +19,13 @@ pub struct CanAnswer {
     pub resource_account: Option<String>,
     /// The resource's account was not known and taken to be the principal's.
     pub resource_account_assumed: bool,
+    /// Who asks: `org` (a principal the org holds, or an account's root user),
+    /// `outside` (a principal of an account not in the org), `service` (an AWS service
+    /// principal) or `anonymous`.
+    pub caller: &'static str,
+    /// What was assumed about a caller the org does not hold (its own account's
+    /// policies); empty for the org's own principals.
+    pub assumptions: Vec<String>,
     pub decision: Decision,
     /// One plain sentence: what decided it, with the org's names.
     pub summary: String,
@@ -56,8 +63,29 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         }
         _ => ask,
     };
-    let s = subject(org, who)?;
+    let s = match subject(org, who) {
+        Ok(s) => s,
+        // A principal of another account, an AWS service, an anonymous caller: the
+        // org's side of the request is answered.
+        Err(e @ AnalysisError::UnknownPrincipal(_)) => {
+            return match super::outside::outside_caller(org, who) {
+                Some(caller) => can_outside(org, &caller, ask),
+                // An ARN that names no principal at all: say what is wrong with it.
+                None if who.starts_with("arn:") => match crate::policy::Principal::parse(who) {
+                    Err(bad) => Err(AnalysisError::Request(bad.into())),
+                    Ok(_) => Err(e),
+                },
+                None => Err(e),
+            };
+        }
+        Err(e) => return Err(e),
+    };
     let a = assemble(org, s, ask)?;
+    if !ask.caller_policies.is_empty() {
+        return Err(AnalysisError::CallerPoliciesInOrg(
+            a.request.principal().to_string(),
+        ));
+    }
     let arn = a.request.principal().to_string();
     let mut explanation = engine::explain(&a.request, &a.set);
     let resource_account = a
@@ -66,10 +94,36 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         .and_then(|id| org.account_by_id(id));
     let resource_policy =
         super::assemble::resource_holder(org, &ask.action, &ask.resource).and_then(|(p, _)| p);
-    super::layers::annotate(org, s, resource_account, resource_policy, &mut explanation);
-    let summary = super::summary::summary(org, s.account(org), resource_account, &explanation);
+    super::layers::annotate(
+        org,
+        Some(s),
+        resource_account,
+        resource_policy,
+        &mut explanation,
+    );
+    let summary =
+        super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
-    let changes = engine::changing_assignments(&a.request, &a.set)
+    let changes = changes(&a.request, &a.set);
+    Ok(CanAnswer {
+        principal: arn,
+        action: ask.action.clone(),
+        resource: ask.resource.clone(),
+        resource_account: a.request.resource_account().map(str::to_string),
+        resource_account_assumed: a.request.resource_account_assumed(),
+        caller: "org",
+        assumptions: Vec::new(),
+        decision: explanation.decision,
+        summary,
+        explanation,
+        depends_on,
+        changes,
+    })
+}
+
+/// The values of keys not given that change the decision, fewest keys first.
+fn changes(request: &crate::policy::Request, set: &engine::PolicySet) -> Vec<Change> {
+    engine::changing_assignments(request, set)
         .into_iter()
         .take(MAX_CHANGES)
         .map(|x| Change {
@@ -83,13 +137,79 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
                 .collect(),
             decision: x.decision,
         })
-        .collect();
+        .collect()
+}
+
+/// The org's side of a request from a caller it does not hold (see
+/// [`super::outside`]): the resource's policy and its account's RCPs decide; the
+/// caller's own account is assumed to allow unless its identity policies are given.
+fn can_outside(
+    org: &Org,
+    caller: &super::outside::Outside,
+    ask: &Ask,
+) -> Result<CanAnswer, AnalysisError> {
+    let tgt = ask.checked_target(org)?;
+    let a = super::outside::assemble_outside(org, caller, ask, &tgt)?;
+    let mut explanation = engine::explain(&a.request, &a.set);
+    let resource_policy =
+        super::assemble::resource_holder(org, &ask.action, &ask.resource).and_then(|(p, _)| p);
+    super::layers::annotate(org, None, tgt.account, resource_policy, &mut explanation);
+    // The engine's note on missing SCP levels speaks of the org's accounts: the
+    // caller's own account's SCPs are what the assumptions speak of.
+    explanation
+        .notes
+        .retain(|n| !n.starts_with("no SCPs apply"));
+    explanation.notes.extend(a.assumptions.iter().cloned());
+    if let super::outside::Outside::Service(name) = caller {
+        for l in &mut explanation.layers {
+            if l.layer == Layer::Resource && l.outcome == engine::Outcome::Allowed {
+                l.note = Some(format!("names the service principal {name}"));
+            }
+        }
+    }
+    let mut summary = match explanation.decision {
+        // The org's own sentence would credit the policy that stands for the caller's
+        // side: the resource's side is what the org holds.
+        Decision::Allowed => {
+            let granted = explanation
+                .layer(Layer::Resource)
+                .and_then(|l| l.statements.iter().find(|s| s.effect == "Allow"));
+            match granted {
+                Some(m) => format!(
+                    "Allowed on the organization's side: the resource's policy ({}) allows it \
+                     (statement {}), and no RCP or resource policy denies it.",
+                    m.policy, m.statement
+                ),
+                None => "Allowed on the organization's side: no RCP or resource policy \
+                         denies it."
+                    .to_string(),
+            }
+        }
+        _ => super::summary::summary(org, None, tgt.account, &explanation),
+    };
+    if let super::outside::Outside::Account(_) = caller {
+        let assumed = explanation.layer(Layer::Identity).is_some_and(|l| {
+            l.statements
+                .iter()
+                .any(|m| m.policy == super::outside::ASSUMED_SIDE)
+        }) || ask.caller_policies.is_empty();
+        if assumed && explanation.decision != Decision::ExplicitlyDenied {
+            summary.push_str(
+                " The caller's own account is not in the organization: its policies and \
+                 SCPs were assumed to allow.",
+            );
+        }
+    }
+    let depends_on = engine::dependencies(&a.request, &a.set);
+    let changes = changes(&a.request, &a.set);
     Ok(CanAnswer {
-        principal: arn,
+        principal: a.request.principal().to_string(),
         action: ask.action.clone(),
         resource: ask.resource.clone(),
         resource_account: a.request.resource_account().map(str::to_string),
         resource_account_assumed: a.request.resource_account_assumed(),
+        caller: caller.kind(),
+        assumptions: a.assumptions,
         decision: explanation.decision,
         summary,
         explanation,

@@ -68,38 +68,40 @@ pub fn level_node(org: &Org, account: AccountIx, level: usize) -> crate::engine:
 /// resource's account, and each matched statement's policy by its ARN, id or holder.
 pub(crate) fn annotate(
     org: &Org,
-    subject: super::Subject,
+    subject: Option<super::Subject>,
     resource_account: Option<AccountIx>,
     resource_policy: Option<crate::org::PolicyIx>,
     x: &mut crate::engine::Explanation,
 ) {
     use crate::org::{InlineOwner, PolicyIx, PolicyOrigin};
-    let account = subject.account(org);
+    // `None`: a caller the org does not hold, whose own policies are not the org's.
+    let account = subject.map(|s| s.account(org));
     let own: Vec<PolicyIx> = match subject {
-        super::Subject::Principal(p) => org.identity_policies(p).collect(),
-        super::Subject::Root(_) => Vec::new(),
+        Some(super::Subject::Principal(p)) => org.identity_policies(p).collect(),
+        _ => Vec::new(),
     };
     let boundary = match subject {
-        super::Subject::Principal(p) => org.boundary(p),
-        super::Subject::Root(_) => None,
+        Some(super::Subject::Principal(p)) => org.boundary(p),
+        _ => None,
     };
     for l in &mut x.layers {
-        let candidates: &[PolicyIx] = match l.layer {
-            Layer::Scp(n) => {
+        let candidates: &[PolicyIx] = match (l.layer, account) {
+            (Layer::Scp(n), Some(account)) => {
                 l.attached_to = Some(level_node(org, account, n));
                 org.scp_levels(account).get(n).map_or(&[], Vec::as_slice)
             }
-            Layer::Rcp(n) => match resource_account {
+            (Layer::Scp(_), None) => &[],
+            (Layer::Rcp(n), _) => match resource_account {
                 Some(r) => {
                     l.attached_to = Some(level_node(org, r, n));
                     org.rcp_levels(r).get(n).map_or(&[], Vec::as_slice)
                 }
                 None => &[],
             },
-            Layer::Identity => &own,
-            Layer::Boundary => boundary.as_slice(),
-            Layer::Resource => resource_policy.as_slice(),
-            Layer::Endpoint | Layer::Session | Layer::Aws(_) => &[],
+            (Layer::Identity, _) => &own,
+            (Layer::Boundary, _) => boundary.as_slice(),
+            (Layer::Resource, _) => resource_policy.as_slice(),
+            (Layer::Endpoint | Layer::Session | Layer::Aws(_), _) => &[],
         };
         let skipped = l.skipped.iter_mut().map(|k| &mut k.statement);
         for m in l.statements.iter_mut().chain(skipped) {

@@ -5,7 +5,9 @@ pub mod assemble;
 pub mod can;
 pub mod layers;
 pub mod notes;
+pub mod outside;
 pub mod paths;
+pub mod pattern;
 pub mod public_access;
 pub mod summary;
 pub mod watch;
@@ -48,6 +50,26 @@ pub enum AnalysisError {
     ActionPattern(String),
     #[error("no service `{0}` in the AWS catalog; give a service prefix such as `s3` or `iam`")]
     UnknownService(String),
+    #[error(
+        "neither `{principal}` nor the resource `{resource}` is in the organization: orgscope knows neither side of the request (for an S3 ARN the org does not hold, give --resource-account with one of the org's accounts)"
+    )]
+    NeitherInOrg { principal: String, resource: String },
+    #[error(
+        "identity policies are given only for a caller outside the organization; the organization holds `{0}`'s own"
+    )]
+    CallerPoliciesInOrg(String),
+    #[error(
+        "`{0}` is not a resource pattern; expected `*` or an ARN with `*` or `?`, such as `arn:aws:s3:::payroll/*`"
+    )]
+    NotAResourcePattern(String),
+    #[error(
+        "`{0}` cuts into too many classes of resources to answer for all of them; give a narrower pattern"
+    )]
+    PatternTooLarge(String),
+    #[error(
+        "`{0}` covers no resource orgscope can answer for: none of the action's resource types in the organization's accounts"
+    )]
+    PatternCoversNothing(String),
     #[error("cancelled")]
     Cancelled,
 }

@@ -8,10 +8,11 @@ use crate::org::{AccountIx, Org};
 use super::layers::{LevelOwner, level_owner};
 
 /// The sentence for `x`, asked by a principal of `principal_account` of a resource in
-/// `resource_account` (where known).
+/// `resource_account` (where known); `principal_account` is `None` for a caller the
+/// org does not hold.
 pub fn summary(
     org: &Org,
-    principal_account: AccountIx,
+    principal_account: Option<AccountIx>,
     resource_account: Option<AccountIx>,
     x: &Explanation,
 ) -> String {
@@ -25,7 +26,7 @@ pub fn summary(
     };
     // "the SCP DenyLeaveOrg on OU Workloads", "the identity policy PowerUserAccess".
     let policy_in = |layer: Layer, policy: &str| match layer {
-        Layer::Scp(l) => format!("the SCP {policy} on {}", node(Some(principal_account), l)),
+        Layer::Scp(l) => format!("the SCP {policy} on {}", node(principal_account, l)),
         Layer::Rcp(l) => format!("the RCP {policy} on {}", node(resource_account, l)),
         Layer::Endpoint => format!("the VPC endpoint policy {policy}"),
         Layer::Resource => format!("the resource policy {policy}"),
@@ -70,7 +71,7 @@ pub fn summary(
             Some(Layer::Scp(l)) => format!(
                 "Denied: no SCP on {} allows it, and every level from the root down to the \
                  account must (implicit deny).",
-                node(Some(principal_account), l)
+                node(principal_account, l)
             ),
             Some(Layer::Rcp(l)) => format!(
                 "Denied: no RCP on {} allows it (implicit deny).",
@@ -87,7 +88,12 @@ pub fn summary(
                     .to_string()
             }
             Some(Layer::Resource) => match resource_account {
-                Some(r) if r != principal_account => format!(
+                Some(r) if principal_account.is_none() => format!(
+                    "Denied: the resource's policy in account {} does not let this caller \
+                     in, and for a caller outside the account it must (implicit deny).",
+                    org.account(r).name
+                ),
+                Some(r) if Some(r) != principal_account => format!(
                     "Denied: the resource is in another account, {}, whose side does not let \
                      this principal in: across accounts the resource's policy and the \
                      principal's own policies must both allow (implicit deny).",

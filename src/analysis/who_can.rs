@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::AnalysisError;
 use super::assemble::{Ask, Shared, Subject, Target};
 use super::letting_in;
-use crate::engine::{self, Decision, Layer, PolicySet};
+use crate::engine::{self, Decision, Layer};
 use crate::org::{AccountIx, Org, PrincipalIx};
-use crate::policy::{Context, NamedPrincipal, Policy, PolicyKind, Request};
+use crate::policy::{Context, NamedPrincipal, Policy, Request};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -475,28 +475,38 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
             continue;
         };
         for n in named {
+            use super::outside::Outside;
             let (kind, who, caller) = match n {
-                NamedPrincipal::Everyone => {
-                    ("everyone", "*".to_string(), Some("anonymous".to_string()))
-                }
+                NamedPrincipal::Everyone => ("everyone", "*".to_string(), Some(Outside::Anonymous)),
                 NamedPrincipal::Account(a) if !in_org(a) => (
                     "account",
                     a.to_string(),
-                    Some(format!("arn:aws:iam::{a}:root")),
+                    Some(Outside::Account(format!("arn:aws:iam::{a}:root"))),
                 ),
                 NamedPrincipal::Arn(arn) => match crate::policy::Arn::parse(arn) {
-                    Some(parsed) if !in_org(parsed.account()) => {
-                        ("arn", arn.to_string(), Some(arn.to_string()))
-                    }
+                    Some(parsed) if !in_org(parsed.account()) => (
+                        "arn",
+                        arn.to_string(),
+                        // An ARN the engine cannot take as a caller (a malformed
+                        // account) is listed, not evaluated.
+                        crate::policy::Principal::parse(arn)
+                            .ok()
+                            .map(|_| Outside::Account(arn.to_string())),
+                    ),
                     _ => continue,
                 },
-                NamedPrincipal::Service(v) => ("service", v.to_string(), None),
+                NamedPrincipal::Service(v) => (
+                    "service",
+                    v.to_string(),
+                    crate::policy::principal::is_service_principal(v)
+                        .then(|| Outside::Service(v.to_string())),
+                ),
                 NamedPrincipal::Federated(v) => ("federated", v.to_string(), None),
                 NamedPrincipal::CanonicalUser(v) => ("canonicalUser", v.to_string(), None),
                 NamedPrincipal::Account(_) => continue,
             };
             let (resource_side, blocked_by, when) =
-                match caller.and_then(|c| resource_side(org, ask, tgt, &c)) {
+                match caller.and_then(|c| super::outside::resource_side(org, ask, tgt, &c)) {
                     Some((d, blocked, when)) => (Some(d), blocked, when),
                     None => (None, None, Vec::new()),
                 };
@@ -513,57 +523,4 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
         }
     }
     out
-}
-
-/// The resource side alone for an outside caller: its own account is assumed to
-/// allow (orgscope does not know its policies).
-fn resource_side(
-    org: &Org,
-    ask: &Ask,
-    tgt: &Target,
-    caller: &str,
-) -> Option<(Decision, Option<Layer>, Vec<Condition>)> {
-    let their_side = Policy::parse(
-        PolicyKind::Identity,
-        "(the caller's own account, assumed to allow)",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-    )
-    .ok()?;
-    let ctx = Context::from_pairs(
-        ask.context
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.iter().cloned())),
-    );
-    let mut req = Request::new(
-        caller,
-        &ask.action,
-        &ask.resource,
-        tgt.account_id.as_deref(),
-        ctx,
-    )
-    .ok()?;
-    let anonymous = caller == "anonymous";
-    let rcps: Vec<Vec<&Policy>> = tgt
-        .account
-        .map(|a: AccountIx| super::assemble::compiled_levels(org, org.rcp_levels(a)))
-        .unwrap_or_default();
-    let set = PolicySet {
-        identity: if anonymous {
-            Vec::new()
-        } else {
-            vec![&their_side]
-        },
-        rcps: rcps.into(),
-        resource: tgt.policy,
-        aws_managed_key: tgt.aws_managed_key,
-        restrict_public_buckets: tgt.restrict_public_buckets,
-        ..Default::default()
-    };
-    let (decision, blocked_by) = engine::decide(&req, &set);
-    let when = if decision == Decision::Allowed {
-        Vec::new()
-    } else {
-        letting_in(&mut req, &set, decision)
-    };
-    Some((decision, blocked_by, when))
 }

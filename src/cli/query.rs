@@ -77,9 +77,17 @@ impl RequestArgs {
             context: parse_context(&self.context)?,
             session_policy: None,
             session_name: None,
+            caller_policies: Vec::new(),
         };
         // Once the question can be asked: a refused one says only why.
-        let notes = analysis::question_notes(&self.action, &self.resource);
+        // A pattern is not one resource: whether it fits the action is what its
+        // answer is about (a pattern that covers none of its resources is refused).
+        let resource = if analysis::pattern::is_pattern(&self.action, &self.resource) {
+            "*"
+        } else {
+            self.resource.as_str()
+        };
+        let notes = analysis::question_notes(&self.action, resource);
         for note in &notes {
             eprintln!("orgscope: note: {}", crate::text::inert(note));
         }
@@ -123,7 +131,9 @@ pub fn decision_status(d: Decision) -> i32 {
 pub struct CanArgs {
     #[command(flatten)]
     pub org: OrgArg,
-    /// The principal: a user or role ARN, a role-session ARN, or a unique name.
+    /// The principal: a user or role ARN, a role-session ARN, or a unique name; or a
+    /// caller the org does not hold: a principal ARN of another account, an AWS
+    /// service principal (`lambda.amazonaws.com`), or `anonymous`.
     #[arg(long, short)]
     pub principal: String,
     #[command(flatten)]
@@ -131,6 +141,26 @@ pub struct CanArgs {
     /// A session policy (JSON file) passed when the role was assumed.
     #[arg(long, value_name = "FILE")]
     pub session_policy: Option<PathBuf>,
+    /// An identity policy (JSON file) of a principal outside the organization; repeat
+    /// for several. Without one, the outside account's own side is assumed to allow.
+    #[arg(long, value_name = "FILE")]
+    pub identity_policy: Vec<PathBuf>,
+}
+
+/// A policy file given on the command line, with its errors located in the file.
+fn read_policy_file(
+    path: &std::path::Path,
+    kind: crate::policy::PolicyKind,
+) -> anyhow::Result<std::sync::Arc<crate::policy::Policy>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let policy = crate::policy::Policy::parse(kind, &name, &text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(std::sync::Arc::new(policy))
 }
 
 pub fn can(args: CanArgs) -> anyhow::Result<i32> {
@@ -147,12 +177,86 @@ pub fn can(args: CanArgs) -> anyhow::Result<i32> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         ask.session_policy = Some(std::sync::Arc::new(policy));
     }
+    for path in &args.identity_policy {
+        ask.caller_policies
+            .push(read_policy_file(path, crate::policy::PolicyKind::Identity)?);
+    }
+    if analysis::pattern::is_pattern(&ask.action, &ask.resource) {
+        let answer = analysis::pattern::can_pattern(&org, &args.principal, &ask)?;
+        match args.org.format {
+            Format::Json => print_json(&answer, &notes)?,
+            Format::Table => print(&pattern_table(&answer))?,
+        }
+        return Ok(pattern_status(&answer));
+    }
     let answer = analysis::can(&org, &args.principal, &ask)?;
     match args.org.format {
         Format::Json => print_json(&answer, &notes)?,
         Format::Table => print(&can_table(&org, &answer))?,
     }
     Ok(decision_status(answer.decision))
+}
+
+/// Exit statuses for a pattern: 0 allowed on every resource it covers, 5 on some, and
+/// on none the status of the denial (4 when every class is explicitly denied, else 3).
+pub fn pattern_status(a: &analysis::pattern::PatternAnswer) -> i32 {
+    use analysis::pattern::Outcome;
+    match a.outcome {
+        Outcome::AllowedOnEvery => 0,
+        Outcome::AllowedOnSome => 5,
+        Outcome::AllowedOnNone
+            if a.classes
+                .iter()
+                .all(|c| c.decision == Decision::ExplicitlyDenied) =>
+        {
+            4
+        }
+        Outcome::AllowedOnNone => 3,
+    }
+}
+
+pub fn pattern_table(a: &analysis::pattern::PatternAnswer) -> String {
+    use analysis::pattern::Outcome;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}  {}  {}  {}",
+        a.outcome, a.principal, a.action, a.resource
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        match a.outcome {
+            Outcome::AllowedOnEvery => "Allowed on every resource the pattern covers.",
+            Outcome::AllowedOnSome =>
+                "Allowed on some of the resources the pattern covers, not all.",
+            Outcome::AllowedOnNone => "Allowed on none of the resources the pattern covers.",
+        }
+    );
+    if let Some(e) = &a.allowed_example {
+        let _ = writeln!(s, "allowed on {}: {}", e.resource, e.summary);
+    }
+    if let Some(e) = &a.denied_example {
+        let _ = writeln!(s, "denied on {}: {}", e.resource, e.summary);
+    }
+    let _ = writeln!(
+        s,
+        "\nclasses of resources the policies treat alike ({}), one resource each:",
+        a.classes.len()
+    );
+    for c in &a.classes {
+        let _ = writeln!(
+            s,
+            "  {:<17} {}{}",
+            c.decision.to_string(),
+            c.resource,
+            if c.held { "  (held)" } else { "" }
+        );
+    }
+    for assumed in &a.assumptions {
+        let _ = writeln!(s, "note: {assumed}");
+    }
+    crate::cli::inert(&s)
 }
 
 /// A layer's name as a person reads it: SCP levels by the node they are attached to.

@@ -62,7 +62,20 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let line = match (&refused, &case.prepared) {
             (Some(why), _) => OutputLine::error(&case.id, why),
             (None, Ok(p)) => OutputLine {
-                notes: Some(question_notes(p.request.action(), p.request.resource())),
+                notes: Some(question_notes(
+                    p.request.action(),
+                    // A pattern's fit is what its answer is about.
+                    if p.pattern
+                        && crate::analysis::pattern::is_pattern(
+                            p.request.action(),
+                            p.request.resource(),
+                        )
+                    {
+                        "*"
+                    } else {
+                        p.request.resource()
+                    },
+                )),
                 ..simulate::evaluate(case, args.explain)
             },
             (None, Err(_)) => simulate::evaluate(case, args.explain),

@@ -226,7 +226,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     // SCPs: every level must allow. The management account (given as no levels),
     // service-linked roles and anonymous callers are not governed by SCPs.
     let mut scp_gap: Option<Layer> = None;
-    let scps_apply = !slr && !matches!(principal, Principal::Anonymous);
+    let scps_apply = !slr && !matches!(principal, Principal::Anonymous | Principal::Service { .. });
     for (i, level) in set.scps.iter().enumerate() {
         let layer = Layer::Scp(i);
         if !scps_apply {
@@ -236,7 +236,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
                 Some(if slr {
                     "service-linked roles are not subject to SCPs"
                 } else {
-                    "SCPs govern principals of member accounts, not anonymous callers"
+                    "SCPs govern principals of member accounts, not anonymous callers or AWS services"
                 }),
             );
             continue;
@@ -332,8 +332,12 @@ fn resource_verdict<R: Recorder>(
     let Some(policy) = set.resource else {
         return (None, Bpa::Off);
     };
-    let restricted =
-        set.restrict_public_buckets && policy.statements().iter().any(aws_rules::is_public);
+    // RestrictPublicBuckets leaves access to "AWS service principals and authorized
+    // users within the bucket owner's account" (S3 User Guide, "Blocking public access
+    // to your Amazon S3 storage"): a service principal is not held back.
+    let restricted = set.restrict_public_buckets
+        && !matches!(req.principal(), Principal::Service { .. })
+        && policy.statements().iter().any(aws_rules::is_public);
     if !restricted {
         return (
             one(Some(policy), Layer::Resource, req, caller, rec),
@@ -434,7 +438,11 @@ fn grant<R: Recorder>(
     }
     match req.principal() {
         // Nothing but a resource policy can let an unsigned request in.
-        Principal::Anonymous => res_allow.map(|_| ()).ok_or(Layer::Resource),
+        // Nor can it let in a service principal calling on its own (IAM User Guide,
+        // "AWS JSON policy elements: Principal", AWS service principals).
+        Principal::Anonymous | Principal::Service { .. } => {
+            res_allow.map(|_| ()).ok_or(Layer::Resource)
+        }
         Principal::Root { .. } => {
             if is_role_resource(req)
                 && req
@@ -562,6 +570,10 @@ fn report<R: Recorder>(req: &Request, v: &Verdicts, decision: Decision, rec: &mu
         Principal::Anonymous => (
             Outcome::Absent,
             Some("an anonymous caller has no identity policies"),
+        ),
+        Principal::Service { .. } => (
+            Outcome::Absent,
+            Some("an AWS service principal has no identity policies"),
         ),
         _ => (outcome(Some(v.id)), None),
     };

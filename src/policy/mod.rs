@@ -7,6 +7,7 @@ pub mod context;
 pub mod error;
 mod miss;
 mod pattern;
+pub(crate) use pattern::split_arn;
 pub mod principal;
 mod raw;
 pub mod request;

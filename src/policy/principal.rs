@@ -28,11 +28,15 @@ pub enum Principal {
     Root { account: String },
     /// An unsigned request.
     Anonymous,
+    /// An AWS service principal (`lambda.amazonaws.com`) calling on its own: only a
+    /// resource policy (a trust policy, a bucket or topic policy) that names it can
+    /// let it in; it has no identity policies and no SCPs govern it.
+    Service { name: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a principal; expected a user, role, assumed-role, federated-user or root ARN, or `anonymous`"
+    "`{0}` is not a principal; expected a user, role, assumed-role, federated-user or root ARN, an AWS service principal (`lambda.amazonaws.com`), or `anonymous`"
 )]
 pub struct PrincipalParseError(pub String);
 
@@ -41,6 +45,11 @@ impl Principal {
         let err = || PrincipalParseError(text.to_string());
         if text == "anonymous" {
             return Ok(Principal::Anonymous);
+        }
+        if is_service_principal(text) {
+            return Ok(Principal::Service {
+                name: text.to_string(),
+            });
         }
         let [partition, service, _, account, res] =
             super::arn::Arn::segments(text).ok_or_else(err)?;
@@ -91,7 +100,7 @@ impl Principal {
             | Principal::RoleSession { account, .. }
             | Principal::FederatedUser { account, .. }
             | Principal::Root { account } => Some(account),
-            Principal::Anonymous => None,
+            Principal::Anonymous | Principal::Service { .. } => None,
         }
     }
 
@@ -103,18 +112,29 @@ impl Principal {
             }
             Principal::RoleSession { role_arn, .. } => Some(role_arn.as_str().into()),
             Principal::Root { account } => Some(format!("arn:aws:iam::{account}:root").into()),
-            Principal::Anonymous => None,
+            Principal::Anonymous | Principal::Service { .. } => None,
         }
     }
 
-    /// The value of `aws:PrincipalType`.
-    pub fn principal_type(&self) -> &'static str {
+    /// The value of `aws:PrincipalType`; `None` for a service principal, which the
+    /// key's documented values (IAM User Guide, "AWS global condition context keys",
+    /// aws:PrincipalType) do not cover.
+    pub fn principal_type(&self) -> Option<&'static str> {
         match self {
-            Principal::User { .. } => "User",
-            Principal::RoleSession { .. } => "AssumedRole",
-            Principal::FederatedUser { .. } => "FederatedUser",
-            Principal::Root { .. } => "Account",
-            Principal::Anonymous => "Anonymous",
+            Principal::User { .. } => Some("User"),
+            Principal::RoleSession { .. } => Some("AssumedRole"),
+            Principal::FederatedUser { .. } => Some("FederatedUser"),
+            Principal::Root { .. } => Some("Account"),
+            Principal::Anonymous => Some("Anonymous"),
+            Principal::Service { .. } => None,
+        }
+    }
+
+    /// The service principal's name (`lambda.amazonaws.com`), for a service caller.
+    pub fn service_name(&self) -> Option<&str> {
+        match self {
+            Principal::Service { name } => Some(name),
+            _ => None,
         }
     }
 
@@ -140,11 +160,29 @@ impl fmt::Display for Principal {
             Principal::RoleSession { role_arn, .. } => f.write_str(role_arn),
             Principal::Root { account } => write!(f, "arn:aws:iam::{account}:root"),
             Principal::Anonymous => f.write_str("anonymous"),
+            Principal::Service { name } => f.write_str(name),
         }
     }
 }
 
 const SERVICE_LINKED_PREFIX: &str = "AWSServiceRoleFor";
+
+/// `lambda.amazonaws.com`, `logs.eu-west-1.amazonaws.com`, `states.amazonaws.com.cn`:
+/// the names AWS gives its service principals (IAM User Guide, "AWS JSON policy
+/// elements: Principal", AWS service principals).
+pub fn is_service_principal(text: &str) -> bool {
+    let Some(head) = text
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| text.strip_suffix(".amazonaws.com.cn"))
+    else {
+        return false;
+    };
+    !head.is_empty()
+        && !head.starts_with(['.', '-'])
+        && head
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+}
 
 fn last_segment(res: &str) -> &str {
     res.rsplit('/').next().unwrap_or(res)
@@ -204,7 +242,12 @@ impl PrincipalEntry {
     pub fn matches(&self, caller: &Principal) -> Option<PrincipalMatch> {
         match self {
             PrincipalEntry::Everyone => Some(PrincipalMatch::Broad),
-            PrincipalEntry::Other(_) => None,
+            PrincipalEntry::Other(o) => match caller {
+                Principal::Service { name } if names_service(o, name) => {
+                    Some(PrincipalMatch::Broad)
+                }
+                _ => None,
+            },
             PrincipalEntry::Account(id) => match caller {
                 Principal::Root { account } if **id == **account => Some(PrincipalMatch::Session),
                 p if p.account() == Some(id) => Some(PrincipalMatch::Account),
@@ -265,7 +308,19 @@ pub(crate) fn fully_listed(entries: &[PrincipalEntry], caller: &Principal) -> bo
         } => false,
         Principal::Root { account } => account_listed(account),
         Principal::Anonymous => false,
+        Principal::Service { name } => entries
+            .iter()
+            .any(|e| matches!(e, PrincipalEntry::Other(o) if names_service(o, name))),
     }
+}
+
+/// Whether a `{"Service": ...}` entry (kept as `Service:NAME`) names service `name`.
+/// Service principal names are lower case; the comparison ignores case, as a policy
+/// that writes `Lambda.amazonaws.com` names no other service.
+fn names_service(entry: &str, name: &str) -> bool {
+    entry
+        .strip_prefix("Service:")
+        .is_some_and(|v| v.eq_ignore_ascii_case(name))
 }
 
 /// Whether `arn` is the ARN of role `name` in `account`, whatever its path: a role

@@ -136,7 +136,9 @@ impl Request {
         // Always in the request context (IAM User Guide, "AWS global condition context
         // keys", aws:PrincipalType; "Principal key values" for aws:userid). A user's or
         // a role's aws:userid is its unique id, which only the organization knows.
-        context.insert_default_key(&k.principal_type, principal.principal_type());
+        if let Some(t) = principal.principal_type() {
+            context.insert_default_key(&k.principal_type, t);
+        }
         // Also always there: a question is about a direct call, not one a service makes
         // on the caller's behalf, unless the context says otherwise.
         context.insert_default_key(&k.via_aws_service, "false");
@@ -147,6 +149,12 @@ impl Request {
                 context.insert_default_key(&k.userid, &format!("{account}:{name}"));
             }
             Principal::Anonymous => context.insert_default_key(&k.userid, "anonymous"),
+            // A service calling on its own (IAM User Guide, "AWS global condition context
+            // keys": aws:PrincipalIsAWSService, aws:PrincipalServiceName).
+            Principal::Service { name } => {
+                context.insert_default_key(&k.principal_is_aws_service, "true");
+                context.insert_default_key(&k.principal_service_name, name);
+            }
             Principal::User { .. } | Principal::RoleSession { .. } => {}
         }
         if let Some(arn) = principal.principal_arn() {
@@ -247,6 +255,7 @@ pub(crate) struct WellKnown {
     pub principal_arn: Key,
     pub principal_account: Key,
     pub principal_is_aws_service: Key,
+    pub principal_service_name: Key,
     pub username: Key,
     pub resource_account: Key,
 }
@@ -262,6 +271,7 @@ pub(crate) fn keys() -> &'static WellKnown {
         principal_arn: Key::new("aws:PrincipalArn"),
         principal_account: Key::new("aws:PrincipalAccount"),
         principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
+        principal_service_name: Key::new("aws:PrincipalServiceName"),
         username: Key::new("aws:username"),
         resource_account: Key::new("aws:ResourceAccount"),
     })

@@ -205,6 +205,7 @@ const REQUEST_FIELDS: &[&str] = &[
     "principal",
     "action",
     "resource",
+    "resourcePattern",
     "resourceAccount",
     "context",
 ];
@@ -222,6 +223,13 @@ impl<'t> Fields<'t> {
         self.fields.get(field)
     }
 
+    /// Whether the request names a set of resources (`resourcePattern`).
+    pub fn is_pattern(&self) -> bool {
+        self.request
+            .get("resourcePattern")
+            .is_some_and(|v| !v.is_null())
+    }
+
     pub fn request(&self) -> Result<Request, CaseError> {
         let required = |name: &str| -> Result<String, CaseError> {
             match self.request.get(name) {
@@ -235,7 +243,21 @@ impl<'t> Fields<'t> {
         };
         let principal = required("principal")?;
         let action = required("action")?;
-        let resource = required("resource")?;
+        // `resourcePattern` in place of `resource`: the set it covers is asked.
+        let resource = if self.is_pattern() {
+            if self.request.get("resource").is_some_and(|v| !v.is_null()) {
+                return Err(CaseError {
+                    pos: Some(self.request["resourcePattern"].pos),
+                    path: format!("{}.request.resourcePattern", self.at.path),
+                    message:
+                        "give `resource` (one resource) or `resourcePattern` (a set), not both"
+                            .to_string(),
+                });
+            }
+            required("resourcePattern")?
+        } else {
+            required("resource")?
+        };
         let account = match self.request.get("resourceAccount") {
             Some(v) if !v.is_null() => Some(v.string()?),
             _ => None,
@@ -258,6 +280,7 @@ impl<'t> Fields<'t> {
             let field = match e {
                 crate::policy::RequestError::Principal(_) => "principal",
                 crate::policy::RequestError::Action(_) => "action",
+                crate::policy::RequestError::Resource(_) if self.is_pattern() => "resourcePattern",
                 crate::policy::RequestError::Resource(_) => "resource",
                 crate::policy::RequestError::Account(_) => "resourceAccount",
             };

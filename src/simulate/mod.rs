@@ -31,6 +31,9 @@ pub struct PreparedCase {
     pub endpoint: Option<Arc<Policy>>,
     /// S3 Block Public Access `RestrictPublicBuckets` on the bucket.
     pub restrict_public_buckets: bool,
+    /// The request names a set of resources (`request.resourcePattern`): answered per
+    /// class of the resources it covers.
+    pub pattern: bool,
 }
 
 impl PreparedCase {
@@ -99,7 +102,15 @@ pub struct OutputLine<'a> {
     #[serde(rename = "dependsOn", skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<engine::Dependency>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<&'a str>,
+    pub error: Option<std::borrow::Cow<'a, str>>,
+    /// For a resource pattern (`arn:aws:s3:::payroll/*`): `allowedOnEvery`,
+    /// `allowedOnSome` or `allowedOnNone` resource it covers, in place of `decision`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::analysis::pattern::Outcome>,
+    /// For a resource pattern: one resource of each class the policies treat alike,
+    /// with its decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<PatternClass>>,
     /// With a decision (a list, maybe empty): what may be wrong with the request though
     /// it was answered (an action the catalog does not know); left for the front end
     /// to fill, as `orgscope simulate` does.
@@ -116,16 +127,59 @@ impl<'a> OutputLine<'a> {
             blocked_by: None,
             explanation: None,
             depends_on: None,
-            error: Some(message),
+            outcome: None,
+            classes: None,
+            error: Some(message.into()),
             notes: None,
         }
     }
+}
+
+/// One resource standing for a class of the resources a pattern covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatternClass {
+    pub resource: String,
+    pub decision: Decision,
+    #[serde(rename = "blockedBy", skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Layer>,
 }
 
 /// Evaluates one case into its output line.
 pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
     match &case.prepared {
         Err(e) => OutputLine::error(&case.id, e),
+        // `request.resourcePattern`: a set. `request.resource` stays one resource, as
+        // cases have always written it (an object may be named `*`).
+        Ok(p)
+            if p.pattern
+                && crate::analysis::pattern::is_pattern(
+                    p.request.action(),
+                    p.request.resource(),
+                ) =>
+        {
+            match pattern_classes(p) {
+                Ok(classes) => {
+                    use crate::analysis::pattern::Outcome;
+                    let allowed = classes.iter().any(|c| c.decision == Decision::Allowed);
+                    let denied = classes.iter().any(|c| c.decision != Decision::Allowed);
+                    OutputLine {
+                        outcome: Some(match (allowed, denied) {
+                            (true, false) => Outcome::AllowedOnEvery,
+                            (true, true) => Outcome::AllowedOnSome,
+                            _ => Outcome::AllowedOnNone,
+                        }),
+                        classes: Some(classes),
+                        notes: Some(Vec::new()),
+                        error: None,
+                        ..OutputLine::error(&case.id, "")
+                    }
+                }
+                Err(e) => OutputLine {
+                    error: Some(format!("at $.request.resourcePattern: {e}").into()),
+                    ..OutputLine::error(&case.id, "")
+                },
+            }
+        }
         Ok(p) => {
             let set = p.policy_set();
             let (decision, blocked_by, explanation, depends_on) = if explain {
@@ -147,11 +201,94 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                 blocked_by,
                 explanation,
                 depends_on,
+                outcome: None,
+                classes: None,
                 error: None,
                 notes: Some(Vec::new()),
             }
         }
     }
+}
+
+/// One resource for each class of the resources the case's pattern covers, as cut
+/// by the case's policies (see [`crate::analysis::pattern`]), each decided by the
+/// engine with the case's principal, context and resource account.
+fn pattern_classes(p: &PreparedCase) -> Result<Vec<PatternClass>, crate::analysis::AnalysisError> {
+    use crate::analysis::pattern;
+    let req = &p.request;
+    let set = p.policy_set();
+    let policies = set
+        .identity
+        .iter()
+        .copied()
+        .chain(set.boundary)
+        .chain(set.session)
+        .chain(set.resource)
+        .chain(set.endpoint)
+        .chain(set.scps.iter().flatten().copied())
+        .chain(set.rcps.iter().flatten().copied());
+    let principal = req.principal().to_string();
+    let values = vec![
+        principal
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    let patterns =
+        pattern::with_values(pattern::statement_patterns(req.action(), policies), &values);
+    // The account the case gives (or the pattern names) and the principal's, each a
+    // class of its own; any other account is one more.
+    let given = (!req.resource_account_assumed())
+        .then(|| req.resource_account().map(str::to_string))
+        .flatten();
+    let mut accounts: Vec<String> = given.iter().cloned().collect();
+    accounts.extend(req.principal().account().map(str::to_string));
+    let literal_accounts: Vec<String> = patterns
+        .iter()
+        .filter_map(|p| crate::policy::Arn::parse(p).map(|a| a.account().to_string()))
+        .filter(|a| crate::policy::request::is_account_id(a))
+        .chain(accounts.iter().cloned())
+        .collect();
+    let other = (0u64..)
+        .map(|n| format!("{n:012}"))
+        .find(|a| !literal_accounts.contains(a))
+        .unwrap_or_default();
+    let mut ctx = req.context.clone();
+    ctx.remove_key(&crate::policy::context::Key::new("aws:ResourceAccount"));
+    let pattern_account = crate::policy::Arn::parse(req.resource())
+        .map(|a| a.account().to_string())
+        .filter(|a| crate::policy::request::is_account_id(a));
+    let account_given = given.filter(|g| Some(g) != pattern_account.as_ref());
+    let mut out = Vec::new();
+    for w in pattern::cover(req.resource(), req.action(), "aws", patterns, &accounts)? {
+        // A made-up account text stands for every other account: a real id for it.
+        let w = match w.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+            [arn, part, svc, region, acct, rest]
+                if !acct.is_empty() && !crate::policy::request::is_account_id(acct) =>
+            {
+                format!("{arn}:{part}:{svc}:{region}:{other}:{rest}")
+            }
+            _ => w,
+        };
+        let Ok(one) = Request::new(
+            &principal,
+            req.action(),
+            &w,
+            account_given.as_deref(),
+            ctx.clone(),
+        ) else {
+            continue;
+        };
+        let (decision, blocked_by) = engine::decide(&one, &set);
+        out.push(PatternClass {
+            resource: w,
+            decision,
+            blocked_by,
+        });
+    }
+    out.dedup_by(|a, b| a.resource == b.resource);
+    Ok(out)
 }
 
 /// Compiles policies, each distinct (kind, text) once: the defaults' policies and the
@@ -190,6 +327,7 @@ impl<'t> Compiler<'t> {
         };
         Ok(PreparedCase {
             restrict_public_buckets,
+            pattern: f.is_pattern(),
             request,
             identity,
             boundary,

@@ -242,7 +242,10 @@ fn the_answer_switches_question_with_the_same_fields() {
     let org = acme();
     let mut a = app(&org);
     press(&mut a, ":");
-    type_text(&mut a, "can dana sts:AssumeRole *");
+    type_text(
+        &mut a,
+        "can dana sts:AssumeRole arn:aws:iam::777777777777:role/DevDeploy",
+    );
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::Answer);
     // p: paths from dana, shown in the form first; Enter runs it.
@@ -280,7 +283,10 @@ fn the_worker_answers_and_a_cancelled_question_is_dropped() {
     let mut a = app(&org);
     let awaited = a.query_in_background(job_tx);
     press(&mut a, ":");
-    type_text(&mut a, "can dana sts:AssumeRole *");
+    type_text(
+        &mut a,
+        "can dana sts:AssumeRole arn:aws:iam::777777777777:role/DevDeploy",
+    );
     press(&mut a, "enter");
     assert_eq!(a.context(), Context::QueryRunning);
     assert!(a.busy());
@@ -778,7 +784,7 @@ fn every_matched_statement_is_marked_and_in_view() {
     for question in [
         "can dana sts:AssumeRole arn:aws:iam::222222222222:role/SecurityAuditor",
         "can eve s3:GetObject arn:aws:s3:::acme-public-website/index.html",
-        "can frank iam:CreateUser *",
+        "can frank iam:CreateUser arn:aws:iam::777777777777:user/newcomer",
         "can WebDeployer s3:PutObject arn:aws:s3:::acme-public-website/x",
     ] {
         press(&mut a, "esc :");

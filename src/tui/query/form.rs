@@ -443,6 +443,7 @@ impl Form {
             context: context.clone(),
             session_policy: None,
             session_name: None,
+            caller_policies: Vec::new(),
         };
         Ok(match self.kind {
             QueryKind::Can => Query::Can {

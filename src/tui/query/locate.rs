@@ -22,7 +22,9 @@ pub struct Mark {
 /// What one `can` question was about.
 #[derive(Debug, Clone, Copy)]
 pub struct Scope<'q> {
-    pub subject: Subject,
+    /// `None`: a caller the org does not hold (another account's principal, an AWS
+    /// service), with no SCP levels or identity policies of the org's.
+    pub subject: Option<Subject>,
     pub action: &'q str,
     pub resource: &'q str,
     pub resource_account: Option<AccountIx>,
@@ -31,15 +33,15 @@ pub struct Scope<'q> {
 impl Scope<'_> {
     fn principal(&self) -> Option<PrincipalIx> {
         match self.subject {
-            Subject::Principal(p) => Some(p),
-            Subject::Root(_) => None,
+            Some(Subject::Principal(p)) => Some(p),
+            _ => None,
         }
     }
 
-    fn principal_account(&self, org: &Org) -> AccountIx {
-        match self.subject {
-            Subject::Principal(p) => org.principal_account(p),
-            Subject::Root(a) => a,
+    fn principal_account(&self, org: &Org) -> Option<AccountIx> {
+        match self.subject? {
+            Subject::Principal(p) => Some(org.principal_account(p)),
+            Subject::Root(a) => Some(a),
         }
     }
 }
@@ -58,7 +60,7 @@ fn level_node(org: &Org, account: AccountIx, level: usize) -> Node {
 pub fn layer_node(org: &Org, scope: &Scope<'_>, layer: Layer) -> Option<Node> {
     let tree_node = |e: Entity| node_of(org, e);
     match layer {
-        Layer::Scp(l) => Some(level_node(org, scope.principal_account(org), l)),
+        Layer::Scp(l) => scope.principal_account(org).map(|a| level_node(org, a, l)),
         Layer::Rcp(l) => scope.resource_account.map(|a| level_node(org, a, l)),
         Layer::Identity => scope.principal().map(|p| match p {
             PrincipalIx::User(u) => Node::User(u),
@@ -80,7 +82,7 @@ pub fn layer_node(org: &Org, scope: &Scope<'_>, layer: Layer) -> Option<Node> {
 pub fn layer_label(org: &Org, scope: &Scope<'_>, layer: Layer) -> String {
     crate::analysis::layer_label(
         org,
-        Some(scope.principal_account(org)),
+        scope.principal_account(org),
         scope.resource_account,
         layer,
     )
@@ -89,10 +91,9 @@ pub fn layer_label(org: &Org, scope: &Scope<'_>, layer: Layer) -> String {
 /// The policies a layer evaluated, as the analysis assembled them.
 fn layer_policies(org: &Org, scope: &Scope<'_>, layer: Layer) -> Vec<PolicyIx> {
     match layer {
-        Layer::Scp(l) => org
-            .scp_levels(scope.principal_account(org))
-            .get(l)
-            .cloned()
+        Layer::Scp(l) => scope
+            .principal_account(org)
+            .and_then(|a| org.scp_levels(a).get(l).cloned())
             .unwrap_or_default(),
         Layer::Rcp(l) => scope
             .resource_account
@@ -152,7 +153,7 @@ pub fn granting(
     };
     let a = crate::analysis::can(org, principal, &ask).ok()?;
     let scope = Scope {
-        subject: crate::analysis::subject(org, principal).ok()?,
+        subject: crate::analysis::subject(org, principal).ok(),
         action: &a.action,
         resource: &a.resource,
         resource_account: a
@@ -184,7 +185,7 @@ mod tests {
 
     fn scope_of<'q>(org: &Org, who: &str, a: &'q crate::analysis::CanAnswer) -> Scope<'q> {
         Scope {
-            subject: subject(org, who).unwrap(),
+            subject: Some(subject(org, who).unwrap()),
             action: &a.action,
             resource: &a.resource,
             resource_account: a

@@ -141,6 +141,20 @@ impl Reader<'_> {
         self.b.problems.warn(self.file, path, msg);
     }
 
+    /// A record's IAM `Path`: absent is IAM's default `/`, and so is an empty one, as
+    /// tools print the default when they flatten a record (a warning says so: the ARN
+    /// check that follows still catches a path that was really something else).
+    fn iam_path<'p>(&mut self, path: Option<&'p str>, at: &dyn Fn() -> JsonPath) -> &'p str {
+        match path {
+            None => "/",
+            Some("") => {
+                self.warn(at(), "empty `Path`: taken as `/`, IAM's default path");
+                "/"
+            }
+            Some(p) => p,
+        }
+    }
+
     /// The account an entity belongs to: its ARN's, else the file's.
     fn account(&mut self, arn: Option<&str>, path: &dyn Fn() -> JsonPath) -> Option<AccountIx> {
         match arn.and_then(arn_account) {
@@ -153,6 +167,16 @@ impl Reader<'_> {
                         self.warn(path(), format!("`{}` is in account {acct}, not {expected} (the account this file is for)", arn.unwrap_or_default()));
                     }
                     Some(ix)
+                }
+                None if !is_account_id(acct) => {
+                    self.warn(
+                        path(),
+                        format!(
+                            "`{}` names account `{acct}`, which is not twelve digits; the record is skipped",
+                            arn.unwrap_or_default()
+                        ),
+                    );
+                    None
                 }
                 None => {
                     self.warn(
@@ -207,6 +231,18 @@ impl Reader<'_> {
                     .position(|v| v.version_id.as_deref() == Some(id))
             })
             .or_else(|| (versions.len() == 1).then_some(0));
+        // A record with no version at all (a tool that printed the policy's header
+        // only): nothing to answer with, and nothing wrong unless something attaches
+        // it, which is then an error where it does.
+        if versions.is_empty() {
+            return self.warn(
+                base().with("PolicyVersionList"),
+                format!(
+                    "policy `{}` has no versions; skipped (a principal it is attached to is reported there)",
+                    p.policy_name
+                ),
+            );
+        }
         let Some(vi) = default else {
             let msg = format!(
                 "policy `{}` has {} versions and none is the default; expected one with `IsDefaultVersion: true`",
@@ -236,7 +272,7 @@ impl Reader<'_> {
             let Some(acct) = self.account(Some(&p.arn), &|| base().with("Arn")) else {
                 return;
             };
-            let path = p.path.as_deref().unwrap_or("/");
+            let path = self.iam_path(p.path.as_deref(), &|| base().with("Path"));
             match self.b.add_customer_policy(acct, path, &p.policy_name, doc) {
                 Ok(ix) => {
                     if let Some(m) = quota::size(
@@ -344,10 +380,8 @@ impl Reader<'_> {
         let Some(acct) = self.account(g.arn.as_deref(), &|| base().with("Arn")) else {
             return;
         };
-        let gx = match self
-            .b
-            .add_group(acct, g.path.as_deref().unwrap_or("/"), &g.group_name)
-        {
+        let iam_path = self.iam_path(g.path.as_deref(), &|| base().with("Path"));
+        let gx = match self.b.add_group(acct, iam_path, &g.group_name) {
             Ok(x) => x,
             Err(m) => return self.error(base(), m),
         };
@@ -374,10 +408,8 @@ impl Reader<'_> {
         let Some(acct) = self.account(u.arn.as_deref(), &|| base().with("Arn")) else {
             return;
         };
-        let ux = match self
-            .b
-            .add_user(acct, u.path.as_deref().unwrap_or("/"), &u.user_name)
-        {
+        let iam_path = self.iam_path(u.path.as_deref(), &|| base().with("Path"));
+        let ux = match self.b.add_user(acct, iam_path, &u.user_name) {
             Ok(x) => x,
             Err(m) => return self.error(base(), m),
         };
@@ -427,10 +459,8 @@ impl Reader<'_> {
         let Some(acct) = self.account(r.arn.as_deref(), &|| base().with("Arn")) else {
             return;
         };
-        let rx = match self
-            .b
-            .add_role(acct, r.path.as_deref().unwrap_or("/"), &r.role_name)
-        {
+        let iam_path = self.iam_path(r.path.as_deref(), &|| base().with("Path"));
+        let rx = match self.b.add_role(acct, iam_path, &r.role_name) {
             Ok(x) => x,
             Err(m) => return self.error(base(), m),
         };

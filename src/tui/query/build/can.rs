@@ -14,7 +14,13 @@ const LAYER: usize = 30;
 
 /// The answer to `can`; `session_policy` is the file the session policy was read
 /// from, if any.
-pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&str>) -> AnswerTree {
+/// `subject` is `None` for a caller the org does not hold.
+pub fn can(
+    org: &Org,
+    subject: Option<Subject>,
+    a: &CanAnswer,
+    session_policy: Option<&str>,
+) -> AnswerTree {
     let mut t = AnswerTree::new(QueryKind::Can);
     let x = &a.explanation;
     let scope = Scope {
@@ -56,6 +62,11 @@ pub fn can(org: &Org, subject: Subject, a: &CanAnswer, session_policy: Option<&s
         ]));
     }
     t.header.push(spans([(Tone::Text, &a.summary)]));
+    // What was assumed about a caller the org does not hold.
+    for assumed in &a.assumptions {
+        t.header
+            .push(spans([(Tone::Warn, "assumed: "), (Tone::Text, assumed)]));
+    }
     // What would change the answer first: it is what to try next.
     let deps: Vec<_> = a.depends_on.iter().filter(|d| d.matters).collect();
     if !deps.is_empty() {
@@ -226,4 +237,63 @@ fn layer_tab(layer: Layer) -> Tab {
         Layer::Identity => Tab::Policies,
         _ => Tab::Json,
     }
+}
+
+/// The answer to `can` on a resource pattern: allowed on every, some or none of the
+/// resources it covers, one resource of each class the policies treat alike.
+pub fn pattern(a: &crate::analysis::pattern::PatternAnswer) -> AnswerTree {
+    use crate::analysis::pattern::Outcome as Covered;
+    let mut t = AnswerTree::new(QueryKind::Can);
+    let (tone, text) = match a.outcome {
+        Covered::AllowedOnEvery => (Tone::Good, "✓ allowed on every resource it covers"),
+        Covered::AllowedOnSome => (Tone::Warn, "~ allowed on some of the resources it covers"),
+        Covered::AllowedOnNone => (Tone::Bad, "✗ allowed on none of the resources it covers"),
+    };
+    t.header.push(spans([(tone, text)]));
+    t.header.push(spans([
+        (Tone::Text, &a.principal),
+        (Tone::Dim, "  "),
+        (Tone::Key, &a.action),
+        (Tone::Dim, "  "),
+        (Tone::Text, &a.resource),
+    ]));
+    for (label, example) in [
+        ("allowed on ", &a.allowed_example),
+        ("denied on ", &a.denied_example),
+    ] {
+        if let Some(e) = example {
+            t.header.push(spans([
+                (Tone::Dim, label),
+                (Tone::Text, &e.resource),
+                (Tone::Dim, ": "),
+                (Tone::Text, &e.summary),
+            ]));
+        }
+    }
+    for assumed in &a.assumptions {
+        t.header
+            .push(spans([(Tone::Warn, "assumed: "), (Tone::Text, assumed)]));
+    }
+    let head = t.add(
+        None,
+        spans([(
+            Tone::Heading,
+            "Classes of resources the policies treat alike, one each",
+        )]),
+        None,
+    );
+    for c in &a.classes {
+        let row = t.add(
+            Some(head),
+            spans([
+                (decision_tone(c.decision), &decision_text(c.decision)),
+                (Tone::Dim, "  "),
+                (Tone::Text, &c.resource),
+                (Tone::Dim, if c.held { "  (held)" } else { "" }),
+            ]),
+            None,
+        );
+        t.add(Some(row), spans([(Tone::Dim, &c.summary)]), None);
+    }
+    t
 }

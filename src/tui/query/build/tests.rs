@@ -217,3 +217,80 @@ fn an_action_not_in_the_catalog_is_answered_with_a_warning() {
     let t = run(&org, &q("s3:GetObject")).unwrap();
     assert!(!header(&t).iter().any(|h| h.contains("not an action")));
 }
+
+#[test]
+fn the_can_form_answers_callers_the_org_does_not_hold() {
+    // IAM User Guide, "Cross-account policy evaluation logic": the org's side is
+    // answered, the caller's own account assumed to allow.
+    let org = load_builtin_acme();
+    let ask = |resource: &str, action: &str, tls: bool| Ask {
+        action: action.into(),
+        resource: resource.into(),
+        context: if tls {
+            vec![("aws:SecureTransport".into(), vec!["true".into()])]
+        } else {
+            Vec::new()
+        },
+        ..Ask::default()
+    };
+    let q = Query::Can {
+        principal: "arn:aws:iam::210987654321:role/partner-auditor".into(),
+        ask: ask("arn:aws:s3:::acme-org-cloudtrail/x", "s3:GetObject", true),
+        session_policy: None,
+    };
+    let t = run(&org, &q).unwrap();
+    let h = header(&t);
+    assert!(h[0].starts_with("✗ ImplicitlyDenied"), "{h:?}");
+    assert!(
+        h.iter()
+            .any(|l| l.starts_with("assumed: account 210987654321 is not in the organization")),
+        "{h:?}"
+    );
+    // "AWS JSON policy elements: Principal": the bucket policy names the service.
+    let q = Query::Can {
+        principal: "cloudtrail.amazonaws.com".into(),
+        ask: ask("arn:aws:s3:::acme-org-cloudtrail", "s3:GetBucketAcl", true),
+        session_policy: None,
+    };
+    let t = run(&org, &q).unwrap();
+    assert!(header(&t)[0].starts_with("✓ Allowed"), "{:?}", header(&t));
+}
+
+#[test]
+fn the_can_form_answers_a_resource_pattern_as_a_set() {
+    // CloudTrail writes only under AWSLogs/o-acme0example/ (CloudTrailWrite), with
+    // the ACL its condition asks for.
+    let org = load_builtin_acme();
+    let q = Query::Can {
+        principal: "cloudtrail.amazonaws.com".into(),
+        ask: Ask {
+            action: "s3:PutObject".into(),
+            resource: "arn:aws:s3:::acme-org-cloudtrail/*".into(),
+            context: vec![
+                ("aws:SecureTransport".into(), vec!["true".into()]),
+                (
+                    "s3:x-amz-acl".into(),
+                    vec!["bucket-owner-full-control".into()],
+                ),
+            ],
+            ..Ask::default()
+        },
+        session_policy: None,
+    };
+    let t = run(&org, &q).unwrap();
+    let h = header(&t);
+    assert_eq!(
+        h[0], "~ allowed on some of the resources it covers",
+        "{h:?}"
+    );
+    assert!(
+        h.iter().any(|l| l
+            .starts_with("allowed on arn:aws:s3:::acme-org-cloudtrail/AWSLogs/o-acme0example/")),
+        "{h:?}"
+    );
+    assert!(
+        all(&t)
+            .iter()
+            .any(|r| r.starts_with("Classes of resources"))
+    );
+}

@@ -103,7 +103,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
                 Some(p) => layer_label(
                     org,
                     &Scope {
-                        subject: Subject::Principal(p),
+                        subject: Some(Subject::Principal(p)),
                         action: &a.action,
                         resource: &a.resource,
                         resource_account: None,
