@@ -69,7 +69,9 @@ fn scope_and_severity_narrow_and_bad_values_are_refused() {
     }));
     let out = orgscope(&["findings", "acme", "--min-severity", "severe"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("expected low, medium, high or critical"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("expected low, medium, high or critical")
+    );
     let out = orgscope(&["findings", "acme", "--scope", "Nowhere"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no OU or account `Nowhere`"));

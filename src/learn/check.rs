@@ -74,8 +74,12 @@ pub fn judge(org: &Org, step: &Step, event: Event<'_>) -> Judgment {
             };
             if got == want {
                 Judgment::Right
-            } else {
+            } else if std::mem::discriminant(&got) == std::mem::discriminant(&want) {
                 Judgment::Wrong(wrong_node(org, got, want))
+            } else {
+                // A node of another kind is a step on the way (the OU above the
+                // account asked for), not an answer.
+                Judgment::Ignored
             }
         }
         (StepKind::Ask, Event::AskedCan(a)) => {
@@ -87,9 +91,21 @@ pub fn judge(org: &Org, step: &Step, event: Event<'_>) -> Judgment {
                     "this step asks who can (w), not whether one principal can".to_string(),
                 );
             }
-            match differs_can(org, q, a) {
-                Some(why) => Judgment::Wrong(why),
-                None => Judgment::Right,
+            if let Some(why) = differs_can(org, q, a) {
+                return Judgment::Wrong(why);
+            }
+            // The right question, and the answer the lesson means: asked without the
+            // context the lesson gives, the engine may answer another question.
+            match step
+                .expect
+                .as_ref()
+                .map(|e| agrees(org, q, e, Answer::Can(a)))
+            {
+                Some(Err(why)) => Judgment::Wrong(format!(
+                    "that is the question, but {why}; ask it with {}",
+                    context_words(q)
+                )),
+                _ => Judgment::Right,
             }
         }
         (StepKind::Ask, Event::AskedWhoCan(a)) => {
@@ -102,9 +118,19 @@ pub fn judge(org: &Org, step: &Step, event: Event<'_>) -> Judgment {
                     q.who.as_deref().unwrap_or("someone")
                 ));
             }
-            match differs(q, &a.action, &a.resource) {
-                Some(why) => Judgment::Wrong(why),
-                None => Judgment::Right,
+            if let Some(why) = differs(q, &a.action, &a.resource) {
+                return Judgment::Wrong(why);
+            }
+            match step
+                .expect
+                .as_ref()
+                .map(|e| agrees(org, q, e, Answer::WhoCan(a)))
+            {
+                Some(Err(why)) => Judgment::Wrong(format!(
+                    "that is the question, but {why}; ask it with {}",
+                    context_words(q)
+                )),
+                _ => Judgment::Right,
             }
         }
         (StepKind::Predict, Event::Predicted(d, layer)) => {
@@ -129,22 +155,20 @@ pub fn judge_prediction(
 ) -> Judgment {
     let truth = a.explanation.decision;
     let truth_layer = deciding_layer(&a.explanation).map(LayerKind::of);
+    let _ = org;
     if d != truth {
-        let _ = org;
         return Judgment::Wrong(format!(
-            "you predicted {}, but it is {}: {}",
+            "you predicted {}, but it is {}",
             decision_words(d),
             decision_words(truth),
-            a.summary
         ));
     }
     match (layer, truth_layer) {
         (Some(l), Some(t)) if l != t => Judgment::Wrong(format!(
-            "{} is right, but {} decides it, not {}: {}",
+            "{} is right, but {} decides it, not {}",
             decision_words(d),
             t.words(),
             l.words(),
-            a.summary
         )),
         _ => Judgment::Right,
     }
@@ -190,6 +214,18 @@ fn differs(q: &Question, action: &str, resource: &str) -> Option<String> {
     None
 }
 
+/// `aws:SecureTransport=true aws:RequestedRegion=eu-west-1`, or "no context".
+fn context_words(q: &Question) -> String {
+    if q.context.is_empty() {
+        return "no context keys".to_string();
+    }
+    q.context
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn short(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
 }
@@ -221,7 +257,11 @@ pub fn wrong_node(org: &Org, got: Entity, want: Entity) -> String {
     let place = |e: Entity| -> Option<String> {
         let a = org.account_of(e)?;
         Some(match org.ancestors(a).last() {
-            Some(&ou) => format!("account {} under OU {}", org.account(a).name, org.ou(ou).name),
+            Some(&ou) => format!(
+                "account {} under OU {}",
+                org.account(a).name,
+                org.ou(ou).name
+            ),
             None => format!("account {}", org.account(a).name),
         })
     };
@@ -314,10 +354,7 @@ pub fn agrees(
             if let Some(sid) = &e.statement {
                 let found = deciding_statements(x).any(|s| &s.statement == sid);
                 if !found {
-                    return Err(format!(
-                        "no deciding statement is `{sid}` ({})",
-                        a.summary
-                    ));
+                    return Err(format!("no deciding statement is `{sid}` ({})", a.summary));
                 }
             }
             Ok(())

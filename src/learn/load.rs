@@ -126,10 +126,7 @@ pub fn read_dir(dir: &Path) -> Vec<Result<Lesson, LessonError>> {
 /// Parses a lesson's text and checks its shape.
 pub fn parse(file: &str, text: &str, dir: Option<PathBuf>) -> Result<Lesson, LessonError> {
     let lf: LessonFile = toml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((0, 0));
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         LessonError {
             file: file.to_string(),
             line,
@@ -215,10 +212,9 @@ impl Lesson {
             }
             match (s.kind(), &s.expect) {
                 (StepKind::Read | StepKind::Select, Some(_)) => {
-                    return Err(self.error(
-                        Some(i),
-                        "`expect` belongs to an `ask` or `predict` step",
-                    ));
+                    return Err(
+                        self.error(Some(i), "`expect` belongs to an `ask` or `predict` step")
+                    );
                 }
                 (StepKind::Ask | StepKind::Predict, None) => {
                     return Err(self.error(
@@ -253,10 +249,9 @@ impl Lesson {
                 }
                 QuestionKind::WhoCan => {
                     if s.predict.is_some() {
-                        return Err(self.error(
-                            Some(i),
-                            "a prediction is of a `can` question's decision",
-                        ));
+                        return Err(
+                            self.error(Some(i), "a prediction is of a `can` question's decision")
+                        );
                     }
                     if q.who.is_some() {
                         return Err(self.error(Some(i), "a `who-can` question has no `who`"));
@@ -332,9 +327,8 @@ pub fn resolve_node(org: &Org, text: &str) -> Result<crate::org::Entity, String>
     match org.by_name(text) {
         NameLookup::Unique(e) => Ok(e),
         NameLookup::NotFound => Err(format!("no node is named `{text}`")),
-        NameLookup::Ambiguous(hits) => Err(format!(
-            "`{text}` names {} nodes; give an ARN",
-            hits.len()
-        )),
+        NameLookup::Ambiguous(hits) => {
+            Err(format!("`{text}` names {} nodes; give an ARN", hits.len()))
+        }
     }
 }

@@ -113,8 +113,7 @@ impl Player {
 
     /// A predicted decision: a denial then waits for its layer.
     pub fn predict(&mut self, org: &Org, d: Decision) -> Judgment {
-        if self.current().map(Step::kind) != Some(StepKind::Predict) || self.phase != Phase::Doing
-        {
+        if self.current().map(Step::kind) != Some(StepKind::Predict) || self.phase != Phase::Doing {
             return Judgment::Ignored;
         }
         if d == Decision::Allowed {

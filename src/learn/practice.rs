@@ -24,10 +24,7 @@ pub struct PracticeQuestion {
 impl PracticeQuestion {
     /// "can WebDeployer do s3:DeleteBucket on arn:aws:s3:::acme-public-website?"
     pub fn text(&self) -> String {
-        format!(
-            "can {} do {} on {}?",
-            self.who, self.action, self.resource
-        )
+        format!("can {} do {} on {}?", self.who, self.action, self.resource)
     }
 
     /// What decides it, by kind: (decision, deciding layer).
@@ -71,7 +68,9 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
     if principals.is_empty() || actions.is_empty() {
         return Vec::new();
     }
-    let mut rng = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut rng = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = |m: usize| {
         rng = rng
             .wrapping_mul(6364136223846793005)
