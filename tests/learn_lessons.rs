@@ -76,7 +76,7 @@ fn predictions_are_judged_by_the_engine() {
                 let Judgment::Wrong(why) = j else {
                     panic!("{}: a wrong layer was judged right", lesson.id())
                 };
-                assert!(why.contains("decides it"), "{why}");
+                assert!(why.contains("it is decided by"), "{why}");
             }
         }
     }

@@ -27,9 +27,8 @@ pub struct LearnArgs {
     /// Also read the lessons (`*.toml`) of this directory: a team's own.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Start the lesson again from its first step (with a lesson), or forget it
-    /// (alone: `--reset ID`).
-    #[arg(long)]
+    /// Start the lesson again from its first step.
+    #[arg(long, requires = "lesson")]
     pub reset: bool,
     /// Check lesson files (a file or a directory): their shape, their names, and
     /// every stated answer against the engine. Exit status 1 on any problem.

@@ -165,7 +165,7 @@ pub fn judge_prediction(
     }
     match (layer, truth_layer) {
         (Some(l), Some(t)) if l != t => Judgment::Wrong(format!(
-            "{} is right, but {} decides it, not {}",
+            "{} is right, but it is decided by {}, not by {}",
             decision_words(d),
             t.words(),
             l.words(),
@@ -384,15 +384,28 @@ pub fn agrees(
     }
 }
 
-/// The statements that decide: the Denies of the blocking layer, or every Allow that
-/// granted.
+/// The statements that decide: the Denies of the blocking layer of an explicit deny;
+/// the Allows that granted an allowed request (in the resource policy or the
+/// identity policies, the layers that grant: SCPs, RCPs and boundaries only let
+/// through); none for an implicit deny, which is the absence of an Allow.
 pub fn deciding_statements(
     x: &Explanation,
 ) -> impl Iterator<Item = &crate::engine::MatchedStatement> {
-    let denied = x.decision == Decision::ExplicitlyDenied;
+    let d = x.decision;
     x.layers
         .iter()
-        .filter(move |l| !denied || Some(l.layer) == x.blocked_by)
+        .filter(move |l| match d {
+            Decision::ExplicitlyDenied => Some(l.layer) == x.blocked_by,
+            Decision::Allowed => matches!(l.layer, Layer::Resource | Layer::Identity),
+            Decision::ImplicitlyDenied => false,
+        })
         .flat_map(|l| l.statements.iter())
-        .filter(move |s| s.effect == if denied { "Deny" } else { "Allow" })
+        .filter(move |s| {
+            s.effect
+                == if d == Decision::ExplicitlyDenied {
+                    "Deny"
+                } else {
+                    "Allow"
+                }
+        })
 }

@@ -18,13 +18,24 @@ pub struct PracticeQuestion {
     pub who: String,
     pub action: String,
     pub resource: String,
+    /// The request's region and whether it came over TLS: given, so that the answer
+    /// hangs on nothing the learner is not told.
+    pub region: String,
+    pub tls: bool,
     pub answer: CanAnswer,
 }
 
 impl PracticeQuestion {
     /// "can WebDeployer do s3:DeleteBucket on arn:aws:s3:::acme-public-website?"
     pub fn text(&self) -> String {
-        format!("can {} do {} on {}?", self.who, self.action, self.resource)
+        format!(
+            "can {} do {} on {} (in {}, {})?",
+            self.who,
+            self.action,
+            self.resource,
+            self.region,
+            if self.tls { "over TLS" } else { "over plain HTTP" }
+        )
     }
 
     /// What decides it, by kind: (decision, deciding layer).
@@ -39,6 +50,9 @@ impl PracticeQuestion {
         judge_prediction(org, &self.answer, d, layer)
     }
 }
+
+/// The regions questions are asked in: the first most often.
+const REGIONS: &[&str] = &["eu-west-1", "eu-west-1", "eu-central-1", "us-east-1"];
 
 /// At most this many questions are put to the engine while choosing.
 const BUDGET: usize = 1500;
@@ -82,15 +96,22 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
     for _ in 0..BUDGET {
         let p = principals[next(principals.len())];
         let action = &actions[next(actions.len())];
-        let resources = resources_for(org, action);
+        let resources = resources_for(org, action, org.principal_account(p));
         let resource = resources[next(resources.len())].clone();
-        if !seen.insert((p, action.clone(), resource.clone())) {
+        // Mostly the usual request; now and then one from elsewhere, or in clear.
+        let region = REGIONS[next(REGIONS.len())].to_string();
+        let tls = next(4) != 0;
+        if !seen.insert((p, action.clone(), resource.clone(), region.clone(), tls)) {
             continue;
         }
         let who = org.principal_arn(p).to_string();
         let ask = Ask {
             action: action.clone(),
             resource: resource.clone(),
+            context: vec![
+                ("aws:RequestedRegion".to_string(), vec![region.clone()]),
+                ("aws:SecureTransport".to_string(), vec![tls.to_string()]),
+            ],
             ..Ask::default()
         };
         let Ok(answer) = crate::analysis::can(org, &who, &ask) else {
@@ -104,6 +125,8 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
             who: short_name(org, p),
             action: action.clone(),
             resource,
+            region,
+            tls,
             answer,
         };
         let (d, l) = q.key();
@@ -145,7 +168,15 @@ fn short_name(org: &Org, p: PrincipalIx) -> String {
 /// Every action the org's policies name without a wildcard, sorted.
 fn actions(org: &Org) -> Vec<String> {
     let mut set = BTreeSet::new();
-    for d in org.docs() {
+    // The org's own documents: AWS managed policies name thousands of actions that
+    // would crowd out the ones the org's guardrails and grants are about.
+    let own = org
+        .policies()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !matches!(p.origin, crate::org::PolicyOrigin::AwsManaged))
+        .map(|(i, _)| org.doc(crate::org::PolicyIx::new(i)));
+    for d in own {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&d.text) else {
             continue;
         };
@@ -175,7 +206,7 @@ fn actions(org: &Org) -> Vec<String> {
 
 /// Resources of the org an action may act on: the org's resources of its service
 /// (objects inside buckets for S3 object actions), else `*`.
-fn resources_for(org: &Org, action: &str) -> Vec<String> {
+fn resources_for(org: &Org, action: &str, account: crate::org::AccountIx) -> Vec<String> {
     let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
     let object = service == "s3" && action.to_ascii_lowercase().contains("object");
     let mut v: Vec<String> = org
@@ -190,8 +221,19 @@ fn resources_for(org: &Org, action: &str) -> Vec<String> {
             }
         })
         .collect();
-    if service == "iam" || service == "sts" {
+    // A role is what sts:AssumeRole and iam:PassRole act on.
+    let lower = action.to_ascii_lowercase();
+    if lower == "sts:assumerole" {
         v.extend(org.roles().iter().map(|r| r.arn.to_string()));
+    }
+    // A role is passed to a service of its own account.
+    if lower == "iam:passrole" {
+        v.extend(
+            org.roles()
+                .iter()
+                .filter(|r| r.account == account)
+                .map(|r| r.arn.to_string()),
+        );
     }
     if v.is_empty() {
         v.push("*".to_string());
