@@ -27,7 +27,12 @@ fn the_list_shows_each_lesson_and_its_progress() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("explicit-deny"), "{text}");
-    let line = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap().to_string();
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap()
+            .to_string()
+    };
     assert!(line("explicit-deny ").contains("done"), "{text}");
     assert!(line("roles ").contains("step 3/"), "{text}");
     let out = orgscope(data.path())
@@ -49,7 +54,10 @@ fn an_unknown_lesson_names_the_lessons() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("no lesson `no-such-lesson`") && err.contains("kms-key-policies"), "{err}");
+    assert!(
+        err.contains("no lesson `no-such-lesson`") && err.contains("kms-key-policies"),
+        "{err}"
+    );
 }
 
 /// A team's lesson that states a wrong answer is refused with its file, line and the
@@ -65,7 +73,11 @@ fn check_holds_a_teams_lessons_to_the_engine() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The same lesson teaching that heidi may leave the organization.
     let bad = good.replace(
         "decision = \"explicitly-denied\"\nlayer = \"scp\"\nstatement = \"DenyLeave\"",
@@ -89,7 +101,9 @@ fn check_holds_a_teams_lessons_to_the_engine() {
         .0
         + 1;
     assert!(
-        err.contains(&format!("good.toml:{line}:1: step 7: the engine says explicitly denied, not allowed")),
+        err.contains(&format!(
+            "good.toml:{line}:1: step 7: the engine says explicitly denied, not allowed"
+        )),
         "{err}"
     );
 }
@@ -118,7 +132,10 @@ fn practice_keeps_a_score() {
         serde_json::from_str(&std::fs::read_to_string(data.path().join("progress.json")).unwrap())
             .unwrap();
     let p = &saved["practice"];
-    assert_eq!(p["right"].as_u64().unwrap() + p["wrong"].as_u64().unwrap(), 3);
+    assert_eq!(
+        p["right"].as_u64().unwrap() + p["wrong"].as_u64().unwrap(),
+        3
+    );
 }
 
 /// Practice questions bring up every kind of answer: allowed, each layer's implicit

@@ -131,10 +131,19 @@ fn every_lesson_satisfies_the_schema() {
     for e in std::fs::read_dir(dir).unwrap() {
         let path = e.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(violations(&text), Vec::<String>::new(), "{}", path.display());
+        assert_eq!(
+            violations(&text),
+            Vec::<String>::new(),
+            "{}",
+            path.display()
+        );
         n += 1;
     }
-    assert_eq!(n, orgscope::learn::builtin().len(), "every file is built in");
+    assert_eq!(
+        n,
+        orgscope::learn::builtin().len(),
+        "every file is built in"
+    );
 }
 
 #[test]
@@ -142,11 +151,16 @@ fn lessons_the_loader_refuses_for_their_shape_break_the_schema() {
     let head = "id = \"x\"\ntitle = \"t\"\nsummary = \"s\"\nminutes = 1\norg = \"acme\"\n\n[[step]]\nsay = \"s\"\n";
     for bad in [
         format!("{head}selekt = \"dana\"\n"),
-        format!("{head}[step.predict]\nwho = \"dana\"\naction = \"s3:GetObject\"\nresource = \"*\"\n[step.expect]\ndecision = \"maybe\"\n"),
+        format!(
+            "{head}[step.predict]\nwho = \"dana\"\naction = \"s3:GetObject\"\nresource = \"*\"\n[step.expect]\ndecision = \"maybe\"\n"
+        ),
         format!("{head}[step.expect]\nlayer = \"scps\"\n"),
         head.replace("minutes = 1\n", ""),
     ] {
-        assert!(orgscope::learn::load::parse("bad.toml", &bad, None).is_err(), "{bad}");
+        assert!(
+            orgscope::learn::load::parse("bad.toml", &bad, None).is_err(),
+            "{bad}"
+        );
         assert!(!violations(&bad).is_empty(), "{bad}");
     }
 }

@@ -185,11 +185,15 @@ impl Player {
         self.phase = Phase::Doing;
     }
 
-    /// What to save.
+    /// What to save: a step done resumes at the next one.
     pub fn progress(&self) -> LessonProgress {
+        let step = match self.phase {
+            Phase::Done { .. } => self.step + 1,
+            _ => self.step,
+        };
         LessonProgress {
-            step: self.step,
-            done: self.phase == Phase::Finished,
+            step,
+            done: step >= self.lesson.steps().len(),
             predictions: self.predictions,
         }
     }

@@ -34,7 +34,11 @@ impl PracticeQuestion {
             self.action,
             self.resource,
             self.region,
-            if self.tls { "over TLS" } else { "over plain HTTP" }
+            if self.tls {
+                "over TLS"
+            } else {
+                "over plain HTTP"
+            }
         )
     }
 

@@ -217,11 +217,7 @@ impl App<'_> {
         };
         let Some(pane) = &mut self.lesson else { return };
         match action {
-            Action::Hint => {
-                if !pane.player.hint() {
-                    self.say("no more hints for this step");
-                }
-            }
+            Action::Hint if !pane.player.hint() => self.say("no more hints for this step"),
             Action::Accept => {
                 let before = pane.player.step;
                 pane.player.next(org);
