@@ -241,3 +241,43 @@ fn a_wrong_node_is_told_why() {
         "frank is in account web-dev under OU Dev; the user this step asks for is in account security under OU Security"
     );
 }
+
+/// A what-if step ("make a change after which the question has this answer") is
+/// judged on the org as changed, whatever the change: here the org with ProdGuardrails
+/// no longer attached to Prod, built from the file, as the scenario module's overlay
+/// will give it.
+#[test]
+fn a_change_is_judged_on_the_org_as_changed() {
+    use orgscope::learn::format::{Expect, Question, Verdict};
+    let q = Question {
+        who: Some("WebDeployer".into()),
+        action: "s3:DeleteBucket".into(),
+        resource: "arn:aws:s3:::acme-public-website".into(),
+        context: [
+            ("aws:RequestedRegion".to_string(), "eu-west-1".to_string()),
+            ("aws:SecureTransport".to_string(), "true".to_string()),
+        ]
+        .into(),
+        ..Question::default()
+    };
+    let expect = Expect {
+        decision: Some(Verdict(Decision::Allowed)),
+        ..Expect::default()
+    };
+    let before = orgscope::org::load_builtin_acme();
+    let Judgment::Wrong(why) = check::judge_changed(&before, &q, &expect) else {
+        panic!("unchanged, the question is still denied")
+    };
+    assert!(
+        why.starts_with("after your change, the engine says explicitly denied"),
+        "{why}"
+    );
+    let changed_text = orgscope::org::ACME.replace(
+        r#""scps": ["FullAWSAccess", "ProdGuardrails"]"#,
+        r#""scps": ["FullAWSAccess"]"#,
+    );
+    assert_ne!(changed_text, orgscope::org::ACME);
+    let (changed, report) = orgscope::org::load_str("acme-changed.json", &changed_text);
+    let changed = changed.unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(check::judge_changed(&changed, &q, &expect), Judgment::Right);
+}

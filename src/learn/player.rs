@@ -140,11 +140,20 @@ impl Player {
                     .take(3)
                     .map(|s| format!("{} / {} ({})", s.policy, s.statement, s.effect))
                     .collect();
-                if deciding.is_empty() {
-                    a.summary
-                } else {
-                    format!("{} Deciding: {}.", a.summary, deciding.join("; "))
+                let mut text = a.summary.clone();
+                if !deciding.is_empty() {
+                    text.push_str(&format!(" Deciding: {}.", deciding.join("; ")));
                 }
+                // Whose configuration it is, in the shared responsibility model's terms.
+                if let Some(l) = check::deciding_layer(&a.explanation) {
+                    let k = LayerKind::of(l);
+                    text.push_str(&format!(
+                        " {} is configured by {}.",
+                        capitalized(k.words()),
+                        k.owner()
+                    ));
+                }
+                text
             }),
             super::format::QuestionKind::WhoCan => None,
         });
@@ -196,5 +205,13 @@ impl Player {
             done: step >= self.lesson.steps().len(),
             predictions: self.predictions,
         }
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
