@@ -201,3 +201,27 @@ fn progress_round_trips_and_resets() {
     std::fs::write(data.path().join("progress.json"), "{not json").unwrap();
     assert_eq!(Progress::load(), Progress::default());
 }
+
+/// A lesson's text quoted in an error stays inert on the terminal.
+#[test]
+fn check_errors_quote_lesson_text_inert() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("evil.toml"),
+        "id = \"evil\"\ntitle = \"t\"\nsummary = \"s\"\nminutes = 1\norg = \"acme\"\n\n[[step]]\nsay = \"s\"\nselect = \"x\\u001b]0;pwned\\u0007\"\n",
+    )
+    .unwrap();
+    let out = orgscope(data.path())
+        .args(["learn", "--check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        err.contains(r"no node is named `x\x1b]0;pwned\x07`"),
+        "{err}"
+    );
+}

@@ -162,13 +162,14 @@ fn check_files(path: &std::path::Path) -> anyhow::Result<i32> {
         let lesson = match r {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("{e}");
+                // Errors quote the lesson's text: keep its escape sequences inert.
+                eprintln!("{}", crate::text::inert(&e.to_string()));
                 problems += 1;
                 continue;
             }
         };
         for e in check_lesson(&lesson) {
-            eprintln!("{e}");
+            eprintln!("{}", crate::text::inert(&e.to_string()));
             problems += 1;
         }
         checked += 1;
