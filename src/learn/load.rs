@@ -47,6 +47,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../assets/lessons/users-groups-policies.toml"),
     ),
     (
+        "least-privilege.toml",
+        include_str!("../../assets/lessons/least-privilege.toml"),
+    ),
+    (
         "explicit-deny.toml",
         include_str!("../../assets/lessons/explicit-deny.toml"),
     ),
