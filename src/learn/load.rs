@@ -84,6 +84,13 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The organizations built-in lessons are written on, besides acme: compiled in, so
+/// that the lessons work wherever the binary is.
+const BUILTIN_ORGS: &[(&str, &str)] = &[(
+    "first-steps.json",
+    include_str!("../../sample-orgs/lessons/first-steps.json"),
+)];
+
 /// Every built-in lesson. INVARIANT: they parse and check clean (tests/learn_lessons.rs).
 pub fn builtin() -> Vec<Lesson> {
     BUILTIN
@@ -282,6 +289,17 @@ impl Lesson {
     pub fn load_org(&self) -> Result<Org, LessonError> {
         if self.file.org == "acme" {
             return Ok(crate::org::load_builtin_acme());
+        }
+        if self.dir.is_none()
+            && let Some((name, text)) = BUILTIN_ORGS.iter().find(|(n, _)| *n == self.file.org)
+        {
+            let (org, report) = crate::org::load_str(format!("sample-orgs/lessons/{name}"), text);
+            return org.ok_or_else(|| {
+                self.error(
+                    None,
+                    format!("the lesson's org `{name}` has errors:\n{report}"),
+                )
+            });
         }
         let path = match &self.dir {
             Some(d) => d.join(&self.file.org),
