@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod engine;
 pub mod findings;
+pub mod learn;
 pub mod org;
 pub mod policy;
 pub mod scenario;

@@ -270,3 +270,51 @@ fn an_org_with_errors_opens_on_its_problems() {
     t.keys(&["q"]);
     prompt_is_back(&t);
 }
+
+/// A lesson in the real binary: `orgscope learn ID` opens the app with the lesson
+/// pane, a step is done with the app's own keys, and the progress is saved where
+/// `ORGSCOPE_DATA_DIR` says.
+#[test]
+fn a_lesson_in_tmux() {
+    let Some(t) = start("learn") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let data = std::env::temp_dir().join(format!("{}-data", t.session));
+    let cmd = format!(
+        "XDG_CONFIG_HOME=/nonexistent ORGSCOPE_DATA_DIR={} NO_COLOR=1 {bin} learn explicit-deny",
+        data.display()
+    );
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&[
+        "Organization policies",
+        "Lesson: Explicit deny",
+        "Step 1 of 7",
+        "Enter next",
+        "q quit",
+    ]);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Step 2 of 7", "Select the role WebDeployer", "h hint"]);
+    t.keys(&["h"]);
+    t.wait_for_all(&["Step 2 of 7", "Hint 1:"]);
+    // Do it in the app: the tree takes the keyboard, the filter finds the role.
+    // Escape and `/` sent together reach the app as one Alt-/ key: apart.
+    t.keys(&["Escape"]);
+    sleep(Duration::from_millis(500));
+    t.keys(&["/"]);
+    t.wait_for("Find");
+    t.type_text("WebDeployer");
+    t.wait_for("role     WebDeployer");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&[
+        "Roles › WebDeployer",
+        "Step 2 of 7",
+        "goes to the next step",
+    ]);
+    t.keys(&["q"]);
+    prompt_is_back(&t);
+    let saved = std::fs::read_to_string(data.join("progress.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    // The step done: the lesson resumes at the next one.
+    assert_eq!(v["lessons"]["explicit-deny"]["step"], 2, "{saved}");
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -1,6 +1,7 @@
 //! The headless command line: every question has a subcommand with JSON output.
 
 mod findings;
+mod learn;
 mod org;
 mod output;
 mod query;
@@ -57,6 +58,10 @@ pub enum Command {
     /// identity hygiene, the organization's shape. Exit status 1 when a finding at or
     /// above --fail-on remains.
     Findings(findings::FindingsArgs),
+    /// Lessons: learn AWS security by doing it in an organization. Without a lesson,
+    /// the list; with one, the lesson in the terminal UI; --practice asks questions of
+    /// any organization.
+    Learn(learn::LearnArgs),
     /// Write a deterministic synthetic organization of any size (for benchmarks).
     Generate(org::GenerateArgs),
     /// Who gains and who loses what if the organization changed as a scenario file
@@ -81,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Findings(args)) => findings::run(args),
         Some(Command::WhatIf(args)) => what_if::what_if(args),
         Some(Command::Check(args)) => what_if::check(args),
+        Some(Command::Learn(args)) => learn::run(args),
         None => {
             // The terminal UI opens what loaded and lists the problems; an input that
             // gives nothing to look at is refused with its errors, which name the file.

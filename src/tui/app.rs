@@ -174,6 +174,10 @@ pub struct App<'a> {
     pub areas: Areas,
     /// Ages (keys, last use) are counted to this time.
     pub now: Timestamp,
+    /// The lesson being played, in its pane (see [`super::learn`]).
+    pub lesson: Option<super::learn::LessonPane>,
+    /// `:learn` alone: the lessons listed in the lesson pane's place.
+    pub lesson_list: bool,
     pub quit: bool,
 }
 
@@ -220,6 +224,8 @@ impl<'a> App<'a> {
             status,
             areas: Areas::default(),
             now: Timestamp::now(),
+            lesson: None,
+            lesson_list: false,
             quit: false,
         };
         app.resize(width, height);
@@ -248,6 +254,7 @@ impl<'a> App<'a> {
                 PaneFocus::Answer => Context::Answer,
                 PaneFocus::Filter => Context::AnswerFilter,
             },
+            Popup::None if self.lesson_focused() => Context::Lesson,
             Popup::None => match self.focus {
                 Focus::Tree => Context::Tree,
                 Focus::Details => Context::Details,
@@ -365,6 +372,9 @@ impl<'a> App<'a> {
             }
         };
         let after = self.selected();
+        if after != before.0 {
+            self.lesson_selected(after);
+        }
         if after != before.0
             && let Some(how) = visit
         {
@@ -376,8 +386,16 @@ impl<'a> App<'a> {
         effect
     }
 
+    /// Lays the screen out again at its size (a pane came or went).
+    pub(super) fn relayout(&mut self) {
+        self.resize(self.areas.screen.width, self.areas.screen.height);
+    }
+
     fn resize(&mut self, width: u16, height: u16) {
         self.areas = Areas::new(width, height, self.focus == Focus::Details);
+        if self.lesson.is_some() || self.lesson_list {
+            self.areas = self.areas.with_lesson();
+        }
         if let Some(rows) = self.areas.tree_rows() {
             self.tree.set_height(rows.height as usize);
         }

@@ -24,6 +24,8 @@ pub enum Context {
     AnswerFilter,
     /// The list of problems the organization was opened with.
     Problems,
+    /// The lesson pane.
+    Lesson,
 }
 
 impl Context {
@@ -39,6 +41,7 @@ impl Context {
             Context::Answer => "answer",
             Context::AnswerFilter => "answer filter",
             Context::Problems => "problems list",
+            Context::Lesson => "lesson",
         }
     }
 }
@@ -86,6 +89,15 @@ pub enum Action {
     LastAnswer,
     /// List the problems the organization was opened with.
     Problems,
+    /// Give the lesson pane the keyboard, or take it back.
+    Lesson,
+    /// A hint for the lesson's step (again: a stronger one).
+    Hint,
+    PredictAllowed,
+    PredictImplicit,
+    PredictExplicit,
+    /// Start the lesson again.
+    ResetLesson,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -124,6 +136,12 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Paths, "paths", &["p"]),
     (Action::LastAnswer, "last_answer", &["a"]),
     (Action::Problems, "problems", &["!"]),
+    (Action::Lesson, "lesson", &["L"]),
+    (Action::Hint, "hint", &["h"]),
+    (Action::PredictAllowed, "predict_allowed", &["a"]),
+    (Action::PredictImplicit, "predict_implicit", &["i"]),
+    (Action::PredictExplicit, "predict_explicit", &["e"]),
+    (Action::ResetLesson, "reset_lesson", &["R"]),
 ];
 
 impl Action {
@@ -158,8 +176,8 @@ pub struct CommandInfo {
 }
 
 use Context::{
-    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Palette as P,
-    Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
+    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Lesson as L,
+    Palette as P, Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
 };
 
 const fn cmd(
@@ -180,6 +198,14 @@ const fn cmd(
 
 /// All the commands, in the order help lists them.
 pub const COMMANDS: &[CommandInfo] = &[
+    // First: while a lesson is open, the way back to it must stay on the hint bar.
+    cmd(
+        Action::Lesson,
+        "lesson",
+        "give the lesson pane the keyboard, or take it back",
+        &[T, D],
+        true,
+    ),
     cmd(Action::Up, "up", "move up", &[T, D, H, A, PR], false),
     cmd(Action::Down, "down", "move down", &[T, D, H, A, PR], false),
     cmd(
@@ -557,6 +583,67 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(Action::Problems, "close", "close the list", &[PR], false),
     cmd(Action::Help, "help", "show this help", &[PR], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
+    cmd(
+        Action::Accept,
+        "next",
+        "go on: past a step to read, or a step done",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::Hint,
+        "hint",
+        "a hint for the step; again: a stronger one",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::PredictAllowed,
+        "allowed",
+        "predict: allowed",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::PredictImplicit,
+        "implicit",
+        "predict: implicitly denied (then the layer, 1-7)",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::PredictExplicit,
+        "explicit",
+        "predict: explicitly denied (then the layer, 1-7)",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::ResetLesson,
+        "reset",
+        "start the lesson again from its first step",
+        &[L],
+        false,
+    ),
+    cmd(Action::Up, "up", "scroll the lesson up", &[L], false),
+    cmd(Action::Down, "down", "scroll the lesson down", &[L], false),
+    cmd(
+        Action::Cancel,
+        "tree",
+        "give the tree the keyboard, to do the step",
+        &[L],
+        true,
+    ),
+    cmd(
+        Action::Lesson,
+        "lesson",
+        "give the lesson pane the keyboard, or take it back",
+        &[L],
+        true,
+    ),
+    // Last, as in every context: the hint bar keeps them when space runs out.
+    cmd(Action::Help, "help", "show this help", &[L], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[L], true),
 ];
 
 /// The commands that work in a context, in help order.
@@ -643,6 +730,12 @@ pub const PALETTE: &[PaletteCommand] = &[
         options: &["--to ROLE"],
     },
     PaletteCommand {
+        name: "learn",
+        arg: Some("[LESSON]"),
+        description: "list the lessons, or open one (on the organization it is written for)",
+        options: &[],
+    },
+    PaletteCommand {
         name: "root",
         arg: None,
         description: "go to the organization root",
@@ -685,6 +778,7 @@ mod tests {
             Context::Answer,
             Context::AnswerFilter,
             Context::Problems,
+            Context::Lesson,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

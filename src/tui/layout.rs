@@ -21,6 +21,8 @@ pub struct Areas {
     pub details: Option<Rect>,
     /// The hint bar row.
     pub hints: Rect,
+    /// The lesson pane with its border, when a lesson is open.
+    pub lesson: Option<Rect>,
     pub too_small: bool,
 }
 
@@ -63,8 +65,49 @@ impl Areas {
             tree,
             details,
             hints,
+            lesson: None,
             too_small: false,
         }
+    }
+
+    /// Room for the lesson pane: a column on the right of a wide screen, else rows
+    /// at the bottom of the body.
+    pub fn with_lesson(mut self) -> Areas {
+        if self.too_small {
+            return self;
+        }
+        let body = Rect::new(0, 1, self.screen.width, self.screen.height - 2);
+        if self.screen.width >= 110 {
+            let w = (self.screen.width / 3).clamp(36, 60);
+            let rest = body.width - w;
+            let tree_w = (rest * 2 / 5).clamp(28, 56);
+            self.tree = Some(Rect {
+                width: tree_w,
+                ..body
+            });
+            self.details = Some(Rect {
+                x: tree_w,
+                width: rest - tree_w,
+                ..body
+            });
+            self.lesson = Some(Rect {
+                x: rest,
+                width: w,
+                ..body
+            });
+        } else {
+            let h = (body.height / 2).clamp(4, 14);
+            let top = body.height - h;
+            let shrink = |r: Rect| Rect { height: top, ..r };
+            self.tree = self.tree.map(shrink);
+            self.details = self.details.map(shrink);
+            self.lesson = Some(Rect {
+                y: body.y + top,
+                height: h,
+                ..body
+            });
+        }
+        self
     }
 
     /// The tree's rows (inside the border).

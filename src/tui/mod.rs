@@ -19,6 +19,7 @@ pub mod history;
 pub mod json;
 pub mod keymap;
 pub mod layout;
+pub mod learn;
 pub mod nodes;
 pub mod org_index;
 pub mod osc52;
@@ -52,6 +53,19 @@ use crate::org::{Org, Report};
 /// (errors included: see [`crate::org::load_partial`]). The terminal is restored
 /// whatever happens.
 pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
+    run_with(org, report, None)
+}
+
+/// Runs the UI on the lesson's organization with the lesson in its pane.
+pub fn run_lesson(org: &Org, report: &Report, player: crate::learn::Player) -> anyhow::Result<()> {
+    run_with(org, report, Some(player))
+}
+
+fn run_with(
+    org: &Org,
+    report: &Report,
+    lesson: Option<crate::learn::Player>,
+) -> anyhow::Result<()> {
     let settings = Settings::load();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -70,7 +84,7 @@ pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
     }));
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot turn on mouse reporting")
-        .and_then(|()| event_loop(&mut terminal, org, report, settings));
+        .and_then(|()| event_loop(&mut terminal, org, report, settings, lesson));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -84,6 +98,7 @@ fn event_loop(
     org: &Org,
     report: &Report,
     settings: Settings,
+    lesson: Option<crate::learn::Player>,
 ) -> anyhow::Result<()> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
@@ -93,6 +108,9 @@ fn event_loop(
         let size = terminal.size()?;
         let mut app = App::new(org, settings, size.width, size.height);
         app.set_problems(report);
+        if let Some(player) = lesson {
+            app.start_lesson(player, true);
+        }
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));

@@ -25,6 +25,10 @@ impl App<'_> {
             }
             Popup::Query => self.query_key(ev),
             Popup::Problems => (None, self.problems_key(ev)),
+            Popup::None if self.lesson_focused() => {
+                self.lesson_key(ev);
+                (None, None)
+            }
             Popup::None => self.pane_key(ev),
         }
     }
@@ -82,6 +86,10 @@ impl App<'_> {
             }
             Action::Problems => {
                 self.open_problems();
+                nothing
+            }
+            Action::Lesson => {
+                self.toggle_lesson_focus();
                 nothing
             }
             Action::Back => Some((None, self.travel(false))),

@@ -260,6 +260,11 @@ impl App<'_> {
         if let Some(kind) = QueryKind::from_name(cmd.name) {
             return self.open_query(kind, p.arg);
         }
+        if cmd.name == "learn" {
+            self.popup = Popup::None;
+            self.palette_learn(p.arg.map(str::trim).filter(|a| !a.is_empty()));
+            return None;
+        }
         let Some(kind) = arg_kind(cmd) else {
             match cmd.name {
                 "quit" => self.quit = true,

@@ -251,6 +251,7 @@ impl App<'_> {
         }
         match Arc::unwrap_or_clone(outcome) {
             Ok(mut tree) => {
+                self.lesson_answered(&running.asked);
                 if self.problems.errors > 0 {
                     tree.header.push(spans([(
                         Tone::Warn,

@@ -39,6 +39,9 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     if let Some(r) = areas.details {
         panes::details(app, frame, r);
     }
+    if let Some(r) = areas.lesson {
+        crate::tui::learn::view::draw(app, frame, r);
+    }
     hints(app, frame, areas.hints);
     match app.popup {
         Popup::None => {}
@@ -119,6 +122,21 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     for c in in_context(ctx).filter(|c| c.hint) {
         // `!` only where there is something to list.
         if c.action == Action::Problems && app.problems.is_empty() {
+            continue;
+        }
+        // Predictions only on a step that asks for one.
+        if matches!(
+            c.action,
+            Action::PredictAllowed | Action::PredictImplicit | Action::PredictExplicit
+        ) && !app.lesson.as_ref().is_some_and(|p| {
+            p.player.phase == crate::learn::player::Phase::Doing
+                && p.player.current().map(crate::learn::Step::kind)
+                    == Some(crate::learn::StepKind::Predict)
+        }) {
+            continue;
+        }
+        // `L` only where there is a lesson pane.
+        if c.action == Action::Lesson && app.lesson.is_none() && !app.lesson_list {
             continue;
         }
         if let Some(k) = app.keymap.keys(c.action).first() {

@@ -36,7 +36,7 @@ fn pane_block<'b>(t: &Theme, title: String, focused: bool) -> Block<'b> {
 /// The tree: only the rows in its window are built.
 pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Tree;
+    let focused = app.focus == Focus::Tree && !app.lesson_focused();
     let rows = app.tree.rows().len();
     let mut block = pane_block(t, " Organization ".into(), focused);
     if rows > 0 {

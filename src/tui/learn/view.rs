@@ -1,0 +1,224 @@
+//! Drawing the lesson pane: the step, its hints, the judgment of the last move, the
+//! engine's answer and the explanation; or, from `:learn`, the list of lessons.
+//! Lesson text is a file's text: it is shown made inert, as every name is.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::learn::check::Judgment;
+use crate::learn::format::{LayerKind, StepKind};
+use crate::learn::player::Phase;
+use crate::tui::app::App;
+use crate::tui::layout::inner;
+use crate::tui::sanitize::clean;
+
+/// Splits text into rows of at most `width` characters: single line breaks are
+/// spaces, a blank line starts a paragraph.
+fn wrap(text: &str, width: usize, style: Style, indent: &str, out: &mut Vec<Line<'static>>) {
+    let width = width.max(8);
+    for (i, para) in text.trim().split("\n\n").enumerate() {
+        if i > 0 {
+            out.push(Line::default());
+        }
+        let mut row = String::from(indent);
+        for word in para.split_whitespace() {
+            let word = clean(word);
+            let (n, w) = (row.chars().count(), word.chars().count());
+            if n > indent.len() && n + 1 + w > width {
+                out.push(Line::from(Span::styled(std::mem::take(&mut row), style)));
+                row.push_str(indent);
+            }
+            if row.chars().count() > indent.len() {
+                row.push(' ');
+            }
+            row.push_str(&word);
+            while row.chars().count() > width {
+                let head: String = row.chars().take(width).collect();
+                let tail: String = row.chars().skip(width).collect();
+                out.push(Line::from(Span::styled(head, style)));
+                row = format!("{indent}{tail}");
+            }
+        }
+        if row.chars().count() > indent.len() {
+            out.push(Line::from(Span::styled(row, style)));
+        }
+    }
+}
+
+/// The lesson pane's lines for a width.
+pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut out = Vec::new();
+    let Some(pane) = &app.lesson else {
+        return list_lines(app, width);
+    };
+    let p = &pane.player;
+    let total = p.lesson.steps().len();
+    if p.phase == Phase::Finished {
+        out.push(Line::from(Span::styled("Lesson finished.", t.heading)));
+        out.push(Line::default());
+        let s = p.predictions;
+        if s.right + s.wrong > 0 {
+            wrap(
+                &format!("Predictions: {} right of {}.", s.right, s.right + s.wrong),
+                width,
+                t.text,
+                "",
+                &mut out,
+            );
+        }
+        wrap(
+            "R starts it again; :learn lists the other lessons; q quits.",
+            width,
+            t.dim,
+            "",
+            &mut out,
+        );
+        return out;
+    }
+    let Some(step) = p.current() else {
+        return out;
+    };
+    out.push(Line::from(Span::styled(
+        format!("Step {} of {}", p.step + 1, total),
+        t.heading,
+    )));
+    wrap(&step.say, width, t.text, "", &mut out);
+    if step.kind() == StepKind::Predict && p.phase == Phase::Doing {
+        out.push(Line::default());
+        out.push(Line::from(vec![
+            Span::styled("a", t.key),
+            Span::styled(" allowed  ", t.hint),
+            Span::styled("i", t.key),
+            Span::styled(" implicitly denied  ", t.hint),
+            Span::styled("e", t.key),
+            Span::styled(" explicitly denied", t.hint),
+        ]));
+    }
+    if let Phase::PickLayer(d) = p.phase {
+        out.push(Line::default());
+        wrap(
+            &format!(
+                "{}: which layer decides?",
+                crate::learn::format::decision_words(d)
+            ),
+            width,
+            t.text,
+            "",
+            &mut out,
+        );
+        for (i, k) in LayerKind::ALL.iter().enumerate() {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {}", i + 1), t.key),
+                Span::styled(format!(" {}", k.words()), t.hint),
+            ]));
+        }
+    }
+    if step.kind() == StepKind::Read && p.phase == Phase::Doing {
+        out.push(Line::default());
+        out.push(Line::from(vec![
+            Span::styled("Enter", t.key),
+            Span::styled(" goes on", t.hint),
+        ]));
+    }
+    for (i, h) in p.shown_hints().iter().enumerate() {
+        out.push(Line::default());
+        wrap(&format!("Hint {}: {h}", i + 1), width, t.warn, "", &mut out);
+    }
+    match (&pane.last, &p.phase) {
+        (Some(Judgment::Wrong(why)), _) => {
+            out.push(Line::default());
+            wrap(&format!("✗ {why}"), width, t.bad, "", &mut out);
+        }
+        (Some(Judgment::Right), Phase::Done { .. }) => {
+            out.push(Line::default());
+            out.push(Line::from(Span::styled("✓ right", t.good)));
+        }
+        _ => {}
+    }
+    if let Phase::Done { .. } = p.phase {
+        if let Some(a) = &p.answer {
+            out.push(Line::default());
+            wrap(&format!("Engine: {a}"), width, t.label, "", &mut out);
+        }
+        if !step.explain.trim().is_empty() {
+            out.push(Line::default());
+            out.push(Line::from(Span::styled("Why", t.heading)));
+            wrap(&step.explain, width, t.text, "", &mut out);
+        }
+        out.push(Line::default());
+        out.push(Line::from(vec![
+            Span::styled("Enter", t.key),
+            Span::styled(
+                if p.step + 1 == total {
+                    " finishes the lesson"
+                } else {
+                    " goes to the next step"
+                },
+                t.hint,
+            ),
+        ]));
+    }
+    out
+}
+
+/// `:learn`: every lesson with its length and progress.
+fn list_lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let progress = crate::learn::Progress::load();
+    let mut out = vec![Line::from(Span::styled("Lessons", t.heading))];
+    for l in crate::learn::builtin() {
+        let p = progress.lesson(l.id());
+        let state = if p.done {
+            " ✓".to_string()
+        } else if p.step > 0 {
+            format!(" (step {}/{})", p.step + 1, l.steps().len())
+        } else {
+            String::new()
+        };
+        out.push(Line::from(vec![
+            Span::styled(clean(l.id()), t.key),
+            Span::styled(format!(" {} min{state}", l.file.minutes), t.dim),
+        ]));
+        wrap(&l.file.title, width, t.text, "  ", &mut out);
+    }
+    out.push(Line::default());
+    wrap(
+        ":learn ID opens a lesson; L closes this list.",
+        width,
+        t.dim,
+        "",
+        &mut out,
+    );
+    out
+}
+
+pub fn draw(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
+    let t = &app.theme;
+    let focused = app.lesson_focused();
+    let title = match &app.lesson {
+        Some(p) => format!(" Lesson: {} ", clean(&p.player.lesson.file.title)),
+        None => " Lessons ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.border_focus } else { t.border })
+        .title(Span::styled(title, t.title));
+    let body = inner(area);
+    frame.render_widget(block, area);
+    let all = lines(app, body.width as usize);
+    let scroll = app
+        .lesson
+        .as_ref()
+        .map_or(0, |p| p.scroll)
+        .min(all.len().saturating_sub(body.height as usize));
+    let shown: Vec<Line<'static>> = all
+        .into_iter()
+        .skip(scroll)
+        .take(body.height as usize)
+        .collect();
+    frame.render_widget(Paragraph::new(shown), body);
+}

@@ -1,0 +1,206 @@
+//! The lesson player in the terminal UI, drawn into ratatui's TestBackend: a lesson
+//! played with the app's own keys and questions, hints, a wrong prediction and a
+//! wrong node told why, the list of lessons, a narrow screen, hostile lesson text.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orgscope::learn::{self, Player, load};
+use orgscope::org::Org;
+use orgscope::tui::app::{App, Msg};
+use orgscope::tui::config::Settings;
+use orgscope::tui::keymap::Key;
+use orgscope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Progress is read from a directory of the tests' own, never the real home.
+fn isolate() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("orgscope-learn-tui-{}", std::process::id()));
+        // SAFETY: every test of this file sets the same value before reading it.
+        unsafe { std::env::set_var("ORGSCOPE_DATA_DIR", dir) };
+    });
+}
+
+fn app<'o>(org: &'o Org, w: u16, h: u16, lesson: &str) -> App<'o> {
+    isolate();
+    let mut a = App::new(org, Settings::default(), w, h);
+    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    let lessons = learn::builtin();
+    let l = learn::find(&lessons, lesson).unwrap().clone();
+    a.start_lesson(Player::new(l, &Default::default()), false);
+    a
+}
+
+fn keys(a: &mut App<'_>, keys: &str) {
+    for word in keys.split(' ').filter(|w| !w.is_empty()) {
+        let k = Key::parse(word).unwrap();
+        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
+    }
+}
+
+fn typed(a: &mut App<'_>, text: &str) {
+    for c in text.chars() {
+        a.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+fn goto(a: &mut App<'_>, command: &str) {
+    keys(a, ":");
+    typed(a, command);
+    keys(a, "enter");
+}
+
+fn screen(a: &App<'_>) -> String {
+    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(a, f)).unwrap();
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "a control character reached the screen: {:?}",
+            cell.symbol()
+        );
+    }
+    t.backend().to_string()
+}
+
+/// Why the last move was wrong.
+fn last(a: &App<'_>) -> String {
+    match &a.lesson.as_ref().unwrap().last {
+        Some(learn::Judgment::Wrong(why)) => why.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn acme() -> Org {
+    orgscope::org::load_builtin_acme()
+}
+
+#[test]
+fn a_lesson_played_with_the_apps_keys() {
+    let org = acme();
+    let mut a = app(&org, 130, 36, "explicit-deny");
+    insta::assert_snapshot!("lesson_start", screen(&a));
+    // A step to read: Enter goes on. Then hints, one and a stronger one.
+    keys(&mut a, "enter h h");
+    let s = screen(&a);
+    assert!(s.contains("Hint 2"), "{s}");
+    insta::assert_snapshot!("lesson_hints", s);
+    // The learner does it in the app: Esc gives the tree the keyboard.
+    keys(&mut a, "esc");
+    goto(&mut a, "role WebDeployer");
+    let s = screen(&a);
+    assert!(s.contains("✓ right"), "{s}");
+    insta::assert_snapshot!("lesson_selected_right", s);
+    // The prediction: implicitly denied by the identity policies. Wrong, told why,
+    // and the engine's answer is shown with the statement that decided.
+    keys(&mut a, "enter i");
+    insta::assert_snapshot!("lesson_pick_layer", screen(&a));
+    keys(&mut a, "4");
+    let s = screen(&a);
+    assert!(s.contains("you predicted implicitly denied"), "{s}");
+    assert!(s.contains("NoDestruction"), "{s}");
+    insta::assert_snapshot!("lesson_prediction_wrong", s);
+    // A wrong SCP is told apart from the right one, with where each is attached.
+    keys(&mut a, "enter esc");
+    goto(&mut a, "policy DenyRootUser");
+    let s = screen(&a);
+    assert!(s.contains("attached to Workloads"), "{s}");
+    insta::assert_snapshot!("lesson_wrong_node", s);
+    goto(&mut a, "policy ProdGuardrails");
+    assert!(screen(&a).contains("✓ right"));
+    // An ask step: the question asked in the app, answered by the engine.
+    keys(&mut a, "enter esc");
+    goto(
+        &mut a,
+        "can WebDeployer secretsmanager:GetSecretValue arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf aws:RequestedRegion=eu-west-1 aws:SecureTransport=true",
+    );
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("OnlyWebApp"), "{s}");
+    insta::assert_snapshot!("lesson_asked_right", s);
+    let p = &a.lesson.as_ref().unwrap().player;
+    assert_eq!(p.step, 4);
+    assert_eq!((p.predictions.right, p.predictions.wrong), (0, 1));
+}
+
+#[test]
+fn another_question_is_told_apart() {
+    let org = acme();
+    let mut a = app(&org, 130, 36, "explicit-deny");
+    // Straight to the ask step.
+    let pane = a.lesson.as_mut().unwrap();
+    pane.player.step = 4;
+    keys(&mut a, "esc");
+    goto(
+        &mut a,
+        "can WebApp secretsmanager:GetSecretValue arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf",
+    );
+    keys(&mut a, "esc");
+    assert_eq!(
+        last(&a),
+        "you asked about WebApp; this step is about WebDeployer"
+    );
+    // The right question without the context the lesson gives: another answer.
+    goto(
+        &mut a,
+        "can WebDeployer secretsmanager:GetSecretValue arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf",
+    );
+    keys(&mut a, "esc");
+    assert!(
+        last(&a).starts_with("that is the question, but"),
+        "{}",
+        last(&a)
+    );
+    insta::assert_snapshot!("lesson_question_without_context", screen(&a));
+}
+
+#[test]
+fn lesson_list_and_narrow_screen() {
+    isolate();
+    let org = acme();
+    let mut a = App::new(&org, Settings::default(), 130, 40);
+    goto(&mut a, "learn");
+    let s = screen(&a);
+    assert!(s.contains("explicit-deny"), "{s}");
+    insta::assert_snapshot!("lesson_list", s);
+    goto(&mut a, "learn scp-inheritance");
+    assert!(a.lesson.is_some());
+    // A screen too narrow for three columns: the lesson below the panes.
+    a.update(Msg::Resize(100, 30));
+    insta::assert_snapshot!("lesson_narrow", screen(&a));
+    // The help of the lesson pane comes from the same command list.
+    keys(&mut a, "?");
+    insta::assert_snapshot!("lesson_help", screen(&a));
+}
+
+#[test]
+fn finished_and_reset() {
+    let org = acme();
+    let mut a = app(&org, 130, 30, "root-user");
+    let n = a.lesson.as_ref().unwrap().player.lesson.steps().len();
+    a.lesson.as_mut().unwrap().player.step = n;
+    a.lesson.as_mut().unwrap().player.phase = learn::player::Phase::Finished;
+    let s = screen(&a);
+    assert!(s.contains("Lesson finished"), "{s}");
+    keys(&mut a, "R");
+    assert_eq!(a.lesson.as_ref().unwrap().player.step, 0);
+}
+
+#[test]
+fn hostile_lesson_text_is_inert() {
+    isolate();
+    let text = "id = \"evil\"\ntitle = \"T\\u001b]0;pwned\\u0007\"\nsummary = \"s\"\nminutes = 1\norg = \"acme\"\n\n[[step]]\nsay = \"read \\u001b[2J this\"\nhints = [\"\\u009b2J\"]\n";
+    let lesson = load::parse("evil.toml", text, None).unwrap();
+    let org = acme();
+    let mut a = App::new(&org, Settings::default(), 120, 30);
+    a.start_lesson(Player::new(lesson, &Default::default()), false);
+    keys(&mut a, "h");
+    let s = screen(&a);
+    assert!(s.contains(r"read \x1b[2J this"), "{s}");
+    assert!(s.contains(r"\x9b2J"), "{s}");
+}
