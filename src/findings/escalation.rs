@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::{Category, Finding, Severity};
 use crate::analysis::assemble::{Ask, Subject, assemble};
-use crate::analysis::paths::escalation::{self, Edge, Prefilter};
+use crate::analysis::paths::escalation::{Edge, Prefilter};
 use crate::engine::{self, Decision};
 use crate::org::assume_index::all_principals;
 use crate::org::{Org, PrincipalIx};
@@ -114,12 +114,10 @@ fn principal_findings(org: &Org, pre: &Prefilter, p: PrincipalIx) -> Vec<Finding
         if q == p {
             continue;
         }
-        let edges: Vec<Edge> = pre
-            .edges_between(org, p, q, &[])
-            .into_iter()
+        let Some(e) = pre
+            .best_between(org, p, q, &[])
             .filter(|e| e.needs.is_empty())
-            .collect();
-        let Some(e) = escalation::best(edges) else {
+        else {
             continue;
         };
         if pre.is_admin(org, q, &[]) || allowed_everything(org, q) {

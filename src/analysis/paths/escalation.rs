@@ -156,32 +156,62 @@ fn decide(
     (!when.is_empty()).then_some(when)
 }
 
-/// Every step decided; the edge, with the needs of all its steps, when each is allowed.
-fn edge(
-    org: &Org,
-    p: PrincipalIx,
-    via: &str,
+/// A technique not yet decided: its requests, the context its steps add (the
+/// service a role is passed to), and the trust policy its last step is asked under.
+struct Technique {
+    via: String,
     steps: Vec<Step>,
-    context: &[(String, Vec<String>)],
-    extra: &[(usize, (String, Vec<String>))],
-    trust: Option<&Policy>,
-) -> Option<Edge> {
-    let mut needs: Vec<Condition> = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        let mut ctx = context.to_vec();
-        ctx.extend(extra.iter().filter(|(j, _)| *j == i).map(|(_, kv)| kv.clone()));
-        let t = if i + 1 == steps.len() { trust } else { None };
-        for n in decide(org, p, s, &ctx, t)? {
-            if !needs.contains(&n) {
-                needs.push(n);
-            }
+    passed_to: Option<&'static str>,
+    /// The trust policy's text: parsed only when the technique is decided.
+    trust: Option<String>,
+}
+
+impl Technique {
+    fn one(action: &str, resource: &str) -> Technique {
+        Technique {
+            via: action.to_string(),
+            steps: vec![step(action, resource)],
+            passed_to: None,
+            trust: None,
         }
     }
-    Some(Edge {
-        via: via.to_string(),
-        steps,
-        needs,
-    })
+
+    /// Every step decided; the edge, with the needs of all its steps, when each is
+    /// allowed.
+    fn decide(self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Option<Edge> {
+        let mut needs: Vec<Condition> = Vec::new();
+        let last = self.steps.len() - 1;
+        for (i, s) in self.steps.iter().enumerate() {
+            let passed;
+            let ctx = match self.passed_to {
+                Some(service) if i == 0 => {
+                    let mut c = context.to_vec();
+                    c.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
+                    passed = c;
+                    &passed[..]
+                }
+                _ => context,
+            };
+            let parsed;
+            let t = match &self.trust {
+                Some(text) if i == last => {
+                    parsed = Policy::parse(PolicyKind::Resource, "rewritten trust", text).ok()?;
+                    Some(&parsed)
+                }
+                _ => None,
+            };
+            for n in decide(org, p, s, ctx, t)? {
+                if !needs.contains(&n) {
+                    needs.push(n);
+                }
+            }
+        }
+        Some(Edge {
+            via: self.via,
+            steps: self.steps,
+            needs,
+        })
+    }
 }
 
 fn step(action: &str, resource: &str) -> Step {
@@ -217,7 +247,11 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
         };
         for n in principals {
             if let NamedPrincipal::Service(v) = n {
-                named.extend(SERVICES.iter().position(|(svc, _)| svc.eq_ignore_ascii_case(v)));
+                named.extend(
+                    SERVICES
+                        .iter()
+                        .position(|(svc, _)| svc.eq_ignore_ascii_case(v)),
+                );
             }
         }
     }
@@ -226,15 +260,25 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
     named
 }
 
-/// Every escalation edge from `p` to another principal `q` of its account, in a
-/// fixed order (the search prefers the first of equal cost). Assume-role hops are
-/// [`super::hop`]'s.
-pub fn edges_between(
+/// A service-linked role (`/aws-service-role/`) or an IAM Identity Center role
+/// (`/aws-reserved/`): AWS owns it, and no customer can change its trust or its
+/// policies (IAM User Guide, "Using service-linked roles"; IAM Identity Center
+/// User Guide, "Referencing permission sets"). Passing one to a service is also
+/// not possible: its trust names only its own service.
+fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
+    let arn = org.principal_arn(p);
+    matches!(p, PrincipalIx::Role(_))
+        && (arn.contains(":role/aws-service-role/") || arn.contains(":role/aws-reserved/"))
+}
+
+/// The techniques from `p` to another principal `q` of its account, in a fixed
+/// order (the search prefers the first of equal cost).
+fn techniques_between(
     org: &Org,
     p: PrincipalIx,
     q: PrincipalIx,
     context: &[(String, Vec<String>)],
-) -> Vec<Edge> {
+) -> Vec<Technique> {
     if p == q || org.principal_account(p) != org.principal_account(q) || aws_owned(org, q) {
         return Vec::new();
     }
@@ -247,7 +291,7 @@ pub fn edges_between(
                 "iam:CreateLoginProfile",
                 "iam:UpdateLoginProfile",
             ] {
-                out.extend(edge(org, p, action, vec![step(action, arn)], context, &[], None));
+                out.push(Technique::one(action, arn));
             }
         }
         PrincipalIx::Role(_) => {
@@ -256,20 +300,15 @@ pub fn edges_between(
                 r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
                 org.principal_arn(p)
             );
-            if let Ok(trust) = Policy::parse(PolicyKind::Resource, "rewritten trust", &text) {
-                out.extend(edge(
-                    org,
-                    p,
-                    "iam:UpdateAssumeRolePolicy",
-                    vec![
-                        step("iam:UpdateAssumeRolePolicy", arn),
-                        step("sts:AssumeRole", arn),
-                    ],
-                    context,
-                    &[],
-                    Some(&trust),
-                ));
-            }
+            out.push(Technique {
+                via: "iam:UpdateAssumeRolePolicy".to_string(),
+                steps: vec![
+                    step("iam:UpdateAssumeRolePolicy", arn),
+                    step("sts:AssumeRole", arn),
+                ],
+                passed_to: None,
+                trust: Some(text),
+            });
             let account = &*org.account(org.principal_account(p)).id;
             let region = region(context);
             for i in trusted_services(org, q) {
@@ -285,26 +324,30 @@ pub fn edges_between(
                     "iam:PassRole+{}",
                     actions.iter().map(|(a, _)| *a).collect::<Vec<_>>().join("+")
                 );
-                let passed = (
-                    0,
-                    ("iam:PassedToService".to_string(), vec![service.to_string()]),
-                );
-                out.extend(edge(org, p, &via, steps, context, &[passed], None));
+                out.push(Technique {
+                    via,
+                    steps,
+                    passed_to: Some(service),
+                    trust: None,
+                });
             }
         }
     }
     out
 }
 
-/// A service-linked role (`/aws-service-role/`) or an IAM Identity Center role
-/// (`/aws-reserved/`): AWS owns it, and no customer can change its trust or its
-/// policies (IAM User Guide, "Using service-linked roles"; IAM Identity Center
-/// User Guide, "Referencing permission sets"). Passing one to a service is also
-/// not possible: its trust names only its own service.
-fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
-    let arn = org.principal_arn(p);
-    matches!(p, PrincipalIx::Role(_))
-        && (arn.contains(":role/aws-service-role/") || arn.contains(":role/aws-reserved/"))
+/// Every escalation edge from `p` to another principal `q` of its account, each
+/// technique decided, in a fixed order. Assume-role hops are [`super::hop`]'s.
+pub fn edges_between(
+    org: &Org,
+    p: PrincipalIx,
+    q: PrincipalIx,
+    context: &[(String, Vec<String>)],
+) -> Vec<Edge> {
+    techniques_between(org, p, q, context)
+        .into_iter()
+        .filter_map(|t| t.decide(org, p, context))
+        .collect()
 }
 
 /// The best of `edges` for a search: the cheapest, the first among equals.
@@ -335,22 +378,7 @@ fn writable_policies(org: &Org, p: PrincipalIx) -> Vec<Arc<str>> {
     out
 }
 
-/// Whether a group's own policies grant a way to write or attach a user policy: a
-/// user who joins it can then give itself anything.
-fn group_escalates(org: &Org, g: crate::org::GroupIx, docs: &[Vec<bool>]) -> bool {
-    let group = org.group(g);
-    group
-        .managed
-        .iter()
-        .chain(&group.inline)
-        .any(|&x| docs[5][org.policy(x).doc.index()] || docs[6][org.policy(x).doc.index()])
-}
-
-/// Every way `p` can raise its own permissions, in a fixed order.
-pub fn self_edges(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Vec<Edge> {
-    self_edges_with(org, p, context, &first_docs(org))
-}
-
+/// Per document of the org, per action of [`FIRST_ACTIONS`]: an Allow covers it.
 fn first_docs(org: &Org) -> Vec<Vec<bool>> {
     let probe = "arn:aws:iam::000000000000:user/probe";
     FIRST_ACTIONS
@@ -359,62 +387,88 @@ fn first_docs(org: &Org) -> Vec<Vec<bool>> {
         .collect()
 }
 
-fn self_edges_with(
+/// Whether a group's own policies grant a way to write or attach a user policy: a
+/// user who joins it can then give itself anything.
+fn group_escalates(org: &Org, g: crate::org::GroupIx, docs: &[Vec<bool>]) -> bool {
+    let at = |a: &str| FIRST_ACTIONS.iter().position(|x| *x == a).unwrap_or(0);
+    let (put, attach) = (at("iam:PutUserPolicy"), at("iam:AttachUserPolicy"));
+    let group = org.group(g);
+    group.managed.iter().chain(&group.inline).any(|&x| {
+        let d = org.policy(x).doc.index();
+        docs[put][d] || docs[attach][d]
+    })
+}
+
+/// Per account, its groups.
+fn groups_by_account(org: &Org) -> Vec<Vec<crate::org::GroupIx>> {
+    let mut out = vec![Vec::new(); org.accounts().len()];
+    for (i, g) in org.groups().iter().enumerate() {
+        out[g.account.index()].push(crate::org::GroupIx::new(i));
+    }
+    out
+}
+
+/// The ways `p` could raise its own permissions, in a fixed order.
+fn techniques_self(
     org: &Org,
     p: PrincipalIx,
-    context: &[(String, Vec<String>)],
     docs: &[Vec<bool>],
-) -> Vec<Edge> {
+    groups: &[Vec<crate::org::GroupIx>],
+) -> Vec<Technique> {
     let arn = org.principal_arn(p);
     let mut out = Vec::new();
-    let one = |action: &str, resource: &str| {
-        edge(org, p, action, vec![step(action, resource)], context, &[], None)
-    };
     match p {
         PrincipalIx::User(u) => {
-            out.extend(one("iam:PutUserPolicy", arn));
-            out.extend(one("iam:AttachUserPolicy", arn));
+            out.push(Technique::one("iam:PutUserPolicy", arn));
+            out.push(Technique::one("iam:AttachUserPolicy", arn));
             for &g in &org.user(u).groups {
                 let garn = &org.group(g).arn;
-                out.extend(one("iam:PutGroupPolicy", garn));
-                out.extend(one("iam:AttachGroupPolicy", garn));
+                out.push(Technique::one("iam:PutGroupPolicy", garn));
+                out.push(Technique::one("iam:AttachGroupPolicy", garn));
             }
-            let account = org.user(u).account;
-            for (i, g) in org.groups().iter().enumerate() {
-                let gi = crate::org::GroupIx::new(i);
-                if g.account == account
-                    && !org.user(u).groups.contains(&gi)
-                    && group_escalates(org, gi, docs)
-                {
-                    out.extend(one("iam:AddUserToGroup", &g.arn));
+            for &gi in &groups[org.user(u).account.index()] {
+                if !org.user(u).groups.contains(&gi) && group_escalates(org, gi, docs) {
+                    out.push(Technique::one("iam:AddUserToGroup", &org.group(gi).arn));
                 }
             }
         }
         PrincipalIx::Role(_) if aws_owned(org, p) => {}
         PrincipalIx::Role(_) => {
-            out.extend(one("iam:PutRolePolicy", arn));
-            out.extend(one("iam:AttachRolePolicy", arn));
+            out.push(Technique::one("iam:PutRolePolicy", arn));
+            out.push(Technique::one("iam:AttachRolePolicy", arn));
         }
     }
     for policy in writable_policies(org, p) {
-        out.extend(one("iam:CreatePolicyVersion", &policy));
+        out.push(Technique::one("iam:CreatePolicyVersion", &policy));
     }
     out
 }
 
-/// Whether `p` can give itself any permission with no context beyond the question's.
-pub fn is_admin(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
-    self_edges(org, p, context).iter().any(|e| e.needs.is_empty())
+/// Every way `p` can raise its own permissions, each decided, in a fixed order.
+pub fn self_edges(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Vec<Edge> {
+    techniques_self(org, p, &first_docs(org), &groups_by_account(org))
+        .into_iter()
+        .filter_map(|t| t.decide(org, p, context))
+        .collect()
 }
 
-/// Which principals may have an escalation edge at all: those whose identity
-/// documents allow one of [`FIRST_ACTIONS`]. Sound because IAM has no resource
-/// policies: the engine allows an IAM action only on an identity Allow (a resource
-/// the org holds under a principal's ARN is the one exception, checked).
+/// Whether `p` can give itself any permission with no context beyond the question's.
+pub fn is_admin(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
+    self_edges(org, p, context)
+        .iter()
+        .any(|e| e.needs.is_empty())
+}
+
+/// Techniques worth asking the engine about: IAM has no resource policies, so the
+/// engine allows a technique's first (IAM) action only on an Allow in the caller's
+/// identity policies for that action (a resource the org holds under the same ARN
+/// is the one exception, kept). `tests/paths_agree.rs` holds the filtered answers
+/// equal to the unfiltered ones on every pair of small orgs.
 pub struct Prefilter {
     docs: Vec<Vec<bool>>,
     /// Per account, its users and roles.
     pub by_account: Vec<Vec<PrincipalIx>>,
+    groups: Vec<Vec<crate::org::GroupIx>>,
 }
 
 impl Prefilter {
@@ -426,6 +480,7 @@ impl Prefilter {
         Prefilter {
             docs: first_docs(org),
             by_account,
+            groups: groups_by_account(org),
         }
     }
 
@@ -437,7 +492,58 @@ impl Prefilter {
         })
     }
 
-    /// [`edges_between`], skipping principals that cannot escalate at all.
+    /// Whether technique `t` is worth deciding for `p`.
+    fn worth(&self, org: &Org, p: PrincipalIx, t: &Technique) -> bool {
+        let first = &t.steps[0];
+        if org.resource_by_arn(&first.resource).is_some() {
+            return true;
+        }
+        let Some(a) = FIRST_ACTIONS.iter().position(|x| *x == first.action) else {
+            return true;
+        };
+        org.identity_policies(p)
+            .any(|x| self.docs[a][org.policy(x).doc.index()])
+    }
+
+    /// The first of `techniques` that is allowed with no context (nothing beats it),
+    /// else the first allowed with some: [`best`] of all of them, deciding fewer.
+    fn best_of(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        techniques: Vec<Technique>,
+        context: &[(String, Vec<String>)],
+    ) -> Option<Edge> {
+        let mut found: Option<Edge> = None;
+        for t in techniques {
+            if !self.worth(org, p, &t) {
+                continue;
+            }
+            if let Some(e) = t.decide(org, p, context) {
+                if e.needs.is_empty() {
+                    return Some(e);
+                }
+                found.get_or_insert(e);
+            }
+        }
+        found
+    }
+
+    /// [`best`] of [`edges_between`], deciding only what can matter.
+    pub fn best_between(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        context: &[(String, Vec<String>)],
+    ) -> Option<Edge> {
+        if !self.may(org, p) {
+            return None;
+        }
+        self.best_of(org, p, techniques_between(org, p, q, context), context)
+    }
+
+    /// [`edges_between`], skipping techniques that cannot be allowed.
     pub fn edges_between(
         &self,
         org: &Org,
@@ -445,30 +551,31 @@ impl Prefilter {
         q: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
-        let held = org.resource_by_arn(org.principal_arn(q)).is_some();
-        if !held && !self.may(org, p) {
-            return Vec::new();
-        }
-        edges_between(org, p, q, context)
+        techniques_between(org, p, q, context)
+            .into_iter()
+            .filter(|t| self.worth(org, p, t))
+            .filter_map(|t| t.decide(org, p, context))
+            .collect()
     }
 
-    /// [`self_edges`], skipping principals that cannot escalate at all.
+    /// [`self_edges`], skipping techniques that cannot be allowed.
     pub fn self_edges(
         &self,
         org: &Org,
         p: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
-        let held = org.resource_by_arn(org.principal_arn(p)).is_some();
-        if !held && !self.may(org, p) {
-            return Vec::new();
-        }
-        self_edges_with(org, p, context, &self.docs)
+        techniques_self(org, p, &self.docs, &self.groups)
+            .into_iter()
+            .filter(|t| self.worth(org, p, t))
+            .filter_map(|t| t.decide(org, p, context))
+            .collect()
     }
 
+    /// [`is_admin`], stopping at the first technique allowed with no context.
     pub fn is_admin(&self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
-        self.self_edges(org, p, context)
-            .iter()
-            .any(|e| e.needs.is_empty())
+        self.best_of(org, p, techniques_self(org, p, &self.docs, &self.groups), context)
+            .is_some_and(|e| e.needs.is_empty())
     }
 }
+

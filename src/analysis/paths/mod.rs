@@ -255,7 +255,7 @@ fn decide_escalations(
     pairs
         .par_iter()
         .filter_map(|&(p, q)| {
-            escalation::best(pre.edges_between(org, p, q, context)).map(|e| (p, q, e))
+            pre.best_between(org, p, q, context).map(|e| (p, q, e))
         })
         .collect()
 }
