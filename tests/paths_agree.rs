@@ -144,9 +144,19 @@ fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: 
         r.path
     );
     assert_eq!(needs, r.needs, "{name}: needs of {:?}", r.path);
-    assert_eq!(r.edges.len() + 1, r.path.len(), "{name}: edges of {:?}", r.path);
+    assert_eq!(
+        r.edges.len() + 1,
+        r.path.len(),
+        "{name}: edges of {:?}",
+        r.path
+    );
     for (e, w) in r.edges.iter().zip(r.path.windows(2)) {
-        assert_eq!((&e.from, &e.to), (&w[0], &w[1]), "{name}: hop of {:?}", r.path);
+        assert_eq!(
+            (&e.from, &e.to),
+            (&w[0], &w[1]),
+            "{name}: hop of {:?}",
+            r.path
+        );
         assert_eq!(
             Some(&e.via),
             all.via.get(&(w[0].clone(), w[1].clone())),
@@ -272,7 +282,9 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
     }
     let hops: usize = all.edges.values().map(BTreeMap::len).sum();
     let escalations = all.via.values().filter(|v| *v != "sts:AssumeRole").count();
-    eprintln!("{name}: {hops} hops in the org ({escalations} by escalation), {compared} paths compared");
+    eprintln!(
+        "{name}: {hops} hops in the org ({escalations} by escalation), {compared} paths compared"
+    );
     assert!(hops > 0);
 }
 

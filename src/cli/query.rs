@@ -542,13 +542,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
             Format::Table => {
                 let mut s = format!("{} principals can reach {to}\n", reaches.len());
                 for r in &reaches {
-                    let _ = writeln!(
-                        s,
-                        "  {} -> {}{}",
-                        r.path[0],
-                        hops(r),
-                        needs(&r.needs)
-                    );
+                    let _ = writeln!(s, "  {} -> {}{}", r.path[0], hops(r), needs(&r.needs));
                 }
                 print(&crate::cli::inert(&s))?;
             }
@@ -598,7 +592,11 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                 let _ = writeln!(s, "\nthe target cannot be reached");
             }
             if let Some(admin) = &answer.nearest_admin {
-                let _ = writeln!(s, "nearest admin-level principal: {}", admin.path.join(" -> "));
+                let _ = writeln!(
+                    s,
+                    "nearest admin-level principal: {}",
+                    admin.path.join(" -> ")
+                );
             }
             print(&crate::cli::inert(&s))?;
         }

@@ -54,9 +54,7 @@ fn short(arn: &str) -> &str {
 
 pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
     let pre = Prefilter::new(org);
-    let candidates: Vec<PrincipalIx> = all_principals(org)
-        .filter(|&p| pre.may(org, p))
-        .collect();
+    let candidates: Vec<PrincipalIx> = all_principals(org).filter(|&p| pre.may(org, p)).collect();
     let found: Vec<Finding> = candidates
         .par_iter()
         .flat_map_iter(|&p| principal_findings(org, &pre, p))

@@ -76,13 +76,22 @@ const SERVICES: [(&str, &[(&str, &str)]); 6] = [
     (
         "lambda.amazonaws.com",
         &[
-            ("lambda:CreateFunction", "arn:aws:lambda:{region}:{account}:function:orgscope-escalation"),
-            ("lambda:InvokeFunction", "arn:aws:lambda:{region}:{account}:function:orgscope-escalation"),
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
         ],
     ),
     (
         "ec2.amazonaws.com",
-        &[("ec2:RunInstances", "arn:aws:ec2:{region}:{account}:instance/*")],
+        &[(
+            "ec2:RunInstances",
+            "arn:aws:ec2:{region}:{account}:instance/*",
+        )],
     ),
     (
         "cloudformation.amazonaws.com",
@@ -94,20 +103,35 @@ const SERVICES: [(&str, &[(&str, &str)]); 6] = [
     (
         "codebuild.amazonaws.com",
         &[
-            ("codebuild:CreateProject", "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation"),
-            ("codebuild:StartBuild", "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation"),
+            (
+                "codebuild:CreateProject",
+                "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation",
+            ),
+            (
+                "codebuild:StartBuild",
+                "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation",
+            ),
         ],
     ),
     (
         "sagemaker.amazonaws.com",
         &[
-            ("sagemaker:CreateNotebookInstance", "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation"),
-            ("sagemaker:CreatePresignedNotebookInstanceUrl", "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation"),
+            (
+                "sagemaker:CreateNotebookInstance",
+                "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation",
+            ),
+            (
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+                "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation",
+            ),
         ],
     ),
     (
         "glue.amazonaws.com",
-        &[("glue:CreateDevEndpoint", "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation")],
+        &[(
+            "glue:CreateDevEndpoint",
+            "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation",
+        )],
     ),
 ];
 
@@ -322,7 +346,11 @@ fn techniques_between(
                 }));
                 let via = format!(
                     "iam:PassRole+{}",
-                    actions.iter().map(|(a, _)| *a).collect::<Vec<_>>().join("+")
+                    actions
+                        .iter()
+                        .map(|(a, _)| *a)
+                        .collect::<Vec<_>>()
+                        .join("+")
                 );
                 out.push(Technique {
                     via,
@@ -574,8 +602,12 @@ impl Prefilter {
 
     /// [`is_admin`], stopping at the first technique allowed with no context.
     pub fn is_admin(&self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
-        self.best_of(org, p, techniques_self(org, p, &self.docs, &self.groups), context)
-            .is_some_and(|e| e.needs.is_empty())
+        self.best_of(
+            org,
+            p,
+            techniques_self(org, p, &self.docs, &self.groups),
+            context,
+        )
+        .is_some_and(|e| e.needs.is_empty())
     }
 }
-

@@ -254,9 +254,7 @@ fn decide_escalations(
 ) -> Vec<(PrincipalIx, PrincipalIx, Edge)> {
     pairs
         .par_iter()
-        .filter_map(|&(p, q)| {
-            pre.best_between(org, p, q, context).map(|e| (p, q, e))
-        })
+        .filter_map(|&(p, q)| pre.best_between(org, p, q, context).map(|e| (p, q, e)))
         .collect()
 }
 

@@ -46,8 +46,8 @@ pub type Expand<'a> =
 /// The escalation edges (other than assume-role) out of the principals of one step
 /// (outgoing) or into them (incoming), already decided, given which principals at
 /// the other end are worth it.
-pub type Escalate<'a> =
-    dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, PrincipalIx, Edge)> + 'a;
+pub type Escalate<'a> = dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, PrincipalIx, Edge)>
+    + 'a;
 
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
@@ -116,7 +116,11 @@ pub fn discover(
             .zip(decided)
             .filter_map(|((p, r), needs)| {
                 let needs = needs?;
-                Some((p, PrincipalIx::Role(r), Edge::assume(&org.role(r).arn, needs)))
+                Some((
+                    p,
+                    PrincipalIx::Role(r),
+                    Edge::assume(&org.role(r).arn, needs),
+                ))
             })
             .collect();
         let more = escalate(&at, &worth);

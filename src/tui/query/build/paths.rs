@@ -86,7 +86,10 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
             }
             if !e.needs.is_empty() {
                 let needs: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();
-                row.extend(spans([(Tone::Warn, &format!("  needs {}", needs.join(", ")))]));
+                row.extend(spans([(
+                    Tone::Warn,
+                    &format!("  needs {}", needs.join(", ")),
+                )]));
             }
             t.add(Some(head), row, None);
         }
@@ -97,9 +100,10 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
             line.extend(chain(org, admin));
             t.header.push(line);
         }
-        None => t
-            .header
-            .push(spans([(Tone::Dim, "no admin-level principal within reach")])),
+        None => t.header.push(spans([(
+            Tone::Dim,
+            "no admin-level principal within reach",
+        )])),
     }
     if a.target_asked {
         match &a.to {
