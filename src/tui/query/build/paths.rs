@@ -171,7 +171,7 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
     t.header.push(first);
     t.header.push(spans([(
         Tone::Dim,
-        "by assuming roles or escalating (keys, passwords, passed roles, rewritten trust), directly or through others; each with its shortest chain",
+        "by assuming roles or escalating (keys, passwords, passed roles, trust), each with its shortest chain",
     )]));
     if found.is_empty() {
         t.add(
