@@ -194,7 +194,7 @@ pub fn paths_until(
                     .map(move |&q| (p, q))
             })
             .collect();
-        decide_escalations(org, &pre, &pairs, context)
+        decide_escalations(org, pre, &pairs, context)
     };
     let h = discover(
         org,
@@ -303,7 +303,7 @@ pub fn who_reaches_until(
                     .map(move |&p| (p, q))
             })
             .collect();
-        decide_escalations(org, &pre, &pairs, context)
+        decide_escalations(org, pre, &pairs, context)
     };
     let h = discover(
         org,
