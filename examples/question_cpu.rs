@@ -1,6 +1,6 @@
 //! CPU time of one org-wide question, for comparing changes on a shared machine where
 //! wall time moves with the load: `cargo run --release --example question_cpu
-//! [who-can|who-can-bare|what-can|paths|paths-to]`. The generated 5,000-account org, the question of
+//! [who-can|who-can-bare|what-can|paths|paths-member|paths-to]`. The generated 5,000-account org, the question of
 //! the worst who-can case in `benches/analysis.rs` (a bucket the org does not hold;
 //! `who-can-bare` asks it with no context, so that most principals are conditional and
 //! their keys are searched), a user's what-can over the whole catalog, the roles a
@@ -47,6 +47,10 @@ fn main() {
         match which.as_str() {
             "paths" => {
                 std::hint::black_box(analysis::paths(&org, &mgmt_user, None, &[]))
+                    .expect("the user is in the org");
+            }
+            "paths-member" => {
+                std::hint::black_box(analysis::paths(&org, &user, None, &[]))
                     .expect("the user is in the org");
             }
             "paths-to" => {

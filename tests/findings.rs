@@ -155,3 +155,60 @@ fn sarif_has_the_required_shape() {
         assert!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string());
     }
 }
+
+/// Privilege escalation (IAM User Guide, "Permissions required to access IAM
+/// resources"; Rhino Security Labs' and PMapper's techniques): ci-legacy's
+/// WebOpsEverything allows iam:* on itself, so it can attach AdministratorAccess to
+/// itself. An SCP that denies the IAM write actions, or a boundary that leaves them
+/// out, stops every step, and the finding with it.
+#[test]
+fn escalation_is_critical_and_an_scp_or_a_boundary_silences_it() {
+    let ci = "arn:aws:iam::666666666666:user/ci-legacy";
+    let all = findings::findings(&load(&acme_value()), &opts());
+    let own: Vec<&Finding> = of(&all, "escalation.self")
+        .into_iter()
+        .filter(|f| f.node == ci)
+        .collect();
+    assert_eq!(own.len(), 1, "{all:#?}");
+    assert_eq!(own[0].severity, Severity::Critical);
+    assert!(
+        own[0]
+            .message
+            .contains("iam:AttachUserPolicy on arn:aws:iam::666666666666:user/ci-legacy"),
+        "{}",
+        own[0].message
+    );
+
+    let mut v = acme_value();
+    v["scps"]["DenyIamWrites"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Resource": "*",
+        "Action": ["iam:Put*", "iam:Attach*", "iam:CreatePolicyVersion", "iam:AddUserToGroup",
+                   "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+                   "iam:UpdateAssumeRolePolicy", "iam:PassRole"]}]}});
+    v["root"]["scps"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("DenyIamWrites"));
+    let all = findings::findings(&load(&v), &opts());
+    assert!(
+        all.iter()
+            .all(|f| !(f.rule.starts_with("escalation.") && f.node == ci)),
+        "{all:#?}"
+    );
+
+    let mut v = acme_value();
+    let accounts = v["accounts"].as_array_mut().unwrap();
+    let web = accounts
+        .iter_mut()
+        .find(|a| a["users"].get("ci-legacy").is_some())
+        .unwrap();
+    web["policies"]["ReadOnlyBoundary"] = json!({"document": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]}});
+    web["users"]["ci-legacy"]["boundary"] = json!("ReadOnlyBoundary");
+    let all = findings::findings(&load(&v), &opts());
+    assert!(
+        all.iter()
+            .all(|f| !(f.rule.starts_with("escalation.") && f.node == ci)),
+        "{all:#?}"
+    );
+}

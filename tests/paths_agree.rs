@@ -4,15 +4,20 @@
 //! trust and identity policies to ask about fewer hops; an index that dropped a hop
 //! the engine allows would hide a path to an administrator, so the two must agree on
 //! which roles are reached (and who reaches them), how far, what each hop needs, and
-//! which roles are admin-level.
+//! which principals are admin-level. Escalation edges (keys, login profiles, passed
+//! roles, rewritten trust) are part of the graph: every pair of principals is asked
+//! about every technique with no prefilter, and every edge the fast search reports
+//! is decided again, step by step, through `can`.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use orgscope::analysis::paths::{hop, is_admin};
+use orgscope::analysis::assemble::Ask;
+use orgscope::analysis::can::can;
+use orgscope::analysis::paths::{Edge, edges_between, hop, is_admin};
 use orgscope::analysis::{self, Reach};
 use orgscope::org::assume_index::{AssumeIndex, all_principals};
-use orgscope::org::{Org, PrincipalIx, RoleIx};
+use orgscope::org::{Org, PrincipalIx};
 
 type Context = Vec<(String, Vec<String>)>;
 
@@ -23,35 +28,41 @@ fn context(pairs: &[(&str, &str)]) -> Context {
         .collect()
 }
 
-/// The whole assume-role graph, every hop asked of the engine: by ARN, from each
-/// principal, the roles it may assume and what each hop needs (`key=value`).
+/// The whole graph, every hop asked of the engine: by ARN, from each principal, the
+/// principals whose permissions it may obtain, what the best hop needs (`key=value`)
+/// and its technique. Between two principals the best hop is the cheapest,
+/// assume-role first, then the escalations in their order.
 struct Exhaustive {
     edges: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    via: BTreeMap<(String, String), String>,
 }
 
 impl Exhaustive {
     fn new(org: &Org, ctx: &Context) -> Exhaustive {
         let mut edges: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-        let roles: Vec<RoleIx> = all_principals(org)
-            .filter_map(|p| match p {
-                PrincipalIx::Role(r) => Some(r),
-                PrincipalIx::User(_) => None,
-            })
-            .collect();
-        for p in all_principals(org) {
-            for &r in &roles {
-                if let Some(needs) = hop(org, p, r, ctx) {
-                    edges
-                        .entry(org.principal_arn(p).to_string())
-                        .or_default()
-                        .insert(
-                            org.role(r).arn.to_string(),
-                            needs.iter().map(need).collect(),
-                        );
+        let mut via = BTreeMap::new();
+        let all: Vec<PrincipalIx> = all_principals(org).collect();
+        for &p in &all {
+            for &q in &all {
+                let mut found: Vec<Edge> = Vec::new();
+                if let PrincipalIx::Role(r) = q
+                    && let Some(needs) = hop(org, p, r, ctx)
+                {
+                    found.push(Edge::assume(&org.role(r).arn, needs));
                 }
+                found.extend(edges_between(org, p, q, ctx));
+                let Some(best) = orgscope::analysis::paths::escalation::best(found) else {
+                    continue;
+                };
+                let (pa, qa) = (org.principal_arn(p), org.principal_arn(q));
+                edges
+                    .entry(pa.to_string())
+                    .or_default()
+                    .insert(qa.to_string(), best.needs.iter().map(need).collect());
+                via.insert((pa.to_string(), qa.to_string()), best.via);
             }
         }
-        Exhaustive { edges }
+        Exhaustive { edges, via }
     }
 
     fn hop_cost(needs: &BTreeSet<String>) -> u32 {
@@ -133,6 +144,76 @@ fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: 
         r.path
     );
     assert_eq!(needs, r.needs, "{name}: needs of {:?}", r.path);
+    assert_eq!(
+        r.edges.len() + 1,
+        r.path.len(),
+        "{name}: edges of {:?}",
+        r.path
+    );
+    for (e, w) in r.edges.iter().zip(r.path.windows(2)) {
+        assert_eq!(
+            (&e.from, &e.to),
+            (&w[0], &w[1]),
+            "{name}: hop of {:?}",
+            r.path
+        );
+        assert_eq!(
+            Some(&e.via),
+            all.via.get(&(w[0].clone(), w[1].clone())),
+            "{name}: technique of {} -> {}",
+            w[0],
+            w[1]
+        );
+    }
+}
+
+/// Every step of every hop of `r` decided again through `can`: allowed, or allowed
+/// with the context the hop says it needs. A rewritten trust policy is no request
+/// `can` can ask, so the assume step after `iam:UpdateAssumeRolePolicy` is left to
+/// the exhaustive check.
+fn recheck(name: &str, org: &Org, ctx: &Context, r: &Reach) {
+    for e in &r.edges {
+        for (i, s) in e.steps.iter().enumerate() {
+            if e.via == "iam:UpdateAssumeRolePolicy" && i == 1 {
+                continue;
+            }
+            let mut context = ctx.clone();
+            if e.via.starts_with("iam:PassRole+") && i == 0 {
+                let service = match e.via.split('+').nth(1).and_then(|a| a.split(':').next()) {
+                    Some("lambda") => "lambda.amazonaws.com",
+                    Some("ec2") => "ec2.amazonaws.com",
+                    Some("cloudformation") => "cloudformation.amazonaws.com",
+                    Some("codebuild") => "codebuild.amazonaws.com",
+                    Some("sagemaker") => "sagemaker.amazonaws.com",
+                    _ => "glue.amazonaws.com",
+                };
+                context.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
+            }
+            for n in &e.needs {
+                let (k, v) = n.split_once('=').unwrap();
+                if v != "(absent)" && !context.iter().any(|(x, _)| x.eq_ignore_ascii_case(k)) {
+                    context.push((k.to_string(), vec![v.to_string()]));
+                }
+            }
+            let ask = Ask {
+                action: s.action.clone(),
+                resource: s.resource.clone(),
+                context,
+                ..Ask::default()
+            };
+            let answer = can(org, &e.from, &ask).unwrap();
+            assert_eq!(
+                answer.decision,
+                orgscope::engine::Decision::Allowed,
+                "{name}: {} -> {} via {}: {} on {} is not allowed",
+                e.from,
+                e.to,
+                e.via,
+                s.action,
+                s.resource
+            );
+        }
+    }
 }
 
 fn agree(name: &str, org: &Org, ctx: &Context) {
@@ -143,6 +224,9 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         let pi = org.principal_by_arn(p).unwrap();
         let roles = index.roles_for(org, pi);
         for r in out.keys() {
+            if all.via[&(p.clone(), r.clone())] != "sts:AssumeRole" {
+                continue;
+            }
             let ri = match org.principal_by_arn(r).unwrap() {
                 PrincipalIx::Role(ri) => ri,
                 PrincipalIx::User(_) => unreachable!(),
@@ -165,16 +249,15 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         let answer = analysis::paths(org, from, None, ctx).unwrap();
         let got: BTreeSet<&str> = answer.reachable.iter().map(|r| r.role.as_str()).collect();
         let want: BTreeSet<&str> = best.keys().map(String::as_str).collect();
-        assert_eq!(got, want, "{name}: roles reached from {from}");
+        assert_eq!(got, want, "{name}: principals reached from {from}");
+        assert_eq!(answer.admin, is_admin(org, p, ctx), "{name}: admin {from}");
         for r in &answer.reachable {
             assert_eq!(r.path.first().map(String::as_str), Some(from));
             assert_eq!(r.path.last(), Some(&r.role));
             check_reach(name, &all, &best, &r.role, r);
-            let ri = match org.principal_by_arn(&r.role).unwrap() {
-                PrincipalIx::Role(ri) => ri,
-                PrincipalIx::User(_) => unreachable!(),
-            };
-            assert_eq!(r.admin, is_admin(org, ri), "{name}: admin {}", r.role);
+            recheck(name, org, ctx, r);
+            let ri = org.principal_by_arn(&r.role).unwrap();
+            assert_eq!(r.admin, is_admin(org, ri, ctx), "{name}: admin {}", r.role);
             compared += 1;
         }
         assert_eq!(
@@ -193,11 +276,15 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
             assert_eq!(r.role, to);
             assert_eq!(r.path.last(), Some(&to));
             check_reach(name, &all, &best, &r.path[0], r);
+            recheck(name, org, ctx, r);
             compared += 1;
         }
     }
     let hops: usize = all.edges.values().map(BTreeMap::len).sum();
-    eprintln!("{name}: {hops} hops in the org, {compared} paths compared");
+    let escalations = all.via.values().filter(|v| *v != "sts:AssumeRole").count();
+    eprintln!(
+        "{name}: {hops} hops in the org ({escalations} by escalation), {compared} paths compared"
+    );
     assert!(hops > 0);
 }
 

@@ -620,6 +620,16 @@ pub struct PathsArgs {
     pub context: Vec<String>,
 }
 
+/// The hops of a path after its start, each with how it is taken:
+/// `[sts:AssumeRole] ROLE -> [iam:CreateAccessKey] USER`.
+fn hops(r: &analysis::Reach) -> String {
+    r.edges
+        .iter()
+        .map(|e| format!("[{}] {}", e.via, e.to))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
 /// The JSON of `paths --to ROLE` without `--from`.
 #[derive(serde::Serialize)]
 struct WhoReaches<'a> {
@@ -649,7 +659,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
             Format::Table => {
                 let mut s = format!("{} principals can reach {to}\n", reaches.len());
                 for r in &reaches {
-                    let _ = writeln!(s, "  {}{}", r.path.join(" -> "), needs(&r.needs));
+                    let _ = writeln!(s, "  {} -> {}{}", r.path[0], hops(r), needs(&r.needs));
                 }
                 print(&crate::cli::inert(&s))?;
             }
@@ -660,8 +670,27 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
     match args.org.format {
         Format::Json => print_json(&answer, &[])?,
         Format::Table => {
-            let mut s = format!(
-                "{} can reach {} roles\n",
+            let mut s = String::new();
+            if !answer.escalations.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "{} {} raise its own permissions:",
+                    answer.from,
+                    if answer.admin { "can" } else { "may" }
+                );
+                for e in &answer.escalations {
+                    let steps: Vec<String> = e
+                        .steps
+                        .iter()
+                        .map(|x| format!("{} on {}", x.action, x.resource))
+                        .collect();
+                    let when: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();
+                    let _ = writeln!(s, "  {}{}", steps.join(", then "), needs(&when));
+                }
+            }
+            let _ = writeln!(
+                s,
+                "{} can reach {} principals",
                 answer.from,
                 answer.reachable.len()
             );
@@ -669,7 +698,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                 let _ = writeln!(
                     s,
                     "  {}{}{}",
-                    r.path[1..].join(" -> "),
+                    hops(r),
                     if r.admin { "  [admin]" } else { "" },
                     needs(&r.needs)
                 );
@@ -680,7 +709,11 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                 let _ = writeln!(s, "\nthe target cannot be reached");
             }
             if let Some(admin) = &answer.nearest_admin {
-                let _ = writeln!(s, "nearest admin-level role: {}", admin.path.join(" -> "));
+                let _ = writeln!(
+                    s,
+                    "nearest admin-level principal: {}",
+                    admin.path.join(" -> ")
+                );
             }
             print(&crate::cli::inert(&s))?;
         }

@@ -3,6 +3,7 @@
 //! Findings about access (external access) are decided by the engine through
 //! `analysis`, so that the org's own guardrails (RCPs, conditions) silence them.
 
+mod escalation;
 mod external;
 mod identity;
 mod organization;
@@ -130,6 +131,7 @@ pub fn findings(org: &Org, opts: &Options) -> Vec<Finding> {
     identity::find(org, opts, &mut all);
     organization::find(org, &mut all);
     external::find(org, &mut all);
+    escalation::find(org, &mut all);
     for f in &mut all {
         f.id = format!(
             "{}:{}:{}:{}",

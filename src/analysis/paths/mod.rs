@@ -10,6 +10,7 @@
 //! every shortest path. `tests/paths_agree.rs` holds the answers equal to a search
 //! over every hop of the org.
 
+pub mod escalation;
 mod hop;
 mod search;
 
@@ -18,8 +19,9 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use hop::{hop, is_admin};
-use search::{Hops, Shortest, discover, path_needs};
+pub use escalation::{Edge, Step, edges_between, is_admin, self_edges};
+pub use hop::hop;
+use search::{Hops, Shortest, discover, need_text, path_needs};
 
 use super::AnalysisError;
 use super::assemble::principal;
@@ -27,11 +29,29 @@ use super::watch::Watch;
 use crate::org::assume_index::{AssumeIndex, CallerSide};
 use crate::org::{Org, PrincipalIx, RoleIx};
 
-/// One role reached, and the chain of principals that reaches it.
+/// One hop of a path: who obtains whose permissions, and how.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HopStep {
+    pub from: String,
+    pub to: String,
+    /// The technique: `sts:AssumeRole`, `iam:CreateAccessKey`,
+    /// `iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction`, ...
+    pub via: String,
+    /// The requests it takes, each allowed by the engine.
+    pub steps: Vec<Step>,
+    pub needs: Vec<String>,
+}
+
+/// One principal reached (a role, or a user whose keys or password can be taken),
+/// and the chain of principals that reaches it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reach {
+    /// The principal reached (named `role` as most are).
     pub role: String,
+    /// `role` or `user`.
+    pub kind: &'static str,
     /// The role's account.
     pub account: String,
     pub account_name: String,
@@ -41,6 +61,10 @@ pub struct Reach {
     pub from_account_name: String,
     /// From the start principal to the role, every ARN on the way.
     pub path: Vec<String>,
+    /// Each hop of `path`, with the technique it takes.
+    pub edges: Vec<HopStep>,
+    /// The principal reached can give itself any permission (see
+    /// [`escalation::self_edges`]).
     pub admin: bool,
     /// Context the hops need that the question did not give (`aws:multifactorauthpresent=true`).
     pub needs: Vec<String>,
@@ -50,13 +74,18 @@ pub struct Reach {
 #[serde(rename_all = "camelCase")]
 pub struct PathsAnswer {
     pub from: String,
+    /// The start principal can give itself any permission, with no context beyond
+    /// the question's.
+    pub admin: bool,
+    /// Every way the start principal can raise its own permissions.
+    pub escalations: Vec<Edge>,
     /// Every role reachable, nearest first.
     pub reachable: Vec<Reach>,
     /// The shortest path to the requested target, if reachable.
     pub to: Option<Reach>,
     /// Whether a target was asked for (and so whether `to` missing means unreachable).
     pub target_asked: bool,
-    /// The nearest reachable role with admin-level rights.
+    /// The nearest principal reached that can give itself any permission.
     pub nearest_admin: Option<Reach>,
 }
 
@@ -67,19 +96,37 @@ fn role_of(org: &Org, text: &str) -> Result<RoleIx, AnalysisError> {
     }
 }
 
-/// A reach: `path` runs from its first principal to the role it reaches, `role`.
+/// A reach: `path` runs from its first principal to the principal it reaches, `end`.
 fn reach(
     org: &Org,
     h: &Hops,
-    role: RoleIx,
+    end: PrincipalIx,
     (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
     admin: bool,
 ) -> Reach {
-    let account = org.account(org.role(role).account);
+    let account = org.account(org.principal_account(end));
     let start = path.first().map_or(h.graph[h.root], |&n| h.graph[n]);
     let from_account = org.account(org.principal_account(start));
+    let hops = edges
+        .iter()
+        .map(|&e| {
+            let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
+            let w = &h.graph[e];
+            HopStep {
+                from: org.principal_arn(h.graph[a]).to_string(),
+                to: org.principal_arn(h.graph[b]).to_string(),
+                via: w.via.clone(),
+                steps: w.steps.clone(),
+                needs: w.needs.iter().map(need_text).collect(),
+            }
+        })
+        .collect();
     Reach {
-        role: org.role(role).arn.to_string(),
+        role: org.principal_arn(end).to_string(),
+        kind: match end {
+            PrincipalIx::Role(_) => "role",
+            PrincipalIx::User(_) => "user",
+        },
         account: account.id.to_string(),
         account_name: account.name.to_string(),
         from: org.principal_arn(start).to_string(),
@@ -89,6 +136,7 @@ fn reach(
             .iter()
             .map(|n| org.principal_arn(h.graph[*n]).to_string())
             .collect(),
+        edges: hops,
         admin,
         needs: path_needs(h, &edges),
     }
@@ -133,46 +181,81 @@ pub fn paths_until(
             })
             .collect()
     };
-    let h = discover(org, start, Direction::Outgoing, &out_of, context, watch)
-        .ok_or(AnalysisError::Cancelled)?;
+    let pre = escalation::Prefilter::new(org);
+    let escalate_out = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        let pre = &pre;
+        let pairs: Vec<(PrincipalIx, PrincipalIx)> = at
+            .iter()
+            .filter(|&&p| pre.may(org, p))
+            .flat_map(|&p| {
+                pre.by_account[org.principal_account(p).index()]
+                    .iter()
+                    .filter(move |&&q| q != p && worth(q))
+                    .map(move |&q| (p, q))
+            })
+            .collect();
+        decide_escalations(org, pre, &pairs, context)
+    };
+    let h = discover(
+        org,
+        start,
+        Direction::Outgoing,
+        &out_of,
+        &escalate_out,
+        context,
+        watch,
+    )
+    .ok_or(AnalysisError::Cancelled)?;
     let tree = Shortest::new(&h, Direction::Outgoing);
-    let roles: Vec<(NodeIndex, RoleIx)> = h
+    let ends: Vec<(NodeIndex, PrincipalIx)> = h
         .graph
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
-        .filter_map(|n| match h.graph[n] {
-            PrincipalIx::Role(r) => Some((n, r)),
-            PrincipalIx::User(_) => None,
-        })
+        .map(|n| (n, h.graph[n]))
         .collect();
-    // Admin checks are the engine's too, two requests a role: in parallel.
-    let admin = hop::AdminCheck::new(org);
-    watch.grow(roles.len());
-    let admins: Vec<bool> = roles
+    // Admin checks are the engine's too, a few requests a principal: in parallel.
+    watch.grow(ends.len());
+    let admins: Vec<bool> = ends
         .par_iter()
-        .map(|&(_, r)| !watch.stopped() && admin.is_admin(org, r))
+        .map(|&(_, p)| !watch.stopped() && pre.is_admin(org, p, context))
         .collect();
-    watch.advance(roles.len());
+    watch.advance(ends.len());
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
-    let mut reachable: Vec<Reach> = roles
+    let mut reachable: Vec<Reach> = ends
         .iter()
         .zip(admins)
-        .map(|(&(n, r), admin)| reach(org, &h, r, tree.path(&h, n), admin))
+        .map(|(&(n, p), admin)| reach(org, &h, p, tree.path(&h, n), admin))
         .collect();
     reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
     let to = target.and_then(|r| {
         let role = org.role(r).arn.to_string();
         reachable.iter().find(|x| x.role == role).cloned()
     });
+    let escalations = pre.self_edges(org, start, context);
     Ok(PathsAnswer {
         from: org.principal_arn(start).to_string(),
+        admin: escalations.iter().any(|e| e.needs.is_empty()),
+        escalations,
         nearest_admin: reachable.iter().find(|r| r.admin).cloned(),
         target_asked: target.is_some(),
         to,
         reachable,
     })
+}
+
+/// The best escalation edge of each pair `(p, q)`, decided in parallel.
+fn decide_escalations(
+    org: &Org,
+    pre: &escalation::Prefilter,
+    pairs: &[(PrincipalIx, PrincipalIx)],
+    context: &[(String, Vec<String>)],
+) -> Vec<(PrincipalIx, PrincipalIx, Edge)> {
+    pairs
+        .par_iter()
+        .filter_map(|&(p, q)| pre.best_between(org, p, q, context).map(|e| (p, q, e)))
+        .collect()
 }
 
 /// Every principal of the org that can reach `role`, directly or through other roles,
@@ -208,11 +291,26 @@ pub fn who_reaches_until(
             })
             .collect()
     };
+    let pre = escalation::Prefilter::new(org);
+    let escalate_in = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+        let pre = &pre;
+        let pairs: Vec<(PrincipalIx, PrincipalIx)> = at
+            .iter()
+            .flat_map(|&q| {
+                pre.by_account[org.principal_account(q).index()]
+                    .iter()
+                    .filter(move |&&p| p != q && worth(p) && pre.may(org, p))
+                    .map(move |&p| (p, q))
+            })
+            .collect();
+        decide_escalations(org, pre, &pairs, context)
+    };
     let h = discover(
         org,
         PrincipalIx::Role(r),
         Direction::Incoming,
         &into,
+        &escalate_in,
         context,
         watch,
     )
@@ -224,7 +322,7 @@ pub fn who_reaches_until(
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
         .map(|n| {
-            let r = reach(org, &h, r, tree.path(&h, n), false);
+            let r = reach(org, &h, PrincipalIx::Role(r), tree.path(&h, n), false);
             (r.path.len(), h.graph[n], r)
         })
         .collect();

@@ -11,18 +11,17 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::super::watch::Watch;
-use super::super::who_can::Condition;
+use super::escalation::Edge;
 use super::hop::hops;
 use crate::org::{Org, PrincipalIx, RoleIx};
 
-/// What a hop that needs context the question did not give costs: a path of many
-/// hops that need none is preferred.
-const HOP_WITH_CONTEXT: u32 = 100;
-
-/// The part of the assume-role graph discovered around `root`. An edge P -> R: P may
-/// assume R; its weight, the context the hop needs (empty when none).
+/// The part of the escalation graph discovered around `root`. An edge P -> Q: P may
+/// obtain Q's permissions (assume Q, or one of the escalation techniques); its
+/// weight, how, and the context it needs (empty when none). Between two principals
+/// only the best edge is kept: the cheapest, assume-role first, then the order of
+/// [`super::escalation::edges_between`].
 pub struct Hops {
-    pub graph: DiGraph<PrincipalIx, Vec<Condition>>,
+    pub graph: DiGraph<PrincipalIx, Edge>,
     pub root: NodeIndex,
     node: HashMap<PrincipalIx, NodeIndex>,
 }
@@ -44,14 +43,11 @@ impl Hops {
 pub type Expand<'a> =
     dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, RoleIx)> + 'a;
 
-/// What a hop costs in the search for shortest paths.
-fn step(needs: &[Condition]) -> u32 {
-    if needs.is_empty() {
-        1
-    } else {
-        HOP_WITH_CONTEXT
-    }
-}
+/// The escalation edges (other than assume-role) out of the principals of one step
+/// (outgoing) or into them (incoming), already decided, given which principals at
+/// the other end are worth it.
+pub type Escalate<'a> = dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, PrincipalIx, Edge)>
+    + 'a;
 
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
@@ -69,6 +65,7 @@ pub fn discover(
     root: PrincipalIx,
     dir: Direction,
     expand: &Expand<'_>,
+    escalate: &Escalate<'_>,
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Option<Hops> {
@@ -113,16 +110,50 @@ pub fn discover(
         if watch.stopped() {
             return None;
         }
-        for ((p, r), needs) in pairs.into_iter().zip(decided) {
-            let Some(needs) = needs else { continue };
+        // The best edge between each pair: assume-role first, then the escalations.
+        let mut found: Vec<(PrincipalIx, PrincipalIx, Edge)> = pairs
+            .into_iter()
+            .zip(decided)
+            .filter_map(|((p, r), needs)| {
+                let needs = needs?;
+                Some((
+                    p,
+                    PrincipalIx::Role(r),
+                    Edge::assume(&org.role(r).arn, needs),
+                ))
+            })
+            .collect();
+        let more = escalate(&at, &worth);
+        if watch.stopped() {
+            return None;
+        }
+        let mut at_pair: HashMap<(PrincipalIx, PrincipalIx), usize> = found
+            .iter()
+            .enumerate()
+            .map(|(i, (p, q, _))| ((*p, *q), i))
+            .collect();
+        for (p, q, e) in more {
+            match at_pair.get(&(p, q)) {
+                Some(&i) => {
+                    if e.cost() < found[i].2.cost() {
+                        found[i].2 = e;
+                    }
+                }
+                None => {
+                    at_pair.insert((p, q), found.len());
+                    found.push((p, q, e));
+                }
+            }
+        }
+        for (p, q, e) in found {
             let (pn, _) = h.node(p);
-            let (rn, _) = h.node(PrincipalIx::Role(r));
+            let (qn, _) = h.node(q);
             let next = match dir {
-                Direction::Outgoing => rn,
+                Direction::Outgoing => qn,
                 Direction::Incoming => pn,
             };
-            let nc = c.saturating_add(step(&needs));
-            h.graph.add_edge(pn, rn, needs);
+            let nc = c.saturating_add(e.cost());
+            h.graph.add_edge(pn, qn, e);
             if next.index() == cost.len() {
                 cost.push(u32::MAX);
             }
@@ -136,7 +167,7 @@ pub fn discover(
 }
 
 /// Every shortest path to or from the root, found in one search (Dijkstra's): a hop
-/// costs 1, or [`HOP_WITH_CONTEXT`] when it needs context the question did not give.
+/// costs 1, or 100 when it needs context the question did not give ([`Edge::cost`]).
 pub struct Shortest {
     cost: Vec<u32>,
     /// The edge each node is reached by (towards the root), `None` for the root and
@@ -167,7 +198,7 @@ impl Shortest {
                     Direction::Outgoing => e.target(),
                     Direction::Incoming => e.source(),
                 };
-                let nc = c.saturating_add(step(e.weight()));
+                let nc = c.saturating_add(e.weight().cost());
                 if nc < s.cost[v.index()] {
                     s.cost[v.index()] = nc;
                     s.via[v.index()] = Some(e.id());
@@ -209,10 +240,15 @@ impl Shortest {
 pub fn path_needs(h: &Hops, edges: &[EdgeIndex]) -> Vec<String> {
     let mut needs: Vec<String> = edges
         .iter()
-        .flat_map(|&e| h.graph[e].iter())
-        .map(|c| format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)")))
+        .flat_map(|&e| h.graph[e].needs.iter())
+        .map(need_text)
         .collect();
     needs.sort();
     needs.dedup();
     needs
+}
+
+/// A condition as paths show it: `key=value`, `key=(absent)`.
+pub fn need_text(c: &super::super::who_can::Condition) -> String {
+    format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)"))
 }

@@ -176,7 +176,11 @@ fn principals_and_roles_in_answers_jump_to_the_tree() {
     press(&mut a, ":");
     type_text(&mut a, "paths dana");
     press(&mut a, "enter");
-    assert!(header(&a).ends_with("can reach 4 roles"), "{}", header(&a));
+    assert!(
+        header(&a).ends_with("can reach 4 principals"),
+        "{}",
+        header(&a)
+    );
     select_row(&mut a, |t| t.starts_with("SecurityAuditor"));
     press(&mut a, "enter");
     assert_eq!(a.selected(), node_named(&a, "SecurityAuditor"));

@@ -1,4 +1,5 @@
-//! `paths`: the roles within reach, nearest first, each with its chain.
+//! `paths`: the principals within reach, nearest first, each with its chain and the
+//! technique of each hop (assume-role or an escalation).
 
 use super::{plural, principal};
 use crate::analysis::{PathsAnswer, Reach};
@@ -6,12 +7,14 @@ use crate::org::{Org, PrincipalIx};
 use crate::tui::query::answer::{AnswerTree, Jump, Spans, Tone, spans};
 use crate::tui::query::form::QueryKind;
 
-/// `dana → SecurityAuditor → SecurityAudit`: each ARN by its name.
-fn chain(org: &Org, path: &[String]) -> Spans {
+/// `dana →[sts:AssumeRole] SecurityAuditor →[iam:CreateAccessKey] ops`: each ARN by
+/// its name, each hop by its technique.
+fn chain(org: &Org, r: &Reach) -> Spans {
     let mut out = Vec::new();
-    for (i, arn) in path.iter().enumerate() {
+    for (i, arn) in r.path.iter().enumerate() {
         if i > 0 {
-            out.push((Tone::Dim, " → ".to_string()));
+            let via = r.edges.get(i - 1).map_or("", |e| e.via.as_str());
+            out.extend(spans([(Tone::Dim, &format!(" →[{via}] "))]));
         }
         let (tone, name) = match org.principal_by_arn(arn) {
             Some(PrincipalIx::User(u)) => (Tone::User, org.user(u).name()),
@@ -49,18 +52,58 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
         } else {
             Tone::Good
         },
-        plural(a.reachable.len(), "role", "roles"),
+        plural(a.reachable.len(), "principal", "principals"),
     ));
     t.header.push(first);
+    if !a.escalations.is_empty() {
+        t.header.push(spans([
+            (Tone::Text, a.from.as_str()),
+            (
+                if a.admin { Tone::Bad } else { Tone::Warn },
+                if a.admin {
+                    " can give itself any permission"
+                } else {
+                    " can give itself any permission, with context not given"
+                },
+            ),
+        ]));
+        let head = t.add(
+            None,
+            spans([(Tone::Heading, "Raising its own permissions")]),
+            None,
+        );
+        for e in &a.escalations {
+            let mut row = Vec::new();
+            for (i, x) in e.steps.iter().enumerate() {
+                if i > 0 {
+                    row.extend(spans([(Tone::Dim, ", then ")]));
+                }
+                row.extend(spans([
+                    (Tone::Text, x.action.as_str()),
+                    (Tone::Dim, " on "),
+                    (Tone::Text, x.resource.as_str()),
+                ]));
+            }
+            if !e.needs.is_empty() {
+                let needs: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();
+                row.extend(spans([(
+                    Tone::Warn,
+                    &format!("  needs {}", needs.join(", ")),
+                )]));
+            }
+            t.add(Some(head), row, None);
+        }
+    }
     match &a.nearest_admin {
         Some(admin) => {
-            let mut line = spans([(Tone::Dim, "nearest admin-level role: ")]);
-            line.extend(chain(org, &admin.path));
+            let mut line = spans([(Tone::Dim, "nearest admin-level principal: ")]);
+            line.extend(chain(org, admin));
             t.header.push(line);
         }
-        None => t
-            .header
-            .push(spans([(Tone::Dim, "no admin-level role within reach")])),
+        None => t.header.push(spans([(
+            Tone::Dim,
+            "no admin-level principal within reach",
+        )])),
     }
     if a.target_asked {
         match &a.to {
@@ -71,7 +114,7 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
                     None,
                 );
                 let (_, jump) = principal(org, &to.role, Vec::new());
-                t.add(Some(head), chain(org, &to.path), jump);
+                t.add(Some(head), chain(org, to), jump);
             }
             None => {
                 t.add(
@@ -87,7 +130,7 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
         spans([(
             Tone::Heading,
             &format!(
-                "Reachable roles, nearest first ({})",
+                "Reachable principals, nearest first ({})",
                 super::thousands(a.reachable.len())
             ),
         )]),
@@ -96,7 +139,7 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
     for r in &a.reachable {
         let (row, jump) = reach_row(org, r);
         let id = t.add(Some(head), row, jump.clone());
-        t.add(Some(id), chain(org, &r.path), jump);
+        t.add(Some(id), chain(org, r), jump);
     }
     t
 }
@@ -128,7 +171,7 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
     t.header.push(first);
     t.header.push(spans([(
         Tone::Dim,
-        "by assuming roles, directly or through others; each with its shortest chain",
+        "by assuming roles or escalating (keys, passwords, passed roles, trust), each with its shortest chain",
     )]));
     if found.is_empty() {
         t.add(
@@ -163,7 +206,7 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
         }
         let (row, jump) = principal(org, who, extra);
         let id = t.add(Some(head), row, jump.clone());
-        t.add(Some(id), chain(org, &r.path), jump);
+        t.add(Some(id), chain(org, r), jump);
         t.close(id);
     }
     t

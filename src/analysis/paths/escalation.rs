@@ -1,0 +1,613 @@
+//! Privilege escalation: the ways a principal P obtains more than it has, beyond
+//! `sts:AssumeRole`. An edge P -> Q means P can act as Q (take Q's keys or password,
+//! pass Q to a service P can run, rewrite Q's trust policy and assume it); a self-edge
+//! means P can raise its own permissions to anything (write or attach a policy to
+//! itself or its group, write a new version of a policy attached to it, join a group
+//! that can). PMapper's edge checkers are the floor of the list (IAM, STS, Lambda,
+//! EC2, CloudFormation, CodeBuild, SageMaker, Glue); each technique is written here
+//! as the requests it takes, and every request is decided by the engine on its exact
+//! resource with the question's context, through `assemble`, as `can` decides it.
+//!
+//! IAM is per account and has no resource policies: every technique acts on
+//! principals, groups and policies of P's own account, and needs an Allow in P's
+//! identity policies for its first (IAM) action. [`Prefilter`] uses that to skip
+//! principals whose documents allow none of them; `tests/paths_agree.rs` checks the
+//! filtered search against every pair of the org decided without it.
+//!
+//! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
+//! instance profile; a service's resources (a Lambda function, a stack) are asked
+//! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
+//! name the attacker picks (`orgscope-escalation`).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::super::assemble::{Ask, Subject, assemble};
+use super::super::letting_in;
+use super::super::who_can::Condition;
+use crate::engine::{self, Decision};
+use crate::org::assume_index::docs_allowing;
+use crate::org::{Org, PolicyOrigin, PrincipalIx};
+use crate::policy::{NamedPrincipal, Policy, PolicyKind};
+
+/// One request an escalation takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub action: String,
+    pub resource: String,
+}
+
+/// One way for a principal to obtain another's permissions (`to` set) or to raise
+/// its own (`to` unset): the technique, its requests, and the context they need
+/// that the question did not give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    /// The technique, named by its key action: `sts:AssumeRole`,
+    /// `iam:CreateAccessKey`, `iam:PassRole+lambda:CreateFunction`, ...
+    pub via: String,
+    pub steps: Vec<Step>,
+    pub needs: Vec<Condition>,
+}
+
+impl Edge {
+    /// What the edge costs in a search for shortest paths.
+    pub fn cost(&self) -> u32 {
+        if self.needs.is_empty() { 1 } else { 100 }
+    }
+
+    /// The edge for an assume-role hop the engine allowed.
+    pub fn assume(role_arn: &str, needs: Vec<Condition>) -> Edge {
+        Edge {
+            via: "sts:AssumeRole".to_string(),
+            steps: vec![Step {
+                action: "sts:AssumeRole".to_string(),
+                resource: role_arn.to_string(),
+            }],
+            needs,
+        }
+    }
+}
+
+/// The services a role can be passed to, and what the caller must be able to do
+/// there to run code as the role (PMapper's Lambda, EC2, CloudFormation, CodeBuild,
+/// SageMaker and Glue checkers).
+const SERVICES: [(&str, &[(&str, &str)]); 6] = [
+    (
+        "lambda.amazonaws.com",
+        &[
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
+        ],
+    ),
+    (
+        "ec2.amazonaws.com",
+        &[(
+            "ec2:RunInstances",
+            "arn:aws:ec2:{region}:{account}:instance/*",
+        )],
+    ),
+    (
+        "cloudformation.amazonaws.com",
+        &[(
+            "cloudformation:CreateStack",
+            "arn:aws:cloudformation:{region}:{account}:stack/orgscope-escalation/*",
+        )],
+    ),
+    (
+        "codebuild.amazonaws.com",
+        &[
+            (
+                "codebuild:CreateProject",
+                "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation",
+            ),
+            (
+                "codebuild:StartBuild",
+                "arn:aws:codebuild:{region}:{account}:project/orgscope-escalation",
+            ),
+        ],
+    ),
+    (
+        "sagemaker.amazonaws.com",
+        &[
+            (
+                "sagemaker:CreateNotebookInstance",
+                "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation",
+            ),
+            (
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+                "arn:aws:sagemaker:{region}:{account}:notebook-instance/orgscope-escalation",
+            ),
+        ],
+    ),
+    (
+        "glue.amazonaws.com",
+        &[(
+            "glue:CreateDevEndpoint",
+            "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation",
+        )],
+    ),
+];
+
+/// The first (IAM) action of every technique: what [`Prefilter`] looks for.
+const FIRST_ACTIONS: [&str; 13] = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PassRole",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+];
+
+/// The engine's answer to one request of `p`: `Some([])` allowed, `Some(needs)`
+/// allowed with context the question did not give, `None` not allowed. `trust`
+/// replaces the resource's policy (a role's rewritten trust policy).
+fn decide(
+    org: &Org,
+    p: PrincipalIx,
+    step: &Step,
+    context: &[(String, Vec<String>)],
+    trust: Option<&Policy>,
+) -> Option<Vec<Condition>> {
+    let ask = Ask {
+        action: step.action.clone(),
+        resource: step.resource.clone(),
+        context: context.to_vec(),
+        ..Ask::default()
+    };
+    let mut a = assemble(org, Subject::Principal(p), &ask).ok()?;
+    if let Some(t) = trust {
+        a.set.resource = Some(t);
+    }
+    let decision = engine::evaluate(&a.request, &a.set);
+    if decision == Decision::Allowed {
+        return Some(Vec::new());
+    }
+    let when = letting_in(&mut a.request, &a.set, decision);
+    (!when.is_empty()).then_some(when)
+}
+
+/// A technique not yet decided: its requests, the context its steps add (the
+/// service a role is passed to), and the trust policy its last step is asked under.
+struct Technique {
+    via: String,
+    steps: Vec<Step>,
+    passed_to: Option<&'static str>,
+    /// The trust policy's text: parsed only when the technique is decided.
+    trust: Option<String>,
+}
+
+impl Technique {
+    fn one(action: &str, resource: &str) -> Technique {
+        Technique {
+            via: action.to_string(),
+            steps: vec![step(action, resource)],
+            passed_to: None,
+            trust: None,
+        }
+    }
+
+    /// Every step decided; the edge, with the needs of all its steps, when each is
+    /// allowed.
+    fn decide(self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Option<Edge> {
+        let mut needs: Vec<Condition> = Vec::new();
+        let last = self.steps.len() - 1;
+        for (i, s) in self.steps.iter().enumerate() {
+            let passed;
+            let ctx = match self.passed_to {
+                Some(service) if i == 0 => {
+                    let mut c = context.to_vec();
+                    c.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
+                    passed = c;
+                    &passed[..]
+                }
+                _ => context,
+            };
+            let parsed;
+            let t = match &self.trust {
+                Some(text) if i == last => {
+                    parsed = Policy::parse(PolicyKind::Resource, "rewritten trust", text).ok()?;
+                    Some(&parsed)
+                }
+                _ => None,
+            };
+            for n in decide(org, p, s, ctx, t)? {
+                if !needs.contains(&n) {
+                    needs.push(n);
+                }
+            }
+        }
+        Some(Edge {
+            via: self.via,
+            steps: self.steps,
+            needs,
+        })
+    }
+}
+
+fn step(action: &str, resource: &str) -> Step {
+    Step {
+        action: action.to_string(),
+        resource: resource.to_string(),
+    }
+}
+
+fn region(context: &[(String, Vec<String>)]) -> String {
+    context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("aws:RequestedRegion"))
+        .and_then(|(_, v)| v.first().cloned())
+        .unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// The services `q`'s trust policy lets assume it, in [`SERVICES`] order.
+fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
+    let PrincipalIx::Role(r) = q else {
+        return Vec::new();
+    };
+    let Some(trust) = org.role(r).trust else {
+        return Vec::new();
+    };
+    let mut named: Vec<usize> = Vec::new();
+    for s in org.compiled(trust).statements() {
+        if s.effect != crate::policy::Effect::Allow {
+            continue;
+        }
+        let Some((false, principals)) = s.named_principals() else {
+            continue;
+        };
+        for n in principals {
+            if let NamedPrincipal::Service(v) = n {
+                named.extend(
+                    SERVICES
+                        .iter()
+                        .position(|(svc, _)| svc.eq_ignore_ascii_case(v)),
+                );
+            }
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    named
+}
+
+/// A service-linked role (`/aws-service-role/`) or an IAM Identity Center role
+/// (`/aws-reserved/`): AWS owns it, and no customer can change its trust or its
+/// policies (IAM User Guide, "Using service-linked roles"; IAM Identity Center
+/// User Guide, "Referencing permission sets"). Passing one to a service is also
+/// not possible: its trust names only its own service.
+fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
+    let arn = org.principal_arn(p);
+    matches!(p, PrincipalIx::Role(_))
+        && (arn.contains(":role/aws-service-role/") || arn.contains(":role/aws-reserved/"))
+}
+
+/// The techniques from `p` to another principal `q` of its account, in a fixed
+/// order (the search prefers the first of equal cost).
+fn techniques_between(
+    org: &Org,
+    p: PrincipalIx,
+    q: PrincipalIx,
+    context: &[(String, Vec<String>)],
+) -> Vec<Technique> {
+    if p == q || org.principal_account(p) != org.principal_account(q) || aws_owned(org, q) {
+        return Vec::new();
+    }
+    let arn = org.principal_arn(q);
+    let mut out = Vec::new();
+    match q {
+        PrincipalIx::User(_) => {
+            for action in [
+                "iam:CreateAccessKey",
+                "iam:CreateLoginProfile",
+                "iam:UpdateLoginProfile",
+            ] {
+                out.push(Technique::one(action, arn));
+            }
+        }
+        PrincipalIx::Role(_) => {
+            // Rewrite the trust policy to name P, then assume the role under it.
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
+                org.principal_arn(p)
+            );
+            out.push(Technique {
+                via: "iam:UpdateAssumeRolePolicy".to_string(),
+                steps: vec![
+                    step("iam:UpdateAssumeRolePolicy", arn),
+                    step("sts:AssumeRole", arn),
+                ],
+                passed_to: None,
+                trust: Some(text),
+            });
+            let account = &*org.account(org.principal_account(p)).id;
+            let region = region(context);
+            for i in trusted_services(org, q) {
+                let (service, actions) = SERVICES[i];
+                let mut steps = vec![step("iam:PassRole", arn)];
+                steps.extend(actions.iter().map(|(a, r)| {
+                    step(
+                        a,
+                        &r.replace("{region}", &region).replace("{account}", account),
+                    )
+                }));
+                let via = format!(
+                    "iam:PassRole+{}",
+                    actions
+                        .iter()
+                        .map(|(a, _)| *a)
+                        .collect::<Vec<_>>()
+                        .join("+")
+                );
+                out.push(Technique {
+                    via,
+                    steps,
+                    passed_to: Some(service),
+                    trust: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every escalation edge from `p` to another principal `q` of its account, each
+/// technique decided, in a fixed order. Assume-role hops are [`super::hop`]'s.
+pub fn edges_between(
+    org: &Org,
+    p: PrincipalIx,
+    q: PrincipalIx,
+    context: &[(String, Vec<String>)],
+) -> Vec<Edge> {
+    techniques_between(org, p, q, context)
+        .into_iter()
+        .filter_map(|t| t.decide(org, p, context))
+        .collect()
+}
+
+/// The best of `edges` for a search: the cheapest, the first among equals.
+pub fn best(edges: Vec<Edge>) -> Option<Edge> {
+    let mut best: Option<Edge> = None;
+    for e in edges {
+        if best.as_ref().is_none_or(|b| e.cost() < b.cost()) {
+            best = Some(e);
+        }
+    }
+    best
+}
+
+/// The customer managed policies attached to `p` (or to its groups): a new default
+/// version of one is a new policy for `p`.
+fn writable_policies(org: &Org, p: PrincipalIx) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = org
+        .identity_policies(p)
+        .filter_map(|x| {
+            let rec = org.policy(x);
+            matches!(rec.origin, PolicyOrigin::CustomerManaged(_))
+                .then(|| rec.arn.clone())
+                .flatten()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Per document of the org, per action of [`FIRST_ACTIONS`]: an Allow covers it.
+fn first_docs(org: &Org) -> Vec<Vec<bool>> {
+    let probe = "arn:aws:iam::000000000000:user/probe";
+    FIRST_ACTIONS
+        .iter()
+        .map(|a| docs_allowing(org, a, probe))
+        .collect()
+}
+
+/// Whether a group's own policies grant a way to write or attach a user policy: a
+/// user who joins it can then give itself anything.
+fn group_escalates(org: &Org, g: crate::org::GroupIx, docs: &[Vec<bool>]) -> bool {
+    let at = |a: &str| FIRST_ACTIONS.iter().position(|x| *x == a).unwrap_or(0);
+    let (put, attach) = (at("iam:PutUserPolicy"), at("iam:AttachUserPolicy"));
+    let group = org.group(g);
+    group.managed.iter().chain(&group.inline).any(|&x| {
+        let d = org.policy(x).doc.index();
+        docs[put][d] || docs[attach][d]
+    })
+}
+
+/// Per account, its groups.
+fn groups_by_account(org: &Org) -> Vec<Vec<crate::org::GroupIx>> {
+    let mut out = vec![Vec::new(); org.accounts().len()];
+    for (i, g) in org.groups().iter().enumerate() {
+        out[g.account.index()].push(crate::org::GroupIx::new(i));
+    }
+    out
+}
+
+/// The ways `p` could raise its own permissions, in a fixed order.
+fn techniques_self(
+    org: &Org,
+    p: PrincipalIx,
+    docs: &[Vec<bool>],
+    groups: &[Vec<crate::org::GroupIx>],
+) -> Vec<Technique> {
+    let arn = org.principal_arn(p);
+    let mut out = Vec::new();
+    match p {
+        PrincipalIx::User(u) => {
+            out.push(Technique::one("iam:PutUserPolicy", arn));
+            out.push(Technique::one("iam:AttachUserPolicy", arn));
+            for &g in &org.user(u).groups {
+                let garn = &org.group(g).arn;
+                out.push(Technique::one("iam:PutGroupPolicy", garn));
+                out.push(Technique::one("iam:AttachGroupPolicy", garn));
+            }
+            for &gi in &groups[org.user(u).account.index()] {
+                if !org.user(u).groups.contains(&gi) && group_escalates(org, gi, docs) {
+                    out.push(Technique::one("iam:AddUserToGroup", &org.group(gi).arn));
+                }
+            }
+        }
+        PrincipalIx::Role(_) if aws_owned(org, p) => {}
+        PrincipalIx::Role(_) => {
+            out.push(Technique::one("iam:PutRolePolicy", arn));
+            out.push(Technique::one("iam:AttachRolePolicy", arn));
+        }
+    }
+    for policy in writable_policies(org, p) {
+        out.push(Technique::one("iam:CreatePolicyVersion", &policy));
+    }
+    out
+}
+
+/// Every way `p` can raise its own permissions, each decided, in a fixed order.
+pub fn self_edges(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Vec<Edge> {
+    techniques_self(org, p, &first_docs(org), &groups_by_account(org))
+        .into_iter()
+        .filter_map(|t| t.decide(org, p, context))
+        .collect()
+}
+
+/// Whether `p` can give itself any permission with no context beyond the question's.
+pub fn is_admin(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
+    self_edges(org, p, context)
+        .iter()
+        .any(|e| e.needs.is_empty())
+}
+
+/// Techniques worth asking the engine about: IAM has no resource policies, so the
+/// engine allows a technique's first (IAM) action only on an Allow in the caller's
+/// identity policies for that action (a resource the org holds under the same ARN
+/// is the one exception, kept). `tests/paths_agree.rs` holds the filtered answers
+/// equal to the unfiltered ones on every pair of small orgs.
+pub struct Prefilter {
+    docs: Vec<Vec<bool>>,
+    /// Per account, its users and roles.
+    pub by_account: Vec<Vec<PrincipalIx>>,
+    groups: Vec<Vec<crate::org::GroupIx>>,
+}
+
+impl Prefilter {
+    pub fn new(org: &Org) -> Prefilter {
+        let mut by_account = vec![Vec::new(); org.accounts().len()];
+        for p in crate::org::assume_index::all_principals(org) {
+            by_account[org.principal_account(p).index()].push(p);
+        }
+        Prefilter {
+            docs: first_docs(org),
+            by_account,
+            groups: groups_by_account(org),
+        }
+    }
+
+    /// Whether `p`'s documents allow any technique's first action.
+    pub fn may(&self, org: &Org, p: PrincipalIx) -> bool {
+        org.identity_policies(p).any(|x| {
+            let d = org.policy(x).doc.index();
+            self.docs.iter().any(|v| v[d])
+        })
+    }
+
+    /// Whether technique `t` is worth deciding for `p`.
+    fn worth(&self, org: &Org, p: PrincipalIx, t: &Technique) -> bool {
+        let first = &t.steps[0];
+        if org.resource_by_arn(&first.resource).is_some() {
+            return true;
+        }
+        let Some(a) = FIRST_ACTIONS.iter().position(|x| *x == first.action) else {
+            return true;
+        };
+        org.identity_policies(p)
+            .any(|x| self.docs[a][org.policy(x).doc.index()])
+    }
+
+    /// The first of `techniques` that is allowed with no context (nothing beats it),
+    /// else the first allowed with some: [`best`] of all of them, deciding fewer.
+    fn best_of(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        techniques: Vec<Technique>,
+        context: &[(String, Vec<String>)],
+    ) -> Option<Edge> {
+        let mut found: Option<Edge> = None;
+        for t in techniques {
+            if !self.worth(org, p, &t) {
+                continue;
+            }
+            if let Some(e) = t.decide(org, p, context) {
+                if e.needs.is_empty() {
+                    return Some(e);
+                }
+                found.get_or_insert(e);
+            }
+        }
+        found
+    }
+
+    /// [`best`] of [`edges_between`], deciding only what can matter.
+    pub fn best_between(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        context: &[(String, Vec<String>)],
+    ) -> Option<Edge> {
+        if !self.may(org, p) {
+            return None;
+        }
+        self.best_of(org, p, techniques_between(org, p, q, context), context)
+    }
+
+    /// [`edges_between`], skipping techniques that cannot be allowed.
+    pub fn edges_between(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        context: &[(String, Vec<String>)],
+    ) -> Vec<Edge> {
+        techniques_between(org, p, q, context)
+            .into_iter()
+            .filter(|t| self.worth(org, p, t))
+            .filter_map(|t| t.decide(org, p, context))
+            .collect()
+    }
+
+    /// [`self_edges`], skipping techniques that cannot be allowed.
+    pub fn self_edges(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        context: &[(String, Vec<String>)],
+    ) -> Vec<Edge> {
+        techniques_self(org, p, &self.docs, &self.groups)
+            .into_iter()
+            .filter(|t| self.worth(org, p, t))
+            .filter_map(|t| t.decide(org, p, context))
+            .collect()
+    }
+
+    /// [`is_admin`], stopping at the first technique allowed with no context.
+    pub fn is_admin(&self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
+        self.best_of(
+            org,
+            p,
+            techniques_self(org, p, &self.docs, &self.groups),
+            context,
+        )
+        .is_some_and(|e| e.needs.is_empty())
+    }
+}

@@ -1,0 +1,146 @@
+//! Privilege escalation: principals that can give themselves more than they have,
+//! each with the steps, every step decided by the engine through
+//! [`crate::analysis::paths::escalation`] (an SCP, a boundary or a deny that stops a
+//! step removes the finding). Principals that are already allowed every action are
+//! left to `policy.admin`: they have nothing more to gain.
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use super::{Category, Finding, Severity};
+use crate::analysis::assemble::{Ask, Subject, assemble};
+use crate::analysis::paths::escalation::{Edge, Prefilter};
+use crate::engine::{self, Decision};
+use crate::org::assume_index::all_principals;
+use crate::org::{Org, PrincipalIx};
+
+/// Whether `p`'s own policies (identity and boundary) already allow any action: an
+/// action no narrower grant names, asked of the engine on a resource no narrower
+/// grant names, with the organization's policies set aside (they bound what `p` has
+/// and what it could give itself alike).
+fn allowed_everything(org: &Org, p: PrincipalIx) -> bool {
+    let account = &*org.account(org.principal_account(p)).id;
+    let ask = Ask {
+        action: "orgscope:AnyAction".to_string(),
+        resource: format!("arn:aws:orgscope:us-east-1:{account}:probe/any"),
+        ..Ask::default()
+    };
+    assemble(org, Subject::Principal(p), &ask).is_ok_and(|mut a| {
+        a.set.scps = Cow::Borrowed(&[]);
+        a.set.rcps = Cow::Borrowed(&[]);
+        engine::evaluate(&a.request, &a.set) == Decision::Allowed
+    })
+}
+
+/// `iam:AttachUserPolicy on arn:...`, or a technique's steps joined by ", then ".
+fn steps(e: &Edge) -> String {
+    let s: Vec<String> = e
+        .steps
+        .iter()
+        .map(|x| format!("{} on {}", x.action, x.resource))
+        .collect();
+    let mut out = s.join(", then ");
+    if !e.needs.is_empty() {
+        let n: Vec<String> = e.needs.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(" (needs {})", n.join(", ")));
+    }
+    out
+}
+
+fn short(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
+    let pre = Prefilter::new(org);
+    let candidates: Vec<PrincipalIx> = all_principals(org).filter(|&p| pre.may(org, p)).collect();
+    let found: Vec<Finding> = candidates
+        .par_iter()
+        .flat_map_iter(|&p| principal_findings(org, &pre, p))
+        .collect();
+    out.extend(found);
+}
+
+fn principal_findings(org: &Org, pre: &Prefilter, p: PrincipalIx) -> Vec<Finding> {
+    if allowed_everything(org, p) {
+        return Vec::new();
+    }
+    let arn = org.principal_arn(p);
+    let name = short(arn).to_string();
+    let account = org.account(org.principal_account(p)).id.to_string();
+    let make = |rule, severity| {
+        let mut f = Finding::new(rule, Category::Identity, severity, arn);
+        f.node_name = name.clone();
+        f.account = Some(account.clone());
+        f
+    };
+    let mut found = Vec::new();
+    let own = pre.self_edges(org, p, &[]);
+    if !own.is_empty() {
+        let free = own.iter().any(|e| e.needs.is_empty());
+        // A boundary still caps what it gives itself.
+        let bounded = org.boundary(p).is_some();
+        let mut f = make(
+            "escalation.self",
+            if free && !bounded {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+        );
+        let ways: Vec<String> = own.iter().map(steps).collect();
+        f.message = format!(
+            "{name} can give itself any permission{}: {}",
+            if bounded {
+                " its permissions boundary allows"
+            } else {
+                ""
+            },
+            ways.join("; or ")
+        );
+        f.why = "a principal that can write its own policies is an administrator, whatever it was granted";
+        f.fix = "remove the IAM write actions on itself (its policies, groups, attached policy versions), or deny them with a boundary or SCP";
+        found.push(f);
+        if free {
+            return found;
+        }
+    }
+    // One hop to a principal that can give itself anything (or already has it).
+    let mut ways: Vec<(String, Edge)> = Vec::new();
+    for &q in &pre.by_account[org.principal_account(p).index()] {
+        if q == p {
+            continue;
+        }
+        let Some(e) = pre
+            .best_between(org, p, q, &[])
+            .filter(|e| e.needs.is_empty())
+        else {
+            continue;
+        };
+        if pre.is_admin(org, q, &[]) || allowed_everything(org, q) {
+            ways.push((org.principal_arn(q).to_string(), e));
+        }
+    }
+    if !ways.is_empty() {
+        let mut f = make("escalation.to-admin", Severity::High);
+        let list: Vec<String> = ways
+            .iter()
+            .map(|(q, e)| format!("{} ({})", short(q), steps(e)))
+            .collect();
+        f.message = format!(
+            "{name} can obtain the permissions of {} {} with administrator rights: {}",
+            ways.len(),
+            if ways.len() == 1 {
+                "principal"
+            } else {
+                "principals"
+            },
+            list.join("; ")
+        );
+        f.why = "taking another principal's keys, password or role is being that principal";
+        f.fix = "limit iam:CreateAccessKey, login profiles, iam:PassRole and iam:UpdateAssumeRolePolicy to the principals they are meant for";
+        found.push(f);
+    }
+    found
+}
