@@ -1,102 +1,22 @@
 //! assets/scenario-schema.json says what the scenario reader accepts: every sample
 //! scenario and every saved scenario satisfy it, shapes the reader refuses do not,
 //! and it lists exactly the ops orgscope knows.
-//!
-//! The check implements the part of JSON Schema the file uses (type, properties,
-//! required, additionalProperties, items, enum, oneOf).
+//! (The checker is tests/common/json_schema.rs.)
 
 use std::path::Path;
 
 use orgscope::scenario::{Change, ScenarioFile};
 use serde_json::Value;
 
+mod common;
+
 fn schema() -> Value {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenario-schema.json"),
-    )
-    .unwrap();
-    serde_json::from_str(&text).expect("the schema is JSON")
-}
-
-fn type_ok(ty: &str, v: &Value) -> bool {
-    match ty {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "boolean" => v.is_boolean(),
-        _ => panic!("unknown type {ty}"),
-    }
-}
-
-/// Every violation of `s` by `v`, as `path: what`.
-fn check(s: &Value, v: &Value, path: &str, out: &mut Vec<String>) {
-    if let Some(ty) = s.get("type") {
-        let ok = match ty {
-            Value::String(t) => type_ok(t, v),
-            Value::Array(ts) => ts.iter().any(|t| type_ok(t.as_str().unwrap(), v)),
-            _ => panic!("bad type"),
-        };
-        if !ok {
-            out.push(format!("{path}: expected {ty}"));
-            return;
-        }
-    }
-    if let Some(options) = s.get("enum").and_then(Value::as_array)
-        && !options.contains(v)
-    {
-        out.push(format!("{path}: not one of {options:?}"));
-    }
-    if let Some(alts) = s.get("oneOf").and_then(Value::as_array) {
-        let passing = alts
-            .iter()
-            .filter(|a| {
-                let mut errs = Vec::new();
-                check(a, v, path, &mut errs);
-                errs.is_empty()
-            })
-            .count();
-        if passing != 1 {
-            out.push(format!(
-                "{path}: matches {passing} of the oneOf alternatives"
-            ));
-        }
-    }
-    if let Value::Object(m) = v {
-        let props = s.get("properties").and_then(Value::as_object);
-        for req in s
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !m.contains_key(req.as_str().unwrap()) {
-                out.push(format!("{path}: missing {req}"));
-            }
-        }
-        for (k, x) in m {
-            let p = format!("{path}.{k}");
-            match props.and_then(|p| p.get(k)) {
-                Some(sub) => check(sub, x, &p, out),
-                None => {
-                    if s.get("additionalProperties") == Some(&Value::Bool(false)) {
-                        out.push(format!("{p}: not allowed"));
-                    }
-                }
-            }
-        }
-    }
-    if let (Value::Array(items), Some(sub)) = (v, s.get("items")) {
-        for (i, x) in items.iter().enumerate() {
-            check(sub, x, &format!("{path}[{i}]"), out);
-        }
-    }
+    common::json_schema::schema("scenario-schema.json")
 }
 
 fn violations(text: &str) -> Vec<String> {
     let v: Value = serde_json::from_str(text).unwrap();
-    let mut out = Vec::new();
-    check(&schema(), &v, "$", &mut out);
-    out
+    common::json_schema::violations(&schema(), &v)
 }
 
 #[test]
