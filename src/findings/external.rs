@@ -204,11 +204,7 @@ fn granted_actions(org: &Org, policy: PolicyIx, service: &str) -> Vec<String> {
     let Ok(v) = serde_json::from_str::<Value>(&org.doc(policy).text) else {
         return Vec::new();
     };
-    let statements: Vec<&Value> = match v.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(s @ Value::Object(_)) => vec![s],
-        _ => Vec::new(),
-    };
+    let statements = super::statements(&v);
     let catalog = Catalog::get();
     let rank = |l: AccessLevel| match l {
         AccessLevel::PermissionsManagement => 0,

@@ -110,6 +110,15 @@ impl Finding {
     }
 }
 
+/// A policy document's statements: `Statement` is an object or a list of them.
+fn statements(doc: &serde_json::Value) -> Vec<&serde_json::Value> {
+    match doc.get("Statement") {
+        Some(serde_json::Value::Array(a)) => a.iter().collect(),
+        Some(s @ serde_json::Value::Object(_)) => vec![s],
+        _ => Vec::new(),
+    }
+}
+
 /// Which findings to report.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -2,13 +2,16 @@
 //! what a statement's text says that is risky or wrong, whatever it is attached to.
 //! AWS managed policies are left out: no customer can change them.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::{Category, Finding, Severity};
 use crate::catalog::Catalog;
-use crate::org::{Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, quota};
+use crate::org::{DocIx, Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, quota};
 
 pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
+    let mut by_doc: HashMap<DocIx, Vec<(String, Check)>> = HashMap::new();
     for i in 0..org.policies().len() {
         let p = PolicyIx::new(i);
         let rec = org.policy(p);
@@ -47,9 +50,6 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
         let node = node.unwrap_or_else(|| name.clone());
         let account = account.map(|a| org.account(a).id.to_string());
         let doc = org.doc(p);
-        let Ok(value) = serde_json::from_str::<Value>(&doc.text) else {
-            continue;
-        };
         let make = |rule, severity, statement: Option<String>| {
             let mut f = Finding::new(rule, Category::PolicyCheck, severity, &node);
             f.node_name = name.clone();
@@ -58,29 +58,21 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             f.statement = statement;
             f
         };
-        let statements: Vec<&Value> = match value.get("Statement") {
-            Some(Value::Array(a)) => a.iter().collect(),
-            Some(s @ Value::Object(_)) => vec![s],
-            _ => Vec::new(),
-        };
-        for (k, s) in statements.into_iter().enumerate() {
-            let label = s
-                .get("Sid")
-                .and_then(Value::as_str)
-                .filter(|sid| !sid.is_empty())
-                .map_or_else(|| format!("Statement[{k}]"), str::to_string);
-            // SCPs and RCPs grant nothing: only their text's mistakes matter.
-            let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
-            for f in check_statement(s) {
-                if guardrail && f.rule != "policy.unknown-action" {
-                    continue;
-                }
-                let mut x = make(f.rule, f.severity, Some(label.clone()));
-                x.message = f.message;
-                x.why = f.why;
-                x.fix = f.fix;
-                out.push(x);
+        // Many records share one document: its statements are read once.
+        let checks = by_doc
+            .entry(rec.doc)
+            .or_insert_with(|| document_checks(&doc.text));
+        // SCPs and RCPs grant nothing: only their text's mistakes matter.
+        let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
+        for (label, c) in checks.iter() {
+            if guardrail && c.rule != "policy.unknown-action" {
+                continue;
             }
+            let mut x = make(c.rule, c.severity, Some(label.clone()));
+            x.message = c.message.clone();
+            x.why = c.why;
+            x.fix = c.fix;
+            out.push(x);
         }
         if let Some(limit) = size_limit(rec.origin)
             && doc.size * 10 >= limit * 9
@@ -111,7 +103,30 @@ fn size_limit(origin: PolicyOrigin) -> Option<usize> {
     })
 }
 
+/// What each statement of a document's text shows, by the statement's Sid or
+/// `Statement[i]`.
+fn document_checks(text: &str) -> Vec<(String, Check)> {
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    super::statements(&value)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, s)| {
+            let label = s
+                .get("Sid")
+                .and_then(Value::as_str)
+                .filter(|sid| !sid.is_empty())
+                .map_or_else(|| format!("Statement[{k}]"), str::to_string);
+            check_statement(s)
+                .into_iter()
+                .map(move |c| (label.clone(), c))
+        })
+        .collect()
+}
+
 /// What one statement's text shows.
+#[derive(Clone)]
 struct Check {
     rule: &'static str,
     severity: Severity,
