@@ -22,6 +22,17 @@ pub fn level_owner(org: &Org, account: AccountIx, level: usize) -> LevelOwner {
     }
 }
 
+/// What an SCP or RCP level of `account` stands for: `root`, `OU Workloads`,
+/// `account web-prod`; `level 2` where the account is not known.
+pub fn level_name(org: &Org, account: Option<AccountIx>, level: usize) -> String {
+    match account.map(|a| level_owner(org, a, level)) {
+        Some(LevelOwner::Root) => "root".to_string(),
+        Some(LevelOwner::Ou(o)) => format!("OU {}", org.ou(o).name),
+        Some(LevelOwner::Account(a)) => format!("account {}", org.account(a).name),
+        None => format!("level {level}"),
+    }
+}
+
 /// A layer as a person reads it: `SCP OU Workloads`, `RCP root`, `permissions
 /// boundary`. The accounts are the principal's (SCPs) and the resource's (RCPs).
 pub fn layer_label(
@@ -30,13 +41,7 @@ pub fn layer_label(
     resource_account: Option<AccountIx>,
     layer: Layer,
 ) -> String {
-    let level = |account: Option<AccountIx>, l: usize| match account.map(|a| level_owner(org, a, l))
-    {
-        Some(LevelOwner::Root) => "root".to_string(),
-        Some(LevelOwner::Ou(o)) => format!("OU {}", org.ou(o).name),
-        Some(LevelOwner::Account(a)) => format!("account {}", org.account(a).name),
-        None => format!("level {l}"),
-    };
+    let level = |account, l| level_name(org, account, l);
     match layer {
         Layer::Scp(l) => format!("SCP {}", level(principal_account, l)),
         Layer::Rcp(l) => format!("RCP {}", level(resource_account, l)),

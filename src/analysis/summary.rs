@@ -5,7 +5,7 @@
 use crate::engine::{AwsRule, Decision, Explanation, Layer, LayerReport, Outcome};
 use crate::org::{AccountIx, Org};
 
-use super::layers::{LevelOwner, level_owner};
+use super::layers::level_name;
 
 /// The sentence for `x`, asked by a principal of `principal_account` of a resource in
 /// `resource_account` (where known); `principal_account` is `None` for a caller the
@@ -16,13 +16,10 @@ pub fn summary(
     resource_account: Option<AccountIx>,
     x: &Explanation,
 ) -> String {
-    let node = |account: Option<AccountIx>, level: usize| match account
-        .map(|a| level_owner(org, a, level))
-    {
-        Some(LevelOwner::Root) => "the root".to_string(),
-        Some(LevelOwner::Ou(o)) => format!("OU {}", org.ou(o).name),
-        Some(LevelOwner::Account(a)) => format!("account {}", org.account(a).name),
-        None => format!("level {level}"),
+    // The root reads "the root" inside a sentence.
+    let node = |account: Option<AccountIx>, level: usize| match level_name(org, account, level) {
+        n if n == "root" => "the root".to_string(),
+        n => n,
     };
     // "the SCP DenyLeaveOrg on OU Workloads", "the identity policy PowerUserAccess".
     let policy_in = |layer: Layer, policy: &str| match layer {
