@@ -83,3 +83,29 @@ fn sarif_is_one_document() {
     assert_eq!(v["version"], "2.1.0");
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_bad_baseline_is_refused_with_its_file() {
+    let dir = std::env::temp_dir().join(format!("orgscope-bad-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("baseline.json");
+    std::fs::write(&base, r#"{"findings": 3}"#).unwrap();
+    let out = orgscope(&["findings", "acme", "--baseline", base.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "baseline.json: expected the JSON of `orgscope findings --format json` or one id a line"
+        ),
+        "{err}"
+    );
+    let missing = dir.join("missing.json");
+    let out = orgscope(&["findings", "acme", "--baseline", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read the baseline") && err.contains("missing.json"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
