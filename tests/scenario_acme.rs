@@ -318,3 +318,37 @@ fn role_inline_policy_narrowed() {
         assert_eq!(l.standing, Standing::Conditional, "{l:?}");
     }
 }
+
+/// The progress handle counts every question the diff asks, and a cancelled diff stops
+/// with `Cancelled` instead of answering (the TUI drops a diff its scenario outdated).
+#[test]
+fn progress_counts_questions_and_cancel_stops_the_diff() {
+    use orgscope::analysis::AnalysisError;
+    use orgscope::scenario::impact::Progress;
+    use std::sync::Arc;
+    let org = orgscope::org::load_builtin_acme();
+    let file = ScenarioFile::load(Path::new("tests/fixtures/scenarios/public-data-lake.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = file.apply(&org).unwrap_or_else(|e| panic!("{e}"));
+    let progress = Arc::new(Progress::default());
+    let options = ImpactOptions {
+        actions: Some(vec!["s3:GetObject".into(), "s3:PutObject".into()]),
+        progress: Some(progress.clone()),
+        ..ImpactOptions::default()
+    };
+    let done = impact(&org, &after, &[], &options).unwrap();
+    assert_eq!(progress.get(), (done.questions, done.questions));
+    assert!(done.questions > 0);
+
+    let cancelled = Arc::new(Progress::default());
+    cancelled.cancel();
+    let options = ImpactOptions {
+        progress: Some(cancelled.clone()),
+        ..options
+    };
+    assert!(matches!(
+        impact(&org, &after, &[], &options),
+        Err(AnalysisError::Cancelled)
+    ));
+    assert_eq!(cancelled.get().0, 1, "stops at the first question");
+}

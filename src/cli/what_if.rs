@@ -93,6 +93,7 @@ pub fn what_if(args: WhatIfArgs) -> anyhow::Result<i32> {
         scope: args.scope.clone(),
         context,
         full: false,
+        progress: None,
     };
     let changes: Vec<String> = file
         .scenario

@@ -2,7 +2,8 @@
 //! org before and after through `analysis::who_can`, and the answers compared.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -31,6 +32,48 @@ pub struct ImpactOptions {
     /// Re-decide every principal on every question instead of only what the
     /// scenario touches: the reference the incremental path is tested against.
     pub full: bool,
+    /// Counts the questions asked and stops the diff when cancelled (the TUI computes
+    /// a diff off the UI thread and drops it when the scenario changes).
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a diff has got, readable from another thread; cancelling it makes
+/// [`impact`] return [`AnalysisError::Cancelled`] at the next question.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    cancelled: AtomicBool,
+}
+
+impl Progress {
+    /// Questions asked so far, and how many there are (0 until the actions are known).
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn start(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    fn step(&self) -> Result<(), AnalysisError> {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        if self.is_cancelled() {
+            return Err(AnalysisError::Cancelled);
+        }
+        Ok(())
+    }
 }
 
 /// How a principal stands on one question.
@@ -135,7 +178,14 @@ pub fn impact(
     let mut per: BTreeMap<String, PrincipalImpact> = BTreeMap::new();
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
-    for action in &actions {
+    let resources: Vec<Vec<String>> = actions
+        .iter()
+        .map(|a| resources_for(before, after, a))
+        .collect();
+    if let Some(p) = &options.progress {
+        p.start(resources.iter().map(Vec::len).sum());
+    }
+    for (action, resources) in actions.iter().zip(resources) {
         let covering = if options.full {
             Default::default()
         } else {
@@ -144,7 +194,10 @@ pub fn impact(
                 plan.1.covering(after, action),
             )
         };
-        for resource in resources_for(before, after, action) {
+        for resource in resources {
+            if let Some(p) = &options.progress {
+                p.step()?;
+            }
             questions += 1;
             let ask = Ask {
                 action: action.clone(),
