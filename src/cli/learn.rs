@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::output::{print, print_json};
 use super::query::load_org;
 use crate::engine::Decision;
-use crate::learn::check::{self, Answer, Judgment};
-use crate::learn::format::{LayerKind, QuestionKind, decision_words};
+use crate::learn::check::{self, Judgment};
+use crate::learn::format::{LayerKind, decision_words};
 use crate::learn::{self, Lesson, Progress};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,14 +31,29 @@ pub struct LearnArgs {
     #[arg(long, requires = "lesson")]
     pub reset: bool,
     /// Check lesson files (a file or a directory): their shape, their names, and
-    /// every stated answer against the engine. Exit status 1 on any problem.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["lesson", "practice"])]
-    pub check: Option<PathBuf>,
+    /// every stated answer against the engine. Exit status 1 on any problem. With a
+    /// lesson id instead (`orgscope learn ID --check`): that lesson.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "", conflicts_with = "practice")]
+    pub check: Option<String>,
+    /// Judge the lesson's change steps on its organization as this scenario file
+    /// (docs/scenarios.md) changes it, without the terminal UI: exit status 0 when
+    /// the change does what each step asks, 1 when not (with why). A step done this
+    /// way counts in your progress.
+    #[arg(long, value_name = "FILE", requires = "lesson")]
+    pub scenario: Option<PathBuf>,
+    /// With --scenario: judge only this step (its number, from 1).
+    #[arg(long, value_name = "N", requires = "scenario")]
+    pub step: Option<usize>,
     /// Practice: questions drawn from ORG (`acme` without one); predict each decision.
-    /// Reads one answer a line from standard input: a, i or e, and for a denial the
-    /// layer (scp, rcp, resource, identity, boundary, session); q stops.
+    /// In a terminal it opens the terminal UI with the practice pane; otherwise (or
+    /// with --lines) it reads one answer a line from standard input: a, i or e, and
+    /// for a denial the layer (scp, rcp, resource, identity, boundary, session); q
+    /// stops.
     #[arg(long, value_name = "ORG", num_args = 0..=1, default_missing_value = "acme")]
     pub practice: Option<PathBuf>,
+    /// Practice one answer a line on standard input, even in a terminal.
+    #[arg(long, requires = "practice")]
+    pub lines: bool,
     /// How many practice questions.
     #[arg(long, default_value_t = 12)]
     pub count: usize,
@@ -51,13 +66,43 @@ pub struct LearnArgs {
 }
 
 pub fn run(args: LearnArgs) -> anyhow::Result<i32> {
-    if let Some(path) = &args.check {
-        return check_files(path);
-    }
     if let Some(org) = &args.practice {
+        use std::io::IsTerminal as _;
+        if !args.lines && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            let org = load_org(org)?;
+            if learn::practice::questions(&org, 1, args.seed).is_empty() {
+                bail!("{NO_QUESTIONS}");
+            }
+            crate::tui::run_practice(&org, &crate::org::Report::default(), args.count, args.seed)?;
+            return Ok(0);
+        }
         return practice(org, args.count, args.seed);
     }
     let lessons = lessons(args.dir.as_deref())?;
+    if let Some(id) = &args.lesson
+        && (args.check.is_some() || args.scenario.is_some())
+    {
+        if args.check.as_ref().is_some_and(|p| !p.is_empty()) {
+            bail!("give --check lesson files or a lesson id, not both");
+        }
+        let lesson = learn::find(&lessons, id).map_err(anyhow::Error::msg)?;
+        return check_one(lesson, args.scenario.as_deref(), args.step);
+    }
+    if let Some(path) = &args.check {
+        let path = std::path::Path::new(path);
+        if path.as_os_str().is_empty() {
+            bail!(
+                "--check needs lesson files (a file or a directory), or a lesson id: orgscope learn ID --check"
+            );
+        }
+        // `--check ID`: a built-in (or --dir) lesson by its id.
+        if !path.exists()
+            && let Ok(lesson) = learn::find(&lessons, &path.to_string_lossy())
+        {
+            return check_one(lesson, None, None);
+        }
+        return check_files(path);
+    }
     match &args.lesson {
         None => list(&lessons, args.format),
         Some(id) => {
@@ -183,40 +228,118 @@ fn check_files(path: &std::path::Path) -> anyhow::Result<i32> {
 /// A lesson's problems once its org is loaded: names, and answers the engine gives
 /// differently.
 pub fn check_lesson(lesson: &Lesson) -> Vec<learn::LessonError> {
-    let org = match lesson.load_org() {
-        Ok(o) => o,
-        Err(e) => return vec![e],
-    };
-    if let Err(e) = lesson.check_names(&org) {
-        return vec![e];
+    match lesson.load_org() {
+        Ok(org) => lesson.check_answers(&org),
+        Err(e) => vec![e],
     }
-    let mut out = Vec::new();
-    for (i, step) in lesson.steps().iter().enumerate() {
-        let (Some(q), Some(e)) = (step.question(), &step.expect) else {
-            continue;
-        };
-        let result = match q.kind {
-            QuestionKind::Can => {
-                check::answer_can(&org, q).and_then(|a| check::agrees(&org, q, e, Answer::Can(&a)))
+}
+
+/// Checks one lesson against the engine and, with a scenario, judges its change
+/// steps on the organization as the scenario changes it.
+fn check_one(
+    lesson: &Lesson,
+    scenario: Option<&std::path::Path>,
+    only: Option<usize>,
+) -> anyhow::Result<i32> {
+    let org = lesson.load_org()?;
+    let problems = lesson.check_answers(&org);
+    for e in &problems {
+        eprintln!("{}", crate::text::inert(&e.to_string()));
+    }
+    let Some(path) = scenario else {
+        print(&format!(
+            "1 lesson(s) checked, {} problem(s)\n",
+            problems.len()
+        ))?;
+        return Ok(if problems.is_empty() { 0 } else { 1 });
+    };
+    let changes: Vec<usize> = lesson
+        .steps()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind() == learn::StepKind::Change)
+        .map(|(i, _)| i)
+        .collect();
+    let numbers = || {
+        changes
+            .iter()
+            .map(|i| (i + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if changes.is_empty() {
+        bail!("the lesson {} has no change step", lesson.id());
+    }
+    let judged: Vec<usize> = match only {
+        Some(n) if changes.contains(&n.wrapping_sub(1)) => vec![n - 1],
+        Some(n) => bail!(
+            "step {n} of {} is not a change step; its change steps are: {}",
+            lesson.id(),
+            numbers()
+        ),
+        None => changes.clone(),
+    };
+    let file = crate::scenario::ScenarioFile::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let after = file.apply(&org).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut progress = Progress::load();
+    let mut all_right = true;
+    let mut moved = false;
+    let mut out = String::new();
+    for i in judged {
+        let step = &lesson.steps()[i];
+        match check::judge_change(&org, &after, step) {
+            Judgment::Right => {
+                out.push_str(&format!("step {}: right.", i + 1));
+                if let Some(q) = &step.change
+                    && let Ok(a) = check::answer(&after, q)
+                {
+                    out.push_str(&format!(" {}", a.summary(&after)));
+                }
+                out.push('\n');
+                if !step.explain.trim().is_empty() {
+                    out.push_str(&format!("{}\n", step.explain.trim()));
+                }
+                // The learner at this step goes on past it.
+                let p = progress.lesson_mut(lesson.id());
+                if p.step == i {
+                    p.step = i + 1;
+                    p.done = p.step >= lesson.steps().len();
+                    moved = true;
+                    out.push_str(&format!(
+                        "progress: step {} done; `orgscope learn {}` goes on from step {}\n",
+                        i + 1,
+                        lesson.id(),
+                        i + 2
+                    ));
+                }
             }
-            QuestionKind::WhoCan => check::answer_who_can(&org, q)
-                .and_then(|a| check::agrees(&org, q, e, Answer::WhoCan(&a))),
-        };
-        if let Err(why) = result {
-            out.push(lesson.error(Some(i), why));
+            Judgment::Wrong(why) => {
+                all_right = false;
+                out.push_str(&format!("step {}: not yet: {why}\n", i + 1));
+            }
+            Judgment::Ignored => {}
         }
     }
-    out
+    print(&crate::text::inert(&out))?;
+    if moved && let Err(e) = progress.save() {
+        eprintln!("note: progress was not saved: {e}");
+    }
+    Ok(if all_right && problems.is_empty() {
+        0
+    } else {
+        1
+    })
 }
+
+const NO_QUESTIONS: &str =
+    "no practice questions: the organization has no principals or no policies naming actions";
 
 /// One practice session on standard input and output.
 fn practice(org_path: &std::path::Path, count: usize, seed: u64) -> anyhow::Result<i32> {
     let org = load_org(org_path)?;
     let questions = learn::practice::questions(&org, count, seed);
     if questions.is_empty() {
-        bail!(
-            "no practice questions: the organization has no principals or no policies naming actions"
-        );
+        bail!("{NO_QUESTIONS}");
     }
     let mut progress = Progress::load();
     let (mut right, mut asked) = (0u32, 0u32);

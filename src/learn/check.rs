@@ -1,11 +1,13 @@
 //! Judging a step: from what the learner did in the app (an [`Event`]) and what the
 //! engine answers, never from text the learner typed. A wrong move is told why.
 
-use crate::analysis::{Ask, CanAnswer, WhoCanAnswer};
+use crate::analysis::{Ask, CanAnswer, Filter, PathsAnswer, WhatCanAnswer, WhoCanAnswer};
+use crate::catalog::glob;
 use crate::engine::{Decision, Explanation, Layer};
 use crate::org::{Entity, Org};
+use crate::scenario::Scenario;
 
-use super::format::{LayerKind, Question, QuestionKind, Step, StepKind, decision_words};
+use super::format::{Expect, LayerKind, Question, QuestionKind, Step, StepKind, decision_words};
 use super::load::resolve_node;
 
 /// What the learner did.
@@ -17,6 +19,13 @@ pub enum Event<'a> {
     AskedCan(&'a CanAnswer),
     /// Asked `who-can` and got this answer.
     AskedWhoCan(&'a WhoCanAnswer),
+    /// Asked `what-can` with this filter and got this answer.
+    AskedWhatCan(&'a WhatCanAnswer, &'a Filter),
+    /// Asked which roles a principal reaches (`paths` from it).
+    AskedPaths(&'a PathsAnswer),
+    /// Made a what-if change: the organization as it now is (the app's org, as
+    /// loaded, is the one before).
+    Changed(&'a Org),
     /// Predicted a decision and, for a denial, the layer that decides.
     Predicted(Decision, Option<LayerKind>),
     /// Went on past a step that only asks to be read.
@@ -59,6 +68,119 @@ pub fn answer_who_can(org: &Org, q: &Question) -> Result<WhoCanAnswer, String> {
     crate::analysis::who_can(org, &ask_of(q)).map_err(|e| e.to_string())
 }
 
+/// An engine answer to any question of a lesson, owned.
+#[derive(Debug, Clone)]
+pub enum Answered {
+    Can(CanAnswer),
+    WhoCan(WhoCanAnswer),
+    WhatCan(WhatCanAnswer),
+    Paths(PathsAnswer),
+}
+
+impl Answered {
+    pub fn as_answer(&self) -> Answer<'_> {
+        match self {
+            Answered::Can(a) => Answer::Can(a),
+            Answered::WhoCan(a) => Answer::WhoCan(a),
+            Answered::WhatCan(a) => Answer::WhatCan(a),
+            Answered::Paths(a) => Answer::Paths(a),
+        }
+    }
+
+    /// What the answer says, comparable: two orgs that give the same gist give the
+    /// same answer to the question.
+    fn gist(&self) -> String {
+        let mut parts: Vec<String> = match self {
+            Answered::Can(a) => vec![format!(
+                "{:?} {:?}",
+                a.explanation.decision, a.explanation.blocked_by
+            )],
+            Answered::WhoCan(a) => a
+                .allowed
+                .iter()
+                .chain(&a.root_users)
+                .map(|h| format!("{} {:?}", h.principal, h.when))
+                .collect(),
+            Answered::WhatCan(a) => a
+                .grants
+                .iter()
+                .map(|g| format!("{} {:?} {:?}", g.action, g.resources, g.needs))
+                .collect(),
+            Answered::Paths(a) => a
+                .reachable
+                .iter()
+                .map(|r| format!("{} {:?}", r.role, r.needs))
+                .collect(),
+        };
+        parts.sort();
+        parts.join("\n")
+    }
+
+    /// One sentence for the pane, once the step is done.
+    pub fn summary(&self, org: &Org) -> String {
+        match self {
+            Answered::Can(a) => a.summary.clone(),
+            Answered::WhoCan(a) => format!(
+                "{} principal(s) can do {} on {}.",
+                a.allowed.len() + a.root_users.len(),
+                a.action,
+                a.resource
+            ),
+            Answered::WhatCan(a) => format!(
+                "{} can do {} action(s) in {} service(s).",
+                short(&a.principal),
+                a.grants.len(),
+                a.summary.len()
+            ),
+            Answered::Paths(a) => {
+                let names: Vec<&str> = a.reachable.iter().map(|r| short(&r.role)).collect();
+                let _ = org;
+                if names.is_empty() {
+                    format!("{} reaches no role.", short(&a.from))
+                } else {
+                    format!(
+                        "{} reaches {} role(s): {}.",
+                        short(&a.from),
+                        names.len(),
+                        names.join(", ")
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// The context of a question, as the engine takes it.
+fn context_of(q: &Question) -> Vec<(String, Vec<String>)> {
+    ask_of(q).context
+}
+
+/// The engine's answer to any question of a lesson.
+pub fn answer(org: &Org, q: &Question) -> Result<Answered, String> {
+    let who = || {
+        q.who
+            .as_deref()
+            .ok_or(format!("a `{}` question needs `who`", q.kind.name()))
+    };
+    match q.kind {
+        QuestionKind::Can => answer_can(org, q).map(Answered::Can),
+        QuestionKind::WhoCan => answer_who_can(org, q).map(Answered::WhoCan),
+        QuestionKind::WhatCan => {
+            crate::analysis::what_can(org, who()?, &Filter::default(), &context_of(q))
+                .map(Answered::WhatCan)
+                .map_err(|e| e.to_string())
+        }
+        QuestionKind::Paths => crate::analysis::paths(org, who()?, None, &context_of(q))
+            .map(Answered::Paths)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Whether a question's answer on `org` is the one stated.
+pub fn holds(org: &Org, q: &Question, e: &Expect) -> Result<(), String> {
+    answer(org, q).and_then(|a| agrees(org, q, e, a.as_answer()))
+}
+
 /// The layer whose statement decided: the blocking layer of a denial.
 pub fn deciding_layer(x: &Explanation) -> Option<Layer> {
     x.blocked_by
@@ -82,56 +204,17 @@ pub fn judge(org: &Org, step: &Step, event: Event<'_>) -> Judgment {
                 Judgment::Ignored
             }
         }
-        (StepKind::Ask, Event::AskedCan(a)) => {
+        (
+            StepKind::Ask,
+            Event::AskedCan(_)
+            | Event::AskedWhoCan(_)
+            | Event::AskedWhatCan(..)
+            | Event::AskedPaths(_),
+        ) => {
             let Some(q) = &step.ask else {
                 return Judgment::Ignored;
             };
-            if q.kind != QuestionKind::Can {
-                return Judgment::Wrong(
-                    "this step asks who can (w), not whether one principal can".to_string(),
-                );
-            }
-            if let Some(why) = differs_can(org, q, a) {
-                return Judgment::Wrong(why);
-            }
-            // The right question, and the answer the lesson means: asked without the
-            // context the lesson gives, the engine may answer another question.
-            match step
-                .expect
-                .as_ref()
-                .map(|e| agrees(org, q, e, Answer::Can(a)))
-            {
-                Some(Err(why)) => Judgment::Wrong(format!(
-                    "that is the question, but {why}; ask it with {}",
-                    context_words(q)
-                )),
-                _ => Judgment::Right,
-            }
-        }
-        (StepKind::Ask, Event::AskedWhoCan(a)) => {
-            let Some(q) = &step.ask else {
-                return Judgment::Ignored;
-            };
-            if q.kind != QuestionKind::WhoCan {
-                return Judgment::Wrong(format!(
-                    "this step asks whether {} can (c), not who can",
-                    q.who.as_deref().unwrap_or("someone")
-                ));
-            }
-            if let Some(why) = differs(q, &a.action, &a.resource) {
-                return Judgment::Wrong(why);
-            }
-            match step
-                .expect
-                .as_ref()
-                .map(|e| agrees(org, q, e, Answer::WhoCan(a)))
-            {
-                Some(Err(why)) => Judgment::Wrong(format!(
-                    "that is the question, but {why}; ask it with {}",
-                    context_words(q)
-                )),
-                _ => Judgment::Right,
-            }
+            judge_asked(org, q, step.expect.as_ref(), event)
         }
         (StepKind::Predict, Event::Predicted(d, layer)) => {
             let Some(q) = &step.predict else {
@@ -142,8 +225,182 @@ pub fn judge(org: &Org, step: &Step, event: Event<'_>) -> Judgment {
                 Err(e) => Judgment::Wrong(format!("the question cannot be asked: {e}")),
             }
         }
+        (StepKind::Change, Event::Changed(after)) => judge_change(org, after, step),
         _ => Judgment::Ignored,
     }
+}
+
+/// The kind of question a move asked.
+fn asked_kind(event: Event<'_>) -> Option<QuestionKind> {
+    match event {
+        Event::AskedCan(_) => Some(QuestionKind::Can),
+        Event::AskedWhoCan(_) => Some(QuestionKind::WhoCan),
+        Event::AskedWhatCan(..) => Some(QuestionKind::WhatCan),
+        Event::AskedPaths(_) => Some(QuestionKind::Paths),
+        _ => None,
+    }
+}
+
+/// What a step's question asks, with the key that asks it.
+fn asks_words(q: &Question) -> String {
+    let who = q.who.as_deref().unwrap_or("someone");
+    match q.kind {
+        QuestionKind::Can => format!("whether {who} can (c)"),
+        QuestionKind::WhoCan => "who can (w)".to_string(),
+        QuestionKind::WhatCan => format!("what {who} can do (W)"),
+        QuestionKind::Paths => format!("which roles {who} can reach (p)"),
+    }
+}
+
+fn asked_words(k: QuestionKind) -> &'static str {
+    match k {
+        QuestionKind::Can => "whether one principal can",
+        QuestionKind::WhoCan => "who can",
+        QuestionKind::WhatCan => "what one principal can do",
+        QuestionKind::Paths => "which roles one can reach",
+    }
+}
+
+/// Judges a question asked in the app against an `ask` step: the same kind, the
+/// same principal and request, and the answer the lesson states.
+fn judge_asked(org: &Org, q: &Question, expect: Option<&Expect>, event: Event<'_>) -> Judgment {
+    let Some(kind) = asked_kind(event) else {
+        return Judgment::Ignored;
+    };
+    if kind != q.kind {
+        return Judgment::Wrong(format!(
+            "this step asks {}, not {}",
+            asks_words(q),
+            asked_words(kind)
+        ));
+    }
+    let (differs_why, answer) = match event {
+        Event::AskedCan(a) => (differs_can(org, q, a), Answer::Can(a)),
+        Event::AskedWhoCan(a) => (differs(q, &a.action, &a.resource), Answer::WhoCan(a)),
+        Event::AskedWhatCan(a, filter) => (
+            differs_who(org, q, &a.principal).or_else(|| filter_hides(q, expect, filter)),
+            Answer::WhatCan(a),
+        ),
+        Event::AskedPaths(a) => (differs_who(org, q, &a.from), Answer::Paths(a)),
+        _ => return Judgment::Ignored,
+    };
+    if let Some(why) = differs_why {
+        return Judgment::Wrong(why);
+    }
+    // The right question, and the answer the lesson means: asked without the
+    // context the lesson gives, the engine may answer another question.
+    match expect.map(|e| agrees(org, q, e, answer)) {
+        Some(Err(why)) => Judgment::Wrong(format!(
+            "that is the question, but {why}; ask it with {}",
+            context_words(q)
+        )),
+        _ => Judgment::Right,
+    }
+}
+
+/// A what-can filter that hides actions the step names: the answer cannot show them.
+fn filter_hides(q: &Question, expect: Option<&Expect>, filter: &Filter) -> Option<String> {
+    let named: Vec<&String> = expect
+        .map(|e| e.includes.iter().chain(&e.excludes).collect())
+        .unwrap_or_default();
+    if filter.level.is_some() {
+        return Some(format!(
+            "you filtered by access level; this step asks what {} can do: ask without a level",
+            q.who.as_deref().unwrap_or("?")
+        ));
+    }
+    let service = filter.service.as_deref()?;
+    let hidden: Vec<&str> = named
+        .iter()
+        .filter(|p| {
+            let svc = p.split(':').next().unwrap_or("");
+            !glob::matches(svc, service) || !p.contains(':')
+        })
+        .map(|p| p.as_str())
+        .collect();
+    if hidden.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "you filtered on the service {service}, which hides {}: ask without the filter",
+            hidden.join(", ")
+        ))
+    }
+}
+
+/// Judges a what-if change against a `change` step: the step's question asked of
+/// the org as changed (`after`) must have the stated answer, and every guard
+/// (`keep`) must still hold. Any change that does it counts. A wrong change is told
+/// apart: one that leaves the answer as it was, one that moves it elsewhere, one
+/// that gets there by breaking a guard.
+pub fn judge_change(before: &Org, after: &Org, step: &Step) -> Judgment {
+    let (Some(q), Some(e)) = (&step.change, &step.expect) else {
+        return Judgment::Ignored;
+    };
+    let now = match answer(after, q) {
+        Ok(a) => a,
+        Err(e) => {
+            return Judgment::Wrong(format!("after your change the question fails: {e}"));
+        }
+    };
+    if let Err(why) = agrees(after, q, e, now.as_answer()) {
+        let unchanged = answer(before, q).is_ok_and(|b| b.gist() == now.gist());
+        return Judgment::Wrong(if unchanged {
+            format!("your change does not change the answer: {why}")
+        } else {
+            format!("the answer changed, but not to the one asked for: {why}")
+        });
+    }
+    for g in &step.keep {
+        if let Err(why) = holds(after, &g.ask, &g.expect) {
+            return Judgment::Wrong(format!(
+                "that answers the question, but breaks what must stay as it is ({} must stay {}): {why}",
+                question_words(&g.ask),
+                expect_words(&g.expect)
+            ));
+        }
+    }
+    Judgment::Right
+}
+
+/// A step's own solution as a scenario: its `solution` tables read as a scenario
+/// file's `changes`.
+pub fn solution(step: &Step) -> Result<Scenario, String> {
+    let text = serde_json::to_string_pretty(&serde_json::json!({ "changes": step.solution }))
+        .map_err(|e| e.to_string())?;
+    crate::scenario::ScenarioFile::from_text(std::path::Path::new("solution"), text)
+        .map(|f| f.scenario)
+        .map_err(|e| e.to_string())
+}
+
+/// "can ci-legacy do s3:PutObject on arn:aws:s3:::site/index.html".
+pub fn question_words(q: &Question) -> String {
+    let who = q.who.as_deref().unwrap_or("?");
+    match q.kind {
+        QuestionKind::Can => format!("can {who} do {} on {}", q.action, q.resource),
+        QuestionKind::WhoCan => format!("who can do {} on {}", q.action, q.resource),
+        QuestionKind::WhatCan => format!("what {who} can do"),
+        QuestionKind::Paths => format!("which roles {who} can reach"),
+    }
+}
+
+/// "allowed", "explicitly denied by an SCP", "listing X, not Y".
+pub fn expect_words(e: &Expect) -> String {
+    if let Some(d) = e.decision {
+        let mut s = decision_words(d.0).to_string();
+        if let Some(l) = e.layer {
+            s.push_str(&format!(" by {}", l.words()));
+        }
+        return s;
+    }
+    let mut parts = Vec::new();
+    if !e.includes.is_empty() {
+        parts.push(format!("listing {}", e.includes.join(", ")));
+    }
+    if !e.excludes.is_empty() {
+        parts.push(format!("not listing {}", e.excludes.join(", ")));
+    }
+    parts.join(" and ")
 }
 
 /// Judges a prediction against the engine's answer.
@@ -189,6 +446,22 @@ fn differs_can(org: &Org, q: &Question, a: &CanAnswer) -> Option<String> {
         ));
     }
     differs(q, &a.action, &a.resource)
+}
+
+/// A what-can or paths question asked about another principal.
+fn differs_who(org: &Org, q: &Question, asked: &str) -> Option<String> {
+    let want = q
+        .who
+        .as_deref()
+        .and_then(|w| crate::analysis::subject(org, w).ok())
+        .map(|s| subject_arn(org, s));
+    (want.as_deref() != Some(asked)).then(|| {
+        format!(
+            "you asked about {}; this step is about {}",
+            short(asked),
+            q.who.as_deref().unwrap_or("?")
+        )
+    })
 }
 
 fn subject_arn(org: &Org, s: crate::analysis::Subject) -> String {
@@ -294,22 +567,13 @@ pub fn wrong_node(org: &Org, got: Entity, want: Entity) -> String {
 /// Judges a what-if: the question asked of the org as changed (any org value: the
 /// scenario module's overlay once it lands, or an org built with the change). Any
 /// change that gives the stated answer counts, not one scripted change.
-pub fn judge_changed(changed: &Org, q: &Question, expect: &super::format::Expect) -> Judgment {
-    match q.kind {
-        QuestionKind::Can => match answer_can(changed, q) {
-            Ok(a) => match agrees(changed, q, expect, Answer::Can(&a)) {
-                Ok(()) => Judgment::Right,
-                Err(why) => Judgment::Wrong(format!("after your change, {why}")),
-            },
-            Err(e) => Judgment::Wrong(format!("after your change the question fails: {e}")),
+pub fn judge_changed(changed: &Org, q: &Question, expect: &Expect) -> Judgment {
+    match answer(changed, q) {
+        Ok(a) => match agrees(changed, q, expect, a.as_answer()) {
+            Ok(()) => Judgment::Right,
+            Err(why) => Judgment::Wrong(format!("after your change, {why}")),
         },
-        QuestionKind::WhoCan => match answer_who_can(changed, q) {
-            Ok(a) => match agrees(changed, q, expect, Answer::WhoCan(&a)) {
-                Ok(()) => Judgment::Right,
-                Err(why) => Judgment::Wrong(format!("after your change, {why}")),
-            },
-            Err(e) => Judgment::Wrong(format!("after your change the question fails: {e}")),
-        },
+        Err(e) => Judgment::Wrong(format!("after your change the question fails: {e}")),
     }
 }
 
@@ -318,6 +582,8 @@ pub fn judge_changed(changed: &Org, q: &Question, expect: &super::format::Expect
 pub enum Answer<'a> {
     Can(&'a CanAnswer),
     WhoCan(&'a WhoCanAnswer),
+    WhatCan(&'a WhatCanAnswer),
+    Paths(&'a PathsAnswer),
 }
 
 /// Whether the engine's answer is what the lesson says, and if not, how it differs.
@@ -377,6 +643,57 @@ pub fn agrees(
             for p in &e.excludes {
                 if allowed(p) {
                     return Err(format!("{p} is among those who can {}", q.action));
+                }
+            }
+            Ok(())
+        }
+        Answer::WhatCan(a) => {
+            let who = short(&a.principal);
+            for p in &e.includes {
+                // Allowed only on a condition the question does not give is not
+                // allowed: never report Allowed where AWS could deny.
+                if !a
+                    .grants
+                    .iter()
+                    .any(|g| g.needs.is_empty() && glob::matches(p, &g.action))
+                {
+                    return Err(format!(
+                        "{who} cannot do {p}: it is not among what it can do"
+                    ));
+                }
+            }
+            for p in &e.excludes {
+                // Allowed on some condition counts as allowed here.
+                if let Some(g) = a.grants.iter().find(|g| glob::matches(p, &g.action)) {
+                    return Err(format!(
+                        "{who} can still do {} (on {})",
+                        g.action,
+                        g.resources.join(", ")
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Answer::Paths(a) => {
+            let from = short(&a.from);
+            let reached = |p: &str| {
+                let arn = crate::analysis::subject(org, p)
+                    .map(|s| subject_arn(org, s))
+                    .unwrap_or_default();
+                a.reachable.iter().find(|r| r.role == arn)
+            };
+            for p in &e.includes {
+                if !reached(p).is_some_and(|r| r.needs.is_empty()) {
+                    return Err(format!("{p} is not among the roles {from} can reach"));
+                }
+            }
+            for p in &e.excludes {
+                if let Some(r) = reached(p) {
+                    let path: Vec<&str> = r.path.iter().map(|x| short(x)).collect();
+                    return Err(format!(
+                        "{p} is among the roles {from} can reach ({})",
+                        path.join(" → ")
+                    ));
                 }
             }
             Ok(())

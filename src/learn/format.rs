@@ -52,23 +52,47 @@ pub struct Step {
     /// before the engine's answer is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predict: Option<Question>,
+    /// The learner makes a what-if change after which this question has the answer
+    /// `expect` states: any change that gives it counts, not one scripted change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Question>,
     /// What the engine answers: checked against the engine by the test suite, so a
-    /// lesson never teaches a wrong answer.
+    /// lesson never teaches a wrong answer. For a `change` step: the answer after
+    /// the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// A `change` step's guards: questions whose stated answers hold before the
+    /// change and must still hold after it (the CI job still uploads the site).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<Guard>,
+    /// A `change` step's own solution, as a scenario file's `changes`: proof that the
+    /// step can be done (checked when lessons are checked), and the last hint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solution: Vec<toml::Table>,
+}
+
+/// A question whose stated answer a change must not break.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Guard {
+    pub ask: Question,
+    pub expect: Expect,
 }
 
 /// A question asked of the organization.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
-    /// `can` (the default) or `who-can`.
+    /// `can` (the default), `who-can`, `what-can` or `paths`.
     #[serde(default)]
     pub kind: QuestionKind,
-    /// The principal (name or ARN); `can` only.
+    /// The principal (name or ARN): `can`, `what-can`, and where `paths` starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub who: Option<String>,
+    /// `can` and `who-can` only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub action: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource: String,
     /// Context keys and their values, as `--context` gives them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -81,6 +105,22 @@ pub enum QuestionKind {
     #[default]
     Can,
     WhoCan,
+    /// What can `who` do: the actions its policies and every layer above allow.
+    WhatCan,
+    /// Which roles can `who` reach, by assuming roles (and escalating).
+    Paths,
+}
+
+impl QuestionKind {
+    /// As the palette names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionKind::Can => "can",
+            QuestionKind::WhoCan => "who-can",
+            QuestionKind::WhatCan => "what-can",
+            QuestionKind::Paths => "paths",
+        }
+    }
 }
 
 /// The engine's answer, as the lesson states it.
@@ -98,10 +138,13 @@ pub struct Expect {
     /// that matched, or an Allow that granted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
-    /// `who-can`: principals (names or ARNs) the answer lists as allowed.
+    /// What the answer lists: `who-can`, principals (names or ARNs) allowed without
+    /// further context; `what-can`, actions allowed (a pattern such as `iam:*`: at
+    /// least one action it covers); `paths`, roles reached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub includes: Vec<String>,
-    /// `who-can`: principals it does not list as allowed.
+    /// What the answer does not list, even as allowed on a condition (`iam:*`: no
+    /// IAM action at all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excludes: Vec<String>,
 }
@@ -239,6 +282,8 @@ pub enum StepKind {
     Select,
     Ask,
     Predict,
+    /// Make a what-if change after which a question has the stated answer.
+    Change,
 }
 
 impl Step {
@@ -249,13 +294,18 @@ impl Step {
             StepKind::Ask
         } else if self.predict.is_some() {
             StepKind::Predict
+        } else if self.change.is_some() {
+            StepKind::Change
         } else {
             StepKind::Read
         }
     }
 
-    /// The question of an `ask` or `predict` step.
+    /// The question of an `ask`, `predict` or `change` step.
     pub fn question(&self) -> Option<&Question> {
-        self.ask.as_ref().or(self.predict.as_ref())
+        self.ask
+            .as_ref()
+            .or(self.predict.as_ref())
+            .or(self.change.as_ref())
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::format::{LessonFile, QuestionKind, Step, StepKind};
+use super::format::{Expect, LessonFile, Question, QuestionKind, Step, StepKind};
 use crate::engine::Decision;
 use crate::org::{NameLookup, Org};
 
@@ -208,14 +208,19 @@ impl Lesson {
             return Err(self.error(None, "a lesson needs at least one [[step]]"));
         }
         for (i, s) in f.steps.iter().enumerate() {
-            let set = [s.select.is_some(), s.ask.is_some(), s.predict.is_some()]
-                .iter()
-                .filter(|&&b| b)
-                .count();
+            let set = [
+                s.select.is_some(),
+                s.ask.is_some(),
+                s.predict.is_some(),
+                s.change.is_some(),
+            ]
+            .iter()
+            .filter(|&&b| b)
+            .count();
             if set > 1 {
                 return Err(self.error(
                     Some(i),
-                    "give one of `select`, `ask` and `predict`, not several",
+                    "give one of `select`, `ask`, `predict` and `change`, not several",
                 ));
             }
             if s.say.trim().is_empty() {
@@ -223,66 +228,136 @@ impl Lesson {
             }
             match (s.kind(), &s.expect) {
                 (StepKind::Read | StepKind::Select, Some(_)) => {
-                    return Err(
-                        self.error(Some(i), "`expect` belongs to an `ask` or `predict` step")
-                    );
-                }
-                (StepKind::Ask | StepKind::Predict, None) => {
                     return Err(self.error(
                         Some(i),
-                        "an `ask` or `predict` step needs `expect`: the answer the engine gives",
+                        "`expect` belongs to an `ask`, `predict` or `change` step",
+                    ));
+                }
+                (StepKind::Ask | StepKind::Predict | StepKind::Change, None) => {
+                    return Err(self.error(
+                        Some(i),
+                        "an `ask`, `predict` or `change` step needs `expect`: the answer the engine gives",
                     ));
                 }
                 _ => {}
             }
+            if s.kind() != StepKind::Change && (!s.keep.is_empty() || !s.solution.is_empty()) {
+                return Err(self.error(Some(i), "`keep` and `solution` belong to a `change` step"));
+            }
+            if s.kind() == StepKind::Change {
+                if s.solution.is_empty() {
+                    return Err(self.error(
+                        Some(i),
+                        "a `change` step needs `solution`: one change that does it, as a scenario's `changes`",
+                    ));
+                }
+                if s.expect.as_ref().is_some_and(|e| e.statement.is_some()) {
+                    return Err(self.error(
+                        Some(i),
+                        "a `change` step cannot name the deciding statement: any change that gives the answer counts",
+                    ));
+                }
+                for g in &s.keep {
+                    self.check_question(i, &g.ask, &g.expect, false)
+                        .map_err(|m| self.error(Some(i), format!("in `keep`: {m}")))?;
+                }
+            }
             let Some(q) = s.question() else { continue };
             let e = s.expect.clone().unwrap_or_default();
-            match q.kind {
-                QuestionKind::Can => {
-                    if q.who.is_none() {
-                        return Err(self.error(Some(i), "a `can` question needs `who`"));
-                    }
-                    let Some(d) = e.decision else {
-                        return Err(self.error(Some(i), "`expect.decision` is missing"));
-                    };
-                    if d.0 == Decision::Allowed && e.layer.is_some() {
-                        return Err(self.error(
-                            Some(i),
-                            "`expect.layer` names the layer that denies; an allowed request has none",
-                        ));
-                    }
-                    if !e.includes.is_empty() || !e.excludes.is_empty() {
-                        return Err(self.error(
-                            Some(i),
-                            "`includes` and `excludes` belong to a `who-can` question",
-                        ));
-                    }
+            self.check_question(i, q, &e, s.predict.is_some())
+                .map_err(|m| self.error(Some(i), m))?;
+        }
+        Ok(())
+    }
+
+    /// A question and its stated answer have the fields their kind takes.
+    fn check_question(
+        &self,
+        _step: usize,
+        q: &Question,
+        e: &Expect,
+        predict: bool,
+    ) -> Result<(), String> {
+        let kind = q.kind.name();
+        let request = !q.action.is_empty() || !q.resource.is_empty();
+        match q.kind {
+            QuestionKind::Can | QuestionKind::WhoCan
+                if q.action.is_empty() || q.resource.is_empty() =>
+            {
+                return Err(format!("a `{kind}` question needs `action` and `resource`"));
+            }
+            QuestionKind::WhatCan | QuestionKind::Paths if request => {
+                return Err(format!(
+                    "a `{kind}` question takes `who` (and `context`), not `action` or `resource`"
+                ));
+            }
+            _ => {}
+        }
+        if predict && q.kind != QuestionKind::Can {
+            return Err("a prediction is of a `can` question's decision".to_string());
+        }
+        match q.kind {
+            QuestionKind::Can => {
+                if q.who.is_none() {
+                    return Err("a `can` question needs `who`".to_string());
                 }
-                QuestionKind::WhoCan => {
-                    if s.predict.is_some() {
-                        return Err(
-                            self.error(Some(i), "a prediction is of a `can` question's decision")
-                        );
+                let Some(d) = e.decision else {
+                    return Err("`expect.decision` is missing".to_string());
+                };
+                if d.0 == Decision::Allowed && e.layer.is_some() {
+                    return Err(
+                        "`expect.layer` names the layer that denies; an allowed request has none"
+                            .to_string(),
+                    );
+                }
+                if !e.includes.is_empty() || !e.excludes.is_empty() {
+                    return Err(
+                        "`includes` and `excludes` belong to `who-can`, `what-can` and `paths` questions"
+                            .to_string(),
+                    );
+                }
+            }
+            QuestionKind::WhoCan | QuestionKind::WhatCan | QuestionKind::Paths => {
+                match (q.kind, &q.who) {
+                    (QuestionKind::WhoCan, Some(_)) => {
+                        return Err("a `who-can` question has no `who`".to_string());
                     }
-                    if q.who.is_some() {
-                        return Err(self.error(Some(i), "a `who-can` question has no `who`"));
+                    (QuestionKind::WhatCan | QuestionKind::Paths, None) => {
+                        return Err(format!("a `{kind}` question needs `who`"));
                     }
-                    if e.decision.is_some() || e.layer.is_some() || e.statement.is_some() {
-                        return Err(self.error(
-                            Some(i),
-                            "a `who-can` question expects `includes` and `excludes`",
-                        ));
-                    }
-                    if e.includes.is_empty() && e.excludes.is_empty() {
-                        return Err(self.error(
-                            Some(i),
-                            "a `who-can` question needs `expect.includes` or `expect.excludes`",
-                        ));
-                    }
+                    _ => {}
+                }
+                if e.decision.is_some() || e.layer.is_some() || e.statement.is_some() {
+                    return Err(format!(
+                        "a `{kind}` question expects `includes` and `excludes`"
+                    ));
+                }
+                if e.includes.is_empty() && e.excludes.is_empty() {
+                    return Err(format!(
+                        "a `{kind}` question needs `expect.includes` or `expect.excludes`"
+                    ));
                 }
             }
         }
         Ok(())
+    }
+
+    /// Which organization the lesson is written on: `acme`, `builtin:NAME` or the
+    /// org file's path. Two lessons with the same key share their organization.
+    pub fn org_key(&self) -> String {
+        if self.file.org == "acme" {
+            return "acme".to_string();
+        }
+        match &self.dir {
+            None if BUILTIN_ORGS.iter().any(|(n, _)| *n == self.file.org) => {
+                format!("builtin:{}", self.file.org)
+            }
+            Some(d) => {
+                let p = d.join(&self.file.org);
+                std::fs::canonicalize(&p).unwrap_or(p).display().to_string()
+            }
+            None => self.file.org.clone(),
+        }
     }
 
     /// Loads the lesson's organization.
@@ -313,27 +388,89 @@ impl Lesson {
         })
     }
 
-    /// Checks that every name the lesson uses names one thing in `org`.
+    /// Checks that every name the lesson uses names one thing in `org` (and every
+    /// action pattern a what-can answer is held to, an action of the catalog).
     pub fn check_names(&self, org: &Org) -> Result<(), LessonError> {
         for (i, s) in self.file.steps.iter().enumerate() {
             if let Some(n) = &s.select {
                 resolve_node(org, n).map_err(|m| self.error(Some(i), m))?;
             }
-            if let Some(q) = s.question() {
-                if let Some(w) = &q.who {
-                    crate::analysis::subject(org, w)
-                        .map_err(|e| self.error(Some(i), e.to_string()))?;
-                }
-                if let Some(e) = &s.expect {
-                    for p in e.includes.iter().chain(&e.excludes) {
-                        crate::analysis::subject(org, p)
-                            .map_err(|e| self.error(Some(i), e.to_string()))?;
-                    }
-                }
+            let guards = s.keep.iter().map(|g| (&g.ask, Some(&g.expect)));
+            for (q, e) in s
+                .question()
+                .map(|q| (q, s.expect.as_ref()))
+                .into_iter()
+                .chain(guards)
+            {
+                question_names(org, q, e).map_err(|m| self.error(Some(i), m))?;
             }
         }
         Ok(())
     }
+
+    /// Every stated answer asked of the engine on `org` (names checked first): each
+    /// question's answer is the one stated; a `change` step's question does not have
+    /// it yet, its guards hold, and its own solution applies and does it.
+    pub fn check_answers(&self, org: &Org) -> Vec<LessonError> {
+        if let Err(e) = self.check_names(org) {
+            return vec![e];
+        }
+        let mut out = Vec::new();
+        for (i, step) in self.steps().iter().enumerate() {
+            let (Some(q), Some(e)) = (step.question(), &step.expect) else {
+                continue;
+            };
+            let result = if step.kind() == StepKind::Change {
+                check_change(org, step, q, e)
+            } else {
+                super::check::holds(org, q, e)
+            };
+            if let Err(why) = result {
+                out.push(self.error(Some(i), why));
+            }
+        }
+        out
+    }
+}
+
+/// A change step can be done, and is not done before it starts.
+fn check_change(org: &Org, step: &Step, q: &Question, e: &Expect) -> Result<(), String> {
+    use super::check::{self, Judgment};
+    if check::holds(org, q, e).is_ok() {
+        return Err(format!(
+            "{} already has the stated answer before any change",
+            check::question_words(q)
+        ));
+    }
+    for g in &step.keep {
+        check::holds(org, &g.ask, &g.expect)
+            .map_err(|why| format!("a guard does not hold before the change: {why}"))?;
+    }
+    let scenario = check::solution(step).map_err(|e| format!("the solution: {e}"))?;
+    let after = crate::scenario::apply(org, &scenario)
+        .map_err(|e| format!("the solution does not apply: {e}"))?;
+    match check::judge_change(org, &after, step) {
+        Judgment::Wrong(why) => Err(format!("the solution does not do it: {why}")),
+        _ => Ok(()),
+    }
+}
+
+/// The names a question and its stated answer use, each looked up in `org`.
+fn question_names(org: &Org, q: &Question, e: Option<&Expect>) -> Result<(), String> {
+    if let Some(w) = &q.who {
+        crate::analysis::subject(org, w).map_err(|e| e.to_string())?;
+    }
+    let Some(e) = e else { return Ok(()) };
+    for p in e.includes.iter().chain(&e.excludes) {
+        if q.kind == QuestionKind::WhatCan {
+            if crate::catalog::Catalog::get().expand(p).is_empty() {
+                return Err(format!("`{p}` covers no action of the AWS catalog"));
+            }
+        } else {
+            crate::analysis::subject(org, p).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// A node named by a lesson: an ARN, or a unique name or id.

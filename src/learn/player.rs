@@ -66,7 +66,7 @@ impl Player {
 
     /// Shows one more hint; false when there is none left.
     pub fn hint(&mut self) -> bool {
-        let n = self.current().map_or(0, |s| s.hints.len());
+        let n = self.current().map_or(0, |s| hints(s).len());
         if self.hints < n {
             self.hints += 1;
             true
@@ -76,9 +76,12 @@ impl Player {
     }
 
     /// The hints to show now.
-    pub fn shown_hints(&self) -> &[String] {
-        self.current()
-            .map_or(&[][..], |s| &s.hints[..self.hints.min(s.hints.len())])
+    pub fn shown_hints(&self) -> Vec<String> {
+        self.current().map_or(Vec::new(), |s| {
+            let mut all = hints(s);
+            all.truncate(self.hints);
+            all
+        })
     }
 
     /// Takes a move; returns its judgment (ignored while a step's explanation shows).
@@ -90,6 +93,11 @@ impl Player {
             return Judgment::Ignored;
         };
         let j = check::judge(org, &step, event);
+        // A change's answer is the changed organization's.
+        let org = match event {
+            Event::Changed(after) => after,
+            _ => org,
+        };
         match &j {
             Judgment::Right => {
                 if step.kind() == StepKind::Predict {
@@ -156,6 +164,9 @@ impl Player {
                 text
             }),
             super::format::QuestionKind::WhoCan => None,
+            super::format::QuestionKind::WhatCan | super::format::QuestionKind::Paths => {
+                check::answer(org, q).ok().map(|a| a.summary(org))
+            }
         });
         self.phase = Phase::Done { missed };
     }
@@ -206,6 +217,18 @@ impl Player {
             predictions: self.predictions,
         }
     }
+}
+
+/// A step's hints: the lesson's, then for a change step its own solution.
+fn hints(step: &Step) -> Vec<String> {
+    let mut all = step.hints.clone();
+    if step.kind() == StepKind::Change
+        && let Ok(s) = check::solution(step)
+    {
+        let changes: Vec<String> = s.changes.iter().map(ToString::to_string).collect();
+        all.push(format!("One change that does it: {}.", changes.join("; ")));
+    }
+    all
 }
 
 fn capitalized(s: &str) -> String {

@@ -178,6 +178,8 @@ pub struct App<'a> {
     pub lesson: Option<super::learn::LessonPane>,
     /// `:learn` alone: the lessons listed in the lesson pane's place.
     pub lesson_list: bool,
+    /// Practice, and what lessons ask of the runtime (see [`super::learn`]).
+    pub learn: super::learn::Learning,
     pub quit: bool,
 }
 
@@ -226,6 +228,7 @@ impl<'a> App<'a> {
             now: Timestamp::now(),
             lesson: None,
             lesson_list: false,
+            learn: Default::default(),
             quit: false,
         };
         app.resize(width, height);
@@ -393,7 +396,7 @@ impl<'a> App<'a> {
 
     fn resize(&mut self, width: u16, height: u16) {
         self.areas = Areas::new(width, height, self.focus == Focus::Details);
-        if self.lesson.is_some() || self.lesson_list {
+        if self.lesson_pane_shown() {
             self.areas = self.areas.with_lesson();
         }
         if let Some(rows) = self.areas.tree_rows() {

@@ -621,7 +621,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::ResetLesson,
         "reset",
-        "start the lesson again from its first step",
+        "start again: a lesson from its first step, practice with new questions",
         &[L],
         false,
     ),
@@ -733,6 +733,12 @@ pub const PALETTE: &[PaletteCommand] = &[
         name: "learn",
         arg: Some("[LESSON]"),
         description: "list the lessons, or open one (on the organization it is written for)",
+        options: &[],
+    },
+    PaletteCommand {
+        name: "practice",
+        arg: Some("[COUNT]"),
+        description: "practice: predict decisions of questions drawn from this organization",
         options: &[],
     },
     PaletteCommand {

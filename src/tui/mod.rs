@@ -53,20 +53,27 @@ use crate::org::{Org, Report};
 /// (errors included: see [`crate::org::load_partial`]). The terminal is restored
 /// whatever happens.
 pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
-    run_with(org, report, None)
+    run_with(org, report, Start::Browse)
 }
 
 /// Runs the UI on the lesson's organization with the lesson in its pane.
 pub fn run_lesson(org: &Org, report: &Report, player: crate::learn::Player) -> anyhow::Result<()> {
-    run_with(org, report, Some(player))
+    run_with(org, report, Start::Lesson(player))
 }
 
-fn run_with(
-    org: &Org,
-    report: &Report,
-    lesson: Option<crate::learn::Player>,
-) -> anyhow::Result<()> {
-    let settings = Settings::load();
+/// Runs the UI with practice questions drawn from `org` in the lesson pane.
+pub fn run_practice(org: &Org, report: &Report, count: usize, seed: u64) -> anyhow::Result<()> {
+    run_with(org, report, Start::Practice { count, seed })
+}
+
+/// What the app opens with.
+enum Start {
+    Browse,
+    Lesson(crate::learn::Player),
+    Practice { count: usize, seed: u64 },
+}
+
+fn run_with(org: &Org, report: &Report, start: Start) -> anyhow::Result<()> {
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -84,22 +91,56 @@ fn run_with(
     }));
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot turn on mouse reporting")
-        .and_then(|()| event_loop(&mut terminal, org, report, settings, lesson));
+        .and_then(|()| run_lessons(&mut terminal, org, report, start));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
 
+/// Runs the app; `:learn` of a lesson written on another organization ends it with
+/// that lesson, and it starts again on the lesson's organization (the app borrows
+/// its org for its whole life, so a new org is a new app).
+fn run_lessons(
+    terminal: &mut DefaultTerminal,
+    org: &Org,
+    report: &Report,
+    start: Start,
+) -> anyhow::Result<()> {
+    let key = match &start {
+        Start::Lesson(p) => Some(p.lesson.org_key()),
+        _ => None,
+    };
+    let mut next = event_loop(terminal, org, report, Settings::load(), start, key)?;
+    while let Some(lesson) = next {
+        let org = lesson.load_org()?;
+        lesson.check_names(&org)?;
+        let progress = crate::learn::Progress::load().lesson(lesson.id());
+        let key = Some(lesson.org_key());
+        let player = crate::learn::Player::new(lesson, &progress);
+        next = event_loop(
+            terminal,
+            &org,
+            &Report::default(),
+            Settings::load(),
+            Start::Lesson(player),
+            key,
+        )?;
+    }
+    Ok(())
+}
+
 /// Four threads: this one draws and updates, one reads the terminal, one searches,
 /// one answers questions. All messages come in on one channel: one loop, waiting on
-/// input or results.
+/// input or results. Returns the lesson to open next on its own organization, if
+/// the app asked for one.
 fn event_loop(
     terminal: &mut DefaultTerminal,
     org: &Org,
     report: &Report,
     settings: Settings,
-    lesson: Option<crate::learn::Player>,
-) -> anyhow::Result<()> {
+    start: Start,
+    org_key: Option<String>,
+) -> anyhow::Result<Option<crate::learn::Lesson>> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
     let (ask_tx, ask_rx) = mpsc::channel();
@@ -108,8 +149,11 @@ fn event_loop(
         let size = terminal.size()?;
         let mut app = App::new(org, settings, size.width, size.height);
         app.set_problems(report);
-        if let Some(player) = lesson {
-            app.start_lesson(player, true);
+        app.learn.org_key = org_key;
+        match start {
+            Start::Browse => {}
+            Start::Lesson(player) => app.start_lesson(player, true),
+            Start::Practice { count, seed } => app.start_practice(count, seed, true),
         }
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
@@ -123,16 +167,20 @@ fn event_loop(
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
         let result = ui_loop(terminal, &mut app, &msg_rx);
+        let open = app.learn.open.take();
         // A question still running is told to stop (it checks between principals),
-        // and the terminal is given back first, so that quitting shows at once.
+        // and the terminal is given back first, so that quitting shows at once (not
+        // when the app starts again on a lesson's organization).
         if app.busy() {
             app.cancel_query();
-            let _ = execute!(std::io::stdout(), DisableMouseCapture);
-            ratatui::restore();
+            if open.is_none() {
+                let _ = execute!(std::io::stdout(), DisableMouseCapture);
+                ratatui::restore();
+            }
         }
         // Dropping the app closes the workers' queues: they end.
         drop(app);
-        result
+        result.map(|()| open)
     })
 }
 

@@ -265,6 +265,11 @@ impl App<'_> {
             self.palette_learn(p.arg.map(str::trim).filter(|a| !a.is_empty()));
             return None;
         }
+        if cmd.name == "practice" {
+            self.popup = Popup::None;
+            self.palette_practice(p.arg.map(str::trim).filter(|a| !a.is_empty()));
+            return None;
+        }
         let Some(kind) = arg_kind(cmd) else {
             match cmd.name {
                 "quit" => self.quit = true,

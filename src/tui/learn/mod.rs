@@ -4,6 +4,7 @@
 //! selected, the question asked, the prediction made) and draws it: judging is the
 //! learn module's, deciding is the engine's.
 
+pub mod practice;
 pub mod view;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -15,7 +16,23 @@ use super::query::form::{Form, Query};
 use crate::engine::Decision;
 use crate::learn::check::{Event, Judgment};
 use crate::learn::player::Phase;
-use crate::learn::{LayerKind, Player, Progress};
+use crate::learn::{LayerKind, Lesson, Player, Progress, Step, StepKind};
+use crate::org::Org;
+use crate::scenario::Scenario;
+use practice::{PracticePane, PracticePhase};
+
+/// Practice, and what lessons ask of the runtime.
+#[derive(Debug, Clone, Default)]
+pub struct Learning {
+    /// Practice questions in the lesson pane's place.
+    pub practice: Option<PracticePane>,
+    /// Which lesson organization the app holds ([`Lesson::org_key`]), when the
+    /// runtime knows it.
+    pub org_key: Option<String>,
+    /// A lesson to open on its own organization: the app quits and the runtime
+    /// starts it again on that organization (the app borrows its org for its life).
+    pub open: Option<Lesson>,
+}
 
 /// The built-in acme organization's id: lessons written for `acme` open on it.
 const ACME_ORG_ID: &str = "o-acme0example";
@@ -47,11 +64,31 @@ impl LessonPane {
             keep_progress,
         }
     }
+
+    /// The app's what-if scenario changed: `before` is the organization as loaded,
+    /// `after` as `scenario` changes it. A step asking for a change is judged on
+    /// `after` (any change that gives the stated answer counts); other steps ignore
+    /// it, and so does an empty scenario (every change undone).
+    pub fn scenario_changed(&mut self, before: &Org, after: &Org, scenario: &Scenario) -> Judgment {
+        if scenario.changes.is_empty() {
+            return Judgment::Ignored;
+        }
+        let j = self.player.on(before, Event::Changed(after));
+        match &j {
+            Judgment::Ignored => return j,
+            Judgment::Right => self.focused = true,
+            Judgment::Wrong(_) => {}
+        }
+        self.scroll = 0;
+        self.last = Some(j.clone());
+        j
+    }
 }
 
 impl App<'_> {
     /// Opens a lesson in the pane (the app's org must be the lesson's).
     pub fn start_lesson(&mut self, player: Player, keep_progress: bool) {
+        self.learn.practice = None;
         self.lesson = Some(LessonPane::new(player, keep_progress));
         self.relayout();
         self.lesson_intro_status();
@@ -70,9 +107,56 @@ impl App<'_> {
         }
     }
 
+    /// Opens practice in the lesson pane's place: `count` questions drawn from the
+    /// app's organization with `seed`.
+    pub fn start_practice(&mut self, count: usize, seed: u64, keep_progress: bool) {
+        let Some(p) = PracticePane::new(self.org(), count, seed, keep_progress) else {
+            self.warn("no practice questions: the organization has no principals or no policies naming actions");
+            return;
+        };
+        self.lesson = None;
+        self.lesson_list = false;
+        let n = p.questions.len();
+        self.learn.practice = Some(p);
+        self.relayout();
+        self.say(format!(
+            "practice: {n} questions · a i e predict · Esc explores the tree · L back"
+        ));
+    }
+
+    /// Whether the lesson pane shows (a lesson, the list of lessons, or practice).
+    pub fn lesson_pane_shown(&self) -> bool {
+        self.lesson.is_some() || self.lesson_list || self.learn.practice.is_some()
+    }
+
+    /// Whether the pane waits for a prediction (the hint bar shows a, i, e).
+    pub fn predicting(&self) -> bool {
+        let lesson = self.lesson.as_ref().is_some_and(|p| {
+            p.player.phase == Phase::Doing
+                && p.player.current().map(Step::kind) == Some(StepKind::Predict)
+        });
+        let practice = self
+            .learn
+            .practice
+            .as_ref()
+            .is_some_and(|p| p.phase == PracticePhase::Asking);
+        lesson || practice
+    }
+
     /// Whether the lesson pane has the keyboard.
     pub fn lesson_focused(&self) -> bool {
-        self.popup == Popup::None && self.lesson.as_ref().is_some_and(|l| l.focused)
+        self.popup == Popup::None
+            && (self.lesson.as_ref().is_some_and(|l| l.focused)
+                || self.learn.practice.as_ref().is_some_and(|p| p.focused))
+    }
+
+    /// The app's what-if scenario changed (the org as loaded is the one before):
+    /// the lesson's change step is judged on `after`, progress kept, the learner told.
+    pub fn lesson_scenario_changed(&mut self, after: &Org, scenario: &Scenario) {
+        let org = self.org();
+        let Some(pane) = &mut self.lesson else { return };
+        let j = pane.scenario_changed(org, after, scenario);
+        self.lesson_judged(j);
     }
 
     /// A node was selected: a move for a select step.
@@ -84,7 +168,12 @@ impl App<'_> {
     /// A question of the query pane was answered: the engine's answer, asked again
     /// here as `can` or who-can from the form as it was asked, is the move.
     pub(crate) fn lesson_answered(&mut self, asked: &Form) {
-        if self.lesson.is_none() {
+        // Only a step that asks a question takes one: the others need no answer.
+        let asking = self.lesson.as_ref().is_some_and(|p| {
+            p.player.phase == Phase::Doing
+                && p.player.current().map(Step::kind) == Some(StepKind::Ask)
+        });
+        if !asking {
             return;
         }
         let org = self.org();
@@ -97,6 +186,25 @@ impl App<'_> {
             Ok(Query::WhoCan { ask }) => {
                 if let Ok(a) = crate::analysis::who_can(org, &ask) {
                     self.lesson_event(Event::AskedWhoCan(&a));
+                }
+            }
+            Ok(Query::WhatCan {
+                principal,
+                filter,
+                context,
+                ..
+            }) => {
+                if let Ok(a) = crate::analysis::what_can(org, &principal, &filter, &context) {
+                    self.lesson_event(Event::AskedWhatCan(&a, &filter));
+                }
+            }
+            Ok(Query::Paths {
+                from: Some(from),
+                to,
+                context,
+            }) => {
+                if let Ok(a) = crate::analysis::paths(org, &from, to.as_deref(), &context) {
+                    self.lesson_event(Event::AskedPaths(&a));
                 }
             }
             _ => {}
@@ -149,7 +257,12 @@ impl App<'_> {
     /// `L`: the lesson pane takes the keyboard, or gives it back; with no lesson,
     /// the list of lessons closes.
     pub(crate) fn toggle_lesson_focus(&mut self) {
-        if let Some(p) = &mut self.lesson {
+        if let Some(p) = &mut self.learn.practice {
+            p.focused = !p.focused;
+            if !p.focused {
+                self.set_focus(Focus::Tree);
+            }
+        } else if let Some(p) = &mut self.lesson {
             p.focused = !p.focused;
             if !p.focused {
                 self.set_focus(Focus::Tree);
@@ -179,14 +292,14 @@ impl App<'_> {
                 return;
             }
         };
-        let acme = self.org().info().id.as_deref() == Some(ACME_ORG_ID);
-        if lesson.file.org != "acme" || !acme {
-            self.warn(format!(
-                "the lesson {} is written for the organization {}: run `orgscope learn {}`",
-                lesson.id(),
-                lesson.file.org,
+        if !self.holds_org_of(&lesson) {
+            // Another organization: the runtime starts the app again on it.
+            self.say(format!(
+                "opening the lesson {} on its organization",
                 lesson.id()
             ));
+            self.learn.open = Some(lesson);
+            self.quit = true;
             return;
         }
         let keep = self.lesson.as_ref().is_none_or(|p| p.keep_progress);
@@ -199,8 +312,107 @@ impl App<'_> {
         self.start_lesson(Player::new(lesson, &progress), keep);
     }
 
+    /// Whether the app's organization is the one `lesson` is written on.
+    fn holds_org_of(&self, lesson: &Lesson) -> bool {
+        match &self.learn.org_key {
+            Some(k) => *k == lesson.org_key(),
+            // Opened on a file the runtime did not name: acme is known by its id.
+            None => {
+                lesson.file.org == "acme" && self.org().info().id.as_deref() == Some(ACME_ORG_ID)
+            }
+        }
+    }
+
+    /// `:practice [COUNT]`: practice questions drawn from this organization.
+    pub(crate) fn palette_practice(&mut self, arg: Option<&str>) {
+        let count = match arg.map(str::parse::<usize>) {
+            None => 12,
+            Some(Ok(n)) if n > 0 => n,
+            Some(_) => {
+                self.warn(":practice takes how many questions: :practice 20");
+                return;
+            }
+        };
+        let keep = self.lesson.as_ref().is_none_or(|p| p.keep_progress);
+        self.start_practice(count, 1, keep);
+    }
+
+    /// Keys while practice has the keyboard.
+    fn practice_key(&mut self, ev: KeyEvent) {
+        let org = self.org();
+        let Some(p) = &mut self.learn.practice else {
+            return;
+        };
+        if matches!(p.phase, PracticePhase::PickLayer(_))
+            && let KeyCode::Char(c @ '1'..='7') = ev.code
+        {
+            let j = p.predict_layer(org, LayerKind::ALL[c as usize - '1' as usize]);
+            self.practice_judged(j);
+            return;
+        }
+        let Some(action) = self.keymap.action(Context::Lesson, &ev) else {
+            return;
+        };
+        let Some(p) = &mut self.learn.practice else {
+            return;
+        };
+        match action {
+            Action::PredictAllowed | Action::PredictImplicit | Action::PredictExplicit => {
+                let d = match action {
+                    Action::PredictAllowed => Decision::Allowed,
+                    Action::PredictImplicit => Decision::ImplicitlyDenied,
+                    _ => Decision::ExplicitlyDenied,
+                };
+                let j = p.predict(org, d);
+                self.practice_judged(j);
+            }
+            Action::Accept => {
+                if p.next() {
+                    if p.phase == PracticePhase::Finished {
+                        let s = p.score;
+                        self.say(format!(
+                            "practice done: {} right of {} · R for new questions",
+                            s.right,
+                            s.right + s.wrong
+                        ));
+                    }
+                } else if p.phase == PracticePhase::Asking {
+                    self.say("predict first: a allowed, i implicitly denied, e explicitly denied");
+                }
+            }
+            Action::ResetLesson => {
+                p.restart(org);
+                self.say("new practice questions");
+            }
+            Action::Hint => self.say("practice has no hints: predict, and the engine shows why"),
+            Action::Up => p.scroll = p.scroll.saturating_sub(1),
+            Action::Down => p.scroll += 1,
+            Action::Cancel | Action::Lesson | Action::NextFocus => {
+                p.focused = false;
+                self.set_focus(Focus::Tree);
+            }
+            Action::Help => {
+                self.popup = Popup::Help(Context::Lesson);
+                self.help_scroll = 0;
+            }
+            Action::Quit => self.quit = true,
+            _ => {}
+        }
+    }
+
+    fn practice_judged(&mut self, j: Option<Judgment>) {
+        match j {
+            Some(Judgment::Right) => self.say("right (Enter: the next question)"),
+            Some(Judgment::Wrong(why)) => self.warn(format!("not quite: {why}")),
+            _ => {}
+        }
+    }
+
     /// Keys while the lesson pane has the keyboard.
     pub(super) fn lesson_key(&mut self, ev: KeyEvent) {
+        if self.learn.practice.is_some() {
+            return self.practice_key(ev);
+        }
         let org = self.org();
         // A denial's layer: 1 to 7, in the order the pane lists them.
         if let Some(pane) = &mut self.lesson

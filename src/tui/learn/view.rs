@@ -13,6 +13,7 @@ use crate::learn::format::{LayerKind, StepKind};
 use crate::learn::player::Phase;
 use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::learn::practice::{PracticePane, PracticePhase};
 use crate::tui::sanitize::clean;
 
 /// Splits text into rows of at most `width` characters: single line breaks are
@@ -52,6 +53,9 @@ fn wrap(text: &str, width: usize, style: Style, indent: &str, out: &mut Vec<Line
 pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut out = Vec::new();
+    if let Some(p) = &app.learn.practice {
+        return practice_lines(app, p, width);
+    }
     let Some(pane) = &app.lesson else {
         return list_lines(app, width);
     };
@@ -99,23 +103,22 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
         ]));
     }
     if let Phase::PickLayer(d) = p.phase {
+        layer_choice(app, d, width, &mut out);
+    }
+    if step.kind() == StepKind::Change && p.phase == Phase::Doing {
+        // What-if editing in the app is not wired to lessons yet: a scenario file
+        // judged on the command line does the step.
         out.push(Line::default());
         wrap(
             &format!(
-                "{}: which layer decides?",
-                crate::learn::format::decision_words(d)
+                "Make the change in a scenario file (docs/scenarios.md), then run `orgscope learn {} --check --scenario FILE`: it judges the change, and a right one counts here. Any change that gives the answer counts.",
+                p.lesson.id()
             ),
             width,
-            t.text,
+            t.hint,
             "",
             &mut out,
         );
-        for (i, k) in LayerKind::ALL.iter().enumerate() {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {}", i + 1), t.key),
-                Span::styled(format!(" {}", k.words()), t.hint),
-            ]));
-        }
     }
     if step.kind() == StepKind::Read && p.phase == Phase::Doing {
         out.push(Line::default());
@@ -165,6 +168,117 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// "explicitly denied: which layer decides?" and the layers, keys 1 to 7.
+fn layer_choice(
+    app: &App<'_>,
+    d: crate::engine::Decision,
+    width: usize,
+    out: &mut Vec<Line<'static>>,
+) {
+    let t = &app.theme;
+    out.push(Line::default());
+    wrap(
+        &format!(
+            "{}: which layer decides?",
+            crate::learn::format::decision_words(d)
+        ),
+        width,
+        t.text,
+        "",
+        out,
+    );
+    for (i, k) in LayerKind::ALL.iter().enumerate() {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {}", i + 1), t.key),
+            Span::styled(format!(" {}", k.words()), t.hint),
+        ]));
+    }
+}
+
+/// Practice: the question, the prediction keys, then the engine's answer with the
+/// statements that decided it, and the score.
+fn practice_lines(app: &App<'_>, p: &PracticePane, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut out = Vec::new();
+    let (right, asked) = (p.score.right, p.score.right + p.score.wrong);
+    if p.phase == PracticePhase::Finished {
+        out.push(Line::from(Span::styled("Practice done.", t.heading)));
+        out.push(Line::default());
+        wrap(
+            &format!("Score: {right} right of {asked}."),
+            width,
+            t.text,
+            "",
+            &mut out,
+        );
+        wrap(
+            "R asks new questions; :learn lists the lessons; q quits.",
+            width,
+            t.dim,
+            "",
+            &mut out,
+        );
+        return out;
+    }
+    let Some(q) = p.current() else { return out };
+    out.push(Line::from(vec![
+        Span::styled(
+            format!("Question {} of {}", p.at + 1, p.questions.len()),
+            t.heading,
+        ),
+        Span::styled(format!("  score {right}/{asked}"), t.dim),
+    ]));
+    wrap(
+        &format!("Predict: {}", q.text()),
+        width,
+        t.text,
+        "",
+        &mut out,
+    );
+    match &p.phase {
+        PracticePhase::Asking => {
+            out.push(Line::default());
+            out.push(Line::from(vec![
+                Span::styled("a", t.key),
+                Span::styled(" allowed  ", t.hint),
+                Span::styled("i", t.key),
+                Span::styled(" implicitly denied  ", t.hint),
+                Span::styled("e", t.key),
+                Span::styled(" explicitly denied", t.hint),
+            ]));
+        }
+        PracticePhase::PickLayer(d) => layer_choice(app, *d, width, &mut out),
+        PracticePhase::Answered(j) => {
+            out.push(Line::default());
+            match j {
+                Judgment::Wrong(why) => wrap(&format!("✗ {why}"), width, t.bad, "", &mut out),
+                _ => out.push(Line::from(Span::styled("✓ right", t.good))),
+            }
+            if let Some((summary, deciding)) = p.revealed() {
+                out.push(Line::default());
+                wrap(&format!("Engine: {summary}"), width, t.label, "", &mut out);
+                for d in deciding {
+                    wrap(&format!("Deciding: {d}"), width, t.text, "", &mut out);
+                }
+            }
+            out.push(Line::default());
+            out.push(Line::from(vec![
+                Span::styled("Enter", t.key),
+                Span::styled(
+                    if p.at + 1 == p.questions.len() {
+                        " ends the practice"
+                    } else {
+                        " asks the next question"
+                    },
+                    t.hint,
+                ),
+            ]));
+        }
+        PracticePhase::Finished => {}
+    }
+    out
+}
+
 /// `:learn`: every lesson with its length and progress.
 fn list_lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
@@ -199,9 +313,10 @@ fn list_lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
 pub fn draw(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
     let focused = app.lesson_focused();
-    let title = match &app.lesson {
-        Some(p) => format!(" Lesson: {} ", clean(&p.player.lesson.file.title)),
-        None => " Lessons ".to_string(),
+    let title = match (&app.learn.practice, &app.lesson) {
+        (Some(_), _) => " Practice ".to_string(),
+        (None, Some(p)) => format!(" Lesson: {} ", clean(&p.player.lesson.file.title)),
+        (None, None) => " Lessons ".to_string(),
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -210,11 +325,12 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let body = inner(area);
     frame.render_widget(block, area);
     let all = lines(app, body.width as usize);
-    let scroll = app
-        .lesson
-        .as_ref()
-        .map_or(0, |p| p.scroll)
-        .min(all.len().saturating_sub(body.height as usize));
+    let scroll = match (&app.learn.practice, &app.lesson) {
+        (Some(p), _) => p.scroll,
+        (None, Some(p)) => p.scroll,
+        (None, None) => 0,
+    }
+    .min(all.len().saturating_sub(body.height as usize));
     let shown: Vec<Line<'static>> = all
         .into_iter()
         .skip(scroll)

@@ -128,15 +128,12 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         if matches!(
             c.action,
             Action::PredictAllowed | Action::PredictImplicit | Action::PredictExplicit
-        ) && !app.lesson.as_ref().is_some_and(|p| {
-            p.player.phase == crate::learn::player::Phase::Doing
-                && p.player.current().map(crate::learn::Step::kind)
-                    == Some(crate::learn::StepKind::Predict)
-        }) {
+        ) && !app.predicting()
+        {
             continue;
         }
         // `L` only where there is a lesson pane.
-        if c.action == Action::Lesson && app.lesson.is_none() && !app.lesson_list {
+        if c.action == Action::Lesson && !app.lesson_pane_shown() {
             continue;
         }
         if let Some(k) = app.keymap.keys(c.action).first() {
