@@ -96,13 +96,13 @@ fn check_holds_a_teams_lessons_to_the_engine() {
         .lines()
         .enumerate()
         .filter(|(_, l)| l.starts_with("[[step]]"))
-        .nth(6)
+        .nth(7)
         .unwrap()
         .0
         + 1;
     assert!(
         err.contains(&format!(
-            "good.toml:{line}:1: step 7: the engine says explicitly denied, not allowed"
+            "good.toml:{line}:1: step 8: the engine says explicitly denied, not allowed"
         )),
         "{err}"
     );
@@ -224,4 +224,135 @@ fn check_errors_quote_lesson_text_inert() {
         err.contains(r"no node is named `x\x1b]0;pwned\x07`"),
         "{err}"
     );
+}
+
+/// `orgscope learn ID --check --scenario FILE` judges the lesson's change step on
+/// the organization as the scenario changes it: the lesson's kind of fix, a
+/// different fix that also does it, and wrong ones, each told why. A right change
+/// done by the learner at that step moves the saved progress past it.
+#[test]
+fn check_judges_a_change_step_from_a_scenario_file() {
+    let data = tempfile::tempdir().unwrap();
+    let judge = |file: &str| {
+        let out = orgscope(data.path())
+            .args(["learn", "least-privilege", "--check", "--scenario"])
+            .arg(format!("tests/fixtures/learn/{file}"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let lessons = orgscope::learn::builtin();
+    let lesson = orgscope::learn::find(&lessons, "least-privilege").unwrap();
+    let n = 1 + lesson
+        .steps()
+        .iter()
+        .position(|s| s.kind() == orgscope::learn::StepKind::Change)
+        .unwrap();
+    // The learner is at the change step.
+    std::fs::write(
+        data.path().join("progress.json"),
+        format!(
+            r#"{{"lessons": {{"least-privilege": {{"step": {}}}}}}}"#,
+            n - 1
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = judge("narrow-webops.json");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.starts_with(&format!("step {n}: right.")), "{out}");
+    assert!(out.contains("progress: step"), "{out}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("progress.json")).unwrap())
+            .unwrap();
+    assert_eq!(saved["lessons"]["least-privilege"]["step"], n, "{saved}");
+    // Another right change: the policy detached, a narrow inline policy instead.
+    let (code, out, _) = judge("inline-instead.json");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with(&format!("step {n}: right.")), "{out}");
+    // Wrong: the job's permission gone too; nothing about ci-legacy; the wrong bucket.
+    let (code, out, _) = judge("detach-only.json");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out.trim(),
+        format!(
+            "step {n}: not yet: the answer changed, but not to the one asked for: ci-legacy cannot do s3:PutObject: it is not among what it can do"
+        )
+    );
+    let (code, out, _) = judge("unrelated.json");
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains(
+            "not yet: your change does not change the answer: ci-legacy can still do iam:"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = judge("wrong-bucket.json");
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("breaks what must stay as it is (can ci-legacy do s3:PutObject on arn:aws:s3:::acme-public-website/index.html must stay allowed)"),
+        "{out}"
+    );
+    // A step that asks for no change, and a scenario that does not apply, are refused.
+    let out = orgscope(data.path())
+        .args([
+            "learn",
+            "least-privilege",
+            "--check",
+            "--step",
+            "1",
+            "--scenario",
+        ])
+        .arg("tests/fixtures/learn/narrow-webops.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "step 1 of least-privilege is not a change step; its change steps are: {n}"
+        )),
+        "{err}"
+    );
+    let bad = data.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"changes": [{"op": "detach_managed_policy", "principal": "ci-legacy", "policy": "Nope"}]}"#,
+    )
+    .unwrap();
+    let out = orgscope(data.path())
+        .args(["learn", "least-privilege", "--check", "--scenario"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("bad.json:1:") && err.contains("changes[0]"),
+        "{err}"
+    );
+}
+
+/// `--check` with a lesson id checks that lesson alone.
+#[test]
+fn check_takes_a_lesson_id() {
+    let data = tempfile::tempdir().unwrap();
+    for args in [
+        &["learn", "roles", "--check"][..],
+        &["learn", "--check", "scp-inheritance"][..],
+    ] {
+        let out = orgscope(data.path()).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "1 lesson(s) checked, 0 problem(s)\n"
+        );
+    }
 }

@@ -11,24 +11,15 @@ use orgscope::learn::{self, Player, load};
 #[test]
 fn every_lesson_agrees_with_the_engine() {
     let mut failures = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
     for lesson in learn::builtin() {
         let org = lesson.load_org().expect("the lesson's org loads");
-        if let Err(e) = lesson.check_names(&org) {
+        for e in lesson.check_answers(&org) {
             failures.push(e.to_string());
-            continue;
         }
-        for (i, step) in lesson.steps().iter().enumerate() {
-            let (Some(q), Some(e)) = (step.question(), &step.expect) else {
-                continue;
-            };
-            let result = match q.kind {
-                QuestionKind::Can => check::answer_can(&org, q)
-                    .and_then(|a| check::agrees(&org, q, e, Answer::Can(&a))),
-                QuestionKind::WhoCan => check::answer_who_can(&org, q)
-                    .and_then(|a| check::agrees(&org, q, e, Answer::WhoCan(&a))),
-            };
-            if let Err(why) = result {
-                failures.push(format!("{} step {}: {why}", lesson.id(), i + 1));
+        for step in lesson.steps() {
+            if let Some(q) = step.question() {
+                kinds.insert((format!("{:?}", step.kind()), q.kind.name()));
             }
         }
     }
@@ -37,6 +28,60 @@ fn every_lesson_agrees_with_the_engine() {
         "lessons disagree with the engine:\n{}",
         failures.join("\n")
     );
+    // Every kind of question is asked somewhere, and changes are asked for.
+    for want in [
+        ("Ask", "can"),
+        ("Ask", "who-can"),
+        ("Ask", "what-can"),
+        ("Ask", "paths"),
+        ("Predict", "can"),
+        ("Change", "can"),
+        ("Change", "what-can"),
+    ] {
+        assert!(
+            kinds.contains(&(want.0.to_string(), want.1)),
+            "no {want:?} step among {kinds:?}"
+        );
+    }
+}
+
+/// A change step's stated answer is checked like the others: a lesson whose
+/// solution does not do what the step asks, or whose question already has the
+/// answer, is caught.
+#[test]
+fn a_change_step_that_cannot_be_done_is_caught() {
+    let lesson = learn::builtin()
+        .into_iter()
+        .find(|l| l.id() == "explicit-deny")
+        .unwrap();
+    let org = lesson.load_org().unwrap();
+    let i = lesson
+        .steps()
+        .iter()
+        .position(|s| s.kind() == StepKind::Change)
+        .unwrap();
+    // The solution denies everything: the guard (the website) breaks.
+    let mut broken = lesson.clone();
+    broken.file.steps[i].solution[0].insert(
+        "document".into(),
+        toml::Value::String(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#
+                .into(),
+        ),
+    );
+    let errors = broken.check_answers(&org);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0].to_string();
+    assert!(
+        e.contains(&format!("step {}: the solution does not do it: that answers the question, but breaks what must stay as it is", i + 1)),
+        "{e}"
+    );
+    // A question that already has the stated answer asks for no change.
+    let mut idle = lesson.clone();
+    idle.file.steps[i].expect.as_mut().unwrap().decision =
+        Some(orgscope::learn::format::Verdict(Decision::Allowed));
+    let e = idle.check_answers(&org)[0].to_string();
+    assert!(e.contains("already has the stated answer"), "{e}");
 }
 
 /// A prediction as the lesson states it is judged right; every other decision wrong,
@@ -113,9 +158,35 @@ fn a_lesson_played_right_finishes() {
                             let a = check::answer_who_can(&org, &q).unwrap();
                             p.on(&org, Event::AskedWhoCan(&a))
                         }
+                        QuestionKind::WhatCan | QuestionKind::Paths => {
+                            match check::answer(&org, &q).unwrap() {
+                                check::Answered::WhatCan(a) => p.on(
+                                    &org,
+                                    Event::AskedWhatCan(&a, &orgscope::analysis::Filter::default()),
+                                ),
+                                check::Answered::Paths(a) => p.on(&org, Event::AskedPaths(&a)),
+                                other => panic!("{other:?}"),
+                            }
+                        }
                     };
                     assert_eq!(j, Judgment::Right, "{}: {}", lesson.id(), step.say);
                     assert!(p.answer.is_some() || q.kind == QuestionKind::WhoCan);
+                    p.next(&org);
+                }
+                StepKind::Change => {
+                    // Nothing changed yet is no move; the lesson's own solution is right.
+                    let j = p.on(&org, Event::Changed(&org));
+                    assert!(matches!(j, Judgment::Wrong(_)), "{}: {j:?}", lesson.id());
+                    let after =
+                        orgscope::scenario::apply(&org, &check::solution(&step).unwrap()).unwrap();
+                    assert_eq!(
+                        p.on(&org, Event::Changed(&after)),
+                        Judgment::Right,
+                        "{}: {}",
+                        lesson.id(),
+                        step.say
+                    );
+                    assert!(p.answer.is_some(), "{}", lesson.id());
                     p.next(&org);
                 }
                 StepKind::Predict => {
@@ -280,4 +351,149 @@ fn a_change_is_judged_on_the_org_as_changed() {
     let (changed, report) = orgscope::org::load_str("acme-changed.json", &changed_text);
     let changed = changed.unwrap_or_else(|| panic!("{report}"));
     assert_eq!(check::judge_changed(&changed, &q, &expect), Judgment::Right);
+}
+
+/// What-can and paths steps are judged from the app's answers: another principal, a
+/// filter that hides what the step is about, or another kind of question is wrong,
+/// with why.
+#[test]
+fn what_can_and_paths_steps_are_judged_from_the_answers() {
+    use orgscope::analysis::{Filter, paths, what_can};
+    let lessons = learn::builtin();
+    let org = orgscope::org::load_builtin_acme();
+    let step_of = |id: &str, kind: QuestionKind| {
+        learn::find(&lessons, id)
+            .unwrap()
+            .steps()
+            .iter()
+            .find(|s| s.kind() == StepKind::Ask && s.ask.as_ref().unwrap().kind == kind)
+            .unwrap()
+            .clone()
+    };
+    let wc = step_of("least-privilege", QuestionKind::WhatCan);
+    let none = Filter::default();
+    let a = what_can(&org, "ci-legacy", &none, &[]).unwrap();
+    assert_eq!(
+        check::judge(&org, &wc, Event::AskedWhatCan(&a, &none)),
+        Judgment::Right
+    );
+    let other = what_can(&org, "WebApp", &none, &[]).unwrap();
+    assert_eq!(
+        check::judge(&org, &wc, Event::AskedWhatCan(&other, &none)),
+        Judgment::Wrong("you asked about WebApp; this step is about ci-legacy".into())
+    );
+    let s3 = Filter {
+        service: Some("s3".into()),
+        level: None,
+    };
+    let filtered = what_can(&org, "ci-legacy", &s3, &[]).unwrap();
+    let Judgment::Wrong(why) = check::judge(&org, &wc, Event::AskedWhatCan(&filtered, &s3)) else {
+        panic!("a filter that hides the IAM actions was judged right")
+    };
+    assert!(
+        why.contains("you filtered on the service s3, which hides iam:AttachUserPolicy"),
+        "{why}"
+    );
+    let p = paths(&org, "ci-legacy", None, &[]).unwrap();
+    assert_eq!(
+        check::judge(&org, &wc, Event::AskedPaths(&p)),
+        Judgment::Wrong(
+            "this step asks what ci-legacy can do (W), not which roles one can reach".into()
+        )
+    );
+
+    let ps = step_of("roles", QuestionKind::Paths);
+    let dana = paths(&org, "dana", None, &[]).unwrap();
+    assert_eq!(
+        check::judge(&org, &ps, Event::AskedPaths(&dana)),
+        Judgment::Right
+    );
+    // frank reaches none of dana's roles: the answer the step states is not his.
+    let frank = paths(&org, "frank", None, &[]).unwrap();
+    assert_eq!(
+        check::judge(&org, &ps, Event::AskedPaths(&frank)),
+        Judgment::Wrong("you asked about frank; this step is about dana".into())
+    );
+}
+
+/// A change step: any change that gives the stated answer counts; a change that
+/// leaves the answer as it was, moves it the wrong way, or breaks a guard is told
+/// apart, with why.
+#[test]
+fn change_steps_take_any_right_change_and_tell_wrong_ones_why() {
+    use orgscope::scenario::{Change, Document, Scenario, apply};
+    let lessons = learn::builtin();
+    let lesson = learn::find(&lessons, "explicit-deny").unwrap();
+    let org = lesson.load_org().unwrap();
+    let step = lesson
+        .steps()
+        .iter()
+        .find(|s| s.kind() == StepKind::Change)
+        .unwrap();
+    let deny_secret = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let judged = |changes: Vec<Change>| {
+        let after = apply(
+            &org,
+            &Scenario {
+                description: None,
+                changes,
+            },
+        )
+        .unwrap();
+        check::judge_change(&org, &after, step)
+    };
+    // The lesson's way (an inline Deny on WebApp) and another: an SCP on web-prod.
+    assert_eq!(
+        judged(check::solution(step).unwrap().changes),
+        Judgment::Right
+    );
+    assert_eq!(
+        judged(vec![
+            Change::CreateOrgPolicy {
+                kind: orgscope::scenario::OrgPolicyKind::Scp,
+                name: "NoSecrets".into(),
+                description: None,
+                document: Document::new(deny_secret),
+            },
+            Change::Attach {
+                kind: orgscope::scenario::OrgPolicyKind::Scp,
+                policy: "NoSecrets".into(),
+                target: "web-prod".into(),
+            },
+        ]),
+        Judgment::Right
+    );
+    // Nothing to do with WebApp: the answer did not move.
+    let Judgment::Wrong(why) = judged(vec![Change::CreateUser {
+        account: "web-prod".into(),
+        name: "intern".into(),
+        path: None,
+    }]) else {
+        panic!("an unrelated change was judged right")
+    };
+    assert!(
+        why.starts_with(
+            "your change does not change the answer: the engine says allowed, not explicitly denied"
+        ),
+        "{why}"
+    );
+    // The Allow taken away: denied, but implicitly.
+    let Judgment::Wrong(why) = judged(vec![Change::DeleteInlinePolicy {
+        principal: "WebApp".into(),
+        name: "WebAppAccess".into(),
+    }]) else {
+        panic!("removing the Allow was judged right")
+    };
+    assert!(why.starts_with("the answer changed, but not to the one asked for: the engine says implicitly denied, not explicitly denied"), "{why}");
+    // A Deny on everything: the secret is denied, and so is the website.
+    let Judgment::Wrong(why) = judged(vec![Change::PutInlinePolicy {
+        principal: "WebApp".into(),
+        name: "Stop".into(),
+        document: Document::new(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#,
+        ),
+    }]) else {
+        panic!("a change that breaks the guard was judged right")
+    };
+    assert!(why.starts_with("that answers the question, but breaks what must stay as it is (can WebApp do s3:PutObject on arn:aws:s3:::acme-public-website/index.html must stay allowed)"), "{why}");
 }

@@ -204,3 +204,203 @@ fn hostile_lesson_text_is_inert() {
     assert!(s.contains(r"read \x1b[2J this"), "{s}");
     assert!(s.contains(r"\x9b2J"), "{s}");
 }
+
+fn step_index(a: &App<'_>, kind: learn::StepKind) -> usize {
+    a.lesson
+        .as_ref()
+        .unwrap()
+        .player
+        .lesson
+        .steps()
+        .iter()
+        .position(|s| s.kind() == kind)
+        .unwrap()
+}
+
+/// A what-can step done with the app's own question: the answer comes back from
+/// the query pane and is judged.
+#[test]
+fn a_what_can_step_in_the_app() {
+    let org = acme();
+    let mut a = app(&org, 130, 36, "least-privilege");
+    let i = a
+        .lesson
+        .as_ref()
+        .unwrap()
+        .player
+        .lesson
+        .steps()
+        .iter()
+        .position(|s| {
+            s.ask
+                .as_ref()
+                .is_some_and(|q| q.kind == learn::format::QuestionKind::WhatCan)
+        })
+        .unwrap();
+    a.lesson.as_mut().unwrap().player.step = i;
+    keys(&mut a, "esc");
+    goto(&mut a, "what-can WebApp");
+    keys(&mut a, "esc");
+    assert_eq!(
+        last(&a),
+        "you asked about WebApp; this step is about ci-legacy"
+    );
+    goto(&mut a, "what-can ci-legacy");
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("✓ right"), "{s}");
+    assert!(s.contains("ci-legacy can do"), "{s}");
+}
+
+/// The hook the app calls when its what-if scenario changes: the change step is
+/// judged on the changed organization, a wrong change told why, a right one done
+/// with the engine's answer after it.
+#[test]
+fn a_change_step_is_judged_when_the_scenario_changes() {
+    use orgscope::scenario::{Change, Document, Scenario, apply};
+    let org = acme();
+    let mut a = app(&org, 130, 40, "explicit-deny");
+    let i = step_index(&a, learn::StepKind::Change);
+    a.lesson.as_mut().unwrap().player.step = i;
+    let s = screen(&a);
+    assert!(s.contains("(docs/scenarios.md), then run `orgscope"), "{s}");
+    assert!(s.contains("learn explicit-deny --check --scenario"), "{s}");
+    insta::assert_snapshot!("lesson_change_step", s);
+    // The last hint is the lesson's own solution.
+    keys(&mut a, "h h h");
+    let shown = a.lesson.as_ref().unwrap().player.shown_hints();
+    assert!(
+        shown[2].starts_with("One change that does it: put_inline_policy `Quarantine` of `WebApp`"),
+        "{shown:?}"
+    );
+    let scenario = |changes: Vec<Change>| Scenario {
+        description: None,
+        changes,
+    };
+    // An empty scenario (every change undone) is no move.
+    let pane = a.lesson.as_mut().unwrap();
+    let none = scenario(Vec::new());
+    assert_eq!(
+        pane.scenario_changed(&org, &org, &none),
+        learn::Judgment::Ignored
+    );
+    // The Allow removed: denied, but not explicitly.
+    let wrong = scenario(vec![Change::DeleteInlinePolicy {
+        principal: "WebApp".into(),
+        name: "WebAppAccess".into(),
+    }]);
+    let after = apply(&org, &wrong).unwrap();
+    let learn::Judgment::Wrong(why) = pane.scenario_changed(&org, &after, &wrong) else {
+        panic!("removing the Allow was judged right")
+    };
+    assert!(
+        why.contains("implicitly denied, not explicitly denied"),
+        "{why}"
+    );
+    // A Deny in the secret's own resource policy: right, whatever the lesson's way.
+    let right = scenario(vec![Change::PutResourcePolicy {
+        resource: "arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf"
+            .into(),
+        account: None,
+        document: Document::new(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#,
+        ),
+    }]);
+    let after = apply(&org, &right).unwrap();
+    a.lesson_scenario_changed(&after, &right);
+    let s = screen(&a);
+    assert!(s.contains("✓ right"), "{s}");
+    assert!(s.contains("Engine: Denied"), "{s}");
+    let p = &a.lesson.as_ref().unwrap().player;
+    assert_eq!(p.step, i);
+    assert!(matches!(p.phase, learn::player::Phase::Done { .. }));
+}
+
+/// `:learn` opens a lesson on the app's organization in place; a lesson written on
+/// another one asks the runtime to start the app again on it.
+#[test]
+fn learn_opens_any_lesson() {
+    isolate();
+    let org = acme();
+    let mut a = App::new(&org, Settings::default(), 130, 36);
+    goto(&mut a, "learn explicit-deny");
+    assert!(a.lesson.is_some() && !a.quit && a.learn.open.is_none());
+    a.lesson.as_mut().unwrap().keep_progress = false;
+    // The lesson pane has the keyboard: Esc gives it to the tree, where `:` works.
+    keys(&mut a, "esc");
+    goto(&mut a, "learn users-groups-policies");
+    assert!(a.quit, "the app ends to start again on the lesson's org");
+    assert_eq!(
+        a.learn.open.as_ref().map(|l| l.id()),
+        Some("users-groups-policies")
+    );
+    // The runtime says which lesson org the app holds: the first-steps org's
+    // lessons open in place there.
+    let lessons = learn::builtin();
+    let l = learn::find(&lessons, "users-groups-policies")
+        .unwrap()
+        .clone();
+    let first_steps = l.load_org().unwrap();
+    let mut b = App::new(&first_steps, Settings::default(), 130, 36);
+    b.learn.org_key = Some(l.org_key());
+    goto(&mut b, "learn users-groups-policies");
+    assert!(b.lesson.is_some() && !b.quit);
+    b.lesson.as_mut().unwrap().keep_progress = false;
+    keys(&mut b, "esc");
+    goto(&mut b, "learn explicit-deny");
+    assert!(b.quit);
+    assert_eq!(b.learn.open.as_ref().map(|l| l.id()), Some("explicit-deny"));
+}
+
+/// Practice in the pane: the question, a prediction, the engine's answer with the
+/// deciding statement, the score, the next question.
+#[test]
+fn practice_in_the_pane() {
+    isolate();
+    let org = acme();
+    let mut a = App::new(&org, Settings::default(), 130, 36);
+    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    a.start_practice(6, 1, false);
+    let s = screen(&a);
+    assert!(s.contains("Question 1 of 6"), "{s}");
+    insta::assert_snapshot!("practice_question", s);
+    let p = a.learn.practice.as_ref().unwrap();
+    let (d, layer) = p.current().unwrap().key();
+    // The engine's own answer, keyed in: right.
+    let key = match d {
+        orgscope::engine::Decision::Allowed => "a",
+        orgscope::engine::Decision::ImplicitlyDenied => "i",
+        orgscope::engine::Decision::ExplicitlyDenied => "e",
+    };
+    keys(&mut a, key);
+    if let Some(l) = layer {
+        let n = learn::LayerKind::ALL.iter().position(|k| *k == l).unwrap() + 1;
+        keys(&mut a, &n.to_string());
+    }
+    let s = screen(&a);
+    assert!(s.contains("✓ right") && s.contains("Engine:"), "{s}");
+    insta::assert_snapshot!("practice_answered", s);
+    // The next question: predicted wrong on purpose, told why.
+    keys(&mut a, "enter");
+    let p = a.learn.practice.as_ref().unwrap();
+    assert_eq!(p.at, 1);
+    let wrong = match p.current().unwrap().key().0 {
+        orgscope::engine::Decision::Allowed => "i 4",
+        _ => "a",
+    };
+    keys(&mut a, wrong);
+    let s = screen(&a);
+    assert!(s.contains("✗ you predicted"), "{s}");
+    assert!(s.contains("score 1/2"), "{s}");
+    // Every question answered: the score.
+    let p = a.learn.practice.as_mut().unwrap();
+    p.at = p.questions.len() - 1;
+    keys(&mut a, "enter");
+    assert!(screen(&a).contains("Practice done"));
+    // `:practice` from the palette opens it too, on the app's org.
+    let mut b = App::new(&org, Settings::default(), 130, 36);
+    b.lesson_list = false;
+    goto(&mut b, "practice 3");
+    b.learn.practice.as_mut().unwrap().keep_progress = false;
+    assert_eq!(b.learn.practice.as_ref().unwrap().questions.len(), 3);
+}

@@ -288,14 +288,14 @@ fn a_lesson_in_tmux() {
     t.wait_for_all(&[
         "Organization policies",
         "Lesson: Explicit deny",
-        "Step 1 of 7",
+        "Step 1 of 8",
         "Enter next",
         "q quit",
     ]);
     t.keys(&["Enter"]);
-    t.wait_for_all(&["Step 2 of 7", "Select the role WebDeployer", "h hint"]);
+    t.wait_for_all(&["Step 2 of 8", "Select the role WebDeployer", "h hint"]);
     t.keys(&["h"]);
-    t.wait_for_all(&["Step 2 of 7", "Hint 1:"]);
+    t.wait_for_all(&["Step 2 of 8", "Hint 1:"]);
     // Do it in the app: the tree takes the keyboard, the filter finds the role.
     // Escape and `/` sent together reach the app as one Alt-/ key: apart.
     t.keys(&["Escape"]);
@@ -307,7 +307,7 @@ fn a_lesson_in_tmux() {
     t.keys(&["Enter"]);
     t.wait_for_all(&[
         "Roles › WebDeployer",
-        "Step 2 of 7",
+        "Step 2 of 8",
         "goes to the next step",
     ]);
     t.keys(&["q"]);

@@ -621,7 +621,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::ResetLesson,
         "reset",
-        "start again: a lesson from its first step, practice with new questions",
+        "start the lesson again, or practice with new questions",
         &[L],
         false,
     ),
@@ -738,7 +738,7 @@ pub const PALETTE: &[PaletteCommand] = &[
     PaletteCommand {
         name: "practice",
         arg: Some("[COUNT]"),
-        description: "practice: predict decisions of questions drawn from this organization",
+        description: "practice: predict decisions on this org, with a score",
         options: &[],
     },
     PaletteCommand {

@@ -238,14 +238,16 @@ fn practice_lines(app: &App<'_>, p: &PracticePane, width: usize) -> Vec<Line<'st
     match &p.phase {
         PracticePhase::Asking => {
             out.push(Line::default());
-            out.push(Line::from(vec![
-                Span::styled("a", t.key),
-                Span::styled(" allowed  ", t.hint),
-                Span::styled("i", t.key),
-                Span::styled(" implicitly denied  ", t.hint),
-                Span::styled("e", t.key),
-                Span::styled(" explicitly denied", t.hint),
-            ]));
+            for (k, what) in [
+                ("a", "allowed"),
+                ("i", "implicitly denied"),
+                ("e", "explicitly denied"),
+            ] {
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {k}"), t.key),
+                    Span::styled(format!(" {what}"), t.hint),
+                ]));
+            }
         }
         PracticePhase::PickLayer(d) => layer_choice(app, *d, width, &mut out),
         PracticePhase::Answered(j) => {

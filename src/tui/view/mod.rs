@@ -132,6 +132,10 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         {
             continue;
         }
+        // Practice has no hints.
+        if c.action == Action::Hint && app.learn.practice.is_some() {
+            continue;
+        }
         // `L` only where there is a lesson pane.
         if c.action == Action::Lesson && !app.lesson_pane_shown() {
             continue;
