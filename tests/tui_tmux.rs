@@ -318,3 +318,56 @@ fn a_lesson_in_tmux() {
     assert_eq!(v["lessons"]["explicit-deny"]["step"], 2, "{saved}");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// Practice in the real binary: `orgscope learn --practice` in a terminal opens the
+/// app with the practice pane; predictions are judged, the score kept and saved.
+/// Then `:learn` of a lesson written on another organization starts the app again
+/// on that organization, with the lesson open.
+#[test]
+fn practice_and_another_lessons_org_in_tmux() {
+    let Some(t) = start("practice") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let data = std::env::temp_dir().join(format!("{}-data", t.session));
+    let cmd = format!(
+        "XDG_CONFIG_HOME=/nonexistent ORGSCOPE_DATA_DIR={} NO_COLOR=1 {bin} learn --practice acme --count 3",
+        data.display()
+    );
+    t.type_text(&cmd);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Organization policies", " Practice ", "Question 1 of 3", "score 0/0"]);
+    // Allowed: judged at once, the engine's answer shows.
+    t.keys(&["a"]);
+    t.wait_for_all(&["Engine:", "score ", "Enter asks the next question"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Question 2 of 3");
+    // A denial waits for its layer.
+    t.keys(&["i"]);
+    t.wait_for("which layer");
+    t.keys(&["4"]);
+    t.wait_for_all(&["Engine:", "Question 2 of 3"]);
+    let s = t.wait_until("the score of two predictions", |s| {
+        s.contains("score 0/2") || s.contains("score 1/2") || s.contains("score 2/2")
+    });
+    assert!(s.contains("✓ right") || s.contains("✗ "), "{s}");
+    // Another lesson's organization: the app starts again on it, the lesson open.
+    t.keys(&["Escape"]);
+    sleep(Duration::from_millis(500));
+    t.keys(&[":"]);
+    t.wait_for("Command");
+    t.type_text("learn users-groups-policies");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Lesson: Users, groups", "Step 1 of"]);
+    let s = t.screen();
+    assert!(!s.contains("Workloads"), "still on acme:\n{s}");
+    t.keys(&["q"]);
+    prompt_is_back(&t);
+    let saved = std::fs::read_to_string(data.join("progress.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let p = &v["practice"];
+    assert_eq!(
+        p["right"].as_u64().unwrap() + p["wrong"].as_u64().unwrap(),
+        2,
+        "{saved}"
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
