@@ -46,6 +46,16 @@ fn lessons_the_loader_refuses_for_their_shape_break_the_schema() {
         ),
         format!("{head}[step.expect]\nlayer = \"scps\"\n"),
         head.replace("minutes = 1\n", ""),
+        // A what-can question with no principal.
+        format!("{head}[step.ask]\nkind = \"what-can\"\n[step.expect]\nincludes = [\"s3:*\"]\n"),
+        // A change step whose solution is no scenario change.
+        format!(
+            "{head}[step.change]\nwho = \"dana\"\naction = \"s3:GetObject\"\nresource = \"*\"\n[step.expect]\ndecision = \"allowed\"\n[[step.solution]]\npolicy = \"x\"\n"
+        ),
+        // A guard without its answer.
+        format!(
+            "{head}[step.change]\nwho = \"dana\"\naction = \"s3:GetObject\"\nresource = \"*\"\n[step.expect]\ndecision = \"allowed\"\n[[step.keep]]\nask = {{ who = \"dana\", action = \"s3:GetObject\", resource = \"*\" }}\n[[step.solution]]\nop = \"create_user\"\naccount = \"security\"\nname = \"x\"\n"
+        ),
     ] {
         assert!(
             orgscope::learn::load::parse("bad.toml", &bad, None).is_err(),

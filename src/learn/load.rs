@@ -251,6 +251,8 @@ impl Lesson {
                         "a `change` step needs `solution`: one change that does it, as a scenario's `changes`",
                     ));
                 }
+                super::check::solution(s)
+                    .map_err(|e| self.error(Some(i), format!("`solution`: {e}")))?;
                 if s.expect.as_ref().is_some_and(|e| e.statement.is_some()) {
                     return Err(self.error(
                         Some(i),
