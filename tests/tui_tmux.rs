@@ -334,7 +334,12 @@ fn practice_and_another_lessons_org_in_tmux() {
     );
     t.type_text(&cmd);
     t.keys(&["Enter"]);
-    t.wait_for_all(&["Organization policies", " Practice ", "Question 1 of 3", "score 0/0"]);
+    t.wait_for_all(&[
+        "Organization policies",
+        " Practice ",
+        "Question 1 of 3",
+        "score 0/0",
+    ]);
     // Allowed: judged at once, the engine's answer shows.
     t.keys(&["a"]);
     t.wait_for_all(&["Engine:", "score ", "Enter asks the next question"]);

@@ -68,13 +68,14 @@ pub fn answer_who_can(org: &Org, q: &Question) -> Result<WhoCanAnswer, String> {
     crate::analysis::who_can(org, &ask_of(q)).map_err(|e| e.to_string())
 }
 
-/// An engine answer to any question of a lesson, owned.
+/// An engine answer to any question of a lesson, owned (boxed: the answers differ
+/// much in size, and few are kept at once).
 #[derive(Debug, Clone)]
 pub enum Answered {
-    Can(CanAnswer),
-    WhoCan(WhoCanAnswer),
-    WhatCan(WhatCanAnswer),
-    Paths(PathsAnswer),
+    Can(Box<CanAnswer>),
+    WhoCan(Box<WhoCanAnswer>),
+    WhatCan(Box<WhatCanAnswer>),
+    Paths(Box<PathsAnswer>),
 }
 
 impl Answered {
@@ -163,15 +164,15 @@ pub fn answer(org: &Org, q: &Question) -> Result<Answered, String> {
             .ok_or(format!("a `{}` question needs `who`", q.kind.name()))
     };
     match q.kind {
-        QuestionKind::Can => answer_can(org, q).map(Answered::Can),
-        QuestionKind::WhoCan => answer_who_can(org, q).map(Answered::WhoCan),
+        QuestionKind::Can => answer_can(org, q).map(|a| Answered::Can(Box::new(a))),
+        QuestionKind::WhoCan => answer_who_can(org, q).map(|a| Answered::WhoCan(Box::new(a))),
         QuestionKind::WhatCan => {
             crate::analysis::what_can(org, who()?, &Filter::default(), &context_of(q))
-                .map(Answered::WhatCan)
+                .map(|a| Answered::WhatCan(Box::new(a)))
                 .map_err(|e| e.to_string())
         }
         QuestionKind::Paths => crate::analysis::paths(org, who()?, None, &context_of(q))
-            .map(Answered::Paths)
+            .map(|a| Answered::Paths(Box::new(a)))
             .map_err(|e| e.to_string()),
     }
 }

@@ -58,7 +58,7 @@ pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
 
 /// Runs the UI on the lesson's organization with the lesson in its pane.
 pub fn run_lesson(org: &Org, report: &Report, player: crate::learn::Player) -> anyhow::Result<()> {
-    run_with(org, report, Start::Lesson(player))
+    run_with(org, report, Start::Lesson(Box::new(player)))
 }
 
 /// Runs the UI with practice questions drawn from `org` in the lesson pane.
@@ -69,7 +69,7 @@ pub fn run_practice(org: &Org, report: &Report, count: usize, seed: u64) -> anyh
 /// What the app opens with.
 enum Start {
     Browse,
-    Lesson(crate::learn::Player),
+    Lesson(Box<crate::learn::Player>),
     Practice { count: usize, seed: u64 },
 }
 
@@ -122,7 +122,7 @@ fn run_lessons(
             &org,
             &Report::default(),
             Settings::load(),
-            Start::Lesson(player),
+            Start::Lesson(Box::new(player)),
             key,
         )?;
     }
@@ -152,7 +152,7 @@ fn event_loop(
         app.learn.org_key = org_key;
         match start {
             Start::Browse => {}
-            Start::Lesson(player) => app.start_lesson(player, true),
+            Start::Lesson(player) => app.start_lesson(*player, true),
             Start::Practice { count, seed } => app.start_practice(count, seed, true),
         }
         let index = app.search_in_background(job_tx);

@@ -367,7 +367,7 @@ impl App<'_> {
                 self.practice_judged(j);
             }
             Action::Accept => {
-                if p.next() {
+                if p.next_question() {
                     if p.phase == PracticePhase::Finished {
                         let s = p.score;
                         self.say(format!(

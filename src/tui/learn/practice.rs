@@ -103,7 +103,7 @@ impl PracticePane {
     }
 
     /// Enter: the next question, once this one is answered.
-    pub fn next(&mut self) -> bool {
+    pub fn next_question(&mut self) -> bool {
         if !matches!(self.phase, PracticePhase::Answered(_)) {
             return false;
         }
