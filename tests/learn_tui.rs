@@ -404,3 +404,38 @@ fn practice_in_the_pane() {
     b.learn.practice.as_mut().unwrap().keep_progress = false;
     assert_eq!(b.learn.practice.as_ref().unwrap().questions.len(), 3);
 }
+
+/// A paths step: who reaches a role is the other way round, told why; the roles
+/// dana reaches is right.
+#[test]
+fn a_paths_step_in_the_app() {
+    let org = acme();
+    let mut a = app(&org, 130, 36, "roles");
+    let i = a
+        .lesson
+        .as_ref()
+        .unwrap()
+        .player
+        .lesson
+        .steps()
+        .iter()
+        .position(|s| {
+            s.ask
+                .as_ref()
+                .is_some_and(|q| q.kind == learn::format::QuestionKind::Paths)
+        })
+        .unwrap();
+    a.lesson.as_mut().unwrap().player.step = i;
+    keys(&mut a, "esc");
+    goto(&mut a, "paths --to SecurityAuditor");
+    keys(&mut a, "esc");
+    assert_eq!(
+        last(&a),
+        "you asked who reaches a role; this step asks which roles dana can reach (p on dana)"
+    );
+    goto(&mut a, "paths dana");
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("✓ right"), "{s}");
+    assert!(s.contains("dana reaches 4 role(s)"), "{s}");
+}

@@ -134,7 +134,11 @@ impl Answered {
                 a.summary.len()
             ),
             Answered::Paths(a) => {
-                let names: Vec<&str> = a.reachable.iter().map(|r| short(&r.role)).collect();
+                let names: Vec<String> = a
+                    .reachable
+                    .iter()
+                    .map(|r| format!("{} in {}", short(&r.role), r.account_name))
+                    .collect();
                 let _ = org;
                 if names.is_empty() {
                     format!("{} reaches no role.", short(&a.from))

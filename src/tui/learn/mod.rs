@@ -207,6 +207,18 @@ impl App<'_> {
                     self.lesson_event(Event::AskedPaths(&a));
                 }
             }
+            // Who reaches a role: the other way round from what a paths step asks.
+            Ok(Query::Paths { from: None, .. }) => {
+                let step = self.lesson.as_ref().and_then(|p| p.player.current());
+                if let Some(q) = step.and_then(|s| s.ask.as_ref())
+                    && q.kind == crate::learn::format::QuestionKind::Paths
+                {
+                    let who = q.who.clone().unwrap_or_default();
+                    self.lesson_judged(Judgment::Wrong(format!(
+                        "you asked who reaches a role; this step asks which roles {who} can reach (p on {who})"
+                    )));
+                }
+            }
             _ => {}
         }
     }
@@ -280,6 +292,7 @@ impl App<'_> {
     pub(crate) fn palette_learn(&mut self, arg: Option<&str>) {
         let lessons = crate::learn::builtin();
         let Some(id) = arg else {
+            self.learn.practice = None;
             self.lesson_list = true;
             self.relayout();
             self.say(":learn ID opens a lesson; L closes the list");
@@ -445,9 +458,16 @@ impl App<'_> {
                         self.say("lesson finished: q quits, :learn lists the others");
                     }
                 } else if pane.player.phase == Phase::Doing {
-                    self.say(
-                        "do the step in the app (Esc gives the tree the keyboard; h for a hint)",
-                    );
+                    if pane.player.current().map(Step::kind) == Some(StepKind::Change) {
+                        let id = pane.player.lesson.id().to_string();
+                        self.say(format!(
+                            "make the change in a scenario file and run `orgscope learn {id} --check --scenario FILE` (h for hints)"
+                        ));
+                    } else {
+                        self.say(
+                            "do the step in the app (Esc gives the tree the keyboard; h for a hint)",
+                        );
+                    }
                 }
             }
             Action::PredictAllowed | Action::PredictImplicit | Action::PredictExplicit => {
