@@ -356,3 +356,48 @@ fn check_takes_a_lesson_id() {
         );
     }
 }
+
+/// Practice questions are answered as `orgscope can` answers them: the same
+/// decision, deciding layer and sentence, asked through the command line with the
+/// question's own principal, request and context.
+#[test]
+fn practice_answers_agree_with_can() {
+    let data = tempfile::tempdir().unwrap();
+    let org = orgscope::org::load_builtin_acme();
+    let qs = practice::questions(&org, 10, 3);
+    assert!(qs.len() >= 8, "{}", qs.len());
+    for q in &qs {
+        let out = orgscope(data.path())
+            .args([
+                "can",
+                "acme",
+                "-p",
+                &q.who,
+                "-a",
+                &q.action,
+                "-r",
+                &q.resource,
+            ])
+            .args(["-c", &format!("aws:RequestedRegion={}", q.region)])
+            .args(["-c", &format!("aws:SecureTransport={}", q.tls)])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: {}",
+                q.text(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let (d, layer) = q.key();
+        assert_eq!(v["decision"], format!("{d:?}"), "{}", q.text());
+        assert_eq!(
+            v["explanation"]["blockedBy"]["layer"].as_str(),
+            layer.map(|l| l.to_string()).as_deref(),
+            "{}",
+            q.text()
+        );
+        assert_eq!(v["summary"], q.answer.summary, "{}", q.text());
+    }
+}

@@ -101,6 +101,9 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
         let p = principals[next(principals.len())];
         let action = &actions[next(actions.len())];
         let resources = resources_for(org, action, org.principal_account(p));
+        if resources.is_empty() {
+            continue;
+        }
         let resource = resources[next(resources.len())].clone();
         // Mostly the usual request; now and then one from elsewhere, or in clear.
         let region = REGIONS[next(REGIONS.len())].to_string();
@@ -239,7 +242,24 @@ fn resources_for(org: &Org, action: &str, account: crate::org::AccountIx) -> Vec
                 .map(|r| r.arn.to_string()),
         );
     }
-    if v.is_empty() {
+    let types: Vec<String> = crate::catalog::Catalog::get()
+        .action(action)
+        .map(|a| a.resource_types.iter().map(|t| t.name.clone()).collect())
+        .unwrap_or_default();
+    // IAM actions on users and roles (iam:CreateAccessKey, iam:AttachRolePolicy):
+    // the org's own, where no other resource was found.
+    if v.is_empty() && service == "iam" {
+        if types.iter().any(|t| t == "user") {
+            v.extend(org.users().iter().map(|u| u.arn.to_string()));
+        }
+        if types.iter().any(|t| t == "role") {
+            v.extend(org.roles().iter().map(|r| r.arn.to_string()));
+        }
+    }
+    // `*` is a resource only for an action that acts on no resource type; for the
+    // others it would be a pattern, allowed on some resources and denied on others,
+    // which one decision cannot say: no question then.
+    if v.is_empty() && types.is_empty() {
         v.push("*".to_string());
     }
     v
