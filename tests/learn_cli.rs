@@ -401,3 +401,21 @@ fn practice_answers_agree_with_can() {
         assert_eq!(v["summary"], q.answer.summary, "{}", q.text());
     }
 }
+
+/// The RCP lesson's change step: a Deny in the bucket policy also keeps the
+/// outsider out, but it is not the layer the step asks for, and is told so.
+#[test]
+fn a_perimeter_in_the_bucket_policy_is_not_an_rcp() {
+    let data = tempfile::tempdir().unwrap();
+    let out = orgscope(data.path())
+        .args(["learn", "rcp-perimeter", "--check", "--scenario"])
+        .arg("tests/fixtures/learn/bucket-policy-deny.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("not yet: the answer changed, but not to the one asked for: the deciding layer is resource, not rcp"),
+        "{text}"
+    );
+}

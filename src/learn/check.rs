@@ -438,11 +438,13 @@ pub fn judge_prediction(
 
 /// What a lesson's step and an asked `can` question differ in, if anything.
 fn differs_can(org: &Org, q: &Question, a: &CanAnswer) -> Option<String> {
-    let want = q
-        .who
-        .as_deref()
-        .and_then(|w| crate::analysis::subject(org, w).ok())
-        .map(|s| subject_arn(org, s));
+    let want = q.who.as_deref().and_then(|w| {
+        match crate::analysis::subject(org, w) {
+            Ok(s) => Some(subject_arn(org, s)),
+            // A caller outside the organization, by its ARN.
+            Err(_) => w.starts_with("arn:").then(|| w.to_string()),
+        }
+    });
     if want.as_deref() != Some(a.principal.as_str()) {
         return Some(format!(
             "you asked about {}; this step is about {}",
