@@ -497,3 +497,36 @@ fn change_steps_take_any_right_change_and_tell_wrong_ones_why() {
     };
     assert!(why.starts_with("that answers the question, but breaks what must stay as it is (can WebApp do s3:PutObject on arn:aws:s3:::acme-public-website/index.html must stay allowed)"), "{why}");
 }
+
+/// A who-can answer that allows a principal only on a condition the question does
+/// not settle cannot back a lesson stating that it is not allowed.
+#[test]
+fn a_conditional_principal_is_not_excluded() {
+    let text = r#"
+id = "cond"
+title = "t"
+summary = "s"
+minutes = 1
+org = "acme"
+
+[[step]]
+say = "who can assume OrgSecurityAdmin?"
+[step.ask]
+kind = "who-can"
+action = "sts:AssumeRole"
+resource = "arn:aws:iam::222222222222:role/OrgSecurityAdmin"
+[step.expect]
+excludes = ["OrgSecurityAdmin"]
+"#;
+    let lesson = load::parse("cond.toml", text, None).unwrap();
+    let org = lesson.load_org().unwrap();
+    let errors = lesson.check_answers(&org);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].to_string().contains(
+            "OrgSecurityAdmin can sts:AssumeRole on a condition the question does not settle"
+        ),
+        "{}",
+        errors[0]
+    );
+}

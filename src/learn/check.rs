@@ -647,9 +647,23 @@ pub fn agrees(
                     return Err(format!("{p} is not among those who can {}", q.action));
                 }
             }
+            // Allowed for some value of a key the question lacks is not "cannot":
+            // never report a denial where AWS could allow.
+            let conditional = |p: &str| -> bool {
+                let arn = crate::analysis::subject(org, p)
+                    .map(|s| subject_arn(org, s))
+                    .unwrap_or_default();
+                a.conditional.iter().any(|h| h.principal == arn)
+            };
             for p in &e.excludes {
                 if allowed(p) {
                     return Err(format!("{p} is among those who can {}", q.action));
+                }
+                if conditional(p) {
+                    return Err(format!(
+                        "{p} can {} on a condition the question does not settle",
+                        q.action
+                    ));
                 }
             }
             Ok(())
