@@ -31,6 +31,7 @@ pub mod search;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod what_if;
 pub mod words;
 pub mod worker;
 
@@ -53,18 +54,34 @@ use crate::org::{Org, Report};
 /// (errors included: see [`crate::org::load_partial`]). The terminal is restored
 /// whatever happens.
 pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
-    run_with(org, report, None)
+    run_with(org, report, None, WhatIfStart::default())
+}
+
+/// What the UI starts with for what if: a scenario already applied (`--scenario`),
+/// expectations (`--expect`), and the files the org was read from (never written
+/// over by `:w`).
+#[derive(Default)]
+pub struct WhatIfStart {
+    pub scenario: Option<(crate::scenario::Scenario, std::sync::Arc<Org>)>,
+    pub expectations: Option<(std::path::PathBuf, Vec<crate::scenario::expect::Expectation>)>,
+    pub inputs: Vec<std::path::PathBuf>,
+}
+
+/// Runs the UI with a scenario or expectations loaded.
+pub fn run_what_if(org: &Org, report: &Report, start: WhatIfStart) -> anyhow::Result<()> {
+    run_with(org, report, None, start)
 }
 
 /// Runs the UI on the lesson's organization with the lesson in its pane.
 pub fn run_lesson(org: &Org, report: &Report, player: crate::learn::Player) -> anyhow::Result<()> {
-    run_with(org, report, Some(player))
+    run_with(org, report, Some(player), WhatIfStart::default())
 }
 
 fn run_with(
     org: &Org,
     report: &Report,
     lesson: Option<crate::learn::Player>,
+    start: WhatIfStart,
 ) -> anyhow::Result<()> {
     let settings = Settings::load();
     let mut terminal = match ratatui::try_init() {
@@ -84,7 +101,7 @@ fn run_with(
     }));
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot turn on mouse reporting")
-        .and_then(|()| event_loop(&mut terminal, org, report, settings, lesson));
+        .and_then(|()| event_loop(&mut terminal, org, report, settings, lesson, start));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -99,11 +116,14 @@ fn event_loop(
     report: &Report,
     settings: Settings,
     lesson: Option<crate::learn::Player>,
+    start: WhatIfStart,
 ) -> anyhow::Result<()> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
     let (ask_tx, ask_rx) = mpsc::channel();
+    let (change_tx, change_rx) = mpsc::channel();
     let stop = AtomicBool::new(false);
+    let paused = AtomicBool::new(false);
     std::thread::scope(|s| {
         let size = terminal.size()?;
         let mut app = App::new(org, settings, size.width, size.height);
@@ -111,6 +131,16 @@ fn event_loop(
         if let Some(player) = lesson {
             app.start_lesson(player, true);
         }
+        app.inputs = start.inputs;
+        if let Some((scenario, changed)) = start.scenario {
+            app.start_scenario(scenario, changed);
+        }
+        if let Some((file, list)) = start.expectations {
+            app.set_expectations(file, list);
+        }
+        app.what_if_in_background(change_tx);
+        let changed = msg_tx.clone();
+        s.spawn(move || what_if::worker::serve(org, change_rx, changed));
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
@@ -118,11 +148,12 @@ fn event_loop(
         let answered = msg_tx.clone();
         s.spawn(move || query::serve(org, ask_rx, &awaited, answered));
         let stop = &stop;
-        s.spawn(move || read_input(&msg_tx, stop));
+        let paused = &paused;
+        s.spawn(move || read_input(&msg_tx, stop, paused));
         // The scope waits for its threads, also when a panic unwinds through it: the
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
-        let result = ui_loop(terminal, &mut app, &msg_rx);
+        let result = ui_loop(terminal, &mut app, &msg_rx, paused);
         // A question still running is told to stop (it checks between principals),
         // and the terminal is given back first, so that quitting shows at once.
         if app.busy() {
@@ -145,9 +176,14 @@ impl Drop for StopOnDrop<'_> {
     }
 }
 
-/// Reads terminal events until told to stop (checking every 50 ms).
-fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool) {
+/// Reads terminal events until told to stop (checking every 50 ms); reads nothing
+/// while `paused` (`$EDITOR` has the terminal).
+fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool, paused: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
+        if paused.load(Ordering::Acquire) {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
         let msg = match event::poll(Duration::from_millis(50)) {
             Ok(false) => continue,
             Ok(true) => match event::read() {
@@ -172,6 +208,7 @@ fn ui_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App<'_>,
     rx: &mpsc::Receiver<Msg>,
+    paused: &AtomicBool,
 ) -> anyhow::Result<()> {
     loop {
         let size = terminal.size()?;
@@ -199,8 +236,10 @@ fn ui_loop(
         }
         while let Some(msg) = next.take() {
             panic_for_tests(&msg);
-            if let Some(effect) = app.update(msg) {
-                perform(terminal, effect)?;
+            if let Some(effect) = app.update(msg)
+                && let Some(back) = perform(terminal, effect, paused)?
+            {
+                app.update(back);
             }
             if app.quit {
                 break;
@@ -236,13 +275,72 @@ fn to_msg(e: Event) -> Option<Msg> {
     }
 }
 
-fn perform(terminal: &mut DefaultTerminal, effect: Effect) -> anyhow::Result<()> {
+fn perform(
+    terminal: &mut DefaultTerminal,
+    effect: Effect,
+    paused: &AtomicBool,
+) -> anyhow::Result<Option<Msg>> {
     match effect {
         Effect::Copy(text) => {
             let out = terminal.backend_mut();
             out.write_all(osc52::sequence(&text).as_bytes())?;
             out.flush()?;
+            Ok(None)
         }
+        Effect::Edit(text) => Ok(Some(Msg::Edited(edit_outside(terminal, &text, paused)?))),
     }
-    Ok(())
+}
+
+/// Gives the terminal to `$VISUAL`, `$EDITOR` or `vi` on a temporary file holding
+/// `text`, and takes it back: the file's text, or why there is none. Errors that
+/// leave the terminal unusable end the UI.
+fn edit_outside(
+    terminal: &mut DefaultTerminal,
+    text: &str,
+    paused: &AtomicBool,
+) -> anyhow::Result<Result<String, String>> {
+    // The input thread stops reading first: the editor gets every key.
+    paused.store(true, Ordering::Release);
+    std::thread::sleep(Duration::from_millis(80));
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    let result = run_editor(text);
+    crossterm::terminal::enable_raw_mode().context("cannot take the terminal back")?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture
+    )
+    .context("cannot take the terminal back")?;
+    terminal.clear()?;
+    paused.store(false, Ordering::Release);
+    Ok(result)
+}
+
+fn run_editor(text: &str) -> Result<String, String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("orgscope-policy-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| format!("cannot make a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    let command = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    // `code --wait`: the program, then its arguments, then the file.
+    let mut words = command.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot run `{command}`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{command}` exited with {status}: the edit is dropped"));
+    }
+    crate::text_file::read(file.path()).map_err(|e| format!("cannot read the edit back: {e}"))
 }

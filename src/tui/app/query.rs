@@ -196,6 +196,11 @@ impl App<'_> {
                 return None;
             }
         };
+        if self.what_if.active() && self.what_if.changed.is_none() {
+            self.warn("the scenario is still being laid over the organization: ask again in a moment");
+            return None;
+        }
+        let changed = self.what_if.changed.clone().filter(|_| self.what_if.active());
         let id = self.query.next_id();
         let org = self.org();
         self.query.error = None;
@@ -210,13 +215,18 @@ impl App<'_> {
         });
         match &self.asker {
             Asker::Inline => {
-                let outcome = build::run(org, &query);
+                let outcome = match &changed {
+                    Some(after) => {
+                        build::run_what_if(org, after, &query, crate::analysis::Watch::NONE)
+                    }
+                    None => build::run(org, &query),
+                };
                 self.answered(id, Arc::new(outcome));
             }
             Asker::Worker { jobs, awaited } => {
                 awaited.progress.reset();
                 awaited.id.store(id, Ordering::Release);
-                if jobs.send(QueryJob { id, query }).is_err() {
+                if jobs.send(QueryJob { id, query, changed }).is_err() {
                     self.query.running = None;
                     self.query.error = Some("the query worker is gone".into());
                 }
@@ -287,5 +297,7 @@ impl App<'_> {
     /// Whether the runtime should tick (a question runs).
     pub fn busy(&self) -> bool {
         self.query.running.is_some()
+            || self.what_if.running.is_some()
+            || self.what_if.applying.is_some()
     }
 }

@@ -1,0 +1,83 @@
+//! The in-app policy editor: `ratatui-textarea` for the typing, the project's own
+//! policy parser for the checking, after each key, with the error's line and column.
+
+use ratatui_textarea::TextArea;
+
+use super::menu::EditTarget;
+use crate::policy::{Policy, PolicyError};
+
+pub struct Editor {
+    pub target: EditTarget,
+    /// What the policy is called, for the title.
+    pub title: String,
+    pub area: TextArea<'static>,
+    /// The parser's verdict on the text as it is now.
+    pub check: Result<(), PolicyError>,
+    /// The text as it was opened: saving it unchanged makes no change.
+    pub original: String,
+}
+
+impl Editor {
+    pub fn new(target: EditTarget, title: String, text: &str) -> Editor {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let mut e = Editor {
+            target,
+            title,
+            area: TextArea::new(if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines
+            }),
+            check: Ok(()),
+            original: text.to_string(),
+        };
+        e.recheck();
+        e
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    /// Parses the text as the change will.
+    pub fn recheck(&mut self) {
+        self.check = check(&self.target, &self.text());
+    }
+
+    /// Whether the text is the one it was opened with.
+    pub fn unchanged(&self) -> bool {
+        self.text().trim() == self.original.trim()
+    }
+}
+
+/// The parser's verdict on a document for a target.
+pub fn check(target: &EditTarget, text: &str) -> Result<(), PolicyError> {
+    Policy::parse(target.policy_kind(), "edited", text).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::OrgPolicyKind;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn typing_is_checked_with_the_line_and_column_of_the_mistake() {
+        let target = EditTarget::OrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+        };
+        let good = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}";
+        let mut e = Editor::new(target, "DenyAll".into(), good);
+        assert!(e.check.is_ok(), "{:?}", e.check);
+        assert!(e.unchanged());
+        // A stray character at the end of line 2.
+        e.area.move_cursor(ratatui_textarea::CursorMove::Jump(1, 26));
+        e.area
+            .input(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        e.recheck();
+        let err = e.check.as_ref().unwrap_err();
+        assert_eq!(err.position.map(|(l, _)| l), Some(2), "{err}");
+        assert!(!e.unchanged());
+    }
+}
