@@ -582,3 +582,150 @@ impl App<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{acme, app, press};
+    use super::*;
+    use crate::tui::what_if::diff::DiffView;
+
+    fn shown<'x>(a: &'x App<'_>) -> &'x DiffView {
+        match &a.what_if.shown {
+            Some((_, Ok(v))) => v,
+            other => panic!("no diff shown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_change_from_the_menu_is_kept_diffed_undone_and_redone() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:user space text:dana enter");
+        let Node::User(dana) = a.selected() else {
+            panic!("dana is not selected")
+        };
+        press(&mut a, "m text:remove enter");
+        assert_eq!(a.popup, Popup::ChangeMenu, "{:?}", a.status);
+        press(&mut a, "text:SecurityAuditors enter");
+        assert_eq!(a.popup, Popup::None);
+        let want = Change::RemoveUserFromGroup {
+            user: org.user(dana).arn.to_string(),
+            group: "SecurityAuditors".into(),
+        };
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(done, [&want]);
+        assert!(a.what_if.touched.contains(&Node::User(dana)));
+        let changed = a.what_if.changed.clone().expect("the changed org");
+        assert!(changed.user(dana).groups.is_empty(), "dana left her group");
+        assert_eq!(org.user(dana).groups.len(), 1, "the loaded org is as it was");
+
+        // The diff for dana: she loses assuming the SecurityAuditor role, a line
+        // that explains itself.
+        press(&mut a, "d");
+        assert_eq!(a.popup, Popup::WhatIf);
+        let row = shown(&a)
+            .rows
+            .iter()
+            .find(|r| r.explain.as_ref().is_some_and(|x| x.action == "sts:AssumeRole"))
+            .expect("sts:AssumeRole lost");
+        assert!(row.spans.iter().any(|(_, s)| s.contains("was allowed")), "{row:?}");
+
+        press(&mut a, "u");
+        assert!(a.what_if.changes.is_empty());
+        assert!(a.what_if.touched.is_empty());
+        assert!(matches!(&a.what_if.shown, Some((_, Err(e))) if e.contains("no change yet")));
+        press(&mut a, "ctrl-r");
+        assert_eq!(a.what_if.changes.done().len(), 1);
+        assert!(!shown(&a).rows.is_empty(), "the diff is back");
+    }
+
+    #[test]
+    fn a_question_while_a_scenario_is_active_answers_for_the_changed_org_and_says_so() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:user space text:dana enter m text:remove enter enter");
+        assert!(a.what_if.active());
+        press(
+            &mut a,
+            ": text:can space text:dana space text:sts:AssumeRole space text:arn:aws:iam::222222222222:role/SecurityAuditor enter",
+        );
+        let answer = a.shown_answer().expect("an answer");
+        let header: Vec<String> = answer
+            .full
+            .header
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        assert!(header[0].contains("what if"), "{header:?}");
+        assert!(header[1].contains("Denied"), "after: {header:?}");
+        let before = (0..answer.full.len() as u32)
+            .map(|i| answer.full.item(i).text())
+            .find(|t| t.starts_with("before the scenario"))
+            .expect("the answer before beside it");
+        assert!(before.contains("Allowed"), "{before}");
+    }
+
+    #[test]
+    fn an_edit_that_does_not_parse_is_refused_with_its_place() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:policy space text:DenyAll enter m");
+        press(&mut a, "text:edit enter");
+        assert_eq!(a.popup, Popup::Editor);
+        assert!(a.editor.as_ref().unwrap().check.is_ok());
+        press(&mut a, "text:x");
+        let err = a.editor.as_ref().unwrap().check.clone().unwrap_err();
+        assert_eq!(err.position, Some((1, 1)), "{err}");
+        press(&mut a, "ctrl-s");
+        let status = a.status.clone().unwrap();
+        assert!(status.warn && status.text.contains("line 1 column 1"), "{status:?}");
+        assert_eq!(a.popup, Popup::Editor, "the editor stays open to fix it");
+        press(&mut a, "esc");
+        assert_eq!(a.popup, Popup::None);
+        assert!(a.what_if.changes.is_empty());
+    }
+
+    #[test]
+    fn an_edited_policy_becomes_a_change_and_an_aws_managed_one_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:policy space text:DenyAll enter");
+        let Some(Effect::Edit(text)) = a.edit_selected_externally() else {
+            panic!("no edit effect")
+        };
+        assert!(text.contains("DenyEverything"));
+        let changed = text.replace("\"Deny\"", "\"Allow\"");
+        a.update(super::super::Msg::Edited(Ok(changed.clone())));
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::EditOrgPolicy {
+                kind: crate::scenario::OrgPolicyKind::Scp,
+                policy: "DenyAll".into(),
+                document: crate::scenario::Document::new(changed),
+            }]
+        );
+        press(&mut a, ": text:policy space text:AdministratorAccess enter");
+        assert!(a.edit_selected_externally().is_none());
+        assert!(a.status.unwrap().text.contains("AWS managed"));
+    }
+
+    #[test]
+    fn the_scenario_is_saved_to_a_new_file_and_never_over_an_input() {
+        let org = acme();
+        let mut a = app(&org);
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("org.json");
+        std::fs::write(&input, "{}").unwrap();
+        a.inputs = vec![input.clone()];
+        press(&mut a, ": text:user space text:dana enter m text:remove enter enter");
+        a.save_scenario(&input);
+        assert!(a.status.clone().unwrap().warn);
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "{}");
+        let out = dir.path().join("s.json");
+        a.save_scenario(&out);
+        assert!(!a.status.clone().unwrap().warn, "{:?}", a.status);
+        let file = crate::scenario::ScenarioFile::load(&out).unwrap();
+        assert_eq!(file.scenario, a.what_if.changes.scenario());
+    }
+}

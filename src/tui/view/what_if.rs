@@ -41,7 +41,12 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let Some(m) = &app.menu else {
         return;
     };
-    let area = app.areas.popup(72, 20);
+    // As tall as the list (a filter line and two borders more), up to 20 rows.
+    let n = match &m.step {
+        MenuStep::Offers(items) => items.len(),
+        MenuStep::Choose(_, choices) => choices.len(),
+    };
+    let area = app.areas.popup(72, (n as u16).saturating_add(3).clamp(6, 20));
     frame.render_widget(Clear, area);
     let title = match &m.step {
         MenuStep::Offers(_) => format!(" Change · {} ", clean(app.src.name(m.node))),

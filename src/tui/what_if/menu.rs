@@ -191,11 +191,19 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
     out
 }
 
-/// How a policy's document is changed; `None` for an AWS managed policy, which only
-/// AWS edits.
+/// How a policy's document is changed; `None` for an AWS managed policy (and the
+/// AWS managed SCP and RCP, `FullAWSAccess`), which only AWS edits.
 pub fn edit_target(org: &Org, p: PolicyIx) -> Option<EditTarget> {
     let name = org.policy_name(p).to_string();
-    Some(match org.policy(p).origin {
+    let origin = org.policy(p).origin;
+    if matches!(origin, PolicyOrigin::Scp | PolicyOrigin::Rcp)
+        && crate::catalog::Catalog::get()
+            .org_policy_info(&name)
+            .is_some()
+    {
+        return None;
+    }
+    Some(match origin {
         PolicyOrigin::Scp => EditTarget::OrgPolicy {
             kind: OrgPolicyKind::Scp,
             policy: name,
@@ -525,13 +533,13 @@ mod tests {
     fn an_account_moves_to_any_ou_but_its_own() {
         let org = load_builtin_acme();
         let tree = OrgTree::new(&org);
-        let Node::Account(a) = node(&org, "prod-app") else {
+        let Node::Account(a) = node(&org, "payments-prod") else {
             panic!()
         };
         let n = Node::Account(a);
         let list = choices(&tree, n, &Offer::MoveAccount);
         let crate::org::Parent::Ou(parent) = org.account(a).parent else {
-            panic!("prod-app is under an OU in acme")
+            panic!("payments-prod is under an OU in acme")
         };
         let own = org.ou(parent).name.to_string();
         assert!(list.iter().all(|c| c.value != own), "{list:?}");
@@ -539,7 +547,7 @@ mod tests {
         assert_eq!(
             made(&org, n, Offer::MoveAccount, "Root"),
             Change::MoveAccount {
-                account: "prod-app".into(),
+                account: "payments-prod".into(),
                 to: "root".into()
             }
         );
@@ -625,6 +633,10 @@ mod tests {
                 PolicyOrigin::Resource(_) => Some("put_resource_policy"),
                 PolicyOrigin::AwsManaged => None,
             };
+            let builtin = crate::catalog::Catalog::get()
+                .org_policy_info(org.policy_name(ix))
+                .is_some();
+            let want = want.filter(|_| !builtin);
             assert_eq!(op, want, "{}", org.policy_name(ix));
             seen.extend(op);
         }

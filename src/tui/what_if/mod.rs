@@ -360,14 +360,14 @@ mod tests {
         let e = Entry::new(
             &org,
             Change::MoveAccount {
-                account: "prod-app".into(),
+                account: "payments-prod".into(),
                 to: "root".into(),
             },
         );
         let a = org
             .accounts()
             .iter()
-            .position(|a| &*a.name == "prod-app")
+            .position(|a| &*a.name == "payments-prod")
             .map(crate::org::AccountIx::new)
             .unwrap();
         assert_eq!(e.nodes, vec![Node::Account(a), Node::Root]);
