@@ -70,7 +70,10 @@ fn scenario_pane() {
     let org = orgscope::org::load_builtin_acme();
     let mut a = app(&org, 100, 20);
     dana_leaves_her_group(&mut a);
-    keys(&mut a, ": text:ou space text:Prod enter m enter text:DenyAll enter");
+    keys(
+        &mut a,
+        ": text:ou space text:Prod enter m enter text:DenyAll enter",
+    );
     keys(&mut a, "u s");
     let s = screen(&a);
     assert!(s.contains("remove_user_from_group"), "{s}");
@@ -206,4 +209,29 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     let s = t.wait_for("undone: 0 changes left");
     assert!(!s.contains("what if: 1 change"), "{s}");
     t.keys(&["q"]);
+}
+
+/// `orgscope ORG --scenario FILE`: a scenario that does not apply is told before the
+/// UI opens, with its file and the change at fault.
+#[test]
+fn a_scenario_given_at_start_that_does_not_apply_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.json");
+    std::fs::write(
+        &file,
+        "{\"changes\": [\n  {\"op\": \"attach_scp\", \"policy\": \"NoSuchPolicy\", \"target\": \"Prod\"}\n]}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .arg("acme")
+        .arg("--scenario")
+        .arg(&file)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("scenario.json:2:"), "{err}");
+    assert!(err.contains("NoSuchPolicy"), "{err}");
+    assert!(!err.contains("terminal"), "refused before the UI: {err}");
 }

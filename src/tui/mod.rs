@@ -63,7 +63,10 @@ pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
 #[derive(Default)]
 pub struct WhatIfStart {
     pub scenario: Option<(crate::scenario::Scenario, std::sync::Arc<Org>)>,
-    pub expectations: Option<(std::path::PathBuf, Vec<crate::scenario::expect::Expectation>)>,
+    pub expectations: Option<(
+        std::path::PathBuf,
+        Vec<crate::scenario::expect::Expectation>,
+    )>,
     pub inputs: Vec<std::path::PathBuf>,
 }
 
@@ -340,7 +343,9 @@ fn run_editor(text: &str) -> Result<String, String> {
         .status()
         .map_err(|e| format!("cannot run `{command}`: {e}"))?;
     if !status.success() {
-        return Err(format!("`{command}` exited with {status}: the edit is dropped"));
+        return Err(format!(
+            "`{command}` exited with {status}: the edit is dropped"
+        ));
     }
     crate::text_file::read(file.path()).map_err(|e| format!("cannot read the edit back: {e}"))
 }

@@ -197,10 +197,16 @@ impl App<'_> {
             }
         };
         if self.what_if.active() && self.what_if.changed.is_none() {
-            self.warn("the scenario is still being laid over the organization: ask again in a moment");
+            self.warn(
+                "the scenario is still being laid over the organization: ask again in a moment",
+            );
             return None;
         }
-        let changed = self.what_if.changed.clone().filter(|_| self.what_if.active());
+        let changed = self
+            .what_if
+            .changed
+            .clone()
+            .filter(|_| self.what_if.active());
         let id = self.query.next_id();
         let org = self.org();
         self.query.error = None;

@@ -52,6 +52,16 @@ pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
     }
 }
 
+/// What an edit target is called, for the editor's title.
+fn target_name(t: &EditTarget) -> &str {
+    match t {
+        EditTarget::OrgPolicy { policy, .. } => policy,
+        EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
+        EditTarget::Trust { role } => role,
+        EditTarget::Resource { resource, .. } => resource,
+    }
+}
+
 impl App<'_> {
     /// Hands applying and diffing to the what-if worker (see [`worker::serve`]).
     pub fn what_if_in_background(&mut self, jobs: Sender<Job>) {
@@ -242,7 +252,7 @@ impl App<'_> {
             Err(e) => self.warn(format!("the editor failed: {e}")),
             Ok(text) => match editor::check(&target, &text) {
                 Err(err) => {
-                    let title = "the edit from $EDITOR".to_string();
+                    let title = format!("{} (from $EDITOR)", target_name(&target));
                     self.open_editor(target, title, &text);
                     self.warn(format!("refused: the policy does not parse: {err}"));
                 }
@@ -304,6 +314,8 @@ impl App<'_> {
                 if tx.send(Job::Apply { id, scenario }).is_err() {
                     self.what_if.applying = None;
                     self.warn("the what-if worker is gone");
+                } else {
+                    self.say("what if: laying the changes over the organization…");
                 }
             }
         }
@@ -316,13 +328,17 @@ impl App<'_> {
         };
         match (why, result) {
             (Applying::Propose(entry), Ok(org)) => {
-                let line = entry.change.to_string();
+                let op = entry.change.op();
                 self.what_if.changes.push(entry);
                 self.what_if.changed_scenario();
                 self.what_if.changed = Some(org.clone());
                 self.say(format!(
-                    "what if: {line} ({}; d shows the diff, u undoes)",
-                    crate::tui::words::plural(self.what_if.changes.done().len(), "change", "changes")
+                    "what if: {op} made ({}) · d diff · s list · u undo",
+                    crate::tui::words::plural(
+                        self.what_if.changes.done().len(),
+                        "change",
+                        "changes"
+                    )
                 ));
             }
             (Applying::Propose(_), Err(e)) => {
@@ -369,8 +385,10 @@ impl App<'_> {
             if self.what_if.applying.is_none() {
                 self.what_if.shown = Some((
                     label,
-                    Err("no change yet: make one with m on a node (or start with --scenario FILE)"
-                        .into()),
+                    Err(
+                        "no change yet: make one with m on a node (or start with --scenario FILE)"
+                            .into(),
+                    ),
                 ));
             }
             return;
@@ -518,7 +536,11 @@ impl App<'_> {
     // ---- the palette's commands ---------------------------------------------------
 
     /// `:w FILE`, `:expect FILE`, `:scenario`, `:what-if`; `None` for another command.
-    pub(super) fn palette_what_if(&mut self, name: &str, arg: Option<&str>) -> Option<Option<Visit>> {
+    pub(super) fn palette_what_if(
+        &mut self,
+        name: &str,
+        arg: Option<&str>,
+    ) -> Option<Option<Visit>> {
         let arg = arg.map(str::trim).filter(|a| !a.is_empty());
         match name {
             "w" => {
@@ -617,7 +639,11 @@ mod tests {
         assert!(a.what_if.touched.contains(&Node::User(dana)));
         let changed = a.what_if.changed.clone().expect("the changed org");
         assert!(changed.user(dana).groups.is_empty(), "dana left her group");
-        assert_eq!(org.user(dana).groups.len(), 1, "the loaded org is as it was");
+        assert_eq!(
+            org.user(dana).groups.len(),
+            1,
+            "the loaded org is as it was"
+        );
 
         // The diff for dana: she loses assuming the SecurityAuditor role, a line
         // that explains itself.
@@ -626,9 +652,16 @@ mod tests {
         let row = shown(&a)
             .rows
             .iter()
-            .find(|r| r.explain.as_ref().is_some_and(|x| x.action == "sts:AssumeRole"))
+            .find(|r| {
+                r.explain
+                    .as_ref()
+                    .is_some_and(|x| x.action == "sts:AssumeRole")
+            })
             .expect("sts:AssumeRole lost");
-        assert!(row.spans.iter().any(|(_, s)| s.contains("was allowed")), "{row:?}");
+        assert!(
+            row.spans.iter().any(|(_, s)| s.contains("was allowed")),
+            "{row:?}"
+        );
 
         press(&mut a, "u");
         assert!(a.what_if.changes.is_empty());
@@ -643,7 +676,10 @@ mod tests {
     fn a_question_while_a_scenario_is_active_answers_for_the_changed_org_and_says_so() {
         let org = acme();
         let mut a = app(&org);
-        press(&mut a, ": text:user space text:dana enter m text:remove enter enter");
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
         assert!(a.what_if.active());
         press(
             &mut a,
@@ -678,7 +714,10 @@ mod tests {
         assert_eq!(err.position, Some((1, 1)), "{err}");
         press(&mut a, "ctrl-s");
         let status = a.status.clone().unwrap();
-        assert!(status.warn && status.text.contains("line 1 column 1"), "{status:?}");
+        assert!(
+            status.warn && status.text.contains("line 1 column 1"),
+            "{status:?}"
+        );
         assert_eq!(a.popup, Popup::Editor, "the editor stays open to fix it");
         press(&mut a, "esc");
         assert_eq!(a.popup, Popup::None);
@@ -718,7 +757,10 @@ mod tests {
         let input = dir.path().join("org.json");
         std::fs::write(&input, "{}").unwrap();
         a.inputs = vec![input.clone()];
-        press(&mut a, ": text:user space text:dana enter m text:remove enter enter");
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
         a.save_scenario(&input);
         assert!(a.status.clone().unwrap().warn);
         assert_eq!(std::fs::read_to_string(&input).unwrap(), "{}");
@@ -727,5 +769,53 @@ mod tests {
         assert!(!a.status.clone().unwrap().warn, "{:?}", a.status);
         let file = crate::scenario::ScenarioFile::load(&out).unwrap();
         assert_eq!(file.scenario, a.what_if.changes.scenario());
+    }
+
+    #[test]
+    fn the_what_if_view_says_which_expectations_the_scenario_breaks() {
+        let org = acme();
+        let mut a = app(&org);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("guardrails.txt");
+        std::fs::write(
+            &file,
+            "# dana audits through her group's role\n\
+             user dana can sts:AssumeRole on arn:aws:iam::222222222222:role/SecurityAuditor\n\
+             nobody outside the organization can s3:GetObject on arn:aws:s3:::payroll/*\n",
+        )
+        .unwrap();
+        press(
+            &mut a,
+            &format!(": text:expect space text:{} enter", file.display()),
+        );
+        assert_eq!(a.what_if.expectations.len(), 2, "{:?}", a.status);
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter d",
+        );
+        let rows: Vec<String> = shown(&a)
+            .rows
+            .iter()
+            .map(|r| r.spans.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        assert!(
+            rows[0].contains("1 broken by the scenario; 1 of 2 fail"),
+            "{rows:?}"
+        );
+        assert!(
+            rows[1].contains("line 2") && rows[1].contains("user dana can"),
+            "{rows:?}"
+        );
+        // A file that is not expectations is refused with its place.
+        let bad = dir.path().join("bad.txt");
+        std::fs::write(&bad, "dana might do things\n").unwrap();
+        press(&mut a, "esc");
+        press(
+            &mut a,
+            &format!(": text:expect space text:{} enter", bad.display()),
+        );
+        let status = a.status.clone().unwrap();
+        assert!(status.warn && status.text.contains("bad.txt"), "{status:?}");
+        assert_eq!(a.what_if.expectations.len(), 2, "the loaded ones stay");
     }
 }

@@ -46,7 +46,9 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
         MenuStep::Offers(items) => items.len(),
         MenuStep::Choose(_, choices) => choices.len(),
     };
-    let area = app.areas.popup(72, (n as u16).saturating_add(3).clamp(6, 20));
+    let area = app
+        .areas
+        .popup(72, (n as u16).saturating_add(3).clamp(6, 20));
     frame.render_widget(Clear, area);
     let title = match &m.step {
         MenuStep::Offers(_) => format!(" Change · {} ", clean(app.src.name(m.node))),
@@ -64,7 +66,10 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let first = first_row(m.selected, room);
     for (k, (_, label)) in rows.iter().enumerate().skip(first).take(room) {
         let style = if k == m.selected { t.selection } else { t.text };
-        lines.push(Line::from(Span::styled(format!(" {}", clean(label)), style)));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", clean(label)),
+            style,
+        )));
     }
     if rows.is_empty() {
         lines.push(Line::from(Span::styled(" nothing matches", t.dim)));
@@ -79,26 +84,27 @@ pub(super) fn editor(app: &App<'_>, frame: &mut Frame<'_>) {
     };
     let area = app.areas.query();
     frame.render_widget(Clear, area);
-    frame.render_widget(
-        block(t, format!(" Edit · {} ", clean(&e.title))),
-        area,
-    );
+    frame.render_widget(block(t, format!(" Edit · {} ", clean(&e.title))), area);
     let i = inner(area);
+    // The verdict under the text, on two lines: an error's place and its words.
     let text = Rect {
-        height: i.height.saturating_sub(1),
+        height: i.height.saturating_sub(2),
         ..i
     };
     frame.render_widget(&e.area, text);
     let status = Rect {
-        y: i.y + i.height.saturating_sub(1),
-        height: 1.min(i.height),
+        y: i.y + i.height.saturating_sub(2),
+        height: 2.min(i.height),
         ..i
     };
     let verdict = match &e.check {
         Ok(()) => Span::styled(" ✓ the policy parses".to_string(), t.good),
         Err(err) => Span::styled(format!(" ✗ {}", clean(&err.to_string())), t.bad),
     };
-    frame.render_widget(Paragraph::new(Line::from(verdict)), status);
+    frame.render_widget(
+        Paragraph::new(Line::from(verdict)).wrap(ratatui::widgets::Wrap { trim: false }),
+        status,
+    );
 }
 
 pub(super) fn scenario(app: &App<'_>, frame: &mut Frame<'_>) {
@@ -245,8 +251,9 @@ pub(super) fn what_if(app: &App<'_>, frame: &mut Frame<'_>) {
                 l.spans.push(Span::raw("  ⏎"));
             }
             let used: usize = l.spans.iter().map(|s| s.content.chars().count()).sum();
-            l.spans
-                .push(Span::raw(" ".repeat(usize::from(i.width).saturating_sub(used))));
+            l.spans.push(Span::raw(
+                " ".repeat(usize::from(i.width).saturating_sub(used)),
+            ));
             l = Line::from(
                 l.spans
                     .into_iter()

@@ -72,7 +72,7 @@ pub fn rows(impact: &Impact, expectations: Option<(&[Outcome], &[Outcome])>) -> 
     out.header.push(spans([(
         Tone::Dim,
         &format!(
-            "asked {} and {} of each org · Enter on a line: its answer before and after",
+            "asked {}, {} of each org · Enter: a line's answer before and after",
             plural(impact.actions.len(), "action", "actions"),
             plural(impact.questions, "question", "questions"),
         ),
@@ -126,7 +126,10 @@ pub fn rows(impact: &Impact, expectations: Option<(&[Outcome], &[Outcome])>) -> 
             }
         }
     }
-    for a in &impact.accounts {
+    for (n, a) in impact.accounts.iter().enumerate() {
+        if n > 0 {
+            push(Vec::new(), None);
+        }
         push(
             spans([
                 (Tone::Account, &a.account_name),
@@ -135,7 +138,10 @@ pub fn rows(impact: &Impact, expectations: Option<(&[Outcome], &[Outcome])>) -> 
             None,
         );
         for p in &a.principals {
-            push(spans([(Tone::Text, "  "), (Tone::User, &p.principal)]), None);
+            push(
+                spans([(Tone::Text, "  "), (Tone::User, &p.principal)]),
+                None,
+            );
             let explain = |action: &str, resource: &str| {
                 Some(Explain {
                     principal: p.principal.clone(),

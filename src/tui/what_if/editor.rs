@@ -32,6 +32,17 @@ impl Editor {
             original: text.to_string(),
         };
         e.recheck();
+        // A document opened with a mistake (an edit from `$EDITOR` refused) opens
+        // at the mistake.
+        if let Err(PolicyError {
+            position: Some((line, column)),
+            ..
+        }) = &e.check
+        {
+            let at = |n: usize| u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+            e.area
+                .move_cursor(ratatui_textarea::CursorMove::Jump(at(*line), at(*column)));
+        }
         e
     }
 
@@ -72,7 +83,8 @@ mod tests {
         assert!(e.check.is_ok(), "{:?}", e.check);
         assert!(e.unchanged());
         // A stray character at the end of line 2.
-        e.area.move_cursor(ratatui_textarea::CursorMove::Jump(1, 26));
+        e.area
+            .move_cursor(ratatui_textarea::CursorMove::Jump(1, 26));
         e.area
             .input(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
         e.recheck();

@@ -139,7 +139,10 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
     }
     if let Node::User(_) = node {
         out.push(item("add the user to a group…", Offer::AddToGroup));
-        out.push(item("remove the user from a group…", Offer::RemoveFromGroup));
+        out.push(item(
+            "remove the user from a group…",
+            Offer::RemoveFromGroup,
+        ));
     }
     if matches!(node, Node::User(_) | Node::Group(_) | Node::Role(_)) {
         out.push(item("attach a managed policy…", Offer::AttachManaged));
@@ -147,7 +150,10 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
     }
     if matches!(node, Node::User(_) | Node::Role(_)) {
         out.push(item("set the permissions boundary…", Offer::SetBoundary));
-        out.push(item("remove the permissions boundary", Offer::RemoveBoundary));
+        out.push(item(
+            "remove the permissions boundary",
+            Offer::RemoveBoundary,
+        ));
     }
     // Documents: the node's own policy, or the inline, trust and resource policies
     // that show inside their owner.
@@ -570,7 +576,11 @@ mod tests {
                 panic!()
             };
             assert_eq!(who, arn);
-            let g = org.account(user.account).groups.iter().find(|&&g| org.group(g).name() == group);
+            let g = org
+                .account(user.account)
+                .groups
+                .iter()
+                .find(|&&g| org.group(g).name() == group);
             assert!(g.is_some_and(|g| !user.groups.contains(g)), "{group}");
         }
         let leave = choices(&tree, n, &Offer::RemoveFromGroup);

@@ -78,7 +78,8 @@ fn names(c: &Change) -> Vec<&str> {
         Change::CreateOu { parent, .. } => vec![parent],
         Change::MoveOu { ou, to } => vec![ou, to],
         Change::PutManagedPolicy { account, name, .. } => vec![account, name],
-        Change::PutInlinePolicy { principal, .. } | Change::DeleteInlinePolicy { principal, .. } => {
+        Change::PutInlinePolicy { principal, .. }
+        | Change::DeleteInlinePolicy { principal, .. } => {
             vec![principal]
         }
         Change::AttachManagedPolicy { principal, policy }

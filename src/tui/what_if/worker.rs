@@ -17,7 +17,10 @@ use crate::tui::app::Msg;
 #[derive(Debug, Clone)]
 pub enum Job {
     /// The org as this scenario changes it.
-    Apply { id: u64, scenario: Scenario },
+    Apply {
+        id: u64,
+        scenario: Scenario,
+    },
     Diff(DiffJob),
 }
 
@@ -62,9 +65,7 @@ pub fn serve(org: &Org, jobs: Receiver<Job>, out: Sender<Msg>) {
         while let Ok(j) = jobs.try_recv() {
             queued.push(j);
         }
-        let last_apply = queued
-            .iter()
-            .rposition(|j| matches!(j, Job::Apply { .. }));
+        let last_apply = queued.iter().rposition(|j| matches!(j, Job::Apply { .. }));
         for (i, job) in queued.into_iter().enumerate() {
             let msg = match job {
                 Job::Apply { id, scenario } => {
