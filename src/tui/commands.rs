@@ -400,7 +400,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::Change,
         "change",
-        "what if: make a change here (attach, detach, move, groups, boundary, edit)",
+        "what if: change this node (attach, move, groups, edit…)",
         &[T, D],
         true,
     ),
@@ -414,7 +414,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::WhatIf,
         "what if",
-        "what if: who gains and who loses what under the selected node",
+        "what if: who gains and loses what under this node",
         &[T, D, SC],
         true,
     ),
@@ -898,7 +898,7 @@ pub const PALETTE: &[PaletteCommand] = &[
     PaletteCommand {
         name: "expect",
         arg: Some("FILE"),
-        description: "what if: load expectations, checked in the what-if view",
+        description: "what if: load expectations for the what-if view",
         options: &[],
     },
     PaletteCommand {
@@ -910,7 +910,7 @@ pub const PALETTE: &[PaletteCommand] = &[
     PaletteCommand {
         name: "what-if",
         arg: None,
-        description: "what if: who gains and who loses what under the selected node",
+        description: "what if: who gains and loses what under this node",
         options: &[],
     },
     PaletteCommand {
