@@ -114,6 +114,29 @@ impl App<'_> {
     }
 
     pub(super) fn query_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
+        let out = self.query_pane_key(ev);
+        // A question asked from the what-if view goes back there when closed.
+        if self.popup == Popup::None && self.what_if.back_to_view {
+            self.what_if.back_to_view = false;
+            if self.keymap.action(self.context_of_query(), &ev) == Some(Action::Cancel)
+                || self.keymap.action(Context::Answer, &ev) == Some(Action::Cancel)
+            {
+                self.popup = Popup::WhatIf;
+            }
+        }
+        out
+    }
+
+    /// The query pane's context, whatever has the keyboard now.
+    fn context_of_query(&self) -> Context {
+        match self.query.focus {
+            crate::tui::query::PaneFocus::Form => Context::Query,
+            crate::tui::query::PaneFocus::Answer => Context::Answer,
+            crate::tui::query::PaneFocus::Filter => Context::AnswerFilter,
+        }
+    }
+
+    fn query_pane_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
         if self.query.running.is_some() {
             match self.keymap.action(Context::QueryRunning, &ev) {
                 Some(Action::Cancel) => self.cancel_query(),

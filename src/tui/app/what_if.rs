@@ -493,6 +493,7 @@ impl App<'_> {
             return None;
         };
         let args = format!("{} {} {}", x.principal, x.action, x.resource);
+        self.what_if.back_to_view = true;
         self.open_query(QueryKind::Can, Some(&args))
     }
 
@@ -662,6 +663,15 @@ mod tests {
             row.spans.iter().any(|(_, s)| s.contains("was allowed")),
             "{row:?}"
         );
+
+        // Enter on it: the question, asked before and after; Esc comes back.
+        let at = shown(&a).rows.iter().position(|r| r == row).unwrap();
+        a.what_if.selected = at;
+        press(&mut a, "enter");
+        assert_eq!(a.popup, Popup::Query);
+        assert!(a.shown_answer().is_some());
+        press(&mut a, "esc");
+        assert_eq!(a.popup, Popup::WhatIf);
 
         press(&mut a, "u");
         assert!(a.what_if.changes.is_empty());

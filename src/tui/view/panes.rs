@@ -40,6 +40,7 @@ pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let rows = app.tree.rows().len();
     // While a scenario is active the pane says so; the tree is the org as loaded.
     let title = match app.what_if.changes.done().len() {
+        _ if app.what_if.applying.is_some() => " Organization · what if: applying… ".to_string(),
         0 => " Organization ".to_string(),
         n => format!(
             " Organization · what if: {} (✎ touched) ",

@@ -275,6 +275,8 @@ pub struct WhatIf {
     /// Guardrails, from `--expect` or `:expect`.
     pub expectations: Arc<Vec<Expectation>>,
     pub expect_file: Option<PathBuf>,
+    /// The query pane was opened from a diff line: closing it shows the diff again.
+    pub back_to_view: bool,
     last_id: u64,
 }
 
