@@ -325,8 +325,10 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
                 .map(|&p| org_policy_choice(org, p))
                 .collect()
         }
+        // AWS never lets RCPFullAWSAccess be detached: it is not offered.
         Offer::Detach(kind) => attached(org, node, *kind)
             .into_iter()
+            .filter(|&p| *kind != OrgPolicyKind::Rcp || org.policy_name(p) != kind.builtin())
             .map(|p| org_policy_choice(org, p))
             .collect(),
         Offer::MoveAccount => {
@@ -672,5 +674,52 @@ mod tests {
                 panic!("{change}: {e}");
             }
         }
+    }
+
+    #[test]
+    fn every_change_the_menus_offer_on_acme_applies() {
+        // What a menu offers is a change `apply` takes: names it finds, policies it
+        // can attach, groups of the user's own account.
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let mut nodes = vec![Node::Root];
+        nodes.extend((0..org.ous().len()).map(|i| Node::Ou(crate::org::OuIx::new(i))));
+        nodes.extend((0..org.accounts().len()).map(|i| Node::Account(AccountIx::new(i))));
+        nodes.extend((0..org.users().len()).map(|i| Node::User(crate::org::UserIx::new(i))));
+        nodes.extend((0..org.groups().len()).map(|i| Node::Group(crate::org::GroupIx::new(i))));
+        nodes.extend((0..org.roles().len()).map(|i| Node::Role(crate::org::RoleIx::new(i))));
+        let mut tried = 0;
+        for n in nodes {
+            for item in offers(&tree, n) {
+                if matches!(item.offer, Offer::Edit(_)) || refusal(&org, n, &item.offer).is_some() {
+                    continue;
+                }
+                let list = choices(&tree, n, &item.offer);
+                let picks: Vec<Option<&Choice>> = if needs_choice(&item.offer) {
+                    list.iter().take(3).map(Some).collect()
+                } else {
+                    vec![None]
+                };
+                for pick in picks {
+                    let c = change(&org, n, &item.offer, pick).unwrap();
+                    let s = crate::scenario::Scenario {
+                        description: None,
+                        changes: vec![c.clone()],
+                    };
+                    let result = crate::scenario::apply(&org, &s);
+                    // AWS refuses to detach a node's last SCP: offered, and refused
+                    // with the domain's own words when chosen.
+                    let last_scp = item.offer == Offer::Detach(OrgPolicyKind::Scp)
+                        && attached(&org, n, OrgPolicyKind::Scp).len() == 1;
+                    match result {
+                        Err(e) if last_scp => assert!(e.to_string().contains("last SCP"), "{e}"),
+                        Err(e) => panic!("{c}: {e}"),
+                        Ok(_) => assert!(!last_scp, "{c} applied"),
+                    }
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 100, "{tried}");
     }
 }
