@@ -19,6 +19,7 @@ pub struct Editor {
 
 impl Editor {
     pub fn new(target: EditTarget, title: String, text: &str) -> Editor {
+        let text = &inert_json(text);
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let mut e = Editor {
             target,
@@ -61,6 +62,30 @@ impl Editor {
     }
 }
 
+/// A document the editor can draw without sending anything but text to the terminal:
+/// a character the UI would escape (a control, a bidi override) is written as the JSON
+/// escape `\u202e`, which reads as the same character inside a string (and is no
+/// more valid than it was outside one); tabs become spaces, carriage returns go.
+pub fn inert_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("  "),
+            '\r' => {}
+            c => {
+                let one = c.to_string();
+                if crate::tui::sanitize::sanitize(&one) == one {
+                    out.push(c);
+                } else {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The parser's verdict on a document for a target.
 pub fn check(target: &EditTarget, text: &str) -> Result<(), PolicyError> {
     Policy::parse(target.policy_kind(), "edited", text).map(|_| ())
@@ -71,6 +96,24 @@ mod tests {
     use super::*;
     use crate::scenario::OrgPolicyKind;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn hostile_characters_are_opened_as_json_escapes_of_the_same_value() {
+        // A bidi override is valid JSON inside a string: the escape keeps its value.
+        let text = "{\"Sid\": \"a\u{202e}b\"}\r\n\t";
+        let inert = inert_json(text);
+        assert!(
+            !inert.contains('\u{202e}') && !inert.contains('\r'),
+            "{inert:?}"
+        );
+        let was: serde_json::Value = serde_json::from_str(text).unwrap();
+        let now: serde_json::Value = serde_json::from_str(&inert).unwrap();
+        assert_eq!(was, now);
+        // A raw escape sequence (not JSON at all) never reaches the terminal.
+        let inert = inert_json("{\"Sid\": \"\u{1b}]0;pwned\u{7}\"}");
+        assert!(!inert.chars().any(char::is_control), "{inert:?}");
+        assert!(inert.contains("\\u001b"), "{inert:?}");
+    }
 
     #[test]
     fn typing_is_checked_with_the_line_and_column_of_the_mistake() {
