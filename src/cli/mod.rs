@@ -32,6 +32,12 @@ pub struct Cli {
     /// without one, or `acme`, the built-in acme teaching organization.
     #[arg(value_name = "ORG")]
     pub org: Option<PathBuf>,
+    /// The terminal UI: start with this scenario's changes made (what if).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// The terminal UI: check these expectations in the what-if view.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,7 +106,13 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     crate::org::Report::default(),
                 ),
             };
-            crate::tui::run(&org, &report)?;
+            let start = what_if::tui_start(
+                &org,
+                cli.org.as_deref().filter(|p| !is_builtin_acme(p)),
+                cli.scenario.as_deref(),
+                cli.expect.as_deref(),
+            )?;
+            crate::tui::run_what_if(&org, &report, start)?;
             Ok(0)
         }
     }

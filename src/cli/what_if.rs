@@ -348,3 +348,31 @@ pub fn check(args: CheckArgs) -> anyhow::Result<i32> {
     }
     Ok(if failed == 0 { 0 } else { 1 })
 }
+
+/// What the terminal UI starts with: the scenario applied (its mistakes told here,
+/// located in its file, before the UI opens) and the expectations read.
+pub fn tui_start(
+    org: &Org,
+    input: Option<&Path>,
+    scenario: Option<&Path>,
+    expect: Option<&Path>,
+) -> anyhow::Result<crate::tui::WhatIfStart> {
+    let mut start = crate::tui::WhatIfStart {
+        inputs: input.map(Path::to_path_buf).into_iter().collect(),
+        ..Default::default()
+    };
+    if let Some(path) = scenario {
+        let file = ScenarioFile::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let changed = file.apply(org).map_err(|e| anyhow::anyhow!("{e}"))?;
+        start.inputs.push(path.to_path_buf());
+        start.scenario = Some((file.scenario, std::sync::Arc::new(changed)));
+    }
+    if let Some(path) = expect {
+        let text = super::read_input(path)?;
+        let list = crate::scenario::expect::parse(&path.display().to_string(), &text)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        start.inputs.push(path.to_path_buf());
+        start.expectations = Some((path.to_path_buf(), list));
+    }
+    Ok(start)
+}

@@ -9,6 +9,7 @@ mod mouse;
 mod popups;
 mod problems;
 mod query;
+mod what_if;
 
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
@@ -32,6 +33,10 @@ use super::query::{Awaited, Outcome, PaneFocus, QueryJob, QueryPane};
 use super::search::{Matches, Search, SearchIndex};
 use super::theme::Theme;
 use super::tree::{Tree, TreeSource};
+use super::what_if::editor::Editor;
+use super::what_if::menu::EditTarget;
+use super::what_if::worker::Job as WhatIfJob;
+use super::what_if::{MenuState, Shared, WhatIf, diff::DiffView};
 use crate::org::Org;
 
 /// What happens to the app.
@@ -48,6 +53,12 @@ pub enum Msg {
     Tick,
     /// The terminal is gone.
     Quit,
+    /// The what-if worker laid a scenario over the org (by number).
+    Applied(u64, Shared<Result<Arc<Org>, String>>),
+    /// The what-if worker's diff (by number).
+    Diffed(u64, Shared<Result<DiffView, String>>),
+    /// `$EDITOR` was closed: the text it left, or why there is none.
+    Edited(Result<String, String>),
 }
 
 /// Which list a search feeds.
@@ -104,6 +115,8 @@ enum Asker {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Give the terminal to `$EDITOR` on this text; [`Msg::Edited`] brings it back.
+    Edit(String),
 }
 
 /// Which pane has the keyboard.
@@ -125,6 +138,14 @@ pub enum Popup {
     Query,
     /// The problems the organization was opened with.
     Problems,
+    /// What if: the changes offered on the selected node.
+    ChangeMenu,
+    /// What if: the in-app policy editor.
+    Editor,
+    /// What if: the scenario's changes.
+    Scenario,
+    /// What if: the diff for the selected node.
+    WhatIf,
 }
 
 /// A line for the status bar.
@@ -180,7 +201,25 @@ pub struct App<'a> {
     pub lesson_list: bool,
     /// Practice, and what lessons ask of the runtime (see [`super::learn`]).
     pub learn: super::learn::Learning,
+    /// What if: the scenario, the changed org, the diff.
+    pub what_if: WhatIf,
+    changer: Changer,
+    pub menu: Option<MenuState>,
+    pub editor: Option<Editor>,
+    /// The document handed to `$EDITOR`, awaited.
+    external: Option<EditTarget>,
+    /// The files the org was read from: saving never writes over them.
+    pub inputs: Vec<std::path::PathBuf>,
     pub quit: bool,
+}
+
+/// Where scenarios are applied and diffed.
+enum Changer {
+    /// On the UI thread, at once (tests).
+    Inline,
+    /// On the what-if worker; results come back as [`Msg::Applied`] and
+    /// [`Msg::Diffed`].
+    Worker(Sender<WhatIfJob>),
 }
 
 impl<'a> App<'a> {
@@ -229,6 +268,12 @@ impl<'a> App<'a> {
             lesson: None,
             lesson_list: false,
             learn: Default::default(),
+            what_if: WhatIf::default(),
+            changer: Changer::Inline,
+            menu: None,
+            editor: None,
+            external: None,
+            inputs: Vec::new(),
             quit: false,
         };
         app.resize(width, height);
@@ -251,6 +296,10 @@ impl<'a> App<'a> {
             Popup::Palette => Context::Palette,
             Popup::Help(_) => Context::Help,
             Popup::Problems => Context::Problems,
+            Popup::ChangeMenu => Context::ChangeMenu,
+            Popup::Editor => Context::Editor,
+            Popup::Scenario => Context::Scenario,
+            Popup::WhatIf => Context::WhatIf,
             Popup::Query => match self.query.focus {
                 _ if self.query.running.is_some() => Context::QueryRunning,
                 PaneFocus::Form => Context::Query,
@@ -371,6 +420,18 @@ impl<'a> App<'a> {
             }
             Msg::Quit => {
                 self.quit = true;
+                (None, None)
+            }
+            Msg::Applied(id, result) => {
+                self.applied(id, &result.0);
+                (None, None)
+            }
+            Msg::Diffed(id, result) => {
+                self.diffed(id, &result.0);
+                (None, None)
+            }
+            Msg::Edited(result) => {
+                self.edited(result);
                 (None, None)
             }
         };

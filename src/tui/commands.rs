@@ -26,6 +26,14 @@ pub enum Context {
     Problems,
     /// The lesson pane.
     Lesson,
+    /// The menu of changes that can be made on a node.
+    ChangeMenu,
+    /// The in-app policy editor.
+    Editor,
+    /// The scenario pane: the changes made so far.
+    Scenario,
+    /// The what-if view: the diff for the selected node.
+    WhatIf,
 }
 
 impl Context {
@@ -42,6 +50,10 @@ impl Context {
             Context::AnswerFilter => "answer filter",
             Context::Problems => "problems list",
             Context::Lesson => "lesson",
+            Context::ChangeMenu => "change menu",
+            Context::Editor => "policy editor",
+            Context::Scenario => "scenario",
+            Context::WhatIf => "what if",
         }
     }
 }
@@ -98,6 +110,19 @@ pub enum Action {
     PredictExplicit,
     /// Start the lesson again.
     ResetLesson,
+    /// Make a change on the selected node (what if).
+    Change,
+    /// Edit the selected policy in `$EDITOR`.
+    EditExternal,
+    /// Take back the scenario's last change.
+    Undo,
+    Redo,
+    /// Show the scenario's changes.
+    ScenarioPane,
+    /// Show who gains and who loses what under the selected node.
+    WhatIf,
+    /// Keep the edited policy (the in-app editor).
+    SaveEdit,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -142,6 +167,13 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::PredictImplicit, "predict_implicit", &["i"]),
     (Action::PredictExplicit, "predict_explicit", &["e"]),
     (Action::ResetLesson, "reset_lesson", &["R"]),
+    (Action::Change, "change", &["m"]),
+    (Action::EditExternal, "edit_external", &["e"]),
+    (Action::Undo, "undo", &["u"]),
+    (Action::Redo, "redo", &["ctrl-r"]),
+    (Action::ScenarioPane, "scenario", &["s"]),
+    (Action::WhatIf, "what_if", &["d"]),
+    (Action::SaveEdit, "save_edit", &["ctrl-s"]),
 ];
 
 impl Action {
@@ -176,8 +208,9 @@ pub struct CommandInfo {
 }
 
 use Context::{
-    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Lesson as L,
-    Palette as P, Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
+    Answer as A, AnswerFilter as AF, ChangeMenu as CM, Details as D, Editor as ED, Filter as F,
+    Help as H, Lesson as L, Palette as P, Problems as PR, Query as Q, QueryRunning as QR,
+    Scenario as SC, Tree as T, WhatIf as WI,
 };
 
 const fn cmd(
@@ -361,6 +394,48 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Forward,
         "forward",
         "go forward again",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Change,
+        "change",
+        "what if: change this node (attach, move, groups, edit…)",
+        &[T, D],
+        true,
+    ),
+    cmd(
+        Action::EditExternal,
+        "edit",
+        "what if: edit the selected policy in $EDITOR",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::WhatIf,
+        "what if",
+        "what if: who gains and loses what under this node",
+        &[T, D, SC],
+        true,
+    ),
+    cmd(
+        Action::ScenarioPane,
+        "scenario",
+        "what if: list the scenario's changes",
+        &[T, D, WI],
+        false,
+    ),
+    cmd(
+        Action::Undo,
+        "undo",
+        "what if: take back the last change",
+        &[T, D],
+        false,
+    ),
+    cmd(
+        Action::Redo,
+        "redo",
+        "what if: make the change undone again",
         &[T, D],
         false,
     ),
@@ -644,6 +719,85 @@ pub const COMMANDS: &[CommandInfo] = &[
     // Last, as in every context: the hint bar keeps them when space runs out.
     cmd(Action::Help, "help", "show this help", &[L], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[L], true),
+    // What if: the change menu, the editor, the scenario pane and the diff.
+    cmd(Action::Up, "up", "previous row", &[CM, SC, WI], false),
+    cmd(Action::Down, "down", "next row", &[CM, SC, WI], false),
+    cmd(Action::NextItem, "next", "next row", &[CM], false),
+    cmd(Action::PrevItem, "previous", "previous row", &[CM], false),
+    cmd(
+        Action::Accept,
+        "choose",
+        "make the change, or choose what it takes (typing filters)",
+        &[CM],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "cancel",
+        "close without a change",
+        &[CM],
+        true,
+    ),
+    cmd(
+        Action::SaveEdit,
+        "keep",
+        "make the change with the edited document (refused while it does not parse)",
+        &[ED],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "discard",
+        "close the editor without a change",
+        &[ED],
+        true,
+    ),
+    cmd(Action::PageUp, "page up", "one page up", &[SC, WI], false),
+    cmd(
+        Action::PageDown,
+        "page down",
+        "one page down",
+        &[SC, WI],
+        false,
+    ),
+    cmd(Action::Top, "top", "go to the first row", &[SC, WI], false),
+    cmd(
+        Action::Bottom,
+        "bottom",
+        "go to the last row",
+        &[SC, WI],
+        false,
+    ),
+    cmd(
+        Action::Accept,
+        "explain",
+        "ask the line's question before and after the scenario",
+        &[WI],
+        true,
+    ),
+    cmd(
+        Action::Undo,
+        "undo",
+        "take back the last change",
+        &[SC, WI],
+        true,
+    ),
+    cmd(
+        Action::Redo,
+        "redo",
+        "make the change undone again",
+        &[SC, WI],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close (a running diff stops)",
+        &[SC, WI],
+        true,
+    ),
+    cmd(Action::Help, "help", "show this help", &[SC, WI], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[SC, WI], false),
 ];
 
 /// The commands that work in a context, in help order.
@@ -742,6 +896,30 @@ pub const PALETTE: &[PaletteCommand] = &[
         options: &[],
     },
     PaletteCommand {
+        name: "w",
+        arg: Some("FILE"),
+        description: "what if: save the scenario to a new file",
+        options: &[],
+    },
+    PaletteCommand {
+        name: "expect",
+        arg: Some("FILE"),
+        description: "what if: load expectations for the what-if view",
+        options: &[],
+    },
+    PaletteCommand {
+        name: "scenario",
+        arg: None,
+        description: "what if: list the scenario's changes",
+        options: &[],
+    },
+    PaletteCommand {
+        name: "what-if",
+        arg: None,
+        description: "what if: who gains and loses what under this node",
+        options: &[],
+    },
+    PaletteCommand {
         name: "root",
         arg: None,
         description: "go to the organization root",
@@ -785,6 +963,10 @@ mod tests {
             Context::AnswerFilter,
             Context::Problems,
             Context::Lesson,
+            Context::ChangeMenu,
+            Context::Editor,
+            Context::Scenario,
+            Context::WhatIf,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

@@ -31,6 +31,7 @@ pub mod search;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod what_if;
 pub mod words;
 pub mod worker;
 
@@ -53,17 +54,45 @@ use crate::org::{Org, Report};
 /// (errors included: see [`crate::org::load_partial`]). The terminal is restored
 /// whatever happens.
 pub fn run(org: &Org, report: &Report) -> anyhow::Result<()> {
-    run_with(org, report, Start::Browse)
+    run_with(org, report, Start::Browse, WhatIfStart::default())
+}
+
+/// What the UI starts with for what if: a scenario already applied (`--scenario`),
+/// expectations (`--expect`), and the files the org was read from (never written
+/// over by `:w`).
+#[derive(Default)]
+pub struct WhatIfStart {
+    pub scenario: Option<(crate::scenario::Scenario, std::sync::Arc<Org>)>,
+    pub expectations: Option<(
+        std::path::PathBuf,
+        Vec<crate::scenario::expect::Expectation>,
+    )>,
+    pub inputs: Vec<std::path::PathBuf>,
+}
+
+/// Runs the UI with a scenario or expectations loaded.
+pub fn run_what_if(org: &Org, report: &Report, start: WhatIfStart) -> anyhow::Result<()> {
+    run_with(org, report, Start::Browse, start)
 }
 
 /// Runs the UI on the lesson's organization with the lesson in its pane.
 pub fn run_lesson(org: &Org, report: &Report, player: crate::learn::Player) -> anyhow::Result<()> {
-    run_with(org, report, Start::Lesson(Box::new(player)))
+    run_with(
+        org,
+        report,
+        Start::Lesson(Box::new(player)),
+        WhatIfStart::default(),
+    )
 }
 
 /// Runs the UI with practice questions drawn from `org` in the lesson pane.
 pub fn run_practice(org: &Org, report: &Report, count: usize, seed: u64) -> anyhow::Result<()> {
-    run_with(org, report, Start::Practice { count, seed })
+    run_with(
+        org,
+        report,
+        Start::Practice { count, seed },
+        WhatIfStart::default(),
+    )
 }
 
 /// What the app opens with.
@@ -73,7 +102,7 @@ enum Start {
     Practice { count: usize, seed: u64 },
 }
 
-fn run_with(org: &Org, report: &Report, start: Start) -> anyhow::Result<()> {
+fn run_with(org: &Org, report: &Report, start: Start, what_if: WhatIfStart) -> anyhow::Result<()> {
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -91,7 +120,7 @@ fn run_with(org: &Org, report: &Report, start: Start) -> anyhow::Result<()> {
     }));
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot turn on mouse reporting")
-        .and_then(|()| run_lessons(&mut terminal, org, report, start));
+        .and_then(|()| run_lessons(&mut terminal, org, report, start, what_if));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -99,18 +128,20 @@ fn run_with(org: &Org, report: &Report, start: Start) -> anyhow::Result<()> {
 
 /// Runs the app; `:learn` of a lesson written on another organization ends it with
 /// that lesson, and it starts again on the lesson's organization (the app borrows
-/// its org for its whole life, so a new org is a new app).
+/// its org for its whole life, so a new org is a new app, without the scenario:
+/// it was made for the other org).
 fn run_lessons(
     terminal: &mut DefaultTerminal,
     org: &Org,
     report: &Report,
     start: Start,
+    what_if: WhatIfStart,
 ) -> anyhow::Result<()> {
     let key = match &start {
         Start::Lesson(p) => Some(p.lesson.org_key()),
         _ => None,
     };
-    let mut next = event_loop(terminal, org, report, Settings::load(), start, key)?;
+    let mut next = event_loop(terminal, org, report, Settings::load(), start, key, what_if)?;
     while let Some(lesson) = next {
         let org = lesson.load_org()?;
         lesson.check_names(&org)?;
@@ -124,15 +155,16 @@ fn run_lessons(
             Settings::load(),
             Start::Lesson(Box::new(player)),
             key,
+            WhatIfStart::default(),
         )?;
     }
     Ok(())
 }
 
-/// Four threads: this one draws and updates, one reads the terminal, one searches,
-/// one answers questions. All messages come in on one channel: one loop, waiting on
-/// input or results. Returns the lesson to open next on its own organization, if
-/// the app asked for one.
+/// Five threads: this one draws and updates, one reads the terminal, one searches,
+/// one answers questions, one applies scenarios and computes their diffs. All
+/// messages come in on one channel: one loop, waiting on input or results. Returns
+/// the lesson to open next on its own organization, if the app asked for one.
 fn event_loop(
     terminal: &mut DefaultTerminal,
     org: &Org,
@@ -140,11 +172,14 @@ fn event_loop(
     settings: Settings,
     start: Start,
     org_key: Option<String>,
+    what_if: WhatIfStart,
 ) -> anyhow::Result<Option<crate::learn::Lesson>> {
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel();
     let (ask_tx, ask_rx) = mpsc::channel();
+    let (change_tx, change_rx) = mpsc::channel();
     let stop = AtomicBool::new(false);
+    let paused = AtomicBool::new(false);
     std::thread::scope(|s| {
         let size = terminal.size()?;
         let mut app = App::new(org, settings, size.width, size.height);
@@ -155,6 +190,16 @@ fn event_loop(
             Start::Lesson(player) => app.start_lesson(*player, true),
             Start::Practice { count, seed } => app.start_practice(count, seed, true),
         }
+        app.inputs = what_if.inputs;
+        if let Some((scenario, changed)) = what_if.scenario {
+            app.start_scenario(scenario, changed);
+        }
+        if let Some((file, list)) = what_if.expectations {
+            app.set_expectations(file, list);
+        }
+        app.what_if_in_background(change_tx);
+        let changed = msg_tx.clone();
+        s.spawn(move || what_if::worker::serve(org, change_rx, changed));
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
@@ -162,11 +207,12 @@ fn event_loop(
         let answered = msg_tx.clone();
         s.spawn(move || query::serve(org, ask_rx, &awaited, answered));
         let stop = &stop;
-        s.spawn(move || read_input(&msg_tx, stop));
+        let paused = &paused;
+        s.spawn(move || read_input(&msg_tx, stop, paused));
         // The scope waits for its threads, also when a panic unwinds through it: the
         // input thread must be told to stop either way.
         let _stop = StopOnDrop(stop);
-        let result = ui_loop(terminal, &mut app, &msg_rx);
+        let result = ui_loop(terminal, &mut app, &msg_rx, paused);
         let open = app.learn.open.take();
         // A question still running is told to stop (it checks between principals),
         // and the terminal is given back first, so that quitting shows at once (not
@@ -193,9 +239,14 @@ impl Drop for StopOnDrop<'_> {
     }
 }
 
-/// Reads terminal events until told to stop (checking every 50 ms).
-fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool) {
+/// Reads terminal events until told to stop (checking every 50 ms); reads nothing
+/// while `paused` (`$EDITOR` has the terminal).
+fn read_input(tx: &mpsc::Sender<Msg>, stop: &AtomicBool, paused: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
+        if paused.load(Ordering::Acquire) {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
         let msg = match event::poll(Duration::from_millis(50)) {
             Ok(false) => continue,
             Ok(true) => match event::read() {
@@ -220,6 +271,7 @@ fn ui_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App<'_>,
     rx: &mpsc::Receiver<Msg>,
+    paused: &AtomicBool,
 ) -> anyhow::Result<()> {
     loop {
         let size = terminal.size()?;
@@ -247,8 +299,10 @@ fn ui_loop(
         }
         while let Some(msg) = next.take() {
             panic_for_tests(&msg);
-            if let Some(effect) = app.update(msg) {
-                perform(terminal, effect)?;
+            if let Some(effect) = app.update(msg)
+                && let Some(back) = perform(terminal, effect, paused)?
+            {
+                app.update(back);
             }
             if app.quit {
                 break;
@@ -284,13 +338,74 @@ fn to_msg(e: Event) -> Option<Msg> {
     }
 }
 
-fn perform(terminal: &mut DefaultTerminal, effect: Effect) -> anyhow::Result<()> {
+fn perform(
+    terminal: &mut DefaultTerminal,
+    effect: Effect,
+    paused: &AtomicBool,
+) -> anyhow::Result<Option<Msg>> {
     match effect {
         Effect::Copy(text) => {
             let out = terminal.backend_mut();
             out.write_all(osc52::sequence(&text).as_bytes())?;
             out.flush()?;
+            Ok(None)
         }
+        Effect::Edit(text) => Ok(Some(Msg::Edited(edit_outside(terminal, &text, paused)?))),
     }
-    Ok(())
+}
+
+/// Gives the terminal to `$VISUAL`, `$EDITOR` or `vi` on a temporary file holding
+/// `text`, and takes it back: the file's text, or why there is none. Errors that
+/// leave the terminal unusable end the UI.
+fn edit_outside(
+    terminal: &mut DefaultTerminal,
+    text: &str,
+    paused: &AtomicBool,
+) -> anyhow::Result<Result<String, String>> {
+    // The input thread stops reading first: the editor gets every key.
+    paused.store(true, Ordering::Release);
+    std::thread::sleep(Duration::from_millis(80));
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    let result = run_editor(text);
+    crossterm::terminal::enable_raw_mode().context("cannot take the terminal back")?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture
+    )
+    .context("cannot take the terminal back")?;
+    terminal.clear()?;
+    paused.store(false, Ordering::Release);
+    Ok(result)
+}
+
+fn run_editor(text: &str) -> Result<String, String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("orgscope-policy-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| format!("cannot make a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    let command = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    // `code --wait`: the program, then its arguments, then the file.
+    let mut words = command.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot run `{command}`: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "`{command}` exited with {status}: the edit is dropped"
+        ));
+    }
+    crate::text_file::read(file.path()).map_err(|e| format!("cannot read the edit back: {e}"))
 }

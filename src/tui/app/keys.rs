@@ -25,6 +25,19 @@ impl App<'_> {
             }
             Popup::Query => self.query_key(ev),
             Popup::Problems => (None, self.problems_key(ev)),
+            Popup::ChangeMenu => {
+                self.menu_key(ev);
+                (None, None)
+            }
+            Popup::Editor => {
+                self.editor_key(ev);
+                (None, None)
+            }
+            Popup::Scenario => {
+                self.scenario_key(ev);
+                (None, None)
+            }
+            Popup::WhatIf => self.what_if_key(ev),
             Popup::None if self.lesson_focused() => {
                 self.lesson_key(ev);
                 (None, None)
@@ -90,6 +103,27 @@ impl App<'_> {
             }
             Action::Lesson => {
                 self.toggle_lesson_focus();
+                nothing
+            }
+            Action::Change => {
+                self.open_menu();
+                nothing
+            }
+            Action::EditExternal => Some((self.edit_selected_externally(), None)),
+            Action::Undo => {
+                self.undo(true);
+                nothing
+            }
+            Action::Redo => {
+                self.undo(false);
+                nothing
+            }
+            Action::ScenarioPane => {
+                self.open_scenario_pane();
+                nothing
+            }
+            Action::WhatIf => {
+                self.open_what_if();
                 nothing
             }
             Action::Back => Some((None, self.travel(false))),

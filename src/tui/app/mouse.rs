@@ -43,6 +43,13 @@ impl App<'_> {
                 }
                 return None;
             }
+            // The what-if popups: the wheel moves through their rows.
+            Popup::ChangeMenu | Popup::Editor | Popup::Scenario | Popup::WhatIf => {
+                if wheel != 0 {
+                    self.what_if_wheel(wheel);
+                }
+                return None;
+            }
             Popup::None => {}
         }
         if let Some(area) = self.areas.tree_rows()

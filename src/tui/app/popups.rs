@@ -260,6 +260,9 @@ impl App<'_> {
         if let Some(kind) = QueryKind::from_name(cmd.name) {
             return self.open_query(kind, p.arg);
         }
+        if let Some(done) = self.palette_what_if(cmd.name, p.arg) {
+            return done;
+        }
         if cmd.name == "learn" {
             self.popup = Popup::None;
             self.palette_learn(p.arg.map(str::trim).filter(|a| !a.is_empty()));
@@ -343,6 +346,8 @@ impl App<'_> {
                 Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter,
             ) => Popup::Query,
             Popup::Help(Context::Problems) => Popup::Problems,
+            Popup::Help(Context::Scenario) => Popup::Scenario,
+            Popup::Help(Context::WhatIf) => Popup::WhatIf,
             _ => Popup::None,
         };
     }

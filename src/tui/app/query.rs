@@ -114,6 +114,29 @@ impl App<'_> {
     }
 
     pub(super) fn query_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
+        let out = self.query_pane_key(ev);
+        // A question asked from the what-if view goes back there when closed.
+        if self.popup == Popup::None && self.what_if.back_to_view {
+            self.what_if.back_to_view = false;
+            if self.keymap.action(self.context_of_query(), &ev) == Some(Action::Cancel)
+                || self.keymap.action(Context::Answer, &ev) == Some(Action::Cancel)
+            {
+                self.popup = Popup::WhatIf;
+            }
+        }
+        out
+    }
+
+    /// The query pane's context, whatever has the keyboard now.
+    fn context_of_query(&self) -> Context {
+        match self.query.focus {
+            crate::tui::query::PaneFocus::Form => Context::Query,
+            crate::tui::query::PaneFocus::Answer => Context::Answer,
+            crate::tui::query::PaneFocus::Filter => Context::AnswerFilter,
+        }
+    }
+
+    fn query_pane_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
         if self.query.running.is_some() {
             match self.keymap.action(Context::QueryRunning, &ev) {
                 Some(Action::Cancel) => self.cancel_query(),
@@ -196,6 +219,17 @@ impl App<'_> {
                 return None;
             }
         };
+        if self.what_if.active() && self.what_if.changed.is_none() {
+            self.warn(
+                "the scenario is still being laid over the organization: ask again in a moment",
+            );
+            return None;
+        }
+        let changed = self
+            .what_if
+            .changed
+            .clone()
+            .filter(|_| self.what_if.active());
         let id = self.query.next_id();
         let org = self.org();
         self.query.error = None;
@@ -210,13 +244,18 @@ impl App<'_> {
         });
         match &self.asker {
             Asker::Inline => {
-                let outcome = build::run(org, &query);
+                let outcome = match &changed {
+                    Some(after) => {
+                        build::run_what_if(org, after, &query, crate::analysis::Watch::NONE)
+                    }
+                    None => build::run(org, &query),
+                };
                 self.answered(id, Arc::new(outcome));
             }
             Asker::Worker { jobs, awaited } => {
                 awaited.progress.reset();
                 awaited.id.store(id, Ordering::Release);
-                if jobs.send(QueryJob { id, query }).is_err() {
+                if jobs.send(QueryJob { id, query, changed }).is_err() {
                     self.query.running = None;
                     self.query.error = Some("the query worker is gone".into());
                 }
@@ -287,5 +326,7 @@ impl App<'_> {
     /// Whether the runtime should tick (a question runs).
     pub fn busy(&self) -> bool {
         self.query.running.is_some()
+            || self.what_if.running.is_some()
+            || self.what_if.applying.is_some()
     }
 }

@@ -119,6 +119,26 @@ impl AnswerTree {
         id
     }
 
+    /// Changes or drops every row's jump (an answer of another org than the tree's).
+    pub fn map_jumps(&mut self, mut f: impl FnMut(Jump) -> Option<Jump>) {
+        for item in &mut self.items {
+            item.jump = item.jump.take().and_then(&mut f);
+        }
+    }
+
+    /// Adds `other`'s rows under `parent`, as they are.
+    pub fn graft(&mut self, parent: u32, other: &AnswerTree) {
+        let base = self.items.len() as u32;
+        for item in &other.items {
+            let mut item = item.clone();
+            item.parent = Some(item.parent.map_or(parent, |p| p + base));
+            item.children = item.children.iter().map(|c| c + base).collect();
+            self.items.push(item);
+        }
+        let roots = other.roots.iter().map(|r| r + base);
+        self.items[parent as usize].children.extend(roots);
+    }
+
     /// Starts a row closed.
     pub fn close(&mut self, id: u32) {
         self.items[id as usize].open = false;

@@ -38,6 +38,9 @@ use crate::org::Org;
 pub struct QueryJob {
     pub id: u64,
     pub query: Query,
+    /// While a scenario is active: the org it makes, which answers (the loaded org's
+    /// answer goes beside it).
+    pub changed: Option<Arc<Org>>,
 }
 
 /// What a question comes back as: the answer's rows, or what went wrong in words.
@@ -69,7 +72,10 @@ pub fn serve(org: &Org, jobs: Receiver<QueryJob>, awaited: &Awaited, out: Sender
         // A newer question, or Esc, stops this one between principals.
         let stop = || wanted.load(Ordering::Acquire) != job.id;
         let watch = Watch::new(&stop, &awaited.progress);
-        let outcome = build::run_until(org, &job.query, watch);
+        let outcome = match &job.changed {
+            Some(after) => build::run_what_if(org, after, &job.query, watch),
+            None => build::run_until(org, &job.query, watch),
+        };
         if job.id != wanted.load(Ordering::Acquire) {
             continue;
         }

@@ -8,6 +8,7 @@ mod help;
 mod panes;
 mod problems;
 mod query;
+mod what_if;
 
 pub use finder::list_offset;
 pub use help::help_lines;
@@ -57,10 +58,20 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             if ctx == Context::Problems {
                 problems::problems(app, frame);
             }
+            if ctx == Context::Scenario {
+                what_if::scenario(app, frame);
+            }
+            if ctx == Context::WhatIf {
+                what_if::what_if(app, frame);
+            }
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
         Popup::Problems => problems::problems(app, frame),
+        Popup::ChangeMenu => what_if::menu(app, frame),
+        Popup::Editor => what_if::editor(app, frame),
+        Popup::Scenario => what_if::scenario(app, frame),
+        Popup::WhatIf => what_if::what_if(app, frame),
     }
 }
 

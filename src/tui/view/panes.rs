@@ -38,7 +38,16 @@ pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
     let focused = app.focus == Focus::Tree && !app.lesson_focused();
     let rows = app.tree.rows().len();
-    let mut block = pane_block(t, " Organization ".into(), focused);
+    // While a scenario is active the pane says so; the tree is the org as loaded.
+    let title = match app.what_if.changes.done().len() {
+        _ if app.what_if.applying.is_some() => " Organization · what if: applying… ".to_string(),
+        0 => " Organization ".to_string(),
+        n => format!(
+            " Organization · what if: {} (✎ touched) ",
+            crate::tui::words::plural(n, "change", "changes")
+        ),
+    };
+    let mut block = pane_block(t, title, focused);
     if rows > 0 {
         block = block.title_bottom(
             Line::from(Span::styled(
@@ -70,6 +79,9 @@ pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
             ];
             if let Some(d) = app.src.detail(row.id) {
                 spans.push(Span::styled(format!(" {}", clean(d)), t.dim));
+            }
+            if app.what_if.touched.contains(&row.id) {
+                spans.push(Span::styled(" ✎", t.warn));
             }
             if matches!(row.id, Node::Account(a) if Some(a) == mgmt) {
                 spans.push(Span::styled(" · management", t.warn));

@@ -119,6 +119,68 @@ pub fn run_until(
     })
 }
 
+/// A question asked while a scenario is active: answered for the changed org, said
+/// so at the top, with the loaded org's answer beside it in a row of its own. The
+/// tree shows the loaded org: the changed org's jumps are taken there by ARN or name,
+/// and dropped where they cannot be (a statement of a changed policy).
+pub fn run_what_if(
+    before: &Org,
+    after: &Org,
+    query: &Query,
+    watch: analysis::Watch<'_>,
+) -> Result<AnswerTree, String> {
+    let mut now = run_until(after, query, watch)?;
+    now.map_jumps(|j| match j {
+        Jump::Node(n) => same_node(after, before, n).map(Jump::Node),
+        Jump::Tab(n, tab) => same_node(after, before, n).map(|n| Jump::Tab(n, tab)),
+        Jump::Context(c) => Some(Jump::Context(c)),
+        Jump::Statement(_) | Jump::Grant { .. } => None,
+    });
+    now.header.insert(
+        0,
+        spans([(
+            Tone::Warn,
+            "⚑ what if: answered for the organization as the scenario changes it (the answer before it is the last row)",
+        )]),
+    );
+    let was = run(before, query);
+    let summary = match &was {
+        Ok(t) => t
+            .header
+            .first()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>())
+            .unwrap_or_default(),
+        Err(e) => e.clone(),
+    };
+    let row = now.add(
+        None,
+        spans([
+            (Tone::Heading, "before the scenario: "),
+            (Tone::Text, &summary),
+        ]),
+        None,
+    );
+    if let Ok(t) = &was {
+        now.graft(row, t);
+    }
+    now.close(row);
+    Ok(now)
+}
+
+/// The node of `before` that shows what `n` shows in `after`.
+fn same_node(after: &Org, before: &Org, n: Node) -> Option<Node> {
+    let e = n.entity()?;
+    let found = match e {
+        crate::org::Entity::Root => Some(crate::org::Entity::Root),
+        crate::org::Entity::Ou(o) => before.ou_by_id(&after.ou(o).id).map(crate::org::Entity::Ou),
+        crate::org::Entity::Account(a) => before
+            .account_by_id(&after.account(a).id)
+            .map(crate::org::Entity::Account),
+        _ => after.arn(e).and_then(|arn| before.by_arn(arn)),
+    }?;
+    Some(crate::tui::nodes::node_of(before, found))
+}
+
 /// The answer with a warning line for what may be wrong with its question.
 fn noted(mut t: AnswerTree, ask: &analysis::Ask) -> AnswerTree {
     for note in analysis::question_notes(&ask.action, &ask.resource) {

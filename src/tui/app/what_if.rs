@@ -1,0 +1,831 @@
+//! What if in the app: the change menu, the editors, undo and redo, applying the
+//! scenario and diffing it (inline, or on the what-if worker), saving it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use super::popups::edit;
+use super::{App, Changer, Effect, Popup};
+use crate::org::{Entity, Org};
+use crate::scenario::expect::{self, Expectation};
+use crate::scenario::impact::Progress;
+use crate::scenario::{Change, Scenario};
+use crate::tui::commands::{Action, Context};
+use crate::tui::history::Visit;
+use crate::tui::nodes::Node;
+use crate::tui::query::form::QueryKind;
+use crate::tui::sanitize::sanitize;
+use crate::tui::what_if::diff::DiffView;
+use crate::tui::what_if::editor::{self, Editor};
+use crate::tui::what_if::menu::{self, EditTarget, Offer};
+use crate::tui::what_if::worker::{self, DiffJob, Job};
+use crate::tui::what_if::{Applying, DiffRun, Entry, MenuState, MenuStep};
+
+/// The scope of a diff for a node: what `ImpactOptions.scope` takes, and its label.
+pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
+    let account = |a: crate::org::AccountIx| {
+        let acc = org.account(a);
+        (vec![acc.id.to_string()], format!("account {}", acc.name))
+    };
+    match node {
+        Node::Ou(o) => (
+            vec![org.ou(o).id.to_string()],
+            format!("OU {}", org.ou(o).name),
+        ),
+        Node::Account(a) | Node::Folder(a, _) => account(a),
+        Node::User(u) => (
+            vec![org.user(u).arn.to_string()],
+            format!("user {}", org.user(u).name()),
+        ),
+        Node::Role(r) => (
+            vec![org.role(r).arn.to_string()],
+            format!("role {}", org.role(r).name()),
+        ),
+        n => match n.entity().and_then(|e| org.account_of(e)) {
+            Some(a) if !matches!(n.entity(), Some(Entity::Root)) => account(a),
+            _ => (Vec::new(), "the whole organization".into()),
+        },
+    }
+}
+
+/// What an edit target is called, for the editor's title.
+fn target_name(t: &EditTarget) -> &str {
+    match t {
+        EditTarget::OrgPolicy { policy, .. } => policy,
+        EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
+        EditTarget::Trust { role } => role,
+        EditTarget::Resource { resource, .. } => resource,
+    }
+}
+
+impl App<'_> {
+    /// Hands applying and diffing to the what-if worker (see [`worker::serve`]).
+    pub fn what_if_in_background(&mut self, jobs: Sender<Job>) {
+        self.changer = Changer::Worker(jobs);
+    }
+
+    /// Starts with a scenario already applied (`--scenario FILE`).
+    pub fn start_scenario(&mut self, scenario: Scenario, changed: Arc<Org>) {
+        let org = self.org();
+        for c in scenario.changes {
+            self.what_if.changes.push(Entry::new(org, c));
+        }
+        self.what_if.changed_scenario();
+        self.what_if.changed = Some(changed);
+    }
+
+    /// Guardrails checked in the what-if view (`--expect FILE`, `:expect FILE`).
+    pub fn set_expectations(&mut self, file: PathBuf, list: Vec<Expectation>) {
+        self.what_if.expectations = Arc::new(list);
+        self.what_if.expect_file = Some(file);
+        self.what_if.cancel_diff();
+        self.what_if.shown = None;
+    }
+
+    // ---- making changes ------------------------------------------------------------
+
+    pub(super) fn open_menu(&mut self) {
+        let node = self.selected();
+        let offers = menu::offers(&self.src, node);
+        if offers.is_empty() {
+            self.say(
+                "no change is made here: select the root, an OU, an account, a user, group or role, a policy or a resource",
+            );
+            return;
+        }
+        self.menu = Some(MenuState {
+            node,
+            step: MenuStep::Offers(offers),
+            filter: String::new(),
+            selected: 0,
+        });
+        self.popup = Popup::ChangeMenu;
+    }
+
+    pub(super) fn menu_key(&mut self, ev: KeyEvent) {
+        let Some(m) = self.menu.as_mut() else {
+            self.popup = Popup::None;
+            return;
+        };
+        match self.keymap.action(Context::ChangeMenu, &ev) {
+            Some(Action::Down | Action::NextItem) => m.select(true),
+            Some(Action::Up | Action::PrevItem) => m.select(false),
+            Some(Action::Cancel) => {
+                self.menu = None;
+                self.popup = Popup::None;
+            }
+            Some(Action::Accept) => self.menu_accept(),
+            _ => {
+                if edit(&mut m.filter, &ev) {
+                    m.selected = 0;
+                }
+            }
+        }
+    }
+
+    fn menu_accept(&mut self) {
+        let Some(m) = self.menu.clone() else {
+            return;
+        };
+        let Some(&(i, _)) = m.rows().get(m.selected) else {
+            self.say("nothing matches");
+            return;
+        };
+        let org = self.org();
+        match m.step {
+            MenuStep::Offers(items) => {
+                let item = &items[i];
+                if let Some(why) = menu::refusal(org, m.node, &item.offer) {
+                    self.warn(why);
+                    return;
+                }
+                if let Offer::Edit(target) = &item.offer {
+                    self.menu = None;
+                    let text = item.text.clone().unwrap_or_default();
+                    self.open_editor(target.clone(), item.label.clone(), &text);
+                    return;
+                }
+                if !menu::needs_choice(&item.offer) {
+                    self.menu = None;
+                    self.popup = Popup::None;
+                    if let Some(c) = menu::change(org, m.node, &item.offer, None) {
+                        self.propose(c);
+                    }
+                    return;
+                }
+                let choices = menu::choices(&self.src, m.node, &item.offer);
+                if choices.is_empty() {
+                    self.warn(format!("nothing to choose from to {}", item.label));
+                    return;
+                }
+                self.menu = Some(MenuState {
+                    node: m.node,
+                    step: MenuStep::Choose(item.offer.clone(), choices),
+                    filter: String::new(),
+                    selected: 0,
+                });
+            }
+            MenuStep::Choose(offer, choices) => {
+                self.menu = None;
+                self.popup = Popup::None;
+                if let Some(c) = menu::change(org, m.node, &offer, Some(&choices[i])) {
+                    self.propose(c);
+                }
+            }
+        }
+    }
+
+    fn open_editor(&mut self, target: EditTarget, title: String, text: &str) {
+        self.editor = Some(Editor::new(target, title, text));
+        self.popup = Popup::Editor;
+    }
+
+    pub(super) fn editor_key(&mut self, ev: KeyEvent) {
+        let Some(e) = self.editor.as_mut() else {
+            self.popup = Popup::None;
+            return;
+        };
+        match self.keymap.action(Context::Editor, &ev) {
+            Some(Action::Cancel) => {
+                self.editor = None;
+                self.popup = Popup::None;
+                self.say("edit discarded: no change made");
+            }
+            Some(Action::SaveEdit) => match &e.check {
+                Err(err) => {
+                    let why = format!("refused: the policy does not parse: {err}");
+                    self.warn(why);
+                }
+                Ok(()) if e.unchanged() => {
+                    self.editor = None;
+                    self.popup = Popup::None;
+                    self.say("the policy is unchanged: no change made");
+                }
+                Ok(()) => {
+                    let change = e.target.change(&e.text());
+                    self.editor = None;
+                    self.popup = Popup::None;
+                    self.propose(change);
+                }
+            },
+            _ => {
+                if e.area.input(ev) {
+                    e.recheck();
+                }
+            }
+        }
+    }
+
+    /// `e`: the selected policy (or the node's first document) in `$EDITOR`.
+    pub(super) fn edit_selected_externally(&mut self) -> Option<Effect> {
+        let node = self.selected();
+        let item = menu::offers(&self.src, node)
+            .into_iter()
+            .find(|i| matches!(i.offer, Offer::Edit(_)));
+        let Some(menu::Item {
+            offer: Offer::Edit(target),
+            text,
+            ..
+        }) = item
+        else {
+            self.say(match node {
+                Node::Policy(_) => "AWS managed policies are AWS's to edit: attach another instead",
+                _ => "no policy to edit here: select a policy, a role, a user or group with inline policies, or a resource with a policy",
+            });
+            return None;
+        };
+        self.external = Some(target);
+        Some(Effect::Edit(text.unwrap_or_default()))
+    }
+
+    /// `$EDITOR` closed: the text is checked, and refused with why (in the in-app
+    /// editor, to fix there).
+    pub(super) fn edited(&mut self, result: Result<String, String>) {
+        let Some(target) = self.external.take() else {
+            return;
+        };
+        match result {
+            Err(e) => self.warn(format!("the editor failed: {e}")),
+            Ok(text) => match editor::check(&target, &text) {
+                Err(err) => {
+                    let title = format!("{} (from $EDITOR)", target_name(&target));
+                    self.open_editor(target, title, &text);
+                    self.warn(format!("refused: the policy does not parse: {err}"));
+                }
+                Ok(()) => self.propose(target.change(&text)),
+            },
+        }
+    }
+
+    /// A new change: kept once the scenario with it applies.
+    pub(super) fn propose(&mut self, change: Change) {
+        if self.what_if.applying.is_some() {
+            self.warn("still applying the last change: try again in a moment");
+            return;
+        }
+        let scenario = self.what_if.changes.with(&change);
+        let entry = Entry::new(self.org(), change);
+        self.apply(scenario, Applying::Propose(entry));
+    }
+
+    /// `u` (or `Ctrl-r` for redo).
+    pub(super) fn undo(&mut self, back: bool) {
+        if self.what_if.applying.is_some() {
+            self.warn("still applying the last change: try again in a moment");
+            return;
+        }
+        let c = &mut self.what_if.changes;
+        let moved = if back { c.undo() } else { c.redo() };
+        if !moved {
+            self.say(if back {
+                "nothing to undo"
+            } else {
+                "nothing to redo"
+            });
+            return;
+        }
+        self.say(format!(
+            "{}: {} left",
+            if back { "undone" } else { "redone" },
+            crate::tui::words::plural(self.what_if.changes.done().len(), "change", "changes")
+        ));
+        self.what_if.changed_scenario();
+        if self.what_if.changes.is_empty() {
+            self.after_apply();
+            return;
+        }
+        let scenario = self.what_if.changes.scenario();
+        self.apply(scenario, Applying::Rebuild);
+    }
+
+    fn apply(&mut self, scenario: Scenario, why: Applying) {
+        let id = self.what_if.next_id();
+        self.what_if.applying = Some((id, why));
+        match &self.changer {
+            Changer::Inline => {
+                let result = worker::applied(self.org(), &scenario);
+                self.applied(id, &result);
+            }
+            Changer::Worker(tx) => {
+                if tx.send(Job::Apply { id, scenario }).is_err() {
+                    self.what_if.applying = None;
+                    self.warn("the what-if worker is gone");
+                } else {
+                    self.say("what if: laying the changes over the organization…");
+                }
+            }
+        }
+    }
+
+    /// The changed org, or why the scenario does not apply.
+    pub(super) fn applied(&mut self, id: u64, result: &Result<Arc<Org>, String>) {
+        let Some((_, why)) = self.what_if.applying.take_if(|(i, _)| *i == id) else {
+            return;
+        };
+        match (why, result) {
+            (Applying::Propose(entry), Ok(org)) => {
+                let op = entry.change.op();
+                self.what_if.changes.push(entry);
+                self.what_if.changed_scenario();
+                self.what_if.changed = Some(org.clone());
+                self.say(format!(
+                    "what if: {op} made ({}) · d diff · s list · u undo",
+                    crate::tui::words::plural(
+                        self.what_if.changes.done().len(),
+                        "change",
+                        "changes"
+                    )
+                ));
+            }
+            (Applying::Propose(_), Err(e)) => {
+                self.warn(format!("refused: {e}"));
+                return;
+            }
+            (Applying::Rebuild, Ok(org)) => self.what_if.changed = Some(org.clone()),
+            (Applying::Rebuild, Err(e)) => {
+                self.warn(format!("the scenario no longer applies: {e}"));
+                return;
+            }
+        }
+        self.after_apply();
+    }
+
+    /// With a new changed org: the diff shown is computed again.
+    fn after_apply(&mut self) {
+        if self.popup == Popup::WhatIf {
+            self.start_diff();
+        }
+    }
+
+    // ---- the what-if view ---------------------------------------------------------
+
+    pub(super) fn open_scenario_pane(&mut self) {
+        self.popup = Popup::Scenario;
+        self.what_if.pane_selected = 0;
+    }
+
+    pub(super) fn open_what_if(&mut self) {
+        self.popup = Popup::WhatIf;
+        self.start_diff();
+    }
+
+    /// Starts the diff for the selected node, dropping one running.
+    fn start_diff(&mut self) {
+        self.what_if.cancel_diff();
+        self.what_if.shown = None;
+        self.what_if.selected = 0;
+        self.what_if.scroll = 0;
+        let org = self.org();
+        let (scope, label) = scope_of(org, self.selected());
+        let Some(after) = self.what_if.changed.clone() else {
+            if self.what_if.applying.is_none() {
+                self.what_if.shown = Some((
+                    label,
+                    Err(
+                        "no change yet: make one with m on a node (or start with --scenario FILE)"
+                            .into(),
+                    ),
+                ));
+            }
+            return;
+        };
+        let id = self.what_if.next_id();
+        let job = DiffJob {
+            id,
+            after,
+            changes: self
+                .what_if
+                .changes
+                .done()
+                .iter()
+                .map(|e| e.change.to_string())
+                .collect(),
+            scope,
+            progress: Arc::new(Progress::default()),
+            expectations: self.what_if.expectations.clone(),
+        };
+        self.what_if.running = Some(DiffRun {
+            id,
+            progress: job.progress.clone(),
+            started: Instant::now(),
+            scope: label,
+        });
+        match &self.changer {
+            Changer::Inline => {
+                let result = worker::diffed(org, &job);
+                self.diffed(id, &result);
+            }
+            Changer::Worker(tx) => {
+                if tx.send(Job::Diff(job)).is_err() {
+                    self.what_if.running = None;
+                    self.warn("the what-if worker is gone");
+                }
+            }
+        }
+    }
+
+    pub(super) fn diffed(&mut self, id: u64, result: &Result<DiffView, String>) {
+        let Some(run) = self.what_if.running.take_if(|r| r.id == id) else {
+            return;
+        };
+        self.what_if.shown = Some((run.scope, result.clone()));
+    }
+
+    fn diff_rows(&self) -> usize {
+        match &self.what_if.shown {
+            Some((_, Ok(v))) => v.rows.len(),
+            _ => 0,
+        }
+    }
+
+    /// The rows the what-if view shows at once.
+    pub fn what_if_page(&self) -> usize {
+        usize::from(self.areas.query().height.saturating_sub(6)).max(1)
+    }
+
+    pub(super) fn what_if_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
+        let n = self.diff_rows();
+        let page = self.what_if_page();
+        let w = &mut self.what_if;
+        match self.keymap.action(Context::WhatIf, &ev) {
+            Some(Action::Down) => w.selected = (w.selected + 1).min(n.saturating_sub(1)),
+            Some(Action::Up) => w.selected = w.selected.saturating_sub(1),
+            Some(Action::PageDown) => w.selected = (w.selected + page).min(n.saturating_sub(1)),
+            Some(Action::PageUp) => w.selected = w.selected.saturating_sub(page),
+            Some(Action::Top) => w.selected = 0,
+            Some(Action::Bottom) => w.selected = n.saturating_sub(1),
+            Some(Action::Undo) => self.undo(true),
+            Some(Action::Redo) => self.undo(false),
+            Some(Action::ScenarioPane) => self.open_scenario_pane(),
+            Some(Action::Help) => self.popup = Popup::Help(Context::WhatIf),
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Cancel) => {
+                self.what_if.cancel_diff();
+                self.popup = Popup::None;
+            }
+            Some(Action::Accept) => return (None, self.explain_selected()),
+            _ => {}
+        }
+        let w = &mut self.what_if;
+        if w.selected < w.scroll {
+            w.scroll = w.selected;
+        } else if w.selected >= w.scroll + page {
+            w.scroll = w.selected + 1 - page;
+        }
+        (None, None)
+    }
+
+    /// Enter on a diff line: its question, asked of the org before and after.
+    fn explain_selected(&mut self) -> Option<Visit> {
+        let Some((_, Ok(view))) = &self.what_if.shown else {
+            return None;
+        };
+        let Some(x) = view
+            .rows
+            .get(self.what_if.selected)
+            .and_then(|r| r.explain.clone())
+        else {
+            self.say("this line has no question: choose a + - or ~ line");
+            return None;
+        };
+        let args = format!("{} {} {}", x.principal, x.action, x.resource);
+        self.what_if.back_to_view = true;
+        self.open_query(QueryKind::Can, Some(&args))
+    }
+
+    pub(super) fn scenario_key(&mut self, ev: KeyEvent) {
+        let n = self.what_if.changes.done().len() + self.what_if.changes.undone().count();
+        let w = &mut self.what_if;
+        match self.keymap.action(Context::Scenario, &ev) {
+            Some(Action::Down) => w.pane_selected = (w.pane_selected + 1).min(n.saturating_sub(1)),
+            Some(Action::Up) => w.pane_selected = w.pane_selected.saturating_sub(1),
+            Some(Action::Top | Action::PageUp) => w.pane_selected = 0,
+            Some(Action::Bottom | Action::PageDown) => w.pane_selected = n.saturating_sub(1),
+            Some(Action::Undo) => self.undo(true),
+            Some(Action::Redo) => self.undo(false),
+            Some(Action::WhatIf) => self.open_what_if(),
+            Some(Action::Help) => self.popup = Popup::Help(Context::Scenario),
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Cancel) => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
+    pub(super) fn what_if_wheel(&mut self, wheel: isize) {
+        match self.popup {
+            Popup::WhatIf => {
+                let n = self.diff_rows();
+                let w = &mut self.what_if;
+                w.selected = w
+                    .selected
+                    .saturating_add_signed(wheel)
+                    .min(n.saturating_sub(1));
+            }
+            Popup::ChangeMenu => {
+                if let Some(m) = self.menu.as_mut() {
+                    m.select(wheel > 0);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---- the palette's commands ---------------------------------------------------
+
+    /// `:w FILE`, `:expect FILE`, `:scenario`, `:what-if`; `None` for another command.
+    pub(super) fn palette_what_if(
+        &mut self,
+        name: &str,
+        arg: Option<&str>,
+    ) -> Option<Option<Visit>> {
+        let arg = arg.map(str::trim).filter(|a| !a.is_empty());
+        match name {
+            "w" => {
+                self.popup = Popup::None;
+                match arg {
+                    Some(path) => self.save_scenario(Path::new(path)),
+                    None => self.warn("give the file to write: :w FILE"),
+                }
+            }
+            "expect" => {
+                self.popup = Popup::None;
+                match arg {
+                    Some(path) => self.load_expectations(Path::new(path)),
+                    None => self.warn("give the expectations file: :expect FILE"),
+                }
+            }
+            "scenario" => self.open_scenario_pane(),
+            "what-if" => self.open_what_if(),
+            _ => return None,
+        }
+        Some(None)
+    }
+
+    /// Writes the scenario to a new file, atomically, never over the org's files.
+    pub(super) fn save_scenario(&mut self, path: &Path) {
+        if self.what_if.changes.is_empty() {
+            self.warn("no change to save: make one with m first");
+            return;
+        }
+        let inputs: Vec<&Path> = self.inputs.iter().map(PathBuf::as_path).collect();
+        let scenario = self.what_if.changes.scenario();
+        match crate::scenario::save(&scenario, path, &inputs) {
+            Ok(_) => self.say(format!(
+                "saved {} to {}",
+                crate::tui::words::plural(scenario.changes.len(), "change", "changes"),
+                sanitize(&path.display().to_string())
+            )),
+            Err(e) => self.warn(format!("not saved: {e}")),
+        }
+    }
+
+    pub(super) fn load_expectations(&mut self, path: &Path) {
+        let shown = path.display().to_string();
+        let text = match crate::text_file::read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.warn(format!("cannot read {}: {e}", sanitize(&shown)));
+                return;
+            }
+        };
+        match expect::parse(&shown, &text) {
+            Ok(list) => {
+                let n = list.len();
+                self.set_expectations(path.to_path_buf(), list);
+                self.say(format!(
+                    "{} loaded: the what-if view (d) checks them",
+                    crate::tui::words::plural(n, "expectation", "expectations")
+                ));
+            }
+            Err(e) => self.warn(format!("{e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{acme, app, press};
+    use super::*;
+    use crate::tui::what_if::diff::DiffView;
+
+    fn shown<'x>(a: &'x App<'_>) -> &'x DiffView {
+        match &a.what_if.shown {
+            Some((_, Ok(v))) => v,
+            other => panic!("no diff shown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_change_from_the_menu_is_kept_diffed_undone_and_redone() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:user space text:dana enter");
+        let Node::User(dana) = a.selected() else {
+            panic!("dana is not selected")
+        };
+        press(&mut a, "m text:remove enter");
+        assert_eq!(a.popup, Popup::ChangeMenu, "{:?}", a.status);
+        press(&mut a, "text:SecurityAuditors enter");
+        assert_eq!(a.popup, Popup::None);
+        let want = Change::RemoveUserFromGroup {
+            user: org.user(dana).arn.to_string(),
+            group: "SecurityAuditors".into(),
+        };
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(done, [&want]);
+        assert!(a.what_if.touched.contains(&Node::User(dana)));
+        let changed = a.what_if.changed.clone().expect("the changed org");
+        assert!(changed.user(dana).groups.is_empty(), "dana left her group");
+        assert_eq!(
+            org.user(dana).groups.len(),
+            1,
+            "the loaded org is as it was"
+        );
+
+        // The diff for dana: she loses assuming the SecurityAuditor role, a line
+        // that explains itself.
+        press(&mut a, "d");
+        assert_eq!(a.popup, Popup::WhatIf);
+        let row = shown(&a)
+            .rows
+            .iter()
+            .find(|r| {
+                r.explain
+                    .as_ref()
+                    .is_some_and(|x| x.action == "sts:AssumeRole")
+            })
+            .expect("sts:AssumeRole lost");
+        assert!(
+            row.spans.iter().any(|(_, s)| s.contains("was allowed")),
+            "{row:?}"
+        );
+
+        // Enter on it: the question, asked before and after; Esc comes back.
+        let at = shown(&a).rows.iter().position(|r| r == row).unwrap();
+        a.what_if.selected = at;
+        press(&mut a, "enter");
+        assert_eq!(a.popup, Popup::Query);
+        assert!(a.shown_answer().is_some());
+        press(&mut a, "esc");
+        assert_eq!(a.popup, Popup::WhatIf);
+
+        press(&mut a, "u");
+        assert!(a.what_if.changes.is_empty());
+        assert!(a.what_if.touched.is_empty());
+        assert!(matches!(&a.what_if.shown, Some((_, Err(e))) if e.contains("no change yet")));
+        press(&mut a, "ctrl-r");
+        assert_eq!(a.what_if.changes.done().len(), 1);
+        assert!(!shown(&a).rows.is_empty(), "the diff is back");
+    }
+
+    #[test]
+    fn a_question_while_a_scenario_is_active_answers_for_the_changed_org_and_says_so() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
+        assert!(a.what_if.active());
+        press(
+            &mut a,
+            ": text:can space text:dana space text:sts:AssumeRole space text:arn:aws:iam::222222222222:role/SecurityAuditor enter",
+        );
+        let answer = a.shown_answer().expect("an answer");
+        let header: Vec<String> = answer
+            .full
+            .header
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        assert!(header[0].contains("what if"), "{header:?}");
+        assert!(header[1].contains("Denied"), "after: {header:?}");
+        let before = (0..answer.full.len() as u32)
+            .map(|i| answer.full.item(i).text())
+            .find(|t| t.starts_with("before the scenario"))
+            .expect("the answer before beside it");
+        assert!(before.contains("Allowed"), "{before}");
+    }
+
+    #[test]
+    fn an_edit_that_does_not_parse_is_refused_with_its_place() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:policy space text:DenyAll enter m");
+        press(&mut a, "text:edit enter");
+        assert_eq!(a.popup, Popup::Editor);
+        assert!(a.editor.as_ref().unwrap().check.is_ok());
+        press(&mut a, "text:x");
+        let err = a.editor.as_ref().unwrap().check.clone().unwrap_err();
+        assert_eq!(err.position, Some((1, 1)), "{err}");
+        press(&mut a, "ctrl-s");
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn && status.text.contains("line 1 column 1"),
+            "{status:?}"
+        );
+        assert_eq!(a.popup, Popup::Editor, "the editor stays open to fix it");
+        press(&mut a, "esc");
+        assert_eq!(a.popup, Popup::None);
+        assert!(a.what_if.changes.is_empty());
+    }
+
+    #[test]
+    fn an_edited_policy_becomes_a_change_and_an_aws_managed_one_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:policy space text:DenyAll enter");
+        let Some(Effect::Edit(text)) = a.edit_selected_externally() else {
+            panic!("no edit effect")
+        };
+        assert!(text.contains("DenyEverything"));
+        let changed = text.replace("\"Deny\"", "\"Allow\"");
+        a.update(super::super::Msg::Edited(Ok(changed.clone())));
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::EditOrgPolicy {
+                kind: crate::scenario::OrgPolicyKind::Scp,
+                policy: "DenyAll".into(),
+                document: crate::scenario::Document::new(changed),
+            }]
+        );
+        press(&mut a, ": text:policy space text:AdministratorAccess enter");
+        assert!(a.edit_selected_externally().is_none());
+        assert!(a.status.unwrap().text.contains("AWS managed"));
+    }
+
+    #[test]
+    fn the_scenario_is_saved_to_a_new_file_and_never_over_an_input() {
+        let org = acme();
+        let mut a = app(&org);
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("org.json");
+        std::fs::write(&input, "{}").unwrap();
+        a.inputs = vec![input.clone()];
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
+        a.save_scenario(&input);
+        assert!(a.status.clone().unwrap().warn);
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "{}");
+        let out = dir.path().join("s.json");
+        a.save_scenario(&out);
+        assert!(!a.status.clone().unwrap().warn, "{:?}", a.status);
+        let file = crate::scenario::ScenarioFile::load(&out).unwrap();
+        assert_eq!(file.scenario, a.what_if.changes.scenario());
+    }
+
+    #[test]
+    fn the_what_if_view_says_which_expectations_the_scenario_breaks() {
+        let org = acme();
+        let mut a = app(&org);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("guardrails.txt");
+        std::fs::write(
+            &file,
+            "# dana audits through her group's role\n\
+             user dana can sts:AssumeRole on arn:aws:iam::222222222222:role/SecurityAuditor\n\
+             nobody outside the organization can s3:GetObject on arn:aws:s3:::payroll/*\n",
+        )
+        .unwrap();
+        press(
+            &mut a,
+            &format!(": text:expect space text:{} enter", file.display()),
+        );
+        assert_eq!(a.what_if.expectations.len(), 2, "{:?}", a.status);
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter d",
+        );
+        let rows: Vec<String> = shown(&a)
+            .rows
+            .iter()
+            .map(|r| r.spans.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        assert!(
+            rows[0].contains("1 broken by the scenario; 1 of 2 fail"),
+            "{rows:?}"
+        );
+        assert!(
+            rows[1].contains("line 2") && rows[1].contains("user dana can"),
+            "{rows:?}"
+        );
+        // A file that is not expectations is refused with its place.
+        let bad = dir.path().join("bad.txt");
+        std::fs::write(&bad, "dana might do things\n").unwrap();
+        press(&mut a, "esc");
+        press(
+            &mut a,
+            &format!(": text:expect space text:{} enter", bad.display()),
+        );
+        let status = a.status.clone().unwrap();
+        assert!(status.warn && status.text.contains("bad.txt"), "{status:?}");
+        assert_eq!(a.what_if.expectations.len(), 2, "the loaded ones stay");
+    }
+}

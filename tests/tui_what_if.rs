@@ -1,0 +1,237 @@
+//! What if in the terminal UI: the what-if view and the scenario pane as insta
+//! snapshots (drawn into ratatui's TestBackend, as tests/tui_screens.rs does), and
+//! the real binary in tmux making a change, seeing its diff and undoing it.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orgscope::org::Org;
+use orgscope::tui::app::{App, Msg};
+use orgscope::tui::config::Settings;
+use orgscope::tui::keymap::Key;
+use orgscope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(org: &Org, w: u16, h: u16) -> App<'_> {
+    let mut a = App::new(org, Settings::default(), w, h);
+    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    a
+}
+
+/// Keys in the keymap notation; `text:` types the rest of the word as it is.
+fn keys(a: &mut App<'_>, keys: &str) {
+    for word in keys.split(' ').filter(|w| !w.is_empty()) {
+        if let Some(text) = word.strip_prefix("text:") {
+            for c in text.chars() {
+                a.update(Msg::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    KeyModifiers::NONE,
+                )));
+            }
+            continue;
+        }
+        let k = Key::parse(word).unwrap();
+        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
+    }
+}
+
+fn screen(a: &App<'_>) -> String {
+    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(a, f)).unwrap();
+    t.backend().to_string()
+}
+
+/// dana taken out of SecurityAuditors, from her node's change menu.
+fn dana_leaves_her_group(a: &mut App<'_>) {
+    keys(a, ": text:user space text:dana enter");
+    keys(a, "m text:remove enter text:Security enter");
+}
+
+#[test]
+fn what_if_view() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 110, 24);
+    dana_leaves_her_group(&mut a);
+    keys(&mut a, "d");
+    let s = screen(&a);
+    // What the rules say, whatever the layout: dana loses assuming the auditor role
+    // her group let her assume.
+    assert!(s.contains("sts:AssumeRole"), "{s}");
+    assert!(s.contains("was allowed"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn scenario_pane() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 100, 20);
+    dana_leaves_her_group(&mut a);
+    keys(
+        &mut a,
+        ": text:ou space text:Prod enter m enter text:DenyAll enter",
+    );
+    keys(&mut a, "u s");
+    let s = screen(&a);
+    assert!(s.contains("remove_user_from_group"), "{s}");
+    assert!(s.contains("undone"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn the_tree_marks_what_a_change_touched() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 100, 24);
+    dana_leaves_her_group(&mut a);
+    let s = screen(&a);
+    let dana = s
+        .lines()
+        .find(|l| l.contains("│") && l.contains(" dana"))
+        .expect("dana's row");
+    assert!(dana.contains('✎'), "{s}");
+    assert!(s.contains("what if: 1 change"), "{s}");
+    keys(&mut a, "u");
+    let s = screen(&a);
+    assert!(!s.contains('✎'), "{s}");
+}
+
+// ---- end to end, in tmux --------------------------------------------------------------
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Each key in its own send-keys: Escape and what follows must not merge into
+    /// an Alt key.
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", &self.session, k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.run(&["capture-pane", "-p", "-t", &self.session]);
+            if s.contains(what) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("the screen never showed {what}:\n{s}");
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+#[test]
+fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let id = format!("orgscope-whatif-{}", std::process::id());
+    let socket = std::env::temp_dir().join(format!("{id}.sock"));
+    let t = Tmux {
+        socket: socket.display().to_string(),
+        session: id,
+    };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        "TERM=xterm-256color",
+        "XDG_CONFIG_HOME=/nonexistent",
+        "NO_COLOR=1",
+        bin,
+        "acme",
+    ]);
+    t.wait_for("Organization policies");
+    t.keys(&[":"]);
+    t.type_text("user dana");
+    t.keys(&["Enter"]);
+    t.wait_for("Users › dana");
+    t.keys(&["m"]);
+    t.wait_for("remove the user from a group");
+    t.type_text("remove");
+    t.keys(&["Enter"]);
+    t.wait_for("choose");
+    t.type_text("SecurityAuditors");
+    t.keys(&["Enter"]);
+    t.wait_for("what if: 1 change");
+    t.keys(&["d"]);
+    let s = t.wait_for("sts:AssumeRole");
+    assert!(s.contains("What if · 1 change · user dana"), "{s}");
+    // Esc in its own send-keys, and the tree back before the next key: an Esc
+    // followed at once by a key reads as Alt and that key.
+    t.keys(&["Escape"]);
+    t.wait_for("┌ Organization · what if: 1 change");
+    t.keys(&["u"]);
+    let s = t.wait_for("undone: 0 changes left");
+    assert!(!s.contains("what if: 1 change"), "{s}");
+    t.keys(&["q"]);
+}
+
+/// `orgscope ORG --scenario FILE`: a scenario that does not apply is told before the
+/// UI opens, with its file and the change at fault.
+#[test]
+fn a_scenario_given_at_start_that_does_not_apply_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.json");
+    std::fs::write(
+        &file,
+        "{\"changes\": [\n  {\"op\": \"attach_scp\", \"policy\": \"NoSuchPolicy\", \"target\": \"Prod\"}\n]}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .arg("acme")
+        .arg("--scenario")
+        .arg(&file)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("scenario.json:2:"), "{err}");
+    assert!(err.contains("NoSuchPolicy"), "{err}");
+    assert!(!err.contains("terminal"), "refused before the UI: {err}");
+}
