@@ -134,7 +134,14 @@ fn a_scenario_that_fixes_a_finding_removes_it_and_keeps_the_others() {
     let public = "external.public:arn:aws:s3:::acme-public-website:bucket policy:PublicRead";
     assert!(before.iter().any(|id| id == public), "{before:?}");
     let out = orgscope(&[
-        "findings", "acme", "--format", "json", "--scenario", fix, "--fail-on", "critical",
+        "findings",
+        "acme",
+        "--format",
+        "json",
+        "--scenario",
+        fix,
+        "--fail-on",
+        "critical",
     ]);
     let after = ids(&json(&out), "findings");
     assert!(!after.iter().any(|id| id == public), "{after:?}");
@@ -171,7 +178,13 @@ fn a_scenario_that_fixes_a_finding_removes_it_and_keeps_the_others() {
     );
     // SARIF says it with baselineState: the removed result is `absent`.
     let v = json(&orgscope(&[
-        "findings", "acme", "--format", "sarif", "--scenario", fix, "--compare",
+        "findings",
+        "acme",
+        "--format",
+        "sarif",
+        "--scenario",
+        fix,
+        "--compare",
     ]));
     let results = v["runs"][0]["results"].as_array().unwrap();
     let absent: Vec<&serde_json::Value> = results
@@ -218,7 +231,10 @@ fn a_scenario_that_adds_a_finding_fails_the_compare_gate() {
     let out = orgscope(&["findings", "acme", "--compare"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--scenario <FILE>"));
-    let missing = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/scenarios/nope.json");
+    let missing = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/nope.json"
+    );
     let out = orgscope(&["findings", "acme", "--scenario", missing]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.json"));

@@ -98,11 +98,7 @@ pub fn run(args: FindingsArgs) -> anyhow::Result<i32> {
         FindingsFormat::Table => {
             let mut text = String::new();
             if let Some(path) = &args.scenario {
-                let _ = writeln!(
-                    text,
-                    "(the organization as {} changes it)",
-                    path.display()
-                );
+                let _ = writeln!(text, "(the organization as {} changes it)", path.display());
             }
             text.push_str(&table(&all, suppressed));
             print(&crate::cli::inert(&text))?;

@@ -26,6 +26,10 @@ pub enum Context {
     Problems,
     /// The lesson pane.
     Lesson,
+    /// The organization's findings.
+    Findings,
+    /// The findings' filter line.
+    FindingsFilter,
 }
 
 impl Context {
@@ -42,6 +46,8 @@ impl Context {
             Context::AnswerFilter => "answer filter",
             Context::Problems => "problems list",
             Context::Lesson => "lesson",
+            Context::Findings => "findings list",
+            Context::FindingsFilter => "findings filter",
         }
     }
 }
@@ -98,6 +104,12 @@ pub enum Action {
     PredictExplicit,
     /// Start the lesson again.
     ResetLesson,
+    /// List the organization's findings.
+    Findings,
+    /// Narrow the findings to a severity and above (cycles).
+    FindingsSeverity,
+    /// Narrow the findings to a kind (cycles).
+    FindingsKind,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -142,6 +154,9 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::PredictImplicit, "predict_implicit", &["i"]),
     (Action::PredictExplicit, "predict_explicit", &["e"]),
     (Action::ResetLesson, "reset_lesson", &["R"]),
+    (Action::Findings, "findings", &["F"]),
+    (Action::FindingsSeverity, "findings_severity", &["s"]),
+    (Action::FindingsKind, "findings_kind", &["t"]),
 ];
 
 impl Action {
@@ -176,8 +191,9 @@ pub struct CommandInfo {
 }
 
 use Context::{
-    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Help as H, Lesson as L,
-    Palette as P, Problems as PR, Query as Q, QueryRunning as QR, Tree as T,
+    Answer as A, AnswerFilter as AF, Details as D, Filter as F, Findings as FI,
+    FindingsFilter as FF, Help as H, Lesson as L, Palette as P, Problems as PR, Query as Q,
+    QueryRunning as QR, Tree as T,
 };
 
 const fn cmd(
@@ -206,8 +222,14 @@ pub const COMMANDS: &[CommandInfo] = &[
         &[T, D],
         true,
     ),
-    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR], false),
-    cmd(Action::Down, "down", "move down", &[T, D, H, A, PR], false),
+    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR, FI], false),
+    cmd(
+        Action::Down,
+        "down",
+        "move down",
+        &[T, D, H, A, PR, FI],
+        false,
+    ),
     cmd(
         Action::Right,
         "open",
@@ -234,28 +256,28 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Top,
         "top",
         "go to the first row",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::Bottom,
         "bottom",
         "go to the last row",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::PageUp,
         "page up",
         "one page up",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::PageDown,
         "page down",
         "one page down",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
@@ -377,6 +399,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "list the problems the organization was opened with",
         &[T, D],
         true,
+    ),
+    cmd(
+        Action::Findings,
+        "findings",
+        "list the organization's findings, most severe first",
+        &[T, D],
+        false,
     ),
     cmd(Action::Help, "help", "show this help", &[T, D], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[T, D], true),
@@ -583,6 +612,62 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(Action::Problems, "close", "close the list", &[PR], false),
     cmd(Action::Help, "help", "show this help", &[PR], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
+    // The findings list.
+    cmd(
+        Action::Accept,
+        "go",
+        "go to the finding's node, its statement highlighted",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsSeverity,
+        "severity",
+        "only critical, then high and above, then medium and above, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsKind,
+        "kind",
+        "only external access, policy checks, identity or organization, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::Filter,
+        "filter",
+        "keep the findings that contain a text",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the list (F opens it)",
+        &[FI],
+        true,
+    ),
+    cmd(Action::Findings, "close", "close the list", &[FI], false),
+    cmd(Action::Help, "help", "show this help", &[FI], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[FI], false),
+    // The findings' filter line.
+    cmd(
+        Action::Accept,
+        "keep",
+        "keep the filter, back to the list",
+        &[FF],
+        true,
+    ),
+    cmd(Action::NextItem, "next", "next finding", &[FF], false),
+    cmd(
+        Action::PrevItem,
+        "previous",
+        "previous finding",
+        &[FF],
+        false,
+    ),
+    cmd(Action::Cancel, "clear", "clear the filter", &[FF], true),
     cmd(
         Action::Accept,
         "next",
@@ -742,6 +827,12 @@ pub const PALETTE: &[PaletteCommand] = &[
         options: &[],
     },
     PaletteCommand {
+        name: "findings",
+        arg: None,
+        description: "list the organization's findings, most severe first (F)",
+        options: &[],
+    },
+    PaletteCommand {
         name: "problems",
         arg: None,
         description: "list the problems the organization was opened with",
@@ -779,6 +870,8 @@ mod tests {
             Context::AnswerFilter,
             Context::Problems,
             Context::Lesson,
+            Context::Findings,
+            Context::FindingsFilter,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

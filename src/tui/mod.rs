@@ -15,6 +15,8 @@ pub mod app;
 pub mod commands;
 pub mod config;
 pub mod details;
+pub mod findings;
+pub mod findings_view;
 pub mod history;
 pub mod json;
 pub mod keymap;
@@ -114,6 +116,10 @@ fn event_loop(
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
+        // The findings, from the start: the first thing an auditor asks.
+        let progress = app.findings_in_background();
+        let (done, now) = (msg_tx.clone(), app.now);
+        s.spawn(move || findings::serve(org, now, &progress, done));
         let awaited = app.query_in_background(ask_tx);
         let answered = msg_tx.clone();
         s.spawn(move || query::serve(org, ask_rx, &awaited, answered));
@@ -125,7 +131,9 @@ fn event_loop(
         let result = ui_loop(terminal, &mut app, &msg_rx);
         // A question still running is told to stop (it checks between principals),
         // and the terminal is given back first, so that quitting shows at once.
-        if app.busy() {
+        // The findings worker stops after its step.
+        app.stop_findings();
+        if app.busy() || app.findings_busy() {
             app.cancel_query();
             let _ = execute!(std::io::stdout(), DisableMouseCapture);
             ratatui::restore();
@@ -185,7 +193,7 @@ fn ui_loop(
         // Wait for one message, then take whatever else is already queued before the
         // next frame: fast typing or scrolling costs one frame, not one per event.
         // While a question runs, time passing is a message too (the progress line).
-        let mut next = if app.busy() {
+        let mut next = if app.busy() || app.findings_busy() {
             match rx.recv_timeout(TICK) {
                 Ok(m) => Some(m),
                 Err(mpsc::RecvTimeoutError::Timeout) => Some(Msg::Tick),

@@ -25,6 +25,7 @@ impl App<'_> {
             }
             Popup::Query => self.query_key(ev),
             Popup::Problems => (None, self.problems_key(ev)),
+            Popup::Findings => (None, self.findings_key(ev)),
             Popup::None if self.lesson_focused() => {
                 self.lesson_key(ev);
                 (None, None)
@@ -86,6 +87,10 @@ impl App<'_> {
             }
             Action::Problems => {
                 self.open_problems();
+                nothing
+            }
+            Action::Findings => {
+                self.open_findings();
                 nothing
             }
             Action::Lesson => {

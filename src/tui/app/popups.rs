@@ -272,6 +272,7 @@ impl App<'_> {
                     self.popup = Popup::None;
                     self.open_problems();
                 }
+                "findings" => self.open_findings(),
                 "help" => {
                     self.popup = Popup::Help(match self.focus {
                         Focus::Tree => Context::Tree,
@@ -338,6 +339,7 @@ impl App<'_> {
                 Context::Query | Context::QueryRunning | Context::Answer | Context::AnswerFilter,
             ) => Popup::Query,
             Popup::Help(Context::Problems) => Popup::Problems,
+            Popup::Help(Context::Findings | Context::FindingsFilter) => Popup::Findings,
             _ => Popup::None,
         };
     }

@@ -57,10 +57,14 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             if ctx == Context::Problems {
                 problems::problems(app, frame);
             }
+            if matches!(ctx, Context::Findings | Context::FindingsFilter) {
+                crate::tui::findings_view::draw(app, frame);
+            }
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
         Popup::Problems => problems::problems(app, frame),
+        Popup::Findings => crate::tui::findings_view::draw(app, frame),
     }
 }
 
