@@ -758,7 +758,10 @@ fn findings_list_narrows_and_jumps_to_the_statement() {
     // Esc clears it: all again, the selected finding kept.
     keys(&mut a, "esc");
     let s = screen(&a);
-    assert!(s.contains("filter:  ") && s.contains("/17") && s.contains("ci-legacy"), "{s}");
+    assert!(
+        s.contains("filter:  ") && s.contains("/17") && s.contains("ci-legacy"),
+        "{s}"
+    );
     keys(&mut a, "/");
     typed(&mut a, "public-website");
     keys(&mut a, "enter enter");

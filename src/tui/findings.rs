@@ -79,6 +79,10 @@ pub struct FindingsList {
     /// Set while the worker computes.
     pub progress: Option<Arc<Progress>>,
     pub started: Option<std::time::Instant>,
+    /// `145,886 findings: 11,916 high, ...`: every finding's count by severity.
+    pub total: String,
+    /// The filters `shown` was computed with.
+    applied: Option<(Option<Severity>, Option<Category>, String)>,
 }
 
 impl FindingsList {
@@ -95,7 +99,9 @@ impl FindingsList {
                 *self.by_account.entry(a.clone()).or_default() += 1;
             }
         }
+        self.total = FindingsList::summary(&all.iter().collect::<Vec<_>>());
         self.all = Arc::new(all);
+        self.applied = None;
         self.stage = Stage::Ready;
         self.progress = None;
         self.refilter();
@@ -113,7 +119,20 @@ impl FindingsList {
     pub fn refilter(&mut self) {
         let was = self.shown.get(self.selected).copied();
         let needle = self.text.trim().to_lowercase();
-        self.shown = (0..self.all.len())
+        // A text typed on (the same filters otherwise) narrows what is shown: only
+        // those are searched again, not every finding.
+        let applied = (self.min_severity, self.kind, needle.clone());
+        let narrower = self.applied.as_ref().is_some_and(|(s, k, t)| {
+            (*s, *k) == (applied.0, applied.1) && needle.contains(t.as_str())
+        });
+        let candidates = if narrower {
+            std::mem::take(&mut self.shown)
+        } else {
+            (0..self.all.len()).collect()
+        };
+        self.applied = Some(applied);
+        self.shown = candidates
+            .into_iter()
             .filter(|&i| {
                 let f = &self.all[i];
                 self.min_severity.is_none_or(|m| f.severity >= m)
@@ -395,6 +414,14 @@ mod tests {
                 .iter()
                 .all(|&i| l.all[i].node.contains("public-website"))
         );
+        // Typed on, the text narrows; erased back, the others return.
+        let wide = l.shown.len();
+        l.text = "PUBLIC-WEBSITE/x".into();
+        l.refilter();
+        assert!(l.shown.is_empty());
+        l.text = "PUBLIC-WEBSITE".into();
+        l.refilter();
+        assert_eq!(l.shown.len(), wide);
         l.text = "no such text anywhere".into();
         l.refilter();
         assert!(l.shown.is_empty() && l.current().is_none());

@@ -80,10 +80,7 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     let body = inner(r);
     let width = body.width as usize;
     let title = match list.stage {
-        Stage::Ready => {
-            let all: Vec<&Finding> = list.all.iter().collect();
-            format!(" Findings: {} ", FindingsList::summary(&all))
-        }
+        Stage::Ready => format!(" Findings: {} ", list.total),
         _ => " Findings ".to_string(),
     };
     let count = if list.shown.is_empty() {
@@ -251,8 +248,19 @@ pub fn node_section(
     let heading = |text: String| Line::from(Span::styled(text, t.heading));
     let note = |text: String| Line::from(Span::styled(text, t.dim));
     let mut raw = Vec::new();
+    let about_it = matches!(
+        node,
+        Node::Root
+            | Node::Account(_)
+            | Node::User(_)
+            | Node::Group(_)
+            | Node::Role(_)
+            | Node::Policy(_)
+            | Node::Resource(_)
+    );
     match list.stage {
         Stage::NotStarted => return Vec::new(),
+        _ if !about_it => return Vec::new(),
         Stage::Computing { .. } => {
             raw.push(Line::default());
             raw.push(heading("Findings".into()));
@@ -262,14 +270,10 @@ pub fn node_section(
             let own = list.about(org, node);
             match node {
                 Node::Root => {
-                    let all: Vec<&Finding> = list.all.iter().collect();
                     raw.push(Line::default());
                     raw.push(heading("Findings".into()));
                     raw.push(Line::from(Span::styled(
-                        format!(
-                            "{} in the organization (F lists them)",
-                            FindingsList::summary(&all)
-                        ),
+                        format!("{} in the organization (F lists them)", list.total),
                         t.text,
                     )));
                 }

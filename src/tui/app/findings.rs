@@ -48,11 +48,7 @@ impl App<'_> {
         self.findings.set(Arc::unwrap_or_clone(all));
         self.detail.key = None;
         if self.popup != Popup::Findings && self.status.is_none() {
-            let all: Vec<&Finding> = self.findings.all.iter().collect();
-            self.say(format!(
-                "{} (F lists them)",
-                crate::tui::findings::FindingsList::summary(&all)
-            ));
+            self.say(format!("{} (F lists them)", self.findings.total));
         }
     }
 
