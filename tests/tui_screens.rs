@@ -818,6 +818,19 @@ fn a_nodes_findings_show_in_its_overview() {
         s.contains("Users › grace") && s.contains("Findings (1)"),
         "{s}"
     );
+    // `u`: only under the node selected in the tree (an OU: its accounts'), again: all.
+    goto(&mut a, "ou Prod");
+    keys(&mut a, "F");
+    keys(&mut a, "/");
+    keys(&mut a, "ctrl-u enter u");
+    let s = screen(&a);
+    assert!(s.contains("under: OU Prod") && s.contains("1/5"), "{s}");
+    assert!(
+        s.contains("acme-public-website") && !s.contains("grace"),
+        "{s}"
+    );
+    keys(&mut a, "u");
+    assert!(screen(&a).contains("under: all"));
 }
 
 /// While the worker computes, the list says which step it is at; the findings show

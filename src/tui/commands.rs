@@ -110,6 +110,8 @@ pub enum Action {
     FindingsSeverity,
     /// Narrow the findings to a kind (cycles).
     FindingsKind,
+    /// Narrow the findings to the selected node's subtree, or widen them again.
+    FindingsUnder,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -157,6 +159,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Findings, "findings", &["F"]),
     (Action::FindingsSeverity, "findings_severity", &["s"]),
     (Action::FindingsKind, "findings_kind", &["t"]),
+    (Action::FindingsUnder, "findings_under", &["u"]),
 ];
 
 impl Action {
@@ -631,6 +634,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::FindingsKind,
         "kind",
         "only external access, policy checks, identity or organization, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsUnder,
+        "under",
+        "only under the node selected in the tree (an OU, account, principal...); again: all",
         &[FI],
         true,
     ),

@@ -3,7 +3,7 @@
 //! text as the other lists are; and from a finding back to the tree: the node it is
 //! about and the policy statement it points at. No terminal here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
@@ -15,7 +15,7 @@ use super::app::Msg;
 use super::nodes::{Node, node_of};
 use super::query::locate::Mark;
 use crate::findings::{self, Category, Finding, Options, STEPS, Severity};
-use crate::org::{Entity, Org, PolicyIx};
+use crate::org::{AccountIx, Entity, Org, PolicyIx};
 
 /// Where the computation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +55,64 @@ pub fn kind_word(c: Category) -> &'static str {
     }
 }
 
+/// A part of the organization the list is narrowed to: a subtree's accounts, or a
+/// node's own findings.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// As the filter line shows it: `OU Workloads`.
+    pub label: String,
+    accounts: HashSet<String>,
+    nodes: Vec<String>,
+}
+
+impl Scope {
+    /// The subtree under a node of the tree; `None` for the whole organization.
+    pub fn under(org: &Org, node: Node) -> Option<Scope> {
+        let accounts = |list: Vec<AccountIx>| -> HashSet<String> {
+            list.into_iter()
+                .map(|a| org.account(a).id.to_string())
+                .collect()
+        };
+        let (kind, accounts, nodes) = match node {
+            Node::Ou(o) => (
+                "OU",
+                accounts(
+                    (0..org.accounts().len())
+                        .map(AccountIx::new)
+                        .filter(|&a| org.ancestors(a).contains(&o))
+                        .collect(),
+                ),
+                Vec::new(),
+            ),
+            Node::Account(a) | Node::Folder(a, _) => ("account", accounts(vec![a]), Vec::new()),
+            Node::User(_) => ("user", HashSet::new(), node_keys(org, node)),
+            Node::Group(_) => ("group", HashSet::new(), node_keys(org, node)),
+            Node::Role(_) => ("role", HashSet::new(), node_keys(org, node)),
+            Node::Policy(_) => ("policy", HashSet::new(), node_keys(org, node)),
+            Node::Resource(_) => ("resource", HashSet::new(), node_keys(org, node)),
+            _ => return None,
+        };
+        let name = match node {
+            Node::Folder(a, _) => org.account(a).name.to_string(),
+            n => n
+                .entity()
+                .map_or_else(String::new, |e| org.name(e).to_string()),
+        };
+        Some(Scope {
+            label: format!("{kind} {name}"),
+            accounts,
+            nodes,
+        })
+    }
+
+    fn holds(&self, f: &Finding) -> bool {
+        f.account
+            .as_deref()
+            .is_some_and(|a| self.accounts.contains(a))
+            || self.nodes.contains(&f.node)
+    }
+}
+
 /// The findings, the filters and the one selected.
 #[derive(Debug, Default)]
 pub struct FindingsList {
@@ -64,6 +122,8 @@ pub struct FindingsList {
     /// Only findings at or above this severity.
     pub min_severity: Option<Severity>,
     pub kind: Option<Category>,
+    /// Only findings under this node (`u`).
+    pub scope: Option<Scope>,
     /// Only findings whose text contains this (any case).
     pub text: String,
     /// The filter line has the keyboard.
@@ -137,6 +197,7 @@ impl FindingsList {
                 let f = &self.all[i];
                 self.min_severity.is_none_or(|m| f.severity >= m)
                     && self.kind.is_none_or(|k| f.category == k)
+                    && self.scope.as_ref().is_none_or(|s| s.holds(f))
                     && (needle.is_empty() || matches_text(f, &needle))
             })
             .collect();
@@ -165,6 +226,16 @@ impl FindingsList {
                 .position(|&x| x == k)
                 .and_then(|i| KINDS.get(i + 1).copied()),
         };
+        self.refilter();
+    }
+
+    /// `u`: only under `node` (the tree's selection), or everywhere again.
+    pub fn toggle_scope(&mut self, org: &Org, node: Node) {
+        self.scope = match self.scope {
+            Some(_) => None,
+            None => Scope::under(org, node),
+        };
+        self.applied = None;
         self.refilter();
     }
 
@@ -422,6 +493,20 @@ mod tests {
         l.text = "PUBLIC-WEBSITE".into();
         l.refilter();
         assert_eq!(l.shown.len(), wide);
+        // Under an OU: its accounts' findings only; again: everywhere.
+        l.text.clear();
+        let prod = match org.by_name("Prod") {
+            crate::org::NameLookup::Unique(Entity::Ou(o)) => o,
+            other => panic!("{other:?}"),
+        };
+        l.toggle_scope(&org, Node::Ou(prod));
+        assert_eq!(l.scope.as_ref().unwrap().label, "OU Prod");
+        assert!(!l.shown.is_empty() && l.shown.len() < l.all.len());
+        assert!(l.shown.iter().all(|&i| {
+            ["666666666666", "555555555555"].contains(&l.all[i].account.as_deref().unwrap_or(""))
+        }));
+        l.toggle_scope(&org, Node::Ou(prod));
+        assert_eq!(l.shown.len(), l.all.len());
         l.text = "no such text anywhere".into();
         l.refilter();
         assert!(l.shown.is_empty() && l.current().is_none());

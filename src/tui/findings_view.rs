@@ -125,7 +125,7 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         }
         Stage::Ready if list.shown.is_empty() => {
             lines.push(Line::from(Span::styled(
-                "No finding matches the filters (s severity, t kind, / text).",
+                "No finding matches the filters (s severity, t kind, u under, / text).",
                 t.dim,
             )));
         }
@@ -192,6 +192,16 @@ fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
         Span::styled(format!(" severity: {severity}   "), t.text),
         Span::styled("t", t.key),
         Span::styled(format!(" kind: {kind}   "), t.text),
+        Span::styled("u", t.key),
+        Span::styled(
+            format!(
+                " under: {}   ",
+                list.scope
+                    .as_ref()
+                    .map_or("all".into(), |s| clean(&s.label))
+            ),
+            t.text,
+        ),
         Span::styled("/", t.key),
         Span::styled(" filter: ", t.text),
         Span::styled(clean(&list.text), t.input),

@@ -100,6 +100,10 @@ impl App<'_> {
             Action::Bottom => list.step(isize::MAX / 2),
             Action::FindingsSeverity => list.cycle_severity(),
             Action::FindingsKind => list.cycle_kind(),
+            Action::FindingsUnder => {
+                let node = self.selected();
+                self.findings.toggle_scope(self.org(), node);
+            }
             Action::Filter => list.editing = true,
             Action::Cancel | Action::Findings => self.popup = Popup::None,
             Action::Quit => self.quit = true,
