@@ -46,7 +46,11 @@ impl App<'_> {
     /// The worker's findings arrive.
     pub(super) fn findings_done(&mut self, all: Arc<Vec<Finding>>) {
         self.findings.set(Arc::unwrap_or_clone(all));
+        // The details show them, where the user was reading.
+        let scroll = self.detail.scroll;
         self.detail.key = None;
+        self.refresh_detail();
+        self.detail.scroll = scroll.min(self.max_detail_scroll());
         if self.popup != Popup::Findings && self.status.is_none() {
             self.say(format!("{} (F lists them)", self.findings.total));
         }
