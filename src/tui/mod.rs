@@ -92,9 +92,9 @@ fn run_with(
     result
 }
 
-/// Four threads: this one draws and updates, one reads the terminal, one searches,
-/// one answers questions. All messages come in on one channel: one loop, waiting on
-/// input or results.
+/// Five threads: this one draws and updates, one reads the terminal, one searches,
+/// one answers questions, one computes the findings. All messages come in on one
+/// channel: one loop, waiting on input or results.
 fn event_loop(
     terminal: &mut DefaultTerminal,
     org: &Org,
