@@ -138,6 +138,12 @@ fn event_loop(
             let _ = execute!(std::io::stdout(), DisableMouseCapture);
             ratatui::restore();
         }
+        // A step of the findings (privilege escalation on a large org) can take
+        // seconds, and the scope would wait for it: nothing is left to save (lessons
+        // save each step as it is done), so a quit ends the process now.
+        if result.is_ok() && app.findings_busy() {
+            std::process::exit(0);
+        }
         // Dropping the app closes the workers' queues: they end.
         drop(app);
         result
