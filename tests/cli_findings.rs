@@ -109,3 +109,133 @@ fn a_bad_baseline_is_refused_with_its_file() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--scenario` shows the findings of the changed org: a fix of acme's public website
+/// bucket (its PublicRead statement kept inside the organization with
+/// aws:PrincipalOrgID) removes that finding, and only that one.
+#[test]
+fn a_scenario_that_fixes_a_finding_removes_it_and_keeps_the_others() {
+    let fix = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/close-public-website.json"
+    );
+    let ids = |v: &serde_json::Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = ids(
+        &json(&orgscope(&["findings", "acme", "--format", "json"])),
+        "findings",
+    );
+    let public = "external.public:arn:aws:s3:::acme-public-website:bucket policy:PublicRead";
+    assert!(before.iter().any(|id| id == public), "{before:?}");
+    let out = orgscope(&[
+        "findings",
+        "acme",
+        "--format",
+        "json",
+        "--scenario",
+        fix,
+        "--fail-on",
+        "critical",
+    ]);
+    let after = ids(&json(&out), "findings");
+    assert!(!after.iter().any(|id| id == public), "{after:?}");
+    let mut expected = before.clone();
+    expected.retain(|id| id != public);
+    assert_eq!(after, expected, "every other finding stays");
+    // ci-legacy's self escalation is still critical: the gate still fails.
+    assert_eq!(out.status.code(), Some(1));
+
+    // --compare names what the scenario removes, and adds nothing: the gate passes.
+    let out = orgscope(&[
+        "findings",
+        "acme",
+        "--format",
+        "json",
+        "--scenario",
+        fix,
+        "--compare",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(ids(&v, "removed"), [public]);
+    assert!(ids(&v, "added").is_empty() && ids(&v, "changed").is_empty());
+    assert_eq!(v["unchanged"].as_u64(), Some(expected.len() as u64));
+    let out = orgscope(&["findings", "acme", "--scenario", fix, "--compare"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("close-public-website.json: removes 1 finding, adds 0 findings")
+            && text.contains("removed:")
+            && text.contains("statement PublicRead"),
+        "{text}"
+    );
+    // SARIF says it with baselineState: the removed result is `absent`.
+    let v = json(&orgscope(&[
+        "findings",
+        "acme",
+        "--format",
+        "sarif",
+        "--scenario",
+        fix,
+        "--compare",
+    ]));
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let absent: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["baselineState"] == "absent")
+        .collect();
+    assert_eq!(absent.len(), 1);
+    assert_eq!(absent[0]["partialFingerprints"]["orgscope/v1"], public);
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["baselineState"] != "absent")
+            .all(|r| r["baselineState"] == "unchanged")
+    );
+}
+
+/// A scenario that opens a bucket to everyone adds a critical finding: with
+/// `--compare`, `--fail-on` gates on what it adds.
+#[test]
+fn a_scenario_that_adds_a_finding_fails_the_compare_gate() {
+    let open = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/public-data-lake.json"
+    );
+    let out = orgscope(&[
+        "findings",
+        "acme",
+        "--format",
+        "json",
+        "--scenario",
+        open,
+        "--compare",
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let added = v["added"].as_array().unwrap();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0]["rule"], "external.public");
+    assert_eq!(added[0]["node"], "arn:aws:s3:::acme-data-dev-lake");
+    assert!(v["removed"].as_array().unwrap().is_empty());
+    // A scenario that does not apply is refused with its file; --compare needs one.
+    let out = orgscope(&["findings", "acme", "--compare"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--scenario <FILE>"));
+    let missing = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/nope.json"
+    );
+    let out = orgscope(&["findings", "acme", "--scenario", missing]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.json"));
+}

@@ -708,3 +708,177 @@ fn the_hint_bar_names_every_question() {
         assert!(hints.ends_with("? help   q quit"), "{w}: {hints}");
     }
 }
+
+/// The findings list: every finding of acme, most severe first; `s`, `t` and `/`
+/// narrow it; Enter goes to the statement a finding points at, highlighted.
+#[test]
+fn findings_list_narrows_and_jumps_to_the_statement() {
+    let org = acme();
+    let mut a = app(&org, 120, 36);
+    keys(&mut a, "F");
+    let s = screen(&a);
+    for want in [
+        "Findings: 17 findings: 2 critical, 3 high, 8 medium, 4 low",
+        "critical  ci-legacy",
+        "external.public",
+        "why: a principal that can write its own policies is an administrator",
+        "1/17",
+        "Enter go",
+    ] {
+        assert!(s.contains(want), "{want}:\n{s}");
+    }
+    insta::assert_snapshot!("findings_list", s);
+    // Critical only, then external access only: the public bucket alone.
+    keys(&mut a, "s t");
+    let s = screen(&a);
+    assert!(
+        s.contains("severity: critical") && s.contains("kind: external access"),
+        "{s}"
+    );
+    assert!(
+        s.contains("1/1") && s.contains("acme-public-website"),
+        "{s}"
+    );
+    assert!(!s.contains("ci-legacy"), "{s}");
+    // Back to all (severity: critical, high+, medium+, all; kinds: 4 then all), then
+    // a text: what is typed narrows at once, Esc clears it.
+    keys(&mut a, "s s s t t t t");
+    keys(&mut a, "/");
+    typed(&mut a, "no-mfa");
+    let s = screen(&a);
+    assert!(s.contains("filter: no-mfa") && s.contains("1/2"), "{s}");
+    assert!(
+        s.contains("eve") && s.contains("grace") && !s.contains("ci-legacy"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Enter keep"),
+        "the filter line has the keyboard:\n{s}"
+    );
+    // Esc clears it: all again, the selected finding kept.
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(
+        s.contains("filter:  ") && s.contains("/17") && s.contains("ci-legacy"),
+        "{s}"
+    );
+    keys(&mut a, "/");
+    typed(&mut a, "public-website");
+    keys(&mut a, "enter enter");
+    let s = screen(&a);
+    assert!(s.contains("Resources › acme-public-website"), "{s}");
+    assert!(
+        s.contains("▌     \"Sid\": \"PublicRead\","),
+        "the statement is marked:\n{s}"
+    );
+    assert!(
+        s.contains("critical · anyone outside the organization"),
+        "{s}"
+    );
+    insta::assert_snapshot!("finding_jumps_to_its_statement", s);
+    // F opens the list again, its filter kept.
+    keys(&mut a, "F");
+    assert!(screen(&a).contains("filter: public-website"));
+}
+
+/// A finding without a statement (an identity one) goes to its node's Overview, where
+/// the node's own findings are listed.
+#[test]
+fn a_nodes_findings_show_in_its_overview() {
+    let org = acme();
+    let mut a = app(&org, 120, 36);
+    // Until the findings are asked for (tests have no worker), the Overview has none.
+    goto(&mut a, "user ci-legacy");
+    assert!(!screen(&a).contains("Findings ("));
+    keys(&mut a, "F");
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(s.contains("Findings (3)"), "{s}");
+    assert!(
+        s.contains("critical ci-legacy can give itself any permission"),
+        "{s}"
+    );
+    assert!(s.contains("identity.direct-policies"), "{s}");
+    insta::assert_snapshot!("node_findings", s);
+    // An account: its own, and how many its principals and resources have.
+    goto(&mut a, "account web-prod");
+    let s = screen(&a);
+    assert!(
+        s.contains("Findings (0)") && s.contains("5 findings in the account"),
+        "{s}"
+    );
+    // A policy's finding without a statement goes to its document; one with a
+    // statement marks it.
+    keys(&mut a, "F");
+    keys(&mut a, "/");
+    typed(&mut a, "grace");
+    keys(&mut a, "enter enter");
+    let s = screen(&a);
+    assert!(
+        s.contains("Users › grace") && s.contains("Findings (1)"),
+        "{s}"
+    );
+    // `u`: only under the node selected in the tree (an OU: its accounts'), again: all.
+    goto(&mut a, "ou Prod");
+    keys(&mut a, "F");
+    keys(&mut a, "/");
+    keys(&mut a, "ctrl-u enter u");
+    let s = screen(&a);
+    assert!(s.contains("under: OU Prod") && s.contains("1/5"), "{s}");
+    assert!(
+        s.contains("acme-public-website") && !s.contains("grace"),
+        "{s}"
+    );
+    keys(&mut a, "u");
+    assert!(screen(&a).contains("under: all"));
+}
+
+/// While the worker computes, the list says which step it is at; the findings show
+/// when they arrive, and so does each node's section.
+#[test]
+fn findings_computed_in_the_background_show_when_they_arrive() {
+    let org = acme();
+    let mut a = app(&org, 120, 36);
+    let progress = a.findings_in_background();
+    goto(&mut a, "user eve");
+    let s = screen(&a);
+    assert!(
+        s.contains("Findings") && s.contains("being computed"),
+        "{s}"
+    );
+    keys(&mut a, "F");
+    let s = screen(&a);
+    assert!(
+        s.contains("Computing the findings: policy checks (step 1 of 5)"),
+        "{s}"
+    );
+    progress.step.store(3, std::sync::atomic::Ordering::Relaxed);
+    a.update(Msg::Tick);
+    assert!(screen(&a).contains("external access (step 4 of 5)"));
+    // Quitting tells the worker to stop (it checks between steps).
+    assert!(!progress.stop.load(std::sync::atomic::Ordering::Relaxed));
+    a.stop_findings();
+    assert!(progress.stop.load(std::sync::atomic::Ordering::Relaxed));
+    // Enter while computing says so, and does not leave.
+    keys(&mut a, "enter");
+    assert!(screen(&a).contains("still being computed"));
+    let all = orgscope::findings::findings(
+        &org,
+        &orgscope::findings::Options {
+            now: Some(a.now),
+            ..Default::default()
+        },
+    );
+    a.update(Msg::Findings(std::sync::Arc::new(all)));
+    let s = screen(&a);
+    assert!(
+        s.contains("Findings: 17 findings") && s.contains("1/17"),
+        "{s}"
+    );
+    keys(&mut a, "esc");
+    let s = screen(&a);
+    assert!(
+        s.contains("Findings (3)") && s.contains("eve signs in to the console"),
+        "{s}"
+    );
+}

@@ -271,6 +271,44 @@ fn an_org_with_errors_opens_on_its_problems() {
     prompt_is_back(&t);
 }
 
+/// The findings list in the real binary: computed on the worker, opened with
+/// `:findings`, narrowed with `/`, and Enter jumps to the statement a finding points at.
+#[test]
+fn findings_in_tmux() {
+    let Some(t) = start("findings") else { return };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    t.type_text(&format!(
+        "XDG_CONFIG_HOME=/nonexistent NO_COLOR=1 {bin} acme"
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("Organization policies");
+    t.keys(&[":"]);
+    t.type_text("findings");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Findings: ", "external.public", "Enter go"]);
+    t.keys(&["/"]);
+    t.type_text("website");
+    t.wait_for_all(&["filter: website", "1/1"]);
+    // Esc clears the filter; Escape and `/` sent together reach the app as one
+    // Alt-/ key: apart.
+    t.keys(&["Escape"]);
+    t.wait_for("ci-legacy");
+    sleep(Duration::from_millis(500));
+    t.keys(&["/"]);
+    t.type_text("public-website");
+    t.wait_for_all(&["filter: public-website", "1/1"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Enter go");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&[
+        "Resources › acme-public-website",
+        "\"Sid\": \"PublicRead\"",
+        "critical · anyone outside the organization",
+    ]);
+    t.keys(&["q"]);
+    prompt_is_back(&t);
+}
+
 /// A lesson in the real binary: `orgscope learn ID` opens the app with the lesson
 /// pane, a step is done with the app's own keys, and the progress is saved where
 /// `ORGSCOPE_DATA_DIR` says.

@@ -1,8 +1,12 @@
 //! `orgscope findings`: what an auditor should look at first, as a table, JSON or
-//! SARIF 2.1.0; exit 1 when a finding at or above `--fail-on` remains.
+//! SARIF 2.1.0; exit 1 when a finding at or above `--fail-on` remains. With
+//! `--scenario`, the findings of the org as a scenario changes it; with `--compare`
+//! too, which findings the scenario adds, removes or changes ("does my fix remove
+//! the finding?").
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
@@ -10,6 +14,7 @@ use super::output::{print, print_json};
 use super::query::load_org;
 use crate::findings::{self, Finding, Options, Severity};
 use crate::org::{AccountIx, Entity, NameLookup, Org, Parent};
+use crate::scenario::ScenarioFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FindingsFormat {
@@ -39,6 +44,15 @@ pub struct FindingsArgs {
     /// this command printed.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// The findings of the organization as this scenario file changes it
+    /// (docs/scenarios.md).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// With `--scenario`: which findings the scenario adds, removes or changes, against
+    /// the organization as it is. `--fail-on` then counts only what it adds (a finding
+    /// new, or one whose severity rises).
+    #[arg(long, requires = "scenario")]
+    pub compare: bool,
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -49,21 +63,18 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 
 pub fn run(args: FindingsArgs) -> anyhow::Result<i32> {
     let org = load_org(&args.org)?;
-    let opts = Options {
-        min_severity: args.min_severity,
-        accounts: match &args.scope {
-            Some(node) => scope_accounts(&org, node)?,
-            None => None,
-        },
-        ..Options::default()
+    let changed = match &args.scenario {
+        Some(path) => {
+            let file = ScenarioFile::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(file.apply(&org).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        None => None,
     };
-    let mut all = findings::findings(&org, &opts);
-    let mut suppressed = 0;
-    if let Some(path) = &args.baseline {
-        let known = baseline(path)?;
-        let before = all.len();
-        all.retain(|f| !known.contains(&f.id));
-        suppressed = before - all.len();
+    let known = args.baseline.as_ref().map(baseline).transpose()?;
+    let (all, suppressed) = listed(changed.as_ref().unwrap_or(&org), &args, known.as_deref())?;
+    if let (true, Some(path)) = (args.compare, &args.scenario) {
+        let (before, _) = listed(&org, &args, known.as_deref())?;
+        return compare(&args, path, &before, &all, suppressed);
     }
     match args.format {
         FindingsFormat::Json => {
@@ -84,12 +95,213 @@ pub fn run(args: FindingsArgs) -> anyhow::Result<i32> {
             let log = findings::sarif::log(&all, &args.org.display().to_string());
             print(&(serde_json::to_string_pretty(&log)? + "\n"))?;
         }
-        FindingsFormat::Table => print(&crate::cli::inert(&table(&all, suppressed)))?,
+        FindingsFormat::Table => {
+            let mut text = String::new();
+            if let Some(path) = &args.scenario {
+                let _ = writeln!(text, "(the organization as {} changes it)", path.display());
+            }
+            text.push_str(&table(&all, suppressed));
+            print(&crate::cli::inert(&text))?;
+        }
     }
     let failing = args
         .fail_on
         .is_some_and(|s| all.iter().any(|f| f.severity >= s));
     Ok(if failing { 1 } else { 0 })
+}
+
+/// The findings of `org` the options keep, and how many the baseline left out.
+fn listed(
+    org: &Org,
+    args: &FindingsArgs,
+    known: Option<&[String]>,
+) -> anyhow::Result<(Vec<Finding>, usize)> {
+    let opts = Options {
+        min_severity: args.min_severity,
+        accounts: match &args.scope {
+            Some(node) => scope_accounts(org, node)?,
+            None => None,
+        },
+        ..Options::default()
+    };
+    let mut all = findings::findings(org, &opts);
+    let before = all.len();
+    if let Some(known) = known {
+        all.retain(|f| !known.contains(&f.id));
+    }
+    let suppressed = before - all.len();
+    Ok((all, suppressed))
+}
+
+/// What a scenario does to the findings, matched by their stable ids.
+struct Diff<'a> {
+    added: Vec<&'a Finding>,
+    removed: Vec<&'a Finding>,
+    /// The same finding (id) with another message or severity: before, after.
+    changed: Vec<(&'a Finding, &'a Finding)>,
+    unchanged: usize,
+}
+
+impl<'a> Diff<'a> {
+    fn new(before: &'a [Finding], after: &'a [Finding]) -> Diff<'a> {
+        let old: HashMap<&str, &Finding> = before.iter().map(|f| (f.id.as_str(), f)).collect();
+        let new: HashSet<&str> = after.iter().map(|f| f.id.as_str()).collect();
+        let mut d = Diff {
+            added: Vec::new(),
+            removed: before
+                .iter()
+                .filter(|f| !new.contains(f.id.as_str()))
+                .collect(),
+            changed: Vec::new(),
+            unchanged: 0,
+        };
+        for f in after {
+            match old.get(f.id.as_str()) {
+                None => d.added.push(f),
+                Some(b) if b.message != f.message || b.severity != f.severity => {
+                    d.changed.push((b, f));
+                }
+                Some(_) => d.unchanged += 1,
+            }
+        }
+        d
+    }
+
+    /// Whether the scenario brings a finding at or above `s`: a new one, or one whose
+    /// severity rises to it.
+    fn adds_at(&self, s: Severity) -> bool {
+        self.added.iter().any(|f| f.severity >= s)
+            || self
+                .changed
+                .iter()
+                .any(|(b, a)| a.severity >= s && a.severity > b.severity)
+    }
+}
+
+/// `--compare`: the findings a scenario adds, removes and changes.
+fn compare(
+    args: &FindingsArgs,
+    scenario: &Path,
+    before: &[Finding],
+    after: &[Finding],
+    suppressed: usize,
+) -> anyhow::Result<i32> {
+    let d = Diff::new(before, after);
+    match args.format {
+        FindingsFormat::Json => {
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Changed<'a> {
+                #[serde(flatten)]
+                after: &'a Finding,
+                severity_before: Severity,
+                message_before: &'a str,
+            }
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                findings: &'a [Finding],
+                added: &'a [&'a Finding],
+                removed: &'a [&'a Finding],
+                changed: Vec<Changed<'a>>,
+                unchanged: usize,
+                suppressed: usize,
+            }
+            let changed = d
+                .changed
+                .iter()
+                .map(|(b, a)| Changed {
+                    after: a,
+                    severity_before: b.severity,
+                    message_before: &b.message,
+                })
+                .collect();
+            print_json(
+                &Out {
+                    findings: after,
+                    added: &d.added,
+                    removed: &d.removed,
+                    changed,
+                    unchanged: d.unchanged,
+                    suppressed,
+                },
+                &[],
+            )?;
+        }
+        FindingsFormat::Sarif => {
+            // SARIF's own way to say it: each result's `baselineState`, the removed
+            // ones as `absent`.
+            let mut listed: Vec<Finding> = after.to_vec();
+            listed.extend(d.removed.iter().map(|f| (*f).clone()));
+            let mut log = findings::sarif::log(&listed, &args.org.display().to_string());
+            let added: HashSet<&str> = d.added.iter().map(|f| f.id.as_str()).collect();
+            let changed: HashSet<&str> = d.changed.iter().map(|(_, a)| a.id.as_str()).collect();
+            let state = |i: usize, f: &Finding| {
+                if i >= after.len() {
+                    "absent"
+                } else if added.contains(f.id.as_str()) {
+                    "new"
+                } else if changed.contains(f.id.as_str()) {
+                    "updated"
+                } else {
+                    "unchanged"
+                }
+            };
+            if let Some(results) = log["runs"][0]["results"].as_array_mut() {
+                for (i, (r, f)) in results.iter_mut().zip(&listed).enumerate() {
+                    r["baselineState"] = state(i, f).into();
+                }
+            }
+            print(&(serde_json::to_string_pretty(&log)? + "\n"))?;
+        }
+        FindingsFormat::Table => {
+            print(&crate::cli::inert(&compare_table(scenario, &d, suppressed)))?;
+        }
+    }
+    Ok(match args.fail_on {
+        Some(s) if d.adds_at(s) => 1,
+        _ => 0,
+    })
+}
+
+fn compare_table(scenario: &Path, d: &Diff<'_>, suppressed: usize) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: removes {}, adds {}, changes {}; {} unchanged{}",
+        scenario.display(),
+        count(d.removed.len()),
+        count(d.added.len()),
+        count(d.changed.len()),
+        d.unchanged,
+        if suppressed > 0 {
+            format!(" ({suppressed} in the baseline left out)")
+        } else {
+            String::new()
+        }
+    );
+    let sections: [(&str, Vec<&Finding>); 3] = [
+        ("removed", d.removed.clone()),
+        ("added", d.added.clone()),
+        ("changed", d.changed.iter().map(|(_, a)| *a).collect()),
+    ];
+    for (title, list) in sections {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n{title}:");
+        for f in list {
+            finding_rows(&mut s, f);
+            if let Some((b, _)) = d.changed.iter().find(|(_, a)| a.id == f.id) {
+                let _ = writeln!(s, "         before: {} {}", b.severity, b.message);
+            }
+        }
+    }
+    s
+}
+
+/// `1 finding`, `2 findings`.
+fn count(n: usize) -> String {
+    format!("{n} finding{}", if n == 1 { "" } else { "s" })
 }
 
 fn table(all: &[Finding], suppressed: usize) -> String {
@@ -110,15 +322,20 @@ fn table(all: &[Finding], suppressed: usize) -> String {
         }
     );
     for f in all {
-        let _ = writeln!(s, "\n{:<8} {}  {}", f.severity, f.rule, f.node);
-        let _ = writeln!(s, "         {}", f.message);
-        if let (Some(p), Some(st)) = (&f.policy, &f.statement) {
-            let _ = writeln!(s, "         in {p}, statement {st}");
-        }
-        let _ = writeln!(s, "         why: {}", f.why);
-        let _ = writeln!(s, "         fix: {}", f.fix);
+        finding_rows(&mut s, f);
     }
     s
+}
+
+/// One finding of the table: what, where, why and the fix.
+fn finding_rows(s: &mut String, f: &Finding) {
+    let _ = writeln!(s, "\n{:<8} {}  {}", f.severity, f.rule, f.node);
+    let _ = writeln!(s, "         {}", f.message);
+    if let (Some(p), Some(st)) = (&f.policy, &f.statement) {
+        let _ = writeln!(s, "         in {p}, statement {st}");
+    }
+    let _ = writeln!(s, "         why: {}", f.why);
+    let _ = writeln!(s, "         fix: {}", f.fix);
 }
 
 /// The finding ids a baseline file lists: the `id` of every finding in JSON this

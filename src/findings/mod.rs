@@ -132,15 +132,42 @@ pub struct Options {
     pub now: Option<jiff::Timestamp>,
 }
 
+/// The steps [`findings_with`] goes through, in order, as a progress line names them.
+pub const STEPS: [&str; 5] = [
+    "policy checks",
+    "identity hygiene",
+    "organization",
+    "external access",
+    "privilege escalation",
+];
+
 /// Every finding over `org`, most severe first, then by rule and node; each with
 /// its stable id.
 pub fn findings(org: &Org, opts: &Options) -> Vec<Finding> {
+    findings_with(org, opts, &mut |_| true).unwrap_or_default()
+}
+
+/// As [`findings`], telling `step` which of [`STEPS`] starts before it does (for a
+/// progress line); `None` when `step` says to stop (a UI closing: a large org takes
+/// seconds).
+pub fn findings_with(
+    org: &Org,
+    opts: &Options,
+    step: &mut dyn FnMut(usize) -> bool,
+) -> Option<Vec<Finding>> {
     let mut all = Vec::new();
-    policy_checks::find(org, &mut all);
-    identity::find(org, opts, &mut all);
-    organization::find(org, &mut all);
-    external::find(org, &mut all);
-    escalation::find(org, &mut all);
+    for i in 0..STEPS.len() {
+        if !step(i) {
+            return None;
+        }
+        match i {
+            0 => policy_checks::find(org, &mut all),
+            1 => identity::find(org, opts, &mut all),
+            2 => organization::find(org, &mut all),
+            3 => external::find(org, &mut all),
+            _ => escalation::find(org, &mut all),
+        }
+    }
     for f in &mut all {
         f.id = format!(
             "{}:{}:{}:{}",
@@ -162,5 +189,5 @@ pub fn findings(org: &Org, opts: &Options) -> Vec<Finding> {
         (b.severity, a.rule, &a.node, &a.id).cmp(&(a.severity, b.rule, &b.node, &b.id))
     });
     all.dedup_by(|a, b| a.id == b.id);
-    all
+    Some(all)
 }

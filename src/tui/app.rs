@@ -4,6 +4,7 @@
 
 mod answer;
 mod complete;
+mod findings;
 mod keys;
 mod mouse;
 mod popups;
@@ -51,6 +52,8 @@ pub enum Msg {
     Answered(u64, Arc<Outcome>),
     /// Time passes while a question runs (for its progress line).
     Tick,
+    /// The organization's findings, computed (on the findings worker).
+    Findings(Arc<Vec<crate::findings::Finding>>),
     /// The terminal is gone.
     Quit,
     /// The what-if worker laid a scenario over the org (by number).
@@ -146,6 +149,8 @@ pub enum Popup {
     Scenario,
     /// What if: the diff for the selected node.
     WhatIf,
+    /// The organization's findings.
+    Findings,
 }
 
 /// A line for the status bar.
@@ -188,6 +193,8 @@ pub struct App<'a> {
     asker: Asker,
     /// The findings the organization was loaded with (see [`App::set_problems`]).
     pub problems: Problems,
+    /// The organization's findings (see [`super::findings`]).
+    pub findings: super::findings::FindingsList,
     /// The statement an answer jumped to, highlighted in the JSON tab of this node.
     pub mark: Option<(Node, Mark)>,
     pub help_scroll: usize,
@@ -260,6 +267,7 @@ impl<'a> App<'a> {
             query: QueryPane::default(),
             asker: Asker::Inline,
             problems,
+            findings: Default::default(),
             mark: None,
             help_scroll: 0,
             status,
@@ -300,6 +308,8 @@ impl<'a> App<'a> {
             Popup::Editor => Context::Editor,
             Popup::Scenario => Context::Scenario,
             Popup::WhatIf => Context::WhatIf,
+            Popup::Findings if self.findings.editing => Context::FindingsFilter,
+            Popup::Findings => Context::Findings,
             Popup::Query => match self.query.focus {
                 _ if self.query.running.is_some() => Context::QueryRunning,
                 PaneFocus::Form => Context::Query,
@@ -416,6 +426,11 @@ impl<'a> App<'a> {
             }
             Msg::Tick => {
                 self.tick();
+                self.findings_tick();
+                (None, None)
+            }
+            Msg::Findings(all) => {
+                self.findings_done(all);
                 (None, None)
             }
             Msg::Quit => {
@@ -494,8 +509,17 @@ impl<'a> App<'a> {
                 theme: &self.theme,
                 now: self.now,
             };
-            let (lines, anchor) =
+            let (mut lines, anchor) =
                 details::build_marked(&cx, key.0, key.1, usize::from(width), mark);
+            if key.1 == Tab::Overview {
+                lines.extend(super::findings_view::node_section(
+                    &self.theme,
+                    self.org(),
+                    &self.findings,
+                    key.0,
+                    usize::from(width),
+                ));
+            }
             self.detail.lines = lines;
             let moved = self
                 .detail

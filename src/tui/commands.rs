@@ -34,6 +34,10 @@ pub enum Context {
     Scenario,
     /// The what-if view: the diff for the selected node.
     WhatIf,
+    /// The organization's findings.
+    Findings,
+    /// The findings' filter line.
+    FindingsFilter,
 }
 
 impl Context {
@@ -54,6 +58,8 @@ impl Context {
             Context::Editor => "policy editor",
             Context::Scenario => "scenario",
             Context::WhatIf => "what if",
+            Context::Findings => "findings list",
+            Context::FindingsFilter => "findings filter",
         }
     }
 }
@@ -123,6 +129,14 @@ pub enum Action {
     WhatIf,
     /// Keep the edited policy (the in-app editor).
     SaveEdit,
+    /// List the organization's findings.
+    Findings,
+    /// Narrow the findings to a severity and above (cycles).
+    FindingsSeverity,
+    /// Narrow the findings to a kind (cycles).
+    FindingsKind,
+    /// Narrow the findings to the selected node's subtree, or widen them again.
+    FindingsUnder,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -174,6 +188,10 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::ScenarioPane, "scenario", &["s"]),
     (Action::WhatIf, "what_if", &["d"]),
     (Action::SaveEdit, "save_edit", &["ctrl-s"]),
+    (Action::Findings, "findings", &["F"]),
+    (Action::FindingsSeverity, "findings_severity", &["s"]),
+    (Action::FindingsKind, "findings_kind", &["t"]),
+    (Action::FindingsUnder, "findings_under", &["u"]),
 ];
 
 impl Action {
@@ -209,8 +227,8 @@ pub struct CommandInfo {
 
 use Context::{
     Answer as A, AnswerFilter as AF, ChangeMenu as CM, Details as D, Editor as ED, Filter as F,
-    Help as H, Lesson as L, Palette as P, Problems as PR, Query as Q, QueryRunning as QR,
-    Scenario as SC, Tree as T, WhatIf as WI,
+    Findings as FI, FindingsFilter as FF, Help as H, Lesson as L, Palette as P, Problems as PR,
+    Query as Q, QueryRunning as QR, Scenario as SC, Tree as T, WhatIf as WI,
 };
 
 const fn cmd(
@@ -239,8 +257,14 @@ pub const COMMANDS: &[CommandInfo] = &[
         &[T, D],
         true,
     ),
-    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR], false),
-    cmd(Action::Down, "down", "move down", &[T, D, H, A, PR], false),
+    cmd(Action::Up, "up", "move up", &[T, D, H, A, PR, FI], false),
+    cmd(
+        Action::Down,
+        "down",
+        "move down",
+        &[T, D, H, A, PR, FI],
+        false,
+    ),
     cmd(
         Action::Right,
         "open",
@@ -267,28 +291,28 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::Top,
         "top",
         "go to the first row",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::Bottom,
         "bottom",
         "go to the last row",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::PageUp,
         "page up",
         "one page up",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(
         Action::PageDown,
         "page down",
         "one page down",
-        &[T, D, H, A, PR],
+        &[T, D, H, A, PR, FI],
         false,
     ),
     cmd(Action::NextFocus, "tabs", "next pane or tab", &[T, D], true),
@@ -452,6 +476,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "list the problems the organization was opened with",
         &[T, D],
         true,
+    ),
+    cmd(
+        Action::Findings,
+        "findings",
+        "list the organization's findings, most severe first",
+        &[T, D],
+        false,
     ),
     cmd(Action::Help, "help", "show this help", &[T, D], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[T, D], true),
@@ -658,6 +689,69 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(Action::Problems, "close", "close the list", &[PR], false),
     cmd(Action::Help, "help", "show this help", &[PR], true),
     cmd(Action::Quit, "quit", "quit orgscope", &[PR], false),
+    // The findings list.
+    cmd(
+        Action::Accept,
+        "go",
+        "go to the finding's node, its statement highlighted",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsSeverity,
+        "severity",
+        "only critical, then high and above, then medium and above, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsKind,
+        "kind",
+        "only external access, policy checks, identity or organization, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsUnder,
+        "under",
+        "only under the node selected in the tree (an OU, account, principal...); again: all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::Filter,
+        "filter",
+        "keep the findings that contain a text",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::Cancel,
+        "close",
+        "close the list (F opens it)",
+        &[FI],
+        true,
+    ),
+    cmd(Action::Findings, "close", "close the list", &[FI], false),
+    cmd(Action::Help, "help", "show this help", &[FI], true),
+    cmd(Action::Quit, "quit", "quit orgscope", &[FI], false),
+    // The findings' filter line.
+    cmd(
+        Action::Accept,
+        "keep",
+        "keep the filter, back to the list",
+        &[FF],
+        true,
+    ),
+    cmd(Action::NextItem, "next", "next finding", &[FF], false),
+    cmd(
+        Action::PrevItem,
+        "previous",
+        "previous finding",
+        &[FF],
+        false,
+    ),
+    cmd(Action::Cancel, "clear", "clear the filter", &[FF], true),
     cmd(
         Action::Accept,
         "next",
@@ -926,6 +1020,12 @@ pub const PALETTE: &[PaletteCommand] = &[
         options: &[],
     },
     PaletteCommand {
+        name: "findings",
+        arg: None,
+        description: "list the organization's findings, most severe first (F)",
+        options: &[],
+    },
+    PaletteCommand {
         name: "problems",
         arg: None,
         description: "list the problems the organization was opened with",
@@ -967,6 +1067,8 @@ mod tests {
             Context::Editor,
             Context::Scenario,
             Context::WhatIf,
+            Context::Findings,
+            Context::FindingsFilter,
         ] {
             assert!(in_context(ctx).any(|c| c.hint), "{ctx:?} has no hint");
             assert!(

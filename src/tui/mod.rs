@@ -15,6 +15,8 @@ pub mod app;
 pub mod commands;
 pub mod config;
 pub mod details;
+pub mod findings;
+pub mod findings_view;
 pub mod history;
 pub mod json;
 pub mod keymap;
@@ -161,10 +163,11 @@ fn run_lessons(
     Ok(())
 }
 
-/// Five threads: this one draws and updates, one reads the terminal, one searches,
-/// one answers questions, one applies scenarios and computes their diffs. All
-/// messages come in on one channel: one loop, waiting on input or results. Returns
-/// the lesson to open next on its own organization, if the app asked for one.
+/// Six threads: this one draws and updates, one reads the terminal, one searches,
+/// one answers questions, one applies scenarios and computes their diffs, one
+/// computes the findings. All messages come in on one channel: one loop, waiting on
+/// input or results. Returns the lesson to open next on its own organization, if the
+/// app asked for one.
 fn event_loop(
     terminal: &mut DefaultTerminal,
     org: &Org,
@@ -203,6 +206,10 @@ fn event_loop(
         let index = app.search_in_background(job_tx);
         let found = msg_tx.clone();
         s.spawn(move || worker::serve(org, &index, job_rx, found));
+        // The findings, from the start: the first thing an auditor asks.
+        let progress = app.findings_in_background();
+        let (done, now) = (msg_tx.clone(), app.now);
+        s.spawn(move || findings::serve(org, now, &progress, done));
         let awaited = app.query_in_background(ask_tx);
         let answered = msg_tx.clone();
         s.spawn(move || query::serve(org, ask_rx, &awaited, answered));
@@ -216,13 +223,21 @@ fn event_loop(
         let open = app.learn.open.take();
         // A question still running is told to stop (it checks between principals),
         // and the terminal is given back first, so that quitting shows at once (not
-        // when the app starts again on a lesson's organization).
-        if app.busy() {
+        // when the app starts again on a lesson's organization). The findings worker
+        // stops after its step.
+        app.stop_findings();
+        if app.busy() || app.findings_busy() {
             app.cancel_query();
             if open.is_none() {
                 let _ = execute!(std::io::stdout(), DisableMouseCapture);
                 ratatui::restore();
             }
+        }
+        // A step of the findings (privilege escalation on a large org) can take
+        // seconds, and the scope would wait for it: nothing is left to save (lessons
+        // save each step as it is done), so a quit ends the process now.
+        if result.is_ok() && open.is_none() && app.findings_busy() {
+            std::process::exit(0);
         }
         // Dropping the app closes the workers' queues: they end.
         drop(app);
@@ -285,7 +300,7 @@ fn ui_loop(
         // Wait for one message, then take whatever else is already queued before the
         // next frame: fast typing or scrolling costs one frame, not one per event.
         // While a question runs, time passing is a message too (the progress line).
-        let mut next = if app.busy() {
+        let mut next = if app.busy() || app.findings_busy() {
             match rx.recv_timeout(TICK) {
                 Ok(m) => Some(m),
                 Err(mpsc::RecvTimeoutError::Timeout) => Some(Msg::Tick),

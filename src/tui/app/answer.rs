@@ -119,7 +119,7 @@ impl App<'_> {
 
     /// Leaves the pane for the tree: a node selected, or a policy with one of its
     /// statements highlighted in the JSON tab.
-    fn jump(&mut self, j: Jump) -> Option<Visit> {
+    pub(super) fn jump(&mut self, j: Jump) -> Option<Visit> {
         self.popup = Popup::None;
         match j {
             Jump::Context(pair) => {

@@ -38,6 +38,7 @@ impl App<'_> {
                 (None, None)
             }
             Popup::WhatIf => self.what_if_key(ev),
+            Popup::Findings => (None, self.findings_key(ev)),
             Popup::None if self.lesson_focused() => {
                 self.lesson_key(ev);
                 (None, None)
@@ -99,6 +100,10 @@ impl App<'_> {
             }
             Action::Problems => {
                 self.open_problems();
+                nothing
+            }
+            Action::Findings => {
+                self.open_findings();
                 nothing
             }
             Action::Lesson => {

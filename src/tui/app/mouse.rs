@@ -35,6 +35,14 @@ impl App<'_> {
             }
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
             Popup::Query => return self.query_mouse(wheel, col, row),
+            Popup::Findings => {
+                if wheel != 0 {
+                    self.findings.step(wheel);
+                } else if !contains(crate::tui::findings_view::area(&self.areas), col, row) {
+                    self.popup = Popup::None;
+                }
+                return None;
+            }
             Popup::Problems => {
                 if wheel != 0 {
                     self.problems.step(wheel.signum());

@@ -280,6 +280,7 @@ impl App<'_> {
                     self.popup = Popup::None;
                     self.open_problems();
                 }
+                "findings" => self.open_findings(),
                 "help" => {
                     self.popup = Popup::Help(match self.focus {
                         Focus::Tree => Context::Tree,
@@ -348,6 +349,7 @@ impl App<'_> {
             Popup::Help(Context::Problems) => Popup::Problems,
             Popup::Help(Context::Scenario) => Popup::Scenario,
             Popup::Help(Context::WhatIf) => Popup::WhatIf,
+            Popup::Help(Context::Findings | Context::FindingsFilter) => Popup::Findings,
             _ => Popup::None,
         };
     }

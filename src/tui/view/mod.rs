@@ -64,6 +64,9 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             if ctx == Context::WhatIf {
                 what_if::what_if(app, frame);
             }
+            if matches!(ctx, Context::Findings | Context::FindingsFilter) {
+                crate::tui::findings_view::draw(app, frame);
+            }
             help::help(app, frame, ctx);
         }
         Popup::Query => query::query(app, frame),
@@ -72,6 +75,7 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         Popup::Editor => what_if::editor(app, frame),
         Popup::Scenario => what_if::scenario(app, frame),
         Popup::WhatIf => what_if::what_if(app, frame),
+        Popup::Findings => crate::tui::findings_view::draw(app, frame),
     }
 }
 

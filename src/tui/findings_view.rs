@@ -1,0 +1,340 @@
+//! Drawing the findings: the list (a popup, one row per finding, only the rows on
+//! screen built, the selected finding told whole below it), and the section of the
+//! Overview tab with the findings about the selected node.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::app::App;
+use super::findings::{FindingsList, Stage, kind_word, step_label};
+use super::layout::{Areas, inner};
+use super::nodes::Node;
+use super::sanitize::clean;
+use super::theme::Theme;
+use super::words::{plural, thousands};
+use crate::findings::{Finding, Severity};
+use crate::org::Org;
+
+/// The most findings the Overview lists for one node.
+const SECTION_MAX: usize = 8;
+
+/// Rows under the list for the selected finding.
+const TOLD_ROWS: u16 = 8;
+
+/// The list's popup: nearly the whole screen.
+pub fn area(areas: &Areas) -> Rect {
+    areas.popup(150, 48)
+}
+
+/// The list's rows: below the filter line and a blank, above the selected finding.
+fn list_area(r: Rect) -> Rect {
+    let body = inner(r);
+    let told = told_rows(body);
+    Rect {
+        y: body.y + 2,
+        height: body.height.saturating_sub(3 + told),
+        ..body
+    }
+}
+
+fn told_rows(body: Rect) -> u16 {
+    TOLD_ROWS.min(body.height.saturating_sub(6) / 2)
+}
+
+/// How many findings the list shows at once (a page).
+pub fn list_rows(r: Rect) -> usize {
+    list_area(r).height as usize
+}
+
+fn tone(t: &Theme, s: Severity) -> Style {
+    match s {
+        Severity::Critical | Severity::High => t.bad,
+        Severity::Medium => t.warn,
+        Severity::Low => t.dim,
+    }
+}
+
+/// `text` in at most `width` characters, `…` where it is cut; padded to `width`.
+fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text:<width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The findings list.
+pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
+    let t = &app.theme;
+    let list = &app.findings;
+    let r = area(&app.areas);
+    frame.render_widget(Clear, r);
+    let body = inner(r);
+    let width = body.width as usize;
+    let title = match list.stage {
+        Stage::Ready => format!(" Findings: {} ", list.total),
+        _ => " Findings ".to_string(),
+    };
+    let count = if list.shown.is_empty() {
+        " 0/0 ".to_string()
+    } else {
+        format!(
+            " {}/{} ",
+            thousands(list.selected + 1),
+            thousands(list.shown.len())
+        )
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border_focus)
+        .title(Span::styled(title, t.title))
+        .title_bottom(Line::from(Span::styled(count, t.dim)).right_aligned());
+    frame.render_widget(block, r);
+    let mut lines = vec![filters(t, list), Line::default()];
+    match list.stage {
+        Stage::Computing { step, elapsed } => {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "Computing the findings: {}, {:.1} s",
+                    step_label(step),
+                    elapsed.as_secs_f64()
+                ),
+                t.warn,
+            )));
+            lines.push(Line::from(Span::styled(
+                "They show here when ready; Esc closes the list and they keep computing.",
+                t.dim,
+            )));
+            frame.render_widget(Paragraph::new(lines), body);
+            return;
+        }
+        Stage::NotStarted => {}
+        Stage::Ready if list.all.is_empty() => {
+            lines.push(Line::from(Span::styled(
+                "No findings: nothing an auditor should look at first.",
+                t.good,
+            )));
+        }
+        Stage::Ready if list.shown.is_empty() => {
+            lines.push(Line::from(Span::styled(
+                "No finding matches the filters (s severity, t kind, u under, / text).",
+                t.dim,
+            )));
+        }
+        Stage::Ready => {}
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    let rows = list_area(r);
+    let first = super::view::list_offset(list.selected, rows.height as usize);
+    let node_w = (width / 5).clamp(10, 28);
+    let rule_w = 26.min(width / 4);
+    let message_w = width.saturating_sub(10 + node_w + rule_w + 3);
+    let row_lines: Vec<Line<'static>> = list
+        .shown
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows.height as usize)
+        .map(|(i, &ix)| {
+            let f = &list.all[ix];
+            let pick = |s: Style| {
+                if i == list.selected {
+                    t.selection.patch(s)
+                } else {
+                    s
+                }
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<9} ", f.severity.word()),
+                    pick(tone(t, f.severity)),
+                ),
+                Span::styled(fit(&clean(&f.node_name), node_w), pick(t.text)),
+                Span::styled(" ", pick(t.text)),
+                Span::styled(fit(f.rule, rule_w), pick(t.dim)),
+                Span::styled(" ", pick(t.text)),
+                Span::styled(fit(&clean(&f.message), message_w), pick(t.text)),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(row_lines), rows);
+    if let Some(f) = list.current() {
+        let told = told_rows(body);
+        let area = Rect {
+            y: body.y + body.height.saturating_sub(told),
+            height: told,
+            ..body
+        };
+        let mut lines = vec![Line::from(Span::styled("─".repeat(width), t.border))];
+        lines.extend(told_lines(t, f, width));
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// `s severity: high and above   t kind: all   / filter: bucket▏`.
+fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
+    let severity = match list.min_severity {
+        None => "all".to_string(),
+        Some(Severity::Critical) => "critical".to_string(),
+        Some(s) => format!("{s} and above"),
+    };
+    let kind = list.kind.map_or("all", kind_word);
+    let mut spans = vec![
+        Span::styled("s", t.key),
+        Span::styled(format!(" severity: {severity}   "), t.text),
+        Span::styled("t", t.key),
+        Span::styled(format!(" kind: {kind}   "), t.text),
+        Span::styled("u", t.key),
+        Span::styled(
+            format!(
+                " under: {}   ",
+                list.scope
+                    .as_ref()
+                    .map_or("all".into(), |s| clean(&s.label))
+            ),
+            t.text,
+        ),
+        Span::styled("/", t.key),
+        Span::styled(" filter: ", t.text),
+        Span::styled(clean(&list.text), t.input),
+    ];
+    if list.editing {
+        spans.push(Span::styled("▏", t.input));
+    }
+    Line::from(spans)
+}
+
+/// The selected finding, whole: where, what, why, the fix.
+fn told_lines(t: &Theme, f: &Finding, width: usize) -> Vec<Line<'static>> {
+    let mut raw = vec![Line::from(vec![
+        Span::styled(format!("{} ", f.severity), tone(t, f.severity)),
+        Span::styled(format!("{} ", f.rule), t.dim),
+        Span::styled(clean(&f.node), t.text),
+    ])];
+    raw.push(Line::from(Span::styled(clean(&f.message), t.text)));
+    if let Some(p) = &f.policy {
+        let at = match &f.statement {
+            Some(s) => format!(
+                "in {}, statement {}   (Enter highlights it)",
+                clean(p),
+                clean(s)
+            ),
+            None => format!("in {}", clean(p)),
+        };
+        raw.push(Line::from(Span::styled(at, t.dim)));
+    }
+    raw.push(Line::from(vec![
+        Span::styled("why: ", t.label),
+        Span::styled(f.why, t.text),
+    ]));
+    raw.push(Line::from(vec![
+        Span::styled("fix: ", t.label),
+        Span::styled(f.fix, t.text),
+    ]));
+    let mut out = Vec::new();
+    for l in raw {
+        super::details::wrap(l, width.max(8), 5.min(width / 2), &mut out);
+    }
+    out
+}
+
+/// The Overview's section on a node's findings: nothing until they are computed
+/// (or asked for), a line while they are, then the node's own findings.
+pub fn node_section(
+    t: &Theme,
+    org: &Org,
+    list: &FindingsList,
+    node: Node,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let heading = |text: String| Line::from(Span::styled(text, t.heading));
+    let note = |text: String| Line::from(Span::styled(text, t.dim));
+    let mut raw = Vec::new();
+    let about_it = matches!(
+        node,
+        Node::Root
+            | Node::Account(_)
+            | Node::User(_)
+            | Node::Group(_)
+            | Node::Role(_)
+            | Node::Policy(_)
+            | Node::Resource(_)
+    );
+    match list.stage {
+        Stage::NotStarted => return Vec::new(),
+        _ if !about_it => return Vec::new(),
+        Stage::Computing { .. } => {
+            raw.push(Line::default());
+            raw.push(heading("Findings".into()));
+            raw.push(note("being computed (F shows how far)".into()));
+        }
+        Stage::Ready => {
+            let own = list.about(org, node);
+            match node {
+                Node::Root => {
+                    raw.push(Line::default());
+                    raw.push(heading("Findings".into()));
+                    raw.push(Line::from(Span::styled(
+                        format!("{} in the organization (F lists them)", list.total),
+                        t.text,
+                    )));
+                }
+                Node::Account(_)
+                | Node::User(_)
+                | Node::Group(_)
+                | Node::Role(_)
+                | Node::Policy(_)
+                | Node::Resource(_) => {
+                    raw.push(Line::default());
+                    raw.push(heading(format!("Findings ({})", own.len())));
+                    if own.is_empty() {
+                        raw.push(note("none about it".into()));
+                    }
+                    for f in own.iter().take(SECTION_MAX) {
+                        raw.push(Line::from(vec![
+                            Span::styled(format!("{:<9}", f.severity.word()), tone(t, f.severity)),
+                            Span::styled(clean(&f.message), t.text),
+                        ]));
+                        let mut at = f.rule.to_string();
+                        if let Some(p) = &f.policy {
+                            at.push_str(&format!(" · {}", clean(p)));
+                        }
+                        if let Some(s) = &f.statement {
+                            at.push_str(&format!(" · {}", clean(s)));
+                        }
+                        raw.push(Line::from(Span::styled(format!("{:9}{at}", ""), t.dim)));
+                    }
+                    if own.len() > SECTION_MAX {
+                        raw.push(note(format!(
+                            "… and {} more (F lists every finding)",
+                            thousands(own.len() - SECTION_MAX)
+                        )));
+                    }
+                    if let Node::Account(a) = node {
+                        let n = list.in_account(&org.account(a).id);
+                        if n > own.len() {
+                            raw.push(note(format!(
+                                "{} in the account in all, with its users', roles' and resources' (F lists them)",
+                                plural(n, "finding", "findings")
+                            )));
+                        }
+                    }
+                }
+                _ => return Vec::new(),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for l in raw {
+        super::details::wrap(l, width.max(8), 9.min(width / 2), &mut out);
+    }
+    out
+}
