@@ -19,6 +19,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::AnalysisError;
@@ -243,7 +245,8 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
         if u.literal {
             let policy = super::assemble::resource_holder(org, &ask.action, &u.resource)
                 .and_then(|(p, _)| p)
-                .map(|p| p.index());
+                // The document, not the record: roles share their trust policy's text.
+                .map(|p| Arc::as_ptr(org.compiled(p)) as usize);
             let decided_by = format!("{} {:?}", d.decision, d.blocked_by);
             match groups.entry((decided_by, policy)) {
                 std::collections::hash_map::Entry::Occupied(e) => {
@@ -345,11 +348,7 @@ fn decide_one(org: &Org, who: &str, ask: &Ask) -> Result<Decided, AnalysisError>
 /// the subject's identity policies and boundary, the question's policies, every SCP
 /// and RCP of the org, and the patterns of what AWS owns; with policy variables also
 /// filled with the values the principal gives them.
-fn common_patterns(
-    org: &Org,
-    subject: Option<super::assemble::Subject>,
-    ask: &Ask,
-) -> Vec<String> {
+fn common_patterns(org: &Org, subject: Option<super::assemble::Subject>, ask: &Ask) -> Vec<String> {
     let mut levels: Vec<crate::org::PolicyIx> = Vec::new();
     for a in 0..org.accounts().len() {
         let a = crate::org::AccountIx::new(a);
@@ -549,10 +548,11 @@ fn account_classes(
     let reads = |key: &str| {
         given
             || ask.context.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
-            || org
-                .docs()
-                .iter()
-                .any(|d| d.text.to_ascii_lowercase().contains(&key.to_ascii_lowercase()))
+            || org.docs().iter().any(|d| {
+                d.text
+                    .to_ascii_lowercase()
+                    .contains(&key.to_ascii_lowercase())
+            })
     };
     let reads_account = reads("aws:ResourceAccount");
     let reads_path = reads("aws:ResourceOrgPaths");
@@ -560,7 +560,11 @@ fn account_classes(
     let asked = segment_glob(asked_account);
     let mut segments: Vec<Glob> = common
         .iter()
-        .filter_map(|p| crate::policy::split_arn(p, 6).get(4).map(|s| segment_glob(s)))
+        .filter_map(|p| {
+            crate::policy::split_arn(p, 6)
+                .get(4)
+                .map(|s| segment_glob(s))
+        })
         .collect();
     segments.dedup();
     let mut classes: HashMap<_, Vec<String>> = HashMap::new();
@@ -576,7 +580,10 @@ fn account_classes(
             org.rcp_levels(ix).to_vec(),
             reads_account.then(|| id.clone()),
             reads_path.then(|| super::assemble::org_path(org, ix)),
-            segments.iter().map(|g| g.matches(&id)).collect::<Vec<bool>>(),
+            segments
+                .iter()
+                .map(|g| g.matches(&id))
+                .collect::<Vec<bool>>(),
         );
         let members = classes.entry(key).or_insert_with_key(|k| {
             order.push(k.clone());
