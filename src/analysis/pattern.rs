@@ -280,6 +280,15 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
             ..ask.clone()
         };
         classes[*i].summary = Some(super::can(org, who, &one)?.summary);
+        let note = super::public_access::acl_note(
+            org,
+            &ask.action,
+            &classes[*i].resource,
+            classes[*i].decision,
+        );
+        if let Some(note) = note.filter(|n| !assumptions.contains(n)) {
+            assumptions.push(note);
+        }
     }
     let outcome = match (allowed, denied) {
         (Some(_), None) => Outcome::AllowedOnEvery,

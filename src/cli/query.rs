@@ -447,6 +447,9 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     },
                 );
             }
+            if let Some(acls) = &answer.acls {
+                let _ = writeln!(s, "\nnote: {acls}");
+            }
             if !answer.outside.is_empty() {
                 let _ = writeln!(
                     s,
