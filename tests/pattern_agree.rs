@@ -27,7 +27,10 @@ impl Rng {
 
 /// The actions asked, each with the shape of the ARNs it acts on (the resource types
 /// of the AWS catalog), so that only resources the pattern covers for it are tried.
-const ACTIONS: &[(&str, fn(&str) -> bool)] = &[
+/// Whether an ARN is of the resource type an action acts on.
+type Shape = fn(&str) -> bool;
+
+const ACTIONS: &[(&str, Shape)] = &[
     ("s3:GetObject", is_object),
     ("s3:PutObject", is_object),
     ("s3:DeleteObject", is_object),
@@ -203,7 +206,7 @@ fn check(org: &Org, rng: &mut Rng, questions: usize) -> Tally {
     let arns = candidates(org);
     let mut tally = Tally::default();
     for _ in 0..questions {
-        let who = if !admins.is_empty() && rng.next() % 2 == 0 {
+        let who = if !admins.is_empty() && rng.next().is_multiple_of(2) {
             rng.pick(&admins).clone()
         } else {
             rng.pick(&who_all).clone()
@@ -213,7 +216,7 @@ fn check(org: &Org, rng: &mut Rng, questions: usize) -> Tally {
             .iter()
             .filter(|a| shape(a) && !a.contains("/aws-"))
             .collect();
-        let pattern = if !fitting.is_empty() && rng.next() % 3 == 0 {
+        let pattern = if !fitting.is_empty() && rng.next().is_multiple_of(3) {
             // A narrow pattern of the action's own kind: where "every" is a likely
             // answer.
             let one = rng.pick(&fitting);

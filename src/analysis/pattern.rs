@@ -553,7 +553,7 @@ fn account_classes(
     asked_account: &str,
     common: &[String],
 ) -> Vec<Vec<String>> {
-    let given = !ask.session_policy.is_none() || !ask.caller_policies.is_empty();
+    let given = ask.session_policy.is_some() || !ask.caller_policies.is_empty();
     let reads = |key: &str| {
         given
             || ask.context.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
