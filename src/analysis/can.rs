@@ -106,6 +106,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         &ask.action,
         &ask.resource,
         explanation.decision,
+        explanation.blocked_by,
     ));
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
@@ -171,6 +172,7 @@ fn can_outside(
         &ask.action,
         &ask.resource,
         explanation.decision,
+        explanation.blocked_by,
     ));
     if let super::outside::Outside::Service(name) = caller {
         for l in &mut explanation.layers {

@@ -279,15 +279,13 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
             resource: classes[*i].resource.clone(),
             ..ask.clone()
         };
-        classes[*i].summary = Some(super::can(org, who, &one)?.summary);
-        let note = super::public_access::acl_note(
-            org,
-            &ask.action,
-            &classes[*i].resource,
-            classes[*i].decision,
-        );
-        if let Some(note) = note.filter(|n| !assumptions.contains(n)) {
-            assumptions.push(note);
+        let full = super::can(org, who, &one)?;
+        classes[*i].summary = Some(full.summary);
+        // What the example's explanation says orgscope did not evaluate (S3 ACLs).
+        for note in full.explanation.notes {
+            if note.starts_with("S3 ACLs") && !assumptions.contains(&note) {
+                assumptions.push(note);
+            }
         }
     }
     let outcome = match (allowed, denied) {
@@ -513,8 +511,12 @@ fn not_held_units(
                     }
                 }
             }
-            if more.is_empty() || optional.len() > base + MAX_CLASSES {
+            if more.is_empty() {
                 return Ok(out);
+            }
+            // Never answered from a part: the regions left out would be unknown.
+            if optional.len() > base + MAX_CLASSES {
+                return Err(AnalysisError::PatternTooLarge(ask.resource.clone()));
             }
             optional.extend(more);
         }

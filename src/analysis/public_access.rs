@@ -2,7 +2,7 @@
 //! the bucket's policy (S3 User Guide, "Blocking public access to your Amazon S3
 //! storage").
 
-use crate::engine::Decision;
+use crate::engine::{Decision, Layer};
 use crate::org::{Org, PublicAccessBlock};
 
 /// The S3 actions a bucket or object ACL permission grants (S3 User Guide, "Access
@@ -72,9 +72,17 @@ fn settings(org: &Org, resource: &str) -> Option<PublicAccessBlock> {
 /// What orgscope leaves out of a decision on S3 because it does not read bucket or
 /// object ACLs (the exports it reads hold none): an ACL may grant a request no
 /// policy allows, and `BlockPublicAcls` refuses a request that sets a public ACL.
-/// `None` for a request no ACL bears on, or a decision an ACL cannot change (an
-/// explicit deny stands whatever an ACL grants).
-pub fn acl_note(org: &Org, action: &str, resource: &str, decision: Decision) -> Option<String> {
+/// `None` for a request no ACL bears on, or a denial an ACL cannot lift: an explicit
+/// deny, or an implicit one from an SCP, an RCP, a boundary or a session policy (an ACL
+/// grant is a grant of the resource's side, as a bucket policy's; IAM User Guide,
+/// "Policy evaluation logic"). `blocked_by` is the layer that denied.
+pub fn acl_note(
+    org: &Org,
+    action: &str,
+    resource: &str,
+    decision: Decision,
+    blocked_by: Option<Layer>,
+) -> Option<String> {
     let name = s3_action(action)?;
     let bpa = settings(org, resource);
     match decision {
@@ -86,18 +94,19 @@ pub fn acl_note(org: &Org, action: &str, resource: &str, decision: Decision) -> 
                 None => "not known for this bucket",
             };
             format!(
-                "S3 ACLs are not evaluated: if the request sets a public ACL (public-read,                  public-read-write, authenticated-read, or a grant to AllUsers or                  AuthenticatedUsers), S3 refuses it when BlockPublicAcls is on ({state})"
+                "S3 ACLs are not evaluated: if the request sets a public ACL (public-read, public-read-write, authenticated-read, or a grant to AllUsers or AuthenticatedUsers), S3 refuses it when BlockPublicAcls is on ({state})"
             )
         }),
+        _ if !matches!(blocked_by, Some(Layer::Identity | Layer::Resource)) => None,
         _ => ACL_GRANTED.contains(&name.as_str()).then(|| {
             let public = match bpa {
                 Some(b) if b.ignore_public_acls => {
-                    "; IgnorePublicAcls is on for this bucket, so grants to AllUsers or                      AuthenticatedUsers do not count"
+                    "; IgnorePublicAcls is on for this bucket, so grants to AllUsers or AuthenticatedUsers do not count"
                 }
                 _ => "",
             };
             format!(
-                "S3 ACLs are not evaluated: a bucket or object ACL could still grant this                  (to an account, AllUsers or AuthenticatedUsers) unless the bucket's Object                  Ownership disables ACLs{public}"
+                "S3 ACLs are not evaluated: a bucket or object ACL could still grant this (to an account, AllUsers or AuthenticatedUsers) unless the bucket's Object Ownership disables ACLs{public}"
             )
         }),
     }
@@ -112,12 +121,12 @@ pub fn who_can_acl_note(org: &Org, action: &str, resource: &str) -> Option<Strin
     }
     let public = match settings(org, resource) {
         Some(b) if b.ignore_public_acls => {
-            " (IgnorePublicAcls is on for this bucket: grants to AllUsers or              AuthenticatedUsers do not count)"
+            " (IgnorePublicAcls is on for this bucket: grants to AllUsers or AuthenticatedUsers do not count)"
         }
         _ => "",
     };
     Some(format!(
-        "S3 ACLs are not evaluated: accounts, AllUsers or AuthenticatedUsers that a bucket          or object ACL grants are not listed{public}"
+        "S3 ACLs are not evaluated: accounts, AllUsers or AuthenticatedUsers that a bucket or object ACL grants are not listed{public}"
     ))
 }
 
@@ -165,6 +174,8 @@ pub fn block_public_access(org: &Org, r: crate::org::ResourceIx) -> String {
 mod tests {
     use super::*;
 
+    const ID: Option<Layer> = Some(Layer::Identity);
+
     fn fixture() -> Org {
         crate::org::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -180,11 +191,17 @@ mod tests {
     fn a_denial_an_acl_could_lift_says_acls_are_not_evaluated() {
         let org = fixture();
         let object = "arn:aws:s3:::sandbox-open/x";
-        let note = acl_note(&org, "s3:GetObject", object, Decision::ImplicitlyDenied).unwrap();
+        let note = acl_note(&org, "s3:GetObject", object, Decision::ImplicitlyDenied, ID).unwrap();
         assert!(note.starts_with("S3 ACLs are not evaluated"), "{note}");
         assert!(!note.contains("IgnorePublicAcls"), "{note}");
         assert_eq!(
-            acl_note(&org, "s3:GetObject", object, Decision::ExplicitlyDenied),
+            acl_note(
+                &org,
+                "s3:GetObject",
+                object,
+                Decision::ExplicitlyDenied,
+                None
+            ),
             None
         );
         // No ACL grants a bucket policy change, nor anything outside S3.
@@ -193,12 +210,30 @@ mod tests {
                 &org,
                 "s3:PutBucketPolicy",
                 "arn:aws:s3:::sandbox-open",
-                Decision::ImplicitlyDenied
+                Decision::ImplicitlyDenied,
+                ID
+            ),
+            None
+        );
+        // A session policy's denial stands whatever an ACL grants.
+        assert_eq!(
+            acl_note(
+                &org,
+                "s3:GetObject",
+                object,
+                Decision::ImplicitlyDenied,
+                Some(Layer::Session)
             ),
             None
         );
         assert_eq!(
-            acl_note(&org, "sqs:SendMessage", object, Decision::ImplicitlyDenied),
+            acl_note(
+                &org,
+                "sqs:SendMessage",
+                object,
+                Decision::ImplicitlyDenied,
+                ID
+            ),
             None
         );
     }
@@ -210,9 +245,10 @@ mod tests {
     fn the_notes_say_what_block_public_access_does_to_acls() {
         let org = fixture();
         let object = "arn:aws:s3:::workload-site/x";
-        let denied = acl_note(&org, "s3:GetObject", object, Decision::ImplicitlyDenied).unwrap();
+        let denied =
+            acl_note(&org, "s3:GetObject", object, Decision::ImplicitlyDenied, ID).unwrap();
         assert!(denied.contains("IgnorePublicAcls is on"), "{denied}");
-        let put = acl_note(&org, "s3:PutObject", object, Decision::Allowed).unwrap();
+        let put = acl_note(&org, "s3:PutObject", object, Decision::Allowed, None).unwrap();
         assert!(
             put.contains("BlockPublicAcls is on (on for this bucket)"),
             "{put}"
@@ -222,11 +258,12 @@ mod tests {
             "s3:PutObject",
             "arn:aws:s3:::sandbox-open/x",
             Decision::Allowed,
+            None,
         )
         .unwrap();
         assert!(open.contains("not known for this bucket"), "{open}");
         assert_eq!(
-            acl_note(&org, "s3:GetObject", object, Decision::Allowed),
+            acl_note(&org, "s3:GetObject", object, Decision::Allowed, None),
             None
         );
         let who = who_can_acl_note(&org, "s3:GetObject", object).unwrap();
