@@ -4,16 +4,18 @@
 //!
 //! The resources a pattern covers are the ARNs of the action's resource types (the
 //! AWS catalog's templates) that match it: those the org holds, and those it does
-//! not. A request's decision depends on its resource only through which `Resource`
-//! and `NotResource` patterns of the policies match it, which resource the org holds
-//! there (its policy), and its account. So the covered set splits into classes of
-//! resources that every policy treats alike; each class is found exactly, as a
-//! region of the patterns' regular languages, with one ARN standing for it, and each
-//! ARN is asked of [`super::can`]: the answer is exactly `can`'s on each class.
+//! not. Each resource the org holds by ARN (a role for the actions that assume it, a
+//! bucket, a key) is decided on its own. For the rest, a request's decision depends on
+//! its resource only through which `Resource` and `NotResource` patterns of the
+//! policies match it, which bucket holds it (its policy), and its account; so they
+//! split into classes of resources that every policy treats alike, each found exactly
+//! as a region of the patterns' regular languages, per class of accounts that decide
+//! alike, with one ARN standing for it. Every resource is decided as [`super::can`]
+//! decides it, through the engine's fast path; only the examples are explained.
 //!
 //! IAM matches ARNs segment by segment (IAM User Guide, "IAM JSON policy elements:
-//! Resource"), and so do the regions here: each segment's classes are found on their
-//! own and combined.
+//! Resource"), and so do the regions here: a wildcard takes no `:` but in the
+//! resource part.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
