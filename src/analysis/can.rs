@@ -101,6 +101,13 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         resource_policy,
         &mut explanation,
     );
+    explanation.notes.extend(super::public_access::acl_note(
+        org,
+        &ask.action,
+        &ask.resource,
+        explanation.decision,
+        explanation.blocked_by,
+    ));
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
@@ -160,6 +167,13 @@ fn can_outside(
         .notes
         .retain(|n| !n.starts_with("no SCPs apply"));
     explanation.notes.extend(a.assumptions.iter().cloned());
+    explanation.notes.extend(super::public_access::acl_note(
+        org,
+        &ask.action,
+        &ask.resource,
+        explanation.decision,
+        explanation.blocked_by,
+    ));
     if let super::outside::Outside::Service(name) = caller {
         for l in &mut explanation.layers {
             if l.layer == Layer::Resource && l.outcome == engine::Outcome::Allowed {

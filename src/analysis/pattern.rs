@@ -4,20 +4,26 @@
 //!
 //! The resources a pattern covers are the ARNs of the action's resource types (the
 //! AWS catalog's templates) that match it: those the org holds, and those it does
-//! not. A request's decision depends on its resource only through which `Resource`
-//! and `NotResource` patterns of the policies match it, which resource the org holds
-//! there (its policy), and its account. So the covered set splits into classes of
-//! resources that every policy treats alike; each class is found exactly, as a
-//! region of the patterns' regular languages, with one ARN standing for it, and each
-//! ARN is asked of [`super::can`]: the answer is exactly `can`'s on each class.
+//! not. Each resource the org holds by ARN (a role for the actions that assume it, a
+//! bucket, a key) is decided on its own. For the rest, a request's decision depends on
+//! its resource only through which `Resource` and `NotResource` patterns of the
+//! policies match it, which bucket holds it (its policy), and its account; so they
+//! split into classes of resources that every policy treats alike, each found exactly
+//! as a region of the patterns' regular languages, per class of accounts that decide
+//! alike, with one ARN standing for it. Every resource is decided as [`super::can`]
+//! decides it, through the engine's fast path; only the examples are explained.
 //!
 //! IAM matches ARNs segment by segment (IAM User Guide, "IAM JSON policy elements:
-//! Resource"), and so do the regions here: each segment's classes are found on their
-//! own and combined.
+//! Resource"), and so do the regions here: a wildcard takes no `:` but in the
+//! resource part.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::Serialize;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::AnalysisError;
 use super::assemble::Ask;
@@ -88,121 +94,203 @@ pub struct Example {
     /// The org holds it (or its bucket), with its own policy.
     pub held: bool,
     pub decision: Decision,
-    /// `can`'s sentence for it.
-    pub summary: String,
+    /// How many classes this one stands for: held resources of the same decision,
+    /// deciding layer and resource policy are shown once.
+    pub alike: usize,
+    /// `can`'s sentence for it, for the allowed and denied examples (the others are
+    /// decided without an explanation: ask `can` on the resource for one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
-/// At most this many states per segment are explored, and this many classes
-/// combined; beyond, the question is refused rather than answered from a part.
+/// At most this many states per search are explored, and this many classes of
+/// resources the org does not hold kept; beyond, the question is refused rather than
+/// answered from a part.
 const MAX_STATES: usize = 200_000;
-const MAX_CLASSES: usize = 4_000;
+const MAX_CLASSES: usize = 20_000;
+
+/// The patterns of the resources AWS owns whatever the policies say (see
+/// [`crate::engine::aws_owned`]): a class never mixes them with others.
+const AWS_OWNED_PATTERNS: &[&str] = &[
+    "arn:*:iam::aws:policy/*",
+    "arn:*:iam::*:role/aws-reserved/*",
+    "arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*",
+    "arn:*:iam::*:role/aws-service-role/*",
+    "arn:*:kms:*:*:alias/aws/*",
+];
+
+/// One resource to decide, standing for itself (a resource the org holds) or for a
+/// class of resources (a region of the policies' patterns).
+struct Unit {
+    resource: String,
+    held: bool,
+    /// A resource the org holds, named by its ARN: units of the same decision and
+    /// resource policy are shown as one class.
+    literal: bool,
+}
+
+/// What the light decision path gives for one resource: no explanation.
+struct Decided {
+    principal: String,
+    decision: Decision,
+    blocked_by: Option<crate::engine::Layer>,
+    resource_account: Option<String>,
+    resource_account_assumed: bool,
+    assumptions: Vec<String>,
+}
 
 /// Answers `who` on every resource the pattern `ask.resource` covers.
+///
+/// The covered set is cut into resources the org holds, each decided on its own, and
+/// classes of resources it does not hold: for each class of accounts that decide
+/// alike (see [`account_classes`]), the regions of the policies' Resource patterns,
+/// one resource each. Each is decided by the engine as [`super::can`] decides it,
+/// without the explanation, which only the examples get.
 pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, AnalysisError> {
     if ask.action.contains(['*', '?']) {
         return Err(AnalysisError::ActionPattern(ask.action.clone()));
     }
-    let mut values: Vec<String> = ask.context.iter().flat_map(|(_, v)| v.clone()).collect();
-    values.push(who.rsplit(['/', ':']).next().unwrap_or(who).to_string());
-    let mut patterns = with_values(policy_patterns(org, ask), &values);
-    patterns.extend(held_patterns(org, &ask.action));
-    let accounts: Vec<String> = org.accounts().iter().map(|a| a.id.to_string()).collect();
-    let mut assumptions = Vec::new();
-    let mut witnesses: Vec<String> = Vec::new();
-    let mut outside_accounts = false;
-    for w in cover(
-        &ask.resource,
-        &ask.action,
-        &org.info().partition,
-        patterns.clone(),
-        &accounts,
-    )? {
-        let account = w.split(':').nth(4).unwrap_or_default();
-        // A resource in an account outside the org: its policies are not known.
-        if !account.is_empty() && !accounts.iter().any(|a| a == account) {
-            outside_accounts = true;
-            continue;
+    // A role-session ARN keeps its session name, as `can` keeps it.
+    let with_session;
+    let ask = match super::assemble::session_name(who) {
+        Some(name) if ask.session_name.is_none() => {
+            with_session = Ask {
+                session_name: Some(name.to_string()),
+                ..ask.clone()
+            };
+            &with_session
         }
-        witnesses.push(w);
-    }
-    if outside_accounts {
+        _ => ask,
+    };
+    let partition = org.info().partition.clone();
+    let asked = arn_glob(&ask.resource, &partition)
+        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
+    let shapes = {
+        let t = templates(&ask.action, &partition);
+        if t.is_empty() {
+            vec![Glob(vec![Tok::Star { colon: true }])]
+        } else {
+            t
+        }
+    };
+    let subject = super::assemble::subject(org, who).ok();
+    let common = common_patterns(org, subject, ask);
+    let mut units = held_units(org, ask, &asked, &shapes, &common)?;
+    let mut assumptions = Vec::new();
+    let (not_held, outside) = not_held_units(org, ask, subject, &asked, &shapes, &common)?;
+    units.extend(not_held);
+    if outside {
         assumptions.push(
             "resources in accounts outside the organization are left out: orgscope does not \
              know their policies"
                 .to_string(),
         );
     }
-    if patterns.iter().any(|p| p.contains("${")) {
+    if common.iter().any(|p| p.contains("${")) {
         assumptions.push(
             "a policy variable in a Resource pattern was taken as any text while finding \
              the classes; each resource shown was decided with the variable resolved"
                 .to_string(),
         );
     }
-    witnesses.sort();
-    witnesses.dedup();
-    let mut classes = Vec::new();
+    units.sort_by(|a, b| a.resource.cmp(&b.resource));
+    units.dedup_by(|a, b| a.resource == b.resource);
+    let decided: Vec<Result<Decided, AnalysisError>> = units
+        .par_iter()
+        .map(|u| {
+            let one = Ask {
+                resource: u.resource.clone(),
+                ..ask.clone()
+            };
+            decide_one(org, who, &one)
+        })
+        .collect();
     let mut principal = who.to_string();
-    for w in witnesses {
-        let one = Ask {
-            resource: w.clone(),
-            ..ask.clone()
-        };
-        match super::can(org, who, &one) {
-            Ok(a) => {
-                principal = a.principal.clone();
-                if a.resource_account_assumed {
-                    let note = format!(
-                        "resources whose ARN names no account and that the org does not hold \
-                         (such as `{w}`) were taken to be in the principal's account, {}; \
-                         give --resource-account for another",
-                        a.resource_account.as_deref().unwrap_or("unknown")
-                    );
-                    if !assumptions
-                        .iter()
-                        .any(|s| s.starts_with("resources whose ARN names no account"))
-                    {
-                        assumptions.push(note);
-                    }
-                }
-                for s in &a.assumptions {
-                    if !assumptions.contains(s) {
-                        assumptions.push(s.clone());
-                    }
-                }
-                classes.push(Example {
-                    held: super::assemble::resource_holder(org, &ask.action, &w).is_some(),
-                    resource: w,
-                    decision: a.decision,
-                    summary: a.summary,
-                });
-            }
+    // Held resources named by ARN, shown as one class per decision, deciding layer
+    // and resource policy, with how many they are.
+    let mut groups: HashMap<(String, Option<usize>), usize> = HashMap::new();
+    let mut classes: Vec<Example> = Vec::new();
+    for (u, d) in units.into_iter().zip(decided) {
+        let d = match d {
+            Ok(d) => d,
             // The principal itself is unknown: the question is wrong, not the class.
             Err(
                 e @ (AnalysisError::UnknownPrincipal(_)
                 | AnalysisError::AmbiguousPrincipal { .. }
                 | AnalysisError::CallerPoliciesInOrg(_)
                 | AnalysisError::Request(crate::policy::RequestError::Principal(_))),
-            ) => {
-                return Err(e);
+            ) => return Err(e),
+            Err(e) => {
+                assumptions.push(format!("`{}` is left out: {e}", u.resource));
+                continue;
             }
-            Err(e) => assumptions.push(format!("`{w}` is left out: {e}")),
+        };
+        principal = d.principal;
+        if d.resource_account_assumed
+            && !assumptions
+                .iter()
+                .any(|s| s.starts_with("resources whose ARN names no account"))
+        {
+            assumptions.push(format!(
+                "resources whose ARN names no account and that the org does not hold \
+                 (such as `{}`) were taken to be in the principal's account, {}; \
+                 give --resource-account for another",
+                u.resource,
+                d.resource_account.as_deref().unwrap_or("unknown")
+            ));
         }
+        for s in d.assumptions {
+            if !assumptions.contains(&s) {
+                assumptions.push(s);
+            }
+        }
+        if u.literal {
+            let policy = super::assemble::resource_holder(org, &ask.action, &u.resource)
+                .and_then(|(p, _)| p)
+                // The document, not the record: roles share their trust policy's text.
+                .map(|p| Arc::as_ptr(org.compiled(p)) as usize);
+            let decided_by = format!("{} {:?}", d.decision, d.blocked_by);
+            match groups.entry((decided_by, policy)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    classes[*e.get()].alike += 1;
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(classes.len());
+                }
+            }
+        }
+        classes.push(Example {
+            resource: u.resource,
+            held: u.held,
+            decision: d.decision,
+            alike: 1,
+            summary: None,
+        });
     }
     if classes.is_empty() {
         return Err(AnalysisError::PatternCoversNothing(ask.resource.clone()));
     }
     // Held resources first: they are what a reader knows.
     classes.sort_by(|a, b| b.held.cmp(&a.held).then(a.resource.cmp(&b.resource)));
-    let allowed = classes
-        .iter()
-        .find(|c| c.decision == Decision::Allowed)
-        .cloned();
-    let denied = classes
-        .iter()
-        .find(|c| c.decision != Decision::Allowed)
-        .cloned();
-    let outcome = match (&allowed, &denied) {
+    let allowed = classes.iter().position(|c| c.decision == Decision::Allowed);
+    let denied = classes.iter().position(|c| c.decision != Decision::Allowed);
+    // Only the examples are explained: `can`'s own sentence for them.
+    for i in allowed.iter().chain(denied.iter()) {
+        let one = Ask {
+            resource: classes[*i].resource.clone(),
+            ..ask.clone()
+        };
+        let full = super::can(org, who, &one)?;
+        classes[*i].summary = Some(full.summary);
+        // What the example's explanation says orgscope did not evaluate (S3 ACLs).
+        for note in full.explanation.notes {
+            if note.starts_with("S3 ACLs") && !assumptions.contains(&note) {
+                assumptions.push(note);
+            }
+        }
+    }
+    let outcome = match (allowed, denied) {
         (Some(_), None) => Outcome::AllowedOnEvery,
         (Some(_), Some(_)) => Outcome::AllowedOnSome,
         _ => Outcome::AllowedOnNone,
@@ -212,11 +300,353 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
         action: ask.action.clone(),
         resource: ask.resource.clone(),
         outcome,
-        allowed_example: allowed,
-        denied_example: denied,
+        allowed_example: allowed.map(|i| classes[i].clone()),
+        denied_example: denied.map(|i| classes[i].clone()),
         classes,
         assumptions,
     })
+}
+
+/// The decision `can` gives on one resource, through the engine's fast path: the
+/// same assembly, no explanation.
+fn decide_one(org: &Org, who: &str, ask: &Ask) -> Result<Decided, AnalysisError> {
+    let s = match super::assemble::subject(org, who) {
+        Ok(s) => s,
+        Err(e @ AnalysisError::UnknownPrincipal(_)) => {
+            return match super::outside::outside_caller(org, who) {
+                Some(caller) => {
+                    let tgt = ask.checked_target(org)?;
+                    let a = super::outside::assemble_outside(org, &caller, ask, &tgt)?;
+                    let (decision, blocked_by) = crate::engine::decide(&a.request, &a.set);
+                    Ok(Decided {
+                        principal: a.request.principal().to_string(),
+                        decision,
+                        blocked_by,
+                        resource_account: a.request.resource_account().map(str::to_string),
+                        resource_account_assumed: a.request.resource_account_assumed(),
+                        assumptions: a.assumptions,
+                    })
+                }
+                None if who.starts_with("arn:") => match crate::policy::Principal::parse(who) {
+                    Err(bad) => Err(AnalysisError::Request(bad.into())),
+                    Ok(_) => Err(e),
+                },
+                None => Err(e),
+            };
+        }
+        Err(e) => return Err(e),
+    };
+    let a = super::assemble::assemble(org, s, ask)?;
+    if !ask.caller_policies.is_empty() {
+        return Err(AnalysisError::CallerPoliciesInOrg(
+            a.request.principal().to_string(),
+        ));
+    }
+    let (decision, blocked_by) = crate::engine::decide(&a.request, &a.set);
+    Ok(Decided {
+        principal: a.request.principal().to_string(),
+        decision,
+        blocked_by,
+        resource_account: a.request.resource_account().map(str::to_string),
+        resource_account_assumed: a.request.resource_account_assumed(),
+        assumptions: Vec::new(),
+    })
+}
+
+/// The Resource patterns every resource's request may meet, whatever its own policy:
+/// the subject's identity policies and boundary, the question's policies, every SCP
+/// and RCP of the org, and the patterns of what AWS owns; with policy variables also
+/// filled with the values the principal gives them.
+fn common_patterns(org: &Org, subject: Option<super::assemble::Subject>, ask: &Ask) -> Vec<String> {
+    let mut levels: Vec<crate::org::PolicyIx> = Vec::new();
+    for a in 0..org.accounts().len() {
+        let a = crate::org::AccountIx::new(a);
+        levels.extend(org.scp_levels(a).iter().flatten());
+        levels.extend(org.rcp_levels(a).iter().flatten());
+    }
+    let mut values: Vec<String> = ask.context.iter().flat_map(|(_, v)| v.clone()).collect();
+    if let Some(super::assemble::Subject::Principal(p)) = subject {
+        levels.extend(org.identity_policies(p));
+        levels.extend(org.boundary(p));
+        let tags = match p {
+            crate::org::PrincipalIx::User(u) => &org.user(u).tags,
+            crate::org::PrincipalIx::Role(r) => &org.role(r).tags,
+        };
+        values.extend(tags.iter().map(|t| t.value.to_string()));
+        values.push(org.account(org.principal_account(p)).id.to_string());
+        let arn = org.principal_arn(p);
+        values.push(arn.rsplit(['/', ':']).next().unwrap_or(arn).to_string());
+    }
+    if let Some(super::assemble::Subject::Root(a)) = subject {
+        values.push(org.account(a).id.to_string());
+    }
+    levels.sort_unstable_by_key(|p| p.index());
+    levels.dedup();
+    let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
+    let policies = levels.iter().map(|&p| &**org.compiled(p));
+    let mut out = with_values(
+        statement_patterns(&ask.action, policies.chain(given.map(|p| &**p))),
+        &values,
+    );
+    out.extend(AWS_OWNED_PATTERNS.iter().map(|p| p.to_string()));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The org's resources the pattern covers: each one named by ARN (a role for the
+/// actions that assume it, a bucket, a key, a queue...) is a unit of its own; a
+/// bucket's objects are cut along the policies' patterns and its own policy's.
+fn held_units(
+    org: &Org,
+    ask: &Ask,
+    asked: &Glob,
+    shapes: &[Glob],
+    common: &[String],
+) -> Result<Vec<Unit>, AnalysisError> {
+    let covered = |arn: &str| asked.matches(arn) && shapes.iter().any(|t| t.matches(arn));
+    let mut literals: Vec<&str> = org.resources().iter().map(|r| &*r.arn).collect();
+    literals.extend(org.roles().iter().map(|r| &*r.arn));
+    let mut units: Vec<Unit> = literals
+        .into_iter()
+        .filter(|arn| covered(arn))
+        .filter(|arn| super::assemble::resource_holder(org, &ask.action, arn).is_some())
+        .map(|arn| Unit {
+            resource: arn.to_string(),
+            held: true,
+            literal: true,
+        })
+        .collect();
+    let buckets: Vec<&crate::org::Resource> = org
+        .resources()
+        .iter()
+        .filter(|r| r.kind == crate::org::ResourceKind::S3Bucket)
+        .collect();
+    let found: Vec<Result<Vec<String>, AnalysisError>> = buckets
+        .par_iter()
+        .map(|b| {
+            let prefix = format!("{}/", b.arn);
+            let Some(objects) = arn_glob(&format!("{prefix}*"), "*") else {
+                return Ok(Vec::new());
+            };
+            let own = b.policy.map(|p| &**org.compiled(p));
+            let mut optional = common.to_vec();
+            optional.extend(with_values(
+                statement_patterns(&ask.action, own),
+                &[b.arn.to_string()],
+            ));
+            let optional = globs(&optional);
+            let mut out = Vec::new();
+            for shape in shapes {
+                let required = [asked.clone(), shape.clone(), objects.clone()];
+                let found = regions(&required, &optional, &prefix, MAX_STATES)
+                    .ok_or_else(|| AnalysisError::PatternTooLarge(ask.resource.clone()))?;
+                out.extend(found.into_iter().map(|(_, text)| text));
+            }
+            Ok(out)
+        })
+        .collect();
+    for texts in found {
+        units.extend(texts?.into_iter().map(|resource| Unit {
+            resource,
+            held: true,
+            literal: false,
+        }));
+    }
+    Ok(units)
+}
+
+/// One resource for each class of the covered resources the org does not hold, and
+/// whether the pattern also covers accounts outside the organization (left out).
+fn not_held_units(
+    org: &Org,
+    ask: &Ask,
+    subject: Option<super::assemble::Subject>,
+    asked: &Glob,
+    shapes: &[Glob],
+    common: &[String],
+) -> Result<(Vec<Unit>, bool), AnalysisError> {
+    let segment = |text: &str| -> String {
+        if text == "*" {
+            "*".to_string()
+        } else {
+            crate::policy::split_arn(text, 6)
+                .get(4)
+                .map_or_else(String::new, |s| s.to_string())
+        }
+    };
+    let asked_account = segment(&ask.resource);
+    let classes = account_classes(org, ask, subject, &asked_account, common);
+    let held = |text: &str| super::assemble::resource_holder(org, &ask.action, text).is_some();
+    // Each run: the regions in one account (or in none, for ARNs that name none),
+    // with the held resources that turn up as a region's resource taken out of it.
+    let run = |pin: &str, members: &[String]| -> Result<Vec<String>, AnalysisError> {
+        let mut optional: Vec<String> = common.to_vec();
+        let base = optional.len();
+        let pin_glob = arn_glob(&format!("arn:*:*:*:{pin}:*"), "*")
+            .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
+        loop {
+            let globs_now = globs(&optional);
+            let mut out = Vec::new();
+            let mut more: Vec<String> = Vec::new();
+            for shape in shapes {
+                let required = [asked.clone(), shape.clone(), pin_glob.clone()];
+                let found = regions(&required, &globs_now, "", MAX_STATES)
+                    .ok_or_else(|| AnalysisError::PatternTooLarge(ask.resource.clone()))?;
+                for (bits, text) in found {
+                    // Inside a held resource's own pattern: held, decided on its own.
+                    if bits.iter().any(|&b| b as usize >= base) {
+                        continue;
+                    }
+                    if !held(&text) {
+                        out.push(text);
+                        continue;
+                    }
+                    // The same region in another account of the class, not held there.
+                    let other = members
+                        .iter()
+                        .map(|m| with_account(&text, m))
+                        .find(|t| !held(t));
+                    match other {
+                        Some(t) => out.push(t),
+                        None => more.push(held_pattern(&text)),
+                    }
+                }
+            }
+            if more.is_empty() {
+                return Ok(out);
+            }
+            // Never answered from a part: the regions left out would be unknown.
+            if optional.len() > base + MAX_CLASSES {
+                return Err(AnalysisError::PatternTooLarge(ask.resource.clone()));
+            }
+            optional.extend(more);
+        }
+    };
+    let mut texts = run("", &[])?;
+    for members in &classes {
+        texts.extend(run(&members[0], members)?);
+        if texts.len() > MAX_CLASSES {
+            return Err(AnalysisError::PatternTooLarge(ask.resource.clone()));
+        }
+    }
+    let outside = shapes.iter().any(|t| !t.account_empty_only())
+        && (asked_account.contains(['*', '?'])
+            || (!asked_account.is_empty() && org.account_by_id(&asked_account).is_none()));
+    let units = texts
+        .into_iter()
+        .map(|resource| Unit {
+            resource,
+            held: false,
+            literal: false,
+        })
+        .collect();
+    Ok((units, outside))
+}
+
+/// The org's accounts the pattern's account segment covers, in classes that decide
+/// alike for a resource the org does not hold: the same RCP levels, the principal's
+/// own account or not, the same answer to every pattern's account segment, and the
+/// same account id or org path where a policy reads `aws:ResourceAccount` or
+/// `aws:ResourceOrgPaths` (IAM User Guide, "AWS global condition context keys").
+/// Each class lists its account ids, the first standing for the others.
+fn account_classes(
+    org: &Org,
+    ask: &Ask,
+    subject: Option<super::assemble::Subject>,
+    asked_account: &str,
+    common: &[String],
+) -> Vec<Vec<String>> {
+    let given = ask.session_policy.is_some() || !ask.caller_policies.is_empty();
+    let reads = |key: &str| {
+        given
+            || ask.context.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+            || org.docs().iter().any(|d| {
+                d.text
+                    .to_ascii_lowercase()
+                    .contains(&key.to_ascii_lowercase())
+            })
+    };
+    let reads_account = reads("aws:ResourceAccount");
+    let reads_path = reads("aws:ResourceOrgPaths");
+    let own = subject.map(|s| s.account(org));
+    let asked = segment_glob(asked_account);
+    let mut segments: Vec<Glob> = common
+        .iter()
+        .filter_map(|p| {
+            crate::policy::split_arn(p, 6)
+                .get(4)
+                .map(|s| segment_glob(s))
+        })
+        .collect();
+    segments.dedup();
+    let mut classes: HashMap<_, Vec<String>> = HashMap::new();
+    let mut order = Vec::new();
+    for (i, account) in org.accounts().iter().enumerate() {
+        let ix = crate::org::AccountIx::new(i);
+        let id = account.id.to_string();
+        if !asked.matches(&id) {
+            continue;
+        }
+        let key = (
+            own == Some(ix),
+            org.rcp_levels(ix).to_vec(),
+            reads_account.then(|| id.clone()),
+            reads_path.then(|| super::assemble::org_path(org, ix)),
+            segments
+                .iter()
+                .map(|g| g.matches(&id))
+                .collect::<Vec<bool>>(),
+        );
+        let members = classes.entry(key).or_insert_with_key(|k| {
+            order.push(k.clone());
+            Vec::new()
+        });
+        members.push(id);
+    }
+    order
+        .into_iter()
+        .filter_map(|k| classes.remove(&k))
+        .collect()
+}
+
+/// A segment's pattern (no `:` taken), as a pattern of its own.
+fn segment_glob(text: &str) -> Glob {
+    let mut toks = Vec::new();
+    Glob::push_tokens(&mut toks, text, false);
+    Glob(toks)
+}
+
+/// `text` (an ARN) with its account segment `account`.
+fn with_account(text: &str, account: &str) -> String {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    if parts.len() < 6 {
+        return text.to_string();
+    }
+    format!(
+        "{}:{}:{}:{}:{account}:{}",
+        parts[0], parts[1], parts[2], parts[3], parts[5]
+    )
+}
+
+/// The pattern of what the org holds at `text`: a bucket's objects, or the resource.
+fn held_pattern(text: &str) -> String {
+    match crate::policy::Arn::parse(text) {
+        Some(a) if a.service() == "s3" && a.resource().contains('/') => {
+            let bucket = a.resource().split('/').next().unwrap_or_default();
+            format!("arn:{}:s3:::{bucket}/*", a.partition())
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Patterns as globs, index for index; one that is no ARN pattern matches nothing
+/// (the empty pattern: every ARN has text).
+fn globs(patterns: &[String]) -> Vec<Glob> {
+    patterns
+        .iter()
+        .map(|p| arn_glob(p, "*").unwrap_or(Glob(Vec::new())))
+        .collect()
 }
 
 /// One resource for each class of the resources `resource` (a pattern) covers for
@@ -259,7 +689,7 @@ pub fn cover(
     for template in shapes {
         let mut required = vec![asked.clone()];
         required.extend(template);
-        let found = regions(&required, &optional, MAX_STATES)
+        let found = regions(&required, &optional, "", MAX_STATES)
             .ok_or_else(|| AnalysisError::PatternTooLarge(resource.to_string()))?;
         out.extend(found.into_iter().map(|(_, text)| text));
     }
@@ -363,15 +793,6 @@ fn named_parts(template: &str, partition: &str) -> String {
     out
 }
 
-/// The Resource and NotResource patterns of every statement of the org (and of the
-/// question's own policies) that may apply to the action: the lines the covered set
-/// is cut along.
-fn policy_patterns(org: &Org, ask: &Ask) -> Vec<String> {
-    let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
-    let docs = org.docs().iter().map(|d| &*d.policy);
-    statement_patterns(&ask.action, docs.chain(given.map(|p| &**p)))
-}
-
 /// Patterns with policy variables, also with the values the principal may give them:
 /// its name (`${aws:username}`) and the question's context values, so that the
 /// principal's own part (`home/alice/*`) is a class of its own.
@@ -405,32 +826,6 @@ fn replace_variables(pattern: &str, value: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
-}
-
-/// The resources the org holds, each its own class (its own policy, its own
-/// account): a bucket's objects under `bucket/*`; the roles, for the actions that
-/// assume them (their trust policy). A held ARN is taken as a pattern: AWS names no
-/// resource with `*` or `?`, so it matches only itself.
-fn held_patterns(org: &Org, action: &str) -> Vec<String> {
-    let service = action
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let mut out = Vec::new();
-    for r in org.resources() {
-        let Some(arn) = crate::policy::Arn::parse(&r.arn) else {
-            continue;
-        };
-        if arn.service() == "s3" {
-            out.push(format!("{}/*", r.arn));
-        }
-        out.push(r.arn.to_string());
-    }
-    if service == "sts" || service == "iam" {
-        out.extend(org.roles().iter().map(|r| r.arn.to_string()));
-    }
     out
 }
 
@@ -469,6 +864,38 @@ impl Glob {
                 c => toks.push(Tok::Lit(c)),
             }
         }
+    }
+
+    /// Whether the pattern matches the whole of `text`.
+    fn matches(&self, text: &str) -> bool {
+        let mut set = self.start();
+        for c in text.chars() {
+            set = self.step(&set, c);
+            if set.is_empty() {
+                return false;
+            }
+        }
+        self.accepts(&set)
+    }
+
+    /// Whether the ARNs it matches all have an empty account segment (S3's).
+    fn account_empty_only(&self) -> bool {
+        let mut colons = 0;
+        let mut prev_colon = false;
+        for t in &self.0 {
+            match t {
+                Tok::Lit(':') => {
+                    colons += 1;
+                    if colons == 5 {
+                        return prev_colon;
+                    }
+                    prev_colon = true;
+                }
+                Tok::Star { colon: true } | Tok::Quest { colon: true } => return false,
+                _ => prev_colon = false,
+            }
+        }
+        false
     }
 
     fn literals(&self) -> impl Iterator<Item = char> + '_ {
@@ -525,9 +952,15 @@ type State = (Vec<Vec<u16>>, Vec<(u32, Vec<u16>)>);
 /// matching all of `required` realizes, each with the shortest such text (as the
 /// sorted indices of the optional patterns it matches). One character that no
 /// pattern names stands for every other: patterns can tell it apart only with `*` and
-/// `?`, which take any (but `:`, named by every ARN pattern). `None` when more than
-/// `cap` states would be explored.
-fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<u32>, String)>> {
+/// `?`, which take any (but `:`, named by every ARN pattern). Every text begins with
+/// `prefix`, read first without a search. `None` when more than `cap` states would be
+/// explored.
+fn regions(
+    required: &[Glob],
+    optional: &[Glob],
+    prefix: &str,
+    cap: usize,
+) -> Option<Vec<(Vec<u32>, String)>> {
     let mut alphabet: Vec<char> = required
         .iter()
         .chain(optional)
@@ -541,7 +974,7 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
         .unwrap_or('~');
     // Tried first: the texts found read as made up, not as a name a policy gives.
     alphabet.insert(0, fresh);
-    let start: State = (
+    let mut start: State = (
         required.iter().map(Glob::start).collect(),
         optional
             .iter()
@@ -549,12 +982,28 @@ fn regions(required: &[Glob], optional: &[Glob], cap: usize) -> Option<Vec<(Vec<
             .map(|(i, g)| (i as u32, g.start()))
             .collect(),
     );
+    for c in prefix.chars() {
+        for (g, s) in required.iter().zip(start.0.iter_mut()) {
+            *s = g.step(s, c);
+            if s.is_empty() {
+                return Some(Vec::new());
+            }
+        }
+        start.1 = start
+            .1
+            .into_iter()
+            .filter_map(|(i, s)| {
+                let n = optional[i as usize].step(&s, c);
+                (!n.is_empty()).then_some((i, n))
+            })
+            .collect();
+    }
     let mut seen: HashSet<State> = HashSet::new();
     let mut found: HashMap<Vec<u32>, String> = HashMap::new();
     let mut order: Vec<Vec<u32>> = Vec::new();
     let mut queue = VecDeque::new();
     seen.insert(start.clone());
-    queue.push_back((start, String::new()));
+    queue.push_back((start, prefix.to_string()));
     while let Some(((req, opt), text)) = queue.pop_front() {
         if required.iter().zip(&req).all(|(g, s)| g.accepts(s)) {
             let bits: Vec<u32> = opt
@@ -621,6 +1070,7 @@ mod tests {
         let r = regions(
             &[g("arn:aws:s3:::payroll/*")],
             &[g("arn:aws:s3:::payroll/public/*")],
+            "",
             10_000,
         )
         .unwrap();
@@ -638,6 +1088,7 @@ mod tests {
         let r = regions(
             &[g("arn:aws:s3:::payroll/*")],
             &[g("arn:aws:s3:::pay*")],
+            "",
             10_000,
         )
         .unwrap();
@@ -647,6 +1098,7 @@ mod tests {
         let r = regions(
             &[g("arn:aws:s3:::payroll/*")],
             &[g("arn:aws:s3:::other/*")],
+            "",
             10_000,
         )
         .unwrap();
@@ -661,6 +1113,7 @@ mod tests {
         let r = regions(
             &[g("arn:aws:sqs:*:*:*")],
             &[g("arn:aws:sqs:*:1*:*")],
+            "",
             10_000,
         )
         .unwrap();
@@ -672,6 +1125,7 @@ mod tests {
         let r = regions(
             &[g("arn:aws:lambda:*:*:function:*")],
             &[g("arn:aws:lambda:*:*:function:f:*")],
+            "",
             10_000,
         )
         .unwrap();
@@ -680,7 +1134,13 @@ mod tests {
 
     #[test]
     fn a_fresh_character_stands_for_every_other() {
-        let r = regions(&[g("arn:aws:s3:::a?c")], &[g("arn:aws:s3:::abc")], 10_000).unwrap();
+        let r = regions(
+            &[g("arn:aws:s3:::a?c")],
+            &[g("arn:aws:s3:::abc")],
+            "",
+            10_000,
+        )
+        .unwrap();
         assert_eq!(r.len(), 2);
         assert!(
             r.iter()

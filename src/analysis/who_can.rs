@@ -35,6 +35,9 @@ pub struct WhoCanAnswer {
     pub root_users: Vec<Hit>,
     /// Principals outside the org that the resource's policy names.
     pub outside: Vec<Outsider>,
+    /// Who an S3 ACL could let in is not listed: orgscope does not read ACLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acls: Option<String>,
     /// How many principals were evaluated.
     pub evaluated: usize,
     /// The resource's account is unknown (an S3 ARN the org does not hold): each
@@ -266,6 +269,7 @@ pub fn who_can_among(
         near_misses: Vec::new(),
         root_users: Vec::new(),
         outside: outsiders(org, ask, &tgt, &probe),
+        acls: super::public_access::who_can_acl_note(org, &ask.action, &ask.resource),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
     };

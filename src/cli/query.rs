@@ -215,6 +215,9 @@ pub fn pattern_status(a: &analysis::pattern::PatternAnswer) -> i32 {
     }
 }
 
+/// At most this many classes are listed in the table.
+const MAX_PATTERN_ROWS: usize = 40;
+
 pub fn pattern_table(a: &analysis::pattern::PatternAnswer) -> String {
     use analysis::pattern::Outcome;
     let mut s = String::new();
@@ -233,24 +236,39 @@ pub fn pattern_table(a: &analysis::pattern::PatternAnswer) -> String {
             Outcome::AllowedOnNone => "Allowed on none of the resources the pattern covers.",
         }
     );
-    if let Some(e) = &a.allowed_example {
-        let _ = writeln!(s, "allowed on {}: {}", e.resource, e.summary);
-    }
-    if let Some(e) = &a.denied_example {
-        let _ = writeln!(s, "denied on {}: {}", e.resource, e.summary);
+    for (label, example) in [
+        ("allowed", &a.allowed_example),
+        ("denied", &a.denied_example),
+    ] {
+        if let Some(e) = example {
+            let summary = e.summary.as_deref().unwrap_or_default();
+            let _ = writeln!(s, "{label} on {}: {summary}", e.resource);
+        }
     }
     let _ = writeln!(
         s,
         "\nclasses of resources the policies treat alike ({}), one resource each:",
         a.classes.len()
     );
-    for c in &a.classes {
+    // A large org has thousands: the first ones, the JSON lists every one.
+    for c in a.classes.iter().take(MAX_PATTERN_ROWS) {
+        let alike = match c.alike {
+            1 => String::new(),
+            n => format!(" and {} more alike", n - 1),
+        };
         let _ = writeln!(
             s,
-            "  {:<17} {}{}",
+            "  {:<17} {}{}{alike}",
             c.decision.to_string(),
             c.resource,
             if c.held { "  (held)" } else { "" }
+        );
+    }
+    if a.classes.len() > MAX_PATTERN_ROWS {
+        let _ = writeln!(
+            s,
+            "  ... {} more classes (--format json lists every one)",
+            a.classes.len() - MAX_PATTERN_ROWS
         );
     }
     for assumed in &a.assumptions {
@@ -428,6 +446,9 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                         format!("{}  by {by} {}", n.principal, n.policies.join(", "))
                     },
                 );
+            }
+            if let Some(acls) = &answer.acls {
+                let _ = writeln!(s, "\nnote: {acls}");
             }
             if !answer.outside.is_empty() {
                 let _ = writeln!(

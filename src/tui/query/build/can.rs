@@ -266,7 +266,7 @@ pub fn pattern(a: &crate::analysis::pattern::PatternAnswer) -> AnswerTree {
                 (Tone::Dim, label),
                 (Tone::Text, &e.resource),
                 (Tone::Dim, ": "),
-                (Tone::Text, &e.summary),
+                (Tone::Text, e.summary.as_deref().unwrap_or_default()),
             ]));
         }
     }
@@ -293,7 +293,13 @@ pub fn pattern(a: &crate::analysis::pattern::PatternAnswer) -> AnswerTree {
             ]),
             None,
         );
-        t.add(Some(row), spans([(Tone::Dim, &c.summary)]), None);
+        if let Some(summary) = &c.summary {
+            t.add(Some(row), spans([(Tone::Dim, summary)]), None);
+        }
+        if c.alike > 1 {
+            let more = format!("and {} more held resources decided alike", c.alike - 1);
+            t.add(Some(row), spans([(Tone::Dim, &more)]), None);
+        }
     }
     t
 }
