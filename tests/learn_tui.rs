@@ -263,8 +263,8 @@ fn a_change_step_is_judged_when_the_scenario_changes() {
     let i = step_index(&a, learn::StepKind::Change);
     a.lesson.as_mut().unwrap().player.step = i;
     let s = screen(&a);
-    assert!(s.contains("(docs/scenarios.md), then run `orgscope"), "{s}");
-    assert!(s.contains("learn explicit-deny --check --scenario"), "{s}");
+    assert!(s.contains("then m (change menu)"), "{s}");
+    assert!(s.contains("learn explicit-deny"), "{s}");
     insta::assert_snapshot!("lesson_change_step", s);
     // The last hint is the lesson's own solution.
     keys(&mut a, "h h h");
@@ -438,4 +438,33 @@ fn a_paths_step_in_the_app() {
     let s = screen(&a);
     assert!(s.contains("✓ right"), "{s}");
     assert!(s.contains("dana reaches 4 role(s)"), "{s}");
+}
+
+/// A change made with the app's own what-if keys is the move of a change step: a
+/// change that leaves the answer as it was is told why (an allow-list at the account
+/// does not lift the OU's), without moving on.
+/// (AWS Organizations, "SCP evaluation": every level from the root to the account
+/// must allow the action.)
+#[test]
+fn a_change_made_in_the_app_is_judged_by_the_lesson() {
+    let org = acme();
+    let mut a = app(&org, 130, 40, "scp-inheritance");
+    let i = step_index(&a, learn::StepKind::Change);
+    a.lesson.as_mut().unwrap().player.step = i;
+    keys(&mut a, "esc :");
+    typed(&mut a, "account sandbox-alice");
+    keys(&mut a, "enter m");
+    typed(&mut a, "attach an SCP");
+    keys(&mut a, "enter");
+    typed(&mut a, "FullAWSAccess");
+    keys(&mut a, "enter");
+    assert_eq!(a.what_if.changes.done().len(), 1, "{}", screen(&a));
+    let s = screen(&a);
+    let p = &a.lesson.as_ref().unwrap().player;
+    assert_eq!(p.step, i, "{s}");
+    assert!(
+        !matches!(p.phase, learn::player::Phase::Done { .. }),
+        "a change that leaves alice denied was taken as right: {s}"
+    );
+    assert!(s.contains("✗"), "the wrong change is told: {s}");
 }

@@ -354,10 +354,17 @@ impl App<'_> {
         self.after_apply();
     }
 
-    /// With a new changed org: the diff shown is computed again.
+    /// With a new changed org: the diff shown is computed again, and a lesson's
+    /// change step is judged on it.
     fn after_apply(&mut self) {
         if self.popup == Popup::WhatIf {
             self.start_diff();
+        }
+        if self.lesson.is_some()
+            && let Some(changed) = self.what_if.changed.clone()
+        {
+            let scenario = self.what_if.changes.scenario();
+            self.lesson_scenario_changed(&changed, &scenario);
         }
     }
 

@@ -461,7 +461,7 @@ impl App<'_> {
                     if pane.player.current().map(Step::kind) == Some(StepKind::Change) {
                         let id = pane.player.lesson.id().to_string();
                         self.say(format!(
-                            "make the change in a scenario file and run `orgscope learn {id} --check --scenario FILE` (h for hints)"
+                            "make the change: Esc, select, m changes, e edits, u undoes (or `orgscope learn {id} --check --scenario FILE`; h for hints)"
                         ));
                     } else {
                         self.say(

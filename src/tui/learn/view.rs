@@ -106,12 +106,12 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
         layer_choice(app, d, width, &mut out);
     }
     if step.kind() == StepKind::Change && p.phase == Phase::Doing {
-        // What-if editing in the app is not wired to lessons yet: a scenario file
-        // judged on the command line does the step.
+        // The app's what-if changes are judged as they are made (see
+        // `App::lesson_scenario_changed`); a scenario file on the command line too.
         out.push(Line::default());
         wrap(
             &format!(
-                "Make the change in a scenario file (docs/scenarios.md), then run `orgscope learn {} --check --scenario FILE`: it judges the change, and a right one counts here. Any change that gives the answer counts.",
+                "Make the change in the app: Esc, select the thing to change, then m (change menu) or e (edit in $EDITOR); u undoes. Any change that gives the answer counts. Or write a scenario file (docs/scenarios.md) and run `orgscope learn {} --check --scenario FILE`.",
                 p.lesson.id()
             ),
             width,
