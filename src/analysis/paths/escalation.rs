@@ -23,12 +23,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Subject, assemble};
+use super::super::assemble::{Ask, Shared, Subject, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::{Org, PolicyOrigin, PrincipalIx};
+use crate::org::{AccountIx, Org, PolicyOrigin, PrincipalIx};
 use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 
 /// One request an escalation takes.
@@ -152,42 +152,174 @@ const FIRST_ACTIONS: [&str; 13] = [
     "iam:AddUserToGroup",
 ];
 
-/// The engine's answer to one request of `p`: `Some([])` allowed, `Some(needs)`
-/// allowed with context the question did not give, `None` not allowed. `trust`
-/// replaces the resource's policy (a role's rewritten trust policy).
-fn decide(
+/// The first actions of the ways to raise one's own permissions ([`techniques_self`]).
+const SELF_ACTIONS: [&str; 8] = [
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+];
+
+/// Decides the requests of callers of one account, sharing what their requests
+/// share (SCP levels, org path, the question's context and organization keys): built
+/// once per account and per service a role is passed to, not once per request, as
+/// [`super::hop`]'s chunks do. The decision is the same: `assemble` is
+/// `assemble_shared` over data built for one request.
+pub struct Batch<'o> {
+    org: &'o Org,
+    account: AccountIx,
+    context: &'o [(String, Vec<String>)],
+    /// By the service a role is passed to (`None`: the question's context alone).
+    shared: Vec<(Option<&'static str>, Shared<'o>)>,
+    /// The rewritten trust policy naming one caller, parsed once for all its roles.
+    trust: Option<(PrincipalIx, Option<Policy>)>,
+}
+
+impl<'o> Batch<'o> {
+    pub fn new(
+        org: &'o Org,
+        account: AccountIx,
+        context: &'o [(String, Vec<String>)],
+    ) -> Batch<'o> {
+        Batch {
+            org,
+            account,
+            context,
+            shared: Vec::new(),
+            trust: None,
+        }
+    }
+
+    /// The organization asked about.
+    pub fn org(&self) -> &'o Org {
+        self.org
+    }
+
+    /// The engine's answer to one request of `p` (of this batch's account): `Some([])`
+    /// allowed, `Some(needs)` allowed with context the question did not give, `None`
+    /// not allowed. `passed_to` adds `iam:PassedToService`; `rewritten` asks under
+    /// the trust policy naming `p` (a role's rewritten trust) instead of the role's.
+    fn decide(
+        &mut self,
+        p: PrincipalIx,
+        step: &Step,
+        passed_to: Option<&'static str>,
+        rewritten: bool,
+    ) -> Option<Vec<Condition>> {
+        let org = self.org;
+        debug_assert_eq!(org.principal_account(p), self.account);
+        let mut context = self.context.to_vec();
+        if let Some(service) = passed_to {
+            context.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
+        }
+        let ask = Ask {
+            action: step.action.clone(),
+            resource: step.resource.clone(),
+            context,
+            ..Ask::default()
+        };
+        let tgt = ask.checked_target(org).ok()?;
+        let i = match self.shared.iter().position(|(s, _)| *s == passed_to) {
+            Some(i) => i,
+            None => {
+                let shared = Shared::new(org, &ask, &tgt, Some(self.account));
+                self.shared.push((passed_to, shared));
+                self.shared.len() - 1
+            }
+        };
+        self.shared[i].1.retarget(org, &tgt);
+        if rewritten && self.trust.as_ref().is_none_or(|(q, _)| *q != p) {
+            self.trust = Some((p, rewritten_trust(org, p)));
+        }
+        let trust = match (&self.trust, rewritten) {
+            (Some((_, Some(t))), true) => Some(t),
+            (_, true) => return None,
+            _ => None,
+        };
+        let shared = &self.shared[i].1;
+        let mut a = assemble_shared(org, Subject::Principal(p), &ask, &tgt, shared).ok()?;
+        if let Some(t) = trust {
+            a.set.resource = Some(t);
+        }
+        let decision = engine::evaluate(&a.request, &a.set);
+        if decision == Decision::Allowed {
+            return Some(Vec::new());
+        }
+        let when = letting_in(&mut a.request, &a.set, decision);
+        (!when.is_empty()).then_some(when)
+    }
+}
+
+/// How many items one task decides in one [`Batch`]: small enough that a single
+/// account's principals still spread over every core.
+const CHUNK: usize = 64;
+
+/// `f` over every item, in parallel, each chunk of items whose principal
+/// (`principal(item)`) is of one account deciding in one [`Batch`] of that account;
+/// the answers in the items' order.
+pub fn in_batches<T, R, P, F>(
     org: &Org,
-    p: PrincipalIx,
-    step: &Step,
     context: &[(String, Vec<String>)],
-    trust: Option<&Policy>,
-) -> Option<Vec<Condition>> {
-    let ask = Ask {
-        action: step.action.clone(),
-        resource: step.resource.clone(),
-        context: context.to_vec(),
-        ..Ask::default()
+    items: &[T],
+    principal: P,
+    f: F,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    P: Fn(&T) -> PrincipalIx + Sync,
+    F: Fn(&mut Batch<'_>, &T) -> R + Sync,
+{
+    use rayon::prelude::*;
+    let key = |i: usize| {
+        let p = principal(&items[i]);
+        (org.principal_account(p), p)
     };
-    let mut a = assemble(org, Subject::Principal(p), &ask).ok()?;
-    if let Some(t) = trust {
-        a.set.resource = Some(t);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| key(i));
+    let chunks: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| key(a).0 == key(b).0)
+        .flat_map(|run| run.chunks(CHUNK))
+        .collect();
+    let decided: Vec<(usize, R)> = chunks
+        .par_iter()
+        .flat_map_iter(|chunk| {
+            let mut batch = Batch::new(org, key(chunk[0]).0, context);
+            chunk
+                .iter()
+                .map(|&i| (i, f(&mut batch, &items[i])))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, r) in decided {
+        out[i] = Some(r);
     }
-    let decision = engine::evaluate(&a.request, &a.set);
-    if decision == Decision::Allowed {
-        return Some(Vec::new());
-    }
-    let when = letting_in(&mut a.request, &a.set, decision);
-    (!when.is_empty()).then_some(when)
+    out.into_iter().flatten().collect()
+}
+
+/// A trust policy that lets `p` (and only it) assume the role: what
+/// `iam:UpdateAssumeRolePolicy` writes.
+fn rewritten_trust(org: &Org, p: PrincipalIx) -> Option<Policy> {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
+        org.principal_arn(p)
+    );
+    Policy::parse(PolicyKind::Resource, "rewritten trust", &text).ok()
 }
 
 /// A technique not yet decided: its requests, the context its steps add (the
-/// service a role is passed to), and the trust policy its last step is asked under.
+/// service a role is passed to), and whether its last step is asked under a trust
+/// policy the caller rewrote.
 struct Technique {
     via: String,
     steps: Vec<Step>,
     passed_to: Option<&'static str>,
-    /// The trust policy's text: parsed only when the technique is decided.
-    trust: Option<String>,
+    rewritten_trust: bool,
 }
 
 impl Technique {
@@ -196,35 +328,19 @@ impl Technique {
             via: action.to_string(),
             steps: vec![step(action, resource)],
             passed_to: None,
-            trust: None,
+            rewritten_trust: false,
         }
     }
 
     /// Every step decided; the edge, with the needs of all its steps, when each is
     /// allowed.
-    fn decide(self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Option<Edge> {
+    fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
         let mut needs: Vec<Condition> = Vec::new();
         let last = self.steps.len() - 1;
         for (i, s) in self.steps.iter().enumerate() {
-            let passed;
-            let ctx = match self.passed_to {
-                Some(service) if i == 0 => {
-                    let mut c = context.to_vec();
-                    c.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
-                    passed = c;
-                    &passed[..]
-                }
-                _ => context,
-            };
-            let parsed;
-            let t = match &self.trust {
-                Some(text) if i == last => {
-                    parsed = Policy::parse(PolicyKind::Resource, "rewritten trust", text).ok()?;
-                    Some(&parsed)
-                }
-                _ => None,
-            };
-            for n in decide(org, p, s, ctx, t)? {
+            let passed_to = self.passed_to.filter(|_| i == 0);
+            let rewritten = self.rewritten_trust && i == last;
+            for n in batch.decide(p, s, passed_to, rewritten)? {
                 if !needs.contains(&n) {
                     needs.push(n);
                 }
@@ -289,7 +405,7 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
 /// policies (IAM User Guide, "Using service-linked roles"; IAM Identity Center
 /// User Guide, "Referencing permission sets"). Passing one to a service is also
 /// not possible: its trust names only its own service.
-fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
+pub(super) fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
     let arn = org.principal_arn(p);
     matches!(p, PrincipalIx::Role(_))
         && (arn.contains(":role/aws-service-role/") || arn.contains(":role/aws-reserved/"))
@@ -320,10 +436,6 @@ fn techniques_between(
         }
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
-            let text = format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
-                org.principal_arn(p)
-            );
             out.push(Technique {
                 via: "iam:UpdateAssumeRolePolicy".to_string(),
                 steps: vec![
@@ -331,7 +443,7 @@ fn techniques_between(
                     step("sts:AssumeRole", arn),
                 ],
                 passed_to: None,
-                trust: Some(text),
+                rewritten_trust: true,
             });
             let account = &*org.account(org.principal_account(p)).id;
             let region = region(context);
@@ -356,7 +468,7 @@ fn techniques_between(
                     via,
                     steps,
                     passed_to: Some(service),
-                    trust: None,
+                    rewritten_trust: false,
                 });
             }
         }
@@ -372,9 +484,10 @@ pub fn edges_between(
     q: PrincipalIx,
     context: &[(String, Vec<String>)],
 ) -> Vec<Edge> {
+    let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_between(org, p, q, context)
         .into_iter()
-        .filter_map(|t| t.decide(org, p, context))
+        .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
 
@@ -474,9 +587,10 @@ fn techniques_self(
 
 /// Every way `p` can raise its own permissions, each decided, in a fixed order.
 pub fn self_edges(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Vec<Edge> {
+    let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_self(org, p, &first_docs(org), &groups_by_account(org))
         .into_iter()
-        .filter_map(|t| t.decide(org, p, context))
+        .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
 
@@ -497,6 +611,10 @@ pub struct Prefilter {
     /// Per account, its users and roles.
     pub by_account: Vec<Vec<PrincipalIx>>,
     groups: Vec<Vec<crate::org::GroupIx>>,
+    /// Per document: an Allow covers any of [`FIRST_ACTIONS`]; any of [`SELF_ACTIONS`].
+    any_first: Vec<bool>,
+    any_self: Vec<bool>,
+    iam_resources: bool,
 }
 
 impl Prefilter {
@@ -505,25 +623,55 @@ impl Prefilter {
         for p in crate::org::assume_index::all_principals(org) {
             by_account[org.principal_account(p).index()].push(p);
         }
+        let docs = first_docs(org);
+        let any_of = |actions: &[usize]| -> Vec<bool> {
+            (0..org.docs().len())
+                .map(|d| actions.iter().any(|&a| docs[a][d]))
+                .collect()
+        };
+        let self_first: Vec<usize> = SELF_ACTIONS
+            .iter()
+            .filter_map(|a| FIRST_ACTIONS.iter().position(|x| x == a))
+            .collect();
+        let all: Vec<usize> = (0..FIRST_ACTIONS.len()).collect();
         Prefilter {
-            docs: first_docs(org),
+            any_first: any_of(&all),
+            any_self: any_of(&self_first),
+            docs,
             by_account,
             groups: groups_by_account(org),
+            // IAM has no resource policies; an org that holds an IAM ARN as a resource
+            // with a policy is not filtered (see `worth`).
+            iam_resources: org
+                .resources()
+                .iter()
+                .any(|r| r.arn.split(':').nth(2) == Some("iam")),
         }
     }
 
     /// Whether `p`'s documents allow any technique's first action.
     pub fn may(&self, org: &Org, p: PrincipalIx) -> bool {
-        org.identity_policies(p).any(|x| {
-            let d = org.policy(x).doc.index();
-            self.docs.iter().any(|v| v[d])
-        })
+        self.iam_resources
+            || org
+                .identity_policies(p)
+                .any(|x| self.any_first[org.policy(x).doc.index()])
+    }
+
+    /// Whether `p`'s documents allow the first action of any way to raise its own
+    /// permissions ([`SELF_ACTIONS`]): most principals' do not, and are skipped
+    /// before their techniques are built.
+    fn may_self(&self, org: &Org, p: PrincipalIx) -> bool {
+        self.iam_resources
+            || org
+                .identity_policies(p)
+                .any(|x| self.any_self[org.policy(x).doc.index()])
     }
 
     /// Whether technique `t` is worth deciding for `p`.
     fn worth(&self, org: &Org, p: PrincipalIx, t: &Technique) -> bool {
         let first = &t.steps[0];
-        if org.resource_by_arn(&first.resource).is_some() {
+        // Every first step acts on an IAM ARN: looked up only if the org holds any.
+        if self.iam_resources && org.resource_by_arn(&first.resource).is_some() {
             return true;
         }
         let Some(a) = FIRST_ACTIONS.iter().position(|x| *x == first.action) else {
@@ -537,17 +685,16 @@ impl Prefilter {
     /// else the first allowed with some: [`best`] of all of them, deciding fewer.
     fn best_of(
         &self,
-        org: &Org,
+        batch: &mut Batch<'_>,
         p: PrincipalIx,
         techniques: Vec<Technique>,
-        context: &[(String, Vec<String>)],
     ) -> Option<Edge> {
         let mut found: Option<Edge> = None;
         for t in techniques {
-            if !self.worth(org, p, &t) {
+            if !self.worth(batch.org, p, &t) {
                 continue;
             }
-            if let Some(e) = t.decide(org, p, context) {
+            if let Some(e) = t.decide(batch, p) {
                 if e.needs.is_empty() {
                     return Some(e);
                 }
@@ -557,18 +704,20 @@ impl Prefilter {
         found
     }
 
-    /// [`best`] of [`edges_between`], deciding only what can matter.
+    /// [`best`] of [`edges_between`], deciding only what can matter; `batch` is of
+    /// `p`'s account.
     pub fn best_between(
         &self,
-        org: &Org,
+        batch: &mut Batch<'_>,
         p: PrincipalIx,
         q: PrincipalIx,
-        context: &[(String, Vec<String>)],
     ) -> Option<Edge> {
+        let org = batch.org;
         if !self.may(org, p) {
             return None;
         }
-        self.best_of(org, p, techniques_between(org, p, q, context), context)
+        let techniques = techniques_between(org, p, q, batch.context);
+        self.best_of(batch, p, techniques)
     }
 
     /// [`edges_between`], skipping techniques that cannot be allowed.
@@ -579,10 +728,11 @@ impl Prefilter {
         q: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
+        let mut batch = Batch::new(org, org.principal_account(p), context);
         techniques_between(org, p, q, context)
             .into_iter()
             .filter(|t| self.worth(org, p, t))
-            .filter_map(|t| t.decide(org, p, context))
+            .filter_map(|t| t.decide(&mut batch, p))
             .collect()
     }
 
@@ -593,21 +743,32 @@ impl Prefilter {
         p: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
+        let mut batch = Batch::new(org, org.principal_account(p), context);
+        self.self_edges_in(&mut batch, p)
+    }
+
+    /// [`Prefilter::self_edges`] in a batch of `p`'s account.
+    pub fn self_edges_in(&self, batch: &mut Batch<'_>, p: PrincipalIx) -> Vec<Edge> {
+        let org = batch.org;
+        if !self.may_self(org, p) {
+            return Vec::new();
+        }
         techniques_self(org, p, &self.docs, &self.groups)
             .into_iter()
             .filter(|t| self.worth(org, p, t))
-            .filter_map(|t| t.decide(org, p, context))
+            .filter_map(|t| t.decide(batch, p))
             .collect()
     }
 
-    /// [`is_admin`], stopping at the first technique allowed with no context.
-    pub fn is_admin(&self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
-        self.best_of(
-            org,
-            p,
-            techniques_self(org, p, &self.docs, &self.groups),
-            context,
-        )
-        .is_some_and(|e| e.needs.is_empty())
+    /// [`is_admin`], stopping at the first technique allowed with no context; `batch`
+    /// is of `p`'s account.
+    pub fn is_admin_in(&self, batch: &mut Batch<'_>, p: PrincipalIx) -> bool {
+        let org = batch.org;
+        if !self.may_self(org, p) {
+            return false;
+        }
+        let techniques = techniques_self(org, p, &self.docs, &self.groups);
+        self.best_of(batch, p, techniques)
+            .is_some_and(|e| e.needs.is_empty())
     }
 }

@@ -183,18 +183,23 @@ pub fn paths_until(
     };
     let pre = escalation::Prefilter::new(org);
     let escalate_out = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
-        let pre = &pre;
-        let pairs: Vec<(PrincipalIx, PrincipalIx)> = at
-            .iter()
-            .filter(|&&p| pre.may(org, p))
-            .flat_map(|&p| {
-                pre.by_account[org.principal_account(p).index()]
-                    .iter()
-                    .filter(move |&&q| q != p && worth(q))
-                    .map(move |&q| (p, q))
-            })
-            .collect();
-        decide_escalations(org, pre, &pairs, context)
+        // By account: the principals worth reaching in an account are looked up once
+        // for all the callers of that account, not once per caller.
+        let mut callers: Vec<PrincipalIx> =
+            at.iter().copied().filter(|&p| pre.may(org, p)).collect();
+        callers.sort_by_key(|&p| (org.principal_account(p), p));
+        let mut pairs: Vec<(PrincipalIx, PrincipalIx)> = Vec::new();
+        for run in callers.chunk_by(|&a, &b| org.principal_account(a) == org.principal_account(b)) {
+            let targets: Vec<PrincipalIx> = pre.by_account[org.principal_account(run[0]).index()]
+                .iter()
+                .copied()
+                .filter(|&q| worth(q) && !escalation::aws_owned(org, q))
+                .collect();
+            for &p in run {
+                pairs.extend(targets.iter().filter(|&&q| q != p).map(|&q| (p, q)));
+            }
+        }
+        decide_escalations(org, &pre, &pairs, context)
     };
     let h = discover(
         org,
@@ -215,16 +220,19 @@ pub fn paths_until(
         .collect();
     // Admin checks are the engine's too, a few requests a principal: in parallel.
     watch.grow(ends.len());
-    let admins: Vec<bool> = ends
-        .par_iter()
-        .map(|&(_, p)| !watch.stopped() && pre.is_admin(org, p, context))
-        .collect();
+    let admins: Vec<bool> = escalation::in_batches(
+        org,
+        context,
+        &ends,
+        |&(_, p)| p,
+        |batch, &(_, p)| !watch.stopped() && pre.is_admin_in(batch, p),
+    );
     watch.advance(ends.len());
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
     let mut reachable: Vec<Reach> = ends
-        .iter()
+        .par_iter()
         .zip(admins)
         .map(|(&(n, p), admin)| reach(org, &h, p, tree.path(&h, n), admin))
         .collect();
@@ -252,10 +260,16 @@ fn decide_escalations(
     pairs: &[(PrincipalIx, PrincipalIx)],
     context: &[(String, Vec<String>)],
 ) -> Vec<(PrincipalIx, PrincipalIx, Edge)> {
-    pairs
-        .par_iter()
-        .filter_map(|&(p, q)| pre.best_between(org, p, q, context).map(|e| (p, q, e)))
-        .collect()
+    escalation::in_batches(
+        org,
+        context,
+        pairs,
+        |&(p, _)| p,
+        |batch, &(p, q)| pre.best_between(batch, p, q).map(|e| (p, q, e)),
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every principal of the org that can reach `role`, directly or through other roles,
