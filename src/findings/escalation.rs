@@ -114,8 +114,11 @@ fn principal_findings(
     let own = pre.self_edges_in(batch, p);
     if !own.is_empty() {
         let free = own.iter().any(|e| e.needs.is_empty());
-        // A boundary still caps what it gives itself.
-        let bounded = org.boundary(p).is_some();
+        // A boundary still caps what it gives itself, unless it can lift the boundary.
+        let lifts = own
+            .iter()
+            .any(|e| e.needs.is_empty() && e.via.contains("PermissionsBoundary"));
+        let bounded = org.boundary(p).is_some() && !lifts;
         let mut f = make(
             "escalation.self",
             if free && !bounded {

@@ -71,8 +71,10 @@ impl Edge {
 
 /// The services a role can be passed to, and what the caller must be able to do
 /// there to run code as the role (PMapper's Lambda, EC2, CloudFormation, CodeBuild,
-/// SageMaker and Glue checkers).
-const SERVICES: [(&str, &[(&str, &str)]); 6] = [
+/// SageMaker and Glue checkers; an ECS task, and an Auto Scaling group launching
+/// instances with the role, from Rhino Security Labs' list). A service may have
+/// several ways, each a technique.
+const SERVICES: [(&str, &[(&str, &str)]); 8] = [
     (
         "lambda.amazonaws.com",
         &[
@@ -133,10 +135,42 @@ const SERVICES: [(&str, &[(&str, &str)]); 6] = [
             "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation",
         )],
     ),
+    // A task definition whose task role is the role, then a task run from it (ECS
+    // Developer Guide, "Amazon ECS task IAM role": the task's containers get the
+    // role's credentials).
+    (
+        "ecs-tasks.amazonaws.com",
+        &[
+            (
+                "ecs:RegisterTaskDefinition",
+                "arn:aws:ecs:{region}:{account}:task-definition/orgscope-escalation:1",
+            ),
+            (
+                "ecs:RunTask",
+                "arn:aws:ecs:{region}:{account}:task-definition/orgscope-escalation:1",
+            ),
+        ],
+    ),
+    // A launch configuration with the role's instance profile, then a group that
+    // launches instances from it (EC2 Auto Scaling User Guide, "IAM role for
+    // applications that run on Amazon EC2 instances"); the role is passed to EC2.
+    (
+        "ec2.amazonaws.com",
+        &[
+            (
+                "autoscaling:CreateLaunchConfiguration",
+                "arn:aws:autoscaling:{region}:{account}:launchConfiguration:*:launchConfigurationName/orgscope-escalation",
+            ),
+            (
+                "autoscaling:CreateAutoScalingGroup",
+                "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/orgscope-escalation",
+            ),
+        ],
+    ),
 ];
 
 /// The first (IAM) action of every technique: what [`Prefilter`] looks for.
-const FIRST_ACTIONS: [&str; 13] = [
+const FIRST_ACTIONS: [&str; 17] = [
     "iam:CreateAccessKey",
     "iam:CreateLoginProfile",
     "iam:UpdateLoginProfile",
@@ -150,10 +184,14 @@ const FIRST_ACTIONS: [&str; 13] = [
     "iam:AttachRolePolicy",
     "iam:CreatePolicyVersion",
     "iam:AddUserToGroup",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
 ];
 
 /// The first actions of the ways to raise one's own permissions ([`techniques_self`]).
-const SELF_ACTIONS: [&str; 8] = [
+const SELF_ACTIONS: [&str; 12] = [
     "iam:PutUserPolicy",
     "iam:AttachUserPolicy",
     "iam:PutGroupPolicy",
@@ -162,6 +200,10 @@ const SELF_ACTIONS: [&str; 8] = [
     "iam:AttachRolePolicy",
     "iam:CreatePolicyVersion",
     "iam:AddUserToGroup",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
 ];
 
 /// Decides the requests of callers of one account, sharing what their requests
@@ -173,8 +215,9 @@ pub struct Batch<'o> {
     org: &'o Org,
     account: AccountIx,
     context: &'o [(String, Vec<String>)],
-    /// By the service a role is passed to (`None`: the question's context alone).
-    shared: Vec<(Option<&'static str>, Shared<'o>)>,
+    /// By the context key a step adds (`iam:PassedToService`,
+    /// `iam:PermissionsBoundary`; `None`: the question's context alone).
+    shared: Vec<(Option<Extra>, Shared<'o>)>,
     /// The rewritten trust policy naming one caller, parsed once for all its roles.
     trust: Option<(PrincipalIx, Option<Policy>)>,
 }
@@ -201,20 +244,21 @@ impl<'o> Batch<'o> {
 
     /// The engine's answer to one request of `p` (of this batch's account): `Some([])`
     /// allowed, `Some(needs)` allowed with context the question did not give, `None`
-    /// not allowed. `passed_to` adds `iam:PassedToService`; `rewritten` asks under
-    /// the trust policy naming `p` (a role's rewritten trust) instead of the role's.
+    /// not allowed. `extra` adds a context key the step sets; `under` says whose
+    /// policies it is asked under when an earlier step changed them.
     fn decide(
         &mut self,
         p: PrincipalIx,
         step: &Step,
-        passed_to: Option<&'static str>,
-        rewritten: bool,
+        extra: Option<&Extra>,
+        under: Under,
     ) -> Option<Vec<Condition>> {
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
+        let rewritten = under == Under::RewrittenTrust;
         let mut context = self.context.to_vec();
-        if let Some(service) = passed_to {
-            context.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
+        if let Some((k, v)) = extra {
+            context.push((k.to_string(), vec![v.clone()]));
         }
         let ask = Ask {
             action: step.action.clone(),
@@ -223,11 +267,11 @@ impl<'o> Batch<'o> {
             ..Ask::default()
         };
         let tgt = ask.checked_target(org).ok()?;
-        let i = match self.shared.iter().position(|(s, _)| *s == passed_to) {
+        let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
             None => {
                 let shared = Shared::new(org, &ask, &tgt, Some(self.account));
-                self.shared.push((passed_to, shared));
+                self.shared.push((extra.cloned(), shared));
                 self.shared.len() - 1
             }
         };
@@ -245,6 +289,9 @@ impl<'o> Batch<'o> {
         if let Some(t) = trust {
             a.set.resource = Some(t);
         }
+        if under == Under::NoBoundary {
+            a.set.boundary = None;
+        }
         let decision = engine::evaluate(&a.request, &a.set);
         if decision == Decision::Allowed {
             return Some(Vec::new());
@@ -252,6 +299,22 @@ impl<'o> Batch<'o> {
         let when = letting_in(&mut a.request, &a.set, decision);
         (!when.is_empty()).then_some(when)
     }
+}
+
+/// A context key a step sets, and its value.
+type Extra = (&'static str, String);
+
+/// The policies a step is asked under, when an earlier step of its technique
+/// changed them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Under {
+    /// As the org holds them.
+    AsIs,
+    /// The role's trust policy rewritten to name the caller.
+    RewrittenTrust,
+    /// The caller's permissions boundary removed (or replaced by one that allows
+    /// everything: the same to the engine).
+    NoBoundary,
 }
 
 /// How many items one task decides in one [`Batch`]: small enough that a single
@@ -318,8 +381,11 @@ fn rewritten_trust(org: &Org, p: PrincipalIx) -> Option<Policy> {
 struct Technique {
     via: String,
     steps: Vec<Step>,
-    passed_to: Option<&'static str>,
-    rewritten_trust: bool,
+    /// The context key the first step sets (the service a role is passed to, the
+    /// boundary removed or put).
+    first_sets: Option<Extra>,
+    /// What the steps after the first are asked under.
+    then: Under,
 }
 
 impl Technique {
@@ -327,8 +393,8 @@ impl Technique {
         Technique {
             via: action.to_string(),
             steps: vec![step(action, resource)],
-            passed_to: None,
-            rewritten_trust: false,
+            first_sets: None,
+            then: Under::AsIs,
         }
     }
 
@@ -336,11 +402,12 @@ impl Technique {
     /// allowed.
     fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
         let mut needs: Vec<Condition> = Vec::new();
-        let last = self.steps.len() - 1;
         for (i, s) in self.steps.iter().enumerate() {
-            let passed_to = self.passed_to.filter(|_| i == 0);
-            let rewritten = self.rewritten_trust && i == last;
-            for n in batch.decide(p, s, passed_to, rewritten)? {
+            let (extra, under) = match i {
+                0 => (self.first_sets.as_ref(), Under::AsIs),
+                _ => (None, self.then),
+            };
+            for n in batch.decide(p, s, extra, under)? {
                 if !needs.contains(&n) {
                     needs.push(n);
                 }
@@ -390,7 +457,9 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
                 named.extend(
                     SERVICES
                         .iter()
-                        .position(|(svc, _)| svc.eq_ignore_ascii_case(v)),
+                        .enumerate()
+                        .filter(|(_, (svc, _))| svc.eq_ignore_ascii_case(v))
+                        .map(|(i, _)| i),
                 );
             }
         }
@@ -442,8 +511,8 @@ fn techniques_between(
                     step("iam:UpdateAssumeRolePolicy", arn),
                     step("sts:AssumeRole", arn),
                 ],
-                passed_to: None,
-                rewritten_trust: true,
+                first_sets: None,
+                then: Under::RewrittenTrust,
             });
             let account = &*org.account(org.principal_account(p)).id;
             let region = region(context);
@@ -467,8 +536,8 @@ fn techniques_between(
                 out.push(Technique {
                     via,
                     steps,
-                    passed_to: Some(service),
-                    rewritten_trust: false,
+                    first_sets: Some(("iam:PassedToService", service.to_string())),
+                    then: Under::AsIs,
                 });
             }
         }
@@ -581,6 +650,53 @@ fn techniques_self(
     }
     for policy in writable_policies(org, p) {
         out.push(Technique::one("iam:CreatePolicyVersion", &policy));
+    }
+    out.extend(boundary_techniques(org, p));
+    out
+}
+
+/// Lifting one's own permissions boundary, then writing or attaching a policy to
+/// oneself with nothing to cap it: deleting the boundary, or putting one that allows
+/// everything (IAM User Guide, "Permissions boundaries for IAM entities": the
+/// boundary actions need the same care as the policy actions; Rhino Security Labs'
+/// AWS privilege escalation methods). The boundary step is asked with
+/// `iam:PermissionsBoundary` set to the boundary it removes or puts, as IAM sets it,
+/// so that a guardrail written on that key applies; the write after it is asked with
+/// no boundary. Only for a principal that has a boundary.
+fn boundary_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
+    let Some(b) = org.boundary(p) else {
+        return Vec::new();
+    };
+    if aws_owned(org, p) {
+        return Vec::new();
+    }
+    let arn = org.principal_arn(p);
+    let (kind, writes) = match p {
+        PrincipalIx::User(_) => ("User", ["iam:PutUserPolicy", "iam:AttachUserPolicy"]),
+        PrincipalIx::Role(_) => ("Role", ["iam:PutRolePolicy", "iam:AttachRolePolicy"]),
+    };
+    let partition = &org.info().partition;
+    let everything = format!("arn:{partition}:iam::aws:policy/AdministratorAccess");
+    let lifts = [
+        (
+            format!("iam:Delete{kind}PermissionsBoundary"),
+            org.policy(b).arn.as_deref().map(str::to_string),
+        ),
+        (
+            format!("iam:Put{kind}PermissionsBoundary"),
+            Some(everything),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (lift, key) in lifts {
+        for write in writes {
+            out.push(Technique {
+                via: format!("{lift}+{write}"),
+                steps: vec![step(&lift, arn), step(write, arn)],
+                first_sets: key.clone().map(|k| ("iam:PermissionsBoundary", k)),
+                then: Under::NoBoundary,
+            });
+        }
     }
     out
 }

@@ -89,13 +89,6 @@ pub struct PathsAnswer {
     pub nearest_admin: Option<Reach>,
 }
 
-fn role_of(org: &Org, text: &str) -> Result<RoleIx, AnalysisError> {
-    match principal(org, text)? {
-        PrincipalIx::Role(r) => Ok(r),
-        PrincipalIx::User(_) => Err(AnalysisError::NotARole(text.to_string())),
-    }
-}
-
 /// A reach: `path` runs from its first principal to the principal it reaches, `end`.
 fn reach(
     org: &Org,
@@ -162,7 +155,8 @@ pub fn paths_until(
     watch: Watch<'_>,
 ) -> Result<PathsAnswer, AnalysisError> {
     let start = principal(org, from)?;
-    let target = to.map(|t| role_of(org, t)).transpose()?;
+    // A target is a role, or a user whose keys or password can be taken.
+    let target = to.map(|t| principal(org, t)).transpose()?;
     let index = AssumeIndex::new(org);
     let out_of = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
         // Roles that trust `*` are narrowed once for the whole step.
@@ -237,9 +231,9 @@ pub fn paths_until(
         .map(|(&(n, p), admin)| reach(org, &h, p, tree.path(&h, n), admin))
         .collect();
     reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
-    let to = target.and_then(|r| {
-        let role = org.role(r).arn.to_string();
-        reachable.iter().find(|x| x.role == role).cloned()
+    let to = target.and_then(|t| {
+        let arn = org.principal_arn(t);
+        reachable.iter().find(|x| x.role == arn).cloned()
     });
     let escalations = pre.self_edges(org, start, context);
     Ok(PathsAnswer {
@@ -272,8 +266,9 @@ fn decide_escalations(
     .collect()
 }
 
-/// Every principal of the org that can reach `role`, directly or through other roles,
-/// with its shortest chain; nearest first.
+/// Every principal of the org that can reach `role` (a role, or a user reached by
+/// taking its keys or password), directly or through other principals, with its
+/// shortest chain; nearest first.
 pub fn who_reaches(
     org: &Org,
     role: &str,
@@ -289,7 +284,7 @@ pub fn who_reaches_until(
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Result<Vec<Reach>, AnalysisError> {
-    let r = role_of(org, role)?;
+    let root = principal(org, role)?;
     // Inward, only the trust policies of the roles on the way are read.
     let side = CallerSide::new(org);
     let into = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
@@ -321,7 +316,7 @@ pub fn who_reaches_until(
     };
     let h = discover(
         org,
-        PrincipalIx::Role(r),
+        root,
         Direction::Incoming,
         &into,
         &escalate_in,
@@ -336,7 +331,7 @@ pub fn who_reaches_until(
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
         .map(|n| {
-            let r = reach(org, &h, PrincipalIx::Role(r), tree.path(&h, n), false);
+            let r = reach(org, &h, root, tree.path(&h, n), false);
             (r.path.len(), h.graph[n], r)
         })
         .collect();
