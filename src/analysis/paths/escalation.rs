@@ -14,6 +14,14 @@
 //! principals whose documents allow none of them; `tests/paths_agree.rs` checks the
 //! filtered search against every pair of the org decided without it.
 //!
+//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, and a
+//! principal lifting its own permissions boundary. Not modelled, as the org holds no
+//! data for them: older versions of a managed policy (`iam:SetDefaultPolicyVersion`;
+//! only the default version is loaded), instances, instance profiles and Lambda
+//! functions' execution roles (SSM `SendCommand`/`StartSession` on an instance
+//! running a role, `ec2:AssociateIamInstanceProfile`, `iam:AddRoleToInstanceProfile`,
+//! `lambda:UpdateFunctionCode` on a function whose role is stronger).
+//!
 //! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
 //! instance profile; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
