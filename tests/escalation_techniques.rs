@@ -256,3 +256,37 @@ fn a_liftable_boundary_is_a_critical_finding() {
     );
     assert!(own("bounded-guarded").is_none());
 }
+
+/// A role passed to SageMaker for a training job or a processing job, which runs the
+/// caller's container as the role (SageMaker Developer Guide, "How to use SageMaker
+/// AI execution roles"); in the export sample, each by a user allowed only that.
+#[test]
+fn passing_a_role_to_a_sagemaker_job_reaches_it() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
+    let org = orgscope::org::load(&dir).unwrap();
+    for (user, via) in [
+        (
+            "privesc-sageMakerCreateTrainingJobPassRole-user",
+            "iam:PassRole+sagemaker:CreateTrainingJob",
+        ),
+        (
+            "privesc-sageMakerCreateProcessingJobPassRole-user",
+            "iam:PassRole+sagemaker:CreateProcessingJob",
+        ),
+    ] {
+        let a = analysis::paths(&org, user, None, &[]).unwrap();
+        let first: Vec<&str> = a
+            .reachable
+            .iter()
+            .filter(|r| r.edges.len() == 1)
+            .map(|r| r.edges[0].via.as_str())
+            .collect();
+        assert!(first.contains(&via), "{user}: {first:?}");
+        for r in a.reachable.iter().filter(|r| r.edges[0].via == via) {
+            for s in &r.edges[0].steps[1..] {
+                assert!(allowed(&org, &r.from, &s.action, &s.resource, &[]), "{s:?}");
+            }
+        }
+    }
+}

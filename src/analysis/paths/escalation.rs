@@ -79,10 +79,11 @@ impl Edge {
 
 /// The services a role can be passed to, and what the caller must be able to do
 /// there to run code as the role (PMapper's Lambda, EC2, CloudFormation, CodeBuild,
-/// SageMaker and Glue checkers; an ECS task, and an Auto Scaling group launching
-/// instances with the role, from Rhino Security Labs' list). A service may have
+/// SageMaker and Glue checkers; SageMaker training and processing jobs, an ECS task,
+/// and an Auto Scaling group launching instances with the role, from Rhino Security
+/// Labs' list). A service may have
 /// several ways, each a technique.
-const SERVICES: [(&str, &[(&str, &str)]); 8] = [
+const SERVICES: [(&str, &[(&str, &str)]); 10] = [
     (
         "lambda.amazonaws.com",
         &[
@@ -141,6 +142,23 @@ const SERVICES: [(&str, &[(&str, &str)]); 8] = [
         &[(
             "glue:CreateDevEndpoint",
             "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation",
+        )],
+    ),
+    // A training or processing job runs the caller's container as the role
+    // (SageMaker Developer Guide, "How to use SageMaker AI execution roles"; Rhino
+    // Security Labs' list).
+    (
+        "sagemaker.amazonaws.com",
+        &[(
+            "sagemaker:CreateTrainingJob",
+            "arn:aws:sagemaker:{region}:{account}:training-job/orgscope-escalation",
+        )],
+    ),
+    (
+        "sagemaker.amazonaws.com",
+        &[(
+            "sagemaker:CreateProcessingJob",
+            "arn:aws:sagemaker:{region}:{account}:processing-job/orgscope-escalation",
         )],
     ),
     // A task definition whose task role is the role, then a task run from it (ECS
