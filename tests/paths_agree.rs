@@ -185,6 +185,8 @@ fn recheck(name: &str, org: &Org, ctx: &Context, r: &Reach) {
                     Some("cloudformation") => "cloudformation.amazonaws.com",
                     Some("codebuild") => "codebuild.amazonaws.com",
                     Some("sagemaker") => "sagemaker.amazonaws.com",
+                    Some("ecs") => "ecs-tasks.amazonaws.com",
+                    Some("autoscaling") => "ec2.amazonaws.com",
                     _ => "glue.amazonaws.com",
                 };
                 context.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
@@ -330,4 +332,14 @@ fn paths_agree_with_every_hop_on_every_trust_form() {
     let org = orgscope::org::load(&file).unwrap();
     agree("trust forms", &org, &eu());
     agree("trust forms, no context", &org, &Vec::new());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_the_escalation_techniques() {
+    // Boundaries lifted, roles passed to ECS tasks and Auto Scaling groups, keys taken.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/escalation-techniques.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("escalation techniques", &org, &eu());
+    agree("escalation techniques, no context", &org, &Vec::new());
 }

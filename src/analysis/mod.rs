@@ -30,8 +30,6 @@ pub enum AnalysisError {
     UnknownPrincipal(String),
     #[error("`{name}` names several principals; give one of their ARNs: {}", arns.join(", "))]
     AmbiguousPrincipal { name: String, arns: Vec<String> },
-    #[error("`{0}` is not a role")]
-    NotARole(String),
     #[error(transparent)]
     Request(#[from] crate::policy::RequestError),
     #[error("the resource account given, {given}, is not the resource's: {how} account {actual}")]

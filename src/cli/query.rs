@@ -631,8 +631,9 @@ pub struct PathsArgs {
     /// The principal to start from.
     #[arg(long)]
     pub from: Option<String>,
-    /// A role to reach: the shortest path to it; alone, every principal that reaches
-    /// it (exit status 3 when nothing reaches it).
+    /// A role (or a user, reached by taking its keys or password) to reach: the
+    /// shortest path to it; alone, every principal that reaches it (exit status 3
+    /// when nothing reaches it).
     #[arg(long)]
     pub to: Option<String>,
     /// A context key and value for every request, `aws:RequestedRegion=eu-west-1`;
@@ -654,7 +655,7 @@ fn hops(r: &analysis::Reach) -> String {
 /// The JSON of `paths --to ROLE` without `--from`.
 #[derive(serde::Serialize)]
 struct WhoReaches<'a> {
-    /// The role's ARN.
+    /// The ARN of the role or user reached.
     to: &'a str,
     reachable: &'a [analysis::Reach],
 }

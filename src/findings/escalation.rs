@@ -6,11 +6,11 @@
 
 use std::borrow::Cow;
 
-use rayon::prelude::*;
+use std::collections::HashSet;
 
 use super::{Category, Finding, Severity};
 use crate::analysis::assemble::{Ask, Subject, assemble};
-use crate::analysis::paths::escalation::{Edge, Prefilter};
+use crate::analysis::paths::escalation::{Batch, Edge, Prefilter, in_batches};
 use crate::engine::{self, Decision};
 use crate::org::assume_index::all_principals;
 use crate::org::{Org, PrincipalIx};
@@ -55,14 +55,49 @@ fn short(arn: &str) -> &str {
 pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
     let pre = Prefilter::new(org);
     let candidates: Vec<PrincipalIx> = all_principals(org).filter(|&p| pre.may(org, p)).collect();
-    let found: Vec<Finding> = candidates
-        .par_iter()
-        .flat_map_iter(|&p| principal_findings(org, &pre, p))
+    // Whether each principal of an account with a candidate is admin-level, decided
+    // once for the account rather than once per candidate that could reach it.
+    let mut accounts: Vec<usize> = candidates
+        .iter()
+        .map(|&p| org.principal_account(p).index())
         .collect();
+    accounts.dedup();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let targets: Vec<PrincipalIx> = accounts
+        .iter()
+        .flat_map(|&a| pre.by_account[a].iter().copied())
+        .collect();
+    let admin: HashSet<PrincipalIx> = in_batches(
+        org,
+        &[],
+        &targets,
+        |&q| q,
+        |batch, &q| (pre.is_admin_in(batch, q) || allowed_everything(org, q)).then_some(q),
+    )
+    .into_iter()
+    .flatten()
+    .collect();
+    let found: Vec<Finding> = in_batches(
+        org,
+        &[],
+        &candidates,
+        |&p| p,
+        |batch, &p| principal_findings(batch, &pre, &admin, p),
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     out.extend(found);
 }
 
-fn principal_findings(org: &Org, pre: &Prefilter, p: PrincipalIx) -> Vec<Finding> {
+fn principal_findings(
+    batch: &mut Batch<'_>,
+    pre: &Prefilter,
+    admin: &HashSet<PrincipalIx>,
+    p: PrincipalIx,
+) -> Vec<Finding> {
+    let org = batch.org();
     if allowed_everything(org, p) {
         return Vec::new();
     }
@@ -76,11 +111,14 @@ fn principal_findings(org: &Org, pre: &Prefilter, p: PrincipalIx) -> Vec<Finding
         f
     };
     let mut found = Vec::new();
-    let own = pre.self_edges(org, p, &[]);
+    let own = pre.self_edges_in(batch, p);
     if !own.is_empty() {
         let free = own.iter().any(|e| e.needs.is_empty());
-        // A boundary still caps what it gives itself.
-        let bounded = org.boundary(p).is_some();
+        // A boundary still caps what it gives itself, unless it can lift the boundary.
+        let lifts = own
+            .iter()
+            .any(|e| e.needs.is_empty() && e.via.contains("PermissionsBoundary"));
+        let bounded = org.boundary(p).is_some() && !lifts;
         let mut f = make(
             "escalation.self",
             if free && !bounded {
@@ -109,16 +147,10 @@ fn principal_findings(org: &Org, pre: &Prefilter, p: PrincipalIx) -> Vec<Finding
     // One hop to a principal that can give itself anything (or already has it).
     let mut ways: Vec<(String, Edge)> = Vec::new();
     for &q in &pre.by_account[org.principal_account(p).index()] {
-        if q == p {
+        if q == p || !admin.contains(&q) {
             continue;
         }
-        let Some(e) = pre
-            .best_between(org, p, q, &[])
-            .filter(|e| e.needs.is_empty())
-        else {
-            continue;
-        };
-        if pre.is_admin(org, q, &[]) || allowed_everything(org, q) {
+        if let Some(e) = pre.best_between(batch, p, q).filter(|e| e.needs.is_empty()) {
             ways.push((org.principal_arn(q).to_string(), e));
         }
     }

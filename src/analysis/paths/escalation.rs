@@ -14,6 +14,14 @@
 //! principals whose documents allow none of them; `tests/paths_agree.rs` checks the
 //! filtered search against every pair of the org decided without it.
 //!
+//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, and a
+//! principal lifting its own permissions boundary. Not modelled, as the org holds no
+//! data for them: older versions of a managed policy (`iam:SetDefaultPolicyVersion`;
+//! only the default version is loaded), instances, instance profiles and Lambda
+//! functions' execution roles (SSM `SendCommand`/`StartSession` on an instance
+//! running a role, `ec2:AssociateIamInstanceProfile`, `iam:AddRoleToInstanceProfile`,
+//! `lambda:UpdateFunctionCode` on a function whose role is stronger).
+//!
 //! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
 //! instance profile; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
@@ -23,12 +31,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Subject, assemble};
+use super::super::assemble::{Ask, Shared, Subject, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::{Org, PolicyOrigin, PrincipalIx};
+use crate::org::{AccountIx, Org, PolicyOrigin, PrincipalIx};
 use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 
 /// One request an escalation takes.
@@ -71,8 +79,11 @@ impl Edge {
 
 /// The services a role can be passed to, and what the caller must be able to do
 /// there to run code as the role (PMapper's Lambda, EC2, CloudFormation, CodeBuild,
-/// SageMaker and Glue checkers).
-const SERVICES: [(&str, &[(&str, &str)]); 6] = [
+/// SageMaker and Glue checkers; SageMaker training and processing jobs, an ECS task,
+/// and an Auto Scaling group launching instances with the role, from Rhino Security
+/// Labs' list). A service may have
+/// several ways, each a technique.
+const SERVICES: [(&str, &[(&str, &str)]); 10] = [
     (
         "lambda.amazonaws.com",
         &[
@@ -133,10 +144,59 @@ const SERVICES: [(&str, &[(&str, &str)]); 6] = [
             "arn:aws:glue:{region}:{account}:devEndpoint/orgscope-escalation",
         )],
     ),
+    // A training or processing job runs the caller's container as the role
+    // (SageMaker Developer Guide, "How to use SageMaker AI execution roles"; Rhino
+    // Security Labs' list).
+    (
+        "sagemaker.amazonaws.com",
+        &[(
+            "sagemaker:CreateTrainingJob",
+            "arn:aws:sagemaker:{region}:{account}:training-job/orgscope-escalation",
+        )],
+    ),
+    (
+        "sagemaker.amazonaws.com",
+        &[(
+            "sagemaker:CreateProcessingJob",
+            "arn:aws:sagemaker:{region}:{account}:processing-job/orgscope-escalation",
+        )],
+    ),
+    // A task definition whose task role is the role, then a task run from it (ECS
+    // Developer Guide, "Amazon ECS task IAM role": the task's containers get the
+    // role's credentials).
+    (
+        "ecs-tasks.amazonaws.com",
+        &[
+            (
+                "ecs:RegisterTaskDefinition",
+                "arn:aws:ecs:{region}:{account}:task-definition/orgscope-escalation:1",
+            ),
+            (
+                "ecs:RunTask",
+                "arn:aws:ecs:{region}:{account}:task-definition/orgscope-escalation:1",
+            ),
+        ],
+    ),
+    // A launch configuration with the role's instance profile, then a group that
+    // launches instances from it (EC2 Auto Scaling User Guide, "IAM role for
+    // applications that run on Amazon EC2 instances"); the role is passed to EC2.
+    (
+        "ec2.amazonaws.com",
+        &[
+            (
+                "autoscaling:CreateLaunchConfiguration",
+                "arn:aws:autoscaling:{region}:{account}:launchConfiguration:*:launchConfigurationName/orgscope-escalation",
+            ),
+            (
+                "autoscaling:CreateAutoScalingGroup",
+                "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/orgscope-escalation",
+            ),
+        ],
+    ),
 ];
 
 /// The first (IAM) action of every technique: what [`Prefilter`] looks for.
-const FIRST_ACTIONS: [&str; 13] = [
+const FIRST_ACTIONS: [&str; 17] = [
     "iam:CreateAccessKey",
     "iam:CreateLoginProfile",
     "iam:UpdateLoginProfile",
@@ -150,44 +210,208 @@ const FIRST_ACTIONS: [&str; 13] = [
     "iam:AttachRolePolicy",
     "iam:CreatePolicyVersion",
     "iam:AddUserToGroup",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
 ];
 
-/// The engine's answer to one request of `p`: `Some([])` allowed, `Some(needs)`
-/// allowed with context the question did not give, `None` not allowed. `trust`
-/// replaces the resource's policy (a role's rewritten trust policy).
-fn decide(
+/// The first actions of the ways to raise one's own permissions ([`techniques_self`]).
+const SELF_ACTIONS: [&str; 12] = [
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+];
+
+/// Decides the requests of callers of one account, sharing what their requests
+/// share (SCP levels, org path, the question's context and organization keys): built
+/// once per account and per service a role is passed to, not once per request, as
+/// [`super::hop`]'s chunks do. The decision is the same: `assemble` is
+/// `assemble_shared` over data built for one request.
+pub struct Batch<'o> {
+    org: &'o Org,
+    account: AccountIx,
+    context: &'o [(String, Vec<String>)],
+    /// By the context key a step adds (`iam:PassedToService`,
+    /// `iam:PermissionsBoundary`; `None`: the question's context alone).
+    shared: Vec<(Option<Extra>, Shared<'o>)>,
+    /// The rewritten trust policy naming one caller, parsed once for all its roles.
+    trust: Option<(PrincipalIx, Option<Policy>)>,
+}
+
+impl<'o> Batch<'o> {
+    pub fn new(
+        org: &'o Org,
+        account: AccountIx,
+        context: &'o [(String, Vec<String>)],
+    ) -> Batch<'o> {
+        Batch {
+            org,
+            account,
+            context,
+            shared: Vec::new(),
+            trust: None,
+        }
+    }
+
+    /// The organization asked about.
+    pub fn org(&self) -> &'o Org {
+        self.org
+    }
+
+    /// The engine's answer to one request of `p` (of this batch's account): `Some([])`
+    /// allowed, `Some(needs)` allowed with context the question did not give, `None`
+    /// not allowed. `extra` adds a context key the step sets; `under` says whose
+    /// policies it is asked under when an earlier step changed them.
+    fn decide(
+        &mut self,
+        p: PrincipalIx,
+        step: &Step,
+        extra: Option<&Extra>,
+        under: Under,
+    ) -> Option<Vec<Condition>> {
+        let org = self.org;
+        debug_assert_eq!(org.principal_account(p), self.account);
+        let rewritten = under == Under::RewrittenTrust;
+        let mut context = self.context.to_vec();
+        if let Some((k, v)) = extra {
+            context.push((k.to_string(), vec![v.clone()]));
+        }
+        let ask = Ask {
+            action: step.action.clone(),
+            resource: step.resource.clone(),
+            context,
+            ..Ask::default()
+        };
+        let tgt = ask.checked_target(org).ok()?;
+        let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
+            Some(i) => i,
+            None => {
+                let shared = Shared::new(org, &ask, &tgt, Some(self.account));
+                self.shared.push((extra.cloned(), shared));
+                self.shared.len() - 1
+            }
+        };
+        self.shared[i].1.retarget(org, &tgt);
+        if rewritten && self.trust.as_ref().is_none_or(|(q, _)| *q != p) {
+            self.trust = Some((p, rewritten_trust(org, p)));
+        }
+        let trust = match (&self.trust, rewritten) {
+            (Some((_, Some(t))), true) => Some(t),
+            (_, true) => return None,
+            _ => None,
+        };
+        let shared = &self.shared[i].1;
+        let mut a = assemble_shared(org, Subject::Principal(p), &ask, &tgt, shared).ok()?;
+        if let Some(t) = trust {
+            a.set.resource = Some(t);
+        }
+        if under == Under::NoBoundary {
+            a.set.boundary = None;
+        }
+        let decision = engine::evaluate(&a.request, &a.set);
+        if decision == Decision::Allowed {
+            return Some(Vec::new());
+        }
+        let when = letting_in(&mut a.request, &a.set, decision);
+        (!when.is_empty()).then_some(when)
+    }
+}
+
+/// A context key a step sets, and its value.
+type Extra = (&'static str, String);
+
+/// The policies a step is asked under, when an earlier step of its technique
+/// changed them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Under {
+    /// As the org holds them.
+    AsIs,
+    /// The role's trust policy rewritten to name the caller.
+    RewrittenTrust,
+    /// The caller's permissions boundary removed (or replaced by one that allows
+    /// everything: the same to the engine).
+    NoBoundary,
+}
+
+/// How many items one task decides in one [`Batch`]: small enough that a single
+/// account's principals still spread over every core.
+const CHUNK: usize = 64;
+
+/// `f` over every item, in parallel, each chunk of items whose principal
+/// (`principal(item)`) is of one account deciding in one [`Batch`] of that account;
+/// the answers in the items' order.
+pub fn in_batches<T, R, P, F>(
     org: &Org,
-    p: PrincipalIx,
-    step: &Step,
     context: &[(String, Vec<String>)],
-    trust: Option<&Policy>,
-) -> Option<Vec<Condition>> {
-    let ask = Ask {
-        action: step.action.clone(),
-        resource: step.resource.clone(),
-        context: context.to_vec(),
-        ..Ask::default()
+    items: &[T],
+    principal: P,
+    f: F,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    P: Fn(&T) -> PrincipalIx + Sync,
+    F: Fn(&mut Batch<'_>, &T) -> R + Sync,
+{
+    use rayon::prelude::*;
+    let key = |i: usize| {
+        let p = principal(&items[i]);
+        (org.principal_account(p), p)
     };
-    let mut a = assemble(org, Subject::Principal(p), &ask).ok()?;
-    if let Some(t) = trust {
-        a.set.resource = Some(t);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| key(i));
+    let chunks: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| key(a).0 == key(b).0)
+        .flat_map(|run| run.chunks(CHUNK))
+        .collect();
+    let decided: Vec<(usize, R)> = chunks
+        .par_iter()
+        .flat_map_iter(|chunk| {
+            let mut batch = Batch::new(org, key(chunk[0]).0, context);
+            chunk
+                .iter()
+                .map(|&i| (i, f(&mut batch, &items[i])))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, r) in decided {
+        out[i] = Some(r);
     }
-    let decision = engine::evaluate(&a.request, &a.set);
-    if decision == Decision::Allowed {
-        return Some(Vec::new());
-    }
-    let when = letting_in(&mut a.request, &a.set, decision);
-    (!when.is_empty()).then_some(when)
+    out.into_iter().flatten().collect()
+}
+
+/// A trust policy that lets `p` (and only it) assume the role: what
+/// `iam:UpdateAssumeRolePolicy` writes.
+fn rewritten_trust(org: &Org, p: PrincipalIx) -> Option<Policy> {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
+        org.principal_arn(p)
+    );
+    Policy::parse(PolicyKind::Resource, "rewritten trust", &text).ok()
 }
 
 /// A technique not yet decided: its requests, the context its steps add (the
-/// service a role is passed to), and the trust policy its last step is asked under.
+/// service a role is passed to), and whether its last step is asked under a trust
+/// policy the caller rewrote.
 struct Technique {
     via: String,
     steps: Vec<Step>,
-    passed_to: Option<&'static str>,
-    /// The trust policy's text: parsed only when the technique is decided.
-    trust: Option<String>,
+    /// The context key the first step sets (the service a role is passed to, the
+    /// boundary removed or put).
+    first_sets: Option<Extra>,
+    /// What the steps after the first are asked under.
+    then: Under,
 }
 
 impl Technique {
@@ -195,36 +419,21 @@ impl Technique {
         Technique {
             via: action.to_string(),
             steps: vec![step(action, resource)],
-            passed_to: None,
-            trust: None,
+            first_sets: None,
+            then: Under::AsIs,
         }
     }
 
     /// Every step decided; the edge, with the needs of all its steps, when each is
     /// allowed.
-    fn decide(self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Option<Edge> {
+    fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
         let mut needs: Vec<Condition> = Vec::new();
-        let last = self.steps.len() - 1;
         for (i, s) in self.steps.iter().enumerate() {
-            let passed;
-            let ctx = match self.passed_to {
-                Some(service) if i == 0 => {
-                    let mut c = context.to_vec();
-                    c.push(("iam:PassedToService".to_string(), vec![service.to_string()]));
-                    passed = c;
-                    &passed[..]
-                }
-                _ => context,
+            let (extra, under) = match i {
+                0 => (self.first_sets.as_ref(), Under::AsIs),
+                _ => (None, self.then),
             };
-            let parsed;
-            let t = match &self.trust {
-                Some(text) if i == last => {
-                    parsed = Policy::parse(PolicyKind::Resource, "rewritten trust", text).ok()?;
-                    Some(&parsed)
-                }
-                _ => None,
-            };
-            for n in decide(org, p, s, ctx, t)? {
+            for n in batch.decide(p, s, extra, under)? {
                 if !needs.contains(&n) {
                     needs.push(n);
                 }
@@ -274,7 +483,9 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
                 named.extend(
                     SERVICES
                         .iter()
-                        .position(|(svc, _)| svc.eq_ignore_ascii_case(v)),
+                        .enumerate()
+                        .filter(|(_, (svc, _))| svc.eq_ignore_ascii_case(v))
+                        .map(|(i, _)| i),
                 );
             }
         }
@@ -289,7 +500,7 @@ fn trusted_services(org: &Org, q: PrincipalIx) -> Vec<usize> {
 /// policies (IAM User Guide, "Using service-linked roles"; IAM Identity Center
 /// User Guide, "Referencing permission sets"). Passing one to a service is also
 /// not possible: its trust names only its own service.
-fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
+pub(super) fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
     let arn = org.principal_arn(p);
     matches!(p, PrincipalIx::Role(_))
         && (arn.contains(":role/aws-service-role/") || arn.contains(":role/aws-reserved/"))
@@ -320,18 +531,14 @@ fn techniques_between(
         }
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
-            let text = format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
-                org.principal_arn(p)
-            );
             out.push(Technique {
                 via: "iam:UpdateAssumeRolePolicy".to_string(),
                 steps: vec![
                     step("iam:UpdateAssumeRolePolicy", arn),
                     step("sts:AssumeRole", arn),
                 ],
-                passed_to: None,
-                trust: Some(text),
+                first_sets: None,
+                then: Under::RewrittenTrust,
             });
             let account = &*org.account(org.principal_account(p)).id;
             let region = region(context);
@@ -355,8 +562,8 @@ fn techniques_between(
                 out.push(Technique {
                     via,
                     steps,
-                    passed_to: Some(service),
-                    trust: None,
+                    first_sets: Some(("iam:PassedToService", service.to_string())),
+                    then: Under::AsIs,
                 });
             }
         }
@@ -372,9 +579,10 @@ pub fn edges_between(
     q: PrincipalIx,
     context: &[(String, Vec<String>)],
 ) -> Vec<Edge> {
+    let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_between(org, p, q, context)
         .into_iter()
-        .filter_map(|t| t.decide(org, p, context))
+        .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
 
@@ -469,14 +677,62 @@ fn techniques_self(
     for policy in writable_policies(org, p) {
         out.push(Technique::one("iam:CreatePolicyVersion", &policy));
     }
+    out.extend(boundary_techniques(org, p));
+    out
+}
+
+/// Lifting one's own permissions boundary, then writing or attaching a policy to
+/// oneself with nothing to cap it: deleting the boundary, or putting one that allows
+/// everything (IAM User Guide, "Permissions boundaries for IAM entities": the
+/// boundary actions need the same care as the policy actions; Rhino Security Labs'
+/// AWS privilege escalation methods). The boundary step is asked with
+/// `iam:PermissionsBoundary` set to the boundary it removes or puts, as IAM sets it,
+/// so that a guardrail written on that key applies; the write after it is asked with
+/// no boundary. Only for a principal that has a boundary.
+fn boundary_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
+    let Some(b) = org.boundary(p) else {
+        return Vec::new();
+    };
+    if aws_owned(org, p) {
+        return Vec::new();
+    }
+    let arn = org.principal_arn(p);
+    let (kind, writes) = match p {
+        PrincipalIx::User(_) => ("User", ["iam:PutUserPolicy", "iam:AttachUserPolicy"]),
+        PrincipalIx::Role(_) => ("Role", ["iam:PutRolePolicy", "iam:AttachRolePolicy"]),
+    };
+    let partition = &org.info().partition;
+    let everything = format!("arn:{partition}:iam::aws:policy/AdministratorAccess");
+    let lifts = [
+        (
+            format!("iam:Delete{kind}PermissionsBoundary"),
+            org.policy(b).arn.as_deref().map(str::to_string),
+        ),
+        (
+            format!("iam:Put{kind}PermissionsBoundary"),
+            Some(everything),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (lift, key) in lifts {
+        for write in writes {
+            out.push(Technique {
+                via: format!("{lift}+{write}"),
+                steps: vec![step(&lift, arn), step(write, arn)],
+                first_sets: key.clone().map(|k| ("iam:PermissionsBoundary", k)),
+                then: Under::NoBoundary,
+            });
+        }
+    }
     out
 }
 
 /// Every way `p` can raise its own permissions, each decided, in a fixed order.
 pub fn self_edges(org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> Vec<Edge> {
+    let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_self(org, p, &first_docs(org), &groups_by_account(org))
         .into_iter()
-        .filter_map(|t| t.decide(org, p, context))
+        .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
 
@@ -497,6 +753,10 @@ pub struct Prefilter {
     /// Per account, its users and roles.
     pub by_account: Vec<Vec<PrincipalIx>>,
     groups: Vec<Vec<crate::org::GroupIx>>,
+    /// Per document: an Allow covers any of [`FIRST_ACTIONS`]; any of [`SELF_ACTIONS`].
+    any_first: Vec<bool>,
+    any_self: Vec<bool>,
+    iam_resources: bool,
 }
 
 impl Prefilter {
@@ -505,25 +765,55 @@ impl Prefilter {
         for p in crate::org::assume_index::all_principals(org) {
             by_account[org.principal_account(p).index()].push(p);
         }
+        let docs = first_docs(org);
+        let any_of = |actions: &[usize]| -> Vec<bool> {
+            (0..org.docs().len())
+                .map(|d| actions.iter().any(|&a| docs[a][d]))
+                .collect()
+        };
+        let self_first: Vec<usize> = SELF_ACTIONS
+            .iter()
+            .filter_map(|a| FIRST_ACTIONS.iter().position(|x| x == a))
+            .collect();
+        let all: Vec<usize> = (0..FIRST_ACTIONS.len()).collect();
         Prefilter {
-            docs: first_docs(org),
+            any_first: any_of(&all),
+            any_self: any_of(&self_first),
+            docs,
             by_account,
             groups: groups_by_account(org),
+            // IAM has no resource policies; an org that holds an IAM ARN as a resource
+            // with a policy is not filtered (see `worth`).
+            iam_resources: org
+                .resources()
+                .iter()
+                .any(|r| r.arn.split(':').nth(2) == Some("iam")),
         }
     }
 
     /// Whether `p`'s documents allow any technique's first action.
     pub fn may(&self, org: &Org, p: PrincipalIx) -> bool {
-        org.identity_policies(p).any(|x| {
-            let d = org.policy(x).doc.index();
-            self.docs.iter().any(|v| v[d])
-        })
+        self.iam_resources
+            || org
+                .identity_policies(p)
+                .any(|x| self.any_first[org.policy(x).doc.index()])
+    }
+
+    /// Whether `p`'s documents allow the first action of any way to raise its own
+    /// permissions ([`SELF_ACTIONS`]): most principals' do not, and are skipped
+    /// before their techniques are built.
+    fn may_self(&self, org: &Org, p: PrincipalIx) -> bool {
+        self.iam_resources
+            || org
+                .identity_policies(p)
+                .any(|x| self.any_self[org.policy(x).doc.index()])
     }
 
     /// Whether technique `t` is worth deciding for `p`.
     fn worth(&self, org: &Org, p: PrincipalIx, t: &Technique) -> bool {
         let first = &t.steps[0];
-        if org.resource_by_arn(&first.resource).is_some() {
+        // Every first step acts on an IAM ARN: looked up only if the org holds any.
+        if self.iam_resources && org.resource_by_arn(&first.resource).is_some() {
             return true;
         }
         let Some(a) = FIRST_ACTIONS.iter().position(|x| *x == first.action) else {
@@ -537,17 +827,16 @@ impl Prefilter {
     /// else the first allowed with some: [`best`] of all of them, deciding fewer.
     fn best_of(
         &self,
-        org: &Org,
+        batch: &mut Batch<'_>,
         p: PrincipalIx,
         techniques: Vec<Technique>,
-        context: &[(String, Vec<String>)],
     ) -> Option<Edge> {
         let mut found: Option<Edge> = None;
         for t in techniques {
-            if !self.worth(org, p, &t) {
+            if !self.worth(batch.org, p, &t) {
                 continue;
             }
-            if let Some(e) = t.decide(org, p, context) {
+            if let Some(e) = t.decide(batch, p) {
                 if e.needs.is_empty() {
                     return Some(e);
                 }
@@ -557,18 +846,20 @@ impl Prefilter {
         found
     }
 
-    /// [`best`] of [`edges_between`], deciding only what can matter.
+    /// [`best`] of [`edges_between`], deciding only what can matter; `batch` is of
+    /// `p`'s account.
     pub fn best_between(
         &self,
-        org: &Org,
+        batch: &mut Batch<'_>,
         p: PrincipalIx,
         q: PrincipalIx,
-        context: &[(String, Vec<String>)],
     ) -> Option<Edge> {
+        let org = batch.org;
         if !self.may(org, p) {
             return None;
         }
-        self.best_of(org, p, techniques_between(org, p, q, context), context)
+        let techniques = techniques_between(org, p, q, batch.context);
+        self.best_of(batch, p, techniques)
     }
 
     /// [`edges_between`], skipping techniques that cannot be allowed.
@@ -579,10 +870,11 @@ impl Prefilter {
         q: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
+        let mut batch = Batch::new(org, org.principal_account(p), context);
         techniques_between(org, p, q, context)
             .into_iter()
             .filter(|t| self.worth(org, p, t))
-            .filter_map(|t| t.decide(org, p, context))
+            .filter_map(|t| t.decide(&mut batch, p))
             .collect()
     }
 
@@ -593,21 +885,32 @@ impl Prefilter {
         p: PrincipalIx,
         context: &[(String, Vec<String>)],
     ) -> Vec<Edge> {
+        let mut batch = Batch::new(org, org.principal_account(p), context);
+        self.self_edges_in(&mut batch, p)
+    }
+
+    /// [`Prefilter::self_edges`] in a batch of `p`'s account.
+    pub fn self_edges_in(&self, batch: &mut Batch<'_>, p: PrincipalIx) -> Vec<Edge> {
+        let org = batch.org;
+        if !self.may_self(org, p) {
+            return Vec::new();
+        }
         techniques_self(org, p, &self.docs, &self.groups)
             .into_iter()
             .filter(|t| self.worth(org, p, t))
-            .filter_map(|t| t.decide(org, p, context))
+            .filter_map(|t| t.decide(batch, p))
             .collect()
     }
 
-    /// [`is_admin`], stopping at the first technique allowed with no context.
-    pub fn is_admin(&self, org: &Org, p: PrincipalIx, context: &[(String, Vec<String>)]) -> bool {
-        self.best_of(
-            org,
-            p,
-            techniques_self(org, p, &self.docs, &self.groups),
-            context,
-        )
-        .is_some_and(|e| e.needs.is_empty())
+    /// [`is_admin`], stopping at the first technique allowed with no context; `batch`
+    /// is of `p`'s account.
+    pub fn is_admin_in(&self, batch: &mut Batch<'_>, p: PrincipalIx) -> bool {
+        let org = batch.org;
+        if !self.may_self(org, p) {
+            return false;
+        }
+        let techniques = techniques_self(org, p, &self.docs, &self.groups);
+        self.best_of(batch, p, techniques)
+            .is_some_and(|e| e.needs.is_empty())
     }
 }

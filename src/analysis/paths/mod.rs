@@ -89,13 +89,6 @@ pub struct PathsAnswer {
     pub nearest_admin: Option<Reach>,
 }
 
-fn role_of(org: &Org, text: &str) -> Result<RoleIx, AnalysisError> {
-    match principal(org, text)? {
-        PrincipalIx::Role(r) => Ok(r),
-        PrincipalIx::User(_) => Err(AnalysisError::NotARole(text.to_string())),
-    }
-}
-
 /// A reach: `path` runs from its first principal to the principal it reaches, `end`.
 fn reach(
     org: &Org,
@@ -162,7 +155,8 @@ pub fn paths_until(
     watch: Watch<'_>,
 ) -> Result<PathsAnswer, AnalysisError> {
     let start = principal(org, from)?;
-    let target = to.map(|t| role_of(org, t)).transpose()?;
+    // A target is a role, or a user whose keys or password can be taken.
+    let target = to.map(|t| principal(org, t)).transpose()?;
     let index = AssumeIndex::new(org);
     let out_of = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
         // Roles that trust `*` are narrowed once for the whole step.
@@ -183,18 +177,23 @@ pub fn paths_until(
     };
     let pre = escalation::Prefilter::new(org);
     let escalate_out = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
-        let pre = &pre;
-        let pairs: Vec<(PrincipalIx, PrincipalIx)> = at
-            .iter()
-            .filter(|&&p| pre.may(org, p))
-            .flat_map(|&p| {
-                pre.by_account[org.principal_account(p).index()]
-                    .iter()
-                    .filter(move |&&q| q != p && worth(q))
-                    .map(move |&q| (p, q))
-            })
-            .collect();
-        decide_escalations(org, pre, &pairs, context)
+        // By account: the principals worth reaching in an account are looked up once
+        // for all the callers of that account, not once per caller.
+        let mut callers: Vec<PrincipalIx> =
+            at.iter().copied().filter(|&p| pre.may(org, p)).collect();
+        callers.sort_by_key(|&p| (org.principal_account(p), p));
+        let mut pairs: Vec<(PrincipalIx, PrincipalIx)> = Vec::new();
+        for run in callers.chunk_by(|&a, &b| org.principal_account(a) == org.principal_account(b)) {
+            let targets: Vec<PrincipalIx> = pre.by_account[org.principal_account(run[0]).index()]
+                .iter()
+                .copied()
+                .filter(|&q| worth(q) && !escalation::aws_owned(org, q))
+                .collect();
+            for &p in run {
+                pairs.extend(targets.iter().filter(|&&q| q != p).map(|&q| (p, q)));
+            }
+        }
+        decide_escalations(org, &pre, &pairs, context)
     };
     let h = discover(
         org,
@@ -215,23 +214,26 @@ pub fn paths_until(
         .collect();
     // Admin checks are the engine's too, a few requests a principal: in parallel.
     watch.grow(ends.len());
-    let admins: Vec<bool> = ends
-        .par_iter()
-        .map(|&(_, p)| !watch.stopped() && pre.is_admin(org, p, context))
-        .collect();
+    let admins: Vec<bool> = escalation::in_batches(
+        org,
+        context,
+        &ends,
+        |&(_, p)| p,
+        |batch, &(_, p)| !watch.stopped() && pre.is_admin_in(batch, p),
+    );
     watch.advance(ends.len());
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
     let mut reachable: Vec<Reach> = ends
-        .iter()
+        .par_iter()
         .zip(admins)
         .map(|(&(n, p), admin)| reach(org, &h, p, tree.path(&h, n), admin))
         .collect();
     reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
-    let to = target.and_then(|r| {
-        let role = org.role(r).arn.to_string();
-        reachable.iter().find(|x| x.role == role).cloned()
+    let to = target.and_then(|t| {
+        let arn = org.principal_arn(t);
+        reachable.iter().find(|x| x.role == arn).cloned()
     });
     let escalations = pre.self_edges(org, start, context);
     Ok(PathsAnswer {
@@ -252,14 +254,21 @@ fn decide_escalations(
     pairs: &[(PrincipalIx, PrincipalIx)],
     context: &[(String, Vec<String>)],
 ) -> Vec<(PrincipalIx, PrincipalIx, Edge)> {
-    pairs
-        .par_iter()
-        .filter_map(|&(p, q)| pre.best_between(org, p, q, context).map(|e| (p, q, e)))
-        .collect()
+    escalation::in_batches(
+        org,
+        context,
+        pairs,
+        |&(p, _)| p,
+        |batch, &(p, q)| pre.best_between(batch, p, q).map(|e| (p, q, e)),
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-/// Every principal of the org that can reach `role`, directly or through other roles,
-/// with its shortest chain; nearest first.
+/// Every principal of the org that can reach `role` (a role, or a user reached by
+/// taking its keys or password), directly or through other principals, with its
+/// shortest chain; nearest first.
 pub fn who_reaches(
     org: &Org,
     role: &str,
@@ -275,7 +284,7 @@ pub fn who_reaches_until(
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Result<Vec<Reach>, AnalysisError> {
-    let r = role_of(org, role)?;
+    let root = principal(org, role)?;
     // Inward, only the trust policies of the roles on the way are read.
     let side = CallerSide::new(org);
     let into = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
@@ -307,7 +316,7 @@ pub fn who_reaches_until(
     };
     let h = discover(
         org,
-        PrincipalIx::Role(r),
+        root,
         Direction::Incoming,
         &into,
         &escalate_in,
@@ -322,7 +331,7 @@ pub fn who_reaches_until(
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
         .map(|n| {
-            let r = reach(org, &h, PrincipalIx::Role(r), tree.path(&h, n), false);
+            let r = reach(org, &h, root, tree.path(&h, n), false);
             (r.path.len(), h.graph[n], r)
         })
         .collect();

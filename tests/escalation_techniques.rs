@@ -1,0 +1,292 @@
+//! Escalation techniques, one test each, on `tests/paths/escalation-techniques.json`:
+//! the technique is found with its steps, each step allowed by `can` on its exact
+//! resource, and a principal the technique's guardrail stops is not reported.
+
+use orgscope::analysis::assemble::Ask;
+use orgscope::analysis::can::can;
+use orgscope::analysis::{self, PathsAnswer};
+use orgscope::engine::Decision;
+use orgscope::org::Org;
+
+const ACCOUNT: &str = "111111111111";
+
+fn org() -> Org {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/escalation-techniques.json");
+    orgscope::org::load(&file).unwrap()
+}
+
+fn arn(kind: &str, name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
+}
+
+fn paths(org: &Org, from: &str) -> PathsAnswer {
+    analysis::paths(org, &arn("user", from), None, &[]).unwrap()
+}
+
+/// `can` allows `who` `action` on `resource`, with `extra` context.
+fn allowed(org: &Org, who: &str, action: &str, resource: &str, extra: &[(&str, &str)]) -> bool {
+    let ask = Ask {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .collect(),
+        ..Ask::default()
+    };
+    can(org, who, &ask).unwrap().decision == Decision::Allowed
+}
+
+/// Deleting one's own permissions boundary, then writing a policy to oneself (IAM
+/// User Guide, "Permissions boundaries for IAM entities"; Rhino Security Labs, "AWS
+/// IAM privilege escalation methods"). The boundary alone forbids the write.
+#[test]
+fn deleting_its_own_boundary_makes_a_user_admin() {
+    let org = org();
+    let me = arn("user", "bounded-dev");
+    let a = paths(&org, "bounded-dev");
+    assert!(a.admin, "{:#?}", a.escalations);
+    let e = &a.escalations[0];
+    assert_eq!(e.via, "iam:DeleteUserPermissionsBoundary+iam:PutUserPolicy");
+    assert_eq!(e.steps[0].resource, me);
+    assert!(allowed(
+        &org,
+        &me,
+        "iam:DeleteUserPermissionsBoundary",
+        &me,
+        &[(
+            "iam:PermissionsBoundary",
+            &format!("arn:aws:iam::{ACCOUNT}:policy/DevBoundary")
+        )]
+    ));
+    // With the boundary in place the write itself is denied: the edge is the lift.
+    assert!(!allowed(&org, &me, "iam:PutUserPolicy", &me, &[]));
+}
+
+/// The same for a role (`iam:DeleteRolePermissionsBoundary`).
+#[test]
+fn deleting_its_own_boundary_makes_a_role_admin() {
+    let org = org();
+    let role = arn("role", "bounded-ops");
+    let a = analysis::paths(&org, &role, None, &[]).unwrap();
+    assert!(a.admin, "{:#?}", a.escalations);
+    assert_eq!(
+        a.escalations[0].via,
+        "iam:DeleteRolePermissionsBoundary+iam:PutRolePolicy"
+    );
+    assert!(!allowed(&org, &role, "iam:PutRolePolicy", &role, &[]));
+}
+
+/// Putting a boundary that allows everything (AdministratorAccess) in place of one's
+/// own, then writing a policy to oneself; `iam:PermissionsBoundary` names the new one.
+#[test]
+fn putting_a_broad_boundary_makes_a_user_admin() {
+    let org = org();
+    let me = arn("user", "bounded-put");
+    let a = paths(&org, "bounded-put");
+    assert!(a.admin, "{:#?}", a.escalations);
+    assert_eq!(
+        a.escalations[0].via,
+        "iam:PutUserPermissionsBoundary+iam:PutUserPolicy"
+    );
+    assert!(allowed(
+        &org,
+        &me,
+        "iam:PutUserPermissionsBoundary",
+        &me,
+        &[(
+            "iam:PermissionsBoundary",
+            "arn:aws:iam::aws:policy/AdministratorAccess"
+        )]
+    ));
+}
+
+/// A deny on deleting the boundary, conditioned on `iam:PermissionsBoundary` naming
+/// it (IAM User Guide, "IAM condition keys": iam:PermissionsBoundary), stops the lift:
+/// the key is set on the request as IAM sets it.
+#[test]
+fn a_deny_on_the_boundary_key_stops_the_lift() {
+    let org = org();
+    let a = paths(&org, "bounded-guarded");
+    assert!(!a.admin);
+    assert!(a.escalations.is_empty(), "{:#?}", a.escalations);
+}
+
+/// A role passed to an ECS task: register a task definition whose task role it is,
+/// then run it (ECS Developer Guide, "Amazon ECS task IAM role"; Rhino Security Labs'
+/// list). Without iam:PassRole there is no edge.
+#[test]
+fn passing_a_role_to_an_ecs_task_reaches_it() {
+    let org = org();
+    let me = arn("user", "ecs-dev");
+    let task = arn("role", "TaskRole");
+    let a = paths(&org, "ecs-dev");
+    let r = a
+        .reachable
+        .iter()
+        .find(|r| r.role == task)
+        .expect("TaskRole reached");
+    assert_eq!(r.path, vec![me.clone(), task.clone()]);
+    let e = &r.edges[0];
+    assert_eq!(e.via, "iam:PassRole+ecs:RegisterTaskDefinition+ecs:RunTask");
+    assert!(allowed(
+        &org,
+        &me,
+        "iam:PassRole",
+        &task,
+        &[("iam:PassedToService", "ecs-tasks.amazonaws.com")]
+    ));
+    for s in &e.steps[1..] {
+        assert!(allowed(&org, &me, &s.action, &s.resource, &[]), "{s:?}");
+    }
+    assert!(paths(&org, "ecs-no-pass").reachable.is_empty());
+}
+
+/// A role passed to EC2 through an Auto Scaling launch configuration and group (EC2
+/// Auto Scaling User Guide, "IAM role for applications that run on Amazon EC2
+/// instances"), by a user who cannot run instances itself.
+#[test]
+fn passing_a_role_to_an_auto_scaling_group_reaches_it() {
+    let org = org();
+    let me = arn("user", "asg-dev");
+    let fleet = arn("role", "FleetRole");
+    let a = paths(&org, "asg-dev");
+    let r = a
+        .reachable
+        .iter()
+        .find(|r| r.role == fleet)
+        .expect("FleetRole reached");
+    assert_eq!(
+        r.edges[0].via,
+        "iam:PassRole+autoscaling:CreateLaunchConfiguration+autoscaling:CreateAutoScalingGroup"
+    );
+    assert!(!allowed(
+        &org,
+        &me,
+        "ec2:RunInstances",
+        &format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*"),
+        &[]
+    ));
+}
+
+/// `paths --to` a user: reached by taking its keys (IAM User Guide, "Manage access
+/// keys for IAM users": iam:CreateAccessKey on another user).
+#[test]
+fn paths_to_a_user_through_its_keys() {
+    let org = org();
+    let deployer = arn("user", "deployer");
+    let a = analysis::paths(&org, &arn("user", "key-maker"), Some(&deployer), &[]).unwrap();
+    let to = a.to.expect("the user is reached");
+    assert_eq!(to.kind, "user");
+    assert_eq!(to.edges[0].via, "iam:CreateAccessKey");
+    let who = analysis::who_reaches(&org, &deployer, &[]).unwrap();
+    let first: Vec<&str> = who.iter().map(|r| r.path[0].as_str()).collect();
+    assert!(
+        first.contains(&arn("user", "key-maker").as_str()),
+        "{first:?}"
+    );
+    assert!(!first.contains(&arn("user", "ecs-no-pass").as_str()));
+    assert!(who.iter().all(|r| r.role == deployer));
+}
+
+/// The same from the command line: `paths --to USER` alone lists who reaches the
+/// user (table and JSON), and with `--from` gives the path to it.
+#[test]
+fn cli_paths_to_a_user() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/escalation-techniques.json");
+    let file = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["paths", file, "--to", "deployer"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "{} -> [iam:CreateAccessKey] {}",
+            arn("user", "key-maker"),
+            arn("user", "deployer")
+        )),
+        "{text}"
+    );
+    let out = run(&["paths", file, "--to", "deployer", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["to"], arn("user", "deployer"));
+    assert_eq!(v["reachable"][0]["kind"], "user");
+    let out = run(&[
+        "paths",
+        file,
+        "--from",
+        "key-maker",
+        "--to",
+        "deployer",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["to"]["edges"][0]["via"], "iam:CreateAccessKey");
+    assert_eq!(v["to"]["role"], arn("user", "deployer"));
+    // A user nobody reaches: exit status 3, as for a role.
+    let out = run(&["paths", file, "--from", "ecs-no-pass", "--to", "deployer"]);
+    assert_eq!(out.status.code(), Some(3));
+}
+
+/// `escalation.self`: a boundary caps what a principal gives itself (High), unless it
+/// can lift the boundary (Critical); a guarded boundary gives no finding.
+#[test]
+fn a_liftable_boundary_is_a_critical_finding() {
+    use orgscope::findings::{self, Severity};
+    let all = findings::findings(&org(), &findings::Options::default());
+    let own = |name: &str| {
+        all.iter()
+            .find(|f| f.rule == "escalation.self" && f.node == arn("user", name))
+    };
+    let dev = own("bounded-dev").expect("bounded-dev escalates");
+    assert_eq!(dev.severity, Severity::Critical);
+    assert!(
+        dev.message.contains("iam:DeleteUserPermissionsBoundary on"),
+        "{}",
+        dev.message
+    );
+    assert!(own("bounded-guarded").is_none());
+}
+
+/// A role passed to SageMaker for a training job or a processing job, which runs the
+/// caller's container as the role (SageMaker Developer Guide, "How to use SageMaker
+/// AI execution roles"); in the export sample, each by a user allowed only that.
+#[test]
+fn passing_a_role_to_a_sagemaker_job_reaches_it() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
+    let org = orgscope::org::load(&dir).unwrap();
+    for (user, via) in [
+        (
+            "privesc-sageMakerCreateTrainingJobPassRole-user",
+            "iam:PassRole+sagemaker:CreateTrainingJob",
+        ),
+        (
+            "privesc-sageMakerCreateProcessingJobPassRole-user",
+            "iam:PassRole+sagemaker:CreateProcessingJob",
+        ),
+    ] {
+        let a = analysis::paths(&org, user, None, &[]).unwrap();
+        let first: Vec<&str> = a
+            .reachable
+            .iter()
+            .filter(|r| r.edges.len() == 1)
+            .map(|r| r.edges[0].via.as_str())
+            .collect();
+        assert!(first.contains(&via), "{user}: {first:?}");
+        for r in a.reachable.iter().filter(|r| r.edges[0].via == via) {
+            for s in &r.edges[0].steps[1..] {
+                assert!(allowed(&org, &r.from, &s.action, &s.resource, &[]), "{s:?}");
+            }
+        }
+    }
+}
