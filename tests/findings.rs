@@ -45,6 +45,12 @@ fn the_public_bucket_is_critical_and_an_rcp_perimeter_silences_it() {
         "{}",
         public[0].message
     );
+    // The condition that lets anyone in is named: the RCP's TLS, not a statement's.
+    assert!(
+        public[0].message.contains("when aws:SecureTransport=true"),
+        "{}",
+        public[0].message
+    );
     // The KMS key's `*` statement is fixed by kms:CallerAccount to its own account:
     // not external (KMS Developer Guide, "kms:CallerAccount").
     assert!(

@@ -53,7 +53,10 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         parsed.service()
     };
     let actions = granted_actions(org, policy, service);
-    let mut grants: BTreeMap<Grantee, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    // Per grantee: actions allowed, actions allowed with keys any caller can set, and
+    // those keys (`aws:SecureTransport=true`), named in the message.
+    type Granted = (Vec<String>, Vec<String>, std::collections::BTreeSet<String>);
+    let mut grants: BTreeMap<Grantee, Granted> = BTreeMap::new();
     for action in &actions {
         let resource = request_resource(arn, action);
         let ask = Ask {
@@ -82,14 +85,17 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
                 // public" in the S3 User Guide lists these fixing keys).
                 Some(_) if o.when.iter().any(|c| fixing(org, c)) => {}
                 // Let in with keys any caller can set (TLS, a region): as open.
-                Some(_) => entry.1.push(action.clone()),
+                Some(_) => {
+                    entry.1.push(action.clone());
+                    entry.2.extend(o.when.iter().map(|c| c.to_string()));
+                }
                 // Federated providers and canonical users: not evaluated, reported.
                 None => entry.0.push(action.clone()),
             }
         }
     }
     let name = org.policy_name(policy).to_string();
-    for ((kind, who, statement), (allowed, conditional)) in grants {
+    for ((kind, who, statement), (allowed, conditional, keys)) in grants {
         if allowed.is_empty() && conditional.is_empty() {
             continue;
         }
@@ -135,14 +141,15 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         } else {
             format!("{whom} outside the organization")
         };
+        let when = keys.into_iter().collect::<Vec<_>>().join(", ");
         f.message = match (allowed.is_empty(), conditional.is_empty()) {
             (false, true) => format!("{whom} can {}", show(&allowed)),
             (true, false) => format!(
-                "{whom} can, with conditions any caller can meet, {}",
+                "{whom} can {} (when {when}: any caller can meet that)",
                 show(&conditional)
             ),
             _ => format!(
-                "{whom} can {}; with conditions any caller can meet, also {}",
+                "{whom} can {}; also {} (when {when}: any caller can meet that)",
                 show(&allowed),
                 show(&conditional)
             ),
