@@ -290,3 +290,31 @@ fn passing_a_role_to_a_sagemaker_job_reaches_it() {
         }
     }
 }
+
+/// A guardrail on `iam:PermissionsBoundary` stops writing one's own policies: IAM sets
+/// the key on `iam:PutUserPolicy` and `iam:AttachUserPolicy` to the boundary of the
+/// user acted on (Service Authorization Reference, IAM: "Filters access if the
+/// specified policy is set as permissions boundary on the IAM entity"), so a Deny
+/// naming the user's own boundary applies, and the user is not an administrator.
+#[test]
+fn a_deny_on_its_own_boundary_stops_writing_its_own_policies() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/org/boundary-keys.json");
+    let org = orgscope::org::load(&file).unwrap();
+    let me = "arn:aws:iam::222222222222:user/selfbound";
+    let a = analysis::paths(&org, me, None, &[]).unwrap();
+    assert!(!a.admin, "{:#?}", a.escalations);
+    assert!(a.escalations.is_empty(), "{:#?}", a.escalations);
+    assert!(!allowed(&org, me, "iam:PutUserPolicy", me, &[]));
+    // Its own policies allow the write; the boundary key is what denies it.
+    assert!(allowed(
+        &org,
+        me,
+        "iam:PutUserPolicy",
+        me,
+        &[(
+            "iam:PermissionsBoundary",
+            "arn:aws:iam::222222222222:policy/Other"
+        )]
+    ));
+}

@@ -519,6 +519,9 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
         }
         self.add_org_keys(org, s.account(org), &mut ctx);
+        if let Some(boundary) = target_boundary(org, ask) {
+            ctx.insert_default("iam:PermissionsBoundary", boundary);
+        }
         // aws:userid from the unique ids the org knows (IAM User Guide, "Principal key
         // values"): a user's id; a role session's `role-id:session-name`, only when the
         // question names the session (without it the value is not known).
@@ -626,4 +629,48 @@ pub(crate) fn org_path(org: &Org, a: AccountIx) -> String {
         path.push('/');
     }
     path
+}
+
+/// IAM actions on an existing user or role whose requests carry
+/// `iam:PermissionsBoundary`: the boundary that user or role has (Service
+/// Authorization Reference, IAM: "Filters access if the specified policy is set as
+/// permissions boundary on the IAM entity"). Left out: CreateUser, CreateRole and
+/// Put*PermissionsBoundary, where the request itself names the boundary it sets, so
+/// the key is the question's to give.
+const ON_ENTITY_BOUNDARY: &[&str] = &[
+    "iam:attachrolepolicy",
+    "iam:attachuserpolicy",
+    "iam:deleterole",
+    "iam:deleterolepermissionsboundary",
+    "iam:deleterolepolicy",
+    "iam:deleteuserpermissionsboundary",
+    "iam:deleteuserpolicy",
+    "iam:detachrolepolicy",
+    "iam:detachuserpolicy",
+    "iam:getrole",
+    "iam:putrolepolicy",
+    "iam:putuserpolicy",
+    "iam:updateassumerolepolicy",
+    "iam:updaterole",
+    "iam:updateroledescription",
+];
+
+/// The ARN of the boundary of the user or role an IAM request acts on, for
+/// `iam:PermissionsBoundary`; `None` when the action does not carry the key, the
+/// resource is not a user or role of the org, or it has no boundary (the key is then
+/// absent, as IAM leaves it).
+pub(crate) fn target_boundary<'o>(org: &'o Org, ask: &Ask) -> Option<&'o str> {
+    let action = ask.action.as_bytes();
+    if action.len() < 4 || !action[..4].eq_ignore_ascii_case(b"iam:") {
+        return None;
+    }
+    ON_ENTITY_BOUNDARY
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(&ask.action))?;
+    let p = match org.by_arn(&ask.resource)? {
+        Entity::User(u) => PrincipalIx::User(u),
+        Entity::Role(r) => PrincipalIx::Role(r),
+        _ => return None,
+    };
+    org.policy(org.boundary(p)?).arn.as_deref()
 }

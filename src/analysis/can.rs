@@ -108,6 +108,14 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         explanation.decision,
         explanation.blocked_by,
     ));
+    let given = |k: &str| ask.context.iter().any(|(g, _)| g.eq_ignore_ascii_case(k));
+    if let Some(b) = super::assemble::target_boundary(org, ask)
+        && !given("iam:PermissionsBoundary")
+    {
+        explanation.notes.push(format!(
+            "iam:PermissionsBoundary is {b}: the boundary of the user or role acted on, as IAM sets it on this request"
+        ));
+    }
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
