@@ -21,7 +21,7 @@ pub mod entities;
 pub mod export;
 pub mod generate;
 pub mod graph;
-mod hash;
+pub(crate) mod hash;
 pub mod ids;
 pub(crate) mod locate;
 mod managed;

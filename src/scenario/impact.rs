@@ -192,11 +192,17 @@ pub fn impact(
         } else {
             Some((plan.0.reach(before, action), plan.1.reach(after, action)))
         };
+        let quiet = reach
+            .as_ref()
+            .map(|(rb, ra)| Quiet::new(before, after, action, &t, [rb, ra]));
         for resource in resources {
             if let Some(p) = &options.progress {
                 p.step()?;
             }
             questions += 1;
+            if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
+                continue;
+            }
             let ask = Ask {
                 action: action.clone(),
                 resource: resource.clone(),
@@ -514,7 +520,11 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         })
     };
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
+    // Each ARN once, though both orgs hold most of them.
+    let size = |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
+    let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
+        HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
     for org in [before, after] {
         let iam = org
             .roles()
@@ -522,21 +532,24 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
             .map(|r| &*r.arn)
             .chain(org.users().iter().map(|u| &*u.arn))
             .chain(org.groups().iter().map(|g| &*g.arn));
-        for arn in org.resources().iter().map(|r| &*r.arn).chain(iam) {
-            if fits(arn) {
-                out.insert(arn.to_string());
-            } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
-                let objects = format!("{arn}/*");
-                if fits(&objects) {
-                    out.insert(objects);
-                }
+        arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
+    }
+    for arn in arns {
+        if fits(arn) {
+            out.push(arn.to_string());
+        } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
+            let objects = format!("{arn}/*");
+            if fits(&objects) {
+                out.push(objects);
             }
         }
     }
     if out.is_empty() {
-        out.insert("*".to_string());
+        out.push("*".to_string());
     }
-    out.into_iter().collect()
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 // ---- the scope ------------------------------------------------------------------------
@@ -638,6 +651,79 @@ fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resour
             .as_ref()
             .is_some_and(|id| t.resource_accounts.contains(id))
     })
+}
+
+/// The questions that can be skipped without their targets: a resource that the
+/// orgs hold with no policy, or do not hold, in the account its ARN names, where the
+/// scenario touched neither the resource nor its account's resource side, and that
+/// account has no re-decided principal covering the action and no root user to
+/// re-decide. For such a question [`Reach::among`] is empty in both orgs (the
+/// resource side lets nobody in from another account, and its own account has no one
+/// to re-decide), so the loop would skip it anyway, after two lookups of its target.
+struct Quiet<'o> {
+    /// The ARNs whose target is not (no policy, the ARN's account): resources with a
+    /// policy or held in another account, and roles for the actions that assume them.
+    exceptions: HashSet<&'o str>,
+    /// The accounts (by id) with a covering principal or a root user to re-decide.
+    hot: HashSet<&'o str>,
+    resource_accounts: &'o HashSet<String>,
+    resources: &'o HashSet<String>,
+}
+
+impl<'o> Quiet<'o> {
+    fn new(
+        before: &'o Org,
+        after: &'o Org,
+        action: &str,
+        t: &'o Touched,
+        reach: [&Reach<'_>; 2],
+    ) -> Quiet<'o> {
+        let lower = action.to_ascii_lowercase();
+        // As `assemble::resource_holder`: these actions land on a role's trust policy.
+        let trust_action = lower.starts_with("sts:assumerole")
+            || lower == "sts:tagsession"
+            || lower == "sts:setsourceidentity";
+        let mut exceptions = HashSet::new();
+        let mut hot = HashSet::new();
+        for (org, r) in [before, after].into_iter().zip(reach) {
+            for res in org.resources() {
+                let in_own = crate::policy::Arn::parse(&res.arn)
+                    .is_some_and(|a| a.account() == &*org.account(res.account).id);
+                if res.policy.is_some() || !in_own {
+                    exceptions.insert(&*res.arn);
+                }
+            }
+            if trust_action {
+                exceptions.extend(org.roles().iter().map(|r| &*r.arn));
+            }
+            hot.extend(
+                r.covering_by_account
+                    .keys()
+                    .chain(&r.roots)
+                    .map(|&a| &*org.account(a).id),
+            );
+        }
+        Quiet {
+            exceptions,
+            hot,
+            resource_accounts: &t.resource_accounts,
+            resources: &t.resources,
+        }
+    }
+
+    fn holds(&self, resource: &str) -> bool {
+        let Some(arn) = crate::policy::Arn::parse(resource) else {
+            return false;
+        };
+        let account = arn.account();
+        crate::policy::request::is_account_id(account)
+            // An S3 object lands on its bucket's policy.
+            && arn.service() != "s3"
+            && !self.exceptions.contains(resource)
+            && !self.resources.contains(resource)
+            && !self.resource_accounts.contains(account)
+            && !self.hot.contains(account)
+    }
 }
 
 /// The principals of one org whose side of a question a scenario touched.

@@ -122,6 +122,68 @@ impl<'o> Side<'o> {
     }
 }
 
+/// An org's principals and resource sides by account, each account's sorted by ARN,
+/// built as asked: pairing the entities of two orgs account by account reads each
+/// ARN near the others of its account, where a lookup in the whole org's ARN index
+/// would miss the cache for each of them.
+struct ByAccount<'o, T> {
+    org: &'o Org,
+    lists: Vec<OnceCell<Vec<(&'o str, T)>>>,
+    list: fn(&'o Org, AccountIx) -> Vec<(&'o str, T)>,
+}
+
+impl<'o, T: Copy> ByAccount<'o, T> {
+    fn new(org: &'o Org, list: fn(&'o Org, AccountIx) -> Vec<(&'o str, T)>) -> Self {
+        ByAccount {
+            org,
+            lists: (0..org.accounts().len()).map(|_| OnceCell::new()).collect(),
+            list,
+        }
+    }
+
+    /// The entity with this ARN in the account of this id; `None` when that account
+    /// does not list it.
+    fn find(&self, account_id: &str, hint: AccountIx, arn: &str) -> Option<T> {
+        let same =
+            hint.index() < self.org.accounts().len() && *self.org.account(hint).id == *account_id;
+        let a = if same {
+            hint
+        } else {
+            self.org.account_by_id(account_id)?
+        };
+        let list = self.lists[a.index()].get_or_init(|| {
+            let mut v = (self.list)(self.org, a);
+            v.sort_unstable_by(|x, y| x.0.cmp(y.0));
+            v
+        });
+        let at = list.binary_search_by(|x| x.0.cmp(arn)).ok()?;
+        Some(list[at].1)
+    }
+}
+
+fn principals_of(org: &Org, a: AccountIx) -> Vec<(&str, PrincipalIx)> {
+    let acct = org.account(a);
+    acct.users
+        .iter()
+        .map(|&u| PrincipalIx::User(u))
+        .chain(acct.roles.iter().map(|&r| PrincipalIx::Role(r)))
+        .map(|p| (org.principal_arn(p), p))
+        .collect()
+}
+
+fn resource_sides_of(org: &Org, a: AccountIx) -> Vec<(&str, Option<PolicyIx>)> {
+    let acct = org.account(a);
+    acct.resources
+        .iter()
+        .map(|&r| (&*org.resource(r).arn, org.resource(r).policy))
+        .chain(
+            acct.roles
+                .iter()
+                .map(|&r| (&*org.role(r).arn, org.role(r).trust)),
+        )
+        .collect()
+}
+
 /// The principal of `org` with this ARN (`hint`'s, when it has that ARN).
 fn principal_by_arn(org: &Org, arn: &str, hint: PrincipalIx) -> Option<PrincipalIx> {
     let fits = match hint {
@@ -146,11 +208,11 @@ fn every_principal(org: &Org) -> impl Iterator<Item = PrincipalIx> + '_ {
 
 /// Each resource's policy and each role's trust policy, by ARN: what a request to it
 /// meets on the resource side.
-fn resource_side(org: &Org) -> impl Iterator<Item = (&str, Option<PolicyIx>)> + '_ {
+fn resource_side(org: &Org) -> impl Iterator<Item = (&str, Option<PolicyIx>, AccountIx)> + '_ {
     org.resources()
         .iter()
-        .map(|r| (&*r.arn, r.policy))
-        .chain(org.roles().iter().map(|r| (&*r.arn, r.trust)))
+        .map(|r| (&*r.arn, r.policy, r.account))
+        .chain(org.roles().iter().map(|r| (&*r.arn, r.trust, r.account)))
 }
 
 /// The resource policy or trust policy of `arn` in `org`: `None` when the org holds
@@ -238,11 +300,13 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         }
     }
     // Principals: identity policies and boundary.
+    let principals_b = ByAccount::new(before, principals_of);
     for pa in every_principal(after) {
         let arn = after.principal_arn(pa);
-        let old = principal_by_arn(before, arn, pa);
-        let (ib, ia) = (old.map(|pb| b.identity(pb)), a.identity(pa));
-        let same_identity = ib.as_ref().is_some_and(|ib| same_docs(ib, &ia));
+        let account = after.principal_account(pa);
+        let old = principals_b
+            .find(&after.account(account).id, account, arn)
+            .or_else(|| principal_by_arn(before, arn, pa));
         let boundary_b = old.and_then(|pb| before.boundary(pb)).map(|x| b.doc(x));
         let boundary_a = after.boundary(pa).map(|x| a.doc(x));
         let same_boundary = old.is_some()
@@ -251,6 +315,22 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
                 (None, None) => true,
                 _ => false,
             };
+        // Most principals keep their policies in the same order: no list is built.
+        let same_in_order = old.is_some_and(|pb| {
+            let (mut x, mut y) = (before.identity_policies(pb), after.identity_policies(pa));
+            loop {
+                match (x.next(), y.next()) {
+                    (None, None) => break true,
+                    (Some(p), Some(q)) if b.doc(p).same(&a.doc(q)) => {}
+                    _ => break false,
+                }
+            }
+        });
+        if same_in_order && same_boundary {
+            continue;
+        }
+        let (ib, ia) = (old.map(|pb| b.identity(pb)), a.identity(pa));
+        let same_identity = ib.as_ref().is_some_and(|ib| same_docs(ib, &ia));
         if same_identity && same_boundary {
             continue;
         }
@@ -279,12 +359,14 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         (None, None) => true,
         _ => false,
     };
-    let listed_b: Vec<(&str, Option<PolicyIx>)> = resource_side(before).collect();
-    for (i, (arn, pa)) in resource_side(after).enumerate() {
-        let old = match listed_b.get(i) {
-            Some(&(arn_b, pb)) if arn_b == arn => Some(pb),
-            _ => resource_policy(before, arn),
-        };
+    let (sides_b, sides_a) = (
+        ByAccount::new(before, resource_sides_of),
+        ByAccount::new(after, resource_sides_of),
+    );
+    for (arn, pa, account) in resource_side(after) {
+        let old = sides_b
+            .find(&after.account(account).id, account, arn)
+            .or_else(|| resource_policy(before, arn));
         if old.is_some_and(|pb| same_policy(pb, pa)) {
             continue;
         }
@@ -296,8 +378,11 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             docs.add(after, x);
         }
     }
-    for (arn, pb) in listed_b {
-        if resource_policy(after, arn).is_none() {
+    for (arn, pb, account) in resource_side(before) {
+        let now = sides_a
+            .find(&before.account(account).id, account, arn)
+            .or_else(|| resource_policy(after, arn));
+        if now.is_none() {
             t.resources.insert(arn.to_string());
             if let Some(x) = pb {
                 docs.add(before, x);
