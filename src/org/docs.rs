@@ -210,6 +210,7 @@ impl DocTable {
     /// Compiles every document (in parallel); the ones that fail become problems at
     /// the place they were first seen, and empty policies that keep their text (a
     /// load that refuses errors never builds them into an org).
+    ///
     /// A document with the same kind, name and text as one of `known`'s shares its
     /// compiled policy instead.
     pub fn compile(self, known: Option<KnownDocs>) -> (Vec<Doc>, Vec<Problem>) {
