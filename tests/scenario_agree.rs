@@ -335,3 +335,72 @@ fn incremental_diff_equals_the_questions_asked_from_scratch() {
         "too few scenarios changed anything ({nonempty}) to test the agreement"
     );
 }
+
+/// The changed org keeps every document the scenario did not change: the same text,
+/// byte for byte, and the same compiled policy (it is not compiled again). The diff
+/// finds what changed by that text, so a document written anew must not differ.
+#[test]
+fn applying_keeps_the_documents_it_does_not_change() {
+    let org = orgscope::org::load_builtin_acme();
+    let scenario = Scenario {
+        description: None,
+        changes: vec![Change::Attach {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+            target: "Dev".into(),
+        }],
+    };
+    let after = orgscope::scenario::apply(&org, &scenario).unwrap();
+    let mut kept = 0;
+    for p in org.policies() {
+        let Some(arn) = &p.arn else { continue };
+        let policy = |o: &Org| match o.by_arn(arn) {
+            Some(orgscope::org::Entity::Policy(x)) => x,
+            other => panic!("{arn}: {other:?}"),
+        };
+        let (bp, ap) = (policy(&org), policy(&after));
+        assert_eq!(org.doc(bp).text, after.doc(ap).text, "{arn}");
+        assert!(
+            std::sync::Arc::ptr_eq(org.compiled(bp), after.compiled(ap)),
+            "{arn} was compiled again"
+        );
+        kept += 1;
+    }
+    assert!(kept > 5, "too few policies with an ARN to check ({kept})");
+}
+
+/// A document edited to the same policy laid out differently changes nothing: no
+/// action is asked (the default action set comes from changed documents) and no line
+/// is given. Its text differs, so only the canonical comparison can say so.
+#[test]
+fn a_document_laid_out_anew_is_not_a_change() {
+    let org = orgscope::org::load_builtin_acme();
+    assert!(matches!(
+        org.by_name("DenyLeaveOrganization"),
+        orgscope::org::NameLookup::Unique(_)
+    ));
+    let same = r#"{"Statement":[{"Resource":"*","Action":"organizations:LeaveOrganization","Effect":"Deny","Sid":"DenyLeave"}],"Version":"2012-10-17"}"#;
+    let edit = |text: &str| Scenario {
+        description: None,
+        changes: vec![Change::EditOrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyLeaveOrganization".into(),
+            document: Document::new(text),
+        }],
+    };
+    let after = orgscope::scenario::apply(&org, &edit(same)).unwrap();
+    let i = impact(&org, &after, &[], &ImpactOptions::default()).unwrap();
+    assert!(i.actions.is_empty(), "asked {:?}", i.actions);
+    assert!(i.is_empty());
+    // The same edit with another action is a change, and asks that action.
+    let other = same.replace("organizations:LeaveOrganization", "iam:CreateUser");
+    let after = orgscope::scenario::apply(&org, &edit(&other)).unwrap();
+    let i = impact(&org, &after, &[], &ImpactOptions::default()).unwrap();
+    assert!(
+        i.actions.contains(&"iam:CreateUser".to_string())
+            && i.actions
+                .contains(&"organizations:LeaveOrganization".to_string()),
+        "asked {:?}",
+        i.actions
+    );
+}

@@ -311,6 +311,12 @@ where
 {
     let request = shared.request(org, s, ask, tgt)?;
     let account = s.account(org);
+    // Checked in release too: without its account's levels a subject would be decided
+    // without SCPs.
+    assert!(
+        shared.accounts.binary_search(&account).is_ok(),
+        "a subject of an account the shared data leaves out"
+    );
     let scps: &'s [Vec<&'o Policy>] = shared.scps.get(account).map_or(&[], Vec::as_slice);
     Ok(Assembled {
         request,
@@ -409,10 +415,25 @@ struct OrgKeys {
 impl<'o> Shared<'o> {
     /// For `only`: one account's data; for `None`: every account's.
     pub fn new(org: &'o Org, ask: &Ask, tgt: &Target<'o>, only: Option<AccountIx>) -> Shared<'o> {
-        let accounts: Vec<AccountIx> = match only {
-            Some(a) => vec![a],
-            None => (0..org.accounts().len()).map(AccountIx::new).collect(),
-        };
+        match only {
+            Some(a) => Self::for_accounts(org, ask, tgt, [a]),
+            None => {
+                Self::for_accounts(org, ask, tgt, (0..org.accounts().len()).map(AccountIx::new))
+            }
+        }
+    }
+
+    /// The data of these accounts only: every subject asked about must be of one of
+    /// them (a subject of another account would be assembled without its SCPs).
+    pub fn for_accounts(
+        org: &'o Org,
+        ask: &Ask,
+        tgt: &Target<'o>,
+        accounts: impl IntoIterator<Item = AccountIx>,
+    ) -> Shared<'o> {
+        let mut accounts: Vec<AccountIx> = accounts.into_iter().collect();
+        accounts.sort_unstable();
+        accounts.dedup();
         let in_org = org.info().id.is_some();
         let mut shared = Shared {
             context: Context::from_pairs(

@@ -2,6 +2,8 @@
 //! parallel; those that depend on context; the near misses (blocked only by an SCP or
 //! a boundary); and whoever outside the org the resource's policy lets in.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -165,7 +167,18 @@ pub fn who_can_among(
         Among::Only { principals, .. } if principals.len() < 256 => None,
         _ => Some(Prefilter::new(org, &probe, &tgt)),
     };
-    let shared = Shared::new(org, ask, &tgt, None);
+    // The per-account state (SCP levels, org paths) only for the accounts asked about:
+    // what-if asks of a few principals on thousands of questions.
+    let shared = match among {
+        Among::All => Shared::new(org, ask, &tgt, None),
+        Among::Only { principals, roots } => {
+            let accounts = principals
+                .iter()
+                .map(|&p| org.principal_account(p))
+                .chain(roots.iter().copied());
+            Shared::for_accounts(org, ask, &tgt, accounts)
+        }
+    };
     let principals: Vec<PrincipalIx> = match among {
         Among::All => (0..org.users().len())
             .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
@@ -207,19 +220,28 @@ pub fn who_can_among(
     results.retain(|(_, r)| !matches!(r, Outcome::No));
     // By account name, then ARN, sorted on what the org holds (each key looked up
     // once): the strings of the answer are made once, already in order.
-    let rank = account_ranks(org);
-    let root_arns: Vec<String> = org
-        .accounts()
+    let rank = account_ranks(org, results.iter().map(|(s, _)| s.account(org)));
+    let root_arns: HashMap<AccountIx, String> = results
         .iter()
-        .map(|a| format!("arn:{}:iam::{}:root", org.info().partition, a.id))
+        .filter_map(|(s, _)| match s {
+            Subject::Root(a) => Some((
+                *a,
+                format!(
+                    "arn:{}:iam::{}:root",
+                    org.info().partition,
+                    org.account(*a).id
+                ),
+            )),
+            Subject::Principal(_) => None,
+        })
         .collect();
     let arn_of = |s: Subject| match s {
         Subject::Principal(p) => org.principal_arn(p),
-        Subject::Root(a) => root_arns[a.index()].as_str(),
+        Subject::Root(a) => root_arns[&a].as_str(),
     };
     let mut keyed: Vec<(u32, &str, Subject, Outcome)> = results
         .into_iter()
-        .map(|(s, r)| (rank[s.account(org).index()], arn_of(s), s, r))
+        .map(|(s, r)| (rank[&s.account(org)], arn_of(s), s, r))
         .collect();
     keyed.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let entries: Vec<Entry> = keyed
@@ -301,16 +323,18 @@ enum Entry {
     No,
 }
 
-/// Each account's place when accounts are sorted by name (then id, for accounts
-/// that share a name), indexed by account.
-fn account_ranks(org: &Org) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..org.accounts().len()).collect();
-    order.sort_unstable_by_key(|&a| (&*org.accounts()[a].name, &*org.accounts()[a].id));
-    let mut rank = vec![0; order.len()];
-    for (place, a) in order.into_iter().enumerate() {
-        rank[a] = place as u32;
-    }
-    rank
+/// The place of each of these accounts when they are sorted by name (then id, for
+/// accounts that share a name).
+fn account_ranks(org: &Org, accounts: impl Iterator<Item = AccountIx>) -> HashMap<AccountIx, u32> {
+    let mut order: Vec<AccountIx> = accounts.collect();
+    order.sort_unstable();
+    order.dedup();
+    order.sort_unstable_by_key(|&a| (&*org.account(a).name, &*org.account(a).id));
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(place, a)| (a, place as u32))
+        .collect()
 }
 
 fn evaluate<'o>(

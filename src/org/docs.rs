@@ -210,18 +210,25 @@ impl DocTable {
     /// Compiles every document (in parallel); the ones that fail become problems at
     /// the place they were first seen, and empty policies that keep their text (a
     /// load that refuses errors never builds them into an org).
-    pub fn compile(self) -> (Vec<Doc>, Vec<Problem>) {
-        let results: Vec<Result<Policy, PolicyError>> = self
+    ///
+    /// A document with the same kind, name and text as one of `known`'s shares its
+    /// compiled policy instead.
+    pub fn compile(self, known: Option<KnownDocs>) -> (Vec<Doc>, Vec<Problem>) {
+        let known = known.unwrap_or_default();
+        let results: Vec<Result<Arc<Policy>, PolicyError>> = self
             .entries
             .par_iter()
-            .map(|e| Policy::parse(e.kind, &e.name, &e.text))
+            .map(|e| match known.get(e.kind, &e.name, &e.text) {
+                Some(policy) => Ok(Arc::clone(policy)),
+                None => Policy::parse(e.kind, &e.name, &e.text).map(Arc::new),
+            })
             .collect();
         let mut docs = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for (e, r) in self.entries.into_iter().zip(results) {
             match r {
                 Ok(policy) => docs.push(Doc {
-                    policy: Arc::new(policy),
+                    policy,
                     text: e.text,
                     size: e.size,
                     unreadable: None,
@@ -238,6 +245,28 @@ impl DocTable {
             }
         }
         (docs, problems)
+    }
+}
+
+/// An org's compiled documents by text (then kind and name), to compile again only
+/// what a changed copy of the org adds; unreadable ones are left out.
+#[derive(Default)]
+pub(crate) struct KnownDocs(FxMap<Arc<str>, SmallVec<[Arc<Policy>; 1]>>);
+
+impl KnownDocs {
+    pub fn of(org: &super::Org) -> KnownDocs {
+        let mut m: FxMap<Arc<str>, SmallVec<[Arc<Policy>; 1]>> = FxMap::default();
+        for d in org.docs().iter().filter(|d| d.unreadable.is_none()) {
+            m.entry(d.text.clone()).or_default().push(d.policy.clone());
+        }
+        KnownDocs(m)
+    }
+
+    fn get(&self, kind: PolicyKind, name: &str, text: &str) -> Option<&Arc<Policy>> {
+        self.0
+            .get(text)?
+            .iter()
+            .find(|p| p.kind() == kind && p.name() == name)
     }
 }
 

@@ -16,7 +16,23 @@ use super::ordered::{Map, Out};
 /// The organization as a native file's JSON value (object keys sorted, as
 /// `serde_json::Value` keeps them; [`to_native_text`] keeps the readable order).
 pub fn to_native(org: &Org) -> Value {
-    serde_json::to_value(native(org)).unwrap_or(Value::Null)
+    serde_json::to_value(native(org, DocForm::Readable)).unwrap_or(Value::Null)
+}
+
+/// How documents are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocForm {
+    /// As JSON objects, a trust policy as a principal list where that says it all.
+    Readable,
+    /// Each as its text in a JSON string, byte for byte: nothing is parsed, and the
+    /// org loaded from the output holds the same texts (what-if rebuilds an org this
+    /// way and finds what did not change by its text).
+    Verbatim,
+}
+
+/// As [`to_native`], each document as its exact text in a JSON string.
+pub(crate) fn to_native_verbatim(org: &Org) -> Value {
+    serde_json::to_value(native(org, DocForm::Verbatim)).unwrap_or(Value::Null)
 }
 
 /// The organization as native file text: pretty-printed, keys in the order the format
@@ -26,18 +42,19 @@ pub fn to_native(org: &Org) -> Value {
 /// with [`crate::atomic_write::write`] (to a temporary file, then renamed; never over
 /// an input).
 pub fn to_native_text(org: &Org) -> String {
-    let mut text = serde_json::to_string_pretty(&native(org)).unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&native(org, DocForm::Readable)).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn native(org: &Org) -> Out {
+fn native(org: &Org, form: DocForm) -> Out {
     let mut out = Map::new();
     let in_org = org.info().id.is_some();
     if in_org {
         out.insert("organization".into(), organization(org));
         out.insert("root".into(), root(org));
-        let (scps, rcps) = org_policies(org);
+        let (scps, rcps) = org_policies(org, form);
         if !scps.is_empty() {
             out.insert("scps".into(), Out::Object(scps));
         }
@@ -48,7 +65,7 @@ fn native(org: &Org) -> Out {
             out.insert("ous".into(), org.ous().iter().map(|o| ou(org, o)).collect());
         }
     }
-    let aws = aws_managed(org);
+    let aws = aws_managed(org, form);
     if !aws.is_empty() {
         out.insert("aws_managed".into(), Out::Object(aws));
     }
@@ -56,13 +73,16 @@ fn native(org: &Org) -> Out {
         "accounts".into(),
         org.accounts()
             .iter()
-            .map(|a| account(org, a, in_org))
+            .map(|a| account(org, a, in_org, form))
             .collect(),
     );
     Out::Object(out)
 }
 
-fn document(org: &Org, p: PolicyIx) -> Out {
+fn document(org: &Org, p: PolicyIx, form: DocForm) -> Out {
+    if form == DocForm::Verbatim {
+        return Out::String(org.doc(p).text.to_string());
+    }
     serde_json::from_str(&org.doc(p).text).unwrap_or(Out::Null)
 }
 
@@ -131,7 +151,7 @@ fn root(org: &Org) -> Out {
     Out::Object(m)
 }
 
-fn org_policies(org: &Org) -> (Map, Map) {
+fn org_policies(org: &Org, form: DocForm) -> (Map, Map) {
     let (mut scps, mut rcps) = (Map::new(), Map::new());
     for (i, p) in org.policies().iter().enumerate() {
         let ix = PolicyIx(i as u32);
@@ -155,7 +175,7 @@ fn org_policies(org: &Org) -> (Map, Map) {
             "description",
             p.description.as_deref().map(Out::from),
         );
-        m.insert("document".into(), document(org, ix));
+        m.insert("document".into(), document(org, ix, form));
         target.insert(name.to_string(), Out::Object(m));
     }
     (scps, rcps)
@@ -163,7 +183,7 @@ fn org_policies(org: &Org) -> (Map, Map) {
 
 /// AWS managed policies whose document is not the catalog's, so that the file says
 /// what the account saw.
-fn aws_managed(org: &Org) -> Map {
+fn aws_managed(org: &Org, form: DocForm) -> Map {
     let mut out = Map::new();
     for (i, p) in org.policies().iter().enumerate() {
         if p.origin != PolicyOrigin::AwsManaged {
@@ -185,7 +205,7 @@ fn aws_managed(org: &Org) -> Map {
             "description",
             p.description.as_deref().map(Out::from),
         );
-        m.insert("document".into(), document(org, ix));
+        m.insert("document".into(), document(org, ix, form));
         out.insert(arn.to_string(), Out::Object(m));
     }
     out
@@ -222,11 +242,11 @@ fn managed_list(org: &Org, list: &[PolicyIx]) -> Option<Out> {
     (!list.is_empty()).then(|| list.iter().map(|&p| managed_ref(org, p)).collect())
 }
 
-fn inline_map(org: &Org, list: &[PolicyIx]) -> Option<Out> {
+fn inline_map(org: &Org, list: &[PolicyIx], form: DocForm) -> Option<Out> {
     (!list.is_empty()).then(|| {
         Out::Object(
             list.iter()
-                .map(|&p| (org.policy_name(p).to_string(), document(org, p)))
+                .map(|&p| (org.policy_name(p).to_string(), document(org, p, form)))
                 .collect(),
         )
     })
@@ -295,7 +315,7 @@ fn credentials(m: &mut Map, c: &Credentials) {
     }
 }
 
-fn account(org: &Org, a: &Account, in_org: bool) -> Out {
+fn account(org: &Org, a: &Account, in_org: bool, form: DocForm) -> Out {
     let mut m = Map::new();
     m.insert("id".into(), Out::from(&*a.id));
     m.insert("name".into(), Out::from(&*a.name));
@@ -332,7 +352,7 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
                     "description",
                     rec.description.as_deref().map(Out::from),
                 );
-                pm.insert("document".into(), document(org, p));
+                pm.insert("document".into(), document(org, p, form));
                 (org.policy_name(p).to_string(), Out::Object(pm))
             })
             .collect();
@@ -347,7 +367,7 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
                 let mut gm = Map::new();
                 put(&mut gm, "path", path(g.path()));
                 put(&mut gm, "managed", managed_list(org, &g.managed));
-                put(&mut gm, "inline", inline_map(org, &g.inline));
+                put(&mut gm, "inline", inline_map(org, &g.inline, form));
                 (g.name().to_string(), Out::Object(gm))
             })
             .collect();
@@ -368,7 +388,7 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
                     um.insert("groups".into(), Out::from(gs));
                 }
                 put(&mut um, "managed", managed_list(org, &u.managed));
-                put(&mut um, "inline", inline_map(org, &u.inline));
+                put(&mut um, "inline", inline_map(org, &u.inline, form));
                 put(&mut um, "boundary", u.boundary.map(|p| managed_ref(org, p)));
                 put(&mut um, "tags", tags(&u.tags));
                 credentials(&mut um, &u.credentials);
@@ -393,11 +413,14 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
                     r.description.as_deref().map(Out::from),
                 );
                 let trust = r.trust.map(|p| {
+                    if form == DocForm::Verbatim {
+                        return document(org, p, form);
+                    }
                     let value: Value =
                         serde_json::from_str(&org.doc(p).text).unwrap_or(Value::Null);
                     match trust::shorthand(&org.info().partition, &value) {
                         Some(list) => Out::from(list),
-                        None => document(org, p),
+                        None => document(org, p, form),
                     }
                 });
                 // A role without a trust policy (some exports): nobody may assume it.
@@ -409,7 +432,7 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
                 };
                 rm.insert("trust".into(), trust.unwrap_or_else(nobody));
                 put(&mut rm, "managed", managed_list(org, &r.managed));
-                put(&mut rm, "inline", inline_map(org, &r.inline));
+                put(&mut rm, "inline", inline_map(org, &r.inline, form));
                 put(&mut rm, "boundary", r.boundary.map(|p| managed_ref(org, p)));
                 put(&mut rm, "tags", tags(&r.tags));
                 if let Some(l) = &r.last_used {
@@ -440,7 +463,7 @@ fn account(org: &Org, a: &Account, in_org: bool) -> Out {
         .filter_map(|&r| {
             let res = org.resource(r);
             let p = res.policy?;
-            let mut rm = Map(vec![("policy".into(), document(org, p))]);
+            let mut rm = Map(vec![("policy".into(), document(org, p, form))]);
             if res.aws_managed {
                 rm.insert("aws_managed".into(), Out::Bool(true));
             }

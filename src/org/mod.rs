@@ -21,7 +21,7 @@ pub mod entities;
 pub mod export;
 pub mod generate;
 pub mod graph;
-mod hash;
+pub(crate) mod hash;
 pub mod ids;
 pub(crate) mod locate;
 mod managed;
@@ -142,9 +142,26 @@ pub fn load_str(name: impl AsRef<Path>, text: &str) -> (Option<Org>, Report) {
     load_text(name.as_ref(), text, false)
 }
 
+/// As [`load_str`] for a native text written from `known` and changed: a document
+/// with the same kind, name and text as one of `known`'s is not compiled again but
+/// shares `known`'s compiled policy (what-if builds the changed org this way).
+pub(crate) fn load_str_reusing(name: &str, text: &str, known: &Org) -> (Option<Org>, Report) {
+    load_text_with(Path::new(name), text, false, Some(known))
+}
+
 fn load_text(path: &Path, text: &str, keep_what_loaded: bool) -> (Option<Org>, Report) {
+    load_text_with(path, text, keep_what_loaded, None)
+}
+
+fn load_text_with(
+    path: &Path,
+    text: &str,
+    keep_what_loaded: bool,
+    known: Option<&Org>,
+) -> (Option<Org>, Report) {
     let mut b = Builder::new();
     b.keep_what_loaded = keep_what_loaded;
+    b.known = known.map(docs::KnownDocs::of);
     let file = b.problems.file(path);
     if text.trim().is_empty() {
         b.problems.file_error(

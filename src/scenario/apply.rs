@@ -1,6 +1,7 @@
 //! Laying a scenario over an organization: the org is written as a native file's JSON
-//! value (src/org/export.rs), each change edits that value after checking that it
-//! applies, and the native reader builds the changed org from scratch. The loaded org
+//! value (src/org/export.rs, each document as its exact text), each change edits that
+//! value after checking that it applies, and the native reader builds the changed org
+//! from scratch, compiling only the documents the loaded org does not hold. The loaded org
 //! is never touched, and the changed org is built by the same rules as any org file:
 //! every question asked of it is asked exactly as of a loaded one.
 
@@ -14,7 +15,7 @@ use crate::policy::{Policy, PolicyError, PolicyKind};
 
 /// The organization as `scenario` changes it. `org` is left as it was.
 pub fn apply(org: &Org, scenario: &Scenario) -> Result<Org, ApplyError> {
-    let mut native = Native(crate::org::export::to_native(org));
+    let mut native = Native(crate::org::export::to_native_verbatim(org));
     for (index, change) in scenario.changes.iter().enumerate() {
         native.apply(change).map_err(|f| ApplyError::Change {
             index,
@@ -24,7 +25,7 @@ pub fn apply(org: &Org, scenario: &Scenario) -> Result<Org, ApplyError> {
             policy: f.policy.map(Box::new),
         })?;
     }
-    native.build()
+    native.build(org)
 }
 
 /// Why one change does not apply, before it is given its place in the scenario.
@@ -1114,10 +1115,13 @@ impl Native {
         }
     }
 
-    fn build(self) -> Result<Org, ApplyError> {
+    /// The changed org, loaded from the edited value; the documents `org` holds with
+    /// the same text keep its compiled policies.
+    fn build(self, org: &Org) -> Result<Org, ApplyError> {
         let text =
             serde_json::to_string(&self.0).map_err(|e| ApplyError::Rebuild(e.to_string()))?;
-        let (org, report) = crate::org::load_str("(the organization as changed)", &text);
+        let (org, report) =
+            crate::org::load_str_reusing("(the organization as changed)", &text, org);
         org.ok_or_else(|| {
             let errors: Vec<String> = report.errors().take(20).map(|f| format!("  {f}")).collect();
             ApplyError::Rebuild(errors.join("\n"))

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use super::touched::{Touched, touched};
+use crate::analysis::assemble::Target;
 use crate::analysis::who_can::{Condition, Outsider};
 use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
@@ -186,37 +187,42 @@ pub fn impact(
         p.start(resources.iter().map(Vec::len).sum());
     }
     for (action, resources) in actions.iter().zip(resources) {
-        let covering = if options.full {
-            Default::default()
+        let reach = if options.full {
+            None
         } else {
-            (
-                plan.0.covering(before, action),
-                plan.1.covering(after, action),
-            )
+            Some((plan.0.reach(before, action), plan.1.reach(after, action)))
         };
+        let quiet = reach
+            .as_ref()
+            .map(|(rb, ra)| Quiet::new(before, after, action, &t, [rb, ra]));
         for resource in resources {
             if let Some(p) = &options.progress {
                 p.step()?;
             }
             questions += 1;
+            if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
+                continue;
+            }
             let ask = Ask {
                 action: action.clone(),
                 resource: resource.clone(),
                 context: options.context.clone(),
                 ..Ask::default()
             };
-            let whole = options.full || resource_touched(&t, before, after, action, &resource);
-            let (among_b, among_a) = if whole {
-                (None, None)
-            } else {
-                let (b, a) = (
-                    plan.0.among(before, &ask, &covering.0),
-                    plan.1.among(after, &ask, &covering.1),
-                );
-                if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
-                    continue;
+            let (among_b, among_a, whole) = match &reach {
+                None => (None, None, true),
+                Some((rb, ra)) => {
+                    let (tb, ta) = (ask.target(before), ask.target(after));
+                    if resource_touched(&t, &tb, &ta, &resource) {
+                        (None, None, true)
+                    } else {
+                        let (b, a) = (rb.among(before, &ask, &tb), ra.among(after, &ask, &ta));
+                        if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
+                            continue;
+                        }
+                        (Some(b), Some(a), false)
+                    }
                 }
-                (Some(b), Some(a))
             };
             let ask_one =
                 |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
@@ -514,7 +520,11 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         })
     };
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
+    // Each ARN once, though both orgs hold most of them.
+    let size = |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
+    let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
+        HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
     for org in [before, after] {
         let iam = org
             .roles()
@@ -522,21 +532,24 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
             .map(|r| &*r.arn)
             .chain(org.users().iter().map(|u| &*u.arn))
             .chain(org.groups().iter().map(|g| &*g.arn));
-        for arn in org.resources().iter().map(|r| &*r.arn).chain(iam) {
-            if fits(arn) {
-                out.insert(arn.to_string());
-            } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
-                let objects = format!("{arn}/*");
-                if fits(&objects) {
-                    out.insert(objects);
-                }
+        arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
+    }
+    for arn in arns {
+        if fits(arn) {
+            out.push(arn.to_string());
+        } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
+            let objects = format!("{arn}/*");
+            if fits(&objects) {
+                out.push(objects);
             }
         }
     }
     if out.is_empty() {
-        out.insert("*".to_string());
+        out.push("*".to_string());
     }
-    out.into_iter().collect()
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 // ---- the scope ------------------------------------------------------------------------
@@ -623,7 +636,7 @@ fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
 /// Whether the resource side of a question changed: the resource's own policy (a
 /// bucket's for its objects, a role's trust policy), or its account's RCPs or place.
 /// Then every principal is re-decided, and the outsiders compared.
-fn resource_touched(t: &Touched, before: &Org, after: &Org, action: &str, resource: &str) -> bool {
+fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resource: &str) -> bool {
     if t.resources.contains(resource) {
         return true;
     }
@@ -633,11 +646,84 @@ fn resource_touched(t: &Touched, before: &Org, after: &Org, action: &str, resour
     {
         return true;
     }
-    [before, after].iter().any(|org| {
-        crate::analysis::assemble::target(org, action, resource, None)
-            .account_id
-            .is_some_and(|id| t.resource_accounts.contains(&id))
+    [before, after].iter().any(|tgt| {
+        tgt.account_id
+            .as_ref()
+            .is_some_and(|id| t.resource_accounts.contains(id))
     })
+}
+
+/// The questions that can be skipped without their targets: a resource that the
+/// orgs hold with no policy, or do not hold, in the account its ARN names, where the
+/// scenario touched neither the resource nor its account's resource side, and that
+/// account has no re-decided principal covering the action and no root user to
+/// re-decide. For such a question [`Reach::among`] is empty in both orgs (the
+/// resource side lets nobody in from another account, and its own account has no one
+/// to re-decide), so the loop would skip it anyway, after two lookups of its target.
+struct Quiet<'o> {
+    /// The ARNs whose target is not (no policy, the ARN's account): resources with a
+    /// policy or held in another account, and roles for the actions that assume them.
+    exceptions: HashSet<&'o str>,
+    /// The accounts (by id) with a covering principal or a root user to re-decide.
+    hot: HashSet<&'o str>,
+    resource_accounts: &'o HashSet<String>,
+    resources: &'o HashSet<String>,
+}
+
+impl<'o> Quiet<'o> {
+    fn new(
+        before: &'o Org,
+        after: &'o Org,
+        action: &str,
+        t: &'o Touched,
+        reach: [&Reach<'_>; 2],
+    ) -> Quiet<'o> {
+        let lower = action.to_ascii_lowercase();
+        // As `assemble::resource_holder`: these actions land on a role's trust policy.
+        let trust_action = lower.starts_with("sts:assumerole")
+            || lower == "sts:tagsession"
+            || lower == "sts:setsourceidentity";
+        let mut exceptions = HashSet::new();
+        let mut hot = HashSet::new();
+        for (org, r) in [before, after].into_iter().zip(reach) {
+            for res in org.resources() {
+                let in_own = crate::policy::Arn::parse(&res.arn)
+                    .is_some_and(|a| a.account() == &*org.account(res.account).id);
+                if res.policy.is_some() || !in_own {
+                    exceptions.insert(&*res.arn);
+                }
+            }
+            if trust_action {
+                exceptions.extend(org.roles().iter().map(|r| &*r.arn));
+            }
+            hot.extend(
+                r.covering_by_account
+                    .keys()
+                    .chain(&r.roots)
+                    .map(|&a| &*org.account(a).id),
+            );
+        }
+        Quiet {
+            exceptions,
+            hot,
+            resource_accounts: &t.resource_accounts,
+            resources: &t.resources,
+        }
+    }
+
+    fn holds(&self, resource: &str) -> bool {
+        let Some(arn) = crate::policy::Arn::parse(resource) else {
+            return false;
+        };
+        let account = arn.account();
+        crate::policy::request::is_account_id(account)
+            // An S3 object lands on its bucket's policy.
+            && arn.service() != "s3"
+            && !self.exceptions.contains(resource)
+            && !self.resources.contains(resource)
+            && !self.resource_accounts.contains(account)
+            && !self.hot.contains(account)
+    }
 }
 
 /// The principals of one org whose side of a question a scenario touched.
@@ -700,129 +786,186 @@ impl Plan {
         }
     }
 
-    /// The principals (of this plan) with an identity policy whose Allow covers the
-    /// action: without one, a principal can be let in only by a resource policy of
-    /// its own account.
-    fn covering(&self, org: &Org, action: &str) -> HashSet<PrincipalIx> {
-        let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
-            // An action that does not parse: keep everyone (each request says why).
-            return self
-                .principals
-                .iter()
-                .chain(&self.rcp_principals)
-                .copied()
-                .collect();
-        };
-        let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
-        let mut covers = |x: crate::org::PolicyIx| {
-            *by_doc.entry(x).or_insert_with(|| {
-                org.compiled(x)
-                    .statements()
-                    .iter()
-                    .any(|s| s.effect == Effect::Allow && s.covers_action(&probe))
-            })
-        };
-        self.principals
-            .iter()
-            .chain(&self.rcp_principals)
-            .copied()
-            .filter(|&p| org.identity_policies(p).any(&mut covers))
-            .collect()
+    /// The plan indexed for one action: who of it has an identity policy whose Allow
+    /// covers the action (without one, a principal can be let in only by a resource
+    /// policy of its own account), by account.
+    fn reach<'p>(&'p self, org: &Org, action: &str) -> Reach<'p> {
+        let all = || self.principals.iter().chain(&self.rcp_principals).copied();
+        let covering: HashSet<PrincipalIx> =
+            match Request::new("anonymous", action, "*", None, Context::default()) {
+                // An action that does not parse: keep everyone (each request says why).
+                Err(_) => all().collect(),
+                Ok(probe) => {
+                    let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
+                    let mut covers = |x: crate::org::PolicyIx| {
+                        *by_doc.entry(x).or_insert_with(|| {
+                            org.compiled(x)
+                                .statements()
+                                .iter()
+                                .any(|s| s.effect == Effect::Allow && s.covers_action(&probe))
+                        })
+                    };
+                    all()
+                        .filter(|&p| org.identity_policies(p).any(&mut covers))
+                        .collect()
+                }
+            };
+        let mut by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
+        let mut covering_by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
+        for &p in &self.principals {
+            let a = org.principal_account(p);
+            by_account.entry(a).or_default().push(p);
+            if covering.contains(&p) {
+                covering_by_account.entry(a).or_default().push(p);
+            }
+        }
+        Reach {
+            plan: self,
+            covering,
+            by_account,
+            covering_by_account,
+            roots: self.roots.iter().copied().collect(),
+        }
     }
+}
 
+/// A plan indexed for one action (see [`Plan::reach`]).
+struct Reach<'p> {
+    plan: &'p Plan,
+    /// The principals of the plan (RCP ones included) whose identity policies cover
+    /// the action.
+    covering: HashSet<PrincipalIx>,
+    /// The plan's principals (not the RCP ones) by account, and those of them that
+    /// cover the action.
+    by_account: HashMap<AccountIx, Vec<PrincipalIx>>,
+    covering_by_account: HashMap<AccountIx, Vec<PrincipalIx>>,
+    roots: HashSet<AccountIx>,
+}
+
+impl Reach<'_> {
     /// The principals and root users to re-decide for a question whose resource side
     /// did not change. Left out are those who can be allowed in neither org, as who-can's
     /// own prefilter leaves them out: across accounts both sides must allow (IAM User
     /// Guide, "Cross-account policy evaluation logic"), so an identity policy must
     /// cover the action and the resource's policy must have an Allow for it; in the
-    /// resource's account, one of them must.
-    fn among(
-        &self,
-        org: &Org,
-        ask: &Ask,
-        covering: &HashSet<PrincipalIx>,
-    ) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
-        let tgt = ask.target(org);
-        let mut principals = self.principals.clone();
-        let mut roots = self.roots.clone();
-        if tgt.account_id.is_none() {
-            principals.extend(&self.rcp_principals);
-            roots.extend(&self.rcp_roots);
-        }
-        let probe = Request::new(
-            "anonymous",
-            &ask.action,
-            &ask.resource,
-            None,
-            Context::default(),
-        );
-        // Whether the resource's policy has an Allow for the action, and the accounts
-        // it names there (`None`: any, as `*` or NotPrincipal).
-        let mut resource_allows = false;
-        let mut named: Option<HashSet<String>> = Some(HashSet::new());
-        match (tgt.policy, &probe) {
-            (Some(policy), Ok(probe)) => {
-                for s in policy.statements() {
-                    if s.effect != Effect::Allow || !s.covers_action(probe) {
-                        continue;
+    /// resource's account, one of them must. Found through the indexes: the resource's
+    /// account's principals, and the covering ones of the accounts its policy lets in.
+    fn among(&self, org: &Org, ask: &Ask, tgt: &Target<'_>) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
+        let (resource_allows, named) = resource_allows(tgt, ask);
+        let mut principals: Vec<PrincipalIx> = Vec::new();
+        let mut roots: Vec<AccountIx> = Vec::new();
+        match tgt.account_id.as_deref() {
+            // Unknown resource account: each principal's own is assumed, so every
+            // principal is in the resource's account.
+            None => {
+                let plan = self.plan;
+                principals.extend(
+                    plan.principals
+                        .iter()
+                        .chain(&plan.rcp_principals)
+                        .copied()
+                        .filter(|p| resource_allows || self.covering.contains(p)),
+                );
+                roots.extend(plan.roots.iter().chain(&plan.rcp_roots));
+            }
+            Some(id) => {
+                let here = org.account_by_id(id);
+                if let Some(a) = here {
+                    if let Some(list) = self.by_account.get(&a) {
+                        principals.extend(
+                            list.iter()
+                                .copied()
+                                .filter(|p| resource_allows || self.covering.contains(p)),
+                        );
                     }
-                    resource_allows = true;
-                    match s.named_principals() {
-                        Some((false, list)) => {
-                            for n in list {
-                                let account = match n {
-                                    NamedPrincipal::Account(a) => Some(a.to_string()),
-                                    NamedPrincipal::Arn(arn) => crate::policy::Arn::parse(arn)
-                                        .map(|x| x.account().to_string()),
-                                    NamedPrincipal::Everyone => {
-                                        named = None;
-                                        None
-                                    }
-                                    _ => None,
-                                };
-                                if let (Some(set), Some(a)) = (&mut named, account) {
-                                    set.insert(a);
-                                }
-                            }
+                    if self.roots.contains(&a) {
+                        roots.push(a);
+                    }
+                }
+                if resource_allows {
+                    let mut let_in = |a: AccountIx| {
+                        if Some(a) == here {
+                            return;
                         }
-                        Some((true, _)) => named = None,
-                        None => {}
+                        if let Some(list) = self.covering_by_account.get(&a) {
+                            principals.extend(list);
+                        }
+                        if self.roots.contains(&a) {
+                            roots.push(a);
+                        }
+                    };
+                    match &named {
+                        None => {
+                            let mut accounts: Vec<AccountIx> = self
+                                .covering_by_account
+                                .keys()
+                                .chain(&self.roots)
+                                .copied()
+                                .collect();
+                            accounts.sort_unstable();
+                            accounts.dedup();
+                            accounts.into_iter().for_each(&mut let_in);
+                        }
+                        Some(ids) => ids
+                            .iter()
+                            .filter_map(|id| org.account_by_id(id))
+                            .for_each(&mut let_in),
                     }
                 }
             }
-            (Some(_), Err(_)) => {
-                resource_allows = true;
-                named = None;
-            }
-            (None, _) => {}
         }
-        let lets_in = |a: AccountIx| {
-            resource_allows
-                && named
-                    .as_ref()
-                    .is_none_or(|set| set.contains(&*org.account(a).id))
-        };
-        // Unknown resource account: each principal's own is assumed.
-        let same = |a: AccountIx| {
-            tgt.account_id
-                .as_deref()
-                .is_none_or(|id| &*org.account(a).id == id)
-        };
-        principals.retain(|&p| {
-            let identity = covering.contains(&p);
-            let account = org.principal_account(p);
-            if same(account) {
-                identity || resource_allows
-            } else {
-                identity && lets_in(account)
-            }
-        });
-        // A root user has every permission in its own account (SCPs aside).
-        roots.retain(|&a| same(a) || lets_in(a));
         principals.sort_unstable_by_key(|&p| principal_key(p));
         principals.dedup();
         roots.sort_unstable();
         roots.dedup();
         (principals, roots)
     }
+}
+
+/// Whether the resource's policy has an Allow for the action, and the accounts it
+/// names there (`None`: any, as `*` or NotPrincipal).
+fn resource_allows(tgt: &Target<'_>, ask: &Ask) -> (bool, Option<HashSet<String>>) {
+    let Some(policy) = tgt.policy else {
+        return (false, Some(HashSet::new()));
+    };
+    let Ok(probe) = Request::new(
+        "anonymous",
+        &ask.action,
+        &ask.resource,
+        None,
+        Context::default(),
+    ) else {
+        return (true, None);
+    };
+    let mut allows = false;
+    let mut named: Option<HashSet<String>> = Some(HashSet::new());
+    for s in policy.statements() {
+        if s.effect != Effect::Allow || !s.covers_action(&probe) {
+            continue;
+        }
+        allows = true;
+        match s.named_principals() {
+            Some((false, list)) => {
+                for n in list {
+                    let account = match n {
+                        NamedPrincipal::Account(a) => Some(a.to_string()),
+                        NamedPrincipal::Arn(arn) => {
+                            crate::policy::Arn::parse(arn).map(|x| x.account().to_string())
+                        }
+                        NamedPrincipal::Everyone => {
+                            named = None;
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let (Some(set), Some(a)) = (&mut named, account) {
+                        set.insert(a);
+                    }
+                }
+            }
+            Some((true, _)) => named = None,
+            None => {}
+        }
+    }
+    (allows, named)
 }

@@ -10,10 +10,11 @@
 //!   account moved), or R is touched (its own policy, or the RCP levels or place of
 //!   its account changed).
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::org::{AccountIx, Org, PolicyIx, PrincipalIx};
+use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx};
 use crate::policy::Policy;
 
 #[derive(Default)]
@@ -31,52 +32,86 @@ pub struct Touched {
     pub resources: HashSet<String>,
 }
 
-/// Each document of an org as canonical JSON (keys sorted): the rebuilt org writes
-/// its documents anew, so text alone would differ where nothing changed.
-fn canon(org: &Org) -> Vec<String> {
-    org.docs()
-        .iter()
-        .map(|d| {
-            serde_json::from_str::<serde_json::Value>(&d.text)
-                .map(|v| v.to_string())
-                .unwrap_or_else(|_| d.text.to_string())
-        })
-        .collect()
+/// A document as canonical JSON (keys sorted): two documents with the same canonical
+/// form are the same policy whatever their layout.
+fn canonical(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| text.to_string())
 }
 
+/// One org's documents, compared with the other org's by the cheapest test that
+/// decides: the same compiled policy (the changed org shares what did not change),
+/// then the same text, and only then the canonical form, computed once per document
+/// and only for documents whose text differs.
 struct Side<'o> {
     org: &'o Org,
-    canon: Vec<String>,
+    canon: Vec<OnceCell<String>>,
+}
+
+/// A document on one side: its compiled policy, text, and place in that side's table.
+#[derive(Clone, Copy)]
+struct DocRef<'o> {
+    side: &'o Side<'o>,
+    ix: usize,
+}
+
+impl<'o> DocRef<'o> {
+    fn doc(&self) -> &'o crate::org::Doc {
+        &self.side.org.docs()[self.ix]
+    }
+    fn text(&self) -> &'o str {
+        &self.doc().text
+    }
+    fn canon(&self) -> &'o str {
+        self.side.canon[self.ix].get_or_init(|| canonical(self.text()))
+    }
+    fn same(&self, other: &DocRef<'_>) -> bool {
+        Arc::ptr_eq(&self.doc().policy, &other.doc().policy)
+            || self.text() == other.text()
+            || self.canon() == other.canon()
+    }
+}
+
+/// Whether two lists of documents hold the same documents, in any order.
+fn same_docs(b: &[DocRef<'_>], a: &[DocRef<'_>]) -> bool {
+    if b.len() != a.len() {
+        return false;
+    }
+    if b.iter().zip(a).all(|(x, y)| x.same(y)) {
+        return true;
+    }
+    let sorted = |v: &[DocRef<'_>], f: fn(&DocRef<'_>) -> String| {
+        let mut t: Vec<String> = v.iter().map(f).collect();
+        t.sort_unstable();
+        t
+    };
+    sorted(b, |d| d.text().to_string()) == sorted(a, |d| d.text().to_string())
+        || sorted(b, |d| d.canon().to_string()) == sorted(a, |d| d.canon().to_string())
+}
+
+fn holds(list: &[DocRef<'_>], d: &DocRef<'_>) -> bool {
+    list.iter().any(|x| x.same(d))
 }
 
 impl<'o> Side<'o> {
     fn new(org: &'o Org) -> Side<'o> {
         Side {
             org,
-            canon: canon(org),
+            canon: (0..org.docs().len()).map(|_| OnceCell::new()).collect(),
         }
     }
-    fn text(&self, p: PolicyIx) -> &str {
-        &self.canon[self.org.policy(p).doc.index()]
+    fn doc(&'o self, p: PolicyIx) -> DocRef<'o> {
+        DocRef {
+            side: self,
+            ix: self.org.policy(p).doc.index(),
+        }
     }
-    fn levels(&self, levels: &[Vec<PolicyIx>]) -> Vec<Vec<&str>> {
-        levels
-            .iter()
-            .map(|l| {
-                let mut v: Vec<&str> = l.iter().map(|&p| self.text(p)).collect();
-                v.sort_unstable();
-                v
-            })
-            .collect()
+    fn level(&'o self, level: &[PolicyIx]) -> Vec<DocRef<'o>> {
+        level.iter().map(|&p| self.doc(p)).collect()
     }
-    fn identity(&self, p: PrincipalIx) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .org
-            .identity_policies(p)
-            .map(|x| self.text(x))
-            .collect();
-        v.sort_unstable();
-        v
+    fn identity(&'o self, p: PrincipalIx) -> Vec<DocRef<'o>> {
+        self.org.identity_policies(p).map(|x| self.doc(x)).collect()
     }
     fn path(&self, a: AccountIx) -> Vec<&str> {
         self.org
@@ -85,13 +120,108 @@ impl<'o> Side<'o> {
             .map(|&o| &*self.org.ou(o).id)
             .collect()
     }
-    fn principals(&self) -> BTreeMap<&'o str, PrincipalIx> {
-        let o = self.org;
-        (0..o.users().len())
-            .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
-            .chain((0..o.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
-            .map(|p| (o.principal_arn(p), p))
-            .collect()
+}
+
+/// An org's principals and resource sides by account, each account's sorted by ARN,
+/// built as asked: pairing the entities of two orgs account by account reads each
+/// ARN near the others of its account, where a lookup in the whole org's ARN index
+/// would miss the cache for each of them.
+struct ByAccount<'o, T> {
+    org: &'o Org,
+    lists: Vec<OnceCell<Vec<(&'o str, T)>>>,
+    list: fn(&'o Org, AccountIx) -> Vec<(&'o str, T)>,
+}
+
+impl<'o, T: Copy> ByAccount<'o, T> {
+    fn new(org: &'o Org, list: fn(&'o Org, AccountIx) -> Vec<(&'o str, T)>) -> Self {
+        ByAccount {
+            org,
+            lists: (0..org.accounts().len()).map(|_| OnceCell::new()).collect(),
+            list,
+        }
+    }
+
+    /// The entity with this ARN in the account of this id; `None` when that account
+    /// does not list it.
+    fn find(&self, account_id: &str, hint: AccountIx, arn: &str) -> Option<T> {
+        let same =
+            hint.index() < self.org.accounts().len() && *self.org.account(hint).id == *account_id;
+        let a = if same {
+            hint
+        } else {
+            self.org.account_by_id(account_id)?
+        };
+        let list = self.lists[a.index()].get_or_init(|| {
+            let mut v = (self.list)(self.org, a);
+            v.sort_unstable_by(|x, y| x.0.cmp(y.0));
+            v
+        });
+        let at = list.binary_search_by(|x| x.0.cmp(arn)).ok()?;
+        Some(list[at].1)
+    }
+}
+
+fn principals_of(org: &Org, a: AccountIx) -> Vec<(&str, PrincipalIx)> {
+    let acct = org.account(a);
+    acct.users
+        .iter()
+        .map(|&u| PrincipalIx::User(u))
+        .chain(acct.roles.iter().map(|&r| PrincipalIx::Role(r)))
+        .map(|p| (org.principal_arn(p), p))
+        .collect()
+}
+
+fn resource_sides_of(org: &Org, a: AccountIx) -> Vec<(&str, Option<PolicyIx>)> {
+    let acct = org.account(a);
+    acct.resources
+        .iter()
+        .map(|&r| (&*org.resource(r).arn, org.resource(r).policy))
+        .chain(
+            acct.roles
+                .iter()
+                .map(|&r| (&*org.role(r).arn, org.role(r).trust)),
+        )
+        .collect()
+}
+
+/// The principal of `org` with this ARN (`hint`'s, when it has that ARN).
+fn principal_by_arn(org: &Org, arn: &str, hint: PrincipalIx) -> Option<PrincipalIx> {
+    let fits = match hint {
+        PrincipalIx::User(u) => u.index() < org.users().len(),
+        PrincipalIx::Role(r) => r.index() < org.roles().len(),
+    };
+    if fits && org.principal_arn(hint) == arn {
+        return Some(hint);
+    }
+    match org.by_arn(arn) {
+        Some(Entity::User(u)) => Some(PrincipalIx::User(u)),
+        Some(Entity::Role(r)) => Some(PrincipalIx::Role(r)),
+        _ => None,
+    }
+}
+
+fn every_principal(org: &Org) -> impl Iterator<Item = PrincipalIx> + '_ {
+    (0..org.users().len())
+        .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
+        .chain((0..org.roles().len()).map(|i| PrincipalIx::Role(crate::org::RoleIx::new(i))))
+}
+
+/// Each resource's policy and each role's trust policy, by ARN: what a request to it
+/// meets on the resource side.
+fn resource_side(org: &Org) -> impl Iterator<Item = (&str, Option<PolicyIx>, AccountIx)> + '_ {
+    org.resources()
+        .iter()
+        .map(|r| (&*r.arn, r.policy, r.account))
+        .chain(org.roles().iter().map(|r| (&*r.arn, r.trust, r.account)))
+}
+
+/// The resource policy or trust policy of `arn` in `org`: `None` when the org holds
+/// no such resource or role.
+fn resource_policy(org: &Org, arn: &str) -> Option<Option<PolicyIx>> {
+    match org.by_arn(arn) {
+        Some(Entity::Role(r)) => Some(org.role(r).trust),
+        Some(Entity::Resource(r)) => Some(org.resource(r).policy),
+        _ => None,
     }
 }
 
@@ -121,7 +251,12 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     // The tree: SCP and RCP levels, and where each account sits.
     for (i, acct) in after.accounts().iter().enumerate() {
         let ai = AccountIx::new(i);
-        let Some(bi) = before.account_by_id(&acct.id) else {
+        let same_place = i < before.accounts().len() && before.accounts()[i].id == acct.id;
+        let Some(bi) = (if same_place {
+            Some(ai)
+        } else {
+            before.account_by_id(&acct.id)
+        }) else {
             continue;
         };
         if b.path(bi) != a.path(ai) {
@@ -135,8 +270,9 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             } else {
                 (before.scp_levels(bi), after.scp_levels(ai))
             };
-            let (tb, ta) = (b.levels(lb), a.levels(la));
-            if tb == ta {
+            let tb: Vec<Vec<DocRef>> = lb.iter().map(|l| b.level(l)).collect();
+            let ta: Vec<Vec<DocRef>> = la.iter().map(|l| a.level(l)).collect();
+            if tb.len() == ta.len() && tb.iter().zip(&ta).all(|(x, y)| same_docs(x, y)) {
                 continue;
             }
             if rcp {
@@ -151,12 +287,12 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             for k in 0..lb.len().max(la.len()) {
                 let (kb, ka) = (lb.get(k), la.get(k));
                 for &p in kb.into_iter().flatten() {
-                    if !same_depth || !ta[k].contains(&b.text(p)) {
+                    if !same_depth || !holds(&ta[k], &b.doc(p)) {
                         docs.add(before, p);
                     }
                 }
                 for &p in ka.into_iter().flatten() {
-                    if !same_depth || !tb[k].contains(&a.text(p)) {
+                    if !same_depth || !holds(&tb[k], &a.doc(p)) {
                         docs.add(after, p);
                     }
                 }
@@ -164,74 +300,109 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         }
     }
     // Principals: identity policies and boundary.
-    let bp = b.principals();
-    for (arn, &pa) in &a.principals() {
-        let old = bp.get(arn).copied();
-        let same_identity = old.is_some_and(|pb| b.identity(pb) == a.identity(pa));
-        let boundary_b = old.and_then(|pb| before.boundary(pb)).map(|x| b.text(x));
-        let boundary_a = after.boundary(pa).map(|x| a.text(x));
-        let same_boundary = old.is_some() && boundary_b == boundary_a;
+    let principals_b = ByAccount::new(before, principals_of);
+    for pa in every_principal(after) {
+        let arn = after.principal_arn(pa);
+        let account = after.principal_account(pa);
+        let old = principals_b
+            .find(&after.account(account).id, account, arn)
+            .or_else(|| principal_by_arn(before, arn, pa));
+        let boundary_b = old.and_then(|pb| before.boundary(pb)).map(|x| b.doc(x));
+        let boundary_a = after.boundary(pa).map(|x| a.doc(x));
+        let same_boundary = old.is_some()
+            && match (&boundary_b, &boundary_a) {
+                (Some(x), Some(y)) => x.same(y),
+                (None, None) => true,
+                _ => false,
+            };
+        // Most principals keep their policies in the same order: no list is built.
+        let same_in_order = old.is_some_and(|pb| {
+            let (mut x, mut y) = (before.identity_policies(pb), after.identity_policies(pa));
+            loop {
+                match (x.next(), y.next()) {
+                    (None, None) => break true,
+                    (Some(p), Some(q)) if b.doc(p).same(&a.doc(q)) => {}
+                    _ => break false,
+                }
+            }
+        });
+        if same_in_order && same_boundary {
+            continue;
+        }
+        let (ib, ia) = (old.map(|pb| b.identity(pb)), a.identity(pa));
+        let same_identity = ib.as_ref().is_some_and(|ib| same_docs(ib, &ia));
         if same_identity && same_boundary {
             continue;
         }
         t.principals.insert(arn.to_string());
         let identity_too = !same_boundary;
         for x in after.identity_policies(pa).chain(after.boundary(pa)) {
-            let changed = match old {
+            let changed = match &ib {
                 None => true,
-                Some(pb) => !b.identity(pb).contains(&a.text(x)) || identity_too,
+                Some(ib) => !holds(ib, &a.doc(x)) || identity_too,
             };
             if changed || Some(x) == after.boundary(pa) {
                 docs.add(after, x);
             }
         }
         if let Some(pb) = old {
-            let now = a.identity(pa);
             for x in before.identity_policies(pb).chain(before.boundary(pb)) {
-                if !now.contains(&b.text(x)) || identity_too {
+                if !holds(&ia, &b.doc(x)) || identity_too {
                     docs.add(before, x);
                 }
             }
         }
     }
-    // Resource policies and trust policies.
-    let res_b: BTreeMap<&str, Option<PolicyIx>> = before
-        .resources()
-        .iter()
-        .map(|r| (&*r.arn, r.policy))
-        .chain(before.roles().iter().map(|r| (&*r.arn, r.trust)))
-        .collect();
-    let res_a: BTreeMap<&str, Option<PolicyIx>> = after
-        .resources()
-        .iter()
-        .map(|r| (&*r.arn, r.policy))
-        .chain(after.roles().iter().map(|r| (&*r.arn, r.trust)))
-        .collect();
-    for arn in res_b.keys().chain(res_a.keys()) {
-        let pb = res_b.get(arn).copied().flatten();
-        let pa = res_a.get(arn).copied().flatten();
-        if pb.map(|x| b.text(x)) == pa.map(|x| a.text(x))
-            && res_b.contains_key(arn) == res_a.contains_key(arn)
-        {
+    // Resource policies and trust policies: each ARN of either org.
+    let same_policy = |pb: Option<PolicyIx>, pa: Option<PolicyIx>| match (pb, pa) {
+        (Some(x), Some(y)) => b.doc(x).same(&a.doc(y)),
+        (None, None) => true,
+        _ => false,
+    };
+    let (sides_b, sides_a) = (
+        ByAccount::new(before, resource_sides_of),
+        ByAccount::new(after, resource_sides_of),
+    );
+    for (arn, pa, account) in resource_side(after) {
+        let old = sides_b
+            .find(&after.account(account).id, account, arn)
+            .or_else(|| resource_policy(before, arn));
+        if old.is_some_and(|pb| same_policy(pb, pa)) {
             continue;
         }
         t.resources.insert(arn.to_string());
-        if let Some(x) = pb {
+        if let Some(x) = old.flatten() {
             docs.add(before, x);
         }
         if let Some(x) = pa {
             docs.add(after, x);
         }
     }
+    for (arn, pb, account) in resource_side(before) {
+        let now = sides_a
+            .find(&before.account(account).id, account, arn)
+            .or_else(|| resource_policy(after, arn));
+        if now.is_none() {
+            t.resources.insert(arn.to_string());
+            if let Some(x) = pb {
+                docs.add(before, x);
+            }
+        }
+    }
     // An account that moved changes the org paths that conditions may read
     // (aws:PrincipalOrgPaths, aws:ResourceOrgPaths): every policy that reads them.
+    // The text is enough unless an escape could spell the key.
     if moved {
+        let reads = |text: &str| text.to_ascii_lowercase().contains("orgpaths");
         for (org, side) in [(before, &b), (after, &a)] {
+            let reading: Vec<bool> = (0..org.docs().len())
+                .map(|ix| {
+                    let d = DocRef { side, ix };
+                    reads(d.text()) || (d.text().contains('\\') && reads(d.canon()))
+                })
+                .collect();
             for (i, rec) in org.policies().iter().enumerate() {
-                if side.canon[rec.doc.index()]
-                    .to_ascii_lowercase()
-                    .contains("orgpaths")
-                {
+                if reading[rec.doc.index()] {
                     docs.add(org, PolicyIx::new(i));
                 }
             }

@@ -113,6 +113,8 @@ pub(crate) struct Builder {
     catalog_file: Option<FileId>,
     /// Build the org despite errors (see [`crate::org::load_partial`]).
     pub keep_what_loaded: bool,
+    /// An org whose compiled documents are reused for the same texts.
+    pub known: Option<crate::org::docs::KnownDocs>,
 }
 
 impl Builder {
@@ -143,6 +145,7 @@ impl Builder {
             iam_names: FxMap::default(),
             catalog_file: None,
             keep_what_loaded: false,
+            known: None,
         }
     }
 
@@ -783,7 +786,7 @@ impl Builder {
     /// when there were errors. `text` gives each file's text, to locate problems.
     pub fn finish<'t>(mut self, text: impl Fn(FileId) -> Option<&'t str>) -> (Option<Org>, Report) {
         let docs = std::mem::take(&mut self.docs);
-        let (docs, doc_problems) = docs.compile();
+        let (docs, doc_problems) = docs.compile(self.known.take());
         self.problems.list.extend(doc_problems);
         self.check_tree();
         self.check_org_policies();
