@@ -48,6 +48,13 @@ impl App<'_> {
                     self.problems.step(wheel.signum());
                 } else if !contains(self.areas.help(), col, row) {
                     self.popup = Popup::None;
+                } else if let Some(i) = crate::tui::view::problems::problem_at(self, row) {
+                    // A click selects a problem; a second click on it goes there, as
+                    // Enter does.
+                    if i == self.problems.selected {
+                        return self.go_to_problem();
+                    }
+                    self.problems.selected = i;
                 }
                 return None;
             }

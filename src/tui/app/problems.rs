@@ -65,7 +65,7 @@ impl App<'_> {
     }
 
     /// Enter on a problem: its node in the tree, or where it is in the file.
-    fn go_to_problem(&mut self) -> Option<Visit> {
+    pub(super) fn go_to_problem(&mut self) -> Option<Visit> {
         let f = self.problems.current()?.clone();
         let place = place(self.org(), &f);
         self.popup = Popup::None;

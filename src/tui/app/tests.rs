@@ -438,6 +438,40 @@ fn a_worker_searches_off_the_ui_thread() {
     });
 }
 
+/// A click on a problem selects it; a second click on it goes where Enter goes; a
+/// click outside the list closes it.
+#[test]
+fn a_click_selects_a_problem_and_a_second_one_goes_there() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/org/broken/dangling-group.json");
+    let (org, mut report) = crate::org::load_partial(&path).unwrap();
+    report.findings.push(report.findings[0].clone());
+    let mut a = app(&org);
+    a.set_problems(&report);
+    assert_eq!(a.popup, Popup::Problems);
+    let body = crate::tui::layout::inner(a.areas.help());
+    // The rows of the second problem, found on the screen the way the user sees it.
+    let second = (body.y..body.y + body.height)
+        .find(|&row| crate::tui::view::problems::problem_at(&a, row) == Some(1))
+        .expect("the second problem is on screen");
+    let col = body.x + 2;
+    // The intro line above the first problem is no problem.
+    assert_eq!(crate::tui::view::problems::problem_at(&a, body.y), None);
+    click(&mut a, col, second);
+    assert_eq!(a.problems.selected, 1);
+    assert_eq!(a.popup, Popup::Problems);
+    let first = (body.y..body.y + body.height)
+        .find(|&row| crate::tui::view::problems::problem_at(&a, row) == Some(0))
+        .unwrap();
+    click(&mut a, col, first);
+    assert_eq!(a.problems.selected, 0);
+    click(&mut a, col, first);
+    assert_eq!(a.popup, Popup::None, "a second click goes to the problem");
+    press(&mut a, "!");
+    click(&mut a, 0, 0);
+    assert_eq!(a.popup, Popup::None, "a click outside closes the list");
+}
+
 /// The problems list: walked with the arrows, `?` shows its keys and comes back to
 /// it, Esc closes it and `!` opens it again.
 #[test]

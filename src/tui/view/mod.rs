@@ -6,7 +6,7 @@ mod completions;
 mod finder;
 mod help;
 mod panes;
-mod problems;
+pub(crate) mod problems;
 mod query;
 mod what_if;
 

@@ -37,12 +37,18 @@ fn wrap_text(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
+/// The problems list as drawn in `body`: its lines, each finding's lines (start, end)
+/// among them, and how many lines are scrolled off the top to keep the selected one in
+/// view. Drawing and the mouse both read it, so a click lands on the row it hits.
+pub(crate) struct Laid {
+    lines: Vec<Line<'static>>,
+    pub spans: Vec<(usize, usize)>,
+    pub scroll: usize,
+}
+
+pub(crate) fn lay_out(app: &App<'_>, body: ratatui::layout::Rect) -> Laid {
     let t = &app.theme;
     let p = &app.problems;
-    let r = app.areas.help();
-    frame.render_widget(Clear, r);
-    let body = inner(r);
     let width = body.width as usize;
     let intro = if p.errors > 0 {
         "What an error names did not load: answers leave it out, and may be wrong either way. Enter goes to the node a problem is about."
@@ -54,8 +60,7 @@ pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
         .map(|row| Line::from(Span::styled(row, t.dim)))
         .collect();
     lines.push(Line::default());
-    // Where each finding starts and ends among the lines, to keep the selected in view.
-    let mut selected = (0, 0);
+    let mut spans = Vec::with_capacity(p.findings.len());
     for (i, f) in p.findings.iter().enumerate() {
         let start = lines.len();
         let (sign, tone) = match f.severity {
@@ -89,18 +94,45 @@ pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
         for row in wrap_text(&at, width.saturating_sub(2)) {
             lines.push(Line::from(Span::styled(format!("  {row}"), t.dim)));
         }
-        if i == p.selected {
-            selected = (start, lines.len());
-        }
+        spans.push((start, lines.len()));
         lines.push(Line::default());
     }
     let rows = body.height as usize;
     // The selected finding in view, whole when it fits.
+    let selected = spans.get(p.selected).copied().unwrap_or((0, 0));
     let scroll = if selected.1 > rows {
         (selected.1 - rows).min(selected.0)
     } else {
         0
     };
+    Laid {
+        lines,
+        spans,
+        scroll,
+    }
+}
+
+/// The problem on screen row `row`, if a problem's lines are there.
+pub(crate) fn problem_at(app: &App<'_>, row: u16) -> Option<usize> {
+    let body = inner(app.areas.help());
+    if row < body.y || row >= body.y + body.height {
+        return None;
+    }
+    let laid = lay_out(app, body);
+    let line = laid.scroll + usize::from(row - body.y);
+    laid.spans
+        .iter()
+        .position(|&(start, end)| (start..end).contains(&line))
+}
+
+pub(super) fn problems(app: &App<'_>, frame: &mut Frame<'_>) {
+    let t = &app.theme;
+    let p = &app.problems;
+    let r = app.areas.help();
+    frame.render_widget(Clear, r);
+    let body = inner(r);
+    let rows = body.height as usize;
+    let Laid { lines, scroll, .. } = lay_out(app, body);
     let title = format!(" Problems: {} ", p.summary());
     let block = Block::default()
         .borders(Borders::ALL)
