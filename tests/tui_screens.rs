@@ -882,3 +882,44 @@ fn findings_computed_in_the_background_show_when_they_arrive() {
         "{s}"
     );
 }
+
+/// A status message wider than the screen is shown whole, wrapped above the hint bar,
+/// not cut at the edge.
+#[test]
+fn a_long_status_is_shown_whole() {
+    let org = acme();
+    let mut a = app(&org, 80, 24);
+    let text = "refused: the policy document does not parse at line 3, column 17 (at Statement[0].Effect): expected Allow or Deny; nothing was changed";
+    a.status = Some(orgscope::tui::app::Status {
+        text: text.to_string(),
+        warn: true,
+    });
+    let s = screen(&a);
+    // Every word of the message is on the screen, in order, across its rows.
+    let bottom: String = s
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|l| l.trim_matches('"').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut at = 0;
+    for w in &words {
+        let found = bottom[at..]
+            .find(w)
+            .unwrap_or_else(|| panic!("`{w}` missing:\n{s}"));
+        at += found + w.len();
+    }
+    // A short one stays on the hint bar with the hints.
+    a.status = Some(orgscope::tui::app::Status {
+        text: "saved".to_string(),
+        warn: false,
+    });
+    let s = screen(&a);
+    let last = s.lines().last().unwrap();
+    assert!(last.contains("saved") && last.contains("help"), "{last}");
+}

@@ -163,6 +163,10 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let mut used = 1;
     if let Some(s) = &app.status {
         let text = clean(&s.text);
+        if text.chars().count() + 2 > area.width as usize {
+            long_status(app, frame, area, &text, s.warn);
+            return;
+        }
         used += text.chars().count() + 3;
         spans.push(Span::styled(text, if s.warn { t.warn } else { t.status }));
         spans.push(Span::styled(" │ ", t.dim));
@@ -180,4 +184,30 @@ fn hints(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(format!(" {l}   "), t.hint));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A status message wider than the hint bar: shown whole, wrapped over as many rows
+/// above the bar as it needs (at most a quarter of the screen), instead of cut at the
+/// screen's edge; the hints come back with the next message.
+fn long_status(app: &App<'_>, frame: &mut Frame<'_>, bar: Rect, text: &str, warn: bool) {
+    let t = &app.theme;
+    let width = bar.width.saturating_sub(2).max(1) as usize;
+    let needed = text.chars().count().div_ceil(width).max(1);
+    let rows = (needed as u16).min((bar.y / 4).max(1) + 1);
+    let area = Rect {
+        y: (bar.y + bar.height).saturating_sub(rows),
+        height: rows,
+        ..bar
+    };
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let style = if warn { t.warn } else { t.status };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text.to_string(), style))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(
+                ratatui::widgets::Block::default()
+                    .padding(ratatui::widgets::Padding::horizontal(1)),
+            ),
+        area,
+    );
 }
