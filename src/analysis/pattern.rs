@@ -283,9 +283,12 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
         };
         let full = super::can(org, who, &one)?;
         classes[*i].summary = Some(full.summary);
-        // What the example's explanation says orgscope did not evaluate (S3 ACLs).
+        // What the example's explanation says orgscope did not evaluate (S3 ACLs), or
+        // left to a Block Public Access setting it does not know.
         for note in full.explanation.notes {
-            if note.starts_with("S3 ACLs") && !assumptions.contains(&note) {
+            let acl =
+                note.starts_with("S3 ACLs") || note.starts_with("the request sets a public ACL");
+            if acl && !assumptions.contains(&note) {
                 assumptions.push(note);
             }
         }

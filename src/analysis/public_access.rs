@@ -210,7 +210,11 @@ pub fn who_can_acl_note(
             "S3 ACLs are not evaluated: accounts, AllUsers or AuthenticatedUsers that a bucket or object ACL grants are not listed{public}"
         )
     });
-    let setting = (crate::engine::ACL_SETTING_ACTIONS.contains(&name.as_str()) && acl.is_none())
+    let sets_acl = crate::engine::ACL_SETTING_ACTIONS.contains(&name.as_str());
+    let blocked = org
+        .bucket_of(resource)
+        .is_some_and(|r| bucket_blocks_public_acls(org, r));
+    let setting = (sets_acl && acl.is_none())
         .then(|| match org.bucket_of(resource) {
             Some(r) if bucket_blocks_public_acls(org, r) => {
                 "BlockPublicAcls is on for this bucket: a request that sets a public ACL is refused to everyone (give s3:x-amz-acl to ask about one)"
@@ -222,6 +226,12 @@ pub fn who_can_acl_note(
                 "a request that sets a public ACL is refused where BlockPublicAcls is on (the bucket's account's setting, for a bucket the org does not hold: give s3:x-amz-acl to ask about one)"
             }
         });
+    // The request sets a public ACL: who-can's lists are empty for that reason.
+    let setting = setting.or_else(|| {
+        (sets_acl && acl == Some(true) && blocked).then_some(
+            "BlockPublicAcls is on for this bucket: the public ACL the request sets is refused to everyone",
+        )
+    });
     match (granted, setting) {
         (Some(g), Some(s)) => Some(format!("{g}; {s}")),
         (Some(g), None) => Some(g),
@@ -447,6 +457,11 @@ mod tests {
         );
         let who = who_can_acl_note(&org, "s3:PutObject", object, Some(false)).unwrap();
         assert!(!who.contains("BlockPublicAcls"), "{who}");
+        let who = who_can_acl_note(&org, "s3:PutObject", object, Some(true)).unwrap();
+        assert!(
+            who.ends_with("the public ACL the request sets is refused to everyone"),
+            "{who}"
+        );
         let who =
             who_can_acl_note(&org, "s3:CreateBucket", "arn:aws:s3:::new-bucket", None).unwrap();
         assert!(who.contains("where BlockPublicAcls is on"), "{who}");

@@ -61,7 +61,7 @@ impl AwsRule {
                 "S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public: it grants nothing to callers outside the bucket owner's account, and its public statements grant nothing"
             }
             AwsRule::BlockPublicAcls => {
-                "S3 Block Public Access (BlockPublicAcls) is on and the request sets a public ACL (public-read, public-read-write, authenticated-read, or a grant to AllUsers or AuthenticatedUsers): S3 refuses it"
+                "S3 Block Public Access (BlockPublicAcls) is on and the request sets a public ACL (one that grants to AllUsers or AuthenticatedUsers): S3 refuses it"
             }
         }
     }
