@@ -75,10 +75,13 @@ fn decide(org: &Org, caller: &str, action: &str, resource: &str, ctx: &[(&str, &
         // public access to your Amazon S3 storage").
         block_public_acls: res.is_some_and(|r| {
             let b = org.resource(r);
-            [b.public_access_block, org.account(b.account).public_access_block]
-                .iter()
-                .flatten()
-                .any(|s| s.block_public_acls)
+            [
+                b.public_access_block,
+                org.account(b.account).public_access_block,
+            ]
+            .iter()
+            .flatten()
+            .any(|s| s.block_public_acls)
         }),
         resource: resource_policy,
         endpoint: None,
