@@ -71,6 +71,18 @@ fn decide(org: &Org, caller: &str, action: &str, resource: &str, ctx: &[(&str, &
             .into(),
         aws_managed_key: res.is_some_and(|r| org.resource(r).aws_managed),
         restrict_public_buckets: res.is_some_and(|r| org.restricts_public_buckets(r)),
+        // BlockPublicAcls, the bucket's own or its account's (S3 User Guide, "Blocking
+        // public access to your Amazon S3 storage").
+        block_public_acls: res.is_some_and(|r| {
+            let b = org.resource(r);
+            [
+                b.public_access_block,
+                org.account(b.account).public_access_block,
+            ]
+            .iter()
+            .flatten()
+            .any(|s| s.block_public_acls)
+        }),
         resource: resource_policy,
         endpoint: None,
     };

@@ -183,6 +183,9 @@ pub struct Target<'o> {
     /// The resource is in a bucket of the org with S3 Block Public Access
     /// `RestrictPublicBuckets` on (its own setting or its account's).
     pub restrict_public_buckets: bool,
+    /// The resource is in a bucket of the org with S3 Block Public Access
+    /// `BlockPublicAcls` on (its own setting or its account's).
+    pub block_public_acls: bool,
 }
 
 /// What the org holds for the resource of a request: its own policy (a role's trust
@@ -228,6 +231,9 @@ pub fn target<'o>(
     let restrict_public_buckets = org
         .bucket_of(resource)
         .is_some_and(|r| org.restricts_public_buckets(r));
+    let block_public_acls = org
+        .bucket_of(resource)
+        .is_some_and(|r| super::public_access::bucket_blocks_public_acls(org, r));
     let mut account = holder.map(|(_, a)| a);
     if let Some(given) = given_account {
         account = org.account_by_id(given);
@@ -237,6 +243,7 @@ pub fn target<'o>(
             account_id: Some(given.to_string()),
             aws_managed_key,
             restrict_public_buckets,
+            block_public_acls,
         };
     }
     let from_arn = arn
@@ -255,6 +262,7 @@ pub fn target<'o>(
         account_id,
         aws_managed_key,
         restrict_public_buckets,
+        block_public_acls,
     }
 }
 
@@ -347,6 +355,16 @@ fn own_set<'o>(org: &'o Org, s: Subject, ask: &'o Ask, tgt: &Target<'o>) -> Poli
         resource: tgt.policy,
         aws_managed_key: tgt.aws_managed_key,
         restrict_public_buckets: tgt.restrict_public_buckets,
+        // A bucket the org does not hold is taken to be in the resource's account, or
+        // the subject's (as the request takes it); `s3:CreateBucket` makes it there.
+        // A pattern (what-can's `*`) stands for buckets of any account: what-can
+        // names the rule beside the grant instead.
+        block_public_acls: tgt.block_public_acls
+            || (!ask.resource.contains(['*', '?'])
+                && super::public_access::account_blocks_public_acls(
+                    org,
+                    tgt.account.unwrap_or_else(|| s.account(org)),
+                )),
         ..Default::default()
     }
 }

@@ -107,6 +107,10 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         &ask.resource,
         explanation.decision,
         explanation.blocked_by,
+        super::public_access::AclAsked {
+            acl: engine::public_acl(&a.request),
+            blocked: a.set.block_public_acls,
+        },
     ));
     let given = |k: &str| ask.context.iter().any(|(g, _)| g.eq_ignore_ascii_case(k));
     if let Some(b) = super::assemble::target_boundary(org, ask)
@@ -181,6 +185,10 @@ fn can_outside(
         &ask.resource,
         explanation.decision,
         explanation.blocked_by,
+        super::public_access::AclAsked {
+            acl: engine::public_acl(&a.request),
+            blocked: a.set.block_public_acls,
+        },
     ));
     if let super::outside::Outside::Service(name) = caller {
         for l in &mut explanation.layers {

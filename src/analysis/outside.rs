@@ -163,6 +163,8 @@ pub fn assemble_outside<'o>(
         resource: tgt.policy,
         aws_managed_key: tgt.aws_managed_key,
         restrict_public_buckets: tgt.restrict_public_buckets,
+        block_public_acls: tgt.block_public_acls
+            || super::public_access::account_blocks_public_acls(org, account),
         ..Default::default()
     };
     Ok(OutsideRequest {

@@ -127,6 +127,9 @@ struct Unit {
     /// A resource the org holds, named by its ARN: units of the same decision and
     /// resource policy are shown as one class.
     literal: bool,
+    /// For a literal unit, its resource policy's document (the address of the
+    /// compiled policy: roles share their trust policy's text), found once.
+    policy: Option<usize>,
 }
 
 /// What the light decision path gives for one resource: no explanation.
@@ -202,7 +205,7 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
                 resource: u.resource.clone(),
                 ..ask.clone()
             };
-            decide_one(org, who, &one)
+            decide_one(org, who, subject, &one)
         })
         .collect();
     let mut principal = who.to_string();
@@ -245,10 +248,7 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
             }
         }
         if u.literal {
-            let policy = super::assemble::resource_holder(org, &ask.action, &u.resource)
-                .and_then(|(p, _)| p)
-                // The document, not the record: roles share their trust policy's text.
-                .map(|p| Arc::as_ptr(org.compiled(p)) as usize);
+            let policy = u.policy;
             let decided_by = format!("{} {:?}", d.decision, d.blocked_by);
             match groups.entry((decided_by, policy)) {
                 std::collections::hash_map::Entry::Occupied(e) => {
@@ -283,9 +283,12 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
         };
         let full = super::can(org, who, &one)?;
         classes[*i].summary = Some(full.summary);
-        // What the example's explanation says orgscope did not evaluate (S3 ACLs).
+        // What the example's explanation says orgscope did not evaluate (S3 ACLs), or
+        // left to a Block Public Access setting it does not know.
         for note in full.explanation.notes {
-            if note.starts_with("S3 ACLs") && !assumptions.contains(&note) {
+            let acl =
+                note.starts_with("S3 ACLs") || note.starts_with("the request sets a public ACL");
+            if acl && !assumptions.contains(&note) {
                 assumptions.push(note);
             }
         }
@@ -308,9 +311,19 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
 }
 
 /// The decision `can` gives on one resource, through the engine's fast path: the
-/// same assembly, no explanation.
-fn decide_one(org: &Org, who: &str, ask: &Ask) -> Result<Decided, AnalysisError> {
-    let s = match super::assemble::subject(org, who) {
+/// same assembly, no explanation. `subject` is `who` as the org holds it, found once
+/// for every resource.
+fn decide_one(
+    org: &Org,
+    who: &str,
+    subject: Option<super::assemble::Subject>,
+    ask: &Ask,
+) -> Result<Decided, AnalysisError> {
+    let found = match subject {
+        Some(s) => Ok(s),
+        None => super::assemble::subject(org, who),
+    };
+    let s = match found {
         Ok(s) => s,
         Err(e @ AnalysisError::UnknownPrincipal(_)) => {
             return match super::outside::outside_caller(org, who) {
@@ -410,11 +423,14 @@ fn held_units(
     let mut units: Vec<Unit> = literals
         .into_iter()
         .filter(|arn| covered(arn))
-        .filter(|arn| super::assemble::resource_holder(org, &ask.action, arn).is_some())
-        .map(|arn| Unit {
-            resource: arn.to_string(),
-            held: true,
-            literal: true,
+        .filter_map(|arn| {
+            let (policy, _) = super::assemble::resource_holder(org, &ask.action, arn)?;
+            Some(Unit {
+                resource: arn.to_string(),
+                held: true,
+                literal: true,
+                policy: policy.map(|p| Arc::as_ptr(org.compiled(p)) as usize),
+            })
         })
         .collect();
     let buckets: Vec<&crate::org::Resource> = org
@@ -451,6 +467,7 @@ fn held_units(
             resource,
             held: true,
             literal: false,
+            policy: None,
         }));
     }
     Ok(units)
@@ -539,6 +556,7 @@ fn not_held_units(
             resource,
             held: false,
             literal: false,
+            policy: None,
         })
         .collect();
     Ok((units, outside))
@@ -866,14 +884,20 @@ impl Glob {
         }
     }
 
-    /// Whether the pattern matches the whole of `text`.
+    /// Whether the pattern matches the whole of `text`. Called on every ARN the org
+    /// holds: `*` answers at once, and the others step two buffers in turn.
     fn matches(&self, text: &str) -> bool {
+        if self.0 == [Tok::Star { colon: true }] {
+            return true;
+        }
         let mut set = self.start();
+        let mut next = Vec::with_capacity(set.capacity().max(4));
         for c in text.chars() {
-            set = self.step(&set, c);
-            if set.is_empty() {
+            self.step_into(&set, c, &mut next);
+            if next.is_empty() {
                 return false;
             }
+            std::mem::swap(&mut set, &mut next);
         }
         self.accepts(&set)
     }
@@ -927,6 +951,13 @@ impl Glob {
 
     fn step(&self, set: &[u16], c: char) -> Vec<u16> {
         let mut next = Vec::new();
+        self.step_into(set, c, &mut next);
+        next
+    }
+
+    /// The positions after reading `c` from `set`, into `next` (emptied first).
+    fn step_into(&self, set: &[u16], c: char, next: &mut Vec<u16>) {
+        next.clear();
         for &p in set {
             match self.0.get(p as usize) {
                 Some(Tok::Lit(x)) if *x == c => next.push(p + 1),
@@ -935,8 +966,7 @@ impl Glob {
                 _ => {}
             }
         }
-        self.close(&mut next);
-        next
+        self.close(next);
     }
 
     fn accepts(&self, set: &[u16]) -> bool {

@@ -173,6 +173,7 @@ pub fn what_can_ix(
             }
         }
     }
+    let public_acl = engine::public_acl_in(&Context::from_pairs(context.iter().cloned()));
     let mut grants = Vec::new();
     watch.begin(actions.len());
     for (action, mut resources) in actions.iter().zip(per_action) {
@@ -225,6 +226,17 @@ pub fn what_can_ix(
             .iter()
             .flat_map(|r| engine::refused_within(&full, r))
             .collect();
+        // A public ACL the question's context sets is refused on the buckets where
+        // S3 Block Public Access has BlockPublicAcls on.
+        if public_acl == Some(true)
+            && engine::ACL_SETTING_ACTIONS.contains(&action.name.to_ascii_lowercase().as_str())
+            && action.service.eq_ignore_ascii_case("s3")
+            && allowed
+                .iter()
+                .any(|r| super::public_access::pattern_reaches_blocked_bucket(org, r))
+        {
+            except.push(engine::AwsRule::BlockPublicAcls);
+        }
         except.sort();
         except.dedup();
         grants.push(Grant {

@@ -291,7 +291,12 @@ pub fn who_can_among(
         near_misses: Vec::new(),
         root_users: Vec::new(),
         outside: outsiders(org, ask, &tgt, &probe),
-        acls: super::public_access::who_can_acl_note(org, &ask.action, &ask.resource),
+        acls: super::public_access::who_can_acl_note(
+            org,
+            &ask.action,
+            &ask.resource,
+            engine::public_acl_in(&Context::from_pairs(ask.context.iter().cloned())),
+        ),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
     };

@@ -599,9 +599,17 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
                     g.level.to_string(),
                     g.resources.join(" ")
                 );
-                if !g.except.is_empty() {
-                    let kept: Vec<&str> = g.except.iter().map(|r| r.kept()).collect();
+                // Block Public Access keeps buckets from a public ACL; AWS owns the rest.
+                let (bpa, owned): (Vec<&crate::engine::AwsRule>, Vec<_>) = g
+                    .except
+                    .iter()
+                    .partition(|r| **r == crate::engine::AwsRule::BlockPublicAcls);
+                if !owned.is_empty() {
+                    let kept: Vec<&str> = owned.iter().map(|r| r.kept()).collect();
                     let _ = write!(s, "  (not on what AWS owns: {})", kept.join(", "));
+                }
+                for r in bpa {
+                    let _ = write!(s, "  (not on {})", r.kept());
                 }
                 if !g.needs.is_empty() {
                     let _ = write!(s, "  (needs {})", g.needs.join(", "));

@@ -31,6 +31,11 @@ pub enum AwsRule {
     /// public: the policy grants nothing to anyone outside the bucket owner's account,
     /// and its public statements grant nothing at all.
     BlockPublicAccess,
+    /// S3 Block Public Access, `BlockPublicAcls`, on the bucket or its account: a
+    /// request that sets a public ACL (a canned `public-read`, `public-read-write` or
+    /// `authenticated-read`, or a grant to the AllUsers or AuthenticatedUsers group)
+    /// fails.
+    BlockPublicAcls,
 }
 
 impl AwsRule {
@@ -55,6 +60,9 @@ impl AwsRule {
             AwsRule::BlockPublicAccess => {
                 "S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public: it grants nothing to callers outside the bucket owner's account, and its public statements grant nothing"
             }
+            AwsRule::BlockPublicAcls => {
+                "S3 Block Public Access (BlockPublicAcls) is on and the request sets a public ACL (one that grants to AllUsers or AuthenticatedUsers): S3 refuses it"
+            }
         }
     }
 
@@ -73,7 +81,7 @@ impl AwsRule {
             AwsRule::KmsAwsAlias => {
                 "https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html"
             }
-            AwsRule::BlockPublicAccess => {
+            AwsRule::BlockPublicAccess | AwsRule::BlockPublicAcls => {
                 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
             }
         }
@@ -88,6 +96,7 @@ impl AwsRule {
             AwsRule::ServiceLinkedRole => "AWS rule: service-linked role",
             AwsRule::KmsAwsAlias => "AWS rule: AWS managed key alias",
             AwsRule::BlockPublicAccess => "S3 Block Public Access",
+            AwsRule::BlockPublicAcls => "S3 Block Public Access: public ACL",
         }
     }
 
@@ -100,6 +109,7 @@ impl AwsRule {
             AwsRule::ServiceLinkedRole => "service-linked roles",
             AwsRule::KmsAwsAlias => "alias/aws/ KMS aliases",
             AwsRule::BlockPublicAccess => "public bucket policies under Block Public Access",
+            AwsRule::BlockPublicAcls => "buckets whose Block Public Access refuses public ACLs",
         }
     }
 
@@ -112,6 +122,7 @@ impl AwsRule {
             AwsRule::ServiceLinkedRole => "serviceLinkedRole",
             AwsRule::KmsAwsAlias => "kmsAwsAlias",
             AwsRule::BlockPublicAccess => "blockPublicAccess",
+            AwsRule::BlockPublicAcls => "blockPublicAcls",
         }
     }
 }
@@ -278,6 +289,97 @@ pub fn refused_within(action: &str, pattern: &str) -> Vec<AwsRule> {
                 .then_some(rule)
         })
         .collect()
+}
+
+/// The S3 actions whose requests may carry an ACL, which `BlockPublicAcls` refuses
+/// when the ACL is public (S3 User Guide, "Blocking public access to your Amazon S3
+/// storage", "Block public access settings": PUT Bucket acl and PUT Object acl, PUT
+/// Object, and PUT Bucket under the account's setting). `s3:PutObject` also
+/// authorizes CopyObject and CreateMultipartUpload, which take the same ACL headers.
+pub const ACL_SETTING_ACTIONS: &[&str] = &[
+    "createbucket",
+    "putbucketacl",
+    "putobject",
+    "putobjectacl",
+    "putobjectversionacl",
+];
+
+/// The canned ACLs S3 counts as public: they grant to AllUsers or AuthenticatedUsers
+/// (S3 User Guide, "The meaning of public", ACLs; "Canned ACL").
+const PUBLIC_CANNED_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
+
+/// The grantee groups that make an ACL public (S3 User Guide, "The meaning of
+/// public": an ACL is public if it grants any permission to AllUsers or
+/// AuthenticatedUsers), as the end of their URI, lower-cased.
+const PUBLIC_GROUPS: &[&str] = &[
+    "acs.amazonaws.com/groups/global/allusers",
+    "acs.amazonaws.com/groups/global/authenticatedusers",
+];
+
+/// The condition keys that carry a request's ACL headers (S3 User Guide, "Amazon S3
+/// condition key examples"; Service Authorization Reference, Amazon S3).
+pub const ACL_KEYS: &[&str] = &[
+    "s3:x-amz-acl",
+    "s3:x-amz-grant-read",
+    "s3:x-amz-grant-write",
+    "s3:x-amz-grant-read-acp",
+    "s3:x-amz-grant-write-acp",
+    "s3:x-amz-grant-full-control",
+];
+
+fn acl_keys() -> &'static [crate::policy::context::Key] {
+    static KEYS: std::sync::OnceLock<Vec<crate::policy::context::Key>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        ACL_KEYS
+            .iter()
+            .map(|k| crate::policy::context::Key::new(k))
+            .collect()
+    })
+}
+
+/// Whether the request is one that may set an ACL (see [`ACL_SETTING_ACTIONS`]).
+#[inline]
+pub fn may_set_acl(req: &Request) -> bool {
+    req.service_lower() == "s3" && ACL_SETTING_ACTIONS.contains(&req.action_name_lower())
+}
+
+/// What the request's context says of the ACL it sets: `None` when it gives none of
+/// the ACL keys, else whether the ACL is public. A grant header names its grantees
+/// as `uri="http://acs.amazonaws.com/groups/global/AllUsers"` (a list, maybe): a
+/// public group anywhere in it makes the ACL public, whatever the scheme or quotes.
+pub fn public_acl(req: &Request) -> Option<bool> {
+    public_acl_in(&req.context)
+}
+
+/// As [`public_acl`], of a context.
+pub fn public_acl_in(context: &crate::policy::Context) -> Option<bool> {
+    let mut given = false;
+    for (i, key) in acl_keys().iter().enumerate() {
+        let Some(values) = context.get_key(key) else {
+            continue;
+        };
+        given = true;
+        let public = values.iter().any(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            if i == 0 {
+                PUBLIC_CANNED_ACLS.contains(&v.as_str())
+            } else {
+                PUBLIC_GROUPS.iter().any(|g| v.contains(g))
+            }
+        });
+        if public {
+            return Some(true);
+        }
+    }
+    given.then_some(false)
+}
+
+/// S3 Block Public Access `BlockPublicAcls` (`on`: the bucket's setting or its
+/// account's) refuses this request: it may set an ACL and its context sets a public
+/// one. The rest costs one comparison.
+#[inline]
+pub fn refuses_public_acl(req: &Request, on: bool) -> bool {
+    on && may_set_acl(req) && public_acl(req) == Some(true)
 }
 
 /// Condition keys that, fixed to values without wildcards by a positive operator,
@@ -501,6 +603,80 @@ mod tests {
             vec![AwsRule::KmsAwsAlias]
         );
         assert!(refused_within("s3:GetObject", "*").is_empty());
+    }
+
+    fn acl_request(action: &str, context: &[(&str, &str)]) -> Request {
+        Request::new(
+            "arn:aws:iam::111122223333:user/admin",
+            action,
+            "arn:aws:s3:::site/index.html",
+            None,
+            Context::from_pairs(context.iter().map(|(k, v)| (*k, vec![v.to_string()]))),
+        )
+        .unwrap()
+    }
+
+    /// S3 User Guide, "Blocking public access to your Amazon S3 storage"
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html):
+    /// BlockPublicAcls makes PUT Bucket acl, PUT Object acl, PUT Object and (under the
+    /// account's setting) PUT Bucket fail when the request sets a public ACL; "The
+    /// meaning of public": an ACL granting anything to AllUsers or AuthenticatedUsers.
+    #[test]
+    fn block_public_acls_refuses_requests_that_set_a_public_acl() {
+        for acl in ["public-read", "public-read-write", "authenticated-read"] {
+            for action in [
+                "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:PutObjectVersionAcl",
+                "s3:PutBucketAcl",
+                "s3:CreateBucket",
+            ] {
+                let req = acl_request(action, &[("s3:x-amz-acl", acl)]);
+                assert!(refuses_public_acl(&req, true), "{action} {acl}");
+                // Off: nothing refused.
+                assert!(!refuses_public_acl(&req, false), "{action} {acl}");
+            }
+        }
+        for grant in [
+            (
+                "s3:x-amz-grant-read",
+                r#"uri="http://acs.amazonaws.com/groups/global/AllUsers""#,
+            ),
+            (
+                "s3:x-amz-grant-full-control",
+                r#"id="abc", uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers""#,
+            ),
+            (
+                "s3:x-amz-grant-write-acp",
+                "uri=http://acs.amazonaws.com/groups/global/AllUsers",
+            ),
+        ] {
+            let req = acl_request("s3:PutObject", &[grant]);
+            assert!(refuses_public_acl(&req, true), "{grant:?}");
+        }
+        // Private and owner ACLs, grants to accounts or the log delivery group are not
+        // public; a request with no ACL key sets no ACL orgscope can see.
+        for not_public in [
+            ("s3:x-amz-acl", "private"),
+            ("s3:x-amz-acl", "bucket-owner-full-control"),
+            ("s3:x-amz-acl", "log-delivery-write"),
+            (
+                "s3:x-amz-grant-read",
+                r#"id="79a59df900b949e55d96a1e698fbaced""#,
+            ),
+            (
+                "s3:x-amz-grant-write",
+                r#"uri="http://acs.amazonaws.com/groups/s3/LogDelivery""#,
+            ),
+        ] {
+            let req = acl_request("s3:PutObject", &[not_public]);
+            assert_eq!(public_acl(&req), Some(false), "{not_public:?}");
+            assert!(!refuses_public_acl(&req, true), "{not_public:?}");
+        }
+        assert_eq!(public_acl(&acl_request("s3:PutObject", &[])), None);
+        // A request that sets no ACL is not refused, whatever its context says.
+        let read = acl_request("s3:GetObject", &[("s3:x-amz-acl", "public-read")]);
+        assert!(!refuses_public_acl(&read, true));
     }
 
     fn statement(json: &str) -> Policy {

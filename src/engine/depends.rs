@@ -85,8 +85,11 @@ fn search(
         Decision::ExplicitlyDenied => crate::policy::Effect::Deny,
         Decision::ImplicitlyDenied => crate::policy::Effect::Allow,
     };
-    // What AWS owns is refused whatever the context: no value lets it in.
-    if super::aws_rules::owned(req).is_some() {
+    // What AWS owns is refused whatever the context: no value lets it in; nor does
+    // any lift Block Public Access's refusal of the public ACL the request sets.
+    if super::aws_rules::owned(req).is_some()
+        || super::aws_rules::refuses_public_acl(req, set.block_public_acls)
+    {
         return Vec::new();
     }
     // Most requests read no key they lack: that is found without allocating. Without
@@ -230,12 +233,28 @@ fn samples<'s>(
             }
         }
     }
+    // Under S3 Block Public Access, a public ACL would be refused whatever the
+    // policies say: a request that may set one and gives no ACL is tried with one.
+    if effect.is_none()
+        && set.block_public_acls
+        && super::aws_rules::may_set_acl(req)
+        && super::aws_rules::public_acl(req).is_none()
+    {
+        let key = Key::new(super::aws_rules::ACL_KEYS[0]);
+        match samples.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(PUBLIC_ACL_SAMPLE),
+            None => samples.push((key, vec![PUBLIC_ACL_SAMPLE])),
+        }
+    }
     for (_, values) in &mut samples {
         values.sort();
         values.dedup();
     }
     samples
 }
+
+/// The public ACL tried where Block Public Access refuses public ACLs.
+const PUBLIC_ACL_SAMPLE: &str = "public-read";
 
 fn finish(req: &Request, set: &PolicySet, samples: Vec<(Key, Vec<&str>)>) -> Vec<Dependency> {
     let matters = matters(req, set, &samples);

@@ -15,7 +15,8 @@ mod depends;
 mod explain;
 
 pub use aws_rules::{
-    AwsRule, is_public as is_public_statement, owned as aws_owned, refused_within,
+    ACL_KEYS, ACL_SETTING_ACTIONS, AwsRule, is_public as is_public_statement, may_set_acl,
+    owned as aws_owned, public_acl, public_acl_in, refused_within,
 };
 
 pub use depends::{
@@ -59,6 +60,11 @@ pub struct PolicySet<'a> {
     /// statements grant nothing at all (S3 User Guide, "Blocking public access to
     /// your Amazon S3 storage").
     pub restrict_public_buckets: bool,
+    /// S3 Block Public Access `BlockPublicAcls` is on for the bucket (its own setting
+    /// or its account's; for `s3:CreateBucket`, the caller's account's): a request
+    /// that sets a public ACL fails (S3 User Guide, "Blocking public access to your
+    /// Amazon S3 storage").
+    pub block_public_acls: bool,
     /// The resource's own policy: bucket, key, queue, role trust policy, ...
     pub resource: Option<&'a Policy>,
     pub endpoint: Option<&'a Policy>,
@@ -166,9 +172,13 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     }
 
     // Things AWS owns (managed policies, Identity Center and service-linked roles,
-    // `alias/aws/` aliases): refused whatever the policies say. The policies are
-    // still evaluated, so that an explicit deny is reported as such.
-    let owned = aws_rules::owned(req);
+    // `alias/aws/` aliases), and a public ACL under S3 Block Public Access: refused
+    // whatever the policies say. The policies are still evaluated, so that an
+    // explicit deny is reported as such.
+    let owned = aws_rules::owned(req).or_else(|| {
+        aws_rules::refuses_public_acl(req, set.block_public_acls)
+            .then_some(AwsRule::BlockPublicAcls)
+    });
     if let Some(rule) = owned {
         rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
     }

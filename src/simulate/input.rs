@@ -200,6 +200,7 @@ const CASE_FIELDS: &[&str] = &[
     "resourcePolicy",
     "vpcEndpointPolicy",
     "restrictPublicBuckets",
+    "blockPublicAcls",
 ];
 const REQUEST_FIELDS: &[&str] = &[
     "principal",

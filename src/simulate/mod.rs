@@ -31,6 +31,8 @@ pub struct PreparedCase {
     pub endpoint: Option<Arc<Policy>>,
     /// S3 Block Public Access `RestrictPublicBuckets` on the bucket.
     pub restrict_public_buckets: bool,
+    /// S3 Block Public Access `BlockPublicAcls` on the bucket (or its account).
+    pub block_public_acls: bool,
     /// The request names a set of resources (`request.resourcePattern`): answered per
     /// class of the resources it covers.
     pub pattern: bool,
@@ -51,6 +53,7 @@ impl PreparedCase {
             // Not part of the case format: a case's RCP levels always apply.
             aws_managed_key: false,
             restrict_public_buckets: self.restrict_public_buckets,
+            block_public_acls: self.block_public_acls,
         }
     }
 }
@@ -325,8 +328,13 @@ impl<'t> Compiler<'t> {
             Some(v) if !v.is_null() => v.boolean()?,
             _ => false,
         };
+        let block_public_acls = match f.get("blockPublicAcls") {
+            Some(v) if !v.is_null() => v.boolean()?,
+            _ => false,
+        };
         Ok(PreparedCase {
             restrict_public_buckets,
+            block_public_acls,
             pattern: f.is_pattern(),
             request,
             identity,
