@@ -363,6 +363,25 @@ where
     P: Fn(&T) -> PrincipalIx + Sync,
     F: Fn(&mut Batch<'_>, &T) -> R + Sync,
 {
+    in_batches_until(org, context, items, principal, f, &|| false).unwrap_or_default()
+}
+
+/// As [`in_batches`], asking `stopped` before each chunk: `None` once it says stop
+/// (a UI closing), so that a whole-org run ends within a chunk's time, not its own.
+pub fn in_batches_until<T, R, P, F>(
+    org: &Org,
+    context: &[(String, Vec<String>)],
+    items: &[T],
+    principal: P,
+    f: F,
+    stopped: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    P: Fn(&T) -> PrincipalIx + Sync,
+    F: Fn(&mut Batch<'_>, &T) -> R + Sync,
+{
     use rayon::prelude::*;
     let key = |i: usize| {
         let p = principal(&items[i]);
@@ -374,21 +393,28 @@ where
         .chunk_by(|&a, &b| key(a).0 == key(b).0)
         .flat_map(|run| run.chunks(CHUNK))
         .collect();
-    let decided: Vec<(usize, R)> = chunks
+    // Collecting into an `Option` ends at the first `None`: the chunks not started
+    // are never decided.
+    let decided: Vec<Vec<(usize, R)>> = chunks
         .par_iter()
-        .flat_map_iter(|chunk| {
+        .map(|chunk| {
+            if stopped() {
+                return None;
+            }
             let mut batch = Batch::new(org, key(chunk[0]).0, context);
-            chunk
-                .iter()
-                .map(|&i| (i, f(&mut batch, &items[i])))
-                .collect::<Vec<_>>()
+            Some(
+                chunk
+                    .iter()
+                    .map(|&i| (i, f(&mut batch, &items[i])))
+                    .collect::<Vec<_>>(),
+            )
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    for (i, r) in decided {
+    for (i, r) in decided.into_iter().flatten() {
         out[i] = Some(r);
     }
-    out.into_iter().flatten().collect()
+    Some(out.into_iter().flatten().collect())
 }
 
 /// A trust policy that lets `p` (and only it) assume the role: what
