@@ -27,11 +27,12 @@
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
 //! name the attacker picks (`orgscope-escalation`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Shared, Subject, assemble_shared};
+use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
@@ -246,6 +247,10 @@ pub struct Batch<'o> {
     shared: Vec<(Option<Extra>, Shared<'o>)>,
     /// The rewritten trust policy naming one caller, parsed once for all its roles.
     trust: Option<(PrincipalIx, Option<Policy>)>,
+    /// Where each step's request lands (`None`: a request no answer is given for), by
+    /// action then resource: the batch's callers ask of the same principals, and the
+    /// target takes lookups in the org's tables of every ARN.
+    targets: HashMap<String, HashMap<String, Option<Target<'o>>>>,
 }
 
 impl<'o> Batch<'o> {
@@ -260,6 +265,7 @@ impl<'o> Batch<'o> {
             context,
             shared: Vec::new(),
             trust: None,
+            targets: HashMap::new(),
         }
     }
 
@@ -292,7 +298,18 @@ impl<'o> Batch<'o> {
             context,
             ..Ask::default()
         };
-        let tgt = ask.checked_target(org).ok()?;
+        let by_resource = match self.targets.get_mut(&step.action) {
+            Some(m) => m,
+            None => self.targets.entry(step.action.clone()).or_default(),
+        };
+        let tgt = match by_resource.get(&step.resource) {
+            Some(t) => t.clone()?,
+            None => {
+                let t = ask.checked_target(org).ok();
+                by_resource.insert(step.resource.clone(), t.clone());
+                t?
+            }
+        };
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
             None => {
