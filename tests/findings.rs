@@ -218,3 +218,46 @@ fn escalation_is_critical_and_an_scp_or_a_boundary_silences_it() {
         "{all:#?}"
     );
 }
+
+/// A run told to stop while a long step is under way ends there, with no findings
+/// (the TUI's worker when the app quits); the stop is set from the progress callback
+/// as the step starts, so a run that checked only between steps would finish.
+#[test]
+fn a_stop_ends_the_run_inside_the_long_steps() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let org = orgscope::org::generate::generate_org(8, 11);
+    for (at, name) in findings::STEPS.iter().enumerate().skip(3) {
+        let stop = AtomicBool::new(false);
+        let (reached, asked_after) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let found = findings::findings_with(
+            &org,
+            &opts(),
+            &mut |step| {
+                reached.store(step, Ordering::Relaxed);
+                if step == at {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            },
+            &|| {
+                let stopped = stop.load(Ordering::Relaxed);
+                if stopped {
+                    asked_after.fetch_add(1, Ordering::Relaxed);
+                }
+                stopped
+            },
+        );
+        assert!(found.is_none(), "stopped during {name}: no findings");
+        assert_eq!(reached.load(Ordering::Relaxed), at, "no step after {name}");
+        assert!(asked_after.load(Ordering::Relaxed) > 0, "{name} asks");
+    }
+    // Never told to stop: the same findings as without a stop, the long steps
+    // asking many times (per resource, per chunk of principals).
+    let asked = AtomicUsize::new(0);
+    let full = findings::findings_with(&org, &opts(), &mut |_| {}, &|| {
+        asked.fetch_add(1, Ordering::Relaxed);
+        false
+    })
+    .unwrap();
+    assert_eq!(full, findings::findings(&org, &opts()));
+    assert!(asked.load(Ordering::Relaxed) > findings::STEPS.len() * 2);
+}

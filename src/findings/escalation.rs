@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use super::{Category, Finding, Severity};
 use crate::analysis::assemble::{Ask, Subject, assemble};
-use crate::analysis::paths::escalation::{Batch, Edge, Prefilter, in_batches};
+use crate::analysis::paths::escalation::{Batch, Edge, Prefilter, in_batches_until};
 use crate::engine::{self, Decision};
 use crate::org::assume_index::all_principals;
 use crate::org::{Org, PrincipalIx};
@@ -52,7 +52,12 @@ fn short(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
+/// `None` when `stopped` says stop (checked before each chunk of principals).
+pub(super) fn find(
+    org: &Org,
+    out: &mut Vec<Finding>,
+    stopped: &(dyn Fn() -> bool + Sync),
+) -> Option<()> {
     let pre = Prefilter::new(org);
     let candidates: Vec<PrincipalIx> = all_principals(org).filter(|&p| pre.may(org, p)).collect();
     // Whether each principal of an account with a candidate is admin-level, decided
@@ -68,27 +73,30 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
         .iter()
         .flat_map(|&a| pre.by_account[a].iter().copied())
         .collect();
-    let admin: HashSet<PrincipalIx> = in_batches(
+    let admin: HashSet<PrincipalIx> = in_batches_until(
         org,
         &[],
         &targets,
         |&q| q,
         |batch, &q| (pre.is_admin_in(batch, q) || allowed_everything(org, q)).then_some(q),
-    )
+        stopped,
+    )?
     .into_iter()
     .flatten()
     .collect();
-    let found: Vec<Finding> = in_batches(
+    let found: Vec<Finding> = in_batches_until(
         org,
         &[],
         &candidates,
         |&p| p,
         |batch, &p| principal_findings(batch, &pre, &admin, p),
-    )
+        stopped,
+    )?
     .into_iter()
     .flatten()
     .collect();
     out.extend(found);
+    Some(())
 }
 
 fn principal_findings(

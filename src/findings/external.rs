@@ -20,13 +20,24 @@ use crate::policy::{Arn, Context, Request};
 /// access levels first): enough to show what an outsider gets.
 const ACTIONS_PER_STATEMENT: usize = 40;
 
-pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
+/// `None` when `stopped` says stop (checked before each resource and role).
+pub(super) fn find(
+    org: &Org,
+    out: &mut Vec<Finding>,
+    stopped: &(dyn Fn() -> bool + Sync),
+) -> Option<()> {
     for r in org.resources() {
+        if stopped() {
+            return None;
+        }
         if let Some(p) = r.policy {
             check(org, &r.arn, p, org.account(r.account).id.as_ref(), out);
         }
     }
     for role in org.roles() {
+        if stopped() {
+            return None;
+        }
         if let Some(p) = role.trust {
             check(
                 org,
@@ -37,6 +48,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             );
         }
     }
+    Some(())
 }
 
 /// Who an outside grant is to: the outsider's kind, who, and the statement; mapped to

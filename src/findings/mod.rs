@@ -144,28 +144,31 @@ pub const STEPS: [&str; 5] = [
 /// Every finding over `org`, most severe first, then by rule and node; each with
 /// its stable id.
 pub fn findings(org: &Org, opts: &Options) -> Vec<Finding> {
-    findings_with(org, opts, &mut |_| true).unwrap_or_default()
+    findings_with(org, opts, &mut |_| {}, &|| false).unwrap_or_default()
 }
 
 /// As [`findings`], telling `step` which of [`STEPS`] starts before it does (for a
-/// progress line); `None` when `step` says to stop (a UI closing: a large org takes
-/// seconds).
+/// progress line); `None` once `stopped` says stop (a UI closing: a large org takes
+/// seconds). The long steps ask it often (per resource, per chunk of principals), so
+/// a stop ends the run within moments, not at the end of a step.
 pub fn findings_with(
     org: &Org,
     opts: &Options,
-    step: &mut dyn FnMut(usize) -> bool,
+    step: &mut dyn FnMut(usize),
+    stopped: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Finding>> {
     let mut all = Vec::new();
     for i in 0..STEPS.len() {
-        if !step(i) {
+        if stopped() {
             return None;
         }
+        step(i);
         match i {
             0 => policy_checks::find(org, &mut all),
             1 => identity::find(org, opts, &mut all),
             2 => organization::find(org, &mut all),
-            3 => external::find(org, &mut all),
-            _ => escalation::find(org, &mut all),
+            3 => external::find(org, &mut all, stopped)?,
+            _ => escalation::find(org, &mut all, stopped)?,
         }
     }
     for f in &mut all {

@@ -411,12 +411,14 @@ pub fn options(now: Timestamp) -> Options {
 }
 
 /// The worker: computes the findings, telling `progress` each step, and sends them
-/// back; stops between steps when asked (the app quits).
+/// back; stops within moments when asked (the app quits), sending nothing.
 pub fn serve(org: &Org, now: Timestamp, progress: &Progress, done: Sender<Msg>) {
-    let found = findings::findings_with(org, &options(now), &mut |step| {
-        progress.step.store(step, Ordering::Relaxed);
-        !progress.stop.load(Ordering::Relaxed)
-    });
+    let found = findings::findings_with(
+        org,
+        &options(now),
+        &mut |step| progress.step.store(step, Ordering::Relaxed),
+        &|| progress.stop.load(Ordering::Relaxed),
+    );
     if let Some(all) = found {
         let _ = done.send(Msg::Findings(Arc::new(all)));
     }

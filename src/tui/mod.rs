@@ -222,9 +222,9 @@ fn event_loop(
         let result = ui_loop(terminal, &mut app, &msg_rx, paused);
         let open = app.learn.open.take();
         // A question still running is told to stop (it checks between principals),
+        // as are the findings (they check per resource and per chunk of principals),
         // and the terminal is given back first, so that quitting shows at once (not
-        // when the app starts again on a lesson's organization). The findings worker
-        // stops after its step.
+        // when the app starts again on a lesson's organization).
         app.stop_findings();
         if app.busy() || app.findings_busy() {
             app.cancel_query();
@@ -232,12 +232,6 @@ fn event_loop(
                 let _ = execute!(std::io::stdout(), DisableMouseCapture);
                 ratatui::restore();
             }
-        }
-        // A step of the findings (privilege escalation on a large org) can take
-        // seconds, and the scope would wait for it: nothing is left to save (lessons
-        // save each step as it is done), so a quit ends the process now.
-        if result.is_ok() && open.is_none() && app.findings_busy() {
-            std::process::exit(0);
         }
         // Dropping the app closes the workers' queues: they end.
         drop(app);

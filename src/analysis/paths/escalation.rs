@@ -27,11 +27,12 @@
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
 //! name the attacker picks (`orgscope-escalation`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Shared, Subject, assemble_shared};
+use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
@@ -246,6 +247,10 @@ pub struct Batch<'o> {
     shared: Vec<(Option<Extra>, Shared<'o>)>,
     /// The rewritten trust policy naming one caller, parsed once for all its roles.
     trust: Option<(PrincipalIx, Option<Policy>)>,
+    /// Where each step's request lands (`None`: a request no answer is given for), by
+    /// action then resource: the batch's callers ask of the same principals, and the
+    /// target takes lookups in the org's tables of every ARN.
+    targets: HashMap<String, HashMap<String, Option<Target<'o>>>>,
 }
 
 impl<'o> Batch<'o> {
@@ -260,6 +265,7 @@ impl<'o> Batch<'o> {
             context,
             shared: Vec::new(),
             trust: None,
+            targets: HashMap::new(),
         }
     }
 
@@ -292,7 +298,18 @@ impl<'o> Batch<'o> {
             context,
             ..Ask::default()
         };
-        let tgt = ask.checked_target(org).ok()?;
+        let by_resource = match self.targets.get_mut(&step.action) {
+            Some(m) => m,
+            None => self.targets.entry(step.action.clone()).or_default(),
+        };
+        let tgt = match by_resource.get(&step.resource) {
+            Some(t) => t.clone()?,
+            None => {
+                let t = ask.checked_target(org).ok();
+                by_resource.insert(step.resource.clone(), t.clone());
+                t?
+            }
+        };
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
             None => {
@@ -363,6 +380,25 @@ where
     P: Fn(&T) -> PrincipalIx + Sync,
     F: Fn(&mut Batch<'_>, &T) -> R + Sync,
 {
+    in_batches_until(org, context, items, principal, f, &|| false).unwrap_or_default()
+}
+
+/// As [`in_batches`], asking `stopped` before each chunk: `None` once it says stop
+/// (a UI closing), so that a whole-org run ends within a chunk's time, not its own.
+pub fn in_batches_until<T, R, P, F>(
+    org: &Org,
+    context: &[(String, Vec<String>)],
+    items: &[T],
+    principal: P,
+    f: F,
+    stopped: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    P: Fn(&T) -> PrincipalIx + Sync,
+    F: Fn(&mut Batch<'_>, &T) -> R + Sync,
+{
     use rayon::prelude::*;
     let key = |i: usize| {
         let p = principal(&items[i]);
@@ -374,21 +410,28 @@ where
         .chunk_by(|&a, &b| key(a).0 == key(b).0)
         .flat_map(|run| run.chunks(CHUNK))
         .collect();
-    let decided: Vec<(usize, R)> = chunks
+    // Collecting into an `Option` ends at the first `None`: the chunks not started
+    // are never decided.
+    let decided: Vec<Vec<(usize, R)>> = chunks
         .par_iter()
-        .flat_map_iter(|chunk| {
+        .map(|chunk| {
+            if stopped() {
+                return None;
+            }
             let mut batch = Batch::new(org, key(chunk[0]).0, context);
-            chunk
-                .iter()
-                .map(|&i| (i, f(&mut batch, &items[i])))
-                .collect::<Vec<_>>()
+            Some(
+                chunk
+                    .iter()
+                    .map(|&i| (i, f(&mut batch, &items[i])))
+                    .collect::<Vec<_>>(),
+            )
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    for (i, r) in decided {
+    for (i, r) in decided.into_iter().flatten() {
         out[i] = Some(r);
     }
-    out.into_iter().flatten().collect()
+    Some(out.into_iter().flatten().collect())
 }
 
 /// A trust policy that lets `p` (and only it) assume the role: what

@@ -75,7 +75,7 @@ impl App<'_> {
         self.findings.computing()
     }
 
-    /// Tells the worker to stop after its step (the app quits).
+    /// Tells the worker to stop (the app quits): it ends within a chunk's time.
     pub fn stop_findings(&self) {
         if let Some(p) = &self.findings.progress {
             p.stop.store(true, Ordering::Relaxed);
