@@ -62,13 +62,15 @@ fn a_change_step_that_cannot_be_done_is_caught() {
         .unwrap();
     // The solution denies everything: the guard (the website) breaks.
     let mut broken = lesson.clone();
-    broken.file.steps[i].solution[0].insert(
-        "document".into(),
-        toml::Value::String(
-            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#
-                .into(),
-        ),
-    );
+    broken.file.steps[i].solution[0] = toml::from_str(
+        r#"
+op = "put_inline_policy"
+principal = "WebApp"
+name = "Stop"
+document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+"#,
+    )
+    .unwrap();
     let errors = broken.check_answers(&org);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let e = errors[0].to_string();
