@@ -313,6 +313,28 @@ fn a_wrong_node_is_told_why() {
         why,
         "frank is in account web-dev under OU Dev; the user this step asks for is in account security under OU Security"
     );
+    // Accounts by where they sit; a policy attached everywhere by a few places.
+    let why = check::wrong_node(&org, node("acme-management"), node("security"));
+    assert_eq!(
+        why,
+        "acme-management is directly under the root; the account this step asks for is under OU Security"
+    );
+    let why = check::wrong_node(&org, node("FullAWSAccess"), node("ProdGuardrails"));
+    let n = org.attachments(node_policy(&org, "FullAWSAccess")).len();
+    assert_eq!(
+        why,
+        format!(
+            "FullAWSAccess is attached to Root, Security, Infrastructure and {} more, but the one this step asks for is attached to Prod",
+            n - 3
+        )
+    );
+}
+
+fn node_policy(org: &orgscope::org::Org, name: &str) -> orgscope::org::PolicyIx {
+    match load::resolve_node(org, name).unwrap() {
+        orgscope::org::Entity::Policy(p) => p,
+        other => panic!("{other:?}"),
+    }
 }
 
 /// A what-if step ("make a change after which the question has this answer") is
