@@ -57,6 +57,16 @@ impl Tmux {
         }
     }
 
+    /// Whether the session (the app run in it) is still there.
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["has-session", "-t", &self.session])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
     /// Esc gives the tree the keyboard; the next key waits, or the two reach the app
     /// as one Alt key.
     fn escape(&self) {
@@ -191,11 +201,13 @@ fn the_first_lesson_end_to_end_in_tmux() {
         &format!("Predictions: {predictions} right of {predictions}"),
     ]);
     t.keys(&["q"]);
-    let saved = data.join("progress.json");
+    // The app gone (its session ends with it): nothing writes the progress after.
     let start = Instant::now();
-    while !saved.exists() && start.elapsed() < Duration::from_secs(10) {
+    while t.alive() {
+        assert!(start.elapsed() < Duration::from_secs(10), "q did not quit");
         sleep(Duration::from_millis(50));
     }
+    let saved = data.join("progress.json");
     let text = std::fs::read_to_string(&saved).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let p = &v["lessons"][lesson.id()];
