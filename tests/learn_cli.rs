@@ -35,6 +35,27 @@ fn the_list_shows_each_lesson_and_its_progress() {
     };
     assert!(line("explicit-deny ").contains("done"), "{text}");
     assert!(line("roles ").contains("step 3/"), "{text}");
+    // Every built-in lesson, in order, with its length and title; untouched ones
+    // say neither done nor a step.
+    let lessons = orgscope::learn::builtin();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|id| lessons.iter().any(|x| x.id() == *id))
+        .collect();
+    assert_eq!(
+        ids,
+        lessons.iter().map(|l| l.id()).collect::<Vec<_>>(),
+        "{text}"
+    );
+    for l in &lessons {
+        let row = line(&format!("{} ", l.id()));
+        assert!(row.contains(&format!("{} min", l.file.minutes)), "{row}");
+        assert!(row.contains(&l.file.title), "{row}");
+        if !["explicit-deny", "roles"].contains(&l.id()) {
+            assert!(!row.contains("done") && !row.contains("step "), "{row}");
+        }
+    }
     let out = orgscope(data.path())
         .args(["learn", "--format", "json"])
         .output()

@@ -62,13 +62,15 @@ fn a_change_step_that_cannot_be_done_is_caught() {
         .unwrap();
     // The solution denies everything: the guard (the website) breaks.
     let mut broken = lesson.clone();
-    broken.file.steps[i].solution[0].insert(
-        "document".into(),
-        toml::Value::String(
-            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#
-                .into(),
-        ),
-    );
+    broken.file.steps[i].solution[0] = toml::from_str(
+        r#"
+op = "put_inline_policy"
+principal = "WebApp"
+name = "Stop"
+document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+"#,
+    )
+    .unwrap();
     let errors = broken.check_answers(&org);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let e = errors[0].to_string();
@@ -311,6 +313,28 @@ fn a_wrong_node_is_told_why() {
         why,
         "frank is in account web-dev under OU Dev; the user this step asks for is in account security under OU Security"
     );
+    // Accounts by where they sit; a policy attached everywhere by a few places.
+    let why = check::wrong_node(&org, node("acme-management"), node("security"));
+    assert_eq!(
+        why,
+        "acme-management is directly under the root; the account this step asks for is under OU Security"
+    );
+    let why = check::wrong_node(&org, node("FullAWSAccess"), node("ProdGuardrails"));
+    let n = org.attachments(node_policy(&org, "FullAWSAccess")).len();
+    assert_eq!(
+        why,
+        format!(
+            "FullAWSAccess is attached to Root, Security, Infrastructure and {} more, but the one this step asks for is attached to Prod",
+            n - 3
+        )
+    );
+}
+
+fn node_policy(org: &orgscope::org::Org, name: &str) -> orgscope::org::PolicyIx {
+    match load::resolve_node(org, name).unwrap() {
+        orgscope::org::Entity::Policy(p) => p,
+        other => panic!("{other:?}"),
+    }
 }
 
 /// A what-if step ("make a change after which the question has this answer") is

@@ -267,10 +267,10 @@ fn a_change_step_is_judged_when_the_scenario_changes() {
     assert!(s.contains("learn explicit-deny"), "{s}");
     insta::assert_snapshot!("lesson_change_step", s);
     // The last hint is the lesson's own solution.
-    keys(&mut a, "h h h");
+    keys(&mut a, "h h h h");
     let shown = a.lesson.as_ref().unwrap().player.shown_hints();
     assert!(
-        shown[2].starts_with("One change that does it: put_inline_policy `Quarantine` of `WebApp`"),
+        shown[3].starts_with("One change that does it: put_resource_policy"),
         "{shown:?}"
     );
     let scenario = |changes: Vec<Change>| Scenario {

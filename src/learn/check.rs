@@ -534,16 +534,24 @@ pub fn wrong_node(org: &Org, got: Entity, want: Entity) -> String {
             _ => Vec::new(),
         }
     };
+    // "in account web-dev under OU Dev"; an account itself: "under OU Dev".
     let place = |e: Entity| -> Option<String> {
         let a = org.account_of(e)?;
-        Some(match org.ancestors(a).last() {
-            Some(&ou) => format!(
-                "account {} under OU {}",
-                org.account(a).name,
-                org.ou(ou).name
-            ),
-            None => format!("account {}", org.account(a).name),
+        let under = match org.ancestors(a).last() {
+            Some(&ou) => format!("under OU {}", org.ou(ou).name),
+            None => "directly under the root".to_string(),
+        };
+        Some(match e {
+            Entity::Account(_) => under,
+            _ => format!("in account {} {under}", org.account(a).name),
         })
+    };
+    // FullAWSAccess sits on every node: a few names say enough.
+    let listed = |v: &[String]| -> String {
+        match v.len() {
+            0..=4 => v.join(", "),
+            n => format!("{} and {} more", v[..3].join(", "), n - 3),
+        }
     };
     let got_at = attached(got);
     let want_at = attached(want);
@@ -551,13 +559,13 @@ pub fn wrong_node(org: &Org, got: Entity, want: Entity) -> String {
         return format!(
             "{} is attached to {}, but the one this step asks for is attached to {}",
             name(got),
-            got_at.join(", "),
-            want_at.join(", ")
+            listed(&got_at),
+            listed(&want_at)
         );
     }
     match (place(got), place(want)) {
         (Some(g), Some(w)) if g != w => format!(
-            "{} is in {g}; the {} this step asks for is in {w}",
+            "{} is {g}; the {} this step asks for is {w}",
             name(got),
             &kind(want)[kind(want).find(' ').map_or(0, |i| i + 1)..]
         ),

@@ -155,8 +155,14 @@ impl Player {
                 // Whose configuration it is, in the shared responsibility model's terms.
                 if let Some(l) = check::deciding_layer(&a.explanation) {
                     let k = LayerKind::of(l);
+                    // "the identity policies are", "an SCP is".
+                    let verb = if k.words().ends_with('s') {
+                        "are"
+                    } else {
+                        "is"
+                    };
                     text.push_str(&format!(
-                        " {} is configured by {}.",
+                        " {} {verb} configured by {}.",
                         capitalized(k.words()),
                         k.owner()
                     ));
