@@ -267,9 +267,14 @@ pub struct WhatIf {
     /// The diff running, and the last one done (for its scope).
     pub running: Option<DiffRun>,
     pub shown: Option<(String, Result<diff::DiffView, String>)>,
-    /// The selected row of the diff, and the first on screen.
+    /// The selected row of the diff (among those shown), and the first on screen.
     pub selected: usize,
     pub scroll: usize,
+    /// The folds opened (a principal's answers).
+    pub open: HashSet<diff::FoldId>,
+    /// The filter (`/`): only the rows that contain it; typed while `editing`.
+    pub filter: String,
+    pub editing: bool,
     /// The scenario pane's selected change.
     pub pane_selected: usize,
     /// Guardrails, from `--expect` or `:expect`.
@@ -304,8 +309,24 @@ impl WhatIf {
         self.changed = None;
         self.cancel_diff();
         self.shown = None;
+        self.reset_view();
+    }
+
+    /// A new diff: at its top, folded, unfiltered.
+    pub fn reset_view(&mut self) {
         self.selected = 0;
         self.scroll = 0;
+        self.open.clear();
+        self.filter.clear();
+        self.editing = false;
+    }
+
+    /// The rows of the diff on screen.
+    pub fn shown_rows(&self) -> Vec<diff::Shown> {
+        match &self.shown {
+            Some((_, Ok(v))) => v.shown(&self.open, &self.filter.to_lowercase()),
+            _ => Vec::new(),
+        }
     }
 }
 
