@@ -89,7 +89,7 @@ fn what_if_view_folded() {
     assert!(s.contains("▸ user/dana  loses 5 actions"), "{s}");
     assert!(!s.contains("sts:AssumeRole  arn"), "folded: {s}");
     insta::assert_snapshot!(s);
-    keys(&mut a, "G right");
+    keys(&mut a, "G right G");
     let s = screen(&a);
     assert!(s.contains("▾ user/dana"), "{s}");
     assert!(
