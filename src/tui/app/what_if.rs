@@ -977,4 +977,76 @@ mod tests {
         assert!(a.what_if.filter.is_empty());
         assert_eq!(texts(&a).len(), 6);
     }
+
+    /// The statement jumps of the shown answer: the row's text and where it goes.
+    fn statement_jumps(a: &App<'_>) -> Vec<(String, crate::tui::query::locate::Mark)> {
+        let t = &a.shown_answer().expect("an answer").full;
+        (0..t.len() as u32)
+            .filter_map(|i| match &t.item(i).jump {
+                Some(crate::tui::query::answer::Jump::Statement(m)) => Some((t.item(i).text(), *m)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_loaded_one() {
+        let org = acme();
+        let mut a = app(&org);
+        let ask = ": text:can space text:eve space text:s3:GetObject space text:arn:aws:s3:::acme-public-website/index.html enter";
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
+        press(&mut a, ask);
+        let jumps = statement_jumps(&a);
+        let (_, m) = jumps
+            .iter()
+            .find(|(t, _)| t.contains("DenyPlainHttp"))
+            .unwrap_or_else(|| panic!("the RCP's statement keeps its jump: {jumps:?}"));
+        // The mark is the loaded org's: its policy and statement there.
+        assert_eq!(org.policy_name(m.policy), "EnforceSecureTransport");
+        let st = &org.compiled(m.policy).statements()[m.statement];
+        assert_eq!(st.sid.as_deref(), Some("DenyPlainHttp"));
+        select_jump(&mut a, *m);
+        press(&mut a, "enter");
+        assert_eq!(a.popup, Popup::None);
+        assert_eq!(a.mark.map(|(_, x)| x), Some(*m));
+
+        // The RCP edited by the scenario: its statement is the scenario's, which the
+        // loaded org does not hold; no other statement is highlighted in its place.
+        press(
+            &mut a,
+            ": text:policy space text:EnforceSecureTransport enter",
+        );
+        let Some(Effect::Edit(text)) = a.edit_selected_externally() else {
+            panic!("no edit effect")
+        };
+        let edited = text.replace("DenyPlainHttp", "DenyHttp");
+        assert_ne!(edited, text);
+        a.update(super::super::Msg::Edited(Ok(edited)));
+        assert_eq!(a.what_if.changes.done().len(), 2, "{:?}", a.status);
+        press(&mut a, ask);
+        let jumps = statement_jumps(&a);
+        assert!(
+            !jumps
+                .iter()
+                .any(|(t, _)| t.contains("DenyHttp") && !t.starts_with("before")),
+            "{jumps:?}"
+        );
+    }
+
+    /// Selects the answer's row that jumps to `m`.
+    fn select_jump(a: &mut App<'_>, m: crate::tui::query::locate::Mark) {
+        let ans = a.query.answer.as_mut().unwrap();
+        let at = ans
+            .view
+            .rows()
+            .iter()
+            .position(|r| {
+                ans.tree().item(r.id).jump == Some(crate::tui::query::answer::Jump::Statement(m))
+            })
+            .unwrap_or_else(|| panic!("no row shown jumps to {m:?}"));
+        ans.view.select_index(at);
+    }
 }
