@@ -131,6 +131,18 @@ impl App<'_> {
         let Some(m) = self.menu.clone() else {
             return;
         };
+        if let MenuStep::Name(offer) = &m.step {
+            if m.filter.trim().is_empty() {
+                self.warn("type the name first");
+                return;
+            }
+            self.menu = None;
+            self.popup = Popup::None;
+            if let Some(c) = menu::create(self.org(), m.node, offer, &m.filter) {
+                self.propose(c);
+            }
+            return;
+        }
         let Some(&(i, _)) = m.rows().get(m.selected) else {
             self.say("nothing matches");
             return;
@@ -147,6 +159,15 @@ impl App<'_> {
                     self.menu = None;
                     let text = item.text.clone().unwrap_or_default();
                     self.open_editor(target.clone(), item.label.clone(), &text);
+                    return;
+                }
+                if menu::takes_name(&item.offer) {
+                    self.menu = Some(MenuState {
+                        node: m.node,
+                        step: MenuStep::Name(item.offer.clone()),
+                        filter: String::new(),
+                        selected: 0,
+                    });
                     return;
                 }
                 if !menu::needs_choice(&item.offer) {
@@ -169,6 +190,7 @@ impl App<'_> {
                     selected: 0,
                 });
             }
+            MenuStep::Name(_) => {}
             MenuStep::Choose(offer, choices) => {
                 self.menu = None;
                 self.popup = Popup::None;
@@ -1048,5 +1070,38 @@ mod tests {
             })
             .unwrap_or_else(|| panic!("no row shown jumps to {m:?}"));
         ans.view.select_index(at);
+    }
+
+    #[test]
+    fn an_ou_is_created_from_the_menu_with_the_name_typed() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:ou space text:Workloads enter m text:create enter",
+        );
+        assert!(
+            matches!(a.menu.as_ref().map(|m| &m.step), Some(MenuStep::Name(_))),
+            "{:?}",
+            a.status
+        );
+        press(&mut a, "enter");
+        assert!(a.status.clone().unwrap().warn, "no name: refused");
+        assert_eq!(a.popup, Popup::ChangeMenu);
+        press(&mut a, "text:Lab enter");
+        assert_eq!(a.popup, Popup::None);
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::CreateOu {
+                name: "Lab".into(),
+                parent: "Workloads".into()
+            }]
+        );
+        let changed = a.what_if.changed.clone().unwrap();
+        assert!(matches!(
+            changed.by_name("Lab"),
+            crate::org::NameLookup::Unique(Entity::Ou(_))
+        ));
     }
 }

@@ -46,6 +46,7 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let n = match &m.step {
         MenuStep::Offers(items) => items.len(),
         MenuStep::Choose(_, choices) => choices.len(),
+        MenuStep::Name(_) => 1,
     };
     let area = app
         .areas
@@ -54,6 +55,7 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let title = match &m.step {
         MenuStep::Offers(_) => format!(" Change · {} ", clean(app.src.name(m.node))),
         MenuStep::Choose(..) => format!(" Change · {} · choose ", clean(app.src.name(m.node))),
+        MenuStep::Name(_) => format!(" Change · {} · name ", clean(app.src.name(m.node))),
     };
     frame.render_widget(block(t, title), area);
     let i = inner(area);
@@ -72,7 +74,12 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
             style,
         )));
     }
-    if rows.is_empty() {
+    if let MenuStep::Name(_) = m.step {
+        lines.push(Line::from(Span::styled(
+            " type the name; Enter creates it, Esc cancels",
+            t.dim,
+        )));
+    } else if rows.is_empty() {
         lines.push(Line::from(Span::styled(" nothing matches", t.dim)));
     }
     frame.render_widget(Paragraph::new(lines), i);

@@ -214,6 +214,8 @@ pub struct DiffRun {
 pub enum MenuStep {
     Offers(Vec<menu::Item>),
     Choose(menu::Offer, Vec<menu::Choice>),
+    /// A name typed (the filter line) for what the offer creates.
+    Name(menu::Offer),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +235,7 @@ impl MenuState {
         let labels: Vec<&str> = match &self.step {
             MenuStep::Offers(items) => items.iter().map(|i| i.label.as_str()).collect(),
             MenuStep::Choose(_, choices) => choices.iter().map(|c| c.label.as_str()).collect(),
+            MenuStep::Name(_) => Vec::new(),
         };
         labels
             .into_iter()
