@@ -234,6 +234,12 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     t.keys(&["d"]);
     let s = t.wait_for("sts:AssumeRole");
     assert!(s.contains("What if · 1 change · user dana"), "{s}");
+    // dana, the only principal, starts open; ← folds her to her summary, → opens.
+    t.keys(&["j", "Left"]);
+    let s = t.wait_for("▸ user/dana  loses 5 actions");
+    assert!(!s.contains("- sts:AssumeRole"), "{s}");
+    t.keys(&["Right"]);
+    t.wait_for("- sts:AssumeRole");
     // Esc in its own send-keys, and the tree back before the next key: an Esc
     // followed at once by a key reads as Alt and that key.
     t.keys(&["Escape"]);
