@@ -541,7 +541,7 @@ impl App<'_> {
         let done = match (rows.get(w.selected).copied(), open) {
             (Some(Shown::Summary(id, opened)), want) => {
                 let want = want.unwrap_or(!opened);
-                if want == opened && !(filtered && !want) {
+                if want == opened {
                     return true;
                 }
                 if want {
