@@ -212,7 +212,22 @@ pub fn summary(p: &PrincipalImpact) -> String {
         parts.push(format!("gains {}", count(&p.gained)));
     }
     if !p.lost.is_empty() {
-        parts.push(format!("loses {}", count(&p.lost)));
+        // Lost that were only allowed under conditions (a region, a tag) say so.
+        let was: Vec<_> = p
+            .lost
+            .iter()
+            .filter(|x| x.standing == Standing::Conditional)
+            .cloned()
+            .collect();
+        let under = if was.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} under conditions)",
+                count(&was).split(' ').next().unwrap_or_default()
+            )
+        };
+        parts.push(format!("loses {}{under}", count(&p.lost)));
     }
     let up = p
         .changed
@@ -666,5 +681,16 @@ pub(crate) mod tests {
         i.outside.clear();
         let v = rows(&i, None);
         assert_eq!(v.first_open(), [(0, 0)].into());
+    }
+
+    #[test]
+    fn the_summary_says_how_many_lost_actions_were_only_allowed_under_conditions() {
+        let mut i = impact();
+        let p = &mut i.accounts[0].principals[0];
+        p.lost[0].standing = Standing::Conditional;
+        assert_eq!(
+            summary(p),
+            "gains 1 action, loses 3 actions (1 under conditions)"
+        );
     }
 }
