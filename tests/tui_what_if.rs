@@ -65,6 +65,39 @@ fn what_if_view() {
     insta::assert_snapshot!(s);
 }
 
+/// With guardrails, two folds (the broken expectation, dana): each shows its
+/// one-line summary until → opens it.
+#[test]
+fn what_if_view_folded() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 110, 16);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("guardrails.txt");
+    std::fs::write(
+        &file,
+        "user dana can sts:AssumeRole on arn:aws:iam::222222222222:role/SecurityAuditor\n",
+    )
+    .unwrap();
+    keys(
+        &mut a,
+        &format!(": text:expect space text:{} enter", file.display()),
+    );
+    dana_leaves_her_group(&mut a);
+    keys(&mut a, "d");
+    let s = screen(&a);
+    // dana loses five actions (sts:AssumeRole among them), folded to one line.
+    assert!(s.contains("▸ user/dana  loses 5 actions"), "{s}");
+    assert!(!s.contains("sts:AssumeRole  arn"), "folded: {s}");
+    insta::assert_snapshot!(s);
+    keys(&mut a, "G right G");
+    let s = screen(&a);
+    assert!(s.contains("▾ user/dana"), "{s}");
+    assert!(
+        s.contains("- sts:AssumeRole  arn:aws:iam::222222222222:role/SecurityAuditor  was allowed"),
+        "{s}"
+    );
+}
+
 #[test]
 fn scenario_pane() {
     let org = orgscope::org::load_builtin_acme();
@@ -201,6 +234,12 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     t.keys(&["d"]);
     let s = t.wait_for("sts:AssumeRole");
     assert!(s.contains("What if · 1 change · user dana"), "{s}");
+    // dana, the only principal, starts open; ← folds her to her summary, → opens.
+    t.keys(&["j", "Left"]);
+    let s = t.wait_for("▸ user/dana  loses 5 actions");
+    assert!(!s.contains("- sts:AssumeRole"), "{s}");
+    t.keys(&["Right"]);
+    t.wait_for("- sts:AssumeRole");
     // Esc in its own send-keys, and the tree back before the next key: an Esc
     // followed at once by a key reads as Alt and that key.
     t.keys(&["Escape"]);

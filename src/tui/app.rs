@@ -307,6 +307,7 @@ impl<'a> App<'a> {
             Popup::ChangeMenu => Context::ChangeMenu,
             Popup::Editor => Context::Editor,
             Popup::Scenario => Context::Scenario,
+            Popup::WhatIf if self.what_if.editing => Context::AnswerFilter,
             Popup::WhatIf => Context::WhatIf,
             Popup::Findings if self.findings.editing => Context::FindingsFilter,
             Popup::Findings => Context::Findings,

@@ -19,7 +19,7 @@ use crate::tui::history::Visit;
 use crate::tui::nodes::Node;
 use crate::tui::query::form::QueryKind;
 use crate::tui::sanitize::sanitize;
-use crate::tui::what_if::diff::DiffView;
+use crate::tui::what_if::diff::{DiffView, Shown};
 use crate::tui::what_if::editor::{self, Editor};
 use crate::tui::what_if::menu::{self, EditTarget, Offer};
 use crate::tui::what_if::worker::{self, DiffJob, Job};
@@ -131,6 +131,18 @@ impl App<'_> {
         let Some(m) = self.menu.clone() else {
             return;
         };
+        if let MenuStep::Name(offer) = &m.step {
+            if m.filter.trim().is_empty() {
+                self.warn("type the name first");
+                return;
+            }
+            self.menu = None;
+            self.popup = Popup::None;
+            if let Some(c) = menu::create(self.org(), m.node, offer, &m.filter) {
+                self.propose(c);
+            }
+            return;
+        }
         let Some(&(i, _)) = m.rows().get(m.selected) else {
             self.say("nothing matches");
             return;
@@ -147,6 +159,15 @@ impl App<'_> {
                     self.menu = None;
                     let text = item.text.clone().unwrap_or_default();
                     self.open_editor(target.clone(), item.label.clone(), &text);
+                    return;
+                }
+                if menu::takes_name(&item.offer) {
+                    self.menu = Some(MenuState {
+                        node: m.node,
+                        step: MenuStep::Name(item.offer.clone()),
+                        filter: String::new(),
+                        selected: 0,
+                    });
                     return;
                 }
                 if !menu::needs_choice(&item.offer) {
@@ -169,6 +190,7 @@ impl App<'_> {
                     selected: 0,
                 });
             }
+            MenuStep::Name(_) => {}
             MenuStep::Choose(offer, choices) => {
                 self.menu = None;
                 self.popup = Popup::None;
@@ -384,8 +406,7 @@ impl App<'_> {
     fn start_diff(&mut self) {
         self.what_if.cancel_diff();
         self.what_if.shown = None;
-        self.what_if.selected = 0;
-        self.what_if.scroll = 0;
+        self.what_if.reset_view();
         let org = self.org();
         let (scope, label) = scope_of(org, self.selected());
         let Some(after) = self.what_if.changed.clone() else {
@@ -439,14 +460,15 @@ impl App<'_> {
         let Some(run) = self.what_if.running.take_if(|r| r.id == id) else {
             return;
         };
+        self.what_if.reset_view();
+        if let Ok(v) = result {
+            self.what_if.open = v.first_open();
+        }
         self.what_if.shown = Some((run.scope, result.clone()));
     }
 
     fn diff_rows(&self) -> usize {
-        match &self.what_if.shown {
-            Some((_, Ok(v))) => v.rows.len(),
-            _ => 0,
-        }
+        self.what_if.shown_rows().len()
     }
 
     /// The rows the what-if view shows at once.
@@ -455,6 +477,10 @@ impl App<'_> {
     }
 
     pub(super) fn what_if_key(&mut self, ev: KeyEvent) -> (Option<Effect>, Option<Visit>) {
+        if self.what_if.editing {
+            self.what_if_filter_key(ev);
+            return (None, None);
+        }
         let n = self.diff_rows();
         let page = self.what_if_page();
         let w = &mut self.what_if;
@@ -465,6 +491,13 @@ impl App<'_> {
             Some(Action::PageUp) => w.selected = w.selected.saturating_sub(page),
             Some(Action::Top) => w.selected = 0,
             Some(Action::Bottom) => w.selected = n.saturating_sub(1),
+            Some(Action::Right) => {
+                self.fold_selected(Some(true));
+            }
+            Some(Action::Left) => {
+                self.fold_selected(Some(false));
+            }
+            Some(Action::Filter) => w.editing = true,
             Some(Action::Undo) => self.undo(true),
             Some(Action::Redo) => self.undo(false),
             Some(Action::ScenarioPane) => self.open_scenario_pane(),
@@ -474,29 +507,109 @@ impl App<'_> {
                 self.what_if.cancel_diff();
                 self.popup = Popup::None;
             }
-            Some(Action::Accept) => return (None, self.explain_selected()),
+            Some(Action::Accept) => {
+                if self.fold_selected(None) {
+                    return (None, None);
+                }
+                return (None, self.explain_selected());
+            }
             _ => {}
         }
+        self.keep_diff_in_view();
+        (None, None)
+    }
+
+    fn keep_diff_in_view(&mut self) {
+        let n = self.diff_rows();
+        let page = self.what_if_page();
         let w = &mut self.what_if;
+        w.selected = w.selected.min(n.saturating_sub(1));
         if w.selected < w.scroll {
             w.scroll = w.selected;
         } else if w.selected >= w.scroll + page {
             w.scroll = w.selected + 1 - page;
         }
-        (None, None)
+    }
+
+    /// Opens (`Some(true)`), folds (`Some(false)`) or toggles (`None`) the fold of
+    /// the selected row; folding from one of its lines selects its summary. False
+    /// when the row is no fold's summary and nothing was done (Enter then explains).
+    fn fold_selected(&mut self, open: Option<bool>) -> bool {
+        let rows = self.what_if.shown_rows();
+        let w = &mut self.what_if;
+        let filtered = !w.filter.is_empty();
+        let done = match (rows.get(w.selected).copied(), open) {
+            (Some(Shown::Summary(id, opened)), want) => {
+                let want = want.unwrap_or(!opened);
+                if want == opened {
+                    return true;
+                }
+                if want {
+                    w.open.insert(id);
+                } else {
+                    w.open.remove(&id);
+                    if filtered {
+                        // A filtered fold shows open: the filter goes so it can fold.
+                        w.filter.clear();
+                    }
+                }
+                Some(id)
+            }
+            (Some(Shown::Line(id, _)), Some(false)) => {
+                w.open.remove(&id);
+                w.filter.clear();
+                Some(id)
+            }
+            _ => None,
+        };
+        let Some(id) = done else {
+            return false;
+        };
+        // The fold's summary stays selected wherever the rows moved.
+        let rows = self.what_if.shown_rows();
+        if let Some(at) = rows
+            .iter()
+            .position(|r| matches!(r, Shown::Summary(x, _) if *x == id))
+        {
+            self.what_if.selected = at;
+        }
+        self.keep_diff_in_view();
+        true
+    }
+
+    /// The filter line: what is typed narrows the diff at once.
+    fn what_if_filter_key(&mut self, ev: KeyEvent) {
+        let w = &mut self.what_if;
+        match self.keymap.action(Context::AnswerFilter, &ev) {
+            Some(Action::Accept) => w.editing = false,
+            Some(Action::Cancel) => {
+                w.editing = false;
+                w.filter.clear();
+                w.selected = 0;
+            }
+            Some(Action::NextItem) => w.selected += 1,
+            Some(Action::PrevItem) => w.selected = w.selected.saturating_sub(1),
+            _ => {
+                if edit(&mut w.filter, &ev) {
+                    w.selected = 0;
+                }
+            }
+        }
+        self.keep_diff_in_view();
     }
 
     /// Enter on a diff line: its question, asked of the org before and after.
     fn explain_selected(&mut self) -> Option<Visit> {
+        let rows = self.what_if.shown_rows();
         let Some((_, Ok(view))) = &self.what_if.shown else {
             return None;
         };
-        let Some(x) = view
-            .rows
+        let Some(x) = rows
             .get(self.what_if.selected)
+            .and_then(|r| view.row(*r))
             .and_then(|r| r.explain.clone())
         else {
-            self.say("this line has no question: choose a + - or ~ line");
+            self.say("this line has no question: open a principal (→) and choose a + - or ~ line");
             return None;
         };
         let args = format!("{} {} {}", x.principal, x.action, x.resource);
@@ -531,6 +644,7 @@ impl App<'_> {
                     .selected
                     .saturating_add_signed(wheel)
                     .min(n.saturating_sub(1));
+                self.keep_diff_in_view();
             }
             Popup::ChangeMenu => {
                 if let Some(m) = self.menu.as_mut() {
@@ -617,13 +731,30 @@ impl App<'_> {
 mod tests {
     use super::super::tests::{acme, app, press};
     use super::*;
-    use crate::tui::what_if::diff::DiffView;
+    use crate::tui::what_if::diff::{DiffView, Row};
 
     fn shown<'x>(a: &'x App<'_>) -> &'x DiffView {
         match &a.what_if.shown {
             Some((_, Ok(v))) => v,
             other => panic!("no diff shown: {other:?}"),
         }
+    }
+
+    /// The diff's rows on screen (the gaps left out), in order.
+    fn rows<'x>(a: &'x App<'_>) -> Vec<&'x Row> {
+        let v = shown(a);
+        a.what_if
+            .shown_rows()
+            .into_iter()
+            .filter_map(|r| v.row(r))
+            .collect()
+    }
+
+    fn texts(a: &App<'_>) -> Vec<String> {
+        rows(a)
+            .iter()
+            .map(|r| r.spans.iter().map(|(_, s)| s.as_str()).collect())
+            .collect()
     }
 
     #[test]
@@ -657,9 +788,8 @@ mod tests {
         // that explains itself.
         press(&mut a, "d");
         assert_eq!(a.popup, Popup::WhatIf);
-        let row = shown(&a)
-            .rows
-            .iter()
+        let row = rows(&a)
+            .into_iter()
             .find(|r| {
                 r.explain
                     .as_ref()
@@ -672,7 +802,12 @@ mod tests {
         );
 
         // Enter on it: the question, asked before and after; Esc comes back.
-        let at = shown(&a).rows.iter().position(|r| r == row).unwrap();
+        let at = a
+            .what_if
+            .shown_rows()
+            .into_iter()
+            .position(|r| shown(&a).row(r) == Some(row))
+            .unwrap();
         a.what_if.selected = at;
         press(&mut a, "enter");
         assert_eq!(a.popup, Popup::Query);
@@ -686,7 +821,7 @@ mod tests {
         assert!(matches!(&a.what_if.shown, Some((_, Err(e))) if e.contains("no change yet")));
         press(&mut a, "ctrl-r");
         assert_eq!(a.what_if.changes.done().len(), 1);
-        assert!(!shown(&a).rows.is_empty(), "the diff is back");
+        assert!(!rows(&a).is_empty(), "the diff is back");
     }
 
     #[test]
@@ -810,11 +945,7 @@ mod tests {
             &mut a,
             ": text:user space text:dana enter m text:remove enter enter d",
         );
-        let rows: Vec<String> = shown(&a)
-            .rows
-            .iter()
-            .map(|r| r.spans.iter().map(|(_, s)| s.as_str()).collect())
-            .collect();
+        let rows = texts(&a);
         assert!(
             rows[0].contains("1 broken by the scenario; 1 of 2 fail"),
             "{rows:?}"
@@ -834,5 +965,143 @@ mod tests {
         let status = a.status.clone().unwrap();
         assert!(status.warn && status.text.contains("bad.txt"), "{status:?}");
         assert_eq!(a.what_if.expectations.len(), 2, "the loaded ones stay");
+    }
+
+    #[test]
+    fn keys_unfold_fold_and_filter_the_diff() {
+        let org = acme();
+        let mut a = app(&org);
+        let view =
+            crate::tui::what_if::diff::rows(&crate::tui::what_if::diff::tests::impact(), None);
+        a.what_if.shown = Some(("OU Prod".into(), Ok(view)));
+        a.popup = Popup::WhatIf;
+        assert_eq!(texts(&a).len(), 6, "folded: {:?}", texts(&a));
+        // → on the role's summary opens it; Enter on a summary folds it again.
+        press(&mut a, "down right");
+        assert_eq!(texts(&a).len(), 6 + 5);
+        press(&mut a, "enter");
+        assert_eq!(texts(&a).len(), 6);
+        assert_eq!(a.popup, Popup::WhatIf, "Enter on a summary asks nothing");
+        // ← on one of its lines folds it and selects its summary.
+        press(&mut a, "right down down");
+        assert!(texts(&a)[a.what_if.selected].starts_with("- ec2:RunInstances"));
+        press(&mut a, "left");
+        assert_eq!(texts(&a).len(), 6);
+        assert!(texts(&a)[a.what_if.selected].starts_with("role/Deployer"));
+        // `/` filters as it is typed; Enter keeps it, Esc in the filter clears it.
+        press(&mut a, "/ text:iam:put");
+        assert_eq!(a.context(), Context::AnswerFilter);
+        assert_eq!(texts(&a).len(), 3, "{:?}", texts(&a));
+        press(&mut a, "enter");
+        assert_eq!(a.context(), Context::WhatIf);
+        assert_eq!(a.what_if.filter, "iam:put");
+        press(&mut a, "/ esc");
+        assert!(a.what_if.filter.is_empty());
+        assert_eq!(texts(&a).len(), 6);
+    }
+
+    /// The statement jumps of the shown answer: the row's text and where it goes.
+    fn statement_jumps(a: &App<'_>) -> Vec<(String, crate::tui::query::locate::Mark)> {
+        let t = &a.shown_answer().expect("an answer").full;
+        (0..t.len() as u32)
+            .filter_map(|i| match &t.item(i).jump {
+                Some(crate::tui::query::answer::Jump::Statement(m)) => Some((t.item(i).text(), *m)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_loaded_one() {
+        let org = acme();
+        let mut a = app(&org);
+        let ask = ": text:can space text:eve space text:s3:GetObject space text:arn:aws:s3:::acme-public-website/index.html enter";
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
+        press(&mut a, ask);
+        let jumps = statement_jumps(&a);
+        let (_, m) = jumps
+            .iter()
+            .find(|(t, _)| t.contains("DenyPlainHttp"))
+            .unwrap_or_else(|| panic!("the RCP's statement keeps its jump: {jumps:?}"));
+        // The mark is the loaded org's: its policy and statement there.
+        assert_eq!(org.policy_name(m.policy), "EnforceSecureTransport");
+        let st = &org.compiled(m.policy).statements()[m.statement];
+        assert_eq!(st.sid.as_deref(), Some("DenyPlainHttp"));
+        select_jump(&mut a, *m);
+        press(&mut a, "enter");
+        assert_eq!(a.popup, Popup::None);
+        assert_eq!(a.mark.map(|(_, x)| x), Some(*m));
+
+        // The RCP edited by the scenario: its statement is the scenario's, which the
+        // loaded org does not hold; no other statement is highlighted in its place.
+        press(
+            &mut a,
+            ": text:policy space text:EnforceSecureTransport enter",
+        );
+        let Some(Effect::Edit(text)) = a.edit_selected_externally() else {
+            panic!("no edit effect")
+        };
+        let edited = text.replace("DenyPlainHttp", "DenyHttp");
+        assert_ne!(edited, text);
+        a.update(super::super::Msg::Edited(Ok(edited)));
+        assert_eq!(a.what_if.changes.done().len(), 2, "{:?}", a.status);
+        press(&mut a, ask);
+        let jumps = statement_jumps(&a);
+        assert!(
+            !jumps
+                .iter()
+                .any(|(t, _)| t.contains("DenyHttp") && !t.starts_with("before")),
+            "{jumps:?}"
+        );
+    }
+
+    /// Selects the answer's row that jumps to `m`.
+    fn select_jump(a: &mut App<'_>, m: crate::tui::query::locate::Mark) {
+        let ans = a.query.answer.as_mut().unwrap();
+        let at = ans
+            .view
+            .rows()
+            .iter()
+            .position(|r| {
+                ans.tree().item(r.id).jump == Some(crate::tui::query::answer::Jump::Statement(m))
+            })
+            .unwrap_or_else(|| panic!("no row shown jumps to {m:?}"));
+        ans.view.select_index(at);
+    }
+
+    #[test]
+    fn an_ou_is_created_from_the_menu_with_the_name_typed() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:ou space text:Workloads enter m text:create enter",
+        );
+        assert!(
+            matches!(a.menu.as_ref().map(|m| &m.step), Some(MenuStep::Name(_))),
+            "{:?}",
+            a.status
+        );
+        press(&mut a, "enter");
+        assert!(a.status.clone().unwrap().warn, "no name: refused");
+        assert_eq!(a.popup, Popup::ChangeMenu);
+        press(&mut a, "text:Lab enter");
+        assert_eq!(a.popup, Popup::None);
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::CreateOu {
+                name: "Lab".into(),
+                parent: "Workloads".into()
+            }]
+        );
+        let changed = a.what_if.changed.clone().unwrap();
+        assert!(matches!(
+            changed.by_name("Lab"),
+            crate::org::NameLookup::Unique(Entity::Ou(_))
+        ));
     }
 }

@@ -13,6 +13,7 @@ use crate::tui::query::answer::Spans;
 use crate::tui::sanitize::{clean, sanitize};
 use crate::tui::theme::Theme;
 use crate::tui::what_if::MenuStep;
+use crate::tui::what_if::diff::Shown;
 
 fn block<'b>(t: &Theme, title: String) -> Block<'b> {
     Block::default()
@@ -45,6 +46,7 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let n = match &m.step {
         MenuStep::Offers(items) => items.len(),
         MenuStep::Choose(_, choices) => choices.len(),
+        MenuStep::Name(_) => 1,
     };
     let area = app
         .areas
@@ -53,6 +55,7 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     let title = match &m.step {
         MenuStep::Offers(_) => format!(" Change · {} ", clean(app.src.name(m.node))),
         MenuStep::Choose(..) => format!(" Change · {} · choose ", clean(app.src.name(m.node))),
+        MenuStep::Name(_) => format!(" Change · {} · name ", clean(app.src.name(m.node))),
     };
     frame.render_widget(block(t, title), area);
     let i = inner(area);
@@ -71,7 +74,12 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
             style,
         )));
     }
-    if rows.is_empty() {
+    if let MenuStep::Name(_) = m.step {
+        lines.push(Line::from(Span::styled(
+            " type the name; Enter creates it, Esc cancels",
+            t.dim,
+        )));
+    } else if rows.is_empty() {
         lines.push(Line::from(Span::styled(" nothing matches", t.dim)));
     }
     frame.render_widget(Paragraph::new(lines), i);
@@ -241,19 +249,51 @@ pub(super) fn what_if(app: &App<'_>, frame: &mut Frame<'_>) {
             return;
         }
     };
-    let mut lines: Vec<Line<'static>> = view.header.iter().map(|s| line(t, s)).collect();
-    lines.push(Line::default());
+    let width = usize::from(i.width);
+    let mut lines: Vec<Line<'static>> =
+        view.header.iter().map(|s| fit(line(t, s), width)).collect();
+    // The line under the header: the filter, when there is one.
+    if w.editing || !w.filter.is_empty() {
+        let mut l = vec![
+            Span::styled(" / ", t.key),
+            Span::styled(sanitize(&w.filter).into_owned(), t.input),
+        ];
+        if w.editing {
+            l.push(Span::styled("█", t.dim));
+        }
+        lines.push(fit(Line::from(l), width));
+    } else {
+        lines.push(Line::default());
+    }
     let room = usize::from(i.height).saturating_sub(lines.len());
-    for (k, row) in view.rows.iter().enumerate().skip(w.scroll).take(room) {
+    let shown = w.shown_rows();
+    if shown.is_empty() && !w.filter.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " nothing matches the filter",
+            t.dim,
+        )));
+    }
+    for (k, r) in shown.iter().enumerate().skip(w.scroll).take(room) {
+        let Some(row) = view.row(*r) else {
+            lines.push(Line::default());
+            continue;
+        };
+        let indent = match r {
+            Shown::Summary(_, true) => Span::styled("  ▾ ", t.dim),
+            Shown::Summary(_, false) => Span::styled("  ▸ ", t.dim),
+            Shown::Line(..) => Span::raw("      "),
+            _ => Span::raw(""),
+        };
         let mut l = line(t, &row.spans);
+        l.spans.insert(1, indent);
+        if k == w.selected && row.explain.is_some() {
+            l.spans.push(Span::raw("  ⏎"));
+        }
+        let mut l = fit(l, width);
         if k == w.selected {
-            if row.explain.is_some() {
-                l.spans.push(Span::raw("  ⏎"));
-            }
             let used: usize = l.spans.iter().map(|s| s.content.chars().count()).sum();
-            l.spans.push(Span::raw(
-                " ".repeat(usize::from(i.width).saturating_sub(used)),
-            ));
+            l.spans
+                .push(Span::raw(" ".repeat(width.saturating_sub(used))));
             l = Line::from(
                 l.spans
                     .into_iter()
@@ -264,4 +304,31 @@ pub(super) fn what_if(app: &App<'_>, frame: &mut Frame<'_>) {
         lines.push(l);
     }
     frame.render_widget(Paragraph::new(lines), i);
+}
+
+/// The line cut to `width` columns, with `…` where it was cut: the view's whole
+/// width is used, and what does not fit says so.
+fn fit(l: Line<'static>, width: usize) -> Line<'static> {
+    let total: usize = l.spans.iter().map(|s| s.content.chars().count()).sum();
+    if total <= width {
+        return l;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut out = Vec::new();
+    for s in l.spans {
+        if left == 0 {
+            break;
+        }
+        let n = s.content.chars().count();
+        if n <= left {
+            left -= n;
+            out.push(s);
+        } else {
+            let cut: String = s.content.chars().take(left).collect();
+            out.push(Span::styled(cut, s.style));
+            left = 0;
+        }
+    }
+    out.push(Span::raw("…"));
+    Line::from(out)
 }

@@ -7,7 +7,7 @@
 use crate::org::{AccountIx, Entity, InlineOwner, NameLookup, Org, PolicyIx, PolicyOrigin};
 use crate::policy::PolicyKind;
 use crate::scenario::{Change, Document, OrgPolicyKind};
-use crate::tui::nodes::{Node, OrgTree, PolicyFolder};
+use crate::tui::nodes::{Folder, Node, OrgTree, PolicyFolder};
 
 /// One change offered on a node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,13 @@ pub enum Offer {
     RemoveBoundary,
     /// Edit a policy's document, in the app's editor.
     Edit(EditTarget),
+    /// Create an OU under the root or an OU (its name typed).
+    CreateOu,
+    /// Create a user or a role in the account (its name typed).
+    CreateUser,
+    CreateRole,
+    /// Delete the SCP or RCP (refused while it is attached, as AWS refuses it).
+    DeleteOrgPolicy(OrgPolicyKind),
 }
 
 /// A document a change can replace, and how: the change it makes from new text.
@@ -134,8 +141,20 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             out.push(item(&format!("detach an {l}…"), Offer::Detach(kind)));
         }
     }
+    if matches!(node, Node::Root | Node::Ou(_)) {
+        out.push(item("create an OU here… (type its name)", Offer::CreateOu));
+    }
     if let Node::Account(_) = node {
         out.push(item("move the account to another OU…", Offer::MoveAccount));
+    }
+    if matches!(node, Node::Account(_) | Node::Folder(_, Folder::Users)) {
+        out.push(item("create a user… (type its name)", Offer::CreateUser));
+    }
+    if matches!(node, Node::Account(_) | Node::Folder(_, Folder::Roles)) {
+        out.push(item(
+            "create a role… (type its name; it trusts its account)",
+            Offer::CreateRole,
+        ));
     }
     if let Node::User(_) = node {
         out.push(item("add the user to a group…", Offer::AddToGroup));
@@ -166,6 +185,13 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             });
         }
     };
+    let deletable = match node {
+        Node::Policy(p) => match edit_target(org, p) {
+            Some(EditTarget::OrgPolicy { kind, .. }) => Some(kind),
+            _ => None,
+        },
+        _ => None,
+    };
     match node {
         Node::Policy(p) => edit(p, "edit the policy".into()),
         Node::Role(r) => {
@@ -194,7 +220,61 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
         }
         _ => {}
     }
+    if let Some(kind) = deletable {
+        out.push(item(
+            &format!("delete the {} (refused while attached)", kind.label()),
+            Offer::DeleteOrgPolicy(kind),
+        ));
+    }
     out
+}
+
+/// Whether an offer takes a typed name (what is typed in the menu's line).
+pub fn takes_name(offer: &Offer) -> bool {
+    matches!(
+        offer,
+        Offer::CreateOu | Offer::CreateUser | Offer::CreateRole
+    )
+}
+
+/// The account a create offer makes its user or role in.
+fn account_of_node(node: Node) -> Option<AccountIx> {
+    match node {
+        Node::Account(a) | Node::Folder(a, _) => Some(a),
+        _ => None,
+    }
+}
+
+/// The change that creates what `offer` creates on `node`, named `name`; `None`
+/// when the offer creates nothing there.
+pub fn create(org: &Org, node: Node, offer: &Offer, name: &str) -> Option<Change> {
+    let name = name.trim().to_string();
+    Some(match offer {
+        Offer::CreateOu => Change::CreateOu {
+            name,
+            parent: ref_name(org, node.entity()?),
+        },
+        Offer::CreateUser => Change::CreateUser {
+            account: org.account(account_of_node(node)?).id.to_string(),
+            name,
+            path: None,
+        },
+        Offer::CreateRole => {
+            let id = org.account(account_of_node(node)?).id.to_string();
+            // Trusting its own account, as the console's "AWS account: this
+            // account" does; `m` on the role edits it afterwards.
+            let trust = format!(
+                "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{\"AWS\": \"arn:aws:iam::{id}:root\"}},\n      \"Action\": \"sts:AssumeRole\"\n    }}\n  ]\n}}\n"
+            );
+            Change::CreateRole {
+                account: id,
+                name,
+                path: None,
+                trust: Document::new(trust),
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// How a policy's document is changed; `None` for an AWS managed policy (and the
@@ -401,7 +481,12 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
             .into_iter()
             .map(|p| policy_choice(org, p))
             .collect(),
-        Offer::RemoveBoundary | Offer::Edit(_) => Vec::new(),
+        Offer::RemoveBoundary
+        | Offer::Edit(_)
+        | Offer::CreateOu
+        | Offer::CreateUser
+        | Offer::CreateRole
+        | Offer::DeleteOrgPolicy(_) => Vec::new(),
     }
 }
 
@@ -412,9 +497,19 @@ fn org_policy_choice(org: &Org, p: PolicyIx) -> Choice {
     }
 }
 
+fn node_policy(node: Node) -> Option<PolicyIx> {
+    match node {
+        Node::Policy(p) => Some(p),
+        _ => None,
+    }
+}
+
 /// Whether an offer takes a choice first.
 pub fn needs_choice(offer: &Offer) -> bool {
-    !matches!(offer, Offer::RemoveBoundary | Offer::Edit(_))
+    !matches!(
+        offer,
+        Offer::RemoveBoundary | Offer::Edit(_) | Offer::DeleteOrgPolicy(_)
+    ) && !takes_name(offer)
 }
 
 /// Why an offer cannot be made here, when it cannot.
@@ -470,7 +565,11 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
             policy: chosen()?,
         },
         Offer::RemoveBoundary => Change::RemoveBoundary { principal: arn() },
-        Offer::Edit(_) => return None,
+        Offer::DeleteOrgPolicy(kind) => Change::DeleteOrgPolicy {
+            kind: *kind,
+            policy: org.policy_name(node_policy(node)?).to_string(),
+        },
+        Offer::Edit(_) | Offer::CreateOu | Offer::CreateUser | Offer::CreateRole => return None,
     })
 }
 
@@ -694,6 +793,21 @@ mod tests {
                 if matches!(item.offer, Offer::Edit(_)) || refusal(&org, n, &item.offer).is_some() {
                     continue;
                 }
+                if takes_name(&item.offer) {
+                    let c = create(&org, n, &item.offer, "what-if-new").unwrap();
+                    let s = crate::scenario::Scenario {
+                        description: None,
+                        changes: vec![c.clone()],
+                    };
+                    let changed =
+                        crate::scenario::apply(&org, &s).unwrap_or_else(|e| panic!("{c}: {e}"));
+                    assert!(
+                        matches!(changed.by_name("what-if-new"), NameLookup::Unique(_)),
+                        "{c} made it"
+                    );
+                    tried += 1;
+                    continue;
+                }
                 let list = choices(&tree, n, &item.offer);
                 let picks: Vec<Option<&Choice>> = if needs_choice(&item.offer) {
                     list.iter().take(3).map(Some).collect()
@@ -721,5 +835,118 @@ mod tests {
             }
         }
         assert!(tried > 100, "{tried}");
+    }
+
+    #[test]
+    fn an_scp_is_deleted_from_its_node_and_refused_while_attached() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let policy = |name: &str| {
+            (0..org.policies().len())
+                .map(PolicyIx::new)
+                .find(|&p| org.policy_name(p) == name)
+                .unwrap()
+        };
+        let delete = |p: PolicyIx| {
+            let item = offers(&tree, Node::Policy(p))
+                .into_iter()
+                .find(|i| matches!(i.offer, Offer::DeleteOrgPolicy(_)))
+                .expect("a delete offer");
+            assert!(!needs_choice(&item.offer));
+            change(&org, Node::Policy(p), &item.offer, None).unwrap()
+        };
+        let unattached = (0..org.policies().len()).map(PolicyIx::new).find(|&p| {
+            org.policy(p).origin == PolicyOrigin::Scp
+                && edit_target(&org, p).is_some()
+                && !org.root().scps.contains(&p)
+                && org.ous().iter().all(|o| !o.scps.contains(&p))
+                && org.accounts().iter().all(|a| !a.scps.contains(&p))
+        });
+        let apply = |c: Change| {
+            crate::scenario::apply(
+                &org,
+                &crate::scenario::Scenario {
+                    description: None,
+                    changes: vec![c],
+                },
+            )
+        };
+        // DenyAll holds the Suspended OU: AWS refuses to delete an attached policy.
+        let c = delete(policy("DenyAll"));
+        assert_eq!(
+            c,
+            Change::DeleteOrgPolicy {
+                kind: OrgPolicyKind::Scp,
+                policy: "DenyAll".into()
+            }
+        );
+        let e = apply(c).unwrap_err().to_string();
+        assert!(e.contains("attached"), "{e}");
+        if let Some(p) = unattached {
+            let changed = apply(delete(p)).unwrap();
+            assert_eq!(changed.policies().len() + 1, org.policies().len());
+        }
+        // AWS's own FullAWSAccess is not offered.
+        assert!(
+            offers(&tree, Node::Policy(policy("FullAWSAccess")))
+                .iter()
+                .all(|i| !matches!(i.offer, Offer::DeleteOrgPolicy(_)))
+        );
+    }
+
+    #[test]
+    fn an_ou_user_and_role_are_created_with_the_name_typed() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let prod = org.account_by_id("555555555555").unwrap();
+        let offered = |n: Node| -> Vec<Offer> {
+            offers(&tree, n)
+                .into_iter()
+                .map(|i| i.offer)
+                .filter(takes_name)
+                .collect()
+        };
+        assert_eq!(offered(Node::Root), [Offer::CreateOu]);
+        assert_eq!(
+            offered(Node::Account(prod)),
+            [Offer::CreateUser, Offer::CreateRole]
+        );
+        assert_eq!(
+            offered(Node::Folder(prod, Folder::Roles)),
+            [Offer::CreateRole]
+        );
+        let role = create(
+            &org,
+            Node::Folder(prod, Folder::Roles),
+            &Offer::CreateRole,
+            " Auditor ",
+        )
+        .unwrap();
+        let Change::CreateRole {
+            account,
+            name,
+            trust,
+            ..
+        } = &role
+        else {
+            panic!("{role:?}")
+        };
+        assert_eq!(
+            (account.as_str(), name.as_str()),
+            ("555555555555", "Auditor")
+        );
+        assert!(trust.text().contains("arn:aws:iam::555555555555:root"));
+        let changed = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                description: None,
+                changes: vec![role],
+            },
+        )
+        .unwrap();
+        let r = changed
+            .principal_by_arn("arn:aws:iam::555555555555:role/Auditor")
+            .expect("the role made");
+        assert!(matches!(r, crate::org::PrincipalIx::Role(_)));
     }
 }

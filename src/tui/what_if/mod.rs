@@ -214,6 +214,8 @@ pub struct DiffRun {
 pub enum MenuStep {
     Offers(Vec<menu::Item>),
     Choose(menu::Offer, Vec<menu::Choice>),
+    /// A name typed (the filter line) for what the offer creates.
+    Name(menu::Offer),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +235,7 @@ impl MenuState {
         let labels: Vec<&str> = match &self.step {
             MenuStep::Offers(items) => items.iter().map(|i| i.label.as_str()).collect(),
             MenuStep::Choose(_, choices) => choices.iter().map(|c| c.label.as_str()).collect(),
+            MenuStep::Name(_) => Vec::new(),
         };
         labels
             .into_iter()
@@ -267,9 +270,14 @@ pub struct WhatIf {
     /// The diff running, and the last one done (for its scope).
     pub running: Option<DiffRun>,
     pub shown: Option<(String, Result<diff::DiffView, String>)>,
-    /// The selected row of the diff, and the first on screen.
+    /// The selected row of the diff (among those shown), and the first on screen.
     pub selected: usize,
     pub scroll: usize,
+    /// The folds opened (a principal's answers).
+    pub open: HashSet<diff::FoldId>,
+    /// The filter (`/`): only the rows that contain it; typed while `editing`.
+    pub filter: String,
+    pub editing: bool,
     /// The scenario pane's selected change.
     pub pane_selected: usize,
     /// Guardrails, from `--expect` or `:expect`.
@@ -304,8 +312,24 @@ impl WhatIf {
         self.changed = None;
         self.cancel_diff();
         self.shown = None;
+        self.reset_view();
+    }
+
+    /// A new diff: at its top, folded, unfiltered.
+    pub fn reset_view(&mut self) {
         self.selected = 0;
         self.scroll = 0;
+        self.open.clear();
+        self.filter.clear();
+        self.editing = false;
+    }
+
+    /// The rows of the diff on screen.
+    pub fn shown_rows(&self) -> Vec<diff::Shown> {
+        match &self.shown {
+            Some((_, Ok(v))) => v.shown(&self.open, &self.filter.to_lowercase()),
+            _ => Vec::new(),
+        }
     }
 }
 
