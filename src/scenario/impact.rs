@@ -500,7 +500,9 @@ fn type_services(action: &str) -> Option<BTreeSet<String>> {
         .map(|d| {
             let template = variables_as_wildcards(&d.arn);
             let parts: Vec<&str> = template.splitn(6, ':').collect();
-            let name = parts.get(2).filter(|_| parts.len() == 6 && parts[0] == "arn")?;
+            let name = parts
+                .get(2)
+                .filter(|_| parts.len() == 6 && parts[0] == "arn")?;
             (!name.contains(['*', '?'])).then(|| name.to_string())
         })
         .collect()
@@ -1062,8 +1064,7 @@ mod tests {
             for arn in arns {
                 if fits(arn) {
                     out.push(arn.to_string());
-                } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/')
-                {
+                } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
                     let objects = format!("{arn}/*");
                     if fits(&objects) {
                         out.push(objects);
