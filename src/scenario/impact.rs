@@ -179,10 +179,8 @@ pub fn impact(
     let mut per: BTreeMap<String, PrincipalImpact> = BTreeMap::new();
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
-    let resources: Vec<Vec<String>> = actions
-        .iter()
-        .map(|a| resources_for(before, after, a))
-        .collect();
+    let arns = ResourceArns::new(before, after);
+    let resources: Vec<Vec<String>> = actions.iter().map(|a| arns.for_action(a)).collect();
     if let Some(p) = &options.progress {
         p.start(resources.iter().map(Vec::len).sum());
     }
@@ -490,6 +488,26 @@ fn type_patterns(action: &str) -> Vec<crate::policy::arn::ArnPattern> {
         .collect()
 }
 
+/// The services named by the ARN templates of an action's resource types; `None` when
+/// one names no literal service (then every ARN is matched).
+fn type_services(action: &str) -> Option<BTreeSet<String>> {
+    let catalog = Catalog::get();
+    let a = catalog.action(action)?;
+    let service = catalog.service_info(a.service)?;
+    a.resource_types
+        .iter()
+        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
+        .map(|d| {
+            let template = variables_as_wildcards(&d.arn);
+            let parts: Vec<&str> = template.splitn(6, ':').collect();
+            let name = parts
+                .get(2)
+                .filter(|_| parts.len() == 6 && parts[0] == "arn")?;
+            (!name.contains(['*', '?'])).then(|| name.to_string())
+        })
+        .collect()
+}
+
 /// `arn:${Partition}:s3:::${BucketName}` as the pattern `arn:*:s3:::*`.
 fn variables_as_wildcards(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
@@ -509,47 +527,93 @@ fn variables_as_wildcards(template: &str) -> String {
 /// roles, users and groups; a bucket stands for its objects as `BUCKET/*`. `*` when
 /// the action acts on none of them.
 pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
-    let patterns = type_patterns(action);
-    if patterns.is_empty() {
-        return vec!["*".to_string()];
+    ResourceArns::new(before, after).for_action(action)
+}
+
+/// Every ARN of both orgs, each once, parsed once and grouped by service: an action's
+/// resource types name their service literally and ARN segments match case-sensitively,
+/// so an action is matched against its own service's ARNs only, not every ARN of the
+/// org for each action.
+pub struct ResourceArns {
+    by_service: HashMap<String, Vec<Candidate>>,
+}
+
+/// An ARN, and for a bucket the ARN of its objects (`BUCKET/*`), which stands for it
+/// when the action acts on objects.
+struct Candidate {
+    arn: crate::policy::Arn,
+    objects: Option<crate::policy::Arn>,
+}
+
+impl ResourceArns {
+    pub fn new(before: &Org, after: &Org) -> ResourceArns {
+        let size =
+            |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
+        let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
+            HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
+        for org in [before, after] {
+            let iam = org
+                .roles()
+                .iter()
+                .map(|r| &*r.arn)
+                .chain(org.users().iter().map(|u| &*u.arn))
+                .chain(org.groups().iter().map(|g| &*g.arn));
+            arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
+        }
+        let mut by_service: HashMap<String, Vec<Candidate>> = HashMap::new();
+        // Text that does not parse as an ARN fits no resource type: left out.
+        for arn in arns {
+            let Some(parsed) = crate::policy::Arn::parse(arn) else {
+                continue;
+            };
+            let objects = (arn.contains(":s3:::") && !arn.contains('/'))
+                .then(|| crate::policy::Arn::parse(&format!("{arn}/*")))
+                .flatten();
+            by_service
+                .entry(parsed.service().to_string())
+                .or_default()
+                .push(Candidate {
+                    arn: parsed,
+                    objects,
+                });
+        }
+        ResourceArns { by_service }
     }
-    let ctx = Context::default();
-    let fits = |arn: &str| {
-        crate::policy::Arn::parse(arn).is_some_and(|parsed| {
-            let r = crate::policy::arn::ResourceRef::Arn(&parsed);
+
+    /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
+    pub fn for_action(&self, action: &str) -> Vec<String> {
+        let patterns = type_patterns(action);
+        if patterns.is_empty() {
+            return vec!["*".to_string()];
+        }
+        let ctx = Context::default();
+        let fits = |arn: &crate::policy::Arn| {
+            let r = crate::policy::arn::ResourceRef::Arn(arn);
             patterns.iter().any(|p| p.matches(&r, &ctx))
-        })
-    };
-    let mut out = Vec::new();
-    // Each ARN once, though both orgs hold most of them.
-    let size = |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
-    let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
-        HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
-    for org in [before, after] {
-        let iam = org
-            .roles()
-            .iter()
-            .map(|r| &*r.arn)
-            .chain(org.users().iter().map(|u| &*u.arn))
-            .chain(org.groups().iter().map(|g| &*g.arn));
-        arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
-    }
-    for arn in arns {
-        if fits(arn) {
-            out.push(arn.to_string());
-        } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
-            let objects = format!("{arn}/*");
-            if fits(&objects) {
-                out.push(objects);
+        };
+        // The services the patterns name; any service when one is not literal.
+        let groups: Vec<&Vec<Candidate>> = match type_services(action) {
+            Some(names) => names
+                .iter()
+                .filter_map(|s| self.by_service.get(s))
+                .collect(),
+            None => self.by_service.values().collect(),
+        };
+        let mut out = Vec::new();
+        for c in groups.into_iter().flatten() {
+            if fits(&c.arn) {
+                out.push(c.arn.as_str().to_string());
+            } else if let Some(objects) = c.objects.as_ref().filter(|o| fits(o)) {
+                out.push(objects.as_str().to_string());
             }
         }
+        if out.is_empty() {
+            out.push("*".to_string());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
-    if out.is_empty() {
-        out.push("*".to_string());
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 // ---- the scope ------------------------------------------------------------------------
@@ -968,4 +1032,69 @@ fn resource_allows(tgt: &Target<'_>, ask: &Ask) -> (bool, Option<HashSet<String>
         }
     }
     (allows, named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The matching as it was before the ARNs were grouped by service: every ARN of
+    /// both orgs against every pattern of the action.
+    fn every_arn_matched(before: &Org, after: &Org, action: &str) -> Vec<String> {
+        let patterns = type_patterns(action);
+        if patterns.is_empty() {
+            return vec!["*".to_string()];
+        }
+        let ctx = Context::default();
+        let fits = |arn: &str| {
+            crate::policy::Arn::parse(arn).is_some_and(|parsed| {
+                let r = crate::policy::arn::ResourceRef::Arn(&parsed);
+                patterns.iter().any(|p| p.matches(&r, &ctx))
+            })
+        };
+        let mut out = Vec::new();
+        for org in [before, after] {
+            let arns = org
+                .resources()
+                .iter()
+                .map(|r| &*r.arn)
+                .chain(org.roles().iter().map(|r| &*r.arn))
+                .chain(org.users().iter().map(|u| &*u.arn))
+                .chain(org.groups().iter().map(|g| &*g.arn));
+            for arn in arns {
+                if fits(arn) {
+                    out.push(arn.to_string());
+                } else if arn.starts_with("arn:") && arn.contains(":s3:::") && !arn.contains('/') {
+                    let objects = format!("{arn}/*");
+                    if fits(&objects) {
+                        out.push(objects);
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push("*".to_string());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Grouping by service drops no ARN an action's resource types match, for every
+    /// action of the catalog, over two different orgs (the union of both is asked).
+    #[test]
+    fn resources_by_service_are_every_arn_the_action_acts_on() {
+        let acme = crate::org::load_builtin_acme();
+        let generated = crate::org::generate::generate_org(2, 7);
+        let arns = ResourceArns::new(&acme, &generated);
+        let mut acting_on_some = 0;
+        for action in Catalog::get().actions() {
+            let name = format!("{}:{}", action.service, action.name);
+            let expected = every_arn_matched(&acme, &generated, &name);
+            acting_on_some += usize::from(expected != ["*"]);
+            assert_eq!(arns.for_action(&name), expected, "{name}");
+        }
+        // The comparison is not vacuous: many actions act on the orgs' resources.
+        assert!(acting_on_some > 100, "{acting_on_some}");
+    }
 }

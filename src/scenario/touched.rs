@@ -186,18 +186,36 @@ fn resource_sides_of(org: &Org, a: AccountIx) -> Vec<(&str, Option<PolicyIx>)> {
 
 /// The principal of `org` with this ARN (`hint`'s, when it has that ARN).
 fn principal_by_arn(org: &Org, arn: &str, hint: PrincipalIx) -> Option<PrincipalIx> {
-    let fits = match hint {
-        PrincipalIx::User(u) => u.index() < org.users().len(),
-        PrincipalIx::Role(r) => r.index() < org.roles().len(),
-    };
-    if fits && org.principal_arn(hint) == arn {
-        return Some(hint);
+    if let Some(p) = same_place_principal(org, arn, hint) {
+        return Some(p);
     }
     match org.by_arn(arn) {
         Some(Entity::User(u)) => Some(PrincipalIx::User(u)),
         Some(Entity::Role(r)) => Some(PrincipalIx::Role(r)),
         _ => None,
     }
+}
+
+/// The principal at `hint`'s place in `org`, when it has this ARN.
+fn same_place_principal(org: &Org, arn: &str, hint: PrincipalIx) -> Option<PrincipalIx> {
+    let fits = match hint {
+        PrincipalIx::User(u) => u.index() < org.users().len(),
+        PrincipalIx::Role(r) => r.index() < org.roles().len(),
+    };
+    (fits && org.principal_arn(hint) == arn).then_some(hint)
+}
+
+/// The policy of the `k`th entry of [`resource_side`] in `org`, when it has this ARN.
+fn same_place_side(org: &Org, k: usize, arn: &str) -> Option<Option<PolicyIx>> {
+    let resources = org.resources();
+    let (side_arn, policy) = match resources.get(k) {
+        Some(r) => (&*r.arn, r.policy),
+        None => {
+            let r = org.roles().get(k - resources.len())?;
+            (&*r.arn, r.trust)
+        }
+    };
+    (side_arn == arn).then_some(policy)
 }
 
 fn every_principal(org: &Org) -> impl Iterator<Item = PrincipalIx> + '_ {
@@ -304,8 +322,10 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     for pa in every_principal(after) {
         let arn = after.principal_arn(pa);
         let account = after.principal_account(pa);
-        let old = principals_b
-            .find(&after.account(account).id, account, arn)
+        // The changed org keeps the loaded org's order: the same place holds the same
+        // principal, found without a lookup unless the scenario added or removed some.
+        let old = same_place_principal(before, arn, pa)
+            .or_else(|| principals_b.find(&after.account(account).id, account, arn))
             .or_else(|| principal_by_arn(before, arn, pa));
         let boundary_b = old.and_then(|pb| before.boundary(pb)).map(|x| b.doc(x));
         let boundary_a = after.boundary(pa).map(|x| a.doc(x));
@@ -363,9 +383,9 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         ByAccount::new(before, resource_sides_of),
         ByAccount::new(after, resource_sides_of),
     );
-    for (arn, pa, account) in resource_side(after) {
-        let old = sides_b
-            .find(&after.account(account).id, account, arn)
+    for (k, (arn, pa, account)) in resource_side(after).enumerate() {
+        let old = same_place_side(before, k, arn)
+            .or_else(|| sides_b.find(&after.account(account).id, account, arn))
             .or_else(|| resource_policy(before, arn));
         if old.is_some_and(|pb| same_policy(pb, pa)) {
             continue;
@@ -378,9 +398,9 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             docs.add(after, x);
         }
     }
-    for (arn, pb, account) in resource_side(before) {
-        let now = sides_a
-            .find(&before.account(account).id, account, arn)
+    for (k, (arn, pb, account)) in resource_side(before).enumerate() {
+        let now = same_place_side(after, k, arn)
+            .or_else(|| sides_a.find(&before.account(account).id, account, arn))
             .or_else(|| resource_policy(after, arn));
         if now.is_none() {
             t.resources.insert(arn.to_string());
