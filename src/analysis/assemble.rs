@@ -103,6 +103,18 @@ pub(crate) fn kms_alias_for_a_key_action<'r>(action: &str, resource: &'r str) ->
     (takes("key") && !takes("alias")).then_some(alias)
 }
 
+/// The question as asked of `who`: a role-session ARN keeps its session name (a policy
+/// may name that session) unless the question gives one.
+pub fn with_session_of<'a>(who: &str, ask: &'a Ask) -> Cow<'a, Ask> {
+    match session_name(who) {
+        Some(name) if ask.session_name.is_none() => Cow::Owned(Ask {
+            session_name: Some(name.to_string()),
+            ..ask.clone()
+        }),
+        _ => Cow::Borrowed(ask),
+    }
+}
+
 /// The session name of a role-session ARN (`arn:aws:sts::A:assumed-role/ROLE/NAME`).
 pub fn session_name(arn: &str) -> Option<&str> {
     let parsed = Arn::parse(arn)?;

@@ -51,18 +51,7 @@ const MAX_CHANGES: usize = 24;
 /// Answers one question. `who` is an ARN (a user, role, role session, or an
 /// account's root user) or a unique short name.
 pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> {
-    // A role-session ARN keeps its session name: a policy may name that session.
-    let with_session;
-    let ask = match super::assemble::session_name(who) {
-        Some(name) if ask.session_name.is_none() => {
-            with_session = Ask {
-                session_name: Some(name.to_string()),
-                ..ask.clone()
-            };
-            &with_session
-        }
-        _ => ask,
-    };
+    let ask = &*super::assemble::with_session_of(who, ask);
     let s = match subject(org, who) {
         Ok(s) => s,
         // A principal of another account, an AWS service, an anonymous caller: the

@@ -153,18 +153,7 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
     if ask.action.contains(['*', '?']) {
         return Err(AnalysisError::ActionPattern(ask.action.clone()));
     }
-    // A role-session ARN keeps its session name, as `can` keeps it.
-    let with_session;
-    let ask = match super::assemble::session_name(who) {
-        Some(name) if ask.session_name.is_none() => {
-            with_session = Ask {
-                session_name: Some(name.to_string()),
-                ..ask.clone()
-            };
-            &with_session
-        }
-        _ => ask,
-    };
+    let ask = &*super::assemble::with_session_of(who, ask);
     let partition = org.info().partition.clone();
     let asked = arn_glob(&ask.resource, &partition)
         .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
