@@ -150,8 +150,18 @@ const RCP_SERVICES: &[&str] = &[
     "aoss",
 ];
 
-fn rcps_govern(req: &Request) -> bool {
-    RCP_SERVICES.contains(&req.service_lower())
+/// Why RCPs cannot deny the request's action, if they cannot.
+fn rcp_exemption(req: &Request) -> Option<&'static str> {
+    if !RCP_SERVICES.contains(&req.service_lower()) {
+        Some("RCPs do not govern this service's actions")
+    } else if req.action_lower() == "kms:retiregrant" {
+        // "The kms:RetireGrant permission is not effective in an RCP, even if the
+        // Action element specifies an asterisk" (KMS Developer Guide, "Resource
+        // control policies in AWS KMS"): the grant decides who may retire it.
+        Some("kms:RetireGrant is not effective in an RCP")
+    } else {
+        None
+    }
 }
 
 fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, Option<Layer>) {
@@ -160,7 +170,7 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     let caller = Caller {
         has_boundary: set.boundary.is_some(),
     };
-    let rcp_scope = rcps_govern(req);
+    let rcp_exempt = rcp_exemption(req);
     let mut denied: Option<Layer> = None;
 
     // "No permissions are required to perform this operation", and an explicit deny
@@ -205,12 +215,8 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
             );
             continue;
         }
-        if !rcp_scope {
-            rec.layer(
-                layer,
-                Outcome::Exempt,
-                Some("RCPs do not govern this service's actions"),
-            );
+        if let Some(why) = rcp_exempt {
+            rec.layer(layer, Outcome::Exempt, Some(why));
             continue;
         }
         let v = combine(level, layer, req, caller, rec);

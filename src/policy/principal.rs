@@ -66,8 +66,10 @@ impl Principal {
             }),
             "iam" if res.starts_with("role/") => Ok(Principal::RoleSession {
                 role_name: last_segment(res).to_string(),
-                service_linked: res.starts_with("role/aws-service-role/")
-                    || last_segment(res).starts_with(SERVICE_LINKED_PREFIX),
+                // The role ARN shows the path, and every service-linked role lives
+                // under /aws-service-role/ (IAM User Guide, "Using service-linked
+                // roles"): a role elsewhere is a customer's, whatever its name.
+                service_linked: res.starts_with("role/aws-service-role/"),
                 account,
                 role_arn: text.to_string(),
                 session_arn: None,
