@@ -4,10 +4,12 @@
 use serde::Serialize;
 
 use super::AnalysisError;
+use super::assemble::Subject;
 use super::assemble::{Ask, assemble, subject};
 use super::who_can::Condition;
 use crate::engine::{self, Decision, Dependency, Explanation, Layer};
 use crate::org::Org;
+use crate::policy::{NamedPrincipal, Principal, Request};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -109,6 +111,9 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
             "iam:PermissionsBoundary is {b}: the boundary of the user or role acted on, as IAM sets it on this request"
         ));
     }
+    explanation
+        .notes
+        .extend(named_session_notes(org, s, ask, &a.request, &a.set)?);
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
@@ -127,6 +132,75 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         depends_on,
         changes,
     })
+}
+
+/// For a role asked about without a session name: the sessions of that role a
+/// policy of the request names by their ARN (IAM User Guide, "AWS JSON policy
+/// elements: Principal", role session principals), each with the decision it gets
+/// where that differs. The answer is about a session whose name is not known; a
+/// trust or bucket policy that names one session by its ARN lets that session in (or
+/// keeps it out) all the same.
+fn named_session_notes(
+    org: &Org,
+    s: Subject,
+    ask: &Ask,
+    request: &Request,
+    set: &engine::PolicySet,
+) -> Result<Vec<String>, AnalysisError> {
+    let Principal::RoleSession {
+        account,
+        role_name,
+        session_arn: None,
+        ..
+    } = request.principal()
+    else {
+        return Ok(Vec::new());
+    };
+    let policies = set
+        .resource
+        .iter()
+        .chain(&set.endpoint)
+        .chain(set.rcps.iter().flatten());
+    let mut sessions: Vec<&str> = Vec::new();
+    for p in policies {
+        for st in p.statements() {
+            let Some((_, named)) = st.named_principals() else {
+                continue;
+            };
+            for n in named {
+                let NamedPrincipal::Arn(arn) = n else {
+                    continue;
+                };
+                let of_this_role = matches!(
+                    Principal::parse(arn),
+                    Ok(Principal::RoleSession { account: a, role_name: r, .. })
+                        if a == *account && r == *role_name
+                );
+                if let Some(name) = super::assemble::session_name(arn).filter(|_| of_this_role)
+                    && !sessions.contains(&name)
+                {
+                    sessions.push(name);
+                }
+            }
+        }
+    }
+    let decision = engine::evaluate(request, set);
+    let mut notes = Vec::new();
+    for name in sessions {
+        let as_session = Ask {
+            session_name: Some(name.to_string()),
+            ..ask.clone()
+        };
+        let b = assemble(org, s, &as_session)?;
+        let d = engine::evaluate(&b.request, &b.set);
+        if d != decision {
+            notes.push(format!(
+                "a policy names the session {} of this role: that session is {d} (this answer is for a session of another name)",
+                b.request.principal()
+            ));
+        }
+    }
+    Ok(notes)
 }
 
 /// The values of keys not given that change the decision, fewest keys first.

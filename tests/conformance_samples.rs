@@ -1,0 +1,76 @@
+//! Questions asked of real authorization details (tests/fixtures/audit, cut from
+//! public samples), whose answers follow by hand from their policies.
+
+use std::path::Path;
+
+use orgscope::analysis::{self, Ask};
+use orgscope::engine::Decision;
+
+const ACCOUNT: &str = "200611803367";
+
+fn org() -> orgscope::org::Org {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audit/cloudsplaining-sso-session.json");
+    orgscope::org::load(&path).unwrap()
+}
+
+fn assume_fn1() -> Ask {
+    Ask {
+        action: "sts:AssumeRole".into(),
+        resource: format!("arn:aws:iam::{ACCOUNT}:role/fn1-privesc3-partial-role"),
+        ..Ask::default()
+    }
+}
+
+fn session(name: &str) -> String {
+    format!(
+        "arn:aws:sts::{ACCOUNT}:assumed-role/AWSReservedSSO_AdministratorAccess_dc6414f7f2ab04fc/{name}"
+    )
+}
+
+/// The trust policy names one session of the Identity Center role by its ARN: that
+/// session may assume the role (IAM User Guide, "AWS JSON policy elements:
+/// Principal", role session principals; a role's trust policy must allow,
+/// "Roles terms and concepts").
+#[test]
+fn a_trust_policy_naming_one_session_lets_only_that_session_in() {
+    let org = org();
+    let elad = analysis::can(&org, &session("elad@codsec.io"), &assume_fn1()).unwrap();
+    assert_eq!(elad.decision, Decision::Allowed, "{}", elad.summary);
+    let bob = analysis::can(&org, &session("bob"), &assume_fn1()).unwrap();
+    assert_eq!(bob.decision, Decision::ImplicitlyDenied, "{}", bob.summary);
+}
+
+/// Asked of the role itself (a session whose name is not known), the answer is the
+/// one for sessions the trust policy does not name, and says which session it names
+/// and that this session is allowed: "Denied" alone would hide it.
+#[test]
+fn asked_of_the_role_the_answer_names_the_session_a_policy_lets_in() {
+    let org = org();
+    let a = analysis::can(
+        &org,
+        "AWSReservedSSO_AdministratorAccess_dc6414f7f2ab04fc",
+        &assume_fn1(),
+    )
+    .unwrap();
+    assert_eq!(a.decision, Decision::ImplicitlyDenied, "{}", a.summary);
+    let named = format!(
+        "a policy names the session {} of this role: that session is Allowed",
+        session("elad@codsec.io")
+    );
+    assert!(
+        a.explanation.notes.iter().any(|n| n.starts_with(&named)),
+        "{:#?}",
+        a.explanation.notes
+    );
+    // Asked of a session, there is nothing more to say.
+    let bob = analysis::can(&org, &session("bob"), &assume_fn1()).unwrap();
+    assert!(
+        !bob.explanation
+            .notes
+            .iter()
+            .any(|n| n.contains("names the session")),
+        "{:#?}",
+        bob.explanation.notes
+    );
+}
