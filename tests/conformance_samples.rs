@@ -74,3 +74,32 @@ fn asked_of_the_role_the_answer_names_the_session_a_policy_lets_in() {
         bob.explanation.notes
     );
 }
+
+/// A role session's `aws:PrincipalArn` is its role's ARN with the role's path (IAM
+/// User Guide, "AWS global condition context keys", aws:PrincipalArn), though the
+/// session ARN does not show the path: a Deny on `role/team/*` reaches the session.
+#[test]
+fn a_session_keeps_its_role_path_in_principal_arn() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audit/role-path-principal-arn.json");
+    let org = orgscope::org::load(&path).unwrap();
+    let ask = |action: &str| Ask {
+        action: action.into(),
+        resource: "arn:aws:s3:::bucket/key".into(),
+        ..Ask::default()
+    };
+    for who in [
+        "arn:aws:iam::111122223333:role/team/Builder",
+        "arn:aws:sts::111122223333:assumed-role/Builder/ci",
+    ] {
+        let delete = analysis::can(&org, who, &ask("s3:DeleteObject")).unwrap();
+        assert_eq!(
+            delete.decision,
+            Decision::ExplicitlyDenied,
+            "{who}: {}",
+            delete.summary
+        );
+        let get = analysis::can(&org, who, &ask("s3:GetObject")).unwrap();
+        assert_eq!(get.decision, Decision::Allowed, "{who}: {}", get.summary);
+    }
+}

@@ -440,6 +440,7 @@ struct OrgKeys {
     resource_org_id: Key,
     resource_org_paths: Key,
     userid: Key,
+    principal_arn: Key,
 }
 
 impl<'o> Shared<'o> {
@@ -495,6 +496,7 @@ impl<'o> Shared<'o> {
                 resource_org_id: Key::new("aws:ResourceOrgID"),
                 resource_org_paths: Key::new("aws:ResourceOrgPaths"),
                 userid: Key::new("aws:userid"),
+                principal_arn: Key::new("aws:PrincipalArn"),
             },
             asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
             accounts,
@@ -595,6 +597,13 @@ impl<'o> Shared<'o> {
         let principal = match (s, &ask.session_name) {
             (Subject::Principal(PrincipalIx::Role(r)), Some(name)) => {
                 let role = org.role(r);
+                // A session's aws:PrincipalArn is its role's ARN, path included (IAM
+                // User Guide, "AWS global condition context keys", aws:PrincipalArn);
+                // the session ARN below does not show the path.
+                ctx.insert_default_key(
+                    &self.keys.principal_arn,
+                    org.principal_arn(PrincipalIx::Role(r)),
+                );
                 owned = format!(
                     "arn:{partition}:sts::{}:assumed-role/{}/{name}",
                     org.account(role.account).id,
