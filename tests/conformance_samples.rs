@@ -103,3 +103,29 @@ fn a_session_keeps_its_role_path_in_principal_arn() {
         assert_eq!(get.decision, Decision::Allowed, "{who}: {}", get.summary);
     }
 }
+
+/// The tags of the role a request acts on are in its context as
+/// `aws:ResourceTag/<key>` and `iam:ResourceTag/<key>` (Service Authorization
+/// Reference, IAM, resource type `role`; IAM User Guide, "Controlling access to AWS
+/// resources using tags"): a Deny on `protected=true` keeps the user off the tagged
+/// role only.
+#[test]
+fn the_tags_of_the_role_acted_on_reach_the_conditions() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/role-resource-tags.json");
+    let org = orgscope::org::load(&path).unwrap();
+    for action in ["iam:AttachRolePolicy", "iam:DeleteRole", "sts:AssumeRole"] {
+        for (role, want) in [
+            ("Guarded", Decision::ExplicitlyDenied),
+            ("Open", Decision::Allowed),
+        ] {
+            let ask = Ask {
+                action: action.into(),
+                resource: format!("arn:aws:iam::111122223333:role/{role}"),
+                ..Ask::default()
+            };
+            let a = analysis::can(&org, "alice", &ask).unwrap();
+            assert_eq!(a.decision, want, "{action} on {role}: {}", a.summary);
+        }
+    }
+}

@@ -572,6 +572,9 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
         }
         self.add_org_keys(org, s.account(org), &mut ctx);
+        for (key, value) in target_tags(org, ask) {
+            ctx.insert_default_key(&key, value);
+        }
         if let Some(boundary) = target_boundary(org, ask) {
             ctx.insert_default("iam:PermissionsBoundary", boundary);
         }
@@ -689,6 +692,43 @@ pub(crate) fn org_path(org: &Org, a: AccountIx) -> String {
         path.push('/');
     }
     path
+}
+
+/// The tags of the IAM user or role a request acts on, as the keys AWS sets from them
+/// (`aws:ResourceTag/<key>` and `iam:ResourceTag/<key>`): the keys of the `user` and
+/// `role` resource types (Service Authorization Reference, IAM, resource types),
+/// for the actions that act on that resource type (`sts:AssumeRole` on a role, IAM
+/// actions on users and roles). None where the org does not hold the resource.
+pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
+    // Most resources are not IAM users or roles: found without a lookup.
+    if !ask.resource.contains(":iam::") {
+        return Vec::new();
+    }
+    let (tags, kind): (&[crate::org::Tag], &str) = match org.by_arn(&ask.resource) {
+        Some(Entity::User(u)) => (&org.user(u).tags, "user"),
+        Some(Entity::Role(r)) => (&org.role(r).tags, "role"),
+        _ => return Vec::new(),
+    };
+    let catalog = crate::catalog::Catalog::get();
+    let acts_on = catalog
+        .action(&ask.action)
+        .is_some_and(|a| a.resource_types.iter().any(|t| t.name == kind));
+    let keys = catalog
+        .service_info("iam")
+        .and_then(|s| s.resources.iter().find(|r| r.name == kind))
+        .map_or(&[][..], |r| r.condition_keys.as_slice());
+    if tags.is_empty() || !acts_on {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for t in tags {
+        for k in keys {
+            if let Some(prefix) = k.strip_suffix("${TagKey}") {
+                out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
+            }
+        }
+    }
+    out
 }
 
 /// IAM actions on an existing user or role whose requests carry
