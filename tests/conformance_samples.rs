@@ -129,3 +129,32 @@ fn the_tags_of_the_role_acted_on_reach_the_conditions() {
         }
     }
 }
+
+/// Asked over a pattern, a tagged role is a class of its own: the pattern's answer
+/// agrees with the one for the role alone.
+#[test]
+fn a_pattern_question_decides_tagged_roles_on_their_own() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/role-resource-tags.json");
+    let org = orgscope::org::load(&path).unwrap();
+    let ask = Ask {
+        action: "iam:AttachRolePolicy".into(),
+        resource: "arn:aws:iam::111122223333:role/*".into(),
+        ..Ask::default()
+    };
+    let a = orgscope::analysis::pattern::can_pattern(&org, "alice", &ask).unwrap();
+    let of = |arn: &str| {
+        a.classes
+            .iter()
+            .find(|c| c.resource == arn)
+            .map(|c| c.decision)
+    };
+    assert_eq!(
+        of("arn:aws:iam::111122223333:role/Guarded"),
+        Some(Decision::ExplicitlyDenied)
+    );
+    assert_eq!(
+        of("arn:aws:iam::111122223333:role/Open"),
+        Some(Decision::Allowed)
+    );
+}

@@ -409,11 +409,30 @@ fn held_units(
     let covered = |arn: &str| asked.matches(arn) && shapes.iter().any(|t| t.matches(arn));
     let mut literals: Vec<&str> = org.resources().iter().map(|r| &*r.arn).collect();
     literals.extend(org.roles().iter().map(|r| &*r.arn));
+    // Tagged users and roles: their tags reach the request (assemble::target_tags),
+    // so each is decided on its own.
+    literals.extend(
+        org.users()
+            .iter()
+            .filter(|u| !u.tags.is_empty())
+            .map(|u| &*u.arn),
+    );
     let mut units: Vec<Unit> = literals
         .into_iter()
         .filter(|arn| covered(arn))
         .filter_map(|arn| {
-            let (policy, _) = super::assemble::resource_holder(org, &ask.action, arn)?;
+            let tagged = || {
+                let one = Ask {
+                    resource: arn.to_string(),
+                    ..ask.clone()
+                };
+                !super::assemble::target_tags(org, &one).is_empty()
+            };
+            let policy = match super::assemble::resource_holder(org, &ask.action, arn) {
+                Some((policy, _)) => policy,
+                None if tagged() => None,
+                None => return None,
+            };
             Some(Unit {
                 resource: arn.to_string(),
                 held: true,
