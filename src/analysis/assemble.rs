@@ -709,6 +709,9 @@ pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
         Some(Entity::Role(r)) => (&org.role(r).tags, "role"),
         _ => return Vec::new(),
     };
+    if tags.is_empty() {
+        return Vec::new();
+    }
     let catalog = crate::catalog::Catalog::get();
     let acts_on = catalog
         .action(&ask.action)
@@ -717,7 +720,7 @@ pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
         .service_info("iam")
         .and_then(|s| s.resources.iter().find(|r| r.name == kind))
         .map_or(&[][..], |r| r.condition_keys.as_slice());
-    if tags.is_empty() || !acts_on {
+    if !acts_on {
         return Vec::new();
     }
     let mut out = Vec::new();
