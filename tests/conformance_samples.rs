@@ -158,3 +158,41 @@ fn a_pattern_question_decides_tagged_roles_on_their_own() {
         Some(Decision::Allowed)
     );
 }
+
+/// SCPs do not affect service-linked roles (Organizations User Guide, "Service
+/// control policies"), and a service-linked role's ARN carries the path
+/// `/aws-service-role/<service>/` (IAM User Guide, "Using service-linked roles"): a
+/// customer role at `/` named like one is governed, by role ARN or by session ARN,
+/// whose path the session ARN does not show but the org knows.
+#[test]
+fn only_roles_under_the_service_role_path_escape_scps() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audit/service-linked-by-path.json");
+    let org = orgscope::org::load(&path).unwrap();
+    let ask = Ask {
+        action: "s3:GetObject".into(),
+        resource: "arn:aws:s3:::bucket/key".into(),
+        ..Ask::default()
+    };
+    for (who, want) in [
+        (
+            "arn:aws:iam::222222222222:role/AWSServiceRoleForFake",
+            Decision::ExplicitlyDenied,
+        ),
+        (
+            "arn:aws:sts::222222222222:assumed-role/AWSServiceRoleForFake/s",
+            Decision::ExplicitlyDenied,
+        ),
+        (
+            "arn:aws:iam::222222222222:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+            Decision::Allowed,
+        ),
+        (
+            "arn:aws:sts::222222222222:assumed-role/AWSServiceRoleForConfig/s",
+            Decision::Allowed,
+        ),
+    ] {
+        let a = analysis::can(&org, who, &ask).unwrap();
+        assert_eq!(a.decision, want, "{who}: {}", a.summary);
+    }
+}

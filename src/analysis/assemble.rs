@@ -622,12 +622,18 @@ impl<'o> Shared<'o> {
         };
         let account = tgt.account_id.as_deref();
         // what-can shares this data across actions: only the question's own is reused.
-        Ok(match &self.asked {
+        let mut request = match &self.asked {
             Some(asked) if asked.is(&ask.action, &ask.resource) => {
                 Request::asking(asked.clone(), principal, account, ctx)?
             }
             _ => Request::new(principal, &ask.action, &ask.resource, account, ctx)?,
-        })
+        };
+        // Service-linked roles live under /aws-service-role/ (IAM User Guide, "Using
+        // service-linked roles"); the org knows the path a session ARN leaves out.
+        if let Subject::Principal(PrincipalIx::Role(r)) = s {
+            request.set_service_linked(org.role(r).is_service_linked());
+        }
+        Ok(request)
     }
 
     /// The organization's keys for a subject of `account`. Only members of an

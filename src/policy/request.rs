@@ -189,6 +189,14 @@ impl Request {
         })
     }
 
+    /// Whether the caller, a role session, acts for a service-linked role, where the
+    /// role's path is known: a session ARN does not show it.
+    pub fn set_service_linked(&mut self, linked: bool) {
+        if let Principal::RoleSession { service_linked, .. } = &mut self.principal {
+            *service_linked = linked;
+        }
+    }
+
     /// What this request asks, to share with requests of other principals.
     pub fn asked(&self) -> &Arc<Asked> {
         &self.asked
