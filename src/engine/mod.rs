@@ -150,9 +150,19 @@ const RCP_SERVICES: &[&str] = &[
     "aoss",
 ];
 
+/// Whether RCPs govern a service's actions: listed here, or marked as supporting RCPs
+/// by the catalog (from the Service Authorization Reference), which follows AWS as it
+/// adds services.
+fn rcps_govern(service: &str) -> bool {
+    RCP_SERVICES.contains(&service)
+        || crate::catalog::Catalog::get()
+            .service_info(service)
+            .is_some_and(|s| s.rcp_supported)
+}
+
 /// Why RCPs cannot deny the request's action, if they cannot.
 fn rcp_exemption(req: &Request) -> Option<&'static str> {
-    if !RCP_SERVICES.contains(&req.service_lower()) {
+    if !rcps_govern(req.service_lower()) {
         Some("RCPs do not govern this service's actions")
     } else if req.action_lower() == "kms:retiregrant" {
         // "The kms:RetireGrant permission is not effective in an RCP, even if the
@@ -170,7 +180,12 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     let caller = Caller {
         has_boundary: set.boundary.is_some(),
     };
-    let rcp_exempt = rcp_exemption(req);
+    // Looked up only where RCPs are in play.
+    let rcp_exempt = if set.rcps.is_empty() {
+        None
+    } else {
+        rcp_exemption(req)
+    };
     let mut denied: Option<Layer> = None;
 
     // "No permissions are required to perform this operation", and an explicit deny
