@@ -702,7 +702,7 @@ pub(crate) fn org_path(org: &Org, a: AccountIx) -> String {
 
 /// The tags of the IAM user or role a request acts on, as the keys AWS sets from them
 /// (`aws:ResourceTag/<key>` and `iam:ResourceTag/<key>`): the keys of the `user` and
-/// `role` resource types (Service Authorization Reference, IAM, resource types),
+/// `role` resource types (Service Authorization Reference, IAM and STS, resource types),
 /// for the actions that act on that resource type (`sts:AssumeRole` on a role, IAM
 /// actions on users and roles). None where the org does not hold the resource.
 pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
@@ -719,16 +719,17 @@ pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
         return Vec::new();
     }
     let catalog = crate::catalog::Catalog::get();
-    let acts_on = catalog
+    let Some(action) = catalog
         .action(&ask.action)
-        .is_some_and(|a| a.resource_types.iter().any(|t| t.name == kind));
+        .filter(|a| a.resource_types.iter().any(|t| t.name == kind))
+    else {
+        return Vec::new();
+    };
+    // The resource type as the action's own service defines it (IAM's or STS's role).
     let keys = catalog
-        .service_info("iam")
+        .service_info(action.service)
         .and_then(|s| s.resources.iter().find(|r| r.name == kind))
         .map_or(&[][..], |r| r.condition_keys.as_slice());
-    if !acts_on {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     for t in tags {
         for k in keys {
