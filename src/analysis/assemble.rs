@@ -572,7 +572,7 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
         }
         self.add_org_keys(org, s.account(org), &mut ctx);
-        for (key, value) in target_tags(org, ask) {
+        for (key, value) in target_tags(org, &ask.action, &ask.resource) {
             ctx.insert_default_key(&key, value);
         }
         if let Some(boundary) = target_boundary(org, ask) {
@@ -705,12 +705,12 @@ pub(crate) fn org_path(org: &Org, a: AccountIx) -> String {
 /// `role` resource types (Service Authorization Reference, IAM and STS, resource types),
 /// for the actions that act on that resource type (`sts:AssumeRole` on a role, IAM
 /// actions on users and roles). None where the org does not hold the resource.
-pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
+pub(crate) fn target_tags<'o>(org: &'o Org, action: &str, resource: &str) -> Vec<(Key, &'o str)> {
     // Most resources are not IAM users or roles: found without a lookup.
-    if !ask.resource.contains(":iam::") {
+    if !resource.contains(":iam::") {
         return Vec::new();
     }
-    let (tags, kind): (&[crate::org::Tag], &str) = match org.by_arn(&ask.resource) {
+    let (tags, kind): (&[crate::org::Tag], &str) = match org.by_arn(resource) {
         Some(Entity::User(u)) => (&org.user(u).tags, "user"),
         Some(Entity::Role(r)) => (&org.role(r).tags, "role"),
         _ => return Vec::new(),
@@ -720,7 +720,7 @@ pub(crate) fn target_tags<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
     }
     let catalog = crate::catalog::Catalog::get();
     let Some(action) = catalog
-        .action(&ask.action)
+        .action(action)
         .filter(|a| a.resource_types.iter().any(|t| t.name == kind))
     else {
         return Vec::new();

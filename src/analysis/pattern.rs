@@ -421,13 +421,7 @@ fn held_units(
         .into_iter()
         .filter(|arn| covered(arn))
         .filter_map(|arn| {
-            let tagged = || {
-                let one = Ask {
-                    resource: arn.to_string(),
-                    ..ask.clone()
-                };
-                !super::assemble::target_tags(org, &one).is_empty()
-            };
+            let tagged = || !super::assemble::target_tags(org, &ask.action, arn).is_empty();
             let policy = match super::assemble::resource_holder(org, &ask.action, arn) {
                 Some((policy, _)) => policy,
                 None if tagged() => None,
