@@ -9,7 +9,7 @@ use super::assemble::{Ask, assemble, subject};
 use super::who_can::Condition;
 use crate::engine::{self, Decision, Dependency, Explanation, Layer};
 use crate::org::Org;
-use crate::policy::{NamedPrincipal, Principal, Request};
+use crate::policy::{NamedPrincipal, Principal};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -113,7 +113,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
     }
     explanation
         .notes
-        .extend(named_session_notes(org, s, ask, &a.request, &a.set)?);
+        .extend(named_session_notes(org, s, ask, &a, explanation.decision)?);
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
@@ -144,9 +144,10 @@ fn named_session_notes(
     org: &Org,
     s: Subject,
     ask: &Ask,
-    request: &Request,
-    set: &engine::PolicySet,
+    asked: &super::assemble::Assembled,
+    decision: Decision,
 ) -> Result<Vec<String>, AnalysisError> {
+    let (request, set) = (&asked.request, &asked.set);
     let Principal::RoleSession {
         account,
         role_name,
@@ -184,7 +185,6 @@ fn named_session_notes(
             }
         }
     }
-    let decision = engine::evaluate(request, set);
     let mut notes = Vec::new();
     for name in sessions {
         let as_session = Ask {
