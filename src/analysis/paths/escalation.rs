@@ -65,6 +65,15 @@ impl Edge {
         if self.needs.is_empty() { 1 } else { 100 }
     }
 
+    /// What is left in the graph once an edge's technique was moved out of it.
+    pub(super) fn taken() -> Edge {
+        Edge {
+            via: String::new(),
+            steps: Vec::new(),
+            needs: Vec::new(),
+        }
+    }
+
     /// The edge for an assume-role hop the engine allowed.
     pub fn assume(role_arn: &str, needs: Vec<Condition>) -> Edge {
         Edge {

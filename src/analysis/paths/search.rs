@@ -209,6 +209,12 @@ impl Shortest {
         s
     }
 
+    /// The edge `n` is reached by (towards the root); `None` for the root and for
+    /// nodes not reached.
+    pub fn via(&self, n: NodeIndex) -> Option<EdgeIndex> {
+        self.via[n.index()]
+    }
+
     pub fn reached(&self, n: NodeIndex) -> bool {
         self.cost[n.index()] != u32::MAX
     }
@@ -234,18 +240,6 @@ impl Shortest {
         }
         (nodes, edges)
     }
-}
-
-/// The conditions of the hops of a path, each once.
-pub fn path_needs(h: &Hops, edges: &[EdgeIndex]) -> Vec<String> {
-    let mut needs: Vec<String> = edges
-        .iter()
-        .flat_map(|&e| h.graph[e].needs.iter())
-        .map(need_text)
-        .collect();
-    needs.sort();
-    needs.dedup();
-    needs
 }
 
 /// A condition as paths show it: `key=value`, `key=(absent)`.
