@@ -260,6 +260,9 @@ pub struct Batch<'o> {
     /// action then resource: the batch's callers ask of the same principals, and the
     /// target takes lookups in the org's tables of every ARN.
     targets: HashMap<String, HashMap<String, Option<Target<'o>>>>,
+    /// Whether to keep the targets: only worth it when several callers share the
+    /// batch (a search from one admin asks of each principal once).
+    keep_targets: bool,
 }
 
 impl<'o> Batch<'o> {
@@ -275,6 +278,7 @@ impl<'o> Batch<'o> {
             shared: Vec::new(),
             trust: None,
             targets: HashMap::new(),
+            keep_targets: true,
         }
     }
 
@@ -307,17 +311,21 @@ impl<'o> Batch<'o> {
             context,
             ..Ask::default()
         };
-        let by_resource = match self.targets.get_mut(&step.action) {
-            Some(m) => m,
-            None => self.targets.entry(step.action.clone()).or_default(),
-        };
-        let tgt = match by_resource.get(&step.resource) {
-            Some(t) => t.clone()?,
-            None => {
-                let t = ask.checked_target(org).ok();
-                by_resource.insert(step.resource.clone(), t.clone());
-                t?
+        let tgt = if self.keep_targets {
+            let by_resource = match self.targets.get_mut(&step.action) {
+                Some(m) => m,
+                None => self.targets.entry(step.action.clone()).or_default(),
+            };
+            match by_resource.get(&step.resource) {
+                Some(t) => t.clone()?,
+                None => {
+                    let t = ask.checked_target(org).ok();
+                    by_resource.insert(step.resource.clone(), t.clone());
+                    t?
+                }
             }
+        } else {
+            ask.checked_target(org).ok()?
         };
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
@@ -428,6 +436,8 @@ where
                 return None;
             }
             let mut batch = Batch::new(org, key(chunk[0]).0, context);
+            // Sorted by caller: one caller alone in the chunk asks of each target once.
+            batch.keep_targets = key(chunk[0]) != key(chunk[chunk.len() - 1]);
             Some(
                 chunk
                     .iter()
@@ -559,31 +569,31 @@ pub(super) fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
 }
 
 /// The techniques from `p` to another principal `q` of its account, in a fixed
-/// order (the search prefers the first of equal cost).
-fn techniques_between(
-    org: &Org,
+/// order (the search prefers the first of equal cost). Built one at a time: the
+/// search stops at the first allowed with no context, most often the first.
+fn techniques_between<'a>(
+    org: &'a Org,
     p: PrincipalIx,
     q: PrincipalIx,
-    context: &[(String, Vec<String>)],
-) -> Vec<Technique> {
+    context: &'a [(String, Vec<String>)],
+) -> Box<dyn Iterator<Item = Technique> + 'a> {
     if p == q || org.principal_account(p) != org.principal_account(q) || aws_owned(org, q) {
-        return Vec::new();
+        return Box::new(std::iter::empty());
     }
     let arn = org.principal_arn(q);
-    let mut out = Vec::new();
     match q {
-        PrincipalIx::User(_) => {
-            for action in [
+        PrincipalIx::User(_) => Box::new(
+            [
                 "iam:CreateAccessKey",
                 "iam:CreateLoginProfile",
                 "iam:UpdateLoginProfile",
-            ] {
-                out.push(Technique::one(action, arn));
-            }
-        }
+            ]
+            .into_iter()
+            .map(move |action| Technique::one(action, arn)),
+        ),
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
-            out.push(Technique {
+            let rewrite = std::iter::once_with(move || Technique {
                 via: "iam:UpdateAssumeRolePolicy".to_string(),
                 steps: vec![
                     step("iam:UpdateAssumeRolePolicy", arn),
@@ -592,35 +602,44 @@ fn techniques_between(
                 first_sets: None,
                 then: Under::RewrittenTrust,
             });
-            let account = &*org.account(org.principal_account(p)).id;
-            let region = region(context);
-            for i in trusted_services(org, q) {
-                let (service, actions) = SERVICES[i];
-                let mut steps = vec![step("iam:PassRole", arn)];
-                steps.extend(actions.iter().map(|(a, r)| {
-                    step(
-                        a,
-                        &r.replace("{region}", &region).replace("{account}", account),
-                    )
-                }));
-                let via = format!(
-                    "iam:PassRole+{}",
-                    actions
-                        .iter()
-                        .map(|(a, _)| *a)
-                        .collect::<Vec<_>>()
-                        .join("+")
-                );
-                out.push(Technique {
-                    via,
-                    steps,
-                    first_sets: Some(("iam:PassedToService", service.to_string())),
-                    then: Under::AsIs,
-                });
-            }
+            let passed = std::iter::once_with(move || {
+                let account = &*org.account(org.principal_account(p)).id;
+                let region = region(context);
+                trusted_services(org, q)
+                    .into_iter()
+                    .map(|i| pass_role(arn, i, account, &region))
+                    .collect::<Vec<_>>()
+            })
+            .flatten();
+            Box::new(rewrite.chain(passed))
         }
     }
-    out
+}
+
+/// Passing role `arn` to the service `SERVICES[i]`, then running code there.
+fn pass_role(arn: &str, i: usize, account: &str, region: &str) -> Technique {
+    let (service, actions) = SERVICES[i];
+    let mut steps = vec![step("iam:PassRole", arn)];
+    steps.extend(actions.iter().map(|(a, r)| {
+        step(
+            a,
+            &r.replace("{region}", region).replace("{account}", account),
+        )
+    }));
+    let via = format!(
+        "iam:PassRole+{}",
+        actions
+            .iter()
+            .map(|(a, _)| *a)
+            .collect::<Vec<_>>()
+            .join("+")
+    );
+    Technique {
+        via,
+        steps,
+        first_sets: Some(("iam:PassedToService", service.to_string())),
+        then: Under::AsIs,
+    }
 }
 
 /// Every escalation edge from `p` to another principal `q` of its account, each
@@ -633,7 +652,6 @@ pub fn edges_between(
 ) -> Vec<Edge> {
     let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_between(org, p, q, context)
-        .into_iter()
         .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
@@ -881,7 +899,7 @@ impl Prefilter {
         &self,
         batch: &mut Batch<'_>,
         p: PrincipalIx,
-        techniques: Vec<Technique>,
+        techniques: impl IntoIterator<Item = Technique>,
     ) -> Option<Edge> {
         let mut found: Option<Edge> = None;
         for t in techniques {
@@ -924,7 +942,6 @@ impl Prefilter {
     ) -> Vec<Edge> {
         let mut batch = Batch::new(org, org.principal_account(p), context);
         techniques_between(org, p, q, context)
-            .into_iter()
             .filter(|t| self.worth(org, p, t))
             .filter_map(|t| t.decide(&mut batch, p))
             .collect()
