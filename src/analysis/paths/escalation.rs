@@ -260,6 +260,9 @@ pub struct Batch<'o> {
     /// action then resource: the batch's callers ask of the same principals, and the
     /// target takes lookups in the org's tables of every ARN.
     targets: HashMap<String, HashMap<String, Option<Target<'o>>>>,
+    /// The role whose trust policy the last `iam:UpdateAssumeRolePolicy` asked about,
+    /// and its target.
+    rewritten_at: Option<(String, Target<'o>)>,
     /// Whether to keep the targets: only worth it when several callers share the
     /// batch (a search from one admin asks of each principal once).
     keep_targets: bool,
@@ -279,6 +282,7 @@ impl<'o> Batch<'o> {
             trust: None,
             targets: HashMap::new(),
             keep_targets: true,
+            rewritten_at: None,
         }
     }
 
@@ -311,7 +315,17 @@ impl<'o> Batch<'o> {
             context,
             ..Ask::default()
         };
-        let tgt = if self.keep_targets {
+        // AssumeRole under the rewritten trust lands where the rewrite did: the same
+        // role of this account; only the trust policy differs, and it is replaced.
+        let reused = match &self.rewritten_at {
+            Some((arn, t)) if rewritten && *arn == step.resource => {
+                (t.account == Some(self.account)).then(|| t.clone())
+            }
+            _ => None,
+        };
+        let tgt = if let Some(t) = reused {
+            t
+        } else if self.keep_targets {
             let by_resource = match self.targets.get_mut(&step.action) {
                 Some(m) => m,
                 None => self.targets.entry(step.action.clone()).or_default(),
@@ -327,6 +341,9 @@ impl<'o> Batch<'o> {
         } else {
             ask.checked_target(org).ok()?
         };
+        if step.action == "iam:UpdateAssumeRolePolicy" {
+            self.rewritten_at = Some((step.resource.clone(), tgt.clone()));
+        }
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
             None => {
