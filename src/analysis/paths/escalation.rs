@@ -14,13 +14,20 @@
 //! principals whose documents allow none of them; `tests/paths_agree.rs` checks the
 //! filtered search against every pair of the org decided without it.
 //!
-//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, and a
-//! principal lifting its own permissions boundary. Not modelled, as the org holds no
-//! data for them: older versions of a managed policy (`iam:SetDefaultPolicyVersion`;
-//! only the default version is loaded), instances, instance profiles and Lambda
-//! functions' execution roles (SSM `SendCommand`/`StartSession` on an instance
-//! running a role, `ec2:AssociateIamInstanceProfile`, `iam:AddRoleToInstanceProfile`,
-//! `lambda:UpdateFunctionCode` on a function whose role is stronger).
+//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, a new Lambda
+//! function run by an event source mapping, and a principal lifting its own
+//! permissions boundary. Not modelled, as the org holds no data for them (the loaders
+//! keep a managed policy's default version only, and no instances, instance profiles,
+//! functions, stacks or endpoints): `iam:SetDefaultPolicyVersion` to an older version
+//! that grants more; SSM `SendCommand`/`StartSession` and EC2 Instance Connect on an
+//! instance running a role; `ec2:AssociateIamInstanceProfile` and
+//! `iam:AddRoleToInstanceProfile` on existing instances and profiles;
+//! `lambda:UpdateFunctionCode` on a function whose role is stronger; updating an
+//! existing stack, Glue endpoint or notebook. An IAM export holds the versions and
+//! the instance profiles (`PolicyVersionList`, `InstanceProfileList`), so the first
+//! and a part of the EC2 ones are a loader change away. Data Pipeline is left out: the
+//! code runs as the pipeline's resource role, on an instance, not as the role passed
+//! to the service.
 //!
 //! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
 //! instance profile; a service's resources (a Lambda function, a stack) are asked
@@ -93,7 +100,7 @@ impl Edge {
 /// and an Auto Scaling group launching instances with the role, from Rhino Security
 /// Labs' list). A service may have
 /// several ways, each a technique.
-const SERVICES: [(&str, &[(&str, &str)]); 10] = [
+const SERVICES: [(&str, &[(&str, &str)]); 11] = [
     (
         "lambda.amazonaws.com",
         &[
@@ -201,6 +208,22 @@ const SERVICES: [(&str, &[(&str, &str)]); 10] = [
                 "autoscaling:CreateAutoScalingGroup",
                 "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/orgscope-escalation",
             ),
+        ],
+    ),
+    // A new function run by an event source mapping instead of an invocation (Rhino
+    // Security Labs' method 16; AWS Lambda Developer Guide, "Lambda event source
+    // mappings": the function runs as its execution role). CreateEventSourceMapping
+    // has no resource type (Service Authorization Reference, Lambda), so it is asked
+    // on `*`; `lambda:FunctionArn` is not set, so a condition on it is a need. An
+    // event source (a stream or queue) is assumed to be there.
+    (
+        "lambda.amazonaws.com",
+        &[
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
+            ("lambda:CreateEventSourceMapping", "*"),
         ],
     ),
 ];
