@@ -107,6 +107,7 @@ mod tests {
             serde_json::to_string(&t).unwrap(),
             r#""arn:aws:iam::111111111111:role/a""#
         );
-        assert!(SharedText::from("a") < SharedText::from("b"));
+        let (a, b) = (SharedText::from("a"), SharedText::from("b"));
+        assert!(a < b);
     }
 }
