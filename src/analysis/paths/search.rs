@@ -23,7 +23,7 @@ use crate::org::{Org, PrincipalIx, RoleIx};
 pub struct Hops {
     pub graph: DiGraph<PrincipalIx, Edge>,
     pub root: NodeIndex,
-    /// Each principal's node, by [`slot`]: a whole-org search finds hundreds of
+    /// Each principal's node, by [`Hops::slot`]: a whole-org search finds hundreds of
     /// thousands, looked up again for every hop asked about.
     node: Vec<Option<NodeIndex>>,
     users: usize,
