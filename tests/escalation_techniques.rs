@@ -318,3 +318,93 @@ fn a_deny_on_its_own_boundary_stops_writing_its_own_policies() {
         )]
     ));
 }
+
+/// A role passed to a new Lambda function that an event source mapping runs, for a
+/// user who may not invoke it (Rhino Security Labs' AWS privilege escalation methods,
+/// method 16; AWS Lambda Developer Guide, "Lambda event source mappings": the function
+/// runs as its execution role). CreateEventSourceMapping has no resource type
+/// (Service Authorization Reference, AWS Lambda), so it is asked on `*`. A
+/// permissions boundary that leaves the mapping out (IAM User Guide, "Permissions
+/// boundaries for IAM entities") silences the technique for the user it bounds.
+#[test]
+fn passing_a_role_to_a_function_run_by_an_event_source_mapping_reaches_it() {
+    let org = org();
+    let me = arn("user", "esm-dev");
+    let worker = arn("role", "StreamWorkerRole");
+    let a = paths(&org, "esm-dev");
+    let r = a
+        .reachable
+        .iter()
+        .find(|r| r.role == worker)
+        .expect("StreamWorkerRole reached");
+    assert_eq!(r.path, vec![me.clone(), worker.clone()]);
+    let e = &r.edges[0];
+    assert_eq!(
+        e.via,
+        "iam:PassRole+lambda:CreateFunction+lambda:CreateEventSourceMapping"
+    );
+    assert!(e.needs.is_empty(), "{:?}", e.needs);
+    assert!(allowed(
+        &org,
+        &me,
+        "iam:PassRole",
+        &worker,
+        &[("iam:PassedToService", "lambda.amazonaws.com")]
+    ));
+    for s in &e.steps[1..] {
+        assert!(allowed(&org, &me, &s.action, &s.resource, &[]), "{s:?}");
+    }
+    // Without the mapping the function never runs: invoking it is not allowed.
+    assert!(!allowed(
+        &org,
+        &me,
+        "lambda:InvokeFunction",
+        &format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:orgscope-escalation"),
+        &[]
+    ));
+
+    let guarded = arn("user", "esm-guarded");
+    assert!(
+        paths(&org, "esm-guarded").reachable.is_empty(),
+        "the boundary leaves the mapping out"
+    );
+    assert!(!allowed(
+        &org,
+        &guarded,
+        "lambda:CreateEventSourceMapping",
+        "*",
+        &[]
+    ));
+    assert!(allowed(
+        &org,
+        &guarded,
+        "lambda:CreateFunction",
+        &format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:orgscope-escalation"),
+        &[]
+    ));
+}
+
+/// The same technique in the export sample: iam-vulnerable's
+/// `privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user`, allowed only
+/// iam:PassRole, lambda:CreateFunction and lambda:CreateEventSourceMapping, reaches
+/// the roles Lambda may assume.
+#[test]
+fn the_export_samples_event_source_mapping_user_reaches_lambda_roles() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
+    let org = orgscope::org::load(&dir).unwrap();
+    let user = "privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user";
+    let a = analysis::paths(&org, user, None, &[]).unwrap();
+    let via = "iam:PassRole+lambda:CreateFunction+lambda:CreateEventSourceMapping";
+    let first: Vec<&analysis::Reach> = a
+        .reachable
+        .iter()
+        .filter(|r| r.edges.len() == 1 && r.edges[0].via == via)
+        .collect();
+    assert!(!first.is_empty(), "{:#?}", a.reachable);
+    for r in first {
+        for s in &r.edges[0].steps[1..] {
+            assert!(allowed(&org, &r.from, &s.action, &s.resource, &[]), "{s:?}");
+        }
+    }
+}

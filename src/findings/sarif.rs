@@ -9,6 +9,7 @@ use super::{Finding, Severity};
 
 /// One SARIF log with one run of orgscope over `source` (the org file or directory).
 pub fn log(findings: &[Finding], source: &str) -> Value {
+    let source = uri_reference(source);
     let mut rules: Vec<&Finding> = Vec::new();
     for f in findings {
         if !rules.iter().any(|r| r.rule == f.rule) {
@@ -39,7 +40,7 @@ pub fn log(findings: &[Finding], source: &str) -> Value {
                 "level": level(f.severity),
                 "message": {"text": f.message},
                 "locations": [{
-                    "physicalLocation": {"artifactLocation": {"uri": source}},
+                    "physicalLocation": {"artifactLocation": {"uri": &source}},
                     "logicalLocations": [{
                         "fullyQualifiedName": f.node,
                         "name": f.node_name,
@@ -57,11 +58,46 @@ pub fn log(findings: &[Finding], source: &str) -> Value {
     })
 }
 
+/// A file path as a URI reference, which `artifactLocation.uri` must be (SARIF 2.1.0,
+/// 3.4.3; RFC 3986): every byte but the unreserved ones and `/` percent-encoded, so
+/// that a space, `#`, `%` or a `:` in the first segment (read as a scheme) keeps its
+/// meaning.
+fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// SARIF's three levels: critical and high are errors.
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
         Severity::Low => "note",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri_reference;
+
+    #[test]
+    fn a_path_becomes_a_uri_reference() {
+        assert_eq!(
+            uri_reference("sample-orgs/acme.json"),
+            "sample-orgs/acme.json"
+        );
+        assert_eq!(
+            uri_reference("/tmp/my org #1 100%.json"),
+            "/tmp/my%20org%20%231%20100%25.json"
+        );
+        assert_eq!(uri_reference("c:org.json"), "c%3Aorg.json");
+        assert_eq!(uri_reference("é"), "%C3%A9");
     }
 }

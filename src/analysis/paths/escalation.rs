@@ -14,13 +14,20 @@
 //! principals whose documents allow none of them; `tests/paths_agree.rs` checks the
 //! filtered search against every pair of the org decided without it.
 //!
-//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, and a
-//! principal lifting its own permissions boundary. Not modelled, as the org holds no
-//! data for them: older versions of a managed policy (`iam:SetDefaultPolicyVersion`;
-//! only the default version is loaded), instances, instance profiles and Lambda
-//! functions' execution roles (SSM `SendCommand`/`StartSession` on an instance
-//! running a role, `ec2:AssociateIamInstanceProfile`, `iam:AddRoleToInstanceProfile`,
-//! `lambda:UpdateFunctionCode` on a function whose role is stronger).
+//! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, a new Lambda
+//! function run by an event source mapping, and a principal lifting its own
+//! permissions boundary. Not modelled, as the org holds no data for them (the loaders
+//! keep a managed policy's default version only, and no instances, instance profiles,
+//! functions, stacks or endpoints): `iam:SetDefaultPolicyVersion` to an older version
+//! that grants more; SSM `SendCommand`/`StartSession` and EC2 Instance Connect on an
+//! instance running a role; `ec2:AssociateIamInstanceProfile` and
+//! `iam:AddRoleToInstanceProfile` on existing instances and profiles;
+//! `lambda:UpdateFunctionCode` on a function whose role is stronger; updating an
+//! existing stack, Glue endpoint or notebook. An IAM export holds the versions and
+//! the instance profiles (`PolicyVersionList`, `InstanceProfileList`), so the first
+//! and a part of the EC2 ones are a loader change away. Data Pipeline is left out: the
+//! code runs as the pipeline's resource role, on an instance, not as the role passed
+//! to the service.
 //!
 //! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
 //! instance profile; a service's resources (a Lambda function, a stack) are asked
@@ -65,6 +72,15 @@ impl Edge {
         if self.needs.is_empty() { 1 } else { 100 }
     }
 
+    /// What is left in the graph once an edge's technique was moved out of it.
+    pub(super) fn taken() -> Edge {
+        Edge {
+            via: String::new(),
+            steps: Vec::new(),
+            needs: Vec::new(),
+        }
+    }
+
     /// The edge for an assume-role hop the engine allowed.
     pub fn assume(role_arn: &str, needs: Vec<Condition>) -> Edge {
         Edge {
@@ -84,7 +100,7 @@ impl Edge {
 /// and an Auto Scaling group launching instances with the role, from Rhino Security
 /// Labs' list). A service may have
 /// several ways, each a technique.
-const SERVICES: [(&str, &[(&str, &str)]); 10] = [
+const SERVICES: [(&str, &[(&str, &str)]); 11] = [
     (
         "lambda.amazonaws.com",
         &[
@@ -194,6 +210,22 @@ const SERVICES: [(&str, &[(&str, &str)]); 10] = [
             ),
         ],
     ),
+    // A new function run by an event source mapping instead of an invocation (Rhino
+    // Security Labs' method 16; AWS Lambda Developer Guide, "Lambda event source
+    // mappings": the function runs as its execution role). CreateEventSourceMapping
+    // has no resource type (Service Authorization Reference, Lambda), so it is asked
+    // on `*`; `lambda:FunctionArn` is not set, so a condition on it is a need. An
+    // event source (a stream or queue) is assumed to be there.
+    (
+        "lambda.amazonaws.com",
+        &[
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:{region}:{account}:function:orgscope-escalation",
+            ),
+            ("lambda:CreateEventSourceMapping", "*"),
+        ],
+    ),
 ];
 
 /// The first (IAM) action of every technique: what [`Prefilter`] looks for.
@@ -251,6 +283,12 @@ pub struct Batch<'o> {
     /// action then resource: the batch's callers ask of the same principals, and the
     /// target takes lookups in the org's tables of every ARN.
     targets: HashMap<String, HashMap<String, Option<Target<'o>>>>,
+    /// The role whose trust policy the last `iam:UpdateAssumeRolePolicy` asked about,
+    /// and its target.
+    rewritten_at: Option<(String, Target<'o>)>,
+    /// Whether to keep the targets: only worth it when several callers share the
+    /// batch (a search from one admin asks of each principal once).
+    keep_targets: bool,
 }
 
 impl<'o> Batch<'o> {
@@ -266,6 +304,8 @@ impl<'o> Batch<'o> {
             shared: Vec::new(),
             trust: None,
             targets: HashMap::new(),
+            keep_targets: true,
+            rewritten_at: None,
         }
     }
 
@@ -298,18 +338,35 @@ impl<'o> Batch<'o> {
             context,
             ..Ask::default()
         };
-        let by_resource = match self.targets.get_mut(&step.action) {
-            Some(m) => m,
-            None => self.targets.entry(step.action.clone()).or_default(),
-        };
-        let tgt = match by_resource.get(&step.resource) {
-            Some(t) => t.clone()?,
-            None => {
-                let t = ask.checked_target(org).ok();
-                by_resource.insert(step.resource.clone(), t.clone());
-                t?
+        // AssumeRole under the rewritten trust lands where the rewrite did: the same
+        // role of this account; only the trust policy differs, and it is replaced.
+        let reused = match &self.rewritten_at {
+            Some((arn, t)) if rewritten && *arn == step.resource => {
+                (t.account == Some(self.account)).then(|| t.clone())
             }
+            _ => None,
         };
+        let tgt = if let Some(t) = reused {
+            t
+        } else if self.keep_targets {
+            let by_resource = match self.targets.get_mut(&step.action) {
+                Some(m) => m,
+                None => self.targets.entry(step.action.clone()).or_default(),
+            };
+            match by_resource.get(&step.resource) {
+                Some(t) => t.clone()?,
+                None => {
+                    let t = ask.checked_target(org).ok();
+                    by_resource.insert(step.resource.clone(), t.clone());
+                    t?
+                }
+            }
+        } else {
+            ask.checked_target(org).ok()?
+        };
+        if step.action == "iam:UpdateAssumeRolePolicy" {
+            self.rewritten_at = Some((step.resource.clone(), tgt.clone()));
+        }
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
             None => {
@@ -419,6 +476,8 @@ where
                 return None;
             }
             let mut batch = Batch::new(org, key(chunk[0]).0, context);
+            // Sorted by caller: one caller alone in the chunk asks of each target once.
+            batch.keep_targets = key(chunk[0]) != key(chunk[chunk.len() - 1]);
             Some(
                 chunk
                     .iter()
@@ -550,31 +609,31 @@ pub(super) fn aws_owned(org: &Org, p: PrincipalIx) -> bool {
 }
 
 /// The techniques from `p` to another principal `q` of its account, in a fixed
-/// order (the search prefers the first of equal cost).
-fn techniques_between(
-    org: &Org,
+/// order (the search prefers the first of equal cost). Built one at a time: the
+/// search stops at the first allowed with no context, most often the first.
+fn techniques_between<'a>(
+    org: &'a Org,
     p: PrincipalIx,
     q: PrincipalIx,
-    context: &[(String, Vec<String>)],
-) -> Vec<Technique> {
+    context: &'a [(String, Vec<String>)],
+) -> Box<dyn Iterator<Item = Technique> + 'a> {
     if p == q || org.principal_account(p) != org.principal_account(q) || aws_owned(org, q) {
-        return Vec::new();
+        return Box::new(std::iter::empty());
     }
     let arn = org.principal_arn(q);
-    let mut out = Vec::new();
     match q {
-        PrincipalIx::User(_) => {
-            for action in [
+        PrincipalIx::User(_) => Box::new(
+            [
                 "iam:CreateAccessKey",
                 "iam:CreateLoginProfile",
                 "iam:UpdateLoginProfile",
-            ] {
-                out.push(Technique::one(action, arn));
-            }
-        }
+            ]
+            .into_iter()
+            .map(move |action| Technique::one(action, arn)),
+        ),
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
-            out.push(Technique {
+            let rewrite = std::iter::once_with(move || Technique {
                 via: "iam:UpdateAssumeRolePolicy".to_string(),
                 steps: vec![
                     step("iam:UpdateAssumeRolePolicy", arn),
@@ -583,35 +642,44 @@ fn techniques_between(
                 first_sets: None,
                 then: Under::RewrittenTrust,
             });
-            let account = &*org.account(org.principal_account(p)).id;
-            let region = region(context);
-            for i in trusted_services(org, q) {
-                let (service, actions) = SERVICES[i];
-                let mut steps = vec![step("iam:PassRole", arn)];
-                steps.extend(actions.iter().map(|(a, r)| {
-                    step(
-                        a,
-                        &r.replace("{region}", &region).replace("{account}", account),
-                    )
-                }));
-                let via = format!(
-                    "iam:PassRole+{}",
-                    actions
-                        .iter()
-                        .map(|(a, _)| *a)
-                        .collect::<Vec<_>>()
-                        .join("+")
-                );
-                out.push(Technique {
-                    via,
-                    steps,
-                    first_sets: Some(("iam:PassedToService", service.to_string())),
-                    then: Under::AsIs,
-                });
-            }
+            let passed = std::iter::once_with(move || {
+                let account = &*org.account(org.principal_account(p)).id;
+                let region = region(context);
+                trusted_services(org, q)
+                    .into_iter()
+                    .map(|i| pass_role(arn, i, account, &region))
+                    .collect::<Vec<_>>()
+            })
+            .flatten();
+            Box::new(rewrite.chain(passed))
         }
     }
-    out
+}
+
+/// Passing role `arn` to the service `SERVICES[i]`, then running code there.
+fn pass_role(arn: &str, i: usize, account: &str, region: &str) -> Technique {
+    let (service, actions) = SERVICES[i];
+    let mut steps = vec![step("iam:PassRole", arn)];
+    steps.extend(actions.iter().map(|(a, r)| {
+        step(
+            a,
+            &r.replace("{region}", region).replace("{account}", account),
+        )
+    }));
+    let via = format!(
+        "iam:PassRole+{}",
+        actions
+            .iter()
+            .map(|(a, _)| *a)
+            .collect::<Vec<_>>()
+            .join("+")
+    );
+    Technique {
+        via,
+        steps,
+        first_sets: Some(("iam:PassedToService", service.to_string())),
+        then: Under::AsIs,
+    }
 }
 
 /// Every escalation edge from `p` to another principal `q` of its account, each
@@ -624,7 +692,6 @@ pub fn edges_between(
 ) -> Vec<Edge> {
     let mut batch = Batch::new(org, org.principal_account(p), context);
     techniques_between(org, p, q, context)
-        .into_iter()
         .filter_map(|t| t.decide(&mut batch, p))
         .collect()
 }
@@ -872,7 +939,7 @@ impl Prefilter {
         &self,
         batch: &mut Batch<'_>,
         p: PrincipalIx,
-        techniques: Vec<Technique>,
+        techniques: impl IntoIterator<Item = Technique>,
     ) -> Option<Edge> {
         let mut found: Option<Edge> = None;
         for t in techniques {
@@ -915,7 +982,6 @@ impl Prefilter {
     ) -> Vec<Edge> {
         let mut batch = Batch::new(org, org.principal_account(p), context);
         techniques_between(org, p, q, context)
-            .into_iter()
             .filter(|t| self.worth(org, p, t))
             .filter_map(|t| t.decide(&mut batch, p))
             .collect()

@@ -13,6 +13,9 @@
 pub mod escalation;
 mod hop;
 mod search;
+mod shared_text;
+
+use std::sync::Arc;
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -21,7 +24,8 @@ use serde::Serialize;
 
 pub use escalation::{Edge, Step, edges_between, is_admin, self_edges};
 pub use hop::hop;
-use search::{Hops, Shortest, discover, need_text, path_needs};
+use search::{Hops, Shortest, discover, need_text};
+pub use shared_text::SharedText;
 
 use super::AnalysisError;
 use super::assemble::principal;
@@ -44,7 +48,9 @@ pub struct HopStep {
 }
 
 /// One principal reached (a role, or a user whose keys or password can be taken),
-/// and the chain of principals that reaches it.
+/// and the chain of principals that reaches it. A whole-org answer holds hundreds of
+/// thousands: the hops are shared with every reach whose chain passes them, and the
+/// start principal's and the accounts' names are shared text.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reach {
@@ -53,16 +59,16 @@ pub struct Reach {
     /// `role` or `user`.
     pub kind: &'static str,
     /// The role's account.
-    pub account: String,
-    pub account_name: String,
+    pub account: SharedText,
+    pub account_name: SharedText,
     /// The principal the path starts from, and its account.
-    pub from: String,
-    pub from_account: String,
-    pub from_account_name: String,
+    pub from: SharedText,
+    pub from_account: SharedText,
+    pub from_account_name: SharedText,
     /// From the start principal to the role, every ARN on the way.
     pub path: Vec<String>,
     /// Each hop of `path`, with the technique it takes.
-    pub edges: Vec<HopStep>,
+    pub edges: Vec<Arc<HopStep>>,
     /// The principal reached can give itself any permission (see
     /// [`escalation::self_edges`]).
     pub admin: bool,
@@ -89,49 +95,85 @@ pub struct PathsAnswer {
     pub nearest_admin: Option<Reach>,
 }
 
+/// What the reaches of one answer share: each hop of the shortest-path tree, built
+/// once (its technique moved out of the graph), and each account's id and name.
+struct Shares {
+    hops: Vec<Option<Arc<HopStep>>>,
+    accounts: Vec<(SharedText, SharedText)>,
+}
+
+impl Shares {
+    /// Takes the technique of every hop of `tree` out of `h`'s graph.
+    fn new(org: &Org, h: &mut Hops, tree: &Shortest) -> Shares {
+        let mut hops: Vec<Option<Arc<HopStep>>> = vec![None; h.graph.edge_count()];
+        for n in h.graph.node_indices() {
+            let Some(e) = tree.via(n) else { continue };
+            let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
+            let (from, to) = (h.graph[a], h.graph[b]);
+            let w = std::mem::replace(&mut h.graph[e], Edge::taken());
+            hops[e.index()] = Some(Arc::new(HopStep {
+                from: org.principal_arn(from).to_string(),
+                to: org.principal_arn(to).to_string(),
+                needs: w.needs.iter().map(need_text).collect(),
+                via: w.via,
+                steps: w.steps,
+            }));
+        }
+        let accounts = org
+            .accounts()
+            .iter()
+            .map(|a| (SharedText::from(&*a.id), SharedText::from(&*a.name)))
+            .collect();
+        Shares { hops, accounts }
+    }
+}
+
 /// A reach: `path` runs from its first principal to the principal it reaches, `end`.
 fn reach(
     org: &Org,
     h: &Hops,
+    shares: &Shares,
     end: PrincipalIx,
     (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
     admin: bool,
 ) -> Reach {
-    let account = org.account(org.principal_account(end));
     let start = path.first().map_or(h.graph[h.root], |&n| h.graph[n]);
-    let from_account = org.account(org.principal_account(start));
-    let hops = edges
+    let (account, account_name) = shares.accounts[org.principal_account(end).index()].clone();
+    let (from_account, from_account_name) =
+        shares.accounts[org.principal_account(start).index()].clone();
+    let hops: Vec<Arc<HopStep>> = edges
         .iter()
-        .map(|&e| {
-            let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
-            let w = &h.graph[e];
-            HopStep {
-                from: org.principal_arn(h.graph[a]).to_string(),
-                to: org.principal_arn(h.graph[b]).to_string(),
-                via: w.via.clone(),
-                steps: w.steps.clone(),
-                needs: w.needs.iter().map(need_text).collect(),
-            }
-        })
+        .filter_map(|&e| shares.hops[e.index()].clone())
         .collect();
+    let mut needs: Vec<String> = hops.iter().flat_map(|x| x.needs.iter().cloned()).collect();
+    needs.sort();
+    needs.dedup();
     Reach {
         role: org.principal_arn(end).to_string(),
         kind: match end {
             PrincipalIx::Role(_) => "role",
             PrincipalIx::User(_) => "user",
         },
-        account: account.id.to_string(),
-        account_name: account.name.to_string(),
-        from: org.principal_arn(start).to_string(),
-        from_account: from_account.id.to_string(),
-        from_account_name: from_account.name.to_string(),
+        account,
+        account_name,
+        from: SharedText::from(principal_arc(org, start)),
+        from_account,
+        from_account_name,
         path: path
             .iter()
             .map(|n| org.principal_arn(h.graph[*n]).to_string())
             .collect(),
         edges: hops,
         admin,
-        needs: path_needs(h, &edges),
+        needs,
+    }
+}
+
+/// The org's own shared copy of a principal's ARN.
+fn principal_arc(org: &Org, p: PrincipalIx) -> Arc<str> {
+    match p {
+        PrincipalIx::User(u) => org.user(u).arn.clone(),
+        PrincipalIx::Role(r) => org.role(r).arn.clone(),
     }
 }
 
@@ -195,7 +237,7 @@ pub fn paths_until(
         }
         decide_escalations(org, &pre, &pairs, context)
     };
-    let h = discover(
+    let mut h = discover(
         org,
         start,
         Direction::Outgoing,
@@ -225,12 +267,14 @@ pub fn paths_until(
     if watch.stopped() {
         return Err(AnalysisError::Cancelled);
     }
+    let shares = Shares::new(org, &mut h, &tree);
     let mut reachable: Vec<Reach> = ends
         .par_iter()
         .zip(admins)
-        .map(|(&(n, p), admin)| reach(org, &h, p, tree.path(&h, n), admin))
+        .map(|(&(n, p), admin)| reach(org, &h, &shares, p, tree.path(&h, n), admin))
         .collect();
-    reachable.sort_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
+    // ARNs are unique: an unstable sort gives the same order.
+    reachable.par_sort_unstable_by(|a, b| (a.path.len(), &a.role).cmp(&(b.path.len(), &b.role)));
     let to = target.and_then(|t| {
         let arn = org.principal_arn(t);
         reachable.iter().find(|x| x.role == arn).cloned()
@@ -314,7 +358,7 @@ pub fn who_reaches_until(
             .collect();
         decide_escalations(org, pre, &pairs, context)
     };
-    let h = discover(
+    let mut h = discover(
         org,
         root,
         Direction::Incoming,
@@ -325,13 +369,14 @@ pub fn who_reaches_until(
     )
     .ok_or(AnalysisError::Cancelled)?;
     let tree = Shortest::new(&h, Direction::Incoming);
+    let shares = Shares::new(org, &mut h, &tree);
     // Nearest first; among equals users before roles, each in the org's order.
     let mut found: Vec<(usize, PrincipalIx, Reach)> = h
         .graph
         .node_indices()
         .filter(|&n| n != h.root && tree.reached(n))
         .map(|n| {
-            let r = reach(org, &h, root, tree.path(&h, n), false);
+            let r = reach(org, &h, &shares, root, tree.path(&h, n), false);
             (r.path.len(), h.graph[n], r)
         })
         .collect();

@@ -23,16 +23,31 @@ use crate::org::{Org, PrincipalIx, RoleIx};
 pub struct Hops {
     pub graph: DiGraph<PrincipalIx, Edge>,
     pub root: NodeIndex,
-    node: HashMap<PrincipalIx, NodeIndex>,
+    /// Each principal's node, by [`Hops::slot`]: a whole-org search finds hundreds of
+    /// thousands, looked up again for every hop asked about.
+    node: Vec<Option<NodeIndex>>,
+    users: usize,
 }
 
 impl Hops {
+    fn slot(&self, p: PrincipalIx) -> usize {
+        match p {
+            PrincipalIx::User(u) => u.index(),
+            PrincipalIx::Role(r) => self.users + r.index(),
+        }
+    }
+
+    fn node_of(&self, p: PrincipalIx) -> Option<NodeIndex> {
+        self.node[self.slot(p)]
+    }
+
     fn node(&mut self, p: PrincipalIx) -> (NodeIndex, bool) {
-        if let Some(&n) = self.node.get(&p) {
+        let slot = self.slot(p);
+        if let Some(n) = self.node[slot] {
             return (n, false);
         }
         let n = self.graph.add_node(p);
-        self.node.insert(p, n);
+        self.node[slot] = Some(n);
         (n, true)
     }
 }
@@ -72,7 +87,8 @@ pub fn discover(
     let mut h = Hops {
         graph: DiGraph::new(),
         root: NodeIndex::new(0),
-        node: HashMap::new(),
+        node: vec![None; org.users().len() + org.roles().len()],
+        users: org.users().len(),
     };
     h.root = h.node(root).0;
     watch.begin(0);
@@ -94,7 +110,7 @@ pub fn discover(
         }
         level.sort_unstable();
         level.dedup();
-        let worth = |p: PrincipalIx| h.node.get(&p).is_none_or(|n| cost[n.index()] > c);
+        let worth = |p: PrincipalIx| h.node_of(p).is_none_or(|n| cost[n.index()] > c);
         // The hops to decide: out of each principal of the level, or into each role,
         // to or from principals not yet known as near.
         let at: Vec<PrincipalIx> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
@@ -127,7 +143,9 @@ pub fn discover(
         if watch.stopped() {
             return None;
         }
-        let mut at_pair: HashMap<(PrincipalIx, PrincipalIx), usize> = found
+        // Only assume-role hops can meet an escalation of the same pair: `escalate`
+        // gives each pair once.
+        let at_pair: HashMap<(PrincipalIx, PrincipalIx), usize> = found
             .iter()
             .enumerate()
             .map(|(i, (p, q, _))| ((*p, *q), i))
@@ -139,10 +157,7 @@ pub fn discover(
                         found[i].2 = e;
                     }
                 }
-                None => {
-                    at_pair.insert((p, q), found.len());
-                    found.push((p, q, e));
-                }
+                None => found.push((p, q, e)),
             }
         }
         for (p, q, e) in found {
@@ -209,6 +224,12 @@ impl Shortest {
         s
     }
 
+    /// The edge `n` is reached by (towards the root); `None` for the root and for
+    /// nodes not reached.
+    pub fn via(&self, n: NodeIndex) -> Option<EdgeIndex> {
+        self.via[n.index()]
+    }
+
     pub fn reached(&self, n: NodeIndex) -> bool {
         self.cost[n.index()] != u32::MAX
     }
@@ -234,18 +255,6 @@ impl Shortest {
         }
         (nodes, edges)
     }
-}
-
-/// The conditions of the hops of a path, each once.
-pub fn path_needs(h: &Hops, edges: &[EdgeIndex]) -> Vec<String> {
-    let mut needs: Vec<String> = edges
-        .iter()
-        .flat_map(|&e| h.graph[e].needs.iter())
-        .map(need_text)
-        .collect();
-    needs.sort();
-    needs.dedup();
-    needs
 }
 
 /// A condition as paths show it: `key=value`, `key=(absent)`.
