@@ -16,7 +16,7 @@ pub mod assume_index;
 mod aws;
 mod builder;
 pub(crate) mod de;
-mod docs;
+pub(crate) mod docs;
 pub mod entities;
 pub mod export;
 pub mod generate;

@@ -1,7 +1,7 @@
 //! [`Org`]: the loaded organization, its indexes and its graph. Immutable once built;
 //! analyses borrow it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use smallvec::SmallVec;
 
@@ -55,27 +55,38 @@ pub struct Stats {
 
 /// An AWS organization: its tree, the IAM in each account, every policy compiled once,
 /// with indexes by ARN and name, and precomputed SCP/RCP levels per account.
+///
+/// The big tables sit behind `Arc`, so a clone is cheap and a what-if change copies
+/// only the tables it writes (`Arc::make_mut`); the graph and the attachments, which
+/// only the TUI and findings read, are built on first use.
 #[derive(Debug, Clone)]
 pub struct Org {
     info: OrgInfo,
     root: Root,
-    ous: Vec<Ou>,
-    accounts: Vec<Account>,
-    users: Vec<User>,
-    groups: Vec<Group>,
-    roles: Vec<Role>,
-    policies: Vec<PolicyRecord>,
-    resources: Vec<Resource>,
-    docs: Vec<Doc>,
-    by_arn: FxMap<Arc<str>, Entity>,
+    ous: Arc<Vec<Ou>>,
+    accounts: Arc<Vec<Account>>,
+    users: Arc<Vec<User>>,
+    groups: Arc<Vec<Group>>,
+    roles: Arc<Vec<Role>>,
+    policies: Arc<Vec<PolicyRecord>>,
+    resources: Arc<Vec<Resource>>,
+    docs: Arc<Vec<Doc>>,
+    by_arn: Arc<FxMap<Arc<str>, Entity>>,
     /// Exact-name hash -> entities with a name of that hash.
-    by_name: FxMap<u64, SmallVec<[Entity; 1]>>,
-    account_by_id: FxMap<Box<str>, AccountIx>,
-    ou_by_id: FxMap<Box<str>, OuIx>,
+    by_name: Arc<FxMap<u64, SmallVec<[Entity; 1]>>>,
+    account_by_id: Arc<FxMap<Box<str>, AccountIx>>,
+    ou_by_id: Arc<FxMap<Box<str>, OuIx>>,
     /// Per account: its OUs from the root down.
-    ancestors: Vec<Vec<OuIx>>,
-    scp_levels: Vec<Vec<Vec<PolicyIx>>>,
-    rcp_levels: Vec<Vec<Vec<PolicyIx>>>,
+    ancestors: Arc<Vec<Vec<OuIx>>>,
+    scp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
+    rcp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
+    links: Arc<OnceLock<Links>>,
+}
+
+/// The graph and each policy's attachments: derived from the tables, built when first
+/// asked for.
+#[derive(Debug, Default)]
+struct Links {
     attachments: Vec<Vec<Attachment>>,
     graph: OrgGraph,
 }
@@ -89,28 +100,30 @@ impl Org {
         let mut org = Org {
             info: p.info,
             root: p.root,
-            ous: p.ous,
-            accounts: p.accounts,
-            users: p.users,
-            groups: p.groups,
-            roles: p.roles,
-            policies: p.policies,
-            resources: p.resources,
-            docs: p.docs,
-            by_arn: p.arn_owner,
-            by_name: FxMap::default(),
-            account_by_id: p.account_by_id,
-            ou_by_id: p.ou_by_id,
-            ancestors: Vec::new(),
-            scp_levels: Vec::new(),
-            rcp_levels: Vec::new(),
-            attachments: Vec::new(),
-            graph: OrgGraph::default(),
+            ous: Arc::new(p.ous),
+            accounts: Arc::new(p.accounts),
+            users: Arc::new(p.users),
+            groups: Arc::new(p.groups),
+            roles: Arc::new(p.roles),
+            policies: Arc::new(p.policies),
+            resources: Arc::new(p.resources),
+            docs: Arc::new(p.docs),
+            by_arn: Arc::new(p.arn_owner),
+            by_name: Arc::default(),
+            account_by_id: Arc::new(p.account_by_id),
+            ou_by_id: Arc::new(p.ou_by_id),
+            ancestors: Arc::default(),
+            scp_levels: Arc::default(),
+            rcp_levels: Arc::default(),
+            links: Arc::default(),
         };
         org.index_levels();
         org.index_arns_and_names();
-        org.build_graph();
         org
+    }
+
+    fn links(&self) -> &Links {
+        self.links.get_or_init(|| self.build_links())
     }
 
     fn index_levels(&mut self) {
@@ -150,9 +163,9 @@ impl Org {
             rcp_levels.push(levels(true));
             ancestors.push(chain);
         }
-        self.ancestors = ancestors;
-        self.scp_levels = scp_levels;
-        self.rcp_levels = rcp_levels;
+        self.ancestors = Arc::new(ancestors);
+        self.scp_levels = Arc::new(scp_levels);
+        self.rcp_levels = Arc::new(rcp_levels);
     }
 
     fn index_arns_and_names(&mut self) {
@@ -213,19 +226,20 @@ impl Org {
                 v.push(e);
             }
         }
-        self.by_name = by_name;
+        self.by_name = Arc::new(by_name);
         // Managed policies, SCPs and RCPs by ARN (principals and resources are in
         // already).
+        let by_arn = Arc::make_mut(&mut self.by_arn);
         for (i, p) in self.policies.iter().enumerate() {
             if let Some(arn) = &p.arn {
-                self.by_arn
+                by_arn
                     .entry(arn.clone())
                     .or_insert(Entity::Policy(PolicyIx::new(i)));
             }
         }
     }
 
-    fn build_graph(&mut self) {
+    fn build_links(&self) -> Links {
         let counts = Counts {
             ous: self.ous.len(),
             accounts: self.accounts.len(),
@@ -340,8 +354,84 @@ impl Org {
                 );
             }
         }
-        self.graph = g;
-        self.attachments = att;
+        Links {
+            attachments: att,
+            graph: g,
+        }
+    }
+
+    // ---- what-if edits (src/scenario/in_memory.rs) ------------------------------------
+    // Each copies only the table it writes; `reindex` then recomputes what derives from
+    // the tree and drops the graph, built again when next asked for.
+
+    /// Adds a compiled document.
+    pub(crate) fn push_doc(&mut self, doc: Doc) -> super::ids::DocIx {
+        let docs = Arc::make_mut(&mut self.docs);
+        docs.push(doc);
+        super::ids::DocIx::new(docs.len() - 1)
+    }
+
+    /// Adds a policy record, indexed by ARN and, for a named kind, by name.
+    pub(crate) fn push_policy(&mut self, rec: PolicyRecord) -> PolicyIx {
+        let ix = PolicyIx::new(self.policies.len());
+        if let Some(arn) = &rec.arn {
+            Arc::make_mut(&mut self.by_arn)
+                .entry(arn.clone())
+                .or_insert(Entity::Policy(ix));
+        }
+        let named = matches!(
+            rec.origin,
+            PolicyOrigin::AwsManaged
+                | PolicyOrigin::CustomerManaged(_)
+                | PolicyOrigin::Scp
+                | PolicyOrigin::Rcp
+        );
+        let name = self.docs[rec.doc.index()].policy.name().to_string();
+        Arc::make_mut(&mut self.policies).push(rec);
+        if named {
+            Arc::make_mut(&mut self.by_name)
+                .entry(name_hash(&name))
+                .or_default()
+                .push(Entity::Policy(ix));
+        }
+        ix
+    }
+
+    /// Gives a policy another document (the name stays).
+    pub(crate) fn set_policy_doc(&mut self, p: PolicyIx, doc: super::ids::DocIx) {
+        Arc::make_mut(&mut self.policies)[p.index()].doc = doc;
+    }
+
+    /// The SCPs (or RCPs) attached to the root, an OU or an account.
+    pub(crate) fn org_policies_mut(&mut self, node: Entity, rcp: bool) -> &mut Vec<PolicyIx> {
+        let (scps, rcps) = match node {
+            Entity::Ou(o) => {
+                let ou = &mut Arc::make_mut(&mut self.ous)[o.index()];
+                (&mut ou.scps, &mut ou.rcps)
+            }
+            Entity::Account(a) => {
+                let acct = &mut Arc::make_mut(&mut self.accounts)[a.index()];
+                (&mut acct.scps, &mut acct.rcps)
+            }
+            _ => (&mut self.root.scps, &mut self.root.rcps),
+        };
+        if rcp { rcps } else { scps }
+    }
+
+    /// The inline policies of a user, group or role.
+    pub(crate) fn inline_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 1]> {
+        match owner {
+            InlineOwner::User(u) => &mut Arc::make_mut(&mut self.users)[u.index()].inline,
+            InlineOwner::Group(g) => &mut Arc::make_mut(&mut self.groups)[g.index()].inline,
+            InlineOwner::Role(r) => &mut Arc::make_mut(&mut self.roles)[r.index()].inline,
+        }
+    }
+
+    /// After edits: the SCP and RCP levels again (cheap: a walk per account), and the
+    /// graph and attachments left to be built when next asked for.
+    pub(crate) fn reindex(&mut self) {
+        self.index_levels();
+        self.links = Arc::default();
     }
 
     // ---- the tables -------------------------------------------------------------------
@@ -429,13 +519,13 @@ impl Org {
             policies: self.policies.len(),
             documents: self.docs.len(),
             resources: self.resources.len(),
-            graph_nodes: self.graph.node_count(),
-            graph_edges: self.graph.edge_count(),
+            graph_nodes: self.graph().node_count(),
+            graph_edges: self.graph().edge_count(),
         }
     }
 
     pub fn graph(&self) -> &OrgGraph {
-        &self.graph
+        &self.links().graph
     }
 
     // ---- lookups --------------------------------------------------------------------------
@@ -620,7 +710,7 @@ impl Org {
 
     /// Where a policy is attached.
     pub fn attachments(&self, p: PolicyIx) -> &[Attachment] {
-        &self.attachments[p.index()]
+        &self.links().attachments[p.index()]
     }
 
     /// A principal's identity policies: a user's inline, managed and groups' policies,
