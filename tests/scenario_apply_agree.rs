@@ -120,7 +120,7 @@ fn names(org: &Org) -> Names {
 /// One random change, of any kind (or, with `memory_kinds`, of the kinds done in
 /// memory); some do not apply.
 fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change {
-    let kind = if rng.next() % 3 == 0 {
+    let kind = if rng.next().is_multiple_of(3) {
         OrgPolicyKind::Rcp
     } else {
         OrgPolicyKind::Scp
@@ -158,7 +158,7 @@ fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change 
         8..=9 => Change::EditOrgPolicy {
             kind,
             policy: rng.pick(&policies).clone(),
-            document: if rng.next() % 5 == 0 {
+            document: if rng.next().is_multiple_of(5) {
                 Document::new("{\"Version\": \"2012-10-17\", \"Statement\": [")
             } else {
                 doc(effect, action)
