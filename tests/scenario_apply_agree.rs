@@ -7,7 +7,8 @@
 use orgscope::analysis::{self, Ask};
 use orgscope::org::{Org, PolicyOrigin, export};
 use orgscope::scenario::{
-    Change, Document, OrgPolicyKind, Scenario, apply, apply_by_reload, apply_in_memory,
+    Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, apply_by_reload,
+    apply_in_memory, impact,
 };
 
 /// A small deterministic generator (xorshift): the same seed, the same scenarios.
@@ -332,6 +333,17 @@ fn the_in_memory_apply_builds_the_org_the_reload_builds() {
             assert_eq!(
                 export::to_native(&org),
                 export::to_native(&apply_by_reload(&org, &Scenario::default()).unwrap())
+            );
+            // The diff, which on the in-memory org compares only what the edits wrote,
+            // equals the diff on the reloaded org, which compares everything.
+            let options = ImpactOptions {
+                actions: Some(ACTIONS.iter().map(|a| a.to_string()).collect()),
+                ..ImpactOptions::default()
+            };
+            assert_eq!(
+                impact(&org, &mem, &[], &options).unwrap(),
+                impact(&org, &reload, &[], &options).unwrap(),
+                "seed {seed} round {round}: {scenario:#?}"
             );
             let principals: Vec<String> = n.principals.iter().step_by(7).take(3).cloned().collect();
             assert_eq!(

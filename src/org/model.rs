@@ -81,6 +81,31 @@ pub struct Org {
     scp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
     rcp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
     links: Arc<OnceLock<Links>>,
+    /// Tells this org's contents apart from any other's: a new one per load and per
+    /// in-memory edit (a clone, being the same, keeps it).
+    stamp: u64,
+    /// What in-memory edits wrote since the org of stamp `base`.
+    edits: Option<Arc<Edits>>,
+}
+
+/// What a what-if's in-memory edits wrote, relative to the org they started from, so
+/// that the diff compares only that (src/scenario/touched.rs). Written by the edit
+/// methods themselves, so nothing written escapes it.
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    /// The stamp of the org the edits started from.
+    base: u64,
+    /// SCP or RCP attachments or documents: the levels may differ anywhere.
+    pub tree: bool,
+    /// The principals whose identity policies were written (a group's: its members).
+    pub principals: Vec<PrincipalIx>,
+    /// Something else was written: compare everything.
+    pub everything: bool,
+}
+
+fn new_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The graph and each policy's attachments: derived from the tables, built when first
@@ -116,6 +141,8 @@ impl Org {
             scp_levels: Arc::default(),
             rcp_levels: Arc::default(),
             links: Arc::default(),
+            stamp: new_stamp(),
+            edits: None,
         };
         org.index_levels();
         org.index_arns_and_names();
@@ -364,6 +391,40 @@ impl Org {
     // Each copies only the table it writes; `reindex` then recomputes what derives from
     // the tree and drops the graph, built again when next asked for.
 
+    /// Starts recording edits: this org becomes another one, derived from what it was.
+    pub(crate) fn begin_edits(&mut self) {
+        self.edits = Some(Arc::new(Edits {
+            base: self.stamp,
+            ..Edits::default()
+        }));
+        self.stamp = new_stamp();
+    }
+
+    fn record(&mut self, f: impl FnOnce(&mut Edits)) {
+        if let Some(e) = &mut self.edits {
+            f(Arc::make_mut(e));
+        }
+    }
+
+    fn record_owner(&mut self, owner: InlineOwner) {
+        let who: Vec<PrincipalIx> = match owner {
+            InlineOwner::User(u) => vec![PrincipalIx::User(u)],
+            InlineOwner::Role(r) => vec![PrincipalIx::Role(r)],
+            InlineOwner::Group(g) => self.groups[g.index()]
+                .members
+                .iter()
+                .map(|&u| PrincipalIx::User(u))
+                .collect(),
+        };
+        self.record(|e| e.principals.extend(who));
+    }
+
+    /// What in-memory edits wrote to make this org from `before`; `None` when this
+    /// org was not made so from `before`.
+    pub fn edits_since(&self, before: &Org) -> Option<&Edits> {
+        self.edits.as_deref().filter(|e| e.base == before.stamp)
+    }
+
     /// Adds a compiled document.
     pub(crate) fn push_doc(&mut self, doc: Doc) -> super::ids::DocIx {
         let docs = Arc::make_mut(&mut self.docs);
@@ -400,10 +461,16 @@ impl Org {
     /// Gives a policy another document (the name stays).
     pub(crate) fn set_policy_doc(&mut self, p: PolicyIx, doc: super::ids::DocIx) {
         Arc::make_mut(&mut self.policies)[p.index()].doc = doc;
+        match self.policies[p.index()].origin {
+            PolicyOrigin::Scp | PolicyOrigin::Rcp => self.record(|e| e.tree = true),
+            PolicyOrigin::Inline(owner) => self.record_owner(owner),
+            _ => self.record(|e| e.everything = true),
+        }
     }
 
     /// The SCPs (or RCPs) attached to the root, an OU or an account.
     pub(crate) fn org_policies_mut(&mut self, node: Entity, rcp: bool) -> &mut Vec<PolicyIx> {
+        self.record(|e| e.tree = true);
         let (scps, rcps) = match node {
             Entity::Ou(o) => {
                 let ou = &mut Arc::make_mut(&mut self.ous)[o.index()];
@@ -420,6 +487,7 @@ impl Org {
 
     /// The inline policies of a user, group or role.
     pub(crate) fn inline_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 1]> {
+        self.record_owner(owner);
         match owner {
             InlineOwner::User(u) => &mut Arc::make_mut(&mut self.users)[u.index()].inline,
             InlineOwner::Group(g) => &mut Arc::make_mut(&mut self.groups)[g.index()].inline,

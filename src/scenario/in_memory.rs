@@ -26,6 +26,7 @@ use crate::policy::{Policy, PolicyKind};
 /// The changed org, or `None` where the reload path must decide.
 pub fn apply_in_memory(org: &Org, scenario: &Scenario) -> Option<Org> {
     let mut out = org.clone();
+    out.begin_edits();
     for change in &scenario.changes {
         change_in_memory(&mut out, change)?;
     }
