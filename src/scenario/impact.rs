@@ -530,28 +530,29 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
     ResourceArns::new(before, after).for_action(action)
 }
 
-/// Every ARN of both orgs, each once, parsed once and grouped by service: an action's
-/// resource types name their service literally and ARN segments match case-sensitively,
-/// so an action is matched against its own service's ARNs only, not every ARN of the
-/// org for each action.
-pub struct ResourceArns {
-    by_service: HashMap<String, Vec<Candidate>>,
+/// Every ARN of both orgs, each once, grouped by service: an action's resource types
+/// name their service literally and ARN segments match case-sensitively, so an action
+/// is matched against its own service's ARNs only, and of those only the ones whose
+/// resource starts as one of its types' does (`user/`, `key/`) are parsed and matched:
+/// not every ARN of the org for each action.
+pub struct ResourceArns<'o> {
+    /// By service: each ARN, and where its resource segment starts.
+    by_service: HashMap<&'o str, Vec<(&'o str, usize)>>,
 }
 
-/// An ARN, and for a bucket the ARN of its objects (`BUCKET/*`), which stands for it
-/// when the action acts on objects.
-struct Candidate {
-    arn: crate::policy::Arn,
-    objects: Option<crate::policy::Arn>,
-}
-
-impl ResourceArns {
-    pub fn new(before: &Org, after: &Org) -> ResourceArns {
+impl<'o> ResourceArns<'o> {
+    pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
+        // Edits in memory add and remove no entity: the changed org has the same ARNs.
+        let orgs: &[&'o Org] = if after.edits_since(before).is_some() {
+            &[before]
+        } else {
+            &[before, after]
+        };
         let size =
             |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
         let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
             HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
-        for org in [before, after] {
+        for &org in orgs {
             let iam = org
                 .roles()
                 .iter()
@@ -560,22 +561,14 @@ impl ResourceArns {
                 .chain(org.groups().iter().map(|g| &*g.arn));
             arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
         }
-        let mut by_service: HashMap<String, Vec<Candidate>> = HashMap::new();
+        let mut by_service: HashMap<&'o str, Vec<(&'o str, usize)>> = HashMap::new();
         // Text that does not parse as an ARN fits no resource type: left out.
         for arn in arns {
-            let Some(parsed) = crate::policy::Arn::parse(arn) else {
+            let Some([_, service, _, _, resource]) = crate::policy::Arn::segments(arn) else {
                 continue;
             };
-            let objects = (arn.contains(":s3:::") && !arn.contains('/'))
-                .then(|| crate::policy::Arn::parse(&format!("{arn}/*")))
-                .flatten();
-            by_service
-                .entry(parsed.service().to_string())
-                .or_default()
-                .push(Candidate {
-                    arn: parsed,
-                    objects,
-                });
+            let at = arn.len() - resource.len();
+            by_service.entry(service).or_default().push((arn, at));
         }
         ResourceArns { by_service }
     }
@@ -592,19 +585,38 @@ impl ResourceArns {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         };
         // The services the patterns name; any service when one is not literal.
-        let groups: Vec<&Vec<Candidate>> = match type_services(action) {
+        let groups: Vec<&Vec<(&str, usize)>> = match type_services(action) {
             Some(names) => names
                 .iter()
-                .filter_map(|s| self.by_service.get(s))
+                .filter_map(|s| self.by_service.get(s.as_str()))
                 .collect(),
             None => self.by_service.values().collect(),
         };
+        let prefixes = type_prefixes(action);
+        let may_fit = |arn: &str, at: usize| {
+            let resource = &arn[at..];
+            // A bucket stands for its objects too (`BUCKET/*`): always matched.
+            let bucket = arn.contains(":s3:::") && !resource.contains('/');
+            bucket
+                || prefixes
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().any(|p| resource.starts_with(p.as_str())))
+        };
         let mut out = Vec::new();
-        for c in groups.into_iter().flatten() {
-            if fits(&c.arn) {
-                out.push(c.arn.as_str().to_string());
-            } else if let Some(objects) = c.objects.as_ref().filter(|o| fits(o)) {
-                out.push(objects.as_str().to_string());
+        for &(text, at) in groups.into_iter().flatten() {
+            if !may_fit(text, at) {
+                continue;
+            }
+            let Some(arn) = crate::policy::Arn::parse(text) else {
+                continue;
+            };
+            if fits(&arn) {
+                out.push(text.to_string());
+            } else if text.contains(":s3:::") && !text.contains('/') {
+                let objects = format!("{text}/*");
+                if crate::policy::Arn::parse(&objects).is_some_and(|o| fits(&o)) {
+                    out.push(objects);
+                }
             }
         }
         if out.is_empty() {
@@ -614,6 +626,27 @@ impl ResourceArns {
         out.dedup();
         out
     }
+}
+
+/// The literal start of the resource segment of each of an action's resource types'
+/// ARN templates (`user/` for `arn:${Partition}:iam::${Account}:user/${UserNameWithPath}`):
+/// an ARN whose resource starts otherwise fits none. `None` when a template is not an
+/// ARN of six parts (then nothing is filtered).
+fn type_prefixes(action: &str) -> Option<Vec<String>> {
+    let catalog = Catalog::get();
+    let a = catalog.action(action)?;
+    let service = catalog.service_info(a.service)?;
+    a.resource_types
+        .iter()
+        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
+        .map(|d| {
+            let template = variables_as_wildcards(&d.arn);
+            let parts: Vec<&str> = template.splitn(6, ':').collect();
+            let resource = parts.get(5).filter(|_| parts[0] == "arn")?;
+            let literal = resource.find(['*', '?']).map_or(*resource, |i| &resource[..i]);
+            Some(literal.to_string())
+        })
+        .collect()
 }
 
 // ---- the scope ------------------------------------------------------------------------
