@@ -81,6 +81,8 @@ pub struct Org {
     scp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
     rcp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
     links: Arc<OnceLock<Links>>,
+    /// Entities named by ARN, by the ARN's service: built when first asked for.
+    by_service: Arc<OnceLock<ByService>>,
     /// Tells this org's contents apart from any other's: a new one per load and per
     /// in-memory edit (a clone, being the same, keeps it).
     stamp: u64,
@@ -107,6 +109,10 @@ fn new_stamp() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
+
+/// Resources, roles, users and groups by their ARN's service, each with the byte
+/// offset of its ARN's resource segment.
+pub(crate) type ByService = FxMap<Box<str>, Vec<(Entity, u32)>>;
 
 /// The graph and each policy's attachments: derived from the tables, built when first
 /// asked for.
@@ -141,6 +147,7 @@ impl Org {
             scp_levels: Arc::default(),
             rcp_levels: Arc::default(),
             links: Arc::default(),
+            by_service: Arc::default(),
             stamp: new_stamp(),
             edits: None,
         };
@@ -500,6 +507,35 @@ impl Org {
     pub(crate) fn reindex(&mut self) {
         self.index_levels();
         self.links = Arc::default();
+        self.by_service = Arc::default();
+    }
+
+    /// The resources, roles, users and groups by their ARN's service (an ARN that
+    /// does not parse is left out), built once and shared by clones: what-if matches
+    /// an action's resource types against its own service's ARNs only.
+    pub(crate) fn by_service(&self) -> &ByService {
+        self.by_service.get_or_init(|| {
+            let mut m: ByService = FxMap::default();
+            let entities = (0..self.resources.len())
+                .map(|i| Entity::Resource(ResourceIx::new(i)))
+                .chain((0..self.roles.len()).map(|i| Entity::Role(RoleIx::new(i))))
+                .chain((0..self.users.len()).map(|i| Entity::User(UserIx::new(i))))
+                .chain((0..self.groups.len()).map(|i| Entity::Group(GroupIx::new(i))));
+            for e in entities {
+                let Some(arn) = self.arn(e) else { continue };
+                let Some([_, service, _, _, resource]) = crate::policy::Arn::segments(arn) else {
+                    continue;
+                };
+                let at = (arn.len() - resource.len()) as u32;
+                match m.get_mut(service) {
+                    Some(v) => v.push((e, at)),
+                    None => {
+                        m.insert(service.into(), vec![(e, at)]);
+                    }
+                }
+            }
+            m
+        })
     }
 
     // ---- the tables -------------------------------------------------------------------

@@ -536,41 +536,19 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
 /// resource starts as one of its types' does (`user/`, `key/`) are parsed and matched:
 /// not every ARN of the org for each action.
 pub struct ResourceArns<'o> {
-    /// By service: each ARN, and where its resource segment starts.
-    by_service: HashMap<&'o str, Vec<(&'o str, usize)>>,
+    /// The orgs whose ARNs count (each indexes its own by service, once).
+    orgs: Vec<&'o Org>,
 }
 
 impl<'o> ResourceArns<'o> {
     pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
         // Edits in memory add and remove no entity: the changed org has the same ARNs.
-        let orgs: &[&'o Org] = if after.edits_since(before).is_some() {
-            &[before]
+        let orgs = if after.edits_since(before).is_some() {
+            vec![before]
         } else {
-            &[before, after]
+            vec![before, after]
         };
-        let size =
-            |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
-        let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
-            HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
-        for &org in orgs {
-            let iam = org
-                .roles()
-                .iter()
-                .map(|r| &*r.arn)
-                .chain(org.users().iter().map(|u| &*u.arn))
-                .chain(org.groups().iter().map(|g| &*g.arn));
-            arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
-        }
-        let mut by_service: HashMap<&'o str, Vec<(&'o str, usize)>> = HashMap::new();
-        // Text that does not parse as an ARN fits no resource type: left out.
-        for arn in arns {
-            let Some([_, service, _, _, resource]) = crate::policy::Arn::segments(arn) else {
-                continue;
-            };
-            let at = arn.len() - resource.len();
-            by_service.entry(service).or_default().push((arn, at));
-        }
-        ResourceArns { by_service }
+        ResourceArns { orgs }
     }
 
     /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
@@ -585,13 +563,18 @@ impl<'o> ResourceArns<'o> {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         };
         // The services the patterns name; any service when one is not literal.
-        let groups: Vec<&Vec<(&str, usize)>> = match type_services(action) {
-            Some(names) => names
-                .iter()
-                .filter_map(|s| self.by_service.get(s.as_str()))
-                .collect(),
-            None => self.by_service.values().collect(),
-        };
+        let services = type_services(action);
+        let groups = self.orgs.iter().flat_map(|&org| {
+            let index = org.by_service();
+            let lists: Vec<&Vec<(Entity, u32)>> = match &services {
+                Some(names) => names.iter().filter_map(|s| index.get(s.as_str())).collect(),
+                None => index.values().collect(),
+            };
+            lists
+                .into_iter()
+                .flatten()
+                .filter_map(move |&(e, at)| Some((org.arn(e)?, at as usize)))
+        });
         let prefixes = type_prefixes(action);
         let may_fit = |arn: &str, at: usize| {
             let resource = &arn[at..];
@@ -603,7 +586,7 @@ impl<'o> ResourceArns<'o> {
                     .is_none_or(|ps| ps.iter().any(|p| resource.starts_with(p.as_str())))
         };
         let mut out = Vec::new();
-        for &(text, at) in groups.into_iter().flatten() {
+        for (text, at) in groups {
             if !may_fit(text, at) {
                 continue;
             }
@@ -643,7 +626,9 @@ fn type_prefixes(action: &str) -> Option<Vec<String>> {
             let template = variables_as_wildcards(&d.arn);
             let parts: Vec<&str> = template.splitn(6, ':').collect();
             let resource = parts.get(5).filter(|_| parts[0] == "arn")?;
-            let literal = resource.find(['*', '?']).map_or(*resource, |i| &resource[..i]);
+            let literal = resource
+                .find(['*', '?'])
+                .map_or(*resource, |i| &resource[..i]);
             Some(literal.to_string())
         })
         .collect()
@@ -760,9 +745,9 @@ fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resour
 struct Quiet<'o> {
     /// The ARNs whose target is not (no policy, the ARN's account): resources with a
     /// policy or held in another account, and roles for the actions that assume them.
-    exceptions: HashSet<&'o str>,
+    exceptions: HashSet<&'o str, crate::org::hash::FxBuild>,
     /// The accounts (by id) with a covering principal or a root user to re-decide.
-    hot: HashSet<&'o str>,
+    hot: HashSet<&'o str, crate::org::hash::FxBuild>,
     resource_accounts: &'o HashSet<String>,
     resources: &'o HashSet<String>,
 }
@@ -780,17 +765,19 @@ impl<'o> Quiet<'o> {
         let trust_action = lower.starts_with("sts:assumerole")
             || lower == "sts:tagsession"
             || lower == "sts:setsourceidentity";
-        let mut exceptions = HashSet::new();
-        let mut hot = HashSet::new();
-        for (org, r) in [before, after].into_iter().zip(reach) {
-            for res in org.resources() {
+        let mut exceptions = HashSet::default();
+        let mut hot = HashSet::default();
+        // Edits in memory write no resource side: the changed org's are the loaded one's.
+        let same_sides = after.edits_since(before).is_some_and(|e| !e.everything);
+        for (k, (org, r)) in [before, after].into_iter().zip(reach).enumerate() {
+            for res in org.resources().iter().filter(|_| k == 0 || !same_sides) {
                 let in_own = crate::policy::Arn::parse(&res.arn)
                     .is_some_and(|a| a.account() == &*org.account(res.account).id);
                 if res.policy.is_some() || !in_own {
                     exceptions.insert(&*res.arn);
                 }
             }
-            if trust_action {
+            if trust_action && (k == 0 || !same_sides) {
                 exceptions.extend(org.roles().iter().map(|r| &*r.arn));
             }
             hot.extend(
@@ -809,13 +796,12 @@ impl<'o> Quiet<'o> {
     }
 
     fn holds(&self, resource: &str) -> bool {
-        let Some(arn) = crate::policy::Arn::parse(resource) else {
+        let Some([_, service, _, account, _]) = crate::policy::Arn::segments(resource) else {
             return false;
         };
-        let account = arn.account();
         crate::policy::request::is_account_id(account)
             // An S3 object lands on its bucket's policy.
-            && arn.service() != "s3"
+            && service != "s3"
             && !self.exceptions.contains(resource)
             && !self.resources.contains(resource)
             && !self.resource_accounts.contains(account)
