@@ -75,11 +75,15 @@ fn names(org: &Org) -> Names {
         |p: &orgscope::org::PolicyRecord| org.docs()[p.doc.index()].policy.name().to_string();
     for p in org.policies() {
         let name = name_of(p);
-        match p.origin {
-            PolicyOrigin::Scp => scps.push(name),
-            PolicyOrigin::Rcp => rcps.push(name),
-            _ => {}
-        }
+        // By name, and now and then by id or ARN (a built-in's too).
+        let also = [p.id.as_deref(), p.arn.as_deref()];
+        let list = match p.origin {
+            PolicyOrigin::Scp => &mut scps,
+            PolicyOrigin::Rcp => &mut rcps,
+            _ => continue,
+        };
+        list.push(name);
+        list.extend(also.into_iter().flatten().map(String::from));
     }
     let users: Vec<String> = org.users().iter().map(|u| u.arn.to_string()).collect();
     let groups: Vec<String> = org.groups().iter().map(|g| g.arn.to_string()).collect();

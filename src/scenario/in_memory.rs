@@ -168,7 +168,23 @@ fn org_policy(org: &Org, kind: OrgPolicyKind, text: &str) -> Option<PolicyIx> {
                 || rec.arn.as_deref() == Some(text))
     });
     let one = hits.next()?;
-    hits.next().is_none().then_some(one)
+    if hits.next().is_some() {
+        return None;
+    }
+    // A built-in policy is not among the definitions the reload path reads: it finds
+    // it through the catalog, which must then name the same policy.
+    let rec = org.policy(one);
+    let name = org.policy_name(one);
+    let builtin = rec.id.as_deref() == Some(&*format!("p-{name}"))
+        && rec.description.as_deref() == Some("AWS managed");
+    if builtin
+        && Catalog::get()
+            .org_policy_info(text)
+            .is_none_or(|i| i.name != name || i.kind != kind.policy_kind())
+    {
+        return None;
+    }
+    Some(one)
 }
 
 /// Whether a new SCP or RCP may not take this name (the reload path says why).
