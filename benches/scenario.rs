@@ -1,5 +1,5 @@
-//! What if on the generated 5,000-account organization: applying a scenario (the
-//! changed org is built anew) and the impact diff for an SCP attached to the OU that
+//! What if on the generated 5,000-account organization: applying a scenario (in
+//! memory, and by the reference path that builds the changed org anew) and the impact diff for an SCP attached to the OU that
 //! holds about a fifth of the accounts, and for one role's inline policy.
 //!
 //! `cargo bench --bench scenario`
@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use orgscope::org::{self, Org};
-use orgscope::scenario::{Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, impact};
+use orgscope::scenario::{
+    Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, apply_by_reload, impact,
+};
 
 /// The OU whose subtree holds the number of accounts closest to a fifth of them.
 fn fifth_ou(org: &Org) -> (String, usize) {
@@ -101,6 +103,14 @@ fn what_if(c: &mut Criterion) {
     g.bench_function("apply_scp_at_ou", |b| {
         b.iter(|| apply(&org, black_box(&scp)).unwrap())
     });
+    g.bench_function("apply_one_role_inline", |b| {
+        b.iter(|| apply(&org, black_box(&one)).unwrap())
+    });
+    // The reference path (export, edit, load anew), for before/after in one run.
+    g.bench_function("apply_by_reload_scp_at_ou", |b| {
+        b.iter(|| apply_by_reload(&org, black_box(&scp)).unwrap())
+    });
+    g.bench_function("org_clone", |b| b.iter(|| black_box(&org).clone()));
     g.bench_function("impact_scp_at_ou", |b| {
         b.iter(|| impact(&org, &scp_after, &[], black_box(&options)).unwrap())
     });

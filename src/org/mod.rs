@@ -16,7 +16,7 @@ pub mod assume_index;
 mod aws;
 mod builder;
 pub(crate) mod de;
-mod docs;
+pub(crate) mod docs;
 pub mod entities;
 pub mod export;
 pub mod generate;
@@ -41,7 +41,7 @@ pub use entities::*;
 pub use graph::{AttachKind, Attachment, Edge, OrgGraph};
 pub use ids::*;
 pub(crate) use model::Parts;
-pub use model::{NameLookup, Org, Stats};
+pub use model::{Edits, NameLookup, Org, Stats};
 pub use report::{Finding, Report, Severity};
 pub use time::parse_time;
 

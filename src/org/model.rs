@@ -1,7 +1,7 @@
 //! [`Org`]: the loaded organization, its indexes and its graph. Immutable once built;
 //! analyses borrow it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use smallvec::SmallVec;
 
@@ -55,27 +55,69 @@ pub struct Stats {
 
 /// An AWS organization: its tree, the IAM in each account, every policy compiled once,
 /// with indexes by ARN and name, and precomputed SCP/RCP levels per account.
+///
+/// The big tables sit behind `Arc`, so a clone is cheap and a what-if change copies
+/// only the tables it writes (`Arc::make_mut`); the graph and the attachments, which
+/// only the TUI and findings read, are built on first use.
 #[derive(Debug, Clone)]
 pub struct Org {
     info: OrgInfo,
     root: Root,
-    ous: Vec<Ou>,
-    accounts: Vec<Account>,
-    users: Vec<User>,
-    groups: Vec<Group>,
-    roles: Vec<Role>,
-    policies: Vec<PolicyRecord>,
-    resources: Vec<Resource>,
-    docs: Vec<Doc>,
-    by_arn: FxMap<Arc<str>, Entity>,
+    ous: Arc<Vec<Ou>>,
+    accounts: Arc<Vec<Account>>,
+    users: Arc<Vec<User>>,
+    groups: Arc<Vec<Group>>,
+    roles: Arc<Vec<Role>>,
+    policies: Arc<Vec<PolicyRecord>>,
+    resources: Arc<Vec<Resource>>,
+    docs: Arc<Vec<Doc>>,
+    by_arn: Arc<FxMap<Arc<str>, Entity>>,
     /// Exact-name hash -> entities with a name of that hash.
-    by_name: FxMap<u64, SmallVec<[Entity; 1]>>,
-    account_by_id: FxMap<Box<str>, AccountIx>,
-    ou_by_id: FxMap<Box<str>, OuIx>,
+    by_name: Arc<FxMap<u64, SmallVec<[Entity; 1]>>>,
+    account_by_id: Arc<FxMap<Box<str>, AccountIx>>,
+    ou_by_id: Arc<FxMap<Box<str>, OuIx>>,
     /// Per account: its OUs from the root down.
-    ancestors: Vec<Vec<OuIx>>,
-    scp_levels: Vec<Vec<Vec<PolicyIx>>>,
-    rcp_levels: Vec<Vec<Vec<PolicyIx>>>,
+    ancestors: Arc<Vec<Vec<OuIx>>>,
+    scp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
+    rcp_levels: Arc<Vec<Vec<Vec<PolicyIx>>>>,
+    links: Arc<OnceLock<Links>>,
+    /// Entities named by ARN, by the ARN's service: built when first asked for.
+    by_service: Arc<OnceLock<ByService>>,
+    /// Tells this org's contents apart from any other's: a new one per load and per
+    /// in-memory edit (a clone, being the same, keeps it).
+    stamp: u64,
+    /// What in-memory edits wrote since the org of stamp `base`.
+    edits: Option<Arc<Edits>>,
+}
+
+/// What a what-if's in-memory edits wrote, relative to the org they started from, so
+/// that the diff compares only that (src/scenario/touched.rs). Written by the edit
+/// methods themselves, so nothing written escapes it.
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    /// The stamp of the org the edits started from.
+    base: u64,
+    /// SCP or RCP attachments or documents: the levels may differ anywhere.
+    pub tree: bool,
+    /// The principals whose identity policies were written (a group's: its members).
+    pub principals: Vec<PrincipalIx>,
+    /// Something else was written: compare everything.
+    pub everything: bool,
+}
+
+fn new_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Resources, roles, users and groups by their ARN's service, each with the byte
+/// offset of its ARN's resource segment.
+pub(crate) type ByService = FxMap<Box<str>, Vec<(Entity, u32)>>;
+
+/// The graph and each policy's attachments: derived from the tables, built when first
+/// asked for.
+#[derive(Debug, Default)]
+struct Links {
     attachments: Vec<Vec<Attachment>>,
     graph: OrgGraph,
 }
@@ -89,28 +131,33 @@ impl Org {
         let mut org = Org {
             info: p.info,
             root: p.root,
-            ous: p.ous,
-            accounts: p.accounts,
-            users: p.users,
-            groups: p.groups,
-            roles: p.roles,
-            policies: p.policies,
-            resources: p.resources,
-            docs: p.docs,
-            by_arn: p.arn_owner,
-            by_name: FxMap::default(),
-            account_by_id: p.account_by_id,
-            ou_by_id: p.ou_by_id,
-            ancestors: Vec::new(),
-            scp_levels: Vec::new(),
-            rcp_levels: Vec::new(),
-            attachments: Vec::new(),
-            graph: OrgGraph::default(),
+            ous: Arc::new(p.ous),
+            accounts: Arc::new(p.accounts),
+            users: Arc::new(p.users),
+            groups: Arc::new(p.groups),
+            roles: Arc::new(p.roles),
+            policies: Arc::new(p.policies),
+            resources: Arc::new(p.resources),
+            docs: Arc::new(p.docs),
+            by_arn: Arc::new(p.arn_owner),
+            by_name: Arc::default(),
+            account_by_id: Arc::new(p.account_by_id),
+            ou_by_id: Arc::new(p.ou_by_id),
+            ancestors: Arc::default(),
+            scp_levels: Arc::default(),
+            rcp_levels: Arc::default(),
+            links: Arc::default(),
+            by_service: Arc::default(),
+            stamp: new_stamp(),
+            edits: None,
         };
         org.index_levels();
         org.index_arns_and_names();
-        org.build_graph();
         org
+    }
+
+    fn links(&self) -> &Links {
+        self.links.get_or_init(|| self.build_links())
     }
 
     fn index_levels(&mut self) {
@@ -150,9 +197,9 @@ impl Org {
             rcp_levels.push(levels(true));
             ancestors.push(chain);
         }
-        self.ancestors = ancestors;
-        self.scp_levels = scp_levels;
-        self.rcp_levels = rcp_levels;
+        self.ancestors = Arc::new(ancestors);
+        self.scp_levels = Arc::new(scp_levels);
+        self.rcp_levels = Arc::new(rcp_levels);
     }
 
     fn index_arns_and_names(&mut self) {
@@ -213,19 +260,20 @@ impl Org {
                 v.push(e);
             }
         }
-        self.by_name = by_name;
+        self.by_name = Arc::new(by_name);
         // Managed policies, SCPs and RCPs by ARN (principals and resources are in
         // already).
+        let by_arn = Arc::make_mut(&mut self.by_arn);
         for (i, p) in self.policies.iter().enumerate() {
             if let Some(arn) = &p.arn {
-                self.by_arn
+                by_arn
                     .entry(arn.clone())
                     .or_insert(Entity::Policy(PolicyIx::new(i)));
             }
         }
     }
 
-    fn build_graph(&mut self) {
+    fn build_links(&self) -> Links {
         let counts = Counts {
             ous: self.ous.len(),
             accounts: self.accounts.len(),
@@ -340,8 +388,154 @@ impl Org {
                 );
             }
         }
-        self.graph = g;
-        self.attachments = att;
+        Links {
+            attachments: att,
+            graph: g,
+        }
+    }
+
+    // ---- what-if edits (src/scenario/in_memory.rs) ------------------------------------
+    // Each copies only the table it writes; `reindex` then recomputes what derives from
+    // the tree and drops the graph, built again when next asked for.
+
+    /// Starts recording edits: this org becomes another one, derived from what it was.
+    pub(crate) fn begin_edits(&mut self) {
+        self.edits = Some(Arc::new(Edits {
+            base: self.stamp,
+            ..Edits::default()
+        }));
+        self.stamp = new_stamp();
+    }
+
+    fn record(&mut self, f: impl FnOnce(&mut Edits)) {
+        if let Some(e) = &mut self.edits {
+            f(Arc::make_mut(e));
+        }
+    }
+
+    fn record_owner(&mut self, owner: InlineOwner) {
+        let who: Vec<PrincipalIx> = match owner {
+            InlineOwner::User(u) => vec![PrincipalIx::User(u)],
+            InlineOwner::Role(r) => vec![PrincipalIx::Role(r)],
+            InlineOwner::Group(g) => self.groups[g.index()]
+                .members
+                .iter()
+                .map(|&u| PrincipalIx::User(u))
+                .collect(),
+        };
+        self.record(|e| e.principals.extend(who));
+    }
+
+    /// What in-memory edits wrote to make this org from `before`; `None` when this
+    /// org was not made so from `before`.
+    pub fn edits_since(&self, before: &Org) -> Option<&Edits> {
+        self.edits.as_deref().filter(|e| e.base == before.stamp)
+    }
+
+    /// Adds a compiled document.
+    pub(crate) fn push_doc(&mut self, doc: Doc) -> super::ids::DocIx {
+        let docs = Arc::make_mut(&mut self.docs);
+        docs.push(doc);
+        super::ids::DocIx::new(docs.len() - 1)
+    }
+
+    /// Adds a policy record, indexed by ARN and, for a named kind, by name.
+    pub(crate) fn push_policy(&mut self, rec: PolicyRecord) -> PolicyIx {
+        let ix = PolicyIx::new(self.policies.len());
+        if let Some(arn) = &rec.arn {
+            Arc::make_mut(&mut self.by_arn)
+                .entry(arn.clone())
+                .or_insert(Entity::Policy(ix));
+        }
+        let named = matches!(
+            rec.origin,
+            PolicyOrigin::AwsManaged
+                | PolicyOrigin::CustomerManaged(_)
+                | PolicyOrigin::Scp
+                | PolicyOrigin::Rcp
+        );
+        let name = self.docs[rec.doc.index()].policy.name().to_string();
+        Arc::make_mut(&mut self.policies).push(rec);
+        if named {
+            Arc::make_mut(&mut self.by_name)
+                .entry(name_hash(&name))
+                .or_default()
+                .push(Entity::Policy(ix));
+        }
+        ix
+    }
+
+    /// Gives a policy another document (the name stays).
+    pub(crate) fn set_policy_doc(&mut self, p: PolicyIx, doc: super::ids::DocIx) {
+        Arc::make_mut(&mut self.policies)[p.index()].doc = doc;
+        match self.policies[p.index()].origin {
+            PolicyOrigin::Scp | PolicyOrigin::Rcp => self.record(|e| e.tree = true),
+            PolicyOrigin::Inline(owner) => self.record_owner(owner),
+            _ => self.record(|e| e.everything = true),
+        }
+    }
+
+    /// The SCPs (or RCPs) attached to the root, an OU or an account.
+    pub(crate) fn org_policies_mut(&mut self, node: Entity, rcp: bool) -> &mut Vec<PolicyIx> {
+        self.record(|e| e.tree = true);
+        let (scps, rcps) = match node {
+            Entity::Ou(o) => {
+                let ou = &mut Arc::make_mut(&mut self.ous)[o.index()];
+                (&mut ou.scps, &mut ou.rcps)
+            }
+            Entity::Account(a) => {
+                let acct = &mut Arc::make_mut(&mut self.accounts)[a.index()];
+                (&mut acct.scps, &mut acct.rcps)
+            }
+            _ => (&mut self.root.scps, &mut self.root.rcps),
+        };
+        if rcp { rcps } else { scps }
+    }
+
+    /// The inline policies of a user, group or role.
+    pub(crate) fn inline_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 1]> {
+        self.record_owner(owner);
+        match owner {
+            InlineOwner::User(u) => &mut Arc::make_mut(&mut self.users)[u.index()].inline,
+            InlineOwner::Group(g) => &mut Arc::make_mut(&mut self.groups)[g.index()].inline,
+            InlineOwner::Role(r) => &mut Arc::make_mut(&mut self.roles)[r.index()].inline,
+        }
+    }
+
+    /// After edits: the SCP and RCP levels again (cheap: a walk per account), and the
+    /// graph and attachments left to be built when next asked for.
+    pub(crate) fn reindex(&mut self) {
+        self.index_levels();
+        self.links = Arc::default();
+        self.by_service = Arc::default();
+    }
+
+    /// The resources, roles, users and groups by their ARN's service (an ARN that
+    /// does not parse is left out), built once and shared by clones: what-if matches
+    /// an action's resource types against its own service's ARNs only.
+    pub(crate) fn by_service(&self) -> &ByService {
+        self.by_service.get_or_init(|| {
+            let mut m: ByService = FxMap::default();
+            let entities = (0..self.resources.len())
+                .map(|i| Entity::Resource(ResourceIx::new(i)))
+                .chain((0..self.roles.len()).map(|i| Entity::Role(RoleIx::new(i))))
+                .chain((0..self.users.len()).map(|i| Entity::User(UserIx::new(i))))
+                .chain((0..self.groups.len()).map(|i| Entity::Group(GroupIx::new(i))));
+            for e in entities {
+                let Some(arn) = self.arn(e) else { continue };
+                let Some([_, service, _, _, resource]) = crate::policy::Arn::segments(arn) else {
+                    continue;
+                };
+                let at = (arn.len() - resource.len()) as u32;
+                match m.get_mut(service) {
+                    Some(v) => v.push((e, at)),
+                    None => {
+                        m.insert(service.into(), vec![(e, at)]);
+                    }
+                }
+            }
+            m
+        })
     }
 
     // ---- the tables -------------------------------------------------------------------
@@ -429,13 +623,13 @@ impl Org {
             policies: self.policies.len(),
             documents: self.docs.len(),
             resources: self.resources.len(),
-            graph_nodes: self.graph.node_count(),
-            graph_edges: self.graph.edge_count(),
+            graph_nodes: self.graph().node_count(),
+            graph_edges: self.graph().edge_count(),
         }
     }
 
     pub fn graph(&self) -> &OrgGraph {
-        &self.graph
+        &self.links().graph
     }
 
     // ---- lookups --------------------------------------------------------------------------
@@ -620,7 +814,7 @@ impl Org {
 
     /// Where a policy is attached.
     pub fn attachments(&self, p: PolicyIx) -> &[Attachment] {
-        &self.attachments[p.index()]
+        &self.links().attachments[p.index()]
     }
 
     /// A principal's identity policies: a user's inline, managed and groups' policies,

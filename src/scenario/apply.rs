@@ -14,7 +14,19 @@ use crate::org::Org;
 use crate::policy::{Policy, PolicyError, PolicyKind};
 
 /// The organization as `scenario` changes it. `org` is left as it was.
+///
+/// In memory where every change is of a kind done there and applies
+/// (src/scenario/in_memory.rs); otherwise, and for every error, by
+/// [`apply_by_reload`].
 pub fn apply(org: &Org, scenario: &Scenario) -> Result<Org, ApplyError> {
+    match super::in_memory::apply_in_memory(org, scenario) {
+        Some(changed) => Ok(changed),
+        None => apply_by_reload(org, scenario),
+    }
+}
+
+/// The reference: the org written as a native value, edited, and loaded anew.
+pub fn apply_by_reload(org: &Org, scenario: &Scenario) -> Result<Org, ApplyError> {
     let mut native = Native(crate::org::export::to_native_verbatim(org));
     for (index, change) in scenario.changes.iter().enumerate() {
         native.apply(change).map_err(|f| ApplyError::Change {

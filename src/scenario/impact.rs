@@ -530,54 +530,25 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
     ResourceArns::new(before, after).for_action(action)
 }
 
-/// Every ARN of both orgs, each once, parsed once and grouped by service: an action's
-/// resource types name their service literally and ARN segments match case-sensitively,
-/// so an action is matched against its own service's ARNs only, not every ARN of the
-/// org for each action.
-pub struct ResourceArns {
-    by_service: HashMap<String, Vec<Candidate>>,
+/// Every ARN of both orgs, each once, grouped by service: an action's resource types
+/// name their service literally and ARN segments match case-sensitively, so an action
+/// is matched against its own service's ARNs only, and of those only the ones whose
+/// resource starts as one of its types' does (`user/`, `key/`) are parsed and matched:
+/// not every ARN of the org for each action.
+pub struct ResourceArns<'o> {
+    /// The orgs whose ARNs count (each indexes its own by service, once).
+    orgs: Vec<&'o Org>,
 }
 
-/// An ARN, and for a bucket the ARN of its objects (`BUCKET/*`), which stands for it
-/// when the action acts on objects.
-struct Candidate {
-    arn: crate::policy::Arn,
-    objects: Option<crate::policy::Arn>,
-}
-
-impl ResourceArns {
-    pub fn new(before: &Org, after: &Org) -> ResourceArns {
-        let size =
-            |o: &Org| o.resources().len() + o.roles().len() + o.users().len() + o.groups().len();
-        let mut arns: HashSet<&str, crate::org::hash::FxBuild> =
-            HashSet::with_capacity_and_hasher(size(before).max(size(after)), Default::default());
-        for org in [before, after] {
-            let iam = org
-                .roles()
-                .iter()
-                .map(|r| &*r.arn)
-                .chain(org.users().iter().map(|u| &*u.arn))
-                .chain(org.groups().iter().map(|g| &*g.arn));
-            arns.extend(org.resources().iter().map(|r| &*r.arn).chain(iam));
-        }
-        let mut by_service: HashMap<String, Vec<Candidate>> = HashMap::new();
-        // Text that does not parse as an ARN fits no resource type: left out.
-        for arn in arns {
-            let Some(parsed) = crate::policy::Arn::parse(arn) else {
-                continue;
-            };
-            let objects = (arn.contains(":s3:::") && !arn.contains('/'))
-                .then(|| crate::policy::Arn::parse(&format!("{arn}/*")))
-                .flatten();
-            by_service
-                .entry(parsed.service().to_string())
-                .or_default()
-                .push(Candidate {
-                    arn: parsed,
-                    objects,
-                });
-        }
-        ResourceArns { by_service }
+impl<'o> ResourceArns<'o> {
+    pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
+        // Edits in memory add and remove no entity: the changed org has the same ARNs.
+        let orgs = if after.edits_since(before).is_some() {
+            vec![before]
+        } else {
+            vec![before, after]
+        };
+        ResourceArns { orgs }
     }
 
     /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
@@ -592,19 +563,43 @@ impl ResourceArns {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         };
         // The services the patterns name; any service when one is not literal.
-        let groups: Vec<&Vec<Candidate>> = match type_services(action) {
-            Some(names) => names
-                .iter()
-                .filter_map(|s| self.by_service.get(s))
-                .collect(),
-            None => self.by_service.values().collect(),
+        let services = type_services(action);
+        let groups = self.orgs.iter().flat_map(|&org| {
+            let index = org.by_service();
+            let lists: Vec<&Vec<(Entity, u32)>> = match &services {
+                Some(names) => names.iter().filter_map(|s| index.get(s.as_str())).collect(),
+                None => index.values().collect(),
+            };
+            lists
+                .into_iter()
+                .flatten()
+                .filter_map(move |&(e, at)| Some((org.arn(e)?, at as usize)))
+        });
+        let prefixes = type_prefixes(action);
+        let may_fit = |arn: &str, at: usize| {
+            let resource = &arn[at..];
+            // A bucket stands for its objects too (`BUCKET/*`): always matched.
+            let bucket = arn.contains(":s3:::") && !resource.contains('/');
+            bucket
+                || prefixes
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().any(|p| resource.starts_with(p.as_str())))
         };
         let mut out = Vec::new();
-        for c in groups.into_iter().flatten() {
-            if fits(&c.arn) {
-                out.push(c.arn.as_str().to_string());
-            } else if let Some(objects) = c.objects.as_ref().filter(|o| fits(o)) {
-                out.push(objects.as_str().to_string());
+        for (text, at) in groups {
+            if !may_fit(text, at) {
+                continue;
+            }
+            let Some(arn) = crate::policy::Arn::parse(text) else {
+                continue;
+            };
+            if fits(&arn) {
+                out.push(text.to_string());
+            } else if text.contains(":s3:::") && !text.contains('/') {
+                let objects = format!("{text}/*");
+                if crate::policy::Arn::parse(&objects).is_some_and(|o| fits(&o)) {
+                    out.push(objects);
+                }
             }
         }
         if out.is_empty() {
@@ -614,6 +609,29 @@ impl ResourceArns {
         out.dedup();
         out
     }
+}
+
+/// The literal start of the resource segment of each of an action's resource types'
+/// ARN templates (`user/` for `arn:${Partition}:iam::${Account}:user/${UserNameWithPath}`):
+/// an ARN whose resource starts otherwise fits none. `None` when a template is not an
+/// ARN of six parts (then nothing is filtered).
+fn type_prefixes(action: &str) -> Option<Vec<String>> {
+    let catalog = Catalog::get();
+    let a = catalog.action(action)?;
+    let service = catalog.service_info(a.service)?;
+    a.resource_types
+        .iter()
+        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
+        .map(|d| {
+            let template = variables_as_wildcards(&d.arn);
+            let parts: Vec<&str> = template.splitn(6, ':').collect();
+            let resource = parts.get(5).filter(|_| parts[0] == "arn")?;
+            let literal = resource
+                .find(['*', '?'])
+                .map_or(*resource, |i| &resource[..i]);
+            Some(literal.to_string())
+        })
+        .collect()
 }
 
 // ---- the scope ------------------------------------------------------------------------
@@ -727,9 +745,9 @@ fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resour
 struct Quiet<'o> {
     /// The ARNs whose target is not (no policy, the ARN's account): resources with a
     /// policy or held in another account, and roles for the actions that assume them.
-    exceptions: HashSet<&'o str>,
+    exceptions: HashSet<&'o str, crate::org::hash::FxBuild>,
     /// The accounts (by id) with a covering principal or a root user to re-decide.
-    hot: HashSet<&'o str>,
+    hot: HashSet<&'o str, crate::org::hash::FxBuild>,
     resource_accounts: &'o HashSet<String>,
     resources: &'o HashSet<String>,
 }
@@ -747,17 +765,19 @@ impl<'o> Quiet<'o> {
         let trust_action = lower.starts_with("sts:assumerole")
             || lower == "sts:tagsession"
             || lower == "sts:setsourceidentity";
-        let mut exceptions = HashSet::new();
-        let mut hot = HashSet::new();
-        for (org, r) in [before, after].into_iter().zip(reach) {
-            for res in org.resources() {
+        let mut exceptions = HashSet::default();
+        let mut hot = HashSet::default();
+        // Edits in memory write no resource side: the changed org's are the loaded one's.
+        let same_sides = after.edits_since(before).is_some_and(|e| !e.everything);
+        for (k, (org, r)) in [before, after].into_iter().zip(reach).enumerate() {
+            for res in org.resources().iter().filter(|_| k == 0 || !same_sides) {
                 let in_own = crate::policy::Arn::parse(&res.arn)
                     .is_some_and(|a| a.account() == &*org.account(res.account).id);
                 if res.policy.is_some() || !in_own {
                     exceptions.insert(&*res.arn);
                 }
             }
-            if trust_action {
+            if trust_action && (k == 0 || !same_sides) {
                 exceptions.extend(org.roles().iter().map(|r| &*r.arn));
             }
             hot.extend(
@@ -776,13 +796,12 @@ impl<'o> Quiet<'o> {
     }
 
     fn holds(&self, resource: &str) -> bool {
-        let Some(arn) = crate::policy::Arn::parse(resource) else {
+        let Some([_, service, _, account, _]) = crate::policy::Arn::segments(resource) else {
             return false;
         };
-        let account = arn.account();
         crate::policy::request::is_account_id(account)
             // An S3 object lands on its bucket's policy.
-            && arn.service() != "s3"
+            && service != "s3"
             && !self.exceptions.contains(resource)
             && !self.resources.contains(resource)
             && !self.resource_accounts.contains(account)

@@ -2,7 +2,8 @@
 //! who loses what), and guardrail expectations checked on the org or a scenario.
 //!
 //! ```text
-//! scenario file ──> Scenario (ordered changes) ──apply──> the changed Org (built anew)
+//! scenario file ──> Scenario (ordered changes) ──apply──> the changed Org (in memory,
+//!                                                         or built anew: apply_by_reload)
 //! (org, changed org, scope, actions) ──impact──> who gains / loses, by account
 //! ```
 //!
@@ -14,10 +15,12 @@ pub mod error;
 pub mod expect;
 pub mod file;
 pub mod impact;
+mod in_memory;
 pub mod touched;
 
-pub use apply::apply;
+pub use apply::{apply, apply_by_reload};
 pub use change::{Change, Document, OrgPolicyKind, Scenario};
 pub use error::{ApplyError, Located, ScenarioError};
 pub use file::{ScenarioFile, save, to_text};
 pub use impact::{Impact, ImpactOptions, impact};
+pub use in_memory::apply_in_memory;

@@ -1,6 +1,7 @@
 //! What a scenario touches, found by comparing the org before and after (not by
 //! reading the changes: the comparison sees every consequence, an OU move's effect on
-//! the accounts below it included).
+//! the accounts below it included). An org changed in memory records what its edits
+//! wrote ([`crate::org::Edits`]): then only those entities are compared.
 //!
 //! A request's answer can change only if a policy that applies to it changed, or the
 //! org paths its conditions read did. So the answer for principal P, action A and
@@ -218,6 +219,14 @@ fn same_place_side(org: &Org, k: usize, arn: &str) -> Option<Option<PolicyIx>> {
     (side_arn == arn).then_some(policy)
 }
 
+/// An order for principals (users, then roles), to drop duplicates.
+fn principal_key(p: PrincipalIx) -> (u8, usize) {
+    match p {
+        PrincipalIx::User(u) => (0, u.index()),
+        PrincipalIx::Role(r) => (1, r.index()),
+    }
+}
+
 fn every_principal(org: &Org) -> impl Iterator<Item = PrincipalIx> + '_ {
     (0..org.users().len())
         .map(|i| PrincipalIx::User(crate::org::UserIx::new(i)))
@@ -259,6 +268,9 @@ impl Docs<'_> {
 }
 
 pub fn touched(before: &Org, after: &Org) -> Touched {
+    // An org edited in memory from `before` says what it wrote: only that is compared
+    // (the same comparisons, on fewer candidates). Otherwise every entity is.
+    let edits = after.edits_since(before).filter(|e| !e.everything);
     let (b, a) = (Side::new(before), Side::new(after));
     let mut t = Touched::default();
     let mut docs = Docs {
@@ -266,8 +278,13 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         out: &mut t.docs,
     };
     let mut moved = false;
-    // The tree: SCP and RCP levels, and where each account sits.
+    // The tree: SCP and RCP levels, and where each account sits (in memory, accounts
+    // do not move).
+    let tree_written = edits.is_none_or(|e| e.tree);
     for (i, acct) in after.accounts().iter().enumerate() {
+        if !tree_written {
+            break;
+        }
         let ai = AccountIx::new(i);
         let same_place = i < before.accounts().len() && before.accounts()[i].id == acct.id;
         let Some(bi) = (if same_place {
@@ -319,7 +336,16 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     }
     // Principals: identity policies and boundary.
     let principals_b = ByAccount::new(before, principals_of);
-    for pa in every_principal(after) {
+    let candidates: Box<dyn Iterator<Item = PrincipalIx>> = match edits {
+        Some(e) => {
+            let mut v = e.principals.clone();
+            v.sort_unstable_by_key(|&p| principal_key(p));
+            v.dedup();
+            Box::new(v.into_iter())
+        }
+        None => Box::new(every_principal(after)),
+    };
+    for pa in candidates {
         let arn = after.principal_arn(pa);
         let account = after.principal_account(pa);
         // The changed org keeps the loaded org's order: the same place holds the same
@@ -383,7 +409,9 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         ByAccount::new(before, resource_sides_of),
         ByAccount::new(after, resource_sides_of),
     );
-    for (k, (arn, pa, account)) in resource_side(after).enumerate() {
+    // In memory, no resource or trust policy is written (those edits compare all).
+    let sides = edits.is_none();
+    for (k, (arn, pa, account)) in resource_side(after).enumerate().filter(|_| sides) {
         let old = same_place_side(before, k, arn)
             .or_else(|| sides_b.find(&after.account(account).id, account, arn))
             .or_else(|| resource_policy(before, arn));
@@ -398,7 +426,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             docs.add(after, x);
         }
     }
-    for (k, (arn, pb, account)) in resource_side(before).enumerate() {
+    for (k, (arn, pb, account)) in resource_side(before).enumerate().filter(|_| sides) {
         let now = same_place_side(after, k, arn)
             .or_else(|| sides_a.find(&before.account(account).id, account, arn))
             .or_else(|| resource_policy(after, arn));

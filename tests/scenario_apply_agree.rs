@@ -1,0 +1,364 @@
+//! The in-memory apply against the reference (the org written out, edited and loaded
+//! anew): for random scenarios of every change kind on generated orgs, where the
+//! in-memory path gives a changed org, the reload path gives one too, with the same
+//! export and the same answers to who-can and can; and `apply` (which tries memory
+//! first) gives exactly the reload path's result, errors included.
+
+use orgscope::analysis::{self, Ask};
+use orgscope::org::{Org, PolicyOrigin, export};
+use orgscope::scenario::{
+    Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, apply_by_reload,
+    apply_in_memory, impact,
+};
+
+/// A small deterministic generator (xorshift): the same seed, the same scenarios.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[(self.next() % v.len() as u64) as usize]
+    }
+    fn coin(&mut self) -> bool {
+        self.next().is_multiple_of(2)
+    }
+}
+
+const ACTIONS: [&str; 5] = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "iam:CreateUser",
+    "sts:AssumeRole",
+    "kms:ScheduleKeyDeletion",
+];
+
+fn doc(effect: &str, action: &str) -> Document {
+    Document::new(format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "{action}", "Resource": "*"}}]}}"#
+    ))
+}
+
+/// Names a change may use: the org's, some made up, some of the scenario's own.
+struct Names {
+    nodes: Vec<String>,
+    scps: Vec<String>,
+    rcps: Vec<String>,
+    principals: Vec<String>,
+    users: Vec<String>,
+    groups: Vec<String>,
+    roles: Vec<String>,
+    accounts: Vec<String>,
+    managed: Vec<String>,
+    resources: Vec<String>,
+    inline: Vec<String>,
+}
+
+fn names(org: &Org) -> Names {
+    let mut nodes = vec![
+        "root".to_string(),
+        "Root".to_string(),
+        "nowhere".to_string(),
+    ];
+    nodes.extend(org.ous().iter().map(|o| o.id.to_string()));
+    nodes.extend(org.ous().iter().map(|o| o.name.to_string()));
+    nodes.extend(org.accounts().iter().map(|a| a.id.to_string()));
+    nodes.extend(org.accounts().iter().map(|a| a.name.to_string()));
+    let (mut scps, mut rcps) = (
+        vec!["FullAWSAccess".to_string(), "New0".to_string()],
+        vec!["RCPFullAWSAccess".to_string(), "New1".to_string()],
+    );
+    let name_of =
+        |p: &orgscope::org::PolicyRecord| org.docs()[p.doc.index()].policy.name().to_string();
+    for p in org.policies() {
+        let name = name_of(p);
+        // By name, and now and then by id or ARN (a built-in's too).
+        let also = [p.id.as_deref(), p.arn.as_deref()];
+        let list = match p.origin {
+            PolicyOrigin::Scp => &mut scps,
+            PolicyOrigin::Rcp => &mut rcps,
+            _ => continue,
+        };
+        list.push(name);
+        list.extend(also.into_iter().flatten().map(String::from));
+    }
+    let users: Vec<String> = org.users().iter().map(|u| u.arn.to_string()).collect();
+    let groups: Vec<String> = org.groups().iter().map(|g| g.arn.to_string()).collect();
+    let roles: Vec<String> = org.roles().iter().map(|r| r.arn.to_string()).collect();
+    let mut principals: Vec<String> = users.iter().chain(&groups).chain(&roles).cloned().collect();
+    principals.extend(org.users().iter().take(3).map(|u| u.name().to_string()));
+    principals.extend(org.roles().iter().take(3).map(|r| r.name().to_string()));
+    principals.push("arn:aws:iam::999999999999:role/nobody".into());
+    let mut inline = vec!["Extra".to_string(), "extra".to_string()];
+    for p in org.policies() {
+        if matches!(p.origin, PolicyOrigin::Inline(_)) && inline.len() < 8 {
+            inline.push(name_of(p));
+        }
+    }
+    Names {
+        nodes,
+        scps,
+        rcps,
+        principals,
+        users,
+        groups,
+        roles,
+        accounts: org.accounts().iter().map(|a| a.id.to_string()).collect(),
+        managed: vec![
+            "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+            "Nope".into(),
+        ],
+        resources: org
+            .resources()
+            .iter()
+            .take(5)
+            .map(|r| r.arn.to_string())
+            .collect(),
+        inline,
+    }
+}
+
+/// One random change, of any kind (or, with `memory_kinds`, of the kinds done in
+/// memory); some do not apply.
+fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change {
+    let kind = if rng.next().is_multiple_of(3) {
+        OrgPolicyKind::Rcp
+    } else {
+        OrgPolicyKind::Scp
+    };
+    let policies = match kind {
+        OrgPolicyKind::Scp => n.scps.clone(),
+        OrgPolicyKind::Rcp => n.rcps.clone(),
+    };
+    let action = *rng.pick(&ACTIONS);
+    let effect = if rng.coin() { "Deny" } else { "Allow" };
+    match rng.next() % if memory_kinds { 13 } else { 24 } {
+        0..=3 => Change::Attach {
+            kind,
+            policy: rng.pick(&policies).clone(),
+            target: rng.pick(&n.nodes).clone(),
+        },
+        4..=5 => Change::Detach {
+            kind,
+            policy: rng.pick(&policies).clone(),
+            target: rng.pick(&n.nodes).clone(),
+        },
+        6..=7 => {
+            let name = format!("P{i}");
+            match kind {
+                OrgPolicyKind::Scp => n.scps.push(name.clone()),
+                OrgPolicyKind::Rcp => n.rcps.push(name.clone()),
+            }
+            Change::CreateOrgPolicy {
+                kind,
+                name,
+                description: rng.coin().then(|| "made here".to_string()),
+                document: doc(effect, action),
+            }
+        }
+        8..=9 => Change::EditOrgPolicy {
+            kind,
+            policy: rng.pick(&policies).clone(),
+            document: if rng.next().is_multiple_of(5) {
+                Document::new("{\"Version\": \"2012-10-17\", \"Statement\": [")
+            } else {
+                doc(effect, action)
+            },
+        },
+        10..=12 => Change::PutInlinePolicy {
+            principal: rng.pick(&n.principals).clone(),
+            name: rng.pick(&n.inline).clone(),
+            document: doc(effect, action),
+        },
+        13 => Change::DeleteOrgPolicy {
+            kind,
+            policy: rng.pick(&policies).clone(),
+        },
+        14 => Change::MoveAccount {
+            account: rng.pick(&n.accounts).clone(),
+            to: rng.pick(&n.nodes).clone(),
+        },
+        15 => Change::CreateOu {
+            name: format!("Ou{i}"),
+            parent: rng.pick(&n.nodes).clone(),
+        },
+        16 => Change::MoveOu {
+            ou: rng.pick(&n.nodes).clone(),
+            to: rng.pick(&n.nodes).clone(),
+        },
+        17 => Change::PutManagedPolicy {
+            account: rng.pick(&n.accounts).clone(),
+            name: format!("M{i}"),
+            document: doc(effect, action),
+        },
+        18 => Change::DeleteInlinePolicy {
+            principal: rng.pick(&n.principals).clone(),
+            name: rng.pick(&n.inline).clone(),
+        },
+        19 => {
+            let principal = rng.pick(&n.principals).clone();
+            let policy = rng.pick(&n.managed).clone();
+            if rng.coin() {
+                Change::AttachManagedPolicy { principal, policy }
+            } else {
+                Change::DetachManagedPolicy { principal, policy }
+            }
+        }
+        20 => {
+            let user = rng.pick(&n.users).clone();
+            let group = rng.pick(&n.groups).clone();
+            if rng.coin() {
+                Change::AddUserToGroup { user, group }
+            } else {
+                Change::RemoveUserFromGroup { user, group }
+            }
+        }
+        21 => {
+            let principal = rng.pick(&n.roles).clone();
+            if rng.coin() {
+                Change::SetBoundary {
+                    principal,
+                    policy: rng.pick(&n.managed).clone(),
+                }
+            } else {
+                Change::RemoveBoundary { principal }
+            }
+        }
+        22 => match rng.next() % 3 {
+            0 => Change::SetTrustPolicy {
+                role: rng.pick(&n.roles).clone(),
+                document: Document::new(
+                    r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}"#,
+                ),
+            },
+            1 => Change::CreateUser {
+                account: rng.pick(&n.accounts).clone(),
+                name: format!("u{i}"),
+                path: None,
+            },
+            _ => Change::CreateRole {
+                account: rng.pick(&n.accounts).clone(),
+                name: format!("r{i}"),
+                path: None,
+                trust: Document::new(
+                    r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+                ),
+            },
+        },
+        _ => {
+            if rng.coin() && !n.resources.is_empty() {
+                Change::DeleteResourcePolicy {
+                    resource: rng.pick(&n.resources).clone(),
+                }
+            } else {
+                Change::PutResourcePolicy {
+                    resource: format!("arn:aws:s3:::agree-bucket-{}", rng.next() % 3),
+                    account: Some(rng.pick(&n.accounts).clone()),
+                    document: Document::new(
+                        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// who-can for each sample action on `*` and on a resource of the org, and can for a
+/// few principals, as JSON: what a user would read.
+fn answers(org: &Org, principals: &[String], resources: &[String]) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for action in ACTIONS {
+        for resource in std::iter::once("*".to_string()).chain(resources.iter().take(2).cloned()) {
+            let ask = Ask {
+                action: action.to_string(),
+                resource,
+                ..Ask::default()
+            };
+            out.push(match analysis::who_can(org, &ask) {
+                Ok(a) => serde_json::to_value(a).unwrap(),
+                Err(e) => serde_json::Value::String(e.to_string()),
+            });
+            for p in principals {
+                out.push(match analysis::can(org, p, &ask) {
+                    Ok(a) => serde_json::to_value(a).unwrap(),
+                    Err(e) => serde_json::Value::String(e.to_string()),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_in_memory_apply_builds_the_org_the_reload_builds() {
+    let (mut in_memory, mut failed, mut total) = (0, 0, 0);
+    for seed in 1..=4u64 {
+        let org = orgscope::org::generate::generate_org(4, seed);
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        for round in 0..40 {
+            let mut n = names(&org);
+            let len = 1 + (rng.next() % 3) as usize;
+            let scenario = Scenario {
+                description: None,
+                changes: (0..len)
+                    .map(|i| change(&mut n, &mut rng, i, round % 3 != 0))
+                    .collect(),
+            };
+            total += 1;
+            let reload = apply_by_reload(&org, &scenario);
+            // `apply` answers exactly as the reference, errors included.
+            match (&apply(&org, &scenario), &reload) {
+                (Ok(a), Ok(b)) => assert_eq!(export::to_native(a), export::to_native(b)),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!(
+                    "seed {seed} round {round}: apply {:?}, reload {:?}; {scenario:#?}",
+                    a.as_ref().err(),
+                    b.as_ref().err()
+                ),
+            }
+            let Some(mem) = apply_in_memory(&org, &scenario) else {
+                failed += reload.is_err() as usize;
+                continue;
+            };
+            in_memory += 1;
+            let reload = reload.unwrap_or_else(|e| {
+                panic!("seed {seed} round {round}: in memory applied, reload refused: {e}; {scenario:#?}")
+            });
+            assert_eq!(
+                export::to_native(&mem),
+                export::to_native(&reload),
+                "seed {seed} round {round}: {scenario:#?}"
+            );
+            // The loaded org is left as it was.
+            assert_eq!(
+                export::to_native(&org),
+                export::to_native(&apply_by_reload(&org, &Scenario::default()).unwrap())
+            );
+            // The diff, which on the in-memory org compares only what the edits wrote,
+            // equals the diff on the reloaded org, which compares everything.
+            let options = ImpactOptions {
+                actions: Some(ACTIONS.iter().map(|a| a.to_string()).collect()),
+                ..ImpactOptions::default()
+            };
+            assert_eq!(
+                impact(&org, &mem, &[], &options).unwrap(),
+                impact(&org, &reload, &[], &options).unwrap(),
+                "seed {seed} round {round}: {scenario:#?}"
+            );
+            let principals: Vec<String> = n.principals.iter().step_by(7).take(3).cloned().collect();
+            assert_eq!(
+                answers(&mem, &principals, &n.resources),
+                answers(&reload, &principals, &n.resources),
+                "seed {seed} round {round}: {scenario:#?}"
+            );
+        }
+    }
+    eprintln!("{in_memory} of {total} in memory, {failed} refused");
+    // The sample exercises both paths and refusals.
+    assert!(in_memory >= total / 5, "{in_memory} of {total} in memory");
+    assert!(failed >= total / 10, "{failed} of {total} refused");
+}
