@@ -125,7 +125,7 @@ fn the_tree_marks_what_a_change_touched() {
         .find(|l| l.contains("│") && l.contains(" dana"))
         .expect("dana's row");
     assert!(dana.contains('✎'), "{s}");
-    assert!(s.contains("what if: 1 change"), "{s}");
+    assert!(s.contains("changed by the scenario: 1 change"), "{s}");
     keys(&mut a, "u");
     let s = screen(&a);
     assert!(!s.contains('✎'), "{s}");
@@ -230,7 +230,7 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     t.wait_for("choose");
     t.type_text("SecurityAuditors");
     t.keys(&["Enter"]);
-    t.wait_for("what if: 1 change");
+    t.wait_for("changed by the scenario: 1 change");
     t.keys(&["d"]);
     let s = t.wait_for("sts:AssumeRole");
     assert!(s.contains("What if · 1 change · user dana"), "{s}");
@@ -243,10 +243,10 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     // Esc in its own send-keys, and the tree back before the next key: an Esc
     // followed at once by a key reads as Alt and that key.
     t.keys(&["Escape"]);
-    t.wait_for("┌ Organization · what if: 1 change");
+    t.wait_for("┌ Organization · changed by the scenario: 1 change");
     t.keys(&["u"]);
     let s = t.wait_for("undone: 0 changes left");
-    assert!(!s.contains("what if: 1 change"), "{s}");
+    assert!(!s.contains("changed by the scenario: 1 change"), "{s}");
     t.keys(&["q"]);
 }
 

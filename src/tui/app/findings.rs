@@ -106,7 +106,8 @@ impl App<'_> {
             Action::FindingsKind => list.cycle_kind(),
             Action::FindingsUnder => {
                 let node = self.selected();
-                self.findings.toggle_scope(self.org(), node);
+                let shown = self.shown();
+                self.findings.toggle_scope(shown.get(), node);
             }
             Action::Filter => list.editing = true,
             Action::Cancel | Action::Findings => self.popup = Popup::None,

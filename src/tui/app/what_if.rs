@@ -70,12 +70,12 @@ impl App<'_> {
 
     /// Starts with a scenario already applied (`--scenario FILE`).
     pub fn start_scenario(&mut self, scenario: Scenario, changed: Arc<Org>) {
-        let org = self.org();
         for c in scenario.changes {
-            self.what_if.changes.push(Entry::new(org, c));
+            self.what_if.changes.push(Entry::new(c));
         }
         self.what_if.changed_scenario();
         self.what_if.changed = Some(changed);
+        self.show_scenario_org();
     }
 
     /// Guardrails checked in the what-if view (`--expect FILE`, `:expect FILE`).
@@ -147,7 +147,8 @@ impl App<'_> {
             self.say("nothing matches");
             return;
         };
-        let org = self.org();
+        let shown = self.shown();
+        let org = shown.get();
         match m.step {
             MenuStep::Offers(items) => {
                 let item = &items[i];
@@ -290,7 +291,7 @@ impl App<'_> {
             return;
         }
         let scenario = self.what_if.changes.with(&change);
-        let entry = Entry::new(self.org(), change);
+        let entry = Entry::new(change);
         self.apply(scenario, Applying::Propose(entry));
     }
 
@@ -329,7 +330,7 @@ impl App<'_> {
         self.what_if.applying = Some((id, why));
         match &self.changer {
             Changer::Inline => {
-                let result = worker::applied(self.org(), &scenario);
+                let result = worker::applied(self.loaded(), &scenario);
                 self.applied(id, &result);
             }
             Changer::Worker(tx) => {
@@ -376,9 +377,10 @@ impl App<'_> {
         self.after_apply();
     }
 
-    /// With a new changed org: the diff shown is computed again, and a lesson's
-    /// change step is judged on it.
+    /// With a new changed org (or none left): the app shows it, the diff shown is
+    /// computed again, and a lesson's change step is judged on it.
     fn after_apply(&mut self) {
+        self.show_scenario_org();
         if self.popup == Popup::WhatIf {
             self.start_diff();
         }
@@ -407,8 +409,7 @@ impl App<'_> {
         self.what_if.cancel_diff();
         self.what_if.shown = None;
         self.what_if.reset_view();
-        let org = self.org();
-        let (scope, label) = scope_of(org, self.selected());
+        let (scope, label) = scope_of(self.org(), self.selected());
         let Some(after) = self.what_if.changed.clone() else {
             if self.what_if.applying.is_none() {
                 self.what_if.shown = Some((
@@ -444,7 +445,7 @@ impl App<'_> {
         });
         match &self.changer {
             Changer::Inline => {
-                let result = worker::diffed(org, &job);
+                let result = worker::diffed(self.loaded(), &job);
                 self.diffed(id, &result);
             }
             Changer::Worker(tx) => {
@@ -1012,7 +1013,7 @@ mod tests {
     }
 
     #[test]
-    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_loaded_one() {
+    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_org_shown() {
         let org = acme();
         let mut a = app(&org);
         let ask = ": text:can space text:eve space text:s3:GetObject space text:arn:aws:s3:::acme-public-website/index.html enter";
@@ -1020,23 +1021,27 @@ mod tests {
             &mut a,
             ": text:user space text:dana enter m text:remove enter enter",
         );
+        let changed = a.what_if.changed.clone().expect("the changed org");
+        assert!(std::ptr::eq(a.org(), &*changed), "the app shows it");
         press(&mut a, ask);
         let jumps = statement_jumps(&a);
         let (_, m) = jumps
             .iter()
             .find(|(t, _)| t.contains("DenyPlainHttp"))
             .unwrap_or_else(|| panic!("the RCP's statement keeps its jump: {jumps:?}"));
-        // The mark is the loaded org's: its policy and statement there.
-        assert_eq!(org.policy_name(m.policy), "EnforceSecureTransport");
-        let st = &org.compiled(m.policy).statements()[m.statement];
+        // The mark is the changed org's: its policy and statement there.
+        assert_eq!(changed.policy_name(m.policy), "EnforceSecureTransport");
+        let st = &changed.compiled(m.policy).statements()[m.statement];
         assert_eq!(st.sid.as_deref(), Some("DenyPlainHttp"));
         select_jump(&mut a, *m);
         press(&mut a, "enter");
         assert_eq!(a.popup, Popup::None);
         assert_eq!(a.mark.map(|(_, x)| x), Some(*m));
+        assert_eq!(a.selected(), Node::Policy(m.policy));
 
-        // The RCP edited by the scenario: its statement is the scenario's, which the
-        // loaded org does not hold; no other statement is highlighted in its place.
+        // The RCP edited by the scenario: the answer's statement is the new one; the
+        // answer before the scenario names the old one, which the org shown no
+        // longer holds: no other statement is highlighted in its place.
         press(
             &mut a,
             ": text:policy space text:EnforceSecureTransport enter",
@@ -1050,10 +1055,17 @@ mod tests {
         assert_eq!(a.what_if.changes.done().len(), 2, "{:?}", a.status);
         press(&mut a, ask);
         let jumps = statement_jumps(&a);
+        let shown = a.org();
         assert!(
-            !jumps
-                .iter()
-                .any(|(t, _)| t.contains("DenyHttp") && !t.starts_with("before")),
+            jumps.iter().any(|(t, m)| t.contains("DenyHttp")
+                && shown.compiled(m.policy).statements()[m.statement]
+                    .sid
+                    .as_deref()
+                    == Some("DenyHttp")),
+            "{jumps:?}"
+        );
+        assert!(
+            !jumps.iter().any(|(t, _)| t.contains("DenyPlainHttp")),
             "{jumps:?}"
         );
     }

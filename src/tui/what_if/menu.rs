@@ -126,7 +126,7 @@ pub fn ref_name(org: &Org, e: Entity) -> String {
 
 /// The changes offered on a node, in the order the menu lists them.
 pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
-    let org = tree.org;
+    let org = tree.org();
     let item = |label: &str, offer: Offer| Item {
         label: label.to_string(),
         offer,
@@ -353,7 +353,7 @@ fn principal_account(org: &Org, node: Node) -> Option<AccountIx> {
 /// The managed policies a principal of an account can use: its account's own, and
 /// the AWS managed policies the org holds.
 fn managed_for(tree: &OrgTree<'_>, account: AccountIx) -> Vec<PolicyIx> {
-    let org = tree.org;
+    let org = tree.org();
     let mut out: Vec<PolicyIx> = org.account(account).policies.clone();
     out.extend_from_slice(tree.org_policies(PolicyFolder::AwsManaged));
     out
@@ -391,7 +391,7 @@ fn policy_choice(org: &Org, p: PolicyIx) -> Choice {
 /// What an offer lets the user choose from; empty when it needs no choice (or has
 /// nothing to offer: [`refusal`] says why).
 pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
-    let org = tree.org;
+    let org = tree.org();
     match offer {
         Offer::Attach(kind) => {
             let folder = match kind {
