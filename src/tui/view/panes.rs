@@ -43,7 +43,7 @@ pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
         _ if app.what_if.applying.is_some() => " Organization · what if: applying… ".to_string(),
         0 => " Organization ".to_string(),
         n => format!(
-            " Organization · changed by the scenario: {} (✎ touched) ",
+            " Changed by the scenario: {} ",
             crate::tui::words::plural(n, "change", "changes")
         ),
     };

@@ -82,6 +82,8 @@ fn names(c: &Change) -> Vec<&str> {
         Change::CreateOu { name, parent } => vec![name, parent],
         Change::MoveOu { ou, to } => vec![ou, to],
         Change::PutManagedPolicy { account, name, .. } => vec![account, name],
+        // The policy is gone from the changed org: its account is marked.
+        Change::DeleteManagedPolicy { account, .. } => vec![account],
         Change::PutInlinePolicy { principal, .. }
         | Change::DeleteInlinePolicy { principal, .. } => {
             vec![principal]
