@@ -56,6 +56,7 @@ pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
 fn target_name(t: &EditTarget) -> &str {
     match t {
         EditTarget::OrgPolicy { policy, .. } => policy,
+        EditTarget::NewOrgPolicy { name, .. } => name,
         EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
         EditTarget::Trust { role } => role,
         EditTarget::Resource { resource, .. } => resource,
@@ -136,8 +137,23 @@ impl App<'_> {
                 self.warn("type the name first");
                 return;
             }
+            if let Some(why) = menu::name_refusal(self.org(), m.node, offer, &m.filter) {
+                self.warn(why);
+                return;
+            }
             self.menu = None;
             self.popup = Popup::None;
+            if let Some((target, title, text)) =
+                menu::new_document(self.org(), m.node, offer, &m.filter)
+            {
+                self.open_editor(target, title, &text);
+                // A new document: keeping the first text as it is still makes it.
+                if let Some(e) = self.editor.as_mut() {
+                    e.original.clear();
+                }
+                self.say("write the policy: Ctrl-s keeps it, Ctrl-o continues in $EDITOR, Esc discards it");
+                return;
+            }
             if let Some(c) = menu::create(self.org(), m.node, offer, &m.filter) {
                 self.propose(c);
             }
@@ -207,12 +223,20 @@ impl App<'_> {
         self.popup = Popup::Editor;
     }
 
-    pub(super) fn editor_key(&mut self, ev: KeyEvent) {
+    pub(super) fn editor_key(&mut self, ev: KeyEvent) -> Option<Effect> {
         let Some(e) = self.editor.as_mut() else {
             self.popup = Popup::None;
-            return;
+            return None;
         };
         match self.keymap.action(Context::Editor, &ev) {
+            // The text as it is, to `$EDITOR`; what it leaves is checked on return.
+            Some(Action::EditorExternal) => {
+                let e = self.editor.take()?;
+                self.popup = Popup::None;
+                let text = e.text();
+                self.external = Some(e.target);
+                return Some(Effect::Edit(text));
+            }
             Some(Action::Cancel) => {
                 self.editor = None;
                 self.popup = Popup::None;
@@ -229,10 +253,10 @@ impl App<'_> {
                     self.say("the policy is unchanged: no change made");
                 }
                 Ok(()) => {
-                    let change = e.target.change(&e.text());
+                    let changes = e.target.changes(&e.text());
                     self.editor = None;
                     self.popup = Popup::None;
-                    self.propose(change);
+                    self.propose_all(changes);
                 }
             },
             _ => {
@@ -241,6 +265,7 @@ impl App<'_> {
                 }
             }
         }
+        None
     }
 
     /// `e`: the selected policy (or the node's first document) in `$EDITOR`.
@@ -279,20 +304,27 @@ impl App<'_> {
                     self.open_editor(target, title, &text);
                     self.warn(format!("refused: the policy does not parse: {err}"));
                 }
-                Ok(()) => self.propose(target.change(&text)),
+                Ok(()) => self.propose_all(target.changes(&text)),
             },
         }
     }
 
     /// A new change: kept once the scenario with it applies.
     pub(super) fn propose(&mut self, change: Change) {
+        self.propose_all(vec![change]);
+    }
+
+    /// New changes, in order (a policy created, then attached): kept together once
+    /// the scenario with them applies, each undone on its own.
+    pub(super) fn propose_all(&mut self, changes: Vec<Change>) {
         if self.what_if.applying.is_some() {
             self.warn("still applying the last change: try again in a moment");
             return;
         }
-        let scenario = self.what_if.changes.with(&change);
-        let entry = Entry::new(change);
-        self.apply(scenario, Applying::Propose(entry));
+        let mut scenario = self.what_if.changes.scenario();
+        scenario.changes.extend(changes.iter().cloned());
+        let entries = changes.into_iter().map(Entry::new).collect();
+        self.apply(scenario, Applying::Propose(entries));
     }
 
     /// `u` (or `Ctrl-r` for redo).
@@ -350,9 +382,15 @@ impl App<'_> {
             return;
         };
         match (why, result) {
-            (Applying::Propose(entry), Ok(org)) => {
-                let op = entry.change.op();
-                self.what_if.changes.push(entry);
+            (Applying::Propose(entries), Ok(org)) => {
+                let op = entries
+                    .iter()
+                    .map(|e| e.change.op())
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                for entry in entries {
+                    self.what_if.changes.push(entry);
+                }
                 self.what_if.changed_scenario();
                 self.what_if.changed = Some(org.clone());
                 self.say(format!(
@@ -1114,6 +1152,186 @@ mod tests {
         assert!(matches!(
             changed.by_name("Lab"),
             crate::org::NameLookup::Unique(Entity::Ou(_))
+        ));
+    }
+
+    fn done(a: &App<'_>) -> Vec<Change> {
+        a.what_if
+            .changes
+            .done()
+            .iter()
+            .map(|e| e.change.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_scp_is_created_and_attached_where_the_menu_was_opened() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:ou space text:Prod enter m text:SCP space text:attached space text:here enter",
+        );
+        assert!(
+            matches!(a.menu.as_ref().map(|m| &m.step), Some(MenuStep::Name(_))),
+            "{:?}",
+            a.status
+        );
+        press(&mut a, "text:DenyDeletes enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        // The first text is a template that parses; kept as it is, it is the policy.
+        assert!(a.editor.as_ref().unwrap().check.is_ok());
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        assert_eq!(made.len(), 2, "{:?}", a.status);
+        assert!(
+            matches!(&made[0], Change::CreateOrgPolicy { kind: crate::scenario::OrgPolicyKind::Scp, name, .. } if name == "DenyDeletes")
+        );
+        assert_eq!(
+            made[1],
+            Change::Attach {
+                kind: crate::scenario::OrgPolicyKind::Scp,
+                policy: "DenyDeletes".into(),
+                target: "Prod".into()
+            }
+        );
+        // The changed org, shown: Prod holds the new SCP.
+        let shown = a.org();
+        let Node::Ou(prod) = a.selected() else {
+            panic!("Prod stays selected")
+        };
+        let names: Vec<&str> = shown
+            .ou(prod)
+            .scps
+            .iter()
+            .map(|&p| shown.policy_name(p))
+            .collect();
+        assert!(names.contains(&"DenyDeletes"), "{names:?}");
+        // Each change is undone on its own.
+        press(&mut a, "u");
+        assert_eq!(done(&a).len(), 1);
+    }
+
+    #[test]
+    fn an_rcp_attached_nowhere_is_written_in_the_external_editor() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:account space text:web-dev enter m text:RCP space text:attached space text:nowhere enter text:OnlyTls enter",
+        );
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        let effects = press(&mut a, "ctrl-o");
+        let [Effect::Edit(text)] = effects.as_slice() else {
+            panic!("no $EDITOR effect: {effects:?}")
+        };
+        assert!(text.contains("aws:SecureTransport"), "{text}");
+        assert_eq!(a.popup, Popup::None);
+        // What $EDITOR leaves is checked: an SCP-shaped RCP (no Principal) is refused
+        // and opens in the in-app editor at its place.
+        a.update(super::super::Msg::Edited(Ok(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#.into(),
+        )));
+        assert_eq!(a.popup, Popup::Editor);
+        assert!(a.status.clone().unwrap().warn);
+        assert!(done(&a).is_empty());
+        press(&mut a, "esc");
+        // A good one is the one change, attached nowhere.
+        press(
+            &mut a,
+            ": text:account space text:web-dev enter m text:RCP space text:attached space text:nowhere enter text:OnlyTls enter ctrl-o",
+        );
+        a.update(super::super::Msg::Edited(Ok(text.clone())));
+        let made = done(&a);
+        assert!(
+            matches!(made.as_slice(), [Change::CreateOrgPolicy { kind: crate::scenario::OrgPolicyKind::Rcp, name, .. }] if name == "OnlyTls"),
+            "{made:?} {:?}",
+            a.status
+        );
+    }
+
+    #[test]
+    fn an_inline_policy_is_added_to_a_principal_and_an_existing_name_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:role space text:WebApp enter m text:add space text:an space text:inline enter",
+        );
+        press(&mut a, "text:webappaccess enter");
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn && status.text.contains("inline policy WebAppAccess already"),
+            "{status:?}"
+        );
+        assert_eq!(a.popup, Popup::ChangeMenu, "the name can be typed again");
+        press(&mut a, "ctrl-u esc");
+        press(
+            &mut a,
+            "m text:add space text:an space text:inline enter text:ReadLogs enter",
+        );
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        let [
+            Change::PutInlinePolicy {
+                principal, name, ..
+            },
+        ] = made.as_slice()
+        else {
+            panic!("{made:?} {:?}", a.status)
+        };
+        assert_eq!(name, "ReadLogs");
+        assert!(principal.ends_with(":role/WebApp"), "{principal}");
+        let shown = a.org();
+        let Node::Role(r) = a.selected() else {
+            panic!("the role stays selected")
+        };
+        let inline: Vec<&str> = shown
+            .role(r)
+            .inline
+            .iter()
+            .map(|&p| shown.policy_name(p))
+            .collect();
+        assert_eq!(inline.len(), 2, "{inline:?}");
+        assert!(inline.contains(&"ReadLogs"), "{inline:?}");
+    }
+
+    #[test]
+    fn a_managed_policy_is_deleted_only_once_detached() {
+        let org = acme();
+        let mut a = app(&org);
+        let delete = ": text:policy space text:PaymentsDataAccess enter m text:delete enter";
+        press(&mut a, delete);
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn && status.text.contains("attached to role PaymentsApp"),
+            "{status:?}"
+        );
+        assert!(done(&a).is_empty());
+        press(
+            &mut a,
+            ": text:role space text:PaymentsApp enter m text:detach space text:a space text:managed enter text:PaymentsDataAccess enter",
+        );
+        assert_eq!(done(&a).len(), 1, "{:?}", a.status);
+        press(&mut a, delete);
+        assert_eq!(
+            done(&a)[1],
+            Change::DeleteManagedPolicy {
+                account: "555555555555".into(),
+                name: "PaymentsDataAccess".into()
+            },
+            "{:?}",
+            a.status
+        );
+        // The policy is gone from the org shown; its folder is selected instead.
+        assert!(matches!(
+            a.org().by_name("PaymentsDataAccess"),
+            crate::org::NameLookup::NotFound
+        ));
+        assert!(matches!(
+            a.selected(),
+            Node::Folder(_, crate::tui::nodes::Folder::Policies)
         ));
     }
 }

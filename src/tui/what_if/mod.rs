@@ -198,8 +198,8 @@ impl Changes {
 /// What an apply on the worker is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applying {
-    /// A new change, kept when it applies.
-    Propose(Entry),
+    /// New changes, kept when they apply.
+    Propose(Vec<Entry>),
     /// The scenario as undo, redo or a load left it.
     Rebuild,
 }
