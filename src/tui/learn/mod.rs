@@ -230,8 +230,21 @@ impl App<'_> {
     fn lesson_event(&mut self, event: Event<'_>) {
         let shown = self.shown();
         let org = shown.get();
+        let asked = matches!(
+            event,
+            Event::AskedCan(_)
+                | Event::AskedWhoCan(_)
+                | Event::AskedWhatCan(..)
+                | Event::AskedPaths(_)
+        );
         let Some(pane) = &mut self.lesson else { return };
-        let j = pane.player.on(org, event);
+        let j = match pane.player.on(org, event) {
+            // The answer seen is the scenario's: say so, and how to see the lesson's.
+            Judgment::Wrong(why) if asked && self.what_if.active() => Judgment::Wrong(format!(
+                "{why} (asked of the organization as your what-if changes make it: u undoes them)"
+            )),
+            j => j,
+        };
         self.lesson_judged(j);
     }
 
