@@ -86,7 +86,7 @@ impl<'a> App<'a> {
         // again there.
         self.index = Arc::new(OnceLock::new());
         if let super::Searcher::Inline(s) = &mut self.searcher {
-            *s = Box::default();
+            **s = Default::default();
         }
         self.filter = Matches::default();
         self.palette.matches = Matches::default();
