@@ -427,7 +427,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::Change,
         "change",
-        "what if: change this node (attach, move, groups, create an SCP or inline policy, edit, delete…)",
+        "what if: change this node (attach, move, create, edit…)",
         &[T, D],
         true,
     ),
