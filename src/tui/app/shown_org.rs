@@ -41,6 +41,14 @@ impl<'a> App<'a> {
 
     /// What was shown of `old` shown again in the org now shown.
     fn carry_over(&mut self, old: &OrgTree<'_>) {
+        // A question still being computed is about the org that was shown: its
+        // answer would name that org's nodes. It is stopped, to ask again.
+        if let Some(kind) = self.query.running.as_ref().map(|r| r.kind.name()) {
+            self.cancel_query();
+            self.warn(format!(
+                "{kind} stopped: the organization shown changed while it ran (Enter asks it again)"
+            ));
+        }
         let (from, to) = (old.org(), self.src.org());
         let near = |n: Node| org_map::nearest(old, to, n);
         self.view_gen += 1;
@@ -221,5 +229,26 @@ mod tests {
         press(&mut a, "[");
         assert_eq!(a.selected(), node_named(&a, "dana"));
         assert_eq!(a.src.name(a.selected()), a.src.name(dana));
+    }
+
+    #[test]
+    fn a_question_running_when_the_org_shown_changes_is_stopped() {
+        let org = acme();
+        let mut a = app(&org);
+        let (tx, _rx) = std::sync::mpsc::channel();
+        a.query_in_background(tx);
+        press(
+            &mut a,
+            ": text:user space text:dana enter m text:remove enter enter",
+        );
+        assert!(a.what_if.active());
+        press(&mut a, "c");
+        press(&mut a, "text:dana tab text:s3:GetObject tab text:* enter");
+        assert!(a.query.running.is_some(), "{:?}", a.status);
+        a.undo(true);
+        assert!(
+            a.query.running.is_none(),
+            "its answer would name the other org's nodes"
+        );
     }
 }
