@@ -302,6 +302,68 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     t.keys(&["q"]);
 }
 
+/// The real binary, its workers included: an OU created by a change is in the tree,
+/// the search worker finds it in the changed org, and undoing the change takes the
+/// selection back to its parent in the loaded org.
+#[test]
+fn a_created_ou_is_found_and_undone_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let id = format!("orgscope-whatif-ou-{}", std::process::id());
+    let socket = std::env::temp_dir().join(format!("{id}.sock"));
+    let t = Tmux {
+        socket: socket.display().to_string(),
+        session: id,
+    };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        "TERM=xterm-256color",
+        "XDG_CONFIG_HOME=/nonexistent",
+        "NO_COLOR=1",
+        bin,
+        "acme",
+    ]);
+    t.wait_for("Organization policies");
+    t.keys(&[":"]);
+    t.type_text("ou Workloads");
+    t.keys(&["Enter"]);
+    t.wait_for("Root › Workloads");
+    t.keys(&["m"]);
+    t.wait_for("create an OU here");
+    t.type_text("create an OU");
+    t.keys(&["Enter"]);
+    t.type_text("Lab");
+    t.keys(&["Enter"]);
+    t.wait_for("Changed by the scenario: 1 change");
+    t.keys(&["/"]);
+    t.type_text("Lab");
+    t.wait_for("Lab  ou-what-");
+    t.keys(&["Enter"]);
+    t.wait_for("Root › Workloads › Lab");
+    t.keys(&["u"]);
+    let s = t.wait_for("undone: 0 changes left");
+    assert_eq!(
+        s.lines().next().map(str::trim_end),
+        Some(" Root › Workloads"),
+        "{s}"
+    );
+    assert!(!s.contains("Lab"), "{s}");
+    t.keys(&["q"]);
+}
+
 /// `orgscope ORG --scenario FILE`: a scenario that does not apply is told before the
 /// UI opens, with its file and the change at fault.
 #[test]
