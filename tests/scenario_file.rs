@@ -275,7 +275,8 @@ fn a_managed_policy_is_deleted_only_once_nothing_holds_it() {
         r#"{"changes": [{"op": "delete_managed_policy", "account": "payments-prod", "name": "DeployerBoundary"}]}"#,
     );
     assert!(
-        e.contains("role PaymentsDeployer (as its permissions boundary)"),
+        e.contains("role PaymentsDeployer (as its permissions boundary)")
+            && e.contains("remove it as a boundary"),
         "{e}"
     );
     let e = apply_err(

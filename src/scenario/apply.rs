@@ -555,7 +555,7 @@ impl Native {
                 ),
             ));
         };
-        let mut holders = Vec::new();
+        let (mut holders, mut bounded) = (Vec::new(), false);
         for table in [USERS, GROUPS, ROLES] {
             for (who, v) in acct
                 .get(table)
@@ -569,6 +569,7 @@ impl Native {
                 }
                 if str_of(v, "boundary") == Some(key.as_str()) {
                     holders.push(format!("{what} {who} (as its permissions boundary)"));
+                    bounded = true;
                 }
             }
         }
@@ -576,8 +577,13 @@ impl Native {
             return Err(fault(
                 "name",
                 format!(
-                    "`{key}` is attached to {}: detach it first (AWS refuses to delete a policy attached to a user, group or role)",
-                    listing(holders)
+                    "`{key}` is attached to {}: detach it first{} (AWS refuses to delete a policy attached to a user, group or role)",
+                    listing(holders),
+                    if bounded {
+                        ", and remove it as a boundary (remove_boundary)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
