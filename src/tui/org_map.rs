@@ -134,42 +134,50 @@ mod tests {
     #[test]
     fn nodes_and_statements_are_carried_by_id_and_arn_not_by_number() {
         let org = crate::org::load_builtin_acme();
-        // The same org with its policies numbered the other way round: what
-        // index-for-index would get wrong.
+        // An org rebuilt by a scenario: an OU more, and DenyAll's statement edited.
         let scenario = crate::scenario::Scenario {
             description: None,
-            changes: vec![crate::scenario::Change::CreateOu {
-                name: "Lab".into(),
-                parent: "root".into(),
-            }],
+            changes: vec![
+                crate::scenario::Change::CreateOu {
+                    name: "Lab".into(),
+                    parent: "root".into(),
+                },
+                crate::scenario::Change::EditOrgPolicy {
+                    kind: crate::scenario::OrgPolicyKind::Scp,
+                    policy: "DenyAll".into(),
+                    document: crate::scenario::Document::new(
+                        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#,
+                    ),
+                },
+            ],
         };
         let changed = crate::scenario::apply(&org, &scenario).expect("applies");
-        let dana = find(&org, "dana");
-        let Some(Node::User(u)) = node(&org, &changed, node_of(&org, dana)) else {
+        let Entity::User(dana) = find(&org, "dana") else {
+            panic!("dana is a user")
+        };
+        let Some(Node::User(u)) = node(&org, &changed, Node::User(dana)) else {
             panic!("dana is in the changed org")
         };
-        assert_eq!(
-            changed.user(u).arn,
-            org.user(match dana {
-                Entity::User(u) => u,
-                _ => unreachable!(),
-            })
-            .arn
-        );
+        assert_eq!(changed.user(u).arn, org.user(dana).arn);
         // The OU only the changed org holds has no node in the loaded one; its
         // nearest ancestor there is the root.
         let lab = node_of(&changed, find(&changed, "Lab"));
         assert_eq!(node(&changed, &org, lab), None);
         assert_eq!(nearest(&OrgTree::new(&changed), &org, lab), Node::Root);
-        // An SCP's statement maps to the same statement.
-        let Entity::Policy(deny) = find(&org, "DenyAll") else {
-            panic!("DenyAll is a policy")
+        // An unchanged SCP's statement maps to the same statement; an edited one's
+        // to none (no other statement is highlighted in its place).
+        let mark = |name: &str| {
+            let Entity::Policy(p) = find(&org, name) else {
+                panic!("{name} is a policy")
+            };
+            Mark {
+                policy: p,
+                statement: 0,
+            }
         };
-        let m = Mark {
-            policy: deny,
-            statement: 0,
-        };
-        let there = statement(&org, &changed, m).expect("the same statement");
-        assert_eq!(changed.policy_name(there.policy), "DenyAll");
+        let there = statement(&org, &changed, mark("ProdGuardrails")).expect("the same statement");
+        assert_eq!(changed.policy_name(there.policy), "ProdGuardrails");
+        assert_eq!(statement(&org, &changed, mark("DenyAll")), None);
+        assert!(policy(&org, &changed, mark("DenyAll").policy).is_some());
     }
 }
