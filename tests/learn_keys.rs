@@ -653,3 +653,62 @@ fn every_step_played_wrong_is_not_done_and_told_why() {
     }
     assert!(judged > 50, "{judged}");
 }
+
+/// While a what-if scenario is active the learner sees the org it makes, and an ask
+/// step is judged on that org: a scenario that changes the answer makes the right
+/// question's answer not the lesson's, told as such; undone, the same question is
+/// right.
+#[test]
+fn an_ask_step_is_judged_on_the_org_the_learner_sees() {
+    let lesson = learn::builtin()
+        .into_iter()
+        .find(|l| l.id() == "explicit-deny")
+        .unwrap();
+    let org = lesson.load_org().unwrap();
+    let mut a = app(&org, &lesson);
+    let steps = lesson.steps();
+    let at = steps
+        .iter()
+        .position(|s| {
+            s.kind() == StepKind::Ask
+                && s.ask.as_ref().unwrap().action == "secretsmanager:GetSecretValue"
+        })
+        .expect("the secret's ask step");
+    for step in &steps[..at] {
+        play_right(&mut a, &org, step);
+        go_on(&mut a);
+    }
+    assert_eq!(player(&a).step, at);
+    let q = steps[at].ask.clone().unwrap();
+    // The secret's policy opened to everyone: WebDeployer is no longer denied there.
+    let secret = "arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf";
+    make(
+        &mut a,
+        &org,
+        &Change::PutResourcePolicy {
+            resource: secret.into(),
+            account: Some("666666666666".into()),
+            document: orgscope::scenario::Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#,
+            ),
+        },
+    );
+    ask(&mut a, &q);
+    assert_eq!(player(&a).phase, Phase::Doing, "{:?}", a.status);
+    let last = a.lesson.as_ref().unwrap().last.clone();
+    assert!(
+        matches!(&last, Some(Judgment::Wrong(why)) if why.contains("what-if changes")),
+        "{last:?} {:?}",
+        a.status
+    );
+    to_tree(&mut a);
+    keys(&mut a, "esc u");
+    assert!(a.what_if.changes.done().is_empty(), "{:?}", a.status);
+    ask(&mut a, &q);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().last,
+        Some(Judgment::Right),
+        "{:?}",
+        a.status
+    );
+}

@@ -55,6 +55,7 @@ fn every_kind() -> String {
   {{"op": "remove_user_from_group", "user": "ivan", "group": "Developers"}},
   {{"op": "set_boundary", "principal": "ivan", "policy": "S3All"}},
   {{"op": "remove_boundary", "principal": "ivan"}},
+  {{"op": "delete_managed_policy", "account": "web-dev", "name": "S3All"}},
   {{"op": "create_role", "account": "web-dev", "name": "Builder", "trust": {trust}}},
   {{"op": "set_trust_policy", "role": "Builder", "document": {trust}}},
   {{"op": "put_resource_policy", "resource": "arn:aws:s3:::new-bucket", "account": "web-dev", "document": {bucket}}},
@@ -68,7 +69,7 @@ fn every_kind_of_change_applies_and_the_org_stays_as_it_was() {
     let org = acme();
     let before = orgscope::org::export::to_native_text(&org);
     let file = from(&every_kind());
-    assert_eq!(file.scenario.changes.len(), 25);
+    assert_eq!(file.scenario.changes.len(), 26);
     let after = file.apply(&org).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         orgscope::org::export::to_native_text(&org),
@@ -253,6 +254,53 @@ fn aws_rules_refuse_what_aws_refuses() {
         r#"{"changes": [{"op": "put_resource_policy", "resource": "arn:aws:s3:::brand-new", "document": {"Version": "2012-10-17", "Statement": []}}]}"#,
     );
     assert!(e.contains("give `account`"), "{e}");
+}
+
+/// DeletePolicy is refused while the policy is attached to any user, group or role
+/// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html:
+/// "Before you can delete a managed policy, you must first detach the policy from all
+/// users, groups, and roles that it is attached to"); the refusal names them. A
+/// policy in use as a permissions boundary is refused too (deleting it would widen
+/// what its principal may do), and a detached one is deleted.
+#[test]
+fn a_managed_policy_is_deleted_only_once_nothing_holds_it() {
+    let e = apply_err(
+        r#"{"changes": [{"op": "delete_managed_policy", "account": "payments-prod", "name": "PaymentsDataAccess"}]}"#,
+    );
+    assert!(
+        e.contains("`PaymentsDataAccess` is attached to role PaymentsApp: detach it first"),
+        "{e}"
+    );
+    let e = apply_err(
+        r#"{"changes": [{"op": "delete_managed_policy", "account": "payments-prod", "name": "DeployerBoundary"}]}"#,
+    );
+    assert!(
+        e.contains("role PaymentsDeployer (as its permissions boundary)")
+            && e.contains("remove it as a boundary"),
+        "{e}"
+    );
+    let e = apply_err(
+        r#"{"changes": [{"op": "delete_managed_policy", "account": "payments-prod", "name": "NoSuch"}]}"#,
+    );
+    assert!(
+        e.contains("no customer managed policy `NoSuch`")
+            && e.contains("DeployerBoundary, PaymentsDataAccess"),
+        "{e}"
+    );
+    let org = acme();
+    let f = from(
+        r#"{"changes": [
+  {"op": "detach_managed_policy", "principal": "PaymentsApp", "policy": "PaymentsDataAccess"},
+  {"op": "delete_managed_policy", "account": "payments-prod", "name": "paymentsdataaccess"}
+]}"#,
+    );
+    let changed = f.apply(&org).unwrap_or_else(|e| panic!("{e}"));
+    let arn = "arn:aws:iam::555555555555:policy/PaymentsDataAccess";
+    assert!(org.by_arn(arn).is_some(), "the loaded org keeps it");
+    assert!(
+        changed.by_arn(arn).is_none(),
+        "the changed org has it no more"
+    );
 }
 
 /// A scenario names its targets as the org has them: one made for another org (or

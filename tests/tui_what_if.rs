@@ -125,10 +125,62 @@ fn the_tree_marks_what_a_change_touched() {
         .find(|l| l.contains("│") && l.contains(" dana"))
         .expect("dana's row");
     assert!(dana.contains('✎'), "{s}");
-    assert!(s.contains("what if: 1 change"), "{s}");
+    assert!(s.contains("Changed by the scenario: 1 change"), "{s}");
     keys(&mut a, "u");
     let s = screen(&a);
     assert!(!s.contains('✎'), "{s}");
+}
+
+/// While a scenario is active the tree is the changed org's: web-dev moved from Dev
+/// to Sandbox, and an OU created under Workloads, each where the changes put them.
+#[test]
+fn the_tree_shows_a_moved_account_and_a_created_ou() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 100, 26);
+    keys(
+        &mut a,
+        ": text:ou space text:Workloads enter m text:create enter text:Lab enter",
+    );
+    keys(&mut a, ": text:account space text:web-dev enter");
+    keys(&mut a, "m text:move enter text:Sandbox enter");
+    keys(&mut a, ": text:ou space text:Workloads enter right down");
+    let s = screen(&a);
+    let row = |name: &str| {
+        s.lines()
+            .position(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{s}"))
+    };
+    // Lab is in Workloads' subtree; web-dev under Sandbox, after it; Dev holds
+    // data-dev alone.
+    assert!(
+        row("Workloads") < row("Lab") && row("Lab") < row("Sandbox"),
+        "{s}"
+    );
+    assert!(row("Sandbox") < row("web-dev"), "{s}");
+    assert!(s.contains("Changed by the scenario: 2 changes"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+/// ProdGuardrails detached from Prod: the OU's SCPs tab, read from the changed org,
+/// no longer lists it, and web-prod's inherited SCPs no longer come from it.
+#[test]
+fn the_details_of_an_ou_after_an_scp_is_detached() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 110, 36);
+    keys(&mut a, ": text:ou space text:Prod enter 3");
+    let s = screen(&a);
+    assert!(s.contains("ProdGuardrails"), "{s}");
+    keys(
+        &mut a,
+        "m text:detach space text:an space text:SCP enter text:ProdGuardrails enter",
+    );
+    let s = screen(&a);
+    assert!(!s.contains("ProdGuardrails"), "{s}");
+    insta::assert_snapshot!(s);
+    keys(&mut a, ": text:account space text:web-prod enter 3");
+    let s = screen(&a);
+    assert!(s.contains("DenyOutsideApprovedRegions"), "{s}");
+    assert!(!s.contains("ProdGuardrails"), "{s}");
 }
 
 // ---- end to end, in tmux --------------------------------------------------------------
@@ -230,7 +282,7 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     t.wait_for("choose");
     t.type_text("SecurityAuditors");
     t.keys(&["Enter"]);
-    t.wait_for("what if: 1 change");
+    t.wait_for("Changed by the scenario: 1 change");
     t.keys(&["d"]);
     let s = t.wait_for("sts:AssumeRole");
     assert!(s.contains("What if · 1 change · user dana"), "{s}");
@@ -243,10 +295,72 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
     // Esc in its own send-keys, and the tree back before the next key: an Esc
     // followed at once by a key reads as Alt and that key.
     t.keys(&["Escape"]);
-    t.wait_for("┌ Organization · what if: 1 change");
+    t.wait_for("┌ Changed by the scenario: 1 change");
     t.keys(&["u"]);
     let s = t.wait_for("undone: 0 changes left");
-    assert!(!s.contains("what if: 1 change"), "{s}");
+    assert!(!s.contains("Changed by the scenario: 1 change"), "{s}");
+    t.keys(&["q"]);
+}
+
+/// The real binary, its workers included: an OU created by a change is in the tree,
+/// the search worker finds it in the changed org, and undoing the change takes the
+/// selection back to its parent in the loaded org.
+#[test]
+fn a_created_ou_is_found_and_undone_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let id = format!("orgscope-whatif-ou-{}", std::process::id());
+    let socket = std::env::temp_dir().join(format!("{id}.sock"));
+    let t = Tmux {
+        socket: socket.display().to_string(),
+        session: id,
+    };
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        "TERM=xterm-256color",
+        "XDG_CONFIG_HOME=/nonexistent",
+        "NO_COLOR=1",
+        bin,
+        "acme",
+    ]);
+    t.wait_for("Organization policies");
+    t.keys(&[":"]);
+    t.type_text("ou Workloads");
+    t.keys(&["Enter"]);
+    t.wait_for("Root › Workloads");
+    t.keys(&["m"]);
+    t.wait_for("create an OU here");
+    t.type_text("create an OU");
+    t.keys(&["Enter"]);
+    t.type_text("Lab");
+    t.keys(&["Enter"]);
+    t.wait_for("Changed by the scenario: 1 change");
+    t.keys(&["/"]);
+    t.type_text("Lab");
+    t.wait_for("Lab  ou-what-");
+    t.keys(&["Enter"]);
+    t.wait_for("Root › Workloads › Lab");
+    t.keys(&["u"]);
+    let s = t.wait_for("undone: 0 changes left");
+    assert_eq!(
+        s.lines().next().map(str::trim_end),
+        Some(" Root › Workloads"),
+        "{s}"
+    );
+    assert!(!s.contains("Lab"), "{s}");
     t.keys(&["q"]);
 }
 

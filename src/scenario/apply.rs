@@ -549,6 +549,60 @@ impl Native {
         ))
     }
 
+    /// DeletePolicy on a customer managed policy: refused while it is attached to a
+    /// user, group or role, naming them, as AWS refuses it
+    /// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html).
+    /// A policy set as a permissions boundary is refused too: IAM counts those uses
+    /// apart, and deleting one would widen what its principal may do.
+    fn delete_managed_policy(&mut self, account: &str, name: &str) -> Result<(), Fault> {
+        let a = self.account(account, "account")?;
+        let acct = &self.accounts()[a];
+        let own = acct.get("policies").and_then(Value::as_object);
+        let Some(key) = key_ci(own, name) else {
+            return Err(fault(
+                "name",
+                format!(
+                    "account `{account}` has no customer managed policy `{name}`; its policies are: {}",
+                    listing(own.map(|m| m.keys().cloned().collect()).unwrap_or_default())
+                ),
+            ));
+        };
+        let (mut holders, mut bounded) = (Vec::new(), false);
+        for table in [USERS, GROUPS, ROLES] {
+            for (who, v) in acct
+                .get(table)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let what = singular(table);
+                if Self::list_of(v, "managed").contains(&key) {
+                    holders.push(format!("{what} {who}"));
+                }
+                if str_of(v, "boundary") == Some(key.as_str()) {
+                    holders.push(format!("{what} {who} (as its permissions boundary)"));
+                    bounded = true;
+                }
+            }
+        }
+        if !holders.is_empty() {
+            return Err(fault(
+                "name",
+                format!(
+                    "`{key}` is attached to {}: detach it first{} (AWS refuses to delete a policy attached to a user, group or role)",
+                    listing(holders),
+                    if bounded {
+                        ", and remove it as a boundary (remove_boundary)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        obj_mut(self.account_mut(a), "policies").remove(&key);
+        Ok(())
+    }
+
     fn list_of(v: &Value, key: &str) -> Vec<String> {
         v.get(key)
             .and_then(Value::as_array)
@@ -922,6 +976,9 @@ impl Native {
                         format!("`{principal}` has no permissions boundary"),
                     ));
                 }
+            }
+            Change::DeleteManagedPolicy { account, name } => {
+                self.delete_managed_policy(account, name)?;
             }
             Change::SetTrustPolicy { role, document } => {
                 let who = self.iam(role, &[ROLES], "role")?;

@@ -112,6 +112,12 @@ pub enum Change {
         principal: String,
         name: String,
     },
+    /// Delete a customer managed policy; refused while it is attached to a user,
+    /// group or role, as AWS refuses it.
+    DeleteManagedPolicy {
+        account: String,
+        name: String,
+    },
     /// Attach a managed policy to a user, group or role.
     AttachManagedPolicy {
         principal: String,
@@ -184,6 +190,7 @@ impl Change {
             Change::PutManagedPolicy { .. } => "put_managed_policy",
             Change::PutInlinePolicy { .. } => "put_inline_policy",
             Change::DeleteInlinePolicy { .. } => "delete_inline_policy",
+            Change::DeleteManagedPolicy { .. } => "delete_managed_policy",
             Change::AttachManagedPolicy { .. } => "attach_managed_policy",
             Change::DetachManagedPolicy { .. } => "detach_managed_policy",
             Change::AddUserToGroup { .. } => "add_user_to_group",
@@ -199,7 +206,7 @@ impl Change {
     }
 
     /// Every op, for error messages and the schema test.
-    pub const OPS: [&'static str; 27] = [
+    pub const OPS: [&'static str; 28] = [
         "attach_scp",
         "detach_scp",
         "attach_rcp",
@@ -216,6 +223,7 @@ impl Change {
         "put_managed_policy",
         "put_inline_policy",
         "delete_inline_policy",
+        "delete_managed_policy",
         "attach_managed_policy",
         "detach_managed_policy",
         "add_user_to_group",
@@ -246,7 +254,8 @@ impl fmt::Display for Change {
             Change::MoveAccount { account, to } => write!(f, "{op} `{account}` to `{to}`"),
             Change::CreateOu { name, parent } => write!(f, "{op} `{name}` under `{parent}`"),
             Change::MoveOu { ou, to } => write!(f, "{op} `{ou}` to `{to}`"),
-            Change::PutManagedPolicy { account, name, .. } => {
+            Change::PutManagedPolicy { account, name, .. }
+            | Change::DeleteManagedPolicy { account, name } => {
                 write!(f, "{op} `{name}` in `{account}`")
             }
             Change::PutInlinePolicy {

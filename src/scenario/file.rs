@@ -295,6 +295,10 @@ fn convert(c: ChangeIn, at: &dyn Fn(&str, String) -> Located) -> Result<Change, 
             principal: s(c.principal),
             name: s(c.name),
         },
+        "delete_managed_policy" => Change::DeleteManagedPolicy {
+            account: s(c.account),
+            name: s(c.name),
+        },
         "attach_managed_policy" => Change::AttachManagedPolicy {
             principal: s(c.principal),
             policy: s(c.policy),
@@ -358,6 +362,7 @@ fn shape(op: &str) -> Option<(&'static [&'static str], &'static [&'static str])>
         "put_managed_policy" => (&["account", "name", "document"], &[]),
         "put_inline_policy" => (&["principal", "name", "document"], &[]),
         "delete_inline_policy" => (&["principal", "name"], &[]),
+        "delete_managed_policy" => (&["account", "name"], &[]),
         "attach_managed_policy" | "detach_managed_policy" | "set_boundary" => {
             (&["principal", "policy"], &[])
         }
@@ -489,6 +494,10 @@ fn fields_of(c: &Change) -> Vec<(&'static str, String)> {
         }
         Change::DeleteInlinePolicy { principal, name } => {
             f.push(("principal", s(principal)));
+            f.push(("name", s(name)));
+        }
+        Change::DeleteManagedPolicy { account, name } => {
+            f.push(("account", s(account)));
             f.push(("name", s(name)));
         }
         Change::AttachManagedPolicy { principal, policy }

@@ -10,6 +10,7 @@ mod mouse;
 mod popups;
 mod problems;
 mod query;
+mod shown_org;
 mod what_if;
 
 use std::sync::mpsc::Sender;
@@ -25,7 +26,7 @@ use super::details::{self, DetailCtx, Tab};
 use super::history::{History, Visit};
 use super::keymap::Keymap;
 use super::layout::Areas;
-use super::nodes::{Node, OrgTree};
+use super::nodes::{Node, OrgRef, OrgTree};
 use super::palette::Palette;
 use super::problems::Problems;
 use super::query::build::plural;
@@ -46,8 +47,9 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
-    /// A search finished (on the worker thread).
-    Found(Target, Matches),
+    /// A search finished (on the worker thread), on the index of the org shown
+    /// then (by its [`App`]'s view number).
+    Found(Target, u64, Matches),
     /// A question of the query pane was answered (on the query worker), by number.
     Answered(u64, Arc<Outcome>),
     /// Time passes while a question runs (for its progress line).
@@ -80,6 +82,11 @@ pub struct SearchJob {
     pub query: String,
     /// The tags searched, a bit set ([`super::search::tags`]).
     pub only: Option<u32>,
+    /// The org shown: its number, its index (built by whoever needs it first) and,
+    /// for a changed org, the org to build it from (`None`: the loaded one).
+    pub view: u64,
+    pub index: Shared<OnceLock<SearchIndex<Node>>>,
+    pub changed: Option<Shared<Org>>,
 }
 
 /// Where searches run.
@@ -171,7 +178,15 @@ pub struct Detail {
 
 /// The whole state of the UI.
 pub struct App<'a> {
+    /// The org shown: the one loaded, or the one the scenario makes while one is
+    /// active (see [`App::show_scenario_org`]). The tree, details, searches and
+    /// marks all read this one.
     pub src: OrgTree<'a>,
+    /// The org as loaded.
+    loaded: &'a Org,
+    /// Counts the switches between the loaded and the changed org: searches started
+    /// on another org's index are dropped.
+    view_gen: u64,
     pub tree: Tree<Node>,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -251,6 +266,8 @@ impl<'a> App<'a> {
         });
         let mut app = App {
             src,
+            loaded: org,
+            view_gen: 0,
             tree,
             keymap: settings.keymap,
             theme: settings.theme,
@@ -288,9 +305,20 @@ impl<'a> App<'a> {
         app
     }
 
-    /// The org.
-    pub fn org(&self) -> &'a Org {
-        self.src.org
+    /// The org shown: the one the scenario makes while one is active, else the one
+    /// loaded.
+    pub fn org(&self) -> &Org {
+        self.src.org()
+    }
+
+    /// The org shown, held apart from the app (to read it while the app changes).
+    pub fn shown(&self) -> OrgRef<'a> {
+        self.src.shown().clone()
+    }
+
+    /// The org as loaded, whatever the scenario.
+    pub fn loaded(&self) -> &'a Org {
+        self.loaded
     }
 
     pub fn selected(&self) -> Node {
@@ -363,6 +391,12 @@ impl<'a> App<'a> {
                     target,
                     query,
                     only,
+                    view: self.view_gen,
+                    index: Shared(self.index.clone()),
+                    changed: match self.src.shown() {
+                        OrgRef::Loaded(_) => None,
+                        OrgRef::Changed(o) => Some(Shared(o.clone())),
+                    },
                 });
             }
             Searcher::Inline(searches) => {
@@ -417,8 +451,11 @@ impl<'a> App<'a> {
                 self.resize(w, h);
                 (None, None)
             }
-            Msg::Found(target, m) => {
-                self.found(target, m);
+            Msg::Found(target, view, m) => {
+                // Matches on another org's index name other nodes.
+                if view == self.view_gen {
+                    self.found(target, m);
+                }
                 (None, None)
             }
             Msg::Answered(id, outcome) => {
@@ -607,10 +644,10 @@ impl<'a> App<'a> {
     fn copy_selected(&mut self) -> Option<Effect> {
         let node = self.selected();
         let org = self.org();
-        let text: Option<(&str, &str)> = match node.entity() {
+        let text: Option<(&str, String)> = match node.entity() {
             Some(e) => match org.arn(e) {
-                Some(arn) => Some(("ARN", arn)),
-                None => self.src.detail(node).map(|id| ("id", id)),
+                Some(arn) => Some(("ARN", arn.to_string())),
+                None => self.src.detail(node).map(|id| ("id", id.to_string())),
             },
             None => None,
         };
@@ -618,7 +655,7 @@ impl<'a> App<'a> {
             self.say("nothing to copy here");
             return None;
         };
-        let safe = super::sanitize::sanitize(text);
+        let safe = super::sanitize::sanitize(&text).into_owned();
         if safe != text {
             self.warn(format!(
                 "copied the {what} with its control characters made visible: {safe}"
@@ -626,7 +663,7 @@ impl<'a> App<'a> {
         } else {
             self.say(format!("copied {safe}"));
         }
-        Some(Effect::Copy(safe.into_owned()))
+        Some(Effect::Copy(safe))
     }
 
     /// A node's children in the tree (for the view's badges).

@@ -129,6 +129,8 @@ pub enum Action {
     WhatIf,
     /// Keep the edited policy (the in-app editor).
     SaveEdit,
+    /// Go on editing the policy in `$EDITOR` (from the in-app editor).
+    EditorExternal,
     /// List the organization's findings.
     Findings,
     /// Narrow the findings to a severity and above (cycles).
@@ -188,6 +190,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::ScenarioPane, "scenario", &["s"]),
     (Action::WhatIf, "what_if", &["d"]),
     (Action::SaveEdit, "save_edit", &["ctrl-s"]),
+    (Action::EditorExternal, "editor_external", &["ctrl-o"]),
     (Action::Findings, "findings", &["F"]),
     (Action::FindingsSeverity, "findings_severity", &["s"]),
     (Action::FindingsKind, "findings_kind", &["t"]),
@@ -424,7 +427,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::Change,
         "change",
-        "what if: change this node (attach, move, groups, edit…)",
+        "what if: change this node (attach, move, create, edit…)",
         &[T, D],
         true,
     ),
@@ -836,6 +839,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::SaveEdit,
         "keep",
         "make the change with the edited document (refused while it does not parse)",
+        &[ED],
+        true,
+    ),
+    cmd(
+        Action::EditorExternal,
+        "$EDITOR",
+        "go on writing the document in $EDITOR (checked when it closes)",
         &[ED],
         true,
     ),

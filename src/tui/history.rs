@@ -62,6 +62,25 @@ impl<T: Copy + PartialEq> History<T> {
         self.places[self.at] = place;
     }
 
+    /// Every place changed by `f`; places that become the one before them are
+    /// kept once.
+    pub fn map(&mut self, mut f: impl FnMut(T) -> T) {
+        let mut kept: Vec<T> = Vec::with_capacity(self.places.len());
+        let mut at = 0;
+        for (i, p) in self.places.drain(..).enumerate() {
+            let p = f(p);
+            if kept.last() != Some(&p) {
+                kept.push(p);
+            }
+            if i == self.at {
+                at = kept.len().saturating_sub(1);
+            }
+        }
+        self.places = kept;
+        self.at = at;
+        self.stepped = false;
+    }
+
     /// The previous place, if any.
     pub fn back(&mut self) -> Option<T> {
         self.stepped = false;

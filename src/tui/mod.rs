@@ -24,6 +24,7 @@ pub mod layout;
 pub mod learn;
 pub mod nodes;
 pub mod org_index;
+pub mod org_map;
 pub mod osc52;
 pub mod palette;
 pub mod problems;

@@ -14,6 +14,8 @@ use crate::org::{
     RoleIx, UserIx,
 };
 
+use std::sync::Arc;
+
 use super::tree::TreeSource;
 
 /// The folders under an account.
@@ -139,11 +141,28 @@ impl Node {
     }
 }
 
+/// The org a tree shows: the one loaded (borrowed for the app's life), or one a
+/// scenario changed (shared with the workers).
+#[derive(Debug, Clone)]
+pub enum OrgRef<'a> {
+    Loaded(&'a Org),
+    Changed(Arc<Org>),
+}
+
+impl OrgRef<'_> {
+    pub fn get(&self) -> &Org {
+        match self {
+            OrgRef::Loaded(o) => o,
+            OrgRef::Changed(o) => o,
+        }
+    }
+}
+
 /// The org, seen as a tree. Holds the few lists the model does not keep (the
 /// organization-wide policies by kind), computed once.
 #[derive(Debug)]
 pub struct OrgTree<'a> {
-    pub org: &'a Org,
+    org: OrgRef<'a>,
     scps: Vec<PolicyIx>,
     rcps: Vec<PolicyIx>,
     aws_managed: Vec<PolicyIx>,
@@ -151,6 +170,12 @@ pub struct OrgTree<'a> {
 
 impl<'a> OrgTree<'a> {
     pub fn new(org: &'a Org) -> OrgTree<'a> {
+        OrgTree::of(OrgRef::Loaded(org))
+    }
+
+    /// The tree of a loaded or changed org.
+    pub fn of(shown: OrgRef<'a>) -> OrgTree<'a> {
+        let org = shown.get();
         let (mut scps, mut rcps, mut aws_managed) = (Vec::new(), Vec::new(), Vec::new());
         for (i, p) in org.policies().iter().enumerate() {
             let ix = PolicyIx::new(i);
@@ -163,11 +188,21 @@ impl<'a> OrgTree<'a> {
         }
         aws_managed.sort_by(|a, b| org.policy_name(*a).cmp(org.policy_name(*b)));
         OrgTree {
-            org,
+            org: shown,
             scps,
             rcps,
             aws_managed,
         }
+    }
+
+    /// The org shown.
+    pub fn org(&self) -> &Org {
+        self.org.get()
+    }
+
+    /// Which org this is: the loaded one or a changed one.
+    pub fn shown(&self) -> &OrgRef<'a> {
+        &self.org
     }
 
     pub fn org_policies(&self, f: PolicyFolder) -> &[PolicyIx] {
@@ -179,7 +214,7 @@ impl<'a> OrgTree<'a> {
     }
 
     fn folder_len(&self, a: AccountIx, f: Folder) -> usize {
-        let acc = self.org.account(a);
+        let acc = self.org().account(a);
         match f {
             Folder::Users => acc.users.len(),
             Folder::Groups => acc.groups.len(),
@@ -192,25 +227,25 @@ impl<'a> OrgTree<'a> {
     /// The node that shows an entity: inline, trust and resource policies show in
     /// their owner.
     pub fn node_of(&self, e: Entity) -> Node {
-        node_of(self.org, e)
+        node_of(self.org(), e)
     }
 
     /// A node's name as shown (unsanitized: the view sanitizes).
-    pub fn name(&self, n: Node) -> &'a str {
+    pub fn name(&self, n: Node) -> &str {
         match n {
             Node::Folder(_, f) => f.title(),
             Node::OrgPolicies => "Organization policies",
             Node::PolicyFolder(f) => f.title(),
-            n => n.entity().map_or("", |e| self.org.name(e)),
+            n => n.entity().map_or("", |e| self.org().name(e)),
         }
     }
 
     /// Secondary text after the name: an account's id, a policy's kind.
-    pub fn detail(&self, n: Node) -> Option<&'a str> {
+    pub fn detail(&self, n: Node) -> Option<&str> {
         match n {
-            Node::Root => Some(&self.org.root().id),
-            Node::Ou(o) => Some(&self.org.ou(o).id),
-            Node::Account(a) => Some(&self.org.account(a).id),
+            Node::Root => Some(&self.org().root().id),
+            Node::Ou(o) => Some(&self.org().ou(o).id),
+            Node::Account(a) => Some(&self.org().account(a).id),
             _ => None,
         }
     }
@@ -221,7 +256,7 @@ impl<'a> OrgTree<'a> {
         let join = |parts: Vec<String>| (!parts.is_empty()).then(|| parts.join(" · "));
         match n {
             Node::Root => {
-                let r = self.org.root();
+                let r = self.org().root();
                 join(count_parts(
                     &[
                         (r.ous.len(), "OU", "OUs"),
@@ -231,7 +266,7 @@ impl<'a> OrgTree<'a> {
                 ))
             }
             Node::Ou(o) => {
-                let o = self.org.ou(o);
+                let o = self.org().ou(o);
                 join(count_parts(
                     &[
                         (o.ous.len(), "OU", "OUs"),
@@ -271,7 +306,11 @@ impl<'a> OrgTree<'a> {
                     .sum::<usize>(),
             )),
             Node::PolicyFolder(f) => Some(super::words::thousands(self.org_policies(f).len())),
-            Node::Group(g) => Some(plural(self.org.group(g).members.len(), "member", "members")),
+            Node::Group(g) => Some(plural(
+                self.org().group(g).members.len(),
+                "member",
+                "members",
+            )),
             _ => None,
         }
     }
@@ -353,7 +392,7 @@ impl TreeSource for OrgTree<'_> {
     }
 
     fn children(&self, n: Node) -> Vec<Node> {
-        let org = self.org;
+        let org = self.org();
         match n {
             Node::Root => {
                 let r = org.root();
@@ -407,11 +446,11 @@ impl TreeSource for OrgTree<'_> {
     fn has_children(&self, n: Node) -> bool {
         match n {
             Node::Root => {
-                let r = self.org.root();
+                let r = self.org().root();
                 !r.ous.is_empty() || !r.accounts.is_empty()
             }
             Node::Ou(o) => {
-                let o = self.org.ou(o);
+                let o = self.org().ou(o);
                 !o.ous.is_empty() || !o.accounts.is_empty()
             }
             Node::Account(a) => Folder::ALL.iter().any(|&f| self.folder_len(a, f) > 0),
@@ -427,7 +466,7 @@ impl TreeSource for OrgTree<'_> {
     }
 
     fn parent(&self, n: Node) -> Option<Node> {
-        let org = self.org;
+        let org = self.org();
         Some(match n {
             Node::Root | Node::OrgPolicies => return None,
             Node::Ou(o) => parent_node(org.ou(o).parent),

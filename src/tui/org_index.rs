@@ -10,7 +10,7 @@ use crate::org::{AccountIx, GroupIx, OuIx, PolicyIx, PolicyOrigin, ResourceIx, R
 /// policies, SCPs, RCPs and resources. Inline, trust and resource policies are
 /// found through their owner.
 pub fn build(tree: &OrgTree<'_>) -> SearchIndex<Node> {
-    let org = tree.org;
+    let org = tree.org();
     let mut items: Vec<(Node, u8, String, String)> = Vec::with_capacity(
         1 + org.ous().len()
             + org.accounts().len()

@@ -135,6 +135,11 @@ impl<Id: Copy + Eq + Hash + std::fmt::Debug> Tree<Id> {
         t
     }
 
+    /// The nodes open, whether their rows show or not.
+    pub fn open_ids(&self) -> impl Iterator<Item = Id> + '_ {
+        self.expanded.iter().copied()
+    }
+
     /// Every visible row, top to bottom.
     pub fn rows(&self) -> &[Row<Id>] {
         &self.rows

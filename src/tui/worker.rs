@@ -5,21 +5,25 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, Sender};
 
 use super::app::{Msg, SearchJob, Target};
-use super::nodes::{Node, OrgTree};
+use super::nodes::{Node, OrgRef, OrgTree};
 use super::search::{Search, SearchIndex};
 use crate::org::Org;
 
 /// Serves searches until the app drops its end of `jobs`. Jobs queued while one
-/// runs are merged: only the latest per list is searched.
+/// runs are merged: only the latest per list is searched. Each job names the org
+/// shown and its index: a new one (a scenario laid over the org, or taken back)
+/// starts the searches afresh.
 pub fn serve(
     org: &Org,
     index: &OnceLock<SearchIndex<Node>>,
     jobs: Receiver<SearchJob>,
     found: Sender<Msg>,
 ) {
-    let index = index.get_or_init(|| super::org_index::build(&OrgTree::new(org)));
+    // The loaded org's index, built before the first key.
+    index.get_or_init(|| super::org_index::build(&OrgTree::new(org)));
     // One search per list, each narrowing its own previous query.
     let mut searches: [Search; 3] = Default::default();
+    let mut view = 0;
     let slot = Target::slot;
     while let Ok(first) = jobs.recv() {
         let mut latest: [Option<SearchJob>; 3] = [None, None, None];
@@ -30,10 +34,21 @@ pub fn serve(
             latest[i] = Some(job);
         }
         for job in latest.into_iter().flatten() {
+            if job.view != view {
+                view = job.view;
+                searches = Default::default();
+            }
+            let index = job.index.0.get_or_init(|| {
+                let tree = match &job.changed {
+                    Some(o) => OrgTree::of(OrgRef::Changed(o.0.clone())),
+                    None => OrgTree::new(org),
+                };
+                super::org_index::build(&tree)
+            });
             let search = &mut searches[slot(job.target)];
             search.set_query(index, &job.query, job.only);
             if found
-                .send(Msg::Found(job.target, search.matches().clone()))
+                .send(Msg::Found(job.target, job.view, search.matches().clone()))
                 .is_err()
             {
                 return;

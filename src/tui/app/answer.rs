@@ -160,7 +160,8 @@ impl App<'_> {
                 visit
             }
             Jump::Statement(m) => {
-                let org = self.org();
+                let shown = self.shown();
+                let org = shown.get();
                 let node = node_of(org, Entity::Policy(m.policy));
                 self.tab = Tab::Json;
                 let visit = self.go(node);

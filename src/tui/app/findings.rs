@@ -106,7 +106,8 @@ impl App<'_> {
             Action::FindingsKind => list.cycle_kind(),
             Action::FindingsUnder => {
                 let node = self.selected();
-                self.findings.toggle_scope(self.org(), node);
+                let shown = self.shown();
+                self.findings.toggle_scope(shown.get(), node);
             }
             Action::Filter => list.editing = true,
             Action::Cancel | Action::Findings => self.popup = Popup::None,
@@ -156,8 +157,12 @@ impl App<'_> {
             });
             return None;
         };
-        let org = self.org();
-        let visit = match (mark(org, &f), place(org, &f)) {
+        // The findings are the loaded org's: their statement is found there, and
+        // carried to the org shown (none when a scenario changed it).
+        let (loaded, shown) = (self.loaded(), self.shown());
+        let org = shown.get();
+        let m = mark(loaded, &f).and_then(|m| crate::tui::org_map::statement(loaded, org, m));
+        let visit = match (m, place(org, &f)) {
             (Some(m), _) => self.jump(Jump::Statement(m)),
             (None, Some(node)) => {
                 self.popup = Popup::None;

@@ -29,10 +29,7 @@ impl App<'_> {
                 self.menu_key(ev);
                 (None, None)
             }
-            Popup::Editor => {
-                self.editor_key(ev);
-                (None, None)
-            }
+            Popup::Editor => (self.editor_key(ev), None),
             Popup::Scenario => {
                 self.scenario_key(ev);
                 (None, None)

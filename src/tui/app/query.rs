@@ -27,7 +27,8 @@ impl App<'_> {
         self.cancel_query();
         self.popup = Popup::Query;
         self.query.stop_completing();
-        let org = self.org();
+        let shown = self.shown();
+        let org = shown.get();
         let node = self.selected();
         let form = &mut self.query.form;
         form.set_kind(kind);
@@ -231,7 +232,8 @@ impl App<'_> {
             .clone()
             .filter(|_| self.what_if.active());
         let id = self.query.next_id();
-        let org = self.org();
+        // The loaded org answers, or gives the answer before the scenario's.
+        let org = self.loaded();
         self.query.error = None;
         self.query.running = Some(Running {
             id,

@@ -56,6 +56,7 @@ pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
 fn target_name(t: &EditTarget) -> &str {
     match t {
         EditTarget::OrgPolicy { policy, .. } => policy,
+        EditTarget::NewOrgPolicy { name, .. } => name,
         EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
         EditTarget::Trust { role } => role,
         EditTarget::Resource { resource, .. } => resource,
@@ -70,12 +71,12 @@ impl App<'_> {
 
     /// Starts with a scenario already applied (`--scenario FILE`).
     pub fn start_scenario(&mut self, scenario: Scenario, changed: Arc<Org>) {
-        let org = self.org();
         for c in scenario.changes {
-            self.what_if.changes.push(Entry::new(org, c));
+            self.what_if.changes.push(Entry::new(c));
         }
         self.what_if.changed_scenario();
         self.what_if.changed = Some(changed);
+        self.show_scenario_org();
     }
 
     /// Guardrails checked in the what-if view (`--expect FILE`, `:expect FILE`).
@@ -136,8 +137,23 @@ impl App<'_> {
                 self.warn("type the name first");
                 return;
             }
+            if let Some(why) = menu::name_refusal(self.org(), m.node, offer, &m.filter) {
+                self.warn(why);
+                return;
+            }
             self.menu = None;
             self.popup = Popup::None;
+            if let Some((target, title, text)) =
+                menu::new_document(self.org(), m.node, offer, &m.filter)
+            {
+                self.open_editor(target, title, &text);
+                // A new document: keeping the first text as it is still makes it.
+                if let Some(e) = self.editor.as_mut() {
+                    e.original.clear();
+                }
+                self.say("write the policy: Ctrl-s keeps it, Ctrl-o continues in $EDITOR, Esc discards it");
+                return;
+            }
             if let Some(c) = menu::create(self.org(), m.node, offer, &m.filter) {
                 self.propose(c);
             }
@@ -147,7 +163,8 @@ impl App<'_> {
             self.say("nothing matches");
             return;
         };
-        let org = self.org();
+        let shown = self.shown();
+        let org = shown.get();
         match m.step {
             MenuStep::Offers(items) => {
                 let item = &items[i];
@@ -206,12 +223,20 @@ impl App<'_> {
         self.popup = Popup::Editor;
     }
 
-    pub(super) fn editor_key(&mut self, ev: KeyEvent) {
+    pub(super) fn editor_key(&mut self, ev: KeyEvent) -> Option<Effect> {
         let Some(e) = self.editor.as_mut() else {
             self.popup = Popup::None;
-            return;
+            return None;
         };
         match self.keymap.action(Context::Editor, &ev) {
+            // The text as it is, to `$EDITOR`; what it leaves is checked on return.
+            Some(Action::EditorExternal) => {
+                let e = self.editor.take()?;
+                self.popup = Popup::None;
+                let text = e.text();
+                self.external = Some(e.target);
+                return Some(Effect::Edit(text));
+            }
             Some(Action::Cancel) => {
                 self.editor = None;
                 self.popup = Popup::None;
@@ -228,10 +253,10 @@ impl App<'_> {
                     self.say("the policy is unchanged: no change made");
                 }
                 Ok(()) => {
-                    let change = e.target.change(&e.text());
+                    let changes = e.target.changes(&e.text());
                     self.editor = None;
                     self.popup = Popup::None;
-                    self.propose(change);
+                    self.propose_all(changes);
                 }
             },
             _ => {
@@ -240,6 +265,7 @@ impl App<'_> {
                 }
             }
         }
+        None
     }
 
     /// `e`: the selected policy (or the node's first document) in `$EDITOR`.
@@ -278,20 +304,27 @@ impl App<'_> {
                     self.open_editor(target, title, &text);
                     self.warn(format!("refused: the policy does not parse: {err}"));
                 }
-                Ok(()) => self.propose(target.change(&text)),
+                Ok(()) => self.propose_all(target.changes(&text)),
             },
         }
     }
 
     /// A new change: kept once the scenario with it applies.
     pub(super) fn propose(&mut self, change: Change) {
+        self.propose_all(vec![change]);
+    }
+
+    /// New changes, in order (a policy created, then attached): kept together once
+    /// the scenario with them applies, each undone on its own.
+    pub(super) fn propose_all(&mut self, changes: Vec<Change>) {
         if self.what_if.applying.is_some() {
             self.warn("still applying the last change: try again in a moment");
             return;
         }
-        let scenario = self.what_if.changes.with(&change);
-        let entry = Entry::new(self.org(), change);
-        self.apply(scenario, Applying::Propose(entry));
+        let mut scenario = self.what_if.changes.scenario();
+        scenario.changes.extend(changes.iter().cloned());
+        let entries = changes.into_iter().map(Entry::new).collect();
+        self.apply(scenario, Applying::Propose(entries));
     }
 
     /// `u` (or `Ctrl-r` for redo).
@@ -329,7 +362,7 @@ impl App<'_> {
         self.what_if.applying = Some((id, why));
         match &self.changer {
             Changer::Inline => {
-                let result = worker::applied(self.org(), &scenario);
+                let result = worker::applied(self.loaded(), &scenario);
                 self.applied(id, &result);
             }
             Changer::Worker(tx) => {
@@ -349,9 +382,15 @@ impl App<'_> {
             return;
         };
         match (why, result) {
-            (Applying::Propose(entry), Ok(org)) => {
-                let op = entry.change.op();
-                self.what_if.changes.push(entry);
+            (Applying::Propose(entries), Ok(org)) => {
+                let op = entries
+                    .iter()
+                    .map(|e| e.change.op())
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                for entry in entries {
+                    self.what_if.changes.push(entry);
+                }
                 self.what_if.changed_scenario();
                 self.what_if.changed = Some(org.clone());
                 self.say(format!(
@@ -376,9 +415,10 @@ impl App<'_> {
         self.after_apply();
     }
 
-    /// With a new changed org: the diff shown is computed again, and a lesson's
-    /// change step is judged on it.
+    /// With a new changed org (or none left): the app shows it, the diff shown is
+    /// computed again, and a lesson's change step is judged on it.
     fn after_apply(&mut self) {
+        self.show_scenario_org();
         if self.popup == Popup::WhatIf {
             self.start_diff();
         }
@@ -407,8 +447,7 @@ impl App<'_> {
         self.what_if.cancel_diff();
         self.what_if.shown = None;
         self.what_if.reset_view();
-        let org = self.org();
-        let (scope, label) = scope_of(org, self.selected());
+        let (scope, label) = scope_of(self.org(), self.selected());
         let Some(after) = self.what_if.changed.clone() else {
             if self.what_if.applying.is_none() {
                 self.what_if.shown = Some((
@@ -444,7 +483,7 @@ impl App<'_> {
         });
         match &self.changer {
             Changer::Inline => {
-                let result = worker::diffed(org, &job);
+                let result = worker::diffed(self.loaded(), &job);
                 self.diffed(id, &result);
             }
             Changer::Worker(tx) => {
@@ -1012,7 +1051,7 @@ mod tests {
     }
 
     #[test]
-    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_loaded_one() {
+    fn a_statement_in_an_answer_about_the_changed_org_opens_in_the_org_shown() {
         let org = acme();
         let mut a = app(&org);
         let ask = ": text:can space text:eve space text:s3:GetObject space text:arn:aws:s3:::acme-public-website/index.html enter";
@@ -1020,23 +1059,27 @@ mod tests {
             &mut a,
             ": text:user space text:dana enter m text:remove enter enter",
         );
+        let changed = a.what_if.changed.clone().expect("the changed org");
+        assert!(std::ptr::eq(a.org(), &*changed), "the app shows it");
         press(&mut a, ask);
         let jumps = statement_jumps(&a);
         let (_, m) = jumps
             .iter()
             .find(|(t, _)| t.contains("DenyPlainHttp"))
             .unwrap_or_else(|| panic!("the RCP's statement keeps its jump: {jumps:?}"));
-        // The mark is the loaded org's: its policy and statement there.
-        assert_eq!(org.policy_name(m.policy), "EnforceSecureTransport");
-        let st = &org.compiled(m.policy).statements()[m.statement];
+        // The mark is the changed org's: its policy and statement there.
+        assert_eq!(changed.policy_name(m.policy), "EnforceSecureTransport");
+        let st = &changed.compiled(m.policy).statements()[m.statement];
         assert_eq!(st.sid.as_deref(), Some("DenyPlainHttp"));
         select_jump(&mut a, *m);
         press(&mut a, "enter");
         assert_eq!(a.popup, Popup::None);
         assert_eq!(a.mark.map(|(_, x)| x), Some(*m));
+        assert_eq!(a.selected(), Node::Policy(m.policy));
 
-        // The RCP edited by the scenario: its statement is the scenario's, which the
-        // loaded org does not hold; no other statement is highlighted in its place.
+        // The RCP edited by the scenario: the answer's statement is the new one; the
+        // answer before the scenario names the old one, which the org shown no
+        // longer holds: no other statement is highlighted in its place.
         press(
             &mut a,
             ": text:policy space text:EnforceSecureTransport enter",
@@ -1050,10 +1093,17 @@ mod tests {
         assert_eq!(a.what_if.changes.done().len(), 2, "{:?}", a.status);
         press(&mut a, ask);
         let jumps = statement_jumps(&a);
+        let shown = a.org();
         assert!(
-            !jumps
-                .iter()
-                .any(|(t, _)| t.contains("DenyHttp") && !t.starts_with("before")),
+            jumps.iter().any(|(t, m)| t.contains("DenyHttp")
+                && shown.compiled(m.policy).statements()[m.statement]
+                    .sid
+                    .as_deref()
+                    == Some("DenyHttp")),
+            "{jumps:?}"
+        );
+        assert!(
+            !jumps.iter().any(|(t, _)| t.contains("DenyPlainHttp")),
             "{jumps:?}"
         );
     }
@@ -1102,6 +1152,186 @@ mod tests {
         assert!(matches!(
             changed.by_name("Lab"),
             crate::org::NameLookup::Unique(Entity::Ou(_))
+        ));
+    }
+
+    fn done(a: &App<'_>) -> Vec<Change> {
+        a.what_if
+            .changes
+            .done()
+            .iter()
+            .map(|e| e.change.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_scp_is_created_and_attached_where_the_menu_was_opened() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:ou space text:Prod enter m text:SCP space text:attached space text:here enter",
+        );
+        assert!(
+            matches!(a.menu.as_ref().map(|m| &m.step), Some(MenuStep::Name(_))),
+            "{:?}",
+            a.status
+        );
+        press(&mut a, "text:DenyDeletes enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        // The first text is a template that parses; kept as it is, it is the policy.
+        assert!(a.editor.as_ref().unwrap().check.is_ok());
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        assert_eq!(made.len(), 2, "{:?}", a.status);
+        assert!(
+            matches!(&made[0], Change::CreateOrgPolicy { kind: crate::scenario::OrgPolicyKind::Scp, name, .. } if name == "DenyDeletes")
+        );
+        assert_eq!(
+            made[1],
+            Change::Attach {
+                kind: crate::scenario::OrgPolicyKind::Scp,
+                policy: "DenyDeletes".into(),
+                target: "Prod".into()
+            }
+        );
+        // The changed org, shown: Prod holds the new SCP.
+        let shown = a.org();
+        let Node::Ou(prod) = a.selected() else {
+            panic!("Prod stays selected")
+        };
+        let names: Vec<&str> = shown
+            .ou(prod)
+            .scps
+            .iter()
+            .map(|&p| shown.policy_name(p))
+            .collect();
+        assert!(names.contains(&"DenyDeletes"), "{names:?}");
+        // Each change is undone on its own.
+        press(&mut a, "u");
+        assert_eq!(done(&a).len(), 1);
+    }
+
+    #[test]
+    fn an_rcp_attached_nowhere_is_written_in_the_external_editor() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:account space text:web-dev enter m text:RCP space text:attached space text:nowhere enter text:OnlyTls enter",
+        );
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        let effects = press(&mut a, "ctrl-o");
+        let [Effect::Edit(text)] = effects.as_slice() else {
+            panic!("no $EDITOR effect: {effects:?}")
+        };
+        assert!(text.contains("aws:SecureTransport"), "{text}");
+        assert_eq!(a.popup, Popup::None);
+        // What $EDITOR leaves is checked: an SCP-shaped RCP (no Principal) is refused
+        // and opens in the in-app editor at its place.
+        a.update(super::super::Msg::Edited(Ok(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#.into(),
+        )));
+        assert_eq!(a.popup, Popup::Editor);
+        assert!(a.status.clone().unwrap().warn);
+        assert!(done(&a).is_empty());
+        press(&mut a, "esc");
+        // A good one is the one change, attached nowhere.
+        press(
+            &mut a,
+            ": text:account space text:web-dev enter m text:RCP space text:attached space text:nowhere enter text:OnlyTls enter ctrl-o",
+        );
+        a.update(super::super::Msg::Edited(Ok(text.clone())));
+        let made = done(&a);
+        assert!(
+            matches!(made.as_slice(), [Change::CreateOrgPolicy { kind: crate::scenario::OrgPolicyKind::Rcp, name, .. }] if name == "OnlyTls"),
+            "{made:?} {:?}",
+            a.status
+        );
+    }
+
+    #[test]
+    fn an_inline_policy_is_added_to_a_principal_and_an_existing_name_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:role space text:WebApp enter m text:add space text:an space text:inline enter",
+        );
+        press(&mut a, "text:webappaccess enter");
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn && status.text.contains("inline policy WebAppAccess already"),
+            "{status:?}"
+        );
+        assert_eq!(a.popup, Popup::ChangeMenu, "the name can be typed again");
+        press(&mut a, "ctrl-u esc");
+        press(
+            &mut a,
+            "m text:add space text:an space text:inline enter text:ReadLogs enter",
+        );
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        let [
+            Change::PutInlinePolicy {
+                principal, name, ..
+            },
+        ] = made.as_slice()
+        else {
+            panic!("{made:?} {:?}", a.status)
+        };
+        assert_eq!(name, "ReadLogs");
+        assert!(principal.ends_with(":role/WebApp"), "{principal}");
+        let shown = a.org();
+        let Node::Role(r) = a.selected() else {
+            panic!("the role stays selected")
+        };
+        let inline: Vec<&str> = shown
+            .role(r)
+            .inline
+            .iter()
+            .map(|&p| shown.policy_name(p))
+            .collect();
+        assert_eq!(inline.len(), 2, "{inline:?}");
+        assert!(inline.contains(&"ReadLogs"), "{inline:?}");
+    }
+
+    #[test]
+    fn a_managed_policy_is_deleted_only_once_detached() {
+        let org = acme();
+        let mut a = app(&org);
+        let delete = ": text:policy space text:PaymentsDataAccess enter m text:delete enter";
+        press(&mut a, delete);
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn && status.text.contains("attached to role PaymentsApp"),
+            "{status:?}"
+        );
+        assert!(done(&a).is_empty());
+        press(
+            &mut a,
+            ": text:role space text:PaymentsApp enter m text:detach space text:a space text:managed enter text:PaymentsDataAccess enter",
+        );
+        assert_eq!(done(&a).len(), 1, "{:?}", a.status);
+        press(&mut a, delete);
+        assert_eq!(
+            done(&a)[1],
+            Change::DeleteManagedPolicy {
+                account: "555555555555".into(),
+                name: "PaymentsDataAccess".into()
+            },
+            "{:?}",
+            a.status
+        );
+        // The policy is gone from the org shown; its folder is selected instead.
+        assert!(matches!(
+            a.org().by_name("PaymentsDataAccess"),
+            crate::org::NameLookup::NotFound
+        ));
+        assert!(matches!(
+            a.selected(),
+            Node::Folder(_, crate::tui::nodes::Folder::Policies)
         ));
     }
 }

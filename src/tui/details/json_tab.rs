@@ -10,7 +10,7 @@ use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let mut docs: Vec<(String, PolicyIx)> = Vec::new();
     let mut add = |label: &str, p: PolicyIx| docs.push((label.to_string(), p));
     match node {

@@ -326,7 +326,7 @@ fn attach_label(how: AttachKind) -> &'static str {
 
 /// A policy as a list item: name, kind, ARN.
 fn policy_spans(cx: &DetailCtx<'_, '_>, p: PolicyIx) -> Vec<Span<'static>> {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let rec = org.policy(p);
     let mut spans = vec![Span::styled(clean(org.policy_name(p)), cx.theme.policy)];
     if let Some(kind) = kind_after_name(org, p) {
@@ -342,7 +342,7 @@ fn policy_spans(cx: &DetailCtx<'_, '_>, p: PolicyIx) -> Vec<Span<'static>> {
 
 /// An entity's name and, for things inside an account, the account.
 fn entity_spans(cx: &DetailCtx<'_, '_>, e: Entity) -> Vec<Span<'static>> {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let node = cx.tree.node_of(e);
     let kind = match e {
         Entity::Root => "root",

@@ -9,7 +9,7 @@ use crate::tui::nodes::Node;
 use crate::tui::sanitize::clean;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let account = match node {
         Node::Folder(a, _) => Some(a),
         n => n.entity().and_then(|e| org.account_of(e)),
@@ -54,7 +54,7 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
 
 /// The root's level, first in every chain.
 fn root_level(cx: &DetailCtx<'_, '_>, out: &mut Out<'_>) {
-    let root = cx.tree.org.root();
+    let root = cx.tree.org().root();
     let title = format!("Root {}", clean(&root.id));
     level(cx, out, &title, &root.scps, &root.rcps);
 }
@@ -87,7 +87,7 @@ fn level(
 }
 
 fn account_chain(cx: &DetailCtx<'_, '_>, node: Node, a: AccountIx, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let info = org.info();
     let acc = org.account(a);
     if org.management_account() == Some(a) {

@@ -15,7 +15,7 @@ const FOLDER_LIST: usize = 200;
 const KEY_MAX_DAYS: i64 = 90;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let title = clean(cx.tree.name(node));
     out.push(vec![Span::styled(
         title,
@@ -304,7 +304,7 @@ pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
 }
 
 fn account_field(cx: &DetailCtx<'_, '_>, a: crate::org::AccountIx, out: &mut Out<'_>) {
-    let acc = cx.tree.org.account(a);
+    let acc = cx.tree.org().account(a);
     out.field_spans(
         "Account",
         vec![
@@ -316,7 +316,7 @@ fn account_field(cx: &DetailCtx<'_, '_>, a: crate::org::AccountIx, out: &mut Out
 
 /// `Root / Workloads / Prod / prod-app`.
 fn ou_path(cx: &DetailCtx<'_, '_>, mut parent: Parent, name: &str) -> String {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let mut parts = vec![name.to_string()];
     while let Parent::Ou(o) = parent {
         let ou = org.ou(o);

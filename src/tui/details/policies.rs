@@ -9,7 +9,7 @@ use crate::tui::nodes::Node;
 use crate::tui::sanitize::clean;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     match node {
         Node::User(u) => {
             let user = org.user(u);

@@ -14,7 +14,7 @@ use crate::tui::tree::TreeSource;
 const MAX_ROWS: usize = 2_000;
 
 pub(super) fn build(cx: &DetailCtx<'_, '_>, node: Node, out: &mut Out<'_>) {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     match node {
         Node::Group(g) => {
             let members = &org.group(g).members;
@@ -138,7 +138,7 @@ fn principal(cx: &DetailCtx<'_, '_>, n: &NamedPrincipal<'_>) -> Span<'static> {
 
 /// An account id with its name when the org knows it.
 fn account_name(cx: &DetailCtx<'_, '_>, id: &str) -> String {
-    let org = cx.tree.org;
+    let org = cx.tree.org();
     let digits: String = id.chars().filter(char::is_ascii_digit).collect();
     match org.account_by_id(&digits) {
         Some(a) => format!("{} ({})", clean(id), clean(&org.account(a).name)),

@@ -153,7 +153,7 @@ impl App<'_> {
     /// The app's what-if scenario changed (the org as loaded is the one before):
     /// the lesson's change step is judged on `after`, progress kept, the learner told.
     pub fn lesson_scenario_changed(&mut self, after: &Org, scenario: &Scenario) {
-        let org = self.org();
+        let org = self.loaded();
         let Some(pane) = &mut self.lesson else { return };
         let j = pane.scenario_changed(org, after, scenario);
         self.lesson_judged(j);
@@ -176,7 +176,9 @@ impl App<'_> {
         if !asking {
             return;
         }
-        let org = self.org();
+        // Judged on the org the learner sees: the scenario's, while one is active.
+        let shown = self.shown();
+        let org = shown.get();
         match asked.query() {
             Ok(Query::Can { principal, ask, .. }) => {
                 if let Ok(a) = crate::analysis::can(org, &principal, &ask) {
@@ -223,10 +225,26 @@ impl App<'_> {
         }
     }
 
+    /// A move, judged on the org the learner sees (the scenario's, while one is
+    /// active: the entity and the answer in `event` are that org's).
     fn lesson_event(&mut self, event: Event<'_>) {
-        let org = self.org();
+        let shown = self.shown();
+        let org = shown.get();
+        let asked = matches!(
+            event,
+            Event::AskedCan(_)
+                | Event::AskedWhoCan(_)
+                | Event::AskedWhatCan(..)
+                | Event::AskedPaths(_)
+        );
         let Some(pane) = &mut self.lesson else { return };
-        let j = pane.player.on(org, event);
+        let j = match pane.player.on(org, event) {
+            // The answer seen is the scenario's: say so, and how to see the lesson's.
+            Judgment::Wrong(why) if asked && self.what_if.active() => Judgment::Wrong(format!(
+                "{why} (asked of the organization as your what-if changes make it: u undoes them)"
+            )),
+            j => j,
+        };
         self.lesson_judged(j);
     }
 
@@ -352,7 +370,8 @@ impl App<'_> {
 
     /// Keys while practice has the keyboard.
     fn practice_key(&mut self, ev: KeyEvent) {
-        let org = self.org();
+        // Practice questions are drawn from, and answered on, the org as loaded.
+        let org = self.loaded();
         let Some(p) = &mut self.learn.practice else {
             return;
         };
@@ -426,7 +445,8 @@ impl App<'_> {
         if self.learn.practice.is_some() {
             return self.practice_key(ev);
         }
-        let org = self.org();
+        // The lesson is written on its org as loaded.
+        let org = self.loaded();
         // A denial's layer: 1 to 7, in the order the pane lists them.
         if let Some(pane) = &mut self.lesson
             && matches!(pane.player.phase, Phase::PickLayer(_))

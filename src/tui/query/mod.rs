@@ -179,6 +179,15 @@ impl Answered {
         self.view.toggle(tree);
     }
 
+    /// Changes or drops every row's jump, the filtered rows' too (the org shown
+    /// changed: see [`crate::tui::org_map::jump`]).
+    pub fn map_jumps(&mut self, mut f: impl FnMut(Jump) -> Option<Jump>) {
+        Arc::make_mut(&mut self.full).map_jumps(&mut f);
+        if let Some(t) = self.filtered.as_mut() {
+            t.map_jumps(&mut f);
+        }
+    }
+
     /// Where Enter on the selected row goes.
     pub fn selected_jump(&self) -> Option<Jump> {
         self.view

@@ -25,6 +25,13 @@ pub fn help_lines(app: &App<'_>, ctx: Context) -> Vec<Line<'static>> {
         }
         keys_of(app, ctx, &mut lines);
     }
+    if app.what_if.active() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Shown: the organization as the scenario changes it (✎ marks what a change touched; u undoes, s lists the changes)",
+            t.warn,
+        )));
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Mouse", t.heading)));
     lines.push(Line::from(Span::styled(

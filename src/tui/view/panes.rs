@@ -38,12 +38,12 @@ pub(super) fn tree(app: &App<'_>, frame: &mut Frame<'_>, area: Rect) {
     let t = &app.theme;
     let focused = app.focus == Focus::Tree && !app.lesson_focused();
     let rows = app.tree.rows().len();
-    // While a scenario is active the pane says so; the tree is the org as loaded.
+    // Which org the tree shows: the scenario's while one is active.
     let title = match app.what_if.changes.done().len() {
         _ if app.what_if.applying.is_some() => " Organization · what if: applying… ".to_string(),
         0 => " Organization ".to_string(),
         n => format!(
-            " Organization · what if: {} (✎ touched) ",
+            " Changed by the scenario: {} ",
             crate::tui::words::plural(n, "change", "changes")
         ),
     };

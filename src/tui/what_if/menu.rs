@@ -30,26 +30,90 @@ pub enum Offer {
     CreateRole,
     /// Delete the SCP or RCP (refused while it is attached, as AWS refuses it).
     DeleteOrgPolicy(OrgPolicyKind),
+    /// Create an SCP or RCP (its name typed, then its document in the editor),
+    /// attached to the node or nowhere.
+    CreateOrgPolicy {
+        kind: OrgPolicyKind,
+        attach: bool,
+    },
+    /// Add an inline policy to a user, group or role (its name typed, then its
+    /// document in the editor).
+    NewInline,
+    /// Delete a customer managed policy (refused while attached, as AWS refuses it).
+    DeleteManaged,
 }
 
-/// A document a change can replace, and how: the change it makes from new text.
+/// A document a change can replace (or create), and how: the change it makes from
+/// new text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditTarget {
-    OrgPolicy { kind: OrgPolicyKind, policy: String },
-    Managed { account: String, name: String },
-    Inline { principal: String, name: String },
-    Trust { role: String },
-    Resource { resource: String, account: String },
+    OrgPolicy {
+        kind: OrgPolicyKind,
+        policy: String,
+    },
+    /// A new SCP or RCP, attached to `attach` (a target as a change names it) when
+    /// given.
+    NewOrgPolicy {
+        kind: OrgPolicyKind,
+        name: String,
+        attach: Option<String>,
+    },
+    Managed {
+        account: String,
+        name: String,
+    },
+    Inline {
+        principal: String,
+        name: String,
+    },
+    Trust {
+        role: String,
+    },
+    Resource {
+        resource: String,
+        account: String,
+    },
 }
 
 impl EditTarget {
-    /// The change that sets the document to `text`.
+    /// The changes that set the document to `text`: one, or for a new SCP or RCP
+    /// attached where it was made, its creation then its attachment.
+    pub fn changes(&self, text: &str) -> Vec<Change> {
+        match self.clone() {
+            EditTarget::NewOrgPolicy { kind, name, attach } => {
+                let mut out = vec![Change::CreateOrgPolicy {
+                    kind,
+                    name: name.clone(),
+                    description: None,
+                    document: Document::new(text),
+                }];
+                if let Some(target) = attach {
+                    out.push(Change::Attach {
+                        kind,
+                        policy: name,
+                        target,
+                    });
+                }
+                out
+            }
+            _ => vec![self.change(text)],
+        }
+    }
+
+    /// The change that sets an existing document to `text` (a new SCP or RCP: its
+    /// creation).
     pub fn change(&self, text: &str) -> Change {
         let document = Document::new(text);
         match self.clone() {
             EditTarget::OrgPolicy { kind, policy } => Change::EditOrgPolicy {
                 kind,
                 policy,
+                document,
+            },
+            EditTarget::NewOrgPolicy { kind, name, .. } => Change::CreateOrgPolicy {
+                kind,
+                name,
+                description: None,
                 document,
             },
             EditTarget::Managed { account, name } => Change::PutManagedPolicy {
@@ -74,7 +138,9 @@ impl EditTarget {
     /// How the policy parser reads the document.
     pub fn policy_kind(&self) -> PolicyKind {
         match self {
-            EditTarget::OrgPolicy { kind, .. } => kind.policy_kind(),
+            EditTarget::OrgPolicy { kind, .. } | EditTarget::NewOrgPolicy { kind, .. } => {
+                kind.policy_kind()
+            }
             EditTarget::Managed { .. } | EditTarget::Inline { .. } => PolicyKind::Identity,
             EditTarget::Trust { .. } | EditTarget::Resource { .. } => PolicyKind::Resource,
         }
@@ -126,7 +192,7 @@ pub fn ref_name(org: &Org, e: Entity) -> String {
 
 /// The changes offered on a node, in the order the menu lists them.
 pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
-    let org = tree.org;
+    let org = tree.org();
     let item = |label: &str, offer: Offer| Item {
         label: label.to_string(),
         offer,
@@ -163,7 +229,28 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             Offer::RemoveFromGroup,
         ));
     }
+    // After the older creates, which a typed `create` still finds first.
+    if attachable {
+        for kind in [OrgPolicyKind::Scp, OrgPolicyKind::Rcp] {
+            let l = kind.label();
+            out.push(item(
+                &format!("create an {l} attached here… (type its name, then write it)"),
+                Offer::CreateOrgPolicy { kind, attach: true },
+            ));
+            out.push(item(
+                &format!("create an {l} attached nowhere… (type its name, then write it)"),
+                Offer::CreateOrgPolicy {
+                    kind,
+                    attach: false,
+                },
+            ));
+        }
+    }
     if matches!(node, Node::User(_) | Node::Group(_) | Node::Role(_)) {
+        out.push(item(
+            "add an inline policy… (type its name, then write it)",
+            Offer::NewInline,
+        ));
         out.push(item("attach a managed policy…", Offer::AttachManaged));
         out.push(item("detach a managed policy…", Offer::DetachManaged));
     }
@@ -226,6 +313,14 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             Offer::DeleteOrgPolicy(kind),
         ));
     }
+    if let Node::Policy(p) = node
+        && let PolicyOrigin::CustomerManaged(_) = org.policy(p).origin
+    {
+        out.push(item(
+            "delete the managed policy (refused while attached)",
+            Offer::DeleteManaged,
+        ));
+    }
     out
 }
 
@@ -233,9 +328,118 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
 pub fn takes_name(offer: &Offer) -> bool {
     matches!(
         offer,
-        Offer::CreateOu | Offer::CreateUser | Offer::CreateRole
+        Offer::CreateOu
+            | Offer::CreateUser
+            | Offer::CreateRole
+            | Offer::CreateOrgPolicy { .. }
+            | Offer::NewInline
     )
 }
+
+/// Why a typed name is refused for what the offer creates, when it is: an inline
+/// policy by that name would be replaced, not added (IAM names are compared
+/// without case).
+pub fn name_refusal(org: &Org, node: Node, offer: &Offer, name: &str) -> Option<String> {
+    let name = name.trim();
+    let inline = match (offer, node) {
+        (Offer::NewInline, Node::User(u)) => &org.user(u).inline,
+        (Offer::NewInline, Node::Group(g)) => &org.group(g).inline,
+        (Offer::NewInline, Node::Role(r)) => &org.role(r).inline,
+        _ => return None,
+    };
+    inline
+        .iter()
+        .find(|&&p| org.policy_name(p).eq_ignore_ascii_case(name))
+        .map(|&p| {
+            format!(
+                "it has an inline policy {} already: edit that one (m, then edit), or type another name",
+                crate::tui::sanitize::clean(org.policy_name(p))
+            )
+        })
+}
+
+/// For an offer that creates a document: what the editor opens on (its target, its
+/// title and a first text to write over), named `name`; `None` for other offers.
+pub fn new_document(
+    org: &Org,
+    node: Node,
+    offer: &Offer,
+    name: &str,
+) -> Option<(EditTarget, String, String)> {
+    let name = name.trim().to_string();
+    let e = node.entity()?;
+    Some(match offer {
+        Offer::CreateOrgPolicy { kind, attach } => {
+            let target = EditTarget::NewOrgPolicy {
+                kind: *kind,
+                name: name.clone(),
+                attach: attach.then(|| ref_name(org, e)),
+            };
+            let title = format!("new {} {name}", kind.label());
+            (target, title, template(*kind).to_string())
+        }
+        Offer::NewInline => {
+            let target = EditTarget::Inline {
+                principal: org.arn(e)?.to_string(),
+                name: name.clone(),
+            };
+            (
+                target,
+                format!("new inline policy {name}"),
+                IDENTITY_TEMPLATE.into(),
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// A first document for a new SCP or RCP: valid, and saying what to write.
+fn template(kind: OrgPolicyKind) -> &'static str {
+    match kind {
+        OrgPolicyKind::Scp => SCP_TEMPLATE,
+        OrgPolicyKind::Rcp => RCP_TEMPLATE,
+    }
+}
+
+const SCP_TEMPLATE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "DenyLeavingTheOrganization",
+      "Effect": "Deny",
+      "Action": "organizations:LeaveOrganization",
+      "Resource": "*"
+    }
+  ]
+}
+"#;
+
+const RCP_TEMPLATE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "DenyPlainHttp",
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": "s3:*",
+      "Resource": "*",
+      "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}
+    }
+  ]
+}
+"#;
+
+const IDENTITY_TEMPLATE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:ListAllMyBuckets",
+      "Resource": "*"
+    }
+  ]
+}
+"#;
 
 /// The account a create offer makes its user or role in.
 fn account_of_node(node: Node) -> Option<AccountIx> {
@@ -353,7 +557,7 @@ fn principal_account(org: &Org, node: Node) -> Option<AccountIx> {
 /// The managed policies a principal of an account can use: its account's own, and
 /// the AWS managed policies the org holds.
 fn managed_for(tree: &OrgTree<'_>, account: AccountIx) -> Vec<PolicyIx> {
-    let org = tree.org;
+    let org = tree.org();
     let mut out: Vec<PolicyIx> = org.account(account).policies.clone();
     out.extend_from_slice(tree.org_policies(PolicyFolder::AwsManaged));
     out
@@ -391,7 +595,7 @@ fn policy_choice(org: &Org, p: PolicyIx) -> Choice {
 /// What an offer lets the user choose from; empty when it needs no choice (or has
 /// nothing to offer: [`refusal`] says why).
 pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
-    let org = tree.org;
+    let org = tree.org();
     match offer {
         Offer::Attach(kind) => {
             let folder = match kind {
@@ -486,7 +690,10 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
         | Offer::CreateOu
         | Offer::CreateUser
         | Offer::CreateRole
-        | Offer::DeleteOrgPolicy(_) => Vec::new(),
+        | Offer::DeleteOrgPolicy(_)
+        | Offer::CreateOrgPolicy { .. }
+        | Offer::NewInline
+        | Offer::DeleteManaged => Vec::new(),
     }
 }
 
@@ -508,7 +715,7 @@ fn node_policy(node: Node) -> Option<PolicyIx> {
 pub fn needs_choice(offer: &Offer) -> bool {
     !matches!(
         offer,
-        Offer::RemoveBoundary | Offer::Edit(_) | Offer::DeleteOrgPolicy(_)
+        Offer::RemoveBoundary | Offer::Edit(_) | Offer::DeleteOrgPolicy(_) | Offer::DeleteManaged
     ) && !takes_name(offer)
 }
 
@@ -569,7 +776,22 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
             kind: *kind,
             policy: org.policy_name(node_policy(node)?).to_string(),
         },
-        Offer::Edit(_) | Offer::CreateOu | Offer::CreateUser | Offer::CreateRole => return None,
+        Offer::DeleteManaged => {
+            let p = node_policy(node)?;
+            let PolicyOrigin::CustomerManaged(a) = org.policy(p).origin else {
+                return None;
+            };
+            Change::DeleteManagedPolicy {
+                account: org.account(a).id.to_string(),
+                name: org.policy_name(p).to_string(),
+            }
+        }
+        Offer::Edit(_)
+        | Offer::CreateOu
+        | Offer::CreateUser
+        | Offer::CreateRole
+        | Offer::CreateOrgPolicy { .. }
+        | Offer::NewInline => return None,
     })
 }
 
@@ -793,6 +1015,17 @@ mod tests {
                 if matches!(item.offer, Offer::Edit(_)) || refusal(&org, n, &item.offer).is_some() {
                     continue;
                 }
+                // A new document: the editor's first text, as kept unchanged.
+                if let Some((target, _, text)) = new_document(&org, n, &item.offer, "what-if-new") {
+                    let s = crate::scenario::Scenario {
+                        description: None,
+                        changes: target.changes(&text),
+                    };
+                    crate::scenario::apply(&org, &s)
+                        .unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+                    tried += 1;
+                    continue;
+                }
                 if takes_name(&item.offer) {
                     let c = create(&org, n, &item.offer, "what-if-new").unwrap();
                     let s = crate::scenario::Scenario {
@@ -903,7 +1136,7 @@ mod tests {
             offers(&tree, n)
                 .into_iter()
                 .map(|i| i.offer)
-                .filter(takes_name)
+                .filter(|o| takes_name(o) && new_document(&org, n, o, "x").is_none())
                 .collect()
         };
         assert_eq!(offered(Node::Root), [Offer::CreateOu]);

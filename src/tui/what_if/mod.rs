@@ -4,7 +4,8 @@
 //!
 //! The loaded org stays borrowed by the app (`App<'a>`); the changed org is owned
 //! here, behind an `Arc` shared with the workers, and rebuilt when the scenario
-//! changes. The tree keeps showing the loaded org and marks what the changes touch.
+//! changes. While a scenario is active the app shows the changed org (see
+//! `App::show_scenario_org`), and the tree marks what the changes touch in it.
 
 pub mod diff;
 pub mod editor;
@@ -46,21 +47,24 @@ impl<T> fmt::Debug for Shared<T> {
     }
 }
 
-/// One change of the scenario, with what it touches in the loaded org's tree.
+/// One change of the scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub change: Change,
-    pub nodes: Vec<Node>,
 }
 
 impl Entry {
-    /// A change, with the nodes its names find in `org`.
-    pub fn new(org: &Org, change: Change) -> Entry {
-        let nodes = names(&change)
+    pub fn new(change: Change) -> Entry {
+        Entry { change }
+    }
+
+    /// The nodes of `org` the change names (what it created included, once `org`
+    /// is the changed one).
+    pub fn nodes(&self, org: &Org) -> Vec<Node> {
+        names(&self.change)
             .into_iter()
             .filter_map(|n| find(org, n))
-            .collect();
-        Entry { change, nodes }
+            .collect()
     }
 }
 
@@ -70,14 +74,16 @@ fn names(c: &Change) -> Vec<&str> {
         Change::Attach { policy, target, .. } | Change::Detach { policy, target, .. } => {
             vec![policy, target]
         }
-        Change::CreateOrgPolicy { .. } => vec![],
+        Change::CreateOrgPolicy { name, .. } => vec![name],
         Change::EditOrgPolicy { policy, .. } | Change::DeleteOrgPolicy { policy, .. } => {
             vec![policy]
         }
         Change::MoveAccount { account, to } => vec![account, to],
-        Change::CreateOu { parent, .. } => vec![parent],
+        Change::CreateOu { name, parent } => vec![name, parent],
         Change::MoveOu { ou, to } => vec![ou, to],
         Change::PutManagedPolicy { account, name, .. } => vec![account, name],
+        // The policy is gone from the changed org: its account is marked.
+        Change::DeleteManagedPolicy { account, .. } => vec![account],
         Change::PutInlinePolicy { principal, .. }
         | Change::DeleteInlinePolicy { principal, .. } => {
             vec![principal]
@@ -90,7 +96,9 @@ fn names(c: &Change) -> Vec<&str> {
             vec![user, group]
         }
         Change::SetTrustPolicy { role, .. } => vec![role],
-        Change::CreateUser { account, .. } | Change::CreateRole { account, .. } => vec![account],
+        Change::CreateUser { account, name, .. } | Change::CreateRole { account, name, .. } => {
+            vec![account, name]
+        }
         Change::PutResourcePolicy { resource, .. } | Change::DeleteResourcePolicy { resource } => {
             vec![resource]
         }
@@ -181,20 +189,17 @@ impl Changes {
         s
     }
 
-    /// The nodes the changes touch.
-    pub fn touched(&self) -> HashSet<Node> {
-        self.done
-            .iter()
-            .flat_map(|e| e.nodes.iter().copied())
-            .collect()
+    /// The nodes of `org` the changes touch.
+    pub fn touched(&self, org: &Org) -> HashSet<Node> {
+        self.done.iter().flat_map(|e| e.nodes(org)).collect()
     }
 }
 
 /// What an apply on the worker is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applying {
-    /// A new change, kept when it applies.
-    Propose(Entry),
+    /// New changes, kept when they apply.
+    Propose(Vec<Entry>),
     /// The scenario as undo, redo or a load left it.
     Rebuild,
 }
@@ -260,7 +265,8 @@ impl MenuState {
 #[derive(Debug, Default)]
 pub struct WhatIf {
     pub changes: Changes,
-    /// The nodes the changes touch (the tree marks them).
+    /// The nodes the changes touch in the org shown (the tree marks them; the app
+    /// sets them when it shows an org).
     pub touched: HashSet<Node>,
     /// The org as the scenario changes it; `None` without changes, or while it is
     /// being rebuilt.
@@ -306,9 +312,8 @@ impl WhatIf {
         }
     }
 
-    /// After a change to the scenario: the marks again, the old org and diff gone.
+    /// After a change to the scenario: the old org and diff gone.
     pub fn changed_scenario(&mut self) {
-        self.touched = self.changes.touched();
         self.changed = None;
         self.cancel_diff();
         self.shown = None;
@@ -345,7 +350,6 @@ mod tests {
                 policy: policy.into(),
                 target: "Prod".into(),
             },
-            nodes: vec![Node::Root],
         }
     }
 
@@ -378,25 +382,22 @@ mod tests {
         assert_eq!(policies(&c), ["A", "B", "D"]);
         assert!(c.undo() && c.undo() && c.undo() && !c.undo());
         assert!(c.is_empty());
-        assert!(c.touched().is_empty());
+        assert!(c.touched(&crate::org::load_builtin_acme()).is_empty());
     }
 
     #[test]
     fn a_change_marks_the_nodes_it_names() {
         let org = crate::org::load_builtin_acme();
-        let e = Entry::new(
-            &org,
-            Change::MoveAccount {
-                account: "payments-prod".into(),
-                to: "root".into(),
-            },
-        );
+        let e = Entry::new(Change::MoveAccount {
+            account: "payments-prod".into(),
+            to: "root".into(),
+        });
         let a = org
             .accounts()
             .iter()
             .position(|a| &*a.name == "payments-prod")
             .map(crate::org::AccountIx::new)
             .unwrap();
-        assert_eq!(e.nodes, vec![Node::Account(a), Node::Root]);
+        assert_eq!(e.nodes(&org), vec![Node::Account(a), Node::Root]);
     }
 }

@@ -17,10 +17,9 @@ pub use who_can::who_can;
 use super::answer::{AnswerTree, Jump, Spans, Tone, spans};
 use super::form::Query;
 use super::inputs;
-use super::locate::Mark;
 use crate::analysis::{self, who_can::Condition};
 use crate::engine::Decision;
-use crate::org::{Org, PolicyIx, PrincipalIx};
+use crate::org::{Org, PrincipalIx};
 use crate::tui::nodes::Node;
 pub use crate::tui::words::{plural, thousands};
 
@@ -120,12 +119,11 @@ pub fn run_until(
     })
 }
 
-/// A question asked while a scenario is active: answered for the changed org, said
-/// so at the top, with the loaded org's answer beside it in a row of its own. The
-/// tree shows the loaded org: the changed org's jumps are taken there by ARN or name
-/// (a statement: by its policy's ARN, or its owner's and its name, when the loaded
-/// policy holds the same statement at the same place), and dropped where they cannot
-/// be (a statement the scenario wrote, a grant found only when asked).
+/// A question asked while a scenario is active: answered for the changed org (the
+/// one the app shows then), said so at the top, with the loaded org's answer beside
+/// it in a row of its own. That answer's jumps are carried to the changed org by ARN
+/// or id (see [`crate::tui::org_map`]), and dropped where they cannot be (a
+/// statement the scenario changed, a grant found only when asked).
 pub fn run_what_if(
     before: &Org,
     after: &Org,
@@ -133,13 +131,6 @@ pub fn run_what_if(
     watch: analysis::Watch<'_>,
 ) -> Result<AnswerTree, String> {
     let mut now = run_until(after, query, watch)?;
-    now.map_jumps(|j| match j {
-        Jump::Node(n) => same_node(after, before, n).map(Jump::Node),
-        Jump::Tab(n, tab) => same_node(after, before, n).map(|n| Jump::Tab(n, tab)),
-        Jump::Context(c) => Some(Jump::Context(c)),
-        Jump::Statement(m) => same_statement(after, before, m).map(Jump::Statement),
-        Jump::Grant { .. } => None,
-    });
     now.header.insert(
         0,
         spans([(
@@ -164,87 +155,12 @@ pub fn run_what_if(
         ]),
         None,
     );
-    if let Ok(t) = &was {
-        now.graft(row, t);
+    if let Ok(mut t) = was {
+        t.map_jumps(|j| crate::tui::org_map::jump(before, after, j));
+        now.graft(row, &t);
     }
     now.close(row);
     Ok(now)
-}
-
-/// The node of `before` that shows what `n` shows in `after`.
-fn same_node(after: &Org, before: &Org, n: Node) -> Option<Node> {
-    let e = n.entity()?;
-    let found = match e {
-        crate::org::Entity::Root => Some(crate::org::Entity::Root),
-        crate::org::Entity::Ou(o) => before.ou_by_id(&after.ou(o).id).map(crate::org::Entity::Ou),
-        crate::org::Entity::Account(a) => before
-            .account_by_id(&after.account(a).id)
-            .map(crate::org::Entity::Account),
-        _ => after.arn(e).and_then(|arn| before.by_arn(arn)),
-    }?;
-    Some(crate::tui::nodes::node_of(before, found))
-}
-
-/// The statement of `before` that `m` points at in `after`: the same policy (by
-/// ARN; an inline policy by its owner and name; a trust or resource policy by its
-/// owner), holding the same statement at the same place. A statement the scenario
-/// changed or moved has none: no other statement is highlighted in its place.
-fn same_statement(after: &Org, before: &Org, m: Mark) -> Option<Mark> {
-    use crate::org::{Entity, InlineOwner, PolicyOrigin};
-    let record = &after.policies()[m.policy.index()];
-
-    let owner = |e: Entity| after.arn(e).and_then(|arn| before.by_arn(arn));
-    let policy = match record.origin {
-        _ if record.arn.is_some() => match before.by_arn(record.arn.as_deref()?)? {
-            Entity::Policy(p) => p,
-            _ => return None,
-        },
-        PolicyOrigin::Inline(o) => {
-            let inline = match (
-                o,
-                owner(match o {
-                    InlineOwner::User(u) => Entity::User(u),
-                    InlineOwner::Group(g) => Entity::Group(g),
-                    InlineOwner::Role(r) => Entity::Role(r),
-                })?,
-            ) {
-                (InlineOwner::User(_), Entity::User(u)) => &before.user(u).inline,
-                (InlineOwner::Group(_), Entity::Group(g)) => &before.group(g).inline,
-                (InlineOwner::Role(_), Entity::Role(r)) => &before.role(r).inline,
-                _ => return None,
-            };
-            let name = after.policy_name(m.policy);
-            *inline.iter().find(|&&p| before.policy_name(p) == name)?
-        }
-        // An SCP or RCP the file gave no ARN: by its id, else its name.
-        PolicyOrigin::Scp | PolicyOrigin::Rcp => {
-            let name = after.policy_name(m.policy);
-            let i = before.policies().iter().enumerate().position(|(i, p)| {
-                p.origin == record.origin
-                    && match &record.id {
-                        Some(id) => p.id.as_ref() == Some(id),
-                        None => p.id.is_none() && before.policy_name(PolicyIx::new(i)) == name,
-                    }
-            })?;
-            PolicyIx::new(i)
-        }
-        PolicyOrigin::Trust(r) => match owner(Entity::Role(r))? {
-            Entity::Role(r) => before.role(r).trust?,
-            _ => return None,
-        },
-        PolicyOrigin::Resource(r) => match owner(Entity::Resource(r))? {
-            Entity::Resource(r) => before.resource(r).policy?,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    let now = after.compiled(m.policy).statements().get(m.statement)?;
-    let was = before.compiled(policy).statements().get(m.statement)?;
-
-    (now == was).then_some(Mark {
-        policy,
-        statement: m.statement,
-    })
 }
 
 /// The answer with a warning line for what may be wrong with its question.
