@@ -186,6 +186,22 @@ fn principals_and_roles_in_answers_jump_to_the_tree() {
     assert_eq!(a.selected(), node_named(&a, "SecurityAuditor"));
 }
 
+/// Who reaches a role: each row names the account of the principal that reaches it
+/// (carol is in 111111111111), not the account of the role reached.
+#[test]
+fn who_reaches_names_each_principals_own_account() {
+    let org = acme();
+    let mut a = app(&org);
+    press(&mut a, ":");
+    type_text(&mut a, "paths --to ci-legacy");
+    press(&mut a, "enter");
+    let carol = rows(&a)
+        .into_iter()
+        .find(|t| t.starts_with("carol"))
+        .expect("carol reaches ci-legacy");
+    assert!(carol.contains("(111111111111)"), "{carol}");
+}
+
 #[test]
 fn what_can_is_filtered() {
     let org = acme();

@@ -194,9 +194,10 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
     );
     for r in found {
         let who = r.path.first().map_or("", String::as_str);
+        // The account of who reaches it, not of the role reached.
         let mut extra = spans([(
             Tone::Dim,
-            &format!("  in {} ({})", r.account_name, r.account),
+            &format!("  in {} ({})", r.from_account_name, r.from_account),
         )]);
         if !r.needs.is_empty() {
             extra.extend(spans([(
