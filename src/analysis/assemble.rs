@@ -579,17 +579,24 @@ impl<'o> Shared<'o> {
             ctx.insert_default("iam:PermissionsBoundary", boundary);
         }
         // aws:userid from the unique ids the org knows (IAM User Guide, "Principal key
-        // values"): a user's id; a role session's `role-id:session-name`, only when the
-        // question names the session (without it the value is not known).
+        // values"): a user's id; a role session's `role-id:session-name`. AWS sets it on
+        // every session's request, so a role asked about without a session name is not
+        // a request without the key: it is a session whose name no policy names (as
+        // `named_session_notes` in can.rs reads it). Taking the key as absent skipped a
+        // `Deny ... NotResource .../${aws:userid}/*` and answered Allowed where every
+        // session is denied.
         let userid = match (s, &ask.session_name) {
             (Subject::Principal(PrincipalIx::User(u)), _) => {
                 org.user(u).id.as_deref().map(Cow::Borrowed)
             }
-            (Subject::Principal(PrincipalIx::Role(r)), Some(name)) => org
-                .role(r)
-                .id
-                .as_deref()
-                .map(|id| Cow::Owned(format!("{id}:{name}"))),
+            (Subject::Principal(PrincipalIx::Role(r)), name) => {
+                org.role(r).id.as_deref().map(|id| {
+                    Cow::Owned(format!(
+                        "{id}:{}",
+                        name.as_deref().unwrap_or(UNNAMED_SESSION)
+                    ))
+                })
+            }
             _ => None,
         };
         if let Some(id) = userid {
@@ -764,6 +771,11 @@ const ON_ENTITY_BOUNDARY: &[&str] = &[
     "iam:updaterole",
     "iam:updateroledescription",
 ];
+
+/// The session name in `aws:userid` for a role asked about without one. Parentheses
+/// cannot appear in a session name (STS AssumeRole, RoleSessionName: `[\w+=,.@-]*`), so
+/// only a wildcard in a policy matches it, as it matches every session.
+pub const UNNAMED_SESSION: &str = "(unnamed-session)";
 
 /// The ARN of the boundary of the user or role an IAM request acts on, for
 /// `iam:PermissionsBoundary`; `None` when the action does not carry the key, the

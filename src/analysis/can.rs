@@ -114,6 +114,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
     explanation
         .notes
         .extend(named_session_notes(org, s, ask, &a, explanation.decision)?);
+    explanation.notes.extend(unnamed_session_note(&a));
     let summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
     let depends_on = engine::dependencies(&a.request, &a.set);
@@ -201,6 +202,36 @@ fn named_session_notes(
         }
     }
     Ok(notes)
+}
+
+/// For a role asked about without a session name, when a statement about the action
+/// reads the session's `aws:userid` (`role-id:session-name`, IAM User Guide,
+/// "Principal key values"): says which value it was decided with, and how to ask for
+/// one session, whose answer may differ.
+fn unnamed_session_note(asked: &super::assemble::Assembled) -> Option<String> {
+    let key = crate::policy::context::Key::new("aws:userid");
+    let userid = asked.request.context.get_key(&key)?.first()?;
+    if !userid.ends_with(super::assemble::UNNAMED_SESSION) {
+        return None;
+    }
+    let set = &asked.set;
+    let reads = set
+        .identity
+        .iter()
+        .copied()
+        .chain(set.boundary)
+        .chain(set.session)
+        .chain(set.resource)
+        .chain(set.endpoint)
+        .chain(set.scps.iter().flatten().copied())
+        .chain(set.rcps.iter().flatten().copied())
+        .flat_map(|p| p.statements())
+        .any(|st| st.reads_key_for(&asked.request, "aws:userid"));
+    reads.then(|| {
+        format!(
+            "the policies read aws:userid, which AWS sets to role-id:session-name: this answer is for a session whose name no policy names ({userid}); a session of another name may be answered otherwise: ask with its session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME)"
+        )
+    })
 }
 
 /// The values of keys not given that change the decision, fewest keys first.

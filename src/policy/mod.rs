@@ -309,6 +309,23 @@ impl Statement {
         }
     }
 
+    /// Whether the statement names the request's action and reads `key` (lower case):
+    /// in a condition, or as a policy variable in its resources or condition values.
+    pub fn reads_key_for(&self, req: &Request, key: &str) -> bool {
+        if !self.matches_action(req) {
+            return false;
+        }
+        let variable = format!("${{{key}}}");
+        let holds = |text: &str| text.to_ascii_lowercase().contains(&variable);
+        self.conditions
+            .iter()
+            .any(|c| c.key.eq_ignore_ascii_case(key) || c.raw_values.iter().any(|v| holds(v)))
+            || self
+                .resources
+                .as_ref()
+                .is_some_and(|r| r.text.iter().any(|t| holds(t)))
+    }
+
     fn matches_action(&self, req: &Request) -> bool {
         let a = &self.actions;
         let hit = a.patterns[..a.any].iter().any(|p| p.matches(req))
