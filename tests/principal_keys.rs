@@ -72,10 +72,11 @@ fn userid_comes_from_the_ids_the_org_holds() {
         ),
         Decision::Allowed
     );
-    // The role with no session name: its aws:userid is not known, and the Deny
-    // (StringNotLike on an absent key) is taken to apply: never Allowed where a
-    // session AWS could see is denied.
-    assert_ne!(decision(&org, "Loader"), Decision::Allowed);
+    // The role with no session name stands for a session of any name no policy
+    // names: AWS sets its aws:userid to `AROA...:NAME`, which `AROA...:*` matches
+    // whatever the name, so the Deny lets every session of Loader through (the
+    // pattern's purpose). Taking the key as absent answered Denied for all of them.
+    assert_eq!(decision(&org, "Loader"), Decision::Allowed);
     // who-can lists exactly those the ids let through.
     let who = analysis::who_can(
         &org,
@@ -87,5 +88,11 @@ fn userid_comes_from_the_ids_the_org_holds() {
     )
     .unwrap();
     let allowed: Vec<&str> = who.allowed.iter().map(|h| h.principal.as_str()).collect();
-    assert_eq!(allowed, vec!["arn:aws:iam::222222222222:user/ann"]);
+    assert_eq!(
+        allowed,
+        vec![
+            "arn:aws:iam::222222222222:role/Loader",
+            "arn:aws:iam::222222222222:user/ann"
+        ]
+    );
 }

@@ -26,6 +26,9 @@ pub fn summary(
         Layer::Scp(l) => format!("the SCP {policy} on {}", node(principal_account, l)),
         Layer::Rcp(l) => format!("the RCP {policy} on {}", node(resource_account, l)),
         Layer::Endpoint => format!("the VPC endpoint policy {policy}"),
+        // A resource's policy is named by its kind ("secret policy"): not "the
+        // resource policy secret policy".
+        Layer::Resource if policy.ends_with(" policy") => format!("the {policy}"),
         Layer::Resource => format!("the resource policy {policy}"),
         Layer::Identity => format!("the identity policy {policy}"),
         Layer::Boundary => format!("the permissions boundary {policy}"),
