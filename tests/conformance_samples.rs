@@ -75,6 +75,31 @@ fn asked_of_the_role_the_answer_names_the_session_a_policy_lets_in() {
     );
 }
 
+/// who-can lists the session the trust policy names (kind "session"), allowed as
+/// `can` with its session ARN says, though its role, asked about as a session of
+/// another name, is not: "nobody can assume it" would hide the way in.
+#[test]
+fn who_can_lists_the_session_a_trust_policy_lets_in() {
+    let org = org();
+    let who = analysis::who_can(&org, &assume_fn1()).unwrap();
+    let sessions: Vec<(&str, &str)> = who
+        .allowed
+        .iter()
+        .filter(|h| h.kind == "session")
+        .map(|h| (h.principal.as_str(), h.account.as_str()))
+        .collect();
+    assert_eq!(
+        sessions,
+        vec![(session("elad@codsec.io").as_str(), ACCOUNT)],
+        "{:#?}",
+        who.allowed
+    );
+    for h in &who.allowed {
+        let can = analysis::can(&org, &h.principal, &assume_fn1()).unwrap();
+        assert_eq!(can.decision, Decision::Allowed, "{}", h.principal);
+    }
+}
+
 /// A role session's `aws:PrincipalArn` is its role's ARN with the role's path (IAM
 /// User Guide, "AWS global condition context keys", aws:PrincipalArn), though the
 /// session ARN does not show the path: a Deny on `role/team/*` reaches the session.

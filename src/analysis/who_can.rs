@@ -218,6 +218,7 @@ pub fn who_can_among(
     }));
     let evaluated = results.len();
     results.retain(|(_, r)| !matches!(r, Outcome::No));
+    let sessions = named_sessions(org, ask, &tgt, &shared, among, &results);
     // By account name, then ARN, sorted on what the org holds (each key looked up
     // once): the strings of the answer are made once, already in order.
     let rank = account_ranks(org, results.iter().map(|(s, _)| s.account(org)));
@@ -309,7 +310,74 @@ pub fn who_can_among(
             Entry::No => {}
         }
     }
+    // After the principals: a session is one way in among its role's.
+    answer.allowed.extend(sessions);
     Ok(answer)
+}
+
+/// The sessions of the org's roles that the resource's policy names by their session
+/// ARN (IAM User Guide, "AWS JSON policy elements: Principal", role session
+/// principals), where that session is allowed and its role, asked about as a session
+/// no policy names, is not: listed with `kind` "session" (a role's trust policy that
+/// lets in one Identity Center session would otherwise show nobody). `can` with the
+/// session ARN gives the same answer.
+fn named_sessions(
+    org: &Org,
+    ask: &Ask,
+    tgt: &Target<'_>,
+    shared: &Shared<'_>,
+    among: Among<'_>,
+    results: &[(Subject, Outcome)],
+) -> Vec<Hit> {
+    let Some(policy) = tgt.policy else {
+        return Vec::new();
+    };
+    let mut arns: Vec<&str> = Vec::new();
+    for st in policy.statements() {
+        let Some((false, named)) = st.named_principals() else {
+            continue;
+        };
+        for n in named {
+            if let NamedPrincipal::Arn(arn) = n
+                && super::assemble::session_name(arn).is_some()
+                && !arns.contains(&arn)
+            {
+                arns.push(arn);
+            }
+        }
+    }
+    let mut hits = Vec::new();
+    for arn in arns {
+        let Some(p @ PrincipalIx::Role(_)) = org.principal_by_arn(arn) else {
+            continue;
+        };
+        let asked = match among {
+            Among::All => true,
+            Among::Only { principals, .. } => principals.contains(&p),
+        };
+        let s = Subject::Principal(p);
+        let role_allowed = results
+            .iter()
+            .any(|(r, o)| *r == s && matches!(o, Outcome::Allowed));
+        if !asked || role_allowed {
+            continue;
+        }
+        let as_session = super::assemble::with_session_of(arn, ask);
+        let Ok(a) = super::assemble::assemble_shared(org, s, &as_session, tgt, shared) else {
+            continue;
+        };
+        if engine::evaluate(&a.request, &a.set) == Decision::Allowed {
+            let account = org.account(org.principal_account(p));
+            hits.push(Hit {
+                principal: arn.to_string(),
+                kind: "session",
+                account: account.id.to_string(),
+                account_name: account.name.to_string(),
+                when: Vec::new(),
+            });
+        }
+    }
+    hits
 }
 
 enum Outcome {
