@@ -214,17 +214,9 @@ fn unnamed_session_note(asked: &super::assemble::Assembled) -> Option<String> {
     if !userid.ends_with(super::assemble::UNNAMED_SESSION) {
         return None;
     }
-    let set = &asked.set;
-    let reads = set
-        .identity
-        .iter()
-        .copied()
-        .chain(set.boundary)
-        .chain(set.session)
-        .chain(set.resource)
-        .chain(set.endpoint)
-        .chain(set.scps.iter().flatten().copied())
-        .chain(set.rcps.iter().flatten().copied())
+    let reads = asked
+        .set
+        .policies()
         .flat_map(|p| p.statements())
         .any(|st| st.reads_key_for(&asked.request, "aws:userid"));
     reads.then(|| {

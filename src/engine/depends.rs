@@ -3,8 +3,8 @@
 //! decision with the key absent and with each value worth trying.
 
 use super::{Decision, PolicySet, evaluate};
+use crate::policy::Request;
 use crate::policy::context::Key;
-use crate::policy::{Policy, Request};
 
 /// One context key the decision may depend on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -94,7 +94,7 @@ fn search(
     }
     // Most requests read no key they lack: that is found without allocating. Without
     // such a key no value can lift the denial, alone or with others.
-    let reads_lacking_key = all_policies(set).any(|p| {
+    let reads_lacking_key = set.policies().any(|p| {
         p.statements().iter().any(|s| {
             s.effect == effect
                 && s.conditions.iter().any(|c| {
@@ -205,7 +205,7 @@ fn samples<'s>(
     effect: Option<crate::policy::Effect>,
 ) -> Vec<(Key, Vec<&'s str>)> {
     let mut samples: Vec<(Key, Vec<&'s str>)> = Vec::new();
-    for policy in all_policies(set) {
+    for policy in set.policies() {
         for s in policy
             .statements()
             .iter()
@@ -411,23 +411,4 @@ fn matters(req: &Request, set: &PolicySet, samples: &[(Key, Vec<&str>)]) -> Vec<
             i += 1;
         }
     }
-}
-
-fn all_policies<'s>(set: &'s PolicySet<'_>) -> impl Iterator<Item = &'s Policy> + 's {
-    set.identity
-        .iter()
-        .copied()
-        .chain(set.boundary)
-        .chain(set.session)
-        .chain(set.resource)
-        .chain(set.endpoint)
-        .chain(set.scps.iter().flatten().copied())
-        // RCPs that do not apply read nothing that matters.
-        .chain(
-            set.rcps
-                .iter()
-                .filter(|_| !set.aws_managed_key)
-                .flatten()
-                .copied(),
-        )
 }

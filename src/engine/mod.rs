@@ -70,6 +70,28 @@ pub struct PolicySet<'a> {
     pub endpoint: Option<&'a Policy>,
 }
 
+impl<'a> PolicySet<'a> {
+    /// Every policy of the request that can apply to it. RCPs that do not apply (an
+    /// AWS managed key's) are left out: they read nothing that matters.
+    pub fn policies(&self) -> impl Iterator<Item = &'a Policy> + '_ {
+        self.identity
+            .iter()
+            .copied()
+            .chain(self.boundary)
+            .chain(self.session)
+            .chain(self.resource)
+            .chain(self.endpoint)
+            .chain(self.scps.iter().flatten().copied())
+            .chain(
+                self.rcps
+                    .iter()
+                    .filter(|_| !self.aws_managed_key)
+                    .flatten()
+                    .copied(),
+            )
+    }
+}
+
 /// The decision alone: the fast path.
 pub fn evaluate(req: &Request, set: &PolicySet) -> Decision {
     run(req, set, &mut NoRecord).0

@@ -220,16 +220,7 @@ fn pattern_classes(p: &PreparedCase) -> Result<Vec<PatternClass>, crate::analysi
     use crate::analysis::pattern;
     let req = &p.request;
     let set = p.policy_set();
-    let policies = set
-        .identity
-        .iter()
-        .copied()
-        .chain(set.boundary)
-        .chain(set.session)
-        .chain(set.resource)
-        .chain(set.endpoint)
-        .chain(set.scps.iter().flatten().copied())
-        .chain(set.rcps.iter().flatten().copied());
+    let policies = set.policies();
     let principal = req.principal().to_string();
     let values = vec![
         principal
