@@ -6,7 +6,6 @@
 //! Skipped (with a message) where tmux is missing; a private tmux server is used
 //! and killed.
 
-use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -14,76 +13,15 @@ use orgscope::engine::Decision;
 use orgscope::learn::{self, LayerKind, StepKind, load};
 use orgscope::org::Entity;
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
 
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Each key in its own send-keys.
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.session, k]);
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", &self.session, "-l", text]);
-    }
-
-    /// Waits until the screen shows every one of `all` at once (a capture can catch
-    /// a frame half drawn); panics with the screen after 30 s.
-    fn wait_for_all(&self, all: &[&str]) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.run(&["capture-pane", "-p", "-t", &self.session]);
-            if all.iter().all(|w| s.contains(w)) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("the screen never showed {}:\n{s}", all.join(" and "));
-            }
-            sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Whether the session (the app run in it) is still there.
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(["has-session", "-t", &self.session])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    /// Esc gives the tree the keyboard; the next key waits, or the two reach the app
-    /// as one Alt key.
-    fn escape(&self) {
-        self.keys(&["Escape"]);
-        sleep(Duration::from_millis(500));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-        let _ = std::fs::remove_file(&self.socket);
-    }
+/// Esc gives the tree the keyboard; the next key waits, or the two reach the app as
+/// one Alt key.
+fn escape(t: &Tmux) {
+    t.keys(&["Escape"]);
+    sleep(Duration::from_millis(500));
 }
 
 fn go_command(e: Entity) -> &'static str {
@@ -101,10 +39,6 @@ fn go_command(e: Entity) -> &'static str {
 
 #[test]
 fn the_first_lesson_end_to_end_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
     let lessons = learn::builtin();
     let lesson = &lessons[0];
     let org = lesson.load_org().unwrap();
@@ -112,34 +46,28 @@ fn the_first_lesson_end_to_end_in_tmux() {
     let n = steps.len();
 
     let id = format!("orgscope-learn-walk-{}", std::process::id());
-    let socket = std::env::temp_dir().join(format!("{id}.sock"));
     let data = std::env::temp_dir().join(format!("{id}-data"));
-    let t = Tmux {
-        socket: socket.display().to_string(),
-        session: id,
-    };
     let bin = env!("CARGO_BIN_EXE_orgscope");
     let data_env = format!("ORGSCOPE_DATA_DIR={}", data.display());
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        "130",
-        "-y",
-        "45",
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        "TERM=xterm-256color",
-        "XDG_CONFIG_HOME=/nonexistent",
-        "NO_COLOR=1",
-        &data_env,
-        bin,
-        "learn",
-        lesson.id(),
-    ]);
+    let Some(t) = Tmux::start(
+        "learn-walk",
+        130,
+        45,
+        &[
+            "env",
+            "-i",
+            "PATH=/usr/bin:/bin",
+            "TERM=xterm-256color",
+            "XDG_CONFIG_HOME=/nonexistent",
+            "NO_COLOR=1",
+            &data_env,
+            bin,
+            "learn",
+            lesson.id(),
+        ],
+    ) else {
+        return;
+    };
     t.wait_for_all(&[
         "Organization policies",
         "Lesson: ",
@@ -158,7 +86,7 @@ fn the_first_lesson_end_to_end_in_tmux() {
             StepKind::Select => {
                 let name = step.select.as_deref().unwrap();
                 let e = load::resolve_node(&org, name).unwrap();
-                t.escape();
+                escape(&t);
                 t.keys(&[":"]);
                 t.wait_for_all(&["Command"]);
                 t.type_text(&format!("{} {name}", go_command(e)));

@@ -2,115 +2,29 @@
 //! question, opens help and quits, and the shell prompt is back. Skipped (with a message) where tmux
 //! is missing. A private tmux server is used and killed, so no session is left.
 
-use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.session, k]);
-        }
-    }
-
-    /// Types text as it is (no key names).
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", &self.session, "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", &self.session])
-    }
-
-    /// Waits until the screen shows `what`; panics with the screen after 15 s.
-    fn wait_for(&self, what: &str) -> String {
-        self.wait_until(what, |s| s.contains(what))
-    }
-
-    /// Waits until the screen shows every one of `all` at once. A capture can catch
-    /// a frame half drawn, so what belongs together is waited for together, not
-    /// waited for in part and then asserted.
-    fn wait_for_all(&self, all: &[&str]) -> String {
-        self.wait_until(&all.join(" and "), |s| all.iter().all(|w| s.contains(w)))
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("the screen never showed {what}:\n{s}");
-            }
-            sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-        let _ = std::fs::remove_file(&self.socket);
-    }
-}
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
 
 /// A private tmux server running a plain shell with a known prompt, so that its
 /// return can be seen; `None` (the test skips) without tmux.
 fn start(name: &str) -> Option<Tmux> {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
-        return None;
-    }
-    let id = format!(
-        "orgscope-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos()
-    );
-    let socket = std::env::temp_dir().join(format!("{id}.sock"));
-    let t = Tmux {
-        socket: socket.display().to_string(),
-        session: id,
-    };
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        "110",
-        "-y",
-        "32",
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        "PS1=e2e-prompt$ ",
-        "TERM=xterm-256color",
-        "sh",
-    ]);
+    let t = Tmux::start(
+        name,
+        110,
+        32,
+        &[
+            "env",
+            "-i",
+            "PATH=/usr/bin:/bin",
+            "PS1=e2e-prompt$ ",
+            "TERM=xterm-256color",
+            "sh",
+        ],
+    )?;
     t.wait_for("e2e-prompt$");
     Some(t)
 }
@@ -168,7 +82,7 @@ fn a_panic_gives_the_terminal_back() {
 fn browse_acme_in_tmux() {
     let Some(t) = start("e2e") else { return };
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    let config = std::env::temp_dir().join(format!("{}-config", t.session));
+    let config = std::env::temp_dir().join(format!("{}-config", t.session()));
     let cmd = format!("XDG_CONFIG_HOME={} NO_COLOR=1 {bin}", config.display());
     t.type_text(&cmd);
     t.keys(&["Enter"]);
@@ -227,13 +141,13 @@ fn browse_acme_in_tmux() {
     t.keys(&["Escape"]);
 
     // Resize at any moment: one pane at 60x15, a message when too small, and back.
-    t.run(&["resize-window", "-t", &t.session, "-x", "60", "-y", "15"]);
+    t.run(&["resize-window", "-t", t.session(), "-x", "60", "-y", "15"]);
     t.wait_until("the tree alone", |s| {
         s.contains("┌ Organization") && !s.contains("1 Overview") && s.lines().count() <= 15
     });
-    t.run(&["resize-window", "-t", &t.session, "-x", "30", "-y", "8"]);
+    t.run(&["resize-window", "-t", t.session(), "-x", "30", "-y", "8"]);
     t.wait_for("terminal too small");
-    t.run(&["resize-window", "-t", &t.session, "-x", "110", "-y", "32"]);
+    t.run(&["resize-window", "-t", t.session(), "-x", "110", "-y", "32"]);
     t.wait_for("Organization policies");
 
     // Quit: the shell prompt is back and the UI is gone.
@@ -316,7 +230,7 @@ fn findings_in_tmux() {
 fn a_lesson_in_tmux() {
     let Some(t) = start("learn") else { return };
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    let data = std::env::temp_dir().join(format!("{}-data", t.session));
+    let data = std::env::temp_dir().join(format!("{}-data", t.session()));
     let cmd = format!(
         "XDG_CONFIG_HOME=/nonexistent ORGSCOPE_DATA_DIR={} NO_COLOR=1 {bin} learn explicit-deny",
         data.display()
@@ -365,7 +279,7 @@ fn a_lesson_in_tmux() {
 fn practice_and_another_lessons_org_in_tmux() {
     let Some(t) = start("practice") else { return };
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    let data = std::env::temp_dir().join(format!("{}-data", t.session));
+    let data = std::env::temp_dir().join(format!("{}-data", t.session()));
     let cmd = format!(
         "XDG_CONFIG_HOME=/nonexistent ORGSCOPE_DATA_DIR={} NO_COLOR=1 {bin} learn --practice acme --count 3",
         data.display()

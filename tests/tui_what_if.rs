@@ -3,8 +3,6 @@
 //! the real binary in tmux making a change, seeing its diff and undoing it.
 
 use std::process::Command;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orgscope::org::Org;
@@ -14,6 +12,10 @@ use orgscope::tui::keymap::Key;
 use orgscope::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
 
 fn app(org: &Org, w: u16, h: u16) -> App<'_> {
     let mut a = App::new(org, Settings::default(), w, h);
@@ -185,91 +187,26 @@ fn the_details_of_an_ou_after_an_scp_is_detached() {
 
 // ---- end to end, in tmux --------------------------------------------------------------
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Each key in its own send-keys: Escape and what follows must not merge into
-    /// an Alt key.
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.session, k]);
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", &self.session, "-l", text]);
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.run(&["capture-pane", "-p", "-t", &self.session]);
-            if s.contains(what) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("the screen never showed {what}:\n{s}");
-            }
-            sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-        let _ = std::fs::remove_file(&self.socket);
-    }
-}
-
 #[test]
 fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
-    let id = format!("orgscope-whatif-{}", std::process::id());
-    let socket = std::env::temp_dir().join(format!("{id}.sock"));
-    let t = Tmux {
-        socket: socket.display().to_string(),
-        session: id,
-    };
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        "TERM=xterm-256color",
-        "XDG_CONFIG_HOME=/nonexistent",
-        "NO_COLOR=1",
-        bin,
-        "acme",
-    ]);
+    let Some(t) = Tmux::start(
+        "whatif",
+        120,
+        40,
+        &[
+            "env",
+            "-i",
+            "PATH=/usr/bin:/bin",
+            "TERM=xterm-256color",
+            "XDG_CONFIG_HOME=/nonexistent",
+            "NO_COLOR=1",
+            bin,
+            "acme",
+        ],
+    ) else {
+        return;
+    };
     t.wait_for("Organization policies");
     t.keys(&[":"]);
     t.type_text("user dana");
@@ -307,35 +244,24 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
 /// selection back to its parent in the loaded org.
 #[test]
 fn a_created_ou_is_found_and_undone_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
-    let id = format!("orgscope-whatif-ou-{}", std::process::id());
-    let socket = std::env::temp_dir().join(format!("{id}.sock"));
-    let t = Tmux {
-        socket: socket.display().to_string(),
-        session: id,
-    };
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        "PATH=/usr/bin:/bin",
-        "TERM=xterm-256color",
-        "XDG_CONFIG_HOME=/nonexistent",
-        "NO_COLOR=1",
-        bin,
-        "acme",
-    ]);
+    let Some(t) = Tmux::start(
+        "whatif-ou",
+        120,
+        40,
+        &[
+            "env",
+            "-i",
+            "PATH=/usr/bin:/bin",
+            "TERM=xterm-256color",
+            "XDG_CONFIG_HOME=/nonexistent",
+            "NO_COLOR=1",
+            bin,
+            "acme",
+        ],
+    ) else {
+        return;
+    };
     t.wait_for("Organization policies");
     t.keys(&[":"]);
     t.type_text("ou Workloads");
