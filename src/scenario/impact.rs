@@ -472,8 +472,9 @@ fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, Analy
 
 // ---- the resources --------------------------------------------------------------------
 
-/// The ARN patterns of the resource types an action acts on; empty: it acts on `*`.
-fn type_patterns(action: &str) -> Vec<crate::policy::arn::ArnPattern> {
+/// The ARN templates of the resource types an action acts on, each variable made a
+/// wildcard; empty: it acts on `*` (or the catalog does not know it).
+fn type_templates(action: &str) -> Vec<String> {
     let catalog = Catalog::get();
     let Some(a) = catalog.action(action) else {
         return Vec::new();
@@ -484,21 +485,24 @@ fn type_patterns(action: &str) -> Vec<crate::policy::arn::ArnPattern> {
     a.resource_types
         .iter()
         .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
-        .map(|d| crate::policy::arn::ArnPattern::compile(&variables_as_wildcards(&d.arn), false))
+        .map(|d| variables_as_wildcards(&d.arn))
         .collect()
 }
 
-/// The services named by the ARN templates of an action's resource types; `None` when
-/// one names no literal service (then every ARN is matched).
-fn type_services(action: &str) -> Option<BTreeSet<String>> {
-    let catalog = Catalog::get();
-    let a = catalog.action(action)?;
-    let service = catalog.service_info(a.service)?;
-    a.resource_types
+/// The ARN patterns of these templates; empty: the action acts on `*`.
+fn compile_templates(templates: &[String]) -> Vec<crate::policy::arn::ArnPattern> {
+    templates
         .iter()
-        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
-        .map(|d| {
-            let template = variables_as_wildcards(&d.arn);
+        .map(|t| crate::policy::arn::ArnPattern::compile(t, false))
+        .collect()
+}
+
+/// The services named by these templates; `None` when one names no literal service
+/// (then every ARN is matched).
+fn type_services(templates: &[String]) -> Option<BTreeSet<String>> {
+    templates
+        .iter()
+        .map(|template| {
             let parts: Vec<&str> = template.splitn(6, ':').collect();
             let name = parts
                 .get(2)
@@ -553,7 +557,8 @@ impl<'o> ResourceArns<'o> {
 
     /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
     pub fn for_action(&self, action: &str) -> Vec<String> {
-        let patterns = type_patterns(action);
+        let templates = type_templates(action);
+        let patterns = compile_templates(&templates);
         if patterns.is_empty() {
             return vec!["*".to_string()];
         }
@@ -563,7 +568,7 @@ impl<'o> ResourceArns<'o> {
             patterns.iter().any(|p| p.matches(&r, &ctx))
         };
         // The services the patterns name; any service when one is not literal.
-        let services = type_services(action);
+        let services = type_services(&templates);
         let groups = self.orgs.iter().flat_map(|&org| {
             let index = org.by_service();
             let lists: Vec<&Vec<(Entity, u32)>> = match &services {
@@ -575,7 +580,7 @@ impl<'o> ResourceArns<'o> {
                 .flatten()
                 .filter_map(move |&(e, at)| Some((org.arn(e)?, at as usize)))
         });
-        let prefixes = type_prefixes(action);
+        let prefixes = type_prefixes(&templates);
         let may_fit = |arn: &str, at: usize| {
             let resource = &arn[at..];
             // A bucket stands for its objects too (`BUCKET/*`): always matched.
@@ -611,19 +616,13 @@ impl<'o> ResourceArns<'o> {
     }
 }
 
-/// The literal start of the resource segment of each of an action's resource types'
-/// ARN templates (`user/` for `arn:${Partition}:iam::${Account}:user/${UserNameWithPath}`):
-/// an ARN whose resource starts otherwise fits none. `None` when a template is not an
-/// ARN of six parts (then nothing is filtered).
-fn type_prefixes(action: &str) -> Option<Vec<String>> {
-    let catalog = Catalog::get();
-    let a = catalog.action(action)?;
-    let service = catalog.service_info(a.service)?;
-    a.resource_types
+/// The literal start of the resource segment of each of these templates (`user/` for
+/// `arn:*:iam::*:user/*`): an ARN whose resource starts otherwise fits none. `None`
+/// when a template is not an ARN of six parts (then nothing is filtered).
+fn type_prefixes(templates: &[String]) -> Option<Vec<String>> {
+    templates
         .iter()
-        .filter_map(|t| service.resources.iter().find(|d| d.name == t.name))
-        .map(|d| {
-            let template = variables_as_wildcards(&d.arn);
+        .map(|template| {
             let parts: Vec<&str> = template.splitn(6, ':').collect();
             let resource = parts.get(5).filter(|_| parts[0] == "arn")?;
             let literal = resource
@@ -1060,7 +1059,7 @@ mod tests {
     /// The matching as it was before the ARNs were grouped by service: every ARN of
     /// both orgs against every pattern of the action.
     fn every_arn_matched(before: &Org, after: &Org, action: &str) -> Vec<String> {
-        let patterns = type_patterns(action);
+        let patterns = compile_templates(&type_templates(action));
         if patterns.is_empty() {
             return vec!["*".to_string()];
         }
