@@ -10,20 +10,9 @@ use orgscope::analysis::{self, Ask, pattern::Outcome};
 use orgscope::engine::Decision;
 use orgscope::org::Org;
 
-/// A small deterministic generator: the same questions on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// The actions asked, each with the shape of the ARNs it acts on (the resource types
 /// of the AWS catalog), so that only resources the pattern covers for it are tried.

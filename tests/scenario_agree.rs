@@ -11,19 +11,9 @@ use orgscope::org::{Org, PolicyOrigin};
 use orgscope::scenario::impact::{Impact, resources_for};
 use orgscope::scenario::{Change, Document, ImpactOptions, OrgPolicyKind, Scenario, impact};
 
-/// A small deterministic generator (xorshift): the same seed, the same scenarios.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[(self.next() % v.len() as u64) as usize]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const ACTIONS: [&str; 5] = [
     "s3:GetObject",
