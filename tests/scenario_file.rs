@@ -268,6 +268,10 @@ fn a_managed_policy_is_deleted_only_once_nothing_holds_it() {
         r#"{"changes": [{"op": "delete_managed_policy", "account": "payments-prod", "name": "PaymentsDataAccess"}]}"#,
     );
     assert!(
+        e.starts_with("s.json:1:") && e.contains("at changes[0].name"),
+        "the refusal says where: {e}"
+    );
+    assert!(
         e.contains("`PaymentsDataAccess` is attached to role PaymentsApp: detach it first"),
         "{e}"
     );
