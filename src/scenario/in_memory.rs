@@ -41,11 +41,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             policy,
             target,
         } => {
-            let p = org_policy(org, *kind, policy)?;
-            let node = node(org, target)?;
-            if !enabled(org, *kind) {
-                return None;
-            }
+            let (p, node) = attachment(org, *kind, policy, target)?;
             let list = org.org_policies_mut(node, *kind == OrgPolicyKind::Rcp);
             if list.contains(&p) {
                 return None;
@@ -57,11 +53,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             policy,
             target,
         } => {
-            let p = org_policy(org, *kind, policy)?;
-            let node = node(org, target)?;
-            if !enabled(org, *kind) {
-                return None;
-            }
+            let (p, node) = attachment(org, *kind, policy, target)?;
             let builtin = org.policy_name(p) == kind.builtin();
             let list = org.org_policies_mut(node, *kind == OrgPolicyKind::Rcp);
             let at = list.iter().position(|&x| x == p)?;
@@ -140,6 +132,18 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
         _ => return None,
     }
     Some(())
+}
+
+/// The org policy and the node of an attach or detach, where its kind is enabled.
+fn attachment(
+    org: &Org,
+    kind: OrgPolicyKind,
+    policy: &str,
+    target: &str,
+) -> Option<(PolicyIx, Entity)> {
+    let p = org_policy(org, kind, policy)?;
+    let node = node(org, target)?;
+    enabled(org, kind).then_some((p, node))
 }
 
 fn enabled(org: &Org, kind: OrgPolicyKind) -> bool {
