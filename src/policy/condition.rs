@@ -273,18 +273,22 @@ impl Condition {
 
     /// Whether the condition holds, for a statement that denies (`deny`) or allows.
     ///
-    /// A variable with no value and no default: AWS cannot resolve it, and "the entire
-    /// statement might be invalid" (IAM User Guide, "IAM policy elements: Variables and
-    /// tags"). The condition fails whatever the operator, negated ones included, so
-    /// the statement applies neither as an Allow nor as a Deny. The same page adds
-    /// that `...IfExists` operators keep variables from making a statement invalid,
-    /// without saying what they then decide: an IfExists condition with such a
-    /// variable fails in an Allow and holds in a Deny, the side that never reports
-    /// Allowed where AWS could deny.
+    /// A variable with no value and no default (IAM User Guide, "IAM policy elements:
+    /// Variables and tags", "Policy variables with no value"): its value is
+    /// "effectively null"; StringEquals or StringLike do not match it, and inverted
+    /// operators (StringNotEquals, StringNotLike) do. The same page also says that such
+    /// a variable "might cause the entire statement to be invalid", and that
+    /// `...IfExists` prevents it. Where the two readings differ, each effect takes the
+    /// side that never reports Allowed where AWS could deny: in an Allow the condition
+    /// fails; in a Deny the null value matches nothing (so an inverted operator holds,
+    /// and another value of the key may still match), and an IfExists condition holds.
     #[inline]
     pub fn holds(&self, ctx: &Context, deny: bool) -> bool {
-        if self.has_variables && self.unresolved(ctx).is_some() {
-            return deny && self.operator.if_exists;
+        if self.has_variables
+            && self.unresolved(ctx).is_some()
+            && (!deny || self.operator.if_exists)
+        {
+            return deny;
         }
         let op = self.operator;
         let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());

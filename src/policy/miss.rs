@@ -69,7 +69,7 @@ pub(crate) fn condition_miss(c: &Condition, ctx: &Context) -> String {
     let test = format!("{} {} [{}]", c.operator, c.key, c.raw_values.join(", "));
     if let Some(var) = c.unresolved(ctx) {
         return format!(
-            "its condition {test} cannot be evaluated: the request gives no value for {var} and it has no default, so the condition does not hold"
+            "its condition {test} does not hold: the request gives no value for {var} and it has no default, and a value that is effectively null matches nothing"
         );
     }
     match ctx.get_key(&c.key_lower).filter(|v| !v.is_empty()) {

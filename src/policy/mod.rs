@@ -365,10 +365,17 @@ impl Statement {
             // No Resource element: the policy's own resource (trust and key policies).
             None => true,
             Some(r) => {
-                // A NotResource whose variable cannot be resolved makes the statement
-                // invalid (IAM User Guide, "Variables and tags"): it applies to
-                // nothing, rather than to everything its pattern fails to match.
-                if r.negated && r.has_variables && self.unresolved_resource(req).is_some() {
+                // A pattern whose variable has no value "will not match any resource"
+                // (IAM User Guide, "Variables and tags", "Policy variables with no
+                // value"): a Deny's NotResource then covers every resource. The page
+                // also says such a variable "might" make the statement invalid: an
+                // Allow's NotResource grants nothing, as an Allow never reports
+                // Allowed where AWS could deny.
+                if r.negated
+                    && self.effect == Effect::Allow
+                    && r.has_variables
+                    && self.unresolved_resource(req).is_some()
+                {
                     return false;
                 }
                 let target = req.resource_ref();

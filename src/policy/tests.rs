@@ -293,12 +293,12 @@ fn trailing_text_after_the_document_is_an_error() {
 /// IAM User Guide, "IAM policy elements: Variables and tags"
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
 /// "If AWS cannot resolve a variable this might cause the entire statement to be
-/// invalid." In an Allow the condition fails whatever its operator, negated or
-/// IfExists, and the explanation says which variable had no value. In a Deny it fails
-/// too, but for IfExists, which the page says keeps the statement valid: there it holds
-/// (the safe side).
+/// invalid", yet "inverted condition operators ... do match against a null value". In
+/// an Allow the condition fails whatever its operator, negated or IfExists, and the
+/// explanation says which variable had no value. In a Deny the null value matches
+/// nothing (inverted operators hold), and IfExists holds: the safe side each time.
 #[test]
-fn unresolvable_variables_fail_every_operator_and_say_why() {
+fn unresolvable_variables_fail_every_operator_of_an_allow_and_say_why() {
     for op in [
         "StringEquals",
         "StringNotEquals",
@@ -346,7 +346,18 @@ fn unresolvable_variables_fail_every_operator_and_say_why() {
     let r = req(session, "s3:GetObject", "arn:aws:s3:::other/k", &[]);
     assert!(!allows(&p, &r));
     assert!(p.misses(&r, false)[0].1.contains("${aws:username}"));
-    // In a Deny: a negated operator fails (the Deny does not apply), IfExists holds.
+    // In a Deny the same NotResource excludes nothing: the Deny covers every resource
+    // ("the resource that includes a policy variable with no value will not match any
+    // resource").
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::home/${aws:username}/*"}}"#,
+    );
+    let r = req(session, "s3:GetObject", "arn:aws:s3:::home/alice/k", &[]);
+    assert!(p.evaluate(&r, |_| {}).deny);
+    // In a Deny the null value matches nothing: a negated operator holds ("inverted
+    // condition operators ... do match against a null value"), StringEquals does not,
+    // IfExists holds.
     let deny = |op: &str| {
         parse(
             PolicyKind::Identity,
@@ -361,7 +372,10 @@ fn unresolvable_variables_fail_every_operator_and_say_why() {
         "arn:aws:s3:::b/k",
         &[("aws:ResourceTag/team", "x")],
     );
-    assert!(!deny("StringNotEquals").evaluate(&r, |_| {}).deny);
+    assert!(deny("StringNotEquals").evaluate(&r, |_| {}).deny);
+    assert!(deny("StringNotLike").evaluate(&r, |_| {}).deny);
+    assert!(!deny("StringEquals").evaluate(&r, |_| {}).deny);
+    assert!(deny("StringEqualsIfExists").evaluate(&r, |_| {}).deny);
     assert!(deny("StringNotEqualsIfExists").evaluate(&r, |_| {}).deny);
     assert!(deny("StringNotEqualsIfExists").misses(&r, false).is_empty());
 }
