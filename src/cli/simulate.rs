@@ -61,8 +61,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let refused = refused(case, args.strict);
         let line = match (&refused, &case.prepared) {
             (Some(why), _) => OutputLine::error(&case.id, why),
-            (None, Ok(p)) => OutputLine {
-                notes: Some(question_notes(
+            (None, Ok(p)) => {
+                let line = simulate::evaluate(case, args.explain);
+                let mut notes = question_notes(
                     p.request.action(),
                     // A pattern's fit is what its answer is about.
                     if p.pattern
@@ -75,9 +76,13 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                     } else {
                         p.request.resource()
                     },
-                )),
-                ..simulate::evaluate(case, args.explain)
-            },
+                );
+                notes.extend(line.notes.iter().flatten().cloned());
+                OutputLine {
+                    notes: Some(notes),
+                    ..line
+                }
+            }
             (None, Err(_)) => simulate::evaluate(case, args.explain),
         };
         failed |= line.error.is_some();

@@ -112,7 +112,7 @@ impl Request {
     }
 
     fn build(
-        principal: Principal,
+        mut principal: Principal,
         asked: Arc<Asked>,
         resource_account: Option<&str>,
         mut context: Context,
@@ -133,6 +133,26 @@ impl Request {
             (None, None) => (principal.account().map(str::to_string), true),
         };
         let k = keys();
+        // A session ARN does not show its role's path; the role's ARN given as
+        // aws:PrincipalArn does (IAM User Guide, "AWS global condition context keys":
+        // for a role session it is the role's ARN), and service-linked roles live under
+        // /aws-service-role/ ("Using service-linked roles"): that path decides, not the
+        // role's name.
+        if let Principal::RoleSession {
+            account,
+            role_name,
+            session_arn: Some(_),
+            service_linked,
+            ..
+        } = &mut principal
+            && let Some([given]) = context.get_key(&k.principal_arn)
+            && let Some([_, "iam", _, acct, res]) = Arn::segments(given)
+            && acct == account.as_str()
+            && res.starts_with("role/")
+            && res.rsplit('/').next() == Some(role_name.as_str())
+        {
+            *service_linked = res.starts_with("role/aws-service-role/");
+        }
         // Always in the request context (IAM User Guide, "AWS global condition context
         // keys", aws:PrincipalType; "Principal key values" for aws:userid). A user's or
         // a role's aws:userid is its unique id, which only the organization knows.

@@ -231,6 +231,15 @@ impl<'t> Fields<'t> {
             .is_some_and(|v| !v.is_null())
     }
 
+    /// Whether the request's context gives `key` (names are case-insensitive).
+    pub fn gives_context_key(&self, key: &str) -> bool {
+        self.request
+            .get("context")
+            .filter(|c| !c.is_null())
+            .and_then(|c| c.object().ok())
+            .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(key)))
+    }
+
     pub fn request(&self) -> Result<Request, CaseError> {
         let required = |name: &str| -> Result<String, CaseError> {
             match self.request.get(name) {

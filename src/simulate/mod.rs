@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::engine::{self, Decision, Explanation, Layer, PolicySet};
-use crate::policy::{Policy, PolicyKind, Request};
+use crate::policy::{Policy, PolicyKind, Principal, Request};
 
 pub use input::InputError;
 use input::{CaseError, Located};
@@ -36,6 +36,10 @@ pub struct PreparedCase {
     /// The request names a set of resources (`request.resourcePattern`): answered per
     /// class of the resources it covers.
     pub pattern: bool,
+    /// The principal is a role-session ARN and the context does not give
+    /// aws:PrincipalArn: the role's ARN was taken at the path `/`, as the session ARN
+    /// does not show the role's path.
+    pub role_path_assumed: bool,
 }
 
 impl PreparedCase {
@@ -207,10 +211,30 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                 outcome: None,
                 classes: None,
                 error: None,
-                notes: Some(Vec::new()),
+                notes: Some(role_path_note(p, &set).into_iter().collect()),
             }
         }
     }
+}
+
+/// For a role session given by its session ARN, when a statement about the action
+/// reads aws:PrincipalArn: the role's ARN was taken at the path `/` (the session ARN
+/// does not show the path); a role under another path is answered by giving its ARN
+/// as aws:PrincipalArn in the context.
+fn role_path_note(p: &PreparedCase, set: &PolicySet) -> Option<String> {
+    if !p.role_path_assumed {
+        return None;
+    }
+    let reads = set
+        .policies()
+        .flat_map(|pol| pol.statements())
+        .any(|st| st.reads_key_for(&p.request, "aws:principalarn"));
+    let arn = p.request.principal().principal_arn()?;
+    reads.then(|| {
+        format!(
+            "aws:PrincipalArn was taken as {arn}: a session ARN does not show its role's path; if the role has one (role/team/NAME), give its ARN as aws:PrincipalArn in the context"
+        )
+    })
 }
 
 /// One resource for each class of the resources the case's pattern covers, as cut
@@ -323,7 +347,15 @@ impl<'t> Compiler<'t> {
             Some(v) if !v.is_null() => v.boolean()?,
             _ => false,
         };
+        let role_path_assumed = matches!(
+            request.principal(),
+            Principal::RoleSession {
+                session_arn: Some(_),
+                ..
+            }
+        ) && !f.gives_context_key("aws:PrincipalArn");
         Ok(PreparedCase {
+            role_path_assumed,
             restrict_public_buckets,
             block_public_acls,
             pattern: f.is_pattern(),

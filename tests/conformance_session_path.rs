@@ -1,0 +1,61 @@
+//! A role session given by its session ARN (`arn:aws:sts::A:assumed-role/ROLE/NAME`)
+//! does not show its role's path, yet AWS sets aws:PrincipalArn to the role's ARN, path
+//! included (IAM User Guide, "AWS global condition context keys", aws:PrincipalArn),
+//! and only roles under /aws-service-role/ are service-linked ("Using service-linked
+//! roles"). `orgscope simulate` takes the path `/` unless the context gives the role's
+//! ARN, and says so on the line when a statement reads aws:PrincipalArn.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn simulate(input: &str) -> Vec<Value> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(["simulate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const DENY_TEAM_ROLES: &str = r#"{"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"s3:*","Resource":"*"},
+  {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/team/*"}}}]}"#;
+
+#[test]
+fn the_role_path_comes_from_aws_principal_arn_and_its_guess_is_noted() {
+    let input = format!(
+        r#"{{"defaults":{{"request":{{"principal":"arn:aws:sts::111122223333:assumed-role/deploy/ci","action":"s3:DeleteObject","resource":"arn:aws:s3:::b/k"}},"identityPolicies":[{DENY_TEAM_ROLES}]}},
+        "cases":[{{"id":"guessed"}},
+                 {{"id":"given","request":{{"context":{{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/team/deploy"}}}}}},
+                 {{"id":"not-read","request":{{"action":"s3:GetObject"}},"identityPolicies":[{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}}]}}]}}]}}"#
+    );
+    let lines = simulate(&input);
+    assert_eq!(lines.len(), 3);
+    // Taken at `/`: the Deny on role/team/* does not match, and the line says why.
+    assert_eq!(lines[0]["decision"], "Allowed");
+    let note = lines[0]["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("aws:PrincipalArn was taken as arn:aws:iam::111122223333:role/deploy"),
+        "{note}"
+    );
+    assert!(note.contains("give its ARN as aws:PrincipalArn"), "{note}");
+    // Given with its path: the Deny matches, nothing to note.
+    assert_eq!(lines[1]["decision"], "ExplicitlyDenied");
+    assert_eq!(lines[1]["notes"], serde_json::json!([]));
+    // No statement reads the key: the path cannot matter.
+    assert_eq!(lines[2]["decision"], "Allowed");
+    assert_eq!(lines[2]["notes"], serde_json::json!([]));
+}
