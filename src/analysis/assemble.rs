@@ -200,6 +200,15 @@ pub struct Target<'o> {
     pub block_public_acls: bool,
 }
 
+/// Whether a role's trust policy is the resource policy of `action` on a role: the
+/// actions that assume it, and those a session is tagged or named by.
+pub fn resource_holder_is_trust(action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    action.starts_with("sts:assumerole")
+        || action == "sts:tagsession"
+        || action == "sts:setsourceidentity"
+}
+
 /// What the org holds for the resource of a request: its own policy (a role's trust
 /// policy for the actions that assume it; a bucket's policy for its objects) and its
 /// account; `None` when the org does not hold the resource.
@@ -209,10 +218,7 @@ pub fn resource_holder(
     resource: &str,
 ) -> Option<(Option<PolicyIx>, AccountIx)> {
     let arn = Arn::parse(resource)?;
-    let action = action.to_ascii_lowercase();
-    let trust_action = action.starts_with("sts:assumerole")
-        || action == "sts:tagsession"
-        || action == "sts:setsourceidentity";
+    let trust_action = resource_holder_is_trust(action);
     if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
         return match org.by_arn(resource) {
             Some(Entity::Role(r)) => Some((org.role(r).trust, org.role(r).account)),

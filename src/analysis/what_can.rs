@@ -173,23 +173,32 @@ pub fn what_can_ix(
             }
         }
     }
+    let beyond = beyond_patterns(org, p, &actions, probes, &per_action, &wanted);
     let public_acl = engine::public_acl_in(&Context::from_pairs(context.iter().cloned()));
     let mut grants = Vec::new();
     watch.begin(actions.len());
-    for (action, mut resources) in actions.iter().zip(per_action) {
+    for ((action, mut resources), mut held) in actions.iter().zip(per_action).zip(beyond) {
         watch.advance(1);
         if watch.stopped() {
             return None;
         }
         let full = action.full_name();
-        if resources.is_empty() {
+        if resources.is_empty() && held.is_empty() {
             continue;
         }
         resources.sort();
         resources.dedup();
+        held.sort();
+        held.dedup();
+        let n_patterns = resources.len();
+        resources.extend(held);
         let mut allowed = Vec::new();
         let mut needs = Vec::new();
-        for r in resources {
+        for (k, r) in resources.into_iter().enumerate() {
+            // A held resource is looked at only where no allowed pattern covers it.
+            if k >= n_patterns && allowed.iter().any(|a: &String| glob(a, &r)) {
+                continue;
+            }
             // A statement on an alias ARN never grants a key action: KMS authorizes it
             // on the key (see `Ask::checked_target`).
             if super::assemble::kms_alias_for_a_key_action(&full, &r).is_some() {
@@ -261,6 +270,128 @@ pub fn what_can_ix(
         summary,
         grants,
     })
+}
+
+/// Resources the org holds that a grant may reach though the pattern that names them
+/// does not, per catalog action (index-aligned with `actions`), each decided by the
+/// engine like the patterns:
+/// - a held resource with a policy of its own (a role's trust policy for the actions
+///   that assume it, a bucket's, a key's) that a granting pattern covers: a pattern is
+///   decided as a resource, without that policy (`arn:aws:iam::*:role/SecurityAudit`
+///   names no role, so no trust policy let it in, and AssumeRole was never listed);
+/// - a held resource whose policy names the principal (its ARN, its account, or
+///   everyone) in an Allow: a same-account resource policy grants on its own (IAM User
+///   Guide, "Policy evaluation for requests within a single account"), and no identity
+///   statement names it.
+fn beyond_patterns(
+    org: &Org,
+    p: PrincipalIx,
+    actions: &[&crate::catalog::Action],
+    probes: &[Option<Request>],
+    per_action: &[Vec<String>],
+    wanted: &dyn Fn(&crate::catalog::Action) -> bool,
+) -> Vec<Vec<String>> {
+    use crate::policy::NamedPrincipal;
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); actions.len()];
+    // The held resources with a policy: (resource ARN as a request names it, service
+    // of the actions it answers, its policy, whether it is a role's trust policy).
+    let mut held: Vec<(String, &str, crate::org::PolicyIx, bool)> = Vec::new();
+    for r in org.roles() {
+        if let Some(t) = r.trust {
+            held.push((r.arn.to_string(), "sts", t, true));
+        }
+    }
+    for r in org.resources() {
+        let Some(policy) = r.policy else { continue };
+        let Some(arn) = crate::policy::Arn::parse(&r.arn) else {
+            continue;
+        };
+        let service = arn.service().to_string();
+        // An object of a bucket is governed by the bucket's policy.
+        if service == "s3" && !arn.resource().contains('/') {
+            held.push((format!("{}/*", r.arn), "s3", policy, false));
+        }
+        held.push((r.arn.to_string(), catalog_prefix(&service), policy, false));
+    }
+    if held.is_empty() {
+        return out;
+    }
+    // By service, so that each action looks only at its own service's resources.
+    let mut by_service: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (k, (_, service, _, _)) in held.iter().enumerate() {
+        by_service.entry(service).or_default().push(k);
+    }
+    let me = org.principal_arn(p);
+    let my_account = &*org.account(org.principal_account(p)).id;
+    for (i, action) in actions.iter().enumerate() {
+        let Some(mine) = by_service.get(action.service) else {
+            continue;
+        };
+        if !wanted(action) {
+            continue;
+        }
+        let Some(probe) = probes[i].as_ref() else {
+            continue;
+        };
+        let trust_action = super::assemble::resource_holder_is_trust(&action.full_name());
+        for &k in mine {
+            let (arn, _, policy, trust) = &held[k];
+            if *trust != trust_action {
+                continue;
+            }
+            let covered = per_action[i].iter().any(|pat| glob(pat, arn));
+            let names_me = || {
+                org.compiled(*policy).statements().iter().any(|st| {
+                    st.effect == Effect::Allow
+                        && st.covers_action(probe)
+                        && st.named_principals().is_some_and(|(negated, named)| {
+                            !negated
+                                && named.iter().any(|n| match n {
+                                    NamedPrincipal::Everyone => true,
+                                    NamedPrincipal::Account(a) => *a == my_account,
+                                    NamedPrincipal::Arn(a) => *a == me,
+                                    _ => false,
+                                })
+                        })
+                })
+            };
+            if covered || names_me() {
+                out[i].push(arn.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A service prefix as a `'static` text: the catalog's own, where it knows the service.
+fn catalog_prefix(service: &str) -> &'static str {
+    Catalog::get()
+        .service_info(service)
+        .map_or("", |s| s.prefix)
+}
+
+/// Whether `pattern` (`*` any run, `?` one character) covers `text`.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == b'*')
 }
 
 /// A request for every catalog action (index-aligned with `Catalog::actions`), built

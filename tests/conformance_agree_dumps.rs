@@ -1,0 +1,256 @@
+//! Every question agrees with `can` on real authorization details: who-can lists
+//! exactly the principals `can` allows, and what-can lists every action `can` allows a
+//! principal, on a resource pattern that covers the resource. The questions are drawn
+//! from the orgs' own policies (each statement's actions and resources, each resource
+//! policy's), over the real dumps copied in tests/fixtures (cloudsplaining's examples,
+//! the AWS CLI documentation's, the audit fixtures) and acme.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use orgscope::analysis::{self, Ask, Filter};
+use orgscope::catalog::Catalog;
+use orgscope::engine::Decision;
+use orgscope::org::Org;
+
+fn fixture(rel: &str) -> Org {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    orgscope::org::load(&path).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn orgs() -> Vec<(&'static str, Org)> {
+    vec![
+        ("acme", orgscope::org::load_builtin_acme()),
+        (
+            "cloudsplaining-export",
+            fixture("sample-orgs/cloudsplaining-export"),
+        ),
+        (
+            "cloudsplaining-example-authz-v2",
+            fixture("tests/fixtures/audit4/cloudsplaining-example-authz-v2.json"),
+        ),
+        ("awscli-export", fixture("tests/fixtures/awscli-export")),
+        (
+            "cloudsplaining-sso-session",
+            fixture("tests/fixtures/audit/cloudsplaining-sso-session.json"),
+        ),
+        (
+            "role-resource-tags",
+            fixture("tests/fixtures/audit/role-resource-tags.json"),
+        ),
+        (
+            "grants-beyond-identity",
+            fixture("tests/fixtures/audit4/grants-beyond-identity.json"),
+        ),
+    ]
+}
+
+/// `*` any run, `?` one character: how a what-can resource pattern covers an ARN.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// A concrete resource for a statement's resource pattern: the pattern itself when it
+/// names one resource, else its wildcards filled in.
+fn concrete(pattern: &str) -> Option<String> {
+    if pattern.contains("${") || !pattern.starts_with("arn:") {
+        return None;
+    }
+    Some(pattern.replace(['*', '?'], "x"))
+}
+
+/// (action, resource) questions drawn from every statement of the org's policies: up to
+/// two catalog actions each statement covers, on the resources it names (or the
+/// resource a resource policy is attached to); deduplicated, at most `cap`.
+fn questions(org: &Org, cap: usize) -> Vec<(String, String)> {
+    let catalog = Catalog::get();
+    let mut out: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut add = |policy: &orgscope::policy::Policy, own: Option<&str>| {
+        for st in policy.statements() {
+            let resources: Vec<String> = match (own, st.resource_patterns()) {
+                (_, Some((false, rs))) => rs.iter().filter_map(|r| concrete(r)).collect(),
+                (Some(arn), _) => vec![arn.to_string()],
+                _ => vec!["*".to_string()],
+            };
+            let actions: Vec<String> = catalog
+                .actions()
+                .filter(|a| {
+                    orgscope::policy::Request::new(
+                        "anonymous",
+                        &a.full_name(),
+                        "*",
+                        None,
+                        orgscope::policy::Context::default(),
+                    )
+                    .is_ok_and(|probe| st.covers_action(&probe))
+                })
+                .step_by(97)
+                .take(2)
+                .map(|a| a.full_name())
+                .collect();
+            for a in &actions {
+                for r in resources.iter().take(2) {
+                    out.insert((a.clone(), r.clone()));
+                }
+            }
+        }
+    };
+    let arns: Vec<&str> = org
+        .users()
+        .iter()
+        .map(|u| &*u.arn)
+        .chain(org.roles().iter().map(|r| &*r.arn))
+        .collect();
+    for arn in arns {
+        let ix = org.principal_by_arn(arn).unwrap();
+        for p in org.identity_policies(ix) {
+            add(org.compiled(p), None);
+        }
+    }
+    for r in org.roles() {
+        if let Some(t) = r.trust {
+            add(org.compiled(t), Some(&r.arn));
+        }
+    }
+    for r in org.resources() {
+        if let Some(p) = r.policy {
+            add(org.compiled(p), Some(&r.arn));
+        }
+    }
+    out.into_iter().take(cap).collect()
+}
+
+fn subjects(org: &Org) -> Vec<String> {
+    org.users()
+        .iter()
+        .map(|u| u.arn.to_string())
+        .chain(org.roles().iter().map(|r| r.arn.to_string()))
+        .chain(
+            org.accounts()
+                .iter()
+                .map(|a| format!("arn:aws:iam::{}:root", a.id)),
+        )
+        .collect()
+}
+
+fn ask(action: &str, resource: &str) -> Ask {
+    Ask {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        ..Ask::default()
+    }
+}
+
+#[test]
+fn who_can_lists_exactly_whom_can_allows_on_the_dumps() {
+    let mut wrong = Vec::new();
+    for (name, org) in orgs() {
+        let subjects = subjects(&org);
+        let qs = questions(&org, 120);
+        assert!(!qs.is_empty(), "{name}: no questions drawn");
+        for (action, resource) in &qs {
+            let q = ask(action, resource);
+            let Ok(who) = analysis::who_can(&org, &q) else {
+                continue;
+            };
+            let listed: BTreeSet<&str> = who
+                .allowed
+                .iter()
+                .chain(&who.root_users)
+                .map(|h| h.principal.as_str())
+                .collect();
+            for p in &subjects {
+                let Ok(can) = analysis::can(&org, p, &q) else {
+                    continue;
+                };
+                let allowed = can.decision == Decision::Allowed;
+                if allowed != listed.contains(p.as_str()) {
+                    wrong.push(format!(
+                        "{name}: {p} {action} {resource}: can {:?}, who-can {}",
+                        can.decision,
+                        if allowed {
+                            "does not list it"
+                        } else {
+                            "lists it"
+                        }
+                    ));
+                }
+            }
+        }
+        eprintln!(
+            "{name}: {} questions x {} subjects",
+            qs.len(),
+            subjects.len()
+        );
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn what_can_lists_every_action_can_allows_on_the_dumps() {
+    let mut wrong = Vec::new();
+    for (name, org) in orgs() {
+        let qs = questions(&org, 120);
+        let principals: Vec<String> = org
+            .users()
+            .iter()
+            .map(|u| u.arn.to_string())
+            .chain(org.roles().iter().map(|r| r.arn.to_string()))
+            .collect();
+        // what-can per principal and service, asked once.
+        let mut answers: BTreeMap<(String, String), Vec<analysis::what_can::Grant>> =
+            BTreeMap::new();
+        let mut checked = 0;
+        for p in &principals {
+            for (action, resource) in &qs {
+                let Ok(can) = analysis::can(&org, p, &ask(action, resource)) else {
+                    continue;
+                };
+                if can.decision != Decision::Allowed {
+                    continue;
+                }
+                let service = action.split(':').next().unwrap().to_string();
+                let grants = answers
+                    .entry((p.clone(), service.clone()))
+                    .or_insert_with(|| {
+                        let filter = Filter {
+                            service: Some(service.clone()),
+                            ..Filter::default()
+                        };
+                        analysis::what_can(&org, p, &filter, &[]).unwrap().grants
+                    });
+                let listed = grants.iter().any(|g| {
+                    g.action.eq_ignore_ascii_case(action)
+                        && g.resources.iter().any(|r| glob(r, resource))
+                });
+                checked += 1;
+                if !listed {
+                    wrong.push(format!(
+                        "{name}: can allows {p} {action} on {resource}: {}; what-can does not list it",
+                        can.summary
+                    ));
+                }
+            }
+        }
+        eprintln!("{name}: {checked} allowed answers looked up in what-can");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
