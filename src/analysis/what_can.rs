@@ -3,8 +3,10 @@
 //! the resources the granting statements name, grouped by service and access level.
 //!
 //! A statement's resource pattern is evaluated as a resource itself (`arn:aws:s3:::
-//! app-*` stands for the objects it covers), so a Deny that covers only part of a
-//! pattern is not shown as a partial grant: the grant is reported with the pattern.
+//! app-*` stands for the objects it covers); a Deny that covers only part of an
+//! allowed pattern is named beside the grant (`denied_within`), decided on one resource
+//! of that part. Resources the org holds with a policy of their own are decided one by
+//! one where that policy matters (see `beyond_patterns`).
 
 use std::collections::BTreeMap;
 
@@ -47,6 +49,10 @@ pub struct Grant {
     /// does not reach what AWS owns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<engine::AwsRule>,
+    /// Resource patterns within `resources` that a Deny takes back (`arn:aws:s3:::
+    /// secret/*` under `*`): the grant does not reach them, as `can` says of each.
+    #[serde(rename = "deniedWithin", skip_serializing_if = "Vec::is_empty")]
+    pub denied_within: Vec<String>,
 }
 
 pub fn what_can(
@@ -174,6 +180,7 @@ pub fn what_can_ix(
         }
     }
     let beyond = beyond_patterns(org, p, &actions, probes, &per_action, &wanted);
+    let held_denies = held_denies(org);
     let public_acl = engine::public_acl_in(&Context::from_pairs(context.iter().cloned()));
     let mut grants = Vec::new();
     watch.begin(actions.len());
@@ -194,7 +201,20 @@ pub fn what_can_ix(
         resources.extend(held);
         let mut allowed = Vec::new();
         let mut needs = Vec::new();
+        let mut cut_candidates: Vec<String> = Vec::new();
+        // Where the resource's own policy must allow (a role's trust policy, a key's
+        // policy), a wildcard pattern has none: only the held resources it covers are
+        // decided (`sts:AssumeRole` on `*` was listed as allowed, though no trust
+        // policy had let the principal in).
+        let trust = super::assemble::resource_holder_is_trust(&full);
+        let key_action =
+            action.service == "kms" && action.resource_types.iter().any(|t| t.name == "key");
         for (k, r) in resources.into_iter().enumerate() {
+            // (An alias pattern names aliases, which have no policy of their own.)
+            let names_keys = key_action && !r.contains(":alias/");
+            if k < n_patterns && (trust || names_keys) && r.contains(['*', '?']) {
+                continue;
+            }
             // A held resource is looked at only where no allowed pattern covers it.
             if k >= n_patterns && allowed.iter().any(|a: &String| glob(a, &r)) {
                 continue;
@@ -216,7 +236,12 @@ pub fn what_can_ix(
                 continue;
             };
             match engine::evaluate(&a.request, &a.set) {
-                Decision::Allowed => allowed.push(r),
+                Decision::Allowed => {
+                    if r.contains(['*', '?']) {
+                        cut_candidates.extend(deny_patterns_within(&r, &a, &held_denies));
+                    }
+                    allowed.push(r)
+                }
                 denied => {
                     let lets_in = engine::allowing_values(&mut a.request, &a.set, denied);
                     if !lets_in.is_empty() {
@@ -228,6 +253,24 @@ pub fn what_can_ix(
         }
         if allowed.is_empty() {
             continue;
+        }
+        // A Deny on part of an allowed pattern: decided on one resource of that part.
+        cut_candidates.sort();
+        cut_candidates.dedup();
+        let mut denied_within = Vec::new();
+        for d in cut_candidates {
+            let ask = Ask {
+                action: full.clone(),
+                resource: d.replace(['*', '?'], "x"),
+                ..Ask::default()
+            };
+            let tgt = ask.target(org);
+            shared.retarget(org, &tgt);
+            if let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared)
+                && engine::evaluate(&a.request, &a.set) != Decision::Allowed
+            {
+                denied_within.push(d);
+            }
         }
         needs.sort();
         needs.dedup();
@@ -254,6 +297,7 @@ pub fn what_can_ix(
             resources: allowed,
             needs,
             except,
+            denied_within,
         });
     }
     let mut summary: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -270,6 +314,71 @@ pub fn what_can_ix(
         summary,
         grants,
     })
+}
+
+/// The resource patterns of the Deny statements about the request's action (of every
+/// policy of the request: identity, boundary, SCPs, RCPs, the resource's) that name
+/// part of the allowed pattern `allowed`, variables filled in: the pattern, decided as
+/// one resource, escapes them.
+fn deny_patterns_within(
+    allowed: &str,
+    a: &super::assemble::Assembled,
+    held: &[(String, &crate::policy::Statement)],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    // The Deny statements of the policies of resources the org holds (a bucket policy
+    // denying all but one role): the pattern, decided as one resource, has none.
+    for (d, st) in held {
+        if d != allowed && glob(allowed, d) && st.covers_action(&a.request) {
+            out.push(d.clone());
+        }
+    }
+    for st in a.set.policies().flat_map(|pol| pol.statements()) {
+        if st.effect != Effect::Deny || !st.covers_action(&a.request) {
+            continue;
+        }
+        let Some((false, patterns)) = st.resource_patterns() else {
+            continue;
+        };
+        for d in patterns {
+            if let Some(d) = crate::policy::substitute_variables(d, &a.request.context)
+                && d != allowed
+                && glob(allowed, &d)
+            {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The Deny statements of the policies of resources the org holds, each with the
+/// resource pattern it denies on (its `Resource`, or the resource itself; a trust
+/// policy's, its role).
+fn held_denies(org: &Org) -> Vec<(String, &crate::policy::Statement)> {
+    let mut out = Vec::new();
+    let trusts = org.roles().iter().filter_map(|r| Some((&*r.arn, r.trust?)));
+    let policies = org
+        .resources()
+        .iter()
+        .filter_map(|r| Some((&*r.arn, r.policy?)));
+    for (arn, policy) in trusts.chain(policies) {
+        for st in org.compiled(policy).statements() {
+            if st.effect != Effect::Deny {
+                continue;
+            }
+            match st.resource_patterns() {
+                Some((false, rs)) => out.extend(
+                    rs.iter()
+                        .filter(|r| !r.contains("${"))
+                        .map(|r| (r.clone(), st)),
+                ),
+                Some((true, _)) => {}
+                None => out.push((arn.to_string(), st)),
+            }
+        }
+    }
+    out
 }
 
 /// Resources the org holds that a grant may reach though the pattern that names them

@@ -611,6 +611,9 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
                 for r in bpa {
                     let _ = write!(s, "  (not on {})", r.kept());
                 }
+                if !g.denied_within.is_empty() {
+                    let _ = write!(s, "  (denied on {})", g.denied_within.join(" "));
+                }
                 if !g.needs.is_empty() {
                     let _ = write!(s, "  (needs {})", g.needs.join(", "));
                 }
