@@ -59,3 +59,27 @@ fn the_role_path_comes_from_aws_principal_arn_and_its_guess_is_noted() {
     assert_eq!(lines[2]["decision"], "Allowed");
     assert_eq!(lines[2]["notes"], serde_json::json!([]));
 }
+
+/// A session of a role named `AWSServiceRoleFor...`, given by its session ARN only, is
+/// taken as service-linked (exempt from SCPs) by its name, and the line says so; with
+/// the role's ARN at `/` it is governed, with its /aws-service-role/ path it is not.
+#[test]
+fn a_session_taken_as_service_linked_by_its_name_is_noted() {
+    let input = r#"{"defaults":{"request":{"principal":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/s","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},
+        "identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}],
+        "scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}]]},
+        "cases":[{"id":"by-name"},
+                 {"id":"at-root","request":{"context":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/AWSServiceRoleForConfig"}}},
+                 {"id":"by-path","request":{"context":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"}}}]}"#;
+    let lines = simulate(input);
+    assert_eq!(lines[0]["decision"], "Allowed");
+    let note = lines[0]["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with("taken as a service-linked role by its name"),
+        "{note}"
+    );
+    assert_eq!(lines[1]["decision"], "ExplicitlyDenied");
+    assert_eq!(lines[1]["notes"], serde_json::json!([]));
+    assert_eq!(lines[2]["decision"], "Allowed");
+    assert_eq!(lines[2]["notes"], serde_json::json!([]));
+}

@@ -211,7 +211,12 @@ pub fn evaluate(case: &Case, explain: bool) -> OutputLine<'_> {
                 outcome: None,
                 classes: None,
                 error: None,
-                notes: Some(role_path_note(p, &set).into_iter().collect()),
+                notes: Some(
+                    role_path_note(p, &set)
+                        .into_iter()
+                        .chain(service_linked_note(p))
+                        .collect(),
+                ),
             }
         }
     }
@@ -234,6 +239,19 @@ fn role_path_note(p: &PreparedCase, set: &PolicySet) -> Option<String> {
         format!(
             "aws:PrincipalArn was taken as {arn}: a session ARN does not show its role's path; if the role has one (role/team/NAME), give its ARN as aws:PrincipalArn in the context"
         )
+    })
+}
+
+/// For a session of a role named like a service-linked role (`AWSServiceRoleFor...`)
+/// given by its session ARN, where SCPs or RCPs are given: it was taken as
+/// service-linked by its name, and so exempt from them; only the role's path
+/// (/aws-service-role/, given as aws:PrincipalArn) shows it is.
+fn service_linked_note(p: &PreparedCase) -> Option<String> {
+    (p.role_path_assumed
+        && p.request.principal().is_service_linked_role()
+        && (!p.scps.is_empty() || !p.rcps.is_empty()))
+    .then(|| {
+        "taken as a service-linked role by its name, exempt from SCPs and RCPs: a session ARN does not show the role's path; give the role's ARN as aws:PrincipalArn (a service-linked role is under /aws-service-role/)".to_string()
     })
 }
 
