@@ -179,8 +179,8 @@ pub fn what_can_ix(
             }
         }
     }
-    let beyond = beyond_patterns(org, p, &actions, probes, &per_action, &wanted);
-    let held_denies = held_denies(org);
+    let beyond = beyond_patterns(org, p, &actions, probes, &wanted);
+    let held_denies = held_denies(org, org.principal_account(p));
     let public_acl = engine::public_acl_in(&Context::from_pairs(context.iter().cloned()));
     let mut grants = Vec::new();
     watch.begin(actions.len());
@@ -352,15 +352,25 @@ fn deny_patterns_within(
     out
 }
 
-/// The Deny statements of the policies of resources the org holds, each with the
-/// resource pattern it denies on (its `Resource`, or the resource itself; a trust
-/// policy's, its role).
-fn held_denies(org: &Org) -> Vec<(String, &crate::policy::Statement)> {
+/// The Deny statements of the policies of resources the org holds in `account`, each
+/// with the resource pattern it denies on (its `Resource`, or the resource itself; a
+/// trust policy's, its role). A pattern is decided in the principal's own account
+/// (README, "A resource whose account nothing names"): that account's resources are
+/// the ones it stands for.
+fn held_denies(
+    org: &Org,
+    account: crate::org::AccountIx,
+) -> Vec<(String, &crate::policy::Statement)> {
     let mut out = Vec::new();
-    let trusts = org.roles().iter().filter_map(|r| Some((&*r.arn, r.trust?)));
+    let trusts = org
+        .roles()
+        .iter()
+        .filter(|r| r.account == account)
+        .filter_map(|r| Some((&*r.arn, r.trust?)));
     let policies = org
         .resources()
         .iter()
+        .filter(|r| r.account == account)
         .filter_map(|r| Some((&*r.arn, r.policy?)));
     for (arn, policy) in trusts.chain(policies) {
         for st in org.compiled(policy).statements() {
@@ -383,89 +393,83 @@ fn held_denies(org: &Org) -> Vec<(String, &crate::policy::Statement)> {
 
 /// Resources the org holds that a grant may reach though the pattern that names them
 /// does not, per catalog action (index-aligned with `actions`), each decided by the
-/// engine like the patterns:
-/// - a held resource with a policy of its own (a role's trust policy for the actions
-///   that assume it, a bucket's, a key's) that a granting pattern covers: a pattern is
-///   decided as a resource, without that policy (`arn:aws:iam::*:role/SecurityAudit`
-///   names no role, so no trust policy let it in, and AssumeRole was never listed);
-/// - a held resource whose policy names the principal (its ARN, its account, or
-///   everyone) in an Allow: a same-account resource policy grants on its own (IAM User
-///   Guide, "Policy evaluation for requests within a single account"), and no identity
-///   statement names it.
+/// engine like the patterns: the held resources whose policy names the principal, its
+/// account or everyone in an Allow about the action. A role's trust policy for the
+/// actions that assume it (`arn:aws:iam::*:role/SecurityAudit`, decided as a pattern,
+/// names no role and no trust policy let it in: AssumeRole was never listed), a key's
+/// policy, a bucket's (a same-account resource policy grants on its own, IAM User
+/// Guide, "Policy evaluation for requests within a single account").
 fn beyond_patterns(
     org: &Org,
     p: PrincipalIx,
     actions: &[&crate::catalog::Action],
     probes: &[Option<Request>],
-    per_action: &[Vec<String>],
     wanted: &dyn Fn(&crate::catalog::Action) -> bool,
 ) -> Vec<Vec<String>> {
     use crate::policy::NamedPrincipal;
     let mut out: Vec<Vec<String>> = vec![Vec::new(); actions.len()];
-    // The held resources with a policy: (resource ARN as a request names it, service
-    // of the actions it answers, its policy, whether it is a role's trust policy).
-    let mut held: Vec<(String, &str, crate::org::PolicyIx, bool)> = Vec::new();
+    let me = org.principal_arn(p);
+    let my_account = &*org.account(org.principal_account(p)).id;
+    // The Allow statements of a policy that name the principal, its account or everyone:
+    // a resource whose policy names none of them decides as the pattern that covers it
+    // (a trust or key policy lets nobody else in; a bucket's adds no grant), but for its
+    // Denies (`held_denies`).
+    let naming = |policy: crate::org::PolicyIx| -> Vec<&crate::policy::Statement> {
+        org.compiled(policy)
+            .statements()
+            .iter()
+            .filter(|st| {
+                st.effect == Effect::Allow
+                    && st.named_principals().is_some_and(|(negated, named)| {
+                        !negated
+                            && named.iter().any(|n| match n {
+                                NamedPrincipal::Everyone => true,
+                                NamedPrincipal::Account(a) => *a == my_account,
+                                NamedPrincipal::Arn(a) => *a == me,
+                                _ => false,
+                            })
+                    })
+            })
+            .collect()
+    };
+    // (resource ARN as a request names it, service of the actions it answers, the
+    // statements naming the principal, whether it is a role's trust policy).
+    let mut held: Vec<(String, &str, Vec<&crate::policy::Statement>, bool)> = Vec::new();
     for r in org.roles() {
-        if let Some(t) = r.trust {
-            held.push((r.arn.to_string(), "sts", t, true));
+        let Some(t) = r.trust else { continue };
+        let named = naming(t);
+        if !named.is_empty() {
+            held.push((r.arn.to_string(), "sts", named, true));
         }
     }
     for r in org.resources() {
         let Some(policy) = r.policy else { continue };
+        let named = naming(policy);
+        if named.is_empty() {
+            continue;
+        }
         let Some(arn) = crate::policy::Arn::parse(&r.arn) else {
             continue;
         };
-        let service = arn.service().to_string();
+        let service = catalog_prefix(arn.service());
         // An object of a bucket is governed by the bucket's policy.
         if service == "s3" && !arn.resource().contains('/') {
-            held.push((format!("{}/*", r.arn), "s3", policy, false));
+            held.push((format!("{}/*", r.arn), service, named.clone(), false));
         }
-        held.push((r.arn.to_string(), catalog_prefix(&service), policy, false));
+        held.push((r.arn.to_string(), service, named, false));
     }
-    if held.is_empty() {
-        return out;
-    }
-    // By service, so that each action looks only at its own service's resources.
-    let mut by_service: std::collections::HashMap<&str, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (k, (_, service, _, _)) in held.iter().enumerate() {
-        by_service.entry(service).or_default().push(k);
-    }
-    let me = org.principal_arn(p);
-    let my_account = &*org.account(org.principal_account(p)).id;
-    for (i, action) in actions.iter().enumerate() {
-        let Some(mine) = by_service.get(action.service) else {
-            continue;
-        };
-        if !wanted(action) {
-            continue;
-        }
-        let Some(probe) = probes[i].as_ref() else {
-            continue;
-        };
-        let trust_action = super::assemble::resource_holder_is_trust(&action.full_name());
-        for &k in mine {
-            let (arn, _, policy, trust) = &held[k];
-            if *trust != trust_action {
+    for (arn, service, named, trust) in &held {
+        for &i in catalog_service_indices(service) {
+            let action = actions[i];
+            if !wanted(action) {
                 continue;
             }
-            let covered = per_action[i].iter().any(|pat| glob(pat, arn));
-            let names_me = || {
-                org.compiled(*policy).statements().iter().any(|st| {
-                    st.effect == Effect::Allow
-                        && st.covers_action(probe)
-                        && st.named_principals().is_some_and(|(negated, named)| {
-                            !negated
-                                && named.iter().any(|n| match n {
-                                    NamedPrincipal::Everyone => true,
-                                    NamedPrincipal::Account(a) => *a == my_account,
-                                    NamedPrincipal::Arn(a) => *a == me,
-                                    _ => false,
-                                })
-                        })
-                })
+            let Some(probe) = probes[i].as_ref() else {
+                continue;
             };
-            if covered || names_me() {
+            if *trust == super::assemble::resource_holder_is_trust(&action.full_name())
+                && named.iter().any(|st| st.covers_action(probe))
+            {
                 out[i].push(arn.clone());
             }
         }
