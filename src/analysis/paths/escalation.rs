@@ -16,21 +16,21 @@
 //!
 //! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, a new Lambda
 //! function run by an event source mapping, and a principal lifting its own
-//! permissions boundary. Not modelled, as the org holds no data for them (the loaders
-//! keep a managed policy's default version only, and no instances, instance profiles,
-//! functions, stacks or endpoints): `iam:SetDefaultPolicyVersion` to an older version
-//! that grants more; SSM `SendCommand`/`StartSession` and EC2 Instance Connect on an
-//! instance running a role; `ec2:AssociateIamInstanceProfile` and
-//! `iam:AddRoleToInstanceProfile` on existing instances and profiles;
-//! `lambda:UpdateFunctionCode` on a function whose role is stronger; updating an
-//! existing stack, Glue endpoint or notebook. An IAM export holds the versions and
-//! the instance profiles (`PolicyVersionList`, `InstanceProfileList`), so the first
-//! and a part of the EC2 ones are a loader change away. Data Pipeline is left out: the
+//! permissions boundary; `iam:SetDefaultPolicyVersion` to a version the loaders kept
+//! (an export's `PolicyVersionList`) and EC2 through a role's instance profiles (its
+//! `InstanceProfileList`). Not modelled, as the org holds no data for them (no
+//! instances, functions, stacks or endpoints): SSM `SendCommand`/`StartSession` and
+//! EC2 Instance Connect on an instance running a role; swapping the role of a profile
+//! that existing instances run (`iam:RemoveRoleFromInstanceProfile`, then
+//! `iam:AddRoleToInstanceProfile`); `lambda:UpdateFunctionCode` on a function whose
+//! role is stronger; updating an existing stack, Glue endpoint or notebook; a policy
+//! version that grants more without a way to write a policy (only admin is sought
+//! through a version). Data Pipeline is left out: the
 //! code runs as the pipeline's resource role, on an instance, not as the role passed
 //! to the service.
 //!
-//! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
-//! instance profile; a service's resources (a Lambda function, a stack) are asked
+//! Assumptions, on the side of reporting: a role that trusts EC2 whose instance
+//! profiles the org does not know is taken to have one; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
 //! name the attacker picks (`orgscope-escalation`).
 

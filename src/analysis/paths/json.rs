@@ -28,10 +28,22 @@ pub struct ReachEntry<'a> {
     pub from_account_name: Option<&'a SharedText>,
     /// How many hops the chain has.
     pub depth: usize,
-    /// With `--from`: the chain's last hop (into `role`); with only `--to`: its first
-    /// (out of `from`).
-    pub hop: Option<&'a HopStep>,
+    /// With `--from`: the chain's last hop (into `role`, so its `to` is left out);
+    /// with only `--to`: its first (out of `from`, so its `from` is left out).
+    pub hop: Option<HopEntry<'a>>,
     pub admin: bool,
+    pub needs: &'a [String],
+}
+
+/// One hop, without the end its reach already names.
+#[derive(Serialize)]
+pub struct HopEntry<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<&'a str>,
+    pub via: &'a str,
+    pub steps: &'a [super::Step],
     pub needs: &'a [String],
 }
 
@@ -98,7 +110,13 @@ fn entry<'a>(
         from_account: with_start.then_some(&r.from_account),
         from_account_name: with_start.then_some(&r.from_account_name),
         depth: r.edges.len(),
-        hop: hop.map(|h| &**h),
+        hop: hop.map(|h| HopEntry {
+            from: (!with_start).then_some(&*h.from),
+            to: with_start.then_some(&*h.to),
+            via: &h.via,
+            steps: &h.steps,
+            needs: &h.needs,
+        }),
         admin: r.admin,
         needs: &r.needs,
     }
