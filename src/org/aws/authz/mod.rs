@@ -337,6 +337,19 @@ impl Reader<'_> {
                 );
                 continue;
             };
+            // A version that is not the default governs nothing, and IAM never
+            // stores one that does not parse: one that does not read here is left
+            // out as before versions were kept (tests/org_import.rs loads such a
+            // file clean), so only a readable version is checked.
+            let readable = crate::org::docs::decode_document(raw, self.text)
+                .ok()
+                .filter(|src| {
+                    crate::policy::Policy::parse(PolicyKind::Identity, &p.policy_name, &src.text)
+                        .is_ok()
+                });
+            if readable.is_none() {
+                continue;
+            }
             let doc_path = || at().with("Document");
             if let Some(doc) = self.document(PolicyKind::Identity, &p.policy_name, raw, &doc_path) {
                 out.push(crate::org::entities::PolicyVersion { id: id.into(), doc });
