@@ -315,3 +315,23 @@ fn the_exports_privesc2_user_sets_an_admin_version() {
     );
     assert_eq!(a.escalations[0].steps[0].version.as_deref(), Some("v2"));
 }
+
+/// The table names the version the technique makes the default.
+#[test]
+fn the_table_names_the_version() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/versions-and-profiles.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(["paths", file.to_str().unwrap(), "--from", "version-setter"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "iam:SetDefaultPolicyVersion on {} (to version v1), then iam:PutUserPolicy on {}",
+            arn("policy", "Versioned"),
+            arn("user", "version-setter")
+        )),
+        "{text}"
+    );
+}

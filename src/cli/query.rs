@@ -701,7 +701,10 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                     let steps: Vec<String> = e
                         .steps
                         .iter()
-                        .map(|x| format!("{} on {}", x.action, x.resource))
+                        .map(|x| match &x.version {
+                            Some(v) => format!("{} on {} (to version {v})", x.action, x.resource),
+                            None => format!("{} on {}", x.action, x.resource),
+                        })
                         .collect();
                     let when: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();
                     let _ = writeln!(s, "  {}{}", steps.join(", then "), needs(&when));
