@@ -663,14 +663,6 @@ fn hops(r: &analysis::Reach) -> String {
         .join(" -> ")
 }
 
-/// The JSON of `paths --to ROLE` without `--from`.
-#[derive(serde::Serialize)]
-struct WhoReaches<'a> {
-    /// The ARN of the role or user reached.
-    to: &'a str,
-    reachable: &'a [analysis::Reach],
-}
-
 pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
     let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let context = parse_context(&args.context)?;
@@ -682,10 +674,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
             Format::Json => {
                 let role = org.principal_arn(analysis::principal(&org, to)?);
                 print_json(
-                    &WhoReaches {
-                        to: role,
-                        reachable: &reaches,
-                    },
+                    &analysis::paths::json::who_reaches_json(role, &reaches),
                     &[],
                 )?
             }
@@ -701,7 +690,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
     };
     let answer = analysis::paths(&org, from, args.to.as_deref(), &context)?;
     match args.org.format {
-        Format::Json => print_json(&answer, &[])?,
+        Format::Json => print_json(&analysis::paths::json::paths_json(&answer), &[])?,
         Format::Table => {
             let mut s = String::new();
             if !answer.escalations.is_empty() {
@@ -715,7 +704,10 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                     let steps: Vec<String> = e
                         .steps
                         .iter()
-                        .map(|x| format!("{} on {}", x.action, x.resource))
+                        .map(|x| match &x.version {
+                            Some(v) => format!("{} on {} (to version {v})", x.action, x.resource),
+                            None => format!("{} on {}", x.action, x.resource),
+                        })
                         .collect();
                     let when: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();
                     let _ = writeln!(s, "  {}{}", steps.join(", then "), needs(&when));

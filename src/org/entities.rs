@@ -186,6 +186,16 @@ pub struct Role {
     pub tags: Vec<Tag>,
     pub last_used: Option<LastUsed>,
     pub max_session_duration: Option<u32>,
+    /// The instance profiles holding the role (an export's `InstanceProfileList`);
+    /// `None` where the input does not say (the native format without the field).
+    pub instance_profiles: Option<Vec<InstanceProfile>>,
+}
+
+/// An EC2 instance profile: what an instance runs a role through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceProfile {
+    /// `arn:aws:iam::ACCOUNT:instance-profile/path/name`
+    pub arn: Arc<str>,
 }
 
 /// Where a policy comes from.
@@ -224,6 +234,17 @@ pub struct PolicyRecord {
     pub description: Option<Box<str>>,
     /// The default version of a managed policy (`v3`).
     pub version: Option<Box<str>>,
+    pub doc: super::ids::DocIx,
+    /// A customer managed policy's versions other than the default (an export's
+    /// `PolicyVersionList`): `iam:SetDefaultPolicyVersion` can make one the default.
+    pub other_versions: Vec<PolicyVersion>,
+}
+
+/// A version of a managed policy that is not its default.
+#[derive(Debug, Clone)]
+pub struct PolicyVersion {
+    /// `v1`
+    pub id: Box<str>,
     pub doc: super::ids::DocIx,
 }
 

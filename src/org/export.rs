@@ -80,10 +80,15 @@ fn native(org: &Org, form: DocForm) -> Out {
 }
 
 fn document(org: &Org, p: PolicyIx, form: DocForm) -> Out {
+    doc_out(org, org.policy(p).doc, form)
+}
+
+fn doc_out(org: &Org, d: crate::org::DocIx, form: DocForm) -> Out {
+    let text = &org.docs()[d.index()].text;
     if form == DocForm::Verbatim {
-        return Out::String(org.doc(p).text.to_string());
+        return Out::String(text.to_string());
     }
-    serde_json::from_str(&org.doc(p).text).unwrap_or(Out::Null)
+    serde_json::from_str(text).unwrap_or(Out::Null)
 }
 
 fn time(t: Option<jiff::Timestamp>) -> Option<Out> {
@@ -353,6 +358,14 @@ fn account(org: &Org, a: &Account, in_org: bool, form: DocForm) -> Out {
                     rec.description.as_deref().map(Out::from),
                 );
                 pm.insert("document".into(), document(org, p, form));
+                if !rec.other_versions.is_empty() {
+                    let versions = rec
+                        .other_versions
+                        .iter()
+                        .map(|v| (v.id.to_string(), doc_out(org, v.doc, form)))
+                        .collect();
+                    pm.insert("other_versions".into(), Out::Object(versions));
+                }
                 (org.policy_name(p).to_string(), Out::Object(pm))
             })
             .collect();
@@ -452,6 +465,10 @@ fn account(org: &Org, a: &Account, in_org: bool, form: DocForm) -> Out {
                     "max_session_duration",
                     r.max_session_duration.map(Out::from),
                 );
+                if let Some(list) = &r.instance_profiles {
+                    let arns: Vec<&str> = list.iter().map(|p| &*p.arn).collect();
+                    rm.insert("instance_profiles".into(), Out::from(arns));
+                }
                 (r.name().to_string(), Out::Object(rm))
             })
             .collect();

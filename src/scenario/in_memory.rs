@@ -85,6 +85,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 description: description.as_deref().map(Into::into),
                 version: None,
                 doc,
+                other_versions: Vec::new(),
             });
         }
         Change::EditOrgPolicy {
@@ -123,6 +124,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                         description: None,
                         version: None,
                         doc,
+                        other_versions: Vec::new(),
                     });
                     org.inline_mut(owner).push(p);
                 }

@@ -16,21 +16,21 @@
 //!
 //! Beyond PMapper: roles passed to ECS tasks and Auto Scaling groups, a new Lambda
 //! function run by an event source mapping, and a principal lifting its own
-//! permissions boundary. Not modelled, as the org holds no data for them (the loaders
-//! keep a managed policy's default version only, and no instances, instance profiles,
-//! functions, stacks or endpoints): `iam:SetDefaultPolicyVersion` to an older version
-//! that grants more; SSM `SendCommand`/`StartSession` and EC2 Instance Connect on an
-//! instance running a role; `ec2:AssociateIamInstanceProfile` and
-//! `iam:AddRoleToInstanceProfile` on existing instances and profiles;
-//! `lambda:UpdateFunctionCode` on a function whose role is stronger; updating an
-//! existing stack, Glue endpoint or notebook. An IAM export holds the versions and
-//! the instance profiles (`PolicyVersionList`, `InstanceProfileList`), so the first
-//! and a part of the EC2 ones are a loader change away. Data Pipeline is left out: the
+//! permissions boundary; `iam:SetDefaultPolicyVersion` to a version the loaders kept
+//! (an export's `PolicyVersionList`) and EC2 through a role's instance profiles (its
+//! `InstanceProfileList`). Not modelled, as the org holds no data for them (no
+//! instances, functions, stacks or endpoints): SSM `SendCommand`/`StartSession` and
+//! EC2 Instance Connect on an instance running a role; swapping the role of a profile
+//! that existing instances run (`iam:RemoveRoleFromInstanceProfile`, then
+//! `iam:AddRoleToInstanceProfile`); `lambda:UpdateFunctionCode` on a function whose
+//! role is stronger; updating an existing stack, Glue endpoint or notebook; a policy
+//! version that grants more without a way to write a policy (only admin is sought
+//! through a version). Data Pipeline is left out: the
 //! code runs as the pipeline's resource role, on an instance, not as the role passed
 //! to the service.
 //!
-//! Assumptions, on the side of reporting: a role that trusts EC2 is taken to have an
-//! instance profile; a service's resources (a Lambda function, a stack) are asked
+//! Assumptions, on the side of reporting: a role that trusts EC2 whose instance
+//! profiles the org does not know is taken to have one; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
 //! name the attacker picks (`orgscope-escalation`).
 
@@ -44,7 +44,7 @@ use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::{AccountIx, Org, PolicyOrigin, PrincipalIx};
+use crate::org::{AccountIx, DocIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 
 /// One request an escalation takes.
@@ -52,6 +52,9 @@ use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 pub struct Step {
     pub action: String,
     pub resource: String,
+    /// The policy version `iam:SetDefaultPolicyVersion` makes the default (`v1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// One way for a principal to obtain another's permissions (`to` set) or to raise
@@ -85,10 +88,7 @@ impl Edge {
     pub fn assume(role_arn: &str, needs: Vec<Condition>) -> Edge {
         Edge {
             via: "sts:AssumeRole".to_string(),
-            steps: vec![Step {
-                action: "sts:AssumeRole".to_string(),
-                resource: role_arn.to_string(),
-            }],
+            steps: vec![step("sts:AssumeRole", role_arn)],
             needs,
         }
     }
@@ -229,7 +229,7 @@ const SERVICES: [(&str, &[(&str, &str)]); 11] = [
 ];
 
 /// The first (IAM) action of every technique: what [`Prefilter`] looks for.
-const FIRST_ACTIONS: [&str; 17] = [
+const FIRST_ACTIONS: [&str; 19] = [
     "iam:CreateAccessKey",
     "iam:CreateLoginProfile",
     "iam:UpdateLoginProfile",
@@ -247,10 +247,12 @@ const FIRST_ACTIONS: [&str; 17] = [
     "iam:DeleteRolePermissionsBoundary",
     "iam:PutUserPermissionsBoundary",
     "iam:PutRolePermissionsBoundary",
+    "iam:SetDefaultPolicyVersion",
+    "iam:CreateInstanceProfile",
 ];
 
 /// The first actions of the ways to raise one's own permissions ([`techniques_self`]).
-const SELF_ACTIONS: [&str; 12] = [
+const SELF_ACTIONS: [&str; 13] = [
     "iam:PutUserPolicy",
     "iam:AttachUserPolicy",
     "iam:PutGroupPolicy",
@@ -263,6 +265,7 @@ const SELF_ACTIONS: [&str; 12] = [
     "iam:DeleteRolePermissionsBoundary",
     "iam:PutUserPermissionsBoundary",
     "iam:PutRolePermissionsBoundary",
+    "iam:SetDefaultPolicyVersion",
 ];
 
 /// Decides the requests of callers of one account, sharing what their requests
@@ -389,8 +392,16 @@ impl<'o> Batch<'o> {
         if let Some(t) = trust {
             a.set.resource = Some(t);
         }
-        if under == Under::NoBoundary {
-            a.set.boundary = None;
+        match under {
+            Under::NoBoundary => a.set.boundary = None,
+            Under::Version(x, d) => {
+                let version = &*org.docs()[d.index()].policy;
+                a.set.identity = org
+                    .identity_policies(p)
+                    .map(|y| if y == x { version } else { &**org.compiled(y) })
+                    .collect();
+            }
+            Under::AsIs | Under::RewrittenTrust => {}
         }
         let decision = engine::evaluate(&a.request, &a.set);
         if decision == Decision::Allowed {
@@ -415,6 +426,9 @@ enum Under {
     /// The caller's permissions boundary removed (or replaced by one that allows
     /// everything: the same to the engine).
     NoBoundary,
+    /// A version of one of the caller's managed policies made the default: the
+    /// policy's document is that version's.
+    Version(PolicyIx, DocIx),
 }
 
 /// How many items one task decides in one [`Batch`]: small enough that a single
@@ -509,9 +523,9 @@ fn rewritten_trust(org: &Org, p: PrincipalIx) -> Option<Policy> {
 struct Technique {
     via: String,
     steps: Vec<Step>,
-    /// The context key the first step sets (the service a role is passed to, the
-    /// boundary removed or put).
-    first_sets: Option<Extra>,
+    /// The context key a step sets, by the step's index (the service a role is
+    /// passed to, the boundary removed or put, the instance profile launched).
+    sets: Vec<(usize, Extra)>,
     /// What the steps after the first are asked under.
     then: Under,
 }
@@ -521,7 +535,7 @@ impl Technique {
         Technique {
             via: action.to_string(),
             steps: vec![step(action, resource)],
-            first_sets: None,
+            sets: Vec::new(),
             then: Under::AsIs,
         }
     }
@@ -531,10 +545,8 @@ impl Technique {
     fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
         let mut needs: Vec<Condition> = Vec::new();
         for (i, s) in self.steps.iter().enumerate() {
-            let (extra, under) = match i {
-                0 => (self.first_sets.as_ref(), Under::AsIs),
-                _ => (None, self.then),
-            };
+            let extra = self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e);
+            let under = if i == 0 { Under::AsIs } else { self.then };
             for n in batch.decide(p, s, extra, under)? {
                 if !needs.contains(&n) {
                     needs.push(n);
@@ -553,6 +565,7 @@ fn step(action: &str, resource: &str) -> Step {
     Step {
         action: action.to_string(),
         resource: resource.to_string(),
+        version: None,
     }
 }
 
@@ -639,7 +652,7 @@ fn techniques_between<'a>(
                     step("iam:UpdateAssumeRolePolicy", arn),
                     step("sts:AssumeRole", arn),
                 ],
-                first_sets: None,
+                sets: Vec::new(),
                 then: Under::RewrittenTrust,
             });
             let passed = std::iter::once_with(move || {
@@ -647,7 +660,10 @@ fn techniques_between<'a>(
                 let region = region(context);
                 trusted_services(org, q)
                     .into_iter()
-                    .map(|i| pass_role(arn, i, account, &region))
+                    .flat_map(|i| match SERVICES[i].1[0].0 {
+                        "ec2:RunInstances" => ec2_instances(org, q, account, &region),
+                        _ => vec![pass_role(arn, i, account, &region)],
+                    })
                     .collect::<Vec<_>>()
             })
             .flatten();
@@ -677,9 +693,82 @@ fn pass_role(arn: &str, i: usize, account: &str, region: &str) -> Technique {
     Technique {
         via,
         steps,
-        first_sets: Some(("iam:PassedToService", service.to_string())),
+        sets: vec![(0, ("iam:PassedToService", service.to_string()))],
         then: Under::AsIs,
     }
+}
+
+/// Passing role `q` to an EC2 instance, through an instance profile that holds it
+/// (IAM User Guide, "Using an IAM role to grant permissions to applications running on
+/// Amazon EC2 instances": an instance gets a role only through a profile; PMapper's
+/// EC2 edge checker; Rhino Security Labs' method 3). Where the org knows the role's
+/// profiles: launching an instance with one (`ec2:InstanceProfile` names it on
+/// `ec2:RunInstances`), or launching one without and then associating the profile
+/// (`ec2:AssociateIamInstanceProfile`, `ec2:NewInstanceProfile`); where it knows the
+/// role has none: creating a profile and adding the role to it first
+/// (`iam:CreateInstanceProfile`, `iam:AddRoleToInstanceProfile`, which takes
+/// `iam:PassRole` on the role too). Where the org does not know (`None`): the role is
+/// taken to have a profile, as before the loaders kept them.
+fn ec2_instances(org: &Org, q: PrincipalIx, account: &str, region: &str) -> Vec<Technique> {
+    let PrincipalIx::Role(r) = q else {
+        return Vec::new();
+    };
+    let arn = org.principal_arn(q);
+    let instances = format!("arn:aws:ec2:{region}:{account}:instance/*");
+    let passed = || ("iam:PassedToService", "ec2.amazonaws.com".to_string());
+    let Some(profiles) = &org.role(r).instance_profiles else {
+        let run = SERVICES
+            .iter()
+            .position(|(_, a)| a[0].0 == "ec2:RunInstances");
+        return run
+            .map(|i| pass_role(arn, i, account, region))
+            .into_iter()
+            .collect();
+    };
+    if profiles.is_empty() {
+        let profile = format!("arn:aws:iam::{account}:instance-profile/orgscope-escalation");
+        return vec![Technique {
+            via: "iam:CreateInstanceProfile+iam:AddRoleToInstanceProfile+iam:PassRole+ec2:RunInstances"
+                .to_string(),
+            steps: vec![
+                step("iam:CreateInstanceProfile", &profile),
+                step("iam:AddRoleToInstanceProfile", &profile),
+                step("iam:PassRole", arn),
+                step("ec2:RunInstances", &instances),
+            ],
+            sets: vec![(2, passed()), (3, ("ec2:InstanceProfile", profile.clone()))],
+            then: Under::AsIs,
+        }];
+    }
+    let mut out = Vec::new();
+    for p in profiles {
+        out.push(Technique {
+            via: "iam:PassRole+ec2:RunInstances".to_string(),
+            steps: vec![
+                step("iam:PassRole", arn),
+                step("ec2:RunInstances", &instances),
+            ],
+            sets: vec![
+                (0, passed()),
+                (1, ("ec2:InstanceProfile", p.arn.to_string())),
+            ],
+            then: Under::AsIs,
+        });
+        out.push(Technique {
+            via: "iam:PassRole+ec2:RunInstances+ec2:AssociateIamInstanceProfile".to_string(),
+            steps: vec![
+                step("iam:PassRole", arn),
+                step("ec2:RunInstances", &instances),
+                step("ec2:AssociateIamInstanceProfile", &instances),
+            ],
+            sets: vec![
+                (0, passed()),
+                (2, ("ec2:NewInstanceProfile", p.arn.to_string())),
+            ],
+            then: Under::AsIs,
+        });
+    }
+    out
 }
 
 /// Every escalation edge from `p` to another principal `q` of its account, each
@@ -721,6 +810,49 @@ fn writable_policies(org: &Org, p: PrincipalIx) -> Vec<Arc<str>> {
         .collect();
     out.sort();
     out.dedup();
+    out
+}
+
+/// Making another version of one of `p`'s customer managed policies the default,
+/// then writing or attaching a policy to oneself under it (IAM User Guide,
+/// "Versioning IAM policies": `iam:SetDefaultPolicyVersion` needs no new document;
+/// Rhino Security Labs' method 2, "SetExistingDefaultPolicyVersion"). The write is
+/// asked with the version in place of the policy's default document: a version that
+/// grants no way to write a policy raises nothing this search calls admin.
+fn version_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
+    let arn = org.principal_arn(p);
+    let writes = match p {
+        PrincipalIx::User(_) => ["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+        PrincipalIx::Role(_) => ["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+    };
+    let mut held: Vec<PolicyIx> = org
+        .identity_policies(p)
+        .filter(|&x| {
+            let rec = org.policy(x);
+            matches!(rec.origin, PolicyOrigin::CustomerManaged(_)) && !rec.other_versions.is_empty()
+        })
+        .collect();
+    held.sort_unstable();
+    held.dedup();
+    let mut out = Vec::new();
+    for x in held {
+        let rec = org.policy(x);
+        let Some(policy) = rec.arn.as_deref() else {
+            continue;
+        };
+        for v in &rec.other_versions {
+            for write in writes {
+                let mut set = step("iam:SetDefaultPolicyVersion", policy);
+                set.version = Some(v.id.to_string());
+                out.push(Technique {
+                    via: format!("iam:SetDefaultPolicyVersion+{write}"),
+                    steps: vec![set, step(write, arn)],
+                    sets: Vec::new(),
+                    then: Under::Version(x, v.doc),
+                });
+            }
+        }
+    }
     out
 }
 
@@ -787,6 +919,9 @@ fn techniques_self(
     for policy in writable_policies(org, p) {
         out.push(Technique::one("iam:CreatePolicyVersion", &policy));
     }
+    if !aws_owned(org, p) {
+        out.extend(version_techniques(org, p));
+    }
     out.extend(boundary_techniques(org, p));
     out
 }
@@ -829,7 +964,11 @@ fn boundary_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
             out.push(Technique {
                 via: format!("{lift}+{write}"),
                 steps: vec![step(&lift, arn), step(write, arn)],
-                first_sets: key.clone().map(|k| ("iam:PermissionsBoundary", k)),
+                sets: key
+                    .clone()
+                    .map(|k| (0, ("iam:PermissionsBoundary", k)))
+                    .into_iter()
+                    .collect(),
                 then: Under::NoBoundary,
             });
         }

@@ -12,6 +12,7 @@
 
 pub mod escalation;
 mod hop;
+pub mod json;
 mod search;
 mod shared_text;
 

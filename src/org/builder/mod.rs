@@ -259,6 +259,7 @@ impl Builder {
             description: description.map(Into::into),
             version: None,
             doc,
+            other_versions: Vec::new(),
         });
         self.org_policies.insert((rcp, name.into()), ix);
         if let Some(id) = id {
@@ -402,7 +403,7 @@ impl Builder {
 
     // ---- IAM -------------------------------------------------------------------------
 
-    fn iam_arn(&self, account: AccountIx, what: &str, path: &str, name: &str) -> String {
+    pub(crate) fn iam_arn(&self, account: AccountIx, what: &str, path: &str, name: &str) -> String {
         let (partition, acct) = (&*self.info.partition, &*self.accounts[account.index()].id);
         let mut arn = String::with_capacity(
             11 + partition.len() + acct.len() + what.len() + path.len() + name.len(),
@@ -560,6 +561,7 @@ impl Builder {
             tags: Vec::new(),
             last_used: None,
             max_session_duration: None,
+            instance_profiles: None,
         });
         self.accounts[account.index()].roles.push(ix);
         Ok(ix)
@@ -596,6 +598,7 @@ impl Builder {
             description: None,
             version: None,
             doc,
+            other_versions: Vec::new(),
         });
         self.accounts[account.index()].policies.push(ix);
         Ok(ix)
@@ -614,6 +617,7 @@ impl Builder {
             description: None,
             version: None,
             doc,
+            other_versions: Vec::new(),
         })
     }
 
@@ -705,6 +709,7 @@ impl Builder {
             description: None,
             version: None,
             doc,
+            other_versions: Vec::new(),
         })
     }
 
@@ -735,6 +740,7 @@ impl Builder {
             description: None,
             version: None,
             doc,
+            other_versions: Vec::new(),
         });
         self.roles[role.index()].trust = Some(ix);
     }
@@ -776,6 +782,7 @@ impl Builder {
             description: None,
             version: None,
             doc,
+            other_versions: Vec::new(),
         });
         self.resources[resource.index()].policy = Some(ix);
     }

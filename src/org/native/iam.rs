@@ -33,6 +33,17 @@ impl<'b> Reader<'b> {
                 Ok(p) => {
                     self.b.policies[p.index()].description =
                         def.description.as_deref().map(Into::into);
+                    let mut others = Vec::new();
+                    for (v, raw) in &def.other_versions.0 {
+                        let at = || jpath!["accounts", i, "policies", name, "other_versions", v];
+                        if let Some(doc) = self.document(PolicyKind::Identity, name, raw, &at) {
+                            others.push(crate::org::entities::PolicyVersion {
+                                id: (**v).into(),
+                                doc,
+                            });
+                        }
+                    }
+                    self.b.policies[p.index()].other_versions = others;
                     if let Some(m) = quota::size(
                         &format!("policy `{name}`"),
                         self.b.doc_size(doc),
@@ -258,6 +269,43 @@ impl<'b> Reader<'b> {
             date: date.0,
             region: region.as_deref().map(Into::into),
         });
+        let profiles = def
+            .instance_profiles
+            .as_ref()
+            .map(|list| self.instance_profiles(ix, list, &|| base().with("instance_profiles")));
+        self.b.roles[rx.index()].instance_profiles = profiles;
+    }
+
+    /// Instance profile ARNs of `ix`'s account (`arn:aws:iam::ACCOUNT:instance-profile/NAME`).
+    fn instance_profiles(
+        &mut self,
+        ix: AccountIx,
+        list: &[Str<'_>],
+        path: &dyn Fn() -> JsonPath,
+    ) -> Vec<crate::org::entities::InstanceProfile> {
+        let account = self.b.accounts[ix.index()].id.clone();
+        let partition = self.b.info.partition.clone();
+        let prefix = format!("arn:{partition}:iam::{account}:instance-profile/");
+        let mut out: Vec<crate::org::entities::InstanceProfile> = Vec::new();
+        for (j, arn) in list.iter().enumerate() {
+            let name = arn.strip_prefix(&prefix).unwrap_or_default();
+            if name.is_empty() || name.ends_with('/') {
+                self.error(
+                    path().with(j),
+                    format!(
+                        "`{}` is not an instance profile of account {account}; expected {prefix}NAME",
+                        &**arn
+                    ),
+                );
+                continue;
+            }
+            if !out.iter().any(|p| *p.arn == **arn) {
+                out.push(crate::org::entities::InstanceProfile {
+                    arn: (**arn).into(),
+                });
+            }
+        }
+        out
     }
 
     fn managed(

@@ -178,6 +178,9 @@ pub(crate) struct ManagedDef<'a> {
     pub description: Option<Str<'a>>,
     #[serde(borrow)]
     pub document: &'a RawValue,
+    /// Versions other than the default (`document`), by version id (`v1`).
+    #[serde(default, borrow)]
+    pub other_versions: Entries<'a, &'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +247,9 @@ pub(crate) struct RoleDef<'a> {
     pub last_used: LastUsedDef<'a>,
     #[serde(default)]
     pub max_session_duration: Option<u32>,
+    /// The ARNs of the instance profiles holding the role; absent: not known.
+    #[serde(default, borrow)]
+    pub instance_profiles: Option<Vec<Str<'a>>>,
 }
 
 #[derive(Deserialize)]

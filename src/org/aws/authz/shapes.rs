@@ -95,6 +95,20 @@ pub(crate) struct RoleDetail<'a> {
     pub tags: OneOrMany<Obj<TagDetail<'a>>>,
     #[serde(default, borrow)]
     pub role_last_used: Option<Obj<RoleLastUsedDetail<'a>>>,
+    /// Absent (`None`) where the tool that wrote the file left it out: not known.
+    #[serde(default, borrow)]
+    pub instance_profile_list: Option<OneOrMany<Obj<InstanceProfileDetail<'a>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InstanceProfileDetail<'a> {
+    #[serde(borrow)]
+    pub instance_profile_name: Str<'a>,
+    #[serde(default, borrow)]
+    pub path: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub arn: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
