@@ -436,6 +436,35 @@ pub fn matched_actions(docs: &[std::sync::Arc<Policy>]) -> BTreeSet<String> {
     out
 }
 
+/// The actions a policy of a changed SCP or RCP level matches, where some account's
+/// levels decide them differently before and after (src/scenario/levels.rs): moving
+/// an account under FullAWSAccess everywhere to another depth asks none of the
+/// actions FullAWSAccess matches, only those a policy on one path but not the other
+/// can decide.
+fn level_actions(t: &Touched) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if t.level_docs.is_empty() {
+        return out;
+    }
+    for (full, _, req) in probes() {
+        let Some(req) = req else { continue };
+        let matched = t
+            .level_docs
+            .iter()
+            .any(|d| d.statements().iter().any(|s| s.covers_action(req)));
+        if !matched {
+            continue;
+        }
+        let differs = |pairs: &[super::levels::LevelPair]| {
+            pairs.iter().any(|p| !super::levels::decide_alike(p, req))
+        };
+        if differs(&t.scp_pairs) || differs(&t.rcp_pairs) {
+            out.insert(full.clone());
+        }
+    }
+    out
+}
+
 fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, AnalysisError> {
     let catalog = Catalog::get();
     let default_levels = [AccessLevel::Write, AccessLevel::PermissionsManagement];
@@ -456,10 +485,14 @@ fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, Analy
             }
             (set, options.levels.as_deref())
         }
-        None => (
-            matched_actions(&t.docs),
-            Some(options.levels.as_deref().unwrap_or(&default_levels)),
-        ),
+        None => {
+            let mut set = matched_actions(&t.docs);
+            set.extend(level_actions(t));
+            (
+                set,
+                Some(options.levels.as_deref().unwrap_or(&default_levels)),
+            )
+        }
     };
     Ok(candidates
         .into_iter()

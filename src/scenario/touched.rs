@@ -15,14 +15,23 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::levels::{LevelPair, Levels};
 use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx};
 use crate::policy::Policy;
 
 #[derive(Default)]
 pub struct Touched {
     /// The policies whose statements may decide differently: changed documents (both
-    /// versions), the levels that changed, a re-bounded principal's identity policies.
+    /// versions), a re-bounded principal's identity policies, the policies that read
+    /// the org paths of an account that moved.
     pub docs: Vec<Arc<Policy>>,
+    /// The policies of the SCP and RCP levels that changed: an action they match can
+    /// change only where some account's levels decide it differently (`level_pairs`).
+    pub level_docs: Vec<Arc<Policy>>,
+    /// The SCP levels, then the RCP levels, of each account whose levels changed,
+    /// before and after, each distinct pair once.
+    pub scp_pairs: Vec<LevelPair>,
+    pub rcp_pairs: Vec<LevelPair>,
     /// Accounts (by id) whose principals' SCP levels or org paths changed.
     pub principal_accounts: HashSet<String>,
     /// Principals (by ARN) whose identity policies or boundary changed, or that are new.
@@ -252,6 +261,36 @@ fn resource_policy(org: &Org, arn: &str) -> Option<Option<PolicyIx>> {
     }
 }
 
+/// The distinct (before, after) levels of the accounts whose levels changed: accounts
+/// under one OU mostly share theirs.
+#[derive(Default)]
+struct LevelPairs {
+    seen: HashSet<Vec<Vec<*const Policy>>>,
+    pairs: Vec<LevelPair>,
+}
+
+impl LevelPairs {
+    fn add(&mut self, before: &Org, lb: &[Vec<PolicyIx>], after: &Org, la: &[Vec<PolicyIx>]) {
+        let compiled = |org: &Org, levels: &[Vec<PolicyIx>]| -> Levels {
+            levels
+                .iter()
+                .map(|l| l.iter().map(|&p| org.compiled(p).clone()).collect())
+                .collect()
+        };
+        let (b, a) = (compiled(before, lb), compiled(after, la));
+        // The two sides apart: a marker level between them (no policy has a null address).
+        let key: Vec<Vec<*const Policy>> = b
+            .iter()
+            .map(|l| l.iter().map(Arc::as_ptr).collect())
+            .chain(std::iter::once(vec![std::ptr::null()]))
+            .chain(a.iter().map(|l| l.iter().map(Arc::as_ptr).collect()))
+            .collect();
+        if self.seen.insert(key) {
+            self.pairs.push((b, a));
+        }
+    }
+}
+
 /// Collects the documents of changed policies, once each.
 struct Docs<'a> {
     seen: HashSet<*const Policy>,
@@ -277,6 +316,11 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         seen: HashSet::new(),
         out: &mut t.docs,
     };
+    let mut level_docs = Docs {
+        seen: HashSet::new(),
+        out: &mut t.level_docs,
+    };
+    let mut pairs = [LevelPairs::default(), LevelPairs::default()];
     let mut moved = false;
     // The tree: SCP and RCP levels, and where each account sits (in memory, accounts
     // do not move).
@@ -315,6 +359,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             } else {
                 t.principal_accounts.insert(acct.id.to_string());
             }
+            pairs[usize::from(rcp)].add(before, lb, after, la);
             // Same depth: a level decides an action from the statements that match
             // it, so only the policies added to or taken from a level count. Another
             // depth: every policy of every level (a level no statement matches denies).
@@ -323,17 +368,20 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
                 let (kb, ka) = (lb.get(k), la.get(k));
                 for &p in kb.into_iter().flatten() {
                     if !same_depth || !holds(&ta[k], &b.doc(p)) {
-                        docs.add(before, p);
+                        level_docs.add(before, p);
                     }
                 }
                 for &p in ka.into_iter().flatten() {
                     if !same_depth || !holds(&tb[k], &a.doc(p)) {
-                        docs.add(after, p);
+                        level_docs.add(after, p);
                     }
                 }
             }
         }
     }
+    let [scp_pairs, rcp_pairs] = pairs;
+    t.scp_pairs = scp_pairs.pairs;
+    t.rcp_pairs = rcp_pairs.pairs;
     // Principals: identity policies and boundary.
     let principals_b = ByAccount::new(before, principals_of);
     let candidates: Box<dyn Iterator<Item = PrincipalIx>> = match edits {
