@@ -173,7 +173,10 @@ mod tests {
     fn a_level_with_a_condition_is_kept_even_beside_full_access() {
         let plain: Levels = vec![vec![full()], vec![full()]];
         let mixed: Levels = vec![vec![full()], vec![full(), only("s3:*")]];
-        assert!(!decide_alike(&(plain.clone(), mixed.clone()), &probe("s3:PutObject")));
+        assert!(!decide_alike(
+            &(plain.clone(), mixed.clone()),
+            &probe("s3:PutObject")
+        ));
         assert!(decide_alike(&(plain, mixed), &probe("ec2:RunInstances")));
     }
 }

@@ -322,8 +322,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     };
     let mut pairs = [LevelPairs::default(), LevelPairs::default()];
     let mut moved = false;
-    // The tree: SCP and RCP levels, and where each account sits (in memory, accounts
-    // do not move).
+    // The tree: SCP and RCP levels, and where each account sits.
     let tree_written = edits.is_none_or(|e| e.tree);
     for (i, acct) in after.accounts().iter().enumerate() {
         if !tree_written {
