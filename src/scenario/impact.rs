@@ -190,9 +190,10 @@ pub fn impact(
         } else {
             Some((plan.0.reach(before, action), plan.1.reach(after, action)))
         };
+        let resource_accounts = resource_accounts_for(&t, action);
         let quiet = reach
             .as_ref()
-            .map(|(rb, ra)| Quiet::new(before, after, action, &t, [rb, ra]));
+            .map(|(rb, ra)| Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra]));
         for resource in resources {
             if let Some(p) = &options.progress {
                 p.step()?;
@@ -211,7 +212,7 @@ pub fn impact(
                 None => (None, None, true),
                 Some((rb, ra)) => {
                     let (tb, ta) = (ask.target(before), ask.target(after));
-                    if resource_touched(&t, &tb, &ta, &resource) {
+                    if resource_touched(&t, &resource_accounts, &tb, &ta, &resource) {
                         (None, None, true)
                     } else {
                         let (b, a) = (rb.among(before, &ask, &tb), ra.among(after, &ask, &ta));
@@ -750,7 +751,13 @@ fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
 /// Whether the resource side of a question changed: the resource's own policy (a
 /// bucket's for its objects, a role's trust policy), or its account's RCPs or place.
 /// Then every principal is re-decided, and the outsiders compared.
-fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resource: &str) -> bool {
+fn resource_touched(
+    t: &Touched,
+    resource_accounts: &HashSet<&str>,
+    before: &Target<'_>,
+    after: &Target<'_>,
+    resource: &str,
+) -> bool {
     if t.resources.contains(resource) {
         return true;
     }
@@ -763,8 +770,33 @@ fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resour
     [before, after].iter().any(|tgt| {
         tgt.account_id
             .as_ref()
-            .is_some_and(|id| t.resource_accounts.contains(id))
+            .is_some_and(|id| resource_accounts.contains(id.as_str()))
     })
+}
+
+/// The accounts whose resource side can decide this action differently: those whose
+/// RCP levels do not decide it alike (src/scenario/levels.rs), and those that moved
+/// where a policy reading the org paths matches it (`aws:ResourceOrgPaths`). A subset
+/// of [`Touched::resource_accounts`]; an account left out has the same RCP verdict,
+/// resource policies and condition keys for the action on both sides.
+fn resource_accounts_for<'t>(t: &'t Touched, action: &str) -> HashSet<&'t str> {
+    let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
+        return t.resource_accounts.iter().map(String::as_str).collect();
+    };
+    let mut out: HashSet<&str> = t
+        .rcp_pair_of
+        .iter()
+        .filter(|(_, ix)| !super::levels::decide_alike(&t.rcp_pairs[**ix], &probe))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let reads_paths = t
+        .path_docs
+        .iter()
+        .any(|d| d.statements().iter().any(|s| s.covers_action(&probe)));
+    if reads_paths {
+        out.extend(t.moved.iter().map(String::as_str));
+    }
+    out
 }
 
 /// The questions that can be skipped without their targets: a resource that the
@@ -780,7 +812,7 @@ struct Quiet<'o> {
     exceptions: HashSet<&'o str, crate::org::hash::FxBuild>,
     /// The accounts (by id) with a covering principal or a root user to re-decide.
     hot: HashSet<&'o str, crate::org::hash::FxBuild>,
-    resource_accounts: &'o HashSet<String>,
+    resource_accounts: &'o HashSet<&'o str>,
     resources: &'o HashSet<String>,
 }
 
@@ -790,6 +822,7 @@ impl<'o> Quiet<'o> {
         after: &'o Org,
         action: &str,
         t: &'o Touched,
+        resource_accounts: &'o HashSet<&'o str>,
         reach: [&Reach<'_>; 2],
     ) -> Quiet<'o> {
         let lower = action.to_ascii_lowercase();
@@ -822,7 +855,7 @@ impl<'o> Quiet<'o> {
         Quiet {
             exceptions,
             hot,
-            resource_accounts: &t.resource_accounts,
+            resource_accounts,
             resources: &t.resources,
         }
     }

@@ -12,7 +12,7 @@
 //!   its account changed).
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::levels::{LevelPair, Levels};
@@ -32,6 +32,12 @@ pub struct Touched {
     /// before and after, each distinct pair once.
     pub scp_pairs: Vec<LevelPair>,
     pub rcp_pairs: Vec<LevelPair>,
+    /// Each account (by id) whose RCP levels changed: its pair in `rcp_pairs`.
+    pub rcp_pair_of: HashMap<String, usize>,
+    /// Accounts (by id) that moved, and the policies (in `docs` too) that read the org
+    /// paths a move changes.
+    pub moved: HashSet<String>,
+    pub path_docs: Vec<Arc<Policy>>,
     /// Accounts (by id) whose principals' SCP levels or org paths changed.
     pub principal_accounts: HashSet<String>,
     /// Principals (by ARN) whose identity policies or boundary changed, or that are new.
@@ -265,12 +271,19 @@ fn resource_policy(org: &Org, arn: &str) -> Option<Option<PolicyIx>> {
 /// under one OU mostly share theirs.
 #[derive(Default)]
 struct LevelPairs {
-    seen: HashSet<Vec<Vec<*const Policy>>>,
+    seen: HashMap<Vec<Vec<*const Policy>>, usize>,
     pairs: Vec<LevelPair>,
 }
 
 impl LevelPairs {
-    fn add(&mut self, before: &Org, lb: &[Vec<PolicyIx>], after: &Org, la: &[Vec<PolicyIx>]) {
+    /// The pair's place in the list.
+    fn add(
+        &mut self,
+        before: &Org,
+        lb: &[Vec<PolicyIx>],
+        after: &Org,
+        la: &[Vec<PolicyIx>],
+    ) -> usize {
         let compiled = |org: &Org, levels: &[Vec<PolicyIx>]| -> Levels {
             levels
                 .iter()
@@ -285,9 +298,10 @@ impl LevelPairs {
             .chain(std::iter::once(vec![std::ptr::null()]))
             .chain(a.iter().map(|l| l.iter().map(Arc::as_ptr).collect()))
             .collect();
-        if self.seen.insert(key) {
+        *self.seen.entry(key).or_insert_with(|| {
             self.pairs.push((b, a));
-        }
+            self.pairs.len() - 1
+        })
     }
 }
 
@@ -339,6 +353,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         };
         if b.path(bi) != a.path(ai) {
             moved = true;
+            t.moved.insert(acct.id.to_string());
             t.principal_accounts.insert(acct.id.to_string());
             t.resource_accounts.insert(acct.id.to_string());
         }
@@ -358,7 +373,10 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             } else {
                 t.principal_accounts.insert(acct.id.to_string());
             }
-            pairs[usize::from(rcp)].add(before, lb, after, la);
+            let pair = pairs[usize::from(rcp)].add(before, lb, after, la);
+            if rcp {
+                t.rcp_pair_of.insert(acct.id.to_string(), pair);
+            }
             // Same depth: a level decides an action from the statements that match
             // it, so only the policies added to or taken from a level count. Another
             // depth: every policy of every level (a level no statement matches denies).
@@ -488,6 +506,10 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     // (aws:PrincipalOrgPaths, aws:ResourceOrgPaths): every policy that reads them.
     // The text is enough unless an escape could spell the key.
     if moved {
+        let mut path_docs = Docs {
+            seen: HashSet::new(),
+            out: &mut t.path_docs,
+        };
         let reads = |text: &str| text.to_ascii_lowercase().contains("orgpaths");
         for (org, side) in [(before, &b), (after, &a)] {
             let reading: Vec<bool> = (0..org.docs().len())
@@ -499,6 +521,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             for (i, rec) in org.policies().iter().enumerate() {
                 if reading[rec.doc.index()] {
                     docs.add(org, PolicyIx::new(i));
+                    path_docs.add(org, PolicyIx::new(i));
                 }
             }
         }
