@@ -1,6 +1,7 @@
 //! What if on the generated 5,000-account organization: applying a scenario (in
-//! memory, and by the reference path that builds the changed org anew) and the impact diff for an SCP attached to the OU that
-//! holds about a fifth of the accounts, and for one role's inline policy.
+//! memory, and by the reference path that builds the changed org anew) and the impact
+//! diff for an SCP attached to the OU that holds about a fifth of the accounts, for one
+//! role's inline policy, and for one account moved one level deeper.
 //!
 //! `cargo bench --bench scenario`
 
@@ -8,7 +9,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use orgscope::org::{self, Org};
+use orgscope::org::{self, Org, Parent};
 use orgscope::scenario::{
     Change, Document, ImpactOptions, OrgPolicyKind, Scenario, apply, apply_by_reload, impact,
 };
@@ -71,6 +72,23 @@ fn inline(role: &str) -> Scenario {
     }
 }
 
+/// Account 10 moved from its production OU into the regulated OU below it: one level
+/// deeper, under FullAWSAccess everywhere plus the regulated OU's SCP.
+fn move_deeper(org: &Org) -> Scenario {
+    let account = &org.accounts()[10];
+    let Parent::Ou(from) = account.parent else {
+        panic!("account 10 sits under the root");
+    };
+    let to = org.ou(from).ous.first().expect("an OU below account 10's");
+    Scenario {
+        description: None,
+        changes: vec![Change::MoveAccount {
+            account: account.id.to_string(),
+            to: org.ou(*to).id.to_string(),
+        }],
+    }
+}
+
 fn what_if(c: &mut Criterion) {
     let org = org::generate::generate_org(5000, 1);
     let (ou, n) = fifth_ou(&org);
@@ -80,6 +98,9 @@ fn what_if(c: &mut Criterion) {
     let one = inline(&role);
     let scp_after = apply(&org, &scp).unwrap();
     let one_after = apply(&org, &one).unwrap();
+    let moved = move_deeper(&org);
+    let moved_after = apply(&org, &moved).unwrap();
+    eprintln!("move: {:?}", moved.changes);
     let options = ImpactOptions::default();
     let i = impact(&org, &scp_after, &[], &options).unwrap();
     eprintln!(
@@ -91,6 +112,14 @@ fn what_if(c: &mut Criterion) {
     let i = impact(&org, &one_after, &[], &options).unwrap();
     eprintln!(
         "inline diff: {} actions, {} questions, {} accounts changed",
+        i.actions.len(),
+        i.questions,
+        i.accounts.len()
+    );
+
+    let i = impact(&org, &moved_after, &[], &options).unwrap();
+    eprintln!(
+        "move diff: {} actions, {} questions, {} accounts changed",
         i.actions.len(),
         i.questions,
         i.accounts.len()
@@ -116,6 +145,15 @@ fn what_if(c: &mut Criterion) {
     });
     g.bench_function("impact_one_role_inline", |b| {
         b.iter(|| impact(&org, &one_after, &[], black_box(&options)).unwrap())
+    });
+    g.bench_function("apply_move_account", |b| {
+        b.iter(|| apply(&org, black_box(&moved)).unwrap())
+    });
+    g.bench_function("apply_by_reload_move_account", |b| {
+        b.iter(|| apply_by_reload(&org, black_box(&moved)).unwrap())
+    });
+    g.bench_function("impact_move_account", |b| {
+        b.iter(|| impact(&org, &moved_after, &[], black_box(&options)).unwrap())
     });
     g.finish();
 }

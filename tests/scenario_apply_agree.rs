@@ -109,8 +109,8 @@ fn names(org: &Org) -> Names {
     }
 }
 
-/// One random change, of any kind (or, with `memory_kinds`, of the kinds done in
-/// memory); some do not apply.
+/// One random change, of any kind (or, with `memory_kinds`, mostly of the kinds done
+/// in memory); some do not apply.
 fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change {
     let kind = if rng.next().is_multiple_of(3) {
         OrgPolicyKind::Rcp
@@ -123,7 +123,7 @@ fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change 
     };
     let action = *rng.pick(&ACTIONS);
     let effect = if rng.coin() { "Deny" } else { "Allow" };
-    match rng.next() % if memory_kinds { 13 } else { 24 } {
+    match rng.next() % if memory_kinds { 15 } else { 24 } {
         0..=3 => Change::Attach {
             kind,
             policy: rng.pick(&policies).clone(),
@@ -282,7 +282,7 @@ fn answers(org: &Org, principals: &[String], resources: &[String]) -> Vec<serde_
 
 #[test]
 fn the_in_memory_apply_builds_the_org_the_reload_builds() {
-    let (mut in_memory, mut failed, mut total) = (0, 0, 0);
+    let (mut in_memory, mut failed, mut total, mut moves_in_memory) = (0, 0, 0, 0);
     for seed in 1..=4u64 {
         let org = orgscope::org::generate::generate_org(4, seed);
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -312,6 +312,12 @@ fn the_in_memory_apply_builds_the_org_the_reload_builds() {
                 continue;
             };
             in_memory += 1;
+            moves_in_memory += usize::from(
+                scenario
+                    .changes
+                    .iter()
+                    .any(|c| matches!(c, Change::MoveAccount { .. })),
+            );
             let reload = reload.unwrap_or_else(|e| {
                 panic!("seed {seed} round {round}: in memory applied, reload refused: {e}; {scenario:#?}")
             });
@@ -344,8 +350,156 @@ fn the_in_memory_apply_builds_the_org_the_reload_builds() {
             );
         }
     }
-    eprintln!("{in_memory} of {total} in memory, {failed} refused");
+    eprintln!("{in_memory} of {total} in memory ({moves_in_memory} with a move), {failed} refused");
+    assert!(moves_in_memory >= 3, "{moves_in_memory} moves in memory");
     // The sample exercises both paths and refusals.
     assert!(in_memory >= total / 5, "{in_memory} of {total} in memory");
     assert!(failed >= total / 10, "{failed} of {total} refused");
+}
+
+/// One change to the tree: an account moved (to an OU or the root, perhaps one made for
+/// it), an OU moved, an SCP or RCP of the org attached or detached. Some do not apply.
+fn tree_change(org: &Org, rng: &mut Rng, i: usize) -> Vec<Change> {
+    let n = names(org);
+    let ous: Vec<String> = org.ous().iter().map(|o| o.id.to_string()).collect();
+    let account = rng.pick(&n.accounts).clone();
+    let kind = if rng.next().is_multiple_of(3) {
+        OrgPolicyKind::Rcp
+    } else {
+        OrgPolicyKind::Scp
+    };
+    let policies = match kind {
+        OrgPolicyKind::Scp => &n.scps,
+        OrgPolicyKind::Rcp => &n.rcps,
+    };
+    match rng.next() % 6 {
+        0 | 1 => vec![Change::MoveAccount {
+            account,
+            to: if rng.next().is_multiple_of(4) {
+                "root".to_string()
+            } else {
+                rng.pick(&ous).clone()
+            },
+        }],
+        2 => {
+            let name = format!("Fresh{i}");
+            vec![
+                Change::CreateOu {
+                    name: name.clone(),
+                    parent: rng.pick(&ous).clone(),
+                },
+                Change::Attach {
+                    kind: OrgPolicyKind::Scp,
+                    policy: "FullAWSAccess".into(),
+                    target: name.clone(),
+                },
+                Change::MoveAccount { account, to: name },
+            ]
+        }
+        3 => vec![Change::MoveOu {
+            ou: rng.pick(&ous).clone(),
+            to: rng.pick(&ous).clone(),
+        }],
+        4 => vec![Change::Attach {
+            kind,
+            policy: rng.pick(policies).clone(),
+            target: rng.pick(&n.nodes).clone(),
+        }],
+        _ => vec![Change::Detach {
+            kind,
+            policy: rng.pick(policies).clone(),
+            target: rng.pick(&n.nodes).clone(),
+        }],
+    }
+}
+
+/// The default actions of a change to the tree leave out those that every account's
+/// SCP and RCP levels decide alike before and after (src/scenario/levels.rs): the diff
+/// over them equals the diff over every action a policy of a changed level matches,
+/// for random moves, new OUs, attachments and detachments on generated orgs and acme.
+/// (Permissions-management actions, to keep the unpruned diff affordable.)
+#[test]
+fn the_default_actions_of_a_tree_change_miss_no_answer_that_changes() {
+    use orgscope::catalog::{AccessLevel, Catalog};
+    use orgscope::scenario::impact::matched_actions;
+    use orgscope::scenario::touched::touched;
+    let levels = vec![AccessLevel::PermissionsManagement];
+    let (mut checked, mut pruned, mut nonempty, mut in_memory) = (0, 0, 0, 0);
+    let orgs = [
+        orgscope::org::generate::generate_org(5, 2),
+        orgscope::org::generate::generate_org(6, 9),
+        orgscope::org::load_builtin_acme(),
+    ];
+    for (k, org) in orgs.iter().enumerate() {
+        let mut rng = Rng(0x7ee5_0000_0000_0001 + k as u64);
+        for round in 0..16 {
+            let scenario = Scenario {
+                description: None,
+                changes: tree_change(org, &mut rng, round),
+            };
+            let Ok(after) = apply(org, &scenario) else {
+                continue;
+            };
+            // In memory where it can be: the same org and diff as the reference's.
+            let reload = apply_by_reload(org, &scenario).unwrap();
+            assert_eq!(export::to_native(&after), export::to_native(&reload));
+            in_memory += usize::from(apply_in_memory(org, &scenario).is_some());
+            let t = touched(org, &after);
+            let every: Vec<String> =
+                matched_actions(&[t.docs.clone(), t.level_docs.clone()].concat())
+                    .into_iter()
+                    .filter(|a| {
+                        Catalog::get()
+                            .action(a)
+                            .is_some_and(|x| levels.contains(&x.level))
+                    })
+                    .collect();
+            let default = impact(
+                org,
+                &after,
+                &[],
+                &ImpactOptions {
+                    levels: Some(levels.clone()),
+                    ..ImpactOptions::default()
+                },
+            )
+            .unwrap();
+            let unpruned = impact(
+                org,
+                &after,
+                &[],
+                &ImpactOptions {
+                    actions: Some(every.clone()),
+                    levels: Some(levels.clone()),
+                    ..ImpactOptions::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                (&default.accounts, &default.outside),
+                (&unpruned.accounts, &unpruned.outside),
+                "org {k} round {round}: {scenario:#?}"
+            );
+            let options = ImpactOptions {
+                levels: Some(levels.clone()),
+                ..ImpactOptions::default()
+            };
+            assert_eq!(
+                default,
+                impact(org, &reload, &[], &options).unwrap(),
+                "org {k} round {round}: {scenario:#?}"
+            );
+            assert!(default.actions.iter().all(|a| every.contains(a)));
+            checked += 1;
+            pruned += usize::from(default.actions.len() < every.len());
+            nonempty += usize::from(!default.accounts.is_empty());
+        }
+    }
+    eprintln!("{checked} checked, {pruned} pruned, {nonempty} with a diff, {in_memory} in memory");
+    // Not vacuous: actions were left out, diffs were found and kept, and the in-memory
+    // path was taken.
+    assert!(
+        checked >= 12 && pruned >= 4 && nonempty >= 3 && in_memory >= 8,
+        "{checked} {pruned} {nonempty} {in_memory}"
+    );
 }

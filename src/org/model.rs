@@ -492,6 +492,25 @@ impl Org {
         if rcp { rcps } else { scps }
     }
 
+    /// Moves an account under the root or an OU. Each parent's list of accounts stays
+    /// in account order, as the builder makes it (src/org/builder/checks.rs).
+    pub(crate) fn move_account(&mut self, a: AccountIx, to: Parent) {
+        self.record(|e| e.tree = true);
+        let from = self.accounts[a.index()].parent;
+        self.children_mut(from).retain(|&x| x != a);
+        let list = self.children_mut(to);
+        let at = list.partition_point(|&x| x < a);
+        list.insert(at, a);
+        Arc::make_mut(&mut self.accounts)[a.index()].parent = to;
+    }
+
+    fn children_mut(&mut self, p: Parent) -> &mut Vec<AccountIx> {
+        match p {
+            Parent::Root => &mut self.root.accounts,
+            Parent::Ou(o) => &mut Arc::make_mut(&mut self.ous)[o.index()].accounts,
+        }
+    }
+
     /// The inline policies of a user, group or role.
     pub(crate) fn inline_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 1]> {
         self.record_owner(owner);

@@ -8,7 +8,6 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use super::touched::{Touched, touched};
-use crate::analysis::assemble::Target;
 use crate::analysis::who_can::{Condition, Outsider};
 use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
@@ -180,6 +179,9 @@ pub fn impact(
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
     let arns = ResourceArns::new(before, after);
+    // Edits in memory write no resource side: a resource's policy and account are the
+    // same in both orgs, looked up once.
+    let same_sides = after.edits_since(before).is_some_and(|e| !e.everything);
     let resources: Vec<Vec<String>> = actions.iter().map(|a| arns.for_action(a)).collect();
     if let Some(p) = &options.progress {
         p.start(resources.iter().map(Vec::len).sum());
@@ -190,9 +192,12 @@ pub fn impact(
         } else {
             Some((plan.0.reach(before, action), plan.1.reach(after, action)))
         };
+        let resource_accounts = resource_accounts_for(&t, action);
+        // The action alone, to match statements' Action elements against.
+        let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
         let quiet = reach
             .as_ref()
-            .map(|(rb, ra)| Quiet::new(before, after, action, &t, [rb, ra]));
+            .map(|(rb, ra)| Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra]));
         for resource in resources {
             if let Some(p) = &options.progress {
                 p.step()?;
@@ -201,26 +206,34 @@ pub fn impact(
             if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
                 continue;
             }
-            let ask = Ask {
-                action: action.clone(),
-                resource: resource.clone(),
-                context: options.context.clone(),
-                ..Ask::default()
-            };
             let (among_b, among_a, whole) = match &reach {
                 None => (None, None, true),
                 Some((rb, ra)) => {
-                    let (tb, ta) = (ask.target(before), ask.target(after));
-                    if resource_touched(&t, &tb, &ta, &resource) {
+                    let hb = Held::new(before, action, &resource);
+                    let ha = if same_sides {
+                        hb.clone()
+                    } else {
+                        Held::new(after, action, &resource)
+                    };
+                    if resource_touched(&t, &resource_accounts, &hb, &ha, &resource) {
                         (None, None, true)
                     } else {
-                        let (b, a) = (rb.among(before, &ask, &tb), ra.among(after, &ask, &ta));
+                        let (b, a) = (
+                            rb.among(before, probe.as_ref(), &hb),
+                            ra.among(after, probe.as_ref(), &ha),
+                        );
                         if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
                             continue;
                         }
                         (Some(b), Some(a), false)
                     }
                 }
+            };
+            let ask = Ask {
+                action: action.clone(),
+                resource: resource.clone(),
+                context: options.context.clone(),
+                ..Ask::default()
             };
             let ask_one =
                 |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
@@ -436,6 +449,35 @@ pub fn matched_actions(docs: &[std::sync::Arc<Policy>]) -> BTreeSet<String> {
     out
 }
 
+/// The actions a policy of a changed SCP or RCP level matches, where some account's
+/// levels decide them differently before and after (src/scenario/levels.rs): moving
+/// an account under FullAWSAccess everywhere to another depth asks none of the
+/// actions FullAWSAccess matches, only those a policy on one path but not the other
+/// can decide.
+fn level_actions(t: &Touched) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if t.level_docs.is_empty() {
+        return out;
+    }
+    for (full, _, req) in probes() {
+        let Some(req) = req else { continue };
+        let matched = t
+            .level_docs
+            .iter()
+            .any(|d| d.statements().iter().any(|s| s.covers_action(req)));
+        if !matched {
+            continue;
+        }
+        let differs = |pairs: &[super::levels::LevelPair]| {
+            pairs.iter().any(|p| !super::levels::decide_alike(p, req))
+        };
+        if differs(&t.scp_pairs) || differs(&t.rcp_pairs) {
+            out.insert(full.clone());
+        }
+    }
+    out
+}
+
 fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, AnalysisError> {
     let catalog = Catalog::get();
     let default_levels = [AccessLevel::Write, AccessLevel::PermissionsManagement];
@@ -456,10 +498,14 @@ fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, Analy
             }
             (set, options.levels.as_deref())
         }
-        None => (
-            matched_actions(&t.docs),
-            Some(options.levels.as_deref().unwrap_or(&default_levels)),
-        ),
+        None => {
+            let mut set = matched_actions(&t.docs);
+            set.extend(level_actions(t));
+            (
+                set,
+                Some(options.levels.as_deref().unwrap_or(&default_levels)),
+            )
+        }
     };
     Ok(candidates
         .into_iter()
@@ -714,10 +760,40 @@ fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
 
 // ---- re-deciding only what a change touches ------------------------------------------
 
+/// What the incremental path reads of a question's target: the policy of what holds
+/// the resource and the resource's account id, found as `assemble::target` finds them
+/// for a question that gives no resource account (without its S3 Block Public Access
+/// and managed-key lookups, which who-can makes itself).
+#[derive(Clone)]
+struct Held<'o> {
+    policy: Option<&'o Policy>,
+    account_id: Option<String>,
+}
+
+impl<'o> Held<'o> {
+    fn new(org: &'o Org, action: &str, resource: &str) -> Held<'o> {
+        let holder = crate::analysis::assemble::resource_holder(org, action, resource);
+        let policy = holder.and_then(|(p, _)| p).map(|p| &**org.compiled(p));
+        let account_id = match holder {
+            Some((_, a)) => Some(org.account(a).id.to_string()),
+            None => crate::policy::Arn::parse(resource)
+                .map(|a| a.account().to_string())
+                .filter(|a| crate::policy::request::is_account_id(a)),
+        };
+        Held { policy, account_id }
+    }
+}
+
 /// Whether the resource side of a question changed: the resource's own policy (a
 /// bucket's for its objects, a role's trust policy), or its account's RCPs or place.
 /// Then every principal is re-decided, and the outsiders compared.
-fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resource: &str) -> bool {
+fn resource_touched(
+    t: &Touched,
+    resource_accounts: &HashSet<&str>,
+    before: &Held<'_>,
+    after: &Held<'_>,
+    resource: &str,
+) -> bool {
     if t.resources.contains(resource) {
         return true;
     }
@@ -730,8 +806,33 @@ fn resource_touched(t: &Touched, before: &Target<'_>, after: &Target<'_>, resour
     [before, after].iter().any(|tgt| {
         tgt.account_id
             .as_ref()
-            .is_some_and(|id| t.resource_accounts.contains(id))
+            .is_some_and(|id| resource_accounts.contains(id.as_str()))
     })
+}
+
+/// The accounts whose resource side can decide this action differently: those whose
+/// RCP levels do not decide it alike (src/scenario/levels.rs), and those that moved
+/// where a policy reading the org paths matches it (`aws:ResourceOrgPaths`). A subset
+/// of [`Touched::resource_accounts`]; an account left out has the same RCP verdict,
+/// resource policies and condition keys for the action on both sides.
+fn resource_accounts_for<'t>(t: &'t Touched, action: &str) -> HashSet<&'t str> {
+    let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
+        return t.resource_accounts.iter().map(String::as_str).collect();
+    };
+    let mut out: HashSet<&str> = t
+        .rcp_pair_of
+        .iter()
+        .filter(|(_, ix)| !super::levels::decide_alike(&t.rcp_pairs[**ix], &probe))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let reads_paths = t
+        .path_docs
+        .iter()
+        .any(|d| d.statements().iter().any(|s| s.covers_action(&probe)));
+    if reads_paths {
+        out.extend(t.moved.iter().map(String::as_str));
+    }
+    out
 }
 
 /// The questions that can be skipped without their targets: a resource that the
@@ -747,7 +848,7 @@ struct Quiet<'o> {
     exceptions: HashSet<&'o str, crate::org::hash::FxBuild>,
     /// The accounts (by id) with a covering principal or a root user to re-decide.
     hot: HashSet<&'o str, crate::org::hash::FxBuild>,
-    resource_accounts: &'o HashSet<String>,
+    resource_accounts: &'o HashSet<&'o str>,
     resources: &'o HashSet<String>,
 }
 
@@ -757,6 +858,7 @@ impl<'o> Quiet<'o> {
         after: &'o Org,
         action: &str,
         t: &'o Touched,
+        resource_accounts: &'o HashSet<&'o str>,
         reach: [&Reach<'_>; 2],
     ) -> Quiet<'o> {
         let lower = action.to_ascii_lowercase();
@@ -789,7 +891,7 @@ impl<'o> Quiet<'o> {
         Quiet {
             exceptions,
             hot,
-            resource_accounts: &t.resource_accounts,
+            resource_accounts,
             resources: &t.resources,
         }
     }
@@ -932,8 +1034,13 @@ impl Reach<'_> {
     /// cover the action and the resource's policy must have an Allow for it; in the
     /// resource's account, one of them must. Found through the indexes: the resource's
     /// account's principals, and the covering ones of the accounts its policy lets in.
-    fn among(&self, org: &Org, ask: &Ask, tgt: &Target<'_>) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
-        let (resource_allows, named) = resource_allows(tgt, ask);
+    fn among(
+        &self,
+        org: &Org,
+        probe: Option<&Request>,
+        tgt: &Held<'_>,
+    ) -> (Vec<PrincipalIx>, Vec<AccountIx>) {
+        let (resource_allows, named) = resource_allows(tgt, probe);
         let mut principals: Vec<PrincipalIx> = Vec::new();
         let mut roots: Vec<AccountIx> = Vec::new();
         match tgt.account_id.as_deref() {
@@ -1006,23 +1113,18 @@ impl Reach<'_> {
 
 /// Whether the resource's policy has an Allow for the action, and the accounts it
 /// names there (`None`: any, as `*` or NotPrincipal).
-fn resource_allows(tgt: &Target<'_>, ask: &Ask) -> (bool, Option<HashSet<String>>) {
+fn resource_allows(tgt: &Held<'_>, probe: Option<&Request>) -> (bool, Option<HashSet<String>>) {
     let Some(policy) = tgt.policy else {
         return (false, Some(HashSet::new()));
     };
-    let Ok(probe) = Request::new(
-        "anonymous",
-        &ask.action,
-        &ask.resource,
-        None,
-        Context::default(),
-    ) else {
+    // An action that does not parse: anyone (each request says why).
+    let Some(probe) = probe else {
         return (true, None);
     };
     let mut allows = false;
     let mut named: Option<HashSet<String>> = Some(HashSet::new());
     for s in policy.statements() {
-        if s.effect != Effect::Allow || !s.covers_action(&probe) {
+        if s.effect != Effect::Allow || !s.covers_action(probe) {
             continue;
         }
         allows = true;

@@ -8,10 +8,11 @@
 //! So the errors are the reload path's by construction, and `tests/scenario_apply_agree.rs`
 //! holds the changed orgs equal.
 //!
-//! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them, and
-//! putting an inline policy on an existing user, group or role. Every other kind falls
-//! back (moves and new OUs rebuild the tree's indexes; new entities change the name and
-//! ARN indexes; managed policies have versions and ARNs to keep exact).
+//! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them,
+//! putting an inline policy on an existing user, group or role, and moving an account.
+//! Every other kind falls back (new OUs and OU moves change ids and depths; new
+//! entities change the name and ARN indexes; managed policies have versions and ARNs
+//! to keep exact).
 
 use std::sync::Arc;
 
@@ -20,7 +21,9 @@ use serde_json::Value;
 use super::change::{Change, Document, OrgPolicyKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::docs::policy_size;
-use crate::org::{Doc, Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, PolicyRecord};
+use crate::org::{
+    AccountIx, Doc, Entity, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin, PolicyRecord,
+};
 use crate::policy::{Policy, PolicyKind};
 
 /// The changed org, or `None` where the reload path must decide.
@@ -130,6 +133,19 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 }
             }
         }
+        Change::MoveAccount { account, to } => {
+            org.info().id.as_ref()?;
+            let a = account_named(org, account)?;
+            let dest = match node(org, to)? {
+                Entity::Root => Parent::Root,
+                Entity::Ou(o) => Parent::Ou(o),
+                _ => return None,
+            };
+            if org.account(a).parent == dest {
+                return None;
+            }
+            org.move_account(a, dest);
+        }
         // Every other kind: the reload path (see the module comment).
         _ => return None,
     }
@@ -234,6 +250,18 @@ fn node(org: &Org, text: &str) -> Option<Entity> {
                 .filter(|(_, a)| &*a.id == text || &*a.name == text)
                 .map(|(i, _)| Entity::Account(crate::org::AccountIx::new(i))),
         );
+    let one = hits.next()?;
+    hits.next().is_none().then_some(one)
+}
+
+/// The one account with this id or name.
+fn account_named(org: &Org, text: &str) -> Option<AccountIx> {
+    let mut hits = org
+        .accounts()
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| &*a.id == text || &*a.name == text)
+        .map(|(i, _)| AccountIx::new(i));
     let one = hits.next()?;
     hits.next().is_none().then_some(one)
 }

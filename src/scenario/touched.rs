@@ -12,17 +12,32 @@
 //!   its account changed).
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::levels::{LevelPair, Levels};
 use crate::org::{AccountIx, Entity, Org, PolicyIx, PrincipalIx};
 use crate::policy::Policy;
 
 #[derive(Default)]
 pub struct Touched {
     /// The policies whose statements may decide differently: changed documents (both
-    /// versions), the levels that changed, a re-bounded principal's identity policies.
+    /// versions), a re-bounded principal's identity policies, the policies that read
+    /// the org paths of an account that moved.
     pub docs: Vec<Arc<Policy>>,
+    /// The policies of the SCP and RCP levels that changed: an action they match can
+    /// change only where some account's levels decide it differently (`level_pairs`).
+    pub level_docs: Vec<Arc<Policy>>,
+    /// The SCP levels, then the RCP levels, of each account whose levels changed,
+    /// before and after, each distinct pair once.
+    pub scp_pairs: Vec<LevelPair>,
+    pub rcp_pairs: Vec<LevelPair>,
+    /// Each account (by id) whose RCP levels changed: its pair in `rcp_pairs`.
+    pub rcp_pair_of: HashMap<String, usize>,
+    /// Accounts (by id) that moved, and the policies (in `docs` too) that read the org
+    /// paths a move changes.
+    pub moved: HashSet<String>,
+    pub path_docs: Vec<Arc<Policy>>,
     /// Accounts (by id) whose principals' SCP levels or org paths changed.
     pub principal_accounts: HashSet<String>,
     /// Principals (by ARN) whose identity policies or boundary changed, or that are new.
@@ -252,6 +267,44 @@ fn resource_policy(org: &Org, arn: &str) -> Option<Option<PolicyIx>> {
     }
 }
 
+/// The distinct (before, after) levels of the accounts whose levels changed: accounts
+/// under one OU mostly share theirs.
+#[derive(Default)]
+struct LevelPairs {
+    seen: HashMap<Vec<Vec<*const Policy>>, usize>,
+    pairs: Vec<LevelPair>,
+}
+
+impl LevelPairs {
+    /// The pair's place in the list.
+    fn add(
+        &mut self,
+        before: &Org,
+        lb: &[Vec<PolicyIx>],
+        after: &Org,
+        la: &[Vec<PolicyIx>],
+    ) -> usize {
+        let compiled = |org: &Org, levels: &[Vec<PolicyIx>]| -> Levels {
+            levels
+                .iter()
+                .map(|l| l.iter().map(|&p| org.compiled(p).clone()).collect())
+                .collect()
+        };
+        let (b, a) = (compiled(before, lb), compiled(after, la));
+        // The two sides apart: a marker level between them (no policy has a null address).
+        let key: Vec<Vec<*const Policy>> = b
+            .iter()
+            .map(|l| l.iter().map(Arc::as_ptr).collect())
+            .chain(std::iter::once(vec![std::ptr::null()]))
+            .chain(a.iter().map(|l| l.iter().map(Arc::as_ptr).collect()))
+            .collect();
+        *self.seen.entry(key).or_insert_with(|| {
+            self.pairs.push((b, a));
+            self.pairs.len() - 1
+        })
+    }
+}
+
 /// Collects the documents of changed policies, once each.
 struct Docs<'a> {
     seen: HashSet<*const Policy>,
@@ -277,9 +330,13 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         seen: HashSet::new(),
         out: &mut t.docs,
     };
+    let mut level_docs = Docs {
+        seen: HashSet::new(),
+        out: &mut t.level_docs,
+    };
+    let mut pairs = [LevelPairs::default(), LevelPairs::default()];
     let mut moved = false;
-    // The tree: SCP and RCP levels, and where each account sits (in memory, accounts
-    // do not move).
+    // The tree: SCP and RCP levels, and where each account sits.
     let tree_written = edits.is_none_or(|e| e.tree);
     for (i, acct) in after.accounts().iter().enumerate() {
         if !tree_written {
@@ -296,6 +353,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         };
         if b.path(bi) != a.path(ai) {
             moved = true;
+            t.moved.insert(acct.id.to_string());
             t.principal_accounts.insert(acct.id.to_string());
             t.resource_accounts.insert(acct.id.to_string());
         }
@@ -315,6 +373,10 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             } else {
                 t.principal_accounts.insert(acct.id.to_string());
             }
+            let pair = pairs[usize::from(rcp)].add(before, lb, after, la);
+            if rcp {
+                t.rcp_pair_of.insert(acct.id.to_string(), pair);
+            }
             // Same depth: a level decides an action from the statements that match
             // it, so only the policies added to or taken from a level count. Another
             // depth: every policy of every level (a level no statement matches denies).
@@ -323,17 +385,20 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
                 let (kb, ka) = (lb.get(k), la.get(k));
                 for &p in kb.into_iter().flatten() {
                     if !same_depth || !holds(&ta[k], &b.doc(p)) {
-                        docs.add(before, p);
+                        level_docs.add(before, p);
                     }
                 }
                 for &p in ka.into_iter().flatten() {
                     if !same_depth || !holds(&tb[k], &a.doc(p)) {
-                        docs.add(after, p);
+                        level_docs.add(after, p);
                     }
                 }
             }
         }
     }
+    let [scp_pairs, rcp_pairs] = pairs;
+    t.scp_pairs = scp_pairs.pairs;
+    t.rcp_pairs = rcp_pairs.pairs;
     // Principals: identity policies and boundary.
     let principals_b = ByAccount::new(before, principals_of);
     let candidates: Box<dyn Iterator<Item = PrincipalIx>> = match edits {
@@ -441,6 +506,10 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     // (aws:PrincipalOrgPaths, aws:ResourceOrgPaths): every policy that reads them.
     // The text is enough unless an escape could spell the key.
     if moved {
+        let mut path_docs = Docs {
+            seen: HashSet::new(),
+            out: &mut t.path_docs,
+        };
         let reads = |text: &str| text.to_ascii_lowercase().contains("orgpaths");
         for (org, side) in [(before, &b), (after, &a)] {
             let reading: Vec<bool> = (0..org.docs().len())
@@ -452,6 +521,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             for (i, rec) in org.policies().iter().enumerate() {
                 if reading[rec.doc.index()] {
                     docs.add(org, PolicyIx::new(i));
+                    path_docs.add(org, PolicyIx::new(i));
                 }
             }
         }
