@@ -16,6 +16,7 @@ pub mod expect;
 pub mod file;
 pub mod impact;
 mod in_memory;
+pub mod left_out;
 pub mod touched;
 
 pub use apply::{apply, apply_by_reload};
