@@ -127,6 +127,8 @@ pub enum Action {
     ScenarioPane,
     /// Show who gains and who loses what under the selected node.
     WhatIf,
+    /// The what-if diff asks every access level, or the default ones again.
+    WhatIfLevels,
     /// Keep the edited policy (the in-app editor).
     SaveEdit,
     /// Go on editing the policy in `$EDITOR` (from the in-app editor).
@@ -189,6 +191,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Redo, "redo", &["ctrl-r"]),
     (Action::ScenarioPane, "scenario", &["s"]),
     (Action::WhatIf, "what_if", &["d"]),
+    (Action::WhatIfLevels, "what_if_levels", &["v"]),
     (Action::SaveEdit, "save_edit", &["ctrl-s"]),
     (Action::EditorExternal, "editor_external", &["ctrl-o"]),
     (Action::Findings, "findings", &["F"]),
@@ -899,6 +902,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "keep the rows that contain a text (a principal, an action, a service)",
         &[WI],
         true,
+    ),
+    cmd(
+        Action::WhatIfLevels,
+        "levels",
+        "ask every access level (List, Read, Tagging too), or only Write and Permissions management again (the default)",
+        &[WI],
+        false,
     ),
     cmd(
         Action::Undo,

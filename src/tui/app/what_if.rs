@@ -474,6 +474,7 @@ impl App<'_> {
             scope,
             progress: Arc::new(Progress::default()),
             expectations: self.what_if.expectations.clone(),
+            all_levels: self.what_if.all_levels,
         };
         self.what_if.running = Some(DiffRun {
             id,
@@ -537,6 +538,17 @@ impl App<'_> {
                 self.fold_selected(Some(false));
             }
             Some(Action::Filter) => w.editing = true,
+            Some(Action::WhatIfLevels) => {
+                w.all_levels = !w.all_levels;
+                let all = w.all_levels;
+                self.say(if all {
+                    "what if: every access level asked"
+                } else {
+                    "what if: Write and Permissions management asked (the default)"
+                });
+                self.start_diff();
+                return (None, None);
+            }
             Some(Action::Undo) => self.undo(true),
             Some(Action::Redo) => self.undo(false),
             Some(Action::ScenarioPane) => self.open_scenario_pane(),
@@ -1004,6 +1016,47 @@ mod tests {
         let status = a.status.clone().unwrap();
         assert!(status.warn && status.text.contains("bad.txt"), "{status:?}");
         assert_eq!(a.what_if.expectations.len(), 2, "the loaded ones stay");
+    }
+
+    /// The default levels (Write, Permissions management) leave out a bucket
+    /// opened to everyone for s3:GetObject: the view says what it did not ask and
+    /// that `v` asks every level, which shows the outsiders gaining the objects.
+    #[test]
+    fn the_levels_left_out_are_said_and_v_asks_them() {
+        let org = acme();
+        let mut a = app(&org);
+        a.propose(Change::PutResourcePolicy {
+            resource: "arn:aws:s3:::acme-data-dev-lake".into(),
+            account: None,
+            document: crate::scenario::Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-data-dev-lake/*"}]}"#,
+            ),
+        });
+        assert_eq!(a.what_if.changes.done().len(), 1, "{:?}", a.status);
+        press(&mut a, "d");
+        let header = |a: &App<'_>| -> String {
+            shown(a)
+                .header
+                .iter()
+                .flat_map(|l| l.iter().map(|(_, s)| s.as_str()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let h = header(&a);
+        assert!(h.contains("no change"), "{h}");
+        assert!(
+            h.contains("Read: s3:GetObject") && h.contains("v asks every level"),
+            "{h}"
+        );
+        press(&mut a, "v");
+        let h = header(&a);
+        assert!(h.contains("every access level asked"), "{h}");
+        assert!(h.contains("outside the org"), "{h}");
+        let all = texts(&a).join("\n");
+        assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
+        // Back to the default.
+        press(&mut a, "v");
+        assert!(header(&a).contains("v asks every level"));
     }
 
     #[test]

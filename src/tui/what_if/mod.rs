@@ -291,6 +291,8 @@ pub struct WhatIf {
     pub expect_file: Option<PathBuf>,
     /// The query pane was opened from a diff line: closing it shows the diff again.
     pub back_to_view: bool,
+    /// `v`: the diff asks every access level, not only the default ones.
+    pub all_levels: bool,
     last_id: u64,
 }
 
