@@ -37,7 +37,10 @@ fn the_actions_the_default_levels_leave_out_are_named() {
         text.contains("note: ") && text.contains("Read: s3:GetObject"),
         "{text}"
     );
-    assert!(text.contains("--level or --actions asks them"), "{text}");
+    assert!(
+        text.contains("note: --level or --actions asks the 2 actions"),
+        "{text}"
+    );
 
     let (_, json) = what_if(&["--scenario", PUBLIC, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -106,7 +106,7 @@ pub fn what_if(args: WhatIfArgs) -> anyhow::Result<i32> {
     // when it is not (a bucket opened to everyone for s3:GetObject, a Read action).
     let notes: Vec<String> = if args.actions.is_none() && args.level.is_none() {
         let left = crate::scenario::left_out::left_out_by_level(&before, &after);
-        crate::scenario::left_out::note(&left, "--level or --actions asks them")
+        crate::scenario::left_out::note(&left, "--level or --actions asks")
             .into_iter()
             .collect()
     } else {

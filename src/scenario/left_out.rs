@@ -30,9 +30,10 @@ pub fn left_out_by_level(before: &Org, after: &Org) -> BTreeMap<AccessLevel, Vec
     out
 }
 
-/// One sentence for a note: `2 actions the changes match were not asked (Read:
-/// s3:GetObject, s3:GetObjectAcl; List: s3:ListBucket): --level or --actions asks them`,
-/// with `how` naming the way to ask them. None when nothing was left out.
+/// One sentence for a note, the way to ask them first (a narrow screen cuts the
+/// end): `--level or --actions asks the 2 actions the changes match at levels the
+/// default leaves out (List: s3:ListBucket; Read: s3:GetObject)`. None when nothing
+/// was left out.
 pub fn note(left_out: &BTreeMap<AccessLevel, Vec<String>>, how: &str) -> Option<String> {
     let n: usize = left_out.values().map(Vec::len).sum();
     if n == 0 {
@@ -51,9 +52,9 @@ pub fn note(left_out: &BTreeMap<AccessLevel, Vec<String>>, how: &str) -> Option<
             format!("{level}: {}{more}", shown.join(", "))
         })
         .collect();
-    let (s, were) = if n == 1 { ("", "was") } else { ("s", "were") };
+    let s = if n == 1 { "" } else { "s" };
     Some(format!(
-        "{n} action{s} the changes match {were} not asked, being of levels the default leaves out ({}): {how}",
+        "{how} the {n} action{s} the changes match at levels the default leaves out ({})",
         parts.join("; ")
     ))
 }
@@ -84,17 +85,17 @@ mod tests {
             !left.values().flatten().any(|a| a == "s3:PutObject"),
             "Write is asked: {left:?}"
         );
-        let n = note(&left, "--level read asks them").unwrap();
-        assert!(n.contains("the changes match were not asked"), "{n}");
+        let n = note(&left, "--level read asks").unwrap();
+        assert!(
+            n.starts_with("--level read asks the ") && n.contains("actions the changes match"),
+            "{n}"
+        );
         let one = BTreeMap::from([(AccessLevel::Read, vec!["s3:GetObject".to_string()])]);
         assert_eq!(
             note(&one, "how").unwrap(),
-            "1 action the changes match was not asked, being of levels the default leaves out (Read: s3:GetObject): how"
+            "how the 1 action the changes match at levels the default leaves out (Read: s3:GetObject)"
         );
-        assert!(
-            n.contains("Read: s3:GetObject") && n.ends_with("--level read asks them"),
-            "{n}"
-        );
+        assert!(n.contains("Read: s3:GetObject"), "{n}");
         assert_eq!(note(&BTreeMap::new(), "x"), None);
     }
 }

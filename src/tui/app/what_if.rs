@@ -1045,7 +1045,7 @@ mod tests {
         let h = header(&a);
         assert!(h.contains("no change"), "{h}");
         assert!(
-            h.contains("Read: s3:GetObject") && h.contains("v asks every level"),
+            h.contains("Read: s3:GetObject") && h.contains("v asks the"),
             "{h}"
         );
         press(&mut a, "v");
@@ -1056,7 +1056,7 @@ mod tests {
         assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
         // Back to the default.
         press(&mut a, "v");
-        assert!(header(&a).contains("v asks every level"));
+        assert!(header(&a).contains("v asks the"));
     }
 
     #[test]

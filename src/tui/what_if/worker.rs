@@ -66,10 +66,7 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
     let levels = if job.all_levels {
         Some("every access level asked (v: only Write and Permissions management)".to_string())
     } else {
-        left_out::note(
-            &left_out::left_out_by_level(before, &job.after),
-            "v asks every level",
-        )
+        left_out::note(&left_out::left_out_by_level(before, &job.after), "v asks")
     };
     if let Some(text) = levels {
         view.note(&text);
