@@ -1050,8 +1050,8 @@ pub const PALETTE: &[PaletteCommand] = &[
     },
     PaletteCommand {
         name: "what-if",
-        arg: None,
-        description: "what if: who gains and loses what under this node",
+        arg: Some("[ACTIONS]"),
+        description: "what if: who gains and loses what under this node (for these actions or patterns, comma-separated; alone: the default set)",
         options: &[],
     },
     PaletteCommand {

@@ -475,6 +475,7 @@ impl App<'_> {
             progress: Arc::new(Progress::default()),
             expectations: self.what_if.expectations.clone(),
             all_levels: self.what_if.all_levels,
+            actions: self.what_if.actions.clone(),
         };
         self.what_if.running = Some(DiffRun {
             id,
@@ -731,7 +732,15 @@ impl App<'_> {
                 }
             }
             "scenario" => self.open_scenario_pane(),
-            "what-if" => self.open_what_if(),
+            "what-if" => {
+                self.what_if.actions = arg.map(|a| {
+                    a.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                });
+                self.open_what_if();
+            }
             _ => return None,
         }
         Some(None)
@@ -1056,6 +1065,19 @@ mod tests {
         assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
         // Back to the default.
         press(&mut a, "v");
+        assert!(header(&a).contains("v asks the"));
+
+        // `:what-if ACTIONS` asks those (as --actions), every level of them; alone,
+        // the default set again.
+        press(&mut a, "esc : text:what-if space text:s3:GetObject enter");
+        assert_eq!(a.popup, Popup::WhatIf, "{:?}", a.status);
+        let h = header(&a);
+        assert!(
+            h.contains("asked for s3:GetObject") && h.contains("asked 1 action,"),
+            "{h}"
+        );
+        assert!(h.contains("outside the org"), "{h}");
+        press(&mut a, "esc : text:what-if enter");
         assert!(header(&a).contains("v asks the"));
     }
 

@@ -293,6 +293,8 @@ pub struct WhatIf {
     pub back_to_view: bool,
     /// `v`: the diff asks every access level, not only the default ones.
     pub all_levels: bool,
+    /// `:what-if ACTIONS`: the actions or patterns asked instead of the default set.
+    pub actions: Option<Vec<String>>,
     last_id: u64,
 }
 

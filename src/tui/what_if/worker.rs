@@ -37,6 +37,8 @@ pub struct DiffJob {
     /// Every access level asked, not only the default Write and Permissions
     /// management.
     pub all_levels: bool,
+    /// Actions or patterns asked instead of the default set (every level of them).
+    pub actions: Option<Vec<String>>,
 }
 
 /// The changed org, or why the scenario does not apply (the domain's own words).
@@ -52,6 +54,7 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
         scope: job.scope.clone(),
         progress: Some(job.progress.clone()),
         levels: job.all_levels.then(|| AccessLevel::ALL.to_vec()),
+        actions: job.actions.clone(),
         ..ImpactOptions::default()
     };
     let i = impact(before, &job.after, &job.changes, &options).map_err(|e| e.to_string())?;
@@ -63,7 +66,12 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
         rows(&i, Some((&was, &now)))
     };
     // What the default levels leave out is said, never read as "no change".
-    let levels = if job.all_levels {
+    let levels = if let Some(actions) = &job.actions {
+        Some(format!(
+            "asked for {} (:what-if alone: the default set)",
+            actions.join(", ")
+        ))
+    } else if job.all_levels {
         Some("every access level asked (v: only Write and Permissions management)".to_string())
     } else {
         left_out::note(&left_out::left_out_by_level(before, &job.after), "v asks")
