@@ -68,3 +68,42 @@ fn the_actions_the_default_levels_leave_out_are_named() {
         "{json}"
     );
 }
+
+/// `--explain` opens one line of the diff: before and after, with `can`'s JSON on
+/// each side; its exit status is the diff's (3: the answer changes, 0: it does not),
+/// never 2, which is a usage error for every command. frank joins Admins
+/// (AdministratorAccess): iam:CreateUser goes from implicitly denied to allowed (IAM
+/// User Guide, "Policy evaluation logic": a group's policies are its members').
+#[test]
+fn explain_says_before_and_after_with_the_diffs_exit_status() {
+    let scenario = "tests/fixtures/scenarios/frank-joins-admins.json";
+    let user = "arn:aws:iam::777777777777:user/heidi";
+    let (code, json) = what_if(&[
+        "--scenario",
+        scenario,
+        "--explain",
+        "frank",
+        "iam:CreateUser",
+        user,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 3, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["before"]["decision"], "ImplicitlyDenied", "{json}");
+    assert_eq!(v["after"]["decision"], "Allowed", "{json}");
+    // dana is not in the scenario: the same answer, status 0.
+    let (code, text) = what_if(&[
+        "--scenario",
+        scenario,
+        "--explain",
+        "dana",
+        "iam:CreateUser",
+        user,
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("before:") && text.contains("\nafter:"),
+        "{text}"
+    );
+}

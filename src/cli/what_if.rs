@@ -163,8 +163,9 @@ fn explain(
             super::output::print(&s)?;
         }
     }
+    // As the diff: 3 when the answer changes (2 is a usage error for every command).
     let changed = b.map(|b| b.decision).ok() != Some(a.decision);
-    Ok(if changed { 2 } else { 0 })
+    Ok(if changed { 3 } else { 0 })
 }
 
 fn standing(s: Standing) -> &'static str {
