@@ -15,6 +15,8 @@ pub enum Offer {
     Attach(OrgPolicyKind),
     Detach(OrgPolicyKind),
     MoveAccount,
+    /// Move an OU, with everything under it, under the root or another OU.
+    MoveOu,
     AddToGroup,
     RemoveFromGroup,
     AttachManaged,
@@ -41,6 +43,8 @@ pub enum Offer {
     NewInline,
     /// Delete a customer managed policy (refused while attached, as AWS refuses it).
     DeleteManaged,
+    /// Remove a resource's policy (the bucket, key, queue... keeps no policy).
+    DeleteResourcePolicy,
 }
 
 /// A document a change can replace (or create), and how: the change it makes from
@@ -213,6 +217,12 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
     if let Node::Account(_) = node {
         out.push(item("move the account to another OU…", Offer::MoveAccount));
     }
+    if let Node::Ou(_) = node {
+        out.push(item(
+            "move the OU (and all under it) to another parent…",
+            Offer::MoveOu,
+        ));
+    }
     if matches!(node, Node::Account(_) | Node::Folder(_, Folder::Users)) {
         out.push(item("create a user… (type its name)", Offer::CreateUser));
     }
@@ -303,6 +313,10 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
         Node::Resource(r) => {
             if let Some(p) = org.resource(r).policy {
                 edit(p, "edit the resource policy".into());
+                out.push(item(
+                    "remove the resource policy",
+                    Offer::DeleteResourcePolicy,
+                ));
             }
         }
         _ => {}
@@ -639,6 +653,41 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
             }
             out
         }
+        // Anywhere but under itself (AWS refuses a move into its own subtree) or
+        // where it is.
+        Offer::MoveOu => {
+            let Node::Ou(moved) = node else {
+                return Vec::new();
+            };
+            let from = org.ou(moved).parent;
+            let under_moved = |mut o: crate::org::OuIx| loop {
+                if o == moved {
+                    return true;
+                }
+                match org.ou(o).parent {
+                    crate::org::Parent::Ou(p) => o = p,
+                    crate::org::Parent::Root => return false,
+                }
+            };
+            let mut out = Vec::new();
+            if from != crate::org::Parent::Root {
+                out.push(Choice {
+                    label: format!("Root ({})", org.root().id),
+                    value: "root".into(),
+                });
+            }
+            for (i, ou) in org.ous().iter().enumerate() {
+                let ix = crate::org::OuIx::new(i);
+                if from == crate::org::Parent::Ou(ix) || under_moved(ix) {
+                    continue;
+                }
+                out.push(Choice {
+                    label: format!("{} ({})", ou.name, ou.id),
+                    value: ref_name(org, Entity::Ou(ix)),
+                });
+            }
+            out
+        }
         Offer::AddToGroup => {
             let Node::User(u) = node else {
                 return Vec::new();
@@ -693,7 +742,8 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
         | Offer::DeleteOrgPolicy(_)
         | Offer::CreateOrgPolicy { .. }
         | Offer::NewInline
-        | Offer::DeleteManaged => Vec::new(),
+        | Offer::DeleteManaged
+        | Offer::DeleteResourcePolicy => Vec::new(),
     }
 }
 
@@ -715,7 +765,11 @@ fn node_policy(node: Node) -> Option<PolicyIx> {
 pub fn needs_choice(offer: &Offer) -> bool {
     !matches!(
         offer,
-        Offer::RemoveBoundary | Offer::Edit(_) | Offer::DeleteOrgPolicy(_) | Offer::DeleteManaged
+        Offer::RemoveBoundary
+            | Offer::Edit(_)
+            | Offer::DeleteOrgPolicy(_)
+            | Offer::DeleteManaged
+            | Offer::DeleteResourcePolicy
     ) && !takes_name(offer)
 }
 
@@ -751,6 +805,11 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
             account: me(),
             to: chosen()?,
         },
+        Offer::MoveOu => Change::MoveOu {
+            ou: me(),
+            to: chosen()?,
+        },
+        Offer::DeleteResourcePolicy => Change::DeleteResourcePolicy { resource: arn() },
         Offer::AddToGroup => Change::AddUserToGroup {
             user: arn(),
             group: chosen()?,
@@ -856,6 +915,96 @@ mod tests {
                 target: "Prod".into()
             }
         );
+    }
+
+    /// An OU moves under the root or another OU, never under itself or below it
+    /// (AWS Organizations, MoveAccount/organizational units: an OU cannot be moved
+    /// into its own subtree), nor where it is; the move applies with all under it.
+    #[test]
+    fn an_ou_moves_anywhere_but_under_itself() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let n = node(&org, "Prod");
+        let list = choices(&tree, n, &Offer::MoveOu);
+        let values: Vec<&str> = list.iter().map(|c| c.value.as_str()).collect();
+        for not in ["Prod", "Payments", "Workloads"] {
+            assert!(!values.contains(&not), "{not} offered: {values:?}");
+        }
+        for yes in ["root", "Dev", "Sandbox", "Security"] {
+            assert!(values.contains(&yes), "{yes} not offered: {values:?}");
+        }
+        let c = made(&org, n, Offer::MoveOu, "Sandbox");
+        assert_eq!(
+            c,
+            Change::MoveOu {
+                ou: "Prod".into(),
+                to: "Sandbox".into()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let Entity::Ou(prod) = find(&after, "Prod") else {
+            panic!()
+        };
+        let Entity::Ou(sandbox) = find(&after, "Sandbox") else {
+            panic!()
+        };
+        assert_eq!(after.ou(prod).parent, crate::org::Parent::Ou(sandbox));
+    }
+
+    /// A resource with a policy offers to remove it, and the change leaves it with
+    /// none; one without a policy offers neither edit nor removal.
+    #[test]
+    fn a_resource_policy_is_removed_from_its_resource() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let (with, without): (Vec<_>, Vec<_>) = (0..org.resources().len())
+            .map(crate::org::ResourceIx::new)
+            .partition(|&r| org.resource(r).policy.is_some());
+        let r = with[0];
+        let n = Node::Resource(r);
+        assert!(
+            offers(&tree, n)
+                .iter()
+                .any(|i| i.offer == Offer::DeleteResourcePolicy)
+        );
+        assert!(!needs_choice(&Offer::DeleteResourcePolicy));
+        let c = change(&org, n, &Offer::DeleteResourcePolicy, None).unwrap();
+        let arn = org.resource(r).arn.to_string();
+        assert_eq!(
+            c,
+            Change::DeleteResourcePolicy {
+                resource: arn.clone()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // No policy for it any more (a resource known only by its policy goes with it).
+        assert!(
+            after
+                .resources()
+                .iter()
+                .all(|x| *x.arn != *arn || x.policy.is_none())
+        );
+        if let Some(&bare) = without.first() {
+            assert!(
+                !offers(&tree, Node::Resource(bare))
+                    .iter()
+                    .any(|i| i.offer == Offer::DeleteResourcePolicy)
+            );
+        }
     }
 
     #[test]
