@@ -1372,6 +1372,46 @@ mod tests {
         assert!(inline.contains(&"ReadLogs"), "{inline:?}");
     }
 
+    /// On an account: a customer managed policy created (its name typed, then its
+    /// document written), a name the account already uses refused (it would be a
+    /// new version of that one); the new policy can then be attached to a principal.
+    #[test]
+    fn a_managed_policy_is_created_in_an_account_and_an_existing_name_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:account space text:web-prod enter m text:create space text:a space text:managed enter",
+        );
+        press(&mut a, "text:webopseverything enter");
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn
+                && status
+                    .text
+                    .contains("managed policy WebOpsEverything already"),
+            "{status:?}"
+        );
+        press(&mut a, "ctrl-u text:ReadLogs enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        let [Change::PutManagedPolicy { account, name, .. }] = made.as_slice() else {
+            panic!("{made:?} {:?}", a.status)
+        };
+        assert_eq!(
+            (account.as_str(), name.as_str()),
+            ("666666666666", "ReadLogs")
+        );
+        // Attached from WebApp's menu, where the account's managed policies are offered.
+        press(
+            &mut a,
+            ": text:role space text:WebApp enter m text:attach space text:a space text:managed enter",
+        );
+        press(&mut a, "text:ReadLogs enter");
+        assert_eq!(done(&a).len(), 2, "{:?}", a.status);
+    }
+
     #[test]
     fn a_managed_policy_is_deleted_only_once_detached() {
         let org = acme();

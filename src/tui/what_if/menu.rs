@@ -45,6 +45,9 @@ pub enum Offer {
     DeleteManaged,
     /// Remove a resource's policy (the bucket, key, queue... keeps no policy).
     DeleteResourcePolicy,
+    /// Create a customer managed policy in the account (its name typed, then its
+    /// document in the editor).
+    NewManaged,
 }
 
 /// A document a change can replace (or create), and how: the change it makes from
@@ -232,6 +235,12 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             Offer::CreateRole,
         ));
     }
+    if let Node::Account(_) = node {
+        out.push(item(
+            "create a managed policy… (type its name, then write it)",
+            Offer::NewManaged,
+        ));
+    }
     if let Node::User(_) = node {
         out.push(item("add the user to a group…", Offer::AddToGroup));
         out.push(item(
@@ -347,6 +356,7 @@ pub fn takes_name(offer: &Offer) -> bool {
             | Offer::CreateRole
             | Offer::CreateOrgPolicy { .. }
             | Offer::NewInline
+            | Offer::NewManaged
     )
 }
 
@@ -355,6 +365,21 @@ pub fn takes_name(offer: &Offer) -> bool {
 /// without case).
 pub fn name_refusal(org: &Org, node: Node, offer: &Offer, name: &str) -> Option<String> {
     let name = name.trim();
+    // A customer managed policy by that name would get a new version, not be created.
+    if let (Offer::NewManaged, Node::Account(a)) = (offer, node) {
+        return (0..org.policies().len())
+            .map(PolicyIx::new)
+            .find(|&p| {
+                org.policy(p).origin == PolicyOrigin::CustomerManaged(a)
+                    && org.policy_name(p).eq_ignore_ascii_case(name)
+            })
+            .map(|p| {
+                format!(
+                    "the account has a managed policy {} already: edit that one (m on it), or type another name",
+                    crate::tui::sanitize::clean(org.policy_name(p))
+                )
+            });
+    }
     let inline = match (offer, node) {
         (Offer::NewInline, Node::User(u)) => &org.user(u).inline,
         (Offer::NewInline, Node::Group(g)) => &org.group(g).inline,
@@ -391,6 +416,18 @@ pub fn new_document(
             };
             let title = format!("new {} {name}", kind.label());
             (target, title, template(*kind).to_string())
+        }
+        Offer::NewManaged => {
+            let Entity::Account(a) = e else { return None };
+            let target = EditTarget::Managed {
+                account: org.account(a).id.to_string(),
+                name: name.clone(),
+            };
+            (
+                target,
+                format!("new managed policy {name}"),
+                IDENTITY_TEMPLATE.into(),
+            )
         }
         Offer::NewInline => {
             let target = EditTarget::Inline {
@@ -743,7 +780,8 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
         | Offer::CreateOrgPolicy { .. }
         | Offer::NewInline
         | Offer::DeleteManaged
-        | Offer::DeleteResourcePolicy => Vec::new(),
+        | Offer::DeleteResourcePolicy
+        | Offer::NewManaged => Vec::new(),
     }
 }
 
@@ -850,7 +888,8 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
         | Offer::CreateUser
         | Offer::CreateRole
         | Offer::CreateOrgPolicy { .. }
-        | Offer::NewInline => return None,
+        | Offer::NewInline
+        | Offer::NewManaged => return None,
     })
 }
 
