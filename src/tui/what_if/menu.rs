@@ -48,6 +48,8 @@ pub enum Offer {
     /// Create a customer managed policy in the account (its name typed, then its
     /// document in the editor).
     NewManaged,
+    /// Remove the user's, group's or role's inline policy of this name.
+    DeleteInline(String),
 }
 
 /// A document a change can replace (or create), and how: the change it makes from
@@ -329,6 +331,19 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             }
         }
         _ => {}
+    }
+    let inline: &[PolicyIx] = match node {
+        Node::User(u) => &org.user(u).inline,
+        Node::Group(g) => &org.group(g).inline,
+        Node::Role(r) => &org.role(r).inline,
+        _ => &[],
+    };
+    for &p in inline {
+        let name = org.policy_name(p).to_string();
+        out.push(item(
+            &format!("remove the inline policy {name}"),
+            Offer::DeleteInline(name),
+        ));
     }
     if let Some(kind) = deletable {
         out.push(item(
@@ -781,7 +796,8 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
         | Offer::NewInline
         | Offer::DeleteManaged
         | Offer::DeleteResourcePolicy
-        | Offer::NewManaged => Vec::new(),
+        | Offer::NewManaged
+        | Offer::DeleteInline(_) => Vec::new(),
     }
 }
 
@@ -808,6 +824,7 @@ pub fn needs_choice(offer: &Offer) -> bool {
             | Offer::DeleteOrgPolicy(_)
             | Offer::DeleteManaged
             | Offer::DeleteResourcePolicy
+            | Offer::DeleteInline(_)
     ) && !takes_name(offer)
 }
 
@@ -848,6 +865,10 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
             to: chosen()?,
         },
         Offer::DeleteResourcePolicy => Change::DeleteResourcePolicy { resource: arn() },
+        Offer::DeleteInline(name) => Change::DeleteInlinePolicy {
+            principal: arn(),
+            name: name.clone(),
+        },
         Offer::AddToGroup => Change::AddUserToGroup {
             user: arn(),
             group: chosen()?,
@@ -1044,6 +1065,57 @@ mod tests {
                     .any(|i| i.offer == Offer::DeleteResourcePolicy)
             );
         }
+    }
+
+    /// Each inline policy of a role is offered for removal by its name; the change
+    /// takes that one away and leaves the others.
+    #[test]
+    fn an_inline_policy_is_removed_by_name() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let n = node(&org, "WebApp");
+        let Node::Role(r) = n else { panic!() };
+        let names: Vec<String> = org
+            .role(r)
+            .inline
+            .iter()
+            .map(|&p| org.policy_name(p).to_string())
+            .collect();
+        assert!(names.contains(&"WebAppAccess".to_string()), "{names:?}");
+        let offer = Offer::DeleteInline("WebAppAccess".into());
+        let item = offers(&tree, n)
+            .into_iter()
+            .find(|i| i.offer == offer)
+            .expect("offered");
+        assert_eq!(item.label, "remove the inline policy WebAppAccess");
+        assert!(!needs_choice(&offer));
+        let c = change(&org, n, &offer, None).unwrap();
+        assert_eq!(
+            c,
+            Change::DeleteInlinePolicy {
+                principal: org.role(r).arn.to_string(),
+                name: "WebAppAccess".into()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let Entity::Role(r2) = find(&after, "WebApp") else {
+            panic!()
+        };
+        let left: Vec<&str> = after
+            .role(r2)
+            .inline
+            .iter()
+            .map(|&p| after.policy_name(p))
+            .collect();
+        assert_eq!(left.len(), names.len() - 1, "{left:?}");
+        assert!(!left.contains(&"WebAppAccess"), "{left:?}");
     }
 
     #[test]
