@@ -712,3 +712,131 @@ fn an_ask_step_is_judged_on_the_org_the_learner_sees() {
         a.status
     );
 }
+
+/// While a what-if scenario is active a predict step is judged on the org the
+/// learner sees, as an ask step is, and the pane says so before the prediction and
+/// shows the answer before the changes beside the engine's after it.
+#[test]
+fn a_predict_step_is_judged_on_the_org_the_learner_sees() {
+    let lesson = learn::builtin()
+        .into_iter()
+        .find(|l| l.id() == "explicit-deny")
+        .unwrap();
+    let org = lesson.load_org().unwrap();
+    let mut a = app(&org, &lesson);
+    let steps = lesson.steps();
+    // The prediction that WebApp reads the secret: allowed in the org as loaded.
+    let at = steps
+        .iter()
+        .position(|s| {
+            s.kind() == StepKind::Predict
+                && s.predict.as_ref().unwrap().action == "secretsmanager:GetSecretValue"
+        })
+        .expect("the secret's predict step");
+    for step in &steps[..at] {
+        play_right(&mut a, &org, step);
+        go_on(&mut a);
+    }
+    assert_eq!(player(&a).step, at);
+    assert!(!screen(&a).contains("⚑ what if"), "no scenario yet");
+    // The next step's own solution, made early: the secret's policy now denies
+    // everyone.
+    let fix = steps[at + 1..]
+        .iter()
+        .find(|s| s.kind() == StepKind::Change)
+        .unwrap();
+    for c in check::solution(fix).unwrap().changes {
+        make(&mut a, &org, &c);
+    }
+    let s = screen(&a);
+    assert!(
+        s.contains("⚑ what if: answered for the organization as"),
+        "{s}"
+    );
+    // The lesson's answer (allowed, as loaded) is wrong on the org shown.
+    let e = steps[at].expect.as_ref().unwrap();
+    predict(&mut a, e.decision.unwrap().0, e.layer);
+    assert_eq!(player(&a).phase, Phase::Done { missed: true });
+    let answer = player(&a).answer.clone().unwrap_or_default();
+    assert!(answer.contains("explicitly denies"), "{answer}");
+    let before = a
+        .lesson
+        .as_ref()
+        .unwrap()
+        .before
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        before.starts_with("before your what-if changes: Allowed"),
+        "{before}"
+    );
+    let s = screen(&a);
+    assert!(s.contains("Engine, before your"), "{s}");
+
+    // Undone and played again from that step: the org as loaded, no note, right.
+    to_tree(&mut a);
+    keys(&mut a, "esc u");
+    assert!(a.what_if.changes.done().is_empty(), "{:?}", a.status);
+    a.lesson.as_mut().unwrap().player.step = at;
+    a.lesson.as_mut().unwrap().player.phase = Phase::Doing;
+    predict(&mut a, e.decision.unwrap().0, e.layer);
+    assert_eq!(player(&a).phase, Phase::Done { missed: false });
+    assert_eq!(a.lesson.as_ref().unwrap().before, None);
+    assert!(!screen(&a).contains("⚑ what if"));
+}
+
+/// Practice drawn before a what-if change is answered on the org shown when the
+/// prediction is made: an SCP denying everything attached to the principal's
+/// account makes an allowed question explicitly denied by an SCP; the pane says
+/// which org and what the answer was before the change.
+#[test]
+fn practice_is_answered_on_the_org_the_learner_sees() {
+    isolate();
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = App::new(&org, Settings::default(), 140, 45);
+    a.start_practice(40, 1, false);
+    let mgmt = org
+        .management_account()
+        .map(|m| org.account(m).id.to_string());
+    let p = a.learn.practice.as_mut().unwrap();
+    // An allowed question of a user in a member account (SCPs govern it).
+    let at = p
+        .questions
+        .iter()
+        .position(|q| {
+            let account = q.arn.split(':').nth(4).map(str::to_string);
+            q.answer.decision == Decision::Allowed && q.arn.contains(":user/") && account != mgmt
+        })
+        .expect("an allowed question of a member account's user");
+    p.at = at;
+    let q = p.current().unwrap().clone();
+    let account = q.arn.split(':').nth(4).unwrap().to_string();
+    make(
+        &mut a,
+        &org,
+        &Change::Attach {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+            target: account,
+        },
+    );
+    assert!(screen(&a).contains("⚑ what if"));
+    predict(&mut a, Decision::ExplicitlyDenied, Some(LayerKind::Scp));
+    let p = a.learn.practice.as_ref().unwrap();
+    assert_eq!(
+        p.phase,
+        orgscope::tui::learn::practice::PracticePhase::Answered(Judgment::Right),
+        "{:?}",
+        a.status
+    );
+    assert_eq!(
+        p.current().unwrap().answer.decision,
+        Decision::ExplicitlyDenied
+    );
+    let before = p.before.clone().unwrap_or_default();
+    assert!(
+        before.starts_with("before your what-if changes: Allowed"),
+        "{before}"
+    );
+    assert!(screen(&a).contains("Engine, before your"));
+}

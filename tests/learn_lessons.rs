@@ -86,6 +86,46 @@ document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action":
     assert!(e.contains("already has the stated answer"), "{e}");
 }
 
+/// The app keeps a change step's change, and answers the later steps for the org it
+/// makes: a step after it whose stated answer the solution changes is caught, with
+/// the change step named. (explicit-deny: WebApp reads the secret, allowed before
+/// the step that cuts it off; asked again after it, the answer is a deny.)
+#[test]
+fn a_step_after_a_change_that_the_change_answers_otherwise_is_caught() {
+    let lesson = learn::builtin()
+        .into_iter()
+        .find(|l| l.id() == "explicit-deny")
+        .unwrap();
+    let org = lesson.load_org().unwrap();
+    assert!(lesson.check_answers(&org).is_empty());
+    let steps = lesson.steps();
+    let change = steps
+        .iter()
+        .position(|s| s.kind() == StepKind::Change)
+        .unwrap();
+    let before = steps[..change]
+        .iter()
+        .position(|s| {
+            s.kind() == StepKind::Predict
+                && s.predict.as_ref().unwrap().action == "secretsmanager:GetSecretValue"
+        })
+        .expect("the secret's predict step before the change");
+    let mut again = lesson.clone();
+    let copy = again.file.steps[before].clone();
+    again.file.steps.push(copy);
+    let errors = again.check_answers(&org);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0].to_string();
+    assert!(
+        e.contains(&format!(
+            "step {}: asked after step {}'s change (its solution applied, as the app keeps it): ",
+            again.file.steps.len(),
+            change + 1
+        )) && e.contains("explicitly denied"),
+        "{e}"
+    );
+}
+
 /// A prediction as the lesson states it is judged right; every other decision wrong,
 /// with why.
 #[test]

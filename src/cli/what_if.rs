@@ -102,9 +102,25 @@ pub fn what_if(args: WhatIfArgs) -> anyhow::Result<i32> {
         .map(|c| c.to_string())
         .collect();
     let impact = crate::scenario::impact(&before, &after, &changes, &options)?;
+    // The default levels leave actions out: said, so that no diff reads as complete
+    // when it is not (a bucket opened to everyone for s3:GetObject, a Read action).
+    let notes: Vec<String> = if args.actions.is_none() && args.level.is_none() {
+        let left = crate::scenario::left_out::left_out_by_level(&before, &after);
+        crate::scenario::left_out::note(&left, "--level or --actions asks")
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
     match args.format {
-        Format::Json => super::output::print_json(&impact, &[])?,
-        Format::Table => super::output::print(&crate::cli::inert(&table(&impact)))?,
+        Format::Json => super::output::print_json(&impact, &notes)?,
+        Format::Table => {
+            let mut text = table(&impact);
+            for n in &notes {
+                let _ = writeln!(text, "\nnote: {n}");
+            }
+            super::output::print(&crate::cli::inert(&text))?
+        }
     }
     Ok(if impact.is_empty() { 0 } else { 3 })
 }
@@ -147,8 +163,9 @@ fn explain(
             super::output::print(&s)?;
         }
     }
+    // As the diff: 3 when the answer changes (2 is a usage error for every command).
     let changed = b.map(|b| b.decision).ok() != Some(a.decision);
-    Ok(if changed { 2 } else { 0 })
+    Ok(if changed { 3 } else { 0 })
 }
 
 fn standing(s: Standing) -> &'static str {

@@ -412,12 +412,17 @@ impl Lesson {
 
     /// Every stated answer asked of the engine on `org` (names checked first): each
     /// question's answer is the one stated; a `change` step's question does not have
-    /// it yet, its guards hold, and its own solution applies and does it.
+    /// it yet, its guards hold, and its own solution applies and does it. The steps
+    /// after a change step are also asked of the org as the solutions so far change
+    /// it: the app keeps the learner's change, and answers for the org it shows.
     pub fn check_answers(&self, org: &Org) -> Vec<LessonError> {
         if let Err(e) = self.check_names(org) {
             return vec![e];
         }
         let mut out = Vec::new();
+        // The solutions of the change steps so far, and the org they make.
+        let mut solved = crate::scenario::Scenario::default();
+        let mut changed: Option<(usize, Org)> = None;
         for (i, step) in self.steps().iter().enumerate() {
             let (Some(q), Some(e)) = (step.question(), &step.expect) else {
                 continue;
@@ -425,10 +430,24 @@ impl Lesson {
             let result = if step.kind() == StepKind::Change {
                 check_change(org, step, q, e)
             } else {
-                super::check::holds(org, q, e)
+                super::check::holds(org, q, e).and_then(|()| match &changed {
+                    Some((at, after)) => super::check::holds(after, q, e).map_err(|why| {
+                        format!(
+                            "asked after step {}'s change (its solution applied, as the app keeps it): {why}",
+                            at + 1
+                        )
+                    }),
+                    None => Ok(()),
+                })
             };
             if let Err(why) = result {
                 out.push(self.error(Some(i), why));
+            }
+            if step.kind() == StepKind::Change
+                && let Ok(s) = super::check::solution(step)
+            {
+                solved.changes.extend(s.changes);
+                changed = crate::scenario::apply(org, &solved).ok().map(|o| (i, o));
             }
         }
         out

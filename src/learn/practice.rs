@@ -16,6 +16,9 @@ use super::format::LayerKind;
 pub struct PracticeQuestion {
     /// The principal's short name, as the question reads.
     pub who: String,
+    /// The principal's ARN: the question asked again of a changed organization names
+    /// the same principal, even where its short name is no longer unique there.
+    pub arn: String,
     pub action: String,
     pub resource: String,
     /// The request's region and whether it came over TLS: given, so that the answer
@@ -52,6 +55,17 @@ impl PracticeQuestion {
 
     pub fn judge(&self, org: &Org, d: Decision, layer: Option<LayerKind>) -> Judgment {
         judge_prediction(org, &self.answer, d, layer)
+    }
+
+    /// The request the question makes.
+    pub fn ask(&self) -> Ask {
+        request(&self.action, &self.resource, &self.region, self.tls)
+    }
+
+    /// The engine's answer to the same question on `org` (the org it was drawn from,
+    /// or that org as a what-if scenario changes it).
+    pub fn answer_on(&self, org: &Org) -> Result<CanAnswer, String> {
+        crate::analysis::can(org, &self.arn, &self.ask()).map_err(|e| e.to_string())
     }
 }
 
@@ -111,17 +125,9 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
         if !seen.insert((p, action.clone(), resource.clone(), region.clone(), tls)) {
             continue;
         }
-        let who = org.principal_arn(p).to_string();
-        let ask = Ask {
-            action: action.clone(),
-            resource: resource.clone(),
-            context: vec![
-                ("aws:RequestedRegion".to_string(), vec![region.clone()]),
-                ("aws:SecureTransport".to_string(), vec![tls.to_string()]),
-            ],
-            ..Ask::default()
-        };
-        let Ok(answer) = crate::analysis::can(org, &who, &ask) else {
+        let arn = org.principal_arn(p).to_string();
+        let ask = request(action, &resource, &region, tls);
+        let Ok(answer) = crate::analysis::can(org, &arn, &ask) else {
             continue;
         };
         // Questions whose answer hangs on context not given would be guesses.
@@ -130,6 +136,7 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
         }
         let q = PracticeQuestion {
             who: short_name(org, p),
+            arn,
             action: action.clone(),
             resource,
             region,
@@ -160,6 +167,19 @@ pub fn questions(org: &Org, n: usize, seed: u64) -> Vec<PracticeQuestion> {
         }
     }
     out
+}
+
+/// A question's request: its region and TLS given as context.
+fn request(action: &str, resource: &str, region: &str, tls: bool) -> Ask {
+    Ask {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: vec![
+            ("aws:RequestedRegion".to_string(), vec![region.to_string()]),
+            ("aws:SecureTransport".to_string(), vec![tls.to_string()]),
+        ],
+        ..Ask::default()
+    }
 }
 
 /// A principal's name where it is unique in the org, else its ARN.

@@ -16,6 +16,7 @@ pub mod expect;
 pub mod file;
 pub mod impact;
 mod in_memory;
+pub mod left_out;
 mod levels;
 pub mod touched;
 

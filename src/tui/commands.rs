@@ -127,6 +127,8 @@ pub enum Action {
     ScenarioPane,
     /// Show who gains and who loses what under the selected node.
     WhatIf,
+    /// The what-if diff asks every access level, or the default ones again.
+    WhatIfLevels,
     /// Keep the edited policy (the in-app editor).
     SaveEdit,
     /// Go on editing the policy in `$EDITOR` (from the in-app editor).
@@ -189,6 +191,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Redo, "redo", &["ctrl-r"]),
     (Action::ScenarioPane, "scenario", &["s"]),
     (Action::WhatIf, "what_if", &["d"]),
+    (Action::WhatIfLevels, "what_if_levels", &["v"]),
     (Action::SaveEdit, "save_edit", &["ctrl-s"]),
     (Action::EditorExternal, "editor_external", &["ctrl-o"]),
     (Action::Findings, "findings", &["F"]),
@@ -901,6 +904,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         true,
     ),
     cmd(
+        Action::WhatIfLevels,
+        "levels",
+        "ask every access level (List, Read, Tagging too), or only Write and Permissions management again (the default)",
+        &[WI],
+        false,
+    ),
+    cmd(
         Action::Undo,
         "undo",
         "take back the last change",
@@ -1040,8 +1050,8 @@ pub const PALETTE: &[PaletteCommand] = &[
     },
     PaletteCommand {
         name: "what-if",
-        arg: None,
-        description: "what if: who gains and loses what under this node",
+        arg: Some("[ACTIONS]"),
+        description: "what if: who gains and loses what under this node (for these actions or patterns, comma-separated; alone: the default set)",
         options: &[],
     },
     PaletteCommand {

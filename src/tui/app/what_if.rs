@@ -474,6 +474,8 @@ impl App<'_> {
             scope,
             progress: Arc::new(Progress::default()),
             expectations: self.what_if.expectations.clone(),
+            all_levels: self.what_if.all_levels,
+            actions: self.what_if.actions.clone(),
         };
         self.what_if.running = Some(DiffRun {
             id,
@@ -537,6 +539,17 @@ impl App<'_> {
                 self.fold_selected(Some(false));
             }
             Some(Action::Filter) => w.editing = true,
+            Some(Action::WhatIfLevels) => {
+                w.all_levels = !w.all_levels;
+                let all = w.all_levels;
+                self.say(if all {
+                    "what if: every access level asked"
+                } else {
+                    "what if: Write and Permissions management asked (the default)"
+                });
+                self.start_diff();
+                return (None, None);
+            }
             Some(Action::Undo) => self.undo(true),
             Some(Action::Redo) => self.undo(false),
             Some(Action::ScenarioPane) => self.open_scenario_pane(),
@@ -719,7 +732,15 @@ impl App<'_> {
                 }
             }
             "scenario" => self.open_scenario_pane(),
-            "what-if" => self.open_what_if(),
+            "what-if" => {
+                self.what_if.actions = arg.map(|a| {
+                    a.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                });
+                self.open_what_if();
+            }
             _ => return None,
         }
         Some(None)
@@ -1004,6 +1025,60 @@ mod tests {
         let status = a.status.clone().unwrap();
         assert!(status.warn && status.text.contains("bad.txt"), "{status:?}");
         assert_eq!(a.what_if.expectations.len(), 2, "the loaded ones stay");
+    }
+
+    /// The default levels (Write, Permissions management) leave out a bucket
+    /// opened to everyone for s3:GetObject: the view says what it did not ask and
+    /// that `v` asks every level, which shows the outsiders gaining the objects.
+    #[test]
+    fn the_levels_left_out_are_said_and_v_asks_them() {
+        let org = acme();
+        let mut a = app(&org);
+        a.propose(Change::PutResourcePolicy {
+            resource: "arn:aws:s3:::acme-data-dev-lake".into(),
+            account: None,
+            document: crate::scenario::Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-data-dev-lake/*"}]}"#,
+            ),
+        });
+        assert_eq!(a.what_if.changes.done().len(), 1, "{:?}", a.status);
+        press(&mut a, "d");
+        let header = |a: &App<'_>| -> String {
+            shown(a)
+                .header
+                .iter()
+                .flat_map(|l| l.iter().map(|(_, s)| s.as_str()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let h = header(&a);
+        assert!(h.contains("no change"), "{h}");
+        assert!(
+            h.contains("Read: s3:GetObject") && h.contains("v asks the"),
+            "{h}"
+        );
+        press(&mut a, "v");
+        let h = header(&a);
+        assert!(h.contains("every access level asked"), "{h}");
+        assert!(h.contains("outside the org"), "{h}");
+        let all = texts(&a).join("\n");
+        assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
+        // Back to the default.
+        press(&mut a, "v");
+        assert!(header(&a).contains("v asks the"));
+
+        // `:what-if ACTIONS` asks those (as --actions), every level of them; alone,
+        // the default set again.
+        press(&mut a, "esc : text:what-if space text:s3:GetObject enter");
+        assert_eq!(a.popup, Popup::WhatIf, "{:?}", a.status);
+        let h = header(&a);
+        assert!(
+            h.contains("asked for s3:GetObject") && h.contains("asked 1 action,"),
+            "{h}"
+        );
+        assert!(h.contains("outside the org"), "{h}");
+        press(&mut a, "esc : text:what-if enter");
+        assert!(header(&a).contains("v asks the"));
     }
 
     #[test]
@@ -1295,6 +1370,46 @@ mod tests {
             .collect();
         assert_eq!(inline.len(), 2, "{inline:?}");
         assert!(inline.contains(&"ReadLogs"), "{inline:?}");
+    }
+
+    /// On an account: a customer managed policy created (its name typed, then its
+    /// document written), a name the account already uses refused (it would be a
+    /// new version of that one); the new policy can then be attached to a principal.
+    #[test]
+    fn a_managed_policy_is_created_in_an_account_and_an_existing_name_is_refused() {
+        let org = acme();
+        let mut a = app(&org);
+        press(
+            &mut a,
+            ": text:account space text:web-prod enter m text:create space text:a space text:managed enter",
+        );
+        press(&mut a, "text:webopseverything enter");
+        let status = a.status.clone().unwrap();
+        assert!(
+            status.warn
+                && status
+                    .text
+                    .contains("managed policy WebOpsEverything already"),
+            "{status:?}"
+        );
+        press(&mut a, "ctrl-u text:ReadLogs enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        press(&mut a, "ctrl-s");
+        let made = done(&a);
+        let [Change::PutManagedPolicy { account, name, .. }] = made.as_slice() else {
+            panic!("{made:?} {:?}", a.status)
+        };
+        assert_eq!(
+            (account.as_str(), name.as_str()),
+            ("666666666666", "ReadLogs")
+        );
+        // Attached from WebApp's menu, where the account's managed policies are offered.
+        press(
+            &mut a,
+            ": text:role space text:WebApp enter m text:attach space text:a space text:managed enter",
+        );
+        press(&mut a, "text:ReadLogs enter");
+        assert_eq!(done(&a).len(), 2, "{:?}", a.status);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::app::{App, Focus, Popup};
 use super::commands::{Action, Context};
 use super::nodes::Node;
 use super::query::form::{Form, Query};
+use crate::analysis::CanAnswer;
 use crate::engine::Decision;
 use crate::learn::check::{Event, Judgment};
 use crate::learn::player::Phase;
@@ -50,6 +51,9 @@ pub struct LessonPane {
     pub save_error: Option<String>,
     /// Progress is kept (off in tests that must not write).
     pub keep_progress: bool,
+    /// The step's question was answered on the organization as a what-if scenario
+    /// changes it: the answer before the changes, shown beside the engine's.
+    pub before: Option<String>,
 }
 
 impl LessonPane {
@@ -62,6 +66,7 @@ impl LessonPane {
             last: None,
             save_error: None,
             keep_progress,
+            before: None,
         }
     }
 
@@ -248,6 +253,46 @@ impl App<'_> {
         self.lesson_judged(j);
     }
 
+    /// A prediction judged: with a what-if scenario active, the answer before the
+    /// changes is kept to show beside the engine's.
+    fn lesson_predicted(&mut self, j: Judgment) {
+        if j != Judgment::Ignored {
+            let before = self.before_changes(|org| {
+                let p = &self.lesson.as_ref()?.player;
+                let q = p.current()?.predict.as_ref()?;
+                let after = crate::learn::check::answer_can(self.org(), q).ok()?;
+                Some((crate::learn::check::answer_can(org, q), after))
+            });
+            if let Some(pane) = &mut self.lesson {
+                pane.before = before;
+            }
+        }
+        self.lesson_judged(j);
+    }
+
+    /// What a question answered on the changed org answered before the changes:
+    /// `ask` gives its answer on the org passed (the loaded one) and on the org
+    /// shown. None without a scenario.
+    fn before_changes(
+        &self,
+        ask: impl FnOnce(&Org) -> Option<(Result<CanAnswer, String>, CanAnswer)>,
+    ) -> Option<String> {
+        if !self.what_if.active() {
+            return None;
+        }
+        let (before, after) = ask(self.loaded())?;
+        Some(match before {
+            Ok(b)
+                if b.decision == after.decision
+                    && b.explanation.blocked_by == after.explanation.blocked_by =>
+            {
+                "the same before your what-if changes.".to_string()
+            }
+            Ok(b) => format!("before your what-if changes: {}", b.summary),
+            Err(e) => format!("before your what-if changes it cannot be asked: {e}"),
+        })
+    }
+
     fn lesson_judged(&mut self, j: Judgment) {
         let Some(pane) = &mut self.lesson else { return };
         match &j {
@@ -370,8 +415,10 @@ impl App<'_> {
 
     /// Keys while practice has the keyboard.
     fn practice_key(&mut self, ev: KeyEvent) {
-        // Practice questions are drawn from, and answered on, the org as loaded.
-        let org = self.loaded();
+        // Practice questions are drawn from, and answered on, the org shown: the
+        // changed one while a what-if scenario is active, as every question.
+        let shown = self.shown();
+        let org = shown.get();
         let Some(p) = &mut self.learn.practice else {
             return;
         };
@@ -433,6 +480,15 @@ impl App<'_> {
     }
 
     fn practice_judged(&mut self, j: Option<Judgment>) {
+        if j.is_some() {
+            let before = self.before_changes(|org| {
+                let p = self.learn.practice.as_ref()?;
+                Some((p.current()?.answer_on(org), p.current()?.answer.clone()))
+            });
+            if let Some(p) = &mut self.learn.practice {
+                p.before = before;
+            }
+        }
         match j {
             Some(Judgment::Right) => self.say("right (Enter: the next question)"),
             Some(Judgment::Wrong(why)) => self.warn(format!("not quite: {why}")),
@@ -445,8 +501,11 @@ impl App<'_> {
         if self.learn.practice.is_some() {
             return self.practice_key(ev);
         }
-        // The lesson is written on its org as loaded.
-        let org = self.loaded();
+        // Predictions are judged on the org the learner sees, as questions are: the
+        // changed one while a what-if scenario is active (the pane says so, and shows
+        // the answer before the changes beside the engine's).
+        let shown = self.shown();
+        let org = shown.get();
         // A denial's layer: 1 to 7, in the order the pane lists them.
         if let Some(pane) = &mut self.lesson
             && matches!(pane.player.phase, Phase::PickLayer(_))
@@ -454,7 +513,7 @@ impl App<'_> {
         {
             let layer = LayerKind::ALL[c as usize - '1' as usize];
             let j = pane.player.predict_layer(org, layer);
-            self.lesson_judged(j);
+            self.lesson_predicted(j);
             return;
         }
         let Some(action) = self.keymap.action(Context::Lesson, &ev) else {
@@ -468,6 +527,7 @@ impl App<'_> {
                 pane.player.next(org);
                 if pane.player.step != before {
                     pane.last = None;
+                    pane.before = None;
                     pane.scroll = 0;
                     self.save_lesson();
                     if self
@@ -497,11 +557,12 @@ impl App<'_> {
                     _ => Decision::ExplicitlyDenied,
                 };
                 let j = pane.player.predict(org, d);
-                self.lesson_judged(j);
+                self.lesson_predicted(j);
             }
             Action::ResetLesson => {
                 pane.player.reset();
                 pane.last = None;
+                pane.before = None;
                 pane.scroll = 0;
                 self.save_lesson();
                 self.say("lesson reset: back to its first step");

@@ -1,5 +1,6 @@
-//! Practice in the lesson pane's place: questions drawn from the loaded organization
-//! ([`crate::learn::practice`]), one at a time. The learner predicts the decision
+//! Practice in the lesson pane's place: questions drawn from the organization shown
+//! ([`crate::learn::practice`]), one at a time, each answered on the organization
+//! shown when it is predicted (the changed one while a what-if scenario is active). The learner predicts the decision
 //! (and, for a denial, the deciding layer); the engine's answer follows with the
 //! statement that decided it, and a score is kept.
 
@@ -36,6 +37,9 @@ pub struct PracticePane {
     pub scroll: usize,
     /// The score is added to the saved progress (off in tests that must not write).
     pub keep_progress: bool,
+    /// The current question was answered on the organization as a what-if scenario
+    /// changes it: the answer before the changes, shown beside the engine's.
+    pub before: Option<String>,
 }
 
 impl PracticePane {
@@ -53,6 +57,7 @@ impl PracticePane {
             focused: true,
             scroll: 0,
             keep_progress,
+            before: None,
         })
     }
 
@@ -81,9 +86,17 @@ impl PracticePane {
         self.judge(org, d, Some(layer))
     }
 
+    /// Judged on the engine's answer on `org` now: the org shown may have changed
+    /// since the question was drawn (a what-if change made, or undone).
     fn judge(&mut self, org: &Org, d: Decision, layer: Option<LayerKind>) -> Option<Judgment> {
-        let q = self.current()?;
-        let j = q.judge(org, d, layer);
+        let q = self.questions.get_mut(self.at)?;
+        let j = match q.answer_on(org) {
+            Ok(a) => {
+                q.answer = a;
+                q.judge(org, d, layer)
+            }
+            Err(e) => Judgment::Wrong(format!("the question cannot be asked: {e}")),
+        };
         match j {
             Judgment::Right => self.score.right += 1,
             Judgment::Wrong(_) => self.score.wrong += 1,
@@ -109,6 +122,7 @@ impl PracticePane {
         }
         self.at += 1;
         self.scroll = 0;
+        self.before = None;
         self.phase = if self.at >= self.questions.len() {
             PracticePhase::Finished
         } else {

@@ -91,6 +91,9 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
         t.heading,
     )));
     wrap(&step.say, width, t.text, "", &mut out);
+    if matches!(step.kind(), StepKind::Predict | StepKind::Ask) {
+        what_if_note(app, width, &mut out);
+    }
     if step.kind() == StepKind::Predict && p.phase == Phase::Doing {
         out.push(Line::default());
         out.push(Line::from(vec![
@@ -147,6 +150,9 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
             out.push(Line::default());
             wrap(&format!("Engine: {a}"), width, t.label, "", &mut out);
         }
+        if let Some(b) = &pane.before {
+            wrap(&format!("Engine, {b}"), width, t.dim, "", &mut out);
+        }
         if !step.explain.trim().is_empty() {
             out.push(Line::default());
             out.push(Line::from(Span::styled("Why", t.heading)));
@@ -166,6 +172,29 @@ pub fn lines(app: &App<'_>, width: usize) -> Vec<Line<'static>> {
         ]));
     }
     out
+}
+
+/// While a what-if scenario is active, questions are answered for the org it makes:
+/// said where the question is, as the query pane says it.
+fn what_if_note(app: &App<'_>, width: usize, out: &mut Vec<Line<'static>>) {
+    if !app.what_if.active() {
+        return;
+    }
+    let n = app.what_if.changes.done().len();
+    let changes = if n == 1 {
+        "change makes"
+    } else {
+        "changes make"
+    };
+    wrap(
+        &format!(
+            "⚑ what if: answered for the organization as your {n} what-if {changes} it (u undoes them)"
+        ),
+        width,
+        app.theme.warn,
+        "",
+        out,
+    );
 }
 
 /// "explicitly denied: which layer decides?" and the layers, keys 1 to 7.
@@ -235,6 +264,7 @@ fn practice_lines(app: &App<'_>, p: &PracticePane, width: usize) -> Vec<Line<'st
         "",
         &mut out,
     );
+    what_if_note(app, width, &mut out);
     match &p.phase {
         PracticePhase::Asking => {
             out.push(Line::default());
@@ -261,6 +291,9 @@ fn practice_lines(app: &App<'_>, p: &PracticePane, width: usize) -> Vec<Line<'st
                 wrap(&format!("Engine: {summary}"), width, t.label, "", &mut out);
                 for d in deciding {
                     wrap(&format!("Deciding: {d}"), width, t.text, "", &mut out);
+                }
+                if let Some(b) = &p.before {
+                    wrap(&format!("Engine, {b}"), width, t.dim, "", &mut out);
                 }
             }
             out.push(Line::default());

@@ -85,6 +85,11 @@ pub enum Shown {
 }
 
 impl DiffView {
+    /// A line of the header that says what the diff does not show.
+    pub fn note(&mut self, text: &str) {
+        self.header.push(spans([(Tone::Warn, text)]));
+    }
+
     /// The rows on screen: the folds in `open` opened, and with a filter (lower
     /// case) only what contains it: a fold whose summary matches keeps all its
     /// lines, another only its matching lines, shown open.

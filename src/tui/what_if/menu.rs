@@ -15,6 +15,8 @@ pub enum Offer {
     Attach(OrgPolicyKind),
     Detach(OrgPolicyKind),
     MoveAccount,
+    /// Move an OU, with everything under it, under the root or another OU.
+    MoveOu,
     AddToGroup,
     RemoveFromGroup,
     AttachManaged,
@@ -41,6 +43,13 @@ pub enum Offer {
     NewInline,
     /// Delete a customer managed policy (refused while attached, as AWS refuses it).
     DeleteManaged,
+    /// Remove a resource's policy (the bucket, key, queue... keeps no policy).
+    DeleteResourcePolicy,
+    /// Create a customer managed policy in the account (its name typed, then its
+    /// document in the editor).
+    NewManaged,
+    /// Remove the user's, group's or role's inline policy of this name.
+    DeleteInline(String),
 }
 
 /// A document a change can replace (or create), and how: the change it makes from
@@ -213,6 +222,12 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
     if let Node::Account(_) = node {
         out.push(item("move the account to another OU…", Offer::MoveAccount));
     }
+    if let Node::Ou(_) = node {
+        out.push(item(
+            "move the OU (and all under it) to another parent…",
+            Offer::MoveOu,
+        ));
+    }
     if matches!(node, Node::Account(_) | Node::Folder(_, Folder::Users)) {
         out.push(item("create a user… (type its name)", Offer::CreateUser));
     }
@@ -220,6 +235,12 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
         out.push(item(
             "create a role… (type its name; it trusts its account)",
             Offer::CreateRole,
+        ));
+    }
+    if let Node::Account(_) = node {
+        out.push(item(
+            "create a managed policy… (type its name, then write it)",
+            Offer::NewManaged,
         ));
     }
     if let Node::User(_) = node {
@@ -303,9 +324,26 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
         Node::Resource(r) => {
             if let Some(p) = org.resource(r).policy {
                 edit(p, "edit the resource policy".into());
+                out.push(item(
+                    "remove the resource policy",
+                    Offer::DeleteResourcePolicy,
+                ));
             }
         }
         _ => {}
+    }
+    let inline: &[PolicyIx] = match node {
+        Node::User(u) => &org.user(u).inline,
+        Node::Group(g) => &org.group(g).inline,
+        Node::Role(r) => &org.role(r).inline,
+        _ => &[],
+    };
+    for &p in inline {
+        let name = org.policy_name(p).to_string();
+        out.push(item(
+            &format!("remove the inline policy {name}"),
+            Offer::DeleteInline(name),
+        ));
     }
     if let Some(kind) = deletable {
         out.push(item(
@@ -333,6 +371,7 @@ pub fn takes_name(offer: &Offer) -> bool {
             | Offer::CreateRole
             | Offer::CreateOrgPolicy { .. }
             | Offer::NewInline
+            | Offer::NewManaged
     )
 }
 
@@ -341,6 +380,21 @@ pub fn takes_name(offer: &Offer) -> bool {
 /// without case).
 pub fn name_refusal(org: &Org, node: Node, offer: &Offer, name: &str) -> Option<String> {
     let name = name.trim();
+    // A customer managed policy by that name would get a new version, not be created.
+    if let (Offer::NewManaged, Node::Account(a)) = (offer, node) {
+        return (0..org.policies().len())
+            .map(PolicyIx::new)
+            .find(|&p| {
+                org.policy(p).origin == PolicyOrigin::CustomerManaged(a)
+                    && org.policy_name(p).eq_ignore_ascii_case(name)
+            })
+            .map(|p| {
+                format!(
+                    "the account has a managed policy {} already: edit that one (m on it), or type another name",
+                    crate::tui::sanitize::clean(org.policy_name(p))
+                )
+            });
+    }
     let inline = match (offer, node) {
         (Offer::NewInline, Node::User(u)) => &org.user(u).inline,
         (Offer::NewInline, Node::Group(g)) => &org.group(g).inline,
@@ -377,6 +431,18 @@ pub fn new_document(
             };
             let title = format!("new {} {name}", kind.label());
             (target, title, template(*kind).to_string())
+        }
+        Offer::NewManaged => {
+            let Entity::Account(a) = e else { return None };
+            let target = EditTarget::Managed {
+                account: org.account(a).id.to_string(),
+                name: name.clone(),
+            };
+            (
+                target,
+                format!("new managed policy {name}"),
+                IDENTITY_TEMPLATE.into(),
+            )
         }
         Offer::NewInline => {
             let target = EditTarget::Inline {
@@ -639,6 +705,41 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
             }
             out
         }
+        // Anywhere but under itself (AWS refuses a move into its own subtree) or
+        // where it is.
+        Offer::MoveOu => {
+            let Node::Ou(moved) = node else {
+                return Vec::new();
+            };
+            let from = org.ou(moved).parent;
+            let under_moved = |mut o: crate::org::OuIx| loop {
+                if o == moved {
+                    return true;
+                }
+                match org.ou(o).parent {
+                    crate::org::Parent::Ou(p) => o = p,
+                    crate::org::Parent::Root => return false,
+                }
+            };
+            let mut out = Vec::new();
+            if from != crate::org::Parent::Root {
+                out.push(Choice {
+                    label: format!("Root ({})", org.root().id),
+                    value: "root".into(),
+                });
+            }
+            for (i, ou) in org.ous().iter().enumerate() {
+                let ix = crate::org::OuIx::new(i);
+                if from == crate::org::Parent::Ou(ix) || under_moved(ix) {
+                    continue;
+                }
+                out.push(Choice {
+                    label: format!("{} ({})", ou.name, ou.id),
+                    value: ref_name(org, Entity::Ou(ix)),
+                });
+            }
+            out
+        }
         Offer::AddToGroup => {
             let Node::User(u) = node else {
                 return Vec::new();
@@ -693,7 +794,10 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
         | Offer::DeleteOrgPolicy(_)
         | Offer::CreateOrgPolicy { .. }
         | Offer::NewInline
-        | Offer::DeleteManaged => Vec::new(),
+        | Offer::DeleteManaged
+        | Offer::DeleteResourcePolicy
+        | Offer::NewManaged
+        | Offer::DeleteInline(_) => Vec::new(),
     }
 }
 
@@ -715,7 +819,12 @@ fn node_policy(node: Node) -> Option<PolicyIx> {
 pub fn needs_choice(offer: &Offer) -> bool {
     !matches!(
         offer,
-        Offer::RemoveBoundary | Offer::Edit(_) | Offer::DeleteOrgPolicy(_) | Offer::DeleteManaged
+        Offer::RemoveBoundary
+            | Offer::Edit(_)
+            | Offer::DeleteOrgPolicy(_)
+            | Offer::DeleteManaged
+            | Offer::DeleteResourcePolicy
+            | Offer::DeleteInline(_)
     ) && !takes_name(offer)
 }
 
@@ -750,6 +859,15 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
         Offer::MoveAccount => Change::MoveAccount {
             account: me(),
             to: chosen()?,
+        },
+        Offer::MoveOu => Change::MoveOu {
+            ou: me(),
+            to: chosen()?,
+        },
+        Offer::DeleteResourcePolicy => Change::DeleteResourcePolicy { resource: arn() },
+        Offer::DeleteInline(name) => Change::DeleteInlinePolicy {
+            principal: arn(),
+            name: name.clone(),
         },
         Offer::AddToGroup => Change::AddUserToGroup {
             user: arn(),
@@ -791,7 +909,8 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
         | Offer::CreateUser
         | Offer::CreateRole
         | Offer::CreateOrgPolicy { .. }
-        | Offer::NewInline => return None,
+        | Offer::NewInline
+        | Offer::NewManaged => return None,
     })
 }
 
@@ -856,6 +975,147 @@ mod tests {
                 target: "Prod".into()
             }
         );
+    }
+
+    /// An OU moves under the root or another OU, never under itself or below it
+    /// (AWS Organizations, MoveAccount/organizational units: an OU cannot be moved
+    /// into its own subtree), nor where it is; the move applies with all under it.
+    #[test]
+    fn an_ou_moves_anywhere_but_under_itself() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let n = node(&org, "Prod");
+        let list = choices(&tree, n, &Offer::MoveOu);
+        let values: Vec<&str> = list.iter().map(|c| c.value.as_str()).collect();
+        for not in ["Prod", "Payments", "Workloads"] {
+            assert!(!values.contains(&not), "{not} offered: {values:?}");
+        }
+        for yes in ["root", "Dev", "Sandbox", "Security"] {
+            assert!(values.contains(&yes), "{yes} not offered: {values:?}");
+        }
+        let c = made(&org, n, Offer::MoveOu, "Sandbox");
+        assert_eq!(
+            c,
+            Change::MoveOu {
+                ou: "Prod".into(),
+                to: "Sandbox".into()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let Entity::Ou(prod) = find(&after, "Prod") else {
+            panic!()
+        };
+        let Entity::Ou(sandbox) = find(&after, "Sandbox") else {
+            panic!()
+        };
+        assert_eq!(after.ou(prod).parent, crate::org::Parent::Ou(sandbox));
+    }
+
+    /// A resource with a policy offers to remove it, and the change leaves it with
+    /// none; one without a policy offers neither edit nor removal.
+    #[test]
+    fn a_resource_policy_is_removed_from_its_resource() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let (with, without): (Vec<_>, Vec<_>) = (0..org.resources().len())
+            .map(crate::org::ResourceIx::new)
+            .partition(|&r| org.resource(r).policy.is_some());
+        let r = with[0];
+        let n = Node::Resource(r);
+        assert!(
+            offers(&tree, n)
+                .iter()
+                .any(|i| i.offer == Offer::DeleteResourcePolicy)
+        );
+        assert!(!needs_choice(&Offer::DeleteResourcePolicy));
+        let c = change(&org, n, &Offer::DeleteResourcePolicy, None).unwrap();
+        let arn = org.resource(r).arn.to_string();
+        assert_eq!(
+            c,
+            Change::DeleteResourcePolicy {
+                resource: arn.clone()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // No policy for it any more (a resource known only by its policy goes with it).
+        assert!(
+            after
+                .resources()
+                .iter()
+                .all(|x| *x.arn != *arn || x.policy.is_none())
+        );
+        if let Some(&bare) = without.first() {
+            assert!(
+                !offers(&tree, Node::Resource(bare))
+                    .iter()
+                    .any(|i| i.offer == Offer::DeleteResourcePolicy)
+            );
+        }
+    }
+
+    /// Each inline policy of a role is offered for removal by its name; the change
+    /// takes that one away and leaves the others.
+    #[test]
+    fn an_inline_policy_is_removed_by_name() {
+        let org = load_builtin_acme();
+        let tree = OrgTree::new(&org);
+        let n = node(&org, "WebApp");
+        let Node::Role(r) = n else { panic!() };
+        let names: Vec<String> = org
+            .role(r)
+            .inline
+            .iter()
+            .map(|&p| org.policy_name(p).to_string())
+            .collect();
+        assert!(names.contains(&"WebAppAccess".to_string()), "{names:?}");
+        let offer = Offer::DeleteInline("WebAppAccess".into());
+        let item = offers(&tree, n)
+            .into_iter()
+            .find(|i| i.offer == offer)
+            .expect("offered");
+        assert_eq!(item.label, "remove the inline policy WebAppAccess");
+        assert!(!needs_choice(&offer));
+        let c = change(&org, n, &offer, None).unwrap();
+        assert_eq!(
+            c,
+            Change::DeleteInlinePolicy {
+                principal: org.role(r).arn.to_string(),
+                name: "WebAppAccess".into()
+            }
+        );
+        let after = crate::scenario::apply(
+            &org,
+            &crate::scenario::Scenario {
+                changes: vec![c],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let Entity::Role(r2) = find(&after, "WebApp") else {
+            panic!()
+        };
+        let left: Vec<&str> = after
+            .role(r2)
+            .inline
+            .iter()
+            .map(|&p| after.policy_name(p))
+            .collect();
+        assert_eq!(left.len(), names.len() - 1, "{left:?}");
+        assert!(!left.contains(&"WebAppAccess"), "{left:?}");
     }
 
     #[test]

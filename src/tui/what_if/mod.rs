@@ -291,6 +291,10 @@ pub struct WhatIf {
     pub expect_file: Option<PathBuf>,
     /// The query pane was opened from a diff line: closing it shows the diff again.
     pub back_to_view: bool,
+    /// `v`: the diff asks every access level, not only the default ones.
+    pub all_levels: bool,
+    /// `:what-if ACTIONS`: the actions or patterns asked instead of the default set.
+    pub actions: Option<Vec<String>>,
     last_id: u64,
 }
 

@@ -7,9 +7,11 @@ use std::sync::mpsc::{Receiver, Sender};
 
 use super::Shared;
 use super::diff::{DiffView, rows};
+use crate::catalog::AccessLevel;
 use crate::org::Org;
 use crate::scenario::expect::{self, Expectation};
 use crate::scenario::impact::{ImpactOptions, Progress, impact};
+use crate::scenario::left_out;
 use crate::scenario::{Scenario, apply};
 use crate::tui::app::Msg;
 
@@ -32,6 +34,11 @@ pub struct DiffJob {
     pub scope: Vec<String>,
     pub progress: Arc<Progress>,
     pub expectations: Arc<Vec<Expectation>>,
+    /// Every access level asked, not only the default Write and Permissions
+    /// management.
+    pub all_levels: bool,
+    /// Actions or patterns asked instead of the default set (every level of them).
+    pub actions: Option<Vec<String>>,
 }
 
 /// The changed org, or why the scenario does not apply (the domain's own words).
@@ -46,15 +53,33 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
     let options = ImpactOptions {
         scope: job.scope.clone(),
         progress: Some(job.progress.clone()),
+        levels: job.all_levels.then(|| AccessLevel::ALL.to_vec()),
+        actions: job.actions.clone(),
         ..ImpactOptions::default()
     };
     let i = impact(before, &job.after, &job.changes, &options).map_err(|e| e.to_string())?;
-    if job.expectations.is_empty() {
-        return Ok(rows(&i, None));
+    let mut view = if job.expectations.is_empty() {
+        rows(&i, None)
+    } else {
+        let was = expect::check(before, &job.expectations).map_err(|e| e.to_string())?;
+        let now = expect::check(&job.after, &job.expectations).map_err(|e| e.to_string())?;
+        rows(&i, Some((&was, &now)))
+    };
+    // What the default levels leave out is said, never read as "no change".
+    let levels = if let Some(actions) = &job.actions {
+        Some(format!(
+            "asked for {} (:what-if alone: the default set)",
+            actions.join(", ")
+        ))
+    } else if job.all_levels {
+        Some("every access level asked (v: only Write and Permissions management)".to_string())
+    } else {
+        left_out::note(&left_out::left_out_by_level(before, &job.after), "v asks")
+    };
+    if let Some(text) = levels {
+        view.note(&text);
     }
-    let was = expect::check(before, &job.expectations).map_err(|e| e.to_string())?;
-    let now = expect::check(&job.after, &job.expectations).map_err(|e| e.to_string())?;
-    Ok(rows(&i, Some((&was, &now))))
+    Ok(view)
 }
 
 /// Serves jobs until the app drops its end of `jobs`. Of several applies queued,
