@@ -261,3 +261,40 @@ fn a_stop_ends_the_run_inside_the_long_steps() {
     assert_eq!(full, findings::findings(&org, &opts()));
     assert!(asked.load(Ordering::Relaxed) > findings::STEPS.len() * 2);
 }
+
+/// IAM Access Analyzer policy validation, "Error – Invalid service condition key": a
+/// guardrail's condition on a key its service never sets does not do what it says
+/// (here a StringNotEquals on a misspelt key is always met: the SCP denies every
+/// upload, encrypted or not). Spelt as the service lists it, nothing is reported.
+#[test]
+fn a_misspelt_service_condition_key_is_reported_where_it_is() {
+    let scp = |key: &str| {
+        let mut v = acme_value();
+        v["scps"]["RequireKms"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Action": "s3:PutObject",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {key: "aws:kms"}}}]}});
+        v["root"]["scps"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("RequireKms"));
+        findings::findings(&load(&v), &opts())
+    };
+    let all = scp("s3:x-amz-server-side-encrypton");
+    let found = of(&all, "policy.unknown-condition-key");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].policy.as_deref(), Some("RequireKms"));
+    assert_eq!(
+        found[0].statement.as_deref(),
+        Some("DenyUnencryptedUploads")
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("`s3:x-amz-server-side-encrypton` is not a condition key"),
+        "{}",
+        found[0].message
+    );
+    let all = scp("s3:x-amz-server-side-encryption");
+    assert!(of(&all, "policy.unknown-condition-key").is_empty());
+}

@@ -65,7 +65,12 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
         // SCPs and RCPs grant nothing: only their text's mistakes matter.
         let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
         for (label, c) in checks.iter() {
-            if guardrail && c.rule != "policy.unknown-action" {
+            if guardrail
+                && !matches!(
+                    c.rule,
+                    "policy.unknown-action" | "policy.unknown-condition-key"
+                )
+            {
                 continue;
             }
             let mut x = make(c.rule, c.severity, Some(label.clone()));
@@ -172,6 +177,19 @@ fn check_statement(s: &Value) -> Vec<Check> {
             });
         }
     }
+    for key in condition_keys(s) {
+        if let Some(service) = unknown_service_key(catalog, key) {
+            out.push(Check {
+                rule: "policy.unknown-condition-key",
+                severity: Severity::Medium,
+                message: format!(
+                    "`{key}` is not a condition key the AWS catalog lists for {service}"
+                ),
+                why: "a condition on a key the service never sets is never met (or always met with IfExists or a negated operator), so the statement does not do what it says",
+                fix: "spell the key as the service authorization reference lists it for the service",
+            });
+        }
+    }
     if !allow {
         return out;
     }
@@ -239,6 +257,49 @@ fn check_statement(s: &Value) -> Vec<Check> {
     out
 }
 
+/// The condition keys a statement tests, once each, as written.
+fn condition_keys(s: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = s
+        .get("Condition")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|ops| ops.values())
+        .filter_map(Value::as_object)
+        .flat_map(|block| block.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The service's name when `key` (`service:Name`) names a service the catalog knows
+/// and is none of its condition keys (IAM Access Analyzer policy validation, "Error –
+/// Invalid service condition key"). Global keys (`aws:`) and the keys of identity
+/// providers (`saml:`, `accounts.google.com:`...) are not services' and are left alone.
+fn unknown_service_key(catalog: &Catalog, key: &str) -> Option<String> {
+    let (prefix, _) = key.split_once(':')?;
+    let service = catalog.service_info(&prefix.to_ascii_lowercase())?;
+    // A key with a part of its own (`s3:ExistingObjectTag/<key>`,
+    // `secretsmanager:ResourceTag/tag-key`,
+    // `kms:EncryptionContext:${EncryptionContextKey}`) matches whatever fills it.
+    let key = key.to_ascii_lowercase();
+    let matches = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        match k.find(['<', '$', '/']) {
+            Some(at) => key.starts_with(&k[..at]),
+            None => key == k,
+        }
+    };
+    let actions = catalog.service(service.prefix).unwrap_or_default();
+    let known = service
+        .condition_keys
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(actions.iter().flat_map(|a| a.all_condition_keys()))
+        .any(matches);
+    (!known).then(|| service.name.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +348,39 @@ mod tests {
             ),
             ["policy.allow-not-principal"]
         );
+        // A misspelt service condition key (IAM Access Analyzer policy validation,
+        // "Error – Invalid service condition key"); the service's own keys, a tag key
+        // and the keys of global or federated sources are not flagged.
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encrypton":"aws:kms"}}}"#
+            ),
+            ["policy.unknown-condition-key"]
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms","s3:ExistingObjectTag/team":"a","aws:PrincipalTag/team":"a","saml:aud":"x","token.actions.githubusercontent.com:sub":"x","iam:PassedToService":"ec2.amazonaws.com","sts:ExternalId":"x"}}}"#
+            )
+            .is_empty()
+        );
         // A Deny with NotAction is the usual guardrail: not flagged.
         assert!(rules(r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}"#).is_empty());
+    }
+
+    /// AWS's own policies are the best spelt: over every AWS managed policy, the
+    /// condition-key check flags only the one key the catalog does not list.
+    #[test]
+    fn aws_managed_policies_use_known_condition_keys() {
+        let c = Catalog::get();
+        let mut flagged: Vec<String> = c
+            .managed_policies()
+            .flat_map(|p| super::super::statements(&p.document))
+            .flat_map(condition_keys)
+            .filter(|k| unknown_service_key(c, k).is_some())
+            .map(str::to_string)
+            .collect();
+        flagged.sort();
+        flagged.dedup();
+        assert_eq!(flagged, ["lakeformation:GlueARN"]);
     }
 }
