@@ -298,3 +298,28 @@ fn a_misspelt_service_condition_key_is_reported_where_it_is() {
     let all = scp("s3:x-amz-server-side-encryption");
     assert!(of(&all, "policy.unknown-condition-key").is_empty());
 }
+
+/// Organizations User Guide, "SCP evaluation": with FullAWSAccess alone on every
+/// level an account's SCPs allow every action. acme's root SCPs deny leaving the
+/// organization and touching the security baseline: no account is reported; with
+/// FullAWSAccess alone on the root, the accounts under no OU guardrail of their own
+/// (the Security and Infrastructure OUs') are, and those under Workloads, Sandbox and
+/// Suspended (whose SCPs restrict) or the management account (SCPs never apply) are not.
+#[test]
+fn accounts_governed_by_full_aws_access_alone_are_reported() {
+    let all = findings::findings(&load(&acme_value()), &opts());
+    assert!(of(&all, "org.scp-allows-everything").is_empty(), "{all:#?}");
+
+    let mut v = acme_value();
+    v["root"]["scps"] = json!(["FullAWSAccess"]);
+    let all = findings::findings(&load(&v), &opts());
+    let mut names: Vec<&str> = of(&all, "org.scp-allows-everything")
+        .iter()
+        .map(|f| f.node_name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["log-archive", "security", "shared-services"]);
+    let f = of(&all, "org.scp-allows-everything")[0];
+    assert_eq!(f.severity, Severity::Low);
+    assert_eq!(f.account.as_deref(), Some(f.node.as_str()));
+}
