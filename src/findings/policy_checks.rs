@@ -279,25 +279,45 @@ fn condition_keys(s: &Value) -> Vec<&str> {
 fn unknown_service_key(catalog: &Catalog, key: &str) -> Option<String> {
     let (prefix, _) = key.split_once(':')?;
     let service = catalog.service_info(&prefix.to_ascii_lowercase())?;
+    let key = key.to_ascii_lowercase();
     // A key with a part of its own (`s3:ExistingObjectTag/<key>`,
     // `secretsmanager:ResourceTag/tag-key`,
     // `kms:EncryptionContext:${EncryptionContextKey}`) matches whatever fills it.
-    let key = key.to_ascii_lowercase();
-    let matches = |k: &str| {
-        let k = k.to_ascii_lowercase();
-        match k.find(['<', '$', '/']) {
-            Some(at) => key.starts_with(&k[..at]),
-            None => key == k,
-        }
-    };
-    let actions = catalog.service(service.prefix).unwrap_or_default();
-    let known = service
-        .condition_keys
+    let known = service_keys(service.prefix)
         .iter()
-        .map(|c| c.name.as_str())
-        .chain(actions.iter().flat_map(|a| a.all_condition_keys()))
-        .any(matches);
+        .any(|k| match k.find(['<', '$', '/']) {
+            Some(at) => key.starts_with(&k[..at]),
+            None => key == *k,
+        });
     (!known).then(|| service.name.clone())
+}
+
+/// A service's condition keys, lower case: its own list and its actions' (read from
+/// the catalog once, as a large org has many documents to check).
+fn service_keys(prefix: &str) -> &'static [String] {
+    static KEYS: std::sync::OnceLock<HashMap<&'static str, Vec<String>>> =
+        std::sync::OnceLock::new();
+    let all = KEYS.get_or_init(|| {
+        let catalog = Catalog::get();
+        catalog
+            .services()
+            .filter_map(|p| catalog.service_info(p))
+            .map(|service| {
+                let actions = catalog.service(service.prefix).unwrap_or_default();
+                let mut keys: Vec<String> = service
+                    .condition_keys
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .chain(actions.iter().flat_map(|a| a.all_condition_keys()))
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                (service.prefix, keys)
+            })
+            .collect()
+    });
+    all.get(prefix).map_or(&[], Vec::as_slice)
 }
 
 #[cfg(test)]
