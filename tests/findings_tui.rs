@@ -203,3 +203,40 @@ fn findings_of_a_changed_org_come_from_their_own_thread() {
     ));
     assert!(screen(&a).contains("the scenario adds 1, removes 1, changes 0"));
 }
+
+/// `o` sorts the list by severity (the default), then by node, then by rule; the
+/// filter line says which.
+#[test]
+fn the_list_sorts_by_severity_node_or_rule() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org);
+    keys(&mut a, "F");
+    assert!(screen(&a).contains("o order: severity"));
+    let listed = |a: &App<'_>| -> Vec<(String, String, &'static str)> {
+        a.findings
+            .shown
+            .iter()
+            .map(|&i| {
+                let f = &a.findings.all[i];
+                (f.severity.to_string(), f.node_name.clone(), f.rule)
+            })
+            .collect()
+    };
+    let by_severity = listed(&a);
+    assert_eq!(by_severity[0].0, "critical");
+    keys(&mut a, "o");
+    assert!(screen(&a).contains("o order: node"));
+    let by_node = listed(&a);
+    assert_eq!(by_node.len(), by_severity.len());
+    assert!(by_node.windows(2).all(|w| w[0].1 <= w[1].1), "{by_node:?}");
+    assert_ne!(by_node, by_severity);
+    keys(&mut a, "o");
+    let s = screen(&a);
+    assert!(s.contains("o order: rule"), "{s}");
+    let by_rule = listed(&a);
+    assert!(by_rule.windows(2).all(|w| w[0].2 <= w[1].2), "{by_rule:?}");
+    // The first row on screen is the first rule's.
+    assert!(s.contains("escalation.self"), "{s}");
+    keys(&mut a, "o");
+    assert_eq!(listed(&a), by_severity);
+}

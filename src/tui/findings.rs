@@ -114,6 +114,26 @@ impl Scope {
     }
 }
 
+/// How the list is sorted (`o` cycles): by severity (then node), by node (then
+/// severity), by rule (then severity and node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Severity,
+    Node,
+    Rule,
+}
+
+impl Order {
+    pub fn word(self) -> &'static str {
+        match self {
+            Order::Severity => "severity",
+            Order::Node => "node",
+            Order::Rule => "rule",
+        }
+    }
+}
+
 /// What a scenario did to a finding the list shows (matched by its stable id, as
 /// `findings --scenario --compare` matches them).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +205,9 @@ pub struct FindingsList {
     pub text: String,
     /// The filter line has the keyboard.
     pub editing: bool,
-    /// The findings the filters keep: indexes into `all`.
+    /// How `shown` is sorted.
+    pub order: Order,
+    /// The findings the filters keep, in `order`: indexes into `all`.
     pub shown: Vec<usize>,
     /// Index into `shown`.
     pub selected: usize,
@@ -367,7 +389,7 @@ impl FindingsList {
             (0..self.all.len()).collect()
         };
         self.applied = Some(applied);
-        self.shown = candidates
+        let mut shown: Vec<usize> = candidates
             .into_iter()
             .filter(|&i| {
                 let f = &self.all[i];
@@ -381,6 +403,19 @@ impl FindingsList {
                             .is_some_and(|d| contains_ignoring_case(d.word(), &needle)))
             })
             .collect();
+        // `all` is by severity; another order sorts what is kept (a narrower text
+        // keeps the order it was given).
+        if !narrower && self.order != Order::Severity {
+            let all = &self.all;
+            match self.order {
+                Order::Node => shown.sort_by(|&a, &b| {
+                    (&all[a].node_name, &all[a].node).cmp(&(&all[b].node_name, &all[b].node))
+                }),
+                Order::Rule => shown.sort_by_key(|&i| all[i].rule),
+                Order::Severity => {}
+            }
+        }
+        self.shown = shown;
         self.selected = was
             .and_then(|w| self.shown.iter().position(|&i| i == w))
             .unwrap_or(0);
@@ -406,6 +441,17 @@ impl FindingsList {
                 .position(|&x| x == k)
                 .and_then(|i| KINDS.get(i + 1).copied()),
         };
+        self.refilter();
+    }
+
+    /// `o`: by severity, then by node, then by rule.
+    pub fn cycle_order(&mut self) {
+        self.order = match self.order {
+            Order::Severity => Order::Node,
+            Order::Node => Order::Rule,
+            Order::Rule => Order::Severity,
+        };
+        self.applied = None;
         self.refilter();
     }
 

@@ -201,7 +201,7 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     }
 }
 
-/// `s severity: high and above   t kind: all   / filter: bucket▏`.
+/// `s severity: high and above   t kind: all   u under: all   o order: severity   / filter: bucket▏`.
 fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
     let severity = match list.min_severity {
         None => "all".to_string(),
@@ -224,6 +224,8 @@ fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
             ),
             t.text,
         ),
+        Span::styled("o", t.key),
+        Span::styled(format!(" order: {}   ", list.order.word()), t.text),
         Span::styled("/", t.key),
         Span::styled(" filter: ", t.text),
         Span::styled(clean(&list.text), t.input),

@@ -187,6 +187,7 @@ impl App<'_> {
             Action::Bottom => list.step(isize::MAX / 2),
             Action::FindingsSeverity => list.cycle_severity(),
             Action::FindingsKind => list.cycle_kind(),
+            Action::FindingsOrder => list.cycle_order(),
             Action::FindingsUnder => {
                 let node = self.selected();
                 let shown = self.shown();
