@@ -323,3 +323,27 @@ fn accounts_governed_by_full_aws_access_alone_are_reported() {
     assert_eq!(f.severity, Severity::Low);
     assert_eq!(f.account.as_deref(), Some(f.node.as_str()));
 }
+
+/// S3 User Guide, "Blocking public access to your Amazon S3 storage":
+/// with `RestrictPublicBuckets` on, a bucket whose policy is public is reachable only
+/// by AWS services and principals of the bucket owner's account, so the public
+/// website's `PublicRead` is no longer external access; `BlockPublicAcls` alone (ACLs,
+/// not the policy) leaves it public.
+#[test]
+fn restrict_public_buckets_silences_a_public_bucket_policy() {
+    let with_block = |block: Value| {
+        let mut v = acme_value();
+        let web = v["accounts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["name"] == "web-prod")
+            .unwrap();
+        web["resources"]["arn:aws:s3:::acme-public-website"]["public_access_block"] = block;
+        findings::findings(&load(&v), &opts())
+    };
+    let all = with_block(json!({"restrict_public_buckets": true}));
+    assert!(of(&all, "external.public").is_empty(), "{all:#?}");
+    let all = with_block(json!({"block_public_acls": true}));
+    assert_eq!(of(&all, "external.public").len(), 1, "{all:#?}");
+}

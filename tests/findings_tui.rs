@@ -240,3 +240,21 @@ fn the_list_sorts_by_severity_node_or_rule() {
     keys(&mut a, "o");
     assert_eq!(listed(&a), by_severity);
 }
+
+/// While the findings are computed, a bar fills with the steps done (of five).
+#[test]
+fn a_bar_fills_as_the_steps_are_done() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org);
+    let progress = a.findings_in_background();
+    keys(&mut a, "F");
+    let s = screen(&a);
+    assert!(s.contains(&format!("│{}", "░".repeat(50))), "{s}");
+    progress.step.store(2, std::sync::atomic::Ordering::Relaxed);
+    a.update(Msg::Tick);
+    let s = screen(&a);
+    assert!(
+        s.contains(&format!("{}{}", "█".repeat(20), "░".repeat(30))),
+        "{s}"
+    );
+}

@@ -15,7 +15,7 @@ use super::nodes::Node;
 use super::sanitize::clean;
 use super::theme::Theme;
 use super::words::{plural, thousands};
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, STEPS, Severity};
 use crate::org::Org;
 
 /// The most findings the Overview lists for one node.
@@ -117,6 +117,13 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
                 ),
                 t.warn,
             )));
+            // A bar filled by the steps done.
+            let cells = width.min(50);
+            let done = cells * step.min(STEPS.len()) / STEPS.len();
+            lines.push(Line::from(vec![
+                Span::styled("█".repeat(done), t.good),
+                Span::styled("░".repeat(cells - done), t.dim),
+            ]));
             lines.push(Line::from(Span::styled(
                 "They show here when ready; Esc closes the list and they keep computing.",
                 t.dim,
