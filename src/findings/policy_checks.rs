@@ -68,7 +68,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             if guardrail
                 && !matches!(
                     c.rule,
-                    "policy.unknown-action" | "policy.unknown-condition-key"
+                    "policy.unknown-action" | "policy.unknown-condition-key" | "policy.dead-deny"
                 )
             {
                 continue;
@@ -190,6 +190,15 @@ fn check_statement(s: &Value) -> Vec<Check> {
             });
         }
     }
+    if !allow && denies_only_with_mfa_false(s) {
+        out.push(Check {
+            rule: "policy.dead-deny",
+            severity: Severity::Medium,
+            message: "denies only when aws:MultiFactorAuthPresent is false (Bool): requests signed with long-term access keys carry no such key, so it never denies them".to_string(),
+            why: "a deny meant to require MFA lets access keys through: the key is absent, not false, and Bool does not match an absent key",
+            fix: "use BoolIfExists with aws:MultiFactorAuthPresent false (or Null with true), which also matches requests without the key",
+        });
+    }
     if !allow {
         return out;
     }
@@ -255,6 +264,33 @@ fn check_statement(s: &Value) -> Vec<Check> {
         });
     }
     out
+}
+
+/// A Deny whose condition is `Bool` (not `BoolIfExists`) on `aws:MultiFactorAuthPresent`
+/// `false`: the key is absent from requests signed with long-term access keys, and a
+/// condition on an absent key is not met (IAM User Guide, "AWS global condition
+/// context keys", aws:MultiFactorAuthPresent).
+fn denies_only_with_mfa_false(s: &Value) -> bool {
+    let Some(ops) = s.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    ops.iter().any(|(op, block)| {
+        op.eq_ignore_ascii_case("Bool")
+            && block.as_object().is_some_and(|b| {
+                b.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+                        && match v {
+                            Value::String(x) => x.eq_ignore_ascii_case("false"),
+                            Value::Bool(false) => true,
+                            Value::Array(a) => a.iter().any(|x| {
+                                x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("false"))
+                                    || *x == Value::Bool(false)
+                            }),
+                            _ => false,
+                        }
+                })
+            })
+    })
 }
 
 /// The condition keys a statement tests, once each, as written.
@@ -380,6 +416,27 @@ mod tests {
         assert!(
             rules(
                 r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms","s3:ExistingObjectTag/team":"a","aws:PrincipalTag/team":"a","saml:aud":"x","token.actions.githubusercontent.com:sub":"x","iam:PassedToService":"ec2.amazonaws.com","sts:ExternalId":"x"}}}"#
+            )
+            .is_empty()
+        );
+        // A Deny meant to require MFA that access keys pass (IAM User Guide, "AWS
+        // global condition context keys", aws:MultiFactorAuthPresent: use
+        // BoolIfExists); with BoolIfExists, or as an Allow, it is not flagged.
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#
+            ),
+            ["policy.dead-deny"]
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}"#
+            )
+            .is_empty()
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#
             )
             .is_empty()
         );
