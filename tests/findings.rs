@@ -261,3 +261,89 @@ fn a_stop_ends_the_run_inside_the_long_steps() {
     assert_eq!(full, findings::findings(&org, &opts()));
     assert!(asked.load(Ordering::Relaxed) > findings::STEPS.len() * 2);
 }
+
+/// IAM Access Analyzer policy validation, "Error – Invalid service condition key": a
+/// guardrail's condition on a key its service never sets does not do what it says
+/// (here a StringNotEquals on a misspelt key is always met: the SCP denies every
+/// upload, encrypted or not). Spelt as the service lists it, nothing is reported.
+#[test]
+fn a_misspelt_service_condition_key_is_reported_where_it_is() {
+    let scp = |key: &str| {
+        let mut v = acme_value();
+        v["scps"]["RequireKms"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Action": "s3:PutObject",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {key: "aws:kms"}}}]}});
+        v["root"]["scps"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("RequireKms"));
+        findings::findings(&load(&v), &opts())
+    };
+    let all = scp("s3:x-amz-server-side-encrypton");
+    let found = of(&all, "policy.unknown-condition-key");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].policy.as_deref(), Some("RequireKms"));
+    assert_eq!(
+        found[0].statement.as_deref(),
+        Some("DenyUnencryptedUploads")
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("`s3:x-amz-server-side-encrypton` is not a condition key"),
+        "{}",
+        found[0].message
+    );
+    let all = scp("s3:x-amz-server-side-encryption");
+    assert!(of(&all, "policy.unknown-condition-key").is_empty());
+}
+
+/// Organizations User Guide, "SCP evaluation": with FullAWSAccess alone on every
+/// level an account's SCPs allow every action. acme's root SCPs deny leaving the
+/// organization and touching the security baseline: no account is reported; with
+/// FullAWSAccess alone on the root, the accounts under no OU guardrail of their own
+/// (the Security and Infrastructure OUs') are, and those under Workloads, Sandbox and
+/// Suspended (whose SCPs restrict) or the management account (SCPs never apply) are not.
+#[test]
+fn accounts_governed_by_full_aws_access_alone_are_reported() {
+    let all = findings::findings(&load(&acme_value()), &opts());
+    assert!(of(&all, "org.scp-allows-everything").is_empty(), "{all:#?}");
+
+    let mut v = acme_value();
+    v["root"]["scps"] = json!(["FullAWSAccess"]);
+    let all = findings::findings(&load(&v), &opts());
+    let mut names: Vec<&str> = of(&all, "org.scp-allows-everything")
+        .iter()
+        .map(|f| f.node_name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["log-archive", "security", "shared-services"]);
+    let f = of(&all, "org.scp-allows-everything")[0];
+    assert_eq!(f.severity, Severity::Low);
+    assert_eq!(f.account.as_deref(), Some(f.node.as_str()));
+}
+
+/// S3 User Guide, "Blocking public access to your Amazon S3 storage":
+/// with `RestrictPublicBuckets` on, a bucket whose policy is public is reachable only
+/// by AWS services and principals of the bucket owner's account, so the public
+/// website's `PublicRead` is no longer external access; `BlockPublicAcls` alone (ACLs,
+/// not the policy) leaves it public.
+#[test]
+fn restrict_public_buckets_silences_a_public_bucket_policy() {
+    let with_block = |block: Value| {
+        let mut v = acme_value();
+        let web = v["accounts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["name"] == "web-prod")
+            .unwrap();
+        web["resources"]["arn:aws:s3:::acme-public-website"]["public_access_block"] = block;
+        findings::findings(&load(&v), &opts())
+    };
+    let all = with_block(json!({"restrict_public_buckets": true}));
+    assert!(of(&all, "external.public").is_empty(), "{all:#?}");
+    let all = with_block(json!({"block_public_acls": true}));
+    assert_eq!(of(&all, "external.public").len(), 1, "{all:#?}");
+}

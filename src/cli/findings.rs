@@ -4,7 +4,7 @@
 //! too, which findings the scenario adds, removes or changes ("does my fix remove
 //! the finding?").
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ use anyhow::{Context as _, bail};
 
 use super::output::{print, print_json};
 use super::query::load_org;
+use crate::findings::compare::Diff;
 use crate::findings::{self, Finding, Options, Severity};
 use crate::org::{AccountIx, Entity, NameLookup, Org, Parent};
 use crate::scenario::ScenarioFile;
@@ -131,51 +132,6 @@ fn listed(
     }
     let suppressed = before - all.len();
     Ok((all, suppressed))
-}
-
-/// What a scenario does to the findings, matched by their stable ids.
-struct Diff<'a> {
-    added: Vec<&'a Finding>,
-    removed: Vec<&'a Finding>,
-    /// The same finding (id) with another message or severity: before, after.
-    changed: Vec<(&'a Finding, &'a Finding)>,
-    unchanged: usize,
-}
-
-impl<'a> Diff<'a> {
-    fn new(before: &'a [Finding], after: &'a [Finding]) -> Diff<'a> {
-        let old: HashMap<&str, &Finding> = before.iter().map(|f| (f.id.as_str(), f)).collect();
-        let new: HashSet<&str> = after.iter().map(|f| f.id.as_str()).collect();
-        let mut d = Diff {
-            added: Vec::new(),
-            removed: before
-                .iter()
-                .filter(|f| !new.contains(f.id.as_str()))
-                .collect(),
-            changed: Vec::new(),
-            unchanged: 0,
-        };
-        for f in after {
-            match old.get(f.id.as_str()) {
-                None => d.added.push(f),
-                Some(b) if b.message != f.message || b.severity != f.severity => {
-                    d.changed.push((b, f));
-                }
-                Some(_) => d.unchanged += 1,
-            }
-        }
-        d
-    }
-
-    /// Whether the scenario brings a finding at or above `s`: a new one, or one whose
-    /// severity rises to it.
-    fn adds_at(&self, s: Severity) -> bool {
-        self.added.iter().any(|f| f.severity >= s)
-            || self
-                .changed
-                .iter()
-                .any(|(b, a)| a.severity >= s && a.severity > b.severity)
-    }
 }
 
 /// `--compare`: the findings a scenario adds, removes and changes.

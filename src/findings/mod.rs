@@ -3,6 +3,7 @@
 //! Findings about access (external access) are decided by the engine through
 //! `analysis`, so that the org's own guardrails (RCPs, conditions) silence them.
 
+pub mod compare;
 mod escalation;
 mod external;
 mod identity;

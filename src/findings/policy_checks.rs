@@ -65,7 +65,12 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
         // SCPs and RCPs grant nothing: only their text's mistakes matter.
         let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
         for (label, c) in checks.iter() {
-            if guardrail && c.rule != "policy.unknown-action" {
+            if guardrail
+                && !matches!(
+                    c.rule,
+                    "policy.unknown-action" | "policy.unknown-condition-key" | "policy.dead-deny"
+                )
+            {
                 continue;
             }
             let mut x = make(c.rule, c.severity, Some(label.clone()));
@@ -172,6 +177,28 @@ fn check_statement(s: &Value) -> Vec<Check> {
             });
         }
     }
+    for key in condition_keys(s) {
+        if let Some(service) = unknown_service_key(catalog, key) {
+            out.push(Check {
+                rule: "policy.unknown-condition-key",
+                severity: Severity::Medium,
+                message: format!(
+                    "`{key}` is not a condition key the AWS catalog lists for {service}"
+                ),
+                why: "a condition on a key the service never sets is never met (or always met with IfExists or a negated operator), so the statement does not do what it says",
+                fix: "spell the key as the service authorization reference lists it for the service",
+            });
+        }
+    }
+    if !allow && denies_only_with_mfa_false(s) {
+        out.push(Check {
+            rule: "policy.dead-deny",
+            severity: Severity::Medium,
+            message: "denies only when aws:MultiFactorAuthPresent is false (Bool): requests signed with long-term access keys carry no such key, so it never denies them".to_string(),
+            why: "a deny meant to require MFA lets access keys through: the key is absent, not false, and Bool does not match an absent key",
+            fix: "use BoolIfExists with aws:MultiFactorAuthPresent false (or Null with true), which also matches requests without the key",
+        });
+    }
     if !allow {
         return out;
     }
@@ -239,6 +266,96 @@ fn check_statement(s: &Value) -> Vec<Check> {
     out
 }
 
+/// A Deny whose condition is `Bool` (not `BoolIfExists`) on `aws:MultiFactorAuthPresent`
+/// `false`: the key is absent from requests signed with long-term access keys, and a
+/// condition on an absent key is not met (IAM User Guide, "AWS global condition
+/// context keys", aws:MultiFactorAuthPresent).
+fn denies_only_with_mfa_false(s: &Value) -> bool {
+    let Some(ops) = s.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    ops.iter().any(|(op, block)| {
+        op.eq_ignore_ascii_case("Bool")
+            && block.as_object().is_some_and(|b| {
+                b.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+                        && match v {
+                            Value::String(x) => x.eq_ignore_ascii_case("false"),
+                            Value::Bool(false) => true,
+                            Value::Array(a) => a.iter().any(|x| {
+                                x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("false"))
+                                    || *x == Value::Bool(false)
+                            }),
+                            _ => false,
+                        }
+                })
+            })
+    })
+}
+
+/// The condition keys a statement tests, once each, as written.
+fn condition_keys(s: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = s
+        .get("Condition")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|ops| ops.values())
+        .filter_map(Value::as_object)
+        .flat_map(|block| block.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The service's name when `key` (`service:Name`) names a service the catalog knows
+/// and is none of its condition keys (IAM Access Analyzer policy validation, "Error –
+/// Invalid service condition key"). Global keys (`aws:`) and the keys of identity
+/// providers (`saml:`, `accounts.google.com:`...) are not services' and are left alone.
+fn unknown_service_key(catalog: &Catalog, key: &str) -> Option<String> {
+    let (prefix, _) = key.split_once(':')?;
+    let service = catalog.service_info(&prefix.to_ascii_lowercase())?;
+    let key = key.to_ascii_lowercase();
+    // A key with a part of its own (`s3:ExistingObjectTag/<key>`,
+    // `secretsmanager:ResourceTag/tag-key`,
+    // `kms:EncryptionContext:${EncryptionContextKey}`) matches whatever fills it.
+    let known = service_keys(service.prefix)
+        .iter()
+        .any(|k| match k.find(['<', '$', '/']) {
+            Some(at) => key.starts_with(&k[..at]),
+            None => key == *k,
+        });
+    (!known).then(|| service.name.clone())
+}
+
+/// A service's condition keys, lower case: its own list and its actions' (read from
+/// the catalog once, as a large org has many documents to check).
+fn service_keys(prefix: &str) -> &'static [String] {
+    static KEYS: std::sync::OnceLock<HashMap<&'static str, Vec<String>>> =
+        std::sync::OnceLock::new();
+    let all = KEYS.get_or_init(|| {
+        let catalog = Catalog::get();
+        catalog
+            .services()
+            .filter_map(|p| catalog.service_info(p))
+            .map(|service| {
+                let actions = catalog.service(service.prefix).unwrap_or_default();
+                let mut keys: Vec<String> = service
+                    .condition_keys
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .chain(actions.iter().flat_map(|a| a.all_condition_keys()))
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                (service.prefix, keys)
+            })
+            .collect()
+    });
+    all.get(prefix).map_or(&[], Vec::as_slice)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +404,60 @@ mod tests {
             ),
             ["policy.allow-not-principal"]
         );
+        // A misspelt service condition key (IAM Access Analyzer policy validation,
+        // "Error – Invalid service condition key"); the service's own keys, a tag key
+        // and the keys of global or federated sources are not flagged.
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encrypton":"aws:kms"}}}"#
+            ),
+            ["policy.unknown-condition-key"]
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms","s3:ExistingObjectTag/team":"a","aws:PrincipalTag/team":"a","saml:aud":"x","token.actions.githubusercontent.com:sub":"x","iam:PassedToService":"ec2.amazonaws.com","sts:ExternalId":"x"}}}"#
+            )
+            .is_empty()
+        );
+        // A Deny meant to require MFA that access keys pass (IAM User Guide, "AWS
+        // global condition context keys", aws:MultiFactorAuthPresent: use
+        // BoolIfExists); with BoolIfExists, or as an Allow, it is not flagged.
+        assert_eq!(
+            rules(
+                r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#
+            ),
+            ["policy.dead-deny"]
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}"#
+            )
+            .is_empty()
+        );
+        assert!(
+            rules(
+                r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#
+            )
+            .is_empty()
+        );
         // A Deny with NotAction is the usual guardrail: not flagged.
         assert!(rules(r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}"#).is_empty());
+    }
+
+    /// AWS's own policies are the best spelt: over every AWS managed policy, the
+    /// condition-key check flags only the one key the catalog does not list.
+    #[test]
+    fn aws_managed_policies_use_known_condition_keys() {
+        let c = Catalog::get();
+        let mut flagged: Vec<String> = c
+            .managed_policies()
+            .flat_map(|p| super::super::statements(&p.document))
+            .flat_map(condition_keys)
+            .filter(|k| unknown_service_key(c, k).is_some())
+            .map(str::to_string)
+            .collect();
+        flagged.sort();
+        flagged.dedup();
+        assert_eq!(flagged, ["lakeformation:GlueARN"]);
     }
 }

@@ -56,6 +56,8 @@ pub enum Msg {
     Tick,
     /// The organization's findings, computed (on the findings worker).
     Findings(Arc<Vec<crate::findings::Finding>>),
+    /// The findings of the org a scenario makes (on a thread of their own).
+    ScenarioFindings(Shared<Org>, Arc<Vec<crate::findings::Finding>>),
     /// The terminal is gone.
     Quit,
     /// The what-if worker laid a scenario over the org (by number).
@@ -469,6 +471,10 @@ impl<'a> App<'a> {
             }
             Msg::Findings(all) => {
                 self.findings_done(all);
+                (None, None)
+            }
+            Msg::ScenarioFindings(org, all) => {
+                self.scenario_findings_done(&org.0, all);
                 (None, None)
             }
             Msg::Quit => {

@@ -141,6 +141,8 @@ pub enum Action {
     FindingsKind,
     /// Narrow the findings to the selected node's subtree, or widen them again.
     FindingsUnder,
+    /// Sort the findings by severity, node or rule (cycles).
+    FindingsOrder,
 }
 
 /// Every action with its name in the keymap file and its default keys.
@@ -198,6 +200,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::FindingsSeverity, "findings_severity", &["s"]),
     (Action::FindingsKind, "findings_kind", &["t"]),
     (Action::FindingsUnder, "findings_under", &["u"]),
+    (Action::FindingsOrder, "findings_order", &["o"]),
 ];
 
 impl Action {
@@ -721,6 +724,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::FindingsUnder,
         "under",
         "only under the node selected in the tree (an OU, account, principal...); again: all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsOrder,
+        "order",
+        "sort by severity, then by node, then by rule",
         &[FI],
         true,
     ),

@@ -7,13 +7,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
 use super::app::Msg;
 use super::nodes::{Node, node_of};
 use super::query::locate::Mark;
+use super::words::thousands;
 use crate::findings::{self, Category, Finding, Options, STEPS, Severity};
 use crate::org::{AccountIx, Entity, Org, PolicyIx};
 
@@ -113,12 +114,88 @@ impl Scope {
     }
 }
 
+/// How the list is sorted (`o` cycles): by severity (then node), by node (then
+/// severity), by rule (then severity and node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Severity,
+    Node,
+    Rule,
+}
+
+impl Order {
+    pub fn word(self) -> &'static str {
+        match self {
+            Order::Severity => "severity",
+            Order::Node => "node",
+            Order::Rule => "rule",
+        }
+    }
+}
+
+/// What a scenario did to a finding the list shows (matched by its stable id, as
+/// `findings --scenario --compare` matches them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delta {
+    /// Not a finding of the org as loaded.
+    Added,
+    /// The same finding with another severity or message: as it was.
+    Changed { severity: Severity, message: String },
+    /// A finding of the org as loaded that the changed org no longer has.
+    Removed,
+}
+
+impl Delta {
+    /// As the list marks it, and as `/` finds it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Delta::Added => "added",
+            Delta::Changed { .. } => "changed",
+            Delta::Removed => "removed",
+        }
+    }
+}
+
+/// The findings of the org a scenario makes: computed for that org (on a thread of
+/// their own, or when first asked for in tests), compared with the loaded org's.
+#[derive(Debug)]
+pub struct ScenarioRun {
+    /// The changed org, by identity: findings computed for another are dropped.
+    pub org: Arc<Org>,
+    pub found: Option<Arc<Vec<Finding>>>,
+    /// Set while they are computed.
+    pub progress: Option<Arc<Progress>>,
+    pub started: Option<Instant>,
+}
+
+impl ScenarioRun {
+    pub fn new(org: Arc<Org>) -> ScenarioRun {
+        ScenarioRun {
+            org,
+            found: None,
+            progress: None,
+            started: None,
+        }
+    }
+}
+
 /// The findings, the filters and the one selected.
 #[derive(Debug, Default)]
 pub struct FindingsList {
+    /// Where the findings shown stand.
     pub stage: Stage,
-    /// Every finding, most severe first, then by node.
+    /// Every finding shown, most severe first, then by node: the loaded org's, or
+    /// while a scenario is active the changed org's and those it removed.
     pub all: Arc<Vec<Finding>>,
+    /// For each of `all`, what the scenario did to it (empty without a scenario).
+    pub deltas: Vec<Option<Delta>>,
+    /// The loaded org's findings, once computed.
+    pub loaded: Option<Arc<Vec<Finding>>>,
+    /// The changed org's, while a scenario is active.
+    pub scenario: Option<ScenarioRun>,
+    /// Where the worker sends the findings (none in tests: computed when asked for).
+    pub worker: Option<Sender<Msg>>,
     /// Only findings at or above this severity.
     pub min_severity: Option<Severity>,
     pub kind: Option<Category>,
@@ -128,43 +205,164 @@ pub struct FindingsList {
     pub text: String,
     /// The filter line has the keyboard.
     pub editing: bool,
-    /// The findings the filters keep: indexes into `all`.
+    /// How `shown` is sorted.
+    pub order: Order,
+    /// The findings the filters keep, in `order`: indexes into `all`.
     pub shown: Vec<usize>,
     /// Index into `shown`.
     pub selected: usize,
     /// Findings by the node they are about (its ARN or id).
     by_node: HashMap<String, Vec<usize>>,
-    /// Findings by the account they are in.
+    /// Findings by the account they are in (those a scenario removed left out).
     by_account: HashMap<String, usize>,
-    /// Set while the worker computes.
+    /// Set while the loaded org's findings are computed.
     pub progress: Option<Arc<Progress>>,
-    pub started: Option<std::time::Instant>,
-    /// `145,886 findings: 11,916 high, ...`: every finding's count by severity.
+    pub started: Option<Instant>,
+    /// `145,886 findings: 11,916 high, ...`: every finding's count by severity (of
+    /// the changed org while a scenario is active).
     pub total: String,
+    /// While a scenario is active: `adds 1, removes 2, changes 0`.
+    pub scenario_total: Option<String>,
     /// The filters `shown` was computed with.
     applied: Option<(Option<Severity>, Option<Category>, String)>,
 }
 
+/// Most severe first, then by node, rule and id.
+fn sort(list: &mut [Finding]) {
+    list.sort_by(|a, b| {
+        (b.severity, &a.node, a.rule, &a.id).cmp(&(a.severity, &b.node, b.rule, &b.id))
+    });
+}
+
 impl FindingsList {
-    /// Takes the computed findings: sorted, indexed, filtered.
+    /// Takes the loaded org's findings.
     pub fn set(&mut self, mut all: Vec<Finding>) {
-        all.sort_by(|a, b| {
-            (b.severity, &a.node, a.rule, &a.id).cmp(&(a.severity, &b.node, b.rule, &b.id))
-        });
+        sort(&mut all);
+        self.loaded = Some(Arc::new(all));
+        self.progress = None;
+        self.restage();
+    }
+
+    /// Takes the changed org's findings, if they are of the org the scenario now
+    /// makes (a scenario changed since is computed again).
+    pub fn set_scenario(&mut self, org: &Arc<Org>, mut all: Vec<Finding>) {
+        if let Some(run) = self.scenario.as_mut().filter(|r| Arc::ptr_eq(&r.org, org)) {
+            sort(&mut all);
+            run.found = Some(Arc::new(all));
+            run.progress = None;
+            self.restage();
+        }
+    }
+
+    /// What is shown follows what is computed: the loaded org's findings without a
+    /// scenario, the changed org's (compared with the loaded org's) with one; until
+    /// both are there, how far they are.
+    pub fn restage(&mut self) {
+        let Some(loaded) = self.loaded.clone() else {
+            self.stage = self.pending();
+            return;
+        };
+        match &self.scenario {
+            None => self.show(loaded, Vec::new(), None),
+            Some(ScenarioRun {
+                found: Some(after), ..
+            }) => {
+                let d = crate::findings::compare::Diff::new(&loaded, after);
+                let mut rows: Vec<(Finding, Option<Delta>)> = Vec::new();
+                let added: HashSet<&str> = d.added.iter().map(|f| f.id.as_str()).collect();
+                let before: HashMap<&str, &Finding> =
+                    d.changed.iter().map(|(b, a)| (a.id.as_str(), *b)).collect();
+                for f in after.iter() {
+                    let delta = if added.contains(f.id.as_str()) {
+                        Some(Delta::Added)
+                    } else {
+                        before.get(f.id.as_str()).map(|b| Delta::Changed {
+                            severity: b.severity,
+                            message: b.message.clone(),
+                        })
+                    };
+                    rows.push((f.clone(), delta));
+                }
+                rows.extend(
+                    d.removed
+                        .iter()
+                        .map(|f| ((*f).clone(), Some(Delta::Removed))),
+                );
+                rows.sort_by(|(a, _), (b, _)| {
+                    (b.severity, &a.node, a.rule, &a.id).cmp(&(a.severity, &b.node, b.rule, &b.id))
+                });
+                let total = format!(
+                    "adds {}, removes {}, changes {}",
+                    thousands(d.added.len()),
+                    thousands(d.removed.len()),
+                    thousands(d.changed.len())
+                );
+                let (all, deltas) = rows.into_iter().unzip();
+                self.show(Arc::new(all), deltas, Some(total));
+            }
+            Some(_) => self.stage = self.pending(),
+        }
+    }
+
+    /// Where the computation still running stands (the changed org's first).
+    fn pending(&self) -> Stage {
+        let running = self
+            .scenario
+            .as_ref()
+            .filter(|r| r.found.is_none())
+            .map(|r| (&r.progress, r.started))
+            .unwrap_or((&self.progress, self.started));
+        match running {
+            (Some(p), Some(t)) => Stage::Computing {
+                step: p.step.load(Ordering::Relaxed),
+                elapsed: t.elapsed(),
+            },
+            _ if self.loaded.is_none() && self.progress.is_some() => Stage::Computing {
+                step: self
+                    .progress
+                    .as_ref()
+                    .map_or(0, |p| p.step.load(Ordering::Relaxed)),
+                elapsed: self.started.map_or(Duration::ZERO, |t| t.elapsed()),
+            },
+            _ => Stage::NotStarted,
+        }
+    }
+
+    /// Shows `all` (sorted), with what the scenario did to each, and indexes them.
+    fn show(&mut self, all: Arc<Vec<Finding>>, deltas: Vec<Option<Delta>>, total: Option<String>) {
         self.by_node.clear();
         self.by_account.clear();
         for (i, f) in all.iter().enumerate() {
             self.by_node.entry(f.node.clone()).or_default().push(i);
-            if let Some(a) = &f.account {
+            if let Some(a) = &f.account
+                && deltas.get(i) != Some(&Some(Delta::Removed))
+            {
                 *self.by_account.entry(a.clone()).or_default() += 1;
             }
         }
-        self.total = FindingsList::summary(&all.iter().collect::<Vec<_>>());
-        self.all = Arc::new(all);
+        let counted: Vec<&Finding> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| deltas.get(*i) != Some(&Some(Delta::Removed)))
+            .map(|(_, f)| f)
+            .collect();
+        self.total = FindingsList::summary(&counted);
+        self.scenario_total = total;
+        self.all = all;
+        self.deltas = deltas;
         self.applied = None;
         self.stage = Stage::Ready;
-        self.progress = None;
         self.refilter();
+    }
+
+    /// What the scenario did to the `i`th of `all`.
+    pub fn delta(&self, i: usize) -> Option<&Delta> {
+        self.deltas.get(i)?.as_ref()
+    }
+
+    /// What the scenario did to the selected finding.
+    pub fn current_delta(&self) -> Option<&Delta> {
+        self.delta(*self.shown.get(self.selected)?)
     }
 
     pub fn ready(&self) -> bool {
@@ -191,16 +389,33 @@ impl FindingsList {
             (0..self.all.len()).collect()
         };
         self.applied = Some(applied);
-        self.shown = candidates
+        let mut shown: Vec<usize> = candidates
             .into_iter()
             .filter(|&i| {
                 let f = &self.all[i];
                 self.min_severity.is_none_or(|m| f.severity >= m)
                     && self.kind.is_none_or(|k| f.category == k)
                     && self.scope.as_ref().is_none_or(|s| s.holds(f))
-                    && (needle.is_empty() || matches_text(f, &needle))
+                    && (needle.is_empty()
+                        || matches_text(f, &needle)
+                        || self
+                            .delta(i)
+                            .is_some_and(|d| contains_ignoring_case(d.word(), &needle)))
             })
             .collect();
+        // `all` is by severity; another order sorts what is kept (a narrower text
+        // keeps the order it was given).
+        if !narrower && self.order != Order::Severity {
+            let all = &self.all;
+            match self.order {
+                Order::Node => shown.sort_by(|&a, &b| {
+                    (&all[a].node_name, &all[a].node).cmp(&(&all[b].node_name, &all[b].node))
+                }),
+                Order::Rule => shown.sort_by_key(|&i| all[i].rule),
+                Order::Severity => {}
+            }
+        }
+        self.shown = shown;
         self.selected = was
             .and_then(|w| self.shown.iter().position(|&i| i == w))
             .unwrap_or(0);
@@ -229,6 +444,17 @@ impl FindingsList {
         self.refilter();
     }
 
+    /// `o`: by severity, then by node, then by rule.
+    pub fn cycle_order(&mut self) {
+        self.order = match self.order {
+            Order::Severity => Order::Node,
+            Order::Node => Order::Rule,
+            Order::Rule => Order::Severity,
+        };
+        self.applied = None;
+        self.refilter();
+    }
+
     /// `u`: only under `node` (the tree's selection), or everywhere again.
     pub fn toggle_scope(&mut self, org: &Org, node: Node) {
         self.scope = match self.scope {
@@ -250,13 +476,23 @@ impl FindingsList {
     }
 
     /// The findings about a node of the tree (an account's own: its root user's and
-    /// the organization's about it).
+    /// the organization's about it), in the org shown (none a scenario removed).
     pub fn about(&self, org: &Org, node: Node) -> Vec<&Finding> {
+        self.about_marked(org, node)
+            .into_iter()
+            .filter(|(_, d)| *d != Some(&Delta::Removed))
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    /// As [`FindingsList::about`], with what the scenario did to each, those it
+    /// removed included.
+    pub fn about_marked(&self, org: &Org, node: Node) -> Vec<(&Finding, Option<&Delta>)> {
         node_keys(org, node)
             .iter()
             .filter_map(|k| self.by_node.get(k))
             .flatten()
-            .map(|&i| &self.all[i])
+            .map(|&i| (&self.all[i], self.delta(i)))
             .collect()
     }
 
@@ -421,6 +657,23 @@ pub fn serve(org: &Org, now: Timestamp, progress: &Progress, done: Sender<Msg>) 
     );
     if let Some(all) = found {
         let _ = done.send(Msg::Findings(Arc::new(all)));
+    }
+}
+
+/// As [`serve`], for the org a scenario makes (on a thread of its own: the changed
+/// org is shared, not borrowed); the findings come back with the org they are of.
+pub fn serve_scenario(org: Arc<Org>, now: Timestamp, progress: &Progress, done: Sender<Msg>) {
+    let found = findings::findings_with(
+        &org,
+        &options(now),
+        &mut |step| progress.step.store(step, Ordering::Relaxed),
+        &|| progress.stop.load(Ordering::Relaxed),
+    );
+    if let Some(all) = found {
+        let _ = done.send(Msg::ScenarioFindings(
+            super::what_if::Shared(org),
+            Arc::new(all),
+        ));
     }
 }
 

@@ -9,13 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::App;
-use super::findings::{FindingsList, Stage, kind_word, step_label};
+use super::findings::{Delta, FindingsList, Stage, kind_word, step_label};
 use super::layout::{Areas, inner};
 use super::nodes::Node;
 use super::sanitize::clean;
 use super::theme::Theme;
 use super::words::{plural, thousands};
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, STEPS, Severity};
 use crate::org::Org;
 
 /// The most findings the Overview lists for one node.
@@ -79,9 +79,17 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     frame.render_widget(Clear, r);
     let body = inner(r);
     let width = body.width as usize;
-    let title = match list.stage {
-        Stage::Ready => format!(" Findings: {} ", list.total),
-        _ => " Findings ".to_string(),
+    // While a scenario is active the findings are the changed org's: the title says
+    // so, and what the scenario does to them.
+    let of = if list.scenario.is_some() {
+        " of the org as the scenario changes it"
+    } else {
+        ""
+    };
+    let title = match (list.stage, &list.scenario_total) {
+        (Stage::Ready, Some(d)) => format!(" Findings{of}: {} · the scenario {d} ", list.total),
+        (Stage::Ready, None) => format!(" Findings: {} ", list.total),
+        _ => format!(" Findings{of} "),
     };
     let count = if list.shown.is_empty() {
         " 0/0 ".to_string()
@@ -103,12 +111,19 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         Stage::Computing { step, elapsed } => {
             lines.push(Line::from(Span::styled(
                 format!(
-                    "Computing the findings: {}, {:.1} s",
+                    "Computing the findings{of}: {}, {:.1} s",
                     step_label(step),
                     elapsed.as_secs_f64()
                 ),
                 t.warn,
             )));
+            // A bar filled by the steps done.
+            let cells = width.min(50);
+            let done = cells * step.min(STEPS.len()) / STEPS.len();
+            lines.push(Line::from(vec![
+                Span::styled("█".repeat(done), t.good),
+                Span::styled("░".repeat(cells - done), t.dim),
+            ]));
             lines.push(Line::from(Span::styled(
                 "They show here when ready; Esc closes the list and they keep computing.",
                 t.dim,
@@ -136,7 +151,10 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     let first = super::view::list_offset(list.selected, rows.height as usize);
     let node_w = (width / 5).clamp(10, 28);
     let rule_w = 26.min(width / 4);
-    let message_w = width.saturating_sub(10 + node_w + rule_w + 3);
+    // The scenario's mark: `+` added, `~` changed, `-` removed.
+    let marked = list.scenario_total.is_some();
+    let mark_w = if marked { 2 } else { 0 };
+    let message_w = width.saturating_sub(10 + node_w + rule_w + 3 + mark_w);
     let row_lines: Vec<Line<'static>> = list
         .shown
         .iter()
@@ -152,7 +170,17 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
                     s
                 }
             };
-            Line::from(vec![
+            let mut spans = Vec::new();
+            if marked {
+                let (sign, style) = match list.delta(ix) {
+                    Some(Delta::Added) => ("+ ", t.bad),
+                    Some(Delta::Changed { .. }) => ("~ ", t.warn),
+                    Some(Delta::Removed) => ("- ", t.good),
+                    None => ("  ", t.text),
+                };
+                spans.push(Span::styled(sign, pick(style)));
+            }
+            spans.extend([
                 Span::styled(
                     format!("{:<9} ", f.severity.word()),
                     pick(tone(t, f.severity)),
@@ -162,7 +190,8 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
                 Span::styled(fit(f.rule, rule_w), pick(t.dim)),
                 Span::styled(" ", pick(t.text)),
                 Span::styled(fit(&clean(&f.message), message_w), pick(t.text)),
-            ])
+            ]);
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(row_lines), rows);
@@ -174,12 +203,12 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
             ..body
         };
         let mut lines = vec![Line::from(Span::styled("─".repeat(width), t.border))];
-        lines.extend(told_lines(t, f, width));
+        lines.extend(told_lines(t, f, list.current_delta(), width));
         frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
-/// `s severity: high and above   t kind: all   / filter: bucket▏`.
+/// `s severity: high and above   t kind: all   u under: all   o order: severity   / filter: bucket▏`.
 fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
     let severity = match list.min_severity {
         None => "all".to_string(),
@@ -202,6 +231,8 @@ fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
             ),
             t.text,
         ),
+        Span::styled("o", t.key),
+        Span::styled(format!(" order: {}   ", list.order.word()), t.text),
         Span::styled("/", t.key),
         Span::styled(" filter: ", t.text),
         Span::styled(clean(&list.text), t.input),
@@ -213,12 +244,15 @@ fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
 }
 
 /// The selected finding, whole: where, what, why, the fix.
-fn told_lines(t: &Theme, f: &Finding, width: usize) -> Vec<Line<'static>> {
+fn told_lines(t: &Theme, f: &Finding, delta: Option<&Delta>, width: usize) -> Vec<Line<'static>> {
     let mut raw = vec![Line::from(vec![
         Span::styled(format!("{} ", f.severity), tone(t, f.severity)),
         Span::styled(format!("{} ", f.rule), t.dim),
         Span::styled(clean(&f.node), t.text),
     ])];
+    if let Some(d) = delta {
+        raw.push(Line::from(Span::styled(said(d), t.warn)));
+    }
     raw.push(Line::from(Span::styled(clean(&f.message), t.text)));
     if let Some(p) = &f.policy {
         let at = match &f.statement {
@@ -244,6 +278,21 @@ fn told_lines(t: &Theme, f: &Finding, width: usize) -> Vec<Line<'static>> {
         super::details::wrap(l, width.max(8), 5.min(width / 2), &mut out);
     }
     out
+}
+
+/// What the scenario did to a finding, in words.
+fn said(d: &Delta) -> String {
+    match d {
+        Delta::Added => "the scenario adds it: the org as loaded does not have it".into(),
+        Delta::Changed { severity, message } => format!(
+            "the scenario changes it; before: {severity} · {}",
+            clean(message)
+        ),
+        Delta::Removed => {
+            "the scenario removes it: a finding of the org as loaded, gone from the changed org"
+                .into()
+        }
+    }
 }
 
 /// The Overview's section on a node's findings: nothing until they are computed
@@ -277,13 +326,24 @@ pub fn node_section(
             raw.push(note("being computed (F shows how far)".into()));
         }
         Stage::Ready => {
-            let own = list.about(org, node);
+            let marked = list.about_marked(org, node);
+            let own: Vec<&Finding> = marked
+                .iter()
+                .filter(|(_, d)| *d != Some(&Delta::Removed))
+                .map(|(f, _)| *f)
+                .collect();
             match node {
                 Node::Root => {
                     raw.push(Line::default());
                     raw.push(heading("Findings".into()));
                     raw.push(Line::from(Span::styled(
-                        format!("{} in the organization (F lists them)", list.total),
+                        match &list.scenario_total {
+                            Some(d) => format!(
+                                "{} in the organization as the scenario changes it; the scenario {d} (F lists them)",
+                                list.total
+                            ),
+                            None => format!("{} in the organization (F lists them)", list.total),
+                        },
                         t.text,
                     )));
                 }
@@ -295,14 +355,22 @@ pub fn node_section(
                 | Node::Resource(_) => {
                     raw.push(Line::default());
                     raw.push(heading(format!("Findings ({})", own.len())));
-                    if own.is_empty() {
+                    if marked.is_empty() {
                         raw.push(note("none about it".into()));
                     }
-                    for f in own.iter().take(SECTION_MAX) {
-                        raw.push(Line::from(vec![
+                    // Those a scenario removed are listed too, marked as such.
+                    for (f, d) in marked.iter().take(SECTION_MAX) {
+                        let mut line = vec![
                             Span::styled(format!("{:<9}", f.severity.word()), tone(t, f.severity)),
                             Span::styled(clean(&f.message), t.text),
-                        ]));
+                        ];
+                        if let Some(d) = d {
+                            line.push(Span::styled(
+                                format!("  ({} by the scenario)", d.word()),
+                                t.warn,
+                            ));
+                        }
+                        raw.push(Line::from(line));
                         let mut at = f.rule.to_string();
                         if let Some(p) = &f.policy {
                             at.push_str(&format!(" · {}", clean(p)));
@@ -312,10 +380,10 @@ pub fn node_section(
                         }
                         raw.push(Line::from(Span::styled(format!("{:9}{at}", ""), t.dim)));
                     }
-                    if own.len() > SECTION_MAX {
+                    if marked.len() > SECTION_MAX {
                         raw.push(note(format!(
                             "… and {} more (F lists every finding)",
-                            thousands(own.len() - SECTION_MAX)
+                            thousands(marked.len() - SECTION_MAX)
                         )));
                     }
                     if let Node::Account(a) = node {

@@ -209,6 +209,7 @@ fn event_loop(
         s.spawn(move || worker::serve(org, &index, job_rx, found));
         // The findings, from the start: the first thing an auditor asks.
         let progress = app.findings_in_background();
+        app.findings_send_to(msg_tx.clone());
         let (done, now) = (msg_tx.clone(), app.now);
         s.spawn(move || findings::serve(org, now, &progress, done));
         let awaited = app.query_in_background(ask_tx);

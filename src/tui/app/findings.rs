@@ -5,17 +5,22 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::Sender;
+use std::time::Instant;
 
 use crossterm::event::KeyEvent;
 
 use super::popups::edit;
-use super::{App, Focus, Popup};
+use super::{App, Focus, Msg, Popup};
 use crate::findings::Finding;
+use crate::org::Org;
 use crate::tui::commands::{Action, Context};
 use crate::tui::details::Tab;
-use crate::tui::findings::{Progress, Stage, mark, options, place};
+use crate::tui::findings::{
+    Delta, Progress, ScenarioRun, Stage, mark, options, place, serve_scenario,
+};
 use crate::tui::history::Visit;
+use crate::tui::nodes::OrgRef;
 use crate::tui::query::answer::Jump;
 use crate::tui::sanitize::clean;
 
@@ -25,22 +30,93 @@ impl App<'_> {
     pub fn findings_in_background(&mut self) -> Arc<Progress> {
         let progress = Arc::new(Progress::default());
         self.findings.progress = Some(progress.clone());
-        self.findings.stage = Stage::Computing {
-            step: 0,
-            elapsed: Duration::ZERO,
-        };
         self.findings.started = Some(Instant::now());
+        self.findings.restage();
         progress
     }
 
-    /// Without a worker (tests), the findings are computed when first asked for.
+    /// Where the findings of a changed org are sent, from their own thread (the
+    /// runtime's channel); without it (tests) they are computed when asked for.
+    pub fn findings_send_to(&mut self, done: Sender<Msg>) {
+        self.findings.worker = Some(done);
+        // A scenario given on the command line is active already.
+        self.start_scenario_findings();
+    }
+
+    /// Starts computing the changed org's findings on a thread of its own (the
+    /// changed org is shared, not borrowed), where there is a runtime to send them.
+    fn start_scenario_findings(&mut self) {
+        let Some(done) = self.findings.worker.clone() else {
+            return;
+        };
+        let Some(run) = self
+            .findings
+            .scenario
+            .as_mut()
+            .filter(|r| r.found.is_none() && r.progress.is_none())
+        else {
+            return;
+        };
+        let progress = Arc::new(Progress::default());
+        run.progress = Some(progress.clone());
+        run.started = Some(Instant::now());
+        let (org, now) = (run.org.clone(), self.now);
+        std::thread::spawn(move || serve_scenario(org, now, &progress, done));
+        self.findings.restage();
+    }
+
+    /// Without a worker (tests), the findings are computed when first asked for:
+    /// the loaded org's, and the changed org's while a scenario is active.
     fn ensure_findings(&mut self) {
-        if self.findings.stage == Stage::NotStarted {
-            let all = crate::findings::findings(self.org(), &options(self.now));
+        let mut computed = false;
+        if self.findings.loaded.is_none() && self.findings.progress.is_none() {
+            let all = crate::findings::findings(self.loaded(), &options(self.now));
             self.findings.set(all);
+            computed = true;
+        }
+        if let Some(run) = &self.findings.scenario
+            && run.found.is_none()
+            && run.progress.is_none()
+        {
+            let org = run.org.clone();
+            let all = crate::findings::findings(&org, &options(self.now));
+            self.findings.set_scenario(&org, all);
+            computed = true;
+        }
+        if computed {
             // The details show them.
             self.detail.key = None;
         }
+    }
+
+    /// The findings follow the org shown: while a scenario is active, the changed
+    /// org's are computed (on a thread of their own, the loaded org's worker being
+    /// busy or done) and compared with the loaded org's; without one, the loaded
+    /// org's are shown again.
+    pub(super) fn findings_follow_shown(&mut self) {
+        let changed = match self.shown() {
+            OrgRef::Changed(o) => Some(o),
+            OrgRef::Loaded(_) => None,
+        };
+        let same = match (&self.findings.scenario, &changed) {
+            (Some(run), Some(o)) => Arc::ptr_eq(&run.org, o),
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        if let Some(p) = self.findings.scenario.take().and_then(|r| r.progress) {
+            p.stop.store(true, Ordering::Relaxed);
+        }
+        self.findings.scenario = changed.map(ScenarioRun::new);
+        self.start_scenario_findings();
+        // Tests compute them on the next look, as they did the loaded org's.
+        if self.findings.stage != Stage::NotStarted {
+            self.ensure_findings();
+        }
+        self.findings.restage();
+        self.detail.key = None;
     }
 
     /// The worker's findings arrive.
@@ -56,17 +132,19 @@ impl App<'_> {
         }
     }
 
+    /// The changed org's findings arrive (dropped if the scenario changed since).
+    pub(super) fn scenario_findings_done(&mut self, org: &Arc<Org>, all: Arc<Vec<Finding>>) {
+        self.findings.set_scenario(org, Arc::unwrap_or_clone(all));
+        let scroll = self.detail.scroll;
+        self.detail.key = None;
+        self.refresh_detail();
+        self.detail.scroll = scroll.min(self.max_detail_scroll());
+    }
+
     /// Time passes while the worker computes: its step and the time taken.
     pub(super) fn findings_tick(&mut self) {
-        if let (Stage::Computing { .. }, Some(p), Some(t)) = (
-            self.findings.stage,
-            &self.findings.progress,
-            self.findings.started,
-        ) {
-            self.findings.stage = Stage::Computing {
-                step: p.step.load(Ordering::Relaxed),
-                elapsed: t.elapsed(),
-            };
+        if self.findings.computing() {
+            self.findings.restage();
         }
     }
 
@@ -75,9 +153,14 @@ impl App<'_> {
         self.findings.computing()
     }
 
-    /// Tells the worker to stop (the app quits): it ends within a chunk's time.
+    /// Tells the workers to stop (the app quits): they end within a chunk's time.
     pub fn stop_findings(&self) {
-        if let Some(p) = &self.findings.progress {
+        let changed = self
+            .findings
+            .scenario
+            .as_ref()
+            .and_then(|r| r.progress.as_ref());
+        for p in self.findings.progress.iter().chain(changed) {
             p.stop.store(true, Ordering::Relaxed);
         }
     }
@@ -104,6 +187,7 @@ impl App<'_> {
             Action::Bottom => list.step(isize::MAX / 2),
             Action::FindingsSeverity => list.cycle_severity(),
             Action::FindingsKind => list.cycle_kind(),
+            Action::FindingsOrder => list.cycle_order(),
             Action::FindingsUnder => {
                 let node = self.selected();
                 let shown = self.shown();
@@ -157,11 +241,17 @@ impl App<'_> {
             });
             return None;
         };
-        // The findings are the loaded org's: their statement is found there, and
-        // carried to the org shown (none when a scenario changed it).
+        // A finding of the org shown has its statement there; one a scenario
+        // removed is the loaded org's: its statement is carried over (none when the
+        // scenario changed it).
+        let removed = self.findings.current_delta() == Some(&Delta::Removed);
         let (loaded, shown) = (self.loaded(), self.shown());
         let org = shown.get();
-        let m = mark(loaded, &f).and_then(|m| crate::tui::org_map::statement(loaded, org, m));
+        let m = if removed {
+            mark(loaded, &f).and_then(|m| crate::tui::org_map::statement(loaded, org, m))
+        } else {
+            mark(org, &f)
+        };
         let visit = match (m, place(org, &f)) {
             (Some(m), _) => self.jump(Jump::Statement(m)),
             (None, Some(node)) => {
@@ -183,8 +273,13 @@ impl App<'_> {
             }
         };
         self.popup = Popup::None;
+        let removed = if removed {
+            "removed by the scenario: "
+        } else {
+            ""
+        };
         self.warn(format!(
-            "{} · {}   (F lists the findings, [ goes back)",
+            "{removed}{} · {}   (F lists the findings, [ goes back)",
             f.severity,
             clean(&f.message)
         ));

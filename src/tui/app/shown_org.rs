@@ -31,6 +31,7 @@ impl<'a> App<'a> {
         if !same {
             let old = std::mem::replace(&mut self.src, OrgTree::of(want));
             self.carry_over(&old);
+            self.findings_follow_shown();
         }
         self.what_if.touched = if self.what_if.active() {
             self.what_if.changes.touched(self.src.org())
