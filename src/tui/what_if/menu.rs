@@ -945,6 +945,15 @@ mod tests {
         change(org, n, &offer, Some(c)).unwrap()
     }
 
+    /// The org as the one change `c` leaves it.
+    fn applied(org: &Org, c: Change) -> Org {
+        let s = crate::scenario::Scenario {
+            changes: vec![c],
+            ..Default::default()
+        };
+        crate::scenario::apply(org, &s).unwrap()
+    }
+
     #[test]
     fn an_scp_is_attached_to_an_ou_and_detached_from_what_holds_it() {
         let org = load_builtin_acme();
@@ -1001,14 +1010,7 @@ mod tests {
                 to: "Sandbox".into()
             }
         );
-        let after = crate::scenario::apply(
-            &org,
-            &crate::scenario::Scenario {
-                changes: vec![c],
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let after = applied(&org, c);
         let Entity::Ou(prod) = find(&after, "Prod") else {
             panic!()
         };
@@ -1043,14 +1045,7 @@ mod tests {
                 resource: arn.clone()
             }
         );
-        let after = crate::scenario::apply(
-            &org,
-            &crate::scenario::Scenario {
-                changes: vec![c],
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let after = applied(&org, c);
         // No policy for it any more (a resource known only by its policy goes with it).
         assert!(
             after
@@ -1097,14 +1092,7 @@ mod tests {
                 name: "WebAppAccess".into()
             }
         );
-        let after = crate::scenario::apply(
-            &org,
-            &crate::scenario::Scenario {
-                changes: vec![c],
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let after = applied(&org, c);
         let Entity::Role(r2) = find(&after, "WebApp") else {
             panic!()
         };
