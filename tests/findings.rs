@@ -347,3 +347,61 @@ fn restrict_public_buckets_silences_a_public_bucket_policy() {
     let all = with_block(json!({"block_public_acls": true}));
     assert_eq!(of(&all, "external.public").len(), 1, "{all:#?}");
 }
+
+/// Organizations User Guide, "Best practices": a guardrail attached nowhere
+/// protects nothing. An SCP added to acme but attached nowhere is reported; attached
+/// to an OU, it is not.
+#[test]
+fn an_scp_attached_nowhere_is_reported_until_attached() {
+    let with = |attach: bool| {
+        let mut v = acme_value();
+        v["scps"]["DenyIamUsers"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*"}]}});
+        if attach {
+            v["root"]["scps"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("DenyIamUsers"));
+        }
+        findings::findings(&load(&v), &opts())
+    };
+    let all = with(false);
+    let nowhere: Vec<&str> = of(&all, "org.policy-unattached")
+        .iter()
+        .map(|f| f.node_name.as_str())
+        .collect();
+    assert_eq!(nowhere, ["DenyIamUsers"], "{all:#?}");
+    assert!(of(&with(true), "org.policy-unattached").is_empty());
+}
+
+/// IAM User Guide, "IAM and AWS STS quotas": a managed policy holds at most 6,144
+/// characters (whitespace not counted). One at 90% of it is reported, one well
+/// under it is not.
+#[test]
+fn a_managed_policy_near_its_size_quota_is_reported() {
+    let with_actions = |n: usize| {
+        let mut v = acme_value();
+        let actions = vec!["s3:GetObjectVersionTagging"; n];
+        let web = v["accounts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["name"] == "web-prod")
+            .unwrap();
+        web["policies"]["Big"] = json!({"document": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "Many", "Effect": "Deny", "Action": actions, "Resource": "*"}]}});
+        findings::findings(&load(&v), &opts())
+    };
+    // 200 actions of 26 characters with quotes and a comma: about 5,800 characters.
+    let all = with_actions(200);
+    let near = of(&all, "policy.size-near-quota");
+    assert_eq!(near.len(), 1, "{near:#?}");
+    assert!(near[0].node.ends_with(":policy/Big"), "{}", near[0].node);
+    assert!(
+        near[0].message.contains("of the 6144 characters"),
+        "{}",
+        near[0].message
+    );
+    let all = with_actions(20);
+    assert!(of(&all, "policy.size-near-quota").is_empty());
+}
