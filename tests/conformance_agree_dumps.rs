@@ -46,27 +46,9 @@ fn orgs() -> Vec<(&'static str, Org)> {
     ]
 }
 
-/// `*` any run, `?` one character: how a what-can resource pattern covers an ARN.
+/// How a what-can resource pattern covers an ARN (`*` any run, `?` one character).
 fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    orgscope::policy::Wildcard::new(pattern).matches(text)
 }
 
 /// A concrete resource for a statement's resource pattern: the pattern itself when it

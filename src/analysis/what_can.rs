@@ -17,7 +17,7 @@ use super::assemble::{Ask, Shared, Subject, assemble_shared, principal};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx};
-use crate::policy::{Context, Effect, Request};
+use crate::policy::{Context, Effect, Request, Wildcard};
 
 /// Which actions to look at.
 #[derive(Debug, Clone, Default)]
@@ -200,6 +200,8 @@ pub fn what_can_ix(
         let n_patterns = resources.len();
         resources.extend(held);
         let mut allowed = Vec::new();
+        // `allowed`, each compiled once.
+        let mut allowed_globs = Vec::new();
         let mut needs = Vec::new();
         let mut cut_candidates: Vec<String> = Vec::new();
         // Where the resource's own policy must allow (a role's trust policy, a key's
@@ -216,7 +218,7 @@ pub fn what_can_ix(
                 continue;
             }
             // A held resource is looked at only where no allowed pattern covers it.
-            if k >= n_patterns && allowed.iter().any(|a: &String| glob(a, &r)) {
+            if k >= n_patterns && allowed_globs.iter().any(|a: &Wildcard| a.matches(&r)) {
                 continue;
             }
             // A statement on an alias ARN never grants a key action: KMS authorizes it
@@ -240,11 +242,13 @@ pub fn what_can_ix(
                     if r.contains(['*', '?']) {
                         cut_candidates.extend(deny_patterns_within(&r, &a, &held_denies));
                     }
+                    allowed_globs.push(Wildcard::new(&r));
                     allowed.push(r)
                 }
                 denied => {
                     let lets_in = engine::allowing_values(&mut a.request, &a.set, denied);
                     if !lets_in.is_empty() {
+                        allowed_globs.push(Wildcard::new(&r));
                         allowed.push(r);
                         needs.extend(lets_in.into_iter().map(|(key, _)| key));
                     }
@@ -326,10 +330,11 @@ fn deny_patterns_within(
     held: &[(String, &crate::policy::Statement)],
 ) -> Vec<String> {
     let mut out = Vec::new();
+    let allowed_glob = Wildcard::new(allowed);
     // The Deny statements of the policies of resources the org holds (a bucket policy
     // denying all but one role): the pattern, decided as one resource, has none.
     for (d, st) in held {
-        if d != allowed && glob(allowed, d) && st.covers_action(&a.request) {
+        if d != allowed && allowed_glob.matches(d) && st.covers_action(&a.request) {
             out.push(d.clone());
         }
     }
@@ -343,7 +348,7 @@ fn deny_patterns_within(
         for d in patterns {
             if let Some(d) = crate::policy::substitute_variables(d, &a.request.context)
                 && d != allowed
-                && glob(allowed, &d)
+                && allowed_glob.matches(&d)
             {
                 out.push(d);
             }
@@ -482,29 +487,6 @@ fn catalog_prefix(service: &str) -> &'static str {
     Catalog::get()
         .service_info(service)
         .map_or("", |s| s.prefix)
-}
-
-/// Whether `pattern` (`*` any run, `?` one character) covers `text`.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == b'*')
 }
 
 /// A request for every catalog action (index-aligned with `Catalog::actions`), built

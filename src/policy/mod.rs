@@ -25,7 +25,7 @@ pub use raw::{Effect, PolicyKind, Version};
 pub use request::{Request, RequestError};
 
 use arn::ArnPattern;
-pub use pattern::substitute_variables;
+pub use pattern::{Wildcard, substitute_variables};
 
 /// The partition, service, region, account and resource segments of an ARN pattern
 /// (`${...}` variables kept whole); `None` when the text is not shaped like an ARN.

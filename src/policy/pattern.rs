@@ -279,6 +279,27 @@ fn parse_variable(s: &str) -> Option<(Parsed, usize)> {
     ))
 }
 
+/// A wildcard pattern without policy variables (`*` any run, `?` one character),
+/// compiled once: how an answer's resource pattern, its variables already filled in,
+/// covers an ARN (what-can's allowed patterns and the Denies within them).
+#[derive(Debug, Clone)]
+pub struct Wildcard(Pattern);
+
+impl Wildcard {
+    pub fn new(text: &str) -> Wildcard {
+        let syntax = Syntax {
+            wildcards: true,
+            variables: false,
+        };
+        Wildcard(Pattern::compile(text, syntax))
+    }
+
+    /// Whether `text` matches, case-sensitively (as resource ARNs are compared).
+    pub fn matches(&self, text: &str) -> bool {
+        self.0.matches(text, &Context::default(), false)
+    }
+}
+
 /// A text with its policy variables replaced by their values in `ctx` (escapes
 /// `${*}` `${?}` `${$}` become the plain character); `None` when a variable has no
 /// single value and no default. Used to turn a statement's resource pattern into the

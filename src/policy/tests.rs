@@ -379,3 +379,23 @@ fn unresolvable_variables_fail_every_operator_of_an_allow_and_say_why() {
     assert!(deny("StringNotEqualsIfExists").evaluate(&r, |_| {}).deny);
     assert!(deny("StringNotEqualsIfExists").misses(&r, false).is_empty());
 }
+
+/// what-can's resource patterns have their variables filled in before they are
+/// compared, so `Wildcard` reads `${` as text; `*` crosses `/` and `:` as in an ARN
+/// pattern (IAM JSON policy elements: Resource, "wildcards can match across segments").
+#[test]
+fn a_wildcard_covers_arns_as_a_resource_pattern_does() {
+    let w = Wildcard::new("arn:aws:s3:::home/*");
+    assert!(w.matches("arn:aws:s3:::home/alice/notes.txt"));
+    assert!(!w.matches("arn:aws:s3:::Home/alice"));
+    assert!(
+        Wildcard::new("arn:aws:iam::*:role/?dmin").matches("arn:aws:iam::111122223333:role/admin")
+    );
+    assert!(
+        !Wildcard::new("arn:aws:iam::*:role/?dmin")
+            .matches("arn:aws:iam::111122223333:role/aadmin")
+    );
+    let literal = Wildcard::new("arn:aws:s3:::home/${aws:username}/*");
+    assert!(literal.matches("arn:aws:s3:::home/${aws:username}/x"));
+    assert!(!literal.matches("arn:aws:s3:::home/alice/x"));
+}
