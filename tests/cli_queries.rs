@@ -628,3 +628,47 @@ fn acme_names_the_built_in_sample_for_the_terminal_ui_too() {
     assert!(err.contains("the terminal UI needs a terminal"), "{err}");
     assert!(!err.contains("cannot read"), "{err}");
 }
+
+/// An S3 ARN names no account, and the org does not hold this bucket: the answer
+/// takes it to be in the caller's account and says so where it is read first, since
+/// in another account the bucket policy must allow too (IAM User Guide, "Cross-account
+/// policy evaluation logic"). Asked with that other account, the same request is denied.
+#[test]
+fn an_allowed_on_a_bucket_of_a_guessed_account_says_what_it_rests_on() {
+    let ask = |extra: &[&str]| {
+        let mut a = vec![
+            "can",
+            "acme",
+            "--format",
+            "json",
+            "-p",
+            "alice",
+            "-a",
+            "s3:GetObject",
+            "-r",
+            "arn:aws:s3:::not-in-the-org/report.csv",
+            "-c",
+            "aws:SecureTransport=true",
+        ];
+        a.extend(extra);
+        json(&orgscope(&a))
+    };
+    let guessed = ask(&[]);
+    assert_eq!(guessed["decision"], "Allowed", "{guessed}");
+    assert_eq!(guessed["resourceAccountAssumed"], true);
+    let summary = guessed["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("if the resource is in account 999999999999, as assumed")
+            && summary.contains("its resource policy must allow too"),
+        "{summary}"
+    );
+    let elsewhere = ask(&["--resource-account", "web-prod"]);
+    assert_eq!(elsewhere["decision"], "ImplicitlyDenied", "{elsewhere}");
+    assert_eq!(elsewhere["resourceAccountAssumed"], false);
+    assert!(
+        !elsewhere["summary"]
+            .as_str()
+            .unwrap()
+            .contains("as assumed")
+    );
+}

@@ -115,8 +115,19 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         .notes
         .extend(named_session_notes(org, s, ask, &a, explanation.decision)?);
     explanation.notes.extend(unnamed_session_note(&a));
-    let summary =
+    let mut summary =
         super::summary::summary(org, Some(s.account(org)), resource_account, &explanation);
+    // An Allowed that rests on a guessed account says so where it is read first: in
+    // another account the resource's own policy must allow too, and AWS could deny.
+    if explanation.decision == Decision::Allowed
+        && a.request.resource_account_assumed()
+        && let Some(acct) = a.request.resource_account()
+    {
+        summary.push_str(&format!(
+            " This holds if the resource is in account {acct}, as assumed; \
+             in another account its resource policy must allow too."
+        ));
+    }
     let depends_on = engine::dependencies(&a.request, &a.set);
     let changes = changes(&a.request, &a.set);
     Ok(CanAnswer {

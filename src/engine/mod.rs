@@ -470,7 +470,9 @@ fn grant<R: Recorder>(
     }
     if req.resource_account_assumed() && R::ON {
         rec.note(
-            "the resource ARN names no account: it was taken to be in the principal's account",
+            "the resource ARN names no account: it was taken to be in the principal's account; \
+             if it is in another account, its resource policy must also allow \
+             (ask with --resource-account)",
         );
     }
     match req.principal() {
