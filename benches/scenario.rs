@@ -72,6 +72,31 @@ fn inline(role: &str) -> Scenario {
     }
 }
 
+/// An AWS managed policy the org holds, attached to `role` too (a change to one
+/// principal's policy, done in memory).
+fn attach_managed(org: &Org, role: &str) -> Scenario {
+    let policy = org
+        .policies()
+        .iter()
+        .filter(|p| p.origin == org::PolicyOrigin::AwsManaged)
+        .filter_map(|p| p.arn.as_deref())
+        .find(|arn| arn.ends_with("/AdministratorAccess"))
+        .or_else(|| {
+            org.policies()
+                .iter()
+                .filter(|p| p.origin == org::PolicyOrigin::AwsManaged)
+                .find_map(|p| p.arn.as_deref())
+        })
+        .expect("an AWS managed policy in the generated org");
+    Scenario {
+        description: None,
+        changes: vec![Change::AttachManagedPolicy {
+            principal: role.into(),
+            policy: policy.to_string(),
+        }],
+    }
+}
+
 /// Account 10 moved from its production OU into the regulated OU below it: one level
 /// deeper, under FullAWSAccess everywhere plus the regulated OU's SCP.
 fn move_deeper(org: &Org) -> Scenario {
@@ -98,6 +123,9 @@ fn what_if(c: &mut Criterion) {
     let one = inline(&role);
     let scp_after = apply(&org, &scp).unwrap();
     let one_after = apply(&org, &one).unwrap();
+    let managed = attach_managed(&org, &role);
+    let managed_after = apply(&org, &managed).unwrap();
+    eprintln!("managed: {:?}", managed.changes);
     let moved = move_deeper(&org);
     let moved_after = apply(&org, &moved).unwrap();
     eprintln!("move: {:?}", moved.changes);
@@ -145,6 +173,15 @@ fn what_if(c: &mut Criterion) {
     });
     g.bench_function("impact_one_role_inline", |b| {
         b.iter(|| impact(&org, &one_after, &[], black_box(&options)).unwrap())
+    });
+    g.bench_function("apply_one_role_managed", |b| {
+        b.iter(|| apply(&org, black_box(&managed)).unwrap())
+    });
+    g.bench_function("apply_by_reload_one_role_managed", |b| {
+        b.iter(|| apply_by_reload(&org, black_box(&managed)).unwrap())
+    });
+    g.bench_function("impact_one_role_managed", |b| {
+        b.iter(|| impact(&org, &managed_after, &[], black_box(&options)).unwrap())
     });
     g.bench_function("apply_move_account", |b| {
         b.iter(|| apply(&org, black_box(&moved)).unwrap())

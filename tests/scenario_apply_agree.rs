@@ -123,7 +123,17 @@ fn change(n: &mut Names, rng: &mut Rng, i: usize, memory_kinds: bool) -> Change 
     };
     let action = *rng.pick(&ACTIONS);
     let effect = if rng.coin() { "Deny" } else { "Allow" };
-    match rng.next() % if memory_kinds { 15 } else { 24 } {
+    // The kinds done in memory: org policies, inline policies, moves, managed policy
+    // attachments, group membership and boundaries.
+    const MEMORY_KINDS: [u64; 22] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 14, 14, 19, 19, 20, 20, 21, 21,
+    ];
+    let k = if memory_kinds {
+        *rng.pick(&MEMORY_KINDS)
+    } else {
+        rng.next() % 24
+    };
+    match k {
         0..=3 => Change::Attach {
             kind,
             policy: rng.pick(&policies).clone(),
@@ -283,6 +293,7 @@ fn answers(org: &Org, principals: &[String], resources: &[String]) -> Vec<serde_
 #[test]
 fn the_in_memory_apply_builds_the_org_the_reload_builds() {
     let (mut in_memory, mut failed, mut total, mut moves_in_memory) = (0, 0, 0, 0);
+    let mut principal_kinds_in_memory = 0;
     for seed in 1..=4u64 {
         let org = orgscope::org::generate::generate_org(4, seed);
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -318,6 +329,17 @@ fn the_in_memory_apply_builds_the_org_the_reload_builds() {
                     .iter()
                     .any(|c| matches!(c, Change::MoveAccount { .. })),
             );
+            principal_kinds_in_memory += usize::from(scenario.changes.iter().any(|c| {
+                matches!(
+                    c,
+                    Change::AttachManagedPolicy { .. }
+                        | Change::DetachManagedPolicy { .. }
+                        | Change::AddUserToGroup { .. }
+                        | Change::RemoveUserFromGroup { .. }
+                        | Change::SetBoundary { .. }
+                        | Change::RemoveBoundary { .. }
+                )
+            }));
             let reload = reload.unwrap_or_else(|e| {
                 panic!("seed {seed} round {round}: in memory applied, reload refused: {e}; {scenario:#?}")
             });
@@ -350,8 +372,15 @@ fn the_in_memory_apply_builds_the_org_the_reload_builds() {
             );
         }
     }
-    eprintln!("{in_memory} of {total} in memory ({moves_in_memory} with a move), {failed} refused");
+    eprintln!(
+        "{in_memory} of {total} in memory ({moves_in_memory} with a move, \
+         {principal_kinds_in_memory} with a managed policy, group or boundary change), {failed} refused"
+    );
     assert!(moves_in_memory >= 3, "{moves_in_memory} moves in memory");
+    assert!(
+        principal_kinds_in_memory >= 5,
+        "{principal_kinds_in_memory} managed policy, group or boundary changes in memory"
+    );
     // The sample exercises both paths and refusals.
     assert!(in_memory >= total / 5, "{in_memory} of {total} in memory");
     assert!(failed >= total / 10, "{failed} of {total} refused");
@@ -502,4 +531,116 @@ fn the_default_actions_of_a_tree_change_miss_no_answer_that_changes() {
         checked >= 12 && pruned >= 4 && nonempty >= 3 && in_memory >= 8,
         "{checked} {pruned} {nonempty} {in_memory}"
     );
+}
+
+/// Each principal-side kind done in memory, on acme: the in-memory org is made (no
+/// reload), equals the reload one, and gives the same diff, one change at a time and
+/// all together. (IAM: attaching a managed policy, group membership and permissions
+/// boundaries change only the identity side of the principals concerned.)
+#[test]
+fn managed_policies_groups_and_boundaries_are_changed_in_memory() {
+    let org = orgscope::org::load_builtin_acme();
+    let s = |principal: &str| principal.to_string();
+    let changes = vec![
+        Change::AttachManagedPolicy {
+            principal: s("WebApp"),
+            policy: s("arn:aws:iam::aws:policy/AdministratorAccess"),
+        },
+        Change::DetachManagedPolicy {
+            principal: s("PaymentsApp"),
+            policy: s("paymentsdataaccess"),
+        },
+        Change::AttachManagedPolicy {
+            principal: s("PaymentsDeployer"),
+            policy: s("arn:aws:iam::555555555555:policy/PaymentsDataAccess"),
+        },
+        Change::AddUserToGroup {
+            user: s("frank"),
+            group: s("Admins"),
+        },
+        Change::RemoveUserFromGroup {
+            user: s("heidi"),
+            group: s("admins"),
+        },
+        Change::SetBoundary {
+            principal: s("PaymentsApp"),
+            policy: s("DeployerBoundary"),
+        },
+        Change::RemoveBoundary {
+            principal: s("PaymentsDeployer"),
+        },
+    ];
+    let options = ImpactOptions {
+        actions: Some(ACTIONS.iter().map(|a| a.to_string()).collect()),
+        ..ImpactOptions::default()
+    };
+    // A group's policy changed after a user joins it reaches that user.
+    let join_then_deny = vec![
+        Change::AddUserToGroup {
+            user: s("frank"),
+            group: s("Admins"),
+        },
+        Change::PutInlinePolicy {
+            principal: s("Admins"),
+            name: s("NoPuts"),
+            document: Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}"#,
+            ),
+        },
+    ];
+    let each = changes.iter().map(|c| vec![c.clone()]);
+    for list in each.chain([changes.clone(), join_then_deny]) {
+        let scenario = Scenario {
+            description: None,
+            changes: list,
+        };
+        let mem = apply_in_memory(&org, &scenario)
+            .unwrap_or_else(|| panic!("not applied in memory: {scenario:#?}"));
+        let reload = apply_by_reload(&org, &scenario).unwrap();
+        assert_eq!(export::to_native(&mem), export::to_native(&reload));
+        // Members are derived (the export writes the users' lists): the TUI and the
+        // touched principals of a later group change read them.
+        let members = |o: &Org| -> std::collections::BTreeMap<String, Vec<String>> {
+            o.groups()
+                .iter()
+                .map(|g| {
+                    let mut m: Vec<String> = g
+                        .members
+                        .iter()
+                        .map(|&u| o.user(u).arn.to_string())
+                        .collect();
+                    m.sort();
+                    (g.arn.to_string(), m)
+                })
+                .collect()
+        };
+        assert_eq!(members(&mem), members(&reload));
+        let diff = impact(&org, &mem, &[], &options).unwrap();
+        assert_eq!(diff, impact(&org, &reload, &[], &options).unwrap());
+    }
+    // A change that does not apply is left to the reload path, which names the fault.
+    for wrong in [
+        Change::DetachManagedPolicy {
+            principal: s("WebApp"),
+            policy: s("arn:aws:iam::aws:policy/AdministratorAccess"),
+        },
+        Change::AddUserToGroup {
+            user: s("heidi"),
+            group: s("Admins"),
+        },
+        Change::RemoveBoundary {
+            principal: s("PaymentsApp"),
+        },
+        Change::SetBoundary {
+            principal: s("Admins"),
+            policy: s("DeployerBoundary"),
+        },
+    ] {
+        let scenario = Scenario {
+            description: None,
+            changes: vec![wrong],
+        };
+        assert!(apply_in_memory(&org, &scenario).is_none(), "{scenario:#?}");
+        assert!(apply(&org, &scenario).is_err());
+    }
 }

@@ -521,6 +521,43 @@ impl Org {
         }
     }
 
+    /// The managed policies attached to a user, group or role.
+    pub(crate) fn managed_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 2]> {
+        self.record_owner(owner);
+        match owner {
+            InlineOwner::User(u) => &mut Arc::make_mut(&mut self.users)[u.index()].managed,
+            InlineOwner::Group(g) => &mut Arc::make_mut(&mut self.groups)[g.index()].managed,
+            InlineOwner::Role(r) => &mut Arc::make_mut(&mut self.roles)[r.index()].managed,
+        }
+    }
+
+    /// The permissions boundary of a user or role (`None` for a group, which has none).
+    pub(crate) fn boundary_mut(&mut self, owner: InlineOwner) -> Option<&mut Option<PolicyIx>> {
+        self.record_owner(owner);
+        match owner {
+            InlineOwner::User(u) => Some(&mut Arc::make_mut(&mut self.users)[u.index()].boundary),
+            InlineOwner::Role(r) => Some(&mut Arc::make_mut(&mut self.roles)[r.index()].boundary),
+            InlineOwner::Group(_) => None,
+        }
+    }
+
+    /// Adds a user to a group (`join`) or takes it out. The user's list keeps the order
+    /// its groups were given in; a group's members stay in user order, as the builder
+    /// computes them from the users' lists (src/org/builder/mod.rs, `finish`).
+    pub(crate) fn set_membership(&mut self, u: UserIx, g: GroupIx, join: bool) {
+        self.record_owner(InlineOwner::User(u));
+        let groups = &mut Arc::make_mut(&mut self.users)[u.index()].groups;
+        let members = &mut Arc::make_mut(&mut self.groups)[g.index()].members;
+        if join {
+            groups.push(g);
+            let at = members.partition_point(|&x| x < u);
+            members.insert(at, u);
+        } else {
+            groups.retain(|x| *x != g);
+            members.retain(|x| *x != u);
+        }
+    }
+
     /// After edits: the SCP and RCP levels again (cheap: a walk per account), and the
     /// graph and attachments left to be built when next asked for.
     pub(crate) fn reindex(&mut self) {
