@@ -135,4 +135,32 @@ mod tests {
         assert_eq!(err.position.map(|(l, _)| l), Some(2), "{err}");
         assert!(!e.unchanged());
     }
+
+    #[test]
+    fn a_deleted_comma_is_placed_in_its_statement_not_at_an_unknown_path() {
+        let target = EditTarget::OrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+        };
+        let good = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}";
+        let mut e = Editor::new(target, "DenyAll".into(), good);
+        assert!(e.check.is_ok(), "{:?}", e.check);
+        // Delete the comma after "Deny" (line 3).
+        let comma = good.lines().nth(2).unwrap().find(',').unwrap();
+        e.area.move_cursor(ratatui_textarea::CursorMove::Jump(
+            2,
+            u16::try_from(comma + 1).unwrap(),
+        ));
+        e.area
+            .input(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        e.recheck();
+        let err = e.check.as_ref().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "line 3 column {}, at Statement[0]: expected `,` or `}}` after the value of `Effect`",
+                comma + 2
+            )
+        );
+    }
 }
