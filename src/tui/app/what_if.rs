@@ -208,6 +208,16 @@ impl App<'_> {
                 });
             }
             MenuStep::Name(_) => {}
+            // A new resource's kind chosen: its name or ARN is typed next.
+            MenuStep::Choose(Offer::NewResourcePolicy, choices) => {
+                let kind = menu::resource_kind_of_key(&choices[i].value);
+                self.menu = Some(MenuState {
+                    node: m.node,
+                    step: MenuStep::Name(Offer::NewResourcePolicyNamed(kind)),
+                    filter: String::new(),
+                    selected: 0,
+                });
+            }
             MenuStep::Choose(offer, choices) => {
                 self.menu = None;
                 self.popup = Popup::None;
@@ -1030,6 +1040,82 @@ mod tests {
     /// The default levels (Write, Permissions management) leave out a bucket
     /// opened to everyone for s3:GetObject: the view says what it did not ask and
     /// that `v` asks every level, which shows the outsiders gaining the objects.
+    /// A bucket with no policy is given one from its account's menu: the kind
+    /// chosen, the name typed, a first document that opens nothing (the account's
+    /// own root: IAM User Guide, "Policy evaluation logic", same-account access
+    /// still needs an identity policy), then written over to let everyone read
+    /// (a resource policy naming `*` allows anonymous requests): the diff says the
+    /// whole internet gains the objects.
+    #[test]
+    fn a_policy_is_put_on_a_new_bucket_from_its_account_and_the_diff_shows_what_it_opens() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:account space text:web-dev enter");
+        let Node::Account(web_dev) = a.selected() else {
+            panic!("web-dev is not selected: {:?}", a.status)
+        };
+        let id = org.account(web_dev).id.to_string();
+        press(&mut a, "m text:resource enter");
+        assert!(
+            matches!(&a.menu.as_ref().unwrap().step, MenuStep::Choose(Offer::NewResourcePolicy, c) if c.len() == 7),
+            "{:?}",
+            a.menu
+        );
+        // A name that is not one: refused, and the menu stays to type another.
+        press(&mut a, "text:S3 enter");
+        press(&mut a, "text:two space text:words enter");
+        assert!(a.status.as_ref().is_some_and(|s| s.warn), "{:?}", a.status);
+        assert_eq!(a.popup, Popup::ChangeMenu);
+        // A bucket that has a policy: edit that one instead.
+        let m = a.menu.as_mut().unwrap();
+        m.filter.clear();
+        press(&mut a, "text:acme-public-website enter");
+        let why = a.status.clone().unwrap().text;
+        assert!(why.contains("has a policy already"), "{why}");
+        a.menu.as_mut().unwrap().filter.clear();
+        press(&mut a, "text:acme-new-drop enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        let e = a.editor.as_ref().unwrap();
+        assert_eq!(
+            e.target,
+            EditTarget::Resource {
+                resource: "arn:aws:s3:::acme-new-drop".into(),
+                account: id.clone()
+            }
+        );
+        assert!(e.check.is_ok(), "the first document parses: {:?}", e.check);
+        assert!(
+            e.text().contains(&format!("arn:aws:iam::{id}:root")),
+            "{}",
+            e.text()
+        );
+
+        let public = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-new-drop/*"}]}"#;
+        let e = a.editor.as_mut().unwrap();
+        e.area = ratatui_textarea::TextArea::new(vec![public.to_string()]);
+        e.recheck();
+        press(&mut a, "ctrl-s");
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::PutResourcePolicy {
+                resource: "arn:aws:s3:::acme-new-drop".into(),
+                account: Some(id),
+                document: crate::scenario::Document::new(public),
+            }],
+            "{:?}",
+            a.status
+        );
+        press(&mut a, ": text:what-if space text:s3:GetObject enter");
+        assert_eq!(a.popup, Popup::WhatIf, "{:?}", a.status);
+        let all = texts(&a).join("\n");
+        assert!(
+            all.contains("everyone *  gains 1 answer")
+                && all.contains("+ s3:GetObject  arn:aws:s3:::acme-new-drop/*"),
+            "{all}"
+        );
+    }
+
     #[test]
     fn the_levels_left_out_are_said_and_v_asks_them() {
         let org = acme();

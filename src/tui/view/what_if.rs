@@ -74,11 +74,18 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
             style,
         )));
     }
-    if let MenuStep::Name(_) = m.step {
-        lines.push(Line::from(Span::styled(
-            " type the name; Enter creates it, Esc cancels",
-            t.dim,
-        )));
+    if let MenuStep::Name(offer) = &m.step {
+        let hint = match offer {
+            crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(Some(kind)) => format!(
+                " type the {}'s name or its ARN; Enter writes its policy, Esc cancels",
+                kind.label()
+            ),
+            crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(None) => {
+                " type the resource's ARN; Enter writes its policy, Esc cancels".into()
+            }
+            _ => " type the name; Enter creates it, Esc cancels".into(),
+        };
+        lines.push(Line::from(Span::styled(hint, t.dim)));
     } else if rows.is_empty() {
         lines.push(Line::from(Span::styled(" nothing matches", t.dim)));
     }
