@@ -100,6 +100,37 @@ fn what_if_view_folded() {
     );
 }
 
+/// `v` opens a picker of the five access levels over the diff, checked as asked
+/// now (the default: Write and Permissions management); the header then names the
+/// levels chosen.
+#[test]
+fn the_level_picker_checks_levels_and_the_header_names_them() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 110, 30);
+    dana_leaves_her_group(&mut a);
+    keys(&mut a, "d v");
+    let s = screen(&a);
+    assert!(s.contains("Access levels the diff asks"), "{s}");
+    for (want, level) in [
+        ("[ ] 1 List", "List"),
+        ("[ ] 2 Read", "Read"),
+        ("[x] 3 Write", "Write"),
+        ("[x] 4 Permissions management", "PM"),
+        ("[ ] 5 Tagging", "Tagging"),
+    ] {
+        assert!(s.contains(want), "{level}: {s}");
+    }
+    keys(&mut a, "1 2 enter");
+    let s = screen(&a);
+    assert!(!s.contains("Access levels the diff asks"), "closed: {s}");
+    assert!(
+        s.contains("levels asked: List, Read, Write, Permissions management (v picks others)"),
+        "{s}"
+    );
+    keys(&mut a, "v 5 enter");
+    assert!(screen(&a).contains("every access level asked"));
+}
+
 #[test]
 fn scenario_pane() {
     let org = orgscope::org::load_builtin_acme();

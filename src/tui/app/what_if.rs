@@ -23,7 +23,7 @@ use crate::tui::what_if::diff::{DiffView, Shown};
 use crate::tui::what_if::editor::{self, Editor};
 use crate::tui::what_if::menu::{self, EditTarget, Offer};
 use crate::tui::what_if::worker::{self, DiffJob, Job};
-use crate::tui::what_if::{Applying, DiffRun, Entry, MenuState, MenuStep};
+use crate::tui::what_if::{Applying, DiffRun, Entry, LevelPicker, MenuState, MenuStep};
 
 /// The scope of a diff for a node: what `ImpactOptions.scope` takes, and its label.
 pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
@@ -484,7 +484,7 @@ impl App<'_> {
             scope,
             progress: Arc::new(Progress::default()),
             expectations: self.what_if.expectations.clone(),
-            all_levels: self.what_if.all_levels,
+            levels: self.what_if.levels.clone(),
             actions: self.what_if.actions.clone(),
         };
         self.what_if.running = Some(DiffRun {
@@ -504,6 +504,48 @@ impl App<'_> {
                     self.warn("the what-if worker is gone");
                 }
             }
+        }
+    }
+
+    /// `v`'s picker: space (or a level's number) checks a level, `a` all, Enter
+    /// asks them, Esc leaves the levels as they were.
+    fn level_picker_key(&mut self, ev: KeyEvent) {
+        use crossterm::event::KeyCode;
+        let Some(p) = self.what_if.level_picker.as_mut() else {
+            return;
+        };
+        let n = p.chosen.len();
+        match ev.code {
+            KeyCode::Char(' ' | 'x') => p.chosen[p.selected] = !p.chosen[p.selected],
+            KeyCode::Char(c @ '1'..='5') => {
+                let i = usize::from(c as u8 - b'1');
+                p.chosen[i] = !p.chosen[i];
+                p.selected = i;
+            }
+            KeyCode::Char('a') => p.toggle_all(),
+            _ => match self.keymap.action(Context::WhatIf, &ev) {
+                Some(Action::Down | Action::NextItem) => p.selected = (p.selected + 1) % n,
+                Some(Action::Up | Action::PrevItem) => p.selected = (p.selected + n - 1) % n,
+                Some(Action::Cancel) => self.what_if.level_picker = None,
+                Some(Action::Accept) => {
+                    if !p.chosen.contains(&true) {
+                        self.warn("check one level at least (space), or Esc");
+                        return;
+                    }
+                    let levels = p.levels();
+                    self.what_if.level_picker = None;
+                    self.say(format!(
+                        "what if: {}",
+                        levels.as_deref().map_or_else(
+                            || "Write and Permissions management asked (the default)".into(),
+                            worker::levels_asked
+                        )
+                    ));
+                    self.what_if.levels = levels;
+                    self.start_diff();
+                }
+                _ => {}
+            },
         }
     }
 
@@ -532,6 +574,10 @@ impl App<'_> {
             self.what_if_filter_key(ev);
             return (None, None);
         }
+        if self.what_if.level_picker.is_some() {
+            self.level_picker_key(ev);
+            return (None, None);
+        }
         let n = self.diff_rows();
         let page = self.what_if_page();
         let w = &mut self.what_if;
@@ -550,14 +596,7 @@ impl App<'_> {
             }
             Some(Action::Filter) => w.editing = true,
             Some(Action::WhatIfLevels) => {
-                w.all_levels = !w.all_levels;
-                let all = w.all_levels;
-                self.say(if all {
-                    "what if: every access level asked"
-                } else {
-                    "what if: Write and Permissions management asked (the default)"
-                });
-                self.start_diff();
+                w.level_picker = Some(LevelPicker::new(w.levels.as_deref()));
                 return (None, None);
             }
             Some(Action::Undo) => self.undo(true),
@@ -801,6 +840,7 @@ impl App<'_> {
 mod tests {
     use super::super::tests::{acme, app, press};
     use super::*;
+    use crate::catalog::AccessLevel;
     use crate::tui::what_if::diff::{DiffView, Row};
 
     fn shown<'x>(a: &'x App<'_>) -> &'x DiffView {
@@ -1143,14 +1183,38 @@ mod tests {
             h.contains("Read: s3:GetObject") && h.contains("v asks the"),
             "{h}"
         );
+        // `v` picks the levels: it opens on the default ones.
         press(&mut a, "v");
+        let picker = a.what_if.level_picker.clone().expect("the level picker");
+        assert_eq!(picker.chosen, [false, false, true, true, false]);
+        press(&mut a, "a enter");
         let h = header(&a);
         assert!(h.contains("every access level asked"), "{h}");
         assert!(h.contains("outside the org"), "{h}");
         let all = texts(&a).join("\n");
         assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
-        // Back to the default.
-        press(&mut a, "v");
+        // Read alone: the header names it, and the outsiders still gain.
+        press(&mut a, "v a 2 enter");
+        assert_eq!(a.what_if.levels, Some(vec![AccessLevel::Read]));
+        let h = header(&a);
+        assert!(h.contains("levels asked: Read (v picks others)"), "{h}");
+        assert!(h.contains("outside the org"), "{h}");
+        // Write alone: s3:GetObject is not asked, and nothing changes.
+        press(&mut a, "v 2 3 enter");
+        let h = header(&a);
+        assert!(h.contains("levels asked: Write"), "{h}");
+        assert!(!h.contains("outside the org"), "{h}");
+        // None checked is refused; Esc leaves the levels as they were.
+        press(&mut a, "v 3 enter");
+        assert!(a.status.as_ref().is_some_and(|s| s.warn), "{:?}", a.status);
+        assert!(a.what_if.level_picker.is_some());
+        press(&mut a, "esc");
+        assert!(a.what_if.level_picker.is_none());
+        assert_eq!(a.popup, Popup::WhatIf);
+        assert_eq!(a.what_if.levels, Some(vec![AccessLevel::Write]));
+        // Back to the default: its note again.
+        press(&mut a, "v down down down space enter");
+        assert_eq!(a.what_if.levels, None, "{:?}", a.what_if.level_picker);
         assert!(header(&a).contains("v asks the"));
 
         // `:what-if ACTIONS` asks those (as --actions), every level of them; alone,
