@@ -918,7 +918,7 @@ pub const COMMANDS: &[CommandInfo] = &[
         "levels",
         "choose the access levels the diff asks (List, Read, Write, Permissions management, Tagging; the default: Write and Permissions management)",
         &[WI],
-        false,
+        true,
     ),
     cmd(
         Action::Undo,

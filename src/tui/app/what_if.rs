@@ -52,14 +52,16 @@ pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
     }
 }
 
-/// What an edit target is called, for the editor's title.
-fn target_name(t: &EditTarget) -> &str {
+/// What an edit target is, for the editor's title: `SCP DenyAll`, `trust policy of
+/// arn:...`.
+fn target_name(t: &EditTarget) -> String {
     match t {
-        EditTarget::OrgPolicy { policy, .. } => policy,
-        EditTarget::NewOrgPolicy { name, .. } => name,
-        EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
-        EditTarget::Trust { role } => role,
-        EditTarget::Resource { resource, .. } => resource,
+        EditTarget::OrgPolicy { kind, policy } => format!("{} {policy}", kind.label()),
+        EditTarget::NewOrgPolicy { kind, name, .. } => format!("new {} {name}", kind.label()),
+        EditTarget::Managed { name, .. } => format!("managed policy {name}"),
+        EditTarget::Inline { principal, name } => format!("inline policy {name} of {principal}"),
+        EditTarget::Trust { role } => format!("trust policy of {role}"),
+        EditTarget::Resource { resource, .. } => format!("policy of {resource}"),
     }
 }
 
@@ -175,7 +177,7 @@ impl App<'_> {
                 if let Offer::Edit(target) = &item.offer {
                     self.menu = None;
                     let text = item.text.clone().unwrap_or_default();
-                    self.open_editor(target.clone(), item.label.clone(), &text);
+                    self.open_editor(target.clone(), target_name(target), &text);
                     return;
                 }
                 if menu::takes_name(&item.offer) {
@@ -376,10 +378,13 @@ impl App<'_> {
                 self.applied(id, &result);
             }
             Changer::Worker(tx) => {
+                let proposed = matches!(self.what_if.applying, Some((_, Applying::Propose(_))));
                 if tx.send(Job::Apply { id, scenario }).is_err() {
                     self.what_if.applying = None;
                     self.warn("the what-if worker is gone");
-                } else {
+                } else if proposed {
+                    // An undo or redo keeps saying what it did: the panes show the
+                    // work under way.
                     self.say("what if: laying the changes over the organization…");
                 }
             }
@@ -713,7 +718,11 @@ impl App<'_> {
             self.say("this line has no question: open a principal (→) and choose a + - or ~ line");
             return None;
         };
-        let args = format!("{} {} {}", x.principal, x.action, x.resource);
+        let mut args = format!("{} {} {}", x.principal, x.action, x.resource);
+        for pair in &x.context {
+            args.push(' ');
+            args.push_str(pair);
+        }
         self.what_if.back_to_view = true;
         self.open_query(QueryKind::Can, Some(&args))
     }
@@ -932,6 +941,63 @@ mod tests {
         press(&mut a, "ctrl-r");
         assert_eq!(a.what_if.changes.done().len(), 1);
         assert!(!rows(&a).is_empty(), "the diff is back");
+    }
+
+    /// A line that was allowed only under conditions opens its question asked with
+    /// those conditions: the answer before is the allowed one the line says was
+    /// lost, not the plain request (which the root's RCP EnforceSecureTransport
+    /// denies without aws:SecureTransport, before and after alike).
+    #[test]
+    fn a_conditional_line_is_explained_under_its_conditions() {
+        let org = acme();
+        let mut a = app(&org);
+        a.propose(Change::Attach {
+            kind: crate::scenario::OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+            target: "Prod".into(),
+        });
+        press(&mut a, "d");
+        // Open PaymentsApp's fold: → on its summary.
+        a.what_if.selected = texts(&a)
+            .iter()
+            .position(|t| t.contains("role/PaymentsApp"))
+            .expect("PaymentsApp's summary");
+        press(&mut a, "right");
+        let row = rows(&a)
+            .into_iter()
+            .find(|r| {
+                r.explain
+                    .as_ref()
+                    .is_some_and(|x| x.principal.ends_with(":role/PaymentsApp"))
+            })
+            .expect("PaymentsApp loses an action")
+            .clone();
+        let x = row.explain.clone().unwrap();
+        assert!(
+            x.context.contains(&"aws:SecureTransport=true".to_string()),
+            "{x:?}"
+        );
+        let at = a
+            .what_if
+            .shown_rows()
+            .into_iter()
+            .position(|r| shown(&a).row(r) == Some(&row))
+            .unwrap();
+        a.what_if.selected = at;
+        press(&mut a, "enter");
+        let answer = a.shown_answer().expect("an answer");
+        let header: Vec<String> = answer
+            .full
+            .header
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        assert!(header[1].contains("Denied"), "after: {header:?}");
+        let before = (0..answer.full.len() as u32)
+            .map(|i| answer.full.item(i).text())
+            .find(|t| t.starts_with("before the scenario"))
+            .expect("the answer before beside it");
+        assert!(before.contains("Allowed"), "{before}");
     }
 
     #[test]

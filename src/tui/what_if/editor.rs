@@ -19,7 +19,7 @@ pub struct Editor {
 
 impl Editor {
     pub fn new(target: EditTarget, title: String, text: &str) -> Editor {
-        let text = &inert_json(text);
+        let text = &dedent(&inert_json(text));
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let mut e = Editor {
             target,
@@ -82,6 +82,32 @@ pub fn inert_json(text: &str) -> String {
                 }
             }
         }
+    }
+    out
+}
+
+/// A document cut out of a bigger file (an org file's policy) keeps that file's
+/// indentation after its first line: the lines after it lose what they all share
+/// (JSON does not read the whitespace between its tokens).
+pub fn dedent(text: &str) -> String {
+    let mut lines = text.lines();
+    let Some(first) = lines.next() else {
+        return text.to_string();
+    };
+    let rest: Vec<&str> = lines.collect();
+    let common = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    if common == 0 {
+        return text.to_string();
+    }
+    let mut out = first.to_string();
+    for l in rest {
+        out.push('\n');
+        out.push_str(l.get(common..).unwrap_or("").trim_end_matches(' '));
     }
     out
 }
@@ -162,5 +188,24 @@ mod tests {
                 comma + 2
             )
         );
+    }
+
+    #[test]
+    fn a_document_cut_from_an_org_file_opens_without_the_files_indentation() {
+        let text = "{\n        \"Version\": \"2012-10-17\",\n        \"Statement\": []\n      }";
+        assert_eq!(
+            dedent(text),
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}"
+        );
+        // Already flush: as it was.
+        let flush = "{\n  \"Statement\": []\n}";
+        assert_eq!(dedent(flush), flush);
+        let target = EditTarget::OrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+        };
+        let e = Editor::new(target, "DenyAll".into(), text);
+        assert_eq!(e.area.lines()[3], "}");
+        assert!(e.unchanged() && e.check.is_ok());
     }
 }
