@@ -4,48 +4,14 @@
 
 use std::process::Command;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orgscope::org::Org;
-use orgscope::tui::app::{App, Msg};
-use orgscope::tui::config::Settings;
-use orgscope::tui::keymap::Key;
-use orgscope::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use orgscope::tui::app::App;
 
 #[path = "common/tmux.rs"]
 mod tmux;
 use tmux::Tmux;
-
-fn app(org: &Org, w: u16, h: u16) -> App<'_> {
-    let mut a = App::new(org, Settings::default(), w, h);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
-    a
-}
-
-/// Keys in the keymap notation; `text:` types the rest of the word as it is.
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        if let Some(text) = word.strip_prefix("text:") {
-            for c in text.chars() {
-                a.update(Msg::Key(KeyEvent::new(
-                    KeyCode::Char(c),
-                    KeyModifiers::NONE,
-                )));
-            }
-            continue;
-        }
-        let k = Key::parse(word).unwrap();
-        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
-    }
-}
-
-fn screen(a: &App<'_>) -> String {
-    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    t.backend().to_string()
-}
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{app, keys, screen};
 
 /// dana taken out of SecurityAuditors, from her node's change menu.
 fn dana_leaves_her_group(a: &mut App<'_>) {
