@@ -184,11 +184,12 @@ fn the_details_of_an_ou_after_an_scp_is_detached() {
 
 // ---- end to end, in tmux --------------------------------------------------------------
 
-#[test]
-fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
+/// The real binary on acme in a tmux window of its own (no config, no colour),
+/// its tree drawn; `None` (the test skips) without tmux.
+fn acme_in_tmux(name: &str) -> Option<Tmux> {
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    let Some(t) = Tmux::start(
-        "whatif",
+    let t = Tmux::start(
+        name,
         120,
         40,
         &[
@@ -201,18 +202,34 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
             bin,
             "acme",
         ],
-    ) else {
+    )?;
+    t.wait_for("Organization policies");
+    Some(t)
+}
+
+/// `:COMMAND` from the palette, then waits until the screen shows `shows`.
+fn palette(t: &Tmux, command: &str, shows: &str) {
+    t.keys(&[":"]);
+    t.type_text(command);
+    t.keys(&["Enter"]);
+    t.wait_for(shows);
+}
+
+/// `m`, waits for `offer` in the change menu, types `filter` and Enter.
+fn menu(t: &Tmux, offer: &str, filter: &str) {
+    t.keys(&["m"]);
+    t.wait_for(offer);
+    t.type_text(filter);
+    t.keys(&["Enter"]);
+}
+
+#[test]
+fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
+    let Some(t) = acme_in_tmux("whatif") else {
         return;
     };
-    t.wait_for("Organization policies");
-    t.keys(&[":"]);
-    t.type_text("user dana");
-    t.keys(&["Enter"]);
-    t.wait_for("Users › dana");
-    t.keys(&["m"]);
-    t.wait_for("remove the user from a group");
-    t.type_text("remove");
-    t.keys(&["Enter"]);
+    palette(&t, "user dana", "Users › dana");
+    menu(&t, "remove the user from a group", "remove");
     t.wait_for("choose");
     t.type_text("SecurityAuditors");
     t.keys(&["Enter"]);
@@ -241,33 +258,11 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
 /// selection back to its parent in the loaded org.
 #[test]
 fn a_created_ou_is_found_and_undone_in_tmux() {
-    let bin = env!("CARGO_BIN_EXE_orgscope");
-    let Some(t) = Tmux::start(
-        "whatif-ou",
-        120,
-        40,
-        &[
-            "env",
-            "-i",
-            "PATH=/usr/bin:/bin",
-            "TERM=xterm-256color",
-            "XDG_CONFIG_HOME=/nonexistent",
-            "NO_COLOR=1",
-            bin,
-            "acme",
-        ],
-    ) else {
+    let Some(t) = acme_in_tmux("whatif-ou") else {
         return;
     };
-    t.wait_for("Organization policies");
-    t.keys(&[":"]);
-    t.type_text("ou Workloads");
-    t.keys(&["Enter"]);
-    t.wait_for("Root › Workloads");
-    t.keys(&["m"]);
-    t.wait_for("create an OU here");
-    t.type_text("create an OU");
-    t.keys(&["Enter"]);
+    palette(&t, "ou Workloads", "Root › Workloads");
+    menu(&t, "create an OU here", "create an OU");
     t.type_text("Lab");
     t.keys(&["Enter"]);
     t.wait_for("Changed by the scenario: 1 change");
