@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orgscope::org::Org;
+use orgscope::org::{Entity, Org};
 use orgscope::tui::app::{App, Msg};
 use orgscope::tui::config::Settings;
 use orgscope::tui::keymap::Key;
@@ -62,4 +62,18 @@ pub fn screen(a: &App<'_>) -> String {
         );
     }
     t.backend().to_string()
+}
+
+/// The palette command that selects an entity of `e`'s kind (`:role NAME`).
+pub fn go_command(e: Entity) -> &'static str {
+    match e {
+        Entity::Ou(_) => "ou",
+        Entity::Account(_) => "account",
+        Entity::User(_) => "user",
+        Entity::Group(_) => "group",
+        Entity::Role(_) => "role",
+        Entity::Policy(_) => "policy",
+        Entity::Resource(_) => "resource",
+        Entity::Root => panic!("the palette has no command for the root"),
+    }
 }
