@@ -114,6 +114,16 @@ impl App<'_> {
             self.popup = Popup::None;
             return;
         };
+        // A letter is typed (a filter, a name): `j` and `k` too, which elsewhere move.
+        let plain = !ev.modifiers.intersects(
+            crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+        );
+        if plain && matches!(ev.code, crossterm::event::KeyCode::Char(_)) {
+            if edit(&mut m.filter, &ev) {
+                m.selected = 0;
+            }
+            return;
+        }
         match self.keymap.action(Context::ChangeMenu, &ev) {
             Some(Action::Down | Action::NextItem) => m.select(true),
             Some(Action::Up | Action::PrevItem) => m.select(false),
@@ -1219,6 +1229,29 @@ mod tests {
             all.contains("everyone *  gains 1 answer")
                 && all.contains("+ s3:GetObject  arn:aws:s3:::acme-new-drop/*"),
             "{all}"
+        );
+    }
+
+    /// The change menu's line takes every letter: `j` and `k` (which move in lists)
+    /// are typed into a filter and a name, as the arrows still move.
+    #[test]
+    fn the_menu_line_takes_j_and_k_as_letters() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:account space text:web-dev enter");
+        press(&mut a, "m text:resource enter text:key");
+        let m = a.menu.as_ref().unwrap();
+        assert_eq!(m.filter, "key");
+        assert_eq!(m.rows().len(), 1, "{:?}", m.rows());
+        press(
+            &mut a,
+            "esc m text:resource enter down down enter text:jobs enter",
+        );
+        let e = a.editor.as_ref().expect("the editor");
+        assert!(
+            matches!(&e.target, EditTarget::Resource { resource, .. } if resource.ends_with(":jobs")),
+            "{:?}",
+            e.target
         );
     }
 

@@ -77,11 +77,11 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
     if let MenuStep::Name(offer) = &m.step {
         let hint = match offer {
             crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(Some(kind)) => format!(
-                " type the {}'s name or its ARN; Enter writes its policy, Esc cancels",
+                " type the {}'s name or ARN; Enter writes its policy",
                 kind.label()
             ),
             crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(None) => {
-                " type the resource's ARN; Enter writes its policy, Esc cancels".into()
+                " type the resource's ARN; Enter writes its policy".into()
             }
             _ => " type the name; Enter creates it, Esc cancels".into(),
         };
