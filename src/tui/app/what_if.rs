@@ -886,6 +886,23 @@ mod tests {
             .collect()
     }
 
+    /// The answer shown: its header's lines, and its row with the answer before
+    /// the scenario.
+    fn header_and_before(a: &App<'_>) -> (Vec<String>, String) {
+        let answer = a.shown_answer().expect("an answer");
+        let header = answer
+            .full
+            .header
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        let before = (0..answer.full.len() as u32)
+            .map(|i| answer.full.item(i).text())
+            .find(|t| t.starts_with("before the scenario"))
+            .expect("the answer before beside it");
+        (header, before)
+    }
+
     #[test]
     fn a_change_from_the_menu_is_kept_diffed_undone_and_redone() {
         let org = acme();
@@ -995,18 +1012,8 @@ mod tests {
             .unwrap();
         a.what_if.selected = at;
         press(&mut a, "enter");
-        let answer = a.shown_answer().expect("an answer");
-        let header: Vec<String> = answer
-            .full
-            .header
-            .iter()
-            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
-            .collect();
+        let (header, before) = header_and_before(&a);
         assert!(header[1].contains("Denied"), "after: {header:?}");
-        let before = (0..answer.full.len() as u32)
-            .map(|i| answer.full.item(i).text())
-            .find(|t| t.starts_with("before the scenario"))
-            .expect("the answer before beside it");
         assert!(before.contains("Allowed"), "{before}");
     }
 
@@ -1023,19 +1030,9 @@ mod tests {
             &mut a,
             ": text:can space text:dana space text:sts:AssumeRole space text:arn:aws:iam::222222222222:role/SecurityAuditor enter",
         );
-        let answer = a.shown_answer().expect("an answer");
-        let header: Vec<String> = answer
-            .full
-            .header
-            .iter()
-            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
-            .collect();
+        let (header, before) = header_and_before(&a);
         assert!(header[0].contains("what if"), "{header:?}");
         assert!(header[1].contains("Denied"), "after: {header:?}");
-        let before = (0..answer.full.len() as u32)
-            .map(|i| answer.full.item(i).text())
-            .find(|t| t.starts_with("before the scenario"))
-            .expect("the answer before beside it");
         assert!(before.contains("Allowed"), "{before}");
     }
 

@@ -1495,6 +1495,14 @@ mod tests {
         // can attach, groups of the user's own account.
         let org = load_builtin_acme();
         let tree = OrgTree::new(&org);
+        // The editor's first text for a new document, kept as it opened, applies.
+        let kept_as_opened = |target: &EditTarget, text: &str| {
+            let s = crate::scenario::Scenario {
+                description: None,
+                changes: target.changes(text),
+            };
+            crate::scenario::apply(&org, &s).unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+        };
         let mut nodes = vec![Node::Root];
         nodes.extend((0..org.ous().len()).map(|i| Node::Ou(crate::org::OuIx::new(i))));
         nodes.extend((0..org.accounts().len()).map(|i| Node::Account(AccountIx::new(i))));
@@ -1507,14 +1515,8 @@ mod tests {
                 if matches!(item.offer, Offer::Edit(_)) || refusal(&org, n, &item.offer).is_some() {
                     continue;
                 }
-                // A new document: the editor's first text, as kept unchanged.
                 if let Some((target, _, text)) = new_document(&org, n, &item.offer, "what-if-new") {
-                    let s = crate::scenario::Scenario {
-                        description: None,
-                        changes: target.changes(&text),
-                    };
-                    crate::scenario::apply(&org, &s)
-                        .unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+                    kept_as_opened(&target, &text);
                     tried += 1;
                     continue;
                 }
@@ -1547,12 +1549,7 @@ mod tests {
                         let offer = Offer::NewResourcePolicyNamed(kind);
                         assert_eq!(name_refusal(&org, n, &offer, &name), None, "{name}");
                         let (target, _, text) = new_document(&org, n, &offer, &name).unwrap();
-                        let s = crate::scenario::Scenario {
-                            description: None,
-                            changes: target.changes(&text),
-                        };
-                        crate::scenario::apply(&org, &s)
-                            .unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+                        kept_as_opened(&target, &text);
                         tried += 1;
                     }
                     continue;
