@@ -5,44 +5,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orgscope::org::Org;
 use orgscope::scenario::{Scenario, ScenarioFile};
 use orgscope::tui::app::{App, Msg};
-use orgscope::tui::config::Settings;
 use orgscope::tui::findings::Delta;
-use orgscope::tui::keymap::Key;
-use orgscope::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{keys, screen, typed};
+
+/// The findings screens' size.
 fn app(org: &Org) -> App<'_> {
-    let mut a = App::new(org, Settings::default(), 160, 45);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
-    a
-}
-
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        let k = Key::parse(word).unwrap();
-        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
-    }
-}
-
-fn typed(a: &mut App<'_>, text: &str) {
-    for c in text.chars() {
-        a.update(Msg::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::NONE,
-        )));
-    }
-}
-
-fn screen(a: &App<'_>) -> String {
-    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    t.backend().to_string()
+    tui::app(org, 160, 45)
 }
 
 /// Both of acme's scenario fixtures at once: one closes the public website bucket

@@ -6,40 +6,22 @@
 //! `solution`. The moves are made from the step's kind, never per lesson. Then every
 //! step played wrong: the step is not done, and the learner is told why.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use orgscope::engine::Decision;
 use orgscope::learn::format::{Question, QuestionKind};
 use orgscope::learn::player::Phase;
 use orgscope::learn::{self, Judgment, LayerKind, Lesson, Player, Step, StepKind, check, load};
 use orgscope::org::{Entity, NameLookup, Org};
 use orgscope::scenario::{Change, OrgPolicyKind};
-use orgscope::tui::app::{App, Msg, Popup};
+use orgscope::tui::app::{App, Popup};
 use orgscope::tui::config::Settings;
-use orgscope::tui::keymap::Key;
 use orgscope::tui::query::form::Field;
-use orgscope::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{go_command, keys, press, screen, typed};
 
 // ---- keys -----------------------------------------------------------------------
-
-fn press(a: &mut App<'_>, code: KeyCode, mods: KeyModifiers) {
-    a.update(Msg::Key(KeyEvent::new(code, mods)));
-}
-
-/// Keys in the keymap's notation, separated by spaces.
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        let k = Key::parse(word).unwrap();
-        press(a, k.code, k.mods);
-    }
-}
-
-fn typed(a: &mut App<'_>, text: &str) {
-    for c in text.chars() {
-        press(a, KeyCode::Char(c), KeyModifiers::NONE);
-    }
-}
 
 /// The tree takes the keyboard (Esc from the lesson pane), as the pane's help says.
 fn to_tree(a: &mut App<'_>) {
@@ -65,20 +47,6 @@ fn palette(a: &mut App<'_>, command: &str) {
 }
 
 // ---- the moves, from a step -----------------------------------------------------
-
-/// The palette's command that goes to a node of this kind.
-fn go_command(e: Entity) -> &'static str {
-    match e {
-        Entity::Ou(_) => "ou",
-        Entity::Account(_) => "account",
-        Entity::User(_) => "user",
-        Entity::Group(_) => "group",
-        Entity::Role(_) => "role",
-        Entity::Policy(_) => "policy",
-        Entity::Resource(_) => "resource",
-        Entity::Root => panic!("the palette has no command for the root"),
-    }
-}
 
 /// Selects `e` with the palette, naming it `text` (a name, an id or an ARN).
 fn select(a: &mut App<'_>, e: Entity, text: &str) {
@@ -525,24 +493,13 @@ fn isolate() {
 
 fn app<'o>(org: &'o Org, lesson: &Lesson) -> App<'o> {
     isolate();
-    let mut a = App::new(org, Settings::default(), 140, 45);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    let mut a = tui::app(org, 140, 45);
     a.start_lesson(Player::new(lesson.clone(), &Default::default()), false);
     a
 }
 
 fn player<'x>(a: &'x App<'_>) -> &'x Player {
     &a.lesson.as_ref().unwrap().player
-}
-
-fn screen(a: &App<'_>) -> String {
-    let mut t = Terminal::new(TestBackend::new(
-        a.areas.screen.width,
-        a.areas.screen.height,
-    ))
-    .unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    t.backend().to_string()
 }
 
 /// Enter in the lesson pane: on past a step done (or one to read).
@@ -654,31 +611,50 @@ fn every_step_played_wrong_is_not_done_and_told_why() {
     assert!(judged > 50, "{judged}");
 }
 
+/// The lesson the what-if judging tests play: its secret is read, then denied.
+fn explicit_deny() -> Lesson {
+    learn::builtin()
+        .into_iter()
+        .find(|l| l.id() == "explicit-deny")
+        .unwrap()
+}
+
+/// The place of the ask or predict step about reading the secret.
+fn secret_step(steps: &[Step], kind: StepKind) -> usize {
+    steps
+        .iter()
+        .position(|s| {
+            let action = match kind {
+                StepKind::Ask => s.ask.as_ref().map(|q| q.action.as_str()),
+                StepKind::Predict => s.predict.as_ref().map(|q| q.action.as_str()),
+                _ => None,
+            };
+            s.kind() == kind && action == Some("secretsmanager:GetSecretValue")
+        })
+        .unwrap_or_else(|| panic!("the secret's {kind:?} step"))
+}
+
+/// Every step before `at` played right: the lesson stands at `at`.
+fn play_right_up_to(a: &mut App<'_>, org: &Org, steps: &[Step], at: usize) {
+    for step in &steps[..at] {
+        play_right(a, org, step);
+        go_on(a);
+    }
+    assert_eq!(player(a).step, at);
+}
+
 /// While a what-if scenario is active the learner sees the org it makes, and an ask
 /// step is judged on that org: a scenario that changes the answer makes the right
 /// question's answer not the lesson's, told as such; undone, the same question is
 /// right.
 #[test]
 fn an_ask_step_is_judged_on_the_org_the_learner_sees() {
-    let lesson = learn::builtin()
-        .into_iter()
-        .find(|l| l.id() == "explicit-deny")
-        .unwrap();
+    let lesson = explicit_deny();
     let org = lesson.load_org().unwrap();
     let mut a = app(&org, &lesson);
     let steps = lesson.steps();
-    let at = steps
-        .iter()
-        .position(|s| {
-            s.kind() == StepKind::Ask
-                && s.ask.as_ref().unwrap().action == "secretsmanager:GetSecretValue"
-        })
-        .expect("the secret's ask step");
-    for step in &steps[..at] {
-        play_right(&mut a, &org, step);
-        go_on(&mut a);
-    }
-    assert_eq!(player(&a).step, at);
+    let at = secret_step(steps, StepKind::Ask);
+    play_right_up_to(&mut a, &org, steps, at);
     let q = steps[at].ask.clone().unwrap();
     // The secret's policy opened to everyone: WebDeployer is no longer denied there.
     let secret = "arn:aws:secretsmanager:eu-west-1:666666666666:secret:web/db-password-AbCdEf";
@@ -718,26 +694,13 @@ fn an_ask_step_is_judged_on_the_org_the_learner_sees() {
 /// shows the answer before the changes beside the engine's after it.
 #[test]
 fn a_predict_step_is_judged_on_the_org_the_learner_sees() {
-    let lesson = learn::builtin()
-        .into_iter()
-        .find(|l| l.id() == "explicit-deny")
-        .unwrap();
+    let lesson = explicit_deny();
     let org = lesson.load_org().unwrap();
     let mut a = app(&org, &lesson);
     let steps = lesson.steps();
     // The prediction that WebApp reads the secret: allowed in the org as loaded.
-    let at = steps
-        .iter()
-        .position(|s| {
-            s.kind() == StepKind::Predict
-                && s.predict.as_ref().unwrap().action == "secretsmanager:GetSecretValue"
-        })
-        .expect("the secret's predict step");
-    for step in &steps[..at] {
-        play_right(&mut a, &org, step);
-        go_on(&mut a);
-    }
-    assert_eq!(player(&a).step, at);
+    let at = secret_step(steps, StepKind::Predict);
+    play_right_up_to(&mut a, &org, steps, at);
     assert!(!screen(&a).contains("⚑ what if"), "no scenario yet");
     // The next step's own solution, made early: the secret's policy now denies
     // everyone.

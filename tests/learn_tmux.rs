@@ -11,30 +11,19 @@ use std::time::{Duration, Instant};
 
 use orgscope::engine::Decision;
 use orgscope::learn::{self, LayerKind, StepKind, load};
-use orgscope::org::Entity;
 
 #[path = "common/tmux.rs"]
 mod tmux;
 use tmux::Tmux;
+#[path = "common/tui.rs"]
+mod tui;
+use tui::go_command;
 
 /// Esc gives the tree the keyboard; the next key waits, or the two reach the app as
 /// one Alt key.
 fn escape(t: &Tmux) {
     t.keys(&["Escape"]);
     sleep(Duration::from_millis(500));
-}
-
-fn go_command(e: Entity) -> &'static str {
-    match e {
-        Entity::Ou(_) => "ou",
-        Entity::Account(_) => "account",
-        Entity::User(_) => "user",
-        Entity::Group(_) => "group",
-        Entity::Role(_) => "role",
-        Entity::Policy(_) => "policy",
-        Entity::Resource(_) => "resource",
-        Entity::Root => panic!("the palette has no command for the root"),
-    }
 }
 
 #[test]

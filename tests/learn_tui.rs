@@ -2,15 +2,14 @@
 //! played with the app's own keys and questions, hints, a wrong prediction and a
 //! wrong node told why, the list of lessons, a narrow screen, hostile lesson text.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orgscope::learn::{self, Player, load};
 use orgscope::org::Org;
 use orgscope::tui::app::{App, Msg};
 use orgscope::tui::config::Settings;
-use orgscope::tui::keymap::Key;
-use orgscope::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{goto, keys, screen, typed};
 
 /// Progress is read from a directory of the tests' own, never the real home.
 fn isolate() {
@@ -24,48 +23,11 @@ fn isolate() {
 
 fn app<'o>(org: &'o Org, w: u16, h: u16, lesson: &str) -> App<'o> {
     isolate();
-    let mut a = App::new(org, Settings::default(), w, h);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
+    let mut a = tui::app(org, w, h);
     let lessons = learn::builtin();
     let l = learn::find(&lessons, lesson).unwrap().clone();
     a.start_lesson(Player::new(l, &Default::default()), false);
     a
-}
-
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        let k = Key::parse(word).unwrap();
-        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
-    }
-}
-
-fn typed(a: &mut App<'_>, text: &str) {
-    for c in text.chars() {
-        a.update(Msg::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::NONE,
-        )));
-    }
-}
-
-fn goto(a: &mut App<'_>, command: &str) {
-    keys(a, ":");
-    typed(a, command);
-    keys(a, "enter");
-}
-
-fn screen(a: &App<'_>) -> String {
-    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    for cell in t.backend().buffer().content() {
-        assert!(
-            !cell.symbol().chars().any(|c| c.is_control()),
-            "a control character reached the screen: {:?}",
-            cell.symbol()
-        );
-    }
-    t.backend().to_string()
 }
 
 /// Why the last move was wrong.

@@ -1,58 +1,16 @@
 //! Screens of the terminal UI as insta snapshots, drawn into ratatui's TestBackend:
 //! each tab, help, filter, palette, a tiny terminal and a hostile org.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orgscope::org::Org;
 use orgscope::tui::app::{App, Msg};
 use orgscope::tui::config::Settings;
-use orgscope::tui::keymap::Key;
 use orgscope::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn app(org: &Org, w: u16, h: u16) -> App<'_> {
-    let mut a = App::new(org, Settings::default(), w, h);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
-    a
-}
-
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        let k = Key::parse(word).unwrap();
-        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
-    }
-}
-
-fn typed(a: &mut App<'_>, text: &str) {
-    for c in text.chars() {
-        a.update(Msg::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::NONE,
-        )));
-    }
-}
-
-/// `:KIND NAME` then Enter.
-fn goto(a: &mut App<'_>, command: &str) {
-    keys(a, ":");
-    typed(a, command);
-    keys(a, "enter");
-}
-
-fn screen(a: &App<'_>) -> String {
-    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    let buffer = t.backend().buffer();
-    for cell in buffer.content() {
-        assert!(
-            !cell.symbol().chars().any(|c| c.is_control()),
-            "a control character reached the screen: {:?}",
-            cell.symbol()
-        );
-    }
-    t.backend().to_string()
-}
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{app, goto, keys, screen, typed};
 
 fn acme() -> Org {
     orgscope::org::load_builtin_acme()

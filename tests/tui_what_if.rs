@@ -4,48 +4,14 @@
 
 use std::process::Command;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orgscope::org::Org;
-use orgscope::tui::app::{App, Msg};
-use orgscope::tui::config::Settings;
-use orgscope::tui::keymap::Key;
-use orgscope::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use orgscope::tui::app::App;
 
 #[path = "common/tmux.rs"]
 mod tmux;
 use tmux::Tmux;
-
-fn app(org: &Org, w: u16, h: u16) -> App<'_> {
-    let mut a = App::new(org, Settings::default(), w, h);
-    a.now = "2026-11-23T12:00:00Z".parse().unwrap();
-    a
-}
-
-/// Keys in the keymap notation; `text:` types the rest of the word as it is.
-fn keys(a: &mut App<'_>, keys: &str) {
-    for word in keys.split(' ').filter(|w| !w.is_empty()) {
-        if let Some(text) = word.strip_prefix("text:") {
-            for c in text.chars() {
-                a.update(Msg::Key(KeyEvent::new(
-                    KeyCode::Char(c),
-                    KeyModifiers::NONE,
-                )));
-            }
-            continue;
-        }
-        let k = Key::parse(word).unwrap();
-        a.update(Msg::Key(KeyEvent::new(k.code, k.mods)));
-    }
-}
-
-fn screen(a: &App<'_>) -> String {
-    let (w, h) = (a.areas.screen.width, a.areas.screen.height);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(a, f)).unwrap();
-    t.backend().to_string()
-}
+#[path = "common/tui.rs"]
+mod tui;
+use tui::{app, keys, screen};
 
 /// dana taken out of SecurityAuditors, from her node's change menu.
 fn dana_leaves_her_group(a: &mut App<'_>) {
@@ -98,6 +64,37 @@ fn what_if_view_folded() {
         s.contains("- sts:AssumeRole  arn:aws:iam::222222222222:role/SecurityAuditor  was allowed"),
         "{s}"
     );
+}
+
+/// `v` opens a picker of the five access levels over the diff, checked as asked
+/// now (the default: Write and Permissions management); the header then names the
+/// levels chosen.
+#[test]
+fn the_level_picker_checks_levels_and_the_header_names_them() {
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org, 110, 30);
+    dana_leaves_her_group(&mut a);
+    keys(&mut a, "d v");
+    let s = screen(&a);
+    assert!(s.contains("Access levels the diff asks"), "{s}");
+    for (want, level) in [
+        ("[ ] 1 List", "List"),
+        ("[ ] 2 Read", "Read"),
+        ("[x] 3 Write", "Write"),
+        ("[x] 4 Permissions management", "PM"),
+        ("[ ] 5 Tagging", "Tagging"),
+    ] {
+        assert!(s.contains(want), "{level}: {s}");
+    }
+    keys(&mut a, "1 2 enter");
+    let s = screen(&a);
+    assert!(!s.contains("Access levels the diff asks"), "closed: {s}");
+    assert!(
+        s.contains("levels asked: List, Read, Write, Permissions management (v picks others)"),
+        "{s}"
+    );
+    keys(&mut a, "v 5 enter");
+    assert!(screen(&a).contains("every access level asked"));
 }
 
 #[test]
@@ -187,11 +184,12 @@ fn the_details_of_an_ou_after_an_scp_is_detached() {
 
 // ---- end to end, in tmux --------------------------------------------------------------
 
-#[test]
-fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
+/// The real binary on acme in a tmux window of its own (no config, no colour),
+/// its tree drawn; `None` (the test skips) without tmux.
+fn acme_in_tmux(name: &str) -> Option<Tmux> {
     let bin = env!("CARGO_BIN_EXE_orgscope");
-    let Some(t) = Tmux::start(
-        "whatif",
+    let t = Tmux::start(
+        name,
         120,
         40,
         &[
@@ -204,18 +202,34 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
             bin,
             "acme",
         ],
-    ) else {
+    )?;
+    t.wait_for("Organization policies");
+    Some(t)
+}
+
+/// `:COMMAND` from the palette, then waits until the screen shows `shows`.
+fn palette(t: &Tmux, command: &str, shows: &str) {
+    t.keys(&[":"]);
+    t.type_text(command);
+    t.keys(&["Enter"]);
+    t.wait_for(shows);
+}
+
+/// `m`, waits for `offer` in the change menu, types `filter` and Enter.
+fn menu(t: &Tmux, offer: &str, filter: &str) {
+    t.keys(&["m"]);
+    t.wait_for(offer);
+    t.type_text(filter);
+    t.keys(&["Enter"]);
+}
+
+#[test]
+fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
+    let Some(t) = acme_in_tmux("whatif") else {
         return;
     };
-    t.wait_for("Organization policies");
-    t.keys(&[":"]);
-    t.type_text("user dana");
-    t.keys(&["Enter"]);
-    t.wait_for("Users › dana");
-    t.keys(&["m"]);
-    t.wait_for("remove the user from a group");
-    t.type_text("remove");
-    t.keys(&["Enter"]);
+    palette(&t, "user dana", "Users › dana");
+    menu(&t, "remove the user from a group", "remove");
     t.wait_for("choose");
     t.type_text("SecurityAuditors");
     t.keys(&["Enter"]);
@@ -244,33 +258,11 @@ fn make_a_change_see_the_diff_and_undo_it_in_tmux() {
 /// selection back to its parent in the loaded org.
 #[test]
 fn a_created_ou_is_found_and_undone_in_tmux() {
-    let bin = env!("CARGO_BIN_EXE_orgscope");
-    let Some(t) = Tmux::start(
-        "whatif-ou",
-        120,
-        40,
-        &[
-            "env",
-            "-i",
-            "PATH=/usr/bin:/bin",
-            "TERM=xterm-256color",
-            "XDG_CONFIG_HOME=/nonexistent",
-            "NO_COLOR=1",
-            bin,
-            "acme",
-        ],
-    ) else {
+    let Some(t) = acme_in_tmux("whatif-ou") else {
         return;
     };
-    t.wait_for("Organization policies");
-    t.keys(&[":"]);
-    t.type_text("ou Workloads");
-    t.keys(&["Enter"]);
-    t.wait_for("Root › Workloads");
-    t.keys(&["m"]);
-    t.wait_for("create an OU here");
-    t.type_text("create an OU");
-    t.keys(&["Enter"]);
+    palette(&t, "ou Workloads", "Root › Workloads");
+    menu(&t, "create an OU here", "create an OU");
     t.type_text("Lab");
     t.keys(&["Enter"]);
     t.wait_for("Changed by the scenario: 1 change");

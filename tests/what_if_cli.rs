@@ -107,3 +107,37 @@ fn explain_says_before_and_after_with_the_diffs_exit_status() {
         "{text}"
     );
 }
+
+/// A scenario's document that does not parse is refused with a place a user can go
+/// to: a document written as an object, at the file's line and column; one written
+/// as a JSON string, at the string, with the document's own line and column. The
+/// path stops at what is known (no `?` segment) and the member before the mistake is
+/// named.
+#[test]
+fn a_document_that_does_not_parse_is_placed_in_the_scenario_file() {
+    let dir = std::env::temp_dir().join(format!("orgscope-what-if-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let refused = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_orgscope"))
+            .args(["what-if", "acme", "--scenario"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        stderr.replace(&path.display().to_string(), name)
+    };
+    let object = "{\"changes\": [\n  {\"op\": \"create_scp\", \"name\": \"X\", \"document\": {\"Version\": \"2012-10-17\",\n    \"Statement\": [{\"Effect\": \"Deny\" \"Action\": \"*\", \"Resource\": \"*\"}]}}\n]}";
+    assert_eq!(
+        refused("object.json", object),
+        "orgscope: object.json:3:37: at changes[0].document.Statement[0]: expected `,` or `}` after the value of `Effect`\n"
+    );
+    let string = "{\"changes\": [\n  {\"op\": \"create_scp\", \"name\": \"X\", \"document\": \"{\\n  \\\"Statement\\\": [{\\\"Effect\\\": \\\"Deny\\\" \\\"Action\\\": \\\"*\\\", \\\"Resource\\\": \\\"*\\\"}]\\n}\"}\n]}";
+    assert_eq!(
+        refused("string.json", string),
+        "orgscope: string.json:2:49: at changes[0].document.Statement[0]: create_scp: expected `,` or `}` after the value of `Effect` (in the document, line 2 column 35)\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -163,7 +163,7 @@ impl Policy {
         let raw = PolicySeed(kind)
             .deserialize(serde_path_to_error::Deserializer::new(&mut jd, &mut track))
             .map_err(|e| {
-                PolicyError::from_json(serde_path_to_error::Error::new(track.path(), e))
+                PolicyError::from_json(serde_path_to_error::Error::new(track.path(), e), text)
             })?;
         jd.end().map_err(PolicyError::from_plain_json)?;
         Ok(Policy::compile(kind, name, raw))

@@ -69,22 +69,30 @@ impl ScenarioFile {
         let base = locate_all(&self.text, &[&path])[0];
         let mut position = base.map(|o| lines.position(o));
         let mut shown = path.to_string();
+        let mut message = match &policy {
+            Some(pe) => format!("{op}: {}", pe.message),
+            None => format!("{op}: {message}"),
+        };
         if let Some(pe) = &policy {
             if !pe.path.is_empty() {
                 shown = format!("{shown}.{}", pe.path);
             }
-            // The document's own line and column, moved to where it sits in the file.
-            if let (Some(base), Some((l, c))) = (base, pe.position) {
-                let doc = &self.text[base..];
-                if let Some(inner) = LineIndex::new(doc).offset(l, c) {
-                    position = Some(lines.position(base + inner));
+            match (base, pe.position) {
+                // A document written as a JSON string: its lines are not the file's,
+                // so the string is the place and the document's own line is said.
+                (Some(base), Some((l, c))) if self.text[base..].starts_with('"') => {
+                    message.push_str(&format!(" (in the document, line {l} column {c})"));
                 }
+                // The document's own line and column, moved to where it sits in the file.
+                (Some(base), Some((l, c))) => {
+                    let doc = &self.text[base..];
+                    if let Some(inner) = LineIndex::new(doc).offset(l, c) {
+                        position = Some(lines.position(base + inner));
+                    }
+                }
+                _ => {}
             }
         }
-        let message = match &policy {
-            Some(pe) => format!("{op}: {}", pe.message),
-            None => format!("{op}: {message}"),
-        };
         ScenarioError::Invalid(Located {
             file: Some(self.path.display().to_string()),
             position,
@@ -163,13 +171,21 @@ fn track<'a, T: Deserialize<'a>>(
 ) -> Result<T, Located> {
     let mut de = serde_json::Deserializer::from_str(part);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let inner_path = JsonPath::from_serde(e.path()).to_string();
+        let mut inner_path = JsonPath::from_serde(e.path()).to_string();
         let inner = e.into_inner();
         let base = part.as_ptr() as usize - text.as_ptr() as usize;
-        let position = (inner.line() > 0)
+        let offset = (inner.line() > 0)
             .then(|| LineIndex::new(part).offset(inner.line(), inner.column()))
-            .flatten()
-            .map(|o| lines.position(base + o));
+            .flatten();
+        let position = offset.map(|o| lines.position(base + o));
+        let mut message = crate::policy::error::strip_position(&inner.to_string());
+        // serde_path_to_error does not follow a syntax error into a document kept
+        // as raw JSON: the text says where it is.
+        if let (Some(o), true) = (offset, inner.is_syntax() || inner.is_eof()) {
+            let place = crate::policy::error::syntax_place(part, o);
+            inner_path = JsonPath(place.path.iter().map(seg).collect()).to_string();
+            message.push_str(&place.after());
+        }
         let path = match (prefix.is_empty(), inner_path.is_empty()) {
             (true, _) => inner_path,
             (false, true) => prefix.to_string(),
@@ -179,9 +195,17 @@ fn track<'a, T: Deserialize<'a>>(
             file: None,
             position,
             path,
-            message: crate::policy::error::strip_position(&inner.to_string()),
+            message,
         }
     })
+}
+
+fn seg(step: &crate::policy::error::Step) -> crate::org::report::Seg {
+    use crate::org::report::IntoSeg;
+    match step {
+        crate::policy::error::Step::Key(k) => k.into_seg(),
+        crate::policy::error::Step::Index(i) => i.into_seg(),
+    }
 }
 
 /// The typed change, refusing missing fields and fields the op does not take.

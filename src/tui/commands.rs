@@ -127,7 +127,7 @@ pub enum Action {
     ScenarioPane,
     /// Show who gains and who loses what under the selected node.
     WhatIf,
-    /// The what-if diff asks every access level, or the default ones again.
+    /// Choose the access levels the what-if diff asks.
     WhatIfLevels,
     /// Keep the edited policy (the in-app editor).
     SaveEdit,
@@ -916,9 +916,9 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::WhatIfLevels,
         "levels",
-        "ask every access level (List, Read, Tagging too), or only Write and Permissions management again (the default)",
+        "choose the access levels the diff asks (List, Read, Write, Permissions management, Tagging; the default: Write and Permissions management)",
         &[WI],
-        false,
+        true,
     ),
     cmd(
         Action::Undo,

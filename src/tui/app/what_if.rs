@@ -23,7 +23,7 @@ use crate::tui::what_if::diff::{DiffView, Shown};
 use crate::tui::what_if::editor::{self, Editor};
 use crate::tui::what_if::menu::{self, EditTarget, Offer};
 use crate::tui::what_if::worker::{self, DiffJob, Job};
-use crate::tui::what_if::{Applying, DiffRun, Entry, MenuState, MenuStep};
+use crate::tui::what_if::{Applying, DiffRun, Entry, LevelPicker, MenuState, MenuStep};
 
 /// The scope of a diff for a node: what `ImpactOptions.scope` takes, and its label.
 pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
@@ -52,14 +52,16 @@ pub fn scope_of(org: &Org, node: Node) -> (Vec<String>, String) {
     }
 }
 
-/// What an edit target is called, for the editor's title.
-fn target_name(t: &EditTarget) -> &str {
+/// What an edit target is, for the editor's title: `SCP DenyAll`, `trust policy of
+/// arn:...`.
+fn target_name(t: &EditTarget) -> String {
     match t {
-        EditTarget::OrgPolicy { policy, .. } => policy,
-        EditTarget::NewOrgPolicy { name, .. } => name,
-        EditTarget::Managed { name, .. } | EditTarget::Inline { name, .. } => name,
-        EditTarget::Trust { role } => role,
-        EditTarget::Resource { resource, .. } => resource,
+        EditTarget::OrgPolicy { kind, policy } => format!("{} {policy}", kind.label()),
+        EditTarget::NewOrgPolicy { kind, name, .. } => format!("new {} {name}", kind.label()),
+        EditTarget::Managed { name, .. } => format!("managed policy {name}"),
+        EditTarget::Inline { principal, name } => format!("inline policy {name} of {principal}"),
+        EditTarget::Trust { role } => format!("trust policy of {role}"),
+        EditTarget::Resource { resource, .. } => format!("policy of {resource}"),
     }
 }
 
@@ -112,6 +114,16 @@ impl App<'_> {
             self.popup = Popup::None;
             return;
         };
+        // A letter is typed (a filter, a name): `j` and `k` too, which elsewhere move.
+        let plain = !ev.modifiers.intersects(
+            crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+        );
+        if plain && matches!(ev.code, crossterm::event::KeyCode::Char(_)) {
+            if edit(&mut m.filter, &ev) {
+                m.selected = 0;
+            }
+            return;
+        }
         match self.keymap.action(Context::ChangeMenu, &ev) {
             Some(Action::Down | Action::NextItem) => m.select(true),
             Some(Action::Up | Action::PrevItem) => m.select(false),
@@ -175,7 +187,7 @@ impl App<'_> {
                 if let Offer::Edit(target) = &item.offer {
                     self.menu = None;
                     let text = item.text.clone().unwrap_or_default();
-                    self.open_editor(target.clone(), item.label.clone(), &text);
+                    self.open_editor(target.clone(), target_name(target), &text);
                     return;
                 }
                 if menu::takes_name(&item.offer) {
@@ -208,6 +220,16 @@ impl App<'_> {
                 });
             }
             MenuStep::Name(_) => {}
+            // A new resource's kind chosen: its name or ARN is typed next.
+            MenuStep::Choose(Offer::NewResourcePolicy, choices) => {
+                let kind = menu::resource_kind_of_key(&choices[i].value);
+                self.menu = Some(MenuState {
+                    node: m.node,
+                    step: MenuStep::Name(Offer::NewResourcePolicyNamed(kind)),
+                    filter: String::new(),
+                    selected: 0,
+                });
+            }
             MenuStep::Choose(offer, choices) => {
                 self.menu = None;
                 self.popup = Popup::None;
@@ -366,10 +388,13 @@ impl App<'_> {
                 self.applied(id, &result);
             }
             Changer::Worker(tx) => {
+                let proposed = matches!(self.what_if.applying, Some((_, Applying::Propose(_))));
                 if tx.send(Job::Apply { id, scenario }).is_err() {
                     self.what_if.applying = None;
                     self.warn("the what-if worker is gone");
-                } else {
+                } else if proposed {
+                    // An undo or redo keeps saying what it did: the panes show the
+                    // work under way.
                     self.say("what if: laying the changes over the organization…");
                 }
             }
@@ -474,7 +499,7 @@ impl App<'_> {
             scope,
             progress: Arc::new(Progress::default()),
             expectations: self.what_if.expectations.clone(),
-            all_levels: self.what_if.all_levels,
+            levels: self.what_if.levels.clone(),
             actions: self.what_if.actions.clone(),
         };
         self.what_if.running = Some(DiffRun {
@@ -494,6 +519,48 @@ impl App<'_> {
                     self.warn("the what-if worker is gone");
                 }
             }
+        }
+    }
+
+    /// `v`'s picker: space (or a level's number) checks a level, `a` all, Enter
+    /// asks them, Esc leaves the levels as they were.
+    fn level_picker_key(&mut self, ev: KeyEvent) {
+        use crossterm::event::KeyCode;
+        let Some(p) = self.what_if.level_picker.as_mut() else {
+            return;
+        };
+        let n = p.chosen.len();
+        match ev.code {
+            KeyCode::Char(' ' | 'x') => p.chosen[p.selected] = !p.chosen[p.selected],
+            KeyCode::Char(c @ '1'..='5') => {
+                let i = usize::from(c as u8 - b'1');
+                p.chosen[i] = !p.chosen[i];
+                p.selected = i;
+            }
+            KeyCode::Char('a') => p.toggle_all(),
+            _ => match self.keymap.action(Context::WhatIf, &ev) {
+                Some(Action::Down | Action::NextItem) => p.selected = (p.selected + 1) % n,
+                Some(Action::Up | Action::PrevItem) => p.selected = (p.selected + n - 1) % n,
+                Some(Action::Cancel) => self.what_if.level_picker = None,
+                Some(Action::Accept) => {
+                    if !p.chosen.contains(&true) {
+                        self.warn("check one level at least (space), or Esc");
+                        return;
+                    }
+                    let levels = p.levels();
+                    self.what_if.level_picker = None;
+                    self.say(format!(
+                        "what if: {}",
+                        levels.as_deref().map_or_else(
+                            || "Write and Permissions management asked (the default)".into(),
+                            worker::levels_asked
+                        )
+                    ));
+                    self.what_if.levels = levels;
+                    self.start_diff();
+                }
+                _ => {}
+            },
         }
     }
 
@@ -522,6 +589,10 @@ impl App<'_> {
             self.what_if_filter_key(ev);
             return (None, None);
         }
+        if self.what_if.level_picker.is_some() {
+            self.level_picker_key(ev);
+            return (None, None);
+        }
         let n = self.diff_rows();
         let page = self.what_if_page();
         let w = &mut self.what_if;
@@ -540,14 +611,7 @@ impl App<'_> {
             }
             Some(Action::Filter) => w.editing = true,
             Some(Action::WhatIfLevels) => {
-                w.all_levels = !w.all_levels;
-                let all = w.all_levels;
-                self.say(if all {
-                    "what if: every access level asked"
-                } else {
-                    "what if: Write and Permissions management asked (the default)"
-                });
-                self.start_diff();
+                w.level_picker = Some(LevelPicker::new(w.levels.as_deref()));
                 return (None, None);
             }
             Some(Action::Undo) => self.undo(true),
@@ -664,7 +728,11 @@ impl App<'_> {
             self.say("this line has no question: open a principal (→) and choose a + - or ~ line");
             return None;
         };
-        let args = format!("{} {} {}", x.principal, x.action, x.resource);
+        let mut args = format!("{} {} {}", x.principal, x.action, x.resource);
+        for pair in &x.context {
+            args.push(' ');
+            args.push_str(pair);
+        }
         self.what_if.back_to_view = true;
         self.open_query(QueryKind::Can, Some(&args))
     }
@@ -791,6 +859,7 @@ impl App<'_> {
 mod tests {
     use super::super::tests::{acme, app, press};
     use super::*;
+    use crate::catalog::AccessLevel;
     use crate::tui::what_if::diff::{DiffView, Row};
 
     fn shown<'x>(a: &'x App<'_>) -> &'x DiffView {
@@ -815,6 +884,23 @@ mod tests {
             .iter()
             .map(|r| r.spans.iter().map(|(_, s)| s.as_str()).collect())
             .collect()
+    }
+
+    /// The answer shown: its header's lines, and its row with the answer before
+    /// the scenario.
+    fn header_and_before(a: &App<'_>) -> (Vec<String>, String) {
+        let answer = a.shown_answer().expect("an answer");
+        let header = answer
+            .full
+            .header
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+            .collect();
+        let before = (0..answer.full.len() as u32)
+            .map(|i| answer.full.item(i).text())
+            .find(|t| t.starts_with("before the scenario"))
+            .expect("the answer before beside it");
+        (header, before)
     }
 
     #[test]
@@ -884,6 +970,53 @@ mod tests {
         assert!(!rows(&a).is_empty(), "the diff is back");
     }
 
+    /// A line that was allowed only under conditions opens its question asked with
+    /// those conditions: the answer before is the allowed one the line says was
+    /// lost, not the plain request (which the root's RCP EnforceSecureTransport
+    /// denies without aws:SecureTransport, before and after alike).
+    #[test]
+    fn a_conditional_line_is_explained_under_its_conditions() {
+        let org = acme();
+        let mut a = app(&org);
+        a.propose(Change::Attach {
+            kind: crate::scenario::OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+            target: "Prod".into(),
+        });
+        press(&mut a, "d");
+        // Open PaymentsApp's fold: → on its summary.
+        a.what_if.selected = texts(&a)
+            .iter()
+            .position(|t| t.contains("role/PaymentsApp"))
+            .expect("PaymentsApp's summary");
+        press(&mut a, "right");
+        let row = rows(&a)
+            .into_iter()
+            .find(|r| {
+                r.explain
+                    .as_ref()
+                    .is_some_and(|x| x.principal.ends_with(":role/PaymentsApp"))
+            })
+            .expect("PaymentsApp loses an action")
+            .clone();
+        let x = row.explain.clone().unwrap();
+        assert!(
+            x.context.contains(&"aws:SecureTransport=true".to_string()),
+            "{x:?}"
+        );
+        let at = a
+            .what_if
+            .shown_rows()
+            .into_iter()
+            .position(|r| shown(&a).row(r) == Some(&row))
+            .unwrap();
+        a.what_if.selected = at;
+        press(&mut a, "enter");
+        let (header, before) = header_and_before(&a);
+        assert!(header[1].contains("Denied"), "after: {header:?}");
+        assert!(before.contains("Allowed"), "{before}");
+    }
+
     #[test]
     fn a_question_while_a_scenario_is_active_answers_for_the_changed_org_and_says_so() {
         let org = acme();
@@ -897,19 +1030,9 @@ mod tests {
             &mut a,
             ": text:can space text:dana space text:sts:AssumeRole space text:arn:aws:iam::222222222222:role/SecurityAuditor enter",
         );
-        let answer = a.shown_answer().expect("an answer");
-        let header: Vec<String> = answer
-            .full
-            .header
-            .iter()
-            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
-            .collect();
+        let (header, before) = header_and_before(&a);
         assert!(header[0].contains("what if"), "{header:?}");
         assert!(header[1].contains("Denied"), "after: {header:?}");
-        let before = (0..answer.full.len() as u32)
-            .map(|i| answer.full.item(i).text())
-            .find(|t| t.starts_with("before the scenario"))
-            .expect("the answer before beside it");
         assert!(before.contains("Allowed"), "{before}");
     }
 
@@ -1030,6 +1153,105 @@ mod tests {
     /// The default levels (Write, Permissions management) leave out a bucket
     /// opened to everyone for s3:GetObject: the view says what it did not ask and
     /// that `v` asks every level, which shows the outsiders gaining the objects.
+    /// A bucket with no policy is given one from its account's menu: the kind
+    /// chosen, the name typed, a first document that opens nothing (the account's
+    /// own root: IAM User Guide, "Policy evaluation logic", same-account access
+    /// still needs an identity policy), then written over to let everyone read
+    /// (a resource policy naming `*` allows anonymous requests): the diff says the
+    /// whole internet gains the objects.
+    #[test]
+    fn a_policy_is_put_on_a_new_bucket_from_its_account_and_the_diff_shows_what_it_opens() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:account space text:web-dev enter");
+        let Node::Account(web_dev) = a.selected() else {
+            panic!("web-dev is not selected: {:?}", a.status)
+        };
+        let id = org.account(web_dev).id.to_string();
+        press(&mut a, "m text:resource enter");
+        assert!(
+            matches!(&a.menu.as_ref().unwrap().step, MenuStep::Choose(Offer::NewResourcePolicy, c) if c.len() == 7),
+            "{:?}",
+            a.menu
+        );
+        // A name that is not one: refused, and the menu stays to type another.
+        press(&mut a, "text:S3 enter");
+        press(&mut a, "text:two space text:words enter");
+        assert!(a.status.as_ref().is_some_and(|s| s.warn), "{:?}", a.status);
+        assert_eq!(a.popup, Popup::ChangeMenu);
+        // A bucket that has a policy: edit that one instead.
+        let m = a.menu.as_mut().unwrap();
+        m.filter.clear();
+        press(&mut a, "text:acme-public-website enter");
+        let why = a.status.clone().unwrap().text;
+        assert!(why.contains("has a policy already"), "{why}");
+        a.menu.as_mut().unwrap().filter.clear();
+        press(&mut a, "text:acme-new-drop enter");
+        assert_eq!(a.popup, Popup::Editor, "{:?}", a.status);
+        let e = a.editor.as_ref().unwrap();
+        assert_eq!(
+            e.target,
+            EditTarget::Resource {
+                resource: "arn:aws:s3:::acme-new-drop".into(),
+                account: id.clone()
+            }
+        );
+        assert!(e.check.is_ok(), "the first document parses: {:?}", e.check);
+        assert!(
+            e.text().contains(&format!("arn:aws:iam::{id}:root")),
+            "{}",
+            e.text()
+        );
+
+        let public = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-new-drop/*"}]}"#;
+        let e = a.editor.as_mut().unwrap();
+        e.area = ratatui_textarea::TextArea::new(vec![public.to_string()]);
+        e.recheck();
+        press(&mut a, "ctrl-s");
+        let done: Vec<&Change> = a.what_if.changes.done().iter().map(|e| &e.change).collect();
+        assert_eq!(
+            done,
+            [&Change::PutResourcePolicy {
+                resource: "arn:aws:s3:::acme-new-drop".into(),
+                account: Some(id),
+                document: crate::scenario::Document::new(public),
+            }],
+            "{:?}",
+            a.status
+        );
+        press(&mut a, ": text:what-if space text:s3:GetObject enter");
+        assert_eq!(a.popup, Popup::WhatIf, "{:?}", a.status);
+        let all = texts(&a).join("\n");
+        assert!(
+            all.contains("everyone *  gains 1 answer")
+                && all.contains("+ s3:GetObject  arn:aws:s3:::acme-new-drop/*"),
+            "{all}"
+        );
+    }
+
+    /// The change menu's line takes every letter: `j` and `k` (which move in lists)
+    /// are typed into a filter and a name, as the arrows still move.
+    #[test]
+    fn the_menu_line_takes_j_and_k_as_letters() {
+        let org = acme();
+        let mut a = app(&org);
+        press(&mut a, ": text:account space text:web-dev enter");
+        press(&mut a, "m text:resource enter text:key");
+        let m = a.menu.as_ref().unwrap();
+        assert_eq!(m.filter, "key");
+        assert_eq!(m.rows().len(), 1, "{:?}", m.rows());
+        press(
+            &mut a,
+            "esc m text:resource enter down down enter text:jobs enter",
+        );
+        let e = a.editor.as_ref().expect("the editor");
+        assert!(
+            matches!(&e.target, EditTarget::Resource { resource, .. } if resource.ends_with(":jobs")),
+            "{:?}",
+            e.target
+        );
+    }
+
     #[test]
     fn the_levels_left_out_are_said_and_v_asks_them() {
         let org = acme();
@@ -1057,14 +1279,38 @@ mod tests {
             h.contains("Read: s3:GetObject") && h.contains("v asks the"),
             "{h}"
         );
+        // `v` picks the levels: it opens on the default ones.
         press(&mut a, "v");
+        let picker = a.what_if.level_picker.clone().expect("the level picker");
+        assert_eq!(picker.chosen, [false, false, true, true, false]);
+        press(&mut a, "a enter");
         let h = header(&a);
         assert!(h.contains("every access level asked"), "{h}");
         assert!(h.contains("outside the org"), "{h}");
         let all = texts(&a).join("\n");
         assert!(all.contains("gains 1 action  · Read 1 · s3 1"), "{all}");
-        // Back to the default.
-        press(&mut a, "v");
+        // Read alone: the header names it, and the outsiders still gain.
+        press(&mut a, "v a 2 enter");
+        assert_eq!(a.what_if.levels, Some(vec![AccessLevel::Read]));
+        let h = header(&a);
+        assert!(h.contains("levels asked: Read (v picks others)"), "{h}");
+        assert!(h.contains("outside the org"), "{h}");
+        // Write alone: s3:GetObject is not asked, and nothing changes.
+        press(&mut a, "v 2 3 enter");
+        let h = header(&a);
+        assert!(h.contains("levels asked: Write"), "{h}");
+        assert!(!h.contains("outside the org"), "{h}");
+        // None checked is refused; Esc leaves the levels as they were.
+        press(&mut a, "v 3 enter");
+        assert!(a.status.as_ref().is_some_and(|s| s.warn), "{:?}", a.status);
+        assert!(a.what_if.level_picker.is_some());
+        press(&mut a, "esc");
+        assert!(a.what_if.level_picker.is_none());
+        assert_eq!(a.popup, Popup::WhatIf);
+        assert_eq!(a.what_if.levels, Some(vec![AccessLevel::Write]));
+        // Back to the default: its note again.
+        press(&mut a, "v down down down space enter");
+        assert_eq!(a.what_if.levels, None, "{:?}", a.what_if.level_picker);
         assert!(header(&a).contains("v asks the"));
 
         // `:what-if ACTIONS` asks those (as --actions), every level of them; alone,

@@ -74,11 +74,18 @@ pub(super) fn menu(app: &App<'_>, frame: &mut Frame<'_>) {
             style,
         )));
     }
-    if let MenuStep::Name(_) = m.step {
-        lines.push(Line::from(Span::styled(
-            " type the name; Enter creates it, Esc cancels",
-            t.dim,
-        )));
+    if let MenuStep::Name(offer) = &m.step {
+        let hint = match offer {
+            crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(Some(kind)) => format!(
+                " type the {}'s name or ARN; Enter writes its policy",
+                kind.label()
+            ),
+            crate::tui::what_if::menu::Offer::NewResourcePolicyNamed(None) => {
+                " type the resource's ARN; Enter writes its policy".into()
+            }
+            _ => " type the name; Enter creates it, Esc cancels".into(),
+        };
+        lines.push(Line::from(Span::styled(hint, t.dim)));
     } else if rows.is_empty() {
         lines.push(Line::from(Span::styled(" nothing matches", t.dim)));
     }
@@ -181,6 +188,42 @@ pub(super) fn scenario(app: &App<'_>, frame: &mut Frame<'_>) {
 }
 
 pub(super) fn what_if(app: &App<'_>, frame: &mut Frame<'_>) {
+    diff_view(app, frame);
+    level_picker(app, frame);
+}
+
+/// `v`: the access levels, checked or not, over the diff.
+fn level_picker(app: &App<'_>, frame: &mut Frame<'_>) {
+    let t = &app.theme;
+    let Some(p) = &app.what_if.level_picker else {
+        return;
+    };
+    let area = app.areas.popup(56, 9);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block(t, " Access levels the diff asks ".into()), area);
+    let mut lines = Vec::new();
+    for (k, (level, on)) in crate::catalog::AccessLevel::ALL
+        .iter()
+        .zip(p.chosen)
+        .enumerate()
+    {
+        let text = format!(
+            " [{}] {} {}",
+            if on { "x" } else { " " },
+            k + 1,
+            level.as_str()
+        );
+        let style = if k == p.selected { t.selection } else { t.text };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines.push(Line::from(Span::styled(
+        " space or 1-5 checks · a all · Enter asks · Esc",
+        t.dim,
+    )));
+    frame.render_widget(Paragraph::new(lines), inner(area));
+}
+
+fn diff_view(app: &App<'_>, frame: &mut Frame<'_>) {
     let t = &app.theme;
     let w = &app.what_if;
     let area = app.areas.query();

@@ -12,12 +12,26 @@ use crate::scenario::impact::{Impact, PrincipalImpact, Standing};
 use crate::tui::query::answer::{Spans, Tone, spans};
 use crate::tui::words::{plural, thousands};
 
-/// A question one row answers: `can PRINCIPAL ACTION RESOURCE`.
+/// A question one row answers: `can PRINCIPAL ACTION RESOURCE KEY=VALUE...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explain {
     pub principal: String,
     pub action: String,
     pub resource: String,
+    /// `key=value` for each condition the row's conditional side holds under (its
+    /// `when`), so that the question asked is the one the row answers.
+    pub context: Vec<String>,
+}
+
+/// The `when` of a row as context pairs; a value not worked out, or one with a
+/// space (the query line splits on them), is left out.
+fn context_of(w: &[crate::analysis::who_can::Condition]) -> Vec<String> {
+    w.iter()
+        .filter_map(|c| {
+            let v = c.value.as_deref()?;
+            (!v.contains(char::is_whitespace)).then(|| format!("{}={v}", c.key))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,11 +289,12 @@ fn principal_fold(p: &PrincipalImpact, account: &str) -> Fold {
         ]),
         None,
     );
-    let explain = |action: &str, resource: &str| {
+    let explain = |action: &str, resource: &str, w: &[crate::analysis::who_can::Condition]| {
         Some(Explain {
             principal: p.principal.clone(),
             action: action.to_string(),
             resource: resource.to_string(),
+            context: context_of(w),
         })
     };
     let mut lines = Vec::new();
@@ -294,7 +309,7 @@ fn principal_fold(p: &PrincipalImpact, account: &str) -> Fold {
                     &format!("{}{}", standing(x.standing), when(&x.when)),
                 ),
             ]),
-            explain(&x.action, &x.resource),
+            explain(&x.action, &x.resource, &x.when),
         ));
     }
     for x in &p.lost {
@@ -308,7 +323,7 @@ fn principal_fold(p: &PrincipalImpact, account: &str) -> Fold {
                     &format!("was {}{}", standing(x.standing), when(&x.when)),
                 ),
             ]),
-            explain(&x.action, &x.resource),
+            explain(&x.action, &x.resource, &x.when),
         ));
     }
     for x in &p.changed {
@@ -327,7 +342,7 @@ fn principal_fold(p: &PrincipalImpact, account: &str) -> Fold {
                     ),
                 ),
             ]),
-            explain(&x.action, &x.resource),
+            explain(&x.action, &x.resource, &x.when),
         ));
     }
     Fold { summary, lines }

@@ -19,7 +19,7 @@ pub struct Editor {
 
 impl Editor {
     pub fn new(target: EditTarget, title: String, text: &str) -> Editor {
-        let text = &inert_json(text);
+        let text = &dedent(&inert_json(text));
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let mut e = Editor {
             target,
@@ -86,6 +86,32 @@ pub fn inert_json(text: &str) -> String {
     out
 }
 
+/// A document cut out of a bigger file (an org file's policy) keeps that file's
+/// indentation after its first line: the lines after it lose what they all share
+/// (JSON does not read the whitespace between its tokens).
+pub fn dedent(text: &str) -> String {
+    let mut lines = text.lines();
+    let Some(first) = lines.next() else {
+        return text.to_string();
+    };
+    let rest: Vec<&str> = lines.collect();
+    let common = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    if common == 0 {
+        return text.to_string();
+    }
+    let mut out = first.to_string();
+    for l in rest {
+        out.push('\n');
+        out.push_str(l.get(common..).unwrap_or("").trim_end_matches(' '));
+    }
+    out
+}
+
 /// The parser's verdict on a document for a target.
 pub fn check(target: &EditTarget, text: &str) -> Result<(), PolicyError> {
     Policy::parse(target.policy_kind(), "edited", text).map(|_| ())
@@ -134,5 +160,52 @@ mod tests {
         let err = e.check.as_ref().unwrap_err();
         assert_eq!(err.position.map(|(l, _)| l), Some(2), "{err}");
         assert!(!e.unchanged());
+    }
+
+    #[test]
+    fn a_deleted_comma_is_placed_in_its_statement_not_at_an_unknown_path() {
+        let target = EditTarget::OrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+        };
+        let good = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}";
+        let mut e = Editor::new(target, "DenyAll".into(), good);
+        assert!(e.check.is_ok(), "{:?}", e.check);
+        // Delete the comma after "Deny" (line 3).
+        let comma = good.lines().nth(2).unwrap().find(',').unwrap();
+        e.area.move_cursor(ratatui_textarea::CursorMove::Jump(
+            2,
+            u16::try_from(comma + 1).unwrap(),
+        ));
+        e.area
+            .input(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        e.recheck();
+        let err = e.check.as_ref().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "line 3 column {}, at Statement[0]: expected `,` or `}}` after the value of `Effect`",
+                comma + 2
+            )
+        );
+    }
+
+    #[test]
+    fn a_document_cut_from_an_org_file_opens_without_the_files_indentation() {
+        let text = "{\n        \"Version\": \"2012-10-17\",\n        \"Statement\": []\n      }";
+        assert_eq!(
+            dedent(text),
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}"
+        );
+        // Already flush: as it was.
+        let flush = "{\n  \"Statement\": []\n}";
+        assert_eq!(dedent(flush), flush);
+        let target = EditTarget::OrgPolicy {
+            kind: OrgPolicyKind::Scp,
+            policy: "DenyAll".into(),
+        };
+        let e = Editor::new(target, "DenyAll".into(), text);
+        assert_eq!(e.area.lines()[3], "}");
+        assert!(e.unchanged() && e.check.is_ok());
     }
 }

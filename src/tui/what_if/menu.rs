@@ -4,7 +4,9 @@
 //! policy edit it. Pure: the org and the node in, a [`Change`] out, so that each
 //! one is tested without a terminal.
 
-use crate::org::{AccountIx, Entity, InlineOwner, NameLookup, Org, PolicyIx, PolicyOrigin};
+use crate::org::{
+    AccountIx, Entity, InlineOwner, NameLookup, Org, PolicyIx, PolicyOrigin, ResourceKind,
+};
 use crate::policy::PolicyKind;
 use crate::scenario::{Change, Document, OrgPolicyKind};
 use crate::tui::nodes::{Folder, Node, OrgTree, PolicyFolder};
@@ -50,6 +52,12 @@ pub enum Offer {
     NewManaged,
     /// Remove the user's, group's or role's inline policy of this name.
     DeleteInline(String),
+    /// Put a policy on a resource that has none: its kind chosen, then
+    /// [`Offer::NewResourcePolicyNamed`].
+    NewResourcePolicy,
+    /// The resource of this kind (`None`: any ARN) named or its ARN typed, then its
+    /// policy written in the editor.
+    NewResourcePolicyNamed(Option<ResourceKind>),
 }
 
 /// A document a change can replace (or create), and how: the change it makes from
@@ -243,6 +251,12 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
             Offer::NewManaged,
         ));
     }
+    if matches!(node, Node::Account(_) | Node::Folder(_, Folder::Resources)) {
+        out.push(item(
+            "put a policy on a resource that has none… (bucket, key, queue, topic, secret, function or any ARN)",
+            Offer::NewResourcePolicy,
+        ));
+    }
     if let Node::User(_) = node {
         out.push(item("add the user to a group…", Offer::AddToGroup));
         out.push(item(
@@ -321,15 +335,31 @@ pub fn offers(tree: &OrgTree<'_>, node: Node) -> Vec<Item> {
                 edit(p, format!("edit the inline policy {}", org.policy_name(p)));
             }
         }
-        Node::Resource(r) => {
-            if let Some(p) = org.resource(r).policy {
+        Node::Resource(r) => match org.resource(r).policy {
+            Some(p) => {
                 edit(p, "edit the resource policy".into());
                 out.push(item(
                     "remove the resource policy",
                     Offer::DeleteResourcePolicy,
                 ));
             }
-        }
+            None => {
+                let res = org.resource(r);
+                let target = EditTarget::Resource {
+                    resource: res.arn.to_string(),
+                    account: org.account(res.account).id.to_string(),
+                };
+                out.push(Item {
+                    label: format!("write a {} (it has none)", res.kind.policy_name()),
+                    text: Some(resource_template(
+                        res.kind,
+                        &res.arn,
+                        &org.account(res.account).id,
+                    )),
+                    offer: Offer::Edit(target),
+                });
+            }
+        },
         _ => {}
     }
     let inline: &[PolicyIx] = match node {
@@ -372,6 +402,7 @@ pub fn takes_name(offer: &Offer) -> bool {
             | Offer::CreateOrgPolicy { .. }
             | Offer::NewInline
             | Offer::NewManaged
+            | Offer::NewResourcePolicyNamed(_)
     )
 }
 
@@ -380,6 +411,9 @@ pub fn takes_name(offer: &Offer) -> bool {
 /// without case).
 pub fn name_refusal(org: &Org, node: Node, offer: &Offer, name: &str) -> Option<String> {
     let name = name.trim();
+    if let (Offer::NewResourcePolicyNamed(kind), Some(a)) = (offer, account_of_node(node)) {
+        return resource_refusal(org, a, *kind, name);
+    }
     // A customer managed policy by that name would get a new version, not be created.
     if let (Offer::NewManaged, Node::Account(a)) = (offer, node) {
         return (0..org.policies().len())
@@ -455,6 +489,17 @@ pub fn new_document(
                 IDENTITY_TEMPLATE.into(),
             )
         }
+        Offer::NewResourcePolicyNamed(kind) => {
+            let a = account_of_node(node)?;
+            let arn = resource_arn(org, a, *kind, &name)?;
+            let kind = ResourceKind::of_arn(&arn);
+            let target = EditTarget::Resource {
+                resource: arn.clone(),
+                account: org.account(a).id.to_string(),
+            };
+            let text = resource_template(kind, &arn, &org.account(a).id);
+            (target, format!("new {} on {arn}", kind.policy_name()), text)
+        }
         _ => return None,
     })
 }
@@ -506,6 +551,139 @@ const IDENTITY_TEMPLATE: &str = r#"{
   ]
 }
 "#;
+
+/// The kinds of resource a policy can be put on by name, in the menu's order.
+const RESOURCE_KINDS: [ResourceKind; 6] = [
+    ResourceKind::S3Bucket,
+    ResourceKind::KmsKey,
+    ResourceKind::SqsQueue,
+    ResourceKind::SnsTopic,
+    ResourceKind::Secret,
+    ResourceKind::LambdaFunction,
+];
+
+/// A resource kind as a menu choice's value (`arn`: any ARN).
+fn resource_kind_key(kind: Option<ResourceKind>) -> &'static str {
+    match kind {
+        Some(ResourceKind::S3Bucket) => "s3",
+        Some(ResourceKind::KmsKey) => "kms",
+        Some(ResourceKind::SqsQueue) => "sqs",
+        Some(ResourceKind::SnsTopic) => "sns",
+        Some(ResourceKind::Secret) => "secretsmanager",
+        Some(ResourceKind::LambdaFunction) => "lambda",
+        Some(ResourceKind::Other) | None => "arn",
+    }
+}
+
+/// The kind a [`resource_kind_key`] names.
+pub fn resource_kind_of_key(key: &str) -> Option<ResourceKind> {
+    RESOURCE_KINDS
+        .into_iter()
+        .find(|&k| resource_kind_key(Some(k)) == key)
+}
+
+/// The ARN of a resource of `kind` named `name` in the account (in the region its
+/// other resources use), or `name` itself when it is an ARN; `None` when it is
+/// neither (any ARN wanted, or nothing typed).
+fn resource_arn(org: &Org, a: AccountIx, kind: Option<ResourceKind>, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.starts_with("arn:") {
+        return crate::policy::Arn::parse(name).map(|_| name.to_string());
+    }
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return None;
+    }
+    let id = &org.account(a).id;
+    // The partition and region of the account's resources, else of the org's.
+    let region_of = |arn: &str| {
+        let mut parts = arn.split(':');
+        let partition = parts.nth(1)?.to_string();
+        let region = parts.nth(1)?.to_string();
+        (!region.is_empty()).then_some((partition, region))
+    };
+    let in_account = org.account(a).resources.iter().map(|&r| org.resource(r));
+    let (partition, region) = in_account
+        .chain(org.resources().iter())
+        .find_map(|r| region_of(&r.arn))
+        .unwrap_or_else(|| ("aws".into(), "us-east-1".into()));
+    let (service, resource) = match kind? {
+        ResourceKind::S3Bucket => return Some(format!("arn:{partition}:s3:::{name}")),
+        ResourceKind::KmsKey => ("kms", format!("key/{name}")),
+        ResourceKind::SqsQueue => ("sqs", name.to_string()),
+        ResourceKind::SnsTopic => ("sns", name.to_string()),
+        ResourceKind::Secret => ("secretsmanager", format!("secret:{name}")),
+        ResourceKind::LambdaFunction => ("lambda", format!("function:{name}")),
+        ResourceKind::Other => return None,
+    };
+    Some(format!(
+        "arn:{partition}:{service}:{region}:{id}:{resource}"
+    ))
+}
+
+/// Why a resource named `name` cannot get a new policy from the account, when it
+/// cannot.
+fn resource_refusal(
+    org: &Org,
+    a: AccountIx,
+    kind: Option<ResourceKind>,
+    name: &str,
+) -> Option<String> {
+    let Some(arn) = resource_arn(org, a, kind, name) else {
+        return Some(match kind {
+            Some(k) => format!("type the {}'s name, or its ARN", k.label()),
+            None => "type the resource's ARN (arn:aws:service:region:account:resource)".into(),
+        });
+    };
+    let id = &org.account(a).id;
+    let named = crate::policy::Arn::parse(&arn).map(|x| x.account().to_string());
+    if let Some(other) = named.filter(|x| !x.is_empty() && x != &**id) {
+        return Some(format!(
+            "the ARN names account {}, not this one ({id}): choose that account",
+            crate::tui::sanitize::clean(&other)
+        ));
+    }
+    let held = org.resources().iter().find(|r| *r.arn == *arn)?;
+    if held.policy.is_some() {
+        return Some(format!(
+            "{} has a policy already: edit that one (m on it)",
+            crate::tui::sanitize::clean(&arn)
+        ));
+    }
+    (held.account != a).then(|| {
+        format!(
+            "{} is in account {}: choose that account",
+            crate::tui::sanitize::clean(&arn),
+            org.account(held.account).id
+        )
+    })
+}
+
+/// A first policy for a resource: valid, and opening nothing (it names the
+/// resource's own account, which then still needs its identity policies: IAM User
+/// Guide, "Policy evaluation logic", same-account access), to write over.
+pub fn resource_template(kind: ResourceKind, arn: &str, account: &str) -> String {
+    // Key and secret policies apply to their own resource: AWS writes `*` there.
+    let (action, resource) = match kind {
+        ResourceKind::S3Bucket => ("s3:GetObject", format!("{arn}/*")),
+        ResourceKind::KmsKey => ("kms:Decrypt", "*".into()),
+        ResourceKind::SqsQueue => ("sqs:SendMessage", arn.to_string()),
+        ResourceKind::SnsTopic => ("sns:Publish", arn.to_string()),
+        ResourceKind::Secret => ("secretsmanager:GetSecretValue", "*".into()),
+        ResourceKind::LambdaFunction => ("lambda:InvokeFunction", arn.to_string()),
+        ResourceKind::Other => ("", arn.to_string()),
+    };
+    let action = if action.is_empty() {
+        let service = arn.split(':').nth(2).unwrap_or("s3");
+        format!("{service}:Get*")
+    } else {
+        action.to_string()
+    };
+    let partition = arn.split(':').nth(1).unwrap_or("aws");
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"ThisAccountOnly\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {{\"AWS\": \"arn:{partition}:iam::{account}:root\"}},\n      \"Action\": \"{action}\",\n      \"Resource\": {}\n    }}\n  ]\n}}\n",
+        serde_json::Value::String(resource)
+    )
+}
 
 /// The account a create offer makes its user or role in.
 fn account_of_node(node: Node) -> Option<AccountIx> {
@@ -786,7 +964,22 @@ pub fn choices(tree: &OrgTree<'_>, node: Node, offer: &Offer) -> Vec<Choice> {
             .into_iter()
             .map(|p| policy_choice(org, p))
             .collect(),
+        Offer::NewResourcePolicy => {
+            let mut out: Vec<Choice> = RESOURCE_KINDS
+                .iter()
+                .map(|&k| Choice {
+                    label: format!("a new {} (type its name or ARN)", k.label()),
+                    value: resource_kind_key(Some(k)).into(),
+                })
+                .collect();
+            out.push(Choice {
+                label: "any other resource (type its ARN)".into(),
+                value: resource_kind_key(None).into(),
+            });
+            out
+        }
         Offer::RemoveBoundary
+        | Offer::NewResourcePolicyNamed(_)
         | Offer::Edit(_)
         | Offer::CreateOu
         | Offer::CreateUser
@@ -910,7 +1103,9 @@ pub fn change(org: &Org, node: Node, offer: &Offer, choice: Option<&Choice>) -> 
         | Offer::CreateRole
         | Offer::CreateOrgPolicy { .. }
         | Offer::NewInline
-        | Offer::NewManaged => return None,
+        | Offer::NewManaged
+        | Offer::NewResourcePolicy
+        | Offer::NewResourcePolicyNamed(_) => return None,
     })
 }
 
@@ -1245,12 +1440,69 @@ mod tests {
         }
     }
 
+    /// A new resource is named as its kind's ARNs are (S3: no region or account;
+    /// the others in the account, in the region its resources use), or by its ARN;
+    /// a resource that has a policy, or is another account's, is refused.
+    #[test]
+    fn a_new_resource_is_named_in_its_account_and_one_with_a_policy_is_refused() {
+        let org = load_builtin_acme();
+        let n = node(&org, "web-dev");
+        let Node::Account(a) = n else { panic!() };
+        let id = org.account(a).id.to_string();
+        let named = |kind: ResourceKind, name: &str| {
+            let offer = Offer::NewResourcePolicyNamed(Some(kind));
+            new_document(&org, n, &offer, name).map(|(t, _, _)| t)
+        };
+        let resource = |arn: &str| {
+            Some(EditTarget::Resource {
+                resource: arn.into(),
+                account: id.clone(),
+            })
+        };
+        assert_eq!(
+            named(ResourceKind::S3Bucket, "drop"),
+            resource("arn:aws:s3:::drop")
+        );
+        assert_eq!(
+            named(ResourceKind::SqsQueue, "jobs"),
+            resource(&format!("arn:aws:sqs:eu-west-1:{id}:jobs"))
+        );
+        assert_eq!(
+            named(ResourceKind::LambdaFunction, "f"),
+            resource(&format!("arn:aws:lambda:eu-west-1:{id}:function:f"))
+        );
+        let typed = format!("arn:aws:sns:us-east-2:{id}:t");
+        assert_eq!(named(ResourceKind::S3Bucket, &typed), resource(&typed));
+        assert_eq!(named(ResourceKind::S3Bucket, "two words"), None);
+        let refused = |kind: Option<ResourceKind>, name: &str| {
+            name_refusal(&org, n, &Offer::NewResourcePolicyNamed(kind), name).unwrap_or_default()
+        };
+        assert!(refused(None, "drop").contains("type the resource's ARN"));
+        assert!(
+            refused(Some(ResourceKind::S3Bucket), "acme-public-website")
+                .contains("has a policy already")
+        );
+        assert!(
+            refused(None, "arn:aws:sqs:eu-west-1:999999999999:q")
+                .contains("names account 999999999999")
+        );
+        assert_eq!(refused(Some(ResourceKind::KmsKey), "new-key"), "");
+    }
+
     #[test]
     fn every_change_the_menus_offer_on_acme_applies() {
         // What a menu offers is a change `apply` takes: names it finds, policies it
         // can attach, groups of the user's own account.
         let org = load_builtin_acme();
         let tree = OrgTree::new(&org);
+        // The editor's first text for a new document, kept as it opened, applies.
+        let kept_as_opened = |target: &EditTarget, text: &str| {
+            let s = crate::scenario::Scenario {
+                description: None,
+                changes: target.changes(text),
+            };
+            crate::scenario::apply(&org, &s).unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+        };
         let mut nodes = vec![Node::Root];
         nodes.extend((0..org.ous().len()).map(|i| Node::Ou(crate::org::OuIx::new(i))));
         nodes.extend((0..org.accounts().len()).map(|i| Node::Account(AccountIx::new(i))));
@@ -1263,14 +1515,8 @@ mod tests {
                 if matches!(item.offer, Offer::Edit(_)) || refusal(&org, n, &item.offer).is_some() {
                     continue;
                 }
-                // A new document: the editor's first text, as kept unchanged.
                 if let Some((target, _, text)) = new_document(&org, n, &item.offer, "what-if-new") {
-                    let s = crate::scenario::Scenario {
-                        description: None,
-                        changes: target.changes(&text),
-                    };
-                    crate::scenario::apply(&org, &s)
-                        .unwrap_or_else(|e| panic!("{:?}: {e}", s.changes));
+                    kept_as_opened(&target, &text);
                     tried += 1;
                     continue;
                 }
@@ -1290,6 +1536,24 @@ mod tests {
                     continue;
                 }
                 let list = choices(&tree, n, &item.offer);
+                // A new resource's policy: each kind, named (any ARN: typed), as
+                // the editor's first text.
+                if item.offer == Offer::NewResourcePolicy {
+                    let id = &org.account(account_of_node(n).unwrap()).id;
+                    for c in &list {
+                        let kind = resource_kind_of_key(&c.value);
+                        let name = match kind {
+                            Some(_) => "what-if-new".to_string(),
+                            None => format!("arn:aws:logs:eu-west-1:{id}:log-group:what-if-new"),
+                        };
+                        let offer = Offer::NewResourcePolicyNamed(kind);
+                        assert_eq!(name_refusal(&org, n, &offer, &name), None, "{name}");
+                        let (target, _, text) = new_document(&org, n, &offer, &name).unwrap();
+                        kept_as_opened(&target, &text);
+                        tried += 1;
+                    }
+                    continue;
+                }
                 let picks: Vec<Option<&Choice>> = if needs_choice(&item.offer) {
                     list.iter().take(3).map(Some).collect()
                 } else {

@@ -18,9 +18,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::catalog::AccessLevel;
 use crate::org::{Entity, NameLookup, Org};
 use crate::scenario::expect::Expectation;
 use crate::scenario::impact::Progress;
+use crate::scenario::left_out::DEFAULT_LEVELS;
 use crate::scenario::{Change, Scenario};
 use crate::tui::nodes::{Node, node_of};
 
@@ -261,6 +263,40 @@ impl MenuState {
     }
 }
 
+/// `v`: the access levels to ask, one check box each, in AWS's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelPicker {
+    pub chosen: [bool; 5],
+    pub selected: usize,
+}
+
+impl LevelPicker {
+    /// Opens on the levels asked now.
+    pub fn new(levels: Option<&[AccessLevel]>) -> LevelPicker {
+        let asked = levels.unwrap_or(&DEFAULT_LEVELS);
+        LevelPicker {
+            chosen: AccessLevel::ALL.map(|l| asked.contains(&l)),
+            selected: 0,
+        }
+    }
+
+    /// The levels checked; `None` when they are the default ones.
+    pub fn levels(&self) -> Option<Vec<AccessLevel>> {
+        let chosen: Vec<AccessLevel> = AccessLevel::ALL
+            .into_iter()
+            .zip(self.chosen)
+            .filter_map(|(l, on)| on.then_some(l))
+            .collect();
+        (chosen != DEFAULT_LEVELS).then_some(chosen)
+    }
+
+    /// All checked, or none when all were.
+    pub fn toggle_all(&mut self) {
+        let all = self.chosen.iter().all(|&c| c);
+        self.chosen = [!all; 5];
+    }
+}
+
 /// The whole what-if state.
 #[derive(Debug, Default)]
 pub struct WhatIf {
@@ -291,8 +327,11 @@ pub struct WhatIf {
     pub expect_file: Option<PathBuf>,
     /// The query pane was opened from a diff line: closing it shows the diff again.
     pub back_to_view: bool,
-    /// `v`: the diff asks every access level, not only the default ones.
-    pub all_levels: bool,
+    /// The access levels the diff asks, chosen with `v`; `None`: the default
+    /// (Write and Permissions management).
+    pub levels: Option<Vec<AccessLevel>>,
+    /// `v`'s picker, while it is open.
+    pub level_picker: Option<LevelPicker>,
     /// `:what-if ACTIONS`: the actions or patterns asked instead of the default set.
     pub actions: Option<Vec<String>>,
     last_id: u64,

@@ -34,9 +34,9 @@ pub struct DiffJob {
     pub scope: Vec<String>,
     pub progress: Arc<Progress>,
     pub expectations: Arc<Vec<Expectation>>,
-    /// Every access level asked, not only the default Write and Permissions
+    /// The access levels asked; `None`: the default Write and Permissions
     /// management.
-    pub all_levels: bool,
+    pub levels: Option<Vec<AccessLevel>>,
     /// Actions or patterns asked instead of the default set (every level of them).
     pub actions: Option<Vec<String>>,
 }
@@ -53,7 +53,7 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
     let options = ImpactOptions {
         scope: job.scope.clone(),
         progress: Some(job.progress.clone()),
-        levels: job.all_levels.then(|| AccessLevel::ALL.to_vec()),
+        levels: job.levels.clone(),
         actions: job.actions.clone(),
         ..ImpactOptions::default()
     };
@@ -66,20 +66,29 @@ pub fn diffed(before: &Org, job: &DiffJob) -> Result<DiffView, String> {
         rows(&i, Some((&was, &now)))
     };
     // What the default levels leave out is said, never read as "no change".
-    let levels = if let Some(actions) = &job.actions {
-        Some(format!(
-            "asked for {} (:what-if alone: the default set)",
-            actions.join(", ")
-        ))
-    } else if job.all_levels {
-        Some("every access level asked (v: only Write and Permissions management)".to_string())
-    } else {
-        left_out::note(&left_out::left_out_by_level(before, &job.after), "v asks")
+    let levels = job.levels.as_deref().map(levels_asked);
+    let asked = match (&job.actions, levels) {
+        (Some(actions), levels) => Some(format!(
+            "asked for {}{} (:what-if alone: the default set)",
+            actions.join(", "),
+            levels.map_or_else(String::new, |l| format!(", {l}"))
+        )),
+        (None, Some(levels)) => Some(format!("{levels} (v picks others)")),
+        (None, None) => left_out::note(&left_out::left_out_by_level(before, &job.after), "v asks"),
     };
-    if let Some(text) = levels {
+    if let Some(text) = asked {
         view.note(&text);
     }
     Ok(view)
+}
+
+/// The levels asked, in words: `levels asked: List, Read`.
+pub fn levels_asked(levels: &[AccessLevel]) -> String {
+    if AccessLevel::ALL.iter().all(|l| levels.contains(l)) {
+        return "every access level asked".into();
+    }
+    let names: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+    format!("levels asked: {}", names.join(", "))
 }
 
 /// Serves jobs until the app drops its end of `jobs`. Of several applies queued,
