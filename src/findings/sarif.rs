@@ -49,6 +49,7 @@ pub fn log(findings: &[Finding], source: &str) -> Value {
                 "partialFingerprints": {"orgscope/v1": f.id},
                 "properties": {
                     "severity": f.severity,
+                    "grade": f.grade,
                     "account": f.account,
                     "policy": f.policy,
                     "statement": f.statement,
