@@ -293,6 +293,9 @@ fn finding_rows(s: &mut String, f: &Finding) {
     if let (Some(p), Some(st)) = (&f.policy, &f.statement) {
         let _ = writeln!(s, "         in {p}, statement {st}");
     }
+    if let Some(at) = &f.location {
+        let _ = writeln!(s, "         at {at}");
+    }
     let _ = writeln!(s, "         why: {}", f.why);
     let _ = writeln!(s, "         fix: {}", f.fix);
 }

@@ -7,13 +7,16 @@ pub mod compare;
 mod escalation;
 mod external;
 mod identity;
+mod location;
 mod organization;
 mod policy_checks;
 pub mod sarif;
 
 use serde::Serialize;
 
-use crate::org::Org;
+pub use location::{LineColumn, Location};
+
+use crate::org::{Org, PolicyIx};
 
 /// How much a finding matters; ordered from the least.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -127,6 +130,13 @@ pub struct Finding {
     /// the one this is about: part of the id, so that each keeps its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// Where the statement (or the policy) is in the input files, where it was read
+    /// from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The policy it points at, to locate the statement.
+    #[serde(skip)]
+    policy_ix: Option<PolicyIx>,
     /// What was found, with the org's names.
     pub message: String,
     /// Why it matters, in one sentence.
@@ -149,10 +159,37 @@ impl Finding {
             policy: None,
             statement: None,
             subject: None,
+            location: None,
+            policy_ix: None,
             message: String::new(),
             why: "",
             fix: "",
         }
+    }
+}
+
+/// Each finding's place in the input, from its policy and statement.
+fn locate(org: &Org, all: &mut [Finding]) {
+    let mut parsed: std::collections::HashMap<PolicyIx, Option<serde_json::Value>> =
+        std::collections::HashMap::new();
+    for f in all {
+        let Some(p) = f.policy_ix else { continue };
+        let k = match &f.statement {
+            None => None,
+            Some(label) => {
+                let doc = parsed
+                    .entry(p)
+                    .or_insert_with(|| serde_json::from_str(&org.doc(p).text).ok());
+                match doc
+                    .as_ref()
+                    .and_then(|d| location::statement_index(d, label))
+                {
+                    Some(k) => Some(k),
+                    None => continue,
+                }
+            }
+        };
+        f.location = location::of_statement(org, p, k);
     }
 }
 
@@ -217,6 +254,7 @@ pub fn findings_with(
             _ => escalation::find(org, &mut all, stopped)?,
         }
     }
+    locate(org, &mut all);
     for f in &mut all {
         if f.category == Category::PolicyCheck {
             f.grade = Some(policy_checks::grade(f.rule));

@@ -56,6 +56,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             f.account = account.clone();
             f.policy = Some(name.clone());
             f.statement = statement;
+            f.policy_ix = Some(p);
             f
         };
         // Many records share one document: its statements are read once.
