@@ -607,7 +607,7 @@ impl Org {
     }
     /// Where a policy's document is in the file it was read from, if it was read
     /// from one (and still has that document).
-    pub fn policy_source(&self, ix: PolicyIx) -> Option<&super::sources::PolicySource> {
+    pub fn policy_source(&self, ix: PolicyIx) -> Option<super::sources::PolicySource> {
         self.sources.get(ix, self.policies.get(ix.index())?.doc)
     }
     pub fn resources(&self) -> &[Resource] {

@@ -27,21 +27,41 @@ pub struct PolicySource {
     pub(crate) doc: DocIx,
 }
 
-/// Policy sources by policy index.
+/// Policy sources, sorted by policy index.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Sources(Vec<Option<Arc<PolicySource>>>);
+pub(crate) struct Sources {
+    files: Vec<Arc<str>>,
+    list: Vec<(PolicyIx, Seen)>,
+}
 
 impl Sources {
-    pub fn get(&self, p: PolicyIx, doc: DocIx) -> Option<&PolicySource> {
-        self.0.get(p.index())?.as_deref().filter(|s| s.doc == doc)
+    pub fn get(&self, p: PolicyIx, doc: DocIx) -> Option<PolicySource> {
+        let i = self.list.binary_search_by_key(&p, |(q, _)| *q).ok()?;
+        let s = &self.list[i].1;
+        (s.doc == doc).then(|| PolicySource {
+            file: self
+                .files
+                .get(s.file.0 as usize)
+                .cloned()
+                .unwrap_or_default(),
+            json_path: s.path.to_string(),
+            line: s.line as usize,
+            column: s.column as usize,
+            embedded: s.embedded,
+            doc,
+        })
     }
 }
 
-/// A document as a loader read it, before a policy takes it.
+/// A document as a loader read it: its byte offset until lines are counted, then
+/// its line and column.
+#[derive(Debug, Clone)]
 struct Seen {
     doc: DocIx,
     file: FileId,
     offset: usize,
+    line: u32,
+    column: u32,
     embedded: bool,
     path: JsonPath,
 }
@@ -68,6 +88,8 @@ impl Collect {
             doc,
             file,
             offset,
+            line: 0,
+            column: 0,
             embedded,
             path,
         });
@@ -75,52 +97,47 @@ impl Collect {
 
     /// A policy record was made with `doc`: the document just read, if it is that.
     pub fn taken(&mut self, p: PolicyIx, doc: DocIx) {
-        if self.last.as_ref().is_some_and(|s| s.doc == doc) {
-            self.taken
-                .push((p, self.last.take().unwrap_or_else(|| unreachable!())));
+        if let Some(s) = self.last.take_if(|s| s.doc == doc) {
+            self.taken.push((p, s));
         }
     }
 
-    /// Lines and columns, counted in each file's text (`text`), for `policies` records.
+    /// Lines and columns, counted in each file's text (`text`); `files` names them.
     pub fn finish<'t>(
         mut self,
-        policies: usize,
         files: &[std::path::PathBuf],
         text: impl Fn(FileId) -> Option<&'t str>,
     ) -> Sources {
-        let mut out: Vec<Option<Arc<PolicySource>>> = vec![None; policies];
         self.taken
             .sort_unstable_by_key(|(_, s)| (s.file.0, s.offset));
-        for group in self.taken.chunk_by(|a, b| a.1.file == b.1.file) {
-            let file_id = group[0].1.file;
-            let (Some(text), Some(name)) = (text(file_id), files.get(file_id.0 as usize)) else {
+        for group in self.taken.chunk_by_mut(|a, b| a.1.file == b.1.file) {
+            let Some(text) = text(group[0].1.file) else {
                 continue;
             };
-            let name: Arc<str> = name.display().to_string().into();
             // Lines counted from one document to the next.
             let (mut at, mut line, mut line_start) = (0usize, 1usize, 0usize);
-            for (p, s) in group {
+            for (_, s) in group.iter_mut() {
                 let Some(between) = text.as_bytes().get(at..s.offset) else {
                     continue;
                 };
-                let newlines = between.iter().filter(|&&b| b == b'\n').count();
                 if let Some(last) = between.iter().rposition(|&b| b == b'\n') {
-                    line += newlines;
+                    line += between.iter().filter(|&&b| b == b'\n').count();
                     line_start = at + last + 1;
                 }
                 at = s.offset;
-                if let Some(slot) = out.get_mut(p.index()) {
-                    *slot = Some(Arc::new(PolicySource {
-                        file: name.clone(),
-                        json_path: s.path.to_string(),
-                        line,
-                        column: s.offset - line_start + 1,
-                        embedded: s.embedded,
-                        doc: s.doc,
-                    }));
-                }
+                s.line = u32::try_from(line).unwrap_or(u32::MAX);
+                s.column = u32::try_from(s.offset - line_start + 1).unwrap_or(u32::MAX);
             }
         }
-        Sources(out)
+        // Those of a file not given (none is, today) have no line: left out.
+        self.taken.retain(|(_, s)| s.line > 0);
+        self.taken.sort_unstable_by_key(|(p, _)| *p);
+        Sources {
+            files: files
+                .iter()
+                .map(|f| f.display().to_string().into())
+                .collect(),
+            list: self.taken,
+        }
     }
 }

@@ -820,11 +820,7 @@ impl Builder {
             let report = self.problems.resolve(text);
             return (None, report);
         }
-        let sources = std::mem::take(&mut self.sources).finish(
-            self.policies.len(),
-            &self.problems.files,
-            &text,
-        );
+        let sources = std::mem::take(&mut self.sources).finish(&self.problems.files, &text);
         let Builder {
             problems,
             info,
