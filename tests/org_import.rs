@@ -90,8 +90,8 @@ fn authorization_details_quirks_are_tolerated() {
     assert!(org.role(slr).is_service_linked());
     assert_eq!(
         org.role(slr).last_used,
-        None,
-        "an empty RoleLastUsed is no use"
+        Some(org::LastUsed::default()),
+        "an empty RoleLastUsed: never used (not the same as no RoleLastUsed at all)"
     );
 }
 

@@ -152,6 +152,7 @@ pub(super) fn catalog() -> Catalog {
         action_index,
         managed: Default::default(),
         org: Default::default(),
+        names: Default::default(),
     }
 }
 

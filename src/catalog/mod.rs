@@ -214,6 +214,7 @@ pub struct Catalog {
     action_index: HashMap<Box<str>, usize>,
     managed: OnceLock<ManagedPolicies>,
     org: OnceLock<OrgPolicies>,
+    names: OnceLock<nearest::Names>,
 }
 
 struct ManagedPolicies {

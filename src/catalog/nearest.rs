@@ -1,8 +1,10 @@
 //! The catalog's actions nearest to a name it does not know: what "did you mean" offers
 //! for a misspelt action, in the errors and notes of every front end.
 
+use std::collections::HashMap;
+
 use super::{Action, Catalog};
-use crate::suggest::nearest;
+use crate::suggest::Index;
 
 /// How many actions "did you mean" offers.
 const OFFERED: usize = 5;
@@ -56,7 +58,49 @@ pub fn check_action(action: &str) -> Result<(), ActionError> {
     })
 }
 
+/// The catalog's names, indexed once for "did you mean" (a policy may hold hundreds
+/// of misspelt actions, each asked about).
+#[derive(Default)]
+pub(super) struct Names {
+    services: Index,
+    /// Each service's action names, by prefix.
+    by_service: HashMap<&'static str, Index>,
+    /// Every action name.
+    all: Index,
+    /// Lower-cased action name to the actions of that name, in catalog order.
+    by_name: HashMap<Box<str>, Vec<usize>>,
+}
+
+impl Names {
+    fn new(c: &Catalog) -> Names {
+        let mut by_name: HashMap<Box<str>, Vec<usize>> = HashMap::new();
+        for (i, a) in c.actions.iter().enumerate() {
+            by_name
+                .entry(a.name.to_ascii_lowercase().into())
+                .or_default()
+                .push(i);
+        }
+        Names {
+            services: Index::new(c.services()),
+            by_service: c
+                .services
+                .iter()
+                .map(|s| {
+                    let names = c.actions[s.actions.clone()].iter().map(|a| a.name.as_str());
+                    (s.prefix, Index::new(names))
+                })
+                .collect(),
+            all: Index::new(c.actions.iter().map(|a| a.name.as_str())),
+            by_name,
+        }
+    }
+}
+
 impl Catalog {
+    fn names(&self) -> &Names {
+        self.names.get_or_init(|| Names::new(self))
+    }
+
     /// The actions nearest to `text`, as `service:Name`, at most `limit`, trying in
     /// turn: for a name without its service (`GetObject`), that name in every service;
     /// the nearest spelling in the service named (`s3:GetObjct`); that name in the
@@ -75,8 +119,13 @@ impl Catalog {
         let full = |actions: Vec<&Action>| -> Vec<String> {
             actions.iter().take(limit).map(|a| a.full_name()).collect()
         };
-        let named = |a: &&Action| a.name.eq_ignore_ascii_case(name);
-        let mut everywhere: Vec<&Action> = self.actions.iter().filter(named).collect();
+        let index = self.names();
+        let mut everywhere: Vec<&Action> = index
+            .by_name
+            .get(name.to_ascii_lowercase().as_str())
+            .map_or_else(Vec::new, |ix| {
+                ix.iter().map(|&i| &self.actions[i]).collect()
+            });
         // The service with the shortest prefix first: `s3` before `s3-outposts`, the
         // service most people mean before its variants.
         everywhere.sort_by_key(|a| (a.service.len(), a.service));
@@ -84,8 +133,12 @@ impl Catalog {
             return full(everywhere);
         }
         if let Some(service) = service {
-            if let Some(actions) = self.service(service) {
-                let names = nearest(name, actions.iter().map(|a| a.name.as_str()), limit);
+            if let Some(info) = self.service_info(service) {
+                let actions = &self.actions[info.actions.clone()];
+                let names = index
+                    .by_service
+                    .get(info.prefix)
+                    .map_or_else(Vec::new, |x| x.nearest(name, limit));
                 let near: Vec<&Action> = actions
                     .iter()
                     .filter(|a| names.contains(&a.name.as_str()))
@@ -94,7 +147,7 @@ impl Catalog {
                     return full(near);
                 }
             } else {
-                let services = nearest(service, self.services(), limit);
+                let services = index.services.nearest(service, limit);
                 let near: Vec<&Action> = everywhere
                     .iter()
                     .copied()
@@ -109,7 +162,7 @@ impl Catalog {
             return full(everywhere);
         }
         // Spelt wrong whole: the nearest names anywhere, in every service that has one.
-        let names = nearest(name, self.actions.iter().map(|a| a.name.as_str()), limit);
+        let names = index.all.nearest(name, limit);
         full(
             self.actions
                 .iter()

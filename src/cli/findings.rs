@@ -286,9 +286,15 @@ fn table(all: &[Finding], suppressed: usize) -> String {
 /// One finding of the table: what, where, why and the fix.
 fn finding_rows(s: &mut String, f: &Finding) {
     let _ = writeln!(s, "\n{:<8} {}  {}", f.severity, f.rule, f.node);
+    if let Some(g) = f.grade {
+        let _ = writeln!(s, "         grade: {g} (IAM Access Analyzer)");
+    }
     let _ = writeln!(s, "         {}", f.message);
     if let (Some(p), Some(st)) = (&f.policy, &f.statement) {
         let _ = writeln!(s, "         in {p}, statement {st}");
+    }
+    if let Some(at) = &f.location {
+        let _ = writeln!(s, "         at {at}");
     }
     let _ = writeln!(s, "         why: {}", f.why);
     let _ = writeln!(s, "         fix: {}", f.fix);

@@ -134,6 +134,7 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         f.account = Some(account.to_string());
         f.policy = Some(name.clone());
         f.statement = Some(statement);
+        f.policy_ix = Some(policy);
         let show = |list: &[String]| {
             let mut s = list.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
             if list.len() > 5 {

@@ -90,23 +90,29 @@ pub(super) fn find(org: &Org, opts: &Options, out: &mut Vec<Finding>) {
         if r.arn.contains(":role/aws-service-role/") {
             continue;
         }
-        let Some(last) = r.last_used.as_ref().and_then(|l| l.date) else {
-            continue;
+        // Unused as Access Analyzer's unused access counts it: last used before the
+        // window, or never used (an empty `RoleLastUsed`) by a role older than the
+        // window. An input that does not say (no last use at all) is not a finding.
+        let Some(used) = &r.last_used else { continue };
+        let message = match used.date {
+            Some(last) if stale(Some(last)) => format!("was last used more than {days} days ago"),
+            None if stale(r.created) => {
+                format!("has never been used, and was created more than {days} days ago")
+            }
+            _ => continue,
         };
-        if stale(Some(last)) {
-            let name = r.arn.rsplit('/').next().unwrap_or(&r.arn).to_string();
-            let mut f = Finding::new(
-                "identity.unused-role",
-                Category::Identity,
-                Severity::Low,
-                &r.arn,
-            );
-            f.message = format!("{name} was last used more than {days} days ago");
-            f.node_name = name;
-            f.account = Some(org.account(r.account).id.to_string());
-            f.why = "a role nobody uses keeps its permissions and its trust for whoever finds it";
-            f.fix = "delete the role, or remove its permissions until it is needed";
-            out.push(f);
-        }
+        let name = r.arn.rsplit('/').next().unwrap_or(&r.arn).to_string();
+        let mut f = Finding::new(
+            "identity.unused-role",
+            Category::Identity,
+            Severity::Low,
+            &r.arn,
+        );
+        f.message = format!("{name} {message}");
+        f.node_name = name;
+        f.account = Some(org.account(r.account).id.to_string());
+        f.why = "a role nobody uses keeps its permissions and its trust for whoever finds it";
+        f.fix = "delete the role, or remove its permissions until it is needed";
+        out.push(f);
     }
 }

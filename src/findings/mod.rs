@@ -7,13 +7,16 @@ pub mod compare;
 mod escalation;
 mod external;
 mod identity;
+mod location;
 mod organization;
 mod policy_checks;
 pub mod sarif;
 
 use serde::Serialize;
 
-use crate::org::Org;
+pub use location::{LineColumn, Location};
+
+use crate::org::{Org, PolicyIx};
 
 /// How much a finding matters; ordered from the least.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -54,6 +57,42 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// How IAM Access Analyzer's policy validation grades a policy check (IAM User Guide,
+/// "IAM policy validation check reference": each check's "Finding type"), under its
+/// API names. Orgscope's own checks, which Access Analyzer does not make, take the
+/// grade of the kind it gives: a security risk, a statement that does not work as
+/// meant, or an improvement that changes no permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Grade {
+    /// Part of the policy is invalid: it does not do what it says.
+    Error,
+    /// The policy allows access AWS considers a security risk.
+    SecurityWarning,
+    /// Not a best practice, or likely not working as intended.
+    Warning,
+    /// An improvement that does not change the permissions.
+    Suggestion,
+}
+
+impl Grade {
+    /// As Access Analyzer's console writes it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Grade::Error => "error",
+            Grade::SecurityWarning => "security warning",
+            Grade::Warning => "warning",
+            Grade::Suggestion => "suggestion",
+        }
+    }
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
 /// The kind of question a finding answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,6 +114,9 @@ pub struct Finding {
     pub rule: &'static str,
     pub category: Category,
     pub severity: Severity,
+    /// Policy checks only: Access Analyzer's grade for the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
     /// The ARN or id of what the finding is about (a principal, a resource, an
     /// account, a policy), and its name.
     pub node: String,
@@ -84,6 +126,17 @@ pub struct Finding {
     /// The policy and statement (Sid or `Statement[i]`) it points at, where one does.
     pub policy: Option<String>,
     pub statement: Option<String>,
+    /// Where a statement has several findings of one rule (two misspelt actions),
+    /// the one this is about: part of the id, so that each keeps its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Where the statement (or the policy) is in the input files, where it was read
+    /// from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The policy it points at, to locate the statement.
+    #[serde(skip)]
+    policy_ix: Option<PolicyIx>,
     /// What was found, with the org's names.
     pub message: String,
     /// Why it matters, in one sentence.
@@ -99,15 +152,44 @@ impl Finding {
             rule,
             category,
             severity,
+            grade: None,
             node: node.to_string(),
             node_name: String::new(),
             account: None,
             policy: None,
             statement: None,
+            subject: None,
+            location: None,
+            policy_ix: None,
             message: String::new(),
             why: "",
             fix: "",
         }
+    }
+}
+
+/// Each finding's place in the input, from its policy and statement.
+fn locate(org: &Org, all: &mut [Finding]) {
+    let mut parsed: std::collections::HashMap<PolicyIx, Option<serde_json::Value>> =
+        std::collections::HashMap::new();
+    for f in all {
+        let Some(p) = f.policy_ix else { continue };
+        let k = match &f.statement {
+            None => None,
+            Some(label) => {
+                let doc = parsed
+                    .entry(p)
+                    .or_insert_with(|| serde_json::from_str(&org.doc(p).text).ok());
+                match doc
+                    .as_ref()
+                    .and_then(|d| location::statement_index(d, label))
+                {
+                    Some(k) => Some(k),
+                    None => continue,
+                }
+            }
+        };
+        f.location = location::of_statement(org, p, k);
     }
 }
 
@@ -172,7 +254,11 @@ pub fn findings_with(
             _ => escalation::find(org, &mut all, stopped)?,
         }
     }
+    locate(org, &mut all);
     for f in &mut all {
+        if f.category == Category::PolicyCheck {
+            f.grade = Some(policy_checks::grade(f.rule));
+        }
         f.id = format!(
             "{}:{}:{}:{}",
             f.rule,
@@ -180,6 +266,9 @@ pub fn findings_with(
             f.policy.as_deref().unwrap_or(""),
             f.statement.as_deref().unwrap_or("")
         );
+        if let Some(subject) = &f.subject {
+            f.id = format!("{}:{subject}", f.id);
+        }
     }
     let in_scope = |f: &Finding| match &opts.accounts {
         None => true,

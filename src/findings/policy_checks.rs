@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Category, Finding, Severity};
+use super::{Category, Finding, Grade, Severity};
 use crate::catalog::Catalog;
 use crate::org::{DocIx, Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, quota};
 
@@ -56,6 +56,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             f.account = account.clone();
             f.policy = Some(name.clone());
             f.statement = statement;
+            f.policy_ix = Some(p);
             f
         };
         // Many records share one document: its statements are read once.
@@ -74,6 +75,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                 continue;
             }
             let mut x = make(c.rule, c.severity, Some(label.clone()));
+            x.subject = c.subject().map(str::to_string);
             x.message = c.message.clone();
             x.why = c.why;
             x.fix = c.fix;
@@ -130,7 +132,9 @@ fn document_checks(text: &str) -> Vec<(String, Check)> {
         .collect()
 }
 
-/// What one statement's text shows.
+/// What one statement's text shows. A message that starts with a name in backticks
+/// (`` `s3:GetObjct` ...``) is about that name: a statement may have several such
+/// findings of one rule, told apart by it.
 #[derive(Clone)]
 struct Check {
     rule: &'static str,
@@ -138,6 +142,37 @@ struct Check {
     message: String,
     why: &'static str,
     fix: &'static str,
+}
+
+impl Check {
+    fn subject(&self) -> Option<&str> {
+        let rest = self.message.strip_prefix('`')?;
+        rest.split_once('`').map(|(name, _)| name)
+    }
+}
+
+/// Access Analyzer's grade for each policy check (IAM User Guide, "IAM policy
+/// validation check reference"). A check Access Analyzer does not make takes the
+/// grade of its kind (see [`Grade`]); a rule not listed is a warning.
+pub(super) fn grade(rule: &str) -> Grade {
+    match rule {
+        // "Error – Invalid action", "Error – Invalid service condition key".
+        "policy.unknown-action" | "policy.unknown-condition-key" => Grade::Error,
+        // "Security warning – Pass role with star in resource", "Security warning –
+        // Allow with NotPrincipal"; a grant of everything is the widest such risk.
+        "policy.pass-role-any" | "policy.allow-not-principal" | "policy.admin" => {
+            Grade::SecurityWarning
+        }
+        // Not working as meant (a Deny that lets access keys through) or against
+        // best practice (grants that widen as AWS adds actions and resources).
+        "policy.dead-deny" | "policy.allow-not-action" | "policy.allow-not-resource" => {
+            Grade::Warning
+        }
+        // Still within the quota ("Error – Policy size exceeds identity policy
+        // quota" is past it): room to improve, no permission changed.
+        "policy.size-near-quota" => Grade::Suggestion,
+        _ => Grade::Warning,
+    }
 }
 
 fn strings(v: Option<&Value>) -> Vec<&str> {

@@ -40,7 +40,7 @@ pub fn log(findings: &[Finding], source: &str) -> Value {
                 "level": level(f.severity),
                 "message": {"text": f.message},
                 "locations": [{
-                    "physicalLocation": {"artifactLocation": {"uri": &source}},
+                    "physicalLocation": physical(f, &source),
                     "logicalLocations": [{
                         "fullyQualifiedName": f.node,
                         "name": f.node_name,
@@ -49,13 +49,27 @@ pub fn log(findings: &[Finding], source: &str) -> Value {
                 "partialFingerprints": {"orgscope/v1": f.id},
                 "properties": {
                     "severity": f.severity,
+                    "grade": f.grade,
                     "account": f.account,
                     "policy": f.policy,
                     "statement": f.statement,
+                    "location": f.location,
                 },
             })).collect::<Vec<_>>(),
         }],
     })
+}
+
+/// The file and, where the finding has a statement read from a file, its line and
+/// column (SARIF 2.1.0, 3.29 physicalLocation, 3.30 region: 1-based).
+fn physical(f: &Finding, source: &str) -> Value {
+    match &f.location {
+        Some(at) => json!({
+            "artifactLocation": {"uri": uri_reference(&at.file)},
+            "region": {"startLine": at.line, "startColumn": at.column},
+        }),
+        None => json!({"artifactLocation": {"uri": source}}),
+    }
 }
 
 /// A file path as a URI reference, which `artifactLocation.uri` must be (SARIF 2.1.0,

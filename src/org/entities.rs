@@ -161,7 +161,8 @@ pub struct Group {
     pub members: Vec<UserIx>,
 }
 
-/// When a role was last used.
+/// When a role was last used; no date (an export's empty `RoleLastUsed {}`): never
+/// used within IAM's tracking window.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LastUsed {
     pub date: Option<Timestamp>,

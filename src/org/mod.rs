@@ -30,6 +30,7 @@ mod native;
 mod ordered;
 pub mod quota;
 pub mod report;
+pub mod sources;
 mod time;
 pub mod validate;
 

@@ -26,6 +26,7 @@ pub(crate) struct Parts {
     pub arn_owner: FxMap<Arc<str>, Entity>,
     pub account_by_id: FxMap<Box<str>, AccountIx>,
     pub ou_by_id: FxMap<Box<str>, OuIx>,
+    pub sources: super::sources::Sources,
 }
 
 /// The answer to a lookup by short name.
@@ -88,6 +89,8 @@ pub struct Org {
     stamp: u64,
     /// What in-memory edits wrote since the org of stamp `base`.
     edits: Option<Arc<Edits>>,
+    /// Where each policy's document is in the files read.
+    sources: Arc<super::sources::Sources>,
 }
 
 /// What a what-if's in-memory edits wrote, relative to the org they started from, so
@@ -150,6 +153,7 @@ impl Org {
             by_service: Arc::default(),
             stamp: new_stamp(),
             edits: None,
+            sources: Arc::new(p.sources),
         };
         org.index_levels();
         org.index_arns_and_names();
@@ -637,6 +641,11 @@ impl Org {
     }
     pub fn policy(&self, ix: PolicyIx) -> &PolicyRecord {
         &self.policies[ix.index()]
+    }
+    /// Where a policy's document is in the file it was read from, if it was read
+    /// from one (and still has that document).
+    pub fn policy_source(&self, ix: PolicyIx) -> Option<super::sources::PolicySource> {
+        self.sources.get(ix, self.policies.get(ix.index())?.doc)
     }
     pub fn resources(&self) -> &[Resource] {
         &self.resources

@@ -115,6 +115,8 @@ pub(crate) struct Builder {
     pub keep_what_loaded: bool,
     /// An org whose compiled documents are reused for the same texts.
     pub known: Option<crate::org::docs::KnownDocs>,
+    /// Where each policy's document is, for findings.
+    sources: crate::org::sources::Collect,
 }
 
 impl Builder {
@@ -146,6 +148,7 @@ impl Builder {
             catalog_file: None,
             keep_what_loaded: false,
             known: None,
+            sources: Default::default(),
         }
     }
 
@@ -163,7 +166,14 @@ impl Builder {
         path: &dyn Fn() -> JsonPath,
     ) -> Option<DocIx> {
         match super::docs::decode_document(raw, file_text) {
-            Ok(src) => Some(self.doc(kind, name, &src, file, path)),
+            Ok(src) => {
+                let d = self.doc(kind, name, &src, file, path);
+                // A reload of a changed org has no file to point into.
+                if self.known.is_none() {
+                    self.sources.seen(d, file, src.origin, path());
+                }
+                Some(d)
+            }
             Err(m) => {
                 self.problems.error(file, path(), m);
                 None
@@ -212,6 +222,7 @@ impl Builder {
 
     fn add_policy(&mut self, rec: PolicyRecord) -> PolicyIx {
         let ix = PolicyIx::new(self.policies.len());
+        self.sources.taken(ix, rec.doc);
         if let Some(arn) = &rec.arn {
             self.policy_by_arn.entry(arn.clone()).or_insert(ix);
         }
@@ -809,6 +820,7 @@ impl Builder {
             let report = self.problems.resolve(text);
             return (None, report);
         }
+        let sources = std::mem::take(&mut self.sources).finish(&self.problems.files, &text);
         let Builder {
             problems,
             info,
@@ -839,6 +851,7 @@ impl Builder {
             arn_owner,
             account_by_id,
             ou_by_id,
+            sources,
         });
         (Some(org), problems.resolve(text))
     }

@@ -568,14 +568,12 @@ impl Reader<'_> {
         });
         let x = &mut self.b.roles[rx.index()];
         x.instance_profiles = profiles;
-        x.last_used = r
-            .role_last_used
-            .as_ref()
-            .filter(|l| l.last_used_date.0.is_some() || l.region.is_some())
-            .map(|l| LastUsed {
-                date: l.last_used_date.0,
-                region: l.region.as_deref().map(Into::into),
-            });
+        // An empty `RoleLastUsed {}` is IAM saying the role was never used (within its
+        // 400-day tracking window); no key at all is an export that does not say.
+        x.last_used = r.role_last_used.as_ref().map(|l| LastUsed {
+            date: l.last_used_date.0,
+            region: l.region.as_deref().map(Into::into),
+        });
     }
 }
 
