@@ -521,6 +521,46 @@ impl Org {
         }
     }
 
+    /// The managed policies attached to a user, group or role.
+    pub(crate) fn managed_mut(&mut self, owner: InlineOwner) -> &mut SmallVec<[PolicyIx; 2]> {
+        self.record_owner(owner);
+        match owner {
+            InlineOwner::User(u) => &mut Arc::make_mut(&mut self.users)[u.index()].managed,
+            InlineOwner::Group(g) => &mut Arc::make_mut(&mut self.groups)[g.index()].managed,
+            InlineOwner::Role(r) => &mut Arc::make_mut(&mut self.roles)[r.index()].managed,
+        }
+    }
+
+    /// Sets or removes a user's or role's permissions boundary.
+    pub(crate) fn set_boundary(&mut self, p: PrincipalIx, boundary: Option<PolicyIx>) {
+        self.record(|e| e.principals.push(p));
+        match p {
+            PrincipalIx::User(u) => Arc::make_mut(&mut self.users)[u.index()].boundary = boundary,
+            PrincipalIx::Role(r) => Arc::make_mut(&mut self.roles)[r.index()].boundary = boundary,
+        }
+    }
+
+    /// Adds a user to a group (at the end of its list) or takes it out. A group's
+    /// members stay in user order, as the builder makes them (src/org/builder/mod.rs).
+    pub(crate) fn set_member(&mut self, u: UserIx, g: GroupIx, member: bool) {
+        self.record(|e| e.principals.push(PrincipalIx::User(u)));
+        let user = &mut Arc::make_mut(&mut self.users)[u.index()];
+        let members = &mut Arc::make_mut(&mut self.groups)[g.index()].members;
+        if member {
+            user.groups.push(g);
+            let at = members.partition_point(|&x| x < u);
+            members.insert(at, u);
+        } else {
+            // One membership: the first, as the reload path removes it.
+            if let Some(i) = user.groups.iter().position(|&x| x == g) {
+                user.groups.remove(i);
+            }
+            if let Some(i) = members.iter().position(|&x| x == u) {
+                members.remove(i);
+            }
+        }
+    }
+
     /// After edits: the SCP and RCP levels again (cheap: a walk per account), and the
     /// graph and attachments left to be built when next asked for.
     pub(crate) fn reindex(&mut self) {

@@ -9,10 +9,11 @@
 //! holds the changed orgs equal.
 //!
 //! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them,
-//! putting an inline policy on an existing user, group or role, and moving an account.
-//! Every other kind falls back (new OUs and OU moves change ids and depths; new
-//! entities change the name and ARN indexes; managed policies have versions and ARNs
-//! to keep exact).
+//! putting an inline policy on an existing user, group or role, moving an account,
+//! attaching and detaching a managed policy the org holds, setting and removing a
+//! boundary, and adding a user to a group or taking it out. Every other kind falls
+//! back (new OUs and OU moves change ids and depths; new entities change the name and
+//! ARN indexes; new managed policies have versions and ARNs to keep exact).
 
 use std::sync::Arc;
 
@@ -22,7 +23,8 @@ use super::change::{Change, Document, OrgPolicyKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::docs::policy_size;
 use crate::org::{
-    AccountIx, Doc, Entity, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin, PolicyRecord,
+    AccountIx, Doc, Entity, GroupIx, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin,
+    PolicyRecord, PrincipalIx,
 };
 use crate::policy::{Policy, PolicyKind};
 
@@ -146,6 +148,44 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             }
             org.move_account(a, dest);
         }
+        Change::AttachManagedPolicy { principal, policy } => {
+            let owner = principal_of(org, principal)?;
+            let p = managed_named(org, owner_account(org, owner), policy)?;
+            let list = org.managed_mut(owner);
+            if list.contains(&p) {
+                return None;
+            }
+            list.push(p);
+        }
+        Change::DetachManagedPolicy { principal, policy } => {
+            let owner = principal_of(org, principal)?;
+            let p = managed_named(org, owner_account(org, owner), policy)?;
+            let list = org.managed_mut(owner);
+            let at = list.iter().position(|&x| x == p)?;
+            list.remove(at);
+        }
+        Change::SetBoundary { principal, policy } => {
+            let who = user_or_role(principal_of(org, principal)?)?;
+            let p = managed_named(org, org.principal_account(who), policy)?;
+            org.set_boundary(who, Some(p));
+        }
+        Change::RemoveBoundary { principal } => {
+            let who = user_or_role(principal_of(org, principal)?)?;
+            org.boundary(who)?;
+            org.set_boundary(who, None);
+        }
+        Change::AddUserToGroup { user, group } | Change::RemoveUserFromGroup { user, group } => {
+            let InlineOwner::User(u) = principal_of(org, user)? else {
+                return None;
+            };
+            let g = group_of(org, org.user(u).account, group)?;
+            let member = org.user(u).groups.contains(&g);
+            let add = matches!(c, Change::AddUserToGroup { .. });
+            if add == member {
+                return None;
+            }
+            org.set_member(u, g, add);
+        }
         // Every other kind: the reload path (see the module comment).
         _ => return None,
     }
@@ -250,6 +290,65 @@ fn node(org: &Org, text: &str) -> Option<Entity> {
                 .filter(|(_, a)| &*a.id == text || &*a.name == text)
                 .map(|(i, _)| Entity::Account(crate::org::AccountIx::new(i))),
         );
+    let one = hits.next()?;
+    hits.next().is_none().then_some(one)
+}
+
+fn owner_account(org: &Org, owner: InlineOwner) -> AccountIx {
+    match owner {
+        InlineOwner::User(u) => org.user(u).account,
+        InlineOwner::Group(g) => org.group(g).account,
+        InlineOwner::Role(r) => org.role(r).account,
+    }
+}
+
+fn user_or_role(owner: InlineOwner) -> Option<PrincipalIx> {
+    match owner {
+        InlineOwner::User(u) => Some(PrincipalIx::User(u)),
+        InlineOwner::Role(r) => Some(PrincipalIx::Role(r)),
+        InlineOwner::Group(_) => None,
+    }
+}
+
+/// A managed policy as a principal of `account` refers to it, as the reload path
+/// reads it: an AWS managed one by its exact ARN, when the org holds it already; a
+/// customer managed one of that account by a name only one of its policies has
+/// (IAM names ignore case). Anything else (an ARN of a customer managed policy, a
+/// policy not found) is the reload path's to decide.
+fn managed_named(org: &Org, account: AccountIx, text: &str) -> Option<PolicyIx> {
+    if text.contains(":iam::aws:policy/") {
+        return match org.by_arn(text)? {
+            Entity::Policy(p) if org.policy(p).origin == PolicyOrigin::AwsManaged => Some(p),
+            _ => None,
+        };
+    }
+    if crate::policy::Arn::parse(text).is_some() {
+        return None;
+    }
+    let mut hits = org
+        .account(account)
+        .policies
+        .iter()
+        .copied()
+        .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(text));
+    let one = hits.next()?;
+    hits.next().is_none().then_some(one)
+}
+
+/// A group of the user's account by name (IAM names ignore case) or exact ARN.
+fn group_of(org: &Org, account: AccountIx, text: &str) -> Option<GroupIx> {
+    if crate::policy::Arn::parse(text).is_some() {
+        return match org.by_arn(text)? {
+            Entity::Group(g) if org.group(g).account == account => Some(g),
+            _ => None,
+        };
+    }
+    let mut hits = org
+        .account(account)
+        .groups
+        .iter()
+        .copied()
+        .filter(|&g| org.group(g).name().eq_ignore_ascii_case(text));
     let one = hits.next()?;
     hits.next().is_none().then_some(one)
 }
