@@ -535,30 +535,33 @@ impl Org {
         }
     }
 
-    /// The permissions boundary of a user or role (`None` for a group, which has none).
-    pub(crate) fn boundary_mut(&mut self, owner: InlineOwner) -> Option<&mut Option<PolicyIx>> {
-        self.record_owner(owner);
-        match owner {
-            InlineOwner::User(u) => Some(&mut Arc::make_mut(&mut self.users)[u.index()].boundary),
-            InlineOwner::Role(r) => Some(&mut Arc::make_mut(&mut self.roles)[r.index()].boundary),
-            InlineOwner::Group(_) => None,
+    /// Sets or removes a user's or role's permissions boundary.
+    pub(crate) fn set_boundary(&mut self, p: PrincipalIx, boundary: Option<PolicyIx>) {
+        self.record(|e| e.principals.push(p));
+        match p {
+            PrincipalIx::User(u) => Arc::make_mut(&mut self.users)[u.index()].boundary = boundary,
+            PrincipalIx::Role(r) => Arc::make_mut(&mut self.roles)[r.index()].boundary = boundary,
         }
     }
 
-    /// Adds a user to a group (`join`) or takes it out. The user's list keeps the order
-    /// its groups were given in; a group's members stay in user order, as the builder
-    /// computes them from the users' lists (src/org/builder/mod.rs, `finish`).
-    pub(crate) fn set_membership(&mut self, u: UserIx, g: GroupIx, join: bool) {
-        self.record_owner(InlineOwner::User(u));
-        let groups = &mut Arc::make_mut(&mut self.users)[u.index()].groups;
+    /// Adds a user to a group (at the end of its list) or takes it out. A group's
+    /// members stay in user order, as the builder makes them (src/org/builder/mod.rs).
+    pub(crate) fn set_member(&mut self, u: UserIx, g: GroupIx, member: bool) {
+        self.record(|e| e.principals.push(PrincipalIx::User(u)));
+        let user = &mut Arc::make_mut(&mut self.users)[u.index()];
         let members = &mut Arc::make_mut(&mut self.groups)[g.index()].members;
-        if join {
-            groups.push(g);
+        if member {
+            user.groups.push(g);
             let at = members.partition_point(|&x| x < u);
             members.insert(at, u);
         } else {
-            groups.retain(|x| *x != g);
-            members.retain(|x| *x != u);
+            // One membership: the first, as the reload path removes it.
+            if let Some(i) = user.groups.iter().position(|&x| x == g) {
+                user.groups.remove(i);
+            }
+            if let Some(i) = members.iter().position(|&x| x == u) {
+                members.remove(i);
+            }
         }
     }
 

@@ -9,11 +9,11 @@
 //! holds the changed orgs equal.
 //!
 //! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them,
-//! putting an inline policy on an existing user, group or role, attaching and
-//! detaching a managed policy the org already holds, setting and removing a
-//! boundary, a user joining or leaving a group, and moving an account. Every other
-//! kind falls back (new OUs and OU moves change ids and depths; new entities change
-//! the name and ARN indexes; new managed policies have versions and ARNs to keep exact).
+//! putting an inline policy on an existing user, group or role, moving an account,
+//! attaching and detaching a managed policy the org holds, setting and removing a
+//! boundary, and adding a user to a group or taking it out. Every other kind falls
+//! back (new OUs and OU moves change ids and depths; new entities change the name and
+//! ARN indexes; new managed policies have versions and ARNs to keep exact).
 
 use std::sync::Arc;
 
@@ -23,7 +23,8 @@ use super::change::{Change, Document, OrgPolicyKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::docs::policy_size;
 use crate::org::{
-    AccountIx, Doc, Entity, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin, PolicyRecord,
+    AccountIx, Doc, Entity, GroupIx, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin,
+    PolicyRecord, PrincipalIx,
 };
 use crate::policy::{Policy, PolicyKind};
 
@@ -147,50 +148,43 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             }
             org.move_account(a, dest);
         }
-        Change::AttachManagedPolicy { principal, policy }
-        | Change::DetachManagedPolicy { principal, policy } => {
+        Change::AttachManagedPolicy { principal, policy } => {
             let owner = principal_of(org, principal)?;
-            let p = managed_policy(org, owner_account(org, owner), policy)?;
-            let attach = matches!(c, Change::AttachManagedPolicy { .. });
-            let held = managed_of(org, owner).iter().position(|&x| x == p);
-            match (attach, held) {
-                (true, None) => {
-                    // Past the quota the reload path warns: it decides.
-                    let n = managed_of(org, owner).len() + 1;
-                    if crate::org::quota::managed_attachments(n).is_some() {
-                        return None;
-                    }
-                    org.managed_mut(owner).push(p);
-                }
-                (false, Some(at)) => {
-                    org.managed_mut(owner).remove(at);
-                }
-                _ => return None,
+            let p = managed_named(org, owner_account(org, owner), policy)?;
+            let list = org.managed_mut(owner);
+            if list.contains(&p) {
+                return None;
             }
+            list.push(p);
+        }
+        Change::DetachManagedPolicy { principal, policy } => {
+            let owner = principal_of(org, principal)?;
+            let p = managed_named(org, owner_account(org, owner), policy)?;
+            let list = org.managed_mut(owner);
+            let at = list.iter().position(|&x| x == p)?;
+            list.remove(at);
         }
         Change::SetBoundary { principal, policy } => {
-            let owner = principal_of(org, principal)?;
-            let p = managed_policy(org, owner_account(org, owner), policy)?;
-            *org.boundary_mut(owner)? = Some(p);
+            let who = user_or_role(principal_of(org, principal)?)?;
+            let p = managed_named(org, org.principal_account(who), policy)?;
+            org.set_boundary(who, Some(p));
         }
         Change::RemoveBoundary { principal } => {
-            let owner = principal_of(org, principal)?;
-            let boundary = org.boundary_mut(owner)?;
-            boundary.take()?;
+            let who = user_or_role(principal_of(org, principal)?)?;
+            org.boundary(who)?;
+            org.set_boundary(who, None);
         }
         Change::AddUserToGroup { user, group } | Change::RemoveUserFromGroup { user, group } => {
-            let Some(InlineOwner::User(u)) = principal_of(org, user) else {
+            let InlineOwner::User(u) = principal_of(org, user)? else {
                 return None;
             };
             let g = group_of(org, org.user(u).account, group)?;
-            let join = matches!(c, Change::AddUserToGroup { .. });
-            let groups = &org.user(u).groups;
-            if groups.contains(&g) == join
-                || (join && groups.len() + 1 > crate::org::quota::GROUPS_PER_USER)
-            {
+            let member = org.user(u).groups.contains(&g);
+            let add = matches!(c, Change::AddUserToGroup { .. });
+            if add == member {
                 return None;
             }
-            org.set_membership(u, g, join);
+            org.set_member(u, g, add);
         }
         // Every other kind: the reload path (see the module comment).
         _ => return None,
@@ -300,6 +294,65 @@ fn node(org: &Org, text: &str) -> Option<Entity> {
     hits.next().is_none().then_some(one)
 }
 
+fn owner_account(org: &Org, owner: InlineOwner) -> AccountIx {
+    match owner {
+        InlineOwner::User(u) => org.user(u).account,
+        InlineOwner::Group(g) => org.group(g).account,
+        InlineOwner::Role(r) => org.role(r).account,
+    }
+}
+
+fn user_or_role(owner: InlineOwner) -> Option<PrincipalIx> {
+    match owner {
+        InlineOwner::User(u) => Some(PrincipalIx::User(u)),
+        InlineOwner::Role(r) => Some(PrincipalIx::Role(r)),
+        InlineOwner::Group(_) => None,
+    }
+}
+
+/// A managed policy as a principal of `account` refers to it, as the reload path
+/// reads it: an AWS managed one by its exact ARN, when the org holds it already; a
+/// customer managed one of that account by a name only one of its policies has
+/// (IAM names ignore case). Anything else (an ARN of a customer managed policy, a
+/// policy not found) is the reload path's to decide.
+fn managed_named(org: &Org, account: AccountIx, text: &str) -> Option<PolicyIx> {
+    if text.contains(":iam::aws:policy/") {
+        return match org.by_arn(text)? {
+            Entity::Policy(p) if org.policy(p).origin == PolicyOrigin::AwsManaged => Some(p),
+            _ => None,
+        };
+    }
+    if crate::policy::Arn::parse(text).is_some() {
+        return None;
+    }
+    let mut hits = org
+        .account(account)
+        .policies
+        .iter()
+        .copied()
+        .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(text));
+    let one = hits.next()?;
+    hits.next().is_none().then_some(one)
+}
+
+/// A group of the user's account by name (IAM names ignore case) or exact ARN.
+fn group_of(org: &Org, account: AccountIx, text: &str) -> Option<GroupIx> {
+    if crate::policy::Arn::parse(text).is_some() {
+        return match org.by_arn(text)? {
+            Entity::Group(g) if org.group(g).account == account => Some(g),
+            _ => None,
+        };
+    }
+    let mut hits = org
+        .account(account)
+        .groups
+        .iter()
+        .copied()
+        .filter(|&g| org.group(g).name().eq_ignore_ascii_case(text));
+    let one = hits.next()?;
+    hits.next().is_none().then_some(one)
+}
+
 /// The one account with this id or name.
 fn account_named(org: &Org, text: &str) -> Option<AccountIx> {
     let mut hits = org
@@ -332,66 +385,6 @@ fn principal_of(org: &Org, text: &str) -> Option<InlineOwner> {
         [one] => Some(*one),
         _ => None,
     }
-}
-
-fn managed_of(org: &Org, owner: InlineOwner) -> &[PolicyIx] {
-    match owner {
-        InlineOwner::User(u) => &org.user(u).managed,
-        InlineOwner::Group(g) => &org.group(g).managed,
-        InlineOwner::Role(r) => &org.role(r).managed,
-    }
-}
-
-fn owner_account(org: &Org, owner: InlineOwner) -> AccountIx {
-    match owner {
-        InlineOwner::User(u) => org.user(u).account,
-        InlineOwner::Group(g) => org.group(g).account,
-        InlineOwner::Role(r) => org.role(r).account,
-    }
-}
-
-/// A managed policy as the reload path names it for a principal of `account`
-/// (`managed_ref` in apply.rs): an AWS managed policy by the exact ARN the org already
-/// holds (one it does not hold yet is the reload path's, which adds it); a customer
-/// managed policy of that account by name, any case, or by an ARN of that account.
-fn managed_policy(org: &Org, account: AccountIx, text: &str) -> Option<PolicyIx> {
-    if text.contains(":iam::aws:policy/") {
-        return match org.by_arn(text)? {
-            Entity::Policy(p) if org.policy(p).origin == PolicyOrigin::AwsManaged => Some(p),
-            _ => None,
-        };
-    }
-    let name = match crate::policy::Arn::parse(text) {
-        Some(arn) if arn.account() != &*org.account(account).id => return None,
-        Some(arn) => arn.resource().rsplit('/').next()?.to_string(),
-        None => text.to_string(),
-    };
-    one((0..org.policies().len()).map(PolicyIx::new).filter(|&p| {
-        org.policy(p).origin == PolicyOrigin::CustomerManaged(account)
-            && org.policy_name(p).eq_ignore_ascii_case(&name)
-    }))
-}
-
-/// A group of `account` by name, any case, or by an ARN of that account
-/// (`group_of_account` in apply.rs).
-fn group_of(org: &Org, account: AccountIx, text: &str) -> Option<crate::org::GroupIx> {
-    let name = match crate::policy::Arn::parse(text) {
-        Some(arn) if arn.account() != &*org.account(account).id => return None,
-        Some(arn) => arn.resource().rsplit('/').next()?.to_string(),
-        None => text.to_string(),
-    };
-    one((0..org.groups().len())
-        .map(crate::org::GroupIx::new)
-        .filter(|&g| {
-            let group = org.group(g);
-            group.account == account && group.name().eq_ignore_ascii_case(&name)
-        }))
-}
-
-/// The only item, if there is exactly one.
-fn one<T>(mut it: impl Iterator<Item = T>) -> Option<T> {
-    let first = it.next()?;
-    it.next().is_none().then_some(first)
 }
 
 fn inline_of(org: &Org, owner: InlineOwner) -> &[PolicyIx] {
