@@ -1,7 +1,8 @@
 //! What if on the generated 5,000-account organization: applying a scenario (in
 //! memory, and by the reference path that builds the changed org anew) and the impact
 //! diff for an SCP attached to the OU that holds about a fifth of the accounts, for one
-//! role's inline policy, and for one account moved one level deeper.
+//! role's inline policy, for one account moved one level deeper, and for it moved
+//! into the staging OU beside its own and into the Sandbox allow-list OU.
 //!
 //! `cargo bench --bench scenario`
 
@@ -114,6 +115,73 @@ fn move_deeper(org: &Org) -> Scenario {
     }
 }
 
+/// Account 10 moved out of its production OU into `to` (by OU id): the staging OU
+/// beside it (leaves ProdGuardrails and the DataPerimeter RCP) or the Sandbox
+/// allow-list OU (every action its allow-list leaves out is lost).
+fn move_to(org: &Org, to: &str) -> Scenario {
+    Scenario {
+        description: None,
+        changes: vec![Change::MoveAccount {
+            account: org.accounts()[10].id.to_string(),
+            to: to.into(),
+        }],
+    }
+}
+
+/// The staging OU beside account 10's production OU.
+fn staging_beside(org: &Org) -> String {
+    let Parent::Ou(from) = org.accounts()[10].parent else {
+        panic!("account 10 sits under the root");
+    };
+    let Parent::Ou(bu) = org.ou(from).parent else {
+        panic!("account 10's OU sits under the root");
+    };
+    org.ou(bu)
+        .ous
+        .iter()
+        .map(|&o| org.ou(o))
+        .find(|o| o.name.starts_with("stag-"))
+        .expect("a staging OU beside the production one")
+        .id
+        .to_string()
+}
+
+/// Moves that change the account's SCPs and RCPs: what the diff costs follows the
+/// actions they change, not the org.
+fn moves_between_branches(c: &mut Criterion) {
+    let org = org::generate::generate_org(5000, 1);
+    let options = ImpactOptions::default();
+    let staging = move_to(&org, &staging_beside(&org));
+    let sandbox = move_to(&org, "ou-gen0-sandbox0");
+    let staging_after = apply(&org, &staging).unwrap();
+    let sandbox_after = apply(&org, &sandbox).unwrap();
+    for (name, after) in [("staging", &staging_after), ("sandbox", &sandbox_after)] {
+        let i = impact(&org, after, &[], &options).unwrap();
+        let lines: usize = i
+            .accounts
+            .iter()
+            .flat_map(|a| &a.principals)
+            .map(|p| p.gained.len() + p.lost.len() + p.changed.len())
+            .sum();
+        eprintln!(
+            "move to {name}: {} actions, {} questions, {lines} lines",
+            i.actions.len(),
+            i.questions
+        );
+    }
+    let mut g = c.benchmark_group("what_if_moves_5000_accounts");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("impact_move_to_staging", |b| {
+        b.iter(|| impact(&org, &staging_after, &[], black_box(&options)).unwrap())
+    });
+    g.bench_function("impact_move_to_sandbox", |b| {
+        b.iter(|| impact(&org, &sandbox_after, &[], black_box(&options)).unwrap())
+    });
+    g.finish();
+}
+
 fn what_if(c: &mut Criterion) {
     let org = org::generate::generate_org(5000, 1);
     let (ou, n) = fifth_ou(&org);
@@ -195,5 +263,5 @@ fn what_if(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, what_if);
+criterion_group!(benches, what_if, moves_between_branches);
 criterion_main!(benches);

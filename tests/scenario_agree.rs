@@ -394,3 +394,150 @@ fn a_document_laid_out_anew_is_not_a_change() {
         i.actions
     );
 }
+
+/// Every move of an account between the generated org's branches agrees with the
+/// questions asked from scratch and with the full path: into the Sandbox allow-list
+/// OU and out of it, between production (DataPerimeter RCP) and staging (none), into
+/// a regulated OU and to the root. A move that changes an account's RCPs narrows the
+/// re-decided principals of its resources to its own and those its resource policies
+/// name (Organizations User Guide, "Resource control policies": an RCP only denies;
+/// IAM User Guide, "Cross-account policy evaluation logic"): the base org first gives
+/// a bucket of each moved account a policy naming another account, so that a
+/// principal let in from elsewhere is among those the move can change.
+#[test]
+fn moves_between_deny_list_allow_list_and_rcp_branches_agree() {
+    let actions: Vec<String> = ACTIONS
+        .iter()
+        .copied()
+        .chain(["kms:Decrypt", "sqs:ReceiveMessage", "ec2:RunInstances"])
+        .map(String::from)
+        .collect();
+    let options = ImpactOptions {
+        actions: Some(actions),
+        ..ImpactOptions::default()
+    };
+    let mut changed = 0;
+    let mut elsewhere = 0;
+    for seed in [3u64] {
+        let generated = orgscope::org::generate::generate_org(12, seed);
+        let ids: Vec<String> = generated
+            .accounts()
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect();
+        // A policy on a bucket of every account, letting in the next account.
+        let mut grants = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let other = &ids[(i + 1) % ids.len()];
+            let bucket = generated
+                .resources()
+                .iter()
+                .find(|r| r.arn.contains(":s3:::") && &*generated.account(r.account).id == id);
+            if let Some(b) = bucket {
+                grants.push(Change::PutResourcePolicy {
+                    resource: b.arn.to_string(),
+                    account: None,
+                    document: Document::new(format!(
+                        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{other}:root"}}, "Action": ["s3:*", "kms:*", "sqs:*"], "Resource": ["{0}", "{0}/*"]}}]}}"#,
+                        b.arn
+                    )),
+                });
+            }
+        }
+        assert!(!grants.is_empty(), "the generated org has buckets");
+        // An RCP on the first staging OU that refuses s3:PutObject to everyone: a
+        // move in or out changes what the principals let in from elsewhere can do.
+        let staging = generated
+            .ous()
+            .iter()
+            .find(|o| o.name.starts_with("stag-"))
+            .map(|o| o.id.to_string())
+            .expect("a staging OU");
+        grants.push(Change::CreateOrgPolicy {
+            kind: OrgPolicyKind::Rcp,
+            name: "DenyPutInStaging".into(),
+            description: None,
+            document: Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*"}]}"#,
+            ),
+        });
+        grants.push(Change::Attach {
+            kind: OrgPolicyKind::Rcp,
+            policy: "DenyPutInStaging".into(),
+            target: staging,
+        });
+        let org = orgscope::scenario::apply(
+            &generated,
+            &Scenario {
+                description: None,
+                changes: grants,
+            },
+        )
+        .unwrap();
+        let mgmt = org
+            .management_account()
+            .map(|a| org.account(a).id.to_string());
+        let targets: Vec<String> = ["Sandbox", "prod-", "stag-", "regulated-"]
+            .iter()
+            .filter_map(|name| {
+                org.ous()
+                    .iter()
+                    .find(|o| o.name.starts_with(name))
+                    .map(|o| o.id.to_string())
+            })
+            .chain(["root".to_string()])
+            .collect();
+        assert_eq!(targets.len(), 5, "seed {seed}: {targets:?}");
+        for account in org.accounts().iter().step_by(3) {
+            if mgmt.as_deref() == Some(&*account.id) {
+                continue;
+            }
+            for to in &targets {
+                let scenario = Scenario {
+                    description: None,
+                    changes: vec![Change::MoveAccount {
+                        account: account.id.to_string(),
+                        to: to.clone(),
+                    }],
+                };
+                // A move to where the account already is is refused.
+                let Ok(after) = orgscope::scenario::apply(&org, &scenario) else {
+                    continue;
+                };
+                let text = orgscope::org::export::to_native_text(&after);
+                let scratch = orgscope::org::load_str("scratch.json", &text)
+                    .0
+                    .expect("the changed org loads");
+                let inc = impact(&org, &after, &[], &options).unwrap();
+                let got = lines(&inc);
+                assert_eq!(
+                    got,
+                    reference(&org, &scratch, &inc),
+                    "seed {seed}, {} to {to}",
+                    account.id
+                );
+                let full = impact(
+                    &org,
+                    &after,
+                    &[],
+                    &ImpactOptions {
+                        full: true,
+                        ..options.clone()
+                    },
+                )
+                .unwrap();
+                assert_eq!(inc, full, "full path; seed {seed}, {} to {to}", account.id);
+                changed += usize::from(!got.is_empty());
+                // A line of another account's principal: on a resource of the moved
+                // account, what the narrowing must keep.
+                elsewhere += got
+                    .iter()
+                    .filter(|(p, ..)| !p.contains(&format!(":{}:", account.id)))
+                    .count();
+            }
+        }
+    }
+    eprintln!("{changed} moves changed something, {elsewhere} lines of other accounts");
+    assert!(changed >= 5, "too few moves changed anything: {changed}");
+    assert!(elsewhere > 0, "no move changed another account's principal");
+}

@@ -216,7 +216,20 @@ pub fn impact(
                         Held::new(after, action, &resource)
                     };
                     if resource_touched(&t, &resource_accounts, &hb, &ha, &resource) {
-                        (None, None, true)
+                        // Only its account's RCPs or place changed: its account's
+                        // principals and those its policy lets in, else everyone.
+                        let narrowed = (!policy_touched(&t, &resource))
+                            .then(|| {
+                                Some((
+                                    rb.among_resource_account(before, probe.as_ref(), &hb)?,
+                                    ra.among_resource_account(after, probe.as_ref(), &ha)?,
+                                ))
+                            })
+                            .flatten();
+                        match narrowed {
+                            Some((b, a)) => (Some(b), Some(a), true),
+                            None => (None, None, true),
+                        }
                     } else {
                         let (b, a) = (
                             rb.among(before, probe.as_ref(), &hb),
@@ -794,13 +807,7 @@ fn resource_touched(
     after: &Held<'_>,
     resource: &str,
 ) -> bool {
-    if t.resources.contains(resource) {
-        return true;
-    }
-    if let Some((bucket, _)) = resource.split_once('/')
-        && resource.contains(":s3:::")
-        && t.resources.contains(bucket)
-    {
+    if policy_touched(t, resource) {
         return true;
     }
     [before, after].iter().any(|tgt| {
@@ -808,6 +815,17 @@ fn resource_touched(
             .as_ref()
             .is_some_and(|id| resource_accounts.contains(id.as_str()))
     })
+}
+
+/// Whether the scenario touched the resource's own policy (a bucket's for its
+/// objects, a role's trust policy).
+fn policy_touched(t: &Touched, resource: &str) -> bool {
+    if t.resources.contains(resource) {
+        return true;
+    }
+    resource
+        .split_once('/')
+        .is_some_and(|(bucket, _)| resource.contains(":s3:::") && t.resources.contains(bucket))
 }
 
 /// The accounts whose resource side can decide this action differently: those whose
@@ -1108,6 +1126,40 @@ impl Reach<'_> {
         roots.sort_unstable();
         roots.dedup();
         (principals, roots)
+    }
+}
+
+impl Reach<'_> {
+    /// The principals and root users to re-decide for a question whose resource's
+    /// own policy is unchanged but whose account's RCPs or place changed: those of
+    /// [`Reach::among`], every principal and the root user of the resource's account,
+    /// and those of the accounts its policy names in an Allow for the action. Anyone
+    /// else is in another account that the resource's policy does not let in: across
+    /// accounts both the identity and the resource side must allow (IAM User Guide,
+    /// "Cross-account policy evaluation logic"), so they are denied in both orgs
+    /// whatever the RCPs say (an RCP only denies: Organizations User Guide, "Resource
+    /// control policies"). `None` (ask everyone) when the resource's account is
+    /// unknown or its policy lets in any account (`*`, NotPrincipal).
+    fn among_resource_account(
+        &self,
+        org: &Org,
+        probe: Option<&Request>,
+        tgt: &Held<'_>,
+    ) -> Option<(Vec<PrincipalIx>, Vec<AccountIx>)> {
+        let here = org.account_by_id(tgt.account_id.as_deref()?)?;
+        let (allows, named) = resource_allows(tgt, probe);
+        let mut accounts = vec![here];
+        if allows {
+            accounts.extend(named?.iter().filter_map(|id| org.account_by_id(id)));
+        }
+        let (mut principals, mut roots) = self.among(org, probe, tgt);
+        principals.extend(accounts.iter().flat_map(|&a| account_principals(org, a)));
+        roots.extend(&accounts);
+        principals.sort_unstable_by_key(|&p| principal_key(p));
+        principals.dedup();
+        roots.sort_unstable();
+        roots.dedup();
+        Some((principals, roots))
     }
 }
 
