@@ -10,6 +10,7 @@ mod identity;
 mod organization;
 mod policy_checks;
 pub mod sarif;
+mod statement_checks;
 
 use serde::Serialize;
 
