@@ -11,6 +11,7 @@ mod location;
 mod organization;
 mod policy_checks;
 pub mod sarif;
+mod statement_checks;
 
 use serde::Serialize;
 

@@ -69,7 +69,13 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             if guardrail
                 && !matches!(
                     c.rule,
-                    "policy.unknown-action" | "policy.unknown-condition-key" | "policy.dead-deny"
+                    "policy.unknown-action"
+                        | "policy.unknown-condition-key"
+                        | "policy.unknown-global-key"
+                        | "policy.unknown-arn"
+                        | "policy.never-matches"
+                        | "policy.shadowed"
+                        | "policy.dead-deny"
                 )
             {
                 continue;
@@ -116,32 +122,57 @@ fn document_checks(text: &str) -> Vec<(String, Check)> {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return Vec::new();
     };
-    super::statements(&value)
+    let statements = super::statements(&value);
+    let label = |k: usize| {
+        statements[k]
+            .get("Sid")
+            .and_then(Value::as_str)
+            .filter(|sid| !sid.is_empty())
+            .map_or_else(|| format!("Statement[{k}]"), str::to_string)
+    };
+    let shadowed: Vec<(String, Check)> = super::statement_checks::shadowed(&statements)
         .into_iter()
+        .map(|(k, by)| {
+            (
+                label(k),
+                Check {
+                    rule: "policy.shadowed",
+                    severity: Severity::Low,
+                    message: format!(
+                        "{} adds nothing: {} has the same effect, no condition, and covers all its actions and resources",
+                        label(k),
+                        label(by)
+                    ),
+                    why: "a statement another one already covers is dead weight, and a later edit to it changes nothing, which misleads whoever makes it",
+                    fix: "remove the covered statement, or narrow the one that covers it",
+                },
+            )
+        })
+        .collect();
+    let mut out: Vec<(String, Check)> = statements
+        .iter()
         .enumerate()
         .flat_map(|(k, s)| {
-            let label = s
-                .get("Sid")
-                .and_then(Value::as_str)
-                .filter(|sid| !sid.is_empty())
-                .map_or_else(|| format!("Statement[{k}]"), str::to_string);
+            let label = label(k);
             check_statement(s)
                 .into_iter()
                 .map(move |c| (label.clone(), c))
         })
-        .collect()
+        .collect();
+    out.extend(shadowed);
+    out
 }
 
 /// What one statement's text shows. A message that starts with a name in backticks
 /// (`` `s3:GetObjct` ...``) is about that name: a statement may have several such
 /// findings of one rule, told apart by it.
 #[derive(Clone)]
-struct Check {
-    rule: &'static str,
-    severity: Severity,
-    message: String,
-    why: &'static str,
-    fix: &'static str,
+pub(super) struct Check {
+    pub(super) rule: &'static str,
+    pub(super) severity: Severity,
+    pub(super) message: String,
+    pub(super) why: &'static str,
+    pub(super) fix: &'static str,
 }
 
 impl Check {
@@ -158,6 +189,14 @@ pub(super) fn grade(rule: &str) -> Grade {
     match rule {
         // "Error – Invalid action", "Error – Invalid service condition key".
         "policy.unknown-action" | "policy.unknown-condition-key" => Grade::Error,
+        // "Error – Invalid global condition key", "Error – Invalid ARN resource",
+        // "Error – Invalid ARN service".
+        "policy.unknown-global-key" | "policy.unknown-arn" => Grade::Error,
+        // A statement that can never apply is not working as meant; one another
+        // statement already covers is only redundant ("Suggestion – Redundant
+        // statement").
+        "policy.never-matches" => Grade::Warning,
+        "policy.shadowed" => Grade::Suggestion,
         // "Security warning – Pass role with star in resource", "Security warning –
         // Allow with NotPrincipal"; a grant of everything is the widest such risk.
         "policy.pass-role-any" | "policy.allow-not-principal" | "policy.admin" => {
@@ -175,7 +214,7 @@ pub(super) fn grade(rule: &str) -> Grade {
     }
 }
 
-fn strings(v: Option<&Value>) -> Vec<&str> {
+pub(super) fn strings(v: Option<&Value>) -> Vec<&str> {
     match v {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
@@ -193,6 +232,7 @@ fn check_statement(s: &Value) -> Vec<Check> {
         .and_then(Value::as_object)
         .is_some_and(|c| !c.is_empty());
     let catalog = Catalog::get();
+    super::statement_checks::check_names(s, &mut out);
     for a in actions.iter().chain(strings(s.get("NotAction")).iter()) {
         if *a != "*" && catalog.expand(a).is_empty() {
             let near = catalog.nearest_actions(a, 3);
@@ -329,7 +369,7 @@ fn denies_only_with_mfa_false(s: &Value) -> bool {
 }
 
 /// The condition keys a statement tests, once each, as written.
-fn condition_keys(s: &Value) -> Vec<&str> {
+pub(super) fn condition_keys(s: &Value) -> Vec<&str> {
     let mut keys: Vec<&str> = s
         .get("Condition")
         .and_then(Value::as_object)
