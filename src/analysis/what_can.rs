@@ -204,6 +204,7 @@ pub fn what_can_ix(
         let mut allowed_globs = Vec::new();
         let mut needs = Vec::new();
         let mut cut_candidates: Vec<String> = Vec::new();
+        let mut held_covered: Vec<String> = Vec::new();
         // Where the resource's own policy must allow (a role's trust policy, a key's
         // policy), a wildcard pattern has none: only the held resources it covers are
         // decided (`sts:AssumeRole` on `*` was listed as allowed, though no trust
@@ -217,8 +218,12 @@ pub fn what_can_ix(
             if k < n_patterns && (trust || names_keys) && r.contains(['*', '?']) {
                 continue;
             }
-            // A held resource is looked at only where no allowed pattern covers it.
+            // A held resource an allowed pattern covers is decided once more below, on
+            // its own: it may sit in another account whose RCPs or policy deny (the
+            // pattern is decided in the principal's account, which has neither), and is
+            // then named in `denied_within`.
             if k >= n_patterns && allowed_globs.iter().any(|a: &Wildcard| a.matches(&r)) {
+                held_covered.push(r);
                 continue;
             }
             // A statement on an alias ARN never grants a key action: KMS authorizes it
@@ -262,7 +267,14 @@ pub fn what_can_ix(
         cut_candidates.sort();
         cut_candidates.dedup();
         let mut denied_within = Vec::new();
-        for d in cut_candidates {
+        // A Deny's pattern is named where one resource of it is not allowed; a held
+        // resource only where a Deny refuses it (a bucket's ARN for an object action is
+        // no resource the grant stands for).
+        let candidates = cut_candidates
+            .into_iter()
+            .map(|d| (d, false))
+            .chain(held_covered.into_iter().map(|d| (d, true)));
+        for (d, held) in candidates {
             let ask = Ask {
                 action: full.clone(),
                 resource: d.replace(['*', '?'], "x"),
@@ -270,12 +282,20 @@ pub fn what_can_ix(
             };
             let tgt = ask.target(org);
             shared.retarget(org, &tgt);
-            if let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared)
-                && engine::evaluate(&a.request, &a.set) != Decision::Allowed
-            {
-                denied_within.push(d);
+            if let Ok(a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, &shared) {
+                let decision = engine::evaluate(&a.request, &a.set);
+                let refused = if held {
+                    decision == Decision::ExplicitlyDenied
+                } else {
+                    decision != Decision::Allowed
+                };
+                if refused {
+                    denied_within.push(d);
+                }
             }
         }
+        denied_within.sort();
+        denied_within.dedup();
         needs.sort();
         needs.dedup();
         let mut except: Vec<engine::AwsRule> = allowed

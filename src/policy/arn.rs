@@ -99,6 +99,12 @@ impl ArnPattern {
         ArnPattern::Whole(Pattern::compile(text, syntax))
     }
 
+    /// Whether the pattern is text with fewer than six `:` segments (not `*`, not a
+    /// policy variable standing for a whole ARN).
+    pub fn is_short(&self) -> bool {
+        matches!(self, ArnPattern::Whole(p) if !p.has_variables())
+    }
+
     /// Whether a segment holds a policy variable.
     pub fn has_variables(&self) -> bool {
         match self {

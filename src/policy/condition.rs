@@ -290,6 +290,32 @@ impl Condition {
         {
             return deny;
         }
+        // A short ARN pattern (fewer than six `:` segments) in an `Arn*` condition:
+        // AWS checks "each of the six colon-delimited components" separately (IAM User
+        // Guide, "IAM JSON policy elements: Condition operators", "Amazon Resource Name
+        // (ARN) condition operators") and does not say how a pattern with fewer
+        // compares. Where reading it as one wildcard string and reading it as matching
+        // nothing give different answers, each effect takes the side that never
+        // reports Allowed where AWS could deny, as for an unresolved variable above.
+        if self.has_short_arn_pattern() {
+            let as_text = self.holds_given(ctx, true);
+            if as_text != self.holds_given(ctx, false) {
+                return deny;
+            }
+            return as_text;
+        }
+        self.holds_given(ctx, true)
+    }
+
+    /// Whether an `Arn*` condition value is a pattern with fewer than six segments
+    /// (not `*`).
+    fn has_short_arn_pattern(&self) -> bool {
+        matches!(&self.values, Values::Arns(ps) if ps.iter().any(ArnPattern::is_short))
+    }
+
+    /// Whether the condition holds for a present or absent key, a short ARN pattern
+    /// matched as one wildcard string (`short_arns`) or matching nothing.
+    fn holds_given(&self, ctx: &Context, short_arns: bool) -> bool {
         let op = self.operator;
         let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());
         let Some(values) = present else {
@@ -310,11 +336,11 @@ impl Condition {
         let negated = op.base.is_negated();
         // One context value against the policy values: OR across values; a negated
         // operator holds when none matches.
-        let single = |v: &str| self.any_positive_match(v, ctx) != negated;
+        let single = |v: &str| self.any_positive_match(v, ctx, short_arns) != negated;
         match op.set {
-            SetQualifier::None if negated => {
-                !values.iter().any(|v| self.any_positive_match(v, ctx))
-            }
+            SetQualifier::None if negated => !values
+                .iter()
+                .any(|v| self.any_positive_match(v, ctx, short_arns)),
             SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
             SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
         }
@@ -355,8 +381,9 @@ impl Condition {
         }
     }
 
-    /// Whether the un-negated form of the operator matches `v` against any policy value.
-    fn any_positive_match(&self, v: &str, ctx: &Context) -> bool {
+    /// Whether the un-negated form of the operator matches `v` against any policy value
+    /// (a short ARN pattern only where `short_arns`).
+    fn any_positive_match(&self, v: &str, ctx: &Context, short_arns: bool) -> bool {
         match &self.values {
             Values::Strings(ps) => {
                 let fold = matches!(
@@ -388,7 +415,9 @@ impl Condition {
                     Some(a) => ResourceRef::Arn(a),
                     None => ResourceRef::Text(v),
                 };
-                ps.iter().any(|p| p.matches(&target, ctx))
+                ps.iter()
+                    .filter(|p| short_arns || !p.is_short())
+                    .any(|p| p.matches(&target, ctx))
             }
             Values::Null(_) => false,
         }
