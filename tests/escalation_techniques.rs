@@ -2,40 +2,20 @@
 //! the technique is found with its steps, each step allowed by `can` on its exact
 //! resource, and a principal the technique's guardrail stops is not reported.
 
-use orgscope::analysis::assemble::Ask;
-use orgscope::analysis::can::can;
+#[path = "common/escalation.rs"]
+mod escalation;
+
+use escalation::{ACCOUNT, arn, assert_allowed, assert_denied, assert_steps_allowed, reach};
 use orgscope::analysis::{self, PathsAnswer};
-use orgscope::engine::Decision;
 use orgscope::org::Org;
 
-const ACCOUNT: &str = "111111111111";
-
 fn org() -> Org {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/paths/escalation-techniques.json");
-    orgscope::org::load(&file).unwrap()
+    escalation::load("tests/paths/escalation-techniques.json")
 }
 
-fn arn(kind: &str, name: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
-}
-
-fn paths(org: &Org, from: &str) -> PathsAnswer {
-    analysis::paths(org, &arn("user", from), None, &[]).unwrap()
-}
-
-/// `can` allows `who` `action` on `resource`, with `extra` context.
-fn allowed(org: &Org, who: &str, action: &str, resource: &str, extra: &[(&str, &str)]) -> bool {
-    let ask = Ask {
-        action: action.to_string(),
-        resource: resource.to_string(),
-        context: extra
-            .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
-            .collect(),
-        ..Ask::default()
-    };
-    can(org, who, &ask).unwrap().decision == Decision::Allowed
+/// `paths --from` the fixture's user `name`.
+fn paths(org: &Org, name: &str) -> PathsAnswer {
+    escalation::paths(org, &arn("user", name))
 }
 
 /// Deleting one's own permissions boundary, then writing a policy to oneself (IAM
@@ -50,18 +30,18 @@ fn deleting_its_own_boundary_makes_a_user_admin() {
     let e = &a.escalations[0];
     assert_eq!(e.via, "iam:DeleteUserPermissionsBoundary+iam:PutUserPolicy");
     assert_eq!(e.steps[0].resource, me);
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:DeleteUserPermissionsBoundary",
         &me,
         &[(
             "iam:PermissionsBoundary",
-            &format!("arn:aws:iam::{ACCOUNT}:policy/DevBoundary")
-        )]
-    ));
+            &format!("arn:aws:iam::{ACCOUNT}:policy/DevBoundary"),
+        )],
+    );
     // With the boundary in place the write itself is denied: the edge is the lift.
-    assert!(!allowed(&org, &me, "iam:PutUserPolicy", &me, &[]));
+    assert_denied(&org, &me, "iam:PutUserPolicy", &me, &[]);
 }
 
 /// The same for a role (`iam:DeleteRolePermissionsBoundary`).
@@ -75,7 +55,7 @@ fn deleting_its_own_boundary_makes_a_role_admin() {
         a.escalations[0].via,
         "iam:DeleteRolePermissionsBoundary+iam:PutRolePolicy"
     );
-    assert!(!allowed(&org, &role, "iam:PutRolePolicy", &role, &[]));
+    assert_denied(&org, &role, "iam:PutRolePolicy", &role, &[]);
 }
 
 /// Putting a boundary that allows everything (AdministratorAccess) in place of one's
@@ -90,16 +70,16 @@ fn putting_a_broad_boundary_makes_a_user_admin() {
         a.escalations[0].via,
         "iam:PutUserPermissionsBoundary+iam:PutUserPolicy"
     );
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:PutUserPermissionsBoundary",
         &me,
         &[(
             "iam:PermissionsBoundary",
-            "arn:aws:iam::aws:policy/AdministratorAccess"
-        )]
-    ));
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+        )],
+    );
 }
 
 /// A deny on deleting the boundary, conditioned on `iam:PermissionsBoundary` naming
@@ -122,24 +102,18 @@ fn passing_a_role_to_an_ecs_task_reaches_it() {
     let me = arn("user", "ecs-dev");
     let task = arn("role", "TaskRole");
     let a = paths(&org, "ecs-dev");
-    let r = a
-        .reachable
-        .iter()
-        .find(|r| r.role == task)
-        .expect("TaskRole reached");
+    let r = reach(&a, &task).expect("TaskRole reached");
     assert_eq!(r.path, vec![me.clone(), task.clone()]);
     let e = &r.edges[0];
     assert_eq!(e.via, "iam:PassRole+ecs:RegisterTaskDefinition+ecs:RunTask");
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:PassRole",
         &task,
-        &[("iam:PassedToService", "ecs-tasks.amazonaws.com")]
-    ));
-    for s in &e.steps[1..] {
-        assert!(allowed(&org, &me, &s.action, &s.resource, &[]), "{s:?}");
-    }
+        &[("iam:PassedToService", "ecs-tasks.amazonaws.com")],
+    );
+    assert_steps_allowed(&org, &me, &e.steps[1..]);
     assert!(paths(&org, "ecs-no-pass").reachable.is_empty());
 }
 
@@ -152,22 +126,18 @@ fn passing_a_role_to_an_auto_scaling_group_reaches_it() {
     let me = arn("user", "asg-dev");
     let fleet = arn("role", "FleetRole");
     let a = paths(&org, "asg-dev");
-    let r = a
-        .reachable
-        .iter()
-        .find(|r| r.role == fleet)
-        .expect("FleetRole reached");
+    let r = reach(&a, &fleet).expect("FleetRole reached");
     assert_eq!(
         r.edges[0].via,
         "iam:PassRole+autoscaling:CreateLaunchConfiguration+autoscaling:CreateAutoScalingGroup"
     );
-    assert!(!allowed(
+    assert_denied(
         &org,
         &me,
         "ec2:RunInstances",
         &format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*"),
-        &[]
-    ));
+        &[],
+    );
 }
 
 /// `paths --to` a user: reached by taking its keys (IAM User Guide, "Manage access
@@ -262,9 +232,7 @@ fn a_liftable_boundary_is_a_critical_finding() {
 /// AI execution roles"); in the export sample, each by a user allowed only that.
 #[test]
 fn passing_a_role_to_a_sagemaker_job_reaches_it() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
-    let org = orgscope::org::load(&dir).unwrap();
+    let org = escalation::load("sample-orgs/cloudsplaining-export");
     for (user, via) in [
         (
             "privesc-sageMakerCreateTrainingJobPassRole-user",
@@ -284,9 +252,7 @@ fn passing_a_role_to_a_sagemaker_job_reaches_it() {
             .collect();
         assert!(first.contains(&via), "{user}: {first:?}");
         for r in a.reachable.iter().filter(|r| r.edges[0].via == via) {
-            for s in &r.edges[0].steps[1..] {
-                assert!(allowed(&org, &r.from, &s.action, &s.resource, &[]), "{s:?}");
-            }
+            assert_steps_allowed(&org, &r.from, &r.edges[0].steps[1..]);
         }
     }
 }
@@ -298,25 +264,23 @@ fn passing_a_role_to_a_sagemaker_job_reaches_it() {
 /// naming the user's own boundary applies, and the user is not an administrator.
 #[test]
 fn a_deny_on_its_own_boundary_stops_writing_its_own_policies() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/org/boundary-keys.json");
-    let org = orgscope::org::load(&file).unwrap();
+    let org = escalation::load("tests/fixtures/org/boundary-keys.json");
     let me = "arn:aws:iam::222222222222:user/selfbound";
     let a = analysis::paths(&org, me, None, &[]).unwrap();
     assert!(!a.admin, "{:#?}", a.escalations);
     assert!(a.escalations.is_empty(), "{:#?}", a.escalations);
-    assert!(!allowed(&org, me, "iam:PutUserPolicy", me, &[]));
+    assert_denied(&org, me, "iam:PutUserPolicy", me, &[]);
     // Its own policies allow the write; the boundary key is what denies it.
-    assert!(allowed(
+    assert_allowed(
         &org,
         me,
         "iam:PutUserPolicy",
         me,
         &[(
             "iam:PermissionsBoundary",
-            "arn:aws:iam::222222222222:policy/Other"
-        )]
-    ));
+            "arn:aws:iam::222222222222:policy/Other",
+        )],
+    );
 }
 
 /// A role passed to a new Lambda function that an event source mapping runs, for a
@@ -332,11 +296,7 @@ fn passing_a_role_to_a_function_run_by_an_event_source_mapping_reaches_it() {
     let me = arn("user", "esm-dev");
     let worker = arn("role", "StreamWorkerRole");
     let a = paths(&org, "esm-dev");
-    let r = a
-        .reachable
-        .iter()
-        .find(|r| r.role == worker)
-        .expect("StreamWorkerRole reached");
+    let r = reach(&a, &worker).expect("StreamWorkerRole reached");
     assert_eq!(r.path, vec![me.clone(), worker.clone()]);
     let e = &r.edges[0];
     assert_eq!(
@@ -344,44 +304,36 @@ fn passing_a_role_to_a_function_run_by_an_event_source_mapping_reaches_it() {
         "iam:PassRole+lambda:CreateFunction+lambda:CreateEventSourceMapping"
     );
     assert!(e.needs.is_empty(), "{:?}", e.needs);
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:PassRole",
         &worker,
-        &[("iam:PassedToService", "lambda.amazonaws.com")]
-    ));
-    for s in &e.steps[1..] {
-        assert!(allowed(&org, &me, &s.action, &s.resource, &[]), "{s:?}");
-    }
+        &[("iam:PassedToService", "lambda.amazonaws.com")],
+    );
+    assert_steps_allowed(&org, &me, &e.steps[1..]);
     // Without the mapping the function never runs: invoking it is not allowed.
-    assert!(!allowed(
+    assert_denied(
         &org,
         &me,
         "lambda:InvokeFunction",
         &format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:orgscope-escalation"),
-        &[]
-    ));
+        &[],
+    );
 
     let guarded = arn("user", "esm-guarded");
     assert!(
         paths(&org, "esm-guarded").reachable.is_empty(),
         "the boundary leaves the mapping out"
     );
-    assert!(!allowed(
-        &org,
-        &guarded,
-        "lambda:CreateEventSourceMapping",
-        "*",
-        &[]
-    ));
-    assert!(allowed(
+    assert_denied(&org, &guarded, "lambda:CreateEventSourceMapping", "*", &[]);
+    assert_allowed(
         &org,
         &guarded,
         "lambda:CreateFunction",
         &format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:orgscope-escalation"),
-        &[]
-    ));
+        &[],
+    );
 }
 
 /// The same technique in the export sample: iam-vulnerable's
@@ -390,9 +342,7 @@ fn passing_a_role_to_a_function_run_by_an_event_source_mapping_reaches_it() {
 /// the roles Lambda may assume.
 #[test]
 fn the_export_samples_event_source_mapping_user_reaches_lambda_roles() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-orgs/cloudsplaining-export");
-    let org = orgscope::org::load(&dir).unwrap();
+    let org = escalation::load("sample-orgs/cloudsplaining-export");
     let user = "privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user";
     let a = analysis::paths(&org, user, None, &[]).unwrap();
     let via = "iam:PassRole+lambda:CreateFunction+lambda:CreateEventSourceMapping";
@@ -403,8 +353,6 @@ fn the_export_samples_event_source_mapping_user_reaches_lambda_roles() {
         .collect();
     assert!(!first.is_empty(), "{:#?}", a.reachable);
     for r in first {
-        for s in &r.edges[0].steps[1..] {
-            assert!(allowed(&org, &r.from, &s.action, &s.resource, &[]), "{s:?}");
-        }
+        assert_steps_allowed(&org, &r.from, &r.edges[0].steps[1..]);
     }
 }

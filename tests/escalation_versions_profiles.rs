@@ -4,44 +4,14 @@
 //! allowed by `can` on its exact resource with the context the step sets, and a
 //! principal a guardrail stops not reported.
 
-use orgscope::analysis::assemble::Ask;
-use orgscope::analysis::can::can;
-use orgscope::analysis::{self, PathsAnswer, Reach};
-use orgscope::engine::Decision;
+#[path = "common/escalation.rs"]
+mod escalation;
+
+use escalation::{arn, assert_allowed, assert_denied, paths, reach};
 use orgscope::org::Org;
 
-const ACCOUNT: &str = "111111111111";
-
 fn org() -> Org {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/paths/versions-and-profiles.json");
-    orgscope::org::load(&file).unwrap()
-}
-
-fn arn(kind: &str, name: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
-}
-
-fn paths(org: &Org, from: &str) -> PathsAnswer {
-    analysis::paths(org, from, None, &[]).unwrap()
-}
-
-fn reach<'a>(a: &'a PathsAnswer, role: &str) -> Option<&'a Reach> {
-    a.reachable.iter().find(|r| r.role == role)
-}
-
-/// `can` allows `who` `action` on `resource`, with `extra` context.
-fn allowed(org: &Org, who: &str, action: &str, resource: &str, extra: &[(&str, &str)]) -> bool {
-    let ask = Ask {
-        action: action.to_string(),
-        resource: resource.to_string(),
-        context: extra
-            .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
-            .collect(),
-        ..Ask::default()
-    };
-    can(org, who, &ask).unwrap().decision == Decision::Allowed
+    escalation::load("tests/paths/versions-and-profiles.json")
 }
 
 /// `iam:SetDefaultPolicyVersion` to a version that allows everything, then a policy
@@ -60,14 +30,14 @@ fn setting_an_older_default_version_makes_a_user_admin() {
     assert_eq!(e.steps[1].resource, me);
     // Each step as `can` decides it on the org as it is: the version switch is
     // allowed, the write is not (the default version grants none).
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:SetDefaultPolicyVersion",
         &arn("policy", "Versioned"),
-        &[]
-    ));
-    assert!(!allowed(&org, &me, "iam:PutUserPolicy", &me, &[]));
+        &[],
+    );
+    assert_denied(&org, &me, "iam:PutUserPolicy", &me, &[]);
     // Version v2 (s3:* only) is no way up: only v1 is reported.
     assert!(
         a.escalations
@@ -84,13 +54,13 @@ fn setting_an_older_default_version_makes_a_user_admin() {
 fn a_boundary_silences_the_version_switch() {
     let org = org();
     let me = arn("user", "version-bounded");
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:SetDefaultPolicyVersion",
         &arn("policy", "Versioned"),
-        &[]
-    ));
+        &[],
+    );
     let a = paths(&org, &me);
     assert!(!a.admin);
     assert!(a.escalations.is_empty(), "{:#?}", a.escalations);
@@ -117,20 +87,20 @@ fn launching_an_instance_with_the_roles_profile_reaches_it() {
     let web = reach(&a, &arn("role", "web")).expect("web is reached");
     let hop = &web.edges[0];
     assert_eq!(hop.via, "iam:PassRole+ec2:RunInstances");
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "iam:PassRole",
         &arn("role", "web"),
-        &[("iam:PassedToService", "ec2.amazonaws.com")]
-    ));
-    assert!(allowed(
+        &[("iam:PassedToService", "ec2.amazonaws.com")],
+    );
+    assert_allowed(
         &org,
         &me,
         "ec2:RunInstances",
         &hop.steps[1].resource,
-        &[("ec2:InstanceProfile", &arn("instance-profile", "web"))]
-    ));
+        &[("ec2:InstanceProfile", &arn("instance-profile", "web"))],
+    );
     assert!(web.admin);
     // A role whose profiles the org knows to be none needs one made first:
     // `launcher` may not create one, so it gets there only through `web` (admin).
@@ -155,21 +125,21 @@ fn associating_the_profile_reaches_the_role_when_launching_with_it_is_denied() {
         "iam:PassRole+ec2:RunInstances+ec2:AssociateIamInstanceProfile"
     );
     let instances = &hop.steps[1].resource;
-    assert!(!allowed(
+    assert_denied(
         &org,
         &me,
         "ec2:RunInstances",
         instances,
-        &[("ec2:InstanceProfile", &profile)]
-    ));
-    assert!(allowed(&org, &me, "ec2:RunInstances", instances, &[]));
-    assert!(allowed(
+        &[("ec2:InstanceProfile", &profile)],
+    );
+    assert_allowed(&org, &me, "ec2:RunInstances", instances, &[]);
+    assert_allowed(
         &org,
         &me,
         "ec2:AssociateIamInstanceProfile",
         &hop.steps[2].resource,
-        &[("ec2:NewInstanceProfile", &profile)]
-    ));
+        &[("ec2:NewInstanceProfile", &profile)],
+    );
 }
 
 /// A deny conditioned on the instance profile (both keys) silences both ways.
@@ -196,21 +166,15 @@ fn a_role_without_a_profile_is_reached_by_making_one() {
         "iam:CreateInstanceProfile+iam:AddRoleToInstanceProfile+iam:PassRole+ec2:RunInstances"
     );
     let made = &hop.steps[0].resource;
-    assert!(allowed(&org, &me, "iam:CreateInstanceProfile", made, &[]));
-    assert!(allowed(
-        &org,
-        &me,
-        "iam:AddRoleToInstanceProfile",
-        made,
-        &[]
-    ));
-    assert!(allowed(
+    assert_allowed(&org, &me, "iam:CreateInstanceProfile", made, &[]);
+    assert_allowed(&org, &me, "iam:AddRoleToInstanceProfile", made, &[]);
+    assert_allowed(
         &org,
         &me,
         "ec2:RunInstances",
         &hop.steps[3].resource,
-        &[("ec2:InstanceProfile", made)]
-    ));
+        &[("ec2:InstanceProfile", made)],
+    );
 }
 
 /// The native format keeps both through an export and a load.
@@ -273,9 +237,7 @@ fn an_instance_profile_of_another_account_is_an_error_at_its_place() {
 }
 
 fn export_org() -> Org {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/escalation/cloudsplaining-privesc-2-3.json");
-    orgscope::org::load(&file).unwrap()
+    escalation::load("tests/fixtures/escalation/cloudsplaining-privesc-2-3.json")
 }
 
 /// The real dump's `privesc3-CreateEC2WithExistingInstanceProfile-user` reaches the
@@ -289,16 +251,16 @@ fn the_exports_privesc3_user_launches_the_high_priv_role() {
     let a = paths(&org, &me);
     let r = reach(&a, &role).expect("the high-priv role is reached");
     assert_eq!(r.edges[0].via, "iam:PassRole+ec2:RunInstances");
-    assert!(allowed(
+    assert_allowed(
         &org,
         &me,
         "ec2:RunInstances",
         &r.edges[0].steps[1].resource,
         &[(
             "ec2:InstanceProfile",
-            &format!("arn:aws:iam::{acct}:instance-profile/privesc-high-priv-service-profile")
-        )]
-    ));
+            &format!("arn:aws:iam::{acct}:instance-profile/privesc-high-priv-service-profile"),
+        )],
+    );
 }
 
 /// The dump's `privesc2-SetExistingDefaultPolicyVersion-user`, with the admin version
