@@ -179,6 +179,25 @@ fn paths_exit_status_says_whether_the_target_is_reachable() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("shortest path"));
 }
 
+/// The table says what the JSON's `admin` says: ci-legacy can attach any policy to
+/// itself (issue 13: it was read as "may raise", as if not admin); dana cannot.
+#[test]
+fn paths_table_says_when_the_start_is_admin_level() {
+    for (who, admin) in [("ci-legacy", true), ("dana", false)] {
+        let table = orgscope(&["paths", "acme", "--from", who]);
+        let table = String::from_utf8_lossy(&table.stdout).to_string();
+        let v = json(&orgscope(&[
+            "paths", "acme", "--from", who, "--format", "json",
+        ]));
+        assert_eq!(v["admin"], admin, "{v}");
+        assert_eq!(
+            table.contains("is admin-level: it can give itself any permission"),
+            admin,
+            "{table}"
+        );
+    }
+}
+
 #[test]
 fn validate_and_export_round_trip() {
     let out = orgscope(&["validate", "sample-orgs/acme.json"]);

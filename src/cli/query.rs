@@ -694,12 +694,20 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
         Format::Table => {
             let mut s = String::new();
             if !answer.escalations.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "{} {} raise its own permissions:",
-                    answer.from,
-                    if answer.admin { "can" } else { "may" }
-                );
+                // `admin`: with the context given it can give itself any permission.
+                let _ = if answer.admin {
+                    writeln!(
+                        s,
+                        "{} is admin-level: it can give itself any permission:",
+                        answer.from
+                    )
+                } else {
+                    writeln!(
+                        s,
+                        "{} may raise its own permissions (not to admin level with the context given):",
+                        answer.from
+                    )
+                };
                 for e in &answer.escalations {
                     let steps: Vec<String> = e
                         .steps
@@ -736,7 +744,7 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
             if let Some(admin) = &answer.nearest_admin {
                 let _ = writeln!(
                     s,
-                    "nearest admin-level principal: {}",
+                    "nearest admin-level principal it reaches: {}",
                     admin.path.join(" -> ")
                 );
             }
