@@ -240,6 +240,31 @@ fn lines(i: &Impact) -> BTreeSet<Line> {
     out
 }
 
+/// The incremental diff of `after` (changed in memory from `org`) equals the questions
+/// asked before and after on `scratch` (the changed org built anew), and the full
+/// path's diff; its lines.
+fn agrees(
+    org: &Org,
+    after: &Org,
+    scratch: &Org,
+    options: &ImpactOptions,
+    what: &str,
+) -> BTreeSet<Line> {
+    let inc = impact(org, after, &[], options).unwrap();
+    let got = lines(&inc);
+    assert_eq!(got, reference(org, scratch, &inc), "{what}");
+    let full = ImpactOptions {
+        full: true,
+        ..options.clone()
+    };
+    assert_eq!(
+        inc,
+        impact(org, after, &[], &full).unwrap(),
+        "the full path differs; {what}"
+    );
+    got
+}
+
 #[test]
 fn incremental_diff_equals_the_questions_asked_from_scratch() {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
@@ -273,23 +298,12 @@ fn incremental_diff_equals_the_questions_asked_from_scratch() {
                 actions: Some(ACTIONS.iter().map(|s| s.to_string()).collect()),
                 ..ImpactOptions::default()
             };
-            let inc = impact(&org, &after, &[], &options).unwrap();
-            let want = reference(&org, &scratch, &inc);
-            let got = lines(&inc);
-            assert_eq!(got, want, "seed {seed}, scenario {scenario:#?}");
-            let full = impact(
+            let got = agrees(
                 &org,
                 &after,
-                &[],
-                &ImpactOptions {
-                    full: true,
-                    ..options.clone()
-                },
-            )
-            .unwrap();
-            assert_eq!(
-                inc, full,
-                "the full path differs; seed {seed}, scenario {scenario:#?}"
+                &scratch,
+                &options,
+                &format!("seed {seed}, scenario {scenario:#?}"),
             );
             // `can` says the same of every line.
             for (p, action, resource, before, after_s) in got.iter().take(8) {
@@ -508,25 +522,13 @@ fn moves_between_deny_list_allow_list_and_rcp_branches_agree() {
                 let scratch = orgscope::org::load_str("scratch.json", &text)
                     .0
                     .expect("the changed org loads");
-                let inc = impact(&org, &after, &[], &options).unwrap();
-                let got = lines(&inc);
-                assert_eq!(
-                    got,
-                    reference(&org, &scratch, &inc),
-                    "seed {seed}, {} to {to}",
-                    account.id
-                );
-                let full = impact(
+                let got = agrees(
                     &org,
                     &after,
-                    &[],
-                    &ImpactOptions {
-                        full: true,
-                        ..options.clone()
-                    },
-                )
-                .unwrap();
-                assert_eq!(inc, full, "full path; seed {seed}, {} to {to}", account.id);
+                    &scratch,
+                    &options,
+                    &format!("seed {seed}, {} to {to}", account.id),
+                );
                 changed += usize::from(!got.is_empty());
                 // A line of another account's principal: on a resource of the moved
                 // account, what the narrowing must keep.
