@@ -5,30 +5,9 @@
 //! roles"). `orgscope simulate` takes the path `/` unless the context gives the role's
 //! ARN, and says so on the line when a statement reads aws:PrincipalArn.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use serde_json::Value;
-
-fn simulate(input: &str) -> Vec<Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orgscope"))
-        .args(["simulate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+#[path = "common/simulate.rs"]
+mod run;
+use run::answers as simulate;
 
 const DENY_TEAM_ROLES: &str = r#"{"Version":"2012-10-17","Statement":[
   {"Effect":"Allow","Action":"s3:*","Resource":"*"},

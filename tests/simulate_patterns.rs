@@ -2,31 +2,9 @@
 //! resources it covers (`outcome`), one resource of each class the policies treat
 //! alike (`classes`), each decided as a plain case with that resource would be.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use serde_json::Value;
-
-fn simulate(stdin: &str) -> Vec<Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orgscope"))
-        .args(["simulate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+#[path = "common/simulate.rs"]
+mod run;
+use run::answers as simulate;
 
 const CASES: &str = r#"{"defaults": {"request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject"},
   "identityPolicies": [{"name": "Read", "policy": {"Version": "2012-10-17", "Statement": [
