@@ -543,3 +543,108 @@ fn moves_between_deny_list_allow_list_and_rcp_branches_agree() {
     assert!(changed >= 5, "too few moves changed anything: {changed}");
     assert!(elsewhere > 0, "no move changed another account's principal");
 }
+
+/// A boundary set, removed or replaced on a role changes what others may do to that
+/// role where a policy reads `iam:PermissionsBoundary`: IAM sets the key on requests
+/// that act on a user or role to the ARN of the boundary it has (Service Authorization
+/// Reference, IAM, condition key `iam:PermissionsBoundary`; IAM User Guide,
+/// "Permissions boundaries for IAM entities", delegating with a boundary condition).
+/// The change is to the role, but the answer that changes is another principal's: the
+/// diff must re-decide the role as a resource.
+#[test]
+fn a_boundary_change_on_a_role_changes_who_may_act_on_it_where_a_policy_reads_the_key() {
+    let generated = orgscope::org::generate::generate_org(4, 3);
+    // The management account: SCPs do not apply to it, so only the condition decides.
+    let mgmt = generated
+        .management_account()
+        .expect("a management account");
+    let id = generated.account(mgmt).id.to_string();
+    let user = generated
+        .users()
+        .iter()
+        .find(|u| u.account == mgmt)
+        .expect("a user in the management account")
+        .arn
+        .to_string();
+    let role = generated
+        .roles()
+        .iter()
+        .find(|r| r.account == mgmt && !r.arn.contains("aws-service-role"))
+        .expect("a role in the management account")
+        .arn
+        .to_string();
+    let guarded = format!("arn:aws:iam::{id}:policy/Guarded");
+    let managed = |name: &str| Change::PutManagedPolicy {
+        account: id.clone(),
+        name: name.into(),
+        document: doc("Allow", "s3:GetObject"),
+    };
+    let set = |name: &str| Change::SetBoundary {
+        principal: role.clone(),
+        policy: name.into(),
+    };
+    let attach_when_guarded = Change::PutInlinePolicy {
+        principal: user.clone(),
+        name: "AttachWhenGuarded".into(),
+        document: Document::new(format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {{"StringEquals": {{"iam:PermissionsBoundary": "{guarded}"}}}}}}]}}"#
+        )),
+    };
+    let org = orgscope::scenario::apply(
+        &generated,
+        &Scenario {
+            description: None,
+            changes: vec![
+                managed("Guarded"),
+                managed("GuardedCopy"),
+                attach_when_guarded,
+            ],
+        },
+    )
+    .unwrap();
+    let guarded_org = orgscope::scenario::apply(
+        &org,
+        &Scenario {
+            description: None,
+            changes: vec![set("Guarded")],
+        },
+    )
+    .unwrap();
+    // (from, change, the user's standing on the role before and after): with no
+    // boundary the key is absent and the user is at most conditional (orgscope does not
+    // take a key the org leaves out as known absent); with `Guarded` the user is
+    // allowed; with `GuardedCopy` (the same document, another ARN) the key is set and
+    // does not match: denied.
+    let cases = [
+        (&org, set("Guarded"), Some("allowed")),
+        (&guarded_org, set("GuardedCopy"), None),
+        (
+            &guarded_org,
+            Change::RemoveBoundary {
+                principal: role.clone(),
+            },
+            Some("conditional"),
+        ),
+    ];
+    for (from, change, now) in cases {
+        let scenario = Scenario {
+            description: None,
+            changes: vec![change],
+        };
+        let after = orgscope::scenario::apply(from, &scenario).unwrap();
+        let text = orgscope::org::export::to_native_text(&after);
+        let scratch = orgscope::org::load_str("scratch.json", &text)
+            .0
+            .expect("the changed org loads");
+        let options = ImpactOptions {
+            actions: Some(vec!["iam:AttachRolePolicy".into()]),
+            ..ImpactOptions::default()
+        };
+        let got = agrees(from, &after, &scratch, &options, &format!("{scenario:#?}"));
+        let line = got
+            .iter()
+            .find(|(p, a, r, ..)| *p == user && a == "iam:AttachRolePolicy" && *r == role)
+            .unwrap_or_else(|| panic!("no line for the user on the role: {got:#?}"));
+        assert_eq!(line.4, now, "{scenario:#?}");
+    }
+}

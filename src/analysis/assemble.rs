@@ -800,6 +800,17 @@ const ON_ENTITY_BOUNDARY: &[&str] = &[
     "iam:updateroledescription",
 ];
 
+/// Whether requests for `action` carry `iam:PermissionsBoundary` set from the user or
+/// role they act on (`ON_ENTITY_BOUNDARY`).
+pub fn carries_entity_boundary(action: &str) -> bool {
+    let bytes = action.as_bytes();
+    bytes.len() >= 4
+        && bytes[..4].eq_ignore_ascii_case(b"iam:")
+        && ON_ENTITY_BOUNDARY
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(action))
+}
+
 /// The session name in `aws:userid` for a role asked about without one. Parentheses
 /// cannot appear in a session name (STS AssumeRole, RoleSessionName: `[\w+=,.@-]*`), so
 /// only a wildcard in a policy matches it, as it matches every session.
@@ -810,13 +821,9 @@ pub const UNNAMED_SESSION: &str = "(unnamed-session)";
 /// resource is not a user or role of the org, or it has no boundary (the key is then
 /// absent, as IAM leaves it).
 pub(crate) fn target_boundary<'o>(org: &'o Org, ask: &Ask) -> Option<&'o str> {
-    let action = ask.action.as_bytes();
-    if action.len() < 4 || !action[..4].eq_ignore_ascii_case(b"iam:") {
+    if !carries_entity_boundary(&ask.action) {
         return None;
     }
-    ON_ENTITY_BOUNDARY
-        .iter()
-        .find(|a| a.eq_ignore_ascii_case(&ask.action))?;
     let p = match org.by_arn(&ask.resource)? {
         Entity::User(u) => PrincipalIx::User(u),
         Entity::Role(r) => PrincipalIx::Role(r),

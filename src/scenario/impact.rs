@@ -215,10 +215,10 @@ pub fn impact(
                     } else {
                         Held::new(after, action, &resource)
                     };
-                    if resource_touched(&t, &resource_accounts, &hb, &ha, &resource) {
+                    if resource_touched(&t, &resource_accounts, &hb, &ha, action, &resource) {
                         // Only its account's RCPs or place changed: its account's
                         // principals and those its policy lets in, else everyone.
-                        let narrowed = (!policy_touched(&t, &resource))
+                        let narrowed = (!t.own_side_changed(action, &resource))
                             .then(|| {
                                 Some((
                                     rb.among_resource_account(before, probe.as_ref(), &hb)?,
@@ -805,9 +805,10 @@ fn resource_touched(
     resource_accounts: &HashSet<&str>,
     before: &Held<'_>,
     after: &Held<'_>,
+    action: &str,
     resource: &str,
 ) -> bool {
-    if policy_touched(t, resource) {
+    if t.own_side_changed(action, resource) {
         return true;
     }
     [before, after].iter().any(|tgt| {
@@ -815,17 +816,6 @@ fn resource_touched(
             .as_ref()
             .is_some_and(|id| resource_accounts.contains(id.as_str()))
     })
-}
-
-/// Whether the scenario touched the resource's own policy (a bucket's for its
-/// objects, a role's trust policy).
-fn policy_touched(t: &Touched, resource: &str) -> bool {
-    if t.resources.contains(resource) {
-        return true;
-    }
-    resource
-        .split_once('/')
-        .is_some_and(|(bucket, _)| resource.contains(":s3:::") && t.resources.contains(bucket))
 }
 
 /// The accounts whose resource side can decide this action differently: those whose
@@ -898,6 +888,10 @@ impl<'o> Quiet<'o> {
             }
             if trust_action && (k == 0 || !same_sides) {
                 exceptions.extend(org.roles().iter().map(|r| &*r.arn));
+            }
+            // A user or role whose boundary changed, for the actions that read it.
+            if k == 0 && crate::analysis::assemble::carries_entity_boundary(action) {
+                exceptions.extend(t.rebounded.iter().map(String::as_str));
             }
             hot.extend(
                 r.covering_by_account

@@ -46,6 +46,31 @@ pub struct Touched {
     pub resource_accounts: HashSet<String>,
     /// Resources and roles (by ARN) whose own policy (or trust policy) changed.
     pub resources: HashSet<String>,
+    /// Users and roles (by ARN) whose boundary changed to another policy, where some
+    /// policy reads `iam:PermissionsBoundary`: IAM requests acting on them carry that
+    /// key, so others' answers on them can change (see [`Touched::own_side_changed`]).
+    pub rebounded: HashSet<String>,
+}
+
+impl Touched {
+    /// Whether the resource's own side of a request for `action` changed: its own
+    /// policy (a bucket's for its objects, a role's trust policy), or, for the IAM
+    /// actions whose requests carry `iam:PermissionsBoundary`, the boundary of the
+    /// user or role acted on. Then every principal is re-decided on it.
+    pub fn own_side_changed(&self, action: &str, resource: &str) -> bool {
+        if self.resources.contains(resource) {
+            return true;
+        }
+        if !self.rebounded.is_empty()
+            && self.rebounded.contains(resource)
+            && crate::analysis::assemble::carries_entity_boundary(action)
+        {
+            return true;
+        }
+        resource.split_once('/').is_some_and(|(bucket, _)| {
+            resource.contains(":s3:::") && self.resources.contains(bucket)
+        })
+    }
 }
 
 /// A document as canonical JSON (keys sorted): two documents with the same canonical
@@ -235,6 +260,11 @@ fn same_place_side(org: &Org, k: usize, arn: &str) -> Option<Option<PolicyIx>> {
 }
 
 /// An order for principals (users, then roles), to drop duplicates.
+fn boundary_arn(org: &Org, p: Option<PrincipalIx>) -> Option<&str> {
+    p.and_then(|p| org.boundary(p))
+        .and_then(|x| org.policy(x).arn.as_deref())
+}
+
 fn principal_key(p: PrincipalIx) -> (u8, usize) {
     match p {
         PrincipalIx::User(u) => (0, u.index()),
@@ -400,6 +430,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     t.scp_pairs = scp_pairs.pairs;
     t.rcp_pairs = rcp_pairs.pairs;
     // Principals: identity policies and boundary.
+    let mut rebounded = Vec::new();
     let principals_b = ByAccount::new(before, principals_of);
     let candidates: Box<dyn Iterator<Item = PrincipalIx>> = match edits {
         Some(e) => {
@@ -418,6 +449,11 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         let old = same_place_principal(before, arn, pa)
             .or_else(|| principals_b.find(&after.account(account).id, account, arn))
             .or_else(|| principal_by_arn(before, arn, pa));
+        // The boundary's ARN is what `iam:PermissionsBoundary` reads: another policy
+        // with the same document still changes it.
+        if boundary_arn(before, old) != boundary_arn(after, Some(pa)) {
+            rebounded.push(arn.to_string());
+        }
         let boundary_b = old.and_then(|pb| before.boundary(pb)).map(|x| b.doc(x));
         let boundary_a = after.boundary(pa).map(|x| a.doc(x));
         let same_boundary = old.is_some()
@@ -462,6 +498,29 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
                     docs.add(before, x);
                 }
             }
+        }
+    }
+    // A boundary set, removed or replaced changes `iam:PermissionsBoundary` on requests
+    // acting on that user or role: the policies that read the key decide them anew.
+    if !rebounded.is_empty() {
+        let mut reading_any = false;
+        let reads = |text: &str| text.to_ascii_lowercase().contains("permissionsboundary");
+        for (org, side) in [(before, &b), (after, &a)] {
+            let reading: Vec<bool> = (0..org.docs().len())
+                .map(|ix| {
+                    let d = DocRef { side, ix };
+                    reads(d.text()) || (d.text().contains('\\') && reads(d.canon()))
+                })
+                .collect();
+            for (i, rec) in org.policies().iter().enumerate() {
+                if reading[rec.doc.index()] {
+                    reading_any = true;
+                    docs.add(org, PolicyIx::new(i));
+                }
+            }
+        }
+        if reading_any {
+            t.rebounded = rebounded.into_iter().collect();
         }
     }
     // Resource policies and trust policies: each ARN of either org.
