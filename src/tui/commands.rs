@@ -139,6 +139,8 @@ pub enum Action {
     FindingsSeverity,
     /// Narrow the findings to a kind (cycles).
     FindingsKind,
+    /// Narrow the findings to an Access Analyzer grade (cycles).
+    FindingsGrade,
     /// Narrow the findings to the selected node's subtree, or widen them again.
     FindingsUnder,
     /// Sort the findings by severity, node or rule (cycles).
@@ -199,6 +201,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Findings, "findings", &["F"]),
     (Action::FindingsSeverity, "findings_severity", &["s"]),
     (Action::FindingsKind, "findings_kind", &["t"]),
+    (Action::FindingsGrade, "findings_grade", &["a"]),
     (Action::FindingsUnder, "findings_under", &["u"]),
     (Action::FindingsOrder, "findings_order", &["o"]),
 ];
@@ -717,6 +720,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         Action::FindingsKind,
         "kind",
         "only external access, policy checks, identity or organization, then all",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsGrade,
+        "grade",
+        "only policy checks graded error by IAM Access Analyzer, then security warning, warning, suggestion, then all",
         &[FI],
         true,
     ),
