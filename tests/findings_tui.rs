@@ -283,8 +283,9 @@ fn statement_of(text: &str, k: usize) -> serde_json::Value {
 }
 
 /// acme with an SCP held as JSON text in a string (as AWS's `Content` is), its
-/// second statement misspelling an action, and the `Statement` of an SCP a lone
-/// object: a place in a string, and a statement that is not in a list.
+/// second statement misspelling an action, the `Statement` of an SCP a lone
+/// object, and a Sid that reads as a place: a place in a string, a statement that
+/// is not in a list, a label that could name two statements.
 fn acme_with_scps_in_strings(dir: &Path) -> std::path::PathBuf {
     let mut v: serde_json::Value =
         serde_json::from_str(include_str!("../sample-orgs/acme.json")).unwrap();
@@ -294,9 +295,19 @@ fn acme_with_scps_in_strings(dir: &Path) -> std::path::PathBuf {
         "Version": "2012-10-17",
         "Statement": {"Effect": "Deny", "Action": "ec2:TerminateInstancez", "Resource": "*"}
     }});
+    // A Sid that reads as another statement's place: the finding on the second
+    // statement (no Sid: `Statement[1]`) is about the second, not the first.
+    v["scps"]["Tricky"] = serde_json::json!({ "document": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Statement[1]", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:PutObjekt", "Resource": "*"}
+        ]
+    }});
     let root = v["root"]["scps"].as_array_mut().unwrap();
     root.push(serde_json::json!("AsText"));
     root.push(serde_json::json!("Lone"));
+    root.push(serde_json::json!("Tricky"));
     let path = dir.join("acme-scps-in-strings.json");
     std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     path
@@ -321,7 +332,7 @@ fn enter_highlights_the_statement_the_location_names() {
         let org = orgscope::org::load(input).unwrap();
         let mut a = app(&org);
         keys(&mut a, "F");
-        let (mut located, mut in_strings, mut lone) = (0, 0, 0);
+        let (mut located, mut in_strings, mut lone, mut tricky) = (0, 0, 0, 0);
         for i in 0..a.findings.shown.len() {
             a.findings.selected = i;
             let f = a.findings.current().unwrap().clone();
@@ -363,12 +374,13 @@ fn enter_highlights_the_statement_the_location_names() {
             located += 1;
             in_strings += usize::from(at.in_document.is_some());
             lone += usize::from(at.json_path.ends_with(".Statement"));
+            tricky += usize::from(expected["Action"] == "s3:PutObjekt");
             keys(&mut a, "F");
         }
         assert!(located >= 1, "{}: {located}", input.display());
         total += located;
         if input.starts_with(&dir) {
-            assert!(in_strings >= 1 && lone >= 1, "{in_strings} {lone}");
+            assert_eq!((in_strings, lone, tricky), (1, 1, 1));
         }
     }
     assert!(total >= 20, "{total}");
@@ -664,4 +676,51 @@ fn the_tui_tells_a_finding_as_the_cli_prints_it() {
             assert!(s.contains(&format!("{rule} ({words})")), "{s}");
         }
     }
+}
+
+/// Sids from the input reach the screen inert (names are refused at load unless
+/// IAM's characters), in what the list tells of a finding, the statement Enter
+/// highlights and the node's Overview: a Sid carrying terminal escapes and a bidi
+/// override.
+#[test]
+fn sids_from_the_input_are_inert_on_screen() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../sample-orgs/acme.json")).unwrap();
+    let web = v["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["name"] == "web-prod")
+        .unwrap();
+    web["policies"]["WebOpsEverything"]["document"]["Statement"][0]["Sid"] =
+        "Every\u{1b}]0;pwned\u{7}thing\u{202e}".into();
+    let (org, report) = orgscope::org::load_str("escapes.json", &v.to_string());
+    let org = org.unwrap_or_else(|| panic!("{report}"));
+    let mut a = app(&org);
+    keys(&mut a, "F /");
+    typed(&mut a, "pass-role");
+    keys(&mut a, "enter");
+    // `screen` fails on any control character reaching it.
+    let s = screen(&a);
+    let sid = r"Every\x1b]0;pwned\x07thing\u{202e}";
+    assert!(
+        s.contains(&format!("in WebOpsEverything, statement {sid}")),
+        "{s}"
+    );
+    // The JSON tab writes the document as JSON: the escapes as JSON's.
+    keys(&mut a, "enter");
+    let s = screen(&a);
+    assert!(
+        s.lines()
+            .any(|l| l.contains('▌')
+                && l.contains(r#""Sid": "Every\u001b]0;pwned\u0007thing\u{202e}""#)),
+        "{s}"
+    );
+    keys(&mut a, "1");
+    let s = screen(&a);
+    assert!(
+        s.contains("policy.pass-role-any (security warning) · WebOpsEverything ·")
+            && s.contains(sid),
+        "{s}"
+    );
 }
