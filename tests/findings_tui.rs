@@ -206,7 +206,15 @@ fn the_list_sorts_by_severity_node_or_rule() {
     assert!(screen(&a).contains("o order: node"));
     let by_node = listed(&a);
     assert_eq!(by_node.len(), by_severity.len());
-    assert!(by_node.windows(2).all(|w| w[0].1 <= w[1].1), "{by_node:?}");
+    // Names in a reader's order, case aside.
+    assert!(
+        by_node
+            .windows(2)
+            .all(|w| w[0].1.to_lowercase() <= w[1].1.to_lowercase()),
+        "{by_node:?}"
+    );
+    assert!(by_node.iter().any(|n| n.1 == "DataScientist"));
+    assert!(by_node.windows(2).any(|w| w[0].1 > w[1].1), "case is aside");
     assert_ne!(by_node, by_severity);
     keys(&mut a, "o");
     let s = screen(&a);
@@ -723,4 +731,90 @@ fn sids_from_the_input_are_inert_on_screen() {
             && s.contains(sid),
         "{s}"
     );
+}
+
+/// A click on a finding selects it; a second click on it goes there, as Enter does
+/// (as in the problems list).
+#[test]
+fn a_click_selects_a_finding_and_a_second_goes_there() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |a: &mut App<'_>, row: u16| {
+        a.update(Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 40,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org);
+    keys(&mut a, "F");
+    let s = screen(&a);
+    let row = s
+        .lines()
+        .position(|l| l.contains("WebOpsEverything") && l.contains("policy.pass-role-any"))
+        .unwrap() as u16;
+    click(&mut a, row);
+    let s = screen(&a);
+    assert!(
+        s.contains("in WebOpsEverything, statement Everything") && s.contains("4/17"),
+        "{s}"
+    );
+    click(&mut a, row);
+    let s = screen(&a);
+    assert!(
+        s.contains("Policies › WebOpsEverything")
+            && s.lines()
+                .any(|l| l.contains('▌') && l.contains("\"Sid\": \"Everything\"")),
+        "{s}"
+    );
+}
+
+/// An OU's Overview counts the findings in its accounts by severity, an account's
+/// those in it (its users', roles' and resources'), as `findings --scope` finds them
+/// (the same options: the subtree's accounts).
+#[test]
+fn an_ou_and_an_account_count_their_findings_by_severity() {
+    use orgscope::org::{AccountIx, Entity, NameLookup};
+    let org = orgscope::org::load_builtin_acme();
+    let mut a = app(&org);
+    keys(&mut a, "F esc");
+    for (command, name, says) in [
+        ("ou Prod", "Prod", "its accounts hold"),
+        ("account web-prod", "web-prod", "in the account in all"),
+    ] {
+        let accounts: Vec<AccountIx> = match org.by_name(name) {
+            NameLookup::Unique(Entity::Ou(o)) => org
+                .accounts()
+                .iter()
+                .filter_map(|x| org.account_by_id(&x.id))
+                .filter(|&x| org.ancestors(x).contains(&o))
+                .collect(),
+            NameLookup::Unique(Entity::Account(x)) => vec![x],
+            other => panic!("{other:?}"),
+        };
+        let listed = orgscope::findings::findings(
+            &org,
+            &orgscope::findings::Options {
+                accounts: Some(accounts),
+                now: Some(a.now),
+                ..Default::default()
+            },
+        );
+        let count = |s: &str| listed.iter().filter(|f| f.severity.word() == s).count();
+        let parts: Vec<String> = ["critical", "high", "medium", "low"]
+            .into_iter()
+            .filter(|s| count(s) > 0)
+            .map(|s| format!("{} {s}", count(s)))
+            .collect();
+        tui::goto(&mut a, command);
+        let s = details_pane(&screen(&a));
+        assert!(
+            s.contains(&format!("{} findings", listed.len()))
+                && s.contains(says)
+                && s.contains(&parts.join(", ")),
+            "{name}: {} {parts:?}\n{s}",
+            listed.len()
+        );
+    }
 }

@@ -424,8 +424,9 @@ impl FindingsList {
         if !narrower && self.order != Order::Severity {
             let all = &self.all;
             match self.order {
-                Order::Node => shown.sort_by(|&a, &b| {
-                    (&all[a].node_name, &all[a].node).cmp(&(&all[b].node_name, &all[b].node))
+                // As a reader sorts names: `alice` before `DataScientist`.
+                Order::Node => shown.sort_by_cached_key(|&i| {
+                    (all[i].node_name.to_lowercase(), all[i].node.clone())
                 }),
                 Order::Rule => shown.sort_by_key(|&i| all[i].rule),
                 Order::Severity => {}
