@@ -169,6 +169,21 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The policy it points at, in the org it was computed for.
+    pub fn policy_index(&self) -> Option<PolicyIx> {
+        self.policy_ix
+    }
+
+    /// The statement it points at, by its index in the policy's document: found as
+    /// its `location` is, so that what a viewer highlights is what the location names.
+    pub fn statement_index(&self, org: &Org) -> Option<usize> {
+        let p = self.policy_ix?;
+        let doc = serde_json::from_str(&org.doc(p).text).ok()?;
+        location::statement_index(&doc, self.statement.as_deref()?)
+    }
+}
+
 /// Each finding's place in the input, from its policy and statement.
 fn locate(org: &Org, all: &mut [Finding]) {
     let mut parsed: std::collections::HashMap<PolicyIx, Option<serde_json::Value>> =

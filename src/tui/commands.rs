@@ -139,6 +139,8 @@ pub enum Action {
     FindingsSeverity,
     /// Narrow the findings to a kind (cycles).
     FindingsKind,
+    /// Narrow the findings to an Access Analyzer grade (cycles).
+    FindingsGrade,
     /// Narrow the findings to the selected node's subtree, or widen them again.
     FindingsUnder,
     /// Sort the findings by severity, node or rule (cycles).
@@ -199,6 +201,7 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Findings, "findings", &["F"]),
     (Action::FindingsSeverity, "findings_severity", &["s"]),
     (Action::FindingsKind, "findings_kind", &["t"]),
+    (Action::FindingsGrade, "findings_grade", &["a"]),
     (Action::FindingsUnder, "findings_under", &["u"]),
     (Action::FindingsOrder, "findings_order", &["o"]),
 ];
@@ -709,21 +712,28 @@ pub const COMMANDS: &[CommandInfo] = &[
     cmd(
         Action::FindingsSeverity,
         "severity",
-        "only critical, then high and above, then medium and above, then all",
+        "critical only, then high and above, medium and above, all",
         &[FI],
         true,
     ),
     cmd(
         Action::FindingsKind,
         "kind",
-        "only external access, policy checks, identity or organization, then all",
+        "one kind at a time (external access, policy checks...)",
+        &[FI],
+        true,
+    ),
+    cmd(
+        Action::FindingsGrade,
+        "grade",
+        "one IAM Access Analyzer grade at a time (error first)",
         &[FI],
         true,
     ),
     cmd(
         Action::FindingsUnder,
         "under",
-        "only under the node selected in the tree (an OU, account, principal...); again: all",
+        "only under the node selected in the tree; again: all",
         &[FI],
         true,
     ),

@@ -15,7 +15,7 @@ use super::app::Msg;
 use super::nodes::{Node, node_of};
 use super::query::locate::Mark;
 use super::words::thousands;
-use crate::findings::{self, Category, Finding, Options, STEPS, Severity};
+use crate::findings::{self, Category, Finding, Grade, Options, STEPS, Severity};
 use crate::org::{AccountIx, Entity, Org, PolicyIx};
 
 /// Where the computation stands.
@@ -38,6 +38,15 @@ pub struct Progress {
     pub step: AtomicUsize,
     pub stop: AtomicBool,
 }
+
+/// The Access Analyzer grades a list can be narrowed to, in the order `a` cycles
+/// through them (the console's order: the gravest first).
+pub const GRADES: [Grade; 4] = [
+    Grade::Error,
+    Grade::SecurityWarning,
+    Grade::Warning,
+    Grade::Suggestion,
+];
 
 /// The kinds a list can be narrowed to, in the order `t` cycles through them.
 pub const KINDS: [Category; 4] = [
@@ -199,6 +208,8 @@ pub struct FindingsList {
     /// Only findings at or above this severity.
     pub min_severity: Option<Severity>,
     pub kind: Option<Category>,
+    /// Only policy checks of this Access Analyzer grade.
+    pub grade: Option<Grade>,
     /// Only findings under this node (`u`).
     pub scope: Option<Scope>,
     /// Only findings whose text contains this (any case).
@@ -213,8 +224,9 @@ pub struct FindingsList {
     pub selected: usize,
     /// Findings by the node they are about (its ARN or id).
     by_node: HashMap<String, Vec<usize>>,
-    /// Findings by the account they are in (those a scenario removed left out).
-    by_account: HashMap<String, usize>,
+    /// How many findings each account holds, by severity (low first; those a
+    /// scenario removed left out).
+    by_account: HashMap<String, [usize; 4]>,
     /// Set while the loaded org's findings are computed.
     pub progress: Option<Arc<Progress>>,
     pub started: Option<Instant>,
@@ -224,8 +236,11 @@ pub struct FindingsList {
     /// While a scenario is active: `adds 1, removes 2, changes 0`.
     pub scenario_total: Option<String>,
     /// The filters `shown` was computed with.
-    applied: Option<(Option<Severity>, Option<Category>, String)>,
+    applied: Option<Applied>,
 }
+
+/// The filters a list was narrowed with: severity, kind, grade, text.
+type Applied = (Option<Severity>, Option<Category>, Option<Grade>, String);
 
 /// Most severe first, then by node, rule and id.
 fn sort(list: &mut [Finding]) {
@@ -337,7 +352,7 @@ impl FindingsList {
             if let Some(a) = &f.account
                 && deltas.get(i) != Some(&Some(Delta::Removed))
             {
-                *self.by_account.entry(a.clone()).or_default() += 1;
+                self.by_account.entry(a.clone()).or_default()[f.severity as usize] += 1;
             }
         }
         let counted: Vec<&Finding> = all
@@ -379,9 +394,9 @@ impl FindingsList {
         let needle = self.text.trim().to_lowercase();
         // A text typed on (the same filters otherwise) narrows what is shown: only
         // those are searched again, not every finding.
-        let applied = (self.min_severity, self.kind, needle.clone());
-        let narrower = self.applied.as_ref().is_some_and(|(s, k, t)| {
-            (*s, *k) == (applied.0, applied.1) && needle.contains(t.as_str())
+        let applied = (self.min_severity, self.kind, self.grade, needle.clone());
+        let narrower = self.applied.as_ref().is_some_and(|(s, k, g, t)| {
+            (*s, *k, *g) == (applied.0, applied.1, applied.2) && needle.contains(t.as_str())
         });
         let candidates = if narrower {
             std::mem::take(&mut self.shown)
@@ -395,6 +410,7 @@ impl FindingsList {
                 let f = &self.all[i];
                 self.min_severity.is_none_or(|m| f.severity >= m)
                     && self.kind.is_none_or(|k| f.category == k)
+                    && self.grade.is_none_or(|g| f.grade == Some(g))
                     && self.scope.as_ref().is_none_or(|s| s.holds(f))
                     && (needle.is_empty()
                         || matches_text(f, &needle)
@@ -408,8 +424,9 @@ impl FindingsList {
         if !narrower && self.order != Order::Severity {
             let all = &self.all;
             match self.order {
-                Order::Node => shown.sort_by(|&a, &b| {
-                    (&all[a].node_name, &all[a].node).cmp(&(&all[b].node_name, &all[b].node))
+                // As a reader sorts names: `alice` before `DataScientist`.
+                Order::Node => shown.sort_by_cached_key(|&i| {
+                    (all[i].node_name.to_lowercase(), all[i].node.clone())
                 }),
                 Order::Rule => shown.sort_by_key(|&i| all[i].rule),
                 Order::Severity => {}
@@ -440,6 +457,18 @@ impl FindingsList {
                 .iter()
                 .position(|&x| x == k)
                 .and_then(|i| KINDS.get(i + 1).copied()),
+        };
+        self.refilter();
+    }
+
+    /// `a`: every finding, then each Access Analyzer grade in turn.
+    pub fn cycle_grade(&mut self) {
+        self.grade = match self.grade {
+            None => Some(GRADES[0]),
+            Some(g) => GRADES
+                .iter()
+                .position(|&x| x == g)
+                .and_then(|i| GRADES.get(i + 1).copied()),
         };
         self.refilter();
     }
@@ -496,33 +525,55 @@ impl FindingsList {
             .collect()
     }
 
-    /// How many findings are in an account (by id), its principals' and resources'
-    /// included.
-    pub fn in_account(&self, id: &str) -> usize {
-        self.by_account.get(id).copied().unwrap_or(0)
+    /// How many findings are in these accounts (by id), their principals' and
+    /// resources' included, and their count by severity: `1 critical, 4 medium`.
+    pub fn in_accounts<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> (usize, String) {
+        let mut counts = [0; 4];
+        for id in ids {
+            if let Some(c) = self.by_account.get(id) {
+                for (n, m) in counts.iter_mut().zip(c) {
+                    *n += m;
+                }
+            }
+        }
+        (counts.iter().sum(), severities(counts))
     }
 
     /// `17 findings: 2 critical, 3 high, 8 medium, 4 low`.
     pub fn summary(list: &[&Finding]) -> String {
-        let count = |s| list.iter().filter(|f| f.severity == s).count();
-        let parts: Vec<String> = [
-            Severity::Critical,
-            Severity::High,
-            Severity::Medium,
-            Severity::Low,
-        ]
-        .into_iter()
-        .filter(|&s| count(s) > 0)
-        .map(|s| format!("{} {s}", super::words::thousands(count(s))))
-        .collect();
+        let mut counts = [0; 4];
+        for f in list {
+            counts[f.severity as usize] += 1;
+        }
+        FindingsList::summary_of(counts)
+    }
+
+    /// As [`FindingsList::summary`], from the counts by severity (low first).
+    fn summary_of(counts: [usize; 4]) -> String {
+        let total: usize = counts.iter().sum();
+        let parts = severities(counts);
         format!(
-            "{} finding{}{}{}",
-            super::words::thousands(list.len()),
-            if list.len() == 1 { "" } else { "s" },
+            "{} finding{}{}{parts}",
+            thousands(total),
+            if total == 1 { "" } else { "s" },
             if parts.is_empty() { "" } else { ": " },
-            parts.join(", ")
         )
     }
+}
+
+/// `2 critical, 3 high, 4 low`, from the counts by severity (low first).
+fn severities(counts: [usize; 4]) -> String {
+    [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ]
+    .into_iter()
+    .filter(|&s| counts[s as usize] > 0)
+    .map(|s| format!("{} {s}", thousands(counts[s as usize])))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// Whether any of a finding's texts contains `needle` (lower case).
@@ -530,6 +581,7 @@ fn matches_text(f: &Finding, needle: &str) -> bool {
     [
         f.rule,
         f.severity.word(),
+        f.grade.map_or("", Grade::words),
         &f.node,
         &f.node_name,
         &f.message,
@@ -604,38 +656,26 @@ pub fn place(org: &Org, f: &Finding) -> Option<Node> {
     entity(org, f).map(|e| node_of(org, e))
 }
 
-/// The policy a finding names, among those of its node (an inline, trust or
-/// resource policy is named only within its owner).
+/// The policy a finding points at, in `org` (the org it was computed for).
 pub fn policy(org: &Org, f: &Finding) -> Option<PolicyIx> {
-    let name = f.policy.as_deref()?;
-    let owned: Vec<PolicyIx> = match entity(org, f)? {
-        Entity::Policy(p) => vec![p],
-        Entity::User(u) => org.user(u).inline.to_vec(),
-        Entity::Group(g) => org.group(g).inline.to_vec(),
-        Entity::Role(r) => {
-            let role = org.role(r);
-            role.inline.iter().copied().chain(role.trust).collect()
-        }
-        Entity::Resource(r) => org.resource(r).policy.into_iter().collect(),
-        _ => Vec::new(),
-    };
-    owned.into_iter().find(|&p| org.policy_name(p) == name)
+    f.policy_index()
+        .filter(|p| p.index() < org.policies().len())
+        .filter(|&p| f.policy.as_deref() == Some(org.policy_name(p)))
 }
 
-/// The statement a finding points at (its Sid or `Statement[i]`), to highlight.
+/// The statement a finding points at, to highlight: the one its location names (the
+/// same index, found the same way), in the org it was computed for.
 pub fn mark(org: &Org, f: &Finding) -> Option<Mark> {
-    let label = f.statement.as_deref()?;
     let p = policy(org, f)?;
-    let statement = org
-        .compiled(p)
+    let statement = f.statement_index(org)?;
+    org.compiled(p)
         .statements()
         .iter()
-        .find(|s| s.label() == label)?
-        .index;
-    Some(Mark {
-        policy: p,
-        statement,
-    })
+        .any(|s| s.index == statement)
+        .then_some(Mark {
+            policy: p,
+            statement,
+        })
 }
 
 /// The options the app computes with: every finding, credentials aged to `now`.

@@ -16,26 +16,34 @@ use super::sanitize::clean;
 use super::theme::Theme;
 use super::words::{plural, thousands};
 use crate::findings::{Finding, STEPS, Severity};
-use crate::org::Org;
+use crate::org::{AccountIx, Org};
 
 /// The most findings the Overview lists for one node.
 const SECTION_MAX: usize = 8;
 
 /// Rows under the list for the selected finding.
-const TOLD_ROWS: u16 = 8;
+const TOLD_ROWS: u16 = 10;
+
+/// From this inner width the list has a column for the Access Analyzer grade; below,
+/// the message would be cut too short, and the grade is told under the list only.
+const GRADE_COLUMN_FROM: usize = 140;
+
+/// The grade column: `security warning` and a space.
+const GRADE_W: usize = 17;
 
 /// The list's popup: nearly the whole screen.
 pub fn area(areas: &Areas) -> Rect {
     areas.popup(150, 48)
 }
 
-/// The list's rows: below the filter line and a blank, above the selected finding.
-fn list_area(r: Rect) -> Rect {
+/// The list's rows: below the filter lines and a blank, above the selected finding.
+fn list_area(r: Rect, list: &FindingsList) -> Rect {
     let body = inner(r);
     let told = told_rows(body);
+    let top = filter_rows(&filter_words(list), body.width as usize).len() as u16 + 1;
     Rect {
-        y: body.y + 2,
-        height: body.height.saturating_sub(3 + told),
+        y: body.y + top,
+        height: body.height.saturating_sub(top + 1 + told),
         ..body
     }
 }
@@ -45,8 +53,19 @@ fn told_rows(body: Rect) -> u16 {
 }
 
 /// How many findings the list shows at once (a page).
-pub fn list_rows(r: Rect) -> usize {
-    list_area(r).height as usize
+pub fn list_rows(r: Rect, list: &FindingsList) -> usize {
+    list_area(r, list).height as usize
+}
+
+/// The finding shown on screen row `row` (an index into `shown`), if any.
+pub fn finding_at(r: Rect, list: &FindingsList, row: u16) -> Option<usize> {
+    let rows = list_area(r, list);
+    if list.stage != Stage::Ready || row < rows.y || row >= rows.y + rows.height {
+        return None;
+    }
+    let first = super::view::list_offset(list.selected, rows.height as usize);
+    let i = first + (row - rows.y) as usize;
+    (i < list.shown.len()).then_some(i)
 }
 
 fn tone(t: &Theme, s: Severity) -> Style {
@@ -106,7 +125,8 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         .title(Span::styled(title, t.title))
         .title_bottom(Line::from(Span::styled(count, t.dim)).right_aligned());
     frame.render_widget(block, r);
-    let mut lines = vec![filters(t, list), Line::default()];
+    let mut lines = filters(t, list, width);
+    lines.push(Line::default());
     match list.stage {
         Stage::Computing { step, elapsed } => {
             lines.push(Line::from(Span::styled(
@@ -140,21 +160,28 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
         }
         Stage::Ready if list.shown.is_empty() => {
             lines.push(Line::from(Span::styled(
-                "No finding matches the filters (s severity, t kind, u under, / text).",
+                "No finding matches the filters (s severity, t kind, a grade, u under, / text).",
                 t.dim,
             )));
         }
         Stage::Ready => {}
     }
     frame.render_widget(Paragraph::new(lines), body);
-    let rows = list_area(r);
+    let rows = list_area(r, list);
     let first = super::view::list_offset(list.selected, rows.height as usize);
     let node_w = (width / 5).clamp(10, 28);
     let rule_w = 26.min(width / 4);
+    // A grade column where there is room and some finding shown has a grade.
+    let graded = list.shown.iter().any(|&i| list.all[i].grade.is_some());
+    let grade_w = if width >= GRADE_COLUMN_FROM && graded {
+        GRADE_W
+    } else {
+        0
+    };
     // The scenario's mark: `+` added, `~` changed, `-` removed.
     let marked = list.scenario_total.is_some();
     let mark_w = if marked { 2 } else { 0 };
-    let message_w = width.saturating_sub(10 + node_w + rule_w + 3 + mark_w);
+    let message_w = width.saturating_sub(10 + node_w + rule_w + 3 + mark_w + grade_w);
     let row_lines: Vec<Line<'static>> = list
         .shown
         .iter()
@@ -189,8 +216,17 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
                 Span::styled(" ", pick(t.text)),
                 Span::styled(fit(f.rule, rule_w), pick(t.dim)),
                 Span::styled(" ", pick(t.text)),
-                Span::styled(fit(&clean(&f.message), message_w), pick(t.text)),
             ]);
+            if grade_w > 0 {
+                spans.push(Span::styled(
+                    fit(f.grade.map_or("", |g| g.words()), grade_w),
+                    pick(t.warn),
+                ));
+            }
+            spans.push(Span::styled(
+                fit(&clean(&f.message), message_w),
+                pick(t.text),
+            ));
             Line::from(spans)
         })
         .collect();
@@ -208,48 +244,101 @@ pub fn draw(app: &App<'_>, frame: &mut Frame<'_>) {
     }
 }
 
-/// `s severity: high and above   t kind: all   u under: all   o order: severity   / filter: bucket▏`.
-fn filters(t: &Theme, list: &FindingsList) -> Line<'static> {
+/// The filter line's parts, each a key and what it says: `s` ` severity: critical`;
+/// the text typed last (`/` ` filter: ` and the text).
+fn filter_words(list: &FindingsList) -> Vec<(&'static str, String)> {
     let severity = match list.min_severity {
         None => "all".to_string(),
         Some(Severity::Critical) => "critical".to_string(),
         Some(s) => format!("{s} and above"),
     };
-    let kind = list.kind.map_or("all", kind_word);
-    let mut spans = vec![
-        Span::styled("s", t.key),
-        Span::styled(format!(" severity: {severity}   "), t.text),
-        Span::styled("t", t.key),
-        Span::styled(format!(" kind: {kind}   "), t.text),
-        Span::styled("u", t.key),
-        Span::styled(
-            format!(
-                " under: {}   ",
-                list.scope
-                    .as_ref()
-                    .map_or("all".into(), |s| clean(&s.label))
-            ),
-            t.text,
-        ),
-        Span::styled("o", t.key),
-        Span::styled(format!(" order: {}   ", list.order.word()), t.text),
-        Span::styled("/", t.key),
-        Span::styled(" filter: ", t.text),
-        Span::styled(clean(&list.text), t.input),
-    ];
+    let under = list
+        .scope
+        .as_ref()
+        .map_or("all".into(), |s| clean(&s.label));
+    let mut text = format!(" filter: {}", clean(&list.text));
     if list.editing {
-        spans.push(Span::styled("▏", t.input));
+        text.push('▏');
     }
-    Line::from(spans)
+    vec![
+        ("s", format!(" severity: {severity}")),
+        (
+            "t",
+            format!(" kind: {}", list.kind.map_or("all", kind_word)),
+        ),
+        (
+            "a",
+            format!(" grade: {}", list.grade.map_or("all", |g| g.words())),
+        ),
+        ("u", format!(" under: {under}")),
+        ("o", format!(" order: {}", list.order.word())),
+        ("/", text),
+    ]
+}
+
+/// The parts on each row of the filter lines: as many as fit in `width`, three
+/// spaces apart (a narrow list takes two rows rather than cut the text typed).
+fn filter_rows(words: &[(&'static str, String)], width: usize) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, (key, text)) in words.iter().enumerate() {
+        let w = key.chars().count() + text.chars().count();
+        match rows.last_mut() {
+            Some(row) if used + 3 + w <= width => {
+                row.push(i);
+                used += 3 + w;
+            }
+            _ => {
+                rows.push(vec![i]);
+                used = w;
+            }
+        }
+    }
+    rows
+}
+
+/// `s severity: high and above   t kind: all   a grade: all   u under: all   o order: severity   / filter: bucket▏`,
+/// on two rows where it does not fit on one.
+fn filters(t: &Theme, list: &FindingsList, width: usize) -> Vec<Line<'static>> {
+    let words = filter_words(list);
+    filter_rows(&words, width)
+        .into_iter()
+        .map(|row| {
+            let mut spans = Vec::new();
+            for (n, &i) in row.iter().enumerate() {
+                if n > 0 {
+                    spans.push(Span::styled("   ", t.text));
+                }
+                let (key, text) = &words[i];
+                spans.push(Span::styled(*key, t.key));
+                match text.strip_prefix(" filter: ") {
+                    Some(typed) if *key == "/" => {
+                        spans.push(Span::styled(" filter: ", t.text));
+                        spans.push(Span::styled(typed.to_string(), t.input));
+                    }
+                    _ => spans.push(Span::styled(text.clone(), t.text)),
+                }
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 /// The selected finding, whole: where, what, why, the fix.
 fn told_lines(t: &Theme, f: &Finding, delta: Option<&Delta>, width: usize) -> Vec<Line<'static>> {
+    // As `orgscope findings` prints it: what and where, the grade, the message, the
+    // policy and statement, the place in the file, why, the fix.
     let mut raw = vec![Line::from(vec![
         Span::styled(format!("{} ", f.severity), tone(t, f.severity)),
         Span::styled(format!("{} ", f.rule), t.dim),
         Span::styled(clean(&f.node), t.text),
     ])];
+    if let Some(g) = f.grade {
+        raw.push(Line::from(vec![
+            Span::styled("grade: ", t.label),
+            Span::styled(format!("{g} (IAM Access Analyzer)"), t.warn),
+        ]));
+    }
     if let Some(d) = delta {
         raw.push(Line::from(Span::styled(said(d), t.warn)));
     }
@@ -264,6 +353,12 @@ fn told_lines(t: &Theme, f: &Finding, delta: Option<&Delta>, width: usize) -> Ve
             None => format!("in {}", clean(p)),
         };
         raw.push(Line::from(Span::styled(at, t.dim)));
+    }
+    if let Some(at) = &f.location {
+        raw.push(Line::from(Span::styled(
+            format!("at {}", clean(&at.to_string())),
+            t.dim,
+        )));
     }
     raw.push(Line::from(vec![
         Span::styled("why: ", t.label),
@@ -310,6 +405,7 @@ pub fn node_section(
     let about_it = matches!(
         node,
         Node::Root
+            | Node::Ou(_)
             | Node::Account(_)
             | Node::User(_)
             | Node::Group(_)
@@ -347,6 +443,30 @@ pub fn node_section(
                         t.text,
                     )));
                 }
+                // An OU: what its accounts hold, by severity.
+                Node::Ou(o) => {
+                    let under: Vec<&str> = org
+                        .accounts()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| org.ancestors(AccountIx::new(*i)).contains(&o))
+                        .map(|(_, a)| &*a.id)
+                        .collect();
+                    let (n, counts) = list.in_accounts(under);
+                    raw.push(Line::default());
+                    raw.push(heading("Findings".into()));
+                    raw.push(if n == 0 {
+                        note("none in its accounts".into())
+                    } else {
+                        Line::from(Span::styled(
+                            format!(
+                                "its accounts hold {}: {counts} (F, then u, lists them)",
+                                plural(n, "finding", "findings")
+                            ),
+                            t.text,
+                        ))
+                    });
+                }
                 Node::Account(_)
                 | Node::User(_)
                 | Node::Group(_)
@@ -372,6 +492,9 @@ pub fn node_section(
                         }
                         raw.push(Line::from(line));
                         let mut at = f.rule.to_string();
+                        if let Some(g) = f.grade {
+                            at.push_str(&format!(" ({g})"));
+                        }
                         if let Some(p) = &f.policy {
                             at.push_str(&format!(" · {}", clean(p)));
                         }
@@ -379,18 +502,21 @@ pub fn node_section(
                             at.push_str(&format!(" · {}", clean(s)));
                         }
                         raw.push(Line::from(Span::styled(format!("{:9}{at}", ""), t.dim)));
+                        if let Some(l) = &f.location {
+                            raw.push(note(format!("{:9}at {}", "", clean(&l.to_string()))));
+                        }
                     }
                     if marked.len() > SECTION_MAX {
                         raw.push(note(format!(
-                            "… and {} more (F lists every finding)",
+                            "… and {} more (F, then u, lists them)",
                             thousands(marked.len() - SECTION_MAX)
                         )));
                     }
                     if let Node::Account(a) = node {
-                        let n = list.in_account(&org.account(a).id);
+                        let (n, counts) = list.in_accounts([&*org.account(a).id]);
                         if n > own.len() {
                             raw.push(note(format!(
-                                "{} in the account in all, with its users', roles' and resources' (F lists them)",
+                                "{} in the account in all, with its users', roles' and resources': {counts} (F, then u, lists them)",
                                 plural(n, "finding", "findings")
                             )));
                         }

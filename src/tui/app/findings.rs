@@ -1,4 +1,4 @@
-//! The findings list in the app: `F` or `:findings` opens it; `s`, `t` and `/`
+//! The findings list in the app: `F` or `:findings` opens it; `s`, `t`, `a` and `/`
 //! narrow it; Enter goes to the node a finding is about, with the statement it
 //! points at highlighted in the JSON tab. The findings are computed on a worker
 //! (see [`crate::tui::findings::serve`]); until they are, the list says how far it is.
@@ -187,6 +187,7 @@ impl App<'_> {
             Action::Bottom => list.step(isize::MAX / 2),
             Action::FindingsSeverity => list.cycle_severity(),
             Action::FindingsKind => list.cycle_kind(),
+            Action::FindingsGrade => list.cycle_grade(),
             Action::FindingsOrder => list.cycle_order(),
             Action::FindingsUnder => {
                 let node = self.selected();
@@ -208,7 +209,11 @@ impl App<'_> {
 
     /// Rows a page of the list moves.
     fn findings_page(&self) -> usize {
-        crate::tui::findings_view::list_rows(crate::tui::findings_view::area(&self.areas)).max(1)
+        crate::tui::findings_view::list_rows(
+            crate::tui::findings_view::area(&self.areas),
+            &self.findings,
+        )
+        .max(1)
     }
 
     /// The filter line: what is typed narrows the list at once.
@@ -232,7 +237,7 @@ impl App<'_> {
     }
 
     /// Enter on a finding: the statement it points at, highlighted; else its node.
-    fn go_to_finding(&mut self) -> Option<Visit> {
+    pub(super) fn go_to_finding(&mut self) -> Option<Visit> {
         let Some(f) = self.findings.current().cloned() else {
             self.say(if self.findings.computing() {
                 "the findings are still being computed"

@@ -36,10 +36,19 @@ impl App<'_> {
             Popup::Filter | Popup::Palette => return self.finder_mouse(wheel, col, row),
             Popup::Query => return self.query_mouse(wheel, col, row),
             Popup::Findings => {
+                let area = crate::tui::findings_view::area(&self.areas);
                 if wheel != 0 {
                     self.findings.step(wheel);
-                } else if !contains(crate::tui::findings_view::area(&self.areas), col, row) {
+                } else if !contains(area, col, row) {
                     self.popup = Popup::None;
+                } else if let Some(i) =
+                    crate::tui::findings_view::finding_at(area, &self.findings, row)
+                {
+                    // As in the problems list: a click selects, a second goes there.
+                    if i == self.findings.selected {
+                        return self.go_to_finding();
+                    }
+                    self.findings.selected = i;
                 }
                 return None;
             }
