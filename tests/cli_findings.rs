@@ -239,3 +239,69 @@ fn a_scenario_that_adds_a_finding_fails_the_compare_gate() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.json"));
 }
+
+/// `--now` sets the time credential ages are counted to: before any key was made, no
+/// key is old; long after, the same keys are. A time that does not parse is a usage
+/// error that says what it expects.
+#[test]
+fn now_sets_the_time_credential_ages_count_to() {
+    let old_keys = |now: &str| {
+        let out = json(&orgscope(&[
+            "findings", "acme", "--format", "json", "--now", now,
+        ]));
+        out["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "identity.old-access-key")
+            .count()
+    };
+    assert_eq!(old_keys("2000-01-01T00:00:00Z"), 0);
+    assert!(old_keys("2100-01-01T00:00:00Z") > 0);
+    let out = orgscope(&["findings", "acme", "--now", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("expected RFC 3339"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A finding about a whole policy (no statement) names the policy in the table, as
+/// the JSON's `policy` does.
+#[test]
+fn the_table_names_the_policy_of_a_finding_without_a_statement() {
+    let dir = std::env::temp_dir().join(format!("orgscope-unattached-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("unattached.json");
+    std::fs::write(
+        &scenario,
+        r#"{"changes": [{"op": "create_scp", "name": "Parked", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}}]}"#,
+    )
+    .unwrap();
+    let scenario = scenario.to_str().unwrap();
+    let table = orgscope(&["findings", "acme", "--scenario", scenario]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    let json = json(&orgscope(&[
+        "findings",
+        "acme",
+        "--scenario",
+        scenario,
+        "--format",
+        "json",
+    ]));
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "org.policy-unattached" && f["nodeName"] == "Parked")
+        .expect("the parked SCP is reported");
+    assert!(f["statement"].is_null());
+    let policy = f["policy"].as_str().expect("the finding names its policy");
+    let block = table
+        .split("\n\n")
+        .find(|b| b.contains("org.policy-unattached") && b.contains("Parked"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(block.contains(&format!("in {policy}\n")), "{block}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -54,6 +54,16 @@ pub struct FindingsArgs {
     /// new, or one whose severity rises).
     #[arg(long, requires = "scenario")]
     pub compare: bool,
+    /// The time credential ages are counted to (RFC 3339, `2026-06-30T00:00:00Z`);
+    /// now by default. Fixes the identity findings for a dump taken earlier, or in CI.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<jiff::Timestamp>,
+}
+
+fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
+    text.parse().map_err(|e| {
+        format!("`{text}` is not a time ({e}); expected RFC 3339, such as 2026-06-30T00:00:00Z")
+    })
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -123,6 +133,7 @@ fn listed(
             Some(node) => scope_accounts(org, node)?,
             None => None,
         },
+        now: args.now,
         ..Options::default()
     };
     let mut all = findings::findings(org, &opts);
@@ -290,8 +301,14 @@ fn finding_rows(s: &mut String, f: &Finding) {
         let _ = writeln!(s, "         grade: {g} (IAM Access Analyzer)");
     }
     let _ = writeln!(s, "         {}", f.message);
-    if let (Some(p), Some(st)) = (&f.policy, &f.statement) {
-        let _ = writeln!(s, "         in {p}, statement {st}");
+    match (&f.policy, &f.statement) {
+        (Some(p), Some(st)) => {
+            let _ = writeln!(s, "         in {p}, statement {st}");
+        }
+        (Some(p), None) => {
+            let _ = writeln!(s, "         in {p}");
+        }
+        _ => {}
     }
     if let Some(at) = &f.location {
         let _ = writeln!(s, "         at {at}");
