@@ -298,11 +298,15 @@ impl Condition {
         // checks "each of the six colon-delimited components" separately (IAM User
         // Guide, "IAM JSON policy elements: Condition operators", "Amazon Resource Name
         // (ARN) condition operators") and does not say how a pattern with fewer
-        // compares: read as one wildcard string, or as matching nothing.
-        let shorts: &[bool] = if self.has_short_arn_pattern() {
-            &[true, false]
-        } else {
-            &[true]
+        // compares: read as one wildcard string, or as matching nothing. And a `*`
+        // ending a segment of an `Arn*` value: the Resource page says it "can expand
+        // to match beyond the colon boundaries" (IAM User Guide, "IAM JSON policy
+        // elements: Resource"), the condition page does not say it: read both ways.
+        let arn_reads: &[ArnRead] = match (self.has_short_arn_pattern(), self.has_crossing_arn()) {
+            (false, false) => &[ArnRead::Segments],
+            (true, false) => &[ArnRead::Segments, ArnRead::NoShort],
+            (false, true) => &[ArnRead::Segments, ArnRead::Across],
+            (true, true) => &[ArnRead::Segments, ArnRead::NoShort, ArnRead::Across],
         };
         let plain = Reading {
             set: self.operator.set,
@@ -310,8 +314,8 @@ impl Condition {
         };
         let mut first = None;
         for reading in std::iter::once(plain).chain(self.other_reading(ctx)) {
-            for &short_arns in shorts {
-                let h = self.holds_given(ctx, short_arns, reading);
+            for &arn_read in arn_reads {
+                let h = self.holds_given(ctx, arn_read, reading);
                 match first {
                     None => first = Some(h),
                     Some(f) if f != h => return deny,
@@ -366,6 +370,12 @@ impl Condition {
         })
     }
 
+    /// Whether an `Arn*` condition value has a `*` ending a segment before the
+    /// resource.
+    fn has_crossing_arn(&self) -> bool {
+        matches!(&self.values, Values::Arns(ps) if ps.iter().any(ArnPattern::has_crossing_star))
+    }
+
     /// Whether an `Arn*` condition value is a pattern with fewer than six segments
     /// (not `*`).
     fn has_short_arn_pattern(&self) -> bool {
@@ -373,9 +383,9 @@ impl Condition {
     }
 
     /// Whether the condition holds for a present or absent key, a short ARN pattern
-    /// matched as one wildcard string (`short_arns`) or matching nothing, under one
+    /// matched as `arn_read` says, under one
     /// reading of its values.
-    fn holds_given(&self, ctx: &Context, short_arns: bool, reading: Reading) -> bool {
+    fn holds_given(&self, ctx: &Context, arn_read: ArnRead, reading: Reading) -> bool {
         let op = Operator {
             set: reading.set,
             ..self.operator
@@ -401,11 +411,11 @@ impl Condition {
         let negated = op.base.is_negated();
         // One context value against the policy values: OR across values; a negated
         // operator holds when none matches.
-        let single = |v: &str| self.any_positive_match(v, ctx, short_arns) != negated;
+        let single = |v: &str| self.any_positive_match(v, ctx, arn_read) != negated;
         match op.set {
             SetQualifier::None if negated => !values
                 .iter()
-                .any(|v| self.any_positive_match(v, ctx, short_arns)),
+                .any(|v| self.any_positive_match(v, ctx, arn_read)),
             SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
             SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
         }
@@ -447,8 +457,8 @@ impl Condition {
     }
 
     /// Whether the un-negated form of the operator matches `v` against any policy value
-    /// (a short ARN pattern only where `short_arns`).
-    fn any_positive_match(&self, v: &str, ctx: &Context, short_arns: bool) -> bool {
+    /// (`Arn*` values as `arn_read` says).
+    fn any_positive_match(&self, v: &str, ctx: &Context, arn_read: ArnRead) -> bool {
         match &self.values {
             Values::Strings(ps) => {
                 let fold = matches!(
@@ -481,8 +491,11 @@ impl Condition {
                     None => ResourceRef::Text(v),
                 };
                 ps.iter()
-                    .filter(|p| short_arns || !p.is_short())
-                    .any(|p| p.matches(&target, ctx))
+                    .filter(|p| arn_read != ArnRead::NoShort || !p.is_short())
+                    .any(|p| match arn_read {
+                        ArnRead::Across => p.matches_across(&target, ctx),
+                        ArnRead::Segments | ArnRead::NoShort => p.matches(&target, ctx),
+                    })
             }
             Values::Null(_) => false,
         }
@@ -521,6 +534,16 @@ impl Condition {
         out.dedup();
         out.into_iter().map(String::into_boxed_str).collect()
     }
+}
+
+/// How `Arn*` condition values are matched: each wildcard in its segment, a short
+/// pattern as one wildcard text (`Segments`) or matching nothing (`NoShort`), or a `*`
+/// ending a segment reaching across the colons (`Across`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArnRead {
+    Segments,
+    NoShort,
+    Across,
 }
 
 /// One way of reading a condition over the request's values: with this set operator,
