@@ -105,3 +105,33 @@ fn a_pattern_over_functions_the_org_does_not_hold_finds_the_denied_class() {
         );
     }
 }
+
+#[test]
+fn the_what_if_diff_of_dropping_the_deny_gains_the_secret_function_only() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit7");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .arg("what-if")
+        .arg("--scenario")
+        .arg(dir.join("drop-secret-deny.json"))
+        .arg(dir.join("crossing-deny.json"))
+        .args(["--actions", "lambda:InvokeFunction", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "someone gains");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gained: Vec<(&str, &str)> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["principals"].as_array().unwrap())
+        .flat_map(|p| {
+            p["gained"].as_array().unwrap().iter().map(move |g| {
+                (
+                    p["principal"].as_str().unwrap(),
+                    g["resource"].as_str().unwrap(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(gained, vec![(RUNNER, SECRET)], "{v:#}");
+}
