@@ -742,8 +742,17 @@ pub fn statement_patterns<'p>(
             if !s.covers_action(&probe) {
                 continue;
             }
-            if let Some((_, rs)) = s.resource_patterns() {
+            if let Some((negated, rs)) = s.resource_patterns() {
                 out.extend(rs.iter().filter(|r| *r != "*").cloned());
+                // A Deny's Resource and an Allow's NotResource reach across colons
+                // where a `*` ends a segment: that reach is a class boundary too.
+                if (s.effect == crate::policy::Effect::Deny) != negated {
+                    out.extend(
+                        rs.iter()
+                            .filter(|r| crossing_glob(r).is_some())
+                            .map(|r| format!("{CROSSING}{r}")),
+                    );
+                }
             }
         }
     }
@@ -755,6 +764,9 @@ pub fn statement_patterns<'p>(
 /// resource it takes anything; `*` alone is every ARN. `None` when the text is not
 /// shaped like an ARN.
 fn arn_glob(text: &str, partition: &str) -> Option<Glob> {
+    if let Some(pattern) = text.strip_prefix(CROSSING) {
+        return crossing_glob(pattern);
+    }
     if text == "*" {
         return Some(Glob(vec![Tok::Star { colon: true }]));
     }
@@ -776,6 +788,38 @@ fn arn_glob(text: &str, partition: &str) -> Option<Glob> {
         Glob::push_tokens(&mut toks, seg, i == 4);
     }
     Some(Glob(toks))
+}
+
+/// Marks a pattern of [`statement_patterns`] to be read as [`crossing_glob`] reads it.
+const CROSSING: &str = "\u{1}crossing:";
+
+/// The pattern as a Deny's Resource (or an Allow's NotResource) is matched: a `*`
+/// that ends a segment also takes colons (IAM User Guide, "IAM JSON policy elements:
+/// Resource"; [`crate::policy::arn`]). `None` when that changes nothing. A class
+/// boundary beside the pattern's own, so that the resources it covers only so are
+/// decided apart.
+fn crossing_glob(text: &str) -> Option<Glob> {
+    let parts = crate::policy::split_arn(text, 6);
+    if parts.len() != 6 || parts[0] != "arn" {
+        return None;
+    }
+    let mut toks: Vec<Tok> = "arn:".chars().map(Tok::Lit).collect();
+    let mut crossed = false;
+    for (i, seg) in parts[1..].iter().enumerate() {
+        if i > 0 {
+            toks.push(Tok::Lit(':'));
+        }
+        Glob::push_tokens(&mut toks, seg, i == 4);
+        if i < 4
+            && seg.ends_with('*')
+            && !seg.ends_with("${*}")
+            && let Some(last) = toks.last_mut()
+        {
+            *last = Tok::Star { colon: true };
+            crossed = true;
+        }
+    }
+    crossed.then_some(Glob(toks))
 }
 
 /// The ARN templates of the action's resource types, as patterns.

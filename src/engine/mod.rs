@@ -94,24 +94,86 @@ impl<'a> PolicySet<'a> {
 
 /// The decision alone: the fast path.
 pub fn evaluate(req: &Request, set: &PolicySet) -> Decision {
-    run(req, set, &mut NoRecord).0
+    run_with_implied(req, set, &mut NoRecord).0
 }
 
 /// The decision and the layer that blocked it, still without allocating.
 pub fn decide(req: &Request, set: &PolicySet) -> (Decision, Option<Layer>) {
-    run(req, set, &mut NoRecord)
+    run_with_implied(req, set, &mut NoRecord)
 }
 
 /// The decision with every layer's part in it.
 pub fn explain(req: &Request, set: &PolicySet) -> Explanation {
     let mut c = Collector::default();
-    let (decision, blocked_by) = run(req, set, &mut c);
+    let (decision, blocked_by) = run_with_implied(req, set, &mut c);
     Explanation {
         decision,
         blocked_by,
         layers: c.layers,
         notes: c.notes,
     }
+}
+
+/// The action AWS also authorizes when a request carries what it names: assuming a
+/// role while passing session tags needs `sts:TagSession`, and while setting a source
+/// identity `sts:SetSourceIdentity`, in the trust policy and the caller's policies
+/// alike (IAM User Guide, "Pass session tags in AWS STS", "Permissions required to add
+/// session tags"; "Monitor and control actions taken with assumed roles", source
+/// identity). The request shows them by its context keys: `aws:RequestTag/...` or
+/// `aws:TagKeys` for tags, `sts:SourceIdentity` for a source identity.
+fn implied_actions(req: &Request) -> impl Iterator<Item = &'static str> + '_ {
+    let assume = req.action_lower().starts_with("sts:assumerole");
+    let given = |pred: &dyn Fn(&str) -> bool| {
+        assume
+            && req
+                .context
+                .keys()
+                .any(|(k, v)| pred(k) && v.iter().any(|x| !x.is_empty()))
+    };
+    let tags = given(&|k| k.starts_with("aws:requesttag/") || k == "aws:tagkeys");
+    let source = given(&|k| k == "sts:sourceidentity");
+    [
+        tags.then_some("sts:TagSession"),
+        source.then_some("sts:SetSourceIdentity"),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// [`run`], and where the request implies another action ([`implied_actions`]), that
+/// one too: the request is allowed only if both are, an explicit deny of either
+/// denies it.
+fn run_with_implied<R: Recorder>(
+    req: &Request,
+    set: &PolicySet,
+    rec: &mut R,
+) -> (Decision, Option<Layer>) {
+    let mut result = run(req, set, rec);
+    if result.0 == Decision::ExplicitlyDenied || req.context.is_empty() {
+        return result;
+    }
+    for action in implied_actions(req) {
+        let Ok(also) = req.for_action(action) else {
+            continue;
+        };
+        let (d, layer) = run(&also, set, &mut NoRecord);
+        let worse = match d {
+            Decision::ExplicitlyDenied => true,
+            Decision::ImplicitlyDenied => result.0 == Decision::Allowed,
+            Decision::Allowed => false,
+        };
+        if worse {
+            if R::ON {
+                rec.note(if action == "sts:TagSession" {
+                    "the request passes session tags, so AWS also authorizes sts:TagSession on the role, and that is denied (ask for sts:TagSession to see why)"
+                } else {
+                    "the request sets a source identity, so AWS also authorizes sts:SetSourceIdentity on the role, and that is denied (ask for sts:SetSourceIdentity to see why)"
+                });
+            }
+            result = (d, layer);
+        }
+    }
+    result
 }
 
 /// Whether the caller has a permissions boundary, which `NotPrincipal` looks at.

@@ -6,7 +6,7 @@
 //! policy elements: Resource" and "Condition operators: ARN").
 
 use super::context::Context;
-use super::pattern::{Pattern, Syntax, split_arn};
+use super::pattern::{Pattern, Syntax, Token, resolve, split_arn};
 
 /// A parsed ARN: `arn:partition:service:region:account:resource`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +134,30 @@ impl ArnPattern {
         }
     }
 
+    /// Whether a `*` ends one of the partition, service, region or account segments:
+    /// only then can [`ArnPattern::matches_across`] match more than
+    /// [`ArnPattern::matches`].
+    pub fn has_crossing_star(&self) -> bool {
+        matches!(self, ArnPattern::Segments(segs) if segs[..4].iter().any(Pattern::ends_with_star))
+    }
+
+    /// As [`ArnPattern::matches`], with a `*` that ends a segment also matching
+    /// across the colons after it: "If the `*` wildcard is the last character of a
+    /// resource ARN segment, it can expand to match beyond the colon boundaries" (IAM
+    /// User Guide, "IAM JSON policy elements: Resource", "Using wildcards in resource
+    /// ARNs"). `arn:aws:lambda:*:function:*`, its account left out, then covers
+    /// `arn:aws:lambda:us-east-1:111122223333:function:f`. Another `*` or `?` stays
+    /// in its segment.
+    pub fn matches_across(&self, target: &ResourceRef<'_>, ctx: &Context) -> bool {
+        match (self, target) {
+            (ArnPattern::Segments(segs), ResourceRef::Arn(arn)) => {
+                self.matches(target, ctx)
+                    || (self.has_crossing_star() && across(segs, 0, 0, &arn.as_str()[4..], ctx))
+            }
+            _ => self.matches(target, ctx),
+        }
+    }
+
     pub fn matches(&self, target: &ResourceRef<'_>, ctx: &Context) -> bool {
         match (self, target) {
             (ArnPattern::Any, _) => true,
@@ -142,6 +166,49 @@ impl ArnPattern {
             }
             (ArnPattern::Segments(_), ResourceRef::Text(_)) => false,
             (ArnPattern::Whole(p), t) => p.matches(t.as_str(), ctx, false),
+        }
+    }
+}
+
+/// Whether segment patterns `segs[seg..]`, from token `ti` of `segs[seg]`, match
+/// `text` (the ARN after `arn:`) from byte `pos`, a `*` that ends a segment (or any
+/// `*` in the resource) crossing colons. ARNs are short and patterns hold few stars:
+/// plain backtracking.
+fn across(segs: &[Pattern; 5], seg: usize, ti: usize, text: &str, ctx: &Context) -> bool {
+    let rest_of = |pos: usize| &text[pos..];
+    let toks = segs[seg].tokens();
+    let Some(tok) = toks.get(ti) else {
+        if seg == 4 {
+            return text.is_empty();
+        }
+        return match text.strip_prefix(':') {
+            Some(after) => across(segs, seg + 1, 0, after, ctx),
+            None => false,
+        };
+    };
+    match tok {
+        Token::Lit(l) => text
+            .strip_prefix(&**l)
+            .is_some_and(|after| across(segs, seg, ti + 1, after, ctx)),
+        Token::Var(v) => resolve(v, ctx).is_some_and(|value| {
+            text.strip_prefix(value)
+                .is_some_and(|after| across(segs, seg, ti + 1, after, ctx))
+        }),
+        Token::Quest => text.chars().next().is_some_and(|c| {
+            (seg == 4 || c != ':') && across(segs, seg, ti + 1, rest_of(c.len_utf8()), ctx)
+        }),
+        Token::Star => {
+            let crossing = seg == 4 || ti + 1 == toks.len();
+            let mut end = 0;
+            loop {
+                if across(segs, seg, ti + 1, rest_of(end), ctx) {
+                    return true;
+                }
+                match rest_of(end).chars().next() {
+                    Some(c) if crossing || c != ':' => end += c.len_utf8(),
+                    _ => return false,
+                }
+            }
         }
     }
 }
@@ -210,6 +277,32 @@ mod tests {
             "arn:aws:lambda:r:1:function:f:alias"
         ));
         assert!(m("*", "anything"));
+    }
+
+    fn across(pattern: &str, arn: &str) -> bool {
+        let p = ArnPattern::compile(pattern, true);
+        let a = Arn::parse(arn).unwrap();
+        p.matches_across(&ResourceRef::Arn(&a), &Context::default())
+    }
+
+    #[test]
+    fn a_star_ending_a_segment_crosses_colons_when_asked() {
+        let f = "arn:aws:lambda:us-east-1:111122223333:function:f";
+        // The account segment left out: `function` stands in the account segment.
+        assert!(!m("arn:aws:lambda:*:function:*", f));
+        assert!(across("arn:aws:lambda:*:function:*", f));
+        assert!(across("arn:aws:lambda:*:function:f", f));
+        assert!(!across("arn:aws:lambda:*:function:g", f));
+        // A star inside a segment (not its last character) stays there.
+        assert!(!across("arn:aws:lambda:u*1:function:*", f));
+        // A `?` never takes a colon outside the resource.
+        assert!(!across(
+            "arn:aws:lambda:us-east-?111122223333:function:f",
+            f
+        ));
+        // Whatever crosses, the account named still has to be there.
+        assert!(!across("arn:aws:lambda:*:444455556666:function:*", f));
+        assert!(across("arn:aws:s3:*:*:b", "arn:aws:s3:::a:b"));
     }
 
     #[test]

@@ -290,21 +290,90 @@ impl Condition {
         {
             return deny;
         }
-        // A short ARN pattern (fewer than six `:` segments) in an `Arn*` condition:
-        // AWS checks "each of the six colon-delimited components" separately (IAM User
+        // Where AWS's documentation leaves two readings of the condition open, each
+        // effect takes the side that never reports Allowed where AWS could deny: when
+        // the readings differ, the condition holds in a Deny and fails in an Allow.
+        //
+        // A short ARN pattern (fewer than six `:` segments) in an `Arn*` condition: AWS
+        // checks "each of the six colon-delimited components" separately (IAM User
         // Guide, "IAM JSON policy elements: Condition operators", "Amazon Resource Name
         // (ARN) condition operators") and does not say how a pattern with fewer
-        // compares. Where reading it as one wildcard string and reading it as matching
-        // nothing give different answers, each effect takes the side that never
-        // reports Allowed where AWS could deny, as for an unresolved variable above.
-        if self.has_short_arn_pattern() {
-            let as_text = self.holds_given(ctx, true);
-            if as_text != self.holds_given(ctx, false) {
-                return deny;
+        // compares: read as one wildcard string, or as matching nothing. And a `*`
+        // ending a segment of an `Arn*` value: the Resource page says it "can expand
+        // to match beyond the colon boundaries" (IAM User Guide, "IAM JSON policy
+        // elements: Resource"), the condition page does not say it: read both ways.
+        let arn_reads: &[ArnRead] = match (self.has_short_arn_pattern(), self.has_crossing_arn()) {
+            (false, false) => &[ArnRead::Segments],
+            (true, false) => &[ArnRead::Segments, ArnRead::NoShort],
+            (false, true) => &[ArnRead::Segments, ArnRead::Across],
+            (true, true) => &[ArnRead::Segments, ArnRead::NoShort, ArnRead::Across],
+        };
+        let plain = Reading {
+            set: self.operator.set,
+            absent: false,
+        };
+        let mut first = None;
+        for reading in std::iter::once(plain).chain(self.other_reading(ctx)) {
+            for &arn_read in arn_reads {
+                let h = self.holds_given(ctx, arn_read, reading);
+                match first {
+                    None => first = Some(h),
+                    Some(f) if f != h => return deny,
+                    Some(_) => {}
+                }
             }
-            return as_text;
         }
-        self.holds_given(ctx, true)
+        first.unwrap_or(deny)
+    }
+
+    /// The second reading of a condition over the request's values, where AWS's
+    /// documentation leaves one open (IAM User Guide, "Single-valued vs. multivalued
+    /// context keys", "Multivalued context key examples"):
+    /// - a plain operator (no `ForAllValues:`/`ForAnyValue:`) on a key the request
+    ///   gives several values: "multivalued context keys require a condition set
+    ///   operator", and the page does not say what a plain one does. Read as
+    ///   ForAnyValue (a positive operator holds when one value matches) and as
+    ///   ForAllValues (a negated one holds when no value matches), and the other way;
+    /// - a set operator or `Null` on a key whose values are all empty strings: the
+    ///   page counts "context keys with empty values" with missing ones (a null data
+    ///   set), so also read as if the key were absent.
+    fn other_reading(&self, ctx: &Context) -> Option<Reading> {
+        let values = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty())?;
+        let op = self.operator;
+        let null_set = values.iter().all(|v| v.is_empty());
+        if null_set && (op.set != SetQualifier::None || op.base == B::Null) {
+            return Some(Reading {
+                set: op.set,
+                absent: true,
+            });
+        }
+        if values.len() > 1 && op.set == SetQualifier::None && op.base != B::Null {
+            let set = if op.base.is_negated() {
+                SetQualifier::ForAnyValue
+            } else {
+                SetQualifier::ForAllValues
+            };
+            return Some(Reading { set, absent: false });
+        }
+        None
+    }
+
+    /// Why the request's values leave AWS's reading of the condition open, if they
+    /// do ([`Condition::holds`] then takes the side that denies).
+    pub fn open_reading(&self, ctx: &Context) -> Option<&'static str> {
+        self.other_reading(ctx).map(|r| {
+            if r.absent {
+                "AWS counts a key whose values are empty with a missing one"
+            } else {
+                "a plain operator on several values may be read as ForAnyValue or as ForAllValues (AWS documents only set operators for them)"
+            }
+        })
+    }
+
+    /// Whether an `Arn*` condition value has a `*` ending a segment before the
+    /// resource.
+    fn has_crossing_arn(&self) -> bool {
+        matches!(&self.values, Values::Arns(ps) if ps.iter().any(ArnPattern::has_crossing_star))
     }
 
     /// Whether an `Arn*` condition value is a pattern with fewer than six segments
@@ -314,10 +383,16 @@ impl Condition {
     }
 
     /// Whether the condition holds for a present or absent key, a short ARN pattern
-    /// matched as one wildcard string (`short_arns`) or matching nothing.
-    fn holds_given(&self, ctx: &Context, short_arns: bool) -> bool {
-        let op = self.operator;
-        let present = ctx.get_key(&self.key_lower).filter(|v| !v.is_empty());
+    /// matched as `arn_read` says, under one
+    /// reading of its values.
+    fn holds_given(&self, ctx: &Context, arn_read: ArnRead, reading: Reading) -> bool {
+        let op = Operator {
+            set: reading.set,
+            ..self.operator
+        };
+        let present = ctx
+            .get_key(&self.key_lower)
+            .filter(|v| !v.is_empty() && !reading.absent);
         let Some(values) = present else {
             // Key absent (IAM User Guide, condition operators, "...IfExists" and
             // "Null"; multivalued keys: ForAllValues holds on an empty set).
@@ -336,11 +411,11 @@ impl Condition {
         let negated = op.base.is_negated();
         // One context value against the policy values: OR across values; a negated
         // operator holds when none matches.
-        let single = |v: &str| self.any_positive_match(v, ctx, short_arns) != negated;
+        let single = |v: &str| self.any_positive_match(v, ctx, arn_read) != negated;
         match op.set {
             SetQualifier::None if negated => !values
                 .iter()
-                .any(|v| self.any_positive_match(v, ctx, short_arns)),
+                .any(|v| self.any_positive_match(v, ctx, arn_read)),
             SetQualifier::None | SetQualifier::ForAnyValue => values.iter().any(|v| single(v)),
             SetQualifier::ForAllValues => values.iter().all(|v| single(v)),
         }
@@ -382,8 +457,8 @@ impl Condition {
     }
 
     /// Whether the un-negated form of the operator matches `v` against any policy value
-    /// (a short ARN pattern only where `short_arns`).
-    fn any_positive_match(&self, v: &str, ctx: &Context, short_arns: bool) -> bool {
+    /// (`Arn*` values as `arn_read` says).
+    fn any_positive_match(&self, v: &str, ctx: &Context, arn_read: ArnRead) -> bool {
         match &self.values {
             Values::Strings(ps) => {
                 let fold = matches!(
@@ -416,8 +491,11 @@ impl Condition {
                     None => ResourceRef::Text(v),
                 };
                 ps.iter()
-                    .filter(|p| short_arns || !p.is_short())
-                    .any(|p| p.matches(&target, ctx))
+                    .filter(|p| arn_read != ArnRead::NoShort || !p.is_short())
+                    .any(|p| match arn_read {
+                        ArnRead::Across => p.matches_across(&target, ctx),
+                        ArnRead::Segments | ArnRead::NoShort => p.matches(&target, ctx),
+                    })
             }
             Values::Null(_) => false,
         }
@@ -456,6 +534,24 @@ impl Condition {
         out.dedup();
         out.into_iter().map(String::into_boxed_str).collect()
     }
+}
+
+/// How `Arn*` condition values are matched: each wildcard in its segment, a short
+/// pattern as one wildcard text (`Segments`) or matching nothing (`NoShort`), or a `*`
+/// ending a segment reaching across the colons (`Across`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArnRead {
+    Segments,
+    NoShort,
+    Across,
+}
+
+/// One way of reading a condition over the request's values: with this set operator,
+/// and with the key taken as absent or not.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    set: SetQualifier,
+    absent: bool,
 }
 
 /// `context OP policy` for the ordering operators (the un-negated form of NotEquals).

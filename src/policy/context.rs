@@ -193,6 +193,11 @@ impl Context {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Every key (lower-cased) with its values.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &[Box<str>])> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
 }
 
 #[cfg(test)]

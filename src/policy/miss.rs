@@ -78,9 +78,15 @@ pub(crate) fn condition_miss(c: &Condition, ctx: &Context) -> String {
             c.key
         ),
         Some(values) => {
+            let why = c
+                .open_reading(ctx)
+                .map(|r| {
+                    format!("; {r}, and an Allow takes the reading under which it does not hold")
+                })
+                .unwrap_or_default();
             let values: Vec<&str> = values.iter().map(|v| &**v).collect();
             format!(
-                "its condition {test} does not hold: the request's {} is {}",
+                "its condition {test} does not hold: the request's {} is {}{why}",
                 c.key,
                 values.join(", ")
             )

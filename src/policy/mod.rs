@@ -133,6 +133,8 @@ struct Resources {
     negated: bool,
     /// Whether a pattern holds a policy variable.
     has_variables: bool,
+    /// Whether a `*` ends a segment before the resource in some pattern.
+    crossing: bool,
     patterns: Vec<ArnPattern>,
     /// As written, for reports.
     text: Vec<String>,
@@ -379,7 +381,20 @@ impl Statement {
                     return false;
                 }
                 let target = req.resource_ref();
-                let hit = r.patterns.iter().any(|p| p.matches(&target, &req.context));
+                // A `*` that ends a segment "can expand to match beyond the colon
+                // boundaries" (IAM User Guide, "IAM JSON policy elements: Resource"):
+                // a Deny's Resource and an Allow's NotResource take it so, as it makes
+                // them cover more; an Allow's Resource and a Deny's NotResource keep
+                // each wildcard in its segment, so an Allow never reports Allowed where
+                // AWS could deny.
+                let wide = r.crossing && (self.effect == Effect::Deny) != r.negated;
+                let hit = if wide {
+                    r.patterns
+                        .iter()
+                        .any(|p| p.matches_across(&target, &req.context))
+                } else {
+                    r.patterns.iter().any(|p| p.matches(&target, &req.context))
+                };
                 hit != r.negated
             }
         }
@@ -506,6 +521,7 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
         Resources {
             negated,
             has_variables: patterns.iter().any(ArnPattern::has_variables),
+            crossing: patterns.iter().any(ArnPattern::has_crossing_star),
             patterns,
             text: rs,
         }

@@ -105,6 +105,16 @@ impl Pattern {
         }
     }
 
+    /// The pattern's tokens, for a matcher that reads them across ARN segments.
+    pub(crate) fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// Whether the pattern's last token is `*`.
+    pub(crate) fn ends_with_star(&self) -> bool {
+        self.tokens.last() == Some(&Token::Star)
+    }
+
     /// Whether the pattern holds a policy variable.
     #[inline]
     pub fn has_variables(&self) -> bool {

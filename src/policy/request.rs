@@ -217,6 +217,15 @@ impl Request {
         }
     }
 
+    /// The same request for another action on the same resource (an action AWS
+    /// authorizes alongside this one, such as `sts:TagSession` with `sts:AssumeRole`).
+    pub fn for_action(&self, action: &str) -> Result<Request, RequestError> {
+        Ok(Request {
+            asked: Arc::new(Asked::new(action, self.resource())?),
+            ..self.clone()
+        })
+    }
+
     /// What this request asks, to share with requests of other principals.
     pub fn asked(&self) -> &Arc<Asked> {
         &self.asked
