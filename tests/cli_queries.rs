@@ -691,3 +691,53 @@ fn an_allowed_on_a_bucket_of_a_guessed_account_says_what_it_rests_on() {
             .contains("as assumed")
     );
 }
+
+/// AWS sets `aws:CurrentTime` on every request (IAM User Guide, "AWS global condition
+/// context keys"): a question without it is asked as of now, and the answer says at
+/// which time; the time given with `-c` is the time asked.
+#[test]
+fn a_deny_after_an_expiry_applies_now_and_the_answer_says_the_time() {
+    let dir = std::env::temp_dir().join(format!("orgscope-expiry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("expiry.json");
+    std::fs::write(
+        &scenario,
+        r#"{"changes": [{"op": "put_inline_policy", "principal": "dana", "name": "Expired",
+            "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole",
+            "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}]}}]}"#,
+    )
+    .unwrap();
+    let ask = |extra: &[&str]| {
+        let mut args = vec![
+            "can",
+            "acme",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "-p",
+            "dana",
+            "-a",
+            "sts:AssumeRole",
+            "-r",
+            "arn:aws:iam::222222222222:role/SecurityAuditor",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        json(&orgscope(&args))
+    };
+    let now = ask(&[]);
+    assert_eq!(now["decision"], "ExplicitlyDenied", "{now:#}");
+    let notes = now["explanation"]["notes"].to_string();
+    assert!(
+        notes.contains("aws:CurrentTime is ") && notes.contains("the time of asking"),
+        "{notes}"
+    );
+    let before = ask(&["-c", "aws:CurrentTime=2019-06-01T00:00:00Z"]);
+    assert_eq!(before["decision"], "Allowed", "{before:#}");
+    assert!(
+        !before["explanation"]["notes"]
+            .to_string()
+            .contains("the time of asking")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

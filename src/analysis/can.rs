@@ -111,6 +111,7 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
             "iam:PermissionsBoundary is {b}: the boundary of the user or role acted on, as IAM sets it on this request"
         ));
     }
+    explanation.notes.extend(time_note(&a, &given));
     explanation
         .notes
         .extend(named_session_notes(org, s, ask, &a, explanation.decision)?);
@@ -235,6 +236,31 @@ fn unnamed_session_note(asked: &super::assemble::Assembled) -> Option<String> {
             "the policies read aws:userid, which AWS sets to role-id:session-name: this answer is for a session whose name no policy names ({userid}); a session of another name may be answered otherwise: ask with its session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME)"
         )
     })
+}
+
+/// When a statement about the action reads the time of the request and the question
+/// did not give it: which time it was decided at (AWS sets it on every request).
+fn time_note(asked: &super::assemble::Assembled, given: &dyn Fn(&str) -> bool) -> Option<String> {
+    let reads = |key: &str| {
+        !given(key)
+            && asked
+                .set
+                .policies()
+                .flat_map(|p| p.statements())
+                .any(|st| st.reads_key_for(&asked.request, key))
+    };
+    let (now, epoch) = crate::policy::request::asked_at();
+    if reads("aws:CurrentTime") {
+        Some(format!(
+            "aws:CurrentTime is {now}, the time of asking, as AWS sets it on each request; give -c aws:CurrentTime=... to ask for another time"
+        ))
+    } else if reads("aws:EpochTime") {
+        Some(format!(
+            "aws:EpochTime is {epoch}, the time of asking, as AWS sets it on each request; give -c aws:EpochTime=... to ask for another time"
+        ))
+    } else {
+        None
+    }
 }
 
 /// The values of keys not given that change the decision, fewest keys first.

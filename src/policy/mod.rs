@@ -317,7 +317,7 @@ impl Statement {
         if !self.matches_action(req) {
             return false;
         }
-        let variable = format!("${{{key}}}");
+        let variable = format!("${{{}}}", key.to_ascii_lowercase());
         let holds = |text: &str| text.to_ascii_lowercase().contains(&variable);
         self.conditions
             .iter()

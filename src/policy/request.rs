@@ -82,7 +82,8 @@ impl Request {
     /// and resource (`aws:PrincipalType`, `aws:ViaAWSService` false, `aws:PrincipalArn`, `aws:PrincipalAccount`,
     /// `aws:username`, `aws:userid` where the ARN gives it, `aws:PrincipalIsAWSService`,
     /// `kms:CallerAccount` for KMS actions,
-    /// `aws:ResourceAccount`) where the caller did not give them.
+    /// `aws:ResourceAccount`, `aws:CurrentTime` and `aws:EpochTime` as of now) where the
+    /// caller did not give them.
     pub fn new(
         principal: &str,
         action: &str,
@@ -195,6 +196,13 @@ impl Request {
         if let Some(acct) = &resource_account {
             context.insert_default_key(&k.resource_account, acct);
         }
+        // AWS sets the time of every request (IAM User Guide, "AWS global condition
+        // context keys": aws:CurrentTime, aws:EpochTime). Left out, a Deny that expires
+        // access (`DateGreaterThan aws:CurrentTime`) would never apply: the question is
+        // asked as of now, unless the context gives another time.
+        let (now, epoch) = asked_at();
+        context.insert_default_key(&k.current_time, now);
+        context.insert_default_key(&k.epoch_time, epoch);
         let cross_account = match (principal.account(), &resource_account) {
             (Some(p), Some(r)) => p != r,
             _ => false,
@@ -295,6 +303,22 @@ pub(crate) struct WellKnown {
     pub principal_service_name: Key,
     pub username: Key,
     pub resource_account: Key,
+    pub current_time: Key,
+    pub epoch_time: Key,
+}
+
+/// The time questions are asked at, for `aws:CurrentTime` (ISO 8601, UTC, to the
+/// second) and `aws:EpochTime` (seconds): read once, so that every answer of one run
+/// is decided at the same time.
+pub fn asked_at() -> (&'static str, &'static str) {
+    static AT: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (now, epoch) = AT.get_or_init(|| {
+        let t = jiff::Timestamp::now();
+        let secs = t.as_second();
+        let whole = jiff::Timestamp::from_second(secs).unwrap_or(t);
+        (whole.to_string(), secs.to_string())
+    });
+    (now, epoch)
 }
 
 pub(crate) fn keys() -> &'static WellKnown {
@@ -311,6 +335,8 @@ pub(crate) fn keys() -> &'static WellKnown {
         principal_service_name: Key::new("aws:PrincipalServiceName"),
         username: Key::new("aws:username"),
         resource_account: Key::new("aws:ResourceAccount"),
+        current_time: Key::new("aws:CurrentTime"),
+        epoch_time: Key::new("aws:EpochTime"),
     })
 }
 
