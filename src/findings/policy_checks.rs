@@ -76,6 +76,8 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                         | "policy.never-matches"
                         | "policy.shadowed"
                         | "policy.dead-deny"
+                        | "policy.deny-never-applies"
+                        | "policy.allow-never-applies"
                 )
             {
                 continue;
@@ -195,13 +197,17 @@ pub(super) fn grade(rule: &str) -> Grade {
         // A statement that can never apply is not working as meant; one another
         // statement already covers is only redundant ("Suggestion – Redundant
         // statement").
-        "policy.never-matches" => Grade::Warning,
+        "policy.never-matches" | "policy.allow-never-applies" => Grade::Warning,
         "policy.shadowed" => Grade::Suggestion,
         // "Security warning – Pass role with star in resource", "Security warning –
         // Allow with NotPrincipal"; a grant of everything is the widest such risk.
-        "policy.pass-role-any" | "policy.allow-not-principal" | "policy.admin" => {
-            Grade::SecurityWarning
-        }
+        // A Deny that never applies leaves open what it was written to close: the
+        // risk Access Analyzer grades a security warning ("Security warning – Deny
+        // with unsupported tag condition key for service" is of this kind).
+        "policy.pass-role-any"
+        | "policy.allow-not-principal"
+        | "policy.admin"
+        | "policy.deny-never-applies" => Grade::SecurityWarning,
         // Not working as meant (a Deny that lets access keys through) or against
         // best practice (grants that widen as AWS adds actions and resources).
         "policy.dead-deny" | "policy.allow-not-action" | "policy.allow-not-resource" => {
@@ -272,6 +278,25 @@ fn check_statement(s: &Value) -> Vec<Check> {
             message: "denies only when aws:MultiFactorAuthPresent is false (Bool): requests signed with long-term access keys carry no such key, so it never denies them".to_string(),
             why: "a deny meant to require MFA lets access keys through: the key is absent, not false, and Bool does not match an absent key",
             fix: "use BoolIfExists with aws:MultiFactorAuthPresent false (or Null with true), which also matches requests without the key",
+        });
+    }
+    if let Some(why) = super::conditions::never_met(s) {
+        out.push(if allow {
+            Check {
+                rule: "policy.allow-never-applies",
+                severity: Severity::Medium,
+                message: format!("its conditions can never all hold, so it allows nothing: {why}"),
+                why: "an Allow whose conditions contradict each other grants nothing, so whoever relies on it is refused",
+                fix: "keep one test per key, or the values the key can take at once",
+            }
+        } else {
+            Check {
+                rule: "policy.deny-never-applies",
+                severity: Severity::Medium,
+                message: format!("its conditions can never all hold, so it denies nothing: {why}"),
+                why: "a Deny whose conditions contradict each other protects nothing, though it looks like a guardrail",
+                fix: "keep one test per key, or the values the key can take at once",
+            }
         });
     }
     if !allow {
