@@ -262,3 +262,49 @@ fn an_allow_whose_conditions_contradict_never_applies() {
         ]
     );
 }
+
+/// IAM User Guide, "AWS global condition context keys": the page's own SCP example
+/// (credentials used from the VPC they were delivered to) uses the cross-service key
+/// `ec2:SourceInstanceARN` and a policy variable: no check flags it.
+#[test]
+fn the_pages_cross_service_key_example_is_clean() {
+    let all = acme_with_scp(json!([{"Sid": "RequireSameVPC", "Effect": "Deny",
+        "Action": "*", "Resource": "*", "Condition": {
+            "StringNotEquals": {"aws:SourceVpc": "${aws:Ec2InstanceSourceVpc}"},
+            "Null": {"ec2:SourceInstanceARN": "false"},
+            "BoolIfExists": {"aws:ViaAWSService": "false"}}}]));
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+/// IAM Access Analyzer policy validation, "Security warning – Deny with unsupported
+/// tag condition key for service": the service authorization reference lists
+/// `aws:ResourceTag/${TagKey}` for ec2:TerminateInstances (its instance) and for no
+/// key of organizations:LeaveOrganization, whose requests so never carry it: the Deny
+/// of protected resources never applies to that action. Limited to the action that
+/// supports the key, it is not reported.
+#[test]
+fn a_deny_on_a_tag_key_an_action_does_not_support_is_reported() {
+    let scp = |actions: Value| {
+        acme_with_scp(
+            json!([{"Sid": "KeepProtected", "Effect": "Deny", "Action": actions,
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/protected": "true"}}}]),
+        )
+    };
+    let all = scp(json!([
+        "ec2:TerminateInstances",
+        "organizations:LeaveOrganization"
+    ]));
+    let hits = of_rule(&all, "policy.deny-unsupported-tag-key");
+    assert_eq!(hits.len(), 1, "{all:#?}");
+    assert_eq!(hits[0].grade, Some(Grade::SecurityWarning));
+    assert!(
+        hits[0]
+            .message
+            .contains("1 of its 2 actions (organizations)"),
+        "{}",
+        hits[0].message
+    );
+    let all = scp(json!(["ec2:TerminateInstances"]));
+    assert!(all.is_empty(), "{all:#?}");
+}

@@ -435,6 +435,56 @@ fn ip_never_met(tests: &[&Test]) -> bool {
     }
 }
 
+/// The tag keys AWS sets only for the actions that support them (the service
+/// authorization reference lists them per action), as their lower-case prefix.
+const TAG_KEYS: &[&str] = &["aws:resourcetag/", "aws:requesttag/", "aws:tagkeys"];
+
+/// For a Deny whose condition needs a tag key present (an operator neither negated
+/// nor `...IfExists`, `ForAllValues:` aside), the statement's actions that do not
+/// support that key: the key is absent from their requests, so the Deny never applies
+/// to them (IAM Access Analyzer policy validation, "Security warning – Deny with
+/// unsupported tag condition key for service"). With the key and the actions.
+pub(super) fn deny_tag_keys_unsupported(
+    statement: &Value,
+) -> Option<(String, Vec<&'static crate::catalog::Action>, usize)> {
+    let ops = statement.get("Condition")?.as_object()?;
+    let catalog = crate::catalog::Catalog::get();
+    for (op, block) in ops {
+        let base = op.strip_prefix("ForAnyValue:").unwrap_or(op);
+        let needs_key = !op.starts_with("ForAllValues:")
+            && !base.ends_with("IfExists")
+            && matches!(
+                base,
+                "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" | "ArnEquals" | "ArnLike"
+            );
+        if !needs_key {
+            continue;
+        }
+        for key in block.as_object()?.keys() {
+            let lower = key.to_ascii_lowercase();
+            let Some(family) = TAG_KEYS.iter().find(|t| lower.starts_with(**t)) else {
+                continue;
+            };
+            let mut actions: Vec<&'static crate::catalog::Action> = Vec::new();
+            for a in super::policy_checks::strings(statement.get("Action")) {
+                actions.extend(catalog.expand(a));
+            }
+            actions.sort_by_key(|a| (a.service, a.name.as_str()));
+            actions.dedup_by_key(|a| (a.service, a.name.as_str()));
+            let total = actions.len();
+            actions.retain(|a| {
+                !a.all_condition_keys()
+                    .iter()
+                    .any(|k| k.to_ascii_lowercase().starts_with(family))
+            });
+            if !actions.is_empty() {
+                return Some((key.clone(), actions, total));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,5 +625,21 @@ mod tests {
                 "StringNotEquals": {"aws:PrincipalTag/a": "${aws:username}"}}))
             .is_none()
         );
+    }
+
+    /// AWS's own policies work as written: over every AWS managed policy, no
+    /// statement's conditions are found never to hold.
+    #[test]
+    fn no_aws_managed_policy_has_conditions_that_never_hold() {
+        let catalog = crate::catalog::Catalog::get();
+        let mut flagged = Vec::new();
+        for p in catalog.managed_policies() {
+            for s in super::super::statements(&p.document) {
+                if let Some(why) = never_met(s) {
+                    flagged.push(format!("{}: {why}", p.name));
+                }
+            }
+        }
+        assert!(flagged.is_empty(), "{flagged:#?}");
     }
 }

@@ -77,6 +77,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                         | "policy.shadowed"
                         | "policy.dead-deny"
                         | "policy.deny-never-applies"
+                        | "policy.deny-unsupported-tag-key"
                         | "policy.allow-never-applies"
                 )
             {
@@ -207,7 +208,8 @@ pub(super) fn grade(rule: &str) -> Grade {
         "policy.pass-role-any"
         | "policy.allow-not-principal"
         | "policy.admin"
-        | "policy.deny-never-applies" => Grade::SecurityWarning,
+        | "policy.deny-never-applies"
+        | "policy.deny-unsupported-tag-key" => Grade::SecurityWarning,
         // Not working as meant (a Deny that lets access keys through) or against
         // best practice (grants that widen as AWS adds actions and resources).
         "policy.dead-deny" | "policy.allow-not-action" | "policy.allow-not-resource" => {
@@ -297,6 +299,30 @@ fn check_statement(s: &Value) -> Vec<Check> {
                 why: "a Deny whose conditions contradict each other protects nothing, though it looks like a guardrail",
                 fix: "keep one test per key, or the values the key can take at once",
             }
+        });
+    }
+    if !allow
+        && !out.iter().any(|c| c.rule == "policy.deny-never-applies")
+        && let Some((key, actions, total)) = super::conditions::deny_tag_keys_unsupported(s)
+    {
+        let mut services: Vec<&str> = actions.iter().map(|a| a.service).collect();
+        services.dedup();
+        let shown: Vec<&str> = services.iter().take(5).copied().collect();
+        out.push(Check {
+            rule: "policy.deny-unsupported-tag-key",
+            severity: Severity::Medium,
+            message: format!(
+                "`{key}` is in no request of {} of its {total} actions ({}{}): the Deny never applies to them",
+                actions.len(),
+                shown.join(", "),
+                if services.len() > shown.len() {
+                    format!(" and {} more services", services.len() - shown.len())
+                } else {
+                    String::new()
+                }
+            ),
+            why: "a Deny that needs a tag key the action's requests never carry does not deny that action, so what it was written to protect stays open",
+            fix: "limit the Deny to actions that support the key, or use a negated or ...IfExists operator so that an absent key also denies",
         });
     }
     if !allow {
@@ -415,6 +441,9 @@ pub(super) fn condition_keys(s: &Value) -> Vec<&str> {
 fn unknown_service_key(catalog: &Catalog, key: &str) -> Option<String> {
     let (prefix, _) = key.split_once(':')?;
     let service = catalog.service_info(&prefix.to_ascii_lowercase())?;
+    if super::statement_checks::on_global_keys_page(key) {
+        return None;
+    }
     let key = key.to_ascii_lowercase();
     // A key with a part of its own (`s3:ExistingObjectTag/<key>`,
     // `secretsmanager:ResourceTag/tag-key`,
