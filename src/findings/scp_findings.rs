@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::policy_checks::strings;
 use super::{Category, Finding, Severity};
 use crate::catalog::Catalog;
-use crate::org::{AccountIx, DocIx, Org, PolicyIx, PrincipalIx};
+use crate::org::{AccountIx, DocIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 
 /// Below this share of the catalog's actions (in thousandths), an account's SCPs
 /// "allow almost nothing".
@@ -118,7 +118,15 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                 let grants = granted
                     .entry(doc)
                     .or_insert_with(|| granted_services(&org.doc(policy).text));
-                services.extend(grants.iter().flatten().copied());
+                // An AWS managed policy bundles the services around its own
+                // (AmazonEC2FullAccess grants autoscaling, elasticloadbalancing,
+                // cloudwatch...): only one about a single service shows a need.
+                let aws_managed = matches!(org.policy(policy).origin, PolicyOrigin::AwsManaged);
+                if let Some(g) = grants
+                    && (!aws_managed || g.len() == 1)
+                {
+                    services.extend(g.iter().copied());
+                }
             }
             services.sort_unstable();
             services.dedup();
