@@ -74,7 +74,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             let mut f = account_finding("org.scp-allows-almost-nothing", Severity::Low);
             let services: Vec<&str> = reach.services.keys().copied().collect();
             f.message = format!(
-                "the SCPs of account {} allow {} of the catalog's {} actions{}, {}",
+                "the SCPs of account {} allow {} of the catalog's {} actions{}{}",
                 a.name,
                 reach.reachable(),
                 reach.total,
@@ -84,12 +84,12 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                     String::new()
                 },
                 if services.is_empty() {
-                    "in no service".to_string()
+                    String::new()
                 } else {
-                    format!("in {}", named_list(&services, "service"))
+                    format!(", in {}", named_list(&services, "service"))
                 }
             );
-            f.why = "principals there can do almost nothing, whatever their policies grant; if the account is not meant to be closed, a level lost its Allow (FullAWSAccess detached)";
+            f.why = "principals there can do almost nothing, whatever their policies grant: right for a closed or suspended account, a mistake anywhere else (an Allow detached at some level, a Deny too wide)";
             f.fix = "attach FullAWSAccess (or the allow-list the account needs) at every level from the root down to the account";
             out.push(f);
         }

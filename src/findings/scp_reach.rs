@@ -40,6 +40,14 @@ impl Reach {
     }
 }
 
+/// What decides an account's reach: its SCP levels' documents, and the account where
+/// a document may decide otherwise in another account.
+type GroupKey = (Vec<Vec<DocIx>>, Option<AccountIx>);
+
+/// A class of actions the same SCP statements cover (and whether they are KMS's):
+/// one request stands for it, with its actions counted per service.
+type Classes = HashMap<(Vec<u64>, bool), (Request, BTreeMap<&'static str, usize>)>;
+
 /// The role the SCPs are asked about: its name is one no SCP is expected to name.
 const PROBE_ROLE: &str = "orgscope-scp-probe";
 
@@ -47,7 +55,7 @@ const PROBE_ROLE: &str = "orgscope-scp-probe";
 /// SCPs not enabled).
 pub(super) fn reaches(org: &Org) -> Vec<Option<Arc<Reach>>> {
     let n = org.accounts().len();
-    let mut keys: Vec<Option<(Vec<Vec<DocIx>>, Option<AccountIx>)>> = Vec::with_capacity(n);
+    let mut keys: Vec<Option<GroupKey>> = Vec::with_capacity(n);
     let mut sensitive: HashMap<DocIx, bool> = HashMap::new();
     for i in 0..n {
         let a = AccountIx::new(i);
@@ -68,7 +76,7 @@ pub(super) fn reaches(org: &Org) -> Vec<Option<Arc<Reach>>> {
         keys.push(Some((docs, depends_on_account.then_some(a))));
     }
     // One account per distinct key decides for all that share it.
-    let mut first: HashMap<&(Vec<Vec<DocIx>>, Option<AccountIx>), usize> = HashMap::new();
+    let mut first: HashMap<&GroupKey, usize> = HashMap::new();
     for (i, k) in keys.iter().enumerate() {
         if let Some(k) = k {
             first.entry(k).or_insert(i);
@@ -155,8 +163,7 @@ pub(super) fn reach(org: &Org, a: AccountIx) -> Reach {
     let probe = format!("arn:aws:iam::{account}:role/{PROBE_ROLE}");
     let catalog = Catalog::get();
     // Per class of actions: one request standing for it, and its actions per service.
-    let mut classes: HashMap<(Vec<u64>, bool), (Request, BTreeMap<&'static str, usize>)> =
-        HashMap::new();
+    let mut classes: Classes = HashMap::new();
     let mut total = 0;
     for action in catalog.actions() {
         let Some(req) = request(&probe, action, account) else {
