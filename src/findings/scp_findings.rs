@@ -74,7 +74,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             let mut f = account_finding("org.scp-allows-almost-nothing", Severity::Low);
             let services: Vec<&str> = reach.services.keys().copied().collect();
             f.message = format!(
-                "the SCPs of account {} allow {} of the catalog's {} actions{}{}",
+                "the SCPs of account {} allow {} of the catalog's {} actions{}{} (asked for a role they do not name)",
                 a.name,
                 reach.reachable(),
                 reach.total,
