@@ -717,7 +717,7 @@ fn findings_list_narrows_and_jumps_to_the_statement() {
     keys(&mut a, "esc");
     let s = screen(&a);
     assert!(
-        s.contains("filter:  ") && s.contains("/17") && s.contains("ci-legacy"),
+        s.contains("filter:  ") && s.contains("/18") && s.contains("ci-legacy"),
         "{s}"
     );
     keys(&mut a, "/");
