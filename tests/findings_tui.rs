@@ -57,9 +57,9 @@ fn findings_of_the_changed_org_are_listed_with_what_the_scenario_did() {
     let mut a = started(&org, close_one_open_another());
     keys(&mut a, "F");
     let s = screen(&a);
-    // 17 findings before; the scenario removes one and adds one: 17 after.
+    // 18 findings before; the scenario removes one and adds one: 18 after.
     assert!(
-        s.contains("Findings of the org as the scenario changes it: 17 findings")
+        s.contains("Findings of the org as the scenario changes it: 18 findings")
             && s.contains("the scenario adds 1, removes 1, changes 0"),
         "{s}"
     );
@@ -113,7 +113,7 @@ fn without_a_scenario_the_list_is_the_loaded_orgs_and_unmarked() {
     let mut a = app(&org);
     keys(&mut a, "F");
     let s = screen(&a);
-    assert!(s.contains(" Findings: 17 findings"), "{s}");
+    assert!(s.contains(" Findings: 18 findings"), "{s}");
     assert!(!s.contains("scenario"), "{s}");
     assert!(a.findings.deltas.is_empty());
 
@@ -757,7 +757,7 @@ fn a_click_selects_a_finding_and_a_second_goes_there() {
     click(&mut a, row);
     let s = screen(&a);
     assert!(
-        s.contains("in WebOpsEverything, statement Everything") && s.contains("4/17"),
+        s.contains("in WebOpsEverything, statement Everything") && s.contains("4/18"),
         "{s}"
     );
     click(&mut a, row);

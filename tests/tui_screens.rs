@@ -676,11 +676,11 @@ fn findings_list_narrows_and_jumps_to_the_statement() {
     keys(&mut a, "F");
     let s = screen(&a);
     for want in [
-        "Findings: 17 findings: 2 critical, 3 high, 8 medium, 4 low",
+        "Findings: 18 findings: 2 critical, 3 high, 8 medium, 5 low",
         "critical  ci-legacy",
         "external.public",
         "why: a principal that can write its own policies is an administrator",
-        "1/17",
+        "1/18",
         "Enter go",
     ] {
         assert!(s.contains(want), "{want}:\n{s}");
@@ -717,7 +717,7 @@ fn findings_list_narrows_and_jumps_to_the_statement() {
     keys(&mut a, "esc");
     let s = screen(&a);
     assert!(
-        s.contains("filter:  ") && s.contains("/17") && s.contains("ci-legacy"),
+        s.contains("filter:  ") && s.contains("/18") && s.contains("ci-legacy"),
         "{s}"
     );
     keys(&mut a, "/");
@@ -830,7 +830,7 @@ fn findings_computed_in_the_background_show_when_they_arrive() {
     a.update(Msg::Findings(std::sync::Arc::new(all)));
     let s = screen(&a);
     assert!(
-        s.contains("Findings: 17 findings") && s.contains("1/17"),
+        s.contains("Findings: 18 findings") && s.contains("1/18"),
         "{s}"
     );
     keys(&mut a, "esc");

@@ -4,6 +4,7 @@
 //! `analysis`, so that the org's own guardrails (RCPs, conditions) silence them.
 
 pub mod compare;
+mod conditions;
 mod escalation;
 mod external;
 mod identity;
@@ -11,6 +12,8 @@ mod location;
 mod organization;
 mod policy_checks;
 pub mod sarif;
+mod scp_findings;
+mod scp_reach;
 mod statement_checks;
 
 use serde::Serialize;

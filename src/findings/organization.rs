@@ -57,28 +57,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
-    for (i, a) in org.accounts().iter().enumerate() {
-        let levels = org.scp_levels(crate::org::AccountIx::new(i));
-        // Empty where SCPs do not apply (the management account, SCPs not enabled).
-        if levels.is_empty() || !levels.iter().flatten().all(|&p| aws_full_access(org, p)) {
-            continue;
-        }
-        let mut f = Finding::new(
-            "org.scp-allows-everything",
-            Category::Organization,
-            Severity::Low,
-            &a.id,
-        );
-        f.node_name = a.name.to_string();
-        f.account = Some(a.id.to_string());
-        f.message = format!(
-            "account {} is governed by FullAWSAccess alone: its SCPs allow every action",
-            a.name
-        );
-        f.why = "without an SCP of the organization's own, nothing caps what the account's principals can be granted, the org's security services included";
-        f.fix = "attach guardrail SCPs above it (deny leaving the organization, disabling security services, unused regions)";
-        out.push(f);
-    }
+    super::scp_findings::find(org, out);
     if let Some(m) = management {
         let a = org.account(m);
         let own = |arn: &str| {
@@ -110,13 +89,4 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
-}
-
-/// AWS's own FullAWSAccess SCP: it allows everything and denies nothing.
-fn aws_full_access(org: &Org, p: PolicyIx) -> bool {
-    let rec = org.policy(p);
-    rec.arn
-        .as_deref()
-        .is_some_and(|a| a.ends_with("::aws:policy/service_control_policy/p-FullAWSAccess"))
-        || rec.id.as_deref() == Some("p-FullAWSAccess")
 }

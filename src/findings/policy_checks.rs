@@ -76,6 +76,9 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
                         | "policy.never-matches"
                         | "policy.shadowed"
                         | "policy.dead-deny"
+                        | "policy.deny-never-applies"
+                        | "policy.deny-unsupported-tag-key"
+                        | "policy.allow-never-applies"
                 )
             {
                 continue;
@@ -195,13 +198,18 @@ pub(super) fn grade(rule: &str) -> Grade {
         // A statement that can never apply is not working as meant; one another
         // statement already covers is only redundant ("Suggestion – Redundant
         // statement").
-        "policy.never-matches" => Grade::Warning,
+        "policy.never-matches" | "policy.allow-never-applies" => Grade::Warning,
         "policy.shadowed" => Grade::Suggestion,
         // "Security warning – Pass role with star in resource", "Security warning –
         // Allow with NotPrincipal"; a grant of everything is the widest such risk.
-        "policy.pass-role-any" | "policy.allow-not-principal" | "policy.admin" => {
-            Grade::SecurityWarning
-        }
+        // A Deny that never applies leaves open what it was written to close: the
+        // risk Access Analyzer grades a security warning ("Security warning – Deny
+        // with unsupported tag condition key for service" is of this kind).
+        "policy.pass-role-any"
+        | "policy.allow-not-principal"
+        | "policy.admin"
+        | "policy.deny-never-applies"
+        | "policy.deny-unsupported-tag-key" => Grade::SecurityWarning,
         // Not working as meant (a Deny that lets access keys through) or against
         // best practice (grants that widen as AWS adds actions and resources).
         "policy.dead-deny" | "policy.allow-not-action" | "policy.allow-not-resource" => {
@@ -272,6 +280,49 @@ fn check_statement(s: &Value) -> Vec<Check> {
             message: "denies only when aws:MultiFactorAuthPresent is false (Bool): requests signed with long-term access keys carry no such key, so it never denies them".to_string(),
             why: "a deny meant to require MFA lets access keys through: the key is absent, not false, and Bool does not match an absent key",
             fix: "use BoolIfExists with aws:MultiFactorAuthPresent false (or Null with true), which also matches requests without the key",
+        });
+    }
+    if let Some(why) = super::conditions::never_met(s) {
+        out.push(if allow {
+            Check {
+                rule: "policy.allow-never-applies",
+                severity: Severity::Medium,
+                message: format!("its conditions can never all hold, so it allows nothing: {why}"),
+                why: "an Allow whose conditions contradict each other grants nothing, so whoever relies on it is refused",
+                fix: "keep one test per key, or the values the key can take at once",
+            }
+        } else {
+            Check {
+                rule: "policy.deny-never-applies",
+                severity: Severity::Medium,
+                message: format!("its conditions can never all hold, so it denies nothing: {why}"),
+                why: "a Deny whose conditions contradict each other protects nothing, though it looks like a guardrail",
+                fix: "keep one test per key, or the values the key can take at once",
+            }
+        });
+    }
+    if !allow
+        && !out.iter().any(|c| c.rule == "policy.deny-never-applies")
+        && let Some((key, actions, total)) = super::conditions::deny_tag_keys_unsupported(s)
+    {
+        let mut services: Vec<&str> = actions.iter().map(|a| a.service).collect();
+        services.dedup();
+        let shown: Vec<&str> = services.iter().take(5).copied().collect();
+        out.push(Check {
+            rule: "policy.deny-unsupported-tag-key",
+            severity: Severity::Medium,
+            message: format!(
+                "`{key}` is in no request of {} of its {total} actions ({}{}): the Deny never applies to them",
+                actions.len(),
+                shown.join(", "),
+                if services.len() > shown.len() {
+                    format!(" and {} more services", services.len() - shown.len())
+                } else {
+                    String::new()
+                }
+            ),
+            why: "a Deny that needs a tag key the action's requests never carry does not deny that action, so what it was written to protect stays open",
+            fix: "limit the Deny to actions that support the key, or use a negated or ...IfExists operator so that an absent key also denies",
         });
     }
     if !allow {
@@ -390,6 +441,9 @@ pub(super) fn condition_keys(s: &Value) -> Vec<&str> {
 fn unknown_service_key(catalog: &Catalog, key: &str) -> Option<String> {
     let (prefix, _) = key.split_once(':')?;
     let service = catalog.service_info(&prefix.to_ascii_lowercase())?;
+    if super::statement_checks::on_global_keys_page(key) {
+        return None;
+    }
     let key = key.to_ascii_lowercase();
     // A key with a part of its own (`s3:ExistingObjectTag/<key>`,
     // `secretsmanager:ResourceTag/tag-key`,

@@ -39,6 +39,13 @@ fn global_keys() -> &'static HashSet<String> {
     })
 }
 
+/// Whether the AWS page lists `key` among the global keys, cross-service keys
+/// (`ec2:SourceInstanceArn`, `lambda:SourceFunctionArn`...) included: those are in
+/// requests to every service, whatever the key's own service lists.
+pub(super) fn on_global_keys_page(key: &str) -> bool {
+    global_keys().contains(&key.to_ascii_lowercase())
+}
+
 /// Whether `key` is an `aws:` key that is no global condition key (keys are
 /// case-insensitive: IAM User Guide, "AWS global condition context keys").
 pub(super) fn unknown_global_key(key: &str) -> bool {
@@ -318,6 +325,24 @@ mod tests {
 
     /// IAM User Guide, "AWS global condition context keys": keys are case-insensitive;
     /// a misspelt one is flagged, the page's keys (any case, tag keys) are not.
+    /// The same page lists cross-service keys with a service's prefix: they are
+    /// global, not the service's own, and so never "unknown" keys of it.
+    #[test]
+    fn cross_service_keys_of_the_page_are_global() {
+        for k in [
+            "ec2:SourceInstanceArn",
+            "ec2:RoleDelivery",
+            "lambda:SourceFunctionArn",
+            "glue:RoleAssumedBy",
+            "aws:SignInSessionArn",
+            "aws:ViaAWSMCPService",
+        ] {
+            assert!(on_global_keys_page(k), "{k}");
+            assert!(!unknown_global_key(k), "{k}");
+        }
+        assert!(!on_global_keys_page("ec2:SourceInstanceArns"));
+    }
+
     #[test]
     fn global_keys_are_known_whatever_their_case() {
         for k in [
