@@ -8,12 +8,16 @@
 //! So the errors are the reload path's by construction, and `tests/scenario_apply_agree.rs`
 //! holds the changed orgs equal.
 //!
-//! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them,
-//! putting an inline policy on an existing user, group or role, moving an account,
-//! attaching and detaching a managed policy the org holds, setting and removing a
-//! boundary, and adding a user to a group or taking it out. Every other kind falls
-//! back (new OUs and OU moves change ids and depths; new entities change the name and
-//! ARN indexes; new managed policies have versions and ARNs to keep exact).
+//! Every kind of change is done in memory: SCP and RCP attachments, creations, edits
+//! and deletions; accounts and OUs moved, OUs created; inline and customer managed
+//! policies put and deleted, managed policies attached and detached; boundaries; group
+//! membership; trust policies; users and roles created; resource policies put and
+//! deleted. Each edit records what it wrote ([`crate::org::Edits`]), so that the diff
+//! compares only that. A deletion renumbers the policies (and resources) after it, as
+//! a load of the changed org numbers them. It still gives up where a case is rare or
+//! a name is not plain to it (an ARN it does not hold verbatim, several policies of
+//! one name, a new OU in an org that holds no FullAWSAccess record): the reload path
+//! then decides.
 
 use std::sync::Arc;
 
