@@ -923,6 +923,49 @@ fn the_rest_of_the_kinds_are_changed_in_memory() {
     }
     // Not vacuous: most of these change someone's answer.
     assert!(diffs >= 8, "{diffs} diffs");
+    // Deleting a bucket's policy leaves the bucket in its account (S3 API Reference,
+    // DeleteBucketPolicy deletes the policy of the bucket, not the bucket). With no
+    // bucket policy, a principal of another account is not granted access (IAM User
+    // Guide, "Cross-account policy evaluation logic": the resource-based policy must
+    // allow it), so only the bucket's own account's principals may read it; a bucket
+    // taken out of the org would have its account guessed from the caller's.
+    let scenario = Scenario {
+        description: None,
+        changes: vec![Change::DeleteResourcePolicy {
+            resource: s("arn:aws:s3:::acme-public-website"),
+        }],
+    };
+    for changed in [
+        apply_in_memory(&org, &scenario).unwrap(),
+        apply_by_reload(&org, &scenario).unwrap(),
+    ] {
+        let r = changed
+            .resource_by_arn("arn:aws:s3:::acme-public-website")
+            .expect("the bucket stays");
+        assert_eq!(
+            &*changed.account(changed.resource(r).account).id,
+            "666666666666"
+        );
+        assert!(changed.resource(r).policy.is_none());
+        let ask = Ask {
+            action: s("s3:GetObject"),
+            resource: s("arn:aws:s3:::acme-public-website/index.html"),
+            ..Ask::default()
+        };
+        let who = analysis::who_can(&changed, &ask).unwrap();
+        assert_eq!(who.resource_account.as_deref(), Some("666666666666"));
+        let readers: Vec<&str> = who
+            .allowed
+            .iter()
+            .chain(&who.conditional)
+            .map(|h| h.principal.as_str())
+            .collect();
+        assert!(!readers.is_empty());
+        assert!(
+            readers.iter().all(|p| p.contains(":666666666666:")),
+            "{readers:?}"
+        );
+    }
     // A change that does not apply is left to the reload path, which names the fault.
     for wrong in [
         Change::DeleteOrgPolicy {

@@ -530,11 +530,12 @@ impl Org {
         who
     }
 
-    /// Sets a role's trust policy or a resource's policy.
-    pub(crate) fn set_side_policy(&mut self, side: Entity, p: PolicyIx) {
+    /// Sets (or, for a resource, removes) a role's trust policy or a resource's policy.
+    pub(crate) fn set_side_policy(&mut self, side: Entity, p: impl Into<Option<PolicyIx>>) {
+        let p = p.into();
         match side {
-            Entity::Role(r) => Arc::make_mut(&mut self.roles)[r.index()].trust = Some(p),
-            Entity::Resource(r) => Arc::make_mut(&mut self.resources)[r.index()].policy = Some(p),
+            Entity::Role(r) => Arc::make_mut(&mut self.roles)[r.index()].trust = p,
+            Entity::Resource(r) => Arc::make_mut(&mut self.resources)[r.index()].policy = p,
             _ => return,
         }
         self.record_side(side);
@@ -657,20 +658,14 @@ impl Org {
         }
     }
 
-    /// Deletes policy `p` (with `resource`, the resource whose policy it is, if any),
-    /// numbering the policies and resources after them one less, as a load of the
-    /// changed org numbers them. Every table that holds an index is rewritten: rare
-    /// changes (a deleted SCP, managed policy, inline or resource policy) pay for it.
-    pub(crate) fn remove_policy(&mut self, p: PolicyIx, resource: Option<ResourceIx>) {
-        if let Some(r) = resource {
-            self.record_side(Entity::Resource(r));
-            self.record(|e| e.entities = true);
-        }
+    /// Deletes policy `p`, numbering the policies after it one less, as a load of the
+    /// changed org numbers them. Every table that holds a policy index is rewritten:
+    /// rare changes (a deleted SCP, managed, inline or resource policy) pay for it.
+    pub(crate) fn remove_policy(&mut self, p: PolicyIx) {
         if let PolicyOrigin::Inline(owner) = self.policies[p.index()].origin {
             self.record_owner(owner);
         }
         let fp = |q: PolicyIx| PolicyIx(q.0 - u32::from(q.0 > p.0));
-        let fr = |s: ResourceIx| ResourceIx(s.0 - u32::from(resource.is_some_and(|r| s.0 > r.0)));
         macro_rules! fix {
             ($list:expr) => {{
                 $list.retain(|q| *q != p);
@@ -692,10 +687,6 @@ impl Org {
             fix!(a.scps);
             fix!(a.rcps);
             fix!(a.policies);
-            a.resources.retain(|&s| Some(s) != resource);
-            for s in &mut a.resources {
-                *s = fr(*s);
-            }
         }
         for u in Arc::make_mut(&mut self.users) {
             fix!(u.managed);
@@ -712,29 +703,15 @@ impl Org {
             fix_opt(&mut r.trust);
             fix_opt(&mut r.boundary);
         }
-        let policies = Arc::make_mut(&mut self.policies);
-        policies.remove(p.index());
-        for rec in policies.iter_mut() {
-            if let PolicyOrigin::Resource(s) = &mut rec.origin {
-                *s = fr(*s);
-            }
-        }
-        let resources = Arc::make_mut(&mut self.resources);
-        if let Some(r) = resource {
-            resources.remove(r.index());
-        }
-        for res in resources.iter_mut() {
+        Arc::make_mut(&mut self.policies).remove(p.index());
+        for res in Arc::make_mut(&mut self.resources) {
             fix_opt(&mut res.policy);
         }
-        let gone = |e: &Entity| match *e {
-            Entity::Policy(q) => q == p,
-            Entity::Resource(s) => Some(s) == resource,
-            _ => false,
-        };
-        let fe = |e: &mut Entity| match e {
-            Entity::Policy(q) => *q = fp(*q),
-            Entity::Resource(s) => *s = fr(*s),
-            _ => {}
+        let gone = |e: &Entity| *e == Entity::Policy(p);
+        let fe = |e: &mut Entity| {
+            if let Entity::Policy(q) = e {
+                *q = fp(*q);
+            }
         };
         let by_arn = Arc::make_mut(&mut self.by_arn);
         by_arn.retain(|_, e| !gone(e));

@@ -1130,7 +1130,12 @@ impl Native {
                 }
             }
             Change::DeleteResourcePolicy { resource } => {
-                let Some((a, key)) = self.resource(resource) else {
+                let held = self.resource(resource).filter(|(a, key)| {
+                    self.accounts()[*a]["resources"][key]
+                        .get("policy")
+                        .is_some()
+                });
+                let Some((a, key)) = held else {
                     let all: Vec<String> = self
                         .accounts()
                         .iter()
@@ -1138,7 +1143,9 @@ impl Native {
                             a.get("resources")
                                 .and_then(Value::as_object)
                                 .into_iter()
-                                .flat_map(|m| m.keys().cloned())
+                                .flat_map(|m| m.iter())
+                                .filter(|(_, v)| v.get("policy").is_some())
+                                .map(|(k, _)| k.clone())
                         })
                         .collect();
                     return Err(fault(
@@ -1149,7 +1156,14 @@ impl Native {
                         ),
                     ));
                 };
-                obj_mut(self.account_mut(a), "resources").remove(&key);
+                // The policy goes; the resource, in its account, stays (AWS's
+                // DeleteBucketPolicy and the like delete the policy, not the resource).
+                if let Some(r) = obj_mut(self.account_mut(a), "resources")
+                    .get_mut(&key)
+                    .and_then(Value::as_object_mut)
+                {
+                    r.remove("policy");
+                }
             }
         }
         Ok(())

@@ -13,7 +13,7 @@
 //! policies put and deleted, managed policies attached and detached; boundaries; group
 //! membership; trust policies; users and roles created; resource policies put and
 //! deleted. Each edit records what it wrote ([`crate::org::Edits`]), so that the diff
-//! compares only that. A deletion renumbers the policies (and resources) after it, as
+//! compares only that. A deletion renumbers the policies after it, as
 //! a load of the changed org numbers them. It still gives up where a case is rare or
 //! a name is not plain to it (an ARN it does not hold verbatim, several policies of
 //! one name, a new OU in an org that holds no FullAWSAccess record): the reload path
@@ -195,7 +195,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             if org.policy_name(p) == kind.builtin() || attached_anywhere(org, p) {
                 return None;
             }
-            org.remove_policy(p, None);
+            org.remove_policy(p);
         }
         Change::CreateOu { name, parent } => {
             let dest = parent_node(org, parent)?;
@@ -312,7 +312,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             if held {
                 return None;
             }
-            org.remove_policy(p, None);
+            org.remove_policy(p);
         }
         Change::DeleteInlinePolicy { principal, name } => {
             let owner = principal_of(org, principal)?;
@@ -320,7 +320,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 .iter()
                 .copied()
                 .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(name)))??;
-            org.remove_policy(p, None);
+            org.remove_policy(p);
         }
         Change::SetTrustPolicy { role, document } => {
             let InlineOwner::Role(r) = principal_of(org, role)? else {
@@ -419,7 +419,7 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 None => None,
             };
             let held = match org.by_arn(resource) {
-                Some(Entity::Resource(r)) if org.resource(r).policy.is_some() => Some(r),
+                Some(Entity::Resource(r)) => Some(r),
                 Some(_) => return None,
                 None => None,
             };
@@ -437,7 +437,13 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                         given_name,
                         kind.policy_name(),
                     )?;
-                    org.set_policy_doc(org.resource(r).policy?, doc);
+                    match org.resource(r).policy {
+                        Some(p) => org.set_policy_doc(p, doc),
+                        None => {
+                            let p = org.push_policy(side_record(PolicyOrigin::Resource(r), doc));
+                            org.set_side_policy(Entity::Resource(r), p);
+                        }
+                    }
                 }
                 None => {
                     let from_arn = if arn.account().is_empty() {
@@ -478,9 +484,10 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             let Some(Entity::Resource(r)) = org.by_arn(resource) else {
                 return None;
             };
-            // The reload path drops the resource with its policy.
+            // The policy goes; the resource, in its account, stays.
             let p = org.resource(r).policy?;
-            org.remove_policy(p, Some(r));
+            org.remove_policy(p);
+            org.set_side_policy(Entity::Resource(r), None);
         }
     }
     Some(())
