@@ -2,7 +2,8 @@
 //! memory, and by the reference path that builds the changed org anew) and the impact
 //! diff for an SCP attached to the OU that holds about a fifth of the accounts, for one
 //! role's inline policy, for one account moved one level deeper, and for it moved
-//! into the staging OU beside its own and into the Sandbox allow-list OU.
+//! into the staging OU beside its own and into the Sandbox allow-list OU; and applying
+//! a trust policy edit and a bucket policy made public.
 //!
 //! `cargo bench --bench scenario`
 
@@ -263,5 +264,62 @@ fn what_if(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, what_if, moves_between_branches);
+/// Changes to a resource side, once applied only by the reference path: a role's trust
+/// policy opened to another account, and a bucket's policy made public; in memory
+/// (`apply`) and by the reference path, for before/after in one run.
+fn apply_resource_sides(c: &mut Criterion) {
+    let org = org::generate::generate_org(5000, 1);
+    let role = org.role(org.accounts()[10].roles[0]).arn.to_string();
+    let bucket = org
+        .resources()
+        .iter()
+        .find(|r| r.kind == org::ResourceKind::S3Bucket && r.policy.is_some())
+        .expect("a bucket with a policy in the generated org")
+        .arn
+        .to_string();
+    let trust = Scenario {
+        description: None,
+        changes: vec![Change::SetTrustPolicy {
+            role: role.clone(),
+            document: Document::new(
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"}]}"#,
+            ),
+        }],
+    };
+    let public = Scenario {
+        description: None,
+        changes: vec![Change::PutResourcePolicy {
+            resource: bucket.clone(),
+            account: None,
+            document: Document::new(format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{bucket}/*"}}]}}"#
+            )),
+        }],
+    };
+    eprintln!("trust: {role}; bucket: {bucket}");
+    let mut g = c.benchmark_group("what_if_5000_accounts");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("apply_trust_policy", |b| {
+        b.iter(|| apply(&org, black_box(&trust)).unwrap())
+    });
+    g.bench_function("apply_by_reload_trust_policy", |b| {
+        b.iter(|| apply_by_reload(&org, black_box(&trust)).unwrap())
+    });
+    g.bench_function("apply_bucket_public", |b| {
+        b.iter(|| apply(&org, black_box(&public)).unwrap())
+    });
+    g.bench_function("apply_by_reload_bucket_public", |b| {
+        b.iter(|| apply_by_reload(&org, black_box(&public)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    what_if,
+    moves_between_branches,
+    apply_resource_sides
+);
 criterion_main!(benches);

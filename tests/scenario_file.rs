@@ -84,10 +84,14 @@ fn every_kind_of_change_applies_and_the_org_stays_as_it_was() {
     assert_eq!(&*ivan.arn, "arn:aws:iam::777777777777:user/people/ivan");
     assert!(ivan.groups.is_empty() && ivan.managed.is_empty() && ivan.boundary.is_none());
     assert!(after.resource_by_arn("arn:aws:s3:::new-bucket").is_some());
-    assert!(
-        after
-            .resource_by_arn("arn:aws:s3:::acme-public-website")
-            .is_none()
+    // The bucket's policy is gone; the bucket stays in its account.
+    let website = after
+        .resource_by_arn("arn:aws:s3:::acme-public-website")
+        .expect("the bucket stays");
+    assert!(after.resource(website).policy.is_none());
+    assert_eq!(
+        &*after.account(after.resource(website).account).id,
+        "666666666666"
     );
     let data_dev = after.account_by_id("888888888888").unwrap();
     let path: Vec<&str> = after

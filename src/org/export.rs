@@ -477,17 +477,20 @@ fn account(org: &Org, a: &Account, in_org: bool, form: DocForm) -> Out {
     let resources: Map = a
         .resources
         .iter()
-        .filter_map(|&r| {
+        .map(|&r| {
             let res = org.resource(r);
-            let p = res.policy?;
-            let mut rm = Map(vec![("policy".into(), document(org, p, form))]);
+            let mut rm = Map::new();
+            // A resource without a policy (a what-if deleted it) keeps its account.
+            if let Some(p) = res.policy {
+                rm.insert("policy".into(), document(org, p, form));
+            }
             if res.aws_managed {
                 rm.insert("aws_managed".into(), Out::Bool(true));
             }
             if let Some(b) = res.public_access_block {
                 rm.insert("public_access_block".into(), public_access_block(b));
             }
-            Some((res.arn.to_string(), Out::Object(rm)))
+            (res.arn.to_string(), Out::Object(rm))
         })
         .collect();
     if !resources.is_empty() {

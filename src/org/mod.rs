@@ -47,6 +47,7 @@ pub use report::{Finding, Report, Severity};
 pub use time::parse_time;
 
 use builder::Builder;
+pub(crate) use builder::{check_iam_path, is_iam_name};
 
 /// Why an organization could not be loaded.
 #[derive(Debug, thiserror::Error)]

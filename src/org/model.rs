@@ -104,8 +104,27 @@ pub struct Edits {
     pub tree: bool,
     /// The principals whose identity policies were written (a group's: its members).
     pub principals: Vec<PrincipalIx>,
+    /// Resources and roles (by ARN) whose own policy or trust policy was written, or
+    /// that were added or removed.
+    pub resources: Vec<Arc<str>>,
+    /// Users, roles or resources were added or removed: the ARNs differ.
+    pub entities: bool,
     /// Something else was written: compare everything.
     pub everything: bool,
+}
+
+impl Edits {
+    /// Whether every resource and role has the same policy (or trust policy) and
+    /// account, and the orgs have the same ARNs: a question's resource side is then
+    /// the same in both.
+    pub fn same_sides(&self) -> bool {
+        !self.everything && self.resources.is_empty() && !self.entities
+    }
+
+    /// Whether the orgs hold the same users, roles and resources.
+    pub fn same_entities(&self) -> bool {
+        !self.everything && !self.entities
+    }
 }
 
 fn new_stamp() -> u64 {
@@ -475,8 +494,235 @@ impl Org {
         match self.policies[p.index()].origin {
             PolicyOrigin::Scp | PolicyOrigin::Rcp => self.record(|e| e.tree = true),
             PolicyOrigin::Inline(owner) => self.record_owner(owner),
-            _ => self.record(|e| e.everything = true),
+            PolicyOrigin::Trust(r) => self.record_side(Entity::Role(r)),
+            PolicyOrigin::Resource(r) => self.record_side(Entity::Resource(r)),
+            PolicyOrigin::AwsManaged | PolicyOrigin::CustomerManaged(_) => {
+                let who = self.holders(p);
+                self.record(|e| e.principals.extend(who));
+            }
         }
+    }
+
+    /// The resource or role whose policy (or trust policy) was written.
+    fn record_side(&mut self, e: Entity) {
+        if let Some(arn) = self.arn(e).map(Arc::<str>::from) {
+            self.record(|x| x.resources.push(arn));
+        }
+    }
+
+    /// The principals a managed policy governs: those it is attached to (through a
+    /// group too) or that it bounds.
+    fn holders(&self, p: PolicyIx) -> Vec<PrincipalIx> {
+        let mut who: Vec<PrincipalIx> = Vec::new();
+        for (i, u) in self.users.iter().enumerate() {
+            if u.managed.contains(&p) || u.boundary == Some(p) {
+                who.push(PrincipalIx::User(UserIx::new(i)));
+            }
+        }
+        for (i, r) in self.roles.iter().enumerate() {
+            if r.managed.contains(&p) || r.boundary == Some(p) {
+                who.push(PrincipalIx::Role(RoleIx::new(i)));
+            }
+        }
+        for g in self.groups.iter().filter(|g| g.managed.contains(&p)) {
+            who.extend(g.members.iter().map(|&u| PrincipalIx::User(u)));
+        }
+        who
+    }
+
+    /// Sets (or, for a resource, removes) a role's trust policy or a resource's policy.
+    pub(crate) fn set_side_policy(&mut self, side: Entity, p: impl Into<Option<PolicyIx>>) {
+        let p = p.into();
+        match side {
+            Entity::Role(r) => Arc::make_mut(&mut self.roles)[r.index()].trust = p,
+            Entity::Resource(r) => Arc::make_mut(&mut self.resources)[r.index()].policy = p,
+            _ => return,
+        }
+        self.record_side(side);
+    }
+
+    /// Adds an entity to the ARN and name indexes.
+    fn index_new(&mut self, arn: Option<Arc<str>>, names: &[&str], e: Entity) {
+        if let Some(arn) = arn {
+            Arc::make_mut(&mut self.by_arn).insert(arn, e);
+        }
+        let by_name = Arc::make_mut(&mut self.by_name);
+        for name in names {
+            let v = by_name.entry(name_hash(name)).or_default();
+            if v.last() != Some(&e) {
+                v.push(e);
+            }
+        }
+    }
+
+    /// Adds a resource (at the end of its account's list, as a load would).
+    pub(crate) fn push_resource(&mut self, res: Resource) -> ResourceIx {
+        let ix = ResourceIx::new(self.resources.len());
+        let (arn, name, account) = (res.arn.clone(), res.name().to_string(), res.account);
+        Arc::make_mut(&mut self.resources).push(res);
+        Arc::make_mut(&mut self.accounts)[account.index()]
+            .resources
+            .push(ix);
+        self.index_new(Some(arn), &[&name], Entity::Resource(ix));
+        self.record_side(Entity::Resource(ix));
+        self.record(|e| e.entities = true);
+        ix
+    }
+
+    /// Adds a user to its account.
+    pub(crate) fn push_user(&mut self, user: User) -> UserIx {
+        let ix = UserIx::new(self.users.len());
+        let (arn, account) = (user.arn.clone(), user.account);
+        let name = user.name().to_string();
+        Arc::make_mut(&mut self.users).push(user);
+        Arc::make_mut(&mut self.accounts)[account.index()]
+            .users
+            .push(ix);
+        self.index_new(Some(arn), &[&name], Entity::User(ix));
+        self.record(|e| {
+            e.principals.push(PrincipalIx::User(ix));
+            e.entities = true;
+        });
+        ix
+    }
+
+    /// Adds a role to its account; its trust policy is set apart ([`Self::set_side_policy`]).
+    pub(crate) fn push_role(&mut self, role: Role) -> RoleIx {
+        let ix = RoleIx::new(self.roles.len());
+        let (arn, account) = (role.arn.clone(), role.account);
+        let name = role.name().to_string();
+        Arc::make_mut(&mut self.roles).push(role);
+        Arc::make_mut(&mut self.accounts)[account.index()]
+            .roles
+            .push(ix);
+        self.index_new(Some(arn), &[&name], Entity::Role(ix));
+        self.record(|e| {
+            e.principals.push(PrincipalIx::Role(ix));
+            e.entities = true;
+        });
+        self.record_side(Entity::Role(ix));
+        ix
+    }
+
+    /// Adds a customer managed policy to its account (attached nowhere yet).
+    pub(crate) fn push_customer_policy(
+        &mut self,
+        account: AccountIx,
+        rec: PolicyRecord,
+    ) -> PolicyIx {
+        let p = self.push_policy(rec);
+        Arc::make_mut(&mut self.accounts)[account.index()]
+            .policies
+            .push(p);
+        p
+    }
+
+    /// Adds an OU with no account or OU under it yet (last among its parent's OUs, as
+    /// a load lists them in OU order).
+    pub(crate) fn push_ou(&mut self, ou: Ou) -> OuIx {
+        let ix = OuIx::new(self.ous.len());
+        let (id, name, parent) = (ou.id.clone(), ou.name.to_string(), ou.parent);
+        Arc::make_mut(&mut self.ous).push(ou);
+        self.ou_children_mut(parent).push(ix);
+        Arc::make_mut(&mut self.ou_by_id).insert(id.clone(), ix);
+        self.index_new(None, &[&name, &id], Entity::Ou(ix));
+        self.record(|e| e.tree = true);
+        ix
+    }
+
+    /// Moves an OU (and all below it) under the root or another OU; the depths below
+    /// follow.
+    pub(crate) fn move_ou(&mut self, o: OuIx, to: Parent) {
+        self.record(|e| e.tree = true);
+        let from = self.ous[o.index()].parent;
+        self.ou_children_mut(from).retain(|&x| x != o);
+        let list = self.ou_children_mut(to);
+        let at = list.partition_point(|&x| x < o);
+        list.insert(at, o);
+        let ous = Arc::make_mut(&mut self.ous);
+        ous[o.index()].parent = to;
+        let mut stack = vec![o];
+        while let Some(x) = stack.pop() {
+            ous[x.index()].depth = match ous[x.index()].parent {
+                Parent::Root => 1,
+                Parent::Ou(p) => ous[p.index()].depth + 1,
+            };
+            stack.extend(ous[x.index()].ous.iter().copied());
+        }
+    }
+
+    fn ou_children_mut(&mut self, p: Parent) -> &mut Vec<OuIx> {
+        match p {
+            Parent::Root => &mut self.root.ous,
+            Parent::Ou(o) => &mut Arc::make_mut(&mut self.ous)[o.index()].ous,
+        }
+    }
+
+    /// Deletes policy `p`, numbering the policies after it one less, as a load of the
+    /// changed org numbers them. Every table that holds a policy index is rewritten:
+    /// rare changes (a deleted SCP, managed, inline or resource policy) pay for it.
+    pub(crate) fn remove_policy(&mut self, p: PolicyIx) {
+        if let PolicyOrigin::Inline(owner) = self.policies[p.index()].origin {
+            self.record_owner(owner);
+        }
+        let fp = |q: PolicyIx| PolicyIx(q.0 - u32::from(q.0 > p.0));
+        macro_rules! fix {
+            ($list:expr) => {{
+                $list.retain(|q| *q != p);
+                for q in $list.iter_mut() {
+                    *q = fp(*q);
+                }
+            }};
+        }
+        let fix_opt = |o: &mut Option<PolicyIx>| {
+            *o = o.filter(|&q| q != p).map(fp);
+        };
+        fix!(self.root.scps);
+        fix!(self.root.rcps);
+        for o in Arc::make_mut(&mut self.ous) {
+            fix!(o.scps);
+            fix!(o.rcps);
+        }
+        for a in Arc::make_mut(&mut self.accounts) {
+            fix!(a.scps);
+            fix!(a.rcps);
+            fix!(a.policies);
+        }
+        for u in Arc::make_mut(&mut self.users) {
+            fix!(u.managed);
+            fix!(u.inline);
+            fix_opt(&mut u.boundary);
+        }
+        for g in Arc::make_mut(&mut self.groups) {
+            fix!(g.managed);
+            fix!(g.inline);
+        }
+        for r in Arc::make_mut(&mut self.roles) {
+            fix!(r.managed);
+            fix!(r.inline);
+            fix_opt(&mut r.trust);
+            fix_opt(&mut r.boundary);
+        }
+        Arc::make_mut(&mut self.policies).remove(p.index());
+        for res in Arc::make_mut(&mut self.resources) {
+            fix_opt(&mut res.policy);
+        }
+        let gone = |e: &Entity| *e == Entity::Policy(p);
+        let fe = |e: &mut Entity| {
+            if let Entity::Policy(q) = e {
+                *q = fp(*q);
+            }
+        };
+        let by_arn = Arc::make_mut(&mut self.by_arn);
+        by_arn.retain(|_, e| !gone(e));
+        by_arn.values_mut().for_each(fe);
+        let by_name = Arc::make_mut(&mut self.by_name);
+        for v in by_name.values_mut() {
+            v.retain(|e| !gone(e));
+            v.iter_mut().for_each(fe);
+        }
+        by_name.retain(|_, v| !v.is_empty());
+        Arc::make_mut(&mut self.sources).remove(p);
     }
 
     /// The SCPs (or RCPs) attached to the root, an OU or an account.

@@ -35,6 +35,17 @@ pub(crate) struct Sources {
 }
 
 impl Sources {
+    /// Forgets policy `p` and numbers the later ones one less, as the policy table
+    /// does when a what-if deletes `p`.
+    pub(crate) fn remove(&mut self, p: PolicyIx) {
+        self.list.retain(|(q, _)| *q != p);
+        for (q, _) in &mut self.list {
+            if *q > p {
+                q.0 -= 1;
+            }
+        }
+    }
+
     pub fn get(&self, p: PolicyIx, doc: DocIx) -> Option<PolicySource> {
         let i = self.list.binary_search_by_key(&p, |(q, _)| *q).ok()?;
         let s = &self.list[i].1;

@@ -137,6 +137,33 @@ fn parse_doc(
     serde_json::from_str(doc.text()).map_err(|e| fault(field, e.to_string()))
 }
 
+/// An OU id in AWS's shape (`ou-` and two runs of letters and digits) that no OU has
+/// (`taken` says which are): later changes may name the new OU by it. The in-memory
+/// path gives a new OU the same id.
+pub(super) fn new_ou_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut slug: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .take(24)
+        .collect();
+    while slug.len() < 8 {
+        slug.push('0');
+    }
+    let mut n = 0;
+    loop {
+        let id = if n == 0 {
+            format!("ou-what-{slug}")
+        } else {
+            format!("ou-what{n}-{slug}")
+        };
+        if !taken(&id) {
+            return id;
+        }
+        n += 1;
+    }
+}
+
 impl Native {
     fn in_org(&self) -> bool {
         self.0.get("organization").is_some()
@@ -820,7 +847,9 @@ impl Native {
                         ),
                     ));
                 }
-                let id = self.new_ou_id(name);
+                let id = new_ou_id(name, |id| {
+                    self.ous().iter().any(|o| str_of(o, "id") == Some(id))
+                });
                 let mut ou = Map::new();
                 ou.insert("id".into(), json!(id));
                 ou.insert("name".into(), json!(name));
@@ -1101,7 +1130,12 @@ impl Native {
                 }
             }
             Change::DeleteResourcePolicy { resource } => {
-                let Some((a, key)) = self.resource(resource) else {
+                let held = self.resource(resource).filter(|(a, key)| {
+                    self.accounts()[*a]["resources"][key]
+                        .get("policy")
+                        .is_some()
+                });
+                let Some((a, key)) = held else {
                     let all: Vec<String> = self
                         .accounts()
                         .iter()
@@ -1109,7 +1143,9 @@ impl Native {
                             a.get("resources")
                                 .and_then(Value::as_object)
                                 .into_iter()
-                                .flat_map(|m| m.keys().cloned())
+                                .flat_map(|m| m.iter())
+                                .filter(|(_, v)| v.get("policy").is_some())
+                                .map(|(k, _)| k.clone())
                         })
                         .collect();
                     return Err(fault(
@@ -1120,7 +1156,14 @@ impl Native {
                         ),
                     ));
                 };
-                obj_mut(self.account_mut(a), "resources").remove(&key);
+                // The policy goes; the resource, in its account, stays (AWS's
+                // DeleteBucketPolicy and the like delete the policy, not the resource).
+                if let Some(r) = obj_mut(self.account_mut(a), "resources")
+                    .get_mut(&key)
+                    .and_then(Value::as_object_mut)
+                {
+                    r.remove("policy");
+                }
             }
         }
         Ok(())
@@ -1155,33 +1198,6 @@ impl Native {
                 ),
             )
         })
-    }
-
-    /// An OU id in AWS's shape (`ou-` and two runs of letters and digits) that no OU
-    /// has: later changes may name the new OU by it.
-    fn new_ou_id(&self, name: &str) -> String {
-        let mut slug: String = name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .take(24)
-            .collect();
-        while slug.len() < 8 {
-            slug.push('0');
-        }
-        let taken = |id: &str| self.ous().iter().any(|o| str_of(o, "id") == Some(id));
-        let mut n = 0;
-        loop {
-            let id = if n == 0 {
-                format!("ou-what-{slug}")
-            } else {
-                format!("ou-what{n}-{slug}")
-            };
-            if !taken(&id) {
-                return id;
-            }
-            n += 1;
-        }
     }
 
     /// The changed org, loaded from the edited value; the documents `org` holds with

@@ -179,9 +179,9 @@ pub fn impact(
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
     let arns = ResourceArns::new(before, after);
-    // Edits in memory write no resource side: a resource's policy and account are the
-    // same in both orgs, looked up once.
-    let same_sides = after.edits_since(before).is_some_and(|e| !e.everything);
+    // Edits in memory that write no resource side: a resource's policy and account
+    // are the same in both orgs, looked up once.
+    let same_sides = after.edits_since(before).is_some_and(|e| e.same_sides());
     let resources: Vec<Vec<String>> = actions.iter().map(|a| arns.for_action(a)).collect();
     if let Some(p) = &options.progress {
         p.start(resources.iter().map(Vec::len).sum());
@@ -605,8 +605,8 @@ pub struct ResourceArns<'o> {
 
 impl<'o> ResourceArns<'o> {
     pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
-        // Edits in memory add and remove no entity: the changed org has the same ARNs.
-        let orgs = if after.edits_since(before).is_some() {
+        // Edits in memory that add or remove no entity: the changed org has the same ARNs.
+        let orgs = if after.edits_since(before).is_some_and(|e| e.same_entities()) {
             vec![before]
         } else {
             vec![before, after]
@@ -876,8 +876,8 @@ impl<'o> Quiet<'o> {
             || lower == "sts:setsourceidentity";
         let mut exceptions = HashSet::default();
         let mut hot = HashSet::default();
-        // Edits in memory write no resource side: the changed org's are the loaded one's.
-        let same_sides = after.edits_since(before).is_some_and(|e| !e.everything);
+        // Edits in memory that write no resource side: the changed org's are the loaded one's.
+        let same_sides = after.edits_since(before).is_some_and(|e| e.same_sides());
         for (k, (org, r)) in [before, after].into_iter().zip(reach).enumerate() {
             for res in org.resources().iter().filter(|_| k == 0 || !same_sides) {
                 let in_own = crate::policy::Arn::parse(&res.arn)

@@ -8,12 +8,16 @@
 //! So the errors are the reload path's by construction, and `tests/scenario_apply_agree.rs`
 //! holds the changed orgs equal.
 //!
-//! Done in memory: attaching and detaching SCPs and RCPs, creating and editing them,
-//! putting an inline policy on an existing user, group or role, moving an account,
-//! attaching and detaching a managed policy the org holds, setting and removing a
-//! boundary, and adding a user to a group or taking it out. Every other kind falls
-//! back (new OUs and OU moves change ids and depths; new entities change the name and
-//! ARN indexes; new managed policies have versions and ARNs to keep exact).
+//! Every kind of change is done in memory: SCP and RCP attachments, creations, edits
+//! and deletions; accounts and OUs moved, OUs created; inline and customer managed
+//! policies put and deleted, managed policies attached and detached; boundaries; group
+//! membership; trust policies; users and roles created; resource policies put and
+//! deleted. Each edit records what it wrote ([`crate::org::Edits`]), so that the diff
+//! compares only that. A deletion renumbers the policies after it, as
+//! a load of the changed org numbers them. It still gives up where a case is rare or
+//! a name is not plain to it (an ARN it does not hold verbatim, several policies of
+//! one name, a new OU in an org that holds no FullAWSAccess record): the reload path
+//! then decides.
 
 use std::sync::Arc;
 
@@ -23,8 +27,8 @@ use super::change::{Change, Document, OrgPolicyKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::docs::policy_size;
 use crate::org::{
-    AccountIx, Doc, Entity, GroupIx, InlineOwner, Org, Parent, PolicyIx, PolicyOrigin,
-    PolicyRecord, PrincipalIx,
+    AccountIx, Doc, Entity, GroupIx, InlineOwner, Org, Ou, OuIx, Parent, PolicyIx, PolicyOrigin,
+    PolicyRecord, PrincipalIx, Resource, ResourceKind, Role, User,
 };
 use crate::policy::{Policy, PolicyKind};
 
@@ -186,10 +190,377 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             }
             org.set_member(u, g, add);
         }
-        // Every other kind: the reload path (see the module comment).
-        _ => return None,
+        Change::DeleteOrgPolicy { kind, policy } => {
+            let p = org_policy(org, *kind, policy)?;
+            if org.policy_name(p) == kind.builtin() || attached_anywhere(org, p) {
+                return None;
+            }
+            org.remove_policy(p);
+        }
+        Change::CreateOu { name, parent } => {
+            let dest = parent_node(org, parent)?;
+            let siblings = match dest {
+                Parent::Root => &org.root().ous,
+                Parent::Ou(o) => &org.ou(o).ous,
+            };
+            if siblings.iter().any(|&o| *org.ou(o).name == **name) {
+                return None;
+            }
+            // A new OU holds AWS's default policies, as the reload path's loader
+            // attaches them where a node lists none.
+            let default = |kind: OrgPolicyKind| -> Option<Vec<PolicyIx>> {
+                if !enabled(org, kind) {
+                    return Some(Vec::new());
+                }
+                let mut hits = (0..org.policies().len())
+                    .map(PolicyIx::new)
+                    .filter(|&p| is_kind(org, p, kind) && org.policy_name(p) == kind.builtin());
+                let one = hits.next()?;
+                hits.next().is_none().then(|| vec![one])
+            };
+            let (scps, rcps) = (default(OrgPolicyKind::Scp)?, default(OrgPolicyKind::Rcp)?);
+            let id = super::apply::new_ou_id(name, |id| org.ou_by_id(id).is_some());
+            let depth = match dest {
+                Parent::Root => 1,
+                Parent::Ou(o) => org.ou(o).depth + 1,
+            };
+            org.push_ou(Ou {
+                id: id.into(),
+                name: name.as_str().into(),
+                parent: dest,
+                scps,
+                rcps,
+                ous: Vec::new(),
+                accounts: Vec::new(),
+                depth,
+            });
+        }
+        Change::MoveOu { ou, to } => {
+            let Entity::Ou(o) = node(org, ou)? else {
+                return None;
+            };
+            let dest = parent_node(org, to)?;
+            if org.ou(o).parent == dest || under(org, dest, o) {
+                return None;
+            }
+            org.move_ou(o, dest);
+        }
+        Change::PutManagedPolicy {
+            account,
+            name,
+            document,
+        } => {
+            let a = account_named(org, account)?;
+            let held = one(org
+                .account(a)
+                .policies
+                .iter()
+                .copied()
+                .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(name)))?;
+            match held {
+                // A new default version: the name, path and other versions stay.
+                Some(p) => {
+                    let key = org.policy_name(p).to_string();
+                    let doc = compile(org, document, PolicyKind::Identity, name, &key)?;
+                    org.set_policy_doc(p, doc);
+                }
+                None => {
+                    if !crate::org::is_iam_name(name) || name.len() > 128 {
+                        return None;
+                    }
+                    let arn = iam_arn(org, a, "policy", "/", name);
+                    if org.by_arn(&arn).is_some() {
+                        return None;
+                    }
+                    let doc = compile(org, document, PolicyKind::Identity, name, name)?;
+                    org.push_customer_policy(
+                        a,
+                        PolicyRecord {
+                            origin: PolicyOrigin::CustomerManaged(a),
+                            arn: Some(arn.into()),
+                            id: None,
+                            description: None,
+                            version: None,
+                            doc,
+                            other_versions: Vec::new(),
+                        },
+                    );
+                }
+            }
+        }
+        Change::DeleteManagedPolicy { account, name } => {
+            let a = account_named(org, account)?;
+            let acct = org.account(a);
+            let p = one(acct
+                .policies
+                .iter()
+                .copied()
+                .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(name)))??;
+            // Refused while anything of the account holds it (the reload path names them).
+            let users = acct.users.iter().map(|&u| org.user(u));
+            let held = users
+                .clone()
+                .any(|u| u.managed.contains(&p) || u.boundary == Some(p))
+                || acct
+                    .groups
+                    .iter()
+                    .any(|&g| org.group(g).managed.contains(&p))
+                || acct.roles.iter().any(|&r| {
+                    let r = org.role(r);
+                    r.managed.contains(&p) || r.boundary == Some(p)
+                });
+            if held {
+                return None;
+            }
+            org.remove_policy(p);
+        }
+        Change::DeleteInlinePolicy { principal, name } => {
+            let owner = principal_of(org, principal)?;
+            let p = one(inline_of(org, owner)
+                .iter()
+                .copied()
+                .filter(|&p| org.policy_name(p).eq_ignore_ascii_case(name)))??;
+            org.remove_policy(p);
+        }
+        Change::SetTrustPolicy { role, document } => {
+            let InlineOwner::Role(r) = principal_of(org, role)? else {
+                return None;
+            };
+            let doc = compile(org, document, PolicyKind::Resource, TRUST, TRUST)?;
+            match org.role(r).trust {
+                Some(p) => org.set_policy_doc(p, doc),
+                None => {
+                    let p = org.push_policy(side_record(PolicyOrigin::Trust(r), doc));
+                    org.set_side_policy(Entity::Role(r), p);
+                }
+            }
+        }
+        Change::CreateUser {
+            account,
+            name,
+            path,
+        }
+        | Change::CreateRole {
+            account,
+            name,
+            path,
+            ..
+        } => {
+            let a = account_named(org, account)?;
+            let acct = org.account(a);
+            let user = matches!(c, Change::CreateUser { .. });
+            let taken = if user {
+                acct.users
+                    .iter()
+                    .any(|&u| org.user(u).name().eq_ignore_ascii_case(name))
+            } else {
+                acct.roles
+                    .iter()
+                    .any(|&r| org.role(r).name().eq_ignore_ascii_case(name))
+            };
+            let path = path.as_deref().unwrap_or("/");
+            if taken
+                || !crate::org::is_iam_name(name)
+                || name.len() > 64
+                || crate::org::check_iam_path(path).is_err()
+            {
+                return None;
+            }
+            let arn: Arc<str> =
+                iam_arn(org, a, if user { "user" } else { "role" }, path, name).into();
+            if org.by_arn(&arn).is_some() {
+                return None;
+            }
+            match c {
+                Change::CreateRole { trust, .. } => {
+                    let doc = compile(org, trust, PolicyKind::Resource, TRUST, TRUST)?;
+                    let r = org.push_role(Role {
+                        arn,
+                        account: a,
+                        id: None,
+                        created: None,
+                        description: None,
+                        trust: None,
+                        managed: Default::default(),
+                        inline: Default::default(),
+                        boundary: None,
+                        tags: Vec::new(),
+                        last_used: None,
+                        max_session_duration: None,
+                        instance_profiles: None,
+                    });
+                    let p = org.push_policy(side_record(PolicyOrigin::Trust(r), doc));
+                    org.set_side_policy(Entity::Role(r), p);
+                }
+                _ => {
+                    org.push_user(User {
+                        arn,
+                        account: a,
+                        id: None,
+                        created: None,
+                        groups: Default::default(),
+                        managed: Default::default(),
+                        inline: Default::default(),
+                        boundary: None,
+                        tags: Vec::new(),
+                        credentials: Default::default(),
+                    });
+                }
+            }
+        }
+        Change::PutResourcePolicy {
+            resource,
+            account,
+            document,
+        } => {
+            let arn = crate::policy::Arn::parse(resource)?;
+            let given = match account.as_deref() {
+                Some(g) => Some(account_named(org, g)?),
+                None => None,
+            };
+            let held = match org.by_arn(resource) {
+                Some(Entity::Resource(r)) => Some(r),
+                Some(_) => return None,
+                None => None,
+            };
+            let kind = ResourceKind::of_arn(resource);
+            let given_name = "resource policy";
+            match held {
+                Some(r) => {
+                    if given.is_some_and(|g| g != org.resource(r).account) {
+                        return None;
+                    }
+                    let doc = compile(
+                        org,
+                        document,
+                        PolicyKind::Resource,
+                        given_name,
+                        kind.policy_name(),
+                    )?;
+                    match org.resource(r).policy {
+                        Some(p) => org.set_policy_doc(p, doc),
+                        None => {
+                            let p = org.push_policy(side_record(PolicyOrigin::Resource(r), doc));
+                            org.set_side_policy(Entity::Resource(r), p);
+                        }
+                    }
+                }
+                None => {
+                    let from_arn = if arn.account().is_empty() {
+                        None
+                    } else {
+                        Some(account_named(org, arn.account())?)
+                    };
+                    let a = match (from_arn, given) {
+                        (Some(x), Some(y)) if x != y => return None,
+                        (Some(x), _) | (None, Some(x)) => x,
+                        (None, None) => return None,
+                    };
+                    // The loader refuses an ARN naming another account than its own.
+                    if !arn.account().is_empty() && arn.account() != &*org.account(a).id {
+                        return None;
+                    }
+                    let doc = compile(
+                        org,
+                        document,
+                        PolicyKind::Resource,
+                        given_name,
+                        kind.policy_name(),
+                    )?;
+                    let r = org.push_resource(Resource {
+                        arn: resource.as_str().into(),
+                        account: a,
+                        kind,
+                        policy: None,
+                        aws_managed: false,
+                        public_access_block: None,
+                    });
+                    let p = org.push_policy(side_record(PolicyOrigin::Resource(r), doc));
+                    org.set_side_policy(Entity::Resource(r), p);
+                }
+            }
+        }
+        Change::DeleteResourcePolicy { resource } => {
+            let Some(Entity::Resource(r)) = org.by_arn(resource) else {
+                return None;
+            };
+            // The policy goes; the resource, in its account, stays.
+            let p = org.resource(r).policy?;
+            org.remove_policy(p);
+            org.set_side_policy(Entity::Resource(r), None);
+        }
     }
     Some(())
+}
+
+/// The name every trust policy is parsed and held under.
+const TRUST: &str = "trust policy";
+
+/// The record of a trust or resource policy.
+fn side_record(origin: PolicyOrigin, doc: crate::org::DocIx) -> PolicyRecord {
+    PolicyRecord {
+        origin,
+        arn: None,
+        id: None,
+        description: None,
+        version: None,
+        doc,
+        other_versions: Vec::new(),
+    }
+}
+
+/// `Some(None)` for no item, `Some(Some(x))` for one, `None` for several.
+fn one<T>(mut items: impl Iterator<Item = T>) -> Option<Option<T>> {
+    match (items.next(), items.next()) {
+        (None, _) => Some(None),
+        (Some(x), None) => Some(Some(x)),
+        _ => None,
+    }
+}
+
+/// An IAM ARN as the loader makes it.
+fn iam_arn(org: &Org, a: AccountIx, what: &str, path: &str, name: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:{what}{path}{name}",
+        org.info().partition,
+        org.account(a).id
+    )
+}
+
+/// Whether an SCP or RCP is attached to the root, an OU or an account.
+fn attached_anywhere(org: &Org, p: PolicyIx) -> bool {
+    let root = org.root();
+    root.scps.contains(&p)
+        || root.rcps.contains(&p)
+        || org
+            .ous()
+            .iter()
+            .any(|o| o.scps.contains(&p) || o.rcps.contains(&p))
+        || org
+            .accounts()
+            .iter()
+            .any(|a| a.scps.contains(&p) || a.rcps.contains(&p))
+}
+
+/// The root or an OU: where accounts and OUs move.
+fn parent_node(org: &Org, text: &str) -> Option<Parent> {
+    match node(org, text)? {
+        Entity::Root => Some(Parent::Root),
+        Entity::Ou(o) => Some(Parent::Ou(o)),
+        _ => None,
+    }
+}
+
+/// Whether `p` is the OU `o` or below it.
+fn under(org: &Org, p: Parent, o: OuIx) -> bool {
+    let mut cur = p;
+    while let Parent::Ou(x) = cur {
+        if x == o {
+            return true;
+        }
+        cur = org.ou(x).parent;
+    }
+    false
 }
 
 /// The org policy and the node of an attach or detach, where its kind is enabled.

@@ -533,8 +533,21 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
         ByAccount::new(before, resource_sides_of),
         ByAccount::new(after, resource_sides_of),
     );
-    // In memory, no resource or trust policy is written (those edits compare all).
+    // In memory, only the resources and roles whose policy the edits wrote.
     let sides = edits.is_none();
+    for arn in edits.map(|e| &e.resources[..]).unwrap_or_default() {
+        let (old, now) = (resource_policy(before, arn), resource_policy(after, arn));
+        if old.is_none() && now.is_none() || old.zip(now).is_some_and(|(x, y)| same_policy(x, y)) {
+            continue;
+        }
+        t.resources.insert(arn.to_string());
+        if let Some(x) = old.flatten() {
+            docs.add(before, x);
+        }
+        if let Some(x) = now.flatten() {
+            docs.add(after, x);
+        }
+    }
     for (k, (arn, pa, account)) in resource_side(after).enumerate().filter(|_| sides) {
         let old = same_place_side(before, k, arn)
             .or_else(|| sides_b.find(&after.account(account).id, account, arn))

@@ -55,7 +55,7 @@ pub(crate) fn is_account_id(id: &str) -> bool {
 }
 
 /// IAM's name pattern `[\w+=,.@-]+`.
-fn is_iam_name(name: &str) -> bool {
+pub(crate) fn is_iam_name(name: &str) -> bool {
     !name.is_empty()
         && name.bytes().all(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'=' | b',' | b'.' | b'@' | b'-')

@@ -116,9 +116,8 @@ impl<'b> Reader<'b> {
                 }
             }
             let path = || base().with("policy");
-            if let Some(doc) =
-                self.document(PolicyKind::Resource, kind.policy_name(), def.policy, &path)
-            {
+            let Some(raw) = def.policy else { continue };
+            if let Some(doc) = self.document(PolicyKind::Resource, kind.policy_name(), raw, &path) {
                 self.b.set_resource_policy(rx, doc);
                 if let Some(limit) = kind.size_quota()
                     && let Some(m) = quota::size(

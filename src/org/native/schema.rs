@@ -255,8 +255,10 @@ pub(crate) struct RoleDef<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ResourceDef<'a> {
-    #[serde(borrow)]
-    pub policy: &'a RawValue,
+    /// Absent: the resource has no policy (a what-if deleted it); its account stays
+    /// known.
+    #[serde(default, borrow)]
+    pub policy: Option<&'a RawValue>,
     /// An AWS managed KMS key (`alias/aws/<service>`); only a key may say so.
     #[serde(default)]
     pub aws_managed: bool,
