@@ -352,3 +352,51 @@ fn progress_counts_questions_and_cancel_stops_the_diff() {
     ));
     assert_eq!(cancelled.get().0, 1, "stops at the first question");
 }
+
+/// A trust policy naming another account lets in every principal of that account whose
+/// own policies allow (IAM User Guide, "Cross-account policy evaluation logic"; "IAM
+/// JSON policy elements: Principal", AWS account principals), though its root user
+/// cannot assume a role. The outsider is the account, and it gains the role: an
+/// answer taken from the root user alone said "denied" and hid it. Access Analyzer
+/// reports such a trust policy as external access, and so must `findings`.
+#[test]
+fn a_trust_policy_opened_to_another_account_lets_that_account_in() {
+    let i = run(
+        "open-webdeployer-trust-to-account.json",
+        &["sts:AssumeRole"],
+    );
+    let deployer = "arn:aws:iam::666666666666:role/WebDeployer";
+    assert_eq!(i.outside.len(), 1, "{:#?}", i.outside);
+    let o = &i.outside[0];
+    assert_eq!(
+        (
+            o.resource.as_str(),
+            o.kind.as_str(),
+            o.who.as_str(),
+            o.change,
+            o.after
+        ),
+        (
+            deployer,
+            "account",
+            "123456789012",
+            "gained",
+            Some("allowed")
+        )
+    );
+    let org = orgscope::org::load_builtin_acme();
+    let file = ScenarioFile::load(
+        &Path::new("tests/fixtures/scenarios").join("open-webdeployer-trust-to-account.json"),
+    )
+    .unwrap();
+    let after = file.apply(&org).unwrap();
+    let outside: Vec<_> = orgscope::findings::findings(&after, &Default::default())
+        .into_iter()
+        .filter(|f| f.rule == "external.outside-org" && f.node == deployer)
+        .collect();
+    assert_eq!(outside.len(), 1, "{outside:#?}");
+    assert!(
+        outside[0].message.contains("account 123456789012"),
+        "{outside:#?}"
+    );
+}

@@ -63,6 +63,11 @@ pub fn outside_caller(org: &Org, text: &str) -> Option<Outside> {
     }
 }
 
+/// The name of a role that stands for any IAM principal of an account a policy names:
+/// parentheses cannot appear in a role name (IAM, CreateRole, RoleName `[\w+=,.@-]+`),
+/// so no policy names it, as none can name every principal of the account one by one.
+pub const ANY_PRINCIPAL: &str = "(a-principal-of-the-account)";
+
 /// The name of the policy that stands for an outside account's own side when the
 /// question does not give its identity policies.
 pub const ASSUMED_SIDE: &str = "(the caller's own account: unknown, assumed to allow)";

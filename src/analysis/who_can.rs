@@ -606,11 +606,30 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
                 NamedPrincipal::CanonicalUser(v) => ("canonicalUser", v.to_string(), None),
                 NamedPrincipal::Account(_) => continue,
             };
-            let (resource_side, blocked_by, when) =
-                match caller.and_then(|c| super::outside::resource_side(org, ask, tgt, &c)) {
-                    Some((d, blocked, when)) => (Some(d), blocked, when),
-                    None => (None, None, Vec::new()),
-                };
+            let mut side = caller.and_then(|c| super::outside::resource_side(org, ask, tgt, &c));
+            // A policy naming an account lets in every principal of it, not only its
+            // root user, which AWS refuses some actions (it cannot assume a role): the
+            // account is listed with the better answer of its root user and of an IAM
+            // principal no policy names, so access through it is never left out.
+            if let (NamedPrincipal::Account(a), Some((d, ..))) = (&n, &side)
+                && *d != Decision::Allowed
+            {
+                let member = super::outside::Outside::Account(format!(
+                    "arn:aws:iam::{a}:role/{}",
+                    super::outside::ANY_PRINCIPAL
+                ));
+                let other = super::outside::resource_side(org, ask, tgt, &member);
+                if other.as_ref().is_some_and(|o| {
+                    o.0 == Decision::Allowed
+                        || (!o.2.is_empty() && side.as_ref().is_some_and(|s| s.2.is_empty()))
+                }) {
+                    side = other;
+                }
+            }
+            let (resource_side, blocked_by, when) = match side {
+                Some((d, blocked, when)) => (Some(d), blocked, when),
+                None => (None, None, Vec::new()),
+            };
             out.push(Outsider {
                 kind,
                 who,
