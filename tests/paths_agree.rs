@@ -78,11 +78,9 @@ fn raised_org(org: &Org, p: PrincipalIx, e: &Edge) -> Org {
     }];
     let first = &e.steps[0];
     match first.action.as_str() {
-        a if a.ends_with("PermissionsBoundary") => {
-            changes.push(Change::RemoveBoundary {
-                principal: arn.clone(),
-            })
-        }
+        a if a.ends_with("PermissionsBoundary") => changes.push(Change::RemoveBoundary {
+            principal: arn.clone(),
+        }),
         "iam:AddUserToGroup" => changes.push(Change::AddUserToGroup {
             user: arn.clone(),
             group: first.resource.clone(),
@@ -514,4 +512,51 @@ fn paths_agree_with_every_hop_on_the_escalation_techniques() {
     let org = orgscope::org::load(&file).unwrap();
     agree("escalation techniques", &org, &eu());
     agree("escalation techniques, no context", &org, &Vec::new());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_versions_and_profiles() {
+    // A principal raised by making another version of its policy the default goes on
+    // with that version's document beside its own.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/versions-and-profiles.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("versions and profiles", &org, &eu());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_acme_with_a_bounded_admin() {
+    // `ci-legacy` under a boundary without `sts:*`, trusted by a role of another
+    // account: raised by lifting its boundary, it goes on to that role.
+    let acme = orgscope::org::load_builtin_acme();
+    let changes = vec![
+        Change::CreateRole {
+            account: "444444444444".to_string(),
+            name: "WebReader".to_string(),
+            path: None,
+            trust: Document::new(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::666666666666:user/ci-legacy"},"Action":"sts:AssumeRole"}]}"#,
+            ),
+        },
+        Change::PutManagedPolicy {
+            account: "666666666666".to_string(),
+            name: "CiBoundary".to_string(),
+            document: Document::new(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","s3:*"],"Resource":"*"}]}"#,
+            ),
+        },
+        Change::SetBoundary {
+            principal: "arn:aws:iam::666666666666:user/ci-legacy".to_string(),
+            policy: "arn:aws:iam::666666666666:policy/CiBoundary".to_string(),
+        },
+    ];
+    let org = orgscope::scenario::apply(
+        &acme,
+        &Scenario {
+            description: None,
+            changes,
+        },
+    )
+    .unwrap();
+    agree("acme, bounded ci-legacy", &org, &eu());
 }

@@ -236,36 +236,36 @@ fn callers_named_by(
     may_call: impl Fn(PrincipalIx) -> bool,
 ) -> Vec<PrincipalIx> {
     let home = org.role(r).account;
-        let keep = |p: PrincipalIx| {
-            p != PrincipalIx::Role(r)
-                && wanted(p)
-                && match names.names(org, p) {
-                    Some(true) => org.principal_account(p) == home || may_call(p),
-                    Some(false) => may_call(p),
-                    None => false,
-                }
-        };
-        let mut out: Vec<PrincipalIx> = if names.everyone {
-            all_principals(org).filter(|&p| keep(p)).collect()
-        } else {
-            let in_accounts = names.accounts.iter().flat_map(|&a| {
-                let acc = org.account(a);
-                acc.users
-                    .iter()
-                    .map(|&u| PrincipalIx::User(u))
-                    .chain(acc.roles.iter().map(|&r| PrincipalIx::Role(r)))
-            });
-            names
-                .principals
+    let keep = |p: PrincipalIx| {
+        p != PrincipalIx::Role(r)
+            && wanted(p)
+            && match names.names(org, p) {
+                Some(true) => org.principal_account(p) == home || may_call(p),
+                Some(false) => may_call(p),
+                None => false,
+            }
+    };
+    let mut out: Vec<PrincipalIx> = if names.everyone {
+        all_principals(org).filter(|&p| keep(p)).collect()
+    } else {
+        let in_accounts = names.accounts.iter().flat_map(|&a| {
+            let acc = org.account(a);
+            acc.users
                 .iter()
-                .copied()
-                .chain(in_accounts)
-                .filter(|&p| keep(p))
-                .collect()
-        };
-        out.sort_unstable();
-        out.dedup();
-        out
+                .map(|&u| PrincipalIx::User(u))
+                .chain(acc.roles.iter().map(|&r| PrincipalIx::Role(r)))
+        });
+        names
+            .principals
+            .iter()
+            .copied()
+            .chain(in_accounts)
+            .filter(|&p| keep(p))
+            .collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 impl AssumeIndex {

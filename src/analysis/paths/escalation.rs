@@ -42,9 +42,9 @@ use serde::Serialize;
 use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
+use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::engine::PolicySet;
 use crate::org::{AccountIx, DocIx, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 

@@ -24,8 +24,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use escalation::{Edge, Step, edges_between, is_admin, self_edges};
-pub use hop::hop;
 use escalation::{Prefilter, Raised};
+pub use hop::hop;
 use search::{Hops, Node, Shortest, Worth, discover, need_text};
 pub use shared_text::SharedText;
 
@@ -142,7 +142,12 @@ impl Shares {
                 continue;
             };
             let mut needs = raise.needs.clone();
-            needs.extend(hop.needs.iter().filter(|n| !raise.needs.contains(n)).cloned());
+            needs.extend(
+                hop.needs
+                    .iter()
+                    .filter(|n| !raise.needs.contains(n))
+                    .cloned(),
+            );
             hops[e.index()] = Some(Arc::new(HopStep {
                 from: hop.from.clone(),
                 to: hop.to.clone(),
@@ -250,7 +255,12 @@ pub fn paths_until(
     let out_of = |at: &[Node], worth: &Worth<'_>| {
         let keep = |r: RoleIx| worth(PrincipalIx::Role(r), false);
         // Roles that trust `*` are narrowed once for the whole step.
-        let everyone: Vec<RoleIx> = index.everyone().iter().copied().filter(|&r| keep(r)).collect();
+        let everyone: Vec<RoleIx> = index
+            .everyone()
+            .iter()
+            .copied()
+            .filter(|&r| keep(r))
+            .collect();
         at.iter()
             .flat_map(|&n| {
                 // A raised principal's own policy allows `sts:AssumeRole` anywhere.
@@ -286,9 +296,11 @@ pub fn paths_until(
             .filter(|n| n.raised.is_none() && worth(n.p, true))
             .map(|n| n.p)
             .collect();
-        out.extend(raise_each(org, &pre, &plain, context).into_iter().map(|(p, e, r)| {
-            (Node::plain(p), Node { p, raised: Some(r) }, e)
-        }));
+        out.extend(
+            raise_each(org, &pre, &plain, context)
+                .into_iter()
+                .map(|(p, e, r)| (Node::plain(p), Node { p, raised: Some(r) }, e)),
+        );
         let raised: Vec<(PrincipalIx, PrincipalIx, Raised)> = at
             .iter()
             .filter_map(|n| Some((n.p, n.raised?)))
@@ -383,10 +395,18 @@ fn raise_each(
     ps: &[PrincipalIx],
     context: &[(String, Vec<String>)],
 ) -> Vec<(PrincipalIx, Edge, Raised)> {
-    let ps: Vec<PrincipalIx> = ps.iter().copied().filter(|&p| pre.may_self(org, p)).collect();
-    escalation::in_batches(org, context, &ps, |&p| p, |batch, &p| {
-        pre.raise(batch, p).map(|(e, r)| (p, e, r))
-    })
+    let ps: Vec<PrincipalIx> = ps
+        .iter()
+        .copied()
+        .filter(|&p| pre.may_self(org, p))
+        .collect();
+    escalation::in_batches(
+        org,
+        context,
+        &ps,
+        |&p| p,
+        |batch, &p| pre.raise(batch, p).map(|(e, r)| (p, e, r)),
+    )
     .into_iter()
     .flatten()
     .collect()
@@ -503,7 +523,13 @@ pub fn who_reaches_until(
         let raised = raised_of(org, &pre, raisable.iter().map(|&(p, _)| p), context);
         out.extend(raisable.into_iter().filter_map(|(p, t)| {
             let r = raised.get(&p)?;
-            Some((Node { p, raised: Some(r.1) }, t))
+            Some((
+                Node {
+                    p,
+                    raised: Some(r.1),
+                },
+                t,
+            ))
         }));
         out
     };
@@ -549,9 +575,11 @@ pub fn who_reaches_until(
             .filter(|n| n.raised.is_some() && worth(n.p, false))
             .map(|n| n.p)
             .collect();
-        out.extend(raise_each(org, pre, &selves, context).into_iter().map(|(p, e, r)| {
-            (Node::plain(p), Node { p, raised: Some(r) }, e)
-        }));
+        out.extend(
+            raise_each(org, pre, &selves, context)
+                .into_iter()
+                .map(|(p, e, r)| (Node::plain(p), Node { p, raised: Some(r) }, e)),
+        );
         out
     };
     let mut h = discover(

@@ -141,10 +141,8 @@ pub fn discover(
         }
         level.sort_unstable();
         level.dedup();
-        let worth = |p: PrincipalIx, raised: bool| {
-            h.node_of(p, raised)
-                .is_none_or(|n| cost[n.index()] > c)
-        };
+        let worth =
+            |p: PrincipalIx, raised: bool| h.node_of(p, raised).is_none_or(|n| cost[n.index()] > c);
         // The hops to decide: out of each principal of the level, or into each role,
         // to or from principals not yet known as near.
         let at: Vec<Node> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
