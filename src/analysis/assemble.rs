@@ -331,7 +331,7 @@ pub fn assemble<'o>(
     let tgt = ask.checked_target(org)?;
     let account = s.account(org);
     let mut shared = Shared::new(org, ask, &tgt, Some(account));
-    let request = shared.request(org, s, ask, &tgt, None)?;
+    let request = shared.request(org, s, ask, &tgt)?;
     // `shared` does not outlive this call: the set owns its levels.
     let scps = shared.scps.remove(account).unwrap_or_default();
     let rcps = shared.rcps_for(account).to_vec();
@@ -357,24 +357,7 @@ pub fn assemble_shared<'o, 's>(
 where
     'o: 's,
 {
-    assemble_asking(org, s, ask, tgt, shared, None)
-}
-
-/// As [`assemble_shared`], for what `asked` asks when it is `ask`'s action and
-/// resource: parsed once by a caller that asks it of many subjects (a batch whose
-/// `shared` was built for another request), not once per request.
-pub fn assemble_asking<'o, 's>(
-    org: &'o Org,
-    s: Subject,
-    ask: &'o Ask,
-    tgt: &Target<'o>,
-    shared: &'s Shared<'o>,
-    asked: Option<&Arc<Asked>>,
-) -> Result<Assembled<'s>, AnalysisError>
-where
-    'o: 's,
-{
-    let request = shared.request(org, s, ask, tgt, asked)?;
+    let request = shared.request(org, s, ask, tgt)?;
     let account = s.account(org);
     // Checked in release too: without its account's levels a subject would be decided
     // without SCPs.
@@ -606,7 +589,6 @@ impl<'o> Shared<'o> {
         s: Subject,
         ask: &Ask,
         tgt: &Target<'_>,
-        asked: Option<&Arc<Asked>>,
     ) -> Result<Request, AnalysisError> {
         let mut ctx = self.context.clone_with_room(16);
         let tags: &[crate::org::Tag] = match s {
@@ -675,13 +657,11 @@ impl<'o> Shared<'o> {
         };
         let account = tgt.account_id.as_deref();
         // what-can shares this data across actions: only the question's own is reused.
-        let asks = |a: &&Arc<Asked>| a.is(&ask.action, &ask.resource);
-        let asked = asked
-            .filter(asks)
-            .or_else(|| self.asked.as_ref().filter(asks));
-        let mut request = match asked {
-            Some(asked) => Request::asking(asked.clone(), principal, account, ctx)?,
-            None => Request::new(principal, &ask.action, &ask.resource, account, ctx)?,
+        let mut request = match &self.asked {
+            Some(asked) if asked.is(&ask.action, &ask.resource) => {
+                Request::asking(asked.clone(), principal, account, ctx)?
+            }
+            _ => Request::new(principal, &ask.action, &ask.resource, account, ctx)?,
         };
         // Service-linked roles live under /aws-service-role/ (IAM User Guide, "Using
         // service-linked roles"); the org knows the path a session ARN leaves out.
