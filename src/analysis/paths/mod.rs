@@ -9,6 +9,11 @@
 //! The graph is discovered around the principal asked about, then searched once for
 //! every shortest path. `tests/paths_agree.rs` holds the answers equal to a search
 //! over every hop of the org.
+//!
+//! A principal that can give itself any permission (its best self-edge) goes on from
+//! there: the graph holds it a second time, raised, whose hops are decided under the
+//! policy it gave itself ([`escalation::Raised`]); a reach shows the raising with the
+//! hop after it (`iam:AttachUserPolicy (admin to itself), then sts:AssumeRole`).
 
 pub mod escalation;
 mod hop;
