@@ -8,16 +8,24 @@
 //! roles, rewritten trust) are part of the graph: every pair of principals is asked
 //! about every technique with no prefilter, and every edge the fast search reports
 //! is decided again, step by step, through `can`.
+//!
+//! A principal that can give itself any permission goes on from there: the graph
+//! holds it twice, as the org has it and raised (`ARN#raised`, joined by its best
+//! self-edge), and the raised one's hops are decided on the org changed as the
+//! escalation changes it (a policy allowing everything put on the principal, its
+//! boundary removed, the group joined; `scenario::apply`), independently of the
+//! search's own raising of the policy set.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use orgscope::analysis::assemble::Ask;
 use orgscope::analysis::can::can;
-use orgscope::analysis::paths::{Edge, edges_between, hop, is_admin};
+use orgscope::analysis::paths::{Edge, edges_between, hop, is_admin, self_edges};
 use orgscope::analysis::{self, Reach};
 use orgscope::org::assume_index::{AssumeIndex, all_principals};
 use orgscope::org::{Org, PrincipalIx};
+use orgscope::scenario::{Change, Document, Scenario};
 
 type Context = Vec<(String, Vec<String>)>;
 
@@ -35,34 +43,124 @@ fn context(pairs: &[(&str, &str)]) -> Context {
 struct Exhaustive {
     edges: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     via: BTreeMap<(String, String), String>,
+    /// By the raised node's name, the org as the raising changed it.
+    raised_orgs: BTreeMap<String, Org>,
+}
+
+/// The name of `arn`'s raised node.
+fn raised(arn: &str) -> String {
+    format!("{arn}#raised")
+}
+
+/// The self-edge a principal raises its permissions by: the cheapest; among equals,
+/// one that lifts its boundary, then one that writes its own policy, then one that
+/// joins a group; then the first.
+fn raising(edges: Vec<Edge>) -> Option<Edge> {
+    let class = |e: &Edge| match e.steps[0].action.as_str() {
+        a if a.ends_with("PermissionsBoundary") => 0,
+        "iam:AddUserToGroup" => 2,
+        _ => 1,
+    };
+    edges.into_iter().min_by_key(|e| (e.cost(), class(e)))
+}
+
+/// The org once `p` raised its permissions by `e`: a policy allowing everything on
+/// it, and what the technique leaves (no boundary, the group joined, the version made
+/// the default kept beside the policy it was a version of).
+fn raised_org(org: &Org, p: PrincipalIx, e: &Edge) -> Org {
+    let arn = org.principal_arn(p).to_string();
+    let mut changes = vec![Change::PutInlinePolicy {
+        principal: arn.clone(),
+        name: "orgscope-raised".to_string(),
+        document: Document::new(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        ),
+    }];
+    let first = &e.steps[0];
+    match first.action.as_str() {
+        a if a.ends_with("PermissionsBoundary") => changes.push(Change::RemoveBoundary {
+            principal: arn.clone(),
+        }),
+        "iam:AddUserToGroup" => changes.push(Change::AddUserToGroup {
+            user: arn.clone(),
+            group: first.resource.clone(),
+        }),
+        "iam:SetDefaultPolicyVersion" => {
+            let x = org
+                .identity_policies(p)
+                .find(|&x| org.policy(x).arn.as_deref() == Some(first.resource.as_str()))
+                .unwrap();
+            let v = org
+                .policy(x)
+                .other_versions
+                .iter()
+                .find(|v| Some(&*v.id) == first.version.as_deref())
+                .unwrap();
+            changes.push(Change::PutInlinePolicy {
+                principal: arn.clone(),
+                name: "orgscope-version".to_string(),
+                document: Document::new(org.docs()[v.doc.index()].text.to_string()),
+            });
+        }
+        _ => {}
+    }
+    orgscope::scenario::apply(
+        org,
+        &Scenario {
+            description: None,
+            changes,
+        },
+    )
+    .unwrap()
 }
 
 impl Exhaustive {
     fn new(org: &Org, ctx: &Context) -> Exhaustive {
         let mut edges: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
         let mut via = BTreeMap::new();
+        let mut raised_orgs = BTreeMap::new();
         let all: Vec<PrincipalIx> = all_principals(org).collect();
+        let mut add = |from: String, to: String, e: Edge| {
+            edges
+                .entry(from.clone())
+                .or_default()
+                .insert(to.clone(), e.needs.iter().map(need).collect());
+            via.insert((from, to), e.via);
+        };
         for &p in &all {
             for &q in &all {
-                let mut found: Vec<Edge> = Vec::new();
-                if let PrincipalIx::Role(r) = q
-                    && let Some(needs) = hop(org, p, r, ctx)
-                {
-                    found.push(Edge::assume(&org.role(r).arn, needs));
-                }
-                found.extend(edges_between(org, p, q, ctx));
-                let Some(best) = orgscope::analysis::paths::escalation::best(found) else {
+                let Some(best) = best_hop(org, p, q, ctx) else {
                     continue;
                 };
                 let (pa, qa) = (org.principal_arn(p), org.principal_arn(q));
-                edges
-                    .entry(pa.to_string())
-                    .or_default()
-                    .insert(qa.to_string(), best.needs.iter().map(need).collect());
-                via.insert((pa.to_string(), qa.to_string()), best.via);
+                add(pa.to_string(), qa.to_string(), best);
             }
+            // Raised, it goes on from the org changed as it changed it.
+            let Some(e) = raising(self_edges(org, p, ctx)) else {
+                continue;
+            };
+            let pa = org.principal_arn(p).to_string();
+            let changed = raised_org(org, p, &e);
+            let pc = changed.principal_by_arn(&pa).unwrap();
+            add(pa.clone(), raised(&pa), e);
+            for &q in &all {
+                let qa = org.principal_arn(q);
+                let qc = changed.principal_by_arn(qa).unwrap();
+                if let Some(best) = best_hop(&changed, pc, qc, ctx) {
+                    add(raised(&pa), qa.to_string(), best);
+                }
+            }
+            raised_orgs.insert(raised(&pa), changed);
         }
-        Exhaustive { edges, via }
+        Exhaustive {
+            edges,
+            via,
+            raised_orgs,
+        }
+    }
+
+    fn is_raised(name: &str) -> bool {
+        name.ends_with("#raised")
     }
 
     fn hop_cost(needs: &BTreeSet<String>) -> u32 {
@@ -111,6 +209,19 @@ impl Exhaustive {
         cost
     }
 
+    /// A path's nodes in the graph: a hop that raises its caller first passes
+    /// through the caller's raised node.
+    fn nodes(r: &Reach) -> Vec<String> {
+        let mut out = vec![r.path[0].clone()];
+        for (e, w) in r.edges.iter().zip(r.path.windows(2)) {
+            if e.raised_steps.is_some() {
+                out.push(raised(&w[0]));
+            }
+            out.push(w[1].clone());
+        }
+        out
+    }
+
     /// A path's cost and needs, every hop checked to be an edge of the graph.
     fn walk(&self, name: &str, path: &[String]) -> (u32, Vec<String>) {
         let (mut cost, mut needs) = (0, BTreeSet::new());
@@ -129,6 +240,18 @@ impl Exhaustive {
     }
 }
 
+/// The best hop from `p` to `q`: assume-role first, then the escalations in order.
+fn best_hop(org: &Org, p: PrincipalIx, q: PrincipalIx, ctx: &Context) -> Option<Edge> {
+    let mut found: Vec<Edge> = Vec::new();
+    if let PrincipalIx::Role(r) = q
+        && let Some(needs) = hop(org, p, r, ctx)
+    {
+        found.push(Edge::assume(&org.role(r).arn, needs));
+    }
+    found.extend(edges_between(org, p, q, ctx));
+    orgscope::analysis::paths::escalation::best(found)
+}
+
 fn need(c: &analysis::who_can::Condition) -> String {
     format!("{}={}", c.key, c.value.as_deref().unwrap_or("(absent)"))
 }
@@ -136,7 +259,7 @@ fn need(c: &analysis::who_can::Condition) -> String {
 /// Checks one reach against the graph: a real path, as cheap as the cheapest, with
 /// the needs of its hops.
 fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: &str, r: &Reach) {
-    let (cost, needs) = all.walk(name, &r.path);
+    let (cost, needs) = all.walk(name, &Exhaustive::nodes(r));
     assert_eq!(
         Some(&cost),
         best.get(end),
@@ -157,9 +280,17 @@ fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: 
             "{name}: hop of {:?}",
             r.path
         );
+        let want = match e.raised_steps {
+            None => all.via.get(&(w[0].clone(), w[1].clone())).cloned(),
+            Some(_) => {
+                let up = &all.via[&(w[0].clone(), raised(&w[0]))];
+                let on = &all.via[&(raised(&w[0]), w[1].clone())];
+                Some(format!("{up} (admin to itself), then {on}"))
+            }
+        };
         assert_eq!(
             Some(&e.via),
-            all.via.get(&(w[0].clone(), w[1].clone())),
+            want.as_ref(),
             "{name}: technique of {} -> {}",
             w[0],
             w[1]
@@ -170,16 +301,37 @@ fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: 
 /// Every step of every hop of `r` decided again through `can`: allowed, or allowed
 /// with the context the hop says it needs. A rewritten trust policy is no request
 /// `can` can ask, so the assume step after `iam:UpdateAssumeRolePolicy` is left to
-/// the exhaustive check.
-fn recheck(name: &str, org: &Org, ctx: &Context, r: &Reach) {
+/// the exhaustive check. A hop that first raises its caller's permissions is
+/// asked, after the raising, on the org as the raising changed it; a raising of more
+/// than one step (a boundary lifted, a version made the default) asks its later steps
+/// under changed policies, checked by the self-edge tests (`escalation_*.rs`).
+fn recheck(name: &str, org: &Org, all: &Exhaustive, ctx: &Context, r: &Reach) {
     for e in &r.edges {
+        let k = e.raised_steps.unwrap_or(0);
+        let (up, own) = match e.raised_steps {
+            Some(_) => {
+                let (up, own) = e.via.split_once(" (admin to itself), then ").unwrap();
+                (up, own)
+            }
+            None => ("", e.via.as_str()),
+        };
         for (i, s) in e.steps.iter().enumerate() {
-            if e.via == "iam:UpdateAssumeRolePolicy" && i == 1 {
+            let (org, via, i) = if i < k {
+                if k > 1 {
+                    continue;
+                }
+                (org, up, i)
+            } else if k > 0 {
+                (&all.raised_orgs[&raised(&e.from)], own, i - k)
+            } else {
+                (org, own, i)
+            };
+            if via == "iam:UpdateAssumeRolePolicy" && i == 1 {
                 continue;
             }
             let mut context = ctx.clone();
-            if e.via.starts_with("iam:PassRole+") && i == 0 {
-                let service = match e.via.split('+').nth(1).and_then(|a| a.split(':').next()) {
+            if via.starts_with("iam:PassRole+") && i == 0 {
+                let service = match via.split('+').nth(1).and_then(|a| a.split(':').next()) {
                     Some("lambda") => "lambda.amazonaws.com",
                     Some("ec2") => "ec2.amazonaws.com",
                     Some("cloudformation") => "cloudformation.amazonaws.com",
@@ -223,10 +375,13 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
     let index = AssumeIndex::new(org);
     // The index never leaves out a hop the engine allows.
     for (p, out) in &all.edges {
+        if Exhaustive::is_raised(p) {
+            continue;
+        }
         let pi = org.principal_by_arn(p).unwrap();
         let roles = index.roles_for(org, pi);
         for r in out.keys() {
-            if all.via[&(p.clone(), r.clone())] != "sts:AssumeRole" {
+            if Exhaustive::is_raised(r) || all.via[&(p.clone(), r.clone())] != "sts:AssumeRole" {
                 continue;
             }
             let ri = match org.principal_by_arn(r).unwrap() {
@@ -250,14 +405,18 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         let best = all.costs(from, true);
         let answer = analysis::paths(org, from, None, ctx).unwrap();
         let got: BTreeSet<&str> = answer.reachable.iter().map(|r| r.role.as_str()).collect();
-        let want: BTreeSet<&str> = best.keys().map(String::as_str).collect();
+        let want: BTreeSet<&str> = best
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !Exhaustive::is_raised(n))
+            .collect();
         assert_eq!(got, want, "{name}: principals reached from {from}");
         assert_eq!(answer.admin, is_admin(org, p, ctx), "{name}: admin {from}");
         for r in &answer.reachable {
             assert_eq!(r.path.first().map(String::as_str), Some(from));
             assert_eq!(r.path.last(), Some(&r.role));
             check_reach(name, &all, &best, &r.role, r);
-            recheck(name, org, ctx, r);
+            recheck(name, org, &all, ctx, r);
             let ri = org.principal_by_arn(&r.role).unwrap();
             assert_eq!(r.admin, is_admin(org, ri, ctx), "{name}: admin {}", r.role);
             compared += 1;
@@ -272,20 +431,31 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         let best = all.costs(&to, false);
         let reaches = analysis::who_reaches(org, &to, ctx).unwrap();
         let got: BTreeSet<&str> = reaches.iter().map(|r| r.path[0].as_str()).collect();
-        let want: BTreeSet<&str> = best.keys().map(String::as_str).collect();
+        let want: BTreeSet<&str> = best
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !Exhaustive::is_raised(n))
+            .collect();
         assert_eq!(got, want, "{name}: principals reaching {to}");
         for r in &reaches {
             assert_eq!(r.role, to);
             assert_eq!(r.path.last(), Some(&to));
             check_reach(name, &all, &best, &r.path[0], r);
-            recheck(name, org, ctx, r);
+            recheck(name, org, &all, ctx, r);
             compared += 1;
         }
     }
     let hops: usize = all.edges.values().map(BTreeMap::len).sum();
     let escalations = all.via.values().filter(|v| *v != "sts:AssumeRole").count();
+    let raised_hops: usize = all
+        .edges
+        .iter()
+        .filter(|(p, _)| Exhaustive::is_raised(p))
+        .map(|(_, out)| out.len())
+        .sum();
     eprintln!(
-        "{name}: {hops} hops in the org ({escalations} by escalation), {compared} paths compared"
+        "{name}: {hops} hops in the org ({escalations} by escalation, {raised_hops} out of {} raised principals), {compared} paths compared",
+        all.raised_orgs.len()
     );
     assert!(hops > 0);
 }
@@ -342,4 +512,51 @@ fn paths_agree_with_every_hop_on_the_escalation_techniques() {
     let org = orgscope::org::load(&file).unwrap();
     agree("escalation techniques", &org, &eu());
     agree("escalation techniques, no context", &org, &Vec::new());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_versions_and_profiles() {
+    // A principal raised by making another version of its policy the default goes on
+    // with that version's document beside its own.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/paths/versions-and-profiles.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("versions and profiles", &org, &eu());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_acme_with_a_bounded_admin() {
+    // `ci-legacy` under a boundary without `sts:*`, trusted by a role of another
+    // account: raised by lifting its boundary, it goes on to that role.
+    let acme = orgscope::org::load_builtin_acme();
+    let changes = vec![
+        Change::CreateRole {
+            account: "444444444444".to_string(),
+            name: "WebReader".to_string(),
+            path: None,
+            trust: Document::new(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::666666666666:user/ci-legacy"},"Action":"sts:AssumeRole"}]}"#,
+            ),
+        },
+        Change::PutManagedPolicy {
+            account: "666666666666".to_string(),
+            name: "CiBoundary".to_string(),
+            document: Document::new(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","s3:*"],"Resource":"*"}]}"#,
+            ),
+        },
+        Change::SetBoundary {
+            principal: "arn:aws:iam::666666666666:user/ci-legacy".to_string(),
+            policy: "arn:aws:iam::666666666666:policy/CiBoundary".to_string(),
+        },
+    ];
+    let org = orgscope::scenario::apply(
+        &acme,
+        &Scenario {
+            description: None,
+            changes,
+        },
+    )
+    .unwrap();
+    agree("acme, bounded ci-legacy", &org, &eu());
 }

@@ -196,6 +196,24 @@ impl CallerSide {
         }
     }
 
+    /// [`CallerSide::callers_where`] as if every caller's identity policies allowed
+    /// `sts:AssumeRole` (callers that gave themselves every permission): the
+    /// principals `r`'s trust policy names in any way.
+    pub fn callers_allowed_where(
+        &self,
+        org: &Org,
+        r: RoleIx,
+        wanted: impl Fn(PrincipalIx) -> bool,
+    ) -> Vec<PrincipalIx> {
+        match org.role(r).trust {
+            Some(trust) => {
+                let names = TrustNames::of(org, org.compiled(trust));
+                callers_named_by(org, r, &names, wanted, |_| true)
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// [`CallerSide::callers_where`] of `r`, whose trust policy names `names`.
     fn callers_named(
         &self,
@@ -204,38 +222,50 @@ impl CallerSide {
         names: &TrustNames,
         wanted: impl Fn(PrincipalIx) -> bool,
     ) -> Vec<PrincipalIx> {
-        let home = org.role(r).account;
-        let keep = |p: PrincipalIx| {
-            p != PrincipalIx::Role(r)
-                && wanted(p)
-                && match names.names(org, p) {
-                    Some(true) => org.principal_account(p) == home || self.may_call(org, p),
-                    Some(false) => self.may_call(org, p),
-                    None => false,
-                }
-        };
-        let mut out: Vec<PrincipalIx> = if names.everyone {
-            all_principals(org).filter(|&p| keep(p)).collect()
-        } else {
-            let in_accounts = names.accounts.iter().flat_map(|&a| {
-                let acc = org.account(a);
-                acc.users
-                    .iter()
-                    .map(|&u| PrincipalIx::User(u))
-                    .chain(acc.roles.iter().map(|&r| PrincipalIx::Role(r)))
-            });
-            names
-                .principals
-                .iter()
-                .copied()
-                .chain(in_accounts)
-                .filter(|&p| keep(p))
-                .collect()
-        };
-        out.sort_unstable();
-        out.dedup();
-        out
+        callers_named_by(org, r, names, wanted, |p| self.may_call(org, p))
     }
+}
+
+/// The principals `names` (`r`'s trust) may let assume `r`, kept to those `wanted`
+/// wants, `may_call` saying whose identity policies may allow `sts:AssumeRole`.
+fn callers_named_by(
+    org: &Org,
+    r: RoleIx,
+    names: &TrustNames,
+    wanted: impl Fn(PrincipalIx) -> bool,
+    may_call: impl Fn(PrincipalIx) -> bool,
+) -> Vec<PrincipalIx> {
+    let home = org.role(r).account;
+    let keep = |p: PrincipalIx| {
+        p != PrincipalIx::Role(r)
+            && wanted(p)
+            && match names.names(org, p) {
+                Some(true) => org.principal_account(p) == home || may_call(p),
+                Some(false) => may_call(p),
+                None => false,
+            }
+    };
+    let mut out: Vec<PrincipalIx> = if names.everyone {
+        all_principals(org).filter(|&p| keep(p)).collect()
+    } else {
+        let in_accounts = names.accounts.iter().flat_map(|&a| {
+            let acc = org.account(a);
+            acc.users
+                .iter()
+                .map(|&u| PrincipalIx::User(u))
+                .chain(acc.roles.iter().map(|&r| PrincipalIx::Role(r)))
+        });
+        names
+            .principals
+            .iter()
+            .copied()
+            .chain(in_accounts)
+            .filter(|&p| keep(p))
+            .collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 impl AssumeIndex {
@@ -302,11 +332,25 @@ impl AssumeIndex {
         everyone: &[RoleIx],
         keep: impl Fn(RoleIx) -> bool,
     ) -> Vec<RoleIx> {
+        self.roles_for_among_as(org, p, everyone, keep, self.side.may_call(org, p))
+    }
+
+    /// [`AssumeIndex::roles_for_among`], `may_call` saying whether `p`'s identity
+    /// policies may allow `sts:AssumeRole` (true for a principal that gave itself
+    /// every permission).
+    pub fn roles_for_among_as(
+        &self,
+        org: &Org,
+        p: PrincipalIx,
+        everyone: &[RoleIx],
+        keep: impl Fn(RoleIx) -> bool,
+        may_call: bool,
+    ) -> Vec<RoleIx> {
         let account = org.principal_account(p);
         let narrow = everyone
             .iter()
             .chain(self.by_principal.get(&p).into_iter().flatten());
-        let mut out: Vec<RoleIx> = if self.side.may_call(org, p) {
+        let mut out: Vec<RoleIx> = if may_call {
             narrow
                 .chain(&self.by_account[account.index()])
                 .copied()

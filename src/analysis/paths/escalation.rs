@@ -42,9 +42,10 @@ use serde::Serialize;
 use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared};
 use super::super::letting_in;
 use super::super::who_can::Condition;
+use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::{AccountIx, DocIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
+use crate::org::{AccountIx, DocIx, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::{NamedPrincipal, Policy, PolicyKind};
 
 /// One request an escalation takes.
@@ -327,6 +328,7 @@ impl<'o> Batch<'o> {
         step: &Step,
         extra: Option<&Extra>,
         under: Under,
+        raised: Option<Raised>,
     ) -> Option<Vec<Condition>> {
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
@@ -403,6 +405,9 @@ impl<'o> Batch<'o> {
             }
             Under::AsIs | Under::RewrittenTrust => {}
         }
+        if let Some(r) = raised {
+            r.apply(org, &mut a.set);
+        }
         let decision = engine::evaluate(&a.request, &a.set);
         if decision == Decision::Allowed {
             return Some(Vec::new());
@@ -429,6 +434,95 @@ enum Under {
     /// A version of one of the caller's managed policies made the default: the
     /// policy's document is that version's.
     Version(PolicyIx, DocIx),
+}
+
+/// How a principal raised its own permissions (the best of its self-edges, see
+/// [`Prefilter::raise`]): from then on it holds a policy of its own writing that
+/// allows everything, as `AdministratorAccess` does, beside the policies it had. The
+/// SCPs and, unless the technique lifted it, its permissions boundary still cap it.
+/// On the side of reporting less, not more: the policies it could then remove (a
+/// Deny of its own, the group it joined, the version it made the default) still
+/// apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Raised {
+    /// Its permissions boundary removed (or replaced by one allowing everything).
+    pub lifted: bool,
+    /// The group it joined to write itself a policy: the group's policies apply too.
+    pub joined: Option<GroupIx>,
+    /// The managed policy whose other version it made the default, and that version:
+    /// its document applies too.
+    pub version: Option<DocIx>,
+}
+
+impl Raised {
+    /// What raising by `e` (one of `p`'s self-edges) leaves `p` with.
+    pub fn by(org: &Org, p: PrincipalIx, e: &Edge) -> Raised {
+        let first = e.steps.first().map_or("", |s| s.action.as_str());
+        let joined = (first == "iam:AddUserToGroup")
+            .then(|| {
+                let arn = &e.steps[0].resource;
+                org.groups()
+                    .iter()
+                    .position(|g| &*g.arn == arn)
+                    .map(GroupIx::new)
+            })
+            .flatten();
+        let version = e
+            .steps
+            .first()
+            .filter(|s| s.action == "iam:SetDefaultPolicyVersion")
+            .and_then(|s| {
+                let x = org
+                    .identity_policies(p)
+                    .find(|&x| org.policy(x).arn.as_deref() == Some(s.resource.as_str()))?;
+                let v = s.version.as_deref()?;
+                let rec = org.policy(x);
+                rec.other_versions
+                    .iter()
+                    .find(|o| &*o.id == v)
+                    .map(|o| o.doc)
+            });
+        Raised {
+            lifted: first.ends_with("PermissionsBoundary"),
+            joined,
+            version,
+        }
+    }
+
+    /// `p`'s policies, as they are once it raised them.
+    pub fn apply<'o>(self, org: &'o Org, set: &mut PolicySet<'o>) {
+        set.identity.push(allow_all());
+        if let Some(g) = self.joined {
+            let group = org.group(g);
+            set.identity.extend(
+                group
+                    .managed
+                    .iter()
+                    .chain(&group.inline)
+                    .map(|&x| &**org.compiled(x)),
+            );
+        }
+        if let Some(d) = self.version {
+            set.identity.push(&*org.docs()[d.index()].policy);
+        }
+        if self.lifted {
+            set.boundary = None;
+        }
+    }
+}
+
+/// The policy a principal that can write its own policies gives itself: everything
+/// (`AdministratorAccess`'s document).
+fn allow_all() -> &'static Policy {
+    static ALL: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        Policy::parse(
+            PolicyKind::Identity,
+            "AdministratorAccess",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        )
+        .expect("a valid policy")
+    })
 }
 
 /// How many items one task decides in one [`Batch`]: small enough that a single
@@ -543,11 +637,21 @@ impl Technique {
     /// Every step decided; the edge, with the needs of all its steps, when each is
     /// allowed.
     fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
+        self.decide_as(batch, p, None)
+    }
+
+    /// [`Technique::decide`], the caller's permissions `raised` when it raised them.
+    fn decide_as(
+        self,
+        batch: &mut Batch<'_>,
+        p: PrincipalIx,
+        raised: Option<Raised>,
+    ) -> Option<Edge> {
         let mut needs: Vec<Condition> = Vec::new();
         for (i, s) in self.steps.iter().enumerate() {
             let extra = self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e);
             let under = if i == 0 { Under::AsIs } else { self.then };
-            for n in batch.decide(p, s, extra, under)? {
+            for n in batch.decide(p, s, extra, under, raised)? {
                 if !needs.contains(&n) {
                     needs.push(n);
                 }
@@ -1051,7 +1155,7 @@ impl Prefilter {
     /// Whether `p`'s documents allow the first action of any way to raise its own
     /// permissions ([`SELF_ACTIONS`]): most principals' do not, and are skipped
     /// before their techniques are built.
-    fn may_self(&self, org: &Org, p: PrincipalIx) -> bool {
+    pub fn may_self(&self, org: &Org, p: PrincipalIx) -> bool {
         self.iam_resources
             || org
                 .identity_policies(p)
@@ -1148,6 +1252,47 @@ impl Prefilter {
             .filter(|t| self.worth(org, p, t))
             .filter_map(|t| t.decide(batch, p))
             .collect()
+    }
+
+    /// The self-edge `p` raises its permissions by, to go on from there (`None`: it
+    /// cannot): the cheapest, and among equals one that lifts its boundary, then one
+    /// that writes its own policy, then one that joins a group (its policies then
+    /// apply too). Stops at the first allowed with no context, as [`Prefilter::is_admin_in`].
+    pub fn raise(&self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<(Edge, Raised)> {
+        let org = batch.org;
+        if !self.may_self(org, p) {
+            return None;
+        }
+        let mut techniques = techniques_self(org, p, &self.docs, &self.groups);
+        techniques.sort_by_key(|t| match t.steps[0].action.as_str() {
+            a if a.ends_with("PermissionsBoundary") => 0,
+            "iam:AddUserToGroup" => 2,
+            _ => 1,
+        });
+        let e = self.best_of(batch, p, techniques)?;
+        let raised = Raised::by(org, p, &e);
+        Some((e, raised))
+    }
+
+    /// [`Prefilter::best_between`] for `p` once it raised its permissions (`raised`):
+    /// every technique is worth asking, as its own policy now allows every action.
+    pub fn best_between_raised(
+        &self,
+        batch: &mut Batch<'_>,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        raised: Raised,
+    ) -> Option<Edge> {
+        let mut found: Option<Edge> = None;
+        for t in techniques_between(batch.org, p, q, batch.context) {
+            if let Some(e) = t.decide_as(batch, p, Some(raised)) {
+                if e.needs.is_empty() {
+                    return Some(e);
+                }
+                found.get_or_insert(e);
+            }
+        }
+        found
     }
 
     /// [`is_admin`], stopping at the first technique allowed with no context; `batch`

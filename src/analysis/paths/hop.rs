@@ -6,6 +6,7 @@ use super::super::assemble::{Ask, Assembled, Shared, Subject, assemble, assemble
 use super::super::letting_in;
 use super::super::watch::Watch;
 use super::super::who_can::Condition;
+use super::search::Node;
 use crate::engine::{self, Decision};
 use crate::org::{Org, PrincipalIx, RoleIx};
 
@@ -49,7 +50,8 @@ fn decide(mut a: Assembled<'_>) -> Option<Vec<Condition>> {
 /// first layer (one principal, thousands of roles) still spreads over every core.
 const CHUNK: usize = 128;
 
-/// [`hop`] for many pairs `(p, r)`, in their order, in parallel. Pairs are taken by
+/// [`hop`] for many pairs `(p, r)`, in their order, in parallel; a raised `p` asks
+/// under the policies it gave itself. Pairs are taken by
 /// the caller's account, so what a request shares with the others of that account
 /// (SCP levels, org path, context keys) is built once per chunk of [`CHUNK`], not
 /// once per hop; the decision is the same (`assemble` is `assemble_shared` over data
@@ -57,13 +59,13 @@ const CHUNK: usize = 128;
 /// are abandoned (their answers are `None`).
 pub(super) fn hops(
     org: &Org,
-    pairs: &[(PrincipalIx, RoleIx)],
+    pairs: &[(Node, RoleIx)],
     context: &[(String, Vec<String>)],
     watch: Watch<'_>,
 ) -> Vec<Option<Vec<Condition>>> {
     let key = |i: usize| {
         let (p, r) = pairs[i];
-        (org.principal_account(p), org.role(r).account, r, p)
+        (org.principal_account(p.p), org.role(r).account, r, p.p)
     };
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     order.sort_unstable_by_key(|&i| key(i));
@@ -92,7 +94,7 @@ pub(super) fn hops(
 /// The pairs `chunk` (indexes into `pairs`) whose callers share one account.
 fn decide_chunk(
     org: &Org,
-    pairs: &[(PrincipalIx, RoleIx)],
+    pairs: &[(Node, RoleIx)],
     chunk: &[usize],
     context: &[(String, Vec<String>)],
 ) -> Vec<(usize, Option<Vec<Condition>>)> {
@@ -100,19 +102,18 @@ fn decide_chunk(
         .iter()
         .map(|&i| assume(org, pairs[i].1, context))
         .collect();
-    let account = org.principal_account(pairs[chunk[0]].0);
+    let account = org.principal_account(pairs[chunk[0]].0.p);
+    // An AssumeRole whose target cannot be asked is no hop (`assemble` refuses it):
+    // the same target for every role ARN, so none of the chunk is.
     let Ok(first) = asks[0].checked_target(org) else {
-        return chunk
-            .iter()
-            .map(|&i| (i, hop(org, pairs[i].0, pairs[i].1, context)))
-            .collect();
+        return chunk.iter().map(|&i| (i, None)).collect();
     };
     let mut shared = Shared::new(org, &asks[0], &first, Some(account));
     chunk
         .iter()
         .zip(&asks)
         .map(|(&i, ask)| {
-            let (p, r) = pairs[i];
+            let (Node { p, raised }, r) = pairs[i];
             if p == PrincipalIx::Role(r) {
                 return (i, None);
             }
@@ -121,8 +122,13 @@ fn decide_chunk(
                 return (i, None);
             };
             shared.retarget(org, &tgt);
-            let a = assemble_shared(org, Subject::Principal(p), ask, &tgt, &shared);
-            (i, a.ok().and_then(decide))
+            let Ok(mut a) = assemble_shared(org, Subject::Principal(p), ask, &tgt, &shared) else {
+                return (i, None);
+            };
+            if let Some(raised) = raised {
+                raised.apply(org, &mut a.set);
+            }
+            (i, decide(a))
         })
         .collect()
 }

@@ -37,6 +37,7 @@ pub struct ReachEntry<'a> {
 
 /// One hop, without the end its reach already names.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HopEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<&'a str>,
@@ -45,6 +46,9 @@ pub struct HopEntry<'a> {
     pub via: &'a str,
     pub steps: &'a [super::Step],
     pub needs: &'a [String],
+    /// How many of `steps`, first, raise `from`'s own permissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raised_steps: Option<usize>,
 }
 
 /// `paths --from`.
@@ -116,6 +120,7 @@ fn entry<'a>(
             via: &h.via,
             steps: &h.steps,
             needs: &h.needs,
+            raised_steps: h.raised_steps,
         }),
         admin: r.admin,
         needs: &r.needs,

@@ -9,6 +9,11 @@
 //! The graph is discovered around the principal asked about, then searched once for
 //! every shortest path. `tests/paths_agree.rs` holds the answers equal to a search
 //! over every hop of the org.
+//!
+//! A principal that can give itself any permission (its best self-edge) goes on from
+//! there: the graph holds it a second time, raised, whose hops are decided under the
+//! policy it gave itself ([`escalation::Raised`]); a reach shows the raising with the
+//! hop after it (`iam:AttachUserPolicy (admin to itself), then sts:AssumeRole`).
 
 pub mod escalation;
 mod hop;
@@ -24,8 +29,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use escalation::{Edge, Step, edges_between, is_admin, self_edges};
+use escalation::{Prefilter, Raised};
 pub use hop::hop;
-use search::{Hops, Shortest, discover, need_text};
+use search::{Hops, Node, Shortest, Worth, discover, need_text};
 pub use shared_text::SharedText;
 
 use super::AnalysisError;
@@ -46,6 +52,11 @@ pub struct HopStep {
     /// The requests it takes, each allowed by the engine.
     pub steps: Vec<Step>,
     pub needs: Vec<String>,
+    /// How many of `steps`, first, raise `from`'s own permissions (it gives itself
+    /// every permission, then takes the hop with them): `via` then reads
+    /// `iam:AttachUserPolicy (admin to itself), then sts:AssumeRole`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raised_steps: Option<usize>,
 }
 
 /// One principal reached (a role, or a user whose keys or password can be taken),
@@ -107,17 +118,48 @@ impl Shares {
     /// Takes the technique of every hop of `tree` out of `h`'s graph.
     fn new(org: &Org, h: &mut Hops, tree: &Shortest) -> Shares {
         let mut hops: Vec<Option<Arc<HopStep>>> = vec![None; h.graph.edge_count()];
+        let mut from_raised: Vec<(EdgeIndex, NodeIndex)> = Vec::new();
         for n in h.graph.node_indices() {
             let Some(e) = tree.via(n) else { continue };
             let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
             let (from, to) = (h.graph[a], h.graph[b]);
+            if from.raised.is_some() {
+                from_raised.push((e, a));
+            }
             let w = std::mem::replace(&mut h.graph[e], Edge::taken());
             hops[e.index()] = Some(Arc::new(HopStep {
-                from: org.principal_arn(from).to_string(),
-                to: org.principal_arn(to).to_string(),
+                from: org.principal_arn(from.p).to_string(),
+                to: org.principal_arn(to.p).to_string(),
                 needs: w.needs.iter().map(need_text).collect(),
                 via: w.via,
                 steps: w.steps,
+                raised_steps: None,
+            }));
+        }
+        // A hop out of a raised principal is shown with the self-edge that raised it
+        // (the hop before it on every path through it).
+        for (e, a) in from_raised {
+            let raise = h
+                .plain_node(h.graph[a].p)
+                .and_then(|p| h.graph.find_edge(p, a))
+                .and_then(|s| hops[s.index()].clone());
+            let (Some(raise), Some(hop)) = (raise, hops[e.index()].clone()) else {
+                continue;
+            };
+            let mut needs = raise.needs.clone();
+            needs.extend(
+                hop.needs
+                    .iter()
+                    .filter(|n| !raise.needs.contains(n))
+                    .cloned(),
+            );
+            hops[e.index()] = Some(Arc::new(HopStep {
+                from: hop.from.clone(),
+                to: hop.to.clone(),
+                via: format!("{} (admin to itself), then {}", raise.via, hop.via),
+                steps: raise.steps.iter().chain(&hop.steps).cloned().collect(),
+                needs,
+                raised_steps: Some(raise.steps.len()),
             }));
         }
         let accounts = org
@@ -138,7 +180,21 @@ fn reach(
     (path, edges): (Vec<NodeIndex>, Vec<EdgeIndex>),
     admin: bool,
 ) -> Reach {
-    let start = path.first().map_or(h.graph[h.root], |&n| h.graph[n]);
+    // A raised principal is the principal itself: its self-edge is shown with the hop
+    // after it.
+    let path: Vec<NodeIndex> = path
+        .into_iter()
+        .filter(|&n| h.graph[n].raised.is_none())
+        .collect();
+    let edges: Vec<EdgeIndex> = edges
+        .into_iter()
+        .filter(|&e| {
+            h.graph
+                .edge_endpoints(e)
+                .is_none_or(|(_, b)| h.graph[b].raised.is_none())
+        })
+        .collect();
+    let start = path.first().map_or(h.graph[h.root].p, |&n| h.graph[n].p);
     let (account, account_name) = shares.accounts[org.principal_account(end).index()].clone();
     let (from_account, from_account_name) =
         shares.accounts[org.principal_account(start).index()].clone();
@@ -162,7 +218,7 @@ fn reach(
         from_account_name,
         path: path
             .iter()
-            .map(|n| org.principal_arn(h.graph[*n]).to_string())
+            .map(|n| org.principal_arn(h.graph[*n].p).to_string())
             .collect(),
         edges: hops,
         admin,
@@ -201,42 +257,67 @@ pub fn paths_until(
     // A target is a role, or a user whose keys or password can be taken.
     let target = to.map(|t| principal(org, t)).transpose()?;
     let index = AssumeIndex::new(org);
-    let out_of = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+    let out_of = |at: &[Node], worth: &Worth<'_>| {
+        let keep = |r: RoleIx| worth(PrincipalIx::Role(r), false);
         // Roles that trust `*` are narrowed once for the whole step.
         let everyone: Vec<RoleIx> = index
             .everyone()
             .iter()
             .copied()
-            .filter(|&r| worth(PrincipalIx::Role(r)))
+            .filter(|&r| keep(r))
             .collect();
         at.iter()
-            .flat_map(|&p| {
-                index
-                    .roles_for_among(org, p, &everyone, |r| worth(PrincipalIx::Role(r)))
-                    .into_iter()
-                    .map(move |r| (p, r))
+            .flat_map(|&n| {
+                // A raised principal's own policy allows `sts:AssumeRole` anywhere.
+                let roles = match n.raised {
+                    None => index.roles_for_among(org, n.p, &everyone, keep),
+                    Some(_) => index.roles_for_among_as(org, n.p, &everyone, keep, true),
+                };
+                roles.into_iter().map(move |r| (n, r))
             })
             .collect()
     };
-    let pre = escalation::Prefilter::new(org);
-    let escalate_out = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
+    let pre = Prefilter::new(org);
+    let escalate_out = |at: &[Node], worth: &Worth<'_>| {
         // By account: the principals worth reaching in an account are looked up once
         // for all the callers of that account, not once per caller.
-        let mut callers: Vec<PrincipalIx> =
-            at.iter().copied().filter(|&p| pre.may(org, p)).collect();
+        let mut callers: Vec<PrincipalIx> = at
+            .iter()
+            .filter(|n| n.raised.is_none() && pre.may(org, n.p))
+            .map(|n| n.p)
+            .collect();
         callers.sort_by_key(|&p| (org.principal_account(p), p));
         let mut pairs: Vec<(PrincipalIx, PrincipalIx)> = Vec::new();
         for run in callers.chunk_by(|&a, &b| org.principal_account(a) == org.principal_account(b)) {
-            let targets: Vec<PrincipalIx> = pre.by_account[org.principal_account(run[0]).index()]
-                .iter()
-                .copied()
-                .filter(|&q| worth(q) && !escalation::aws_owned(org, q))
-                .collect();
+            let targets = escalation_targets(org, &pre, run[0], worth);
             for &p in run {
                 pairs.extend(targets.iter().filter(|&&q| q != p).map(|&q| (p, q)));
             }
         }
-        decide_escalations(org, &pre, &pairs, context)
+        let mut out = plain_edges(decide_escalations(org, &pre, &pairs, context));
+        // Each principal that can raise its own permissions, then what it reaches so.
+        let plain: Vec<PrincipalIx> = at
+            .iter()
+            .filter(|n| n.raised.is_none() && worth(n.p, true))
+            .map(|n| n.p)
+            .collect();
+        out.extend(
+            raise_each(org, &pre, &plain, context)
+                .into_iter()
+                .map(|(p, e, r)| (Node::plain(p), Node { p, raised: Some(r) }, e)),
+        );
+        let raised: Vec<(PrincipalIx, PrincipalIx, Raised)> = at
+            .iter()
+            .filter_map(|n| Some((n.p, n.raised?)))
+            .flat_map(|(p, r)| {
+                escalation_targets(org, &pre, p, worth)
+                    .into_iter()
+                    .filter(move |&q| q != p)
+                    .map(move |q| (p, q, r))
+            })
+            .collect();
+        out.extend(decide_raised(org, &pre, &raised, context));
+        out
     };
     let mut h = discover(
         org,
@@ -252,22 +333,19 @@ pub fn paths_until(
     let ends: Vec<(NodeIndex, PrincipalIx)> = h
         .graph
         .node_indices()
-        .filter(|&n| n != h.root && tree.reached(n))
-        .map(|n| (n, h.graph[n]))
+        .filter(|&n| n != h.root && tree.reached(n) && h.graph[n].raised.is_none())
+        .map(|n| (n, h.graph[n].p))
         .collect();
-    // Admin checks are the engine's too, a few requests a principal: in parallel.
-    watch.grow(ends.len());
-    let admins: Vec<bool> = escalation::in_batches(
-        org,
-        context,
-        &ends,
-        |&(_, p)| p,
-        |batch, &(_, p)| !watch.stopped() && pre.is_admin_in(batch, p),
-    );
-    watch.advance(ends.len());
-    if watch.stopped() {
-        return Err(AnalysisError::Cancelled);
-    }
+    // Every principal reached was asked whether it can raise its own permissions (its
+    // self-edge into its raised node): admin-level when it can with no context.
+    let admins: Vec<bool> = ends
+        .iter()
+        .map(|&(n, p)| {
+            h.node_of(p, true)
+                .and_then(|r| h.graph.find_edge(n, r))
+                .is_some_and(|e| h.graph[e].needs.is_empty())
+        })
+        .collect();
     let shares = Shares::new(org, &mut h, &tree);
     let mut reachable: Vec<Reach> = ends
         .par_iter()
@@ -290,6 +368,93 @@ pub fn paths_until(
         to,
         reachable,
     })
+}
+
+/// The principals of `p`'s account worth reaching by escalation from it (`p` among
+/// them): AWS-owned roles cannot be taken.
+fn escalation_targets(
+    org: &Org,
+    pre: &Prefilter,
+    p: PrincipalIx,
+    worth: &Worth<'_>,
+) -> Vec<PrincipalIx> {
+    pre.by_account[org.principal_account(p).index()]
+        .iter()
+        .copied()
+        .filter(|&q| worth(q, false) && !escalation::aws_owned(org, q))
+        .collect()
+}
+
+fn plain_edges(found: Vec<(PrincipalIx, PrincipalIx, Edge)>) -> Vec<(Node, Node, Edge)> {
+    found
+        .into_iter()
+        .map(|(p, q, e)| (Node::plain(p), Node::plain(q), e))
+        .collect()
+}
+
+/// The self-edge each of `ps` raises its permissions by, for those that can, decided
+/// in parallel.
+fn raise_each(
+    org: &Org,
+    pre: &Prefilter,
+    ps: &[PrincipalIx],
+    context: &[(String, Vec<String>)],
+) -> Vec<(PrincipalIx, Edge, Raised)> {
+    let ps: Vec<PrincipalIx> = ps
+        .iter()
+        .copied()
+        .filter(|&p| pre.may_self(org, p))
+        .collect();
+    escalation::in_batches(
+        org,
+        context,
+        &ps,
+        |&p| p,
+        |batch, &p| pre.raise(batch, p).map(|(e, r)| (p, e, r)),
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// By principal, the self-edge it raises its permissions by, for those of `ps` that
+/// can.
+fn raised_of(
+    org: &Org,
+    pre: &Prefilter,
+    ps: impl Iterator<Item = PrincipalIx>,
+    context: &[(String, Vec<String>)],
+) -> std::collections::HashMap<PrincipalIx, (Edge, Raised)> {
+    let mut ps: Vec<PrincipalIx> = ps.collect();
+    ps.sort_unstable();
+    ps.dedup();
+    raise_each(org, pre, &ps, context)
+        .into_iter()
+        .map(|(p, e, r)| (p, (e, r)))
+        .collect()
+}
+
+/// The best escalation edge of each pair `(p, q)`, `p` raised as it says, decided in
+/// parallel.
+fn decide_raised(
+    org: &Org,
+    pre: &Prefilter,
+    pairs: &[(PrincipalIx, PrincipalIx, Raised)],
+    context: &[(String, Vec<String>)],
+) -> Vec<(Node, Node, Edge)> {
+    escalation::in_batches(
+        org,
+        context,
+        pairs,
+        |&(p, _, _)| p,
+        |batch, &(p, q, r)| {
+            pre.best_between_raised(batch, p, q, r)
+                .map(|e| (Node { p, raised: Some(r) }, Node::plain(q), e))
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The best escalation edge of each pair `(p, q)`, decided in parallel.
@@ -332,32 +497,95 @@ pub fn who_reaches_until(
     let root = principal(org, role)?;
     // Inward, only the trust policies of the roles on the way are read.
     let side = CallerSide::new(org);
-    let into = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
-        at.iter()
-            .filter_map(|&x| match x {
+    let pre = Prefilter::new(org);
+    let into = |at: &[Node], worth: &Worth<'_>| {
+        let roles: Vec<RoleIx> = at
+            .iter()
+            .filter(|n| n.raised.is_none())
+            .filter_map(|n| match n.p {
                 PrincipalIx::Role(t) => Some(t),
                 PrincipalIx::User(_) => None,
             })
-            .flat_map(|t| {
-                side.callers_where(org, t, worth)
+            .collect();
+        let mut out: Vec<(Node, RoleIx)> = roles
+            .iter()
+            .flat_map(|&t| {
+                side.callers_where(org, t, |p| worth(p, false))
+                    .into_iter()
+                    .map(move |p| (Node::plain(p), t))
+            })
+            .collect();
+        // Callers once they raised their own permissions: the trust policy alone
+        // decides whom it may let in.
+        let raisable: Vec<(PrincipalIx, RoleIx)> = roles
+            .iter()
+            .flat_map(|&t| {
+                side.callers_allowed_where(org, t, |p| worth(p, true) && pre.may_self(org, p))
                     .into_iter()
                     .map(move |p| (p, t))
             })
-            .collect()
-    };
-    let pre = escalation::Prefilter::new(org);
-    let escalate_in = |at: &[PrincipalIx], worth: &dyn Fn(PrincipalIx) -> bool| {
-        let pre = &pre;
-        let pairs: Vec<(PrincipalIx, PrincipalIx)> = at
-            .iter()
-            .flat_map(|&q| {
-                pre.by_account[org.principal_account(q).index()]
-                    .iter()
-                    .filter(move |&&p| p != q && worth(p) && pre.may(org, p))
-                    .map(move |&p| (p, q))
-            })
             .collect();
-        decide_escalations(org, pre, &pairs, context)
+        let raised = raised_of(org, &pre, raisable.iter().map(|&(p, _)| p), context);
+        out.extend(raisable.into_iter().filter_map(|(p, t)| {
+            let r = raised.get(&p)?;
+            Some((
+                Node {
+                    p,
+                    raised: Some(r.1),
+                },
+                t,
+            ))
+        }));
+        out
+    };
+    let escalate_in = |at: &[Node], worth: &Worth<'_>| {
+        let pre = &pre;
+        let targets: Vec<PrincipalIx> = at
+            .iter()
+            .filter(|n| n.raised.is_none())
+            .map(|n| n.p)
+            .collect();
+        let in_account = |q: PrincipalIx, raised: bool| {
+            pre.by_account[org.principal_account(q).index()]
+                .iter()
+                .copied()
+                .filter(move |&p| {
+                    p != q
+                        && worth(p, raised)
+                        && if raised {
+                            pre.may_self(org, p)
+                        } else {
+                            pre.may(org, p)
+                        }
+                })
+                .map(move |p| (p, q))
+        };
+        let pairs: Vec<(PrincipalIx, PrincipalIx)> =
+            targets.iter().flat_map(|&q| in_account(q, false)).collect();
+        let mut out = plain_edges(decide_escalations(org, pre, &pairs, context));
+        let raisable: Vec<(PrincipalIx, PrincipalIx)> = targets
+            .iter()
+            .filter(|&&q| !escalation::aws_owned(org, q))
+            .flat_map(|&q| in_account(q, true))
+            .collect();
+        let raised = raised_of(org, pre, raisable.iter().map(|&(p, _)| p), context);
+        let pairs: Vec<(PrincipalIx, PrincipalIx, Raised)> = raisable
+            .into_iter()
+            .filter_map(|(p, q)| Some((p, q, raised.get(&p)?.1)))
+            .collect();
+        out.extend(decide_raised(org, pre, &pairs, context));
+        // Into a raised principal: its own self-edge.
+        let selves: Vec<PrincipalIx> = at
+            .iter()
+            .filter(|n| n.raised.is_some() && worth(n.p, false))
+            .map(|n| n.p)
+            .collect();
+        out.extend(
+            raise_each(org, pre, &selves, context)
+                .into_iter()
+                .map(|(p, e, r)| (Node::plain(p), Node { p, raised: Some(r) }, e)),
+        );
+        out
     };
     let mut h = discover(
         org,
@@ -375,10 +603,10 @@ pub fn who_reaches_until(
     let mut found: Vec<(usize, PrincipalIx, Reach)> = h
         .graph
         .node_indices()
-        .filter(|&n| n != h.root && tree.reached(n))
+        .filter(|&n| n != h.root && tree.reached(n) && h.graph[n].raised.is_none())
         .map(|n| {
             let r = reach(org, &h, &shares, root, tree.path(&h, n), false);
-            (r.path.len(), h.graph[n], r)
+            (r.path.len(), h.graph[n].p, r)
         })
         .collect();
     found.sort_by_key(|(len, p, _)| (*len, *p));

@@ -11,9 +11,27 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::super::watch::Watch;
-use super::escalation::Edge;
+use super::escalation::{Edge, Raised};
 use super::hop::hops;
 use crate::org::{Org, PrincipalIx, RoleIx};
+
+/// A node of the search: a principal as the org holds it, or the same principal once
+/// it raised its own permissions (`raised`, by its best self-edge): from there it
+/// reaches what its new policy lets it, every hop still decided by the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Node {
+    pub p: PrincipalIx,
+    pub raised: Option<Raised>,
+}
+
+impl Node {
+    pub fn plain(p: PrincipalIx) -> Node {
+        Node { p, raised: None }
+    }
+}
+
+/// Whether a node is worth reaching: the principal, and whether raised.
+pub type Worth<'a> = dyn Fn(PrincipalIx, bool) -> bool + 'a;
 
 /// The part of the escalation graph discovered around `root`. An edge P -> Q: P may
 /// obtain Q's permissions (assume Q, or one of the escalation techniques); its
@@ -21,32 +39,45 @@ use crate::org::{Org, PrincipalIx, RoleIx};
 /// only the best edge is kept: the cheapest, assume-role first, then the order of
 /// [`super::escalation::edges_between`].
 pub struct Hops {
-    pub graph: DiGraph<PrincipalIx, Edge>,
+    pub graph: DiGraph<Node, Edge>,
     pub root: NodeIndex,
     /// Each principal's node, by [`Hops::slot`]: a whole-org search finds hundreds of
     /// thousands, looked up again for every hop asked about.
     node: Vec<Option<NodeIndex>>,
     users: usize,
+    roles: usize,
 }
 
 impl Hops {
-    fn slot(&self, p: PrincipalIx) -> usize {
-        match p {
+    /// A principal raises its permissions in one way only (its best self-edge): one
+    /// raised node each, after the plain ones.
+    fn slot(&self, p: PrincipalIx, raised: bool) -> usize {
+        let plain = match p {
             PrincipalIx::User(u) => u.index(),
             PrincipalIx::Role(r) => self.users + r.index(),
+        };
+        if raised {
+            self.users + self.roles + plain
+        } else {
+            plain
         }
     }
 
-    fn node_of(&self, p: PrincipalIx) -> Option<NodeIndex> {
-        self.node[self.slot(p)]
+    pub fn node_of(&self, p: PrincipalIx, raised: bool) -> Option<NodeIndex> {
+        self.node[self.slot(p, raised)]
     }
 
-    fn node(&mut self, p: PrincipalIx) -> (NodeIndex, bool) {
-        let slot = self.slot(p);
+    /// The graph node of a principal as the org holds it.
+    pub fn plain_node(&self, p: PrincipalIx) -> Option<NodeIndex> {
+        self.node_of(p, false)
+    }
+
+    fn node(&mut self, x: Node) -> (NodeIndex, bool) {
+        let slot = self.slot(x.p, x.raised.is_some());
         if let Some(n) = self.node[slot] {
             return (n, false);
         }
-        let n = self.graph.add_node(p);
+        let n = self.graph.add_node(x);
         self.node[slot] = Some(n);
         (n, true)
     }
@@ -55,14 +86,13 @@ impl Hops {
 /// The hops worth asking about out of the principals of one step (outgoing), or into
 /// its roles (incoming), given which principals at the other end are worth it (not
 /// yet known as near); a superset of them is fine.
-pub type Expand<'a> =
-    dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, RoleIx)> + 'a;
+pub type Expand<'a> = dyn Fn(&[Node], &Worth<'_>) -> Vec<(Node, RoleIx)> + 'a;
 
 /// The escalation edges (other than assume-role) out of the principals of one step
 /// (outgoing) or into them (incoming), already decided, given which principals at
 /// the other end are worth it.
-pub type Escalate<'a> = dyn Fn(&[PrincipalIx], &dyn Fn(PrincipalIx) -> bool) -> Vec<(PrincipalIx, PrincipalIx, Edge)>
-    + 'a;
+/// Self-edges, from a principal to its raised node, are among them.
+pub type Escalate<'a> = dyn Fn(&[Node], &Worth<'_>) -> Vec<(Node, Node, Edge)> + 'a;
 
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
@@ -87,10 +117,11 @@ pub fn discover(
     let mut h = Hops {
         graph: DiGraph::new(),
         root: NodeIndex::new(0),
-        node: vec![None; org.users().len() + org.roles().len()],
+        node: vec![None; 2 * (org.users().len() + org.roles().len())],
         users: org.users().len(),
+        roles: org.roles().len(),
     };
-    h.root = h.node(root).0;
+    h.root = h.node(Node::plain(root)).0;
     watch.begin(0);
     // The best cost known of each node found, by node index; the heap holds
     // (cost, node index): nodes found first come first among equals.
@@ -110,15 +141,16 @@ pub fn discover(
         }
         level.sort_unstable();
         level.dedup();
-        let worth = |p: PrincipalIx| h.node_of(p).is_none_or(|n| cost[n.index()] > c);
+        let worth =
+            |p: PrincipalIx, raised: bool| h.node_of(p, raised).is_none_or(|n| cost[n.index()] > c);
         // The hops to decide: out of each principal of the level, or into each role,
         // to or from principals not yet known as near.
-        let at: Vec<PrincipalIx> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
-        let pairs: Vec<(PrincipalIx, RoleIx)> = expand(&at, &worth)
+        let at: Vec<Node> = level.iter().map(|&n| h.graph[NodeIndex::new(n)]).collect();
+        let pairs: Vec<(Node, RoleIx)> = expand(&at, &worth)
             .into_iter()
             .filter(|&(p, r)| match dir {
-                Direction::Outgoing => worth(PrincipalIx::Role(r)),
-                Direction::Incoming => worth(p),
+                Direction::Outgoing => worth(PrincipalIx::Role(r), false),
+                Direction::Incoming => worth(p.p, p.raised.is_some()),
             })
             .collect();
         watch.grow(pairs.len());
@@ -127,14 +159,14 @@ pub fn discover(
             return None;
         }
         // The best edge between each pair: assume-role first, then the escalations.
-        let mut found: Vec<(PrincipalIx, PrincipalIx, Edge)> = pairs
+        let mut found: Vec<(Node, Node, Edge)> = pairs
             .into_iter()
             .zip(decided)
             .filter_map(|((p, r), needs)| {
                 let needs = needs?;
                 Some((
                     p,
-                    PrincipalIx::Role(r),
+                    Node::plain(PrincipalIx::Role(r)),
                     Edge::assume(&org.role(r).arn, needs),
                 ))
             })
@@ -145,7 +177,7 @@ pub fn discover(
         }
         // Only assume-role hops can meet an escalation of the same pair: `escalate`
         // gives each pair once.
-        let at_pair: HashMap<(PrincipalIx, PrincipalIx), usize> = found
+        let at_pair: HashMap<(Node, Node), usize> = found
             .iter()
             .enumerate()
             .map(|(i, (p, q, _))| ((*p, *q), i))
