@@ -7,12 +7,14 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
+use super::candidates::Candidates;
 use super::touched::{Touched, touched};
 use crate::analysis::who_can::{Condition, Outsider};
 use crate::analysis::{self, Among, AnalysisError, Ask, WhoCanAnswer};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::engine::Decision;
 use crate::org::{AccountIx, Entity, Org, Parent, PrincipalIx};
+use crate::policy::arn::ArnPattern;
 use crate::policy::{Context, Effect, NamedPrincipal, Policy, Request};
 
 /// What to ask: which actions, which principals.
@@ -67,8 +69,8 @@ impl Progress {
         self.total.store(total, Ordering::Relaxed);
     }
 
-    fn step(&self) -> Result<(), AnalysisError> {
-        self.done.fetch_add(1, Ordering::Relaxed);
+    fn step_by(&self, n: usize) -> Result<(), AnalysisError> {
+        self.done.fetch_add(n, Ordering::Relaxed);
         if self.is_cancelled() {
             return Err(AnalysisError::Cancelled);
         }
@@ -182,11 +184,33 @@ pub fn impact(
     // Edits in memory that write no resource side: a resource's policy and account
     // are the same in both orgs, looked up once.
     let same_sides = after.edits_since(before).is_some_and(|e| e.same_sides());
-    let resources: Vec<Vec<String>> = actions.iter().map(|a| arns.for_action(a)).collect();
+    // In memory, only the ARNs an index says can give a line are looked at; the
+    // others are counted.
+    let mut index = (!options.full && same_sides).then(|| Candidates::new(before, &t));
+    let mut listed: Vec<Vec<String>> = Vec::new();
+    let counts: Vec<usize> = match index.as_mut() {
+        Some(ix) => actions.iter().map(|a| ix.count(a)).collect(),
+        None => {
+            listed = actions.iter().map(|a| arns.for_action(a)).collect();
+            listed.iter().map(Vec::len).collect()
+        }
+    };
     if let Some(p) = &options.progress {
-        p.start(resources.iter().map(Vec::len).sum());
+        p.start(counts.iter().sum());
     }
-    for (action, resources) in actions.iter().zip(resources) {
+    // The accounts (by id) with a principal or root user re-decided in either org.
+    let redecided: HashSet<&str> = [(before, &plan.0), (after, &plan.1)]
+        .into_iter()
+        .flat_map(|(org, plan)| {
+            plan.principals
+                .iter()
+                .map(|&p| org.principal_account(p))
+                .chain(plan.roots.iter().copied())
+                .map(|a| &*org.account(a).id)
+        })
+        .collect();
+    let mut listed = listed.into_iter();
+    for (action, count) in actions.iter().zip(counts) {
         let reach = if options.full {
             None
         } else {
@@ -195,14 +219,25 @@ pub fn impact(
         let resource_accounts = resource_accounts_for(&t, action);
         // The action alone, to match statements' Action elements against.
         let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
-        let quiet = reach
-            .as_ref()
-            .map(|(rb, ra)| Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra]));
+        let (resources, quiet) = match index.as_mut() {
+            Some(ix) => {
+                let accounts = redecided.iter().chain(&resource_accounts).copied();
+                (ix.for_action(action, accounts), None)
+            }
+            None => {
+                let quiet = reach.as_ref().map(|(rb, ra)| {
+                    Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra])
+                });
+                (listed.next().unwrap_or_default(), quiet)
+            }
+        };
+        questions += count;
+        // The questions the index leaves out count as done once those looked at are.
+        let skipped = count.saturating_sub(resources.len());
         for resource in resources {
             if let Some(p) = &options.progress {
-                p.step()?;
+                p.step_by(1)?;
             }
-            questions += 1;
             if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
                 continue;
             }
@@ -270,6 +305,9 @@ pub fn impact(
             if whole {
                 outside.extend(compare_outside(&b, &a, action, &resource));
             }
+        }
+        if let Some(p) = &options.progress {
+            p.step_by(skipped)?;
         }
     }
     Ok(Impact {
@@ -604,6 +642,11 @@ pub struct ResourceArns<'o> {
 }
 
 impl<'o> ResourceArns<'o> {
+    /// One org's ARNs.
+    pub(super) fn one(org: &'o Org) -> ResourceArns<'o> {
+        ResourceArns { orgs: vec![org] }
+    }
+
     pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
         // Edits in memory that add or remove no entity: the changed org has the same ARNs.
         let orgs = if after.edits_since(before).is_some_and(|e| e.same_entities()) {
@@ -616,15 +659,38 @@ impl<'o> ResourceArns<'o> {
 
     /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
     pub fn for_action(&self, action: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .matched(action)
+            .into_iter()
+            .map(|m| m.text.into_owned())
+            .collect();
+        if out.is_empty() {
+            out.push("*".to_string());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The ARNs of each org the action acts on, unsorted (an ARN of both orgs twice),
+    /// each with what holds it; a bucket that the action does not act on but whose
+    /// objects it does stands as `BUCKET/*`.
+    pub(super) fn matched(&self, action: &str) -> Vec<Matched<'o>> {
         let templates = type_templates(action);
         let patterns = compile_templates(&templates);
         if patterns.is_empty() {
-            return vec!["*".to_string()];
+            return Vec::new();
         }
         let ctx = Context::default();
-        let fits = |arn: &crate::policy::Arn| {
-            let r = crate::policy::arn::ResourceRef::Arn(arn);
-            patterns.iter().any(|p| p.matches(&r, &ctx))
+        // As `ArnPattern::matches` on the parsed ARN, without making one.
+        let fits = |text: &str, segments: &[&str; 5]| {
+            patterns.iter().any(|p| match p {
+                ArnPattern::Any => true,
+                ArnPattern::Segments(segs) => {
+                    (0..5).all(|i| segs[i].matches(segments[i], &ctx, false))
+                }
+                ArnPattern::Whole(w) => w.matches(text, &ctx, false),
+            })
         };
         // The services the patterns name; any service when one is not literal.
         let services = type_services(&templates);
@@ -637,7 +703,7 @@ impl<'o> ResourceArns<'o> {
             lists
                 .into_iter()
                 .flatten()
-                .filter_map(move |&(e, at)| Some((org.arn(e)?, at as usize)))
+                .filter_map(move |&(e, at)| Some((e, org.arn(e)?, at as usize)))
         });
         let prefixes = type_prefixes(&templates);
         let may_fit = |arn: &str, at: usize| {
@@ -650,28 +716,57 @@ impl<'o> ResourceArns<'o> {
                     .is_none_or(|ps| ps.iter().any(|p| resource.starts_with(p.as_str())))
         };
         let mut out = Vec::new();
-        for (text, at) in groups {
+        for (e, text, at) in groups {
             if !may_fit(text, at) {
                 continue;
             }
-            let Some(arn) = crate::policy::Arn::parse(text) else {
+            let Some(segments) = crate::policy::Arn::segments(text) else {
                 continue;
             };
-            if fits(&arn) {
-                out.push(text.to_string());
+            if fits(text, &segments) {
+                out.push(Matched {
+                    text: std::borrow::Cow::Borrowed(text),
+                    entity: Some(e),
+                    service: segments[1],
+                    account: segments[3],
+                    resource: segments[4],
+                });
             } else if text.contains(":s3:::") && !text.contains('/') {
                 let objects = format!("{text}/*");
-                if crate::policy::Arn::parse(&objects).is_some_and(|o| fits(&o)) {
-                    out.push(objects);
+                if crate::policy::Arn::segments(&objects).is_some_and(|s| fits(&objects, &s)) {
+                    out.push(Matched {
+                        text: std::borrow::Cow::Owned(objects),
+                        entity: None,
+                        service: "s3",
+                        account: "",
+                        resource: "",
+                    });
                 }
             }
         }
-        if out.is_empty() {
-            out.push("*".to_string());
-        }
-        out.sort_unstable();
-        out.dedup();
         out
+    }
+}
+
+/// An ARN an action acts on: an entity's (borrowed, with its segments), or a bucket's
+/// objects (`BUCKET/*`, made here: no entity, service `s3`, no account).
+pub(super) struct Matched<'o> {
+    pub text: std::borrow::Cow<'o, str>,
+    pub entity: Option<Entity>,
+    pub service: &'o str,
+    pub account: &'o str,
+    pub resource: &'o str,
+}
+
+/// What decides the ARNs an action acts on: its service and resource type names (the
+/// same for many actions: every `iam` action on a user).
+pub(super) fn resource_template_key(action: &str) -> (&'static str, Vec<&'static str>) {
+    match Catalog::get().action(action) {
+        Some(a) => (
+            a.service,
+            a.resource_types.iter().map(|t| t.name.as_str()).collect(),
+        ),
+        None => ("", Vec::new()),
     }
 }
 
@@ -778,13 +873,13 @@ fn under(org: &Org, a: crate::org::AccountIx, node: Entity) -> bool {
 /// for a question that gives no resource account (without its S3 Block Public Access
 /// and managed-key lookups, which who-can makes itself).
 #[derive(Clone)]
-struct Held<'o> {
-    policy: Option<&'o Policy>,
-    account_id: Option<String>,
+pub(super) struct Held<'o> {
+    pub(super) policy: Option<&'o Policy>,
+    pub(super) account_id: Option<String>,
 }
 
 impl<'o> Held<'o> {
-    fn new(org: &'o Org, action: &str, resource: &str) -> Held<'o> {
+    pub(super) fn new(org: &'o Org, action: &str, resource: &str) -> Held<'o> {
         let holder = crate::analysis::assemble::resource_holder(org, action, resource);
         let policy = holder.and_then(|(p, _)| p).map(|p| &**org.compiled(p));
         let account_id = match holder {

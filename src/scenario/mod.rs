@@ -10,6 +10,7 @@
 //! Every decision is asked of `analysis`, on the loaded org and on the changed one.
 
 mod apply;
+mod candidates;
 pub mod change;
 pub mod error;
 pub mod expect;

@@ -58,18 +58,19 @@ impl Touched {
     /// actions whose requests carry `iam:PermissionsBoundary`, the boundary of the
     /// user or role acted on. Then every principal is re-decided on it.
     pub fn own_side_changed(&self, action: &str, resource: &str) -> bool {
-        if self.resources.contains(resource) {
-            return true;
-        }
-        if !self.rebounded.is_empty()
-            && self.rebounded.contains(resource)
-            && crate::analysis::assemble::carries_entity_boundary(action)
-        {
-            return true;
-        }
-        resource.split_once('/').is_some_and(|(bucket, _)| {
-            resource.contains(":s3:::") && self.resources.contains(bucket)
-        })
+        self.own_policy_changed(resource)
+            || (!self.rebounded.is_empty()
+                && self.rebounded.contains(resource)
+                && crate::analysis::assemble::carries_entity_boundary(action))
+    }
+
+    /// Whether the resource's own policy changed (a bucket's for its objects, a role's
+    /// trust policy), whatever the action.
+    pub fn own_policy_changed(&self, resource: &str) -> bool {
+        self.resources.contains(resource)
+            || resource.split_once('/').is_some_and(|(bucket, _)| {
+                resource.contains(":s3:::") && self.resources.contains(bucket)
+            })
     }
 }
 
