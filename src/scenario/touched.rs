@@ -261,6 +261,28 @@ fn same_place_side(org: &Org, k: usize, arn: &str) -> Option<Option<PolicyIx>> {
 }
 
 /// An order for principals (users, then roles), to drop duplicates.
+/// The policies of both orgs whose document reads a key containing `needle` (lower
+/// case). The text is enough unless an escape could spell the key.
+fn reading<'o>(sides: &[&Side<'o>], needle: &str) -> Vec<(&'o Org, PolicyIx)> {
+    let reads = |text: &str| text.to_ascii_lowercase().contains(needle);
+    let mut out = Vec::new();
+    for &side in sides {
+        let org = side.org;
+        let docs: Vec<bool> = (0..org.docs().len())
+            .map(|ix| {
+                let d = DocRef { side, ix };
+                reads(d.text()) || (d.text().contains('\\') && reads(d.canon()))
+            })
+            .collect();
+        for (i, rec) in org.policies().iter().enumerate() {
+            if docs[rec.doc.index()] {
+                out.push((org, PolicyIx::new(i)));
+            }
+        }
+    }
+    out
+}
+
 fn boundary_arn(org: &Org, p: Option<PrincipalIx>) -> Option<&str> {
     p.and_then(|p| org.boundary(p))
         .and_then(|x| org.policy(x).arn.as_deref())
@@ -504,23 +526,11 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
     // A boundary set, removed or replaced changes `iam:PermissionsBoundary` on requests
     // acting on that user or role: the policies that read the key decide them anew.
     if !rebounded.is_empty() {
-        let mut reading_any = false;
-        let reads = |text: &str| text.to_ascii_lowercase().contains("permissionsboundary");
-        for (org, side) in [(before, &b), (after, &a)] {
-            let reading: Vec<bool> = (0..org.docs().len())
-                .map(|ix| {
-                    let d = DocRef { side, ix };
-                    reads(d.text()) || (d.text().contains('\\') && reads(d.canon()))
-                })
-                .collect();
-            for (i, rec) in org.policies().iter().enumerate() {
-                if reading[rec.doc.index()] {
-                    reading_any = true;
-                    docs.add(org, PolicyIx::new(i));
-                }
-            }
+        let reading = reading(&[&b, &a], "permissionsboundary");
+        for &(org, p) in &reading {
+            docs.add(org, p);
         }
-        if reading_any {
+        if !reading.is_empty() {
             t.rebounded = rebounded.into_iter().collect();
         }
     }
@@ -583,20 +593,9 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             seen: HashSet::new(),
             out: &mut t.path_docs,
         };
-        let reads = |text: &str| text.to_ascii_lowercase().contains("orgpaths");
-        for (org, side) in [(before, &b), (after, &a)] {
-            let reading: Vec<bool> = (0..org.docs().len())
-                .map(|ix| {
-                    let d = DocRef { side, ix };
-                    reads(d.text()) || (d.text().contains('\\') && reads(d.canon()))
-                })
-                .collect();
-            for (i, rec) in org.policies().iter().enumerate() {
-                if reading[rec.doc.index()] {
-                    docs.add(org, PolicyIx::new(i));
-                    path_docs.add(org, PolicyIx::new(i));
-                }
-            }
+        for (org, p) in reading(&[&b, &a], "orgpaths") {
+            docs.add(org, p);
+            path_docs.add(org, p);
         }
     }
     t
