@@ -741,3 +741,47 @@ fn a_deny_after_an_expiry_applies_now_and_the_answer_says_the_time() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A bucket-policy Deny that names a canonical user (S3's account id) cannot be matched
+/// to the caller: orgscope does not know which account it is. If it is the caller's,
+/// AWS denies (Amazon S3 User Guide, "Principals": canonical user ID), so an Allowed
+/// says what it rests on, and a Deny with `NotPrincipal` is not noted.
+#[test]
+fn an_allowed_beside_a_deny_naming_a_canonical_user_says_so() {
+    let dir = std::env::temp_dir().join(format!("orgscope-canonical-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("canonical.json");
+    std::fs::write(
+        &scenario,
+        r#"{"changes": [{"op": "put_resource_policy", "resource": "arn:aws:s3:::acme-public-website",
+            "document": {"Version": "2012-10-17", "Statement": [
+              {"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-public-website/*"},
+              {"Sid": "NotThatOne", "Effect": "Deny", "Principal": {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
+               "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-public-website/*"}]}}]}"#,
+    )
+    .unwrap();
+    let out = json(&orgscope(&[
+        "can",
+        "acme",
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "-p",
+        "anonymous",
+        "-a",
+        "s3:GetObject",
+        "-r",
+        "arn:aws:s3:::acme-public-website/index.html",
+        // The root's RCP EnforceSecureTransport denies plain HTTP.
+        "-c",
+        "aws:SecureTransport=true",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out["decision"], "Allowed", "{out:#}");
+    let notes = out["explanation"]["notes"].to_string();
+    assert!(
+        notes.contains("Deny NotThatOne names a canonical user"),
+        "{notes}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

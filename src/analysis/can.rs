@@ -112,6 +112,11 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         ));
     }
     explanation.notes.extend(time_note(&a, &given));
+    if explanation.decision == Decision::Allowed {
+        explanation
+            .notes
+            .extend(canonical_user_deny_note(&a.request, &a.set));
+    }
     explanation
         .notes
         .extend(named_session_notes(org, s, ask, &a, explanation.decision)?);
@@ -263,6 +268,30 @@ fn time_note(asked: &super::assemble::Assembled, given: &dyn Fn(&str) -> bool) -
     }
 }
 
+/// A Deny of the resource's policy that covers the request and names a canonical user
+/// (an S3 account id): orgscope cannot tell which account it is, so it never matches
+/// the caller, yet if it is the caller's account AWS denies. An Allowed says so.
+fn canonical_user_deny_note(
+    request: &crate::policy::Request,
+    set: &engine::PolicySet,
+) -> Option<String> {
+    let policy = set.resource?;
+    let st = policy.statements().iter().find(|st| {
+        st.effect == crate::policy::Effect::Deny
+            && st.covers(request)
+            && st.named_principals().is_some_and(|(negated, named)| {
+                !negated
+                    && named
+                        .iter()
+                        .any(|n| matches!(n, crate::policy::NamedPrincipal::CanonicalUser(_)))
+            })
+    })?;
+    Some(format!(
+        "the resource policy's Deny {} names a canonical user, which orgscope cannot map to an account: if it is the caller's account, AWS denies",
+        st.label()
+    ))
+}
+
 /// The values of keys not given that change the decision, fewest keys first.
 fn changes(request: &crate::policy::Request, set: &engine::PolicySet) -> Vec<Change> {
     engine::changing_assignments(request, set)
@@ -302,6 +331,11 @@ fn can_outside(
         .notes
         .retain(|n| !n.starts_with("no SCPs apply"));
     explanation.notes.extend(a.assumptions.iter().cloned());
+    if explanation.decision == Decision::Allowed {
+        explanation
+            .notes
+            .extend(canonical_user_deny_note(&a.request, &a.set));
+    }
     explanation.notes.extend(super::public_access::acl_note(
         org,
         &ask.action,
