@@ -692,38 +692,40 @@ fn an_allowed_on_a_bucket_of_a_guessed_account_says_what_it_rests_on() {
     );
 }
 
+/// `can ... --format json` on acme as `scenario` (a scenario file's JSON) changes it,
+/// with `args` after the org; the scenario is written to a directory of its own.
+fn can_with_scenario(tag: &str, scenario: &str, args: &[&str]) -> Value {
+    let dir = std::env::temp_dir().join(format!("orgscope-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scenario.json");
+    std::fs::write(&file, scenario).unwrap();
+    let mut all = vec!["can", "acme", "--scenario", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = json(&orgscope(&all));
+    std::fs::remove_dir_all(&dir).unwrap();
+    out
+}
+
 /// AWS sets `aws:CurrentTime` on every request (IAM User Guide, "AWS global condition
 /// context keys"): a question without it is asked as of now, and the answer says at
 /// which time; the time given with `-c` is the time asked.
 #[test]
 fn a_deny_after_an_expiry_applies_now_and_the_answer_says_the_time() {
-    let dir = std::env::temp_dir().join(format!("orgscope-expiry-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let scenario = dir.join("expiry.json");
-    std::fs::write(
-        &scenario,
-        r#"{"changes": [{"op": "put_inline_policy", "principal": "dana", "name": "Expired",
-            "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole",
-            "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}]}}]}"#,
-    )
-    .unwrap();
+    let expired = r#"{"changes": [{"op": "put_inline_policy", "principal": "dana", "name": "Expired",
+        "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole",
+        "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}]}}]}"#;
     let ask = |extra: &[&str]| {
         let mut args = vec![
-            "can",
-            "acme",
-            "--scenario",
-            scenario.to_str().unwrap(),
             "-p",
             "dana",
             "-a",
             "sts:AssumeRole",
             "-r",
             "arn:aws:iam::222222222222:role/SecurityAuditor",
-            "--format",
-            "json",
         ];
         args.extend_from_slice(extra);
-        json(&orgscope(&args))
+        can_with_scenario("expiry", expired, &args)
     };
     let now = ask(&[]);
     assert_eq!(now["decision"], "ExplicitlyDenied", "{now:#}");
@@ -739,49 +741,37 @@ fn a_deny_after_an_expiry_applies_now_and_the_answer_says_the_time() {
             .to_string()
             .contains("the time of asking")
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A bucket-policy Deny that names a canonical user (S3's account id) cannot be matched
 /// to the caller: orgscope does not know which account it is. If it is the caller's,
 /// AWS denies (Amazon S3 User Guide, "Principals": canonical user ID), so an Allowed
-/// says what it rests on, and a Deny with `NotPrincipal` is not noted.
+/// says what it rests on.
 #[test]
 fn an_allowed_beside_a_deny_naming_a_canonical_user_says_so() {
-    let dir = std::env::temp_dir().join(format!("orgscope-canonical-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let scenario = dir.join("canonical.json");
-    std::fs::write(
-        &scenario,
+    let out = can_with_scenario(
+        "canonical",
         r#"{"changes": [{"op": "put_resource_policy", "resource": "arn:aws:s3:::acme-public-website",
             "document": {"Version": "2012-10-17", "Statement": [
               {"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-public-website/*"},
               {"Sid": "NotThatOne", "Effect": "Deny", "Principal": {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-public-website/*"}]}}]}"#,
-    )
-    .unwrap();
-    let out = json(&orgscope(&[
-        "can",
-        "acme",
-        "--scenario",
-        scenario.to_str().unwrap(),
-        "-p",
-        "anonymous",
-        "-a",
-        "s3:GetObject",
-        "-r",
-        "arn:aws:s3:::acme-public-website/index.html",
-        // The root's RCP EnforceSecureTransport denies plain HTTP.
-        "-c",
-        "aws:SecureTransport=true",
-        "--format",
-        "json",
-    ]));
+        &[
+            "-p",
+            "anonymous",
+            "-a",
+            "s3:GetObject",
+            "-r",
+            "arn:aws:s3:::acme-public-website/index.html",
+            // The root's RCP EnforceSecureTransport denies plain HTTP.
+            "-c",
+            "aws:SecureTransport=true",
+        ],
+    );
     assert_eq!(out["decision"], "Allowed", "{out:#}");
     let notes = out["explanation"]["notes"].to_string();
     assert!(
         notes.contains("Deny NotThatOne names a canonical user"),
         "{notes}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
