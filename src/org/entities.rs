@@ -147,6 +147,24 @@ pub struct User {
     pub credentials: Credentials,
 }
 
+impl User {
+    /// A user with nothing attached yet, as CreateUser makes one.
+    pub fn new(arn: Arc<str>, account: AccountIx) -> User {
+        User {
+            arn,
+            account,
+            id: None,
+            created: None,
+            groups: Default::default(),
+            managed: Default::default(),
+            inline: Default::default(),
+            boundary: None,
+            tags: Vec::new(),
+            credentials: Credentials::default(),
+        }
+    }
+}
+
 /// An IAM group.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -190,6 +208,27 @@ pub struct Role {
     /// The instance profiles holding the role (an export's `InstanceProfileList`);
     /// `None` where the input does not say (the native format without the field).
     pub instance_profiles: Option<Vec<InstanceProfile>>,
+}
+
+impl Role {
+    /// A role with nothing attached yet (its trust policy is set apart).
+    pub fn new(arn: Arc<str>, account: AccountIx) -> Role {
+        Role {
+            arn,
+            account,
+            id: None,
+            created: None,
+            description: None,
+            trust: None,
+            managed: Default::default(),
+            inline: Default::default(),
+            boundary: None,
+            tags: Vec::new(),
+            last_used: None,
+            max_session_duration: None,
+            instance_profiles: None,
+        }
+    }
 }
 
 /// An EC2 instance profile: what an instance runs a role through.

@@ -327,13 +327,8 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 return None;
             };
             let doc = compile(org, document, PolicyKind::Resource, TRUST, TRUST)?;
-            match org.role(r).trust {
-                Some(p) => org.set_policy_doc(p, doc),
-                None => {
-                    let p = org.push_policy(side_record(PolicyOrigin::Trust(r), doc));
-                    org.set_side_policy(Entity::Role(r), p);
-                }
-            }
+            let current = org.role(r).trust;
+            put_side_policy(org, Entity::Role(r), PolicyOrigin::Trust(r), current, doc);
         }
         Change::CreateUser {
             account,
@@ -374,37 +369,11 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
             match c {
                 Change::CreateRole { trust, .. } => {
                     let doc = compile(org, trust, PolicyKind::Resource, TRUST, TRUST)?;
-                    let r = org.push_role(Role {
-                        arn,
-                        account: a,
-                        id: None,
-                        created: None,
-                        description: None,
-                        trust: None,
-                        managed: Default::default(),
-                        inline: Default::default(),
-                        boundary: None,
-                        tags: Vec::new(),
-                        last_used: None,
-                        max_session_duration: None,
-                        instance_profiles: None,
-                    });
-                    let p = org.push_policy(side_record(PolicyOrigin::Trust(r), doc));
-                    org.set_side_policy(Entity::Role(r), p);
+                    let r = org.push_role(Role::new(arn, a));
+                    put_side_policy(org, Entity::Role(r), PolicyOrigin::Trust(r), None, doc);
                 }
                 _ => {
-                    org.push_user(User {
-                        arn,
-                        account: a,
-                        id: None,
-                        created: None,
-                        groups: Default::default(),
-                        managed: Default::default(),
-                        inline: Default::default(),
-                        boundary: None,
-                        tags: Vec::new(),
-                        credentials: Default::default(),
-                    });
+                    org.push_user(User::new(arn, a));
                 }
             }
         }
@@ -424,26 +393,23 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                 None => None,
             };
             let kind = ResourceKind::of_arn(resource);
-            let given_name = "resource policy";
+            // A change that does not apply here goes to the reload path whole, so the
+            // document may be compiled before the checks.
+            let doc = compile(
+                org,
+                document,
+                PolicyKind::Resource,
+                "resource policy",
+                kind.policy_name(),
+            )?;
             match held {
                 Some(r) => {
                     if given.is_some_and(|g| g != org.resource(r).account) {
                         return None;
                     }
-                    let doc = compile(
-                        org,
-                        document,
-                        PolicyKind::Resource,
-                        given_name,
-                        kind.policy_name(),
-                    )?;
-                    match org.resource(r).policy {
-                        Some(p) => org.set_policy_doc(p, doc),
-                        None => {
-                            let p = org.push_policy(side_record(PolicyOrigin::Resource(r), doc));
-                            org.set_side_policy(Entity::Resource(r), p);
-                        }
-                    }
+                    let current = org.resource(r).policy;
+                    let origin = PolicyOrigin::Resource(r);
+                    put_side_policy(org, Entity::Resource(r), origin, current, doc);
                 }
                 None => {
                     let from_arn = if arn.account().is_empty() {
@@ -460,13 +426,6 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                     if !arn.account().is_empty() && arn.account() != &*org.account(a).id {
                         return None;
                     }
-                    let doc = compile(
-                        org,
-                        document,
-                        PolicyKind::Resource,
-                        given_name,
-                        kind.policy_name(),
-                    )?;
                     let r = org.push_resource(Resource {
                         arn: resource.as_str().into(),
                         account: a,
@@ -475,8 +434,13 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
                         aws_managed: false,
                         public_access_block: None,
                     });
-                    let p = org.push_policy(side_record(PolicyOrigin::Resource(r), doc));
-                    org.set_side_policy(Entity::Resource(r), p);
+                    put_side_policy(
+                        org,
+                        Entity::Resource(r),
+                        PolicyOrigin::Resource(r),
+                        None,
+                        doc,
+                    );
                 }
             }
         }
@@ -497,6 +461,24 @@ fn change_in_memory(org: &mut Org, c: &Change) -> Option<()> {
 const TRUST: &str = "trust policy";
 
 /// The record of a trust or resource policy.
+/// Writes `doc` as a role's trust policy or a resource's policy: a new document for
+/// the one it has (`current`), or its first.
+fn put_side_policy(
+    org: &mut Org,
+    owner: Entity,
+    origin: PolicyOrigin,
+    current: Option<PolicyIx>,
+    doc: crate::org::DocIx,
+) {
+    match current {
+        Some(p) => org.set_policy_doc(p, doc),
+        None => {
+            let p = org.push_policy(side_record(origin, doc));
+            org.set_side_policy(owner, p);
+        }
+    }
+}
+
 fn side_record(origin: PolicyOrigin, doc: crate::org::DocIx) -> PolicyRecord {
     PolicyRecord {
         origin,

@@ -533,18 +533,7 @@ impl Builder {
         self.claim_name(account, Namespace::User, name, path, Entity::User(ix))?;
         let arn: Arc<str> = self.iam_arn(account, "user", path, name).into();
         self.claim_arn(&arn, Entity::User(ix))?;
-        self.users.push(User {
-            arn,
-            account,
-            id: None,
-            created: None,
-            groups: Default::default(),
-            managed: Default::default(),
-            inline: Default::default(),
-            boundary: None,
-            tags: Vec::new(),
-            credentials: Credentials::default(),
-        });
+        self.users.push(User::new(arn, account));
         self.accounts[account.index()].users.push(ix);
         Ok(ix)
     }
@@ -559,21 +548,7 @@ impl Builder {
         self.claim_name(account, Namespace::Role, name, path, Entity::Role(ix))?;
         let arn: Arc<str> = self.iam_arn(account, "role", path, name).into();
         self.claim_arn(&arn, Entity::Role(ix))?;
-        self.roles.push(Role {
-            arn,
-            account,
-            id: None,
-            created: None,
-            description: None,
-            trust: None,
-            managed: Default::default(),
-            inline: Default::default(),
-            boundary: None,
-            tags: Vec::new(),
-            last_used: None,
-            max_session_duration: None,
-            instance_profiles: None,
-        });
+        self.roles.push(Role::new(arn, account));
         self.accounts[account.index()].roles.push(ix);
         Ok(ix)
     }
