@@ -13,6 +13,7 @@ pub mod summary;
 pub mod watch;
 pub mod what_can;
 pub mod who_can;
+pub mod who_can_pattern;
 
 pub use assemble::{Ask, Subject, principal, subject};
 pub use can::{CanAnswer, can};
@@ -23,6 +24,7 @@ pub use public_access::block_public_access;
 pub use watch::{Progress, Stop, Watch, never};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
 pub use who_can::{Among, WhoCanAnswer, who_can, who_can_among, who_can_until};
+pub use who_can_pattern::who_can_covering;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {

@@ -444,11 +444,21 @@ fn held_units(
         .par_iter()
         .map(|b| {
             let prefix = format!("{}/", b.arn);
+            // Patterns that match none of the bucket's objects cannot cut them; and
+            // where the asked one is such, nothing of the bucket is covered.
+            let objects_pattern = format!("{prefix}*");
+            if !may_meet(&ask.resource, &objects_pattern) {
+                return Ok(Vec::new());
+            }
             let Some(objects) = arn_glob(&format!("{prefix}*"), "*") else {
                 return Ok(Vec::new());
             };
             let own = b.policy.map(|p| &**org.compiled(p));
-            let mut optional = common.to_vec();
+            let mut optional: Vec<String> = common
+                .iter()
+                .filter(|p| may_meet(p, &objects_pattern))
+                .cloned()
+                .collect();
             optional.extend(with_values(
                 statement_patterns(&ask.action, own),
                 &[b.arn.to_string()],
@@ -660,6 +670,18 @@ fn held_pattern(text: &str) -> String {
     }
 }
 
+/// Whether two ARN patterns may match a common ARN, judged from their literal starts
+/// alone (up to the first wildcard or variable): false only when those differ, so a
+/// pattern left out for it cuts nothing of the other's ARNs.
+pub fn may_meet(a: &str, b: &str) -> bool {
+    fn literal(p: &str) -> &str {
+        let p = p.strip_prefix(CROSSING).unwrap_or(p);
+        &p[..p.find(['*', '?', '$']).unwrap_or(p.len())]
+    }
+    let (a, b) = (literal(a), literal(b));
+    a.starts_with(b) || b.starts_with(a)
+}
+
 /// Patterns as globs, index for index; one that is no ARN pattern matches nothing
 /// (the empty pattern: every ARN has text).
 fn globs(patterns: &[String]) -> Vec<Glob> {
@@ -687,6 +709,7 @@ pub fn cover(
     patterns.dedup();
     let mut optional: Vec<Glob> = patterns
         .iter()
+        .filter(|p| may_meet(p, resource))
         .filter_map(|p| arn_glob(p, "*"))
         .filter(|g| g.0 != [Tok::Star { colon: true }])
         .collect();
@@ -697,7 +720,7 @@ pub fn cover(
             .iter()
             .filter_map(|a| arn_glob(&format!("arn:*:*:*:{a}:*"), "*")),
     );
-    optional.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    optional.sort_by_cached_key(|g| format!("{g:?}"));
     optional.dedup();
     let templates = templates(action, partition);
     let shapes: Vec<Option<Glob>> = if templates.is_empty() {
@@ -1130,6 +1153,107 @@ fn regions(
             })
             .collect(),
     )
+}
+
+/// One resource for each class of the resources `ask.resource` (a pattern) covers, as
+/// every policy of the org cuts them (for who-can, which asks of every principal at
+/// once): each resource the org holds by ARN, a bucket's objects cut along every
+/// pattern, and the classes of the rest. A class's resource whose ARN names no account
+/// is shown with a made-up account text, which who-can takes as each principal's own
+/// account. Policy variables are taken as any text here: [`variable_patterns`] gives
+/// the patterns to fill in per principal.
+pub fn org_classes(org: &Org, ask: &Ask) -> Result<Vec<String>, AnalysisError> {
+    if ask.action.contains(['*', '?']) {
+        return Err(AnalysisError::ActionPattern(ask.action.clone()));
+    }
+    let partition = org.info().partition.clone();
+    let asked = arn_glob(&ask.resource, &partition)
+        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
+    let shapes = {
+        let t = templates(&ask.action, &partition);
+        if t.is_empty() {
+            vec![Glob(vec![Tok::Star { colon: true }])]
+        } else {
+            t
+        }
+    };
+    let common = org_patterns(org, ask);
+    // A user or role held only for its tags is a class of its own only where a policy
+    // may read its tags for this action; otherwise it is like any other of its region.
+    let tags_read = reads_resource_tags(org, ask);
+    let mut out: Vec<String> = held_units(org, ask, &asked, &shapes, &common)?
+        .into_iter()
+        .filter(|u| {
+            tags_read
+                || !u.literal
+                || super::assemble::resource_holder(org, &ask.action, &u.resource).is_some()
+        })
+        .map(|u| u.resource)
+        .collect();
+    out.extend(cover(&ask.resource, &ask.action, &partition, common, &[])?);
+    if out.len() > MAX_CLASSES {
+        return Err(AnalysisError::PatternTooLarge(ask.resource.clone()));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Whether a statement of the org (or of the question) that may apply to `ask.action`
+/// reads a resource's tags (`aws:ResourceTag/...`, `iam:ResourceTag/...`), in a
+/// condition key or value or in a Resource pattern.
+fn reads_resource_tags(org: &Org, ask: &Ask) -> bool {
+    let Ok(probe) = crate::policy::Request::new(
+        "anonymous",
+        &ask.action,
+        "*",
+        None,
+        crate::policy::Context::default(),
+    ) else {
+        return true;
+    };
+    let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
+    let tagged = |t: &str| t.to_ascii_lowercase().contains("resourcetag");
+    org.docs()
+        .iter()
+        .map(|d| &*d.policy)
+        .chain(given.map(|p| &**p))
+        .flat_map(|p| p.statements())
+        .filter(|s| s.covers_action(&probe))
+        .any(|s| {
+            s.conditions
+                .iter()
+                .any(|c| tagged(&c.key) || c.raw_values.iter().any(|v| tagged(v)))
+                || s.resource_patterns()
+                    .is_some_and(|(_, rs)| rs.iter().any(|r| tagged(r)))
+        })
+}
+
+/// The Resource and NotResource patterns of every policy of the org (and of the
+/// question) that may apply to `ask.action`, with those of what AWS owns.
+pub fn org_patterns(org: &Org, ask: &Ask) -> Vec<String> {
+    let given = ask.session_policy.iter().chain(ask.caller_policies.iter());
+    let policies = org.docs().iter().map(|d| &*d.policy);
+    let mut common = statement_patterns(&ask.action, policies.chain(given.map(|p| &**p)));
+    common.extend(AWS_OWNED_PATTERNS.iter().map(|p| p.to_string()));
+    common.sort();
+    common.dedup();
+    common
+}
+
+/// The Resource patterns with a policy variable among `policies`' statements that may
+/// apply to `action`: the classes they cut depend on who asks.
+pub fn variable_patterns<'p>(
+    action: &str,
+    policies: impl IntoIterator<Item = &'p crate::policy::Policy>,
+) -> Vec<String> {
+    let mut out: Vec<String> = statement_patterns(action, policies)
+        .into_iter()
+        .filter(|p| p.contains("${"))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub struct WhoCanAnswer {
     /// The resource's account is unknown (an S3 ARN the org does not hold): each
     /// principal was evaluated as if the resource were in its own account.
     pub resource_account_assumed: bool,
+    /// For a resource pattern: the resources asked, one for each class of the covered
+    /// resources that the org's policies treat alike (empty for one resource).
+    pub covered: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +61,9 @@ pub struct Hit {
     /// For conditional hits: the key values under which it is allowed (empty for
     /// the others).
     pub when: Vec<Condition>,
+    /// For a resource pattern: the covered resource where it stands so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,6 +95,9 @@ pub struct NearMiss {
     pub blocked_at: Option<crate::engine::LevelNode>,
     /// The policies of that layer whose statements blocked (denies), if any.
     pub policies: Vec<String>,
+    /// For a resource pattern: the covered resource where it stands so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,6 +123,9 @@ pub struct Outsider {
     /// When the resource side does not allow with the context given: key values
     /// that let it through (empty otherwise).
     pub when: Vec<Condition>,
+    /// For a resource pattern: the covered resource whose policy names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
 }
 
 /// Every principal of the org that can do `ask`.
@@ -260,6 +272,7 @@ pub fn who_can_among(
                 account: account.id.to_string(),
                 account_name: account.name.to_string(),
                 when,
+                on: None,
             };
             match r {
                 Outcome::Allowed if kind == "root" => Entry::Root(hit(Vec::new())),
@@ -278,6 +291,7 @@ pub fn who_can_among(
                         .level()
                         .map(|l| super::layers::level_node(org, s.account(org), l)),
                     policies,
+                    on: None,
                 }),
                 Outcome::No => Entry::No,
             }
@@ -300,6 +314,7 @@ pub fn who_can_among(
         ),
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
+        covered: Vec::new(),
     };
     for e in entries {
         match e {
@@ -374,6 +389,7 @@ fn named_sessions(
                 account: account.id.to_string(),
                 account_name: account.name.to_string(),
                 when: Vec::new(),
+                on: None,
             });
         }
     }
@@ -639,6 +655,7 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
                 resource_side,
                 blocked_by,
                 when,
+                on: None,
             });
         }
     }

@@ -384,13 +384,21 @@ pub struct WhoCanArgs {
 pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
     let org = super::what_if::load_org_with(&args.org.org, args.org.scenario.as_deref())?;
     let (ask, notes) = args.request.ask(&org)?;
-    let answer = analysis::who_can(&org, &ask)?;
+    let answer = analysis::who_can_covering(&org, &ask, analysis::Watch::NONE)?;
     match args.org.format {
         Format::Json => print_json(&answer, &notes)?,
         Format::Table => {
             let mut s = String::new();
             let _ = writeln!(s, "who can {} on {}", answer.action, answer.resource);
-            if answer.resource_account_assumed {
+            if !answer.covered.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "a pattern: asked on {} resources it covers, one for each class the \
+                     organization's policies treat alike; each principal is shown with one \
+                     resource where it stands so",
+                    answer.covered.len()
+                );
+            } else if answer.resource_account_assumed {
                 let why = if answer.resource == "*" {
                     "the resource is `*`"
                 } else {
@@ -407,12 +415,18 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                 &mut s,
                 &answer.allowed,
                 |h| (&h.account, &h.account_name),
-                |h| h.principal.clone(),
+                |h| format!("{}{}", h.principal, on_text(&h.on)),
             );
             if !answer.root_users.is_empty() {
                 let _ = writeln!(s, "\naccount root users ({}):", answer.root_users.len());
                 for h in &answer.root_users {
-                    let _ = writeln!(s, "    {} ({})", h.principal, h.account_name);
+                    let _ = writeln!(
+                        s,
+                        "    {} ({}){}",
+                        h.principal,
+                        h.account_name,
+                        on_text(&h.on)
+                    );
                 }
             }
             if !answer.conditional.is_empty() {
@@ -427,7 +441,12 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     |h| (&h.account, &h.account_name),
                     |h| {
                         let when: Vec<String> = h.when.iter().map(ToString::to_string).collect();
-                        format!("{}  when {}", h.principal, when.join(", "))
+                        format!(
+                            "{}  when {}{}",
+                            h.principal,
+                            when.join(", "),
+                            on_text(&h.on)
+                        )
                     },
                 );
             }
@@ -443,7 +462,12 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     |n| (&n.account, &n.account_name),
                     |n| {
                         let by = layer_label(&org, &n.principal, None, n.blocked_by);
-                        format!("{}  by {by} {}", n.principal, n.policies.join(", "))
+                        format!(
+                            "{}  by {by} {}{}",
+                            n.principal,
+                            n.policies.join(", "),
+                            on_text(&n.on)
+                        )
                     },
                 );
             }
@@ -476,7 +500,7 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     };
                     let _ = writeln!(
                         s,
-                        "    {} {}  ({} {}{}; {side})",
+                        "    {} {}  ({} {}{}; {side}){}",
                         o.kind,
                         o.who,
                         o.policy,
@@ -485,7 +509,8 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                             ", with conditions"
                         } else {
                             ""
-                        }
+                        },
+                        on_text(&o.on)
                     );
                 }
             }
@@ -494,6 +519,11 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// `  on RESOURCE` for an answer about a pattern: where the principal stands so.
+fn on_text(on: &Option<String>) -> String {
+    on.as_ref().map(|r| format!("  on {r}")).unwrap_or_default()
 }
 
 /// Lines under a line per account, for items that come sorted by account.

@@ -65,7 +65,8 @@ pub fn answer_can(org: &Org, q: &Question) -> Result<CanAnswer, String> {
 
 /// The engine's answer to a `who-can` question of a lesson.
 pub fn answer_who_can(org: &Org, q: &Question) -> Result<WhoCanAnswer, String> {
-    crate::analysis::who_can(org, &ask_of(q)).map_err(|e| e.to_string())
+    crate::analysis::who_can_covering(org, &ask_of(q), crate::analysis::Watch::NONE)
+        .map_err(|e| e.to_string())
 }
 
 /// An engine answer to any question of a lesson, owned (boxed: the answers differ

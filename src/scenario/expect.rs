@@ -279,11 +279,35 @@ fn check_one(org: &Org, e: &Expectation) -> Result<Outcome, AnalysisError> {
         context: e.context.clone(),
         ..Ask::default()
     };
-    let answer = analysis::who_can(org, &ask)?;
+    let pattern = analysis::pattern::is_pattern(&ask.action, &ask.resource);
+    // A `can` about one principal on a pattern holds when it is allowed on every
+    // resource the pattern covers: `can`'s own answer about a pattern.
+    if let (Who::Principal(name), true, true) = (&e.who, e.can, pattern) {
+        let arn = principal_arn(org, name)?;
+        let answer = analysis::pattern::can_pattern(org, &arn, &ask)?;
+        let breaking = match (&answer.outcome, &answer.denied_example) {
+            (analysis::pattern::Outcome::AllowedOnEvery, _) => Vec::new(),
+            (outcome, example) => {
+                let on = example.as_ref().map(|x| x.resource.clone());
+                let mut b = breach(org, &arn, None, &ask, on.as_deref())?;
+                b.standing = outcome.to_string();
+                vec![b]
+            }
+        };
+        return Ok(Outcome {
+            expectation: e.text.clone(),
+            line: e.line,
+            holds: breaking.is_empty(),
+            breaking,
+        });
+    }
+    // Otherwise who-can's answer, over every resource a pattern covers: a guardrail
+    // fails where one request on one of them gets through.
+    let answer = analysis::who_can_covering(org, &ask, analysis::Watch::NONE)?;
     let breaking = match &e.who {
         Who::Principal(name) => {
             let arn = principal_arn(org, name)?;
-            let standing = standing_of(&answer, &arn);
+            let (standing, on) = standing_of(&answer, &arn);
             let holds = if e.can {
                 standing == Some("allowed")
             } else {
@@ -292,7 +316,7 @@ fn check_one(org: &Org, e: &Expectation) -> Result<Outcome, AnalysisError> {
             if holds {
                 Vec::new()
             } else {
-                vec![breach(org, &arn, standing, &ask)?]
+                vec![breach(org, &arn, standing, &ask, on)?]
             }
         }
         who => {
@@ -311,8 +335,8 @@ fn check_one(org: &Org, e: &Expectation) -> Result<Outcome, AnalysisError> {
                     .chain(&answer.root_users)
                 {
                     if !inside(&h.account) {
-                        let standing = standing_of(&answer, &h.principal);
-                        out.push(breach(org, &h.principal, standing, &ask)?);
+                        let (standing, on) = standing_of(&answer, &h.principal);
+                        out.push(breach(org, &h.principal, standing, &ask, on)?);
                     }
                 }
             }
@@ -323,10 +347,14 @@ fn check_one(org: &Org, e: &Expectation) -> Result<Outcome, AnalysisError> {
                     Some(_) => continue,
                     None => "named",
                 };
+                let on =
+                    o.on.as_ref()
+                        .map(|r| format!(" on {r}"))
+                        .unwrap_or_default();
                 out.push(Breach {
                     principal: format!("{} {}", o.kind, o.who),
                     standing: standing.to_string(),
-                    why: vec![format!("named by {} {}", o.policy, o.statement)],
+                    why: vec![format!("named by {} {}{on}", o.policy, o.statement)],
                 });
             }
             out
@@ -340,27 +368,43 @@ fn check_one(org: &Org, e: &Expectation) -> Result<Outcome, AnalysisError> {
     })
 }
 
-fn standing_of(w: &WhoCanAnswer, arn: &str) -> Option<&'static str> {
-    if w.allowed
+/// Where `arn` stands in the answer, and on which covered resource (for a pattern).
+fn standing_of<'w>(w: &'w WhoCanAnswer, arn: &str) -> (Option<&'static str>, Option<&'w str>) {
+    let on = |h: &'w analysis::who_can::Hit| h.on.as_deref();
+    if let Some(h) = w
+        .allowed
         .iter()
         .chain(&w.root_users)
-        .any(|h| h.principal == arn)
+        .find(|h| h.principal == arn)
     {
-        Some("allowed")
-    } else if w.conditional.iter().any(|h| h.principal == arn) {
-        Some("conditional")
+        (Some("allowed"), on(h))
+    } else if let Some(h) = w.conditional.iter().find(|h| h.principal == arn) {
+        (Some("conditional"), on(h))
     } else {
-        None
+        (None, None)
     }
 }
 
-/// Why a principal stands where it does: `can`'s explanation, its matched statements.
+/// Why a principal stands where it does: `can`'s explanation, its matched statements,
+/// on `on` (the covered resource where it stands so, for a pattern).
 fn breach(
     org: &Org,
     arn: &str,
     standing: Option<&str>,
     ask: &Ask,
+    on: Option<&str>,
 ) -> Result<Breach, AnalysisError> {
+    let one;
+    let ask = match on {
+        Some(resource) => {
+            one = Ask {
+                resource: resource.to_string(),
+                ..ask.clone()
+            };
+            &one
+        }
+        None => ask,
+    };
     let answer = analysis::can(org, arn, ask)?;
     let principal_account = match analysis::subject(org, arn)? {
         analysis::Subject::Principal(p) => Some(org.principal_account(p)),
@@ -370,7 +414,7 @@ fn breach(
         .resource_account
         .as_deref()
         .and_then(|id| org.account_by_id(id));
-    let mut why = Vec::new();
+    let mut why: Vec<String> = on.iter().map(|r| format!("on {r}")).collect();
     for l in &answer.explanation.layers {
         if l.statements.is_empty() {
             continue;

@@ -66,7 +66,7 @@ pub fn run_until(
         Query::WhoCan { ask } => noted(
             who_can(
                 org,
-                &analysis::who_can_until(org, &resolved(ask)?, watch).map_err(err)?,
+                &analysis::who_can_covering(org, &resolved(ask)?, watch).map_err(err)?,
             ),
             ask,
         ),

@@ -9,6 +9,14 @@ use crate::tui::query::answer::{AnswerTree, Jump, Tone, spans};
 use crate::tui::query::form::QueryKind;
 use crate::tui::query::locate::{Mark, Scope, layer_label, resource_policy};
 
+/// `  on RESOURCE`, for an answer about a pattern: where the principal stands so.
+fn on(resource: &Option<String>) -> crate::tui::query::answer::Spans {
+    match resource {
+        Some(r) => spans([(Tone::Dim, &format!("  on {r}"))]),
+        None => Vec::new(),
+    }
+}
+
 pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     // The question shows in the form above.
     let mut t = AnswerTree::new(QueryKind::WhoCan);
@@ -45,7 +53,15 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
     if let Some(acct) = &a.resource_account {
         t.header.push(resource_account(org, acct));
     }
-    if a.resource_account_assumed {
+    if !a.covered.is_empty() {
+        t.header.push(spans([(
+            Tone::Warn,
+            &format!(
+                "a pattern: asked on {} covered resources, one per class the policies treat alike; each principal shown on one",
+                thousands(a.covered.len())
+            ),
+        )]));
+    } else if a.resource_account_assumed {
         t.header.push(spans([(
             Tone::Warn,
             "the resource's account is unknown: each principal was evaluated as if it were in its own account",
@@ -61,7 +77,7 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
             (&h.account, &h.account_name)
         });
         for (h, parent) in a.allowed.iter().zip(parents) {
-            let (row, jump) = principal(org, &h.principal, Vec::new());
+            let (row, jump) = principal(org, &h.principal, on(&h.on));
             t.add(Some(parent), row, jump);
         }
     }
@@ -77,7 +93,8 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
             (&h.account, &h.account_name)
         });
         for (h, parent) in a.conditional.iter().zip(parents) {
-            let when = spans([(Tone::Warn, &format!("  when {}", conditions(&h.when)))]);
+            let mut when = spans([(Tone::Warn, &format!("  when {}", conditions(&h.when)))]);
+            when.extend(on(&h.on));
             let (row, jump) = principal(org, &h.principal, when);
             t.add(Some(parent), row, jump);
             t.context_hints.extend(
