@@ -639,12 +639,18 @@ pub fn resources_for(before: &Org, after: &Org, action: &str) -> Vec<String> {
 pub struct ResourceArns<'o> {
     /// The orgs whose ARNs count (each indexes its own by service, once).
     orgs: Vec<&'o Org>,
+    /// Per bucket ARN, the object patterns narrower than `BUCKET/*` that a statement
+    /// of either org names (`BUCKET/reports/*`), asked as objects of their own.
+    narrower: HashMap<String, Vec<String>>,
 }
 
 impl<'o> ResourceArns<'o> {
     /// One org's ARNs.
     pub(super) fn one(org: &'o Org) -> ResourceArns<'o> {
-        ResourceArns { orgs: vec![org] }
+        ResourceArns {
+            narrower: narrower_object_patterns(&[org]),
+            orgs: vec![org],
+        }
     }
 
     pub fn new(before: &'o Org, after: &'o Org) -> ResourceArns<'o> {
@@ -654,7 +660,10 @@ impl<'o> ResourceArns<'o> {
         } else {
             vec![before, after]
         };
-        ResourceArns { orgs }
+        ResourceArns {
+            narrower: narrower_object_patterns(&[before, after]),
+            orgs,
+        }
     }
 
     /// The ARNs (sorted) the action acts on; `*` when it acts on none of them.
@@ -734,18 +743,63 @@ impl<'o> ResourceArns<'o> {
             } else if text.contains(":s3:::") && !text.contains('/') {
                 let objects = format!("{text}/*");
                 if crate::policy::Arn::segments(&objects).is_some_and(|s| fits(&objects, &s)) {
-                    out.push(Matched {
-                        text: std::borrow::Cow::Owned(objects),
-                        entity: None,
-                        service: "s3",
-                        account: "",
-                        resource: "",
-                    });
+                    let narrower = self.narrower.get(text).into_iter().flatten();
+                    for objects in std::iter::once(objects).chain(narrower.cloned()) {
+                        out.push(Matched {
+                            text: std::borrow::Cow::Owned(objects),
+                            entity: None,
+                            service: "s3",
+                            account: "",
+                            resource: "",
+                        });
+                    }
                 }
             }
         }
         out
     }
+}
+
+/// Per bucket, the object patterns narrower than `BUCKET/*` that the statements of
+/// `orgs` name, with the bucket written out (`arn:aws:s3:::payroll/reports/*`). A
+/// request names one object: asked only as `BUCKET/*`, a statement about a part of the
+/// bucket (a public `reports/*`, a grant or a Deny on one prefix) matched no question,
+/// and a change to it showed nobody gaining or losing. Each such pattern's text is
+/// asked as an object of its own: every statement whose pattern covers that part
+/// matches it. Patterns with a wildcard in the bucket name or a policy variable are
+/// left out (docs/scenarios.md, "Limits").
+fn narrower_object_patterns(orgs: &[&Org]) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for org in orgs {
+        for doc in org.docs() {
+            for s in doc.policy.statements() {
+                let Some((_, patterns)) = s.resource_patterns() else {
+                    continue;
+                };
+                for p in patterns {
+                    let Some(rest) = p.split_once(":s3:::").map(|(_, r)| r) else {
+                        continue;
+                    };
+                    let Some((bucket, key)) = rest.split_once('/') else {
+                        continue;
+                    };
+                    if key == "*"
+                        || p.contains("${")
+                        || bucket.contains(['*', '?'])
+                        || !p.starts_with("arn:")
+                    {
+                        continue;
+                    }
+                    let bucket_arn = p[..p.len() - key.len() - 1].to_string();
+                    let list = out.entry(bucket_arn).or_default();
+                    if !list.contains(p) {
+                        list.push(p.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// An ARN an action acts on: an entity's (borrowed, with its segments), or a bucket's
@@ -1313,6 +1367,7 @@ mod tests {
                 patterns.iter().any(|p| p.matches(&r, &ctx))
             })
         };
+        let narrower = narrower_object_patterns(&[before, after]);
         let mut out = Vec::new();
         for org in [before, after] {
             let arns = org
@@ -1329,6 +1384,7 @@ mod tests {
                     let objects = format!("{arn}/*");
                     if fits(&objects) {
                         out.push(objects);
+                        out.extend(narrower.get(arn).into_iter().flatten().cloned());
                     }
                 }
             }
