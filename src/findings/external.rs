@@ -67,10 +67,20 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
     let actions = granted_actions(org, policy, service);
     // Per grantee: actions allowed, actions allowed with keys any caller can set, and
     // those keys (`aws:SecureTransport=true`), named in the message.
-    type Granted = (Vec<String>, Vec<String>, std::collections::BTreeSet<String>);
+    type Granted = (
+        Vec<String>,
+        Vec<String>,
+        std::collections::BTreeSet<String>,
+        std::collections::BTreeSet<String>,
+    );
     let mut grants: BTreeMap<Grantee, Granted> = BTreeMap::new();
-    for action in &actions {
-        let resource = request_resource(arn, action);
+    let asked = actions.iter().flat_map(|a| {
+        request_resources(org, arn, a, policy)
+            .into_iter()
+            .map(move |r| (a, r))
+    });
+    for (action, resource) in asked {
+        let narrower = !resource.ends_with(ANY_OBJECT) && resource != arn;
         let ask = Ask {
             action: action.clone(),
             resource: resource.clone(),
@@ -89,6 +99,13 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
             let entry = grants
                 .entry((o.kind, o.who.clone(), o.statement.clone()))
                 .or_default();
+            let let_in = match o.resource_side {
+                Some(Decision::Allowed) | None => true,
+                Some(_) => !o.when.is_empty() && !o.when.iter().any(|c| fixing(org, c)),
+            };
+            if narrower && let_in {
+                entry.3.insert(resource.clone());
+            }
             match o.resource_side {
                 Some(Decision::Allowed) => entry.0.push(action.clone()),
                 Some(_) if o.when.is_empty() => {}
@@ -107,7 +124,13 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         }
     }
     let name = org.policy_name(policy).to_string();
-    for ((kind, who, statement), (allowed, conditional, keys)) in grants {
+    for ((kind, who, statement), (mut allowed, mut conditional, keys, on)) in grants {
+        // An action asked on several objects of a bucket is listed once.
+        allowed.sort();
+        allowed.dedup();
+        conditional.sort();
+        conditional.dedup();
+        conditional.retain(|a| !allowed.contains(a));
         if allowed.is_empty() && conditional.is_empty() {
             continue;
         }
@@ -167,6 +190,10 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
                 show(&conditional)
             ),
         };
+        if !on.is_empty() {
+            let on: Vec<String> = on.into_iter().collect();
+            f.message.push_str(&format!(" on objects {}", show(&on)));
+        }
         f.why = if public {
             "the resource's policy lets in anyone on the internet, and nothing on the resource's side stops them"
         } else {
@@ -265,15 +292,35 @@ fn granted_actions(org: &Org, policy: PolicyIx, service: &str) -> Vec<String> {
     out
 }
 
-/// The resource a request for `action` names: an object in a bucket for the actions
-/// that act on objects, else the resource itself.
-fn request_resource(arn: &str, action: &str) -> String {
+/// The object name standing for any object of a bucket that no statement names.
+const ANY_OBJECT: &str = "/any-object";
+
+/// The resources a request for `action` may name: for the actions that act on objects,
+/// an object of the bucket and each narrower object pattern (`BUCKET/reports/*`) the
+/// bucket's policy names, asked as an object of its own (a request names one object,
+/// so a statement about one prefix opens that prefix); else the resource itself.
+fn request_resources(org: &Org, arn: &str, action: &str, policy: PolicyIx) -> Vec<String> {
     let on_objects = Catalog::get()
         .action(action)
         .is_some_and(|a| a.resource_types.iter().any(|t| t.name == "object"));
-    if arn.starts_with("arn:aws:s3:::") && !arn.contains('/') && on_objects {
-        format!("{arn}/any-object")
-    } else {
-        arn.to_string()
+    if !(arn.starts_with("arn:aws:s3:::") && !arn.contains('/') && on_objects) {
+        return vec![arn.to_string()];
     }
+    let prefix = format!("{arn}/");
+    let mut out = vec![format!("{arn}{ANY_OBJECT}")];
+    for s in org.compiled(policy).statements() {
+        let Some((_, patterns)) = s.resource_patterns() else {
+            continue;
+        };
+        out.extend(
+            patterns
+                .iter()
+                .filter(|p| p.starts_with(&prefix) && *p != &format!("{prefix}*"))
+                .filter(|p| !p.contains("${"))
+                .cloned(),
+        );
+    }
+    out.sort();
+    out.dedup();
+    out
 }
