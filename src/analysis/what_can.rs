@@ -477,9 +477,29 @@ fn beyond_patterns(
             continue;
         };
         let service = catalog_prefix(arn.service());
-        // An object of a bucket is governed by the bucket's policy.
+        // An object of a bucket is governed by the bucket's policy; a request names one
+        // object, so each narrower object pattern a naming statement holds
+        // (`BUCKET/reports/*`) is asked as objects of their own: asked only as
+        // `BUCKET/*`, a grant on one prefix was never listed.
         if service == "s3" && !arn.resource().contains('/') {
-            held.push((format!("{}/*", r.arn), service, named.clone(), false));
+            let prefix = format!("{}/", r.arn);
+            let mut objects = vec![format!("{prefix}*")];
+            for st in &named {
+                let Some((false, patterns)) = st.resource_patterns() else {
+                    continue;
+                };
+                objects.extend(
+                    patterns
+                        .iter()
+                        .filter(|t| t.starts_with(&prefix) && !t.contains("${"))
+                        .cloned(),
+                );
+            }
+            objects.sort();
+            objects.dedup();
+            for o in objects {
+                held.push((o, service, named.clone(), false));
+            }
         }
         held.push((r.arn.to_string(), service, named, false));
     }
