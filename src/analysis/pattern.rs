@@ -142,6 +142,33 @@ struct Decided {
     assumptions: Vec<String>,
 }
 
+/// The asked pattern, and the ARN shapes of the action's resource types (any ARN for
+/// an action the catalog gives none).
+fn asked_and_shapes(ask: &Ask, partition: &str) -> Result<(Glob, Vec<Glob>), AnalysisError> {
+    let asked = arn_glob(&ask.resource, partition)
+        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
+    let t = templates(&ask.action, partition);
+    let shapes = if t.is_empty() {
+        vec![Glob(vec![Tok::Star { colon: true }])]
+    } else {
+        t
+    };
+    Ok((asked, shapes))
+}
+
+/// A request for `action` on `*` with no principal: statements are matched against it
+/// for their action alone. `None` for an action that is no `service:Action`.
+pub fn action_probe(action: &str) -> Option<crate::policy::Request> {
+    crate::policy::Request::new(
+        "anonymous",
+        action,
+        "*",
+        None,
+        crate::policy::Context::default(),
+    )
+    .ok()
+}
+
 /// Answers `who` on every resource the pattern `ask.resource` covers.
 ///
 /// The covered set is cut into resources the org holds, each decided on its own, and
@@ -155,16 +182,7 @@ pub fn can_pattern(org: &Org, who: &str, ask: &Ask) -> Result<PatternAnswer, Ana
     }
     let ask = &*super::assemble::with_session_of(who, ask);
     let partition = org.info().partition.clone();
-    let asked = arn_glob(&ask.resource, &partition)
-        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
-    let shapes = {
-        let t = templates(&ask.action, &partition);
-        if t.is_empty() {
-            vec![Glob(vec![Tok::Star { colon: true }])]
-        } else {
-            t
-        }
-    };
+    let (asked, shapes) = asked_and_shapes(ask, &partition)?;
     let subject = super::assemble::subject(org, who).ok();
     let common = common_patterns(org, subject, ask);
     let mut units = held_units(org, ask, &asked, &shapes, &common)?;
@@ -750,13 +768,7 @@ pub fn statement_patterns<'p>(
     action: &str,
     policies: impl IntoIterator<Item = &'p crate::policy::Policy>,
 ) -> Vec<String> {
-    let Ok(probe) = crate::policy::Request::new(
-        "anonymous",
-        action,
-        "*",
-        None,
-        crate::policy::Context::default(),
-    ) else {
+    let Some(probe) = action_probe(action) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -1167,16 +1179,7 @@ pub fn org_classes(org: &Org, ask: &Ask) -> Result<Vec<String>, AnalysisError> {
         return Err(AnalysisError::ActionPattern(ask.action.clone()));
     }
     let partition = org.info().partition.clone();
-    let asked = arn_glob(&ask.resource, &partition)
-        .ok_or_else(|| AnalysisError::NotAResourcePattern(ask.resource.clone()))?;
-    let shapes = {
-        let t = templates(&ask.action, &partition);
-        if t.is_empty() {
-            vec![Glob(vec![Tok::Star { colon: true }])]
-        } else {
-            t
-        }
-    };
+    let (asked, shapes) = asked_and_shapes(ask, &partition)?;
     let common = org_patterns(org, ask);
     // A user or role held only for its tags is a class of its own only where a policy
     // may read its tags for this action; otherwise it is like any other of its region.
@@ -1203,13 +1206,7 @@ pub fn org_classes(org: &Org, ask: &Ask) -> Result<Vec<String>, AnalysisError> {
 /// reads a resource's tags (`aws:ResourceTag/...`, `iam:ResourceTag/...`), in a
 /// condition key or value or in a Resource pattern.
 fn reads_resource_tags(org: &Org, ask: &Ask) -> bool {
-    let Ok(probe) = crate::policy::Request::new(
-        "anonymous",
-        &ask.action,
-        "*",
-        None,
-        crate::policy::Context::default(),
-    ) else {
+    let Some(probe) = action_probe(&ask.action) else {
         return true;
     };
     let given = ask.session_policy.iter().chain(ask.caller_policies.iter());

@@ -298,13 +298,7 @@ fn fill(org: &Org, p: PrincipalIx, ask: &Ask, pattern: &str) -> Vec<String> {
 
 /// Whether an Allow statement of `policy` covers `action` (any resource).
 fn allows_action(policy: &crate::policy::Policy, action: &str) -> bool {
-    let Ok(probe) = crate::policy::Request::new(
-        "anonymous",
-        action,
-        "*",
-        None,
-        crate::policy::Context::default(),
-    ) else {
+    let Some(probe) = pattern::action_probe(action) else {
         return true;
     };
     policy
@@ -356,33 +350,25 @@ impl Merged {
                 self.hits.insert(arn.to_string(), (rank, s));
             }
         };
+        let placed = |h: &Hit| Hit {
+            on: Some(in_account(resource, &h.account)),
+            ..h.clone()
+        };
         for h in &answer.allowed {
-            let h = Hit {
-                on: Some(in_account(resource, &h.account)),
-                ..h.clone()
-            };
-            keep(0, &h.principal.clone(), Standing::Allowed(h));
+            keep(0, &h.principal, Standing::Allowed(placed(h)));
         }
         for h in &answer.root_users {
-            let h = Hit {
-                on: Some(in_account(resource, &h.account)),
-                ..h.clone()
-            };
-            keep(0, &h.principal.clone(), Standing::Root(h));
+            keep(0, &h.principal, Standing::Root(placed(h)));
         }
         for h in &answer.conditional {
-            let h = Hit {
-                on: Some(in_account(resource, &h.account)),
-                ..h.clone()
-            };
-            keep(1, &h.principal.clone(), Standing::Conditional(h));
+            keep(1, &h.principal, Standing::Conditional(placed(h)));
         }
         for n in &answer.near_misses {
-            let n = NearMiss {
+            let placed = NearMiss {
                 on: Some(in_account(resource, &n.account)),
                 ..n.clone()
             };
-            keep(2, &n.principal.clone(), Standing::NearMiss(n));
+            keep(2, &n.principal, Standing::NearMiss(placed));
         }
         for o in &answer.outside {
             let key = (
