@@ -403,14 +403,14 @@ fn a_trust_policy_opened_to_another_account_lets_that_account_in() {
 
 /// A request names one object (IAM User Guide, "IAM JSON policy elements: Resource"):
 /// a bucket policy that lets everyone read one prefix, `reports/*`, opens those
-/// objects to the world. Asked only as `acme-payments-data/*`, no question matched the
+/// objects to the world. Asked only as `acme-data-dev-lake/*`, no question matched the
 /// new statement and the diff said nobody gained. The prefix is now asked as objects
 /// of its own; the RCP on the root denies requests without TLS (`DenyPlainHttp`), so
 /// the gain is conditional on `aws:SecureTransport`.
 #[test]
 fn a_bucket_policy_opening_one_prefix_shows_everyone_gaining_it() {
-    let i = run("public-payments-reports.json", &["s3:GetObject"]);
-    let reports = "arn:aws:s3:::acme-payments-data/reports/*";
+    let i = run("public-lake-reports.json", &["s3:GetObject"]);
+    let reports = "arn:aws:s3:::acme-data-dev-lake/reports/*";
     let everyone: Vec<_> = i
         .outside
         .iter()
@@ -425,7 +425,7 @@ fn a_bucket_policy_opening_one_prefix_shows_everyone_gaining_it() {
     assert!(
         !i.outside
             .iter()
-            .any(|o| o.kind == "everyone" && o.resource == "arn:aws:s3:::acme-payments-data/*"),
+            .any(|o| o.kind == "everyone" && o.resource == "arn:aws:s3:::acme-data-dev-lake/*"),
         "{:#?}",
         i.outside
     );

@@ -47,19 +47,51 @@ fn ask(action: &str, resource: &str, context: &[(&str, &str)]) -> Ask {
 #[test]
 fn a_public_prefix_breaks_nobody_outside_on_the_bucket_pattern() {
     let line =
-        "nobody outside the organization can s3:GetObject on arn:aws:s3:::acme-payments-data/*";
+        "nobody outside the organization can s3:GetObject on arn:aws:s3:::acme-data-dev-lake/*";
     assert!(holds(&acme(), line));
-    let org = with("public-payments-reports.json");
+    let org = with("public-lake-reports.json");
     let e = parse("e.txt", line).unwrap();
     let out = &check(&org, &e).unwrap()[0];
     assert!(!out.holds, "{out:#?}");
     let b = &out.breaking[0];
     assert_eq!(b.principal, "everyone *");
     assert!(
-        b.why[0].contains("PublicReports")
-            && b.why[0].contains("arn:aws:s3:::acme-payments-data/reports/"),
+        b.why[0].contains("bucket policy Public")
+            && b.why[0].contains("arn:aws:s3:::acme-data-dev-lake/reports/"),
         "{b:#?}"
     );
+}
+
+/// The same public prefix on the payments bucket, whose OU's RCP denies every caller
+/// outside the organization (`DenyOutsiders`, on `aws:PrincipalOrgID`, AWS services
+/// excepted): no outsider can send the organization's id or call as an AWS service
+/// (IAM User Guide, "AWS global condition context keys"), so the guardrail holds, as
+/// `can` says for an anonymous caller with any context.
+#[test]
+fn a_perimeter_rcp_keeps_a_public_prefix_shut_to_outsiders() {
+    let line =
+        "nobody outside the organization can s3:GetObject on arn:aws:s3:::acme-payments-data/*";
+    let org = with("public-payments-reports.json");
+    let e = parse("e.txt", line).unwrap();
+    let out = &check(&org, &e).unwrap()[0];
+    assert!(out.holds, "{out:#?}");
+    let object = "arn:aws:s3:::acme-payments-data/reports/q1.csv";
+    let a = ask(
+        "s3:GetObject",
+        object,
+        &[
+            ("aws:SecureTransport", "true"),
+            ("aws:RequestedRegion", "eu-central-1"),
+        ],
+    );
+    let anonymous = analysis::can(&org, "anonymous", &a).unwrap();
+    assert_eq!(
+        anonymous.decision,
+        orgscope::engine::Decision::ExplicitlyDenied
+    );
+    let who = analysis::who_can(&org, &a).unwrap();
+    let everyone = who.outside.iter().find(|o| o.kind == "everyone").unwrap();
+    assert!(everyone.when.is_empty(), "{everyone:#?}");
 }
 
 /// An identity grant on `arn:aws:iam::*:user/*` lets dana create users in her own

@@ -204,9 +204,59 @@ pub(crate) fn resource_side(
     let when = if decision == Decision::Allowed {
         Vec::new()
     } else {
-        super::letting_in(&mut a.request, &a.set, decision)
+        let refused = |key: &crate::policy::context::Key, value: &str| {
+            cannot_give(org, caller, key.spelling(), value)
+        };
+        crate::engine::first_allowing_context_but(&mut a.request, &a.set, decision, &refused)
+            .into_iter()
+            .map(|(key, value)| Condition { key, value })
+            .collect()
     };
     Some((decision, blocked_by, when))
+}
+
+/// Whether `caller`, outside the organization, can never send `key` with `value`, so
+/// that a resource side let in only by it stays shut to that caller. A principal of
+/// another account never carries the organization's id or paths, one of its accounts,
+/// or one of their principals' ARNs (IAM User Guide, "AWS global condition context
+/// keys": aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount,
+/// aws:PrincipalArn), nor calls as an AWS service (aws:PrincipalIsAWSService); an
+/// anonymous request carries none of the principal keys at all.
+fn cannot_give(org: &Org, caller: &Outside, key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let principal_key = matches!(
+        key.as_str(),
+        "aws:principalorgid"
+            | "aws:principalorgpaths"
+            | "aws:principalaccount"
+            | "aws:principalarn"
+            | "kms:calleraccount"
+            | "aws:userid"
+            | "aws:username"
+            | "aws:principalisawsservice"
+            | "aws:principalservicename"
+    ) || key.starts_with("aws:principaltag/");
+    match caller {
+        Outside::Anonymous => principal_key,
+        Outside::Account(_) => {
+            let ours = |id: &str| org.account_by_id(id).is_some();
+            let org_id = org.info().id.as_deref();
+            match key.as_str() {
+                "aws:principalorgid" => org_id == Some(value),
+                "aws:principalorgpaths" => org_id.is_some_and(|id| value.starts_with(id)),
+                "aws:principalaccount" | "kms:calleraccount" => ours(value),
+                "aws:principalarn" => {
+                    crate::policy::Arn::parse(value).is_some_and(|a| ours(a.account()))
+                }
+                // Only an AWS service principal calls as a service (a caller of its
+                // own kind here, not an outsider).
+                "aws:principalisawsservice" => value.eq_ignore_ascii_case("true"),
+                "aws:principalservicename" => true,
+                _ => false,
+            }
+        }
+        Outside::Service(_) => false,
+    }
 }
 
 /// Reads identity policies given for an outside caller.

@@ -61,7 +61,19 @@ pub fn first_allowing_context(
     set: &PolicySet,
     decision: Decision,
 ) -> Vec<(String, Option<String>)> {
-    search(req, set, decision, false)
+    search(req, set, decision, false, &|_, _| false)
+}
+
+/// As [`first_allowing_context`], never trying a value `refused` rules out: one the
+/// caller cannot give a key (a caller outside the organization never has its
+/// organization's id as `aws:PrincipalOrgID`).
+pub fn first_allowing_context_but(
+    req: &mut Request,
+    set: &PolicySet,
+    decision: Decision,
+    refused: &dyn Fn(&Key, &str) -> bool,
+) -> Vec<(String, Option<String>)> {
+    search(req, set, decision, false, refused)
 }
 
 /// As [`first_allowing_context`], with every key that alone lets the request in
@@ -71,7 +83,7 @@ pub fn allowing_values(
     set: &PolicySet,
     decision: Decision,
 ) -> Vec<(String, Option<String>)> {
-    search(req, set, decision, true)
+    search(req, set, decision, true, &|_, _| false)
 }
 
 fn search(
@@ -79,6 +91,7 @@ fn search(
     set: &PolicySet,
     decision: Decision,
     every_single: bool,
+    refused: &dyn Fn(&Key, &str) -> bool,
 ) -> Vec<(String, Option<String>)> {
     let effect = match decision {
         Decision::Allowed => return Vec::new(),
@@ -109,7 +122,7 @@ fn search(
     }
     // Each key set in turn on the request, and taken out again.
     let mut found = Vec::new();
-    let alone = samples(req, set, Some(effect));
+    let alone = without(samples(req, set, Some(effect)), refused);
     for (key, values) in &alone {
         for v in values {
             req.context
@@ -128,7 +141,7 @@ fn search(
         return found;
     }
     let together = match effect {
-        crate::policy::Effect::Deny => samples(req, set, None),
+        crate::policy::Effect::Deny => without(samples(req, set, None), refused),
         crate::policy::Effect::Allow => alone,
     };
     let found = jointly(req, set, &together);
@@ -136,6 +149,18 @@ fn search(
         req.context.remove_key(key);
     }
     found
+}
+
+/// `samples` without the values `refused` rules out, and without keys left with none.
+fn without<'s>(
+    mut samples: Vec<(Key, Vec<&'s str>)>,
+    refused: &dyn Fn(&Key, &str) -> bool,
+) -> Vec<(Key, Vec<&'s str>)> {
+    for (key, values) in &mut samples {
+        values.retain(|v| !refused(key, v));
+    }
+    samples.retain(|(_, values)| !values.is_empty());
+    samples
 }
 
 /// Every assignment of two or more of `keys` (each absent or one of its values), until

@@ -21,7 +21,7 @@ pub use aws_rules::{
 
 pub use depends::{
     Assignment, Dependency, ValueOutcome, allowing_values, changing_assignments, dependencies,
-    first_allowing_context,
+    first_allowing_context, first_allowing_context_but,
 };
 
 pub use explain::{

@@ -47,6 +47,17 @@ struct Buckets<'o> {
     every: bool,
 }
 
+/// The memo key of an action's buckets: its service and resource type names, and
+/// whether it lands on a role's trust policy.
+fn bucket_key(action: &str) -> (&'static str, Vec<&'static str>, bool) {
+    let (service, names) = resource_template_key(action);
+    (
+        service,
+        names,
+        crate::analysis::assemble::resource_holder_is_trust(action),
+    )
+}
+
 /// The index for one diff (in memory: one org's ARNs and resource sides stand for both).
 pub(super) struct Candidates<'o> {
     org: &'o Org,
@@ -55,8 +66,6 @@ pub(super) struct Candidates<'o> {
     /// Keyed by the action's service and resource type names, and whether the action
     /// lands on a role's trust policy.
     memo: FxMap<(&'static str, Vec<&'static str>, bool), Buckets<'o>>,
-    /// What each policy's Allow statements name, by the policy's address.
-    named: FxMap<usize, Named>,
 }
 
 /// The accounts a policy's Allow statements name, whatever their actions: a superset of
@@ -104,19 +113,38 @@ impl<'o> Candidates<'o> {
             arns: ResourceArns::one(org),
             t,
             memo: FxMap::default(),
-            named: FxMap::default(),
         }
     }
 
     fn buckets(&mut self, action: &str) -> &Buckets<'o> {
-        let (service, names) = resource_template_key(action);
-        let trust = crate::analysis::assemble::resource_holder_is_trust(action);
-        let key = (service, names, trust);
+        let key = bucket_key(action);
         if !self.memo.contains_key(&key) {
-            let b = self.bucket(action, trust);
+            let b = self.bucket(action, key.2, &mut FxMap::default());
             self.memo.insert(key.clone(), b);
         }
         &self.memo[&key]
+    }
+
+    /// Builds the buckets of every list of resource types the actions name, those
+    /// lists in parallel: each walks its services' ARNs on its own.
+    pub(super) fn prepare(&mut self, actions: &[String]) {
+        use rayon::prelude::*;
+        let mut wanted: FxMap<(&'static str, Vec<&'static str>, bool), &str> = FxMap::default();
+        for a in actions {
+            let key = bucket_key(a);
+            if !self.memo.contains_key(&key) {
+                wanted.entry(key).or_insert(a);
+            }
+        }
+        let this = &*self;
+        let built: Vec<_> = wanted
+            .into_par_iter()
+            .map(|(key, action)| {
+                let b = this.bucket(action, key.2, &mut FxMap::default());
+                (key, b)
+            })
+            .collect();
+        self.memo.extend(built);
     }
 
     /// How many questions the action asks (the ARNs it acts on, or `*`).
@@ -147,7 +175,8 @@ impl<'o> Candidates<'o> {
         out.into_iter().map(str::to_string).collect()
     }
 
-    fn bucket(&mut self, action: &str, trust: bool) -> Buckets<'o> {
+    /// `named`: what each policy's Allow statements name, found once per policy.
+    fn bucket(&self, action: &str, trust: bool, named: &mut FxMap<usize, Named>) -> Buckets<'o> {
         let org = self.org;
         let matched = self.arns.matched(action);
         let mut b = Buckets::default();
@@ -165,7 +194,8 @@ impl<'o> Candidates<'o> {
             let (policy, account) = self.target(&m, action, trust);
             // A user or role whose boundary changed is looked at for every action too
             // (only the IAM actions that carry its boundary need it; few are).
-            let touched = self.t.own_policy_changed(&m.text) || self.t.rebounded.contains(&*m.text);
+            let touched = self.t.own_policy_changed(&m.text)
+                || (!self.t.rebounded.is_empty() && self.t.rebounded.contains(&*m.text));
             b.arns.push(m.text);
             let Some(account) = account.filter(|_| !touched) else {
                 b.always.push(i);
@@ -173,8 +203,7 @@ impl<'o> Candidates<'o> {
             };
             b.by_account.entry(account).or_default().push(i);
             if let Some(p) = policy {
-                let named = self
-                    .named
+                let named = named
                     .entry(p as *const Policy as usize)
                     .or_insert_with(|| named_by(p));
                 if named.everyone {

@@ -189,7 +189,10 @@ pub fn impact(
     let mut index = (!options.full && same_sides).then(|| Candidates::new(before, &t));
     let mut listed: Vec<Vec<String>> = Vec::new();
     let counts: Vec<usize> = match index.as_mut() {
-        Some(ix) => actions.iter().map(|a| ix.count(a)).collect(),
+        Some(ix) => {
+            ix.prepare(&actions);
+            actions.iter().map(|a| ix.count(a)).collect()
+        }
         None => {
             listed = actions.iter().map(|a| arns.for_action(a)).collect();
             listed.iter().map(Vec::len).collect()
@@ -718,7 +721,7 @@ impl<'o> ResourceArns<'o> {
         let may_fit = |arn: &str, at: usize| {
             let resource = &arn[at..];
             // A bucket stands for its objects too (`BUCKET/*`): always matched.
-            let bucket = arn.contains(":s3:::") && !resource.contains('/');
+            let bucket = arn[..at].ends_with(":s3:::") && !resource.contains('/');
             bucket
                 || prefixes
                     .as_ref()

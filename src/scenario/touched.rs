@@ -67,6 +67,10 @@ impl Touched {
     /// Whether the resource's own policy changed (a bucket's for its objects, a role's
     /// trust policy), whatever the action.
     pub fn own_policy_changed(&self, resource: &str) -> bool {
+        // Most diffs change no resource's policy: asked for every ARN of the org.
+        if self.resources.is_empty() {
+            return false;
+        }
         self.resources.contains(resource)
             || resource.split_once('/').is_some_and(|(bucket, _)| {
                 resource.contains(":s3:::") && self.resources.contains(bucket)
