@@ -303,7 +303,12 @@ fn finding_rows(s: &mut String, f: &Finding) {
     let _ = writeln!(s, "         {}", f.message);
     match (&f.policy, &f.statement) {
         (Some(p), Some(st)) => {
-            let _ = writeln!(s, "         in {p}, statement {st}");
+            // A Sid an earlier statement has too: its place tells which.
+            let place = match f.statement_index {
+                Some(k) if f.id.contains(&format!(":{st}#{k}")) => format!(" (Statement[{k}])"),
+                _ => String::new(),
+            };
+            let _ = writeln!(s, "         in {p}, statement {st}{place}");
         }
         (Some(p), None) => {
             let _ = writeln!(s, "         in {p}");

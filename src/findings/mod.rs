@@ -130,6 +130,10 @@ pub struct Finding {
     /// The policy and statement (Sid or `Statement[i]`) it points at, where one does.
     pub policy: Option<String>,
     pub statement: Option<String>,
+    /// The statement's place in the policy's `Statement` list (0-based), where the
+    /// finding names one: two statements may share a Sid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_index: Option<usize>,
     /// Where a statement has several findings of one rule (two misspelt actions),
     /// the one this is about: part of the id, so that each keeps its own.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,6 +166,7 @@ impl Finding {
             account: None,
             policy: None,
             statement: None,
+            statement_index: None,
             subject: None,
             location: None,
             policy_ix: None,
@@ -181,17 +186,23 @@ impl Finding {
     /// The statement it points at, by its index in the policy's document: found as
     /// its `location` is, so that what a viewer highlights is what the location names.
     pub fn statement_index(&self, org: &Org) -> Option<usize> {
+        if self.statement_index.is_some() {
+            return self.statement_index;
+        }
         let p = self.policy_ix?;
         let doc = serde_json::from_str(&org.doc(p).text).ok()?;
         location::statement_index(&doc, self.statement.as_deref()?)
     }
 }
 
-/// Each finding's place in the input, from its policy and statement.
-fn locate(org: &Org, all: &mut [Finding]) {
+/// Each finding's place in the input, from its policy and statement (by its index
+/// where the check gave one, else by its label); and whether its statement shares its
+/// Sid with an earlier one, which its id must then tell apart.
+fn locate(org: &Org, all: &mut [Finding]) -> Vec<bool> {
     let mut parsed: std::collections::HashMap<PolicyIx, Option<serde_json::Value>> =
         std::collections::HashMap::new();
-    for f in all {
+    let mut repeated = vec![false; all.len()];
+    for (f, repeated) in all.iter_mut().zip(&mut repeated) {
         let Some(p) = f.policy_ix else { continue };
         let k = match &f.statement {
             None => None,
@@ -199,17 +210,22 @@ fn locate(org: &Org, all: &mut [Finding]) {
                 let doc = parsed
                     .entry(p)
                     .or_insert_with(|| serde_json::from_str(&org.doc(p).text).ok());
-                match doc
+                let first = doc
                     .as_ref()
-                    .and_then(|d| location::statement_index(d, label))
-                {
-                    Some(k) => Some(k),
+                    .and_then(|d| location::statement_index(d, label));
+                match f.statement_index.or(first) {
+                    Some(k) => {
+                        *repeated = first.is_some_and(|i| i != k);
+                        f.statement_index = Some(k);
+                        Some(k)
+                    }
                     None => continue,
                 }
             }
         };
         f.location = location::of_statement(org, p, k);
     }
+    repeated
 }
 
 /// A policy document's statements: `Statement` is an object or a list of them.
@@ -273,13 +289,19 @@ pub fn findings_with(
             _ => escalation::find(org, &mut all, stopped)?,
         }
     }
-    locate(org, &mut all);
-    for f in &mut all {
+    let repeated = locate(org, &mut all);
+    for (f, repeated) in all.iter_mut().zip(repeated) {
         if f.category == Category::PolicyCheck {
             f.grade = Some(policy_checks::grade(f.rule));
         }
+        // A statement whose Sid an earlier one has: its index tells it apart, and the
+        // first keeps the id it always had (baselines list it).
+        let place = match (repeated, f.statement_index) {
+            (true, Some(k)) => format!("#{k}"),
+            _ => String::new(),
+        };
         f.id = format!(
-            "{}:{}:{}:{}",
+            "{}:{}:{}:{}{place}",
             f.rule,
             f.node,
             f.policy.as_deref().unwrap_or(""),

@@ -11,7 +11,7 @@ use crate::catalog::Catalog;
 use crate::org::{DocIx, Entity, InlineOwner, Org, PolicyIx, PolicyOrigin, quota};
 
 pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
-    let mut by_doc: HashMap<DocIx, Vec<(String, Check)>> = HashMap::new();
+    let mut by_doc: HashMap<DocIx, Vec<(String, usize, Check)>> = HashMap::new();
     for i in 0..org.policies().len() {
         let p = PolicyIx::new(i);
         let rec = org.policy(p);
@@ -50,12 +50,15 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
         let node = node.unwrap_or_else(|| name.clone());
         let account = account.map(|a| org.account(a).id.to_string());
         let doc = org.doc(p);
-        let make = |rule, severity, statement: Option<String>| {
+        let make = |rule, severity, statement: Option<(String, usize)>| {
             let mut f = Finding::new(rule, Category::PolicyCheck, severity, &node);
             f.node_name = name.clone();
             f.account = account.clone();
             f.policy = Some(name.clone());
-            f.statement = statement;
+            if let Some((label, k)) = statement {
+                f.statement = Some(label);
+                f.statement_index = Some(k);
+            }
             f.policy_ix = Some(p);
             f
         };
@@ -65,7 +68,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             .or_insert_with(|| document_checks(&doc.text));
         // SCPs and RCPs grant nothing: only their text's mistakes matter.
         let guardrail = matches!(rec.origin, PolicyOrigin::Scp | PolicyOrigin::Rcp);
-        for (label, c) in checks.iter() {
+        for (label, k, c) in checks.iter() {
             if guardrail
                 && !matches!(
                     c.rule,
@@ -83,7 +86,7 @@ pub(super) fn find(org: &Org, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let mut x = make(c.rule, c.severity, Some(label.clone()));
+            let mut x = make(c.rule, c.severity, Some((label.clone(), *k)));
             x.subject = c.subject().map(str::to_string);
             x.message = c.message.clone();
             x.why = c.why;
@@ -120,8 +123,8 @@ fn size_limit(origin: PolicyOrigin) -> Option<usize> {
 }
 
 /// What each statement of a document's text shows, by the statement's Sid or
-/// `Statement[i]`.
-fn document_checks(text: &str) -> Vec<(String, Check)> {
+/// `Statement[i]`, and its index (two statements may share a Sid).
+fn document_checks(text: &str) -> Vec<(String, usize, Check)> {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return Vec::new();
     };
@@ -133,11 +136,12 @@ fn document_checks(text: &str) -> Vec<(String, Check)> {
             .filter(|sid| !sid.is_empty())
             .map_or_else(|| format!("Statement[{k}]"), str::to_string)
     };
-    let shadowed: Vec<(String, Check)> = super::statement_checks::shadowed(&statements)
+    let shadowed: Vec<(String, usize, Check)> = super::statement_checks::shadowed(&statements)
         .into_iter()
         .map(|(k, by)| {
             (
                 label(k),
+                k,
                 Check {
                     rule: "policy.shadowed",
                     severity: Severity::Low,
@@ -152,14 +156,14 @@ fn document_checks(text: &str) -> Vec<(String, Check)> {
             )
         })
         .collect();
-    let mut out: Vec<(String, Check)> = statements
+    let mut out: Vec<(String, usize, Check)> = statements
         .iter()
         .enumerate()
         .flat_map(|(k, s)| {
             let label = label(k);
             check_statement(s)
                 .into_iter()
-                .map(move |c| (label.clone(), c))
+                .map(move |c| (label.clone(), k, c))
         })
         .collect();
     out.extend(shadowed);
