@@ -75,13 +75,31 @@ pub enum AnalysisError {
 }
 
 /// Values of keys the request lacks that turn its `decision` into Allowed (see
-/// [`crate::engine::first_allowing_context`]); empty when none does.
+/// [`crate::engine::first_allowing_context`]); empty when none does. `org`, where
+/// given, tells which keys the request's resource fixes.
 pub(crate) fn letting_in(
+    org: Option<&crate::org::Org>,
     req: &mut crate::policy::Request,
     set: &crate::engine::PolicySet,
     decision: crate::engine::Decision,
 ) -> Vec<who_can::Condition> {
-    crate::engine::first_allowing_context(req, set, decision)
+    // An IAM request on a user or role of the org carries that entity's boundary as
+    // `iam:PermissionsBoundary` (Service Authorization Reference, IAM condition keys):
+    // set or absent, it is not the caller's to choose.
+    let fixed_boundary = assemble::carries_entity_boundary(req.action())
+        && org.is_some_and(|org| {
+            matches!(
+                org.by_arn(req.resource()),
+                Some(crate::org::Entity::User(_) | crate::org::Entity::Role(_))
+            )
+        });
+    let refused = |key: &crate::policy::context::Key, _: &str| {
+        fixed_boundary
+            && key
+                .spelling()
+                .eq_ignore_ascii_case("iam:PermissionsBoundary")
+    };
+    crate::engine::first_allowing_context_but(req, set, decision, &refused)
         .into_iter()
         .map(|(key, value)| who_can::Condition { key, value })
         .collect()

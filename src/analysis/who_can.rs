@@ -441,7 +441,7 @@ fn evaluate<'o>(
     // Conditional: some value of a key the request lacks lets it through. This comes
     // before the near miss: a principal that a real request (with a region, say) can
     // get through is not blocked.
-    let when = letting_in(&mut a.request, &a.set, decision);
+    let when = letting_in(Some(org), &mut a.request, &a.set, decision);
     if !when.is_empty() {
         return Ok(Outcome::Conditional(when));
     }

@@ -412,7 +412,7 @@ impl<'o> Batch<'o> {
         if decision == Decision::Allowed {
             return Some(Vec::new());
         }
-        let when = letting_in(&mut a.request, &a.set, decision);
+        let when = letting_in(Some(org), &mut a.request, &a.set, decision);
         (!when.is_empty()).then_some(when)
     }
 }

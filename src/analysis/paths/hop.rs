@@ -42,7 +42,7 @@ fn decide(mut a: Assembled<'_>) -> Option<Vec<Condition>> {
     if decision == Decision::Allowed {
         return Some(Vec::new());
     }
-    let when = letting_in(&mut a.request, &a.set, decision);
+    let when = letting_in(None, &mut a.request, &a.set, decision);
     (!when.is_empty()).then_some(when)
 }
 
