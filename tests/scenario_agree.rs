@@ -610,11 +610,10 @@ fn a_boundary_change_on_a_role_changes_who_may_act_on_it_where_a_policy_reads_th
         },
     )
     .unwrap();
-    // (from, change, the user's standing on the role before and after): with no
-    // boundary the key is absent and the user is at most conditional (orgscope does not
-    // take a key the org leaves out as known absent); with `Guarded` the user is
-    // allowed; with `GuardedCopy` (the same document, another ARN) the key is set and
-    // does not match: denied.
+    // (from, change, the user's standing on the role after): with no boundary the key
+    // is absent, as the role fixes it (the user cannot send another value): denied;
+    // with `Guarded` the user is allowed; with `GuardedCopy` (the same document,
+    // another ARN) the key is set and does not match: denied.
     let cases = [
         (&org, set("Guarded"), Some("allowed")),
         (&guarded_org, set("GuardedCopy"), None),
@@ -623,7 +622,7 @@ fn a_boundary_change_on_a_role_changes_who_may_act_on_it_where_a_policy_reads_th
             Change::RemoveBoundary {
                 principal: role.clone(),
             },
-            Some("conditional"),
+            None,
         ),
     ];
     for (from, change, now) in cases {

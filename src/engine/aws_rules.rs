@@ -36,6 +36,9 @@ pub enum AwsRule {
     /// `authenticated-read`, or a grant to the AllUsers or AuthenticatedUsers group)
     /// fails.
     BlockPublicAcls,
+    /// An account's root user calling `sts:AssumeRole`: STS refuses root credentials
+    /// whatever the trust policy says.
+    RootAssumeRole,
 }
 
 impl AwsRule {
@@ -63,6 +66,9 @@ impl AwsRule {
             AwsRule::BlockPublicAcls => {
                 "S3 Block Public Access (BlockPublicAcls) is on and the request sets a public ACL (one that grants to AllUsers or AuthenticatedUsers): S3 refuses it"
             }
+            AwsRule::RootAssumeRole => {
+                "the root user cannot assume roles: STS refuses a root user's credentials"
+            }
         }
     }
 
@@ -84,6 +90,9 @@ impl AwsRule {
             AwsRule::BlockPublicAccess | AwsRule::BlockPublicAcls => {
                 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
             }
+            AwsRule::RootAssumeRole => {
+                "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"
+            }
         }
     }
 
@@ -97,6 +106,7 @@ impl AwsRule {
             AwsRule::KmsAwsAlias => "AWS rule: AWS managed key alias",
             AwsRule::BlockPublicAccess => "S3 Block Public Access",
             AwsRule::BlockPublicAcls => "S3 Block Public Access: public ACL",
+            AwsRule::RootAssumeRole => "AWS rule: root user assuming a role",
         }
     }
 
@@ -110,6 +120,7 @@ impl AwsRule {
             AwsRule::KmsAwsAlias => "alias/aws/ KMS aliases",
             AwsRule::BlockPublicAccess => "public bucket policies under Block Public Access",
             AwsRule::BlockPublicAcls => "buckets whose Block Public Access refuses public ACLs",
+            AwsRule::RootAssumeRole => "roles, to a root user",
         }
     }
 
@@ -123,6 +134,7 @@ impl AwsRule {
             AwsRule::KmsAwsAlias => "kmsAwsAlias",
             AwsRule::BlockPublicAccess => "blockPublicAccess",
             AwsRule::BlockPublicAcls => "blockPublicAcls",
+            AwsRule::RootAssumeRole => "rootAssumeRole",
         }
     }
 }
@@ -195,6 +207,16 @@ const KMS_ALIAS_ACTIONS: &[&str] = &["createalias", "deletealias", "updatealias"
 /// The rule of AWS that refuses this request whatever the policies say, if any. Only
 /// IAM and KMS requests are looked at; the rest costs one comparison.
 #[inline]
+/// An account's root user assuming a role: "You cannot call AssumeRole with the
+/// AWS account root user credentials" (STS API Reference, AssumeRole).
+pub fn root_assumes_role(req: &Request) -> bool {
+    matches!(req.principal(), crate::policy::Principal::Root { .. })
+        && req
+            .resource_arn()
+            .is_some_and(|a| a.service() == "iam" && a.resource().starts_with("role/"))
+        && req.action_name_lower().starts_with("assumerole")
+}
+
 pub fn owned(req: &Request) -> Option<AwsRule> {
     let service = req.service_lower();
     if service != "iam" && service != "kms" {

@@ -101,6 +101,7 @@ fn search(
     // What AWS owns is refused whatever the context: no value lets it in; nor does
     // any lift Block Public Access's refusal of the public ACL the request sets.
     if super::aws_rules::owned(req).is_some()
+        || super::aws_rules::root_assumes_role(req)
         || super::aws_rules::refuses_public_acl(req, set.block_public_acls)
     {
         return Vec::new();

@@ -268,10 +268,12 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
     // `alias/aws/` aliases), and a public ACL under S3 Block Public Access: refused
     // whatever the policies say. The policies are still evaluated, so that an
     // explicit deny is reported as such.
-    let owned = aws_rules::owned(req).or_else(|| {
-        aws_rules::refuses_public_acl(req, set.block_public_acls)
-            .then_some(AwsRule::BlockPublicAcls)
-    });
+    let owned = aws_rules::owned(req)
+        .or_else(|| {
+            aws_rules::refuses_public_acl(req, set.block_public_acls)
+                .then_some(AwsRule::BlockPublicAcls)
+        })
+        .or_else(|| aws_rules::root_assumes_role(req).then_some(AwsRule::RootAssumeRole));
     if let Some(rule) = owned {
         rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
     }
@@ -545,15 +547,7 @@ fn grant<R: Recorder>(
             res_allow.map(|_| ()).ok_or(Layer::Resource)
         }
         Principal::Root { .. } => {
-            if is_role_resource(req)
-                && req
-                    .action_name()
-                    .to_ascii_lowercase()
-                    .starts_with("assumerole")
-            {
-                rec.note("the root user cannot assume roles");
-                return Err(Layer::Identity);
-            }
+            // (A root user assuming a role is refused before: `AwsRule::RootAssumeRole`.)
             // The root user holds every permission of its own account; only a
             // resource in another account, or a key policy, must let it in.
             if req.is_cross_account() || strict {
