@@ -40,6 +40,10 @@ pub struct WhoCanAnswer {
     /// Who an S3 ACL could let in is not listed: orgscope does not read ACLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acls: Option<String>,
+    /// What the answer cannot tell, said beside it: a Deny of the resource's policy
+    /// naming a canonical user, which orgscope cannot map to an account. (Not `notes`:
+    /// the command line adds the question's notes under that name.)
+    pub caveats: Vec<String>,
     /// How many principals were evaluated.
     pub evaluated: usize,
     /// The resource's account is unknown (an S3 ARN the org does not hold): each
@@ -315,6 +319,7 @@ pub fn who_can_among(
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
         covered: Vec::new(),
+        caveats: canonical_user_deny(&tgt, &probe).into_iter().collect(),
     };
     for e in entries {
         match e {
@@ -328,6 +333,26 @@ pub fn who_can_among(
     // After the principals: a session is one way in among its role's.
     answer.allowed.extend(sessions);
     Ok(answer)
+}
+
+/// A Deny of the resource's policy that covers the request and names a canonical user
+/// (an S3 account id): orgscope cannot tell which account it is, so it never matches,
+/// yet AWS denies that account's principals: those listed may be denied.
+fn canonical_user_deny(tgt: &Target<'_>, probe: &Request) -> Option<String> {
+    let st = tgt.policy?.statements().iter().find(|st| {
+        st.effect == crate::policy::Effect::Deny
+            && st.covers_action(probe)
+            && st.named_principals().is_some_and(|(negated, named)| {
+                !negated
+                    && named
+                        .iter()
+                        .any(|n| matches!(n, NamedPrincipal::CanonicalUser(_)))
+            })
+    })?;
+    Some(format!(
+        "the resource policy's Deny {} names a canonical user, which orgscope cannot map to an account: the principals of that account are denied by AWS, even where listed here",
+        st.label()
+    ))
 }
 
 /// The sessions of the org's roles that the resource's policy names by their session

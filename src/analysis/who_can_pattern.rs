@@ -331,6 +331,7 @@ struct Merged {
     outside: HashMap<(String, String, String, String), Outsider>,
     evaluated: usize,
     assumed: bool,
+    caveats: Vec<String>,
     accounts: Vec<Option<String>>,
 }
 
@@ -389,6 +390,11 @@ impl Merged {
                 self.outside.insert(key, o);
             }
         }
+        for n in &answer.caveats {
+            if !self.caveats.contains(n) {
+                self.caveats.push(n.clone());
+            }
+        }
         self.evaluated = self.evaluated.max(answer.evaluated);
         self.assumed |= answer.resource_account_assumed;
         self.accounts.push(answer.resource_account.clone());
@@ -413,6 +419,7 @@ impl Merged {
             root_users: Vec::new(),
             outside: Vec::new(),
             acls: self.first.and_then(|f| f.acls),
+            caveats: self.caveats,
             evaluated: self.evaluated,
             resource_account_assumed: self.assumed,
             covered: classes,

@@ -471,8 +471,12 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
                     },
                 );
             }
-            if let Some(acls) = &answer.acls {
-                let _ = writeln!(s, "\nnote: {acls}");
+            let notes: Vec<&String> = answer.acls.iter().chain(&answer.caveats).collect();
+            if !notes.is_empty() {
+                s.push('\n');
+            }
+            for n in notes {
+                let _ = writeln!(s, "note: {n}");
             }
             if !answer.outside.is_empty() {
                 let _ = writeln!(

@@ -67,6 +67,9 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
             "the resource's account is unknown: each principal was evaluated as if it were in its own account",
         )]));
     }
+    for n in &a.caveats {
+        t.header.push(spans([(Tone::Warn, &format!("note: {n}"))]));
+    }
     let heading =
         |t: &mut AnswerTree, text: String| t.add(None, spans([(Tone::Heading, &text)]), None);
     if a.allowed.is_empty() {
