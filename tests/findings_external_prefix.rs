@@ -4,13 +4,12 @@
 //! world, as Access Analyzer reports it. Asked only on one object outside the
 //! prefix, the finding was missing.
 
-use std::path::Path;
-
-use orgscope::scenario::ScenarioFile;
+#[path = "common/acme.rs"]
+mod acme;
 
 #[test]
 fn a_public_prefix_of_a_bucket_is_reported_with_its_objects() {
-    let org = orgscope::org::load_builtin_acme();
+    let org = acme::acme();
     let lake = "arn:aws:s3:::acme-data-dev-lake";
     let public = |org: &orgscope::org::Org| -> Vec<orgscope::findings::Finding> {
         orgscope::findings::findings(org, &Default::default())
@@ -19,11 +18,7 @@ fn a_public_prefix_of_a_bucket_is_reported_with_its_objects() {
             .collect()
     };
     assert!(public(&org).is_empty());
-    let after =
-        ScenarioFile::load(&Path::new("tests/fixtures/scenarios").join("public-lake-reports.json"))
-            .unwrap()
-            .apply(&org)
-            .unwrap_or_else(|e| panic!("{e}"));
+    let after = acme::acme_with("public-lake-reports.json");
     let found = public(&after);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(

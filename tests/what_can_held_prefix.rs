@@ -4,20 +4,15 @@
 //! no policy of its own, can read `reports/*`. what-can asked only `BUCKET/*` and
 //! said zed could do nothing.
 
-use std::path::Path;
+#[path = "common/acme.rs"]
+mod acme;
 
 use orgscope::analysis::{self, Ask};
 use orgscope::engine::Decision;
-use orgscope::scenario::ScenarioFile;
 
 #[test]
 fn a_bucket_policy_grant_on_one_prefix_is_listed_and_agrees_with_can() {
-    let org = ScenarioFile::load(
-        &Path::new("tests/fixtures/scenarios").join("zed-reads-lake-reports.json"),
-    )
-    .unwrap()
-    .apply(&orgscope::org::load_builtin_acme())
-    .unwrap_or_else(|e| panic!("{e}"));
+    let org = acme::acme_with("zed-reads-lake-reports.json");
     let zed = "arn:aws:iam::888888888888:user/zed";
     let reports = "arn:aws:s3:::acme-data-dev-lake/reports/*";
     let answer = analysis::what_can(&org, zed, &Default::default(), &[]).unwrap();

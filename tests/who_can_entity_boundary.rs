@@ -5,11 +5,11 @@
 //! iam:PermissionsBoundary=..." for a role that has no boundary, where `can` says
 //! denied with any context.
 
-use std::path::Path;
+#[path = "common/acme.rs"]
+mod acme;
 
 use orgscope::analysis::{self, Ask};
 use orgscope::engine::Decision;
-use orgscope::scenario::ScenarioFile;
 
 fn on(role: &str) -> Ask {
     Ask {
@@ -21,12 +21,7 @@ fn on(role: &str) -> Ask {
 
 #[test]
 fn the_boundary_key_is_the_target_roles_and_who_can_agrees_with_can() {
-    let org = ScenarioFile::load(
-        &Path::new("tests/fixtures/scenarios").join("attach-only-to-bounded-roles.json"),
-    )
-    .unwrap()
-    .apply(&orgscope::org::load_builtin_acme())
-    .unwrap_or_else(|e| panic!("{e}"));
+    let org = acme::acme_with("attach-only-to-bounded-roles.json");
     let pat = "arn:aws:iam::777777777777:user/pat";
     for (role, expected) in [
         ("DevDeploy", Decision::ImplicitlyDenied),

@@ -6,24 +6,14 @@
 //! a public `reports/*` prefix, a grant on `arn:aws:iam::*:user/*`, a `${aws:username}`
 //! resource; each such guardrail held where AWS lets a request through.
 
-use std::path::Path;
+#[path = "common/acme.rs"]
+mod acme;
 
+use acme::{acme, acme_with as with};
 use orgscope::analysis::pattern::{Outcome as Covered, can_pattern};
 use orgscope::analysis::{self, Ask, Watch};
 use orgscope::org::Org;
-use orgscope::scenario::ScenarioFile;
 use orgscope::scenario::expect::{check, parse};
-
-fn acme() -> Org {
-    orgscope::org::load_builtin_acme()
-}
-
-fn with(fixture: &str) -> Org {
-    ScenarioFile::load(&Path::new("tests/fixtures/scenarios").join(fixture))
-        .unwrap()
-        .apply(&acme())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn holds(org: &Org, line: &str) -> bool {
     let e = parse("e.txt", line).unwrap_or_else(|e| panic!("{e}"));

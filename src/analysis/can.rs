@@ -275,17 +275,7 @@ fn canonical_user_deny_note(
     request: &crate::policy::Request,
     set: &engine::PolicySet,
 ) -> Option<String> {
-    let policy = set.resource?;
-    let st = policy.statements().iter().find(|st| {
-        st.effect == crate::policy::Effect::Deny
-            && st.covers(request)
-            && st.named_principals().is_some_and(|(negated, named)| {
-                !negated
-                    && named
-                        .iter()
-                        .any(|n| matches!(n, crate::policy::NamedPrincipal::CanonicalUser(_)))
-            })
-    })?;
+    let st = super::canonical_user_deny(set.resource?, |st| st.covers(request))?;
     Some(format!(
         "the resource policy's Deny {} names a canonical user, which orgscope cannot map to an account: if it is the caller's account, AWS denies",
         st.label()

@@ -74,6 +74,25 @@ pub enum AnalysisError {
     Cancelled,
 }
 
+/// The first Deny statement of `policy` that `covers` keeps and that names a canonical
+/// user (an S3 account id): orgscope cannot map it to an account, so it never matches,
+/// yet AWS denies that account's principals. `can` and who-can say so beside the answer.
+pub(crate) fn canonical_user_deny(
+    policy: &crate::policy::Policy,
+    covers: impl Fn(&crate::policy::Statement) -> bool,
+) -> Option<&crate::policy::Statement> {
+    policy.statements().iter().find(|st| {
+        st.effect == crate::policy::Effect::Deny
+            && covers(st)
+            && st.named_principals().is_some_and(|(negated, named)| {
+                !negated
+                    && named
+                        .iter()
+                        .any(|n| matches!(n, crate::policy::NamedPrincipal::CanonicalUser(_)))
+            })
+    })
+}
+
 /// Values of keys the request lacks that turn its `decision` into Allowed (see
 /// [`crate::engine::first_allowing_context`]); empty when none does. `org`, where
 /// given, tells which keys the request's resource fixes.

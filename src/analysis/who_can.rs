@@ -339,16 +339,7 @@ pub fn who_can_among(
 /// (an S3 account id): orgscope cannot tell which account it is, so it never matches,
 /// yet AWS denies that account's principals: those listed may be denied.
 fn canonical_user_deny(tgt: &Target<'_>, probe: &Request) -> Option<String> {
-    let st = tgt.policy?.statements().iter().find(|st| {
-        st.effect == crate::policy::Effect::Deny
-            && st.covers_action(probe)
-            && st.named_principals().is_some_and(|(negated, named)| {
-                !negated
-                    && named
-                        .iter()
-                        .any(|n| matches!(n, NamedPrincipal::CanonicalUser(_)))
-            })
-    })?;
+    let st = super::canonical_user_deny(tgt.policy?, |st| st.covers_action(probe))?;
     Some(format!(
         "the resource policy's Deny {} names a canonical user, which orgscope cannot map to an account: the principals of that account are denied by AWS, even where listed here",
         st.label()
