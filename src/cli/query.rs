@@ -393,10 +393,14 @@ pub fn who_can(args: WhoCanArgs) -> anyhow::Result<i32> {
             if !answer.covered.is_empty() {
                 let _ = writeln!(
                     s,
-                    "a pattern: asked on {} resources it covers, one for each class the \
+                    "a pattern: asked on {} it covers, one for each class the \
                      organization's policies treat alike; each principal is shown with one \
                      resource where it stands so",
-                    answer.covered.len()
+                    if answer.covered.len() == 1 {
+                        "1 resource".to_string()
+                    } else {
+                        format!("{} resources", answer.covered.len())
+                    }
                 );
             } else if answer.resource_account_assumed {
                 let why = if answer.resource == "*" {

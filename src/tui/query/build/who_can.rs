@@ -57,8 +57,8 @@ pub fn who_can(org: &Org, a: &WhoCanAnswer) -> AnswerTree {
         t.header.push(spans([(
             Tone::Warn,
             &format!(
-                "a pattern: asked on {} covered resources, one per class the policies treat alike; each principal shown on one",
-                thousands(a.covered.len())
+                "a pattern: asked on {}, one per class the policies treat alike; each principal shown on one",
+                plural(a.covered.len(), "covered resource", "covered resources")
             ),
         )]));
     } else if a.resource_account_assumed {
