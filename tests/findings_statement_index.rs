@@ -126,3 +126,34 @@ fn a_baseline_listing_the_first_suppresses_only_the_first() {
     assert_eq!(left[0]["statementIndex"], 1);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[path = "common/acme.rs"]
+mod acme;
+
+/// External access through two statements of one bucket policy that share a Sid: one
+/// finding for each, each with its statement's place and its own id.
+#[test]
+fn two_public_statements_sharing_a_sid_give_two_external_findings() {
+    let org = acme::acme_with("lake-two-public-statements-one-sid.json");
+    let mut public: Vec<Finding> = findings::findings(&org, &opts())
+        .into_iter()
+        .filter(|f| f.rule == "external.public" && f.node == "arn:aws:s3:::acme-data-dev-lake")
+        .collect();
+    public.sort_by_key(|f| f.statement_index);
+    assert_eq!(public.len(), 2, "{public:#?}");
+    assert_eq!(
+        (public[0].statement_index, public[1].statement_index),
+        (Some(0), Some(1))
+    );
+    assert_ne!(public[0].id, public[1].id);
+    assert!(
+        public[0]
+            .message
+            .ends_with("on objects arn:aws:s3:::acme-data-dev-lake/a/*")
+    );
+    assert!(
+        public[1]
+            .message
+            .ends_with("on objects arn:aws:s3:::acme-data-dev-lake/b/*")
+    );
+}

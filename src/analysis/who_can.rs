@@ -130,6 +130,9 @@ pub struct Outsider {
     /// For a resource pattern: the covered resource whose policy names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<String>,
+    /// The statement's place in the policy (two statements may share a Sid).
+    #[serde(skip)]
+    pub statement_index: usize,
 }
 
 /// Every principal of the org that can do `ask`.
@@ -600,7 +603,7 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
     };
     let in_org = |account: &str| org.account_by_id(account).is_some();
     let mut out = Vec::new();
-    for s in policy.statements() {
+    for (k, s) in policy.statements().iter().enumerate() {
         if s.effect != crate::policy::Effect::Allow || !s.covers(probe) {
             continue;
         }
@@ -672,6 +675,7 @@ pub(crate) fn outsiders(org: &Org, ask: &Ask, tgt: &Target, probe: &Request) -> 
                 blocked_by,
                 when,
                 on: None,
+                statement_index: k,
             });
         }
     }

@@ -51,9 +51,10 @@ pub(super) fn find(
     Some(())
 }
 
-/// Who an outside grant is to: the outsider's kind, who, and the statement; mapped to
-/// the actions allowed and those allowed with conditions any caller can meet.
-type Grantee = (&'static str, String, String);
+/// Who an outside grant is to: the outsider's kind, who, and the statement (label and
+/// place: two statements may share a Sid); mapped to the actions allowed and those
+/// allowed with conditions any caller can meet.
+type Grantee = (&'static str, String, String, usize);
 
 fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Finding>) {
     let Some(parsed) = Arn::parse(arn) else {
@@ -97,7 +98,12 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
                 continue;
             }
             let entry = grants
-                .entry((o.kind, o.who.clone(), o.statement.clone()))
+                .entry((
+                    o.kind,
+                    o.who.clone(),
+                    o.statement.clone(),
+                    o.statement_index,
+                ))
                 .or_default();
             let let_in = match o.resource_side {
                 Some(Decision::Allowed) | None => true,
@@ -124,7 +130,7 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         }
     }
     let name = org.policy_name(policy).to_string();
-    for ((kind, who, statement), (mut allowed, mut conditional, keys, on)) in grants {
+    for ((kind, who, statement, k), (mut allowed, mut conditional, keys, on)) in grants {
         // An action asked on several objects of a bucket is listed once.
         allowed.sort();
         allowed.dedup();
@@ -157,6 +163,7 @@ fn check(org: &Org, arn: &str, policy: PolicyIx, account: &str, out: &mut Vec<Fi
         f.account = Some(account.to_string());
         f.policy = Some(name.clone());
         f.statement = Some(statement);
+        f.statement_index = Some(k);
         f.policy_ix = Some(policy);
         let show = |list: &[String]| {
             let mut s = list.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
