@@ -103,6 +103,12 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
             blocked: a.set.block_public_acls,
         },
     ));
+    explanation.notes.extend(super::kms_grants::can_note(
+        &ask.action,
+        &ask.resource,
+        explanation.decision,
+        explanation.blocked_by,
+    ));
     let given = |k: &str| ask.context.iter().any(|(g, _)| g.eq_ignore_ascii_case(k));
     if let Some(b) = super::assemble::target_boundary(org, ask)
         && !given("iam:PermissionsBoundary")
@@ -336,6 +342,12 @@ fn can_outside(
             acl: engine::public_acl(&a.request),
             blocked: a.set.block_public_acls,
         },
+    ));
+    explanation.notes.extend(super::kms_grants::can_note(
+        &ask.action,
+        &ask.resource,
+        explanation.decision,
+        explanation.blocked_by,
     ));
     if let super::outside::Outside::Service(name) = caller {
         for l in &mut explanation.layers {

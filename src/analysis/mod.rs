@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod can;
+pub mod kms_grants;
 pub mod layers;
 pub mod notes;
 pub mod outside;

@@ -322,7 +322,10 @@ pub fn who_can_among(
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
         covered: Vec::new(),
-        caveats: canonical_user_deny(&tgt, &probe).into_iter().collect(),
+        caveats: canonical_user_deny(&tgt, &probe)
+            .into_iter()
+            .chain(super::kms_grants::who_can_note(&ask.action, &ask.resource))
+            .collect(),
     };
     for e in entries {
         match e {
