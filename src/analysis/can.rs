@@ -92,23 +92,16 @@ pub fn can(org: &Org, who: &str, ask: &Ask) -> Result<CanAnswer, AnalysisError> 
         resource_policy,
         &mut explanation,
     );
-    explanation.notes.extend(super::public_access::acl_note(
+    let unread = unread_grants(
         org,
-        &ask.action,
-        &ask.resource,
-        explanation.decision,
-        explanation.blocked_by,
+        ask,
+        &explanation,
         super::public_access::AclAsked {
             acl: engine::public_acl(&a.request),
             blocked: a.set.block_public_acls,
         },
-    ));
-    explanation.notes.extend(super::kms_grants::can_note(
-        &ask.action,
-        &ask.resource,
-        explanation.decision,
-        explanation.blocked_by,
-    ));
+    );
+    explanation.notes.extend(unread);
     let given = |k: &str| ask.context.iter().any(|(g, _)| g.eq_ignore_ascii_case(k));
     if let Some(b) = super::assemble::target_boundary(org, ask)
         && !given("iam:PermissionsBoundary")
@@ -332,23 +325,16 @@ fn can_outside(
             .notes
             .extend(canonical_user_deny_note(&a.request, &a.set));
     }
-    explanation.notes.extend(super::public_access::acl_note(
+    let unread = unread_grants(
         org,
-        &ask.action,
-        &ask.resource,
-        explanation.decision,
-        explanation.blocked_by,
+        ask,
+        &explanation,
         super::public_access::AclAsked {
             acl: engine::public_acl(&a.request),
             blocked: a.set.block_public_acls,
         },
-    ));
-    explanation.notes.extend(super::kms_grants::can_note(
-        &ask.action,
-        &ask.resource,
-        explanation.decision,
-        explanation.blocked_by,
-    ));
+    );
+    explanation.notes.extend(unread);
     if let super::outside::Outside::Service(name) = caller {
         for l in &mut explanation.layers {
             if l.layer == Layer::Resource && l.outcome == engine::Outcome::Allowed {
@@ -405,4 +391,24 @@ fn can_outside(
         depends_on,
         changes,
     })
+}
+
+/// Notes on what could grant a request orgscope denies without reading it: S3 ACLs and
+/// KMS grants (the exports hold neither).
+fn unread_grants(
+    org: &Org,
+    ask: &Ask,
+    explanation: &engine::Explanation,
+    acl: super::public_access::AclAsked,
+) -> Vec<String> {
+    let (decision, blocked_by) = (explanation.decision, explanation.blocked_by);
+    super::public_access::acl_note(org, &ask.action, &ask.resource, decision, blocked_by, acl)
+        .into_iter()
+        .chain(super::kms_grants::can_note(
+            &ask.action,
+            &ask.resource,
+            decision,
+            blocked_by,
+        ))
+        .collect()
 }

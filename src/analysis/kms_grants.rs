@@ -32,18 +32,10 @@ const GRANT_OPERATIONS: &[&str] = &[
 /// Whether a grant on `resource` could allow `action`: a grant operation on a key
 /// (grants name keys, never aliases).
 fn grantable(action: &str, resource: &str) -> bool {
-    let Some((service, name)) = action.split_once(':') else {
-        return false;
-    };
-    let on_key = resource
-        .split(':')
-        .nth(5)
-        .is_some_and(|r| r.starts_with("key/"))
-        && resource.starts_with("arn:")
-        && resource.split(':').nth(2) == Some("kms");
-    service.eq_ignore_ascii_case("kms")
-        && on_key
-        && GRANT_OPERATIONS.contains(&name.to_ascii_lowercase().as_str())
+    action.split_once(':').is_some_and(|(service, name)| {
+        service.eq_ignore_ascii_case("kms")
+            && GRANT_OPERATIONS.contains(&name.to_ascii_lowercase().as_str())
+    }) && crate::org::ResourceKind::of_arn(resource) == crate::org::ResourceKind::KmsKey
 }
 
 /// `can`'s note on a denial a grant could lift: one for want of an Allow in the IAM
