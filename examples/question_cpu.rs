@@ -1,11 +1,12 @@
 //! CPU time of one org-wide question, for comparing changes on a shared machine where
 //! wall time moves with the load: `cargo run --release --example question_cpu
-//! [who-can|who-can-bare|what-can|paths|paths-member|paths-to]`. The generated 5,000-account org, the question of
+//! [who-can|who-can-bare|what-can|paths|paths-member|paths-to|impact-managed]`. The generated 5,000-account org, the question of
 //! the worst who-can case in `benches/analysis.rs` (a bucket the org does not hold;
 //! `who-can-bare` asks it with no context, so that most principals are conditional and
 //! their keys are searched), a user's what-can over the whole catalog, the roles a
 //! management-account user reaches (`paths`) or who reaches a member account's audit
-//! role (`paths-to`); 20 runs, wall and process CPU time per run.
+//! role (`paths-to`), the what-if diff of AdministratorAccess attached to one role
+//! (`impact-managed`); 20 runs, wall and process CPU time per run.
 
 use orgscope::analysis::{self, Ask, Filter};
 
@@ -46,6 +47,18 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    let managed_after = (which == "impact-managed").then(|| {
+        let role = org.role(org.accounts()[10].roles[0]).arn.to_string();
+        let admin = "arn:aws:iam::aws:policy/AdministratorAccess".to_string();
+        let attach = orgscope::scenario::Scenario {
+            description: None,
+            changes: vec![orgscope::scenario::Change::AttachManagedPolicy {
+                principal: role,
+                policy: admin,
+            }],
+        };
+        orgscope::scenario::apply(&org, &attach).expect("the role and the policy exist")
+    });
     let (cpu0, wall0) = (cpu_seconds(), std::time::Instant::now());
     for _ in 0..runs {
         match which.as_str() {
@@ -60,6 +73,12 @@ fn main() {
             "paths-to" => {
                 std::hint::black_box(analysis::who_reaches(&org, &audit, &[]))
                     .expect("the role is in the org");
+            }
+            "impact-managed" => {
+                let after = managed_after.as_ref().expect("built above");
+                let options = orgscope::scenario::ImpactOptions::default();
+                std::hint::black_box(orgscope::scenario::impact(&org, after, &[], &options))
+                    .expect("a valid diff");
             }
             "what-can" => {
                 std::hint::black_box(analysis::what_can(&org, &user, &Filter::default(), &[]))

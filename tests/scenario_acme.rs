@@ -430,3 +430,45 @@ fn a_bucket_policy_opening_one_prefix_shows_everyone_gaining_it() {
         i.outside
     );
 }
+
+/// A changed policy about a part of a bucket that no policy of the org names: an
+/// Allow for `incoming/*` in DataScientist's new inline policy, and an SCP Deny on
+/// `scratch/secret/*` where DataScientist may write all of `scratch/*`. Asked only as
+/// `acme-data-dev-lake/*` and the parts the org's own policies name, neither request
+/// matched the changed statement and the diff said nobody changed. A statement's
+/// Resource is matched against the request's resource (IAM User Guide, "IAM JSON
+/// policy elements: Resource"), so a write to `incoming/x` is newly allowed (same
+/// account, no bucket policy needed) and a write to `scratch/secret/x` newly denied
+/// (an SCP Deny denies whatever the identity policies allow). Both conditional: the
+/// region deny-list SCP and the TLS RCP read keys the diff does not give.
+#[test]
+fn a_changed_policy_naming_a_new_part_of_a_bucket_shows_that_part() {
+    let ds = "arn:aws:iam::888888888888:role/DataScientist";
+    let i = run("datascientist-puts-incoming.json", &["s3:PutObject"]);
+    let want: BTreeSet<Line> = [line(
+        "data-dev",
+        ds,
+        "gained",
+        "s3:PutObject",
+        "arn:aws:s3:::acme-data-dev-lake/incoming/*",
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(lines(&i), want);
+    let i = run("deny-lake-scratch-secret.json", &["s3:PutObject"]);
+    let want: BTreeSet<Line> = [line(
+        "data-dev",
+        ds,
+        "lost",
+        "s3:PutObject",
+        "arn:aws:s3:::acme-data-dev-lake/scratch/secret/*",
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(lines(&i), want);
+    for p in i.accounts.iter().flat_map(|a| &a.principals) {
+        for l in p.lost.iter().chain(&p.gained) {
+            assert_eq!(l.standing, Standing::Conditional, "{l:?}");
+        }
+    }
+}

@@ -23,10 +23,26 @@ const ACTIONS: [&str; 5] = [
     "sqs:SendMessage",
 ];
 
-fn doc(effect: &str, action: &str) -> Document {
+fn doc(effect: &str, action: &str, resource: &str) -> Document {
     Document::new(format!(
-        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "{action}", "Resource": "*"}}]}}"#
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "{action}", "Resource": "{resource}"}}]}}"#
     ))
+}
+
+/// `*`, or for an S3 action every other time a part of a bucket that no policy names
+/// (`BUCKET/part3/*`): the diff must ask that part as objects of its own.
+fn resource(org: &Org, rng: &mut Rng, action: &str, n: usize) -> String {
+    let buckets: Vec<&str> = org
+        .resources()
+        .iter()
+        .map(|r| &*r.arn)
+        .filter(|a| a.contains(":s3:::"))
+        .collect();
+    if action.starts_with("s3:") && !buckets.is_empty() && rng.next().is_multiple_of(2) {
+        format!("{}/part{n}/*", rng.pick(&buckets))
+    } else {
+        "*".into()
+    }
 }
 
 /// One random change that applies to `org`.
@@ -49,7 +65,7 @@ fn change(org: &Org, rng: &mut Rng, n: usize) -> Vec<Change> {
                     kind: OrgPolicyKind::Scp,
                     name: name.clone(),
                     description: None,
-                    document: doc("Deny", action),
+                    document: doc("Deny", action, &resource(org, rng, action, n)),
                 },
                 Change::Attach {
                     kind: OrgPolicyKind::Scp,
@@ -119,7 +135,7 @@ fn change(org: &Org, rng: &mut Rng, n: usize) -> Vec<Change> {
         4 => vec![Change::PutInlinePolicy {
             principal: rng.pick(&roles).clone(),
             name: format!("Extra{n}"),
-            document: doc("Allow", action),
+            document: doc("Allow", action, &resource(org, rng, action, n)),
         }],
         5 => {
             let res: Vec<&orgscope::org::Resource> = org
@@ -577,7 +593,7 @@ fn a_boundary_change_on_a_role_changes_who_may_act_on_it_where_a_policy_reads_th
     let managed = |name: &str| Change::PutManagedPolicy {
         account: id.clone(),
         name: name.into(),
-        document: doc("Allow", "s3:GetObject"),
+        document: doc("Allow", "s3:GetObject", "*"),
     };
     let set = |name: &str| Change::SetBoundary {
         principal: role.clone(),

@@ -217,8 +217,17 @@ pub fn resource_holder(
     action: &str,
     resource: &str,
 ) -> Option<(Option<PolicyIx>, AccountIx)> {
+    resource_holder_for(org, resource_holder_is_trust(action), resource)
+}
+
+/// [`resource_holder`] for an action that lands on a role's trust policy
+/// (`trust_action`) or not: all the action decides.
+pub fn resource_holder_for(
+    org: &Org,
+    trust_action: bool,
+    resource: &str,
+) -> Option<(Option<PolicyIx>, AccountIx)> {
     let arn = Arn::parse(resource)?;
-    let trust_action = resource_holder_is_trust(action);
     if arn.service() == "iam" && arn.resource().starts_with("role/") && trust_action {
         return match org.by_arn(resource) {
             Some(Entity::Role(r)) => Some((org.role(r).trust, org.role(r).account)),

@@ -449,6 +449,12 @@ impl Org {
         self.record(|e| e.principals.extend(who));
     }
 
+    /// Tells this org's contents apart from any other org's (a clone keeps it; an
+    /// edit in memory makes a new one): what caches of an org are keyed by.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
     /// What in-memory edits wrote to make this org from `before`; `None` when this
     /// org was not made so from `before`.
     pub fn edits_since(&self, before: &Org) -> Option<&Edits> {

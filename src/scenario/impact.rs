@@ -180,7 +180,6 @@ pub fn impact(
     let mut per: BTreeMap<String, PrincipalImpact> = BTreeMap::new();
     let mut outside = Vec::new();
     let plan = (Plan::new(before, &t), Plan::new(after, &t));
-    let arns = ResourceArns::new(before, after);
     // Edits in memory that write no resource side: a resource's policy and account
     // are the same in both orgs, looked up once.
     let same_sides = after.edits_since(before).is_some_and(|e| e.same_sides());
@@ -194,6 +193,7 @@ pub fn impact(
             actions.iter().map(|a| ix.count(a)).collect()
         }
         None => {
+            let arns = ResourceArns::new(before, after);
             listed = actions.iter().map(|a| arns.for_action(a)).collect();
             listed.iter().map(Vec::len).collect()
         }
@@ -574,7 +574,7 @@ fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, Analy
 
 /// The ARN templates of the resource types an action acts on, each variable made a
 /// wildcard; empty: it acts on `*` (or the catalog does not know it).
-fn type_templates(action: &str) -> Vec<String> {
+pub(super) fn type_templates(action: &str) -> Vec<String> {
     let catalog = Catalog::get();
     let Some(a) = catalog.action(action) else {
         return Vec::new();
@@ -644,14 +644,18 @@ pub struct ResourceArns<'o> {
     orgs: Vec<&'o Org>,
     /// Per bucket ARN, the object patterns narrower than `BUCKET/*` that a statement
     /// of either org names (`BUCKET/reports/*`), asked as objects of their own.
-    narrower: HashMap<String, Vec<String>>,
+    narrower: Arc<Narrower>,
 }
 
+/// Per bucket ARN, object patterns narrower than `BUCKET/*` (see
+/// [`narrower_object_patterns`]).
+pub(super) type Narrower = HashMap<String, Vec<String>>;
+
 impl<'o> ResourceArns<'o> {
-    /// One org's ARNs.
-    pub(super) fn one(org: &'o Org) -> ResourceArns<'o> {
+    /// One org's ARNs, with the narrower object patterns already found.
+    pub(super) fn one(org: &'o Org, narrower: Arc<Narrower>) -> ResourceArns<'o> {
         ResourceArns {
-            narrower: narrower_object_patterns(&[org]),
+            narrower,
             orgs: vec![org],
         }
     }
@@ -664,7 +668,12 @@ impl<'o> ResourceArns<'o> {
             vec![before, after]
         };
         ResourceArns {
-            narrower: narrower_object_patterns(&[before, after]),
+            narrower: Arc::new(narrower_object_patterns(
+                [before, after]
+                    .iter()
+                    .flat_map(|o| o.docs())
+                    .map(|d| &*d.policy),
+            )),
             orgs,
         }
     }
@@ -688,8 +697,12 @@ impl<'o> ResourceArns<'o> {
     /// each with what holds it; a bucket that the action does not act on but whose
     /// objects it does stands as `BUCKET/*`.
     pub(super) fn matched(&self, action: &str) -> Vec<Matched<'o>> {
-        let templates = type_templates(action);
-        let patterns = compile_templates(&templates);
+        self.matched_templates(&type_templates(action))
+    }
+
+    /// [`ResourceArns::matched`] for these resource type templates.
+    pub(super) fn matched_templates(&self, templates: &[String]) -> Vec<Matched<'o>> {
+        let patterns = compile_templates(templates);
         if patterns.is_empty() {
             return Vec::new();
         }
@@ -705,7 +718,7 @@ impl<'o> ResourceArns<'o> {
             })
         };
         // The services the patterns name; any service when one is not literal.
-        let services = type_services(&templates);
+        let services = type_services(templates);
         let groups = self.orgs.iter().flat_map(|&org| {
             let index = org.by_service();
             let lists: Vec<&Vec<(Entity, u32)>> = match &services {
@@ -717,7 +730,7 @@ impl<'o> ResourceArns<'o> {
                 .flatten()
                 .filter_map(move |&(e, at)| Some((e, org.arn(e)?, at as usize)))
         });
-        let prefixes = type_prefixes(&templates);
+        let prefixes = type_prefixes(templates);
         let may_fit = |arn: &str, at: usize| {
             let resource = &arn[at..];
             // A bucket stands for its objects too (`BUCKET/*`): always matched.
@@ -739,8 +752,8 @@ impl<'o> ResourceArns<'o> {
                 out.push(Matched {
                     text: std::borrow::Cow::Borrowed(text),
                     entity: Some(e),
+                    bucket: None,
                     service: segments[1],
-                    account: segments[3],
                     resource: segments[4],
                 });
             } else if text.contains(":s3:::") && !text.contains('/') {
@@ -751,8 +764,8 @@ impl<'o> ResourceArns<'o> {
                         out.push(Matched {
                             text: std::borrow::Cow::Owned(objects),
                             entity: None,
+                            bucket: Some(e),
                             service: "s3",
-                            account: "",
                             resource: "",
                         });
                     }
@@ -771,11 +784,13 @@ impl<'o> ResourceArns<'o> {
 /// asked as an object of its own: every statement whose pattern covers that part
 /// matches it. Patterns with a wildcard in the bucket name or a policy variable are
 /// left out (docs/scenarios.md, "Limits").
-fn narrower_object_patterns(orgs: &[&Org]) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for org in orgs {
-        for doc in org.docs() {
-            for s in doc.policy.statements() {
+pub(super) fn narrower_object_patterns<'p>(
+    policies: impl IntoIterator<Item = &'p Policy>,
+) -> Narrower {
+    let mut out = Narrower::new();
+    for policy in policies {
+        {
+            for s in policy.statements() {
                 let Some((_, patterns)) = s.resource_patterns() else {
                     continue;
                 };
@@ -810,8 +825,9 @@ fn narrower_object_patterns(orgs: &[&Org]) -> HashMap<String, Vec<String>> {
 pub(super) struct Matched<'o> {
     pub text: std::borrow::Cow<'o, str>,
     pub entity: Option<Entity>,
+    /// For a bucket's objects, the bucket.
+    pub bucket: Option<Entity>,
     pub service: &'o str,
-    pub account: &'o str,
     pub resource: &'o str,
 }
 
@@ -937,7 +953,14 @@ pub(super) struct Held<'o> {
 
 impl<'o> Held<'o> {
     pub(super) fn new(org: &'o Org, action: &str, resource: &str) -> Held<'o> {
-        let holder = crate::analysis::assemble::resource_holder(org, action, resource);
+        let trust = crate::analysis::assemble::resource_holder_is_trust(action);
+        Held::with_trust(org, trust, resource)
+    }
+
+    /// [`Held::new`] for an action that lands on a role's trust policy (`trust`) or not:
+    /// all the action decides.
+    pub(super) fn with_trust(org: &'o Org, trust: bool, resource: &str) -> Held<'o> {
+        let holder = crate::analysis::assemble::resource_holder_for(org, trust, resource);
         let policy = holder.and_then(|(p, _)| p).map(|p| &**org.compiled(p));
         let account_id = match holder {
             Some((_, a)) => Some(org.account(a).id.to_string()),
@@ -1370,7 +1393,12 @@ mod tests {
                 patterns.iter().any(|p| p.matches(&r, &ctx))
             })
         };
-        let narrower = narrower_object_patterns(&[before, after]);
+        let narrower = narrower_object_patterns(
+            [before, after]
+                .iter()
+                .flat_map(|o| o.docs())
+                .map(|d| &*d.policy),
+        );
         let mut out = Vec::new();
         for org in [before, after] {
             let arns = org
