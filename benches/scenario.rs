@@ -252,6 +252,14 @@ fn what_if(c: &mut Criterion) {
     g.bench_function("impact_one_role_managed", |b| {
         b.iter(|| impact(&org, &managed_after, &[], black_box(&options)).unwrap())
     });
+    // The first diff from the org: it builds the org's index of ARNs too.
+    g.bench_function("impact_one_role_managed_first", |b| {
+        b.iter_batched(
+            orgscope::scenario::forget_indexes,
+            |()| impact(&org, &managed_after, &[], black_box(&options)).unwrap(),
+            criterion::BatchSize::PerIteration,
+        )
+    });
     g.bench_function("apply_move_account", |b| {
         b.iter(|| apply(&org, black_box(&moved)).unwrap())
     });

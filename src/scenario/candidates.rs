@@ -104,6 +104,12 @@ struct OrgIndex {
 static INDEXES: Mutex<Vec<Arc<OrgIndex>>> = Mutex::new(Vec::new());
 const KEPT: usize = 2;
 
+/// Drops the kept indexes: the next diff from any org builds its own (what the first
+/// diff of a session costs; the benches measure it so).
+pub fn forget_indexes() {
+    INDEXES.lock().unwrap_or_else(|e| e.into_inner()).clear();
+}
+
 fn index_of(org: &Org) -> Arc<OrgIndex> {
     let stamp = org.stamp();
     let mut kept = INDEXES.lock().unwrap_or_else(|e| e.into_inner());

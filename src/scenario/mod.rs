@@ -22,6 +22,7 @@ mod levels;
 pub mod touched;
 
 pub use apply::{apply, apply_by_reload};
+pub use candidates::forget_indexes;
 pub use change::{Change, Document, OrgPolicyKind, Scenario};
 pub use error::{ApplyError, Located, ScenarioError};
 pub use file::{ScenarioFile, save, to_text};

@@ -31,7 +31,7 @@ use serde::Serialize;
 pub use escalation::{Edge, Step, edges_between, is_admin, self_edges};
 use escalation::{Prefilter, Raised};
 pub use hop::hop;
-use search::{Hops, Node, Shortest, Worth, discover, need_text};
+use search::{Hops, Joined, Node, Shortest, Worth, discover, need_text};
 pub use shared_text::SharedText;
 
 use super::AnalysisError;
@@ -278,7 +278,7 @@ pub fn paths_until(
             .collect()
     };
     let pre = Prefilter::new(org);
-    let escalate_out = |at: &[Node], worth: &Worth<'_>| {
+    let escalate_out = |at: &[Node], worth: &Worth<'_>, joined: &Joined<'_>| {
         // By account: the principals worth reaching in an account are looked up once
         // for all the callers of that account, not once per caller.
         let mut callers: Vec<PrincipalIx> = at
@@ -291,7 +291,12 @@ pub fn paths_until(
         for run in callers.chunk_by(|&a, &b| org.principal_account(a) == org.principal_account(b)) {
             let targets = escalation_targets(org, &pre, run[0], worth);
             for &p in run {
-                pairs.extend(targets.iter().filter(|&&q| q != p).map(|&q| (p, q)));
+                pairs.extend(
+                    targets
+                        .iter()
+                        .filter(|&&q| q != p && !joined(Node::plain(p), Node::plain(q)))
+                        .map(|&q| (p, q)),
+                );
             }
         }
         let mut out = plain_edges(decide_escalations(org, &pre, &pairs, context));
@@ -312,7 +317,9 @@ pub fn paths_until(
             .flat_map(|(p, r)| {
                 escalation_targets(org, &pre, p, worth)
                     .into_iter()
-                    .filter(move |&q| q != p)
+                    .filter(move |&q| {
+                        q != p && !joined(Node { p, raised: Some(r) }, Node::plain(q))
+                    })
                     .map(move |q| (p, q, r))
             })
             .collect();
@@ -538,7 +545,7 @@ pub fn who_reaches_until(
         }));
         out
     };
-    let escalate_in = |at: &[Node], worth: &Worth<'_>| {
+    let escalate_in = |at: &[Node], worth: &Worth<'_>, joined: &Joined<'_>| {
         let pre = &pre;
         let targets: Vec<PrincipalIx> = at
             .iter()
@@ -560,8 +567,11 @@ pub fn who_reaches_until(
                 })
                 .map(move |p| (p, q))
         };
-        let pairs: Vec<(PrincipalIx, PrincipalIx)> =
-            targets.iter().flat_map(|&q| in_account(q, false)).collect();
+        let pairs: Vec<(PrincipalIx, PrincipalIx)> = targets
+            .iter()
+            .flat_map(|&q| in_account(q, false))
+            .filter(|&(p, q)| !joined(Node::plain(p), Node::plain(q)))
+            .collect();
         let mut out = plain_edges(decide_escalations(org, pre, &pairs, context));
         let raisable: Vec<(PrincipalIx, PrincipalIx)> = targets
             .iter()
@@ -572,6 +582,7 @@ pub fn who_reaches_until(
         let pairs: Vec<(PrincipalIx, PrincipalIx, Raised)> = raisable
             .into_iter()
             .filter_map(|(p, q)| Some((p, q, raised.get(&p)?.1)))
+            .filter(|&(p, q, r)| !joined(Node { p, raised: Some(r) }, Node::plain(q)))
             .collect();
         out.extend(decide_raised(org, pre, &pairs, context));
         // Into a raised principal: its own self-edge.

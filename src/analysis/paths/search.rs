@@ -4,7 +4,7 @@
 //! in parallel; then searched once for every shortest path.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -92,7 +92,12 @@ pub type Expand<'a> = dyn Fn(&[Node], &Worth<'_>) -> Vec<(Node, RoleIx)> + 'a;
 /// (outgoing) or into them (incoming), already decided, given which principals at
 /// the other end are worth it.
 /// Self-edges, from a principal to its raised node, are among them.
-pub type Escalate<'a> = dyn Fn(&[Node], &Worth<'_>) -> Vec<(Node, Node, Edge)> + 'a;
+pub type Escalate<'a> = dyn Fn(&[Node], &Worth<'_>, &Joined<'_>) -> Vec<(Node, Node, Edge)> + 'a;
+
+/// Whether a pair (from, to) is already joined by an assume-role hop that needs no
+/// context: no escalation of that pair can cost less ([`Edge::cost`]), and of a pair's
+/// edges only the cheaper is kept (the first on a tie), so it is not decided.
+pub type Joined<'a> = dyn Fn(Node, Node) -> bool + 'a;
 
 /// Discovers every principal reachable from `root` (`Direction::Outgoing`: the roles
 /// it can reach) or reaching it (`Direction::Incoming`: the principals that can reach
@@ -171,7 +176,12 @@ pub fn discover(
                 ))
             })
             .collect();
-        let more = escalate(&at, &worth);
+        let joined: HashSet<(Node, Node)> = found
+            .iter()
+            .filter(|(_, _, e)| e.cost() == 1)
+            .map(|&(p, q, _)| (p, q))
+            .collect();
+        let more = escalate(&at, &worth, &|p, q| joined.contains(&(p, q)));
         if watch.stopped() {
             return None;
         }
