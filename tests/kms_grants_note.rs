@@ -109,3 +109,37 @@ fn who_can_on_a_key_says_grantees_are_not_listed() {
     .unwrap();
     assert_eq!(v["caveats"], serde_json::json!([]), "{v:#}");
 }
+
+/// what-can lists what the policies allow; a grant (KMS) or an ACL (S3) could allow
+/// more, and it says so wherever it asks of those services' operations, in the JSON
+/// (`caveats`, always a list) and the table, and not when asked of another service.
+#[test]
+fn what_can_says_grants_and_acls_could_allow_more() {
+    let caveats = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["what-can", "acme", "-p", "dana", "--format", "json"];
+        all.extend(args);
+        let v: serde_json::Value = serde_json::from_str(&orgscope(&all)).unwrap();
+        v["caveats"]
+            .as_array()
+            .expect("caveats is a list")
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = caveats(&[]);
+    assert!(all.iter().any(|c| c.contains(NOTE)), "{all:?}");
+    assert!(
+        all.iter().any(|c| c.contains("S3 ACLs are not evaluated")),
+        "{all:?}"
+    );
+    let kms = caveats(&["--service", "kms"]);
+    assert!(kms.len() == 1 && kms[0].contains(NOTE), "{kms:?}");
+    assert_eq!(caveats(&["--service", "iam"]), Vec::<String>::new());
+    // Listing keys is not a grant operation.
+    assert_eq!(
+        caveats(&["--service", "kms", "--level", "list"]),
+        Vec::<String>::new()
+    );
+    let table = orgscope(&["what-can", "acme", "-p", "dana", "--service", "kms"]);
+    assert!(table.contains(&format!("note: {NOTE}")), "{table}");
+}

@@ -62,6 +62,14 @@ pub fn who_can_note(action: &str, resource: &str) -> Option<String> {
     })
 }
 
+/// what-can's caveat, where it asks of a grant operation (`asked` says whether it
+/// asks of one of these lower-case action names): a grant could allow more.
+pub fn what_can_note(asked: impl Fn(&[&str]) -> bool) -> Option<String> {
+    asked(GRANT_OPERATIONS).then(|| {
+        "KMS grants are not evaluated: a grant on a key could allow this principal grant operations (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey, ...) beyond those listed".to_string()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

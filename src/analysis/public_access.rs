@@ -188,6 +188,14 @@ pub fn acl_note(
     }
 }
 
+/// what-can's caveat, where it asks of an action an ACL grants (`asked` says whether
+/// it asks of one of these lower-case S3 action names): an ACL could allow more.
+pub fn what_can_acl_note(asked: impl Fn(&[&str]) -> bool) -> Option<String> {
+    asked(ACL_GRANTED).then(|| {
+        "S3 ACLs are not evaluated: a bucket or object ACL could grant this principal's account, AllUsers or AuthenticatedUsers S3 actions (s3:GetObject, s3:PutObject, s3:ListBucket, ...) beyond those listed, unless the bucket's Object Ownership disables ACLs".to_string()
+    })
+}
+
 /// who-can's note on the principals an ACL could let in, which it cannot list, and on
 /// a public ACL that the request could set, which `BlockPublicAcls` refuses: `None`
 /// for the requests no ACL bears on. `acl` is what the question's context says of

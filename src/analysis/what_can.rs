@@ -33,6 +33,9 @@ pub struct WhatCanAnswer {
     /// Per service, per access level, how many actions are allowed.
     pub summary: BTreeMap<String, BTreeMap<String, usize>>,
     pub grants: Vec<Grant>,
+    /// What the answer cannot see that could allow more than it lists: S3 ACLs and KMS
+    /// grants, which the exports do not hold (only where the filter asks of S3 or KMS).
+    pub caveats: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -333,10 +336,25 @@ pub fn what_can_ix(
             .entry(g.level.to_string())
             .or_default() += 1;
     }
+    let asked = |service: &str, names: &[&str]| {
+        names.iter().any(|n| {
+            catalog
+                .action(&format!("{service}:{n}"))
+                .is_some_and(&wanted)
+        })
+    };
+    let caveats = [
+        super::public_access::what_can_acl_note(|names| asked("s3", names)),
+        super::kms_grants::what_can_note(|names| asked("kms", names)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     Some(WhatCanAnswer {
         principal: arn.to_string(),
         summary,
         grants,
+        caveats,
     })
 }
 

@@ -657,6 +657,12 @@ pub fn what_can(args: WhatCanArgs) -> anyhow::Result<i32> {
                 }
                 let _ = writeln!(s);
             }
+            if !answer.caveats.is_empty() {
+                let _ = writeln!(s);
+            }
+            for c in &answer.caveats {
+                let _ = writeln!(s, "note: {c}");
+            }
             print(&crate::cli::inert(&s))?;
         }
     }

@@ -14,6 +14,9 @@ pub fn what_can(a: &WhatCanAnswer, filter: &analysis::Filter) -> AnswerTree {
     first.extend(filtered_by(filter));
     t.header.push(first);
     t.header.push(how_evaluated());
+    for n in &a.caveats {
+        t.header.push(spans([(Tone::Warn, &format!("note: {n}"))]));
+    }
     if a.grants.is_empty() {
         t.add(None, spans([(Tone::Heading, "Nothing allowed")]), None);
         return t;
