@@ -471,6 +471,7 @@ impl<T> PerAccount<T> {
     }
 }
 
+#[derive(Clone, Copy)]
 struct OrgKeys {
     org_id: Key,
     org_paths: Key,
@@ -478,6 +479,21 @@ struct OrgKeys {
     resource_org_paths: Key,
     userid: Key,
     principal_arn: Key,
+}
+
+impl OrgKeys {
+    /// Interned once: what-if and the escalation search build a `Shared` per question.
+    fn get() -> OrgKeys {
+        static KEYS: std::sync::OnceLock<OrgKeys> = std::sync::OnceLock::new();
+        *KEYS.get_or_init(|| OrgKeys {
+            org_id: Key::new("aws:PrincipalOrgID"),
+            org_paths: Key::new("aws:PrincipalOrgPaths"),
+            resource_org_id: Key::new("aws:ResourceOrgID"),
+            resource_org_paths: Key::new("aws:ResourceOrgPaths"),
+            userid: Key::new("aws:userid"),
+            principal_arn: Key::new("aws:PrincipalArn"),
+        })
+    }
 }
 
 impl<'o> Shared<'o> {
@@ -527,14 +543,7 @@ impl<'o> Shared<'o> {
                     .map(|&a| (a, org_path(org, a)))
                     .collect(),
             ),
-            keys: OrgKeys {
-                org_id: Key::new("aws:PrincipalOrgID"),
-                org_paths: Key::new("aws:PrincipalOrgPaths"),
-                resource_org_id: Key::new("aws:ResourceOrgID"),
-                resource_org_paths: Key::new("aws:ResourceOrgPaths"),
-                userid: Key::new("aws:userid"),
-                principal_arn: Key::new("aws:PrincipalArn"),
-            },
+            keys: OrgKeys::get(),
             asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
             accounts,
         };

@@ -207,11 +207,12 @@ pub struct OrgPolicy {
 /// Everything in `assets/`, read once, shared by the whole program.
 pub struct Catalog {
     services: Vec<Service>,
-    service_index: HashMap<&'static str, usize>,
+    /// The catalog's own names: a fast hash, as every question looks its action up.
+    service_index: HashMap<&'static str, usize, crate::org::hash::FxBuild>,
     /// All actions, sorted by service then name; each service owns a range.
     actions: Vec<Action>,
     /// Lower-cased `service:name` to the action's position.
-    action_index: HashMap<Box<str>, usize>,
+    action_index: HashMap<Box<str>, usize, crate::org::hash::FxBuild>,
     managed: OnceLock<ManagedPolicies>,
     org: OnceLock<OrgPolicies>,
     names: OnceLock<nearest::Names>,

@@ -98,6 +98,8 @@ struct OrgIndex {
     narrower: Arc<Narrower>,
     templates: Mutex<FxMap<Arc<str>, Arc<TemplateHits>>>,
     lists: Mutex<FxMap<ListKey, Arc<Buckets>>>,
+    /// Each action key's list, once found.
+    by_action: Mutex<FxMap<ActionKey, Arc<Buckets>>>,
 }
 
 /// The indexes of the orgs diffed last (a TUI diffs from one org again and again).
@@ -125,6 +127,7 @@ fn index_of(org: &Org) -> Arc<OrgIndex> {
         )),
         templates: Mutex::default(),
         lists: Mutex::default(),
+        by_action: Mutex::default(),
     });
     if kept.len() >= KEPT {
         kept.remove(0);
@@ -296,11 +299,34 @@ impl<'o> Candidates<'o> {
     pub(super) fn prepare(&mut self, actions: &[String]) {
         use rayon::prelude::*;
         let mut wanted: FxMap<ActionKey, &str> = FxMap::default();
-        for a in actions {
-            let key = action_key(a);
-            if !self.memo.contains_key(&key) {
-                wanted.entry(key).or_insert(a);
+        let mut known: Vec<(ActionKey, Arc<Buckets>)> = Vec::new();
+        {
+            let by_action = self
+                .index
+                .by_action
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            for a in actions {
+                let key = action_key(a);
+                if self.memo.contains_key(&key) || wanted.contains_key(&key) {
+                    continue;
+                }
+                match by_action.get(&key) {
+                    Some(b) => known.push((key, b.clone())),
+                    None => {
+                        wanted.insert(key, a);
+                    }
+                }
             }
+        }
+        for (key, buckets) in known {
+            if !self.memo.contains_key(&key) {
+                let entry = self.entry_of(buckets);
+                self.memo.insert(key, entry);
+            }
+        }
+        if wanted.is_empty() {
+            return;
         }
         self.prepare_templates(wanted.values().flat_map(|a| type_templates(a)));
         let keyed: Vec<(ActionKey, ListKey, Vec<Arc<TemplateHits>>)> = wanted
@@ -332,6 +358,11 @@ impl<'o> Candidates<'o> {
                 .map(|(key, list, _)| (key, lists[&list].clone()))
                 .collect::<Vec<_>>()
         };
+        self.index
+            .by_action
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(lists.iter().map(|(k, b)| (k.clone(), b.clone())));
         for (key, buckets) in lists {
             let entry = self.entry_of(buckets);
             self.memo.insert(key, entry);
@@ -382,13 +413,17 @@ impl<'o> Candidates<'o> {
     /// The ARNs of the action worth looking at when the principals and root users of
     /// `accounts` (by id) are re-decided, and those of accounts whose resource side
     /// changed: sorted as the diff lists them.
+    /// Only for an action [`Candidates::prepare`] or [`Candidates::count`] saw; any
+    /// other is looked at on every ARN it acts on.
     pub(super) fn for_action<'a>(
-        &mut self,
+        &self,
         action: &str,
         accounts: impl Iterator<Item = &'a str>,
     ) -> Vec<String> {
         let org = self.org;
-        let e = self.entry(action);
+        let Some(e) = self.memo.get(&action_key(action)) else {
+            return self.arns().for_action(action);
+        };
         let b = &e.buckets;
         // An added form that is an ARN of the org could not be told apart either.
         let every = b.every || e.added.iter().any(|a| org.by_arn(a).is_some());

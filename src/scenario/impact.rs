@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::candidates::Candidates;
@@ -212,105 +213,150 @@ pub fn impact(
                 .map(|a| &*org.account(a).id)
         })
         .collect();
-    let mut listed = listed.into_iter();
-    for (action, count) in actions.iter().zip(counts) {
-        let reach = if options.full {
-            None
-        } else {
-            Some((plan.0.reach(before, action), plan.1.reach(after, action)))
-        };
-        let resource_accounts = resource_accounts_for(&t, action);
-        // The action alone, to match statements' Action elements against.
-        let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
-        let (resources, quiet) = match index.as_mut() {
-            Some(ix) => {
-                let accounts = redecided.iter().chain(&resource_accounts).copied();
-                (ix.for_action(action, accounts), None)
-            }
-            None => {
-                let quiet = reach.as_ref().map(|(rb, ra)| {
-                    Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra])
-                });
-                (listed.next().unwrap_or_default(), quiet)
-            }
-        };
-        questions += count;
-        // The questions the index leaves out count as done once those looked at are.
-        let skipped = count.saturating_sub(resources.len());
-        for resource in resources {
-            if let Some(p) = &options.progress {
-                p.step_by(1)?;
-            }
-            if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
-                continue;
-            }
-            let (among_b, among_a, whole) = match &reach {
-                None => (None, None, true),
-                Some((rb, ra)) => {
-                    let hb = Held::new(before, action, &resource);
-                    let ha = if same_sides {
-                        hb.clone()
-                    } else {
-                        Held::new(after, action, &resource)
-                    };
-                    if resource_touched(&t, &resource_accounts, &hb, &ha, action, &resource) {
-                        // Only its account's RCPs or place changed: its account's
-                        // principals and those its policy lets in, else everyone.
-                        let narrowed = (!t.own_side_changed(action, &resource))
-                            .then(|| {
-                                Some((
-                                    rb.among_resource_account(before, probe.as_ref(), &hb)?,
-                                    ra.among_resource_account(after, probe.as_ref(), &ha)?,
-                                ))
-                            })
-                            .flatten();
-                        match narrowed {
-                            Some((b, a)) => (Some(b), Some(a), true),
-                            None => (None, None, true),
-                        }
-                    } else {
-                        let (b, a) = (
-                            rb.among(before, probe.as_ref(), &hb),
-                            ra.among(after, probe.as_ref(), &ha),
-                        );
-                        if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty() {
-                            continue;
-                        }
-                        (Some(b), Some(a), false)
-                    }
+    // What each action asks, found in order (the index keeps its memo); the
+    // questions are then asked action by action in parallel, each action's lines
+    // kept apart and merged in the actions' order: the same diff as one by one.
+    let listed: Vec<Option<Vec<String>>> = if listed.is_empty() {
+        actions.iter().map(|_| None).collect()
+    } else {
+        listed.into_iter().map(Some).collect()
+    };
+    let work: Vec<(&String, usize, Vec<String>, HashSet<&str>)> = actions
+        .par_iter()
+        .zip(counts)
+        .zip(listed)
+        .map(|((action, count), listed)| {
+            let resource_accounts = resource_accounts_for(&t, action);
+            let resources = match (&index, listed) {
+                (Some(ix), _) => {
+                    let accounts = redecided.iter().chain(&resource_accounts).copied();
+                    ix.for_action(action, accounts)
                 }
+                (None, listed) => listed.unwrap_or_default(),
             };
-            let ask = Ask {
-                action: action.clone(),
-                resource: resource.clone(),
-                context: options.context.clone(),
-                ..Ask::default()
+            (action, count, resources, resource_accounts)
+        })
+        .collect();
+    let in_memory = index.is_some();
+    let per_action: Vec<ActionLines> = work
+        .into_par_iter()
+        .map(|(action, count, resources, resource_accounts)| {
+            let mut lines = ActionLines {
+                questions: count,
+                ..ActionLines::default()
             };
-            let ask_one =
-                |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
-                    None => analysis::who_can(org, &ask),
-                    Some((principals, roots)) => analysis::who_can_among(
-                        org,
-                        &ask,
-                        Among::Only { principals, roots },
-                        analysis::Watch::NONE,
-                    ),
+            let reach = if options.full {
+                None
+            } else {
+                Some((plan.0.reach(before, action), plan.1.reach(after, action)))
+            };
+            // The action alone, to match statements' Action elements against.
+            let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
+            let quiet = if in_memory {
+                None
+            } else {
+                reach.as_ref().map(|(rb, ra)| {
+                    Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra])
+                })
+            };
+            // The questions the index leaves out count as done once those looked at are.
+            let skipped = count.saturating_sub(resources.len());
+            for resource in resources {
+                if let Some(p) = &options.progress {
+                    p.step_by(1)?;
+                }
+                if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
+                    continue;
+                }
+                let (among_b, among_a, whole) = match &reach {
+                    None => (None, None, true),
+                    Some((rb, ra)) => {
+                        let hb = Held::new(before, action, &resource);
+                        let ha = if same_sides {
+                            hb.clone()
+                        } else {
+                            Held::new(after, action, &resource)
+                        };
+                        if resource_touched(&t, &resource_accounts, &hb, &ha, action, &resource) {
+                            // Only its account's RCPs or place changed: its account's
+                            // principals and those its policy lets in, else everyone.
+                            let narrowed = (!t.own_side_changed(action, &resource))
+                                .then(|| {
+                                    Some((
+                                        rb.among_resource_account(before, probe.as_ref(), &hb)?,
+                                        ra.among_resource_account(after, probe.as_ref(), &ha)?,
+                                    ))
+                                })
+                                .flatten();
+                            match narrowed {
+                                Some((b, a)) => (Some(b), Some(a), true),
+                                None => (None, None, true),
+                            }
+                        } else {
+                            let (b, a) = (
+                                rb.among(before, probe.as_ref(), &hb),
+                                ra.among(after, probe.as_ref(), &ha),
+                            );
+                            if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty()
+                            {
+                                continue;
+                            }
+                            (Some(b), Some(a), false)
+                        }
+                    }
                 };
-            let (b, a) = match (ask_one(before, &among_b), ask_one(after, &among_a)) {
-                (Ok(b), Ok(a)) => (b, a),
-                // A question neither org can ask (an alias for a key action): skip it.
-                (Err(_), Err(_)) => continue,
-                (Err(e), _) | (_, Err(e)) => return Err(e),
-            };
-            compare(&b, &a, action, &resource, &scope, &mut per);
-            // Outsiders depend only on the resource side, which the incremental path
-            // leaves alone.
-            if whole {
-                outside.extend(compare_outside(&b, &a, action, &resource));
+                let ask = Ask {
+                    action: action.clone(),
+                    resource: resource.clone(),
+                    context: options.context.clone(),
+                    ..Ask::default()
+                };
+                let ask_one =
+                    |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
+                        None => analysis::who_can(org, &ask),
+                        Some((principals, roots)) => analysis::who_can_among(
+                            org,
+                            &ask,
+                            Among::Only { principals, roots },
+                            analysis::Watch::NONE,
+                        ),
+                    };
+                let (b, a) = match (ask_one(before, &among_b), ask_one(after, &among_a)) {
+                    (Ok(b), Ok(a)) => (b, a),
+                    // A question neither org can ask (an alias for a key action): skip it.
+                    (Err(_), Err(_)) => continue,
+                    (Err(e), _) | (_, Err(e)) => return Err(e),
+                };
+                compare(&b, &a, action, &resource, &scope, &mut lines.per);
+                // Outsiders depend only on the resource side, which the incremental path
+                // leaves alone.
+                if whole {
+                    lines
+                        .outside
+                        .extend(compare_outside(&b, &a, action, &resource));
+                }
             }
-        }
-        if let Some(p) = &options.progress {
-            p.step_by(skipped)?;
+            if let Some(p) = &options.progress {
+                p.step_by(skipped)?;
+            }
+            Ok(lines)
+        })
+        .collect::<Result<_, AnalysisError>>()?;
+    for lines in per_action {
+        questions += lines.questions;
+        outside.extend(lines.outside);
+        for (p, x) in lines.per {
+            match per.entry(p) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(x);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let o = o.get_mut();
+                    o.gained.extend(x.gained);
+                    o.lost.extend(x.lost);
+                    o.changed.extend(x.changed);
+                }
+            }
         }
     }
     Ok(Impact {
@@ -320,6 +366,15 @@ pub fn impact(
         accounts: group(after, before, per),
         outside,
     })
+}
+
+/// What one action's questions found: its lines per principal, its outsiders, and
+/// how many questions it counts.
+#[derive(Default)]
+struct ActionLines {
+    per: BTreeMap<String, PrincipalImpact>,
+    outside: Vec<OutsideChange>,
+    questions: usize,
 }
 
 /// Each principal's standing in a who-can answer, root users included.
@@ -490,46 +545,52 @@ fn probes() -> &'static [(String, AccessLevel, Option<Request>)] {
 
 /// The actions a statement of these policies can match, from the catalog.
 pub fn matched_actions(docs: &[std::sync::Arc<Policy>]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for (full, _, req) in probes() {
-        let Some(req) = req else { continue };
-        if docs
-            .iter()
-            .any(|d| d.statements().iter().any(|s| s.covers_action(req)))
-        {
-            out.insert(full.clone());
-        }
-    }
-    out
+    matched_actions_at(docs, |_| true)
+}
+
+/// [`matched_actions`] of the access levels `wanted` keeps (looked at first: it is
+/// cheaper than matching), the catalog's actions in parallel.
+fn matched_actions_at(
+    docs: &[std::sync::Arc<Policy>],
+    wanted: impl Fn(AccessLevel) -> bool + Sync,
+) -> BTreeSet<String> {
+    probes()
+        .par_iter()
+        .filter(|(_, level, _)| wanted(*level))
+        .filter_map(|(full, _, req)| {
+            let req = req.as_ref()?;
+            docs.iter()
+                .any(|d| d.statements().iter().any(|s| s.covers_action(req)))
+                .then(|| full.clone())
+        })
+        .collect()
 }
 
 /// The actions a policy of a changed SCP or RCP level matches, where some account's
 /// levels decide them differently before and after (src/scenario/levels.rs): moving
 /// an account under FullAWSAccess everywhere to another depth asks none of the
 /// actions FullAWSAccess matches, only those a policy on one path but not the other
-/// can decide.
-fn level_actions(t: &Touched) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// can decide. Only those of the access levels `wanted` keeps.
+fn level_actions(t: &Touched, wanted: impl Fn(AccessLevel) -> bool + Sync) -> BTreeSet<String> {
     if t.level_docs.is_empty() {
-        return out;
+        return BTreeSet::new();
     }
-    for (full, _, req) in probes() {
-        let Some(req) = req else { continue };
-        let matched = t
-            .level_docs
-            .iter()
-            .any(|d| d.statements().iter().any(|s| s.covers_action(req)));
-        if !matched {
-            continue;
-        }
-        let differs = |pairs: &[super::levels::LevelPair]| {
-            pairs.iter().any(|p| !super::levels::decide_alike(p, req))
-        };
-        if differs(&t.scp_pairs) || differs(&t.rcp_pairs) {
-            out.insert(full.clone());
-        }
-    }
-    out
+    let differs = |pairs: &[super::levels::LevelPair], req: &Request| {
+        pairs.iter().any(|p| !super::levels::decide_alike(p, req))
+    };
+    probes()
+        .par_iter()
+        .filter(|(_, level, _)| wanted(*level))
+        .filter_map(|(full, _, req)| {
+            let req = req.as_ref()?;
+            let matched = t
+                .level_docs
+                .iter()
+                .any(|d| d.statements().iter().any(|s| s.covers_action(req)));
+            (matched && (differs(&t.scp_pairs, req) || differs(&t.rcp_pairs, req)))
+                .then(|| full.clone())
+        })
+        .collect()
 }
 
 fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, AnalysisError> {
@@ -553,12 +614,11 @@ fn action_set(t: &Touched, options: &ImpactOptions) -> Result<Vec<String>, Analy
             (set, options.levels.as_deref())
         }
         None => {
-            let mut set = matched_actions(&t.docs);
-            set.extend(level_actions(t));
-            (
-                set,
-                Some(options.levels.as_deref().unwrap_or(&default_levels)),
-            )
+            let levels = options.levels.as_deref().unwrap_or(&default_levels);
+            let wanted = |l: AccessLevel| levels.contains(&l);
+            let mut set = matched_actions_at(&t.docs, wanted);
+            set.extend(level_actions(t, wanted));
+            (set, Some(levels))
         }
     };
     Ok(candidates
