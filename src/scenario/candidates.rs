@@ -1,5 +1,5 @@
 //! The questions of an in-memory diff worth looking at, found through an index built
-//! once per diff instead of by walking every ARN of the org for each action.
+//! once per org instead of by walking every ARN of the org for each action.
 //!
 //! A diff asks each action over every ARN of the org it acts on (that count is the
 //! diff's `questions`), but a question can give a line only where [`Reach::among`]
