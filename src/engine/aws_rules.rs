@@ -39,6 +39,9 @@ pub enum AwsRule {
     /// An account's root user calling `sts:AssumeRole`: STS refuses root credentials
     /// whatever the trust policy says.
     RootAssumeRole,
+    /// `iam:PassRole` on a role of another account than the caller's: a role can be
+    /// passed only to a service in its own account, whatever the policies say.
+    CrossAccountPassRole,
 }
 
 impl AwsRule {
@@ -69,6 +72,9 @@ impl AwsRule {
             AwsRule::RootAssumeRole => {
                 "the root user cannot assume roles: STS refuses a root user's credentials"
             }
+            AwsRule::CrossAccountPassRole => {
+                "a role can be passed only to a service of its own account: iam:PassRole on another account's role is refused whatever the policies say"
+            }
         }
     }
 
@@ -93,6 +99,9 @@ impl AwsRule {
             AwsRule::RootAssumeRole => {
                 "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"
             }
+            AwsRule::CrossAccountPassRole => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
+            }
         }
     }
 
@@ -107,6 +116,7 @@ impl AwsRule {
             AwsRule::BlockPublicAccess => "S3 Block Public Access",
             AwsRule::BlockPublicAcls => "S3 Block Public Access: public ACL",
             AwsRule::RootAssumeRole => "AWS rule: root user assuming a role",
+            AwsRule::CrossAccountPassRole => "AWS rule: passing another account's role",
         }
     }
 
@@ -121,6 +131,7 @@ impl AwsRule {
             AwsRule::BlockPublicAccess => "public bucket policies under Block Public Access",
             AwsRule::BlockPublicAcls => "buckets whose Block Public Access refuses public ACLs",
             AwsRule::RootAssumeRole => "roles, to a root user",
+            AwsRule::CrossAccountPassRole => "roles of other accounts, to iam:PassRole",
         }
     }
 
@@ -135,6 +146,7 @@ impl AwsRule {
             AwsRule::BlockPublicAccess => "blockPublicAccess",
             AwsRule::BlockPublicAcls => "blockPublicAcls",
             AwsRule::RootAssumeRole => "rootAssumeRole",
+            AwsRule::CrossAccountPassRole => "crossAccountPassRole",
         }
     }
 }
@@ -215,6 +227,22 @@ pub fn root_assumes_role(req: &Request) -> bool {
             .resource_arn()
             .is_some_and(|a| a.service() == "iam" && a.resource().starts_with("role/"))
         && req.action_name_lower().starts_with("assumerole")
+}
+
+/// `iam:PassRole` on a role of another account than the caller's: "You can only use
+/// the PassRole permission to pass an IAM role to a service that shares the same AWS
+/// account" (IAM User Guide, "Grant a user permissions to pass a role to an AWS
+/// service"). A caller without an account (anonymous, a service) is not looked at.
+pub fn passes_other_accounts_role(req: &Request) -> bool {
+    req.action_lower() == "iam:passrole"
+        && req.resource_arn().is_some_and(|a| {
+            a.service() == "iam"
+                && a.resource().starts_with("role/")
+                && req
+                    .principal()
+                    .account()
+                    .is_some_and(|acct| acct != a.account())
+        })
 }
 
 pub fn owned(req: &Request) -> Option<AwsRule> {

@@ -273,7 +273,10 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
             aws_rules::refuses_public_acl(req, set.block_public_acls)
                 .then_some(AwsRule::BlockPublicAcls)
         })
-        .or_else(|| aws_rules::root_assumes_role(req).then_some(AwsRule::RootAssumeRole));
+        .or_else(|| aws_rules::root_assumes_role(req).then_some(AwsRule::RootAssumeRole))
+        .or_else(|| {
+            aws_rules::passes_other_accounts_role(req).then_some(AwsRule::CrossAccountPassRole)
+        });
     if let Some(rule) = owned {
         rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
     }

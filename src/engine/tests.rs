@@ -640,3 +640,51 @@ fn an_unresolved_variable_is_context_the_decision_depends_on() {
             .any(|o| o.value.is_some() && o.decision == Decision::Allowed)
     );
 }
+
+/// IAM User Guide, "Grant a user permissions to pass a role to an AWS service"
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html): a
+/// role is passed only to a service of its own account. Another account's role is
+/// refused as an AWS rule, whatever the policies say; the caller's own is not.
+#[test]
+fn pass_role_of_another_account_is_refused() {
+    let pass = policy(
+        PolicyKind::Identity,
+        "pass-any",
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#,
+    );
+    let trust = policy(
+        PolicyKind::Resource,
+        "trust",
+        r#"{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"iam:PassRole"}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&pass],
+        resource: Some(&trust),
+        ..Default::default()
+    };
+    let role = "arn:aws:iam::111122223333:role/app-worker";
+    let bob = "arn:aws:iam::444455556666:user/bob";
+    let x = explain(&request(bob, "iam:PassRole", role), &set);
+    let layer = Layer::Aws(AwsRule::CrossAccountPassRole);
+    assert_eq!(
+        (x.decision, x.blocked_by),
+        (Decision::ImplicitlyDenied, Some(layer))
+    );
+    assert!(
+        x.layer(layer)
+            .unwrap()
+            .doc
+            .contains("id_roles_use_passrole")
+    );
+    let req = request(bob, "iam:PassRole", role);
+    assert_eq!(decide(&req, &set), (x.decision, x.blocked_by));
+    assert!(dependencies(&req, &set).is_empty());
+    let own = PolicySet {
+        identity: vec![&pass],
+        ..Default::default()
+    };
+    assert_eq!(
+        evaluate(&request(ALICE, "iam:PassRole", role), &own),
+        Decision::Allowed
+    );
+}

@@ -10,6 +10,7 @@ use ipnet::IpNet;
 use super::arn::{Arn, ArnPattern, ResourceRef};
 use super::context::{Context, Key};
 use super::pattern::Pattern;
+use super::request::Request;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseOperator {
@@ -269,6 +270,31 @@ pub struct Condition {
 impl Condition {
     pub fn evaluate(&self, ctx: &Context) -> bool {
         self.holds(ctx, false)
+    }
+
+    /// Whether AWS's documentation says this condition's key cannot be relied on for
+    /// the request: the role's tags (`aws:ResourceTag/...`, `iam:ResourceTag/...`) for
+    /// `iam:PassRole` ("Do not try to control who can pass a role by tagging the role
+    /// and then using the ResourceTag condition key in a policy with the iam:PassRole
+    /// action. This approach does not have reliable results": IAM User Guide, "Grant a
+    /// user permissions to pass a role to an AWS service").
+    pub fn unreliable_for(&self, req: &Request) -> bool {
+        req.action_lower() == "iam:passrole" && {
+            let k = self.key_lower.as_str();
+            k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")
+        }
+    }
+
+    /// [`Condition::holds`] for a request: a condition AWS does not evaluate reliably
+    /// for it ([`Condition::unreliable_for`]) takes the side that never reports Allowed
+    /// where AWS could deny: it holds in a Deny and fails in an Allow, whatever the
+    /// request's values.
+    #[inline]
+    pub fn holds_for(&self, req: &Request, deny: bool) -> bool {
+        if self.unreliable_for(req) {
+            return deny;
+        }
+        self.holds(&req.context, deny)
     }
 
     /// Whether the condition holds, for a statement that denies (`deny`) or allows.

@@ -28,8 +28,12 @@ impl Policy {
                     principal_miss(s, req)
                 } else {
                     let deny = s.effect == super::Effect::Deny;
-                    let c = s.conditions.iter().find(|c| !c.holds(&req.context, deny))?;
-                    condition_miss(c, &req.context)
+                    let c = s.conditions.iter().find(|c| !c.holds_for(req, deny))?;
+                    if c.unreliable_for(req) {
+                        unreliable_miss(c, req)
+                    } else {
+                        condition_miss(c, &req.context)
+                    }
                 };
                 Some((s, why))
             })
@@ -61,6 +65,17 @@ fn principal_miss(s: &Statement, req: &Request) -> String {
         Some(p) if p.negated => format!("its NotPrincipal leaves out {}", req.principal()),
         Some(_) => format!("its Principal does not name {}", req.principal()),
     }
+}
+
+/// A condition AWS does not evaluate reliably for the request, in an Allow.
+fn unreliable_miss(c: &Condition, req: &Request) -> String {
+    format!(
+        "its condition {} {} [{}] is taken not to hold: AWS warns that the role's tags do not reliably control {} (IAM User Guide, \"Grant a user permissions to pass a role to an AWS service\"), so an Allow resting on them is not counted",
+        c.operator,
+        c.key,
+        c.raw_values.join(", "),
+        req.action()
+    )
 }
 
 /// `StringEquals aws:RequestedRegion [eu-west-1] does not hold: the request's

@@ -289,7 +289,7 @@ impl Policy {
                 PrincipalMatch::Session
             };
             let deny = s.effect == Effect::Deny;
-            if !s.conditions.iter().all(|c| c.holds(&req.context, deny)) {
+            if !s.conditions.iter().all(|c| c.holds_for(req, deny)) {
                 continue;
             }
             on_match(s);

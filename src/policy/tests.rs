@@ -399,3 +399,33 @@ fn a_wildcard_covers_arns_as_a_resource_pattern_does() {
     assert!(literal.matches("arn:aws:s3:::home/${aws:username}/x"));
     assert!(!literal.matches("arn:aws:s3:::home/alice/x"));
 }
+
+/// IAM User Guide, "Grant a user permissions to pass a role to an AWS service"
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html): the
+/// role's ResourceTag does not reliably control iam:PassRole. A tag condition grants
+/// nothing for PassRole whatever the request's tags, says why, and holds in a Deny;
+/// other actions read the tags as given.
+#[test]
+fn role_tags_are_not_relied_on_for_pass_role() {
+    let allow = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:PassRole","iam:GetRole"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"app"}}}}"#,
+    );
+    let role = "arn:aws:iam::111122223333:role/app-worker";
+    let tagged = [("aws:ResourceTag/team", "app")];
+    let pass = req(ALICE, "iam:PassRole", role, &tagged);
+    assert!(!allows(&allow, &pass));
+    assert!(allow.misses(&pass, false)[0].1.contains("not reliably"));
+    assert!(allows(&allow, &req(ALICE, "iam:GetRole", role, &tagged)));
+    let deny = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringNotEquals":{"iam:ResourceTag/team":"app"}}}}"#,
+    );
+    let pass = req(
+        ALICE,
+        "iam:PassRole",
+        role,
+        &[("iam:ResourceTag/team", "app")],
+    );
+    assert!(deny.evaluate(&pass, |_| {}).deny);
+}
