@@ -10,6 +10,7 @@ use orgscope::findings::{self, Options};
 use orgscope::org;
 
 fn all_findings(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let opts = Options {
         now: Some("2026-12-01T00:00:00Z".parse().unwrap()),

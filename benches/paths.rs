@@ -13,6 +13,7 @@ use orgscope::analysis;
 use orgscope::org;
 
 fn escalation_search(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let mgmt_user = org.user(org.accounts()[0].users[0]).arn.to_string();
     let member_user = org.user(org.accounts()[10].users[0]).arn.to_string();

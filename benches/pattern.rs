@@ -27,6 +27,7 @@ fn ask(action: &str, resource: &str) -> Ask {
 }
 
 fn patterns(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let stats = org.stats();
     eprintln!(

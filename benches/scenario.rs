@@ -150,6 +150,7 @@ fn staging_beside(org: &Org) -> String {
 /// Moves that change the account's SCPs and RCPs: what the diff costs follows the
 /// actions they change, not the org.
 fn moves_between_branches(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let options = ImpactOptions::default();
     let staging = move_to(&org, &staging_beside(&org));
@@ -184,6 +185,7 @@ fn moves_between_branches(c: &mut Criterion) {
 }
 
 fn what_if(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let (ou, n) = fifth_ou(&org);
     eprintln!("OU {ou} holds {n} of {} accounts", org.accounts().len());
@@ -276,6 +278,7 @@ fn what_if(c: &mut Criterion) {
 /// policy opened to another account, and a bucket's policy made public; in memory
 /// (`apply`) and by the reference path, for before/after in one run.
 fn apply_resource_sides(c: &mut Criterion) {
+    orgscope::tune_allocator();
     let org = org::generate::generate_org(5000, 1);
     let role = org.role(org.accounts()[10].roles[0]).arn.to_string();
     let bucket = org

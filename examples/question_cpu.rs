@@ -20,6 +20,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn main() {
+    orgscope::tune_allocator();
     let which = std::env::args().nth(1).unwrap_or_else(|| "who-can".into());
     let org = orgscope::org::generate::generate_org(5000, 1);
     let context = vec![

@@ -1,6 +1,7 @@
 use clap::Parser;
 
 fn main() {
+    orgscope::tune_allocator();
     let cli = orgscope::cli::Cli::parse();
     match orgscope::cli::run(cli) {
         Ok(code) => std::process::exit(code),
