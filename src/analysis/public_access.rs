@@ -95,29 +95,47 @@ pub fn pattern_reaches_blocked_bucket(org: &Org, pattern: &str) -> bool {
         }
         parts.nth(2).unwrap_or("")
     };
-    let cut = bucket_part
+    let wild = bucket_part
         .find(['/', '*', '?'])
-        .unwrap_or(bucket_part.len());
-    let (prefix, wild) = (
-        &bucket_part[..cut],
-        bucket_part[cut..].starts_with(['*', '?']),
-    );
-    let covered = |name: &str| {
-        if wild {
-            name.starts_with(prefix)
-        } else {
-            name == prefix
-        }
-    };
+        .is_some_and(|cut| bucket_part[cut..].starts_with(['*', '?']));
     let held = org.resources().iter().enumerate().any(|(i, r)| {
         let ix = crate::org::ResourceIx::new(i);
         r.kind == crate::org::ResourceKind::S3Bucket
-            && covered(r.arn.rsplit(':').next().unwrap_or(""))
+            && bucket_part_reaches(bucket_part, r.arn.rsplit(':').next().unwrap_or(""))
             && bucket_blocks_public_acls(org, ix)
     });
     held || (wild
         && (0..org.accounts().len())
             .any(|a| account_blocks_public_acls(org, crate::org::AccountIx::new(a))))
+}
+
+/// Whether a resource pattern (an ARN, wildcards allowed, or `*`) can name bucket
+/// `name` or one of its objects. Errs towards yes: a wildcard in the bucket name
+/// matches every bucket that starts alike.
+pub fn pattern_reaches_bucket(pattern: &str, name: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let mut parts = pattern.splitn(6, ':');
+    let service = parts.nth(2).unwrap_or("");
+    if service != "s3" && !service.contains(['*', '?']) {
+        return false;
+    }
+    bucket_part_reaches(parts.nth(2).unwrap_or(""), name)
+}
+
+/// Whether the resource part of an S3 ARN pattern (`bucket/key`, wildcards allowed)
+/// can name bucket `name` or one of its objects.
+fn bucket_part_reaches(bucket_part: &str, name: &str) -> bool {
+    let cut = bucket_part
+        .find(['/', '*', '?'])
+        .unwrap_or(bucket_part.len());
+    let prefix = &bucket_part[..cut];
+    if bucket_part[cut..].starts_with(['*', '?']) {
+        name.starts_with(prefix)
+    } else {
+        name == prefix
+    }
 }
 
 /// What the request says of the ACL it sets, for the notes: `acl` is

@@ -349,6 +349,7 @@ pub fn what_can_ix(
     ]
     .into_iter()
     .flatten()
+    .chain(canonical_user_notes(org, arn, &grants))
     .collect();
     Some(WhatCanAnswer {
         principal: arn.to_string(),
@@ -597,4 +598,59 @@ pub fn compare(left: &WhatCanAnswer, right: &WhatCanAnswer) -> Comparison {
         only_right: r.difference(&l).map(|s| s.to_string()).collect(),
         both: l.intersection(&r).count(),
     }
+}
+
+/// A bucket policy's Deny naming a canonical user (an S3 account id) that covers a
+/// grant listed, on a bucket the grant's resources reach: orgscope cannot tell which
+/// account the id is, so the Deny never matches, yet if it is the principal's account
+/// AWS denies (as `can` and who-can say beside their answers). One note per Deny.
+fn canonical_user_notes(org: &Org, arn: &str, grants: &[Grant]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for r in org.resources() {
+        let Some(x) = r
+            .policy
+            .filter(|_| r.kind == crate::org::ResourceKind::S3Bucket)
+        else {
+            continue;
+        };
+        let policy = org.compiled(x);
+        // Nearly no bucket policy names a canonical user: looked for first.
+        if super::canonical_user_deny(policy, |_| true).is_none() {
+            continue;
+        }
+        let bucket = r.arn.rsplit(':').next().unwrap_or("");
+        let reaching: Vec<&Grant> = grants
+            .iter()
+            .filter(|g| {
+                g.resources
+                    .iter()
+                    .any(|p| super::public_access::pattern_reaches_bucket(p, bucket))
+            })
+            .collect();
+        if reaching.is_empty() {
+            continue;
+        }
+        // The Deny's action decides; its Resource is not read, so a Deny on another
+        // part of the bucket is noted too: a caveat on the side of saying more.
+        let covered = |st: &crate::policy::Statement, g: &Grant| {
+            Request::new(arn, &g.action, &r.arn, None, Context::default())
+                .is_ok_and(|req| st.covers_action(&req))
+        };
+        if let Some(st) =
+            super::canonical_user_deny(policy, |st| reaching.iter().any(|g| covered(st, g)))
+        {
+            let actions: Vec<&str> = reaching
+                .iter()
+                .filter(|g| covered(st, g))
+                .map(|g| g.action.as_str())
+                .collect();
+            notes.push(format!(
+                "the bucket policy of {}: its Deny {} names a canonical user, which orgscope cannot map to an account: if it is this principal's account, AWS denies {} there, though listed here",
+                r.arn,
+                st.label(),
+                actions.join(", ")
+            ));
+        }
+    }
+    notes
 }
