@@ -79,7 +79,8 @@ pub enum RequestError {
 
 impl Request {
     /// Builds a request and adds the context keys AWS always sets from the principal
-    /// and resource (`aws:PrincipalType`, `aws:ViaAWSService` false, `aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// and resource (`aws:PrincipalType`, `aws:ViaAWSService` false, `aws:PrincipalArn`,
+    /// `aws:PrincipalAccount` (`anonymous` for an anonymous caller),
     /// `aws:username`, `aws:userid` where the ARN gives it, `aws:PrincipalIsAWSService`,
     /// `kms:CallerAccount` for KMS actions,
     /// `aws:ResourceAccount`, `aws:CurrentTime` and `aws:EpochTime` as of now) where the
@@ -169,7 +170,14 @@ impl Request {
                 let name = arn.rsplit('/').next().unwrap_or_default();
                 context.insert_default_key(&k.userid, &format!("{account}:{name}"));
             }
-            Principal::Anonymous => context.insert_default_key(&k.userid, "anonymous"),
+            Principal::Anonymous => {
+                context.insert_default_key(&k.userid, "anonymous");
+                // "For anonymous requests, the request context returns `anonymous`"; the
+                // key "is included in the request context for all requests, including
+                // anonymous requests" (IAM User Guide, "AWS global condition context
+                // keys", aws:PrincipalAccount).
+                context.insert_default_key(&k.principal_account, "anonymous");
+            }
             // A service calling on its own (IAM User Guide, "AWS global condition context
             // keys": aws:PrincipalIsAWSService, aws:PrincipalServiceName).
             Principal::Service { name } => {

@@ -429,3 +429,26 @@ fn role_tags_are_not_relied_on_for_pass_role() {
     );
     assert!(deny.evaluate(&pass, |_| {}).deny);
 }
+
+#[test]
+fn an_anonymous_request_carries_principal_account_anonymous() {
+    // IAM User Guide, "AWS global condition context keys", aws:PrincipalAccount: "For
+    // anonymous requests, the request context returns `anonymous`", and the key "is
+    // included in the request context for all requests, including anonymous requests".
+    // Left out, a Deny on `StringEquals aws:PrincipalAccount anonymous` never applied
+    // (a wrong Allowed), and a `Null` check on the key read it as absent.
+    let anon = req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    let deny = parse(
+        PolicyKind::Resource,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"anonymous"}}}]}"#,
+    );
+    assert!(deny.evaluate(&anon, |_| {}).deny);
+    let null = parse(
+        PolicyKind::Resource,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:PrincipalAccount":"true"}}}]}"#,
+    );
+    assert!(!null.evaluate(&anon, |_| {}).deny);
+    // A signed request still carries its own account.
+    let alice = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[]);
+    assert!(!deny.evaluate(&alice, |_| {}).deny);
+}
