@@ -278,11 +278,41 @@ impl Condition {
     /// and then using the ResourceTag condition key in a policy with the iam:PassRole
     /// action. This approach does not have reliable results": IAM User Guide, "Grant a
     /// user permissions to pass a role to an AWS service").
+    ///
+    /// Also a key AWS sets on every request of this caller whose value the request
+    /// does not give ([`Condition::set_but_unknown`]): AWS decides on a value orgscope
+    /// does not know. A `Null` test on it is not unreliable: the key is there.
     pub fn unreliable_for(&self, req: &Request) -> bool {
-        req.action_lower() == "iam:passrole" && {
-            let k = self.key_lower.as_str();
-            k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")
-        }
+        let k = self.key_lower.as_str();
+        (req.action_lower() == "iam:passrole"
+            && (k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")))
+            || (!matches!(self.values, Values::Null(_)) && self.set_but_unknown(req))
+    }
+
+    /// Whether this condition's key is one AWS sets on every request of the caller
+    /// while the request does not give its value: `aws:userid` for an IAM user or a
+    /// role session (a unique id only the account knows: IAM User Guide, "AWS global
+    /// condition context keys", aws:userid, "included in the request context for all
+    /// requests"), `aws:PrincipalServiceNamesList` for a service principal ("contains
+    /// an unordered list of all service principal names associated with the Regional
+    /// instance of the service", a list the docs do not give).
+    pub fn set_but_unknown(&self, req: &Request) -> bool {
+        use super::principal::Principal;
+        let always = match self.key_lower.as_str() {
+            "aws:userid" => matches!(
+                req.principal(),
+                Principal::User { .. } | Principal::RoleSession { .. }
+            ),
+            "aws:principalservicenameslist" => {
+                matches!(req.principal(), Principal::Service { .. })
+            }
+            _ => false,
+        };
+        always
+            && req
+                .context
+                .get_key(&self.key_lower)
+                .is_none_or(<[_]>::is_empty)
     }
 
     /// [`Condition::holds`] for a request: a condition AWS does not evaluate reliably
@@ -293,6 +323,12 @@ impl Condition {
     pub fn holds_for(&self, req: &Request, deny: bool) -> bool {
         if self.unreliable_for(req) {
             return deny;
+        }
+        if let Values::Null(expect_absent) = &self.values
+            && self.set_but_unknown(req)
+        {
+            // AWS sets the key: it is present, whatever its value.
+            return expect_absent.iter().any(|b| !*b);
         }
         self.holds(&req.context, deny)
     }

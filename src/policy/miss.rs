@@ -69,6 +69,16 @@ fn principal_miss(s: &Statement, req: &Request) -> String {
 
 /// A condition AWS does not evaluate reliably for the request, in an Allow.
 fn unreliable_miss(c: &Condition, req: &Request) -> String {
+    if c.set_but_unknown(req) {
+        return format!(
+            "its condition {} {} [{}] is taken not to hold: AWS sets {} on every request of {}, and the request's context does not give its value",
+            c.operator,
+            c.key,
+            c.raw_values.join(", "),
+            c.key,
+            req.principal(),
+        );
+    }
     format!(
         "its condition {} {} [{}] is taken not to hold: AWS warns that the role's tags do not reliably control {} (IAM User Guide, \"Grant a user permissions to pass a role to an AWS service\"), so an Allow resting on them is not counted",
         c.operator,
