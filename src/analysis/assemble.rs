@@ -433,6 +433,8 @@ pub struct Shared<'o> {
     /// The question's action and resource, parsed once for every subject's request
     /// (`None` when they do not parse: each request then says why).
     asked: Option<Arc<Asked>>,
+    /// The org it was built from ([`Org::stamp`]): only that org may reuse it.
+    stamp: u64,
 }
 
 /// The resource's side of the organization: its account's RCP levels and org path.
@@ -515,6 +517,19 @@ impl<'o> Shared<'o> {
         tgt: &Target<'o>,
         accounts: impl IntoIterator<Item = AccountIx>,
     ) -> Shared<'o> {
+        let asked = Asked::new(&ask.action, &ask.resource).ok().map(Arc::new);
+        Self::for_accounts_asking(org, ask, tgt, accounts, asked)
+    }
+
+    /// As [`Shared::for_accounts`], with the question's action and resource already
+    /// parsed (`asked` must be what `Asked::new` makes of them, or `None` when it fails).
+    pub(crate) fn for_accounts_asking(
+        org: &'o Org,
+        ask: &Ask,
+        tgt: &Target<'o>,
+        accounts: impl IntoIterator<Item = AccountIx>,
+        asked: Option<Arc<Asked>>,
+    ) -> Shared<'o> {
         let mut accounts: Vec<AccountIx> = accounts.into_iter().collect();
         accounts.sort_unstable();
         accounts.dedup();
@@ -544,11 +559,42 @@ impl<'o> Shared<'o> {
                     .collect(),
             ),
             keys: OrgKeys::get(),
-            asked: Asked::new(&ask.action, &ask.resource).ok().map(Arc::new),
+            asked,
             accounts,
+            stamp: org.stamp(),
         };
         shared.point_at(org, tgt);
         shared
+    }
+
+    /// Makes this the shared data of another question of the same org, over the same
+    /// accounts and context: the per-account data (SCP levels, org paths) is kept, the
+    /// question's own (`asked`, as [`Shared::for_accounts_asking`] takes it) and its
+    /// resource side are replaced. `false`, and nothing changed, where the org, the
+    /// accounts or the context differ: then build a new one. What-if asks thousands
+    /// of questions of the same few principals.
+    pub(crate) fn reuse_for(
+        &mut self,
+        org: &'o Org,
+        ask: &Ask,
+        tgt: &Target<'o>,
+        accounts: &[AccountIx],
+        asked: Option<Arc<Asked>>,
+    ) -> bool {
+        let mut accounts = accounts.to_vec();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let context = Context::from_pairs(
+            ask.context
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.iter().cloned())),
+        );
+        if self.stamp != org.stamp() || self.accounts != accounts || self.context != context {
+            return false;
+        }
+        self.asked = asked;
+        self.retarget(org, tgt);
+        true
     }
 
     /// Points the resource side (RCP levels, resource org path) at another target;

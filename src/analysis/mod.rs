@@ -24,7 +24,9 @@ pub use paths::{PathsAnswer, Reach, paths, paths_until, who_reaches, who_reaches
 pub use public_access::block_public_access;
 pub use watch::{Progress, Stop, Watch, never};
 pub use what_can::{Comparison, Filter, WhatCanAnswer, compare, what_can, what_can_until};
-pub use who_can::{Among, WhoCanAnswer, who_can, who_can_among, who_can_until};
+pub use who_can::{
+    Among, Reuse, WhoCanAnswer, who_can, who_can_among, who_can_among_reusing, who_can_until,
+};
 pub use who_can_pattern::who_can_covering;
 
 #[derive(Debug, thiserror::Error)]

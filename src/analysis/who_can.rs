@@ -3,6 +3,7 @@
 //! a boundary); and whoever outside the org the resource's policy lets in.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,6 +13,7 @@ use super::assemble::{Ask, Shared, Subject, Target};
 use super::letting_in;
 use crate::engine::{self, Decision, Layer};
 use crate::org::{AccountIx, Org, PrincipalIx};
+use crate::policy::request::Asked;
 use crate::policy::{Context, NamedPrincipal, Policy, Request};
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,15 +172,42 @@ pub fn who_can_among(
     among: Among<'_>,
     watch: super::Watch<'_>,
 ) -> Result<WhoCanAnswer, AnalysisError> {
+    who_can_among_reusing(org, ask, among, watch, &mut Reuse::default())
+}
+
+/// What one question over some principals ([`Among::Only`]) leaves for the next: the
+/// per-account data of its principals' accounts (SCP levels, org paths) for each of
+/// the last two orgs asked, reused where the next question of that org asks of the
+/// same accounts with the same context (each checks the org's stamp); and the
+/// request with no principal, which depends on nothing but the action and resource
+/// (a what-if asks each question of the org before and after).
+#[derive(Default)]
+pub struct Reuse<'o> {
+    shared: Vec<Shared<'o>>,
+    probe: Option<Request>,
+}
+
+/// As [`who_can_among`], keeping in `reuse` what the next question of `org` over
+/// the same accounts can reuse (what-if asks thousands of questions of one
+/// principal). The same answer as [`who_can_among`].
+pub fn who_can_among_reusing<'o>(
+    org: &'o Org,
+    ask: &Ask,
+    among: Among<'_>,
+    watch: super::Watch<'_>,
+    reuse: &mut Reuse<'o>,
+) -> Result<WhoCanAnswer, AnalysisError> {
     // The request with no principal: it validates the action and resource once, and
-    // statements are matched against it before any principal is evaluated.
-    let probe = Request::new(
-        "anonymous",
-        &ask.action,
-        &ask.resource,
-        None,
-        Context::default(),
-    )?;
+    // statements are matched against it before any principal is evaluated. Its
+    // parse of them is the one every principal's request shares.
+    let probe = match reuse.probe.take() {
+        Some(p) if p.asked().is(&ask.action, &ask.resource) => p,
+        _ => {
+            let asked = Arc::new(Asked::new(&ask.action, &ask.resource)?);
+            Request::asking(asked, "anonymous", None, Context::default())?
+        }
+    };
+    let asked = probe.asked().clone();
     let tgt = ask.checked_target(org)?;
     // The prefilter reads every document of the org: worth it only over many
     // principals (it is sound, so leaving it out changes no answer).
@@ -188,14 +217,36 @@ pub fn who_can_among(
     };
     // The per-account state (SCP levels, org paths) only for the accounts asked about:
     // what-if asks of a few principals on thousands of questions.
-    let shared = match among {
-        Among::All => Shared::new(org, ask, &tgt, None),
+    let fresh;
+    let shared: &Shared<'o> = match among {
+        Among::All => {
+            fresh = Shared::new(org, ask, &tgt, None);
+            &fresh
+        }
         Among::Only { principals, roots } => {
-            let accounts = principals
+            let accounts: Vec<AccountIx> = principals
                 .iter()
                 .map(|&p| org.principal_account(p))
-                .chain(roots.iter().copied());
-            Shared::for_accounts(org, ask, &tgt, accounts)
+                .chain(roots.iter().copied())
+                .collect();
+            let kept = reuse
+                .shared
+                .iter_mut()
+                .position(|s| s.reuse_for(org, ask, &tgt, &accounts, Some(asked.clone())));
+            let at = match kept {
+                Some(i) => i,
+                None => {
+                    let built =
+                        Shared::for_accounts_asking(org, ask, &tgt, accounts, Some(asked.clone()));
+                    // The oldest goes: a what-if alternates between two orgs.
+                    if reuse.shared.len() >= 2 {
+                        reuse.shared.remove(0);
+                    }
+                    reuse.shared.push(built);
+                    reuse.shared.len() - 1
+                }
+            };
+            &reuse.shared[at]
         }
     };
     let principals: Vec<PrincipalIx> = match among {
@@ -219,7 +270,7 @@ pub fn who_can_among(
                 return None;
             }
             let s = Subject::Principal(p);
-            Some((s, evaluate(org, s, ask, &tgt, &shared).ok()?))
+            Some((s, evaluate(org, s, ask, &tgt, shared).ok()?))
         })
         .collect();
     watch.advance(principals.len() % 1024);
@@ -233,11 +284,11 @@ pub fn who_can_among(
     };
     results.par_extend(roots.into_par_iter().filter_map(|a| {
         let s = Subject::Root(a);
-        Some((s, evaluate(org, s, ask, &tgt, &shared).ok()?))
+        Some((s, evaluate(org, s, ask, &tgt, shared).ok()?))
     }));
     let evaluated = results.len();
     results.retain(|(_, r)| !matches!(r, Outcome::No));
-    let sessions = named_sessions(org, ask, &tgt, &shared, among, &results);
+    let sessions = named_sessions(org, ask, &tgt, shared, among, &results);
     // By account name, then ARN, sorted on what the org holds (each key looked up
     // once): the strings of the answer are made once, already in order.
     let rank = account_ranks(org, results.iter().map(|(s, _)| s.account(org)));
@@ -338,6 +389,7 @@ pub fn who_can_among(
     }
     // After the principals: a session is one way in among its role's.
     answer.allowed.extend(sessions);
+    reuse.probe = Some(probe);
     Ok(answer)
 }
 

@@ -221,12 +221,22 @@ pub fn impact(
     } else {
         listed.into_iter().map(Some).collect()
     };
-    let work: Vec<(&String, usize, Vec<String>, HashSet<&str>)> = actions
+    // The action alone, to match statements' Action elements against: built once per
+    // action for everything below that matches it.
+    type Work<'a> = (
+        &'a String,
+        Option<Request>,
+        usize,
+        Vec<String>,
+        HashSet<&'a str>,
+    );
+    let work: Vec<Work> = actions
         .par_iter()
         .zip(counts)
         .zip(listed)
         .map(|((action, count), listed)| {
-            let resource_accounts = resource_accounts_for(&t, action);
+            let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
+            let resource_accounts = resource_accounts_for(&t, probe.as_ref());
             let resources = match (&index, listed) {
                 (Some(ix), _) => {
                     let accounts = redecided.iter().chain(&resource_accounts).copied();
@@ -234,113 +244,134 @@ pub fn impact(
                 }
                 (None, listed) => listed.unwrap_or_default(),
             };
-            (action, count, resources, resource_accounts)
+            (action, probe, count, resources, resource_accounts)
         })
         .collect();
     let in_memory = index.is_some();
     let per_action: Vec<ActionLines> = work
         .into_par_iter()
-        .map(|(action, count, resources, resource_accounts)| {
-            let mut lines = ActionLines {
-                questions: count,
-                ..ActionLines::default()
-            };
-            let reach = if options.full {
-                None
-            } else {
-                Some((plan.0.reach(before, action), plan.1.reach(after, action)))
-            };
-            // The action alone, to match statements' Action elements against.
-            let probe = Request::new("anonymous", action, "*", None, Context::default()).ok();
-            let quiet = if in_memory {
-                None
-            } else {
-                reach.as_ref().map(|(rb, ra)| {
-                    Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra])
-                })
-            };
-            // The questions the index leaves out count as done once those looked at are.
-            let skipped = count.saturating_sub(resources.len());
-            for resource in resources {
-                if let Some(p) = &options.progress {
-                    p.step_by(1)?;
-                }
-                if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
-                    continue;
-                }
-                let (among_b, among_a, whole) = match &reach {
-                    None => (None, None, true),
-                    Some((rb, ra)) => {
-                        let hb = Held::new(before, action, &resource);
-                        let ha = if same_sides {
-                            hb.clone()
-                        } else {
-                            Held::new(after, action, &resource)
-                        };
-                        if resource_touched(&t, &resource_accounts, &hb, &ha, action, &resource) {
-                            // Only its account's RCPs or place changed: its account's
-                            // principals and those its policy lets in, else everyone.
-                            let narrowed = (!t.own_side_changed(action, &resource))
-                                .then(|| {
-                                    Some((
-                                        rb.among_resource_account(before, probe.as_ref(), &hb)?,
-                                        ra.among_resource_account(after, probe.as_ref(), &ha)?,
-                                    ))
-                                })
-                                .flatten();
-                            match narrowed {
-                                Some((b, a)) => (Some(b), Some(a), true),
-                                None => (None, None, true),
-                            }
-                        } else {
-                            let (b, a) = (
-                                rb.among(before, probe.as_ref(), &hb),
-                                ra.among(after, probe.as_ref(), &ha),
-                            );
-                            if b.0.is_empty() && b.1.is_empty() && a.0.is_empty() && a.1.is_empty()
+        // What a question leaves for the next on each worker: the principals' account
+        // data of each org (mostly the same principals, whatever the action) and the
+        // request with no principal (each question is asked before, then after).
+        .map_init(
+            analysis::Reuse::default,
+            |reuse, (action, probe, count, resources, resource_accounts)| {
+                let mut lines = ActionLines {
+                    questions: count,
+                    ..ActionLines::default()
+                };
+                let reach = if options.full {
+                    None
+                } else {
+                    Some((
+                        plan.0.reach(before, probe.as_ref()),
+                        plan.1.reach(after, probe.as_ref()),
+                    ))
+                };
+                let quiet = if in_memory {
+                    None
+                } else {
+                    reach.as_ref().map(|(rb, ra)| {
+                        Quiet::new(before, after, action, &t, &resource_accounts, [rb, ra])
+                    })
+                };
+                // The questions the index leaves out count as done once those looked at are.
+                let skipped = count.saturating_sub(resources.len());
+                for resource in resources {
+                    if let Some(p) = &options.progress {
+                        p.step_by(1)?;
+                    }
+                    if quiet.as_ref().is_some_and(|q| q.holds(&resource)) {
+                        continue;
+                    }
+                    let (among_b, among_a, whole) = match &reach {
+                        None => (None, None, true),
+                        Some((rb, ra)) => {
+                            let hb = Held::new(before, action, &resource);
+                            let ha = if same_sides {
+                                hb.clone()
+                            } else {
+                                Held::new(after, action, &resource)
+                            };
+                            if resource_touched(&t, &resource_accounts, &hb, &ha, action, &resource)
                             {
-                                continue;
+                                // Only its account's RCPs or place changed: its account's
+                                // principals and those its policy lets in, else everyone.
+                                let narrowed = (!t.own_side_changed(action, &resource))
+                                    .then(|| {
+                                        Some((
+                                            rb.among_resource_account(before, probe.as_ref(), &hb)?,
+                                            ra.among_resource_account(after, probe.as_ref(), &ha)?,
+                                        ))
+                                    })
+                                    .flatten();
+                                match narrowed {
+                                    Some((b, a)) => (Some(b), Some(a), true),
+                                    None => (None, None, true),
+                                }
+                            } else {
+                                let (b, a) = (
+                                    rb.among(before, probe.as_ref(), &hb),
+                                    ra.among(after, probe.as_ref(), &ha),
+                                );
+                                if b.0.is_empty()
+                                    && b.1.is_empty()
+                                    && a.0.is_empty()
+                                    && a.1.is_empty()
+                                {
+                                    continue;
+                                }
+                                (Some(b), Some(a), false)
                             }
-                            (Some(b), Some(a), false)
+                        }
+                    };
+                    let ask = Ask {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: options.context.clone(),
+                        ..Ask::default()
+                    };
+                    fn ask_one<'o>(
+                        org: &'o Org,
+                        ask: &Ask,
+                        among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>,
+                        reuse: &mut analysis::Reuse<'o>,
+                    ) -> Result<WhoCanAnswer, AnalysisError> {
+                        match among {
+                            None => analysis::who_can(org, ask),
+                            Some((principals, roots)) => analysis::who_can_among_reusing(
+                                org,
+                                ask,
+                                Among::Only { principals, roots },
+                                analysis::Watch::NONE,
+                                reuse,
+                            ),
                         }
                     }
-                };
-                let ask = Ask {
-                    action: action.clone(),
-                    resource: resource.clone(),
-                    context: options.context.clone(),
-                    ..Ask::default()
-                };
-                let ask_one =
-                    |org: &Org, among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>| match among {
-                        None => analysis::who_can(org, &ask),
-                        Some((principals, roots)) => analysis::who_can_among(
-                            org,
-                            &ask,
-                            Among::Only { principals, roots },
-                            analysis::Watch::NONE,
-                        ),
+                    let (b, a) = match (
+                        ask_one(before, &ask, &among_b, reuse),
+                        ask_one(after, &ask, &among_a, reuse),
+                    ) {
+                        (Ok(b), Ok(a)) => (b, a),
+                        // A question neither org can ask (an alias for a key action): skip it.
+                        (Err(_), Err(_)) => continue,
+                        (Err(e), _) | (_, Err(e)) => return Err(e),
                     };
-                let (b, a) = match (ask_one(before, &among_b), ask_one(after, &among_a)) {
-                    (Ok(b), Ok(a)) => (b, a),
-                    // A question neither org can ask (an alias for a key action): skip it.
-                    (Err(_), Err(_)) => continue,
-                    (Err(e), _) | (_, Err(e)) => return Err(e),
-                };
-                compare(&b, &a, action, &resource, &scope, &mut lines.per);
-                // Outsiders depend only on the resource side, which the incremental path
-                // leaves alone.
-                if whole {
-                    lines
-                        .outside
-                        .extend(compare_outside(&b, &a, action, &resource));
+                    compare(&b, &a, action, &resource, &scope, &mut lines.per);
+                    // Outsiders depend only on the resource side, which the incremental path
+                    // leaves alone.
+                    if whole {
+                        lines
+                            .outside
+                            .extend(compare_outside(&b, &a, action, &resource));
+                    }
                 }
-            }
-            if let Some(p) = &options.progress {
-                p.step_by(skipped)?;
-            }
-            Ok(lines)
-        })
+                if let Some(p) = &options.progress {
+                    p.step_by(skipped)?;
+                }
+                Ok(lines)
+            },
+        )
         .collect::<Result<_, AnalysisError>>()?;
     for lines in per_action {
         questions += lines.questions;
@@ -1058,20 +1089,20 @@ fn resource_touched(
 /// where a policy reading the org paths matches it (`aws:ResourceOrgPaths`). A subset
 /// of [`Touched::resource_accounts`]; an account left out has the same RCP verdict,
 /// resource policies and condition keys for the action on both sides.
-fn resource_accounts_for<'t>(t: &'t Touched, action: &str) -> HashSet<&'t str> {
-    let Ok(probe) = Request::new("anonymous", action, "*", None, Context::default()) else {
+fn resource_accounts_for<'t>(t: &'t Touched, probe: Option<&Request>) -> HashSet<&'t str> {
+    let Some(probe) = probe else {
         return t.resource_accounts.iter().map(String::as_str).collect();
     };
     let mut out: HashSet<&str> = t
         .rcp_pair_of
         .iter()
-        .filter(|(_, ix)| !super::levels::decide_alike(&t.rcp_pairs[**ix], &probe))
+        .filter(|(_, ix)| !super::levels::decide_alike(&t.rcp_pairs[**ix], probe))
         .map(|(id, _)| id.as_str())
         .collect();
     let reads_paths = t
         .path_docs
         .iter()
-        .any(|d| d.statements().iter().any(|s| s.covers_action(&probe)));
+        .any(|d| d.statements().iter().any(|s| s.covers_action(probe)));
     if reads_paths {
         out.extend(t.moved.iter().map(String::as_str));
     }
@@ -1217,30 +1248,30 @@ impl Plan {
         }
     }
 
-    /// The plan indexed for one action: who of it has an identity policy whose Allow
-    /// covers the action (without one, a principal can be let in only by a resource
-    /// policy of its own account), by account.
-    fn reach<'p>(&'p self, org: &Org, action: &str) -> Reach<'p> {
+    /// The plan indexed for one action (`probe`: the action alone, `None` when it does
+    /// not parse): who of it has an identity policy whose Allow covers the action
+    /// (without one, a principal can be let in only by a resource policy of its own
+    /// account), by account.
+    fn reach<'p>(&'p self, org: &Org, probe: Option<&Request>) -> Reach<'p> {
         let all = || self.principals.iter().chain(&self.rcp_principals).copied();
-        let covering: HashSet<PrincipalIx> =
-            match Request::new("anonymous", action, "*", None, Context::default()) {
-                // An action that does not parse: keep everyone (each request says why).
-                Err(_) => all().collect(),
-                Ok(probe) => {
-                    let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
-                    let mut covers = |x: crate::org::PolicyIx| {
-                        *by_doc.entry(x).or_insert_with(|| {
-                            org.compiled(x)
-                                .statements()
-                                .iter()
-                                .any(|s| s.effect == Effect::Allow && s.covers_action(&probe))
-                        })
-                    };
-                    all()
-                        .filter(|&p| org.identity_policies(p).any(&mut covers))
-                        .collect()
-                }
-            };
+        let covering: HashSet<PrincipalIx> = match probe {
+            // An action that does not parse: keep everyone (each request says why).
+            None => all().collect(),
+            Some(probe) => {
+                let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
+                let mut covers = |x: crate::org::PolicyIx| {
+                    *by_doc.entry(x).or_insert_with(|| {
+                        org.compiled(x)
+                            .statements()
+                            .iter()
+                            .any(|s| s.effect == Effect::Allow && s.covers_action(probe))
+                    })
+                };
+                all()
+                    .filter(|&p| org.identity_policies(p).any(&mut covers))
+                    .collect()
+            }
+        };
         let mut by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
         let mut covering_by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
         for &p in &self.principals {

@@ -563,7 +563,8 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             docs.add(after, x);
         }
     }
-    for (k, (arn, pa, account)) in resource_side(after).enumerate().filter(|_| sides) {
+    // `take_while`, not `filter`: a filter would still walk every role and resource.
+    for (k, (arn, pa, account)) in resource_side(after).enumerate().take_while(|_| sides) {
         let old = same_place_side(before, k, arn)
             .or_else(|| sides_b.find(&after.account(account).id, account, arn))
             .or_else(|| resource_policy(before, arn));
@@ -578,7 +579,7 @@ pub fn touched(before: &Org, after: &Org) -> Touched {
             docs.add(after, x);
         }
     }
-    for (k, (arn, pb, account)) in resource_side(before).enumerate().filter(|_| sides) {
+    for (k, (arn, pb, account)) in resource_side(before).enumerate().take_while(|_| sides) {
         let now = same_place_side(after, k, arn)
             .or_else(|| sides_a.find(&before.account(account).id, account, arn))
             .or_else(|| resource_policy(after, arn));
