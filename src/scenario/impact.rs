@@ -70,11 +70,13 @@ impl Progress {
         self.total.store(total, Ordering::Relaxed);
     }
 
+    /// Counts `n` questions as asked, or stops the diff, counting nothing, once
+    /// cancelled: the actions run in parallel, and each would count one more.
     fn step_by(&self, n: usize) -> Result<(), AnalysisError> {
-        self.done.fetch_add(n, Ordering::Relaxed);
         if self.is_cancelled() {
             return Err(AnalysisError::Cancelled);
         }
+        self.done.fetch_add(n, Ordering::Relaxed);
         Ok(())
     }
 }
