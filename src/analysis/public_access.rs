@@ -85,15 +85,8 @@ pub fn pattern_reaches_blocked_bucket(org: &Org, pattern: &str) -> bool {
     if !pattern.contains(['*', '?']) {
         return false;
     }
-    let bucket_part = if pattern == "*" {
-        "*"
-    } else {
-        let mut parts = pattern.splitn(6, ':');
-        let service = parts.nth(2).unwrap_or("");
-        if service != "s3" && !service.contains(['*', '?']) {
-            return false;
-        }
-        parts.nth(2).unwrap_or("")
+    let Some(bucket_part) = s3_bucket_part(pattern) else {
+        return false;
     };
     let wild = bucket_part
         .find(['/', '*', '?'])
@@ -113,15 +106,21 @@ pub fn pattern_reaches_blocked_bucket(org: &Org, pattern: &str) -> bool {
 /// `name` or one of its objects. Errs towards yes: a wildcard in the bucket name
 /// matches every bucket that starts alike.
 pub fn pattern_reaches_bucket(pattern: &str, name: &str) -> bool {
+    s3_bucket_part(pattern).is_some_and(|part| bucket_part_reaches(part, name))
+}
+
+/// The `bucket/key` part of a resource pattern that can name S3 resources (`*` for
+/// `*`); `None` for a pattern of another service.
+fn s3_bucket_part(pattern: &str) -> Option<&str> {
     if pattern == "*" {
-        return true;
+        return Some("*");
     }
     let mut parts = pattern.splitn(6, ':');
     let service = parts.nth(2).unwrap_or("");
     if service != "s3" && !service.contains(['*', '?']) {
-        return false;
+        return None;
     }
-    bucket_part_reaches(parts.nth(2).unwrap_or(""), name)
+    Some(parts.nth(2).unwrap_or(""))
 }
 
 /// Whether the resource part of an S3 ARN pattern (`bucket/key`, wildcards allowed)

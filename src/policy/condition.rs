@@ -298,15 +298,17 @@ impl Condition {
     /// instance of the service", a list the docs do not give).
     pub fn set_but_unknown(&self, req: &Request) -> bool {
         use super::principal::Principal;
-        let always = match self.key_lower.as_str() {
-            "aws:userid" => matches!(
+        // Interned keys: an integer compare, on the path of every condition evaluated.
+        let k = super::request::keys();
+        let always = if self.key_lower == k.userid {
+            matches!(
                 req.principal(),
                 Principal::User { .. } | Principal::RoleSession { .. }
-            ),
-            "aws:principalservicenameslist" => {
-                matches!(req.principal(), Principal::Service { .. })
-            }
-            _ => false,
+            )
+        } else if self.key_lower == k.principal_service_names_list {
+            matches!(req.principal(), Principal::Service { .. })
+        } else {
+            false
         };
         always
             && req
