@@ -664,11 +664,8 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&principal_tag_key(&t.key), &t.value);
         }
         self.add_org_keys(org, s.account(org), &mut ctx);
-        for (key, value) in target_tags(org, &ask.action, &ask.resource) {
+        for (key, value) in target_keys(org, ask) {
             ctx.insert_default_key(&key, value);
-        }
-        if let Some(boundary) = target_boundary(org, ask) {
-            ctx.insert_default("iam:PermissionsBoundary", boundary);
         }
         // aws:userid from the unique ids the org knows (IAM User Guide, "Principal key
         // values"): a user's id; a role session's `role-id:session-name`. AWS sets it on
@@ -756,6 +753,21 @@ impl<'o> Shared<'o> {
             ctx.insert_default_key(&k.resource_org_paths, path);
         }
     }
+}
+
+/// The context keys a request takes from the IAM user or role it acts on: its tags
+/// ([`target_tags`]) and its boundary ([`target_boundary`]).
+pub(crate) fn target_keys<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
+    let mut keys = target_tags(org, &ask.action, &ask.resource);
+    if let Some(boundary) = target_boundary(org, ask) {
+        keys.push((boundary_key(), boundary));
+    }
+    keys
+}
+
+fn boundary_key() -> Key {
+    static KEY: std::sync::OnceLock<Key> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| Key::new("iam:PermissionsBoundary"))
 }
 
 /// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag

@@ -246,16 +246,48 @@ pub fn passes_other_accounts_role(req: &Request) -> bool {
 }
 
 pub fn owned(req: &Request) -> Option<AwsRule> {
-    let service = req.service_lower();
+    let arn = req.resource_arn()?;
+    owned_by(
+        req.service_lower(),
+        req.action_name_lower(),
+        arn.service(),
+        arn.account(),
+        arn.resource(),
+    )
+}
+
+/// [`owned`] for `action` on the ARN whose service, account and resource part these
+/// are.
+pub fn owned_at(
+    action: &str,
+    arn_service: &str,
+    arn_account: &str,
+    resource: &str,
+) -> Option<AwsRule> {
+    let (service, name) = action.split_once(':')?;
+    let lower = |t: &str| t.to_ascii_lowercase();
+    owned_by(
+        &lower(service),
+        &lower(name),
+        arn_service,
+        arn_account,
+        resource,
+    )
+}
+
+fn owned_by(
+    service: &str,
+    action: &str,
+    arn_service: &str,
+    arn_account: &str,
+    resource: &str,
+) -> Option<AwsRule> {
     if service != "iam" && service != "kms" {
         return None;
     }
-    let arn = req.resource_arn()?;
-    let action = req.action_name_lower();
-    let resource = arn.resource();
     match service {
-        "iam" if arn.service() == "iam" => {
-            if arn.account() == "aws" && resource.starts_with("policy/") {
+        "iam" if arn_service == "iam" => {
+            if arn_account == "aws" && resource.starts_with("policy/") {
                 return MANAGED_POLICY_ACTIONS
                     .contains(&action)
                     .then_some(AwsRule::ManagedPolicy);
@@ -276,7 +308,7 @@ pub fn owned(req: &Request) -> Option<AwsRule> {
             }
             None
         }
-        "kms" if arn.service() == "kms" && resource.starts_with("alias/aws/") => KMS_ALIAS_ACTIONS
+        "kms" if arn_service == "kms" && resource.starts_with("alias/aws/") => KMS_ALIAS_ACTIONS
             .contains(&action)
             .then_some(AwsRule::KmsAwsAlias),
         _ => None,

@@ -140,6 +140,63 @@ fn implied_actions(req: &Request) -> impl Iterator<Item = &'static str> + '_ {
     .flatten()
 }
 
+/// The statements of `set` whose Resource element can decide differently for another
+/// resource: those that the request's action (or an action AWS authorizes with it)
+/// matches and that do not cover every resource alike. A request that differs from
+/// `req` only in a resource with the same [`ResourceTraits`], under the same policies
+/// and context, and that each of these statements matches as it matches `req`, gets
+/// the same decision: the escalation search decides one and reuses it. `None` where
+/// one of them holds a policy variable (its match depends on the request's context).
+pub fn resource_readers(req: &Request, set: &PolicySet) -> Option<Vec<crate::policy::Statement>> {
+    let mut out = Vec::new();
+    let mut add = |r: &Request| {
+        for s in set.policies().flat_map(|p| p.resource_readers(r)) {
+            if s.resource_has_variables() {
+                return false;
+            }
+            out.push(s.clone());
+        }
+        true
+    };
+    if !add(req) {
+        return None;
+    }
+    for a in implied_actions(req) {
+        let also = req.for_action(a).ok()?;
+        if !add(&also) {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// What the engine reads of a resource ARN apart from the policies' Resource elements
+/// (see [`resource_readers`]): its service, account and resource type (a role's trust
+/// policy must allow, a role of another account cannot be passed, a root user cannot
+/// assume a role) and the AWS rule that refuses `action` on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResourceTraits<'a> {
+    service: &'a str,
+    account: &'a str,
+    /// The resource part up to its first `/` or `:` (`role`, `user`, `key`, ...).
+    kind: &'a str,
+    rule: Option<AwsRule>,
+}
+
+impl<'a> ResourceTraits<'a> {
+    /// `None` for a resource that is not an ARN.
+    pub fn of(action: &str, resource: &'a str) -> Option<ResourceTraits<'a>> {
+        let [_, service, _, account, res] = crate::policy::Arn::segments(resource)?;
+        let kind = res.split(['/', ':']).next().unwrap_or(res);
+        Some(ResourceTraits {
+            service,
+            account,
+            kind,
+            rule: aws_rules::owned_at(action, service, account, res),
+        })
+    }
+}
+
 /// [`run`], and where the request implies another action ([`implied_actions`]), that
 /// one too: the request is allowed only if both are, an explicit deny of either
 /// denies it.

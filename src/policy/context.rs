@@ -30,6 +30,12 @@ impl PartialEq for Key {
 
 impl Eq for Key {}
 
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
 /// Every key interned so far: its number by lower-cased text, and by number the
 /// spelling to show (AWS's own, as policies write it: `aws:SecureTransport`).
 #[derive(Default)]

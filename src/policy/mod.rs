@@ -24,7 +24,7 @@ pub use principal::{Principal, PrincipalMatch};
 pub use raw::{Effect, PolicyKind, Version};
 pub use request::{Request, RequestError};
 
-use arn::ArnPattern;
+use arn::{ArnPattern, ResourceRef};
 pub use pattern::{Wildcard, substitute_variables};
 
 /// The partition, service, region, account and resource segments of an ARN pattern
@@ -234,6 +234,15 @@ impl Policy {
         &self.statements
     }
 
+    /// The statements that `req`'s action matches whose Resource element does not
+    /// cover every resource alike: the only part of this policy that can say
+    /// something else about `req` on another resource.
+    pub fn resource_readers<'a>(&'a self, req: &'a Request) -> impl Iterator<Item = &'a Statement> {
+        self.statements
+            .iter()
+            .filter(|s| !s.covers_every_resource() && s.matches_action(req))
+    }
+
     /// A copy under another name and kind (the same document attached elsewhere).
     pub fn renamed(&self, kind: PolicyKind, name: &str) -> Policy {
         Policy {
@@ -362,6 +371,14 @@ impl ActionPattern {
 }
 
 impl Statement {
+    /// Whether this statement covers every resource alike: no Resource element (a
+    /// resource policy's own resource) or one that lists `*`.
+    fn covers_every_resource(&self) -> bool {
+        self.resources
+            .as_ref()
+            .is_none_or(|r| !r.negated && r.text.iter().any(|t| t == "*"))
+    }
+
     fn matches_resource(&self, req: &Request) -> bool {
         match &self.resources {
             // No Resource element: the policy's own resource (trust and key policies).
@@ -380,24 +397,40 @@ impl Statement {
                 {
                     return false;
                 }
-                let target = req.resource_ref();
-                // A `*` that ends a segment "can expand to match beyond the colon
-                // boundaries" (IAM User Guide, "IAM JSON policy elements: Resource"):
-                // a Deny's Resource and an Allow's NotResource take it so, as it makes
-                // them cover more; an Allow's Resource and a Deny's NotResource keep
-                // each wildcard in its segment, so an Allow never reports Allowed where
-                // AWS could deny.
-                let wide = r.crossing && (self.effect == Effect::Deny) != r.negated;
-                let hit = if wide {
-                    r.patterns
-                        .iter()
-                        .any(|p| p.matches_across(&target, &req.context))
-                } else {
-                    r.patterns.iter().any(|p| p.matches(&target, &req.context))
-                };
-                hit != r.negated
+                self.resource_hit(r, &req.resource_ref(), &req.context)
             }
         }
+    }
+
+    /// Whether the Resource element matches `resource`, for a statement whose
+    /// patterns hold no policy variable; `None` where they hold one (the match then
+    /// depends on the request's context).
+    pub fn matches_resource_alone(&self, resource: &Arn) -> Option<bool> {
+        match &self.resources {
+            None => Some(true),
+            Some(r) if r.has_variables => None,
+            Some(r) => Some(self.resource_hit(r, &ResourceRef::Arn(resource), &Context::default())),
+        }
+    }
+
+    fn resource_hit(&self, r: &Resources, target: &ResourceRef<'_>, context: &Context) -> bool {
+        // A `*` that ends a segment "can expand to match beyond the colon
+        // boundaries" (IAM User Guide, "IAM JSON policy elements: Resource"): a Deny's
+        // Resource and an Allow's NotResource take it so, as it makes them cover more;
+        // an Allow's Resource and a Deny's NotResource keep each wildcard in its
+        // segment, so an Allow never reports Allowed where AWS could deny.
+        let wide = r.crossing && (self.effect == Effect::Deny) != r.negated;
+        let hit = if wide {
+            r.patterns.iter().any(|p| p.matches_across(target, context))
+        } else {
+            r.patterns.iter().any(|p| p.matches(target, context))
+        };
+        hit != r.negated
+    }
+
+    /// Whether a Resource element's pattern holds a policy variable.
+    pub fn resource_has_variables(&self) -> bool {
+        self.resources.as_ref().is_some_and(|r| r.has_variables)
     }
 
     /// The first variable of the `Resource`/`NotResource` patterns the request cannot

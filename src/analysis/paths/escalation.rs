@@ -39,14 +39,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared};
+use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared, target_keys};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::{AccountIx, DocIx, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
-use crate::policy::{NamedPrincipal, Policy, PolicyKind};
+use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
+use crate::policy::context::Key;
+use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, Statement};
 
 /// One request an escalation takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -293,6 +294,47 @@ pub struct Batch<'o> {
     /// Whether to keep the targets: only worth it when several callers share the
     /// batch (a search from one admin asks of each principal once).
     keep_targets: bool,
+    /// Decisions reused across the users and roles of the account (see [`Blind`]):
+    /// a caller that may rewrite every role's trust is decided once, not once per
+    /// role. `None`: the policies' Resource elements hold variables; decide each.
+    blind: HashMap<Blind<'o>, Option<Readers>>,
+}
+
+/// The statements whose Resource element can tell two resources of one [`Blind`]
+/// apart ([`engine::resource_readers`]), and the decision for each way they match.
+struct Readers {
+    statements: Vec<Statement>,
+    seen: Vec<(Vec<bool>, Option<Vec<Condition>>)>,
+}
+
+impl Readers {
+    /// How each statement matches `resource`.
+    fn signature(statements: &[Statement], resource: &Arn) -> Vec<bool> {
+        statements
+            .iter()
+            .map(|s| s.matches_resource_alone(resource).unwrap_or(true))
+            .collect()
+    }
+}
+
+/// A request of a batch, all but its resource, an IAM user or role of the org: what
+/// the engine reads of that resource besides the policies' Resource elements
+/// ([`engine::ResourceTraits`], the keys the request takes from it, the resource
+/// policy the step is asked under). Two requests with the same `Blind` get the same
+/// decision when the statements whose Resource element does not cover every resource
+/// ([`engine::resource_readers`]) match both alike, as an admin's `*` does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Blind<'o> {
+    p: PrincipalIx,
+    action: String,
+    extra: Option<Extra>,
+    under: Under,
+    raised: Option<Raised>,
+    traits: engine::ResourceTraits<'o>,
+    /// The context keys taken from the user or role (its tags and boundary).
+    keys: Vec<(Key, &'o str)>,
+    /// The resource policy, by address (`None` under a rewritten trust: the caller's).
+    policy: Option<usize>,
 }
 
 impl<'o> Batch<'o> {
@@ -310,6 +352,7 @@ impl<'o> Batch<'o> {
             targets: HashMap::new(),
             keep_targets: true,
             rewritten_at: None,
+            blind: HashMap::new(),
         }
     }
 
@@ -330,6 +373,92 @@ impl<'o> Batch<'o> {
         under: Under,
         raised: Option<Raised>,
     ) -> Option<Vec<Condition>> {
+        let ask = Ask {
+            action: step.action.clone(),
+            resource: step.resource.clone(),
+            ..Ask::default()
+        };
+        let blind = self
+            .blind_of(p, &ask, extra, under, raised)
+            .zip(Arn::parse(&ask.resource));
+        let mut signature = None;
+        if let Some((b, arn)) = &blind
+            && let Some(Some(r)) = self.blind.get(b)
+        {
+            let sig = Readers::signature(&r.statements, arn);
+            if let Some((_, known)) = r.seen.iter().find(|(s, _)| *s == sig) {
+                let known = known.clone();
+                // Tests run debug builds: every reused decision is checked there.
+                debug_assert_eq!(
+                    known,
+                    self.decide_each(p, step, ask, extra, under, raised).1,
+                    "a decision reused for {} differs",
+                    step.resource
+                );
+                return known;
+            }
+            signature = Some(sig);
+        }
+        let (readers, decided) = self.decide_each(p, step, ask, extra, under, raised);
+        // Only a decision the engine made is kept (not a request that failed before).
+        if let Some((b, arn)) = blind.filter(|_| readers.is_some()) {
+            let entry = self.blind.entry(b).or_insert_with(|| {
+                readers.map(|statements| Readers {
+                    statements,
+                    seen: Vec::new(),
+                })
+            });
+            if let Some(r) = entry {
+                let sig = signature.unwrap_or_else(|| Readers::signature(&r.statements, &arn));
+                r.seen.push((sig, decided.clone()));
+            }
+        }
+        decided
+    }
+
+    /// The [`Blind`] of a request of `p` on a user or role of the org (`None`: another
+    /// resource, decided each time).
+    fn blind_of(
+        &self,
+        p: PrincipalIx,
+        ask: &Ask,
+        extra: Option<&Extra>,
+        under: Under,
+        raised: Option<Raised>,
+    ) -> Option<Blind<'o>> {
+        let org = self.org;
+        let arn = match org.by_arn(&ask.resource)? {
+            Entity::User(u) => org.principal_arn(PrincipalIx::User(u)),
+            Entity::Role(r) => org.principal_arn(PrincipalIx::Role(r)),
+            _ => return None,
+        };
+        let policy = match under {
+            Under::RewrittenTrust => None,
+            _ => ask.target(org).policy.map(|x| x as *const Policy as usize),
+        };
+        Some(Blind {
+            p,
+            action: ask.action.clone(),
+            extra: extra.cloned(),
+            under,
+            raised,
+            traits: engine::ResourceTraits::of(&ask.action, arn)?,
+            keys: target_keys(org, ask),
+            policy,
+        })
+    }
+
+    /// [`Batch::decide`] without reuse; also the statements whose Resource element
+    /// read the resource ([`engine::resource_readers`]).
+    fn decide_each(
+        &mut self,
+        p: PrincipalIx,
+        step: &Step,
+        mut ask: Ask,
+        extra: Option<&Extra>,
+        under: Under,
+        raised: Option<Raised>,
+    ) -> (Option<Vec<Statement>>, Option<Vec<Condition>>) {
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
         let rewritten = under == Under::RewrittenTrust;
@@ -337,12 +466,7 @@ impl<'o> Batch<'o> {
         if let Some((k, v)) = extra {
             context.push((k.to_string(), vec![v.clone()]));
         }
-        let ask = Ask {
-            action: step.action.clone(),
-            resource: step.resource.clone(),
-            context,
-            ..Ask::default()
-        };
+        ask.context = context;
         // AssumeRole under the rewritten trust lands where the rewrite did: the same
         // role of this account; only the trust policy differs, and it is replaced.
         let reused = match &self.rewritten_at {
@@ -352,22 +476,25 @@ impl<'o> Batch<'o> {
             _ => None,
         };
         let tgt = if let Some(t) = reused {
-            t
+            Some(t)
         } else if self.keep_targets {
             let by_resource = match self.targets.get_mut(&step.action) {
                 Some(m) => m,
                 None => self.targets.entry(step.action.clone()).or_default(),
             };
             match by_resource.get(&step.resource) {
-                Some(t) => t.clone()?,
+                Some(t) => t.clone(),
                 None => {
                     let t = ask.checked_target(org).ok();
                     by_resource.insert(step.resource.clone(), t.clone());
-                    t?
+                    t
                 }
             }
         } else {
-            ask.checked_target(org).ok()?
+            ask.checked_target(org).ok()
+        };
+        let Some(tgt) = tgt else {
+            return (None, None);
         };
         if step.action == "iam:UpdateAssumeRolePolicy" {
             self.rewritten_at = Some((step.resource.clone(), tgt.clone()));
@@ -386,11 +513,13 @@ impl<'o> Batch<'o> {
         }
         let trust = match (&self.trust, rewritten) {
             (Some((_, Some(t))), true) => Some(t),
-            (_, true) => return None,
+            (_, true) => return (None, None),
             _ => None,
         };
         let shared = &self.shared[i].1;
-        let mut a = assemble_shared(org, Subject::Principal(p), &ask, &tgt, shared).ok()?;
+        let Ok(mut a) = assemble_shared(org, Subject::Principal(p), &ask, &tgt, shared) else {
+            return (None, None);
+        };
         if let Some(t) = trust {
             a.set.resource = Some(t);
         }
@@ -408,12 +537,13 @@ impl<'o> Batch<'o> {
         if let Some(r) = raised {
             r.apply(org, &mut a.set);
         }
+        let readers = engine::resource_readers(&a.request, &a.set);
         let decision = engine::evaluate(&a.request, &a.set);
         if decision == Decision::Allowed {
-            return Some(Vec::new());
+            return (readers, Some(Vec::new()));
         }
         let when = letting_in(Some(org), &mut a.request, &a.set, decision);
-        (!when.is_empty()).then_some(when)
+        (readers, (!when.is_empty()).then_some(when))
     }
 }
 
@@ -422,7 +552,7 @@ type Extra = (&'static str, String);
 
 /// The policies a step is asked under, when an earlier step of its technique
 /// changed them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Under {
     /// As the org holds them.
     AsIs,

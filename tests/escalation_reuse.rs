@@ -1,0 +1,89 @@
+//! The escalation search decides a caller's request once for every user or role its
+//! policies cannot tell apart, and reuses the decision. These tests hold it to the
+//! principals the policies can tell apart, by name (an SCP on `role/security-*`, a
+//! Deny on one user), by tag (`aws:ResourceTag/protected`) and by policy variable
+//! (`${aws:username}`), on `tests/paths/reuse.json`; each step is checked with `can`.
+//! Debug builds (the tests') also decide every reused request again and compare.
+
+#[path = "common/escalation.rs"]
+mod escalation;
+
+use escalation::{allowed, assert_steps_allowed};
+use orgscope::analysis::{self, PathsAnswer};
+use orgscope::org::Org;
+
+fn arn(kind: &str, name: &str) -> String {
+    format!("arn:aws:iam::222222222222:{kind}/{name}")
+}
+
+fn org() -> Org {
+    escalation::load("tests/paths/reuse.json")
+}
+
+fn reached(a: &PathsAnswer) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = a
+        .reachable
+        .iter()
+        .map(|r| {
+            let last = r.edges.last().expect("a reach has its hops");
+            (r.role.clone(), last.via.clone())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// An SCP Deny on `role/security-*` and on anything tagged `protected=yes` keeps
+/// those roles and that user from an admin of the account (Organizations User
+/// Guide, "SCP evaluation": a Deny at any level denies); its own Deny on one user's
+/// keys leaves that user's login profile (IAM User Guide, "Policy evaluation logic").
+#[test]
+fn an_admin_reaches_only_what_the_guardrails_leave() {
+    let org = org();
+    let admin = arn("user", "admin");
+    let a = analysis::paths(&org, &admin, None, &[]).unwrap();
+    let want: Vec<(String, String)> = [
+        ("role", "app-1", "iam:UpdateAssumeRolePolicy"),
+        ("role", "app-2", "iam:UpdateAssumeRolePolicy"),
+        ("user", "dev", "iam:CreateAccessKey"),
+        ("user", "dev-helper", "iam:CreateAccessKey"),
+        ("user", "keyless", "iam:CreateLoginProfile"),
+        ("user", "plain", "iam:CreateAccessKey"),
+    ]
+    .iter()
+    .map(|(k, n, via)| (arn(k, n), via.to_string()))
+    .collect();
+    assert_eq!(reached(&a), want);
+    for r in &a.reachable {
+        let hop = r.edges.last().expect("one hop from the admin");
+        // The first step of each; the AssumeRole under the rewritten trust is the
+        // search's own (the trust is not rewritten in the org).
+        assert_steps_allowed(&org, &admin, &hop.steps[..1]);
+    }
+    for (kind, name, action) in [
+        ("role", "security-audit", "iam:UpdateAssumeRolePolicy"),
+        ("role", "security-admin", "iam:UpdateAssumeRolePolicy"),
+        ("role", "vault", "iam:UpdateAssumeRolePolicy"),
+        ("user", "guarded", "iam:CreateAccessKey"),
+        ("user", "guarded", "iam:CreateLoginProfile"),
+        ("user", "keyless", "iam:CreateAccessKey"),
+    ] {
+        assert!(
+            !allowed(&org, &admin, action, &arn(kind, name), &[]),
+            "{action} {name}"
+        );
+    }
+}
+
+/// `iam:CreateAccessKey` on `user/${aws:username}-*`: for dev, only the users whose
+/// name begins with `dev-` (IAM User Guide, "IAM policy elements: Variables and tags").
+#[test]
+fn a_grant_by_policy_variable_reaches_only_the_users_it_names() {
+    let org = org();
+    let dev = arn("user", "dev");
+    let a = analysis::paths(&org, &dev, None, &[]).unwrap();
+    assert_eq!(
+        reached(&a),
+        vec![(arn("user", "dev-helper"), "iam:CreateAccessKey".to_string())]
+    );
+}
