@@ -279,6 +279,9 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         .or_else(|| aws_rules::root_assumes_role(req).then_some(AwsRule::RootAssumeRole))
         .or_else(|| {
             aws_rules::passes_other_accounts_role(req).then_some(AwsRule::CrossAccountPassRole)
+        })
+        .or_else(|| {
+            aws_rules::temporary_credentials_refuse(req).then_some(AwsRule::TemporaryCredentials)
         });
     if let Some(rule) = owned {
         rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
