@@ -42,6 +42,11 @@ pub enum AwsRule {
     /// `iam:PassRole` on a role of another account than the caller's: a role can be
     /// passed only to a service in its own account, whatever the policies say.
     CrossAccountPassRole,
+    /// What temporary credentials cannot call: a role session cannot call
+    /// `sts:GetFederationToken` or `sts:GetSessionToken`; a federated user
+    /// (`GetFederationToken`) cannot call IAM operations, nor STS operations other than
+    /// `sts:GetCallerIdentity`.
+    TemporaryCredentials,
 }
 
 impl AwsRule {
@@ -75,6 +80,9 @@ impl AwsRule {
             AwsRule::CrossAccountPassRole => {
                 "a role can be passed only to a service of its own account: iam:PassRole on another account's role is refused whatever the policies say"
             }
+            AwsRule::TemporaryCredentials => {
+                "temporary credentials cannot make this call: a role session cannot call GetFederationToken or GetSessionToken, and a federated user cannot call IAM operations or STS operations other than GetCallerIdentity"
+            }
         }
     }
 
@@ -102,6 +110,9 @@ impl AwsRule {
             AwsRule::CrossAccountPassRole => {
                 "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
             }
+            AwsRule::TemporaryCredentials => {
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#stsapi_comparison"
+            }
         }
     }
 
@@ -117,6 +128,7 @@ impl AwsRule {
             AwsRule::BlockPublicAcls => "S3 Block Public Access: public ACL",
             AwsRule::RootAssumeRole => "AWS rule: root user assuming a role",
             AwsRule::CrossAccountPassRole => "AWS rule: passing another account's role",
+            AwsRule::TemporaryCredentials => "AWS rule: temporary credentials",
         }
     }
 
@@ -132,6 +144,9 @@ impl AwsRule {
             AwsRule::BlockPublicAcls => "buckets whose Block Public Access refuses public ACLs",
             AwsRule::RootAssumeRole => "roles, to a root user",
             AwsRule::CrossAccountPassRole => "roles of other accounts, to iam:PassRole",
+            AwsRule::TemporaryCredentials => {
+                "token requests from role sessions, IAM and STS calls from federated users"
+            }
         }
     }
 
@@ -147,6 +162,7 @@ impl AwsRule {
             AwsRule::BlockPublicAcls => "blockPublicAcls",
             AwsRule::RootAssumeRole => "rootAssumeRole",
             AwsRule::CrossAccountPassRole => "crossAccountPassRole",
+            AwsRule::TemporaryCredentials => "temporaryCredentials",
         }
     }
 }
@@ -243,6 +259,29 @@ pub fn passes_other_accounts_role(req: &Request) -> bool {
                     .account()
                     .is_some_and(|acct| acct != a.account())
         })
+}
+
+/// A call temporary credentials cannot make, whatever the policies say (IAM User
+/// Guide, "Compare AWS STS credentials", "Restrictions on resulting temporary
+/// credentials"): credentials from `AssumeRole` (and `AssumeRoleWithSAML`,
+/// `AssumeRoleWithWebIdentity`) "cannot call `GetFederationToken` or
+/// `GetSessionToken`"; those from `GetFederationToken` "cannot call IAM operations
+/// using the AWS CLI or AWS API" and "cannot call AWS STS operations except
+/// `GetCallerIdentity`" (which needs no permission, and is answered before).
+pub fn temporary_credentials_refuse(req: &Request) -> bool {
+    use crate::policy::Principal;
+    match req.principal() {
+        Principal::RoleSession { .. } => matches!(
+            req.action_lower(),
+            "sts:getfederationtoken" | "sts:getsessiontoken"
+        ),
+        Principal::FederatedUser { .. } => match req.service_lower() {
+            "iam" => true,
+            "sts" => req.action_lower() != "sts:getcalleridentity",
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 pub fn owned(req: &Request) -> Option<AwsRule> {

@@ -103,6 +103,7 @@ fn search(
     if super::aws_rules::owned(req).is_some()
         || super::aws_rules::root_assumes_role(req)
         || super::aws_rules::passes_other_accounts_role(req)
+        || super::aws_rules::temporary_credentials_refuse(req)
         || super::aws_rules::refuses_public_acl(req, set.block_public_acls)
     {
         return Vec::new();

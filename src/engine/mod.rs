@@ -119,19 +119,22 @@ pub fn explain(req: &Request, set: &PolicySet) -> Explanation {
 /// identity `sts:SetSourceIdentity`, in the trust policy and the caller's policies
 /// alike (IAM User Guide, "Pass session tags in AWS STS", "Permissions required to add
 /// session tags"; "Monitor and control actions taken with assumed roles", source
-/// identity). The request shows them by its context keys: `aws:RequestTag/...` or
-/// `aws:TagKeys` for tags, `sts:SourceIdentity` for a source identity.
+/// identity). `GetFederationToken` is one of the session tagging operations of that
+/// page too: passing tags to it needs `sts:TagSession` in the user's policies. The
+/// request shows them by its context keys: `aws:RequestTag/...` or `aws:TagKeys` for
+/// tags, `sts:SourceIdentity` for a source identity.
 fn implied_actions(req: &Request) -> impl Iterator<Item = &'static str> + '_ {
-    let assume = req.action_lower().starts_with("sts:assumerole");
+    let action = req.action_lower();
+    let assume = action.starts_with("sts:assumerole");
+    let federate = action == "sts:getfederationtoken";
     let given = |pred: &dyn Fn(&str) -> bool| {
-        assume
-            && req
-                .context
-                .keys()
-                .any(|(k, v)| pred(k) && v.iter().any(|x| !x.is_empty()))
+        req.context
+            .keys()
+            .any(|(k, v)| pred(k) && v.iter().any(|x| !x.is_empty()))
     };
-    let tags = given(&|k| k.starts_with("aws:requesttag/") || k == "aws:tagkeys");
-    let source = given(&|k| k == "sts:sourceidentity");
+    let tags =
+        (assume || federate) && given(&|k| k.starts_with("aws:requesttag/") || k == "aws:tagkeys");
+    let source = assume && given(&|k| k == "sts:sourceidentity");
     [
         tags.then_some("sts:TagSession"),
         source.then_some("sts:SetSourceIdentity"),
@@ -222,7 +225,7 @@ fn run_with_implied<R: Recorder>(
         if worse {
             if R::ON {
                 rec.note(if action == "sts:TagSession" {
-                    "the request passes session tags, so AWS also authorizes sts:TagSession on the role, and that is denied (ask for sts:TagSession to see why)"
+                    "the request passes session tags, so AWS also authorizes sts:TagSession, and that is denied (ask for sts:TagSession to see why)"
                 } else {
                     "the request sets a source identity, so AWS also authorizes sts:SetSourceIdentity on the role, and that is denied (ask for sts:SetSourceIdentity to see why)"
                 });
@@ -333,6 +336,9 @@ fn run<R: Recorder>(req: &Request, set: &PolicySet, rec: &mut R) -> (Decision, O
         .or_else(|| aws_rules::root_assumes_role(req).then_some(AwsRule::RootAssumeRole))
         .or_else(|| {
             aws_rules::passes_other_accounts_role(req).then_some(AwsRule::CrossAccountPassRole)
+        })
+        .or_else(|| {
+            aws_rules::temporary_credentials_refuse(req).then_some(AwsRule::TemporaryCredentials)
         });
     if let Some(rule) = owned {
         rec.layer(Layer::Aws(rule), Outcome::Refused, Some(rule.reason()));
