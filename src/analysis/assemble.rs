@@ -249,11 +249,21 @@ pub fn target<'o>(
     resource: &str,
     given_account: Option<&str>,
 ) -> Target<'o> {
+    target_of(org, action, resource, org.by_arn(resource), given_account)
+}
+
+/// [`target`], given what `org.by_arn(resource)` says.
+pub(crate) fn target_of<'o>(
+    org: &'o Org,
+    action: &str,
+    resource: &str,
+    entity: Option<Entity>,
+    given_account: Option<&str>,
+) -> Target<'o> {
     // What `resource_holder`, `Org::resource_by_arn` and `Org::bucket_of` would say,
     // from one borrowed parse and one lookup of each ARN: the escalation search asks
     // this once per request.
     let segments = Arn::segments(resource);
-    let entity = org.by_arn(resource);
     let own = match entity {
         Some(Entity::Resource(r)) => Some(r),
         _ => None,
@@ -758,8 +768,27 @@ impl<'o> Shared<'o> {
 /// The context keys a request takes from the IAM user or role it acts on: its tags
 /// ([`target_tags`]) and its boundary ([`target_boundary`]).
 pub(crate) fn target_keys<'o>(org: &'o Org, ask: &Ask) -> Vec<(Key, &'o str)> {
-    let mut keys = target_tags(org, &ask.action, &ask.resource);
-    if let Some(boundary) = target_boundary(org, ask) {
+    if !ask.resource.contains(":iam::") {
+        return Vec::new();
+    }
+    target_keys_of(org, &ask.action, org.by_arn(&ask.resource))
+}
+
+/// [`target_keys`], given what `org.by_arn` says of the resource.
+pub(crate) fn target_keys_of<'o>(
+    org: &'o Org,
+    action: &str,
+    entity: Option<Entity>,
+) -> Vec<(Key, &'o str)> {
+    let p = match entity {
+        Some(Entity::User(u)) => PrincipalIx::User(u),
+        Some(Entity::Role(r)) => PrincipalIx::Role(r),
+        _ => return Vec::new(),
+    };
+    let mut keys = entity_tags(org, action, p);
+    if carries_entity_boundary(action)
+        && let Some(boundary) = org.boundary(p).and_then(|b| org.policy(b).arn.as_deref())
+    {
         keys.push((boundary_key(), boundary));
     }
     keys
@@ -821,10 +850,18 @@ pub(crate) fn target_tags<'o>(org: &'o Org, action: &str, resource: &str) -> Vec
     if !resource.contains(":iam::") {
         return Vec::new();
     }
-    let (tags, kind): (&[crate::org::Tag], &str) = match org.by_arn(resource) {
-        Some(Entity::User(u)) => (&org.user(u).tags, "user"),
-        Some(Entity::Role(r)) => (&org.role(r).tags, "role"),
-        _ => return Vec::new(),
+    match org.by_arn(resource) {
+        Some(Entity::User(u)) => entity_tags(org, action, PrincipalIx::User(u)),
+        Some(Entity::Role(r)) => entity_tags(org, action, PrincipalIx::Role(r)),
+        _ => Vec::new(),
+    }
+}
+
+/// [`target_tags`] of the user or role `p`.
+fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o str)> {
+    let (tags, kind): (&[crate::org::Tag], &str) = match p {
+        PrincipalIx::User(u) => (&org.user(u).tags, "user"),
+        PrincipalIx::Role(r) => (&org.role(r).tags, "role"),
     };
     if tags.is_empty() {
         return Vec::new();

@@ -39,12 +39,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::super::assemble::{Ask, Shared, Subject, Target, assemble_shared, target_keys};
+use super::super::assemble::{
+    Ask, Shared, Subject, Target, assemble_shared, target_keys_of, target_of,
+};
 use super::super::letting_in;
 use super::super::who_can::Condition;
 use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
+use crate::org::hash::FxMap;
 use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::context::Key;
 use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, Statement};
@@ -297,7 +300,7 @@ pub struct Batch<'o> {
     /// Decisions reused across the users and roles of the account (see [`Blind`]):
     /// a caller that may rewrite every role's trust is decided once, not once per
     /// role. `None`: the policies' Resource elements hold variables; decide each.
-    blind: HashMap<Blind<'o>, Option<Readers>>,
+    blind: FxMap<Blind<'o>, Option<Readers>>,
 }
 
 /// The statements whose Resource element can tell two resources of one [`Blind`]
@@ -352,7 +355,7 @@ impl<'o> Batch<'o> {
             targets: HashMap::new(),
             keep_targets: true,
             rewritten_at: None,
-            blind: HashMap::new(),
+            blind: FxMap::default(),
         }
     }
 
@@ -391,7 +394,8 @@ impl<'o> Batch<'o> {
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(p, step, ask, extra, under, raised).1,
+                    self.decide_each(p, step, ask, extra, under, raised, false)
+                        .1,
                     "a decision reused for {} differs",
                     step.resource
                 );
@@ -399,11 +403,14 @@ impl<'o> Batch<'o> {
             }
             signature = Some(sig);
         }
-        let (readers, decided) = self.decide_each(p, step, ask, extra, under, raised);
+        let first = blind
+            .as_ref()
+            .is_some_and(|(b, _)| !self.blind.contains_key(b));
+        let (readers, decided) = self.decide_each(p, step, ask, extra, under, raised, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some((b, arn)) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
-                readers.map(|statements| Readers {
+                readers.and_then(|r| r).map(|statements| Readers {
                     statements,
                     seen: Vec::new(),
                 })
@@ -427,14 +434,17 @@ impl<'o> Batch<'o> {
         raised: Option<Raised>,
     ) -> Option<Blind<'o>> {
         let org = self.org;
-        let arn = match org.by_arn(&ask.resource)? {
+        let entity = org.by_arn(&ask.resource)?;
+        let arn = match entity {
             Entity::User(u) => org.principal_arn(PrincipalIx::User(u)),
             Entity::Role(r) => org.principal_arn(PrincipalIx::Role(r)),
             _ => return None,
         };
         let policy = match under {
             Under::RewrittenTrust => None,
-            _ => ask.target(org).policy.map(|x| x as *const Policy as usize),
+            _ => target_of(org, &ask.action, &ask.resource, Some(entity), None)
+                .policy
+                .map(|x| x as *const Policy as usize),
         };
         Some(Blind {
             p,
@@ -443,13 +453,14 @@ impl<'o> Batch<'o> {
             under,
             raised,
             traits: engine::ResourceTraits::of(&ask.action, arn)?,
-            keys: target_keys(org, ask),
+            keys: target_keys_of(org, &ask.action, Some(entity)),
             policy,
         })
     }
 
-    /// [`Batch::decide`] without reuse; also the statements whose Resource element
-    /// read the resource ([`engine::resource_readers`]).
+    /// [`Batch::decide`] without reuse; also, where the engine decided, the
+    /// statements whose Resource element read the resource
+    /// ([`engine::resource_readers`]) when `readers` asks for them.
     fn decide_each(
         &mut self,
         p: PrincipalIx,
@@ -458,7 +469,8 @@ impl<'o> Batch<'o> {
         extra: Option<&Extra>,
         under: Under,
         raised: Option<Raised>,
-    ) -> (Option<Vec<Statement>>, Option<Vec<Condition>>) {
+        readers: bool,
+    ) -> (Option<Option<Vec<Statement>>>, Option<Vec<Condition>>) {
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
         let rewritten = under == Under::RewrittenTrust;
@@ -537,7 +549,11 @@ impl<'o> Batch<'o> {
         if let Some(r) = raised {
             r.apply(org, &mut a.set);
         }
-        let readers = engine::resource_readers(&a.request, &a.set);
+        let readers = Some(
+            readers
+                .then(|| engine::resource_readers(&a.request, &a.set))
+                .flatten(),
+        );
         let decision = engine::evaluate(&a.request, &a.set);
         if decision == Decision::Allowed {
             return (readers, Some(Vec::new()));
