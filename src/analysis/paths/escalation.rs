@@ -394,7 +394,7 @@ impl<'o> Batch<'o> {
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(p, step, ask, extra, under, raised, false)
+                    self.decide_each(p, ask, extra, under, raised, false)
                         .1,
                     "a decision reused for {} differs",
                     step.resource
@@ -406,7 +406,7 @@ impl<'o> Batch<'o> {
         let first = blind
             .as_ref()
             .is_some_and(|(b, _)| !self.blind.contains_key(b));
-        let (readers, decided) = self.decide_each(p, step, ask, extra, under, raised, first);
+        let (readers, decided) = self.decide_each(p, ask, extra, under, raised, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some((b, arn)) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
@@ -464,7 +464,6 @@ impl<'o> Batch<'o> {
     fn decide_each(
         &mut self,
         p: PrincipalIx,
-        step: &Step,
         mut ask: Ask,
         extra: Option<&Extra>,
         under: Under,
@@ -482,7 +481,7 @@ impl<'o> Batch<'o> {
         // AssumeRole under the rewritten trust lands where the rewrite did: the same
         // role of this account; only the trust policy differs, and it is replaced.
         let reused = match &self.rewritten_at {
-            Some((arn, t)) if rewritten && *arn == step.resource => {
+            Some((arn, t)) if rewritten && *arn == ask.resource => {
                 (t.account == Some(self.account)).then(|| t.clone())
             }
             _ => None,
@@ -490,15 +489,15 @@ impl<'o> Batch<'o> {
         let tgt = if let Some(t) = reused {
             Some(t)
         } else if self.keep_targets {
-            let by_resource = match self.targets.get_mut(&step.action) {
+            let by_resource = match self.targets.get_mut(&ask.action) {
                 Some(m) => m,
-                None => self.targets.entry(step.action.clone()).or_default(),
+                None => self.targets.entry(ask.action.clone()).or_default(),
             };
-            match by_resource.get(&step.resource) {
+            match by_resource.get(&ask.resource) {
                 Some(t) => t.clone(),
                 None => {
                     let t = ask.checked_target(org).ok();
-                    by_resource.insert(step.resource.clone(), t.clone());
+                    by_resource.insert(ask.resource.clone(), t.clone());
                     t
                 }
             }
@@ -508,8 +507,8 @@ impl<'o> Batch<'o> {
         let Some(tgt) = tgt else {
             return (None, None);
         };
-        if step.action == "iam:UpdateAssumeRolePolicy" {
-            self.rewritten_at = Some((step.resource.clone(), tgt.clone()));
+        if ask.action == "iam:UpdateAssumeRolePolicy" {
+            self.rewritten_at = Some((ask.resource.clone(), tgt.clone()));
         }
         let i = match self.shared.iter().position(|(s, _)| s.as_ref() == extra) {
             Some(i) => i,
