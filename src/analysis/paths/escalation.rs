@@ -394,8 +394,7 @@ impl<'o> Batch<'o> {
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(p, ask, extra, under, raised, false)
-                        .1,
+                    self.decide_each(p, ask, extra, under, raised, false).1,
                     "a decision reused for {} differs",
                     step.resource
                 );
