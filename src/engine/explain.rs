@@ -253,7 +253,7 @@ impl Explanation {
 pub trait Recorder {
     /// False for the fast path, which may stop at the first explicit deny.
     const ON: bool;
-    fn statement(&mut self, _layer: Layer, _policy: &Policy, _s: &Statement) {}
+    fn statement(&mut self, _layer: Layer, _policy: &Policy, _s: &Statement, _req: &Request) {}
     /// A policy of `layer` was evaluated: explanations look for its statements that
     /// name the action but did not apply.
     fn policy(&mut self, _layer: Layer, _policy: &Policy, _req: &Request, _has_boundary: bool) {}
@@ -293,7 +293,19 @@ fn matched(policy: &Policy, s: &Statement) -> MatchedStatement {
 
 impl Recorder for Collector {
     const ON: bool = true;
-    fn statement(&mut self, layer: Layer, policy: &Policy, s: &Statement) {
+    fn statement(&mut self, layer: Layer, policy: &Policy, s: &Statement, req: &Request) {
+        // A Deny that applies only because a condition AWS cannot be relied on for is
+        // taken to hold: say so, as a skipped Allow's reason does.
+        if s.effect == Effect::Deny {
+            for c in s.conditions.iter().filter(|c| c.unreliable_for(req)) {
+                let label = s.label();
+                self.notes.push(format!(
+                    "{label} of {}: {}",
+                    policy.name(),
+                    crate::policy::unreliable_deny(c, req)
+                ));
+            }
+        }
         self.pending.push((layer, matched(policy, s)));
     }
     fn policy(&mut self, layer: Layer, policy: &Policy, req: &Request, has_boundary: bool) {

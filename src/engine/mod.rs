@@ -254,7 +254,9 @@ fn combine<R: Recorder>(
         if R::ON {
             rec.policy(layer, p, req, caller.has_boundary);
         }
-        let pv = p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s));
+        let pv = p.evaluate_for(req, caller.has_boundary, |s| {
+            rec.statement(layer, p, s, req)
+        });
         v.deny |= pv.deny;
         v.allow = v.allow.max(pv.allow);
     }
@@ -272,7 +274,9 @@ fn one<R: Recorder>(
         if R::ON {
             rec.policy(layer, p, req, caller.has_boundary);
         }
-        p.evaluate_for(req, caller.has_boundary, |s| rec.statement(layer, p, s))
+        p.evaluate_for(req, caller.has_boundary, |s| {
+            rec.statement(layer, p, s, req)
+        })
     })
 }
 
@@ -529,7 +533,7 @@ fn resource_verdict<R: Recorder>(
         rec.policy(Layer::Resource, policy, req, caller.has_boundary);
     }
     let v = policy.evaluate_where(req, caller.has_boundary, keep, |s| {
-        rec.statement(Layer::Resource, policy, s)
+        rec.statement(Layer::Resource, policy, s, req)
     });
     let took = whole.allow.is_some() && v.allow < whole.allow;
     (Some(v), Bpa::Restricted { took })

@@ -688,3 +688,38 @@ fn pass_role_of_another_account_is_refused() {
         Decision::Allowed
     );
 }
+
+#[test]
+fn a_deny_on_a_key_aws_sets_but_the_request_does_not_give_says_so() {
+    // IAM User Guide, "AWS global condition context keys", aws:userid: included in
+    // every request; orgscope takes a Deny on it as applying when the value is not
+    // given, and the explanation must say that it assumed so.
+    let o = org();
+    let deny = policy(
+        PolicyKind::Identity,
+        "NoAida",
+        r#"{"Sid":"NoAida","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"AIDA*"}}}"#,
+    );
+    let set = PolicySet {
+        identity: vec![&o.read, &deny],
+        ..Default::default()
+    };
+    let x = explain(&request(ALICE, "s3:GetObject", BUCKET), &set);
+    assert_eq!(x.decision, Decision::ExplicitlyDenied);
+    assert!(
+        x.notes.iter().any(|n| n.starts_with("NoAida of NoAida: its condition StringLike aws:userid [AIDA*] is taken to hold: AWS sets aws:userid on every request")),
+        "{:?}",
+        x.notes
+    );
+    // Given, the value decides, and nothing is assumed.
+    let mut ctx = Context::default();
+    ctx.insert("aws:userid", smallvec::smallvec!["AROAEXAMPLE".into()]);
+    let given = Request::new(ALICE, "s3:GetObject", BUCKET, None, ctx).unwrap();
+    let x = explain(&given, &set);
+    assert_eq!(x.decision, Decision::Allowed);
+    assert!(
+        x.notes.iter().all(|n| !n.contains("aws:userid")),
+        "{:?}",
+        x.notes
+    );
+}

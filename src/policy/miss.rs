@@ -88,6 +88,23 @@ fn unreliable_miss(c: &Condition, req: &Request) -> String {
     )
 }
 
+/// Why a Deny whose condition AWS does not evaluate reliably for the request applies.
+pub(crate) fn unreliable_deny(c: &Condition, req: &Request) -> String {
+    let test = format!("{} {} [{}]", c.operator, c.key, c.raw_values.join(", "));
+    if c.set_but_unknown(req) {
+        format!(
+            "its condition {test} is taken to hold: AWS sets {} on every request of {}, and the request's context does not give its value (give it to decide)",
+            c.key,
+            req.principal(),
+        )
+    } else {
+        format!(
+            "its condition {test} is taken to hold: AWS warns that the role's tags do not reliably control {} (IAM User Guide, \"Grant a user permissions to pass a role to an AWS service\")",
+            req.action()
+        )
+    }
+}
+
 /// `StringEquals aws:RequestedRegion [eu-west-1] does not hold: the request's
 /// aws:RequestedRegion is us-east-1`.
 pub(crate) fn condition_miss(c: &Condition, ctx: &Context) -> String {

@@ -6,6 +6,7 @@ pub mod condition;
 pub mod context;
 pub mod error;
 mod miss;
+pub(crate) use miss::unreliable_deny;
 mod pattern;
 pub(crate) use pattern::split_arn;
 pub mod principal;
