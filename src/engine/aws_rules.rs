@@ -303,15 +303,22 @@ pub fn owned_at(
     arn_account: &str,
     resource: &str,
 ) -> Option<AwsRule> {
-    let (service, name) = action.split_once(':')?;
-    let lower = |t: &str| t.to_ascii_lowercase();
-    owned_by(
-        &lower(service),
-        &lower(name),
-        arn_service,
-        arn_account,
-        resource,
-    )
+    // Lower-cased on the stack: the escalation search asks this of every request.
+    let mut buf = [0u8; 96];
+    let owned;
+    let lower: &str = match buf.get_mut(..action.len()) {
+        Some(b) => {
+            b.copy_from_slice(action.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).ok()?
+        }
+        None => {
+            owned = action.to_ascii_lowercase();
+            &owned
+        }
+    };
+    let (service, name) = lower.split_once(':')?;
+    owned_by(service, name, arn_service, arn_account, resource)
 }
 
 fn owned_by(
@@ -606,7 +613,15 @@ mod tests {
             Context::default(),
         )
         .unwrap();
-        owned(&req)
+        let rule = owned(&req);
+        // The escalation search's form, from the ARN's parts, must say the same.
+        let [_, service, _, account, res] = crate::policy::Arn::segments(resource).unwrap();
+        assert_eq!(
+            owned_at(action, service, account, res),
+            rule,
+            "{action} {resource}"
+        );
+        rule
     }
 
     const SSO_ROLE: &str = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef";

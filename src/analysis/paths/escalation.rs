@@ -311,12 +311,18 @@ struct Readers {
 }
 
 impl Readers {
-    /// How each statement matches `resource`.
-    fn signature(statements: &[Statement], resource: &Arn) -> Vec<bool> {
-        statements
-            .iter()
-            .map(|s| s.matches_resource_alone(resource).unwrap_or(true))
-            .collect()
+    /// How each statement matches `resource` (`None`: not an ARN; nothing reused).
+    fn signature(statements: &[Statement], resource: &str) -> Option<Vec<bool>> {
+        if statements.is_empty() {
+            return Some(Vec::new());
+        }
+        let arn = Arn::parse(resource)?;
+        Some(
+            statements
+                .iter()
+                .map(|s| s.matches_resource_alone(&arn).unwrap_or(true))
+                .collect(),
+        )
     }
 }
 
@@ -381,15 +387,13 @@ impl<'o> Batch<'o> {
             resource: step.resource.clone(),
             ..Ask::default()
         };
-        let blind = self
-            .blind_of(p, &ask, extra, under, raised)
-            .zip(Arn::parse(&ask.resource));
+        let blind = self.blind_of(p, &ask, extra, under, raised);
         let mut signature = None;
-        if let Some((b, arn)) = &blind
+        if let Some(b) = &blind
             && let Some(Some(r)) = self.blind.get(b)
         {
-            let sig = Readers::signature(&r.statements, arn);
-            if let Some((_, known)) = r.seen.iter().find(|(s, _)| *s == sig) {
+            let sig = Readers::signature(&r.statements, &ask.resource);
+            if let Some((_, known)) = r.seen.iter().find(|(s, _)| Some(s) == sig.as_ref()) {
                 let known = known.clone();
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
@@ -402,20 +406,20 @@ impl<'o> Batch<'o> {
             }
             signature = Some(sig);
         }
-        let first = blind
-            .as_ref()
-            .is_some_and(|(b, _)| !self.blind.contains_key(b));
+        let first = blind.as_ref().is_some_and(|b| !self.blind.contains_key(b));
         let (readers, decided) = self.decide_each(p, ask, extra, under, raised, first);
         // Only a decision the engine made is kept (not a request that failed before).
-        if let Some((b, arn)) = blind.filter(|_| readers.is_some()) {
+        if let Some(b) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
                 readers.and_then(|r| r).map(|statements| Readers {
                     statements,
                     seen: Vec::new(),
                 })
             });
-            if let Some(r) = entry {
-                let sig = signature.unwrap_or_else(|| Readers::signature(&r.statements, &arn));
+            if let Some(r) = entry
+                && let Some(sig) =
+                    signature.unwrap_or_else(|| Readers::signature(&r.statements, &step.resource))
+            {
                 r.seen.push((sig, decided.clone()));
             }
         }
