@@ -360,39 +360,54 @@ pub fn impact(
                         context: options.context.clone(),
                         ..Ask::default()
                     };
+                    // `None`: a side with nobody to re-decide, whose answer lists nobody, is
+                    // not asked (a wide grant to one role re-decides it only after), unless
+                    // its outsiders are compared.
                     fn ask_one<'o>(
                         org: &'o Org,
                         ask: &Ask,
                         among: &Option<(Vec<PrincipalIx>, Vec<AccountIx>)>,
+                        whole: bool,
                         reuse: &mut analysis::Reuse<'o>,
-                    ) -> Result<WhoCanAnswer, AnalysisError> {
+                    ) -> Result<Option<WhoCanAnswer>, AnalysisError> {
                         match among {
-                            None => analysis::who_can(org, ask),
+                            None => analysis::who_can(org, ask).map(Some),
+                            Some((p, r)) if p.is_empty() && r.is_empty() && !whole => Ok(None),
                             Some((principals, roots)) => analysis::who_can_among_reusing(
                                 org,
                                 ask,
                                 Among::Only { principals, roots },
                                 analysis::Watch::NONE,
                                 reuse,
-                            ),
+                            )
+                            .map(Some),
                         }
                     }
                     let (b, a) = match (
-                        ask_one(before, &ask, &among_b, reuse),
-                        ask_one(after, &ask, &among_a, reuse),
+                        ask_one(before, &ask, &among_b, whole, reuse),
+                        ask_one(after, &ask, &among_a, whole, reuse),
                     ) {
                         (Ok(b), Ok(a)) => (b, a),
                         // A question neither org can ask (an alias for a key action): skip it.
-                        (Err(_), Err(_)) => continue,
+                        // What refuses a question is its action and resource, the same in
+                        // both orgs: a side not asked would have been refused too.
+                        (Err(_), Err(_) | Ok(None)) | (Ok(None), Err(_)) => continue,
                         (Err(e), _) | (_, Err(e)) => return Err(e),
                     };
-                    compare(&b, &a, action, &resource, &scope, &mut lines.per);
+                    compare(
+                        b.as_ref(),
+                        a.as_ref(),
+                        action,
+                        &resource,
+                        &scope,
+                        &mut lines.per,
+                    );
                     // Outsiders depend only on the resource side, which the incremental path
                     // leaves alone.
-                    if whole {
+                    if whole && let (Some(b), Some(a)) = (&b, &a) {
                         lines
                             .outside
-                            .extend(compare_outside(&b, &a, action, &resource));
+                            .extend(compare_outside(b, a, action, &resource));
                     }
                 }
                 if let Some(p) = &options.progress {
@@ -437,9 +452,13 @@ struct ActionLines {
     questions: usize,
 }
 
-/// Each principal's standing in a who-can answer, root users included.
-fn standings(w: &WhoCanAnswer) -> HashMap<&str, (Standing, &[Condition])> {
+/// Each principal's standing in a who-can answer, root users included (nobody's in a
+/// question not asked).
+fn standings(w: Option<&WhoCanAnswer>) -> HashMap<&str, (Standing, &[Condition])> {
     let mut m = HashMap::new();
+    let Some(w) = w else {
+        return m;
+    };
     for h in w.allowed.iter().chain(&w.root_users) {
         m.insert(h.principal.as_str(), (Standing::Allowed, &h.when[..]));
     }
@@ -450,8 +469,8 @@ fn standings(w: &WhoCanAnswer) -> HashMap<&str, (Standing, &[Condition])> {
 }
 
 fn compare(
-    b: &WhoCanAnswer,
-    a: &WhoCanAnswer,
+    b: Option<&WhoCanAnswer>,
+    a: Option<&WhoCanAnswer>,
     action: &str,
     resource: &str,
     scope: &Scope,
