@@ -1254,7 +1254,7 @@ impl<'o> Quiet<'o> {
             hot.extend(
                 r.covering_by_account
                     .keys()
-                    .chain(&r.roots)
+                    .chain(r.roots)
                     .map(|&a| &*org.account(a).id),
             );
         }
@@ -1290,6 +1290,10 @@ struct Plan {
     /// resource whose account is unknown is taken to be in each principal's own.
     rcp_principals: Vec<PrincipalIx>,
     rcp_roots: Vec<AccountIx>,
+    /// `principals` by account and `roots` as a set: what [`Plan::reach`] indexes for
+    /// every action, made once.
+    by_account: FxMap<AccountIx, Vec<PrincipalIx>>,
+    root_set: FxSet<AccountIx>,
 }
 
 /// An order for principals (users, then roles), to drop duplicates.
@@ -1332,7 +1336,16 @@ impl Plan {
             .iter()
             .flat_map(|&a| account_principals(org, a))
             .collect();
+        let mut by_account: FxMap<AccountIx, Vec<PrincipalIx>> = FxMap::default();
+        for &p in &principals {
+            by_account
+                .entry(org.principal_account(p))
+                .or_default()
+                .push(p);
+        }
         Plan {
+            root_set: roots.iter().copied().collect(),
+            by_account,
             principals,
             roots,
             rcp_principals,
@@ -1346,11 +1359,11 @@ impl Plan {
     /// account), by account.
     fn reach<'p>(&'p self, org: &Org, probe: Option<&Request>) -> Reach<'p> {
         let all = || self.principals.iter().chain(&self.rcp_principals).copied();
-        let covering: HashSet<PrincipalIx> = match probe {
+        let covering: FxSet<PrincipalIx> = match probe {
             // An action that does not parse: keep everyone (each request says why).
             None => all().collect(),
             Some(probe) => {
-                let mut by_doc: HashMap<crate::org::PolicyIx, bool> = HashMap::new();
+                let mut by_doc: FxMap<crate::org::PolicyIx, bool> = FxMap::default();
                 let mut covers = |x: crate::org::PolicyIx| {
                     *by_doc.entry(x).or_insert_with(|| {
                         org.compiled(x)
@@ -1364,21 +1377,19 @@ impl Plan {
                     .collect()
             }
         };
-        let mut by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
-        let mut covering_by_account: HashMap<AccountIx, Vec<PrincipalIx>> = HashMap::new();
+        let mut covering_by_account: FxMap<AccountIx, Vec<PrincipalIx>> = FxMap::default();
         for &p in &self.principals {
-            let a = org.principal_account(p);
-            by_account.entry(a).or_default().push(p);
             if covering.contains(&p) {
+                let a = org.principal_account(p);
                 covering_by_account.entry(a).or_default().push(p);
             }
         }
         Reach {
             plan: self,
             covering,
-            by_account,
+            by_account: &self.by_account,
             covering_by_account,
-            roots: self.roots.iter().copied().collect(),
+            roots: &self.root_set,
         }
     }
 }
@@ -1388,13 +1399,18 @@ struct Reach<'p> {
     plan: &'p Plan,
     /// The principals of the plan (RCP ones included) whose identity policies cover
     /// the action.
-    covering: HashSet<PrincipalIx>,
+    covering: FxSet<PrincipalIx>,
     /// The plan's principals (not the RCP ones) by account, and those of them that
     /// cover the action.
-    by_account: HashMap<AccountIx, Vec<PrincipalIx>>,
-    covering_by_account: HashMap<AccountIx, Vec<PrincipalIx>>,
-    roots: HashSet<AccountIx>,
+    by_account: &'p FxMap<AccountIx, Vec<PrincipalIx>>,
+    covering_by_account: FxMap<AccountIx, Vec<PrincipalIx>>,
+    roots: &'p FxSet<AccountIx>,
 }
+
+/// Fast hashes for the tables made per action (twice for each of a wide grant's
+/// 12,000 actions): their keys are the org's own indexes.
+type FxMap<K, V> = HashMap<K, V, crate::org::hash::FxBuild>;
+type FxSet<K> = HashSet<K, crate::org::hash::FxBuild>;
 
 impl Reach<'_> {
     /// The principals and root users to re-decide for a question whose resource side
@@ -1458,7 +1474,7 @@ impl Reach<'_> {
                             let mut accounts: Vec<AccountIx> = self
                                 .covering_by_account
                                 .keys()
-                                .chain(&self.roots)
+                                .chain(self.roots)
                                 .copied()
                                 .collect();
                             accounts.sort_unstable();
