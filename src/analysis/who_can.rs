@@ -179,11 +179,13 @@ pub fn who_can_among(
 /// per-account data of its principals' accounts (SCP levels, org paths) for each of
 /// the last two orgs asked, reused where the next question of that org asks of the
 /// same accounts with the same context (each checks the org's stamp); and the
-/// request with no principal, which depends on nothing but the action and resource
-/// (a what-if asks each question of the org before and after).
+/// parsed action and resource and the request with no principal, which depend on
+/// nothing but the action and resource (a what-if may ask a question of the org
+/// before and after).
 #[derive(Default)]
 pub struct Reuse<'o> {
     shared: Vec<Shared<'o>>,
+    asked: Option<Arc<Asked>>,
     probe: Option<Request>,
 }
 
@@ -197,24 +199,31 @@ pub fn who_can_among_reusing<'o>(
     watch: super::Watch<'_>,
     reuse: &mut Reuse<'o>,
 ) -> Result<WhoCanAnswer, AnalysisError> {
-    // The request with no principal: it validates the action and resource once, and
-    // statements are matched against it before any principal is evaluated. Its
-    // parse of them is the one every principal's request shares.
-    let probe = match reuse.probe.take() {
-        Some(p) if p.asked().is(&ask.action, &ask.resource) => p,
-        _ => {
-            let asked = Arc::new(Asked::new(&ask.action, &ask.resource)?);
-            Request::asking(asked, "anonymous", None, Context::default())?
-        }
+    // The action and resource, validated and parsed once: every principal's request
+    // shares them.
+    let asked = match reuse.asked.take() {
+        Some(a) if a.is(&ask.action, &ask.resource) => a,
+        _ => Arc::new(Asked::new(&ask.action, &ask.resource)?),
     };
-    let asked = probe.asked().clone();
     let tgt = ask.checked_target(org)?;
     // The prefilter reads every document of the org: worth it only over many
     // principals (it is sound, so leaving it out changes no answer).
-    let prefilter = match among {
-        Among::Only { principals, .. } if principals.len() < 256 => None,
-        _ => Some(Prefilter::new(org, &probe, &tgt)),
+    let few = matches!(among, Among::Only { principals, .. } if principals.len() < 256);
+    // The request with no principal, which statements are matched against before any
+    // principal is evaluated: made only where something reads it (the prefilter, the
+    // resource's policy). What-if asks thousands of questions on resources without one.
+    let probe = if few && tgt.policy.is_none() {
+        None
+    } else {
+        Some(match reuse.probe.take() {
+            Some(p) if Arc::ptr_eq(p.asked(), &asked) => p,
+            _ => Request::asking(asked.clone(), "anonymous", None, Context::default())?,
+        })
     };
+    let prefilter = probe
+        .as_ref()
+        .filter(|_| !few)
+        .map(|p| Prefilter::new(org, p, &tgt));
     // The per-account state (SCP levels, org paths) only for the accounts asked about:
     // what-if asks of a few principals on thousands of questions.
     let fresh;
@@ -363,7 +372,10 @@ pub fn who_can_among_reusing<'o>(
         conditional: Vec::new(),
         near_misses: Vec::new(),
         root_users: Vec::new(),
-        outside: outsiders(org, ask, &tgt, &probe),
+        // Only a resource policy names outsiders.
+        outside: probe
+            .as_ref()
+            .map_or_else(Vec::new, |p| outsiders(org, ask, &tgt, p)),
         acls: super::public_access::who_can_acl_note(
             org,
             &ask.action,
@@ -373,7 +385,9 @@ pub fn who_can_among_reusing<'o>(
         evaluated,
         resource_account_assumed: tgt.account_id.is_none(),
         covered: Vec::new(),
-        caveats: canonical_user_deny(&tgt, &probe)
+        caveats: probe
+            .as_ref()
+            .and_then(|p| canonical_user_deny(&tgt, p))
             .into_iter()
             .chain(super::kms_grants::who_can_note(&ask.action, &ask.resource))
             .collect(),
@@ -389,7 +403,8 @@ pub fn who_can_among_reusing<'o>(
     }
     // After the principals: a session is one way in among its role's.
     answer.allowed.extend(sessions);
-    reuse.probe = Some(probe);
+    reuse.asked = Some(asked);
+    reuse.probe = probe;
     Ok(answer)
 }
 

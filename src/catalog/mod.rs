@@ -239,7 +239,13 @@ impl Catalog {
 
     /// An action by full name, case-insensitive: `"s3:getobject"`.
     pub fn action(&self, full: &str) -> Option<&Action> {
-        with_lower(full, |key| self.action_index.get(key)).map(|&i| &self.actions[i])
+        self.action_position(full).map(|i| &self.actions[i])
+    }
+
+    /// Where [`Catalog::action`] finds an action in [`Catalog::actions`]: tables kept
+    /// per catalog action are indexed by it.
+    pub fn action_position(&self, full: &str) -> Option<usize> {
+        with_lower(full, |key| self.action_index.get(key)).copied()
     }
 
     /// A service's actions, sorted by name; the prefix is case-insensitive.

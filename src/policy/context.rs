@@ -170,14 +170,15 @@ impl Context {
         if self.get_key(key).is_some() {
             return;
         }
-        self.entries
-            .push((*key, SmallVec::from_elem(value.into(), 1)));
+        // One value made in place: `SmallVec::from_elem` clones it and drops the
+        // original, two allocations for every key of every request.
+        self.entries.push((*key, smallvec::smallvec![value.into()]));
     }
 
     /// Sets a key only where the caller did not give it.
     pub fn insert_default(&mut self, key: &str, value: &str) {
         if self.get(&key.to_ascii_lowercase()).is_none() {
-            self.insert(key, SmallVec::from_elem(value.into(), 1));
+            self.insert(key, smallvec::smallvec![value.into()]);
         }
     }
 

@@ -99,7 +99,7 @@ struct OrgIndex {
     templates: Mutex<FxMap<Arc<str>, Arc<TemplateHits>>>,
     lists: Mutex<FxMap<ListKey, Arc<Buckets>>>,
     /// Each action key's list, once found.
-    by_action: Mutex<FxMap<ActionKey, Arc<Buckets>>>,
+    by_action: Mutex<FxMap<KeyId, Arc<Buckets>>>,
 }
 
 /// The indexes of the orgs diffed last (a TUI diffs from one org again and again).
@@ -149,6 +149,51 @@ fn action_key(action: &str) -> ActionKey {
     )
 }
 
+/// An [`ActionKey`] as a number: actions with the same key share one. A diff of a
+/// wide grant looks up some 12,000 actions' buckets several times; numbered once per
+/// process, a look-up is an integer's, not the catalog's and a vector's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct KeyId(u32);
+
+/// The number of every catalog action's key (by its place in the catalog), and those
+/// of an action the catalog does not know (not landing on a trust policy, landing).
+struct KeyIds {
+    catalog: Vec<KeyId>,
+    unknown: [KeyId; 2],
+}
+
+fn key_ids() -> &'static KeyIds {
+    static IDS: std::sync::OnceLock<KeyIds> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let mut ids: FxMap<ActionKey, KeyId> = FxMap::default();
+        let mut number = |key: ActionKey| {
+            let next = KeyId(ids.len() as u32);
+            *ids.entry(key).or_insert(next)
+        };
+        let catalog = crate::catalog::Catalog::get()
+            .actions()
+            .map(|a| number(action_key(&a.full_name())))
+            .collect();
+        let unknown = [
+            number(("", Vec::new(), false)),
+            number(("", Vec::new(), true)),
+        ];
+        KeyIds { catalog, unknown }
+    })
+}
+
+/// The key number of `action`, at `position` in the catalog (as
+/// [`crate::catalog::Catalog::action_position`] finds it), if the catalog knows it.
+pub(super) fn key_id(action: &str, position: Option<usize>) -> KeyId {
+    let ids = key_ids();
+    match position {
+        Some(i) => ids.catalog[i],
+        None => {
+            ids.unknown[usize::from(crate::analysis::assemble::resource_holder_is_trust(action))]
+        }
+    }
+}
+
 /// An action's buckets in one diff, with what the diff adds to them.
 struct Entry {
     buckets: Arc<Buckets>,
@@ -169,7 +214,7 @@ pub(super) struct Candidates<'o> {
     /// The narrower object patterns of the changed policies that the org's own
     /// policies do not name, per bucket ARN.
     added: Narrower,
-    memo: FxMap<ActionKey, Entry>,
+    memo: FxMap<KeyId, Entry>,
 }
 
 /// The accounts a policy's Allow statements name, whatever their actions: a superset of
@@ -296,18 +341,18 @@ impl<'o> Candidates<'o> {
 
     /// Builds the buckets of every list of resource types the actions name that the
     /// index lacks, those lists in parallel, and each action's entry for this diff.
-    pub(super) fn prepare(&mut self, actions: &[String]) {
+    /// `keys`: each action's [`key_id`].
+    pub(super) fn prepare(&mut self, actions: &[String], keys: &[KeyId]) {
         use rayon::prelude::*;
-        let mut wanted: FxMap<ActionKey, &str> = FxMap::default();
-        let mut known: Vec<(ActionKey, Arc<Buckets>)> = Vec::new();
+        let mut wanted: FxMap<KeyId, &str> = FxMap::default();
+        let mut known: Vec<(KeyId, Arc<Buckets>)> = Vec::new();
         {
             let by_action = self
                 .index
                 .by_action
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            for a in actions {
-                let key = action_key(a);
+            for (a, &key) in actions.iter().zip(keys) {
                 if self.memo.contains_key(&key) || wanted.contains_key(&key) {
                     continue;
                 }
@@ -329,10 +374,11 @@ impl<'o> Candidates<'o> {
             return;
         }
         self.prepare_templates(wanted.values().flat_map(|a| type_templates(a)));
-        let keyed: Vec<(ActionKey, ListKey, Vec<Arc<TemplateHits>>)> = wanted
+        let keyed: Vec<(KeyId, ListKey, Vec<Arc<TemplateHits>>)> = wanted
             .into_iter()
             .map(|(key, action)| {
-                let (list, hits) = self.list_key(action, key.2);
+                let trust = crate::analysis::assemble::resource_holder_is_trust(action);
+                let (list, hits) = self.list_key(action, trust);
                 (key, list, hits)
             })
             .collect();
@@ -362,7 +408,7 @@ impl<'o> Candidates<'o> {
             .by_action
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(lists.iter().map(|(k, b)| (k.clone(), b.clone())));
+            .extend(lists.iter().map(|(k, b)| (*k, b.clone())));
         for (key, buckets) in lists {
             let entry = self.entry_of(buckets);
             self.memo.insert(key, entry);
@@ -396,17 +442,17 @@ impl<'o> Candidates<'o> {
         }
     }
 
-    fn entry(&mut self, action: &str) -> &Entry {
-        let key = action_key(action);
+    fn entry(&mut self, action: &str, key: KeyId) -> &Entry {
         if !self.memo.contains_key(&key) {
-            self.prepare(&[action.to_string()]);
+            self.prepare(&[action.to_string()], &[key]);
         }
         &self.memo[&key]
     }
 
-    /// How many questions the action asks (the ARNs it acts on, or `*`).
-    pub(super) fn count(&mut self, action: &str) -> usize {
-        let e = self.entry(action);
+    /// How many questions the action asks (the ARNs it acts on, or `*`); `key`: its
+    /// [`key_id`].
+    pub(super) fn count(&mut self, action: &str, key: KeyId) -> usize {
+        let e = self.entry(action, key);
         e.buckets.arns.len() + e.added.len()
     }
 
@@ -418,10 +464,11 @@ impl<'o> Candidates<'o> {
     pub(super) fn for_action<'a>(
         &self,
         action: &str,
+        key: KeyId,
         accounts: impl Iterator<Item = &'a str>,
     ) -> Vec<String> {
         let org = self.org;
-        let Some(e) = self.memo.get(&action_key(action)) else {
+        let Some(e) = self.memo.get(&key) else {
             return self.arns().for_action(action);
         };
         let b = &e.buckets;
@@ -684,12 +731,16 @@ mod list_tests {
             crate::org::generate::generate_org(3, 5),
         ] {
             let reference = ResourceArns::new(&org, &org);
+            let keys: Vec<KeyId> = actions
+                .iter()
+                .map(|a| key_id(a, catalog.action_position(a)))
+                .collect();
             for round in 0..2 {
                 let mut c = Candidates::new(&org, &t);
-                c.prepare(&actions);
-                for a in &actions {
+                c.prepare(&actions, &keys);
+                for (a, &key) in actions.iter().zip(&keys) {
                     let want = reference.for_action(a);
-                    let e = c.entry(a);
+                    let e = c.entry(a, key);
                     let mut got: Vec<String> = e
                         .buckets
                         .arns
@@ -698,7 +749,7 @@ mod list_tests {
                         .collect();
                     got.sort_unstable();
                     assert_eq!(got, want, "{a} (round {round})");
-                    assert_eq!(c.count(a), want.len(), "{a}");
+                    assert_eq!(c.count(a, key), want.len(), "{a}");
                 }
             }
         }
