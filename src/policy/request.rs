@@ -161,6 +161,21 @@ impl Request {
         if let Some(t) = principal.principal_type() {
             context.insert_default_key(&k.principal_type, t);
         }
+        // A request that names the services it came through (aws:CalledVia) was made
+        // by a service with the caller's credentials: AWS then also sets the first and
+        // the last of them, and aws:ViaAWSService is true (IAM User Guide, "AWS global
+        // condition context keys": aws:CalledVia, aws:CalledViaFirst, aws:CalledViaLast,
+        // aws:ViaAWSService; "Forward access sessions"). Left out, a Deny naming the
+        // first or last service would never apply.
+        let chain = context
+            .get_key(&k.called_via)
+            .filter(|v| !v.is_empty())
+            .map(|v| (v[0].to_string(), v[v.len() - 1].to_string()));
+        if let Some((first, last)) = chain {
+            context.insert_default_key(&k.called_via_first, &first);
+            context.insert_default_key(&k.called_via_last, &last);
+            context.insert_default_key(&k.via_aws_service, "true");
+        }
         // Also always there: a question is about a direct call, not one a service makes
         // on the caller's behalf, unless the context says otherwise.
         context.insert_default_key(&k.via_aws_service, "false");
@@ -303,6 +318,9 @@ pub(crate) struct WellKnown {
     pub principal_type: Key,
     pub userid: Key,
     pub via_aws_service: Key,
+    pub called_via: Key,
+    pub called_via_first: Key,
+    pub called_via_last: Key,
     pub kms: Key,
     pub kms_caller_account: Key,
     pub principal_arn: Key,
@@ -336,6 +354,9 @@ pub(crate) fn keys() -> &'static WellKnown {
         principal_type: Key::new("aws:PrincipalType"),
         userid: Key::new("aws:userid"),
         via_aws_service: Key::new("aws:ViaAWSService"),
+        called_via: Key::new("aws:CalledVia"),
+        called_via_first: Key::new("aws:CalledViaFirst"),
+        called_via_last: Key::new("aws:CalledViaLast"),
         kms: Key::new("kms"),
         kms_caller_account: Key::new("kms:CallerAccount"),
         principal_arn: Key::new("aws:PrincipalArn"),
@@ -374,6 +395,50 @@ mod tests {
         assert!(r.resource_account_assumed);
         assert_eq!(r.context.get("aws:username").unwrap()[0].as_ref(), "alice");
         assert!(!r.is_cross_account());
+    }
+
+    /// IAM User Guide, "AWS global condition context keys": a request a service makes
+    /// with the caller's credentials carries aws:CalledVia (the chain of services, in
+    /// order), aws:CalledViaFirst and aws:CalledViaLast (its ends), and
+    /// aws:ViaAWSService true. Given only the chain, the rest follows from it; a value
+    /// the question gives itself is kept.
+    #[test]
+    fn called_via_sets_its_first_last_and_via_aws_service() {
+        let p = "arn:aws:iam::111122223333:user/alice";
+        let key = "arn:aws:kms:us-east-1:111122223333:key/k";
+        let chain = Context::from_pairs([(
+            "aws:CalledVia",
+            vec![
+                "cloudformation.amazonaws.com".to_string(),
+                "dynamodb.amazonaws.com".to_string(),
+            ],
+        )]);
+        let r = Request::new(p, "kms:Decrypt", key, None, chain).unwrap();
+        let one = |k: &str| r.context.get(&k.to_ascii_lowercase()).unwrap()[0].to_string();
+        assert_eq!(one("aws:calledviafirst"), "cloudformation.amazonaws.com");
+        assert_eq!(one("aws:calledvialast"), "dynamodb.amazonaws.com");
+        assert_eq!(one("aws:viaawsservice"), "true");
+
+        let direct = Request::new(p, "kms:Decrypt", key, None, Context::default()).unwrap();
+        assert!(direct.context.get("aws:calledviafirst").is_none());
+        assert_eq!(
+            direct.context.get("aws:viaawsservice").unwrap()[0].as_ref(),
+            "false"
+        );
+
+        let given = Context::from_pairs([
+            ("aws:CalledVia", vec!["athena.amazonaws.com".to_string()]),
+            ("aws:ViaAWSService", vec!["false".to_string()]),
+        ]);
+        let r = Request::new(p, "s3:GetObject", "arn:aws:s3:::b/k", None, given).unwrap();
+        assert_eq!(
+            r.context.get("aws:viaawsservice").unwrap()[0].as_ref(),
+            "false"
+        );
+        assert_eq!(
+            r.context.get("aws:calledvialast").unwrap()[0].as_ref(),
+            "athena.amazonaws.com"
+        );
     }
 
     #[test]
