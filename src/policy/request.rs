@@ -218,6 +218,14 @@ impl Request {
         }
         if let Some(acct) = &resource_account {
             context.insert_default_key(&k.resource_account, acct);
+            // S3 sets the bucket owner's account on its requests (Service Authorization
+            // Reference, "Condition keys for Amazon S3", s3:ResourceAccount; S3 User
+            // Guide, "Bucket policy examples": limiting access to buckets owned by given
+            // accounts works only because every request carries it). Left out, a Deny
+            // on it would never apply.
+            if asked.service_key == k.s3 {
+                context.insert_default_key(&k.s3_resource_account, acct);
+            }
         }
         // AWS sets the time of every request (IAM User Guide, "AWS global condition
         // context keys": aws:CurrentTime, aws:EpochTime). Left out, a Deny that expires
@@ -323,6 +331,8 @@ pub(crate) struct WellKnown {
     pub called_via_last: Key,
     pub kms: Key,
     pub kms_caller_account: Key,
+    pub s3: Key,
+    pub s3_resource_account: Key,
     pub principal_arn: Key,
     pub principal_account: Key,
     pub principal_is_aws_service: Key,
@@ -359,6 +369,8 @@ pub(crate) fn keys() -> &'static WellKnown {
         called_via_last: Key::new("aws:CalledViaLast"),
         kms: Key::new("kms"),
         kms_caller_account: Key::new("kms:CallerAccount"),
+        s3: Key::new("s3"),
+        s3_resource_account: Key::new("s3:ResourceAccount"),
         principal_arn: Key::new("aws:PrincipalArn"),
         principal_account: Key::new("aws:PrincipalAccount"),
         principal_is_aws_service: Key::new("aws:PrincipalIsAWSService"),
@@ -439,6 +451,30 @@ mod tests {
             r.context.get("aws:calledvialast").unwrap()[0].as_ref(),
             "athena.amazonaws.com"
         );
+    }
+
+    /// Service Authorization Reference, "Condition keys for Amazon S3":
+    /// s3:ResourceAccount is the account that owns the bucket, on every S3 request;
+    /// other services' requests do not carry it.
+    #[test]
+    fn s3_requests_carry_the_bucket_owners_account() {
+        let p = "arn:aws:iam::111122223333:user/alice";
+        let owner = "444455556666";
+        let r = Request::new(
+            p,
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            Some(owner),
+            Context::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            r.context.get("s3:resourceaccount").unwrap()[0].as_ref(),
+            owner
+        );
+        let kms = "arn:aws:kms:us-east-1:444455556666:key/k";
+        let r = Request::new(p, "kms:Decrypt", kms, None, Context::default()).unwrap();
+        assert!(r.context.get("s3:resourceaccount").is_none());
     }
 
     #[test]
