@@ -801,7 +801,7 @@ fn boundary_key() -> Key {
 
 /// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag
 /// keys come back for every principal of a question.
-fn principal_tag_key(tag: &str) -> Key {
+pub(crate) fn principal_tag_key(tag: &str) -> Key {
     thread_local! {
         static TAG_KEYS: std::cell::RefCell<HashMap<Box<str>, Key>> = Default::default();
     }
@@ -866,6 +866,21 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
     if tags.is_empty() {
         return Vec::new();
     }
+    let prefixes = tag_key_prefixes(action, kind);
+    let mut out = Vec::new();
+    for t in tags {
+        for prefix in &prefixes {
+            out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
+        }
+    }
+    out
+}
+
+/// The prefixes of the tag keys (`aws:ResourceTag/`, `iam:ResourceTag/`) a request of
+/// `action` on a user or role (`kind`: `user`, `role`) takes from it: those its
+/// resource type lists, as the action's own service defines the type (IAM's or STS's
+/// role); none when the action does not act on that type.
+fn tag_key_prefixes(action: &str, kind: &str) -> Vec<&'static str> {
     let catalog = crate::catalog::Catalog::get();
     let Some(action) = catalog
         .action(action)
@@ -873,20 +888,27 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
     else {
         return Vec::new();
     };
-    // The resource type as the action's own service defines it (IAM's or STS's role).
-    let keys = catalog
+    catalog
         .service_info(action.service)
         .and_then(|s| s.resources.iter().find(|r| r.name == kind))
-        .map_or(&[][..], |r| r.condition_keys.as_slice());
-    let mut out = Vec::new();
-    for t in tags {
-        for k in keys {
-            if let Some(prefix) = k.strip_suffix("${TagKey}") {
-                out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
-            }
-        }
-    }
-    out
+        .map_or(&[][..], |r| r.condition_keys.as_slice())
+        .iter()
+        .filter_map(|k| k.strip_suffix("${TagKey}"))
+        .collect()
+}
+
+/// The context keys a request of `action` on the user or role `p` takes from its tag
+/// `tag` ([`target_tags`] for that one tag, whatever its value): what a change of
+/// that tag changes in the request.
+pub(crate) fn entity_tag_keys(action: &str, p: PrincipalIx, tag: &str) -> Vec<Key> {
+    let kind = match p {
+        PrincipalIx::User(_) => "user",
+        PrincipalIx::Role(_) => "role",
+    };
+    tag_key_prefixes(action, kind)
+        .into_iter()
+        .map(|prefix| Key::new(&format!("{prefix}{tag}")))
+        .collect()
 }
 
 /// IAM actions on an existing user or role whose requests carry
