@@ -56,6 +56,7 @@ use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, Statement};
 
 /// One request an escalation takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     pub action: String,
     pub resource: String,
