@@ -213,8 +213,10 @@ fn every_edge_through_a_tag_change_holds_on_the_changed_org() {
             .map(|e| (from.clone(), e.via.clone(), e.steps.clone()))
             .collect();
         for r in &a.reachable {
-            for e in &r.edges {
-                assert!(e.raised_steps.is_none(), "no raising in this org");
+            // A hop after a raising is asked on the org as the raising left it:
+            // `paths_agree` checks those; the raising itself is its principal's
+            // self-edge, checked with its escalations.
+            for e in r.edges.iter().filter(|e| e.raised_steps.is_none()) {
                 edges.push((e.from.clone(), e.via.clone(), e.steps.clone()));
             }
         }
@@ -267,6 +269,28 @@ fn every_edge_through_a_tag_change_holds_on_the_changed_org() {
         }
     }
     // untagger (vault), key-untagger and vault (vault-user), tagger (3 roles),
-    // self-tagger (2 roles), and the hops of the paths through them.
+    // self-tagger (2 roles), self-untagger (itself), and the hops of the paths
+    // through them.
     assert!(checked >= 8, "{checked} edges checked");
+}
+
+/// A user the SCP protects from writing its own policy (`iam:PutUserPolicy` on
+/// `aws:ResourceTag/protected`) that may untag itself: admin-level through the
+/// untag, and it goes on from there raised (its tag removed).
+#[test]
+fn a_protected_user_untagging_itself_is_admin() {
+    let org = org();
+    let me = arn("user", "self-untagger");
+    let a = paths(&org, "self-untagger");
+    assert!(a.admin, "{:#?}", a.escalations);
+    let e = &a.escalations[0];
+    assert_eq!(e.via, "iam:UntagUser+iam:PutUserPolicy");
+    assert_eq!(e.steps[0].resource, me);
+    assert_denied(&org, &me, "iam:PutUserPolicy", &me, &[]);
+    assert_allowed(&retagged(&org, &e.steps[0]), &me, "iam:PutUserPolicy", &me, &[]);
+    // Raised, it goes on: the protected role, by untagging it too.
+    let (via, _) = reach(&a, &arn("role", "vault"))
+        .map(|r| (r.edges[0].via.as_str(), ()))
+        .expect("vault reached once raised");
+    assert!(via.ends_with("iam:UntagRole+iam:UpdateAssumeRolePolicy"), "{via}");
 }
