@@ -866,10 +866,9 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
     if tags.is_empty() {
         return Vec::new();
     }
-    let prefixes = tag_key_prefixes(action, kind);
     let mut out = Vec::new();
     for t in tags {
-        for prefix in &prefixes {
+        for prefix in tag_key_prefixes(action, kind) {
             out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
         }
     }
@@ -880,21 +879,16 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
 /// `action` on a user or role (`kind`: `user`, `role`) takes from it: those its
 /// resource type lists, as the action's own service defines the type (IAM's or STS's
 /// role); none when the action does not act on that type.
-fn tag_key_prefixes(action: &str, kind: &str) -> Vec<&'static str> {
+fn tag_key_prefixes(action: &str, kind: &str) -> impl Iterator<Item = &'static str> {
     let catalog = crate::catalog::Catalog::get();
-    let Some(action) = catalog
+    catalog
         .action(action)
         .filter(|a| a.resource_types.iter().any(|t| t.name == kind))
-    else {
-        return Vec::new();
-    };
-    catalog
-        .service_info(action.service)
+        .and_then(|a| catalog.service_info(a.service))
         .and_then(|s| s.resources.iter().find(|r| r.name == kind))
         .map_or(&[][..], |r| r.condition_keys.as_slice())
         .iter()
         .filter_map(|k| k.strip_suffix("${TagKey}"))
-        .collect()
 }
 
 /// The context keys a request of `action` on the user or role `p` takes from its tag
@@ -906,7 +900,6 @@ pub(crate) fn entity_tag_keys(action: &str, p: PrincipalIx, tag: &str) -> Vec<Ke
         PrincipalIx::Role(_) => "role",
     };
     tag_key_prefixes(action, kind)
-        .into_iter()
         .map(|prefix| Key::new(&format!("{prefix}{tag}")))
         .collect()
 }

@@ -29,6 +29,21 @@
 //! code runs as the pipeline's resource role, on an instance, not as the role passed
 //! to the service.
 //!
+//! Through a tag change: a technique whose step the engine does not allow, where a
+//! statement of a policy bearing on that step reads a tag (`aws:ResourceTag/K`,
+//! `iam:ResourceTag/K`, `aws:PrincipalTag/K`), is tried again after one tag change
+//! its caller may make ([`Batch::retags`]): untagging the target's own tag
+//! (`iam:UntagRole`, `iam:UntagUser`, asked with `aws:TagKeys`), tagging the target
+//! with a value a statement compares the tag with (`iam:TagRole`, `iam:TagUser`, with
+//! `aws:TagKeys` and `aws:RequestTag/K`), or a user tagging itself (its tags are its
+//! principal tags on its later requests; a role's session is never retagged). The
+//! tag step comes first in the edge's steps and `via`
+//! (`iam:UntagRole+iam:UpdateAssumeRolePolicy`); every step after it is asked with the
+//! changed tags in place of the org's ([`Retag`]). One change per technique, at most
+//! [`MAX_RETAGS`] tried; never for `iam:PassRole`, on which the engine lets no role
+//! tag allow. IAM User Guide, "Controlling access to AWS resources using tags" and
+//! "IAM condition keys".
+//!
 //! Assumptions, on the side of reporting: a role that trusts EC2 whose instance
 //! profiles the org does not know is taken to have one; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
@@ -69,6 +84,18 @@ pub struct Step {
     /// The value a tag step (`iam:TagRole`, `iam:TagUser`) gives the tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
+}
+
+impl Step {
+    /// The tag a tag step adds or removes, as text: `protected` (removed),
+    /// `team=red` (added); `None` for any other step.
+    pub fn tag_text(&self) -> Option<String> {
+        let k = self.tag_key.as_deref()?;
+        Some(match &self.tag_value {
+            Some(v) => format!("{k}={v}"),
+            None => k.to_string(),
+        })
+    }
 }
 
 /// One way for a principal to obtain another's permissions (`to` set) or to raise
@@ -416,7 +443,18 @@ impl<'o> Batch<'o> {
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(p, ask, extra, under, raised, retag, false).1,
+                    self.decide_each(
+                        p,
+                        ask,
+                        How {
+                            extra,
+                            under,
+                            raised,
+                            retag
+                        },
+                        false
+                    )
+                    .1,
                     "a decision reused for {} differs",
                     step.resource
                 );
@@ -425,7 +463,13 @@ impl<'o> Batch<'o> {
             signature = Some(sig);
         }
         let first = blind.as_ref().is_some_and(|b| !self.blind.contains_key(b));
-        let (readers, decided) = self.decide_each(p, ask, extra, under, raised, retag, first);
+        let how = How {
+            extra,
+            under,
+            raised,
+            retag,
+        };
+        let (readers, decided) = self.decide_each(p, ask, how, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some(b) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
@@ -477,9 +521,7 @@ impl<'o> Batch<'o> {
             traits: engine::ResourceTraits::of(&ask.action, arn)?,
             keys: target_keys_of(org, &ask.action, Some(entity)),
             policy,
-            retag: retag
-                .filter(|r| r.changes(org, p, &ask.resource))
-                .cloned(),
+            retag: retag.filter(|r| r.changes(org, p, &ask.resource)).cloned(),
         })
     }
 
@@ -528,7 +570,12 @@ impl<'o> Batch<'o> {
         let mut docs: Vec<DocIx> = org
             .identity_policies(p)
             .chain(org.boundary(p))
-            .chain(org.scp_levels(org.principal_account(p)).iter().flatten().copied())
+            .chain(
+                org.scp_levels(org.principal_account(p))
+                    .iter()
+                    .flatten()
+                    .copied(),
+            )
             .map(|x| org.policy(x).doc)
             .collect();
         if let Some(t) = target {
@@ -648,12 +695,15 @@ impl<'o> Batch<'o> {
         &mut self,
         p: PrincipalIx,
         mut ask: Ask,
-        extra: Option<&Extra>,
-        under: Under,
-        raised: Option<Raised>,
-        retag: Option<&Retag>,
+        how: How<'_>,
         readers: bool,
     ) -> (Option<Option<Vec<Statement>>>, Option<Vec<Condition>>) {
+        let How {
+            extra,
+            under,
+            raised,
+            retag,
+        } = how;
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
         let rewritten = under == Under::RewrittenTrust;
@@ -750,6 +800,17 @@ impl<'o> Batch<'o> {
         let when = letting_in(Some(org), &mut a.request, &a.set, decision);
         (readers, (!when.is_empty()).then_some(when))
     }
+}
+
+/// What a request of a technique is asked with besides its action and resource:
+/// the context its step sets, the policies it is asked under, the caller's raising
+/// and the tag change made before it.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    extra: Option<&'a Extra>,
+    under: Under,
+    raised: Option<Raised>,
+    retag: Option<&'a Retag>,
 }
 
 /// The context a step sets.
@@ -932,8 +993,7 @@ struct TagReads {
 
 impl TagReads {
     fn of(org: &Org) -> Arc<TagReads> {
-        static LAST: std::sync::Mutex<Option<(u64, Arc<TagReads>)>> =
-            std::sync::Mutex::new(None);
+        static LAST: std::sync::Mutex<Option<(u64, Arc<TagReads>)>> = std::sync::Mutex::new(None);
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((stamp, reads)) = &*last
             && *stamp == org.stamp()
