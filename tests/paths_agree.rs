@@ -578,6 +578,9 @@ fn paths_agree_with_every_hop_on_tag_changes() {
     let org = orgscope::org::load(&file).unwrap();
     agree("tag changes", &org, &eu());
     agree("tag changes, no context", &org, &Vec::new());
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/paths/retag-self.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("own tag changes", &org, &eu());
 }
 
 #[test]

@@ -630,9 +630,19 @@ impl<'o> Batch<'o> {
                 },
             };
             // The caller changes its own tags only as a user (see above), and no
-            // one changes an AWS-owned role.
+            // one changes an AWS-owned role. Another principal's tag only where the
+            // search, going on from it with the tags the org holds, decides nothing
+            // the change could turn (`TagReads::settled`): a tag its later requests
+            // read as a principal tag, or as the resource's on raising its own
+            // permissions, would be asked as it was, not as the change left it.
             let own = who == p && !matches!(p, PrincipalIx::User(_));
-            if own || aws_owned(org, who) || out.len() >= MAX_RETAGS || out.contains(&change) {
+            let unsettled = who != p && !index.settles(who, &change.key);
+            if own
+                || unsettled
+                || aws_owned(org, who)
+                || out.len() >= MAX_RETAGS
+                || out.contains(&change)
+            {
                 return;
             }
             out.push(change);
@@ -989,6 +999,12 @@ impl TagValue<'_> {
 /// then no tag change is ever tried.
 struct TagReads {
     by_action: Vec<FxMap<usize, Vec<Read>>>,
+    /// The tag keys (lower case) a change of which on a user (`[0]`) or a role
+    /// (`[1]`) other than the caller could change what the search decides after
+    /// reaching it, as it goes on with the tags the org holds: read as a principal's
+    /// tag anywhere (`aws:PrincipalTag/K`, `${aws:PrincipalTag/K}`), or as the
+    /// resource's tag on a way to raise one's own permissions on a user (a role).
+    settled: [Vec<String>; 2],
 }
 
 impl TagReads {
@@ -1006,7 +1022,7 @@ impl TagReads {
     }
 
     fn build(org: &Org) -> TagReads {
-        let by_action = RETAG_ACTIONS
+        let by_action: Vec<FxMap<usize, Vec<Read>>> = RETAG_ACTIONS
             .iter()
             .map(|action| {
                 let mut out: FxMap<usize, Vec<Read>> = FxMap::default();
@@ -1039,8 +1055,72 @@ impl TagReads {
                 out
             })
             .collect();
-        TagReads { by_action }
+        let mut principal: Vec<String> = Vec::new();
+        for doc in org.docs() {
+            for st in doc.policy.statements() {
+                for c in &st.conditions {
+                    if let Some((Side::Principal, tag)) = tag_read(&c.key) {
+                        principal.push(tag.to_ascii_lowercase());
+                    }
+                }
+                let values = st.conditions.iter().flat_map(|c| c.raw_values.iter());
+                let resources = st.resource_patterns().map_or(&[][..], |(_, r)| r);
+                for text in values.chain(resources) {
+                    principal.extend(principal_variables(text));
+                }
+            }
+        }
+        let settled = [
+            ("User", &["iam:PutUserPolicy", "iam:AttachUserPolicy"][..]),
+            ("Role", &["iam:PutRolePolicy", "iam:AttachRolePolicy"][..]),
+        ]
+        .map(|(kind, writes)| {
+            let mut keys = principal.clone();
+            let boundary = [
+                format!("iam:Delete{kind}PermissionsBoundary"),
+                format!("iam:Put{kind}PermissionsBoundary"),
+            ];
+            let own = writes
+                .iter()
+                .copied()
+                .chain(boundary.iter().map(String::as_str));
+            for action in own {
+                let Some(a) = RETAG_ACTIONS.iter().position(|x| *x == action) else {
+                    continue;
+                };
+                keys.extend(
+                    by_action[a]
+                        .values()
+                        .flatten()
+                        .filter(|r| r.side == Side::Resource)
+                        .map(|r| r.tag.to_ascii_lowercase()),
+                );
+            }
+            keys.sort();
+            keys.dedup();
+            keys
+        });
+        TagReads { by_action, settled }
     }
+
+    /// Whether a change of `key` on `who`, not the caller, leaves what the search
+    /// decides after reaching `who` as it is (see `settled`).
+    fn settles(&self, who: PrincipalIx, key: &str) -> bool {
+        let i = usize::from(matches!(who, PrincipalIx::Role(_)));
+        self.settled[i]
+            .binary_search(&key.to_ascii_lowercase())
+            .is_err()
+    }
+}
+
+/// The tag keys of the `${aws:PrincipalTag/K}` variables in `text`, lower case.
+fn principal_variables(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    lower
+        .split("${aws:principaltag/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(k, _)| k.to_string()))
+        .collect()
 }
 
 /// The side and tag key a condition key reads (`aws:ResourceTag/team`: the
