@@ -41,7 +41,10 @@
 //! (`iam:UntagRole+iam:UpdateAssumeRolePolicy`); every step after it is asked with the
 //! changed tags in place of the org's ([`Retag`]). One change per technique, at most
 //! [`MAX_RETAGS`] tried; never for `iam:PassRole`, on which the engine lets no role
-//! tag allow. IAM User Guide, "Controlling access to AWS resources using tags" and
+//! tag allow. Another principal's tag is changed only where the org reads that key
+//! neither as a principal tag nor on the ways to raise one's own permissions
+//! (`TagReads::settled`): the search goes on from the principal it reaches with the
+//! tags the org holds. IAM User Guide, "Controlling access to AWS resources using tags" and
 //! "IAM condition keys".
 //!
 //! Assumptions, on the side of reporting: a role that trusts EC2 whose instance
