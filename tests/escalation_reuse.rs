@@ -8,7 +8,7 @@
 #[path = "common/escalation.rs"]
 mod escalation;
 
-use escalation::{allowed, assert_steps_allowed};
+use escalation::{allowed, allowed_with, assert_steps_allowed, is_tag_step, retagged, tag_context};
 use orgscope::analysis::{self, PathsAnswer};
 use orgscope::org::Org;
 
@@ -37,6 +37,10 @@ fn reached(a: &PathsAnswer) -> Vec<(String, String)> {
 /// those roles and that user from an admin of the account (Organizations User
 /// Guide, "SCP evaluation": a Deny at any level denies); its own Deny on one user's
 /// keys leaves that user's login profile (IAM User Guide, "Policy evaluation logic").
+/// The SCP does not deny changing the tag, so the admin untags the protected role
+/// and user first (IAM User Guide, "Controlling access to AWS resources using
+/// tags"): reached only through the untag, never by a decision reused from an
+/// untagged principal.
 #[test]
 fn an_admin_reaches_only_what_the_guardrails_leave() {
     let org = org();
@@ -45,8 +49,10 @@ fn an_admin_reaches_only_what_the_guardrails_leave() {
     let want: Vec<(String, String)> = [
         ("role", "app-1", "iam:UpdateAssumeRolePolicy"),
         ("role", "app-2", "iam:UpdateAssumeRolePolicy"),
+        ("role", "vault", "iam:UntagRole+iam:UpdateAssumeRolePolicy"),
         ("user", "dev", "iam:CreateAccessKey"),
         ("user", "dev-helper", "iam:CreateAccessKey"),
+        ("user", "guarded", "iam:UntagUser+iam:CreateAccessKey"),
         ("user", "keyless", "iam:CreateLoginProfile"),
         ("user", "plain", "iam:CreateAccessKey"),
     ]
@@ -57,8 +63,21 @@ fn an_admin_reaches_only_what_the_guardrails_leave() {
     for r in &a.reachable {
         let hop = r.edges.last().expect("one hop from the admin");
         // The first step of each; the AssumeRole under the rewritten trust is the
-        // search's own (the trust is not rewritten in the org).
-        assert_steps_allowed(&org, &admin, &hop.steps[..1]);
+        // search's own (the trust is not rewritten in the org). After a tag step,
+        // the step after it on the org with the tag changed.
+        let first = &hop.steps[0];
+        if is_tag_step(first) {
+            assert!(allowed_with(
+                &org,
+                &admin,
+                &first.action,
+                &first.resource,
+                tag_context(first)
+            ));
+            assert_steps_allowed(&retagged(&org, first), &admin, &hop.steps[1..2]);
+        } else {
+            assert_steps_allowed(&org, &admin, &hop.steps[..1]);
+        }
     }
     for (kind, name, action) in [
         ("role", "security-audit", "iam:UpdateAssumeRolePolicy"),

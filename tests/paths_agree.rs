@@ -27,6 +27,10 @@ use orgscope::org::assume_index::{AssumeIndex, all_principals};
 use orgscope::org::{Org, PrincipalIx};
 use orgscope::scenario::{Change, Document, Scenario};
 
+#[path = "common/escalation.rs"]
+mod escalation;
+use escalation::{is_tag_step, retagged, tag_context};
+
 type Context = Vec<(String, Vec<String>)>;
 
 fn context(pairs: &[(&str, &str)]) -> Context {
@@ -56,7 +60,12 @@ fn raised(arn: &str) -> String {
 /// one that lifts its boundary, then one that writes its own policy, then one that
 /// joins a group; then the first.
 fn raising(edges: Vec<Edge>) -> Option<Edge> {
-    let class = |e: &Edge| match e.steps[0].action.as_str() {
+    // A tag step first: the technique is the one after it.
+    let first = |e: &Edge| {
+        let at = usize::from(is_tag_step(&e.steps[0]));
+        e.steps[at].action.clone()
+    };
+    let class = |e: &Edge| match first(e).as_str() {
         a if a.ends_with("PermissionsBoundary") => 0,
         "iam:AddUserToGroup" => 2,
         _ => 1,
@@ -68,6 +77,18 @@ fn raising(edges: Vec<Edge>) -> Option<Edge> {
 /// it, and what the technique leaves (no boundary, the group joined, the version made
 /// the default kept beside the policy it was a version of).
 fn raised_org(org: &Org, p: PrincipalIx, e: &Edge) -> Org {
+    // Raised through a tag change first: the org with the tag changed, then raised by
+    // the technique after it.
+    if is_tag_step(&e.steps[0]) {
+        let changed = retagged(org, &e.steps[0]);
+        let rest = Edge {
+            via: e.via.clone(),
+            steps: e.steps[1..].to_vec(),
+            needs: e.needs.clone(),
+        };
+        let pc = changed.principal_by_arn(org.principal_arn(p)).unwrap();
+        return raised_org(&changed, pc, &rest);
+    }
     let arn = org.principal_arn(p).to_string();
     let mut changes = vec![Change::PutInlinePolicy {
         principal: arn.clone(),
@@ -315,14 +336,50 @@ fn recheck(name: &str, org: &Org, all: &Exhaustive, ctx: &Context, r: &Reach) {
             }
             None => ("", e.via.as_str()),
         };
+        // The hop's own steps start with a tag step: it is asked on the org as it is
+        // (with the context IAM sets on it), the steps after it on the org with the
+        // tag changed.
+        let base = if k > 0 {
+            &all.raised_orgs[&raised(&e.from)]
+        } else {
+            org
+        };
+        let tagged = e.steps.get(k).filter(|s| is_tag_step(s));
+        let changed = tagged.map(|t| retagged(base, t));
+        let own = match tagged {
+            Some(t) => own.strip_prefix(&format!("{}+", t.action)).unwrap(),
+            None => own,
+        };
         for (i, s) in e.steps.iter().enumerate() {
             let (org, via, i) = if i < k {
                 if k > 1 {
                     continue;
                 }
                 (org, up, i)
+            } else if let Some(t) = tagged {
+                if i == k {
+                    let mut context = ctx.clone();
+                    context.extend(tag_context(t));
+                    let ask = Ask {
+                        action: s.action.clone(),
+                        resource: s.resource.clone(),
+                        context,
+                        ..Ask::default()
+                    };
+                    let answer = can(base, &e.from, &ask).unwrap();
+                    assert_eq!(
+                        answer.decision,
+                        orgscope::engine::Decision::Allowed,
+                        "{name}: {} -> {} via {}: the tag step is not allowed",
+                        e.from,
+                        e.to,
+                        e.via
+                    );
+                    continue;
+                }
+                (changed.as_ref().unwrap(), own, i - k - 1)
             } else if k > 0 {
-                (&all.raised_orgs[&raised(&e.from)], own, i - k)
+                (base, own, i - k)
             } else {
                 (org, own, i)
             };
@@ -512,6 +569,18 @@ fn paths_agree_with_every_hop_on_the_escalation_techniques() {
     let org = orgscope::org::load(&file).unwrap();
     agree("escalation techniques", &org, &eu());
     agree("escalation techniques, no context", &org, &Vec::new());
+}
+
+#[test]
+fn paths_agree_with_every_hop_on_tag_changes() {
+    // Edges that untag or tag their target, or the caller itself, first.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/paths/retag.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("tag changes", &org, &eu());
+    agree("tag changes, no context", &org, &Vec::new());
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/paths/retag-self.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("own tag changes", &org, &eu());
 }
 
 #[test]

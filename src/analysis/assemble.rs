@@ -801,7 +801,7 @@ fn boundary_key() -> Key {
 
 /// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag
 /// keys come back for every principal of a question.
-fn principal_tag_key(tag: &str) -> Key {
+pub(crate) fn principal_tag_key(tag: &str) -> Key {
     thread_local! {
         static TAG_KEYS: std::cell::RefCell<HashMap<Box<str>, Key>> = Default::default();
     }
@@ -866,27 +866,42 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
     if tags.is_empty() {
         return Vec::new();
     }
-    let catalog = crate::catalog::Catalog::get();
-    let Some(action) = catalog
-        .action(action)
-        .filter(|a| a.resource_types.iter().any(|t| t.name == kind))
-    else {
-        return Vec::new();
-    };
-    // The resource type as the action's own service defines it (IAM's or STS's role).
-    let keys = catalog
-        .service_info(action.service)
-        .and_then(|s| s.resources.iter().find(|r| r.name == kind))
-        .map_or(&[][..], |r| r.condition_keys.as_slice());
     let mut out = Vec::new();
     for t in tags {
-        for k in keys {
-            if let Some(prefix) = k.strip_suffix("${TagKey}") {
-                out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
-            }
+        for prefix in tag_key_prefixes(action, kind) {
+            out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
         }
     }
     out
+}
+
+/// The prefixes of the tag keys (`aws:ResourceTag/`, `iam:ResourceTag/`) a request of
+/// `action` on a user or role (`kind`: `user`, `role`) takes from it: those its
+/// resource type lists, as the action's own service defines the type (IAM's or STS's
+/// role); none when the action does not act on that type.
+fn tag_key_prefixes(action: &str, kind: &str) -> impl Iterator<Item = &'static str> {
+    let catalog = crate::catalog::Catalog::get();
+    catalog
+        .action(action)
+        .filter(|a| a.resource_types.iter().any(|t| t.name == kind))
+        .and_then(|a| catalog.service_info(a.service))
+        .and_then(|s| s.resources.iter().find(|r| r.name == kind))
+        .map_or(&[][..], |r| r.condition_keys.as_slice())
+        .iter()
+        .filter_map(|k| k.strip_suffix("${TagKey}"))
+}
+
+/// The context keys a request of `action` on the user or role `p` takes from its tag
+/// `tag` ([`target_tags`] for that one tag, whatever its value): what a change of
+/// that tag changes in the request.
+pub(crate) fn entity_tag_keys(action: &str, p: PrincipalIx, tag: &str) -> Vec<Key> {
+    let kind = match p {
+        PrincipalIx::User(_) => "user",
+        PrincipalIx::Role(_) => "role",
+    };
+    tag_key_prefixes(action, kind)
+        .map(|prefix| Key::new(&format!("{prefix}{tag}")))
+        .collect()
 }
 
 /// IAM actions on an existing user or role whose requests carry

@@ -756,9 +756,14 @@ pub fn paths(args: PathsArgs) -> anyhow::Result<i32> {
                     let steps: Vec<String> = e
                         .steps
                         .iter()
-                        .map(|x| match &x.version {
-                            Some(v) => format!("{} on {} (to version {v})", x.action, x.resource),
-                            None => format!("{} on {}", x.action, x.resource),
+                        .map(|x| match (&x.version, x.tag_text()) {
+                            (Some(v), _) => {
+                                format!("{} on {} (to version {v})", x.action, x.resource)
+                            }
+                            (None, Some(t)) => {
+                                format!("{} of tag {t} on {}", x.action, x.resource)
+                            }
+                            (None, None) => format!("{} on {}", x.action, x.resource),
                         })
                         .collect();
                     let when: Vec<String> = e.needs.iter().map(|c| c.to_string()).collect();

@@ -33,12 +33,17 @@ fn allowed_everything(org: &Org, p: PrincipalIx) -> bool {
     })
 }
 
-/// `iam:AttachUserPolicy on arn:...`, or a technique's steps joined by ", then ".
+/// `iam:AttachUserPolicy on arn:...`, or a technique's steps joined by ", then "; a
+/// tag step names its tag (`iam:UntagRole of tag protected on arn:...`,
+/// `iam:TagRole of tag team=red on arn:...`).
 fn steps(e: &Edge) -> String {
     let s: Vec<String> = e
         .steps
         .iter()
-        .map(|x| format!("{} on {}", x.action, x.resource))
+        .map(|x| match x.tag_text() {
+            Some(t) => format!("{} of tag {t} on {}", x.action, x.resource),
+            None => format!("{} on {}", x.action, x.resource),
+        })
         .collect();
     let mut out = s.join(", then ");
     if !e.needs.is_empty() {

@@ -796,6 +796,20 @@ impl Org {
         }
     }
 
+    /// This org with the tags of the user or role `p` replaced by `tags`: the org as
+    /// a tag change (`iam:TagUser`, `iam:UntagRole`, ...) leaves it. Another org to
+    /// every cache (a stamp of its own), with no in-memory edits recorded.
+    pub fn with_tags(&self, p: PrincipalIx, tags: Vec<Tag>) -> Org {
+        let mut org = self.clone();
+        org.stamp = new_stamp();
+        org.edits = None;
+        match p {
+            PrincipalIx::User(u) => Arc::make_mut(&mut org.users)[u.index()].tags = tags,
+            PrincipalIx::Role(r) => Arc::make_mut(&mut org.roles)[r.index()].tags = tags,
+        }
+        org
+    }
+
     /// Adds a user to a group (at the end of its list) or takes it out. A group's
     /// members stay in user order, as the builder makes them (src/org/builder/mod.rs).
     pub(crate) fn set_member(&mut self, u: UserIx, g: GroupIx, member: bool) {

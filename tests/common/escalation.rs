@@ -73,3 +73,59 @@ pub fn assert_steps_allowed(org: &Org, who: &str, steps: &[Step]) {
         assert!(allowed(org, who, &s.action, &s.resource, &[]), "{s:?}");
     }
 }
+
+/// Whether `s` is a tag step (`iam:TagRole`, `iam:UntagUser`, ...) that an edge takes
+/// first to get past a tag a policy reads.
+pub fn is_tag_step(s: &Step) -> bool {
+    s.tag_key.is_some()
+}
+
+/// The context IAM sets on a tag step: `aws:TagKeys` and, when it adds a tag,
+/// `aws:RequestTag/<key>` (IAM User Guide, "Controlling access to AWS resources
+/// using tags").
+pub fn tag_context(s: &Step) -> Vec<(String, Vec<String>)> {
+    let key = s.tag_key.clone().expect("a tag step");
+    let mut out = vec![("aws:TagKeys".to_string(), vec![key.clone()])];
+    if let Some(v) = &s.tag_value {
+        out.push((format!("aws:RequestTag/{key}"), vec![v.clone()]));
+    }
+    out
+}
+
+/// The org as the tag step `s` leaves it: the tag removed from, or set on, the user
+/// or role it acts on, changed in the model directly.
+pub fn retagged(org: &Org, s: &Step) -> Org {
+    use orgscope::org::PrincipalIx;
+    use orgscope::org::entities::Tag;
+    let p = org.principal_by_arn(&s.resource).expect("a user or role");
+    let key = s.tag_key.as_deref().expect("a tag step");
+    let mut tags: Vec<Tag> = match p {
+        PrincipalIx::User(u) => org.user(u).tags.clone(),
+        PrincipalIx::Role(r) => org.role(r).tags.clone(),
+    };
+    tags.retain(|t| !t.key.eq_ignore_ascii_case(key));
+    if let Some(v) = &s.tag_value {
+        tags.push(Tag {
+            key: key.into(),
+            value: v.as_str().into(),
+        });
+    }
+    org.with_tags(p, tags)
+}
+
+/// `can` allows `who` `action` on `resource` with the context `ctx`.
+pub fn allowed_with(
+    org: &Org,
+    who: &str,
+    action: &str,
+    resource: &str,
+    ctx: Vec<(String, Vec<String>)>,
+) -> bool {
+    let ask = Ask {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: ctx,
+        ..Ask::default()
+    };
+    can(org, who, &ask).unwrap().decision == Decision::Allowed
+}

@@ -29,6 +29,24 @@
 //! code runs as the pipeline's resource role, on an instance, not as the role passed
 //! to the service.
 //!
+//! Through a tag change: a technique whose step the engine does not allow, where a
+//! statement of a policy bearing on that step reads a tag (`aws:ResourceTag/K`,
+//! `iam:ResourceTag/K`, `aws:PrincipalTag/K`), is tried again after one tag change
+//! its caller may make ([`Batch::retags`]): untagging the target's own tag
+//! (`iam:UntagRole`, `iam:UntagUser`, asked with `aws:TagKeys`), tagging the target
+//! with a value a statement compares the tag with (`iam:TagRole`, `iam:TagUser`, with
+//! `aws:TagKeys` and `aws:RequestTag/K`), or a user tagging itself (its tags are its
+//! principal tags on its later requests; a role's session is never retagged). The
+//! tag step comes first in the edge's steps and `via`
+//! (`iam:UntagRole+iam:UpdateAssumeRolePolicy`); every step after it is asked with the
+//! changed tags in place of the org's ([`Retag`]). One change per technique, at most
+//! [`MAX_RETAGS`] tried; never for `iam:PassRole`, on which the engine lets no role
+//! tag allow. Another principal's tag is changed only where the org reads that key
+//! neither as a principal tag nor on the ways to raise one's own permissions
+//! (`TagReads::settled`): the search goes on from the principal it reaches with the
+//! tags the org holds. IAM User Guide, "Controlling access to AWS resources using tags" and
+//! "IAM condition keys".
+//!
 //! Assumptions, on the side of reporting: a role that trusts EC2 whose instance
 //! profiles the org does not know is taken to have one; a service's resources (a Lambda function, a stack) are asked
 //! about in the question's `aws:RequestedRegion` (us-east-1 when not given), under a
@@ -40,7 +58,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::super::assemble::{
-    Ask, Shared, Subject, Target, assemble_shared, target_keys_of, target_of,
+    Ask, Shared, Subject, Target, assemble_shared, entity_tag_keys, principal_tag_key,
+    target_keys_of, target_of,
 };
 use super::super::letting_in;
 use super::super::who_can::Condition;
@@ -50,16 +69,36 @@ use crate::org::assume_index::docs_allowing;
 use crate::org::hash::FxMap;
 use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::context::Key;
+use crate::policy::request::Request;
 use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, Statement};
 
 /// One request an escalation takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     pub action: String,
     pub resource: String,
     /// The policy version `iam:SetDefaultPolicyVersion` makes the default (`v1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The tag key a tag step (`iam:TagRole`, `iam:UntagUser`, ...) adds or removes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_key: Option<String>,
+    /// The value a tag step (`iam:TagRole`, `iam:TagUser`) gives the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_value: Option<String>,
+}
+
+impl Step {
+    /// The tag a tag step adds or removes, as text: `protected` (removed),
+    /// `team=red` (added); `None` for any other step.
+    pub fn tag_text(&self) -> Option<String> {
+        let k = self.tag_key.as_deref()?;
+        Some(match &self.tag_value {
+            Some(v) => format!("{k}={v}"),
+            None => k.to_string(),
+        })
+    }
 }
 
 /// One way for a principal to obtain another's permissions (`to` set) or to raise
@@ -301,6 +340,9 @@ pub struct Batch<'o> {
     /// a caller that may rewrite every role's trust is decided once, not once per
     /// role. `None`: the policies' Resource elements hold variables; decide each.
     blind: FxMap<Blind<'o>, Option<Readers>>,
+    /// The org's statements that read tags ([`TagReads`]), fetched when a technique
+    /// first fails.
+    tag_reads: Option<Arc<TagReads>>,
 }
 
 /// The statements whose Resource element can tell two resources of one [`Blind`]
@@ -344,6 +386,10 @@ struct Blind<'o> {
     keys: Vec<(Key, &'o str)>,
     /// The resource policy, by address (`None` under a rewritten trust: the caller's).
     policy: Option<usize>,
+    /// The tag change the request is asked after, where it changes the request (the
+    /// resource's tags or the caller's): two requests after different changes, or one
+    /// after a change and one without, are not decided alike.
+    retag: Option<Retag>,
 }
 
 impl<'o> Batch<'o> {
@@ -362,6 +408,7 @@ impl<'o> Batch<'o> {
             keep_targets: true,
             rewritten_at: None,
             blind: FxMap::default(),
+            tag_reads: None,
         }
     }
 
@@ -381,13 +428,14 @@ impl<'o> Batch<'o> {
         extra: Option<&Extra>,
         under: Under,
         raised: Option<Raised>,
+        retag: Option<&Retag>,
     ) -> Option<Vec<Condition>> {
         let ask = Ask {
             action: step.action.clone(),
             resource: step.resource.clone(),
             ..Ask::default()
         };
-        let blind = self.blind_of(p, &ask, extra, under, raised);
+        let blind = self.blind_of(p, &ask, extra, under, raised, retag);
         let mut signature = None;
         if let Some(b) = &blind
             && let Some(Some(r)) = self.blind.get(b)
@@ -398,7 +446,18 @@ impl<'o> Batch<'o> {
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(p, ask, extra, under, raised, false).1,
+                    self.decide_each(
+                        p,
+                        ask,
+                        How {
+                            extra,
+                            under,
+                            raised,
+                            retag
+                        },
+                        false
+                    )
+                    .1,
                     "a decision reused for {} differs",
                     step.resource
                 );
@@ -407,7 +466,13 @@ impl<'o> Batch<'o> {
             signature = Some(sig);
         }
         let first = blind.as_ref().is_some_and(|b| !self.blind.contains_key(b));
-        let (readers, decided) = self.decide_each(p, ask, extra, under, raised, first);
+        let how = How {
+            extra,
+            under,
+            raised,
+            retag,
+        };
+        let (readers, decided) = self.decide_each(p, ask, how, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some(b) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
@@ -435,6 +500,7 @@ impl<'o> Batch<'o> {
         extra: Option<&Extra>,
         under: Under,
         raised: Option<Raised>,
+        retag: Option<&Retag>,
     ) -> Option<Blind<'o>> {
         let org = self.org;
         let entity = org.by_arn(&ask.resource)?;
@@ -458,7 +524,181 @@ impl<'o> Batch<'o> {
             traits: engine::ResourceTraits::of(&ask.action, arn)?,
             keys: target_keys_of(org, &ask.action, Some(entity)),
             policy,
+            retag: retag.filter(|r| r.changes(org, p, &ask.resource)).cloned(),
         })
+    }
+
+    /// The tag changes worth trying before `step` of `p`, which the engine did not
+    /// allow (asked `under`, `raised`): only with the tag keys that a statement of a
+    /// policy bearing on the step reads (`p`'s own, its boundary, its account's SCPs,
+    /// the RCPs of the target's account, a role's trust policy), and only the values
+    /// those statements compare with, or the target's own tag to remove. Empty at
+    /// once for an org none of whose statements on the step's action reads a tag.
+    ///
+    /// A change is made to the user or role the step acts on, or to the caller
+    /// itself when it is a user: an IAM user's tags are its principal tags on every
+    /// later request (IAM User Guide, "Controlling access for IAM principals",
+    /// `aws:PrincipalTag`). A role's own tags are not changed for its caller: a
+    /// session's principal tags are fixed when the role is assumed (IAM User Guide,
+    /// "Passing session tags in AWS STS": a session's tags are set when it starts),
+    /// and whether a change of the role's tags reaches a running session is not
+    /// documented; no edge is reported that could rest on it.
+    fn retags(
+        &mut self,
+        p: PrincipalIx,
+        step: &Step,
+        under: Under,
+        raised: Option<Raised>,
+    ) -> Vec<Retag> {
+        let Some(a) = RETAG_ACTIONS
+            .iter()
+            .position(|x| x.eq_ignore_ascii_case(&step.action))
+        else {
+            return Vec::new();
+        };
+        let org = self.org;
+        let index = self
+            .tag_reads
+            .get_or_insert_with(|| TagReads::of(org))
+            .clone();
+        let reads = &index.by_action[a];
+        if reads.is_empty() {
+            return Vec::new();
+        }
+        let target = match org.by_arn(&step.resource) {
+            Some(Entity::User(u)) => Some(PrincipalIx::User(u)),
+            Some(Entity::Role(r)) => Some(PrincipalIx::Role(r)),
+            _ => None,
+        };
+        let mut docs: Vec<DocIx> = org
+            .identity_policies(p)
+            .chain(org.boundary(p))
+            .chain(
+                org.scp_levels(org.principal_account(p))
+                    .iter()
+                    .flatten()
+                    .copied(),
+            )
+            .map(|x| org.policy(x).doc)
+            .collect();
+        if let Some(t) = target {
+            docs.extend(
+                org.rcp_levels(org.principal_account(t))
+                    .iter()
+                    .flatten()
+                    .map(|&x| org.policy(x).doc),
+            );
+            if let PrincipalIx::Role(r) = t
+                && let Some(trust) = org.role(r).trust
+            {
+                docs.push(org.policy(trust).doc);
+            }
+        }
+        if let Under::Version(_, d) = under {
+            docs.push(d);
+        }
+        if let Some(r) = raised {
+            if let Some(g) = r.joined {
+                let group = org.group(g);
+                docs.extend(
+                    group
+                        .managed
+                        .iter()
+                        .chain(&group.inline)
+                        .map(|&x| org.policy(x).doc),
+                );
+            }
+            docs.extend(r.version);
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let mut out: Vec<Retag> = Vec::new();
+        let mut add = |who: PrincipalIx, key: &str, value: Option<&str>| {
+            let tags = tags_of(org, who);
+            let had = tags.iter().find(|t| t.key.eq_ignore_ascii_case(key));
+            let change = match (value, had) {
+                // Nothing to remove, or the value is already there.
+                (None, None) => return,
+                (Some(v), Some(t)) if &*t.value == v => return,
+                // Removed by its own spelling.
+                (None, Some(t)) => Retag {
+                    who,
+                    key: t.key.to_string(),
+                    value: None,
+                },
+                (Some(v), _) => Retag {
+                    who,
+                    key: key.to_string(),
+                    value: Some(v.to_string()),
+                },
+            };
+            // The caller changes its own tags only as a user (see above), and no
+            // one changes an AWS-owned role. Another principal's tag only where the
+            // search, going on from it with the tags the org holds, decides nothing
+            // the change could turn (`TagReads::settled`): a tag its later requests
+            // read as a principal tag, or as the resource's on raising its own
+            // permissions, would be asked as it was, not as the change left it.
+            let own = who == p && !matches!(p, PrincipalIx::User(_));
+            let unsettled = who != p && !index.settles(who, &change.key);
+            if own
+                || unsettled
+                || aws_owned(org, who)
+                || out.len() >= MAX_RETAGS
+                || out.contains(&change)
+            {
+                return;
+            }
+            out.push(change);
+        };
+        let value_of = |who: Option<PrincipalIx>, key: &str| -> Option<String> {
+            tags_of(org, who?)
+                .iter()
+                .find(|t| t.key.eq_ignore_ascii_case(key))
+                .map(|t| t.value.to_string())
+        };
+        let user = matches!(p, PrincipalIx::User(_));
+        for read in docs.iter().filter_map(|d| reads.get(&d.index())).flatten() {
+            match (read.side, target) {
+                (Side::Resource, Some(t)) => {
+                    add(t, &read.tag, None);
+                    for v in &read.values {
+                        match TagValue::of(v) {
+                            TagValue::Literal(v) => add(t, &read.tag, Some(v)),
+                            // The target's tag compared with the caller's: the target
+                            // given the caller's value, or the caller the target's.
+                            TagValue::Principal(k) => {
+                                if let Some(w) = value_of(Some(p), k) {
+                                    add(t, &read.tag, Some(&w));
+                                }
+                                if user && let Some(w) = value_of(target, &read.tag) {
+                                    add(p, k, Some(&w));
+                                }
+                            }
+                            TagValue::Resource(_) | TagValue::Other => {}
+                        }
+                    }
+                }
+                (Side::Principal, _) if user => {
+                    add(p, &read.tag, None);
+                    for v in &read.values {
+                        match TagValue::of(v) {
+                            TagValue::Literal(v) => add(p, &read.tag, Some(v)),
+                            TagValue::Resource(k) => {
+                                if let Some(w) = value_of(target, k) {
+                                    add(p, &read.tag, Some(&w));
+                                }
+                                if let (Some(t), Some(w)) = (target, value_of(Some(p), &read.tag)) {
+                                    add(t, k, Some(&w));
+                                }
+                            }
+                            TagValue::Principal(_) | TagValue::Other => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// [`Batch::decide`] without reuse; also, where the engine decided, the
@@ -468,17 +708,21 @@ impl<'o> Batch<'o> {
         &mut self,
         p: PrincipalIx,
         mut ask: Ask,
-        extra: Option<&Extra>,
-        under: Under,
-        raised: Option<Raised>,
+        how: How<'_>,
         readers: bool,
     ) -> (Option<Option<Vec<Statement>>>, Option<Vec<Condition>>) {
+        let How {
+            extra,
+            under,
+            raised,
+            retag,
+        } = how;
         let org = self.org;
         debug_assert_eq!(org.principal_account(p), self.account);
         let rewritten = under == Under::RewrittenTrust;
         let mut context = self.context.to_vec();
-        if let Some((k, v)) = extra {
-            context.push((k.to_string(), vec![v.clone()]));
+        if let Some(e) = extra {
+            e.push_into(&mut context);
         }
         ask.context = context;
         // AssumeRole under the rewritten trust lands where the rewrite did: the same
@@ -550,6 +794,12 @@ impl<'o> Batch<'o> {
         }
         if let Some(r) = raised {
             r.apply(org, &mut a.set);
+            if let Some(t) = r.retag() {
+                t.apply(org, p, &ask, &mut a.request);
+            }
+        }
+        if let Some(r) = retag {
+            r.apply(org, p, &ask, &mut a.request);
         }
         let readers = Some(
             readers
@@ -565,8 +815,340 @@ impl<'o> Batch<'o> {
     }
 }
 
-/// A context key a step sets, and its value.
-type Extra = (&'static str, String);
+/// What a request of a technique is asked with besides its action and resource:
+/// the context its step sets, the policies it is asked under, the caller's raising
+/// and the tag change made before it.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    extra: Option<&'a Extra>,
+    under: Under,
+    raised: Option<Raised>,
+    retag: Option<&'a Retag>,
+}
+
+/// The context a step sets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Extra {
+    /// One context key (`iam:PassedToService`, ...), and its value.
+    Key(&'static str, String),
+    /// A tag step's: the tag key it adds or removes (`aws:TagKeys`) and, when it adds
+    /// one, its value (`aws:RequestTag/<key>`), as IAM sets them on `iam:TagRole`,
+    /// `iam:UntagRole`, `iam:TagUser` and `iam:UntagUser` (Service Authorization
+    /// Reference, IAM; IAM User Guide, "Controlling access to AWS resources using
+    /// tags").
+    Tag { key: String, value: Option<String> },
+}
+
+impl Extra {
+    /// Adds what the step sets to a request's context.
+    fn push_into(&self, context: &mut Vec<(String, Vec<String>)>) {
+        match self {
+            Extra::Key(k, v) => context.push((k.to_string(), vec![v.clone()])),
+            Extra::Tag { key, value } => {
+                context.push(("aws:TagKeys".to_string(), vec![key.clone()]));
+                if let Some(v) = value {
+                    context.push((format!("aws:RequestTag/{key}"), vec![v.clone()]));
+                }
+            }
+        }
+    }
+}
+
+/// A tag changed before a technique's steps: on the user or role `who` (the user or
+/// role a step acts on, or the caller when it is a user), the tag `key` removed
+/// (`value` unset) or set to `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Retag {
+    who: PrincipalIx,
+    key: String,
+    value: Option<String>,
+}
+
+impl Retag {
+    /// A number for the change, the same for equal changes: what [`Raised`], a small
+    /// copied value, holds of it.
+    fn number(r: Retag) -> u32 {
+        let mut all = RETAGS.lock().unwrap_or_else(|e| e.into_inner());
+        match all.iter().position(|x| *x == r) {
+            Some(i) => i as u32,
+            None => {
+                all.push(r);
+                (all.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The change numbered `n` by [`Retag::number`].
+    fn numbered(n: u32) -> Retag {
+        RETAGS.lock().unwrap_or_else(|e| e.into_inner())[n as usize].clone()
+    }
+
+    /// Whether the change changes a request of `p` on `resource`: the tags the request
+    /// takes from its resource, or the caller's own.
+    fn changes(&self, org: &Org, p: PrincipalIx, resource: &str) -> bool {
+        self.who == p || org.principal_arn(self.who) == resource
+    }
+
+    /// The request of `p` as it is once the tag changed: the keys it took from the
+    /// tag (`aws:ResourceTag/<key>`, `iam:ResourceTag/<key>` on a request on `who`,
+    /// `aws:PrincipalTag/<key>` on a request of `who`) taken out, then set to the new
+    /// value. Over the question's context too: the tag is what the technique made it.
+    fn apply(&self, org: &Org, p: PrincipalIx, ask: &Ask, request: &mut Request) {
+        let mut keys = Vec::new();
+        if org.principal_arn(self.who) == ask.resource {
+            keys = entity_tag_keys(&ask.action, self.who, &self.key);
+        }
+        if self.who == p {
+            keys.push(principal_tag_key(&self.key));
+        }
+        for k in keys {
+            request.context.remove_key(&k);
+            if let Some(v) = &self.value {
+                request
+                    .context
+                    .insert_key(k, smallvec::SmallVec::from_elem(v.as_str().into(), 1));
+            }
+        }
+    }
+}
+
+/// The tag changes principals raised their permissions through, numbered
+/// ([`Retag::number`]): few, one per principal raised so at most.
+static RETAGS: std::sync::Mutex<Vec<Retag>> = std::sync::Mutex::new(Vec::new());
+
+/// At most this many tag changes are tried before one step: the search stays
+/// bounded however many tags the policies read.
+const MAX_RETAGS: usize = 8;
+
+/// The actions of steps a tag change can open: every step on a user or role of the
+/// org but `iam:PassRole`, for which the engine never lets a role's tags allow (IAM
+/// User Guide, "Grant a user permissions to pass a role to an AWS service": tags on
+/// the role do not control passing it reliably, see
+/// [`crate::policy::condition::Condition::unreliable_for`]).
+const RETAG_ACTIONS: [&str; 13] = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+    "sts:AssumeRole",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+];
+
+/// Which tags a condition reads: the resource's (`aws:ResourceTag/<key>`,
+/// `iam:ResourceTag/<key>`) or the caller's (`aws:PrincipalTag/<key>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Resource,
+    Principal,
+}
+
+/// A condition that reads a tag: which side's, the tag key as the policy writes it,
+/// and the values it compares the tag with, as written.
+#[derive(Debug)]
+struct Read {
+    side: Side,
+    tag: String,
+    values: Vec<String>,
+}
+
+/// A value a tag is compared with.
+enum TagValue<'v> {
+    /// A plain value: the tag can be given it.
+    Literal(&'v str),
+    /// `${aws:PrincipalTag/<key>}`: the caller's tag.
+    Principal(&'v str),
+    /// `${aws:ResourceTag/<key>}` or `${iam:ResourceTag/<key>}`: the resource's tag.
+    Resource(&'v str),
+    /// A pattern or any other variable: no value to try.
+    Other,
+}
+
+impl TagValue<'_> {
+    fn of(v: &str) -> TagValue<'_> {
+        let Some(inner) = v.strip_prefix("${").and_then(|x| x.strip_suffix('}')) else {
+            return if v.contains(['*', '?', '$']) {
+                TagValue::Other
+            } else {
+                TagValue::Literal(v)
+            };
+        };
+        let tail = |prefix: &str| {
+            inner
+                .get(..prefix.len())
+                .filter(|h| h.eq_ignore_ascii_case(prefix))
+                .map(|_| &inner[prefix.len()..])
+                .filter(|k| !k.is_empty() && !k.contains(['$', '{', '}']))
+        };
+        if let Some(k) = tail("aws:PrincipalTag/") {
+            TagValue::Principal(k)
+        } else if let Some(k) = tail("aws:ResourceTag/").or_else(|| tail("iam:ResourceTag/")) {
+            TagValue::Resource(k)
+        } else {
+            TagValue::Other
+        }
+    }
+}
+
+/// Per action of [`RETAG_ACTIONS`], per document of the org holding a statement on
+/// that action (Allow or Deny) whose conditions read a tag: those reads. Built once
+/// per org (by its stamp) and shared: most orgs read no tag on these actions, and
+/// then no tag change is ever tried.
+struct TagReads {
+    by_action: Vec<FxMap<usize, Vec<Read>>>,
+    /// The tag keys (lower case) a change of which on a user (`[0]`) or a role
+    /// (`[1]`) other than the caller could change what the search decides after
+    /// reaching it, as it goes on with the tags the org holds: read as a principal's
+    /// tag anywhere (`aws:PrincipalTag/K`, `${aws:PrincipalTag/K}`), or as the
+    /// resource's tag on a way to raise one's own permissions on a user (a role).
+    settled: [Vec<String>; 2],
+}
+
+impl TagReads {
+    fn of(org: &Org) -> Arc<TagReads> {
+        static LAST: std::sync::Mutex<Option<(u64, Arc<TagReads>)>> = std::sync::Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((stamp, reads)) = &*last
+            && *stamp == org.stamp()
+        {
+            return reads.clone();
+        }
+        let reads = Arc::new(TagReads::build(org));
+        *last = Some((org.stamp(), reads.clone()));
+        reads
+    }
+
+    fn build(org: &Org) -> TagReads {
+        let by_action: Vec<FxMap<usize, Vec<Read>>> = RETAG_ACTIONS
+            .iter()
+            .map(|action| {
+                let mut out: FxMap<usize, Vec<Read>> = FxMap::default();
+                let Ok(probe) = Request::new(
+                    "arn:aws:iam::000000000000:user/probe",
+                    action,
+                    "arn:aws:iam::000000000000:user/probe",
+                    Some("000000000000"),
+                    Default::default(),
+                ) else {
+                    return out;
+                };
+                for (d, doc) in org.docs().iter().enumerate() {
+                    for st in doc.policy.statements() {
+                        if !st.covers_action(&probe) {
+                            continue;
+                        }
+                        for c in &st.conditions {
+                            let Some((side, tag)) = tag_read(&c.key) else {
+                                continue;
+                            };
+                            out.entry(d).or_default().push(Read {
+                                side,
+                                tag: tag.to_string(),
+                                values: c.raw_values.clone(),
+                            });
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let mut principal: Vec<String> = Vec::new();
+        for doc in org.docs() {
+            for st in doc.policy.statements() {
+                for c in &st.conditions {
+                    if let Some((Side::Principal, tag)) = tag_read(&c.key) {
+                        principal.push(tag.to_ascii_lowercase());
+                    }
+                }
+                let values = st.conditions.iter().flat_map(|c| c.raw_values.iter());
+                let resources = st.resource_patterns().map_or(&[][..], |(_, r)| r);
+                for text in values.chain(resources) {
+                    principal.extend(principal_variables(text));
+                }
+            }
+        }
+        let settled = [
+            ("User", &["iam:PutUserPolicy", "iam:AttachUserPolicy"][..]),
+            ("Role", &["iam:PutRolePolicy", "iam:AttachRolePolicy"][..]),
+        ]
+        .map(|(kind, writes)| {
+            let mut keys = principal.clone();
+            let boundary = [
+                format!("iam:Delete{kind}PermissionsBoundary"),
+                format!("iam:Put{kind}PermissionsBoundary"),
+            ];
+            let own = writes
+                .iter()
+                .copied()
+                .chain(boundary.iter().map(String::as_str));
+            for action in own {
+                let Some(a) = RETAG_ACTIONS.iter().position(|x| *x == action) else {
+                    continue;
+                };
+                keys.extend(
+                    by_action[a]
+                        .values()
+                        .flatten()
+                        .filter(|r| r.side == Side::Resource)
+                        .map(|r| r.tag.to_ascii_lowercase()),
+                );
+            }
+            keys.sort();
+            keys.dedup();
+            keys
+        });
+        TagReads { by_action, settled }
+    }
+
+    /// Whether a change of `key` on `who`, not the caller, leaves what the search
+    /// decides after reaching `who` as it is (see `settled`).
+    fn settles(&self, who: PrincipalIx, key: &str) -> bool {
+        let i = usize::from(matches!(who, PrincipalIx::Role(_)));
+        self.settled[i]
+            .binary_search(&key.to_ascii_lowercase())
+            .is_err()
+    }
+}
+
+/// The tag keys of the `${aws:PrincipalTag/K}` variables in `text`, lower case.
+fn principal_variables(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    lower
+        .split("${aws:principaltag/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(k, _)| k.to_string()))
+        .collect()
+}
+
+/// The side and tag key a condition key reads (`aws:ResourceTag/team`: the
+/// resource's `team`), if it reads a tag.
+fn tag_read(key: &str) -> Option<(Side, &str)> {
+    let (head, tag) = key.split_once('/')?;
+    let side = if head.eq_ignore_ascii_case("aws:ResourceTag")
+        || head.eq_ignore_ascii_case("iam:ResourceTag")
+    {
+        Side::Resource
+    } else if head.eq_ignore_ascii_case("aws:PrincipalTag") {
+        Side::Principal
+    } else {
+        return None;
+    };
+    (!tag.is_empty()).then_some((side, tag))
+}
+
+/// The tags of a user or role.
+fn tags_of(org: &Org, p: PrincipalIx) -> &[crate::org::entities::Tag] {
+    match p {
+        PrincipalIx::User(u) => &org.user(u).tags,
+        PrincipalIx::Role(r) => &org.role(r).tags,
+    }
+}
 
 /// The policies a step is asked under, when an earlier step of its technique
 /// changed them.
@@ -600,23 +1182,39 @@ pub struct Raised {
     /// The managed policy whose other version it made the default, and that version:
     /// its document applies too.
     pub version: Option<DocIx>,
+    /// The tag change it made to itself first, where it raised through one (see
+    /// [`Retag`]): its later requests are asked with its tags so changed, by the
+    /// change's number ([`Retag::number`]).
+    retag: Option<u32>,
 }
 
 impl Raised {
     /// What raising by `e` (one of `p`'s self-edges) leaves `p` with.
     pub fn by(org: &Org, p: PrincipalIx, e: &Edge) -> Raised {
-        let first = e.steps.first().map_or("", |s| s.action.as_str());
+        // A tag change first (made to itself: a self-edge's steps act on `p` or its
+        // groups and policies): the raising is the technique after it.
+        let (retag, steps) = match e.steps.split_first() {
+            Some((t, rest)) if t.tag_key.is_some() => (
+                Some(Retag::number(Retag {
+                    who: p,
+                    key: t.tag_key.clone().unwrap_or_default(),
+                    value: t.tag_value.clone(),
+                })),
+                rest,
+            ),
+            _ => (None, &e.steps[..]),
+        };
+        let first = steps.first().map_or("", |s| s.action.as_str());
         let joined = (first == "iam:AddUserToGroup")
             .then(|| {
-                let arn = &e.steps[0].resource;
+                let arn = &steps[0].resource;
                 org.groups()
                     .iter()
                     .position(|g| &*g.arn == arn)
                     .map(GroupIx::new)
             })
             .flatten();
-        let version = e
-            .steps
+        let version = steps
             .first()
             .filter(|s| s.action == "iam:SetDefaultPolicyVersion")
             .and_then(|s| {
@@ -634,7 +1232,13 @@ impl Raised {
             lifted: first.ends_with("PermissionsBoundary"),
             joined,
             version,
+            retag,
         }
+    }
+
+    /// The tag change it made to itself, if any.
+    fn retag(self) -> Option<Retag> {
+        self.retag.map(Retag::numbered)
     }
 
     /// `p`'s policies, as they are once it raised them.
@@ -768,8 +1372,11 @@ struct Technique {
     /// The context key a step sets, by the step's index (the service a role is
     /// passed to, the boundary removed or put, the instance profile launched).
     sets: Vec<(usize, Extra)>,
-    /// What the steps after the first are asked under.
+    /// What the steps after the first are asked under (after the first two, the
+    /// first a tag step, where `retag` is set).
     then: Under,
+    /// The tag change its first step makes: its other steps are asked under it.
+    retag: Option<Retag>,
 }
 
 impl Technique {
@@ -779,6 +1386,7 @@ impl Technique {
             steps: vec![step(action, resource)],
             sets: Vec::new(),
             then: Under::AsIs,
+            retag: None,
         }
     }
 
@@ -789,27 +1397,106 @@ impl Technique {
     }
 
     /// [`Technique::decide`], the caller's permissions `raised` when it raised them.
+    ///
+    /// A technique that fails is tried again after a tag change where a statement
+    /// bearing on the step that failed reads a tag ([`Batch::retags`]): the change
+    /// is a first step of its own, decided by the engine, and every step of the
+    /// technique is asked again under the changed tags.
     fn decide_as(
         self,
         batch: &mut Batch<'_>,
         p: PrincipalIx,
         raised: Option<Raised>,
     ) -> Option<Edge> {
+        let failed = match self.needs(batch, p, raised) {
+            Ok(needs) => {
+                return Some(Edge {
+                    via: self.via,
+                    steps: self.steps,
+                    needs,
+                });
+            }
+            Err(i) => i,
+        };
+        if self.retag.is_some() {
+            return None;
+        }
+        let under = self.under(failed);
+        let mut found: Option<Edge> = None;
+        for r in batch.retags(p, &self.steps[failed], under, raised) {
+            if let Some(e) = self.retagged(batch.org, r).decide_as(batch, p, raised) {
+                if e.needs.is_empty() {
+                    return Some(e);
+                }
+                found.get_or_insert(e);
+            }
+        }
+        found
+    }
+
+    /// What step `i` is asked under: the first step as the org holds the policies (and
+    /// the step after a tag step too: the tag changes no policy).
+    fn under(&self, i: usize) -> Under {
+        if i <= usize::from(self.retag.is_some()) {
+            Under::AsIs
+        } else {
+            self.then
+        }
+    }
+
+    /// The needs of every step, each allowed; else the index of the first step the
+    /// engine does not allow.
+    fn needs(
+        &self,
+        batch: &mut Batch<'_>,
+        p: PrincipalIx,
+        raised: Option<Raised>,
+    ) -> Result<Vec<Condition>, usize> {
         let mut needs: Vec<Condition> = Vec::new();
         for (i, s) in self.steps.iter().enumerate() {
             let extra = self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e);
-            let under = if i == 0 { Under::AsIs } else { self.then };
-            for n in batch.decide(p, s, extra, under, raised)? {
+            // The tag step itself is asked on the tags as they are.
+            let retag = self.retag.as_ref().filter(|_| i > 0);
+            let decided = batch.decide(p, s, extra, self.under(i), raised, retag);
+            for n in decided.ok_or(i)? {
                 if !needs.contains(&n) {
                     needs.push(n);
                 }
             }
         }
-        Some(Edge {
-            via: self.via,
-            steps: self.steps,
-            needs,
-        })
+        Ok(needs)
+    }
+
+    /// This technique after the tag change `r`: the tag step first.
+    fn retagged(&self, org: &Org, r: Retag) -> Technique {
+        let who = org.principal_arn(r.who);
+        let (verb, noun) = match (&r.value, r.who) {
+            (Some(_), PrincipalIx::User(_)) => ("Tag", "User"),
+            (Some(_), PrincipalIx::Role(_)) => ("Tag", "Role"),
+            (None, PrincipalIx::User(_)) => ("Untag", "User"),
+            (None, PrincipalIx::Role(_)) => ("Untag", "Role"),
+        };
+        let action = format!("iam:{verb}{noun}");
+        let mut tag = step(&action, who);
+        tag.tag_key = Some(r.key.clone());
+        tag.tag_value = r.value.clone();
+        let mut steps = vec![tag];
+        steps.extend(self.steps.iter().cloned());
+        let mut sets = vec![(
+            0,
+            Extra::Tag {
+                key: r.key.clone(),
+                value: r.value.clone(),
+            },
+        )];
+        sets.extend(self.sets.iter().map(|(i, e)| (i + 1, e.clone())));
+        Technique {
+            via: format!("{action}+{}", self.via),
+            steps,
+            sets,
+            then: self.then,
+            retag: Some(r),
+        }
     }
 }
 
@@ -818,6 +1505,8 @@ fn step(action: &str, resource: &str) -> Step {
         action: action.to_string(),
         resource: resource.to_string(),
         version: None,
+        tag_key: None,
+        tag_value: None,
     }
 }
 
@@ -906,6 +1595,7 @@ fn techniques_between<'a>(
                 ],
                 sets: Vec::new(),
                 then: Under::RewrittenTrust,
+                retag: None,
             });
             let passed = std::iter::once_with(move || {
                 let account = &*org.account(org.principal_account(p)).id;
@@ -945,8 +1635,9 @@ fn pass_role(arn: &str, i: usize, account: &str, region: &str) -> Technique {
     Technique {
         via,
         steps,
-        sets: vec![(0, ("iam:PassedToService", service.to_string()))],
+        sets: vec![(0, Extra::Key("iam:PassedToService", service.to_string()))],
         then: Under::AsIs,
+        retag: None,
     }
 }
 
@@ -967,7 +1658,7 @@ fn ec2_instances(org: &Org, q: PrincipalIx, account: &str, region: &str) -> Vec<
     };
     let arn = org.principal_arn(q);
     let instances = format!("arn:aws:ec2:{region}:{account}:instance/*");
-    let passed = || ("iam:PassedToService", "ec2.amazonaws.com".to_string());
+    let passed = || Extra::Key("iam:PassedToService", "ec2.amazonaws.com".to_string());
     let Some(profiles) = &org.role(r).instance_profiles else {
         let run = SERVICES
             .iter()
@@ -988,8 +1679,12 @@ fn ec2_instances(org: &Org, q: PrincipalIx, account: &str, region: &str) -> Vec<
                 step("iam:PassRole", arn),
                 step("ec2:RunInstances", &instances),
             ],
-            sets: vec![(2, passed()), (3, ("ec2:InstanceProfile", profile.clone()))],
+            sets: vec![
+                (2, passed()),
+                (3, Extra::Key("ec2:InstanceProfile", profile.clone())),
+            ],
             then: Under::AsIs,
+            retag: None,
         }];
     }
     let mut out = Vec::new();
@@ -1002,9 +1697,10 @@ fn ec2_instances(org: &Org, q: PrincipalIx, account: &str, region: &str) -> Vec<
             ],
             sets: vec![
                 (0, passed()),
-                (1, ("ec2:InstanceProfile", p.arn.to_string())),
+                (1, Extra::Key("ec2:InstanceProfile", p.arn.to_string())),
             ],
             then: Under::AsIs,
+            retag: None,
         });
         out.push(Technique {
             via: "iam:PassRole+ec2:RunInstances+ec2:AssociateIamInstanceProfile".to_string(),
@@ -1015,9 +1711,10 @@ fn ec2_instances(org: &Org, q: PrincipalIx, account: &str, region: &str) -> Vec<
             ],
             sets: vec![
                 (0, passed()),
-                (2, ("ec2:NewInstanceProfile", p.arn.to_string())),
+                (2, Extra::Key("ec2:NewInstanceProfile", p.arn.to_string())),
             ],
             then: Under::AsIs,
+            retag: None,
         });
     }
     out
@@ -1101,6 +1798,7 @@ fn version_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
                     steps: vec![set, step(write, arn)],
                     sets: Vec::new(),
                     then: Under::Version(x, v.doc),
+                    retag: None,
                 });
             }
         }
@@ -1218,10 +1916,11 @@ fn boundary_techniques(org: &Org, p: PrincipalIx) -> Vec<Technique> {
                 steps: vec![step(&lift, arn), step(write, arn)],
                 sets: key
                     .clone()
-                    .map(|k| (0, ("iam:PermissionsBoundary", k)))
+                    .map(|k| (0, Extra::Key("iam:PermissionsBoundary", k)))
                     .into_iter()
                     .collect(),
                 then: Under::NoBoundary,
+                retag: None,
             });
         }
     }

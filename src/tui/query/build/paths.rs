@@ -78,8 +78,11 @@ pub fn paths(org: &Org, a: &PathsAnswer) -> AnswerTree {
                 if i > 0 {
                     row.extend(spans([(Tone::Dim, ", then ")]));
                 }
+                row.extend(spans([(Tone::Text, x.action.as_str())]));
+                if let Some(tag) = x.tag_text() {
+                    row.extend(spans([(Tone::Dim, " of tag "), (Tone::Text, tag.as_str())]));
+                }
                 row.extend(spans([
-                    (Tone::Text, x.action.as_str()),
                     (Tone::Dim, " on "),
                     (Tone::Text, x.resource.as_str()),
                 ]));
