@@ -799,18 +799,29 @@ fn boundary_key() -> Key {
     *KEY.get_or_init(|| Key::new("iam:PermissionsBoundary"))
 }
 
-/// `aws:PrincipalTag/<tag>`, interned; remembered per thread, as the same few tag
-/// keys come back for every principal of a question.
+/// `aws:PrincipalTag/<tag>`, interned (see [`tag_key`]).
 pub(crate) fn principal_tag_key(tag: &str) -> Key {
+    tag_key("aws:PrincipalTag/", tag)
+}
+
+/// A tag's context key, `<prefix><tag>` (`aws:ResourceTag/team`), interned;
+/// remembered per thread, as the same few tag keys come back for every principal of a
+/// question and every request of the escalation search.
+fn tag_key(prefix: &'static str, tag: &str) -> Key {
     thread_local! {
-        static TAG_KEYS: std::cell::RefCell<HashMap<Box<str>, Key>> = Default::default();
+        static TAG_KEYS: std::cell::RefCell<HashMap<&'static str, HashMap<Box<str>, Key>>> =
+            Default::default();
     }
     TAG_KEYS.with(|cache| {
-        if let Some(k) = cache.borrow().get(tag) {
+        if let Some(k) = cache.borrow().get(prefix).and_then(|m| m.get(tag)) {
             return *k;
         }
-        let k = Key::new(&format!("aws:PrincipalTag/{tag}"));
-        cache.borrow_mut().insert(tag.into(), k);
+        let k = Key::new(&format!("{prefix}{tag}"));
+        cache
+            .borrow_mut()
+            .entry(prefix)
+            .or_default()
+            .insert(tag.into(), k);
         k
     })
 }
@@ -866,13 +877,13 @@ fn entity_tags<'o>(org: &'o Org, action: &str, p: PrincipalIx) -> Vec<(Key, &'o 
     if tags.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for t in tags {
-        for prefix in tag_key_prefixes(action, kind) {
-            out.push((Key::new(&format!("{prefix}{}", t.key)), &*t.value));
-        }
-    }
-    out
+    // The action looked up in the catalog once, not once per tag.
+    tag_key_prefixes(action, kind)
+        .flat_map(|prefix| {
+            tags.iter()
+                .map(move |t| (tag_key(prefix, &t.key), &*t.value))
+        })
+        .collect()
 }
 
 /// The prefixes of the tag keys (`aws:ResourceTag/`, `iam:ResourceTag/`) a request of
@@ -900,7 +911,7 @@ pub(crate) fn entity_tag_keys(action: &str, p: PrincipalIx, tag: &str) -> Vec<Ke
         PrincipalIx::Role(_) => "role",
     };
     tag_key_prefixes(action, kind)
-        .map(|prefix| Key::new(&format!("{prefix}{tag}")))
+        .map(|prefix| tag_key(prefix, tag))
         .collect()
 }
 

@@ -421,43 +421,25 @@ impl<'o> Batch<'o> {
     /// allowed, `Some(needs)` allowed with context the question did not give, `None`
     /// not allowed. `extra` adds a context key the step sets; `under` says whose
     /// policies it is asked under when an earlier step changed them.
-    fn decide(
-        &mut self,
-        p: PrincipalIx,
-        step: &Step,
-        extra: Option<&Extra>,
-        under: Under,
-        raised: Option<Raised>,
-        retag: Option<&Retag>,
-    ) -> Option<Vec<Condition>> {
-        let ask = Ask {
+    fn decide(&mut self, p: PrincipalIx, step: &Step, how: How<'_>) -> Option<Vec<Condition>> {
+        // The request's Ask is made only where the engine is asked: most are reused.
+        let ask = || Ask {
             action: step.action.clone(),
             resource: step.resource.clone(),
             ..Ask::default()
         };
-        let blind = self.blind_of(p, &ask, extra, under, raised, retag);
+        let blind = self.blind_of(p, step, how);
         let mut signature = None;
         if let Some(b) = &blind
             && let Some(Some(r)) = self.blind.get(b)
         {
-            let sig = Readers::signature(&r.statements, &ask.resource);
+            let sig = Readers::signature(&r.statements, &step.resource);
             if let Some((_, known)) = r.seen.iter().find(|(s, _)| Some(s) == sig.as_ref()) {
                 let known = known.clone();
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
-                    self.decide_each(
-                        p,
-                        ask,
-                        How {
-                            extra,
-                            under,
-                            raised,
-                            retag
-                        },
-                        false
-                    )
-                    .1,
+                    self.decide_each(p, ask(), how, false).1,
                     "a decision reused for {} differs",
                     step.resource
                 );
@@ -466,13 +448,7 @@ impl<'o> Batch<'o> {
             signature = Some(sig);
         }
         let first = blind.as_ref().is_some_and(|b| !self.blind.contains_key(b));
-        let how = How {
-            extra,
-            under,
-            raised,
-            retag,
-        };
-        let (readers, decided) = self.decide_each(p, ask, how, first);
+        let (readers, decided) = self.decide_each(p, ask(), how, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some(b) = blind.filter(|_| readers.is_some()) {
             let entry = self.blind.entry(b).or_insert_with(|| {
@@ -493,38 +469,33 @@ impl<'o> Batch<'o> {
 
     /// The [`Blind`] of a request of `p` on a user or role of the org (`None`: another
     /// resource, decided each time).
-    fn blind_of(
-        &self,
-        p: PrincipalIx,
-        ask: &Ask,
-        extra: Option<&Extra>,
-        under: Under,
-        raised: Option<Raised>,
-        retag: Option<&Retag>,
-    ) -> Option<Blind<'o>> {
+    fn blind_of(&self, p: PrincipalIx, step: &Step, how: How<'_>) -> Option<Blind<'o>> {
         let org = self.org;
-        let entity = org.by_arn(&ask.resource)?;
+        let entity = org.by_arn(&step.resource)?;
         let arn = match entity {
             Entity::User(u) => org.principal_arn(PrincipalIx::User(u)),
             Entity::Role(r) => org.principal_arn(PrincipalIx::Role(r)),
             _ => return None,
         };
-        let policy = match under {
+        let policy = match how.under {
             Under::RewrittenTrust => None,
-            _ => target_of(org, &ask.action, &ask.resource, Some(entity), None)
+            _ => target_of(org, &step.action, &step.resource, Some(entity), None)
                 .policy
                 .map(|x| x as *const Policy as usize),
         };
         Some(Blind {
             p,
-            action: ask.action.clone(),
-            extra: extra.cloned(),
-            under,
-            raised,
-            traits: engine::ResourceTraits::of(&ask.action, arn)?,
-            keys: target_keys_of(org, &ask.action, Some(entity)),
+            action: step.action.clone(),
+            extra: how.extra.cloned(),
+            under: how.under,
+            raised: how.raised,
+            traits: engine::ResourceTraits::of(&step.action, arn)?,
+            keys: target_keys_of(org, &step.action, Some(entity)),
             policy,
-            retag: retag.filter(|r| r.changes(org, p, &ask.resource)).cloned(),
+            retag: how
+                .retag
+                .filter(|r| r.changes(org, p, &step.resource))
+                .cloned(),
         })
     }
 
@@ -1457,7 +1428,13 @@ impl Technique {
             let extra = self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e);
             // The tag step itself is asked on the tags as they are.
             let retag = self.retag.as_ref().filter(|_| i > 0);
-            let decided = batch.decide(p, s, extra, self.under(i), raised, retag);
+            let how = How {
+                extra,
+                under: self.under(i),
+                raised,
+                retag,
+            };
+            let decided = batch.decide(p, s, how);
             for n in decided.ok_or(i)? {
                 if !needs.contains(&n) {
                     needs.push(n);
