@@ -203,10 +203,12 @@ pub struct Target<'o> {
 /// Whether a role's trust policy is the resource policy of `action` on a role: the
 /// actions that assume it, and those a session is tagged or named by.
 pub fn resource_holder_is_trust(action: &str) -> bool {
-    let action = action.to_ascii_lowercase();
-    action.starts_with("sts:assumerole")
-        || action == "sts:tagsession"
-        || action == "sts:setsourceidentity"
+    // Compared without a lower-cased copy: asked of every request on a role.
+    action
+        .get(..14)
+        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || action.eq_ignore_ascii_case("sts:tagsession")
+        || action.eq_ignore_ascii_case("sts:setsourceidentity")
 }
 
 /// What the org holds for the resource of a request: its own policy (a role's trust

@@ -59,7 +59,7 @@ use serde::Serialize;
 
 use super::super::assemble::{
     Ask, Shared, Subject, Target, assemble_shared, entity_tag_keys, principal_tag_key,
-    target_keys_of, target_of,
+    resource_holder_is_trust, target_keys_of, target_of,
 };
 use super::super::letting_in;
 use super::super::who_can::Condition;
@@ -87,6 +87,10 @@ pub struct Step {
     /// The value a tag step (`iam:TagRole`, `iam:TagUser`) gives the tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
+    /// The user or role whose ARN `resource` is, where the technique knows it: the
+    /// search then need not look the ARN up in the org's tables for every request.
+    #[serde(skip)]
+    pub(crate) on: Option<PrincipalIx>,
 }
 
 impl Step {
@@ -343,6 +347,8 @@ pub struct Batch<'o> {
     /// The org's statements that read tags ([`TagReads`]), fetched when a technique
     /// first fails.
     tag_reads: Option<Arc<TagReads>>,
+    /// The actions the batch's [`Blind`]s name: a handful, kept once each.
+    actions: Vec<Box<str>>,
 }
 
 /// The statements whose Resource element can tell two resources of one [`Blind`]
@@ -377,7 +383,8 @@ impl Readers {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Blind<'o> {
     p: PrincipalIx,
-    action: String,
+    /// The action, by its place in [`Batch::actions`].
+    action: u16,
     extra: Option<Extra>,
     under: Under,
     raised: Option<Raised>,
@@ -409,6 +416,7 @@ impl<'o> Batch<'o> {
             rewritten_at: None,
             blind: FxMap::default(),
             tag_reads: None,
+            actions: Vec::new(),
         }
     }
 
@@ -469,23 +477,48 @@ impl<'o> Batch<'o> {
 
     /// The [`Blind`] of a request of `p` on a user or role of the org (`None`: another
     /// resource, decided each time).
-    fn blind_of(&self, p: PrincipalIx, step: &Step, how: How<'_>) -> Option<Blind<'o>> {
+    fn blind_of(&mut self, p: PrincipalIx, step: &Step, how: How<'_>) -> Option<Blind<'o>> {
         let org = self.org;
-        let entity = org.by_arn(&step.resource)?;
-        let arn = match entity {
-            Entity::User(u) => org.principal_arn(PrincipalIx::User(u)),
-            Entity::Role(r) => org.principal_arn(PrincipalIx::Role(r)),
-            _ => return None,
+        let q = match step.on {
+            Some(q) => q,
+            None => match org.by_arn(&step.resource)? {
+                Entity::User(u) => PrincipalIx::User(u),
+                Entity::Role(r) => PrincipalIx::Role(r),
+                _ => return None,
+            },
         };
-        let policy = match how.under {
-            Under::RewrittenTrust => None,
-            _ => target_of(org, &step.action, &step.resource, Some(entity), None)
-                .policy
-                .map(|x| x as *const Policy as usize),
+        let arn = org.principal_arn(q);
+        debug_assert_eq!(arn, step.resource, "a step acts on the principal it names");
+        let entity = match q {
+            PrincipalIx::User(u) => Entity::User(u),
+            PrincipalIx::Role(r) => Entity::Role(r),
+        };
+        // The resource policy `target_of` gives a user or role: a role's trust policy
+        // for the actions that assume it, else none.
+        let policy = match (how.under, q) {
+            (Under::RewrittenTrust, _) | (_, PrincipalIx::User(_)) => None,
+            (_, PrincipalIx::Role(r)) => resource_holder_is_trust(&step.action)
+                .then(|| org.role(r).trust)
+                .flatten()
+                .map(|t| &**org.compiled(t) as *const Policy as usize),
+        };
+        debug_assert!(
+            how.under == Under::RewrittenTrust
+                || policy
+                    == target_of(org, &step.action, &step.resource, Some(entity), None)
+                        .policy
+                        .map(|x| x as *const Policy as usize)
+        );
+        let action = match self.actions.iter().position(|a| **a == *step.action) {
+            Some(i) => i,
+            None => {
+                self.actions.push(step.action.as_str().into());
+                self.actions.len() - 1
+            }
         };
         Some(Blind {
             p,
-            action: step.action.clone(),
+            action: u16::try_from(action).ok()?,
             extra: how.extra.cloned(),
             under: how.under,
             raised: how.raised,
@@ -1361,6 +1394,17 @@ impl Technique {
         }
     }
 
+    /// Marks the steps that act on `q` (its ARN their resource) as acting on it.
+    fn on(mut self, org: &Org, q: PrincipalIx) -> Technique {
+        let arn = org.principal_arn(q);
+        for s in &mut self.steps {
+            if s.resource == arn {
+                s.on = Some(q);
+            }
+        }
+        self
+    }
+
     /// Every step decided; the edge, with the needs of all its steps, when each is
     /// allowed.
     fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
@@ -1484,6 +1528,7 @@ fn step(action: &str, resource: &str) -> Step {
         version: None,
         tag_key: None,
         tag_value: None,
+        on: None,
     }
 }
 
@@ -1560,7 +1605,7 @@ fn techniques_between<'a>(
                 "iam:UpdateLoginProfile",
             ]
             .into_iter()
-            .map(move |action| Technique::one(action, arn)),
+            .map(move |action| Technique::one(action, arn).on(org, q)),
         ),
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
@@ -1586,7 +1631,7 @@ fn techniques_between<'a>(
                     .collect::<Vec<_>>()
             })
             .flatten();
-            Box::new(rewrite.chain(passed))
+            Box::new(rewrite.chain(passed).map(move |t| t.on(org, q)))
         }
     }
 }
@@ -1850,7 +1895,7 @@ fn techniques_self(
         out.extend(version_techniques(org, p));
     }
     out.extend(boundary_techniques(org, p));
-    out
+    out.into_iter().map(|t| t.on(org, p)).collect()
 }
 
 /// Lifting one's own permissions boundary, then writing or attaching a policy to
