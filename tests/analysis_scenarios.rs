@@ -315,7 +315,7 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
             }
         };
         if let Some(w) = want.get("reachable") {
-            let got: BTreeSet<String> = a.reachable.iter().map(|r| r.role.clone()).collect();
+            let got: BTreeSet<String> = a.reachable.iter().map(|r| r.role.to_string()).collect();
             if got != strings(w) {
                 fail(
                     id,
@@ -325,7 +325,9 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
         }
         if let Some(w) = want.get("path") {
             let want_path: Vec<String> = w.as_array().unwrap().iter().map(scalar).collect();
-            let got = a.to.as_ref().map(|r| r.path.clone());
+            let got: Option<Vec<String>> =
+                a.to.as_ref()
+                    .map(|r| r.path.iter().map(|x| x.to_string()).collect());
             if got.as_ref() != Some(&want_path) {
                 fail(id, format!("path: expected {want_path:?}, got {got:?}"));
             }
@@ -334,7 +336,7 @@ fn check_file(path: &Path, failures: &mut Vec<String>, counts: &mut [usize; 4]) 
             fail(id, "should be unreachable".to_string());
         }
         if let Some(w) = want.get("nearestAdmin") {
-            let got = a.nearest_admin.as_ref().map(|r| r.role.clone());
+            let got = a.nearest_admin.as_ref().map(|r| r.role.to_string());
             if got.as_deref() != w.as_str() {
                 fail(id, format!("nearestAdmin: expected {w}, got {got:?}"));
             }

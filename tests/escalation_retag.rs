@@ -258,7 +258,7 @@ fn agreement(org: &Org) -> usize {
             // `paths_agree` checks those; the raising itself is its principal's
             // self-edge, checked with its escalations.
             for e in r.edges.iter().filter(|e| e.raised_steps.is_none()) {
-                edges.push((e.from.clone(), e.via.clone(), e.steps.clone()));
+                edges.push((e.from.to_string(), e.via.clone(), e.steps.clone()));
             }
         }
         for (who, via, steps) in edges {

@@ -26,7 +26,7 @@ fn reached(a: &PathsAnswer) -> Vec<(String, String)> {
         .iter()
         .map(|r| {
             let last = r.edges.last().expect("a reach has its hops");
-            (r.role.clone(), last.via.clone())
+            (r.role.to_string(), last.via.clone())
         })
         .collect();
     out.sort();

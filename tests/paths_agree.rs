@@ -233,12 +233,12 @@ impl Exhaustive {
     /// A path's nodes in the graph: a hop that raises its caller first passes
     /// through the caller's raised node.
     fn nodes(r: &Reach) -> Vec<String> {
-        let mut out = vec![r.path[0].clone()];
+        let mut out = vec![r.path[0].to_string()];
         for (e, w) in r.edges.iter().zip(r.path.windows(2)) {
             if e.raised_steps.is_some() {
                 out.push(raised(&w[0]));
             }
-            out.push(w[1].clone());
+            out.push(w[1].to_string());
         }
         out
     }
@@ -302,10 +302,10 @@ fn check_reach(name: &str, all: &Exhaustive, best: &BTreeMap<String, u32>, end: 
             r.path
         );
         let want = match e.raised_steps {
-            None => all.via.get(&(w[0].clone(), w[1].clone())).cloned(),
+            None => all.via.get(&(w[0].to_string(), w[1].to_string())).cloned(),
             Some(_) => {
-                let up = &all.via[&(w[0].clone(), raised(&w[0]))];
-                let on = &all.via[&(raised(&w[0]), w[1].clone())];
+                let up = &all.via[&(w[0].to_string(), raised(&w[0]))];
+                let on = &all.via[&(raised(&w[0]), w[1].to_string())];
                 Some(format!("{up} (admin to itself), then {on}"))
             }
         };
@@ -470,7 +470,7 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         assert_eq!(got, want, "{name}: principals reached from {from}");
         assert_eq!(answer.admin, is_admin(org, p, ctx), "{name}: admin {from}");
         for r in &answer.reachable {
-            assert_eq!(r.path.first().map(String::as_str), Some(from));
+            assert_eq!(r.path.first().map(|a| a.as_str()), Some(from));
             assert_eq!(r.path.last(), Some(&r.role));
             check_reach(name, &all, &best, &r.role, r);
             recheck(name, org, &all, ctx, r);
@@ -496,7 +496,7 @@ fn agree(name: &str, org: &Org, ctx: &Context) {
         assert_eq!(got, want, "{name}: principals reaching {to}");
         for r in &reaches {
             assert_eq!(r.role, to);
-            assert_eq!(r.path.last(), Some(&to));
+            assert_eq!(r.path.last().map(|a| a.as_str()), Some(to.as_str()));
             check_reach(name, &all, &best, &r.path[0], r);
             recheck(name, org, &all, ctx, r);
             compared += 1;

@@ -44,8 +44,10 @@ use crate::org::{Org, PrincipalIx, RoleIx};
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HopStep {
-    pub from: String,
-    pub to: String,
+    /// The org's own copies of the two ARNs (a whole-org answer holds a hop for each
+    /// principal reached).
+    pub from: SharedText,
+    pub to: SharedText,
     /// The technique: `sts:AssumeRole`, `iam:CreateAccessKey`,
     /// `iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction`, ...
     pub via: String,
@@ -67,7 +69,7 @@ pub struct HopStep {
 #[serde(rename_all = "camelCase")]
 pub struct Reach {
     /// The principal reached (named `role` as most are).
-    pub role: String,
+    pub role: SharedText,
     /// `role` or `user`.
     pub kind: &'static str,
     /// The role's account.
@@ -78,7 +80,7 @@ pub struct Reach {
     pub from_account: SharedText,
     pub from_account_name: SharedText,
     /// From the start principal to the role, every ARN on the way.
-    pub path: Vec<String>,
+    pub path: Vec<SharedText>,
     /// Each hop of `path`, with the technique it takes.
     pub edges: Vec<Arc<HopStep>>,
     /// The principal reached can give itself any permission (see
@@ -128,8 +130,8 @@ impl Shares {
             }
             let w = std::mem::replace(&mut h.graph[e], Edge::taken());
             hops[e.index()] = Some(Arc::new(HopStep {
-                from: org.principal_arn(from.p).to_string(),
-                to: org.principal_arn(to.p).to_string(),
+                from: principal_arc(org, from.p).into(),
+                to: principal_arc(org, to.p).into(),
                 needs: w.needs.iter().map(need_text).collect(),
                 via: w.via,
                 steps: w.steps,
@@ -206,7 +208,7 @@ fn reach(
     needs.sort();
     needs.dedup();
     Reach {
-        role: org.principal_arn(end).to_string(),
+        role: principal_arc(org, end).into(),
         kind: match end {
             PrincipalIx::Role(_) => "role",
             PrincipalIx::User(_) => "user",
@@ -218,7 +220,7 @@ fn reach(
         from_account_name,
         path: path
             .iter()
-            .map(|n| org.principal_arn(h.graph[*n].p).to_string())
+            .map(|n| principal_arc(org, h.graph[*n].p).into())
             .collect(),
         edges: hops,
         admin,

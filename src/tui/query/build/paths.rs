@@ -2,6 +2,7 @@
 //! technique of each hop (assume-role or an escalation).
 
 use super::{plural, principal};
+use crate::analysis::paths::SharedText;
 use crate::analysis::{PathsAnswer, Reach};
 use crate::org::{Org, PrincipalIx};
 use crate::tui::query::answer::{AnswerTree, Jump, Spans, Tone, spans};
@@ -196,7 +197,7 @@ pub fn reaches(org: &Org, role: &str, found: &[Reach]) -> AnswerTree {
         None,
     );
     for r in found {
-        let who = r.path.first().map_or("", String::as_str);
+        let who = r.path.first().map_or("", SharedText::as_str);
         // The account of who reaches it, not of the role reached.
         let mut extra = spans([(
             Tone::Dim,
