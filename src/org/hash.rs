@@ -3,7 +3,7 @@
 //! collisions buys nothing when the input is the user's own file, and costs a third of
 //! the indexing time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -58,6 +58,7 @@ impl Hasher for FxHasher {
 
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
+pub(crate) type FxSet<K> = HashSet<K, FxBuild>;
 
 /// A hash of `bytes` alone.
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {

@@ -1326,7 +1326,12 @@ where
         (org.principal_account(p), p)
     };
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| key(i));
+    // Most callers give their items in this order already: then the chunks' answers
+    // are in the items' order as they come, and need no reordering.
+    let in_order = order.is_sorted_by_key(|&i| key(i));
+    if !in_order {
+        order.sort_by_key(|&i| key(i));
+    }
     let chunks: Vec<&[usize]> = order
         .chunk_by(|&a, &b| key(a).0 == key(b).0)
         .flat_map(|run| run.chunks(CHUNK))
@@ -1350,6 +1355,9 @@ where
             )
         })
         .collect::<Option<_>>()?;
+    if in_order {
+        return Some(decided.into_iter().flatten().map(|(_, r)| r).collect());
+    }
     let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
     for (i, r) in decided.into_iter().flatten() {
         out[i] = Some(r);

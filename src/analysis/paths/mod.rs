@@ -268,8 +268,9 @@ pub fn paths_until(
             .copied()
             .filter(|&r| keep(r))
             .collect();
-        at.iter()
-            .flat_map(|&n| {
+        // In parallel: a whole-org search expands hundreds of thousands at once.
+        at.par_iter()
+            .flat_map_iter(|&n| {
                 // A raised principal's own policy allows `sts:AssumeRole` anywhere.
                 let roles = match n.raised {
                     None => index.roles_for_among(org, n.p, &everyone, keep),
@@ -301,7 +302,7 @@ pub fn paths_until(
                 );
             }
         }
-        let mut out = plain_edges(decide_escalations(org, &pre, &pairs, context));
+        let mut out = decide_escalations(org, &pre, &pairs, context);
         // Each principal that can raise its own permissions, then what it reaches so.
         let plain: Vec<PrincipalIx> = at
             .iter()
@@ -394,13 +395,6 @@ fn escalation_targets(
         .collect()
 }
 
-fn plain_edges(found: Vec<(PrincipalIx, PrincipalIx, Edge)>) -> Vec<(Node, Node, Edge)> {
-    found
-        .into_iter()
-        .map(|(p, q, e)| (Node::plain(p), Node::plain(q), e))
-        .collect()
-}
-
 /// The self-edge each of `ps` raises its permissions by, for those that can, decided
 /// in parallel.
 fn raise_each(
@@ -466,19 +460,23 @@ fn decide_raised(
     .collect()
 }
 
-/// The best escalation edge of each pair `(p, q)`, decided in parallel.
+/// The best escalation edge of each pair `(p, q)`, decided in parallel, as an edge
+/// between the two principals as the org holds them.
 fn decide_escalations(
     org: &Org,
     pre: &escalation::Prefilter,
     pairs: &[(PrincipalIx, PrincipalIx)],
     context: &[(String, Vec<String>)],
-) -> Vec<(PrincipalIx, PrincipalIx, Edge)> {
+) -> Vec<(Node, Node, Edge)> {
     escalation::in_batches(
         org,
         context,
         pairs,
         |&(p, _)| p,
-        |batch, &(p, q)| pre.best_between(batch, p, q).map(|e| (p, q, e)),
+        |batch, &(p, q)| {
+            pre.best_between(batch, p, q)
+                .map(|e| (Node::plain(p), Node::plain(q), e))
+        },
     )
     .into_iter()
     .flatten()
@@ -574,7 +572,7 @@ pub fn who_reaches_until(
             .flat_map(|&q| in_account(q, false))
             .filter(|&(p, q)| !joined(Node::plain(p), Node::plain(q)))
             .collect();
-        let mut out = plain_edges(decide_escalations(org, pre, &pairs, context));
+        let mut out = decide_escalations(org, pre, &pairs, context);
         let raisable: Vec<(PrincipalIx, PrincipalIx)> = targets
             .iter()
             .filter(|&&q| !escalation::aws_owned(org, q))

@@ -4,7 +4,7 @@
 //! in parallel; then searched once for every shortest path.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -13,6 +13,7 @@ use petgraph::visit::EdgeRef;
 use super::super::watch::Watch;
 use super::escalation::{Edge, Raised};
 use super::hop::hops;
+use crate::org::hash::{FxMap, FxSet};
 use crate::org::{Org, PrincipalIx, RoleIx};
 
 /// A node of the search: a principal as the org holds it, or the same principal once
@@ -31,7 +32,7 @@ impl Node {
 }
 
 /// Whether a node is worth reaching: the principal, and whether raised.
-pub type Worth<'a> = dyn Fn(PrincipalIx, bool) -> bool + 'a;
+pub type Worth<'a> = dyn Fn(PrincipalIx, bool) -> bool + Sync + 'a;
 
 /// The part of the escalation graph discovered around `root`. An edge P -> Q: P may
 /// obtain Q's permissions (assume Q, or one of the escalation techniques); its
@@ -176,7 +177,7 @@ pub fn discover(
                 ))
             })
             .collect();
-        let joined: HashSet<(Node, Node)> = found
+        let joined: FxSet<(Node, Node)> = found
             .iter()
             .filter(|(_, _, e)| e.cost() == 1)
             .map(|&(p, q, _)| (p, q))
@@ -187,11 +188,12 @@ pub fn discover(
         }
         // Only assume-role hops can meet an escalation of the same pair: `escalate`
         // gives each pair once.
-        let at_pair: HashMap<(Node, Node), usize> = found
+        let at_pair: FxMap<(Node, Node), usize> = found
             .iter()
             .enumerate()
             .map(|(i, (p, q, _))| ((*p, *q), i))
             .collect();
+        found.reserve(more.len());
         for (p, q, e) in more {
             match at_pair.get(&(p, q)) {
                 Some(&i) => {
@@ -202,6 +204,7 @@ pub fn discover(
                 None => found.push((p, q, e)),
             }
         }
+        h.graph.reserve_edges(found.len());
         for (p, q, e) in found {
             let (pn, _) = h.node(p);
             let (qn, _) = h.node(q);
