@@ -3,6 +3,10 @@
 //! principals the policies can tell apart, by name (an SCP on `role/security-*`, a
 //! Deny on one user), by tag (`aws:ResourceTag/protected`) and by policy variable
 //! (`${aws:username}`), on `tests/paths/reuse.json`; each step is checked with `can`.
+//! It also takes a caller's first technique as allowed towards every target of one
+//! class (tags, boundary, path, kind) once allowed towards one of them, with no
+//! statement naming the target: `tests/paths/classes.json` holds targets told apart
+//! by a tag's value and by their boundary alone.
 //! Debug builds (the tests') also decide every reused request again and compare.
 
 #[path = "common/escalation.rs"]
@@ -105,4 +109,50 @@ fn a_grant_by_policy_variable_reaches_only_the_users_it_names() {
         reached(&a),
         vec![(arn("user", "dev-helper"), "iam:CreateAccessKey".to_string())]
     );
+}
+
+/// Targets the guardrails tell apart only by a tag's value (`aws:ResourceTag/team`)
+/// or by their boundary (`iam:PermissionsBoundary`), each SCP on `Resource: *`
+/// (Organizations User Guide, "SCP evaluation": a Deny at any level denies; IAM
+/// User Guide, "Controlling access to AWS resources using tags"; Service
+/// Authorization Reference, IAM condition keys). The search takes the first
+/// technique towards a target as allowed when it was allowed towards a target of
+/// the same tags, boundary, path and kind; a red user or a fenced role after the
+/// blue and open ones must still be decided, and refused. Tag changes are denied, so
+/// no untag reaches them.
+#[test]
+fn targets_told_apart_by_tag_value_or_boundary_are_decided_apart() {
+    let org = escalation::load("tests/paths/classes.json");
+    let admin = arn("user", "admin");
+    let a = analysis::paths(&org, &admin, None, &[]).unwrap();
+    let want: Vec<(String, String)> = [
+        ("role", "open-1", "iam:UpdateAssumeRolePolicy"),
+        ("role", "open-2", "iam:UpdateAssumeRolePolicy"),
+        ("role", "open-3", "iam:UpdateAssumeRolePolicy"),
+        ("user", "blue-1", "iam:CreateAccessKey"),
+        ("user", "blue-2", "iam:CreateAccessKey"),
+        ("user", "blue-3", "iam:CreateAccessKey"),
+        ("user", "plain-1", "iam:CreateAccessKey"),
+        ("user", "plain-2", "iam:CreateAccessKey"),
+    ]
+    .iter()
+    .map(|(k, n, via)| (arn(k, n), via.to_string()))
+    .collect();
+    assert_eq!(reached(&a), want);
+    for r in &a.reachable {
+        let hop = r.edges.last().expect("one hop from the admin");
+        assert_steps_allowed(&org, &admin, &hop.steps[..1]);
+    }
+    for (kind, name, action) in [
+        ("user", "red-1", "iam:CreateAccessKey"),
+        ("user", "red-2", "iam:CreateLoginProfile"),
+        ("role", "red-role", "iam:UpdateAssumeRolePolicy"),
+        ("role", "fenced-1", "iam:UpdateAssumeRolePolicy"),
+        ("role", "fenced-2", "iam:UpdateAssumeRolePolicy"),
+    ] {
+        assert!(
+            !allowed(&org, &admin, action, &arn(kind, name), &[]),
+            "{action} {name}"
+        );
+    }
 }

@@ -584,6 +584,14 @@ fn paths_agree_with_every_hop_on_tag_changes() {
 }
 
 #[test]
+fn paths_agree_with_every_hop_on_targets_told_apart_by_tag_or_boundary() {
+    // Targets alike but for a tag's value or their boundary, which an SCP reads.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/paths/classes.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("target classes", &org, &eu());
+}
+
+#[test]
 fn paths_agree_with_every_hop_on_versions_and_profiles() {
     // A principal raised by making another version of its policy the default goes on
     // with that version's document beside its own.

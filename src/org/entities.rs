@@ -93,7 +93,7 @@ pub struct PublicAccessBlock {
 }
 
 /// A tag on a principal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
     pub key: Box<str>,
     pub value: Box<str>,

@@ -66,7 +66,7 @@ use super::super::who_can::Condition;
 use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::hash::FxMap;
+use crate::org::hash::{FxMap, FxSet};
 use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::context::Key;
 use crate::policy::request::Request;
@@ -349,6 +349,53 @@ pub struct Batch<'o> {
     tag_reads: Option<Arc<TagReads>>,
     /// The actions the batch's [`Blind`]s name: a handful, kept once each.
     actions: Vec<Box<str>>,
+    /// Whether every request decided since it was last set was on a user or role and
+    /// answered by a [`Blind`] none of whose statements' Resource tells two targets
+    /// apart (as an administrator's `*`).
+    blind_free: bool,
+    /// Whether the last technique decided was allowed as it is, not after a tag change.
+    plain: bool,
+    /// Callers whose first technique towards a target of a [`TargetClass`] was allowed
+    /// with no context, as it is, every request blind to which target it was: the
+    /// first technique towards every other target of that class is allowed alike.
+    easy: FxSet<(PrincipalIx, TargetClass<'o>)>,
+}
+
+/// What the engine can read of a user or role as the target of the requests of one
+/// technique, besides the statements whose Resource names it: its ARN up to its name
+/// (service, account, kind, path: the rules of AWS on service-linked and reserved
+/// roles read the path), its tags, its boundary, and its trust policy where a step
+/// is asked under it. Two targets of one class have the same [`Blind`] for every
+/// request of that technique by one caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct TargetClass<'o> {
+    prefix: &'o str,
+    tags: &'o [crate::org::entities::Tag],
+    boundary: Option<PolicyIx>,
+    trust: Option<PolicyIx>,
+}
+
+impl<'o> TargetClass<'o> {
+    /// The class of `q` as the target of `t`.
+    fn of(org: &'o Org, q: PrincipalIx, t: &Technique) -> TargetClass<'o> {
+        let arn = org.principal_arn(q);
+        let under_trust = t.steps.iter().enumerate().any(|(i, s)| {
+            t.under(i) != Under::RewrittenTrust && resource_holder_is_trust(&s.action)
+        });
+        let (tags, trust) = match q {
+            PrincipalIx::User(u) => (&org.user(u).tags[..], None),
+            PrincipalIx::Role(r) => (
+                &org.role(r).tags[..],
+                org.role(r).trust.filter(|_| under_trust),
+            ),
+        };
+        TargetClass {
+            prefix: &arn[..arn.rfind('/').map_or(arn.len(), |i| i + 1)],
+            tags,
+            boundary: org.boundary(q),
+            trust,
+        }
+    }
 }
 
 /// The statements whose Resource element can tell two resources of one [`Blind`]
@@ -417,6 +464,9 @@ impl<'o> Batch<'o> {
             blind: FxMap::default(),
             tag_reads: None,
             actions: Vec::new(),
+            blind_free: false,
+            plain: false,
+            easy: FxSet::default(),
         }
     }
 
@@ -444,6 +494,7 @@ impl<'o> Batch<'o> {
             let sig = Readers::signature(&r.statements, &step.resource);
             if let Some((_, known)) = r.seen.iter().find(|(s, _)| Some(s) == sig.as_ref()) {
                 let known = known.clone();
+                self.blind_free &= r.statements.is_empty();
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
@@ -465,12 +516,15 @@ impl<'o> Batch<'o> {
                     seen: Vec::new(),
                 })
             });
+            self.blind_free &= entry.as_ref().is_some_and(|r| r.statements.is_empty());
             if let Some(r) = entry
                 && let Some(sig) =
                     signature.unwrap_or_else(|| Readers::signature(&r.statements, &step.resource))
             {
                 r.seen.push((sig, decided.clone()));
             }
+        } else {
+            self.blind_free = false;
         }
         decided
     }
@@ -1413,6 +1467,15 @@ impl Technique {
         self
     }
 
+    /// The edge of this technique, allowed with no context.
+    fn into_edge(self) -> Edge {
+        Edge {
+            via: self.via,
+            steps: self.steps,
+            needs: Vec::new(),
+        }
+    }
+
     /// Every step decided; the edge, with the needs of all its steps, when each is
     /// allowed.
     fn decide(self, batch: &mut Batch<'_>, p: PrincipalIx) -> Option<Edge> {
@@ -1433,6 +1496,7 @@ impl Technique {
     ) -> Option<Edge> {
         let failed = match self.needs(batch, p, raised) {
             Ok(needs) => {
+                batch.plain = true;
                 return Some(Edge {
                     via: self.via,
                     steps: self.steps,
@@ -1441,6 +1505,7 @@ impl Technique {
             }
             Err(i) => i,
         };
+        batch.plain = false;
         if self.retag.is_some() {
             return None;
         }
@@ -1449,11 +1514,14 @@ impl Technique {
         for r in batch.retags(p, &self.steps[failed], under, raised) {
             if let Some(e) = self.retagged(batch.org, r).decide_as(batch, p, raised) {
                 if e.needs.is_empty() {
-                    return Some(e);
+                    found = Some(e);
+                    break;
                 }
                 found.get_or_insert(e);
             }
         }
+        // Allowed after a tag change, if at all: not as it is.
+        batch.plain = false;
         found
     }
 
@@ -1982,6 +2050,9 @@ pub struct Prefilter {
     docs: Vec<Vec<bool>>,
     /// Per account, its users and roles.
     pub by_account: Vec<Vec<PrincipalIx>>,
+    /// Per account, its users and roles but those AWS owns ([`aws_owned`]): those an
+    /// escalation can take.
+    pub takeable: Vec<Vec<PrincipalIx>>,
     groups: Vec<Vec<crate::org::GroupIx>>,
     /// Per document: an Allow covers any of [`FIRST_ACTIONS`]; any of [`SELF_ACTIONS`].
     any_first: Vec<bool>,
@@ -2006,11 +2077,16 @@ impl Prefilter {
             .filter_map(|a| FIRST_ACTIONS.iter().position(|x| x == a))
             .collect();
         let all: Vec<usize> = (0..FIRST_ACTIONS.len()).collect();
+        let takeable = by_account
+            .iter()
+            .map(|ps| ps.iter().copied().filter(|&p| !aws_owned(org, p)).collect())
+            .collect();
         Prefilter {
             any_first: any_of(&all),
             any_self: any_of(&self_first),
             docs,
             by_account,
+            takeable,
             groups: groups_by_account(org),
             // IAM has no resource policies; an org that holds an IAM ARN as a resource
             // with a policy is not filtered (see `worth`).
@@ -2088,8 +2164,38 @@ impl Prefilter {
         if !self.may(org, p) {
             return None;
         }
-        let techniques = techniques_between(org, p, q, batch.context);
-        self.best_of(batch, p, techniques)
+        let mut techniques = techniques_between(org, p, q, batch.context);
+        let first = techniques.next()?;
+        let class = TargetClass::of(org, q, &first);
+        if batch.easy.contains(&(p, class)) {
+            let e = first.into_edge();
+            // Tests run debug builds: every edge taken so is decided there too.
+            debug_assert_eq!(
+                Some(&e),
+                self.best_of(batch, p, techniques_between(org, p, q, batch.context))
+                    .as_ref(),
+                "the first technique towards {} taken by its class",
+                org.principal_arn(q)
+            );
+            return Some(e);
+        }
+        let mut found = None;
+        if self.worth(org, p, &first) {
+            batch.blind_free = true;
+            if let Some(e) = first.decide(batch, p) {
+                if e.needs.is_empty() {
+                    if batch.plain && batch.blind_free {
+                        batch.easy.insert((p, class));
+                    }
+                    return Some(e);
+                }
+                found = Some(e);
+            }
+        }
+        match self.best_of(batch, p, techniques) {
+            Some(e) if e.needs.is_empty() || found.is_none() => Some(e),
+            _ => found,
+        }
     }
 
     /// [`edges_between`], skipping techniques that cannot be allowed.

@@ -38,6 +38,7 @@ use super::AnalysisError;
 use super::assemble::principal;
 use super::watch::Watch;
 use crate::org::assume_index::{AssumeIndex, CallerSide};
+use crate::org::hash::FxMap;
 use crate::org::{Org, PrincipalIx, RoleIx};
 
 /// One hop of a path: who obtains whose permissions, and how.
@@ -121,6 +122,7 @@ impl Shares {
     fn new(org: &Org, h: &mut Hops, tree: &Shortest) -> Shares {
         let mut hops: Vec<Option<Arc<HopStep>>> = vec![None; h.graph.edge_count()];
         let mut from_raised: Vec<(EdgeIndex, NodeIndex)> = Vec::new();
+        let mut taken: Vec<(EdgeIndex, Node, Node, Edge)> = Vec::new();
         for n in h.graph.node_indices() {
             let Some(e) = tree.via(n) else { continue };
             let (a, b) = h.graph.edge_endpoints(e).unwrap_or((h.root, h.root));
@@ -128,15 +130,30 @@ impl Shares {
             if from.raised.is_some() {
                 from_raised.push((e, a));
             }
-            let w = std::mem::replace(&mut h.graph[e], Edge::taken());
-            hops[e.index()] = Some(Arc::new(HopStep {
-                from: principal_arc(org, from.p).into(),
-                to: principal_arc(org, to.p).into(),
-                needs: w.needs.iter().map(need_text).collect(),
-                via: w.via,
-                steps: w.steps,
-                raised_steps: None,
-            }));
+            taken.push((
+                e,
+                from,
+                to,
+                std::mem::replace(&mut h.graph[e], Edge::taken()),
+            ));
+        }
+        // Built in parallel: a whole-org answer has a hop for each principal reached.
+        let built: Vec<(EdgeIndex, Arc<HopStep>)> = taken
+            .into_par_iter()
+            .map(|(e, from, to, w)| {
+                let hop = HopStep {
+                    from: principal_arc(org, from.p).into(),
+                    to: principal_arc(org, to.p).into(),
+                    needs: w.needs.iter().map(need_text).collect(),
+                    via: w.via,
+                    steps: w.steps,
+                    raised_steps: None,
+                };
+                (e, Arc::new(hop))
+            })
+            .collect();
+        for (e, hop) in built {
+            hops[e.index()] = Some(hop);
         }
         // A hop out of a raised principal is shown with the self-edge that raised it
         // (the hop before it on every path through it).
@@ -285,7 +302,7 @@ pub fn paths_until(
         // By account: the principals worth reaching in an account are looked up once
         // for all the callers of that account, not once per caller.
         let mut callers: Vec<PrincipalIx> = at
-            .iter()
+            .par_iter()
             .filter(|n| n.raised.is_none() && pre.may(org, n.p))
             .map(|n| n.p)
             .collect();
@@ -314,18 +331,20 @@ pub fn paths_until(
                 .into_iter()
                 .map(|(p, e, r)| (Node::plain(p), Node { p, raised: Some(r) }, e)),
         );
-        let raised: Vec<(PrincipalIx, PrincipalIx, Raised)> = at
-            .iter()
-            .filter_map(|n| Some((n.p, n.raised?)))
-            .flat_map(|(p, r)| {
-                escalation_targets(org, &pre, p, worth)
-                    .into_iter()
-                    .filter(move |&q| {
-                        q != p && !joined(Node { p, raised: Some(r) }, Node::plain(q))
-                    })
-                    .map(move |q| (p, q, r))
-            })
-            .collect();
+        // The targets of each account looked up once for all its raised callers.
+        let mut targets: FxMap<crate::org::AccountIx, Vec<PrincipalIx>> = FxMap::default();
+        let mut raised: Vec<(PrincipalIx, PrincipalIx, Raised)> = Vec::new();
+        for (p, r) in at.iter().filter_map(|n| Some((n.p, n.raised?))) {
+            let of_account = targets
+                .entry(org.principal_account(p))
+                .or_insert_with(|| escalation_targets(org, &pre, p, worth));
+            raised.extend(
+                of_account
+                    .iter()
+                    .filter(|&&q| q != p && !joined(Node { p, raised: Some(r) }, Node::plain(q)))
+                    .map(|&q| (p, q, r)),
+            );
+        }
         out.extend(decide_raised(org, &pre, &raised, context));
         out
     };
@@ -388,10 +407,10 @@ fn escalation_targets(
     p: PrincipalIx,
     worth: &Worth<'_>,
 ) -> Vec<PrincipalIx> {
-    pre.by_account[org.principal_account(p).index()]
+    pre.takeable[org.principal_account(p).index()]
         .iter()
         .copied()
-        .filter(|&q| worth(q, false) && !escalation::aws_owned(org, q))
+        .filter(|&q| worth(q, false))
         .collect()
 }
 
@@ -404,7 +423,7 @@ fn raise_each(
     context: &[(String, Vec<String>)],
 ) -> Vec<(PrincipalIx, Edge, Raised)> {
     let ps: Vec<PrincipalIx> = ps
-        .iter()
+        .par_iter()
         .copied()
         .filter(|&p| pre.may_self(org, p))
         .collect();
