@@ -66,7 +66,7 @@ use super::super::who_can::Condition;
 use crate::engine::PolicySet;
 use crate::engine::{self, Decision};
 use crate::org::assume_index::docs_allowing;
-use crate::org::hash::{FxMap, FxSet};
+use crate::org::hash::FxMap;
 use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::context::Key;
 use crate::policy::request::Request;
@@ -349,16 +349,25 @@ pub struct Batch<'o> {
     tag_reads: Option<Arc<TagReads>>,
     /// The actions the batch's [`Blind`]s name: a handful, kept once each.
     actions: Vec<Box<str>>,
-    /// Whether every request decided since it was last set was on a user or role and
-    /// answered by a [`Blind`] none of whose statements' Resource tells two targets
-    /// apart (as an administrator's `*`).
-    blind_free: bool,
+    /// The [`Blind`]s of the requests decided since it was set, while every one had
+    /// a Blind whose statements are known (`None` once one had not).
+    tracked: Option<Vec<Blind<'o>>>,
     /// Whether the last technique decided was allowed as it is, not after a tag change.
     plain: bool,
-    /// Callers whose first technique towards a target of a [`TargetClass`] was allowed
-    /// with no context, as it is, every request blind to which target it was: the
-    /// first technique towards every other target of that class is allowed alike.
-    easy: FxSet<(PrincipalIx, TargetClass<'o>)>,
+    /// By caller and [`TargetClass`], how its first technique towards a target of the
+    /// class was allowed with no context, as it is (`None`: its requests' statements
+    /// are not known; decide each).
+    easy: FxMap<(PrincipalIx, TargetClass<'o>), Option<Easy>>,
+}
+
+/// The statements of a caller's first technique towards the targets of one class
+/// that can tell two of them apart (those of each request's [`Blind`]), and each way
+/// they match a target towards which the technique was allowed with no context: a
+/// target they match in one of those ways is reached alike, every request of the
+/// technique reused as its Blind would reuse it.
+struct Easy {
+    statements: Vec<Statement>,
+    allowed: Vec<Vec<bool>>,
 }
 
 /// What the engine can read of a user or role as the target of the requests of one
@@ -464,9 +473,9 @@ impl<'o> Batch<'o> {
             blind: FxMap::default(),
             tag_reads: None,
             actions: Vec::new(),
-            blind_free: false,
+            tracked: None,
             plain: false,
-            easy: FxSet::default(),
+            easy: FxMap::default(),
         }
     }
 
@@ -494,7 +503,9 @@ impl<'o> Batch<'o> {
             let sig = Readers::signature(&r.statements, &step.resource);
             if let Some((_, known)) = r.seen.iter().find(|(s, _)| Some(s) == sig.as_ref()) {
                 let known = known.clone();
-                self.blind_free &= r.statements.is_empty();
+                if let Some(t) = &mut self.tracked {
+                    t.push(b.clone());
+                }
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
@@ -510,13 +521,18 @@ impl<'o> Batch<'o> {
         let (readers, decided) = self.decide_each(p, ask(), how, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some(b) = blind.filter(|_| readers.is_some()) {
+            let kept = self.tracked.as_ref().map(|_| b.clone());
             let entry = self.blind.entry(b).or_insert_with(|| {
                 readers.and_then(|r| r).map(|statements| Readers {
                     statements,
                     seen: Vec::new(),
                 })
             });
-            self.blind_free &= entry.as_ref().is_some_and(|r| r.statements.is_empty());
+            match (entry.is_some(), kept, &mut self.tracked) {
+                (true, Some(k), Some(t)) => t.push(k),
+                (false, _, _) => self.tracked = None,
+                _ => {}
+            }
             if let Some(r) = entry
                 && let Some(sig) =
                     signature.unwrap_or_else(|| Readers::signature(&r.statements, &step.resource))
@@ -524,9 +540,47 @@ impl<'o> Batch<'o> {
                 r.seen.push((sig, decided.clone()));
             }
         } else {
-            self.blind_free = false;
+            self.tracked = None;
         }
         decided
+    }
+
+    /// Keeps that `p`'s first technique towards `q`, of `class`, was allowed as it is
+    /// with no context, its requests' Blinds `tracked`.
+    fn learn(
+        &mut self,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        class: TargetClass<'o>,
+        tracked: Option<Vec<Blind<'o>>>,
+    ) {
+        let blind = &self.blind;
+        let entry = self.easy.entry((p, class)).or_insert_with(|| {
+            let mut statements = Vec::new();
+            for b in tracked? {
+                statements.extend(blind.get(&b)?.as_ref()?.statements.iter().cloned());
+            }
+            Some(Easy {
+                statements,
+                allowed: Vec::new(),
+            })
+        });
+        if let Some(e) = entry
+            && let Some(sig) = Readers::signature(&e.statements, self.org.principal_arn(q))
+            && !e.allowed.contains(&sig)
+        {
+            e.allowed.push(sig);
+        }
+    }
+
+    /// Whether `p`'s first technique towards `q`, of `class`, is allowed as it was
+    /// towards a target of that class the statements matched alike.
+    fn easy(&self, p: PrincipalIx, q: PrincipalIx, class: TargetClass<'o>) -> bool {
+        let Some(Some(e)) = self.easy.get(&(p, class)) else {
+            return false;
+        };
+        Readers::signature(&e.statements, self.org.principal_arn(q))
+            .is_some_and(|sig| e.allowed.contains(&sig))
     }
 
     /// The [`Blind`] of a request of `p` on a user or role of the org (`None`: another
@@ -2167,7 +2221,7 @@ impl Prefilter {
         let mut techniques = techniques_between(org, p, q, batch.context);
         let first = techniques.next()?;
         let class = TargetClass::of(org, q, &first);
-        if batch.easy.contains(&(p, class)) {
+        if batch.easy(p, q, class) {
             let e = first.into_edge();
             // Tests run debug builds: every edge taken so is decided there too.
             debug_assert_eq!(
@@ -2181,11 +2235,13 @@ impl Prefilter {
         }
         let mut found = None;
         if self.worth(org, p, &first) {
-            batch.blind_free = true;
-            if let Some(e) = first.decide(batch, p) {
+            batch.tracked = Some(Vec::new());
+            let decided = first.decide(batch, p);
+            let tracked = batch.tracked.take();
+            if let Some(e) = decided {
                 if e.needs.is_empty() {
-                    if batch.plain && batch.blind_free {
-                        batch.easy.insert((p, class));
+                    if batch.plain {
+                        batch.learn(p, q, class, tracked);
                     }
                     return Some(e);
                 }
