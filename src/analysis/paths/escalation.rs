@@ -2104,9 +2104,6 @@ pub struct Prefilter {
     docs: Vec<Vec<bool>>,
     /// Per account, its users and roles.
     pub by_account: Vec<Vec<PrincipalIx>>,
-    /// Per account, its users and roles but those AWS owns ([`aws_owned`]): those an
-    /// escalation can take.
-    pub takeable: Vec<Vec<PrincipalIx>>,
     groups: Vec<Vec<crate::org::GroupIx>>,
     /// Per document: an Allow covers any of [`FIRST_ACTIONS`]; any of [`SELF_ACTIONS`].
     any_first: Vec<bool>,
@@ -2131,16 +2128,11 @@ impl Prefilter {
             .filter_map(|a| FIRST_ACTIONS.iter().position(|x| x == a))
             .collect();
         let all: Vec<usize> = (0..FIRST_ACTIONS.len()).collect();
-        let takeable = by_account
-            .iter()
-            .map(|ps| ps.iter().copied().filter(|&p| !aws_owned(org, p)).collect())
-            .collect();
         Prefilter {
             any_first: any_of(&all),
             any_self: any_of(&self_first),
             docs,
             by_account,
-            takeable,
             groups: groups_by_account(org),
             // IAM has no resource policies; an org that holds an IAM ARN as a resource
             // with a policy is not filtered (see `worth`).

@@ -407,10 +407,10 @@ fn escalation_targets(
     p: PrincipalIx,
     worth: &Worth<'_>,
 ) -> Vec<PrincipalIx> {
-    pre.takeable[org.principal_account(p).index()]
+    pre.by_account[org.principal_account(p).index()]
         .iter()
         .copied()
-        .filter(|&q| worth(q, false))
+        .filter(|&q| worth(q, false) && !escalation::aws_owned(org, q))
         .collect()
 }
 
