@@ -24,6 +24,13 @@ fn org() -> Org {
     escalation::load("tests/paths/reuse.json")
 }
 
+/// `(kind, name, via)` as `reached` gives them: the principal's ARN and the technique.
+fn by_via(list: &[(&str, &str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, n, via)| (arn(k, n), via.to_string()))
+        .collect()
+}
+
 fn reached(a: &PathsAnswer) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = a
         .reachable
@@ -50,7 +57,7 @@ fn an_admin_reaches_only_what_the_guardrails_leave() {
     let org = org();
     let admin = arn("user", "admin");
     let a = analysis::paths(&org, &admin, None, &[]).unwrap();
-    let want: Vec<(String, String)> = [
+    let want = by_via(&[
         ("role", "app-1", "iam:UpdateAssumeRolePolicy"),
         ("role", "app-2", "iam:UpdateAssumeRolePolicy"),
         ("role", "vault", "iam:UntagRole+iam:UpdateAssumeRolePolicy"),
@@ -59,10 +66,7 @@ fn an_admin_reaches_only_what_the_guardrails_leave() {
         ("user", "guarded", "iam:UntagUser+iam:CreateAccessKey"),
         ("user", "keyless", "iam:CreateLoginProfile"),
         ("user", "plain", "iam:CreateAccessKey"),
-    ]
-    .iter()
-    .map(|(k, n, via)| (arn(k, n), via.to_string()))
-    .collect();
+    ]);
     assert_eq!(reached(&a), want);
     for r in &a.reachable {
         let hop = r.edges.last().expect("one hop from the admin");
@@ -125,7 +129,7 @@ fn targets_told_apart_by_tag_value_or_boundary_are_decided_apart() {
     let org = escalation::load("tests/paths/classes.json");
     let admin = arn("user", "admin");
     let a = analysis::paths(&org, &admin, None, &[]).unwrap();
-    let want: Vec<(String, String)> = [
+    let want = by_via(&[
         ("role", "open-1", "iam:UpdateAssumeRolePolicy"),
         ("role", "open-2", "iam:UpdateAssumeRolePolicy"),
         ("role", "open-3", "iam:UpdateAssumeRolePolicy"),
@@ -134,10 +138,7 @@ fn targets_told_apart_by_tag_value_or_boundary_are_decided_apart() {
         ("user", "blue-3", "iam:CreateAccessKey"),
         ("user", "plain-1", "iam:CreateAccessKey"),
         ("user", "plain-2", "iam:CreateAccessKey"),
-    ]
-    .iter()
-    .map(|(k, n, via)| (arn(k, n), via.to_string()))
-    .collect();
+    ]);
     assert_eq!(reached(&a), want);
     for r in &a.reachable {
         let hop = r.edges.last().expect("one hop from the admin");

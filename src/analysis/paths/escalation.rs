@@ -349,11 +349,6 @@ pub struct Batch<'o> {
     tag_reads: Option<Arc<TagReads>>,
     /// The actions the batch's [`Blind`]s name: a handful, kept once each.
     actions: Vec<Box<str>>,
-    /// The [`Blind`]s of the requests decided since it was set, while every one had
-    /// a Blind whose statements are known (`None` once one had not).
-    tracked: Option<Vec<Blind<'o>>>,
-    /// Whether the last technique decided was allowed as it is, not after a tag change.
-    plain: bool,
     /// By caller and [`TargetClass`], how its first technique towards a target of the
     /// class was allowed with no context, as it is (`None`: its requests' statements
     /// are not known; decide each).
@@ -473,8 +468,6 @@ impl<'o> Batch<'o> {
             blind: FxMap::default(),
             tag_reads: None,
             actions: Vec::new(),
-            tracked: None,
-            plain: false,
             easy: FxMap::default(),
         }
     }
@@ -503,9 +496,6 @@ impl<'o> Batch<'o> {
             let sig = Readers::signature(&r.statements, &step.resource);
             if let Some((_, known)) = r.seen.iter().find(|(s, _)| Some(s) == sig.as_ref()) {
                 let known = known.clone();
-                if let Some(t) = &mut self.tracked {
-                    t.push(b.clone());
-                }
                 // Tests run debug builds: every reused decision is checked there.
                 debug_assert_eq!(
                     known,
@@ -521,56 +511,51 @@ impl<'o> Batch<'o> {
         let (readers, decided) = self.decide_each(p, ask(), how, first);
         // Only a decision the engine made is kept (not a request that failed before).
         if let Some(b) = blind.filter(|_| readers.is_some()) {
-            let kept = self.tracked.as_ref().map(|_| b.clone());
             let entry = self.blind.entry(b).or_insert_with(|| {
                 readers.and_then(|r| r).map(|statements| Readers {
                     statements,
                     seen: Vec::new(),
                 })
             });
-            match (entry.is_some(), kept, &mut self.tracked) {
-                (true, Some(k), Some(t)) => t.push(k),
-                (false, _, _) => self.tracked = None,
-                _ => {}
-            }
             if let Some(r) = entry
                 && let Some(sig) =
                     signature.unwrap_or_else(|| Readers::signature(&r.statements, &step.resource))
             {
                 r.seen.push((sig, decided.clone()));
             }
-        } else {
-            self.tracked = None;
         }
         decided
     }
 
-    /// Keeps that `p`'s first technique towards `q`, of `class`, was allowed as it is
-    /// with no context, its requests' Blinds `tracked`.
-    fn learn(
-        &mut self,
-        p: PrincipalIx,
-        q: PrincipalIx,
-        class: TargetClass<'o>,
-        tracked: Option<Vec<Blind<'o>>>,
-    ) {
-        let blind = &self.blind;
-        let entry = self.easy.entry((p, class)).or_insert_with(|| {
-            let mut statements = Vec::new();
-            for b in tracked? {
-                statements.extend(blind.get(&b)?.as_ref()?.statements.iter().cloned());
-            }
-            Some(Easy {
-                statements,
-                allowed: Vec::new(),
-            })
-        });
-        if let Some(e) = entry
-            && let Some(sig) = Readers::signature(&e.statements, self.org.principal_arn(q))
+    /// Keeps that `p`'s first technique `t` towards `q`, of `class`, was allowed as it
+    /// is with no context (its requests just decided).
+    fn learn(&mut self, p: PrincipalIx, q: PrincipalIx, class: TargetClass<'o>, t: &Technique) {
+        if !self.easy.contains_key(&(p, class)) {
+            let easy = self.easy_of(p, t);
+            self.easy.insert((p, class), easy);
+        }
+        let Some(Some(e)) = self.easy.get_mut(&(p, class)) else {
+            return;
+        };
+        if let Some(sig) = Readers::signature(&e.statements, self.org.principal_arn(q))
             && !e.allowed.contains(&sig)
         {
             e.allowed.push(sig);
         }
+    }
+
+    /// The statements of the [`Blind`]s of `t`'s requests by `p`, kept when they were
+    /// decided (`None`: a request has none, or its statements hold variables).
+    fn easy_of(&mut self, p: PrincipalIx, t: &Technique) -> Option<Easy> {
+        let mut statements = Vec::new();
+        for (i, step) in t.steps.iter().enumerate() {
+            let b = self.blind_of(p, step, t.how(i, None))?;
+            statements.extend(self.blind.get(&b)?.as_ref()?.statements.iter().cloned());
+        }
+        Some(Easy {
+            statements,
+            allowed: Vec::new(),
+        })
     }
 
     /// Whether `p`'s first technique towards `q`, of `class`, is allowed as it was
@@ -1521,12 +1506,12 @@ impl Technique {
         self
     }
 
-    /// The edge of this technique, allowed with no context.
-    fn into_edge(self) -> Edge {
+    /// The edge of this technique, allowed with the context `needs`.
+    fn into_edge(self, needs: Vec<Condition>) -> Edge {
         Edge {
             via: self.via,
             steps: self.steps,
-            needs: Vec::new(),
+            needs,
         }
     }
 
@@ -1548,18 +1533,20 @@ impl Technique {
         p: PrincipalIx,
         raised: Option<Raised>,
     ) -> Option<Edge> {
-        let failed = match self.needs(batch, p, raised) {
-            Ok(needs) => {
-                batch.plain = true;
-                return Some(Edge {
-                    via: self.via,
-                    steps: self.steps,
-                    needs,
-                });
-            }
-            Err(i) => i,
-        };
-        batch.plain = false;
+        match self.needs(batch, p, raised) {
+            Ok(needs) => Some(self.into_edge(needs)),
+            Err(failed) => self.retagged_after(batch, p, raised, failed),
+        }
+    }
+
+    /// The technique after a tag change, where step `failed` was not allowed as it is.
+    fn retagged_after(
+        &self,
+        batch: &mut Batch<'_>,
+        p: PrincipalIx,
+        raised: Option<Raised>,
+        failed: usize,
+    ) -> Option<Edge> {
         if self.retag.is_some() {
             return None;
         }
@@ -1568,14 +1555,11 @@ impl Technique {
         for r in batch.retags(p, &self.steps[failed], under, raised) {
             if let Some(e) = self.retagged(batch.org, r).decide_as(batch, p, raised) {
                 if e.needs.is_empty() {
-                    found = Some(e);
-                    break;
+                    return Some(e);
                 }
                 found.get_or_insert(e);
             }
         }
-        // Allowed after a tag change, if at all: not as it is.
-        batch.plain = false;
         found
     }
 
@@ -1589,6 +1573,17 @@ impl Technique {
         }
     }
 
+    /// How step `i` is asked, the caller `raised` as it says.
+    fn how(&self, i: usize, raised: Option<Raised>) -> How<'_> {
+        How {
+            extra: self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e),
+            under: self.under(i),
+            raised,
+            // The tag step itself is asked on the tags as they are.
+            retag: self.retag.as_ref().filter(|_| i > 0),
+        }
+    }
+
     /// The needs of every step, each allowed; else the index of the first step the
     /// engine does not allow.
     fn needs(
@@ -1599,16 +1594,7 @@ impl Technique {
     ) -> Result<Vec<Condition>, usize> {
         let mut needs: Vec<Condition> = Vec::new();
         for (i, s) in self.steps.iter().enumerate() {
-            let extra = self.sets.iter().find(|(j, _)| *j == i).map(|(_, e)| e);
-            // The tag step itself is asked on the tags as they are.
-            let retag = self.retag.as_ref().filter(|_| i > 0);
-            let how = How {
-                extra,
-                under: self.under(i),
-                raised,
-                retag,
-            };
-            let decided = batch.decide(p, s, how);
+            let decided = batch.decide(p, s, self.how(i, raised));
             for n in decided.ok_or(i)? {
                 if !needs.contains(&n) {
                     needs.push(n);
@@ -2214,7 +2200,7 @@ impl Prefilter {
         let first = techniques.next()?;
         let class = TargetClass::of(org, q, &first);
         if batch.easy(p, q, class) {
-            let e = first.into_edge();
+            let e = first.into_edge(Vec::new());
             // Tests run debug builds: every edge taken so is decided there too.
             debug_assert_eq!(
                 Some(&e),
@@ -2227,14 +2213,18 @@ impl Prefilter {
         }
         let mut found = None;
         if self.worth(org, p, &first) {
-            batch.tracked = Some(Vec::new());
-            let decided = first.decide(batch, p);
-            let tracked = batch.tracked.take();
+            // As `Technique::decide`, learning from an allowance as it is.
+            let decided = match first.needs(batch, p, None) {
+                Ok(needs) => {
+                    if needs.is_empty() {
+                        batch.learn(p, q, class, &first);
+                    }
+                    Some(first.into_edge(needs))
+                }
+                Err(failed) => first.retagged_after(batch, p, None, failed),
+            };
             if let Some(e) = decided {
                 if e.needs.is_empty() {
-                    if batch.plain {
-                        batch.learn(p, q, class, tracked);
-                    }
                     return Some(e);
                 }
                 found = Some(e);
