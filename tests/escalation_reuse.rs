@@ -157,3 +157,41 @@ fn targets_told_apart_by_tag_value_or_boundary_are_decided_apart() {
         );
     }
 }
+
+/// A tag tells targets apart only where a statement on the technique's actions reads
+/// it: here the lead's own policy, through the variable `${aws:ResourceTag/team}`
+/// (IAM User Guide, "IAM policy elements: Variables and tags"), so the lead takes
+/// its own team's users and no other. The SCP that reads the same tag on Secrets
+/// Manager does not bear on the IAM actions: the admin takes every user, red or
+/// blue, each hop checked with `can`.
+#[test]
+fn a_tag_tells_targets_apart_only_where_the_techniques_actions_read_it() {
+    let org = escalation::load("tests/paths/tag_reads.json");
+    let lead = arn("user", "lead");
+    let a = analysis::paths(&org, &lead, None, &[]).unwrap();
+    let want = by_via(&[
+        ("user", "blue-1", "iam:CreateAccessKey"),
+        ("user", "blue-2", "iam:CreateAccessKey"),
+    ]);
+    assert_eq!(reached(&a), want);
+    for name in ["red-1", "red-2", "admin"] {
+        assert!(!allowed(
+            &org,
+            &lead,
+            "iam:CreateAccessKey",
+            &arn("user", name),
+            &[]
+        ));
+    }
+    let admin = arn("user", "admin");
+    let a = analysis::paths(&org, &admin, None, &[]).unwrap();
+    let users = ["blue-1", "blue-2", "lead", "red-1", "red-2"];
+    let want: Vec<(&str, &str, &str)> = users
+        .iter()
+        .map(|u| ("user", *u, "iam:CreateAccessKey"))
+        .collect();
+    assert_eq!(reached(&a), by_via(&want));
+    for r in &a.reachable {
+        assert_steps_allowed(&org, &admin, &r.edges.last().expect("one hop").steps);
+    }
+}

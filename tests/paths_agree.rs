@@ -592,6 +592,15 @@ fn paths_agree_with_every_hop_on_targets_told_apart_by_tag_or_boundary() {
 }
 
 #[test]
+fn paths_agree_with_every_hop_where_a_tag_is_read_by_a_variable_or_on_another_service() {
+    // Users told apart by a tag the lead's policy reads through a variable, and alike
+    // for an SCP that reads it on Secrets Manager only.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/paths/tag_reads.json");
+    let org = orgscope::org::load(&file).unwrap();
+    agree("tag reads", &org, &eu());
+}
+
+#[test]
 fn paths_agree_with_every_hop_on_versions_and_profiles() {
     // A principal raised by making another version of its policy the default goes on
     // with that version's document beside its own.

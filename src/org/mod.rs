@@ -42,7 +42,7 @@ pub use entities::*;
 pub use graph::{AttachKind, Attachment, Edge, OrgGraph};
 pub use ids::*;
 pub(crate) use model::Parts;
-pub use model::{Edits, NameLookup, Org, Stats};
+pub use model::{Edits, NameLookup, Org, ResourceTagRead, Stats};
 pub use report::{Finding, Report, Severity};
 pub use time::parse_time;
 

@@ -84,6 +84,9 @@ pub struct Org {
     links: Arc<OnceLock<Links>>,
     /// Entities named by ARN, by the ARN's service: built when first asked for.
     by_service: Arc<OnceLock<ByService>>,
+    /// The statements that read a tag of the request's resource: built when first
+    /// asked for.
+    resource_tag_reads: Arc<OnceLock<Vec<ResourceTagRead>>>,
     /// Tells this org's contents apart from any other's: a new one per load and per
     /// in-memory edit (a clone, being the same, keeps it).
     stamp: u64,
@@ -91,6 +94,16 @@ pub struct Org {
     edits: Option<Arc<Edits>>,
     /// Where each policy's document is in the files read.
     sources: Arc<super::sources::Sources>,
+}
+
+/// A statement that reads tags of the request's resource.
+#[derive(Debug)]
+pub struct ResourceTagRead {
+    pub doc: DocIx,
+    /// Its place in the document's statements.
+    pub statement: usize,
+    /// The tags it reads, lower-cased; `None`: any.
+    pub tags: Option<Vec<String>>,
 }
 
 /// What a what-if's in-memory edits wrote, relative to the org they started from, so
@@ -170,6 +183,7 @@ impl Org {
             rcp_levels: Arc::default(),
             links: Arc::default(),
             by_service: Arc::default(),
+            resource_tag_reads: Arc::default(),
             stamp: new_stamp(),
             edits: None,
             sources: Arc::new(p.sources),
@@ -463,6 +477,7 @@ impl Org {
 
     /// Adds a compiled document.
     pub(crate) fn push_doc(&mut self, doc: Doc) -> super::ids::DocIx {
+        self.resource_tag_reads = Arc::default();
         let docs = Arc::make_mut(&mut self.docs);
         docs.push(doc);
         super::ids::DocIx::new(docs.len() - 1)
@@ -837,6 +852,29 @@ impl Org {
         self.index_levels();
         self.links = Arc::default();
         self.by_service = Arc::default();
+        self.resource_tag_reads = Arc::default();
+    }
+
+    /// Every statement of the org's documents that reads a tag of the request's
+    /// resource ([`crate::policy::Statement::resource_tags_read`]): few in most
+    /// orgs, and only they can tell apart two users or roles by their tags.
+    pub fn resource_tag_reads(&self) -> &[ResourceTagRead] {
+        self.resource_tag_reads.get_or_init(|| {
+            let mut reads = Vec::new();
+            for (d, doc) in self.docs.iter().enumerate() {
+                for (i, st) in doc.policy.statements().iter().enumerate() {
+                    let tags = st.resource_tags_read();
+                    if tags.as_ref().is_none_or(|t| !t.is_empty()) {
+                        reads.push(ResourceTagRead {
+                            doc: DocIx::new(d),
+                            statement: i,
+                            tags,
+                        });
+                    }
+                }
+            }
+            reads
+        })
     }
 
     /// The resources, roles, users and groups by their ARN's service (an ARN that

@@ -509,6 +509,36 @@ impl Statement {
             .map(|r| (r.negated, r.text.as_slice()))
     }
 
+    /// The tags of the request's resource the statement reads, lower-cased: as a
+    /// condition key (`aws:ResourceTag/<tag>`, `iam:ResourceTag/<tag>`) or as a policy
+    /// variable in a condition value or a Resource (`${aws:ResourceTag/<tag>}`). Empty
+    /// for most statements; `None` when it reads one whose name is made with another
+    /// variable, which could be any tag.
+    pub fn resource_tags_read(&self) -> Option<Vec<String>> {
+        let mut tags = Vec::new();
+        let values = self.conditions.iter().flat_map(|c| c.raw_values.iter());
+        let resources = self.resource_patterns().map_or(&[][..], |(_, r)| r);
+        let keys = self.conditions.iter().map(|c| c.key_lower).chain(
+            values
+                .chain(resources)
+                .flat_map(|t| pattern::variable_keys(t)),
+        );
+        for key in keys {
+            let key = key.as_str();
+            let Some(tag) = ["aws:resourcetag/", "iam:resourcetag/"]
+                .iter()
+                .find_map(|prefix| key.strip_prefix(prefix))
+            else {
+                continue;
+            };
+            if tag.contains(['$', '{', '}']) {
+                return None;
+            }
+            tags.push(tag.to_string());
+        }
+        Some(tags)
+    }
+
     /// How many patterns the `Action`/`NotAction` element holds.
     pub fn action_pattern_count(&self) -> usize {
         self.actions.patterns.len()

@@ -339,6 +339,25 @@ pub fn substitute_variables(text: &str, ctx: &Context) -> Option<String> {
     Some(out)
 }
 
+/// The keys of the policy variables in `text` (`${aws:username}` gives
+/// `aws:username`), as [`substitute_variables`] reads them.
+pub(crate) fn variable_keys(text: &str) -> Vec<Key> {
+    let mut keys = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        rest = &rest[i..];
+        match parse_variable(rest) {
+            Some((Parsed::Var(v), used)) => {
+                keys.push(v.key);
+                rest = &rest[used..];
+            }
+            Some((Parsed::Literal(_), used)) => rest = &rest[used..],
+            None => rest = &rest[2..],
+        }
+    }
+    keys
+}
+
 /// Splits an ARN-like text on `:` into at most `n` parts, ignoring colons inside
 /// `${...}` variables (`${aws:username}` holds one).
 pub(crate) fn split_arn(text: &str, n: usize) -> Vec<&str> {

@@ -452,3 +452,50 @@ fn an_anonymous_request_carries_principal_account_anonymous() {
     let alice = req(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", &[]);
     assert!(!deny.evaluate(&alice, |_| {}).deny);
 }
+
+/// The tags of the request's resource a statement reads: as a condition key or as
+/// a policy variable in a value or a Resource (IAM User Guide, "Controlling access
+/// to AWS resources using tags" and "IAM policy elements: Variables and tags"); any
+/// tag when a variable makes the key's name.
+#[test]
+fn the_resource_tags_a_statement_reads() {
+    let tags = |statement: &str| {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#);
+        parse(PolicyKind::Identity, &text).statements()[0].resource_tags_read()
+    };
+    let none: Option<Vec<String>> = Some(Vec::new());
+    assert_eq!(
+        tags(r#"{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#),
+        none
+    );
+    assert_eq!(
+        tags(
+            r#"{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}"#
+        ),
+        none
+    );
+    assert_eq!(
+        tags(
+            r#"{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"AWS:ResourceTag/Team":"red","iam:ResourceTag/env":"prod"}}}"#
+        ),
+        Some(vec!["team".to_string(), "env".to_string()])
+    );
+    assert_eq!(
+        tags(
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:ResourceTag/Owner}"}}}"#
+        ),
+        Some(vec!["owner".to_string()])
+    );
+    assert_eq!(
+        tags(
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::*:user/${iam:ResourceTag/name, 'x'}"}"#
+        ),
+        Some(vec!["name".to_string()])
+    );
+    assert_eq!(
+        tags(
+            r#"{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/${aws:PrincipalTag/k}":"x"}}}"#
+        ),
+        None
+    );
+}

@@ -349,6 +349,9 @@ pub struct Batch<'o> {
     tag_reads: Option<Arc<TagReads>>,
     /// The actions the batch's [`Blind`]s name: a handful, kept once each.
     actions: Vec<Box<str>>,
+    /// By action (its place in `actions`), the tags of a user or role its requests
+    /// can read, once worked out.
+    tags_read: Vec<Option<TagsRead>>,
     /// By caller and [`TargetClass`], how its first technique towards a target of the
     /// class was allowed with no context, as it is (`None`: its requests' statements
     /// are not known; decide each).
@@ -368,9 +371,10 @@ struct Easy {
 /// What the engine can read of a user or role as the target of the requests of one
 /// technique, besides the statements whose Resource names it: its ARN up to its name
 /// (service, account, kind, path: the rules of AWS on service-linked and reserved
-/// roles read the path), its tags, its boundary, and its trust policy where a step
-/// is asked under it. Two targets of one class have the same [`Blind`] for every
-/// request of that technique by one caller.
+/// roles read the path), its tags where a statement on a step's action reads one
+/// ([`TagsRead`]), its boundary, and its trust policy where a step is asked under it.
+/// Two targets of one class have the same [`Blind`] for every request of that
+/// technique by one caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct TargetClass<'o> {
     prefix: &'o str,
@@ -379,25 +383,39 @@ struct TargetClass<'o> {
     trust: Option<PolicyIx>,
 }
 
-impl<'o> TargetClass<'o> {
-    /// The class of `q` as the target of `t`.
-    fn of(org: &'o Org, q: PrincipalIx, t: &Technique) -> TargetClass<'o> {
-        let arn = org.principal_arn(q);
-        let under_trust = t.steps.iter().enumerate().any(|(i, s)| {
-            t.under(i) != Under::RewrittenTrust && resource_holder_is_trust(&s.action)
-        });
-        let (tags, trust) = match q {
-            PrincipalIx::User(u) => (&org.user(u).tags[..], None),
-            PrincipalIx::Role(r) => (
-                &org.role(r).tags[..],
-                org.role(r).trust.filter(|_| under_trust),
-            ),
+/// The tags of a user or role the requests of one action can read: those the
+/// statements covering the action read ([`Org::resource_tag_reads`]).
+enum TagsRead {
+    /// These, lower-cased.
+    Tags(Vec<String>),
+    /// Any: a statement reads a tag whose name a variable makes.
+    Any,
+}
+
+impl TagsRead {
+    /// Whether a context key taken from a user or role can be read: any key but
+    /// one of its tags (`aws:ResourceTag/<tag>`, `iam:ResourceTag/<tag>`) that no
+    /// statement reads.
+    fn reads_key(&self, key: &Key) -> bool {
+        let Some(tag) = ["aws:resourcetag/", "iam:resourcetag/"]
+            .iter()
+            .find_map(|prefix| key.as_str().strip_prefix(prefix))
+        else {
+            return true;
         };
-        TargetClass {
-            prefix: &arn[..arn.rfind('/').map_or(arn.len(), |i| i + 1)],
-            tags,
-            boundary: org.boundary(q),
-            trust,
+        match self {
+            TagsRead::Any => true,
+            TagsRead::Tags(read) => read.iter().any(|t| t == tag),
+        }
+    }
+
+    /// Whether any of `tags` can be read.
+    fn reads_any(&self, tags: &[crate::org::entities::Tag]) -> bool {
+        match self {
+            TagsRead::Any => !tags.is_empty(),
+            TagsRead::Tags(read) => tags
+                .iter()
+                .any(|t| read.iter().any(|r| r.eq_ignore_ascii_case(&t.key))),
         }
     }
 }
@@ -468,6 +486,7 @@ impl<'o> Batch<'o> {
             blind: FxMap::default(),
             tag_reads: None,
             actions: Vec::new(),
+            tags_read: Vec::new(),
             easy: FxMap::default(),
         }
     }
@@ -568,6 +587,80 @@ impl<'o> Batch<'o> {
             .is_some_and(|sig| e.allowed.contains(&sig))
     }
 
+    /// The place of `action` in [`Batch::actions`], added if new.
+    fn action_ix(&mut self, action: &str) -> usize {
+        match self.actions.iter().position(|a| **a == *action) {
+            Some(i) => i,
+            None => {
+                self.actions.push(action.into());
+                self.actions.len() - 1
+            }
+        }
+    }
+
+    /// The tags of a user or role a request of the action at `a` in
+    /// [`Batch::actions`] can read.
+    fn tags_read(&mut self, a: usize) -> &TagsRead {
+        if self.tags_read.len() <= a {
+            self.tags_read.resize_with(a + 1, || None);
+        }
+        let org = self.org;
+        let action = &self.actions[a];
+        self.tags_read[a].get_or_insert_with(|| {
+            let reads = org.resource_tag_reads();
+            if reads.is_empty() {
+                return TagsRead::Tags(Vec::new());
+            }
+            let probe = "arn:aws:iam::000000000000:user/probe";
+            let Ok(probe) = Request::new(probe, action, probe, None, Default::default()) else {
+                return TagsRead::Any;
+            };
+            let mut tags = Vec::new();
+            for r in reads {
+                let st = &org.docs()[r.doc.index()].policy.statements()[r.statement];
+                if !st.covers_action(&probe) {
+                    continue;
+                }
+                match &r.tags {
+                    Some(read) => tags.extend(read.iter().cloned()),
+                    None => return TagsRead::Any,
+                }
+            }
+            TagsRead::Tags(tags)
+        })
+    }
+
+    /// The class of `q` as the target of `t`: its tags only where a request of `t`
+    /// that may act on it can read one of them.
+    fn class_of(&mut self, q: PrincipalIx, t: &Technique) -> TargetClass<'o> {
+        let org = self.org;
+        let arn = org.principal_arn(q);
+        let under_trust = t.steps.iter().enumerate().any(|(i, s)| {
+            t.under(i) != Under::RewrittenTrust && resource_holder_is_trust(&s.action)
+        });
+        let (tags, trust) = match q {
+            PrincipalIx::User(u) => (&org.user(u).tags[..], None),
+            PrincipalIx::Role(r) => (
+                &org.role(r).tags[..],
+                org.role(r).trust.filter(|_| under_trust),
+            ),
+        };
+        let read = !tags.is_empty()
+            && t.steps
+                .iter()
+                .filter(|s| s.on.is_none_or(|on| on == q))
+                .any(|s| {
+                    let a = self.action_ix(&s.action);
+                    self.tags_read(a).reads_any(tags)
+                });
+        TargetClass {
+            prefix: &arn[..arn.rfind('/').map_or(arn.len(), |i| i + 1)],
+            tags: if read { tags } else { &[] },
+            boundary: org.boundary(q),
+            trust,
+        }
+    }
+
     /// The [`Blind`] of a request of `p` on a user or role of the org (`None`: another
     /// resource, decided each time).
     fn blind_of(&mut self, p: PrincipalIx, step: &Step, how: How<'_>) -> Option<Blind<'o>> {
@@ -602,13 +695,11 @@ impl<'o> Batch<'o> {
                         .policy
                         .map(|x| x as *const Policy as usize)
         );
-        let action = match self.actions.iter().position(|a| **a == *step.action) {
-            Some(i) => i,
-            None => {
-                self.actions.push(step.action.as_str().into());
-                self.actions.len() - 1
-            }
-        };
+        let action = self.action_ix(&step.action);
+        // A tag no statement on the action reads cannot tell two targets apart.
+        let mut keys = target_keys_of(org, &step.action, Some(entity));
+        let read = self.tags_read(action);
+        keys.retain(|(k, _)| read.reads_key(k));
         Some(Blind {
             p,
             action: u16::try_from(action).ok()?,
@@ -616,7 +707,7 @@ impl<'o> Batch<'o> {
             under: how.under,
             raised: how.raised,
             traits: engine::ResourceTraits::of(&step.action, arn)?,
-            keys: target_keys_of(org, &step.action, Some(entity)),
+            keys,
             policy,
             retag: how
                 .retag
@@ -2198,7 +2289,7 @@ impl Prefilter {
         }
         let mut techniques = techniques_between(org, p, q, batch.context);
         let first = techniques.next()?;
-        let class = TargetClass::of(org, q, &first);
+        let class = batch.class_of(q, &first);
         if batch.easy(p, q, class) {
             let e = first.into_edge(Vec::new());
             // Tests run debug builds: every edge taken so is decided there too.
