@@ -352,20 +352,31 @@ pub struct Batch<'o> {
     /// By action (its place in `actions`), the tags of a user or role its requests
     /// can read, once worked out.
     tags_read: Vec<Option<TagsRead>>,
-    /// By caller and [`TargetClass`], how its first technique towards a target of the
-    /// class was allowed with no context, as it is (`None`: its requests' statements
-    /// are not known; decide each).
-    easy: FxMap<(PrincipalIx, TargetClass<'o>), Option<Easy>>,
+    /// By caller and [`TargetClass`], what its techniques towards targets of the
+    /// class came to ([`Learnt`]).
+    learnt: FxMap<(PrincipalIx, TargetClass<'o>), Vec<Learnt>>,
+    /// The requests [`Prefilter::best_between`] decides for one pair, while it
+    /// records them to learn from.
+    recording: Option<Recording<'o>>,
 }
 
-/// The statements of a caller's first technique towards the targets of one class
-/// that can tell two of them apart (those of each request's [`Blind`]), and each way
-/// they match a target towards which the technique was allowed with no context: a
-/// target they match in one of those ways is reached alike, every request of the
-/// technique reused as its Blind would reuse it.
-struct Easy {
+/// What a caller's techniques came to towards targets of one class: the statements
+/// of the requests decided that can tell two of them apart (those of each request's
+/// [`Blind`]), and for each way they matched a target, the technique taken (its
+/// place among the target's techniques; allowed as it is, with no context) or none
+/// (no technique allowed, with or without context). A target of the class they
+/// match in one of those ways comes to the same: every request decided for it would
+/// be reused as its Blind reuses it.
+struct Learnt {
     statements: Vec<Statement>,
-    allowed: Vec<Vec<bool>>,
+    seen: Vec<(Vec<bool>, Option<usize>)>,
+}
+
+/// The [`Blind`]s of the requests decided for one pair; `whole` false once one had
+/// none or a tag change was tried: nothing is learnt from the pair then.
+struct Recording<'o> {
+    blinds: Vec<Blind<'o>>,
+    whole: bool,
 }
 
 /// What the engine can read of a user or role as the target of the requests of one
@@ -487,7 +498,8 @@ impl<'o> Batch<'o> {
             tag_reads: None,
             actions: Vec::new(),
             tags_read: Vec::new(),
-            easy: FxMap::default(),
+            learnt: FxMap::default(),
+            recording: None,
         }
     }
 
@@ -508,6 +520,13 @@ impl<'o> Batch<'o> {
             ..Ask::default()
         };
         let blind = self.blind_of(p, step, how);
+        if let Some(r) = &mut self.recording {
+            match &blind {
+                Some(b) if !r.blinds.contains(b) => r.blinds.push(b.clone()),
+                Some(_) => {}
+                None => r.whole = false,
+            }
+        }
         let mut signature = None;
         if let Some(b) = &blind
             && let Some(Some(r)) = self.blind.get(b)
@@ -546,45 +565,61 @@ impl<'o> Batch<'o> {
         decided
     }
 
-    /// Keeps that `p`'s first technique `t` towards `q`, of `class`, was allowed as it
-    /// is with no context (its requests just decided).
-    fn learn(&mut self, p: PrincipalIx, q: PrincipalIx, class: TargetClass<'o>, t: &Technique) {
-        if !self.easy.contains_key(&(p, class)) {
-            let easy = self.easy_of(p, t);
-            self.easy.insert((p, class), easy);
+    /// Keeps what the requests just recorded came to for `p` towards `q`, of
+    /// `class`: `taken`, the place of the technique taken, or none.
+    fn learn(
+        &mut self,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        class: TargetClass<'o>,
+        taken: Option<usize>,
+        recorded: Recording<'o>,
+    ) {
+        if !recorded.whole {
+            return;
         }
-        let Some(Some(e)) = self.easy.get_mut(&(p, class)) else {
+        let mut statements = Vec::new();
+        for b in &recorded.blinds {
+            let Some(Some(r)) = self.blind.get(b) else {
+                return;
+            };
+            statements.extend(r.statements.iter().cloned());
+        }
+        let Some(sig) = Readers::signature(&statements, self.org.principal_arn(q)) else {
             return;
         };
-        if let Some(sig) = Readers::signature(&e.statements, self.org.principal_arn(q))
-            && !e.allowed.contains(&sig)
-        {
-            e.allowed.push(sig);
-        }
-    }
-
-    /// The statements of the [`Blind`]s of `t`'s requests by `p`, kept when they were
-    /// decided (`None`: a request has none, or its statements hold variables).
-    fn easy_of(&mut self, p: PrincipalIx, t: &Technique) -> Option<Easy> {
-        let mut statements = Vec::new();
-        for (i, step) in t.steps.iter().enumerate() {
-            let b = self.blind_of(p, step, t.how(i, None))?;
-            statements.extend(self.blind.get(&b)?.as_ref()?.statements.iter().cloned());
-        }
-        Some(Easy {
-            statements,
-            allowed: Vec::new(),
-        })
-    }
-
-    /// Whether `p`'s first technique towards `q`, of `class`, is allowed as it was
-    /// towards a target of that class the statements matched alike.
-    fn easy(&self, p: PrincipalIx, q: PrincipalIx, class: TargetClass<'o>) -> bool {
-        let Some(Some(e)) = self.easy.get(&(p, class)) else {
-            return false;
+        let learnt = self.learnt.entry((p, class)).or_default();
+        let i = match learnt.iter().position(|l| l.statements == statements) {
+            Some(i) => i,
+            None => {
+                learnt.push(Learnt {
+                    statements,
+                    seen: Vec::new(),
+                });
+                learnt.len() - 1
+            }
         };
-        Readers::signature(&e.statements, self.org.principal_arn(q))
-            .is_some_and(|sig| e.allowed.contains(&sig))
+        if !learnt[i].seen.iter().any(|(s, _)| *s == sig) {
+            learnt[i].seen.push((sig, taken));
+        }
+    }
+
+    /// What `p`'s techniques towards `q`, of `class`, come to, where they came to
+    /// it for a target of that class the statements matched alike: `Some(taken)`.
+    fn known(
+        &self,
+        p: PrincipalIx,
+        q: PrincipalIx,
+        class: TargetClass<'o>,
+    ) -> Option<Option<usize>> {
+        let arn = self.org.principal_arn(q);
+        self.learnt.get(&(p, class))?.iter().find_map(|l| {
+            let sig = Readers::signature(&l.statements, arn)?;
+            l.seen
+                .iter()
+                .find(|(s, _)| *s == sig)
+                .map(|&(_, taken)| taken)
+        })
     }
 
     /// The place of `action` in [`Batch::actions`], added if new.
@@ -645,14 +680,22 @@ impl<'o> Batch<'o> {
                 org.role(r).trust.filter(|_| under_trust),
             ),
         };
+        // A user's techniques are the same few for every user: the class is of all.
         let read = !tags.is_empty()
-            && t.steps
-                .iter()
-                .filter(|s| s.on.is_none_or(|on| on == q))
-                .any(|s| {
-                    let a = self.action_ix(&s.action);
+            && match q {
+                PrincipalIx::User(_) => USER_TECHNIQUES.iter().any(|action| {
+                    let a = self.action_ix(action);
                     self.tags_read(a).reads_any(tags)
-                });
+                }),
+                PrincipalIx::Role(_) => t
+                    .steps
+                    .iter()
+                    .filter(|s| s.on.is_none_or(|on| on == q))
+                    .any(|s| {
+                        let a = self.action_ix(&s.action);
+                        self.tags_read(a).reads_any(tags)
+                    }),
+            };
         TargetClass {
             prefix: &arn[..arn.rfind('/').map_or(arn.len(), |i| i + 1)],
             tags: if read { tags } else { &[] },
@@ -1643,7 +1686,11 @@ impl Technique {
         }
         let under = self.under(failed);
         let mut found: Option<Edge> = None;
-        for r in batch.retags(p, &self.steps[failed], under, raised) {
+        let retags = batch.retags(p, &self.steps[failed], under, raised);
+        if let Some(r) = batch.recording.as_mut().filter(|_| !retags.is_empty()) {
+            r.whole = false;
+        }
+        for r in retags {
             if let Some(e) = self.retagged(batch.org, r).decide_as(batch, p, raised) {
                 if e.needs.is_empty() {
                     return Some(e);
@@ -1806,13 +1853,9 @@ fn techniques_between<'a>(
     let arn = org.principal_arn(q);
     match q {
         PrincipalIx::User(_) => Box::new(
-            [
-                "iam:CreateAccessKey",
-                "iam:CreateLoginProfile",
-                "iam:UpdateLoginProfile",
-            ]
-            .into_iter()
-            .map(move |action| Technique::one(action, arn).on(org, q)),
+            USER_TECHNIQUES
+                .into_iter()
+                .map(move |action| Technique::one(action, arn).on(org, q)),
         ),
         PrincipalIx::Role(_) => {
             // Rewrite the trust policy to name P, then assume the role under it.
@@ -1842,6 +1885,13 @@ fn techniques_between<'a>(
         }
     }
 }
+
+/// The techniques towards a user, each one request on it: the same for every user.
+const USER_TECHNIQUES: [&str; 3] = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+];
 
 /// Passing role `arn` to the service `SERVICES[i]`, then running code there.
 fn pass_role(arn: &str, i: usize, account: &str, region: &str) -> Technique {
@@ -2290,41 +2340,58 @@ impl Prefilter {
         let mut techniques = techniques_between(org, p, q, batch.context);
         let first = techniques.next()?;
         let class = batch.class_of(q, &first);
-        if batch.easy(p, q, class) {
-            let e = first.into_edge(Vec::new());
-            // Tests run debug builds: every edge taken so is decided there too.
+        if let Some(taken) = batch.known(p, q, class) {
+            let e = match taken {
+                Some(0) => Some(first),
+                Some(k) => techniques.nth(k - 1),
+                None => None,
+            }
+            .map(|t| t.into_edge(Vec::new()));
+            // Tests run debug builds: every answer taken so is decided there too.
             debug_assert_eq!(
-                Some(&e),
-                self.best_of(batch, p, techniques_between(org, p, q, batch.context))
-                    .as_ref(),
-                "the first technique towards {} taken by its class",
+                e,
+                self.best_of(batch, p, techniques_between(org, p, q, batch.context)),
+                "the techniques towards {} taken by their class",
                 org.principal_arn(q)
             );
-            return Some(e);
+            return e;
         }
-        let mut found = None;
-        if self.worth(org, p, &first) {
-            // As `Technique::decide`, learning from an allowance as it is.
-            let decided = match first.needs(batch, p, None) {
-                Ok(needs) => {
-                    if needs.is_empty() {
-                        batch.learn(p, q, class, &first);
-                    }
-                    Some(first.into_edge(needs))
-                }
-                Err(failed) => first.retagged_after(batch, p, None, failed),
+        // Which techniques a target has depends on more than its class but for a
+        // user's: of a role's, only the first is learnt.
+        let user = matches!(q, PrincipalIx::User(_)) && !self.iam_resources;
+        batch.recording = Some(Recording {
+            blinds: Vec::new(),
+            whole: true,
+        });
+        let mut found: Option<Edge> = None;
+        let mut taken: Option<(usize, Edge)> = None;
+        for (k, t) in std::iter::once(first).chain(techniques).enumerate() {
+            if k > 0 && !user {
+                batch.recording = None;
+            }
+            if !self.worth(org, p, &t) {
+                continue;
+            }
+            let decided = match t.needs(batch, p, None) {
+                Ok(needs) => Some(t.into_edge(needs)),
+                Err(failed) => t.retagged_after(batch, p, None, failed),
             };
             if let Some(e) = decided {
                 if e.needs.is_empty() {
-                    return Some(e);
+                    taken = Some((k, e));
+                    break;
                 }
-                found = Some(e);
+                found.get_or_insert(e);
             }
         }
-        match self.best_of(batch, p, techniques) {
-            Some(e) if e.needs.is_empty() || found.is_none() => Some(e),
-            _ => found,
+        let learnable = match &taken {
+            Some((k, _)) => user || *k == 0,
+            None => user && found.is_none(),
+        };
+        if let Some(recorded) = batch.recording.take().filter(|_| learnable) {
+            batch.learn(p, q, class, taken.as_ref().map(|(k, _)| *k), recorded);
         }
+        taken.map(|(_, e)| e).or(found)
     }
 
     /// [`edges_between`], skipping techniques that cannot be allowed.
