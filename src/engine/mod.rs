@@ -150,14 +150,17 @@ fn implied_actions(req: &Request) -> impl Iterator<Item = &'static str> + '_ {
 /// and context, and that each of these statements matches as it matches `req`, gets
 /// the same decision: the escalation search decides one and reuses it. `None` where
 /// one of them holds a policy variable (its match depends on the request's context).
-pub fn resource_readers(req: &Request, set: &PolicySet) -> Option<Vec<crate::policy::Statement>> {
+pub fn resource_readers(
+    req: &Request,
+    set: &PolicySet,
+) -> Option<Vec<crate::policy::ResourceElement>> {
     let mut out = Vec::new();
     let mut add = |r: &Request| {
         for s in set.policies().flat_map(|p| p.resource_readers(r)) {
             if s.resource_has_variables() {
                 return false;
             }
-            out.push(s.clone());
+            out.push(s.resource_element());
         }
         true
     };

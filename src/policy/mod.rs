@@ -71,7 +71,7 @@ pub struct Statement {
     pub index: usize,
     pub effect: Effect,
     actions: Actions,
-    resources: Option<Resources>,
+    resources: Option<Arc<Resources>>,
     principals: Option<Principals>,
     pub conditions: Vec<Condition>,
 }
@@ -398,7 +398,7 @@ impl Statement {
                 {
                     return false;
                 }
-                self.resource_hit(r, &req.resource_ref(), &req.context)
+                resource_hit(self.effect, r, &req.resource_ref(), &req.context)
             }
         }
     }
@@ -407,26 +407,15 @@ impl Statement {
     /// patterns hold no policy variable; `None` where they hold one (the match then
     /// depends on the request's context).
     pub fn matches_resource_alone(&self, resource: &Arn) -> Option<bool> {
-        match &self.resources {
-            None => Some(true),
-            Some(r) if r.has_variables => None,
-            Some(r) => Some(self.resource_hit(r, &ResourceRef::Arn(resource), &Context::default())),
-        }
+        self.resource_element().matches_alone(resource)
     }
 
-    fn resource_hit(&self, r: &Resources, target: &ResourceRef<'_>, context: &Context) -> bool {
-        // A `*` that ends a segment "can expand to match beyond the colon
-        // boundaries" (IAM User Guide, "IAM JSON policy elements: Resource"): a Deny's
-        // Resource and an Allow's NotResource take it so, as it makes them cover more;
-        // an Allow's Resource and a Deny's NotResource keep each wildcard in its
-        // segment, so an Allow never reports Allowed where AWS could deny.
-        let wide = r.crossing && (self.effect == Effect::Deny) != r.negated;
-        let hit = if wide {
-            r.patterns.iter().any(|p| p.matches_across(target, context))
-        } else {
-            r.patterns.iter().any(|p| p.matches(target, context))
-        };
-        hit != r.negated
+    /// The Resource element with the effect that reads it, shared with the statement.
+    pub fn resource_element(&self) -> ResourceElement {
+        ResourceElement {
+            effect: self.effect,
+            resources: self.resources.clone(),
+        }
     }
 
     /// Whether a Resource element's pattern holds a policy variable.
@@ -574,6 +563,63 @@ impl Statement {
     }
 }
 
+/// A statement's Resource element and its effect: all that matching a resource
+/// alone reads ([`Statement::matches_resource_alone`]). Shared with the statement,
+/// so that keeping one is a reference count, not a copy of its patterns.
+#[derive(Debug, Clone)]
+pub struct ResourceElement {
+    effect: Effect,
+    resources: Option<Arc<Resources>>,
+}
+
+impl ResourceElement {
+    /// Whether the element matches `resource`; `None` where its patterns hold a
+    /// policy variable (the match then depends on the request's context).
+    pub fn matches_alone(&self, resource: &Arn) -> Option<bool> {
+        match &self.resources {
+            None => Some(true),
+            Some(r) if r.has_variables => None,
+            Some(r) => Some(resource_hit(
+                self.effect,
+                r,
+                &ResourceRef::Arn(resource),
+                &Context::default(),
+            )),
+        }
+    }
+}
+
+impl PartialEq for ResourceElement {
+    fn eq(&self, other: &ResourceElement) -> bool {
+        self.effect == other.effect
+            && match (&self.resources, &other.resources) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    }
+}
+
+/// Whether a Resource element (of a statement of `effect`) matches `target`.
+fn resource_hit(
+    effect: Effect,
+    r: &Resources,
+    target: &ResourceRef<'_>,
+    context: &Context,
+) -> bool {
+    // A `*` that ends a segment "can expand to match beyond the colon boundaries" (IAM
+    // User Guide, "IAM JSON policy elements: Resource"): a Deny's Resource and an
+    // Allow's NotResource take it so, as it makes them cover more; an Allow's Resource
+    // and a Deny's NotResource keep each wildcard in its segment, so an Allow never
+    // reports Allowed where AWS could deny.
+    let wide = r.crossing && (effect == Effect::Deny) != r.negated;
+    let hit = if wide {
+        r.patterns.iter().any(|p| p.matches_across(target, context))
+    } else {
+        r.patterns.iter().any(|p| p.matches(target, context))
+    };
+    hit != r.negated
+}
+
 fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statement {
     let (negated, actions) = s.action;
     let actions = Actions::new(negated, actions.iter().map(|a| compile_action(a)).collect());
@@ -582,13 +628,13 @@ fn compile_statement(index: usize, s: RawStatement, variables: bool) -> Statemen
             .iter()
             .map(|r| ArnPattern::compile(r, variables))
             .collect();
-        Resources {
+        Arc::new(Resources {
             negated,
             has_variables: patterns.iter().any(ArnPattern::has_variables),
             crossing: patterns.iter().any(ArnPattern::has_crossing_star),
             patterns,
             text: rs,
-        }
+        })
     });
     let principals = s.principal.map(|(negated, p)| Principals {
         negated,

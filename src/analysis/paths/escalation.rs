@@ -70,7 +70,7 @@ use crate::org::hash::FxMap;
 use crate::org::{AccountIx, DocIx, Entity, GroupIx, Org, PolicyIx, PolicyOrigin, PrincipalIx};
 use crate::policy::context::Key;
 use crate::policy::request::Request;
-use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, Statement};
+use crate::policy::{Arn, NamedPrincipal, Policy, PolicyKind, ResourceElement};
 
 /// One request an escalation takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -368,7 +368,7 @@ pub struct Batch<'o> {
 /// match in one of those ways comes to the same: every request decided for it would
 /// be reused as its Blind reuses it.
 struct Learnt {
-    statements: Vec<Statement>,
+    statements: Vec<ResourceElement>,
     seen: Vec<(Vec<bool>, Option<usize>)>,
 }
 
@@ -434,13 +434,13 @@ impl TagsRead {
 /// The statements whose Resource element can tell two resources of one [`Blind`]
 /// apart ([`engine::resource_readers`]), and the decision for each way they match.
 struct Readers {
-    statements: Vec<Statement>,
+    statements: Vec<ResourceElement>,
     seen: Vec<(Vec<bool>, Option<Vec<Condition>>)>,
 }
 
 impl Readers {
     /// How each statement matches `resource` (`None`: not an ARN; nothing reused).
-    fn signature(statements: &[Statement], resource: &str) -> Option<Vec<bool>> {
+    fn signature(statements: &[ResourceElement], resource: &str) -> Option<Vec<bool>> {
         if statements.is_empty() {
             return Some(Vec::new());
         }
@@ -448,7 +448,7 @@ impl Readers {
         Some(
             statements
                 .iter()
-                .map(|s| s.matches_resource_alone(&arn).unwrap_or(true))
+                .map(|s| s.matches_alone(&arn).unwrap_or(true))
                 .collect(),
         )
     }
@@ -941,7 +941,7 @@ impl<'o> Batch<'o> {
         mut ask: Ask,
         how: How<'_>,
         readers: bool,
-    ) -> (Option<Option<Vec<Statement>>>, Option<Vec<Condition>>) {
+    ) -> (Option<Option<Vec<ResourceElement>>>, Option<Vec<Condition>>) {
         let How {
             extra,
             under,
