@@ -6,7 +6,10 @@
 //! It also takes a caller's first technique as allowed towards every target of one
 //! class (tags, boundary, path, kind) once allowed towards one of them, with no
 //! statement naming the target: `tests/paths/classes.json` holds targets told apart
-//! by a tag's value and by their boundary alone.
+//! by a tag's value and by their boundary alone; `tests/paths/tag_reads.json`, users
+//! told apart by a tag only where a statement on the techniques' actions reads it.
+//! Towards users, what every technique came to (the one taken, or none) is taken
+//! by class too.
 //! Debug builds (the tests') also decide every reused request again and compare.
 
 #[path = "common/escalation.rs"]
