@@ -646,14 +646,24 @@ impl<'o> Batch<'o> {
             if reads.is_empty() {
                 return TagsRead::Tags(Vec::new());
             }
-            let probe = "arn:aws:iam::000000000000:user/probe";
-            let Ok(probe) = Request::new(probe, action, probe, None, Default::default()) else {
-                return TagsRead::Any;
-            };
+            // Assuming a role may also be authorized as `sts:TagSession` or
+            // `sts:SetSourceIdentity` on it (`engine::implied_actions`).
+            let assume = action
+                .get(..14)
+                .is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
+            let implied = ["sts:TagSession", "sts:SetSourceIdentity"];
+            let mut probes = Vec::new();
+            for a in std::iter::once(&**action).chain(implied.into_iter().filter(|_| assume)) {
+                let arn = "arn:aws:iam::000000000000:user/probe";
+                match Request::new(arn, a, arn, None, Default::default()) {
+                    Ok(probe) => probes.push(probe),
+                    Err(_) => return TagsRead::Any,
+                }
+            }
             let mut tags = Vec::new();
             for r in reads {
                 let st = &org.docs()[r.doc.index()].policy.statements()[r.statement];
-                if !st.covers_action(&probe) {
+                if !probes.iter().any(|probe| st.covers_action(probe)) {
                     continue;
                 }
                 match &r.tags {
@@ -2484,5 +2494,46 @@ impl Prefilter {
         let techniques = techniques_self(org, p, &self.docs, &self.groups);
         self.best_of(batch, p, techniques)
             .is_some_and(|e| e.needs.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tags a request of an action can read are those the statements covering
+    /// it read, and for `sts:AssumeRole` those covering `sts:TagSession` and
+    /// `sts:SetSourceIdentity` too: AWS authorizes them with it when the request
+    /// carries session tags or a source identity (IAM User Guide, "Pass session tags
+    /// in AWS STS"; `engine::implied_actions`).
+    #[test]
+    fn the_tags_an_action_reads_include_those_of_the_actions_it_implies() {
+        let text = r#"{
+          "organization": {"id": "o-unit0000", "management_account": "111111111111"},
+          "root": {"scps": ["FullAWSAccess", "Reads"]},
+          "scps": {"Reads": {"document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "sts:TagSession", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "red"}}},
+            {"Effect": "Deny", "Action": "secretsmanager:*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}},
+            {"Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/${aws:PrincipalTag/k}": "x"}}}
+          ]}}},
+          "accounts": [{"id": "111111111111", "name": "management", "users": {"u": {}}}]
+        }"#;
+        let (org, report) = crate::org::load_str("unit.json", text);
+        let org = org.unwrap_or_else(|| panic!("{report:?}"));
+        let mut batch = Batch::new(&org, AccountIx::new(0), &[]);
+        let mut read = |action: &str| {
+            let a = batch.action_ix(action);
+            match batch.tags_read(a) {
+                TagsRead::Tags(t) => Some(t.clone()),
+                TagsRead::Any => None,
+            }
+        };
+        assert_eq!(read("sts:AssumeRole"), Some(vec!["team".to_string()]));
+        assert_eq!(read("iam:UpdateAssumeRolePolicy"), Some(Vec::new()));
+        assert_eq!(
+            read("secretsmanager:GetSecretValue"),
+            Some(vec!["env".to_string()])
+        );
+        assert_eq!(read("iam:CreateAccessKey"), None);
     }
 }
