@@ -552,6 +552,27 @@ impl Statement {
         self.matches_action(req)
     }
 
+    /// [`Statement::covers_action`] for an action named `service:Name`, without a
+    /// request; `false` for a name without a service.
+    pub fn covers_action_named(&self, action: &str) -> bool {
+        let lower = action.to_ascii_lowercase();
+        let Some((service, name)) = lower.split_once(':') else {
+            return false;
+        };
+        let service = context::Key::new(service);
+        let none = Context::default();
+        let a = &self.actions;
+        let hit = a.patterns.iter().any(|p| match p {
+            ActionPattern::All => true,
+            ActionPattern::Service {
+                service: s,
+                name: n,
+            } => *s == service && n.matches(name, &none, false),
+            ActionPattern::Whole(p) => p.matches(&lower, &none, false),
+        });
+        hit != a.negated
+    }
+
     /// Whether the statement's action and resource elements cover the request (its
     /// principal and conditions aside).
     pub fn covers(&self, req: &Request) -> bool {

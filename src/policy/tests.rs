@@ -499,3 +499,44 @@ fn the_resource_tags_a_statement_reads() {
         None
     );
 }
+
+/// An action named without a request is covered as a request of it is: patterns by
+/// service, whole-name wildcards, `*`, and `NotAction` (IAM User Guide, "IAM JSON
+/// policy elements: Action" and "NotAction"), case-insensitively.
+#[test]
+fn an_action_named_alone_is_covered_as_a_request_of_it() {
+    let statements = [
+        r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+        r#"{"Effect":"Allow","Action":["IAM:Create*","sts:TagSession"],"Resource":"*"}"#,
+        r#"{"Effect":"Allow","Action":"*:Get*","Resource":"*"}"#,
+        r#"{"Effect":"Deny","NotAction":["iam:*","sts:AssumeRole"],"Resource":"*"}"#,
+    ];
+    let actions = [
+        "iam:CreateAccessKey",
+        "iam:createloginprofile",
+        "sts:TagSession",
+        "sts:AssumeRole",
+        "s3:GetObject",
+        "kms:Decrypt",
+    ];
+    for text in statements {
+        let doc = format!(r#"{{"Version":"2012-10-17","Statement":[{text}]}}"#);
+        let p = parse(PolicyKind::Identity, &doc);
+        let st = &p.statements()[0];
+        for a in actions {
+            let r = req(ALICE, a, "arn:aws:iam::111122223333:user/bob", &[]);
+            assert_eq!(
+                st.covers_action_named(a),
+                st.covers_action(&r),
+                "{text} {a}"
+            );
+        }
+    }
+    let p = parse(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Create*","Resource":"*"}]}"#,
+    );
+    assert!(p.statements()[0].covers_action_named("iam:CreateRole"));
+    assert!(!p.statements()[0].covers_action_named("iam:DeleteRole"));
+    assert!(!p.statements()[0].covers_action_named("no-service"));
+}
