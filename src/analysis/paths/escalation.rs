@@ -408,10 +408,7 @@ impl TagsRead {
     /// one of its tags (`aws:ResourceTag/<tag>`, `iam:ResourceTag/<tag>`) that no
     /// statement reads.
     fn reads_key(&self, key: &Key) -> bool {
-        let Some(tag) = ["aws:resourcetag/", "iam:resourcetag/"]
-            .iter()
-            .find_map(|prefix| key.as_str().strip_prefix(prefix))
-        else {
+        let Some((Side::Resource, tag)) = tag_read(key.as_str()) else {
             return true;
         };
         match self {
@@ -684,22 +681,20 @@ impl<'o> Batch<'o> {
                 org.role(r).trust.filter(|_| under_trust),
             ),
         };
-        // A user's techniques are the same few for every user: the class is of all.
+        // A user's techniques are the same few for every user: the class is of all;
+        // a role's, of the steps of `t` that may act on it.
+        let user = matches!(q, PrincipalIx::User(_));
+        let mut acting = USER_TECHNIQUES.into_iter().filter(|_| user).chain(
+            t.steps
+                .iter()
+                .filter(|s| !user && s.on.is_none_or(|on| on == q))
+                .map(|s| s.action.as_str()),
+        );
         let read = !tags.is_empty()
-            && match q {
-                PrincipalIx::User(_) => USER_TECHNIQUES.iter().any(|action| {
-                    let a = self.action_ix(action);
-                    self.tags_read(a).reads_any(tags)
-                }),
-                PrincipalIx::Role(_) => t
-                    .steps
-                    .iter()
-                    .filter(|s| s.on.is_none_or(|on| on == q))
-                    .any(|s| {
-                        let a = self.action_ix(&s.action);
-                        self.tags_read(a).reads_any(tags)
-                    }),
-            };
+            && acting.any(|action| {
+                let a = self.action_ix(action);
+                self.tags_read(a).reads_any(tags)
+            });
         TargetClass {
             prefix: &arn[..arn.rfind('/').map_or(arn.len(), |i| i + 1)],
             tags: if read { tags } else { &[] },
